@@ -1,0 +1,791 @@
+//! Exact amounts of money: addition, rounding, rates and allocation.
+
+use core::cmp::Ordering;
+use core::fmt;
+use core::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::{Currency, Error, Rate, Result, RoundingStrategy};
+
+/// An exact amount in one currency, always at the currency's minor units.
+///
+/// `Money` holds a [`Decimal`] whose scale is exactly the currency's
+/// [`minor_units`](Currency::minor_units): `12.5 USD` is stored and shown as
+/// `12.50 USD`, `5 JPY` as `5 JPY`. There is no unrounded money: every operation
+/// that can produce more decimal places ([`Money::rounded`], [`Money::mul_rate`],
+/// [`ExchangeRate::convert`](crate::ExchangeRate::convert)) takes a named
+/// [`RoundingStrategy`], so each rounding in a calculation is visible at its call.
+///
+/// Arithmetic is checked: combining two currencies is an
+/// [`Error::CurrencyMismatch`], leaving the range of `Decimal` at this precision is
+/// an [`Error::Overflow`]; nothing panics. Amounts compare only within one
+/// currency: `partial_cmp` across currencies is `None`, so `Money` is not `Ord`.
+///
+/// # Text and serde
+///
+/// `Display` writes `"<amount> <code>"` with exactly the minor units
+/// (`"-1234.50 USD"`, no grouping); `FromStr` reads the same form for ISO
+/// currencies, and [`Money::parse_with`] for custom commodities. With the `serde`
+/// feature a `Money` is `{"amount": "12.50", "currency": "USD"}`: the amount is a
+/// decimal string, never a float.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_core::{Currency, Money};
+///
+/// let price: Money = "19.99 USD".parse()?;
+/// let shipping: Money = "5 USD".parse()?;
+/// let total = price.checked_add(shipping)?;
+/// assert_eq!(total.to_string(), "24.99 USD");
+///
+/// let parts = total.split(3)?;
+/// assert_eq!(parts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+///            ["8.33 USD", "8.33 USD", "8.33 USD"].map(String::from));
+/// # Ok::<(), bureau_core::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+/// Brings `amount` to exactly `currency`'s minor units without rounding.
+fn fit(amount: Decimal, currency: Currency, operation: &'static str) -> Result<Decimal> {
+    let places = currency.minor_units();
+    let mut fitted = amount;
+    if fitted.scale() > places {
+        fitted = fitted.normalize();
+        if fitted.scale() > places {
+            return Err(Error::TooPrecise { amount, currency });
+        }
+    }
+    if fitted.scale() < places {
+        fitted.rescale(places);
+        if fitted.scale() != places {
+            return Err(Error::Overflow {
+                operation,
+                currency,
+            });
+        }
+    }
+    if fitted.is_zero() {
+        // Decimal keeps a sign on zero; money has no negative zero.
+        fitted.set_sign_positive(true);
+    }
+    Ok(fitted)
+}
+
+impl Money {
+    /// `amount` in `currency`, which must not have more decimal places than the
+    /// currency's minor units (trailing zeros are fine).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooPrecise`] when the amount needs rounding, [`Error::Overflow`]
+    /// when it cannot be held at the currency's precision.
+    ///
+    /// ```
+    /// use bureau_core::{Currency, Error, Money};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let usd = Currency::iso("USD")?;
+    /// assert_eq!(Money::new(Decimal::new(125, 1), usd)?.to_string(), "12.50 USD");
+    /// assert!(matches!(Money::new(Decimal::new(12345, 3), usd), Err(Error::TooPrecise { .. })));
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn new(amount: Decimal, currency: Currency) -> Result<Self> {
+        Ok(Self {
+            amount: fit(amount, currency, "construction")?,
+            currency,
+        })
+    }
+
+    /// `amount` rounded to `currency`'s minor units with `strategy`.
+    ///
+    /// Under a midpoint strategy the result differs from `amount` by at most half
+    /// a minor unit; under a directed strategy by less than one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Overflow`] when the rounded amount cannot be held at the
+    /// currency's precision.
+    ///
+    /// ```
+    /// use bureau_core::{Currency, Money, RoundingStrategy};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let kwd = Currency::iso("KWD")?;
+    /// let m = Money::rounded(Decimal::new(10_12345, 5), kwd, RoundingStrategy::MidpointNearestEven)?;
+    /// assert_eq!(m.to_string(), "10.123 KWD");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn rounded(
+        amount: Decimal,
+        currency: Currency,
+        strategy: RoundingStrategy,
+    ) -> Result<Self> {
+        let places = currency.minor_units();
+        let rounded = if amount.scale() > places {
+            amount.round_dp_with_strategy(places, strategy.to_decimal())
+        } else {
+            amount
+        };
+        Ok(Self {
+            amount: fit(rounded, currency, "rounding")?,
+            currency,
+        })
+    }
+
+    /// Zero in `currency`.
+    ///
+    /// ```
+    /// use bureau_core::{Currency, Money};
+    /// assert_eq!(Money::zero(Currency::iso("EUR")?).to_string(), "0.00 EUR");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn zero(currency: Currency) -> Self {
+        let mut amount = Decimal::ZERO;
+        // Zero can always be scaled to any precision up to 28.
+        amount.rescale(currency.minor_units());
+        Self { amount, currency }
+    }
+
+    /// An amount given as a whole number of minor units (cents for USD).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Overflow`] when the amount cannot be held at this precision.
+    ///
+    /// ```
+    /// use bureau_core::{Currency, Money};
+    /// assert_eq!(Money::from_minor(-1250, Currency::iso("USD")?)?.to_string(), "-12.50 USD");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn from_minor(minor: i128, currency: Currency) -> Result<Self> {
+        let amount =
+            Decimal::try_from_i128_with_scale(minor, currency.minor_units()).map_err(|_| {
+                Error::Overflow {
+                    operation: "construction",
+                    currency,
+                }
+            })?;
+        Self::new(amount, currency)
+    }
+
+    /// The amount, with exactly the currency's minor units as its scale.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// let m: Money = "3.10 EUR".parse()?;
+    /// assert_eq!(m.amount().to_string(), "3.10");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub const fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// let m: Money = "3 JPY".parse()?;
+    /// assert_eq!(m.currency().code(), "JPY");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub const fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The amount as a whole number of minor units (`12.50 USD` is `1250`).
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// let m: Money = "-12.50 USD".parse()?;
+    /// assert_eq!(m.to_minor(), -1250);
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub const fn to_minor(&self) -> i128 {
+        // The scale is the minor units, so the mantissa counts minor units.
+        self.amount.mantissa()
+    }
+
+    /// Whether the amount is zero.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// assert!("0 USD".parse::<Money>()?.is_zero());
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub const fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+
+    /// Whether the amount is below zero.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// assert!("-0.01 USD".parse::<Money>()?.is_negative());
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn is_negative(&self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    /// Whether the amount is above zero.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// assert!("0.01 USD".parse::<Money>()?.is_positive());
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn is_positive(&self) -> bool {
+        self.amount.is_sign_positive() && !self.amount.is_zero()
+    }
+
+    /// The amount with its sign flipped. Never fails: the range is symmetric.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// let m: Money = "4.20 USD".parse()?;
+    /// assert_eq!(m.neg().to_string(), "-4.20 USD");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn neg(self) -> Self {
+        if self.amount.is_zero() {
+            return self;
+        }
+        Self {
+            amount: -self.amount,
+            currency: self.currency,
+        }
+    }
+
+    /// The amount without its sign.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// let m: Money = "-4.20 USD".parse()?;
+    /// assert_eq!(m.abs().to_string(), "4.20 USD");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn abs(self) -> Self {
+        Self {
+            amount: self.amount.abs(),
+            currency: self.currency,
+        }
+    }
+
+    /// `self + other`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CurrencyMismatch`] when the currencies differ, [`Error::Overflow`]
+    /// when the sum leaves the range of an amount at this precision.
+    ///
+    /// ```
+    /// use bureau_core::{Error, Money};
+    /// let a: Money = "1.10 USD".parse()?;
+    /// assert_eq!(a.checked_add("2.25 USD".parse()?)?.to_string(), "3.35 USD");
+    /// assert!(matches!(a.checked_add("1 EUR".parse()?), Err(Error::CurrencyMismatch { .. })));
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn checked_add(self, other: Self) -> Result<Self> {
+        self.combine(other, "addition", Decimal::checked_add)
+    }
+
+    /// `self - other`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Money::checked_add`].
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// let a: Money = "1.10 USD".parse()?;
+    /// assert_eq!(a.checked_sub("2.25 USD".parse()?)?.to_string(), "-1.15 USD");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn checked_sub(self, other: Self) -> Result<Self> {
+        self.combine(other, "subtraction", Decimal::checked_sub)
+    }
+
+    fn combine(
+        self,
+        other: Self,
+        operation: &'static str,
+        op: fn(Decimal, Decimal) -> Option<Decimal>,
+    ) -> Result<Self> {
+        if self.currency != other.currency {
+            return Err(Error::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            });
+        }
+        let overflow = || Error::Overflow {
+            operation,
+            currency: self.currency,
+        };
+        let amount = op(self.amount, other.amount).ok_or_else(overflow)?;
+        // Near the limits Decimal keeps a result by dropping decimal places;
+        // for money that is an overflow, not a rounding.
+        if amount.scale() != self.currency.minor_units() {
+            return Err(overflow());
+        }
+        Ok(Self {
+            amount: fit(amount, self.currency, operation)?,
+            currency: self.currency,
+        })
+    }
+
+    /// The sum of `amounts`, all in `currency`; zero when empty.
+    ///
+    /// # Errors
+    ///
+    /// As [`Money::checked_add`].
+    ///
+    /// ```
+    /// use bureau_core::{Currency, Money};
+    /// let usd = Currency::iso("USD")?;
+    /// let lines: Vec<Money> = vec!["1.50 USD".parse()?, "2.25 USD".parse()?];
+    /// assert_eq!(Money::checked_sum(lines, usd)?.to_string(), "3.75 USD");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn checked_sum<I: IntoIterator<Item = Money>>(
+        amounts: I,
+        currency: Currency,
+    ) -> Result<Self> {
+        amounts
+            .into_iter()
+            .try_fold(Self::zero(currency), Self::checked_add)
+    }
+
+    /// Compares two amounts of the same currency.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CurrencyMismatch`] when the currencies differ.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// use std::cmp::Ordering;
+    /// let a: Money = "1 USD".parse()?;
+    /// assert_eq!(a.checked_cmp("2 USD".parse()?)?, Ordering::Less);
+    /// assert!(a.checked_cmp("2 EUR".parse()?).is_err());
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn checked_cmp(&self, other: Self) -> Result<Ordering> {
+        self.partial_cmp(&other).ok_or(Error::CurrencyMismatch {
+            left: self.currency,
+            right: other.currency,
+        })
+    }
+
+    /// `self × rate`, rounded to minor units with `strategy`.
+    ///
+    /// The product is exact when it has at most 28 significant digits, which
+    /// covers any amount below a trillion with a rate of up to 12 decimal places.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Overflow`] when the product leaves the range of an amount.
+    ///
+    /// ```
+    /// use bureau_core::{Money, Percent, RoundingStrategy};
+    /// let net: Money = "19.99 EUR".parse()?;
+    /// let vat = net.mul_rate(Percent::new("19".parse()?).to_rate(), RoundingStrategy::MidpointAwayFromZero)?;
+    /// assert_eq!(vat.to_string(), "3.80 EUR");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn mul_rate(self, rate: Rate, strategy: RoundingStrategy) -> Result<Self> {
+        let product = self
+            .amount
+            .checked_mul(rate.value())
+            .ok_or(Error::Overflow {
+                operation: "multiplication",
+                currency: self.currency,
+            })?;
+        Self::rounded(product, self.currency, strategy)
+    }
+
+    /// Splits the amount into `parts` amounts as equal as possible.
+    ///
+    /// The parts add up to the amount exactly; each differs from the exact share
+    /// by less than one minor unit; the larger parts come first. Negative amounts
+    /// split as the mirror of their absolute value. More parts than minor units
+    /// give zeros at the end.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoParts`] when `parts` is zero.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// let m: Money = "0.05 USD".parse()?;
+    /// let parts: Vec<String> = m.split(7)?.iter().map(ToString::to_string).collect();
+    /// assert_eq!(parts, ["0.01 USD", "0.01 USD", "0.01 USD", "0.01 USD", "0.01 USD", "0.00 USD", "0.00 USD"]);
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn split(self, parts: usize) -> Result<Vec<Self>> {
+        let count = u128::try_from(parts)
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or(Error::NoParts)?;
+        let total = self.to_minor();
+        let magnitude = total.unsigned_abs();
+        let base = magnitude / count;
+        let extra = magnitude % count;
+        let mut result = Vec::with_capacity(parts);
+        for (index, _) in (0..parts).enumerate() {
+            let bonus = u128::from((index as u128) < extra);
+            result.push(self.with_minor_magnitude(base + bonus, total < 0)?);
+        }
+        Ok(result)
+    }
+
+    /// Splits the amount in proportion to `weights` by the largest-remainder
+    /// method.
+    ///
+    /// Each part gets the floor of its exact share; the minor units left over go
+    /// one each to the parts with the largest remainders, ties to the earlier
+    /// part. So the parts add up to the amount exactly, each differs from its
+    /// exact share (`amount × weight / Σweights`) by less than one minor unit, a
+    /// zero weight gets zero, and the result depends only on the inputs. Negative
+    /// amounts allocate as the mirror of their absolute value.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoParts`] for no weights, [`Error::NegativeWeight`] naming the
+    /// first negative weight, [`Error::AllWeightsZero`], and [`Error::Overflow`]
+    /// when the weights span more than 38 digits between them.
+    ///
+    /// ```
+    /// use bureau_core::Money;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let rent: Money = "1000.00 USD".parse()?;
+    /// let weights = [Decimal::from(1), Decimal::from(1), Decimal::from(1)];
+    /// let parts: Vec<String> = rent.allocate(&weights)?.iter().map(ToString::to_string).collect();
+    /// assert_eq!(parts, ["333.34 USD", "333.33 USD", "333.33 USD"]);
+    ///
+    /// let weights = [Decimal::new(70, 0), Decimal::ZERO, Decimal::new(30, 0)];
+    /// let parts: Vec<String> = "-0.05 USD".parse::<Money>()?.allocate(&weights)?.iter().map(ToString::to_string).collect();
+    /// assert_eq!(parts, ["-0.03 USD", "0.00 USD", "-0.02 USD"]);
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn allocate(self, weights: &[Decimal]) -> Result<Vec<Self>> {
+        let overflow = || Error::Overflow {
+            operation: "allocation",
+            currency: self.currency,
+        };
+        if weights.is_empty() {
+            return Err(Error::NoParts);
+        }
+        if let Some((index, weight)) = weights
+            .iter()
+            .enumerate()
+            .find(|(_, w)| w.is_sign_negative() && !w.is_zero())
+        {
+            return Err(Error::NegativeWeight {
+                index,
+                weight: *weight,
+            });
+        }
+        // Bring every weight to one scale so they become whole numbers.
+        let scale = weights
+            .iter()
+            .map(|w| w.normalize().scale())
+            .max()
+            .unwrap_or(0);
+        let mut integers = Vec::with_capacity(weights.len());
+        for weight in weights {
+            let normal = weight.normalize();
+            let factor = 10_u128
+                .checked_pow(scale - normal.scale())
+                .ok_or_else(overflow)?;
+            integers.push(
+                normal
+                    .mantissa()
+                    .unsigned_abs()
+                    .checked_mul(factor)
+                    .ok_or_else(overflow)?,
+            );
+        }
+        let sum = integers
+            .iter()
+            .try_fold(0_u128, |acc, w| acc.checked_add(*w))
+            .ok_or_else(overflow)?;
+        if sum == 0 {
+            return Err(Error::AllWeightsZero);
+        }
+        let total = self.to_minor();
+        let magnitude = total.unsigned_abs();
+        let mut floors = Vec::with_capacity(weights.len());
+        let mut remainders = Vec::with_capacity(weights.len());
+        let mut given = 0_u128;
+        for (index, weight) in integers.iter().enumerate() {
+            let (quotient, remainder) = mul_div_rem(magnitude, *weight, sum);
+            given += quotient;
+            floors.push(quotient);
+            remainders.push((remainder, index));
+        }
+        // Exact shares sum to the magnitude, so fewer than `weights.len()` units remain.
+        let leftover = usize::try_from(magnitude - given).map_err(|_| overflow())?;
+        remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, index) in remainders.iter().take(leftover) {
+            if let Some(floor) = floors.get_mut(*index) {
+                *floor += 1;
+            }
+        }
+        floors
+            .into_iter()
+            .map(|minor| self.with_minor_magnitude(minor, total < 0))
+            .collect()
+    }
+
+    fn with_minor_magnitude(self, magnitude: u128, negative: bool) -> Result<Self> {
+        // A part is never larger than the whole, which fit.
+        let signed = i128::try_from(magnitude).map_err(|_| Error::Overflow {
+            operation: "allocation",
+            currency: self.currency,
+        })?;
+        Self::from_minor(if negative { -signed } else { signed }, self.currency)
+    }
+
+    /// Reads `"<amount> <code>"` where the code may also be one of `commodities`.
+    ///
+    /// # Errors
+    ///
+    /// As [`FromStr`]: [`Error::InvalidMoney`] for a malformed text,
+    /// [`Error::UnknownCurrency`] for an unknown code, [`Error::TooPrecise`] for
+    /// too many decimal places and [`Error::Overflow`] for an amount out of range.
+    ///
+    /// ```
+    /// use bureau_core::{Currency, Money};
+    /// let aapl = Currency::commodity("AAPL", 4)?;
+    /// let m = Money::parse_with("10.5 AAPL", &[aapl])?;
+    /// assert_eq!(m.to_string(), "10.5000 AAPL");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn parse_with(text: &str, commodities: &[Currency]) -> Result<Self> {
+        let invalid = |reason| Error::InvalidMoney {
+            input: text.to_owned(),
+            reason,
+        };
+        let (amount_text, code) = text
+            .split_once(' ')
+            .ok_or_else(|| invalid("expected an amount, one space and a currency code"))?;
+        let currency = match commodities.iter().find(|c| c.code() == code) {
+            Some(currency) => *currency,
+            None => Currency::iso(code)?,
+        };
+        let amount = parse_amount(amount_text, currency).map_err(|problem| match problem {
+            AmountProblem::Malformed => invalid("the amount is not a decimal number like -1234.56"),
+            AmountProblem::TooManyPlaces => {
+                invalid("the amount has more decimal places than the currency allows")
+            }
+            AmountProblem::OutOfRange => Error::Overflow {
+                operation: "parsing",
+                currency,
+            },
+        })?;
+        Self::new(amount, currency)
+    }
+}
+
+enum AmountProblem {
+    Malformed,
+    TooManyPlaces,
+    OutOfRange,
+}
+
+/// Reads `-?digits(.digits)?` strictly: no exponent, grouping, `+` or spaces.
+/// Leading and trailing zeros do not count against the range or the precision.
+fn parse_amount(text: &str, currency: Currency) -> core::result::Result<Decimal, AmountProblem> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || fraction.is_some_and(|f| !all_digits(f)) {
+        return Err(AmountProblem::Malformed);
+    }
+    let whole = whole.trim_start_matches('0');
+    let fraction = fraction.map_or("", |f| f.trim_end_matches('0'));
+    if whole.len() > 29 {
+        return Err(AmountProblem::OutOfRange);
+    }
+    let canonical = format!(
+        "{}{}{}{}",
+        if negative { "-" } else { "" },
+        if whole.is_empty() { "0" } else { whole },
+        if fraction.is_empty() { "" } else { "." },
+        fraction
+    );
+    match Decimal::from_str_exact(&canonical) {
+        Ok(amount) => Ok(amount),
+        Err(_) if fraction.len() > 28 || fraction.len() > currency.minor_units() as usize => {
+            Err(AmountProblem::TooManyPlaces)
+        }
+        Err(_) => Err(AmountProblem::OutOfRange),
+    }
+}
+
+impl PartialOrd for Money {
+    /// `None` across currencies: amounts in different currencies do not compare.
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (self.currency == other.currency).then(|| self.amount.cmp(&other.amount))
+    }
+}
+
+impl core::ops::Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money::neg(self)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({} {:?})", self.amount, self.currency)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.width().is_some() {
+            f.pad(&format!("{} {}", self.amount, self.currency.code()))
+        } else {
+            write!(f, "{} {}", self.amount, self.currency.code())
+        }
+    }
+}
+
+impl FromStr for Money {
+    type Err = Error;
+    /// Reads `"<amount> <ISO code>"`, such as `"-12.50 USD"`.
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse_with(text, &[])
+    }
+}
+
+/// `(a × b) / d` and its remainder, for `b <= d`, exact even when `a × b`
+/// exceeds 128 bits.
+fn mul_div_rem(a: u128, b: u128, d: u128) -> (u128, u128) {
+    if let Some(product) = a.checked_mul(b) {
+        return (product / d, product % d);
+    }
+    // Wide path: 256-bit product as (high, low), then long division by bits.
+    let (high, low) = widening_mul(a, b);
+    let mut remainder = 0_u128;
+    let mut quotient = 0_u128;
+    for bit in (0..256_u32).rev() {
+        let next = if bit >= 128 {
+            (high >> (bit - 128)) & 1
+        } else {
+            (low >> bit) & 1
+        };
+        // remainder < d, so doubling may need 129 bits: track the carry.
+        let carry = remainder >> 127;
+        remainder = (remainder << 1) | next;
+        if carry == 1 || remainder >= d {
+            remainder = remainder.wrapping_sub(d);
+            if bit < 128 {
+                quotient |= 1 << bit;
+            }
+        }
+    }
+    (quotient, remainder)
+}
+
+fn widening_mul(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a_hi, a_lo) = (a >> 64, a & MASK);
+    let (b_hi, b_lo) = (b >> 64, b & MASK);
+    let lo_lo = a_lo * b_lo;
+    let hi_lo = a_hi * b_lo;
+    let lo_hi = a_lo * b_hi;
+    let hi_hi = a_hi * b_hi;
+    let middle = (lo_lo >> 64) + (hi_lo & MASK) + (lo_hi & MASK);
+    let low = (lo_lo & MASK) | (middle << 64);
+    let high = hi_hi + (hi_lo >> 64) + (lo_hi >> 64) + (middle >> 64);
+    (high, low)
+}
+
+#[cfg(feature = "serde")]
+mod serde_impl {
+    use super::Money;
+    use crate::Currency;
+    use rust_decimal::Decimal;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Wire {
+        #[serde(with = "rust_decimal::serde::str")]
+        amount: Decimal,
+        currency: Currency,
+    }
+
+    impl serde::Serialize for Money {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            Wire {
+                amount: self.amount,
+                currency: self.currency,
+            }
+            .serialize(serializer)
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Money {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let wire = Wire::deserialize(deserializer)?;
+            Money::new(wire.amount, wire.currency).map_err(serde::de::Error::custom)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_division_matches_narrow() {
+        for (a, b, d) in [
+            (7_u128, 3, 5),
+            (u128::MAX / 3, 2, 7),
+            (1 << 100, 1 << 90, (1 << 95) + 3),
+            (u128::MAX, u128::MAX, u128::MAX),
+        ] {
+            let (q, r) = mul_div_rem(a, b, d);
+            if let Some(p) = a.checked_mul(b) {
+                assert_eq!((q, r), (p / d, p % d));
+            }
+            // Recombine in wide arithmetic: q*d + r == a*b.
+            let (qh, ql) = widening_mul(q, d);
+            let (sum, carry) = ql.overflowing_add(r);
+            assert_eq!(widening_mul(a, b), (qh + u128::from(carry), sum));
+            assert!(r < d);
+        }
+    }
+
+    #[test]
+    fn zero_has_no_sign() {
+        let usd = Currency::iso("USD").unwrap();
+        let zero = Money::new(Decimal::new(-0, 2), usd).unwrap().neg();
+        assert_eq!(zero.to_string(), "0.00 USD");
+        assert_eq!(
+            Money::from_minor(5, usd)
+                .unwrap()
+                .checked_sub(Money::from_minor(5, usd).unwrap())
+                .unwrap()
+                .to_string(),
+            "0.00 USD"
+        );
+    }
+}
