@@ -206,7 +206,7 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("JPY")?.name().as_deref(), Some("Yen"));
+    /// assert_eq!(Currency::iso("JPY")?.name().as_deref(), Some("Japanese yen"));
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub fn name(&self) -> Option<String> {
@@ -232,10 +232,8 @@ impl Currency {
             for b in b'A'..=b'Z' {
                 for c in b'A'..=b'Z' {
                     let code = [a, b, c];
-                    if let Ok(code) = core::str::from_utf8(&code) {
-                        if let Ok(currency) = Self::iso(code) {
-                            found.push(currency);
-                        }
+                    if let Ok(currency) = core::str::from_utf8(&code).map(Self::iso) {
+                        found.extend(currency);
                     }
                 }
             }

@@ -252,6 +252,8 @@ impl Money {
     /// assert_eq!(m.neg().to_string(), "-4.20 USD");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
+    // Inherent as well as `ops::Neg`, so callers need no trait import.
+    #[allow(clippy::should_implement_trait)]
     #[must_use]
     pub fn neg(self) -> Self {
         if self.amount.is_zero() {
@@ -473,7 +475,7 @@ impl Money {
     ///
     /// let weights = [Decimal::new(70, 0), Decimal::ZERO, Decimal::new(30, 0)];
     /// let parts: Vec<String> = "-0.05 USD".parse::<Money>()?.allocate(&weights)?.iter().map(ToString::to_string).collect();
-    /// assert_eq!(parts, ["-0.03 USD", "0.00 USD", "-0.02 USD"]);
+    /// assert_eq!(parts, ["-0.04 USD", "0.00 USD", "-0.01 USD"]); // 3.5 and 1.5: the tie goes to the first
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub fn allocate(self, weights: &[Decimal]) -> Result<Vec<Self>> {
