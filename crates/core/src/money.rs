@@ -496,26 +496,12 @@ impl Money {
                 weight: *weight,
             });
         }
-        // Bring every weight to one scale so they become whole numbers.
-        let scale = weights
-            .iter()
-            .map(|w| w.normalize().scale())
-            .max()
-            .unwrap_or(0);
-        let mut integers = Vec::with_capacity(weights.len());
-        for weight in weights {
-            let normal = weight.normalize();
-            let factor = 10_u128
-                .checked_pow(scale - normal.scale())
-                .ok_or_else(overflow)?;
-            integers.push(
-                normal
-                    .mantissa()
-                    .unsigned_abs()
-                    .checked_mul(factor)
-                    .ok_or_else(overflow)?,
-            );
-        }
+        // Bring every weight to one scale so they become whole numbers. Trailing
+        // zeros are stripped only when the weights as given do not fit.
+        let integers = match whole_weights(weights, false) {
+            Some(integers) => integers,
+            None => whole_weights(weights, true).ok_or_else(overflow)?,
+        };
         let sum = integers
             .iter()
             .try_fold(0_u128, |acc, w| acc.checked_add(*w))
@@ -535,7 +521,10 @@ impl Money {
             remainders.push((remainder, index));
         }
         // Exact shares sum to the magnitude, so fewer than `weights.len()` units remain.
-        let leftover = usize::try_from(magnitude - given).map_err(|_| overflow())?;
+        let leftover = magnitude
+            .checked_sub(given)
+            .and_then(|left| usize::try_from(left).ok())
+            .ok_or_else(overflow)?;
         remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         for (_, index) in remainders.iter().take(leftover) {
             if let Some(floor) = floors.get_mut(*index) {
@@ -596,6 +585,24 @@ impl Money {
         })?;
         Self::new(amount, currency)
     }
+}
+
+/// Non-negative weights as whole numbers at their largest scale, `None` on overflow.
+fn whole_weights(weights: &[Decimal], normalize: bool) -> Option<Vec<u128>> {
+    let prepare = |w: &Decimal| if normalize { w.normalize() } else { *w };
+    let scale = weights
+        .iter()
+        .map(|w| prepare(w).scale())
+        .max()
+        .unwrap_or(0);
+    weights
+        .iter()
+        .map(|w| {
+            let w = prepare(w);
+            let factor = 10_u128.checked_pow(scale - w.scale())?;
+            w.mantissa().unsigned_abs().checked_mul(factor)
+        })
+        .collect()
 }
 
 enum AmountProblem {
@@ -682,6 +689,11 @@ impl FromStr for Money {
 /// exceeds 128 bits.
 fn mul_div_rem(a: u128, b: u128, d: u128) -> (u128, u128) {
     if let Some(product) = a.checked_mul(b) {
+        // 64-bit division is several times faster than 128-bit; most
+        // allocations (amounts below 10^17 minor units, small weights) fit.
+        if let (Ok(product), Ok(divisor)) = (u64::try_from(product), u64::try_from(d)) {
+            return (u128::from(product / divisor), u128::from(product % divisor));
+        }
         return (product / d, product % d);
     }
     // Wide path: 256-bit product as (high, low), then long division by bits.
