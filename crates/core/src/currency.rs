@@ -6,9 +6,20 @@ use core::str::FromStr;
 use crate::{Error, Result};
 
 /// Longest code a custom commodity may have.
+///
+/// ```
+/// use bureau_core::{Currency, MAX_COMMODITY_CODE_LEN};
+/// assert!(Currency::commodity(&"A".repeat(MAX_COMMODITY_CODE_LEN + 1), 0).is_err());
+/// ```
 pub const MAX_COMMODITY_CODE_LEN: usize = 12;
 /// Most decimal places a custom commodity may declare. Decimal holds 28; the
 /// headroom keeps products and rate conversions exact.
+///
+/// ```
+/// use bureau_core::{Currency, MAX_COMMODITY_PRECISION};
+/// assert!(Currency::commodity("POINTS", MAX_COMMODITY_PRECISION).is_ok());
+/// assert!(Currency::commodity("POINTS", MAX_COMMODITY_PRECISION + 1).is_err());
+/// ```
 pub const MAX_COMMODITY_PRECISION: u32 = 18;
 
 /// A unit of account: an ISO 4217 currency or a custom commodity.

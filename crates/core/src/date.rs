@@ -227,6 +227,14 @@ impl IntoIterator for DateRange {
 }
 
 /// The days of a [`DateRange`], in order. Made by [`DateRange::days`].
+///
+/// ```
+/// use bureau_core::Period;
+/// let mut days = Period::month(2026, 2)?.range().days();
+/// assert_eq!(days.len(), 28);
+/// assert_eq!(days.next().map(|d| d.to_string()).as_deref(), Some("2026-02-01"));
+/// # Ok::<(), bureau_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct DaysIter {
     next: NaiveDate,

@@ -148,4 +148,17 @@ pub enum Error {
 }
 
 /// `Result` with bureau-core's [`Error`] as the default error type.
+///
+/// ```
+/// use bureau_core::{Money, Result};
+/// fn total(lines: &[&str]) -> Result<Money> {
+///     let mut sum: Money = "0 USD".parse()?;
+///     for line in lines {
+///         sum = sum.checked_add(line.parse()?)?;
+///     }
+///     Ok(sum)
+/// }
+/// assert_eq!(total(&["1.25 USD", "2 USD"])?.to_string(), "3.25 USD");
+/// # Ok::<(), bureau_core::Error>(())
+/// ```
 pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -206,6 +206,15 @@ impl<'de, K: IdKind> serde::Deserialize<'de> for Id<K> {
 }
 
 /// Marker types for the ids that cross domains.
+///
+/// They have no values; they only tell ids apart at compile time.
+///
+/// ```
+/// use bureau_core::{Id, IdKind, kind};
+/// assert_eq!(<kind::Party as IdKind>::NAME, "party");
+/// let id: Id<kind::Employee> = Id::from_u128(3);
+/// assert_eq!(id.as_uuid().as_u128(), 3);
+/// ```
 pub mod kind {
     use super::IdKind;
 
@@ -244,12 +253,43 @@ pub mod kind {
 
 /// A customer, contact or organization, shared by crm, sales and the ledger's
 /// receivables and payables.
+///
+/// ```
+/// use bureau_core::{EmployeeId, PartyId};
+/// let customer = PartyId::from_u128(42);
+/// // let wrong: EmployeeId = customer; // does not compile: ids of different kinds never mix
+/// assert_eq!(format!("{customer:?}"), "party(00000000-0000-0000-0000-00000000002a)");
+/// # let _ = EmployeeId::from_u128(1);
+/// ```
 pub type PartyId = Id<kind::Party>;
 /// An employee, shared by hr and the payroll postings.
+///
+/// ```
+/// use bureau_core::EmployeeId;
+/// assert!("00000000-0000-0000-0000-000000000001".parse::<EmployeeId>().is_ok());
+/// ```
 pub type EmployeeId = Id<kind::Employee>;
 /// A product, shared by sales and the ledger's revenue postings.
+///
+/// ```
+/// use bureau_core::ProductId;
+/// assert_eq!(ProductId::from_u128(1) < ProductId::from_u128(2), true);
+/// ```
 pub type ProductId = Id<kind::Product>;
 /// A support ticket, shared by crm and sla.
+///
+/// ```
+/// use bureau_core::TicketId;
+/// let err = "ticket-1".parse::<TicketId>().unwrap_err();
+/// assert_eq!(err.to_string(), r#"invalid ticket id "ticket-1""#);
+/// ```
 pub type TicketId = Id<kind::Ticket>;
 /// A user of the system: the actor of a command, an agent, an approver.
+///
+/// ```
+/// use bureau_core::UserId;
+/// use std::collections::HashSet;
+/// let agents: HashSet<UserId> = [UserId::from_u128(1), UserId::from_u128(1)].into();
+/// assert_eq!(agents.len(), 1);
+/// ```
 pub type UserId = Id<kind::User>;

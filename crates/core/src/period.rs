@@ -9,6 +9,17 @@ use chrono::{Datelike, NaiveDate};
 use crate::{DateRange, Error, Result};
 
 /// Which calendar year gives a fiscal year its number.
+///
+/// ```
+/// use bureau_core::{FiscalCalendar, FiscalYearNaming};
+/// use chrono::NaiveDate;
+/// let day = NaiveDate::from_ymd_opt(2026, 11, 25).ok_or("date")?;
+/// let by_end = FiscalCalendar::new(4, FiscalYearNaming::EndYear)?;
+/// let by_start = FiscalCalendar::new(4, FiscalYearNaming::StartYear)?;
+/// assert_eq!(by_end.year_containing(day).label(), 2027);
+/// assert_eq!(by_start.year_containing(day).label(), 2026);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -23,6 +34,13 @@ pub enum FiscalYearNaming {
 }
 
 /// The length of a period.
+///
+/// ```
+/// use bureau_core::{FiscalCalendar, Granularity};
+/// let year = FiscalCalendar::CALENDAR_YEAR.year(2026);
+/// assert_eq!(year.periods(Granularity::Month)?.len(), 12);
+/// # Ok::<(), bureau_core::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
