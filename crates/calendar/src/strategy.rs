@@ -1,0 +1,2 @@
+//! Strategies that generate valid schedules, holidays and calendars, for
+//! property tests.
