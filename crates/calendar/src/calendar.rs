@@ -8,7 +8,7 @@ use bureau_core::Decimal;
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 
-use crate::zone::{self, DAY, Edge, Offsets};
+use crate::zone::{self, Changes, DAY, Edge, Stretch};
 use crate::{DayHours, Error, Holiday, Result, Schedule, WallInterval, WorkingDay};
 
 /// Nanoseconds in a second.
@@ -17,6 +17,9 @@ const NANOS: i128 = 1_000_000_000;
 const CYCLE_DAYS: i64 = 146_097;
 /// Day number of 1970-01-01 counted from 0001-01-01 as day 1.
 const EPOCH_CE: i64 = 719_163;
+/// More than any UTC offset: a wall time's instant lies within this many
+/// seconds of it.
+const MARGIN: i64 = 15 * 3600;
 
 /// A working-time calendar: a [`Schedule`], [`Holiday`]s and [`WorkingDay`]
 /// overrides.
@@ -61,6 +64,7 @@ struct Inner {
     holidays: Vec<Holiday>,
     working_days: Vec<WorkingDay>,
     tz: Tz,
+    changes: Arc<Changes>,
     /// Wall seconds worked per weekday (Monday = 0) and per week.
     day_secs: [i64; 7],
     week_secs: i64,
@@ -334,6 +338,7 @@ impl Inner {
             .map(|(d, _)| *d);
         Self {
             tz: schedule.time_zone(),
+            changes: Changes::of(schedule.time_zone()),
             day_secs,
             week_secs: day_secs.iter().sum(),
             day_works,
@@ -426,36 +431,30 @@ impl Inner {
 
     /// Calls `f` with the UTC seconds `[start, end)` of each interval owned by
     /// `day`, in order of start.
-    fn day_intervals(&self, offsets: &mut Offsets, day: i64, mut f: impl FnMut(i64, i64)) {
+    fn day_intervals(&self, day: i64, mut f: impl FnMut(i64, i64)) {
         let plan = self.plan(day);
-        if plan.is_empty() {
+        let (Some(first), Some(last_end)) = (
+            plan.first(),
+            plan.iter().map(WallInterval::end_seconds).max(),
+        ) else {
             return;
-        }
+        };
         let midnight = day * DAY;
-        match offsets.constant(midnight - DAY, midnight + 3 * DAY) {
-            Some(offset) => {
-                for i in plan {
-                    f(
-                        midnight + i64::from(i.start_seconds()) - offset,
-                        midnight + i64::from(i.end_seconds()) - offset,
-                    );
-                }
-            }
-            None => {
-                for i in plan {
-                    f(
-                        zone::wall_to_utc(
-                            self.tz,
-                            midnight + i64::from(i.start_seconds()),
-                            Edge::Start,
-                        ),
-                        zone::wall_to_utc(
-                            self.tz,
-                            midnight + i64::from(i.end_seconds()),
-                            Edge::End,
-                        ),
-                    );
-                }
+        let stretch = self.changes.stretch(
+            midnight + i64::from(first.start_seconds()) - MARGIN,
+            midnight + i64::from(last_end) + MARGIN,
+        );
+        for i in plan {
+            let (s, e) = (
+                midnight + i64::from(i.start_seconds()),
+                midnight + i64::from(i.end_seconds()),
+            );
+            match stretch {
+                Stretch::Fixed(offset) => f(s - offset, e - offset),
+                _ => f(
+                    stretch.to_utc(self.tz, s, Edge::Start),
+                    stretch.to_utc(self.tz, e, Edge::End),
+                ),
             }
         }
     }
@@ -463,14 +462,7 @@ impl Inner {
     /// The longest run of days from `day` whose intervals are the schedule's,
     /// at one offset, disjoint from every other day's, starting at or after
     /// `lo` and (when given) ending by `hi`: `(last day, offset)`.
-    fn run(
-        &self,
-        offsets: &mut Offsets,
-        day: i64,
-        lo: i128,
-        hi: Option<i128>,
-        max_day: i64,
-    ) -> Option<(i64, i64)> {
+    fn run(&self, day: i64, lo: i128, hi: Option<i128>, max_day: i64) -> Option<(i64, i64)> {
         let mut last = max_day;
         match self.next_exception(day - 1) {
             Some(x) if x <= day + 1 => return None,
@@ -480,13 +472,12 @@ impl Inner {
             None => {}
         }
         let midnight = day * DAY;
-        let offset = offsets.constant(midnight - 2 * DAY, midnight + 4 * DAY)?;
-        if let Some(change) = offsets.next_change(
-            midnight + 4 * DAY,
-            max_day.saturating_mul(DAY).saturating_add(4 * DAY),
-        ) {
-            last = last.min(day + (change - 1 - 4 * DAY - midnight).div_euclid(DAY));
-        }
+        // The day's intervals and its neighbours' must all be at one offset.
+        let before = DAY - self.min_start + MARGIN;
+        let after = (DAY + self.max_end).max(2 * DAY) + MARGIN;
+        let offset = self.changes.constant(midnight - before, midnight + after)?;
+        let change = self.changes.next_change(midnight + after);
+        last = last.min(day + (change - 1 - after - midnight).div_euclid(DAY));
         if i128::from(midnight + self.min_start - offset) * NANOS < lo {
             return None;
         }
@@ -513,17 +504,16 @@ impl Inner {
         let b_secs = floor_secs(b) + 1;
         let first = zone::local_day(self.tz, a_secs) - 2;
         let last = zone::local_day(self.tz, b_secs);
-        let mut offsets = Offsets::new(self.tz, a_secs - 7 * DAY);
         let mut union = Union::default();
         let mut total: i128 = 0;
         let mut day = first;
         while day <= last {
-            if let Some((end, _)) = self.run(&mut offsets, day, a, Some(b), last) {
+            if let Some((end, _)) = self.run(day, a, Some(b), last) {
                 total += i128::from(self.run_secs(day, end)) * NANOS;
                 day = end + 1;
                 continue;
             }
-            self.day_intervals(&mut offsets, day, |s, e| {
+            self.day_intervals(day, |s, e| {
                 union.push(
                     (i128::from(s) * NANOS).clamp(a, b),
                     (i128::from(e) * NANOS).clamp(a, b),
@@ -540,7 +530,6 @@ impl Inner {
         let a_secs = floor_secs(a);
         let first = zone::local_day(self.tz, a_secs) - 2;
         let horizon = self.horizon(first);
-        let mut offsets = Offsets::new(self.tz, a_secs - 7 * DAY);
         let mut remaining = amount;
         let mut current: Option<(i128, i128)> = None;
         let mut day = first;
@@ -554,7 +543,7 @@ impl Inner {
                 400
             };
             let max_day = horizon.min(day.saturating_add(ahead.min(CYCLE_DAYS)));
-            if let Some((end, offset)) = self.run(&mut offsets, day, a, None, max_day) {
+            if let Some((end, offset)) = self.run(day, a, None, max_day) {
                 if let Some((s, e)) = current.take() {
                     if remaining <= e - s {
                         return Some(s + remaining);
@@ -570,7 +559,7 @@ impl Inner {
                 return Some(self.locate(day, end, offset, remaining));
             }
             let mut found = None;
-            self.day_intervals(&mut offsets, day, |s, e| {
+            self.day_intervals(day, |s, e| {
                 let (s, e) = ((i128::from(s) * NANOS).max(a), i128::from(e) * NANOS);
                 if found.is_some() || e <= s {
                     return;
@@ -960,7 +949,6 @@ impl Calendar {
         let lo_secs = floor_secs(lo);
         WorkingIntervals {
             calendar: self.clone(),
-            offsets: Offsets::new(tz, lo_secs - 7 * DAY),
             day: zone::local_day(tz, lo_secs) - 2,
             last_day: if hi > lo {
                 zone::local_day(tz, floor_secs(hi) + 1)
@@ -1039,7 +1027,6 @@ impl Calendar {
 /// by [`Calendar::working_intervals`].
 pub struct WorkingIntervals {
     calendar: Calendar,
-    offsets: Offsets,
     day: i64,
     last_day: i64,
     lo: i128,
@@ -1074,15 +1061,13 @@ impl Iterator for WorkingIntervals {
             }
             let (lo, hi) = (self.lo, self.hi);
             let (union, ready) = (&mut self.union, &mut self.ready);
-            self.calendar
-                .inner
-                .day_intervals(&mut self.offsets, self.day, |s, e| {
-                    let s = (i128::from(s) * NANOS).clamp(lo, hi);
-                    let e = (i128::from(e) * NANOS).clamp(lo, hi);
-                    if let Some(done) = union.take(s, e) {
-                        ready.push_back(done);
-                    }
-                });
+            self.calendar.inner.day_intervals(self.day, |s, e| {
+                let s = (i128::from(s) * NANOS).clamp(lo, hi);
+                let e = (i128::from(e) * NANOS).clamp(lo, hi);
+                if let Some(done) = union.take(s, e) {
+                    ready.push_back(done);
+                }
+            });
             self.day += 1;
         }
     }
