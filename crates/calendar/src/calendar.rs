@@ -209,14 +209,31 @@ fn weekday_index(day: i64) -> usize {
     usize::try_from((day + 3).rem_euclid(7)).unwrap_or(0)
 }
 
-fn is_leap(year: i32) -> bool {
+fn is_leap(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
+/// Day number of 1 January of `year` (proleptic Gregorian).
+fn jan1(year: i64) -> i64 {
+    let y = year - 1;
+    365 * y + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400) - 719_162
+}
+
+/// The year holding day number `day`, and the day number of its 1 January.
+fn year_of(day: i64) -> (i64, i64) {
+    let mut year = 1970 + (day * 400).div_euclid(CYCLE_DAYS);
+    while jan1(year) > day {
+        year -= 1;
+    }
+    while jan1(year + 1) <= day {
+        year += 1;
+    }
+    (year, jan1(year))
+}
+
 /// The kind of a year: weekday of its 1 January (Monday = 0) * 2 + leap.
-fn year_kind(year: i32) -> usize {
-    let jan1 = NaiveDate::from_yo_opt(year, 1).map_or(0, day_number);
-    weekday_index(jan1) * 2 + usize::from(is_leap(year))
+fn year_kind(year: i64) -> usize {
+    weekday_index(jan1(year)) * 2 + usize::from(is_leap(year))
 }
 
 fn to_nanos(t: DateTime<Utc>) -> i128 {
@@ -289,7 +306,7 @@ impl Inner {
             // Years 2001 to 2028 hold every kind of year.
             let mut built = [false; 14];
             for year in 2001..=2028 {
-                let kind = year_kind(year);
+                let kind = year_kind(i64::from(year));
                 let (Some(table), Some(done)) = (yearly.get_mut(kind), built.get_mut(kind)) else {
                     continue;
                 };
@@ -371,9 +388,9 @@ impl Inner {
         if !self.any_yearly {
             return None;
         }
-        let date = date_of(day)?;
-        let table = self.yearly.get(year_kind(date.year()))?;
-        let ordinal = date.ordinal0();
+        let (year, first) = year_of(day);
+        let table = self.yearly.get(year_kind(year))?;
+        let ordinal = u32::try_from(day - first).ok()?;
         table
             .binary_search_by_key(&ordinal, |(o, _)| *o)
             .ok()
@@ -382,6 +399,9 @@ impl Inner {
     }
 
     fn exception(&self, day: i64) -> Option<&Exception> {
+        if self.one_off.is_empty() {
+            return self.yearly_at(day);
+        }
         match self.one_off.binary_search_by_key(&day, |(d, _)| *d) {
             Ok(i) => self.one_off.get(i).map(|(_, e)| e),
             Err(_) => self.yearly_at(day),
@@ -402,18 +422,13 @@ impl Inner {
         let i = self.one_off.partition_point(|(d, _)| *d < day);
         let one_off = self.one_off.get(i).map(|(d, _)| *d);
         let yearly = if self.any_yearly {
-            date_of(day).and_then(|date| {
-                let mut from = date.ordinal0();
-                for year in date.year()..date.year().saturating_add(9) {
-                    let table = self.yearly.get(year_kind(year))?;
-                    let j = table.partition_point(|(o, _)| *o < from);
-                    if let Some((o, _)) = table.get(j) {
-                        let jan1 = NaiveDate::from_yo_opt(year, 1)?;
-                        return Some(day_number(jan1) + i64::from(*o));
-                    }
-                    from = 0;
-                }
-                None
+            let (year, first) = year_of(day);
+            let mut from = u32::try_from(day - first).unwrap_or(0);
+            (year..year + 9).find_map(|year| {
+                let table = self.yearly.get(year_kind(year))?;
+                let j = table.partition_point(|(o, _)| *o < from);
+                from = 0;
+                table.get(j).map(|(o, _)| jan1(year) + i64::from(*o))
             })
         } else {
             None
@@ -461,11 +476,12 @@ impl Inner {
 
     /// The longest run of days from `day` whose intervals are the schedule's,
     /// at one offset, disjoint from every other day's, starting at or after
-    /// `lo` and (when given) ending by `hi`: `(last day, offset)`.
-    fn run(&self, day: i64, lo: i128, hi: Option<i128>, max_day: i64) -> Option<(i64, i64)> {
+    /// `lo` and (when given) ending by `hi`: `Ok((last day, offset))`; else
+    /// `Err` of the first day a run may start on.
+    fn run(&self, day: i64, lo: i128, hi: Option<i128>, max_day: i64) -> Result<(i64, i64), i64> {
         let mut last = max_day;
         match self.next_exception(day - 1) {
-            Some(x) if x <= day + 1 => return None,
+            Some(x) if x <= day + 1 => return Err(x + 2),
             Some(x) => last = last.min(x - 2),
             // Every yearly rule falls within nine years; look again later.
             None if self.any_yearly => last = last.min(day + 9 * 365),
@@ -475,17 +491,27 @@ impl Inner {
         // The day's intervals and its neighbours' must all be at one offset.
         let before = DAY - self.min_start + MARGIN;
         let after = (DAY + self.max_end).max(2 * DAY) + MARGIN;
-        let offset = self.changes.constant(midnight - before, midnight + after)?;
+        let Some(offset) = self.changes.constant(midnight - before, midnight + after) else {
+            let change = self.changes.next_change(midnight - before - 1);
+            return Err(if change <= midnight + after {
+                (change + before).div_euclid(DAY) + 1
+            } else {
+                day + 1
+            });
+        };
         let change = self.changes.next_change(midnight + after);
         last = last.min(day + (change - 1 - after - midnight).div_euclid(DAY));
         if i128::from(midnight + self.min_start - offset) * NANOS < lo {
-            return None;
+            return Err(day + 1);
         }
         if let Some(hi) = hi {
             let hi_secs = floor_secs(hi);
             last = last.min(day + (hi_secs + offset - self.max_end - midnight).div_euclid(DAY));
         }
-        (last >= day).then_some((last, offset))
+        if last < day {
+            return Err(if hi.is_some() { i64::MAX } else { day + 1 });
+        }
+        Ok((last, offset))
     }
 
     /// The last day that can hold working time for a walk starting on `first`.
@@ -507,11 +533,18 @@ impl Inner {
         let mut union = Union::default();
         let mut total: i128 = 0;
         let mut day = first;
+        let mut next_run = first;
         while day <= last {
-            if let Some((end, _)) = self.run(day, a, Some(b), last) {
-                total += i128::from(self.run_secs(day, end)) * NANOS;
-                day = end + 1;
-                continue;
+            if day >= next_run {
+                match self.run(day, a, Some(b), last) {
+                    Ok((end, _)) => {
+                        total += i128::from(self.run_secs(day, end)) * NANOS;
+                        day = end + 1;
+                        next_run = day;
+                        continue;
+                    }
+                    Err(next) => next_run = next,
+                }
             }
             self.day_intervals(day, |s, e| {
                 union.push(
@@ -532,18 +565,18 @@ impl Inner {
         let horizon = self.horizon(first);
         let mut remaining = amount;
         let mut current: Option<(i128, i128)> = None;
+        let mut next_run = first;
         let mut day = first;
         while day <= horizon {
-            let ahead = if self.week_secs > 0 {
-                i64::try_from(remaining / (i128::from(self.week_secs) * NANOS))
-                    .unwrap_or(CYCLE_DAYS)
-                    * 7
-                    + 14
+            let run = if day >= next_run {
+                self.run(day, a, None, horizon)
             } else {
-                400
+                Err(next_run)
             };
-            let max_day = horizon.min(day.saturating_add(ahead.min(CYCLE_DAYS)));
-            if let Some((end, offset)) = self.run(day, a, None, max_day) {
+            if let Err(next) = run {
+                next_run = next;
+            }
+            if let Ok((end, offset)) = run {
                 if let Some((s, e)) = current.take() {
                     if remaining <= e - s {
                         return Some(s + remaining);
@@ -1099,6 +1132,39 @@ impl core::hash::Hash for Calendar {
         self.inner.schedule.hash(state);
         self.inner.holidays.hash(state);
         self.inner.working_days.hash(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_arithmetic_matches_chrono() {
+        let mut date = NaiveDate::from_ymd_opt(1599, 12, 25).unwrap();
+        let end = NaiveDate::from_ymd_opt(2405, 1, 10).unwrap();
+        while date < end {
+            let day = day_number(date);
+            assert_eq!(date_of(day), Some(date));
+            let (year, first) = year_of(day);
+            assert_eq!(year, i64::from(date.year()), "{date}");
+            assert_eq!(day - first, i64::from(date.ordinal0()), "{date}");
+            assert_eq!(
+                weekday_index(day),
+                date.weekday().num_days_from_monday() as usize
+            );
+            date = date + chrono::Days::new(13);
+        }
+    }
+
+    #[test]
+    fn sums_by_weekday_over_partial_weeks() {
+        let per_day = [1, 2, 4, 8, 16, 32, 64];
+        // Day 0 is a Thursday (index 3).
+        assert_eq!(sum_by_weekday(&per_day, 127, 0, 0), 8);
+        assert_eq!(sum_by_weekday(&per_day, 127, 0, 4), 8 + 16 + 32 + 64 + 1);
+        assert_eq!(sum_by_weekday(&per_day, 127, 0, 13), 254);
+        assert_eq!(sum_by_weekday(&per_day, 127, 5, 4), 0);
     }
 }
 
