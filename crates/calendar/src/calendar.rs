@@ -17,9 +17,6 @@ const NANOS: i128 = 1_000_000_000;
 const CYCLE_DAYS: i64 = 146_097;
 /// Day number of 1970-01-01 counted from 0001-01-01 as day 1.
 const EPOCH_CE: i64 = 719_163;
-/// More than any UTC offset: a wall time's instant lies within this many
-/// seconds of it.
-const MARGIN: i64 = 15 * 3600;
 
 /// A working-time calendar: a [`Schedule`], [`Holiday`]s and [`WorkingDay`]
 /// overrides.
@@ -456,8 +453,8 @@ impl Inner {
         };
         let midnight = day * DAY;
         let stretch = self.changes.stretch(
-            midnight + i64::from(first.start_seconds()) - MARGIN,
-            midnight + i64::from(last_end) + MARGIN,
+            midnight + i64::from(first.start_seconds()) - self.changes.max_offset,
+            midnight + i64::from(last_end) - self.changes.min_offset,
         );
         for i in plan {
             let (s, e) = (
@@ -479,6 +476,16 @@ impl Inner {
     /// `lo` and (when given) ending by `hi`: `Ok((last day, offset))`; else
     /// `Err` of the first day a run may start on.
     fn run(&self, day: i64, lo: i128, hi: Option<i128>, max_day: i64) -> Result<(i64, i64), i64> {
+        let midnight = day * DAY;
+        // Cheap bounds first, with the zone's extreme offsets.
+        if i128::from(midnight + self.min_start - self.changes.min_offset) * NANOS < lo {
+            return Err(day + 1);
+        }
+        if let Some(hi) = hi
+            && floor_secs(hi) + self.changes.max_offset - self.max_end < midnight
+        {
+            return Err(i64::MAX);
+        }
         let mut last = max_day;
         match self.next_exception(day - 1) {
             Some(x) if x <= day + 1 => return Err(x + 2),
@@ -487,10 +494,9 @@ impl Inner {
             None if self.any_yearly => last = last.min(day + 9 * 365),
             None => {}
         }
-        let midnight = day * DAY;
         // The day's intervals and its neighbours' must all be at one offset.
-        let before = DAY - self.min_start + MARGIN;
-        let after = (DAY + self.max_end).max(2 * DAY) + MARGIN;
+        let before = DAY - self.min_start + self.changes.max_offset;
+        let after = (DAY + self.max_end).max(2 * DAY) - self.changes.min_offset;
         let Some(offset) = self.changes.constant(midnight - before, midnight + after) else {
             let change = self.changes.next_change(midnight - before - 1);
             return Err(if change <= midnight + after {

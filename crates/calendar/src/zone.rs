@@ -76,6 +76,10 @@ pub(crate) fn wall_to_utc(tz: Tz, wall: i64, edge: Edge) -> i64 {
 #[derive(Debug)]
 pub(crate) struct Changes {
     start_offset: i64,
+    /// Least and greatest offset of the listing: a wall time `w` in it has
+    /// its instants within `[w - max_offset, w - min_offset]`.
+    pub(crate) min_offset: i64,
+    pub(crate) max_offset: i64,
     /// (instant of the change, offset from then on), increasing.
     list: Vec<(i64, i64)>,
 }
@@ -129,7 +133,15 @@ impl Changes {
             at = hi;
             list.push((hi, offset));
         }
-        Self { start_offset, list }
+        let offsets = list.iter().map(|&(_, o)| o).chain([start_offset]);
+        let min_offset = offsets.clone().min().unwrap_or(start_offset);
+        let max_offset = offsets.max().unwrap_or(start_offset);
+        Self {
+            start_offset,
+            min_offset,
+            max_offset,
+            list,
+        }
     }
 
     /// How wall times whose instants lie in `[from, to]` convert.
