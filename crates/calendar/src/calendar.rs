@@ -521,11 +521,14 @@ impl Inner {
     }
 
     /// The last day that can hold working time for a walk starting on `first`.
-    fn horizon(&self, first: i64) -> i64 {
+    /// The last day that can hold working time for a walk that last found
+    /// some on `found` (400 years without any mean none ever: past the last
+    /// one-off date, dates and weekdays repeat every 400 years).
+    fn horizon(&self, found: i64) -> i64 {
         if self.week_secs == 0 && !self.yearly_hours {
-            return self.last_hours.map_or(first - 1, |d| d + 2);
+            return self.last_hours.map_or(found - 1, |d| d + 2);
         }
-        self.last_one_off.unwrap_or(first).max(first) + CYCLE_DAYS + 3
+        self.last_one_off.unwrap_or(found).max(found) + CYCLE_DAYS + 3
     }
 
     fn measure(&self, a: i128, b: i128) -> i128 {
@@ -568,7 +571,7 @@ impl Inner {
     fn advance(&self, a: i128, amount: i128) -> Option<i128> {
         let a_secs = floor_secs(a);
         let first = zone::local_day(self.tz, a_secs) - 2;
-        let horizon = self.horizon(first);
+        let mut horizon = self.horizon(first);
         let mut remaining = amount;
         let mut current: Option<(i128, i128)> = None;
         let mut next_run = first;
@@ -591,6 +594,9 @@ impl Inner {
                 }
                 let secs = i128::from(self.run_secs(day, end)) * NANOS;
                 if remaining > secs {
+                    if secs > 0 {
+                        horizon = self.horizon(end);
+                    }
                     remaining -= secs;
                     day = end + 1;
                     continue;
@@ -598,11 +604,13 @@ impl Inner {
                 return Some(self.locate(day, end, offset, remaining));
             }
             let mut found = None;
+            let mut worked = false;
             self.day_intervals(day, |s, e| {
                 let (s, e) = ((i128::from(s) * NANOS).max(a), i128::from(e) * NANOS);
                 if found.is_some() || e <= s {
                     return;
                 }
+                worked = true;
                 match &mut current {
                     Some((_, ce)) if s <= *ce => *ce = (*ce).max(e),
                     Some((cs, ce)) => {
@@ -619,6 +627,9 @@ impl Inner {
             });
             if found.is_some() {
                 return found;
+            }
+            if worked {
+                horizon = self.horizon(day);
             }
             day += 1;
         }
@@ -674,17 +685,24 @@ impl Inner {
     }
 
     fn advance_days(&self, from: i64, days: Decimal) -> Option<i64> {
-        let horizon = if self.week_days == 0 && !self.yearly_weight {
-            self.last_weight.unwrap_or(from)
-        } else {
-            self.last_one_off.unwrap_or(from).max(from) + CYCLE_DAYS + 1
+        // As for working time: 400 years without a working day mean none ever.
+        let horizon_from = |found: i64| {
+            if self.week_days == 0 && !self.yearly_weight {
+                self.last_weight.unwrap_or(found)
+            } else {
+                self.last_one_off.unwrap_or(found).max(found) + CYCLE_DAYS + 1
+            }
         };
+        let mut horizon = horizon_from(from);
         let mut remaining = days;
         let mut day = from + 1;
         while day <= horizon {
             if let Some(e) = self.exception(day) {
-                if e.weight > Decimal::ZERO && remaining <= e.weight {
-                    return Some(day);
+                if e.weight > Decimal::ZERO {
+                    if remaining <= e.weight {
+                        return Some(day);
+                    }
+                    horizon = horizon_from(day);
                 }
                 remaining -= e.weight;
                 day += 1;
@@ -693,14 +711,12 @@ impl Inner {
             let end = self
                 .next_exception(day)
                 .map_or(horizon + 1, |x| x.min(horizon + 1));
-            let count = Decimal::from(sum_by_weekday(
-                &self.day_works,
-                self.week_days,
-                day,
-                end - 1,
-            ));
-            if remaining > count {
-                remaining -= count;
+            let count = sum_by_weekday(&self.day_works, self.week_days, day, end - 1);
+            if remaining > Decimal::from(count) {
+                if count > 0 {
+                    horizon = horizon_from(end - 1);
+                }
+                remaining -= Decimal::from(count);
                 day = end;
                 continue;
             }

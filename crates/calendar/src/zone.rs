@@ -18,10 +18,13 @@ pub(crate) const DAY: i64 = 86_400;
 const PROBE: i64 = DAY;
 
 /// First and last instant (UTC seconds) of the listed changes: 1900-01-01 to
-/// 2101-01-01. Outside, every conversion goes through the tz database one
-/// boundary at a time (exact, slower).
+/// 2101-01-01. Before, every conversion goes through the tz database one
+/// boundary at a time (exact, slower). After, the compiled tz database has no
+/// change: each zone keeps its last offset (checked by a unit test below).
 const LISTED_FROM: i64 = -2_208_988_800;
 const LISTED_TO: i64 = 4_133_980_800;
+/// An instant after every other (far enough from overflow to add days to).
+pub(crate) const NEVER: i64 = i64::MAX / 4;
 
 /// The offset (local minus UTC, seconds) in force at `utc`.
 pub(crate) fn offset_at(tz: Tz, utc: i64) -> i64 {
@@ -98,7 +101,8 @@ impl Changes {
     /// The changes of `tz`, listed once per zone and process (the listing
     /// is a pure function of the zone; it is kept to make calendars cheap).
     pub(crate) fn of(tz: Tz) -> Arc<Self> {
-        static LISTED: OnceLock<Mutex<Vec<(Tz, Arc<Changes>)>>> = OnceLock::new();
+        type Listed = Mutex<Vec<(Tz, Arc<Changes>)>>;
+        static LISTED: OnceLock<Listed> = OnceLock::new();
         let listed = LISTED.get_or_init(|| Mutex::new(Vec::new()));
         let mut listed = listed.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((_, changes)) = listed.iter().find(|(z, _)| *z == tz) {
@@ -146,7 +150,7 @@ impl Changes {
 
     /// How wall times whose instants lie in `[from, to]` convert.
     pub(crate) fn stretch(&self, from: i64, to: i64) -> Stretch {
-        if from < LISTED_FROM || to >= LISTED_TO {
+        if from < LISTED_FROM || to < from {
             return Stretch::Unknown;
         }
         let i = self.list.partition_point(|&(at, _)| at <= from);
@@ -174,10 +178,10 @@ impl Changes {
         }
     }
 
-    /// The first change after `from` (the end of the listing when none).
+    /// The first change after `from` (far in the future when none).
     pub(crate) fn next_change(&self, from: i64) -> i64 {
         let i = self.list.partition_point(|&(at, _)| at <= from);
-        self.list.get(i).map_or(LISTED_TO, |&(at, _)| at)
+        self.list.get(i).map_or(NEVER, |&(at, _)| at)
     }
 }
 
@@ -249,7 +253,7 @@ mod tests {
             berlin.stretch(spring - 1, autumn),
             Stretch::Unknown
         ));
-        assert_eq!(Changes::of(Tz::UTC).next_change(0), LISTED_TO);
+        assert_eq!(Changes::of(Tz::UTC).next_change(0), NEVER);
     }
 
     #[test]
@@ -275,6 +279,18 @@ mod tests {
                     }
                     wall += 300;
                 }
+            }
+        }
+    }
+
+    /// The compiled tz database changes no offset after the listing ends.
+    #[test]
+    fn no_zone_changes_after_the_listing() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            let last = offset_at(tz, LISTED_TO);
+            for year in [2150, 2500, 3000, 100_000] {
+                let t = (i64::from(year) - 1970) * 31_556_952;
+                assert_eq!(offset_at(tz, t), last, "{tz} in {year}");
             }
         }
     }

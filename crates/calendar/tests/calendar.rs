@@ -816,3 +816,52 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn regression_long_amounts_and_the_far_future() {
+    let a = utc("2026-01-01T00:00:00Z");
+    let centuries = TimeDelta::days(500 * 365);
+    assert_eq!(
+        Calendar::always().add_working(a, centuries).unwrap(),
+        a + centuries
+    );
+    assert_eq!(
+        Calendar::always().working_between(a, a + centuries),
+        centuries
+    );
+
+    let calendar = Calendar::builder(schedule(
+        Tz::America__New_York,
+        &every(&WORK_WEEK, "09:00-17:00"),
+    ))
+    .holiday(
+        Holiday::yearly(7, 4, "Independence Day")
+            .unwrap()
+            .observed(Observance::NearestWeekday),
+    )
+    .holiday(
+        Holiday::yearly(12, 24, "Christmas Eve")
+            .unwrap()
+            .half_day("09:00-13:00".parse().unwrap()),
+    )
+    .build()
+    .unwrap();
+    // About 150 years of working time: past the end of the tz listing.
+    let amount = TimeDelta::hours(8 * 250 * 150);
+    let due = calendar.add_working(a, amount).unwrap();
+    assert!(
+        due > utc("2170-01-01T00:00:00Z") && due < utc("2180-01-01T00:00:00Z"),
+        "{due}"
+    );
+    assert_eq!(calendar.working_between(a, due), amount);
+    // A day in 2200 still follows the zone's last rule (EST all year).
+    let day = utc("2200-07-01T00:00:00Z");
+    assert_eq!(
+        calendar.next_working_instant(day),
+        Some(utc("2200-07-01T14:00:00Z"))
+    );
+    assert!(matches!(
+        Calendar::always().add_working(a, TimeDelta::MAX),
+        Err(Error::OutOfRange { .. })
+    ));
+}
