@@ -1079,7 +1079,18 @@ impl Calendar {
 }
 
 /// The working intervals of a [`Calendar`] inside a range, in order; made
-/// by [`Calendar::working_intervals`].
+/// by [`Calendar::working_intervals`]. It owns a (cheap) clone of the
+/// calendar.
+///
+/// ```
+/// use bureau_calendar::{Calendar, Schedule, Tz};
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// let c = Calendar::new(Schedule::weekdays(Tz::UTC, "09:00-12:00, 13:00-17:00".parse()?)?);
+/// let monday = Utc.with_ymd_and_hms(2026, 5, 4, 0, 0, 0).single().ok_or("time")?;
+/// let week: Vec<_> = c.working_intervals(monday, monday + TimeDelta::days(7)).collect();
+/// assert_eq!(week.len(), 10);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct WorkingIntervals {
     calendar: Calendar,
     day: i64,

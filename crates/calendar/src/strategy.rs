@@ -29,21 +29,36 @@ use crate::{Calendar, DayHours, Holiday, Observance, Schedule, Tz, WallInterval,
 
 const QUARTER: u32 = 900;
 
-/// One of the seven zones this crate is tested in.
+/// The seven zones this crate is tested in: New York, London, Berlin, Lord
+/// Howe, Kolkata, Chatham and UTC.
+///
+/// ```
+/// use bureau_calendar::{strategy, Tz};
+/// assert!(strategy::ZONES.contains(&Tz::Australia__Lord_Howe));
+/// ```
+pub const ZONES: [Tz; 7] = crate::zone::TESTED_ZONES;
+
+/// One of the seven [`ZONES`].
+///
+/// ```
+/// use bureau_calendar::strategy;
+/// use proptest::prelude::*;
+/// proptest!(|(tz in strategy::zone())| prop_assert!(strategy::ZONES.contains(&tz)));
+/// ```
 pub fn zone() -> impl Strategy<Value = Tz> {
-    prop::sample::select(vec![
-        Tz::America__New_York,
-        Tz::Europe__London,
-        Tz::Europe__Berlin,
-        Tz::Australia__Lord_Howe,
-        Tz::Asia__Kolkata,
-        Tz::Pacific__Chatham,
-        Tz::UTC,
-    ])
+    prop::sample::select(ZONES.to_vec())
 }
 
 /// A wall-clock interval on quarter hours, 15 minutes to 24 hours long,
 /// possibly crossing midnight.
+///
+/// ```
+/// use bureau_calendar::strategy;
+/// use proptest::prelude::*;
+/// proptest!(|(i in strategy::wall_interval())| {
+///     prop_assert!(i.duration().num_minutes() >= 15 && i.duration().num_hours() <= 24);
+/// });
+/// ```
 pub fn wall_interval() -> impl Strategy<Value = WallInterval> {
     (0_u32..96, 1_u32..=96).prop_filter_map("valid interval", |(start, len)| {
         WallInterval::from_seconds(start * QUARTER, (start + len) * QUARTER).ok()
@@ -52,6 +67,14 @@ pub fn wall_interval() -> impl Strategy<Value = WallInterval> {
 
 /// One day's hours: up to three intervals, the last possibly running past
 /// midnight.
+///
+/// ```
+/// use bureau_calendar::{strategy, DayHours};
+/// use proptest::prelude::*;
+/// proptest!(|(hours in strategy::day_hours())| {
+///     prop_assert_eq!(hours.to_string().parse::<DayHours>()?, hours);
+/// });
+/// ```
 pub fn day_hours() -> impl Strategy<Value = DayHours> {
     (
         prop::collection::btree_set(0_u32..=96, 0..=6),
@@ -75,6 +98,12 @@ pub fn day_hours() -> impl Strategy<Value = DayHours> {
 }
 
 /// A schedule in `time_zone` (each weekday free with some probability).
+///
+/// ```
+/// use bureau_calendar::{strategy, Tz};
+/// use proptest::prelude::*;
+/// proptest!(|(s in strategy::schedule_in(Tz::Europe__Berlin))| prop_assert_eq!(s.time_zone(), Tz::Europe__Berlin));
+/// ```
 pub fn schedule_in(time_zone: Tz) -> impl Strategy<Value = Schedule> {
     prop::collection::vec(prop::option::weighted(0.75, day_hours()), 7).prop_filter_map(
         "no overlap across days",
@@ -98,11 +127,26 @@ pub fn schedule_in(time_zone: Tz) -> impl Strategy<Value = Schedule> {
 }
 
 /// A schedule in any of the seven [`zone`]s.
+///
+/// ```
+/// use bureau_calendar::strategy;
+/// use proptest::prelude::*;
+/// proptest!(|(s in strategy::schedule())| prop_assert!(s.weekly_duration().num_days() <= 7));
+/// ```
 pub fn schedule() -> impl Strategy<Value = Schedule> {
     zone().prop_flat_map(schedule_in)
 }
 
 /// An observance rule.
+///
+/// ```
+/// use bureau_calendar::strategy;
+/// use chrono::NaiveDate;
+/// use proptest::prelude::*;
+/// let monday = NaiveDate::from_ymd_opt(2026, 5, 4).ok_or("date")?;
+/// proptest!(|(rule in strategy::observance())| prop_assert_eq!(rule.apply(monday), Some(monday)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn observance() -> impl Strategy<Value = Observance> {
     prop::sample::select(vec![
         Observance::OnTheDay,
@@ -114,6 +158,15 @@ pub fn observance() -> impl Strategy<Value = Observance> {
 
 /// A holiday, one-off or yearly, whole or part day, falling within
 /// `spread_days` of `date`.
+///
+/// ```
+/// use bureau_calendar::strategy;
+/// use chrono::{Datelike, NaiveDate};
+/// use proptest::prelude::*;
+/// let day = NaiveDate::from_ymd_opt(2026, 6, 15).ok_or("date")?;
+/// proptest!(|(h in strategy::holiday_near(day, 3))| prop_assert!(h.date_in(2026).is_some_and(|d| d.month() == 6)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn holiday_near(date: NaiveDate, spread_days: u32) -> impl Strategy<Value = Holiday> {
     (
         0..=2 * spread_days,
@@ -141,12 +194,32 @@ pub fn holiday_near(date: NaiveDate, spread_days: u32) -> impl Strategy<Value = 
 
 /// A calendar in any of the seven [`zone`]s whose holidays and working days
 /// fall within ten days of `date`, so that tests around `date` meet them.
+///
+/// ```
+/// use bureau_calendar::strategy;
+/// use chrono::NaiveDate;
+/// use proptest::prelude::*;
+/// let day = NaiveDate::from_ymd_opt(2026, 3, 29).ok_or("date")?;
+/// proptest!(|(c in strategy::calendar_near(day))| prop_assert!(c.holidays().len() < 5));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn calendar_near(date: NaiveDate) -> impl Strategy<Value = Calendar> {
     zone().prop_flat_map(move |tz| calendar_near_in(tz, date))
 }
 
 /// A calendar in `time_zone` whose holidays and working days fall within ten
 /// days of `date`.
+///
+/// ```
+/// use bureau_calendar::{strategy, Tz};
+/// use chrono::NaiveDate;
+/// use proptest::prelude::*;
+/// let day = NaiveDate::from_ymd_opt(2026, 10, 4).ok_or("date")?;
+/// proptest!(|(c in strategy::calendar_near_in(Tz::Australia__Lord_Howe, day))| {
+///     prop_assert_eq!(c.schedule().time_zone(), Tz::Australia__Lord_Howe);
+/// });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn calendar_near_in(time_zone: Tz, date: NaiveDate) -> impl Strategy<Value = Calendar> {
     (
         schedule_in(time_zone),

@@ -10,6 +10,20 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use chrono::{DateTime, LocalResult, Offset, TimeZone};
 use chrono_tz::{GapInfo, Tz};
 
+/// The zones the crate's properties are tested in: DST in both hemispheres,
+/// a 30-minute DST (Lord Howe), a half-hour offset without DST (Kolkata), a
+/// 45-minute offset (Chatham) and UTC.
+#[cfg(any(test, feature = "proptest"))]
+pub(crate) const TESTED_ZONES: [Tz; 7] = [
+    Tz::America__New_York,
+    Tz::Europe__London,
+    Tz::Europe__Berlin,
+    Tz::Australia__Lord_Howe,
+    Tz::Asia__Kolkata,
+    Tz::Pacific__Chatham,
+    Tz::UTC,
+];
+
 /// Seconds in a day.
 pub(crate) const DAY: i64 = 86_400;
 
@@ -299,16 +313,7 @@ mod tests {
     /// checked hour by hour.
     #[test]
     fn no_change_is_undone_within_a_probe_step() {
-        let zones = [
-            Tz::America__New_York,
-            Tz::Europe__London,
-            Tz::Europe__Berlin,
-            Tz::Australia__Lord_Howe,
-            Tz::Asia__Kolkata,
-            Tz::Pacific__Chatham,
-            Tz::UTC,
-        ];
-        for tz in zones {
+        for tz in TESTED_ZONES {
             let (mut t, end) = (utc(1970, 1, 1, 0, 0), utc(2038, 1, 1, 0, 0));
             let mut previous = (t, offset_at(tz, t));
             let mut last_change = i64::MIN / 2;

@@ -632,16 +632,7 @@ mod properties {
     use bureau_calendar::strategy;
     use proptest::prelude::*;
     use std::sync::LazyLock;
-
-    const ZONES: [Tz; 7] = [
-        Tz::America__New_York,
-        Tz::Europe__London,
-        Tz::Europe__Berlin,
-        Tz::Australia__Lord_Howe,
-        Tz::Asia__Kolkata,
-        Tz::Pacific__Chatham,
-        Tz::UTC,
-    ];
+    use strategy::ZONES;
 
     /// Offset changes of each zone in 2024 to 2028, found hour by hour.
     static CHANGES: LazyLock<Vec<Vec<DateTime<Utc>>>> = LazyLock::new(|| {
