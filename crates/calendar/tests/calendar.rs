@@ -409,6 +409,15 @@ fn add_cases() -> Vec<Add> {
             expected: "2026-03-10T14:00:00Z", // Tuesday 10:00 EDT
         },
         Add {
+            name: "deadline across weekend, fall back and a Tuesday holiday",
+            zone: ny,
+            days: every(&WORK_WEEK, "09:00-17:00"),
+            holidays: vec![Holiday::on(date("2026-11-03"), "Election Day")],
+            from: "2026-10-30T20:00:00Z", // Friday 16:00 EDT
+            amount: TimeDelta::hours(16),
+            expected: "2026-11-04T21:00:00Z", // Wednesday 16:00 EST
+        },
+        Add {
             name: "a deadline ending exactly at close stays at close",
             zone: Tz::UTC,
             days: every(&WORK_WEEK, "09:00-17:00"),
