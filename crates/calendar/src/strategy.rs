@@ -110,19 +110,11 @@ pub fn schedule_in(time_zone: Tz) -> impl Strategy<Value = Schedule> {
     prop::collection::vec(prop::option::weighted(0.75, day_hours()), 7).prop_filter_map(
         "no overlap across days",
         move |days| {
-            let week = [
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-                Weekday::Sat,
-                Weekday::Sun,
-            ];
-            let days = week
-                .into_iter()
-                .zip(days)
-                .filter_map(|(w, h)| h.map(|h| (w, h)));
+            // Position 0 is Monday.
+            let days = days.into_iter().enumerate().filter_map(|(i, hours)| {
+                let weekday = Weekday::try_from(u8::try_from(i).ok()?).ok()?;
+                Some((weekday, hours?))
+            });
             Schedule::new(time_zone, days).ok()
         },
     )
