@@ -1188,6 +1188,8 @@ impl Iterator for WorkingIntervals {
     }
 }
 
+impl core::iter::FusedIterator for WorkingIntervals {}
+
 impl fmt::Debug for Calendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Calendar")
