@@ -4,7 +4,7 @@ use core::fmt;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use bureau_core::Decimal;
+use bureau_core::{DateRange, Decimal};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 
@@ -1092,6 +1092,21 @@ impl Calendar {
         } else {
             -self.inner.weight_between(b, a)
         }
+    }
+
+    /// The working days in `range`, counted as in
+    /// [`Calendar::working_days_between`].
+    ///
+    /// ```
+    /// use bureau_calendar::{Calendar, Schedule, Tz};
+    /// use bureau_core::{Decimal, Period};
+    /// let c = Calendar::new(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse()?)?);
+    /// // March 2026 has 22 weekdays.
+    /// assert_eq!(c.working_days_in(Period::month(2026, 3)?.range()), Decimal::from(22));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn working_days_in(&self, range: DateRange) -> Decimal {
+        self.working_days_between(range.start(), range.end())
     }
 
     /// The date on which `days` working days after `date` are complete:
