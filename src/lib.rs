@@ -21,3 +21,7 @@
 //! - `serde`, `proptest`, `ids`: forwarded to every member crate.
 
 pub use bureau_core::*;
+
+/// Working-time calendars: schedules in a time zone, holidays, DST-exact arithmetic.
+#[cfg(feature = "calendar")]
+pub use bureau_calendar as calendar;

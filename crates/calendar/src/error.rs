@@ -1,0 +1,121 @@
+//! The one error type of bureau-calendar.
+
+use bureau_core::Decimal;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+/// Everything that can go wrong in bureau-calendar. Every variant names the
+/// value that was wrong.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_calendar::{Error, WallInterval};
+///
+/// let err = "09:00-09:00".parse::<WallInterval>().unwrap_err();
+/// assert!(matches!(err, Error::EmptyInterval { .. }));
+/// assert_eq!(err.to_string(), "interval 09:00-09:00 is empty");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A text could not be read as a wall-clock time or interval.
+    #[error("cannot read {input:?} as {expected}")]
+    Parse {
+        /// The text as given.
+        input: String,
+        /// What was expected (`"a wall-clock interval like 09:00-17:30"`).
+        expected: &'static str,
+    },
+    /// A wall-clock time is not a whole second between 00:00 and 24:00.
+    #[error(
+        "wall-clock time {seconds} s after midnight is not between 00:00 and 24:00 on a whole second"
+    )]
+    InvalidTime {
+        /// Seconds after midnight as given (sub-second times are refused).
+        seconds: u64,
+    },
+    /// An interval that starts and ends at the same wall-clock time.
+    #[error("interval {interval} is empty")]
+    EmptyInterval {
+        /// The interval, as `HH:MM-HH:MM`.
+        interval: String,
+    },
+    /// Two intervals of a schedule or of one day share working time.
+    #[error("interval {second} overlaps {first}")]
+    Overlap {
+        /// The interval that comes first (with its weekday in a schedule:
+        /// `"Mon 22:00-06:00"`).
+        first: String,
+        /// The interval that overlaps it.
+        second: String,
+    },
+    /// A yearly holiday on a month and day that no year has.
+    #[error("month {month} day {day} is not a day of the year")]
+    InvalidMonthDay {
+        /// The month as given.
+        month: u32,
+        /// The day as given.
+        day: u32,
+    },
+    /// A part-day holiday counting as no day, a whole day or more.
+    #[error("a part day must count as more than 0 and less than 1 day, not {fraction}")]
+    InvalidDayFraction {
+        /// The fraction as given.
+        fraction: Decimal,
+    },
+    /// A working day override with no working hours.
+    #[error("working day {date} has no working hours")]
+    NoHours {
+        /// The date of the override.
+        date: NaiveDate,
+    },
+    /// Two one-off entries (holidays or working days) for the same date.
+    #[error("date {date} is given twice among one-off holidays and working days")]
+    DuplicateDate {
+        /// The date given twice.
+        date: NaiveDate,
+    },
+    /// A time zone name that the tz database does not know.
+    #[error("unknown time zone {name:?}")]
+    UnknownTimeZone {
+        /// The name as given.
+        name: String,
+    },
+    /// A negative amount of working time was asked for.
+    #[error("cannot add a negative amount of working time ({amount})")]
+    NegativeDuration {
+        /// The amount as given.
+        amount: TimeDelta,
+    },
+    /// A negative number of working days was asked for.
+    #[error("cannot add a negative number of working days ({days})")]
+    NegativeDays {
+        /// The number as given.
+        days: Decimal,
+    },
+    /// The calendar has no working time (left) after the given instant.
+    #[error("no working time after {from} to add {amount} to")]
+    NoWorkingTime {
+        /// Where the search started.
+        from: DateTime<Utc>,
+        /// The amount that could not be added.
+        amount: TimeDelta,
+    },
+    /// The calendar has no working day after the given date.
+    #[error("no working day after {from} to add {days} days to")]
+    NoWorkingDays {
+        /// Where the search started.
+        from: NaiveDate,
+        /// The number of days that could not be added.
+        days: Decimal,
+    },
+    /// A result would fall outside the dates chrono can represent.
+    #[error("result out of the representable date range, starting from {from}")]
+    OutOfRange {
+        /// Where the computation started.
+        from: DateTime<Utc>,
+    },
+}
+
+/// `Result` with bureau-calendar's [`Error`] as the default error type.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
