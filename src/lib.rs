@@ -25,3 +25,8 @@ pub use bureau_core::*;
 /// Working-time calendars: schedules in a time zone, holidays, DST-exact arithmetic.
 #[cfg(feature = "calendar")]
 pub use bureau_calendar as calendar;
+
+/// Service level agreements over ticket histories: policies, SLA clocks on
+/// working-time calendars, breaches, escalations, adherence reports.
+#[cfg(feature = "sla")]
+pub use bureau_sla as sla;

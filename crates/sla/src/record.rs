@@ -1,0 +1,743 @@
+//! A ticket's SLA record: the incremental evaluator, fed one event at a time.
+
+use bureau_core::{Aggregate, TicketId, UserId};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::clock::{self, Segments};
+use crate::evaluation::{
+    ClockState, CompletedCycle, Evaluation, MetricEvaluation, OngoingCycle, Outcome,
+    PolicySelection,
+};
+use crate::policy::{Happening, Occurrence, Recurrence, SlaConfig, Target};
+use crate::ticket::{EventKind, Priority, Status, TicketEvent};
+use crate::{Error, Result};
+
+/// The policy and priority a ticket is measured under, from an instant on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Selection {
+    /// When the policy or the priority last changed.
+    since: DateTime<Utc>,
+    policy: Option<usize>,
+    priority: Priority,
+    assignee: Option<UserId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Running {
+    start: DateTime<Utc>,
+    /// Index of the timeline entry in force at `start`.
+    mark: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Clock {
+    running: Option<Running>,
+    started: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Finished {
+    metric: usize,
+    start: DateTime<Utc>,
+    stop: DateTime<Utc>,
+    mark: usize,
+    /// Index into the selections: the one in force at `stop`.
+    selection: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Life {
+    Active,
+    Closed,
+    Deleted,
+}
+
+/// A ticket's SLA record: the state of every metric's clock, fed the ticket's
+/// events one at a time.
+///
+/// Recording an event validates it against the history so far and moves the
+/// clocks; it never consults a calendar and allocates only when the status
+/// timeline, the list of finished cycles or the list of policy selections
+/// grows. [`evaluate`](SlaRecord::evaluate) does the working-time arithmetic
+/// for a given `now`. Because the record is a fold of the events, recording a
+/// prefix of a history and then the rest gives the same record, and so the
+/// same evaluation, as recording the whole.
+///
+/// The record is a [`bureau_core::Aggregate`]: the command is
+/// [`SlaCommand::Record`], the events are the [`TicketEvent`]s themselves, so
+/// a stored history replays into the same record.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_core::{TicketId, UserId};
+/// use bureau_sla::{
+///     ClockState, EventKind, Metric, Opener, Outcome, Priority, SlaConfig, SlaPolicy, SlaRecord,
+///     Target, TicketAttributes, TicketEvent,
+/// };
+/// use chrono::{TimeDelta, TimeZone, Utc};
+///
+/// let config = SlaConfig::standard(vec![SlaPolicy::new("default")
+///     .target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)
+///     .target(Metric::TotalResolution, Priority::Normal, Target::calendar_hours(TimeDelta::hours(8))?)])?;
+/// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
+/// let mut record = SlaRecord::new(&config);
+/// record.record(&TicketEvent::new(t0, EventKind::Created {
+///     ticket: TicketId::from_u128(1),
+///     opened_by: Opener::Customer,
+///     attributes: TicketAttributes::new(Priority::Normal),
+/// }))?;
+/// record.record(&TicketEvent::new(
+///     t0 + TimeDelta::minutes(90),
+///     EventKind::PublicReply { agent: UserId::from_u128(7) },
+/// ))?;
+///
+/// let evaluation = record.evaluate(t0 + TimeDelta::hours(2))?;
+/// let first = evaluation.metric(&Metric::FirstReply).ok_or("metric")?;
+/// assert_eq!(first.completed[0].elapsed, TimeDelta::minutes(90));
+/// assert_eq!(first.completed[0].outcome, Outcome::Breached { at: t0 + TimeDelta::hours(1) });
+/// let resolution = evaluation.metric(&Metric::TotalResolution).ok_or("metric")?;
+/// let ongoing = resolution.ongoing.as_ref().ok_or("running")?;
+/// assert_eq!(ongoing.state, ClockState::Running);
+/// assert_eq!(ongoing.due, Some(t0 + TimeDelta::hours(8)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlaRecord<'c> {
+    config: &'c SlaConfig,
+    ticket: Option<TicketId>,
+    events: usize,
+    last_at: Option<DateTime<Utc>>,
+    status: Status,
+    life: Life,
+    replied: bool,
+    selections: Vec<Selection>,
+    timeline: Vec<(DateTime<Utc>, Status)>,
+    clocks: Vec<Clock>,
+    finished: Vec<Finished>,
+}
+
+/// What a caller asks of an [`SlaRecord`].
+///
+/// ```
+/// use bureau_sla::{EventKind, SlaCommand, TicketEvent};
+/// use chrono::DateTime;
+/// let command = SlaCommand::Record(TicketEvent::new(DateTime::UNIX_EPOCH, EventKind::Deleted));
+/// assert!(matches!(command, SlaCommand::Record(_)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SlaCommand {
+    /// Record the next event of the ticket's history.
+    Record(TicketEvent),
+}
+
+impl<'c> SlaRecord<'c> {
+    /// An empty record measured under `config`; its first event must be
+    /// [`EventKind::Created`].
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord};
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// let record = SlaRecord::new(&config);
+    /// assert_eq!(record.ticket(), None);
+    /// assert_eq!(record.len(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(config: &'c SlaConfig) -> Self {
+        Self {
+            config,
+            ticket: None,
+            events: 0,
+            last_at: None,
+            status: Status::New,
+            life: Life::Active,
+            replied: false,
+            selections: Vec::new(),
+            timeline: Vec::new(),
+            clocks: vec![Clock::default(); config.metrics().len()],
+            finished: Vec::new(),
+        }
+    }
+
+    /// A record of the whole `history`.
+    ///
+    /// # Errors
+    ///
+    /// The first event [`record`](SlaRecord::record) rejects.
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord};
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// assert_eq!(SlaRecord::replay(&config, &[])?.len(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replay<'e>(
+        config: &'c SlaConfig,
+        history: impl IntoIterator<Item = &'e TicketEvent>,
+    ) -> Result<Self> {
+        let mut record = Self::new(config);
+        for event in history {
+            record.record(event)?;
+        }
+        Ok(record)
+    }
+
+    /// The configuration the record is measured under.
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord};
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// assert_eq!(SlaRecord::new(&config).config().metrics().len(), 6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn config(&self) -> &'c SlaConfig {
+        self.config
+    }
+
+    /// The ticket, once created.
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord};
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// assert!(SlaRecord::new(&config).ticket().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn ticket(&self) -> Option<TicketId> {
+        self.ticket
+    }
+
+    /// The number of events recorded.
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord};
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// assert_eq!(SlaRecord::new(&config).len(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.events
+    }
+
+    /// Whether no event has been recorded.
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord};
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// assert!(SlaRecord::new(&config).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.events == 0
+    }
+
+    /// The ticket's current status ([`Status::New`] before creation).
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord, Status};
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// assert_eq!(SlaRecord::new(&config).status(), Status::New);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The ticket's current priority, once created.
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord};
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// assert!(SlaRecord::new(&config).priority().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn priority(&self) -> Option<Priority> {
+        self.selections.last().map(|s| s.priority)
+    }
+
+    /// Checks `event` as the next event of the history without recording it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotCreated`], [`Error::AlreadyCreated`], [`Error::OutOfOrder`],
+    /// [`Error::Deleted`], [`Error::Closed`], [`Error::InvalidTransition`] or
+    /// [`Error::MergedIntoItself`], each naming the event's index and kind.
+    ///
+    /// ```
+    /// use bureau_sla::{EventKind, SlaConfig, SlaRecord, TicketEvent};
+    /// use chrono::DateTime;
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// let record = SlaRecord::new(&config);
+    /// assert!(record.check(&TicketEvent::new(DateTime::UNIX_EPOCH, EventKind::Deleted)).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self, event: &TicketEvent) -> Result<()> {
+        let index = self.events;
+        let kind = event.kind().name();
+        let Some(ticket) = self.ticket else {
+            return match event.kind() {
+                EventKind::Created { .. } => Ok(()),
+                _ => Err(Error::NotCreated { index, kind }),
+            };
+        };
+        if self.life == Life::Deleted {
+            return Err(Error::Deleted {
+                index,
+                kind,
+                ticket,
+            });
+        }
+        if let EventKind::Created { .. } = event.kind() {
+            return Err(Error::AlreadyCreated { index, ticket });
+        }
+        if let Some(previous) = self.last_at
+            && event.at() < previous
+        {
+            return Err(Error::OutOfOrder {
+                index,
+                kind,
+                at: event.at(),
+                previous,
+            });
+        }
+        if self.life == Life::Closed && !matches!(event.kind(), EventKind::Deleted) {
+            return Err(Error::Closed {
+                index,
+                kind,
+                ticket,
+            });
+        }
+        match event.kind() {
+            EventKind::StatusChanged { to } if *to == self.status || *to == Status::New => {
+                Err(Error::InvalidTransition {
+                    index,
+                    from: self.status,
+                    to: *to,
+                })
+            }
+            EventKind::Merged { into } if *into == ticket => {
+                Err(Error::MergedIntoItself { index, ticket })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records `event` as the next event of the history.
+    ///
+    /// # Errors
+    ///
+    /// As [`check`](SlaRecord::check); a rejected event leaves the record
+    /// unchanged.
+    ///
+    /// ```
+    /// use bureau_core::TicketId;
+    /// use bureau_sla::{EventKind, Opener, Priority, SlaConfig, SlaRecord, Status, TicketAttributes, TicketEvent};
+    /// use chrono::{DateTime, TimeDelta};
+    ///
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// let mut record = SlaRecord::new(&config);
+    /// let t0 = DateTime::UNIX_EPOCH;
+    /// record.record(&TicketEvent::new(t0, EventKind::Created {
+    ///     ticket: TicketId::from_u128(1),
+    ///     opened_by: Opener::Customer,
+    ///     attributes: TicketAttributes::new(Priority::Low),
+    /// }))?;
+    /// record.record(&TicketEvent::new(t0, EventKind::StatusChanged { to: Status::Solved }))?;
+    /// let late = TicketEvent::new(t0 - TimeDelta::seconds(1), EventKind::CustomerMessage);
+    /// assert_eq!(
+    ///     record.record(&late).unwrap_err().to_string(),
+    ///     "event 2 (customer_message) at 1969-12-31 23:59:59 UTC is earlier than the previous event at 1970-01-01 00:00:00 UTC",
+    /// );
+    /// assert_eq!(record.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record(&mut self, event: &TicketEvent) -> Result<()> {
+        self.check(event)?;
+        self.apply_checked(event);
+        Ok(())
+    }
+
+    /// Folds an event that [`check`](SlaRecord::check) accepted.
+    fn apply_checked(&mut self, event: &TicketEvent) {
+        let at = event.at();
+        let before = self.status;
+        let what = match event.kind() {
+            EventKind::Created {
+                ticket, attributes, ..
+            } => {
+                self.ticket = Some(*ticket);
+                self.status = Status::New;
+                self.timeline.push((at, Status::New));
+                self.selections.push(Selection {
+                    since: at,
+                    policy: self.config.select_index(attributes),
+                    priority: attributes.priority(),
+                    assignee: attributes.assignee(),
+                });
+                Happening::Created
+            }
+            EventKind::StatusChanged { to } => {
+                self.status = *to;
+                self.timeline.push((at, *to));
+                if *to == Status::Closed {
+                    self.life = Life::Closed;
+                }
+                Happening::StatusChange
+            }
+            EventKind::Merged { .. } => {
+                self.status = Status::Closed;
+                if before != Status::Closed {
+                    self.timeline.push((at, Status::Closed));
+                }
+                self.life = Life::Closed;
+                Happening::StatusChange
+            }
+            EventKind::PublicReply { .. } => Happening::PublicReply,
+            EventKind::PrivateNote { .. } => Happening::PrivateNote,
+            EventKind::CustomerMessage => Happening::CustomerMessage,
+            EventKind::AttributesChanged { attributes } => {
+                self.reselect(at, attributes);
+                Happening::Other
+            }
+            EventKind::Deleted => {
+                self.life = Life::Deleted;
+                for clock in &mut self.clocks {
+                    clock.running = None;
+                }
+                Happening::Other
+            }
+        };
+        let occurrence = Occurrence {
+            what,
+            before,
+            after: self.status,
+            replied_before: self.replied,
+        };
+        if what != Happening::Other {
+            self.run_clocks(at, &occurrence);
+        }
+        if what == Happening::PublicReply {
+            self.replied = true;
+        }
+        self.events += 1;
+        self.last_at = Some(at);
+    }
+
+    fn reselect(&mut self, at: DateTime<Utc>, attributes: &crate::TicketAttributes) {
+        let policy = self.config.select_index(attributes);
+        let priority = attributes.priority();
+        let assignee = attributes.assignee();
+        let Some(current) = self.selections.last().copied() else {
+            return;
+        };
+        if current.policy == policy && current.priority == priority {
+            if current.assignee != assignee {
+                self.selections.push(Selection {
+                    assignee,
+                    ..current
+                });
+            }
+            return;
+        }
+        self.selections.push(Selection {
+            since: at,
+            policy,
+            priority,
+            assignee,
+        });
+    }
+
+    fn run_clocks(&mut self, at: DateTime<Utc>, occurrence: &Occurrence) {
+        let mark = self.timeline.len().saturating_sub(1);
+        let selection = self.selections.len().saturating_sub(1);
+        let resolved = self.status.is_resolved();
+        for (metric, (definition, clock)) in self
+            .config
+            .metrics()
+            .iter()
+            .zip(self.clocks.iter_mut())
+            .enumerate()
+        {
+            if let Some(running) = clock.running
+                && definition.stops(occurrence)
+            {
+                self.finished.push(Finished {
+                    metric,
+                    start: running.start,
+                    stop: at,
+                    mark: running.mark,
+                    selection,
+                });
+                clock.running = None;
+            }
+            if clock.running.is_none()
+                && !resolved
+                && !(definition.recurrence() == Recurrence::Once && clock.started)
+                && definition.starts(occurrence)
+            {
+                clock.running = Some(Running { start: at, mark });
+                clock.started = true;
+            }
+        }
+    }
+
+    /// Every metric's cycles as of `now`: the completed ones with their
+    /// outcome, and the one running or paused.
+    ///
+    /// A completed cycle is measured against the target in force when it
+    /// stopped; a running or paused cycle against the current policy and
+    /// priority, from its own start, so a priority change re-targets it. A
+    /// cycle with no target is still reported, its elapsed time counted in
+    /// calendar hours.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NowBeforeLastEvent`] when `now` is before the last recorded
+    /// event; [`Error::Calendar`] when working-time arithmetic fails.
+    ///
+    /// ```
+    /// use bureau_sla::{SlaConfig, SlaRecord};
+    /// use chrono::DateTime;
+    /// let config = SlaConfig::standard(Vec::new())?;
+    /// let evaluation = SlaRecord::new(&config).evaluate(DateTime::UNIX_EPOCH)?;
+    /// assert!(evaluation.ticket.is_none());
+    /// assert!(evaluation.metrics.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate(&self, now: DateTime<Utc>) -> Result<Evaluation<'c>> {
+        if let Some(last) = self.last_at
+            && now < last
+        {
+            return Err(Error::NowBeforeLastEvent { now, last });
+        }
+        let Some(current) = self.selections.last() else {
+            return Ok(Evaluation {
+                ticket: self.ticket,
+                now,
+                status: None,
+                priority: None,
+                assignee: None,
+                policy: None,
+                selections: Vec::new(),
+                metrics: Vec::new(),
+            });
+        };
+        let mut metrics = Vec::with_capacity(self.clocks.len());
+        for (index, (definition, clock)) in
+            self.config.metrics().iter().zip(&self.clocks).enumerate()
+        {
+            let completed = self
+                .finished
+                .iter()
+                .filter(|f| f.metric == index)
+                .map(|f| self.completed(index, f))
+                .collect::<Result<Vec<_>>>()?;
+            let ongoing = match clock.running {
+                Some(running) => Some(self.ongoing(index, running, current, now)?),
+                None => None,
+            };
+            metrics.push(MetricEvaluation {
+                metric: definition.metric(),
+                completed,
+                ongoing,
+            });
+        }
+        Ok(Evaluation {
+            ticket: self.ticket,
+            now,
+            status: Some(self.status),
+            priority: Some(current.priority),
+            assignee: current.assignee,
+            policy: self.policy_name(current),
+            selections: self.policy_history(),
+            metrics,
+        })
+    }
+
+    fn policy_name(&self, selection: &Selection) -> Option<&'c crate::PolicyName> {
+        let config: &'c SlaConfig = self.config;
+        selection
+            .policy
+            .and_then(|p| config.policies().get(p))
+            .map(|p| p.name())
+    }
+
+    fn policy_history(&self) -> Vec<PolicySelection<'c>> {
+        let mut history: Vec<PolicySelection<'c>> = Vec::with_capacity(self.selections.len());
+        for selection in &self.selections {
+            let entry = PolicySelection {
+                at: selection.since,
+                policy: self.policy_name(selection),
+                priority: selection.priority,
+            };
+            if history.last() != Some(&entry) {
+                history.push(entry);
+            }
+        }
+        history
+    }
+
+    fn target(&self, metric: usize, selection: &Selection) -> Option<&'c Target> {
+        let config: &'c SlaConfig = self.config;
+        selection
+            .policy
+            .and_then(|p| config.target(p, metric, selection.priority))
+    }
+
+    fn segments(
+        &self,
+        metric: usize,
+        mark: usize,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Segments<'_> {
+        let paused = self
+            .config
+            .metrics()
+            .get(metric)
+            .map(|d| d.pause_statuses())
+            .unwrap_or_default();
+        Segments::new(&self.timeline, mark, start, end, paused)
+    }
+
+    fn measure(
+        &self,
+        metric: usize,
+        target: Option<&Target>,
+        segments: Segments<'_>,
+    ) -> Result<clock::Measure> {
+        let (calendar, thresholds) = match target {
+            Some(t) => (t.calendar(), [Some(t.warning_after()), Some(t.duration())]),
+            None => (self.config.always(), [None, None]),
+        };
+        clock::measure(calendar, segments, thresholds)
+            .map_err(|source| self.calendar_error(metric, source))
+    }
+
+    fn calendar_error(&self, metric: usize, source: bureau_calendar::Error) -> Error {
+        Error::Calendar {
+            metric: self
+                .config
+                .metrics()
+                .get(metric)
+                .map(|d| d.metric().clone())
+                .unwrap_or(crate::Metric::FirstReply),
+            source,
+        }
+    }
+
+    fn completed(&self, metric: usize, finished: &Finished) -> Result<CompletedCycle<'c>> {
+        let selection = self
+            .selections
+            .get(finished.selection)
+            .copied()
+            .unwrap_or(Selection {
+                since: finished.start,
+                policy: None,
+                priority: Priority::Normal,
+                assignee: None,
+            });
+        let target = self.target(metric, &selection);
+        let segments = self.segments(metric, finished.mark, finished.start, finished.stop);
+        let measure = self.measure(metric, target, segments)?;
+        let [warning, due] = measure.crossed;
+        let before_stop = |at: Option<DateTime<Utc>>| at.filter(|at| *at < finished.stop);
+        let outcome = match (target, before_stop(due)) {
+            (None, _) => Outcome::Untargeted,
+            (Some(_), Some(at)) => Outcome::Breached { at },
+            (Some(_), None) => Outcome::Achieved,
+        };
+        Ok(CompletedCycle {
+            start: finished.start,
+            stop: finished.stop,
+            elapsed: measure.elapsed,
+            target: target.map(Target::duration),
+            warned_at: before_stop(warning),
+            outcome,
+            policy: self.policy_name(&selection),
+            priority: selection.priority,
+            targeted_at: selection.since,
+        })
+    }
+
+    fn ongoing(
+        &self,
+        metric: usize,
+        running: Running,
+        selection: &Selection,
+        now: DateTime<Utc>,
+    ) -> Result<OngoingCycle<'c>> {
+        let target = self.target(metric, selection);
+        let segments = self.segments(metric, running.mark, running.start, now);
+        let measure = self.measure(metric, target, segments)?;
+        let paused = self
+            .config
+            .metrics()
+            .get(metric)
+            .is_some_and(|d| d.pause_statuses().contains(self.status));
+        let state = if paused {
+            ClockState::Paused
+        } else {
+            ClockState::Running
+        };
+        // Not crossed yet: a running clock crosses after `now`, once the
+        // remaining working time has passed; a paused one has no date yet.
+        let project = |crossed: Option<DateTime<Utc>>, threshold: TimeDelta, calendar| match crossed
+        {
+            Some(at) => Ok(Some(at)),
+            None if paused => Ok(None),
+            None => {
+                bureau_calendar::Calendar::add_working(calendar, now, threshold - measure.elapsed)
+                    .map(Some)
+            }
+        };
+        let (due, warning_at) = match target {
+            Some(t) => {
+                let [warning, due] = measure.crossed;
+                let due = project(due, t.duration(), t.calendar())
+                    .map_err(|e| self.calendar_error(metric, e))?;
+                let warning = project(warning, t.warning_after(), t.calendar())
+                    .map_err(|e| self.calendar_error(metric, e))?;
+                (due, warning)
+            }
+            None => (None, None),
+        };
+        Ok(OngoingCycle {
+            start: running.start,
+            state,
+            elapsed: measure.elapsed,
+            target: target.map(Target::duration),
+            remaining: target.map(|t| t.duration() - measure.elapsed),
+            due,
+            warning_at,
+            breached_since: due.filter(|at| *at < now),
+            policy: self.policy_name(selection),
+            priority: selection.priority,
+            targeted_at: selection.since,
+        })
+    }
+}
+
+impl Aggregate for SlaRecord<'_> {
+    type Command = SlaCommand;
+    type Event = TicketEvent;
+    type Error = Error;
+
+    /// Accepts the event if it validly continues the history.
+    fn decide(&self, command: &SlaCommand) -> Result<Vec<TicketEvent>> {
+        match command {
+            SlaCommand::Record(event) => {
+                self.check(event)?;
+                Ok(vec![event.clone()])
+            }
+        }
+    }
+
+    /// Folds the event in. An event `decide` would have rejected (never the
+    /// case for a history this record produced) is ignored.
+    fn apply(&mut self, event: &TicketEvent) {
+        if self.check(event).is_ok() {
+            self.apply_checked(event);
+        }
+    }
+}
