@@ -90,25 +90,262 @@ pub(crate) struct Measure {
 /// Walks the unpaused intervals once: one `working_between` per interval, one
 /// `add_working` per threshold crossed.
 pub(crate) fn measure(
-    calendar: &Calendar,
+    hours: &mut Hours<'_>,
     segments: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
     thresholds: [Option<TimeDelta>; 2],
 ) -> Result<Measure, bureau_calendar::Error> {
     let mut elapsed = TimeDelta::zero();
     let mut crossed = [None, None];
     for (a, b) in segments {
-        let worked = calendar.working_between(a, b);
+        let worked = hours.between(a, b);
         for (threshold, found) in thresholds.iter().zip(crossed.iter_mut()) {
             if let (Some(threshold), None) = (threshold, &found) {
                 let remaining = *threshold - elapsed;
                 if worked >= remaining {
-                    *found = Some(calendar.add_working(a, remaining)?);
+                    *found = Some(hours.add(a, remaining)?);
                 }
             }
         }
         elapsed += worked;
     }
     Ok(Measure { elapsed, crossed })
+}
+
+/// Working-time arithmetic on one calendar: calendar hours done inline, a
+/// business calendar asked directly or through a [`WorkingTimeCache`].
+#[derive(Debug)]
+pub(crate) enum Hours<'a> {
+    /// Every instant counts.
+    Always,
+    /// Ask the calendar.
+    Direct(&'a Calendar),
+    /// Read the calendar's working intervals from a cache, filling it on a miss.
+    Cached(&'a Calendar, &'a mut DayTable),
+}
+
+impl Hours<'_> {
+    pub(crate) fn between(&mut self, a: DateTime<Utc>, b: DateTime<Utc>) -> TimeDelta {
+        match self {
+            Hours::Always => b - a,
+            Hours::Direct(calendar) => calendar.working_between(a, b),
+            Hours::Cached(calendar, table) => table.between(calendar, a, b),
+        }
+    }
+
+    pub(crate) fn add(
+        &mut self,
+        from: DateTime<Utc>,
+        amount: TimeDelta,
+    ) -> Result<DateTime<Utc>, bureau_calendar::Error> {
+        match self {
+            Hours::Always => match from.checked_add_signed(amount) {
+                Some(due) if amount >= TimeDelta::zero() => Ok(due),
+                // Let the calendar name the error.
+                _ => Calendar::always().add_working(from, amount),
+            },
+            Hours::Direct(calendar) => calendar.add_working(from, amount),
+            Hours::Cached(calendar, table) => table.add(calendar, from, amount),
+        }
+    }
+}
+
+/// Days per cached block of working intervals.
+const BLOCK_DAYS: i64 = 16;
+const BLOCK_SECONDS: i64 = BLOCK_DAYS * 86_400;
+/// Blocks a table spans at most (about 45 years); beyond, the calendar is asked.
+const MAX_BLOCKS: usize = 1024;
+/// Blocks `add` walks through the cache before handing over to the calendar.
+const ADD_BLOCKS: i64 = 64;
+
+/// A half-open working interval `[start, end)`.
+type Interval = (DateTime<Utc>, DateTime<Utc>);
+
+/// One calendar's working intervals, by blocks of 16 UTC days.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DayTable {
+    first: i64,
+    blocks: Vec<Option<Vec<Interval>>>,
+}
+
+fn block_of(at: DateTime<Utc>) -> i64 {
+    at.timestamp().div_euclid(BLOCK_SECONDS)
+}
+
+fn block_start(block: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(block.checked_mul(BLOCK_SECONDS)?, 0)
+}
+
+impl DayTable {
+    /// The working intervals of `block`, fetched once; `None` outside the
+    /// span the table keeps.
+    fn block(
+        &mut self,
+        calendar: &Calendar,
+        block: i64,
+    ) -> Option<&[Interval]> {
+        if self.blocks.is_empty() {
+            self.first = block;
+        }
+        if block < self.first {
+            let missing = usize::try_from(self.first - block).ok()?;
+            if missing + self.blocks.len() > MAX_BLOCKS {
+                return None;
+            }
+            self.blocks.splice(0..0, std::iter::repeat_n(None, missing));
+            self.first = block;
+        }
+        let index = usize::try_from(block - self.first).ok()?;
+        if index >= self.blocks.len() {
+            if index >= MAX_BLOCKS {
+                return None;
+            }
+            self.blocks.resize(index + 1, None);
+        }
+        let slot = self.blocks.get_mut(index)?;
+        if slot.is_none() {
+            let start = block_start(block)?;
+            let end = block_start(block + 1)?;
+            *slot = Some(calendar.working_intervals(start, end).collect());
+        }
+        slot.as_deref()
+    }
+
+    fn between(&mut self, calendar: &Calendar, a: DateTime<Utc>, b: DateTime<Utc>) -> TimeDelta {
+        if b <= a {
+            return calendar.working_between(a, b);
+        }
+        let mut total = TimeDelta::zero();
+        for block in block_of(a)..=block_of(b) {
+            let Some(intervals) = self.block(calendar, block) else {
+                return calendar.working_between(a, b);
+            };
+            for &(s, e) in intervals {
+                if s >= b {
+                    break;
+                }
+                let (s, e) = (s.max(a), e.min(b));
+                if s < e {
+                    total += e - s;
+                }
+            }
+        }
+        total
+    }
+
+    fn add(
+        &mut self,
+        calendar: &Calendar,
+        from: DateTime<Utc>,
+        amount: TimeDelta,
+    ) -> Result<DateTime<Utc>, bureau_calendar::Error> {
+        if amount <= TimeDelta::zero() {
+            return calendar.add_working(from, amount);
+        }
+        let mut remaining = amount;
+        let first = block_of(from);
+        for block in first..first + ADD_BLOCKS {
+            let Some(intervals) = self.block(calendar, block) else {
+                return calendar.add_working(from, amount);
+            };
+            for &(s, e) in intervals {
+                if e <= from {
+                    continue;
+                }
+                let s = s.max(from);
+                let available = e - s;
+                if available >= remaining {
+                    return Ok(s + remaining);
+                }
+                remaining -= available;
+            }
+        }
+        // Everything up to the end of the walked blocks is used up.
+        match block_start(first + ADD_BLOCKS) {
+            Some(next) => calendar.add_working(next.max(from), remaining),
+            None => calendar.add_working(from, amount),
+        }
+    }
+}
+
+/// A memo of the working intervals of an [`SlaConfig`](crate::SlaConfig)'s
+/// calendars, for evaluating many tickets in a row.
+///
+/// Working-time arithmetic on a business calendar with a time zone and
+/// holidays is the bulk of an evaluation's cost. The cache asks each
+/// calendar once per block of 16 UTC days for its working intervals and
+/// answers every later question about those days from memory, with exactly
+/// the calendar's answers. It grows by one block per calendar and 16 days
+/// touched (a few hundred bytes), up to about 45 years per calendar; use one
+/// cache per thread, and [`clear`](WorkingTimeCache::clear) it to free the
+/// memory. A cache used with another configuration starts over by itself.
+///
+/// ```
+/// use bureau_sla::{SlaConfig, SlaRecord, WorkingTimeCache};
+/// use chrono::DateTime;
+///
+/// let config = SlaConfig::standard(Vec::new())?;
+/// let mut cache = WorkingTimeCache::new();
+/// let record = SlaRecord::new(&config);
+/// let now = DateTime::UNIX_EPOCH;
+/// assert_eq!(record.evaluate_with(now, &mut cache)?, record.evaluate(now)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct WorkingTimeCache {
+    calendars: Vec<Calendar>,
+    tables: Vec<DayTable>,
+}
+
+impl WorkingTimeCache {
+    /// An empty cache.
+    ///
+    /// ```
+    /// use bureau_sla::WorkingTimeCache;
+    /// let cache = WorkingTimeCache::new();
+    /// assert_eq!(cache.blocks(), 0);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets every cached interval.
+    ///
+    /// ```
+    /// use bureau_sla::WorkingTimeCache;
+    /// let mut cache = WorkingTimeCache::new();
+    /// cache.clear();
+    /// assert_eq!(cache.blocks(), 0);
+    /// ```
+    pub fn clear(&mut self) {
+        self.calendars.clear();
+        self.tables.clear();
+    }
+
+    /// The number of 16-day blocks of working intervals held.
+    ///
+    /// ```
+    /// use bureau_sla::WorkingTimeCache;
+    /// assert_eq!(WorkingTimeCache::new().blocks(), 0);
+    /// ```
+    pub fn blocks(&self) -> usize {
+        self.tables
+            .iter()
+            .map(|t| t.blocks.iter().filter(|b| b.is_some()).count())
+            .sum()
+    }
+
+    /// Makes the cache answer for `calendars` (compared by identity first,
+    /// which is cheap for the same configuration).
+    pub(crate) fn bind(&mut self, calendars: &[Calendar]) {
+        if self.calendars.as_slice() != calendars {
+            self.calendars = calendars.to_vec();
+            self.tables = vec![DayTable::default(); calendars.len()];
+        }
+    }
+
+    pub(crate) fn table(&mut self, calendar: usize) -> Option<&mut DayTable> {
+        self.tables.get_mut(calendar)
+    }
 }
 
 #[cfg(test)]
@@ -143,10 +380,9 @@ mod tests {
 
     #[test]
     fn measure_finds_crossings_inside_and_at_the_end_of_intervals() {
-        let calendar = Calendar::always();
         let segments = [(t(0), t(10)), (t(20), t(30))];
         let m = measure(
-            &calendar,
+            &mut Hours::Always,
             segments.into_iter(),
             [Some(TimeDelta::minutes(5)), Some(TimeDelta::minutes(10))],
         )
@@ -154,11 +390,50 @@ mod tests {
         assert_eq!(m.elapsed, TimeDelta::minutes(20));
         assert_eq!(m.crossed, [Some(t(5)), Some(t(10))]);
         let m = measure(
-            &calendar,
+            &mut Hours::Always,
             segments.into_iter(),
             [Some(TimeDelta::minutes(25)), None],
         )
         .unwrap();
         assert_eq!(m.crossed, [None, None]);
+    }
+
+    #[test]
+    fn cached_arithmetic_equals_the_calendar() {
+        for calendar in crate::test_calendars::business() {
+            let mut table = DayTable::default();
+            // Later blocks first, then earlier ones: the table grows both ways.
+            for start in [
+                t(90 * 24 * 60),
+                t(0),
+                t(-400 * 24 * 60),
+                t(7 * 24 * 60 + 37),
+            ] {
+                for minutes in [
+                    0,
+                    1,
+                    59,
+                    60,
+                    61,
+                    8 * 60,
+                    3 * 24 * 60 + 11,
+                    40 * 24 * 60,
+                    1200 * 24 * 60,
+                ] {
+                    let amount = TimeDelta::minutes(minutes);
+                    let end = start + amount;
+                    assert_eq!(
+                        table.between(&calendar, start, end),
+                        calendar.working_between(start, end),
+                        "{calendar:?} between {start} and {end}"
+                    );
+                    assert_eq!(
+                        table.add(&calendar, start, amount).unwrap(),
+                        calendar.add_working(start, amount).unwrap(),
+                        "{calendar:?} add {amount} to {start}"
+                    );
+                }
+            }
+        }
     }
 }

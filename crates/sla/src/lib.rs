@@ -106,6 +106,7 @@ pub mod strategy;
 mod test_calendars;
 mod ticket;
 
+pub use clock::WorkingTimeCache;
 pub use error::{Error, Result};
 pub use escalation::{Action, Escalation, EscalationRule, Threshold, due_escalations};
 pub use evaluation::{

@@ -796,9 +796,10 @@ pub struct SlaConfig {
     metrics: Vec<MetricDefinition>,
     policies: Vec<SlaPolicy>,
     /// `(policy * metrics + metric) * 4 + priority` -> index into the policy's targets.
-    table: Vec<Option<u32>>,
-    /// Calendar hours, for cycles without a target.
-    always: Calendar,
+    table: Vec<Option<(u32, u32)>>,
+    /// The distinct calendars of the targets, calendar hours first (also
+    /// used for cycles without a target); the table refers to them by index.
+    calendars: Vec<Calendar>,
 }
 
 impl SlaConfig {
@@ -831,13 +832,14 @@ impl SlaConfig {
             }
         }
         let mut table = vec![None; policies.len() * metrics.len() * 4];
+        let mut calendars = vec![Calendar::always()];
         for (p, policy) in policies.iter().enumerate() {
             if policies[..p].iter().any(|q| q.name == policy.name) {
                 return Err(Error::DuplicatePolicy {
                     policy: policy.name.clone(),
                 });
             }
-            for (t, (metric, priority, _)) in policy.targets.iter().enumerate() {
+            for (t, (metric, priority, target)) in policy.targets.iter().enumerate() {
                 let m = metrics
                     .iter()
                     .position(|d| d.metric == *metric)
@@ -846,8 +848,15 @@ impl SlaConfig {
                         metric: metric.clone(),
                     })?;
                 let slot = (p * metrics.len() + m) * 4 + priority.index();
+                let calendar = match calendars.iter().position(|c| *c == target.calendar) {
+                    Some(c) => c,
+                    None => {
+                        calendars.push(target.calendar.clone());
+                        calendars.len() - 1
+                    }
+                };
                 if let Some(entry) = table.get_mut(slot) {
-                    *entry = u32::try_from(t).ok();
+                    *entry = u32::try_from(t).ok().zip(u32::try_from(calendar).ok());
                 }
             }
         }
@@ -855,7 +864,7 @@ impl SlaConfig {
             metrics,
             policies,
             table,
-            always: Calendar::always(),
+            calendars,
         })
     }
 
@@ -915,29 +924,34 @@ impl SlaConfig {
             .and_then(|i| self.policies.get(i))
     }
 
-    pub(crate) fn always(&self) -> &Calendar {
-        &self.always
+    /// The distinct calendars; index 0 is calendar hours.
+    pub(crate) fn calendars(&self) -> &[Calendar] {
+        &self.calendars
     }
 
     pub(crate) fn select_index(&self, attributes: &TicketAttributes) -> Option<usize> {
         self.policies.iter().position(|p| p.matches(attributes))
     }
 
-    /// The target of the policy at `policy` for the metric at `metric`.
+    /// The target of the policy at `policy` for the metric at `metric`, with
+    /// the index of its calendar in [`calendars`](Self::calendars).
     pub(crate) fn target(
         &self,
         policy: usize,
         metric: usize,
         priority: Priority,
-    ) -> Option<&Target> {
+    ) -> Option<(&Target, usize)> {
         let slot = (policy * self.metrics.len() + metric) * 4 + priority.index();
-        let t = (*self.table.get(slot)?)?;
+        let (t, calendar) = (*self.table.get(slot)?)?;
         let t = usize::try_from(t).ok()?;
-        self.policies
+        let calendar = usize::try_from(calendar).ok()?;
+        let target = self
+            .policies
             .get(policy)?
             .targets
             .get(t)
-            .map(|(_, _, target)| target)
+            .map(|(_, _, target)| target)?;
+        Some((target, calendar))
     }
 }
 

@@ -6,7 +6,7 @@ use bureau_core::Aggregate;
 use chrono::{DateTime, TimeDelta, Utc};
 use proptest::prelude::*;
 
-use crate::clock::{Segments, measure};
+use crate::clock::{Hours, Segments, measure};
 use crate::{
     Action, EscalationRule, EventKind, Metric, SlaCommand, SlaConfig, SlaRecord, Status, StatusSet,
     Threshold, TicketEvent, due_escalations, strategy,
@@ -96,6 +96,22 @@ proptest! {
             prop_assert_eq!(events.as_slice(), std::slice::from_ref(event));
         }
         prop_assert_eq!(&aggregate, &whole);
+    }
+
+    #[test]
+    fn a_shared_cache_gives_the_calendar_answers(
+        config in config(),
+        first in strategy::history(),
+        second in strategy::history(),
+        after in strategy::gap(),
+    ) {
+        let mut cache = crate::WorkingTimeCache::new();
+        for history in [&first, &second, &first] {
+            let record = SlaRecord::replay(&config, history)?;
+            for now in [last_at(history), last_at(history) + after, last_at(history) + TimeDelta::days(400)] {
+                prop_assert_eq!(record.evaluate_with(now, &mut cache)?, record.evaluate(now)?);
+            }
+        }
     }
 
     #[test]
@@ -191,7 +207,7 @@ proptest! {
             }
             let horizon = start + TimeDelta::days(200);
             let segments = Segments::new(&timeline, 0, start, horizon, StatusSet::of(&[Status::OnHold]));
-            measure(&calendar, segments, [Some(target), None]).ok()?.crossed[0]
+            measure(&mut Hours::Direct(&calendar), segments, [Some(target), None]).ok()?.crossed[0]
         };
         let without = due(&pauses);
         let mut more = pauses.clone();
