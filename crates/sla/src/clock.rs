@@ -157,8 +157,8 @@ const MAX_BLOCKS: usize = 1024;
 /// Blocks `add` walks through the cache before handing over to the calendar.
 const ADD_BLOCKS: i64 = 64;
 
-/// A half-open working interval `[start, end)`.
-type Interval = (DateTime<Utc>, DateTime<Utc>);
+/// A half-open working interval `[start, end)` in nanoseconds since the epoch.
+type Interval = (i64, i64);
 
 /// One calendar's working intervals, by blocks of 16 UTC days.
 #[derive(Clone, Debug, Default)]
@@ -167,8 +167,10 @@ pub(crate) struct DayTable {
     blocks: Vec<Option<Vec<Interval>>>,
 }
 
-fn block_of(at: DateTime<Utc>) -> i64 {
-    at.timestamp().div_euclid(BLOCK_SECONDS)
+const NANOS_PER_SECOND: i64 = 1_000_000_000;
+
+fn block_of(nanos: i64) -> i64 {
+    nanos.div_euclid(BLOCK_SECONDS * NANOS_PER_SECOND)
 }
 
 fn block_start(block: i64) -> Option<DateTime<Utc>> {
@@ -178,11 +180,7 @@ fn block_start(block: i64) -> Option<DateTime<Utc>> {
 impl DayTable {
     /// The working intervals of `block`, fetched once; `None` outside the
     /// span the table keeps.
-    fn block(
-        &mut self,
-        calendar: &Calendar,
-        block: i64,
-    ) -> Option<&[Interval]> {
+    fn block(&mut self, calendar: &Calendar, block: i64) -> Option<&[Interval]> {
         if self.blocks.is_empty() {
             self.first = block;
         }
@@ -205,52 +203,58 @@ impl DayTable {
         if slot.is_none() {
             let start = block_start(block)?;
             let end = block_start(block + 1)?;
-            *slot = Some(calendar.working_intervals(start, end).collect());
+            let intervals = calendar
+                .working_intervals(start, end)
+                .map(|(s, e)| Some((s.timestamp_nanos_opt()?, e.timestamp_nanos_opt()?)))
+                .collect::<Option<Vec<_>>>()?;
+            *slot = Some(intervals);
         }
         slot.as_deref()
     }
 
-    fn between(&mut self, calendar: &Calendar, a: DateTime<Utc>, b: DateTime<Utc>) -> TimeDelta {
-        if b <= a {
-            return calendar.working_between(a, b);
-        }
-        let mut total = TimeDelta::zero();
+    /// The working time in `[a, b)` from the cached blocks, `None` when a
+    /// block is out of reach.
+    fn cached_between(&mut self, calendar: &Calendar, a: i64, b: i64) -> Option<i64> {
+        let mut total = 0_i64;
         for block in block_of(a)..=block_of(b) {
-            let Some(intervals) = self.block(calendar, block) else {
-                return calendar.working_between(a, b);
-            };
-            for &(s, e) in intervals {
+            let intervals = self.block(calendar, block)?;
+            let first = intervals.partition_point(|&(_, e)| e <= a);
+            for &(s, e) in intervals.get(first..)? {
                 if s >= b {
                     break;
                 }
-                let (s, e) = (s.max(a), e.min(b));
-                if s < e {
-                    total += e - s;
-                }
+                total += e.min(b) - s.max(a);
             }
         }
-        total
+        Some(total)
     }
 
-    fn add(
+    fn between(&mut self, calendar: &Calendar, a: DateTime<Utc>, b: DateTime<Utc>) -> TimeDelta {
+        match (a.timestamp_nanos_opt(), b.timestamp_nanos_opt()) {
+            (Some(na), Some(nb)) if na < nb => match self.cached_between(calendar, na, nb) {
+                Some(total) => TimeDelta::nanoseconds(total),
+                None => calendar.working_between(a, b),
+            },
+            _ => calendar.working_between(a, b),
+        }
+    }
+
+    /// The earliest instant by which `amount` of working time after `from`
+    /// has elapsed, walking the cached blocks: `Ok` with the answer, or
+    /// `Err` with where to continue (instant and amount left) with the
+    /// calendar.
+    fn cached_add(
         &mut self,
         calendar: &Calendar,
-        from: DateTime<Utc>,
-        amount: TimeDelta,
-    ) -> Result<DateTime<Utc>, bureau_calendar::Error> {
-        if amount <= TimeDelta::zero() {
-            return calendar.add_working(from, amount);
-        }
+        from: i64,
+        amount: i64,
+    ) -> Result<i64, Option<(i64, i64)>> {
         let mut remaining = amount;
         let first = block_of(from);
         for block in first..first + ADD_BLOCKS {
-            let Some(intervals) = self.block(calendar, block) else {
-                return calendar.add_working(from, amount);
-            };
-            for &(s, e) in intervals {
-                if e <= from {
-                    continue;
-                }
+            let intervals = self.block(calendar, block).ok_or(None)?;
+            let start = intervals.partition_point(|&(_, e)| e <= from);
+            for &(s, e) in intervals.get(start..).unwrap_or_default() {
                 let s = s.max(from);
                 let available = e - s;
                 if available >= remaining {
@@ -259,10 +263,31 @@ impl DayTable {
                 remaining -= available;
             }
         }
-        // Everything up to the end of the walked blocks is used up.
-        match block_start(first + ADD_BLOCKS) {
-            Some(next) => calendar.add_working(next.max(from), remaining),
-            None => calendar.add_working(from, amount),
+        let next = (first + ADD_BLOCKS).checked_mul(BLOCK_SECONDS * NANOS_PER_SECOND);
+        Err(next.map(|next| (next.max(from), remaining)))
+    }
+
+    fn add(
+        &mut self,
+        calendar: &Calendar,
+        from: DateTime<Utc>,
+        amount: TimeDelta,
+    ) -> Result<DateTime<Utc>, bureau_calendar::Error> {
+        let (Some(start), Some(nanos)) = (from.timestamp_nanos_opt(), amount.num_nanoseconds())
+        else {
+            return calendar.add_working(from, amount);
+        };
+        if nanos <= 0 {
+            return calendar.add_working(from, amount);
+        }
+        match self.cached_add(calendar, start, nanos) {
+            Ok(due) => Ok(DateTime::from_timestamp_nanos(due)),
+            // Everything up to the end of the walked blocks is used up.
+            Err(Some((next, left))) => calendar.add_working(
+                DateTime::from_timestamp_nanos(next),
+                TimeDelta::nanoseconds(left),
+            ),
+            Err(None) => calendar.add_working(from, amount),
         }
     }
 }
