@@ -59,7 +59,7 @@ impl Metric {
 
 impl fmt::Display for Metric {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Metric::FirstReply => "first_reply",
             Metric::NextReply => "next_reply",
             Metric::PeriodicUpdate => "periodic_update",
