@@ -853,3 +853,35 @@ fn adherence_groups_by_priority_agent_and_period() {
     assert_eq!(by_month[0].first_reply.count, 3);
     assert_eq!(by_month[0].resolution.count, 2);
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn histories_and_configurations_travel_through_json() {
+    let case = cases().into_iter().next().unwrap();
+    let config = config_for(&case);
+    let history: Vec<TicketEvent> = case.history.iter().map(|(i, s)| event(i, *s)).collect();
+    let json = serde_json::to_string(&(&config, &history)).unwrap();
+    let (back_config, back_history): (SlaConfig, Vec<TicketEvent>) =
+        serde_json::from_str(&json).unwrap();
+    assert_eq!(back_config, config);
+    assert_eq!(back_history, history);
+    let now = at(case.now);
+    let evaluation = SlaRecord::replay(&config, &history)
+        .unwrap()
+        .evaluate(now)
+        .unwrap();
+    let replayed = SlaRecord::replay(&back_config, &back_history)
+        .unwrap()
+        .evaluate(now)
+        .unwrap();
+    assert_eq!(replayed, evaluation);
+    assert!(
+        serde_json::to_string(&evaluation)
+            .unwrap()
+            .contains("\"requester_wait\"")
+    );
+    // A target that its constructor would refuse is refused on the way in too.
+    let bad = json.replacen("\"warning\":\"75\"", "\"warning\":\"0\"", 1);
+    assert_ne!(bad, json);
+    assert!(serde_json::from_str::<(SlaConfig, Vec<TicketEvent>)>(&bad).is_err());
+}
