@@ -254,38 +254,29 @@ fn collect<'r>(
         return;
     };
     for metric in &evaluation.metrics {
-        let mut crossings = Vec::new();
-        for cycle in &metric.completed {
+        // (warning, breach, cycle start, priority, targeted at) per cycle.
+        let completed = metric.completed.iter().map(|cycle| {
             let breach = match cycle.outcome {
                 crate::Outcome::Breached { at } => Some(at),
                 _ => None,
             };
-            for (threshold, at) in [
-                (Threshold::Warning, cycle.warned_at),
-                (Threshold::Breach, breach),
-            ] {
-                if let Some(at) = at {
-                    crossings.push(Crossing {
-                        threshold,
-                        cycle_start: cycle.start,
-                        at: at.max(cycle.targeted_at),
-                        priority: cycle.priority,
-                    });
-                }
-            }
-        }
-        if let Some(cycle) = &metric.ongoing {
+            let when = (cycle.start, cycle.priority, cycle.targeted_at);
+            (cycle.warned_at, breach, when)
+        });
+        let ongoing = metric.ongoing.iter().map(|cycle| {
             let warned = cycle.warning_at.filter(|at| *at < now);
-            for (threshold, at) in [
-                (Threshold::Warning, warned),
-                (Threshold::Breach, cycle.breached_since),
-            ] {
+            let when = (cycle.start, cycle.priority, cycle.targeted_at);
+            (warned, cycle.breached_since, when)
+        });
+        let mut crossings = Vec::new();
+        for (warned, breached, (cycle_start, priority, targeted_at)) in completed.chain(ongoing) {
+            for (threshold, at) in [(Threshold::Warning, warned), (Threshold::Breach, breached)] {
                 if let Some(at) = at {
                     crossings.push(Crossing {
                         threshold,
-                        cycle_start: cycle.start,
-                        at: at.max(cycle.targeted_at),
-                        priority: cycle.priority,
+                        cycle_start,
+                        at: at.max(targeted_at),
+                        priority,
                     });
                 }
             }

@@ -23,18 +23,20 @@ pub(crate) fn new_york() -> Calendar {
     .unwrap()
 }
 
-/// An overnight support shift in Berlin, 22:00-06:00 Sunday to Thursday nights.
+/// An overnight support shift in Sydney (DST in April and October),
+/// 21:00-05:00 on Monday to Friday nights.
 pub(crate) fn night_shift() -> Calendar {
-    let night: DayHours = "22:00-06:00".parse().unwrap();
-    let days = [
-        Weekday::Sun,
+    let night: DayHours = "21:00-05:00".parse().unwrap();
+    let weekdays = [
         Weekday::Mon,
         Weekday::Tue,
         Weekday::Wed,
         Weekday::Thu,
-    ]
-    .map(|d| (d, night.clone()));
-    Calendar::new(Schedule::new(Tz::Europe__Berlin, days).unwrap())
+        Weekday::Fri,
+    ];
+    Calendar::new(
+        Schedule::new(Tz::Australia__Sydney, weekdays.map(|d| (d, night.clone()))).unwrap(),
+    )
 }
 
 /// Office-hours calendars to check the invariants on.
