@@ -27,7 +27,9 @@
 //!   [`SlaRecord::evaluate`] gives, per metric, the completed cycles (start,
 //!   stop, elapsed, target, achieved or breached with the breach instant) and
 //!   the ongoing cycle (running or paused, elapsed, remaining, due, warning,
-//!   breached since).
+//!   breached since). [`SlaRecord::evaluate_with`] reads the calendars'
+//!   working intervals through a [`WorkingTimeCache`], for evaluating many
+//!   tickets in a row with the same answers.
 //! - [`due_escalations`] turns [`EscalationRule`]s into the [`Action`]s that
 //!   fell due in a window; [`adherence`] reports achieved %, breaches and
 //!   median and 90th percentile times to first reply and to resolution.

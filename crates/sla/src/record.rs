@@ -8,7 +8,7 @@ use crate::evaluation::{
     ClockState, CompletedCycle, Evaluation, MetricEvaluation, OngoingCycle, Outcome,
     PolicySelection,
 };
-use crate::policy::{Happening, Occurrence, Recurrence, SlaConfig, Target};
+use crate::policy::{Happening, MetricDefinition, Occurrence, Recurrence, SlaConfig, Target};
 use crate::ticket::{EventKind, Priority, Status, TicketEvent};
 use crate::{Error, Result};
 
@@ -562,12 +562,20 @@ impl<'c> SlaRecord<'c> {
         {
             let mut completed = Vec::new();
             for finished in self.finished.iter().filter(|f| f.metric == index) {
-                completed.push(self.completed(index, finished, cache.as_deref_mut())?);
+                completed.push(self.completed(
+                    (index, definition),
+                    finished,
+                    cache.as_deref_mut(),
+                )?);
             }
             let ongoing = match clock.running {
-                Some(running) => {
-                    Some(self.ongoing(index, running, current, now, cache.as_deref_mut())?)
-                }
+                Some(running) => Some(self.ongoing(
+                    (index, definition),
+                    running,
+                    current,
+                    now,
+                    cache.as_deref_mut(),
+                )?),
                 None => None,
             };
             metrics.push(MetricEvaluation {
@@ -631,23 +639,17 @@ impl<'c> SlaRecord<'c> {
 
     fn segments(
         &self,
-        metric: usize,
+        definition: &MetricDefinition,
         mark: usize,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Segments<'_> {
-        let paused = self
-            .config
-            .metrics()
-            .get(metric)
-            .map(|d| d.pause_statuses())
-            .unwrap_or_default();
+        let paused = definition.pause_statuses();
         Segments::new(&self.timeline, mark, start, end, paused)
     }
 
     fn measure(
-        &self,
-        metric: usize,
+        definition: &MetricDefinition,
         target: Option<&Target>,
         hours: &mut Hours<'_>,
         segments: Segments<'_>,
@@ -657,24 +659,12 @@ impl<'c> SlaRecord<'c> {
             None => [None, None],
         };
         clock::measure(hours, segments, thresholds)
-            .map_err(|source| self.calendar_error(metric, source))
-    }
-
-    fn calendar_error(&self, metric: usize, source: bureau_calendar::Error) -> Error {
-        Error::Calendar {
-            metric: self
-                .config
-                .metrics()
-                .get(metric)
-                .map(|d| d.metric().clone())
-                .unwrap_or(crate::Metric::FirstReply),
-            source,
-        }
+            .map_err(|source| calendar_error(definition, source))
     }
 
     fn completed(
         &self,
-        metric: usize,
+        (metric, definition): (usize, &MetricDefinition),
         finished: &Finished,
         cache: Option<&mut WorkingTimeCache>,
     ) -> Result<CompletedCycle<'c>> {
@@ -691,8 +681,8 @@ impl<'c> SlaRecord<'c> {
         let targeted = self.target(metric, &selection);
         let target = targeted.map(|(t, _)| t);
         let mut hours = self.hours(targeted.map_or(0, |(_, c)| c), cache);
-        let segments = self.segments(metric, finished.mark, finished.start, finished.stop);
-        let measure = self.measure(metric, target, &mut hours, segments)?;
+        let segments = self.segments(definition, finished.mark, finished.start, finished.stop);
+        let measure = Self::measure(definition, target, &mut hours, segments)?;
         let [warning, due] = measure.crossed;
         let before_stop = |at: Option<DateTime<Utc>>| at.filter(|at| *at < finished.stop);
         let outcome = match (target, before_stop(due)) {
@@ -715,7 +705,7 @@ impl<'c> SlaRecord<'c> {
 
     fn ongoing(
         &self,
-        metric: usize,
+        (metric, definition): (usize, &MetricDefinition),
         running: Running,
         selection: &Selection,
         now: DateTime<Utc>,
@@ -724,20 +714,14 @@ impl<'c> SlaRecord<'c> {
         let targeted = self.target(metric, selection);
         let target = targeted.map(|(t, _)| t);
         let mut hours = self.hours(targeted.map_or(0, |(_, c)| c), cache);
-        let segments = self.segments(metric, running.mark, running.start, now);
-        let measure = self.measure(metric, target, &mut hours, segments)?;
-        let paused = self
-            .config
-            .metrics()
-            .get(metric)
-            .is_some_and(|d| d.pause_statuses().contains(self.status));
+        let segments = self.segments(definition, running.mark, running.start, now);
+        let measure = Self::measure(definition, target, &mut hours, segments)?;
+        let paused = definition.pause_statuses().contains(self.status);
         let state = if paused {
             ClockState::Paused
         } else {
             ClockState::Running
         };
-        // Not crossed yet: a running clock crosses after `now`, once the
-        // remaining working time has passed; a paused one has no date yet.
         // Not crossed yet: a running clock crosses after `now`, once the
         // remaining working time has passed; a paused one has no date yet.
         let mut project = |crossed: Option<DateTime<Utc>>, threshold: TimeDelta| match crossed {
@@ -746,7 +730,7 @@ impl<'c> SlaRecord<'c> {
             None => hours
                 .add(now, threshold - measure.elapsed)
                 .map(Some)
-                .map_err(|e| self.calendar_error(metric, e)),
+                .map_err(|e| calendar_error(definition, e)),
         };
         let (due, warning_at) = match target {
             Some(t) => {
@@ -770,6 +754,13 @@ impl<'c> SlaRecord<'c> {
             priority: selection.priority,
             targeted_at: selection.since,
         })
+    }
+}
+
+fn calendar_error(definition: &MetricDefinition, source: bureau_calendar::Error) -> Error {
+    Error::Calendar {
+        metric: definition.metric().clone(),
+        source,
     }
 }
 
