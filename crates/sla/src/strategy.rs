@@ -25,8 +25,8 @@ use bureau_core::{Decimal, Percent, TicketId, UserId};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use crate::{
-    Condition, EventKind, Metric, Opener, Priority, SlaConfig, SlaPolicy, Status, Target,
-    TicketAttributes, TicketEvent,
+    Condition, EventKind, Metric, MetricDefinition, MetricName, Opener, Priority, Recurrence,
+    SlaConfig, SlaPolicy, Status, StatusSet, Target, TicketAttributes, TicketEvent, Trigger,
 };
 
 /// Any priority.
@@ -191,14 +191,59 @@ pub fn target(calendar: Calendar) -> impl Strategy<Value = Target> {
         })
 }
 
-/// A configuration with the six standard metrics and one to three policies
-/// (the last one matching every ticket), targets on `calendar` for most
-/// (metric, priority) pairs.
+/// Any trigger, status sets drawn from every status.
+pub fn trigger() -> impl Strategy<Value = Trigger> {
+    let set = prop::sample::subsequence(Status::ALL.to_vec(), 1..=3)
+        .prop_map(|statuses| StatusSet::of(&statuses));
+    prop_oneof![
+        Just(Trigger::Created),
+        Just(Trigger::PublicReply),
+        Just(Trigger::PrivateNote),
+        Just(Trigger::CustomerMessage),
+        Just(Trigger::CustomerFollowUp),
+        set.clone().prop_map(Trigger::StatusEntered),
+        set.prop_map(Trigger::StatusLeft),
+    ]
+}
+
+/// A custom metric named `custom` with one to three start triggers, zero to
+/// three stop triggers, any pause statuses and either recurrence.
+pub fn custom_metric() -> impl Strategy<Value = MetricDefinition> {
+    (
+        prop::collection::vec(trigger(), 1..=3),
+        prop::collection::vec(trigger(), 0..=3),
+        prop::sample::subsequence(Status::ALL.to_vec(), 0..=2),
+        any::<bool>(),
+    )
+        .prop_map(|(start, stop, paused, once)| {
+            let recurrence = if once {
+                Recurrence::Once
+            } else {
+                Recurrence::Repeating
+            };
+            let mut definition =
+                MetricDefinition::new(Metric::Custom(MetricName::new("custom")), recurrence)
+                    .paused_in(StatusSet::of(&paused));
+            for trigger in start {
+                definition = definition.start_on(trigger);
+            }
+            for trigger in stop {
+                definition = definition.stop_on(trigger);
+            }
+            definition
+        })
+}
+
+/// A configuration with the six standard metrics, sometimes a
+/// [`custom_metric`], and one to three policies (the last one matching every
+/// ticket), targets on `calendar` for most (metric, priority) pairs.
 pub fn config(calendar: Calendar) -> impl Strategy<Value = SlaConfig> {
+    let mut metrics = Metric::STANDARD.to_vec();
+    metrics.push(Metric::Custom(MetricName::new("custom")));
     let policy = move |name: &'static str, condition: Option<Condition>| {
         prop::collection::vec(
             (
-                prop::sample::select(Metric::STANDARD.to_vec()),
+                prop::sample::select(metrics.clone()),
                 priority(),
                 target(calendar.clone()),
             ),
@@ -220,13 +265,44 @@ pub fn config(calendar: Calendar) -> impl Strategy<Value = SlaConfig> {
         policy("gold", Some(Condition::TierIs("gold".into()))),
         policy("default", None),
         0_usize..=2,
+        prop::option::of(custom_metric()),
     )
-        .prop_filter_map("valid configuration", |(vip, gold, default, skip)| {
-            let policies = match skip {
-                0 => vec![default],
-                1 => vec![gold, default],
-                _ => vec![vip, gold, default],
-            };
-            SlaConfig::standard(policies).ok()
-        })
+        .prop_filter_map(
+            "valid configuration",
+            |(vip, gold, default, skip, custom)| {
+                let mut policies = match skip {
+                    0 => vec![default],
+                    1 => vec![gold, default],
+                    _ => vec![vip, gold, default],
+                };
+                let mut definitions: Vec<MetricDefinition> = Metric::STANDARD
+                    .into_iter()
+                    .filter_map(MetricDefinition::standard)
+                    .collect();
+                match custom {
+                    Some(custom) => definitions.push(custom),
+                    // Without the custom metric, no policy may target it.
+                    None => {
+                        for policy in &mut policies {
+                            *policy = without_custom(policy);
+                        }
+                    }
+                }
+                SlaConfig::new(definitions, policies).ok()
+            },
+        )
+}
+
+/// `policy` without its targets for custom metrics.
+fn without_custom(policy: &SlaPolicy) -> SlaPolicy {
+    let mut copy = SlaPolicy::new(policy.name().clone());
+    for condition in policy.conditions() {
+        copy = copy.when(condition.clone());
+    }
+    for (metric, priority, target) in policy.targets() {
+        if !matches!(metric, Metric::Custom(_)) {
+            copy = copy.target(metric.clone(), priority, target.clone());
+        }
+    }
+    copy
 }
