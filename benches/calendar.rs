@@ -61,5 +61,46 @@ fn arithmetic(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, arithmetic);
+/// The naive approach for comparison: test every minute.
+fn walk_between(calendar: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
+    let mut t = from;
+    let mut minutes = 0;
+    while t < to {
+        minutes += i64::from(calendar.is_working(t));
+        t += TimeDelta::minutes(1);
+    }
+    TimeDelta::minutes(minutes)
+}
+
+fn walk_add(calendar: &Calendar, from: DateTime<Utc>, amount: TimeDelta) -> DateTime<Utc> {
+    let mut t = from;
+    let mut left = amount.num_minutes();
+    while left > 0 {
+        left -= i64::from(calendar.is_working(t));
+        t += TimeDelta::minutes(1);
+    }
+    t
+}
+
+fn minute_walker(c: &mut Criterion) {
+    let calendar = business_calendar();
+    let from = start();
+    let mut group = c.benchmark_group("calendar_minute_walker");
+    group.throughput(Throughput::Elements(1));
+    group.sample_size(10);
+    for (label, days) in [("1d", 1), ("30d", 30), ("365d", 365)] {
+        let to = from + TimeDelta::days(days);
+        let amount = calendar.working_between(from, to);
+        assert_eq!(walk_between(&calendar, from, to), amount);
+        group.bench_function(format!("working_between_{label}"), |b| {
+            b.iter(|| walk_between(&calendar, black_box(from), black_box(to)))
+        });
+        group.bench_function(format!("add_working_{label}"), |b| {
+            b.iter(|| walk_add(&calendar, black_box(from), black_box(amount)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, arithmetic, minute_walker);
 criterion_main!(benches);

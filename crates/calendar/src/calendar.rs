@@ -8,7 +8,7 @@ use bureau_core::Decimal;
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 
-use crate::zone::{self, DAY, Edge, Offsets};
+use crate::zone::{self, Changes, DAY, Edge, Stretch};
 use crate::{DayHours, Error, Holiday, Result, Schedule, WallInterval, WorkingDay};
 
 /// Nanoseconds in a second.
@@ -61,6 +61,7 @@ struct Inner {
     holidays: Vec<Holiday>,
     working_days: Vec<WorkingDay>,
     tz: Tz,
+    changes: Arc<Changes>,
     /// Wall seconds worked per weekday (Monday = 0) and per week.
     day_secs: [i64; 7],
     week_secs: i64,
@@ -205,14 +206,31 @@ fn weekday_index(day: i64) -> usize {
     usize::try_from((day + 3).rem_euclid(7)).unwrap_or(0)
 }
 
-fn is_leap(year: i32) -> bool {
+fn is_leap(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
+/// Day number of 1 January of `year` (proleptic Gregorian).
+fn jan1(year: i64) -> i64 {
+    let y = year - 1;
+    365 * y + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400) - 719_162
+}
+
+/// The year holding day number `day`, and the day number of its 1 January.
+fn year_of(day: i64) -> (i64, i64) {
+    let mut year = 1970 + (day * 400).div_euclid(CYCLE_DAYS);
+    while jan1(year) > day {
+        year -= 1;
+    }
+    while jan1(year + 1) <= day {
+        year += 1;
+    }
+    (year, jan1(year))
+}
+
 /// The kind of a year: weekday of its 1 January (Monday = 0) * 2 + leap.
-fn year_kind(year: i32) -> usize {
-    let jan1 = NaiveDate::from_yo_opt(year, 1).map_or(0, day_number);
-    weekday_index(jan1) * 2 + usize::from(is_leap(year))
+fn year_kind(year: i64) -> usize {
+    weekday_index(jan1(year)) * 2 + usize::from(is_leap(year))
 }
 
 fn to_nanos(t: DateTime<Utc>) -> i128 {
@@ -285,7 +303,7 @@ impl Inner {
             // Years 2001 to 2028 hold every kind of year.
             let mut built = [false; 14];
             for year in 2001..=2028 {
-                let kind = year_kind(year);
+                let kind = year_kind(i64::from(year));
                 let (Some(table), Some(done)) = (yearly.get_mut(kind), built.get_mut(kind)) else {
                     continue;
                 };
@@ -334,6 +352,7 @@ impl Inner {
             .map(|(d, _)| *d);
         Self {
             tz: schedule.time_zone(),
+            changes: Changes::of(schedule.time_zone()),
             day_secs,
             week_secs: day_secs.iter().sum(),
             day_works,
@@ -366,9 +385,9 @@ impl Inner {
         if !self.any_yearly {
             return None;
         }
-        let date = date_of(day)?;
-        let table = self.yearly.get(year_kind(date.year()))?;
-        let ordinal = date.ordinal0();
+        let (year, first) = year_of(day);
+        let table = self.yearly.get(year_kind(year))?;
+        let ordinal = u32::try_from(day - first).ok()?;
         table
             .binary_search_by_key(&ordinal, |(o, _)| *o)
             .ok()
@@ -377,6 +396,9 @@ impl Inner {
     }
 
     fn exception(&self, day: i64) -> Option<&Exception> {
+        if self.one_off.is_empty() {
+            return self.yearly_at(day);
+        }
         match self.one_off.binary_search_by_key(&day, |(d, _)| *d) {
             Ok(i) => self.one_off.get(i).map(|(_, e)| e),
             Err(_) => self.yearly_at(day),
@@ -397,18 +419,13 @@ impl Inner {
         let i = self.one_off.partition_point(|(d, _)| *d < day);
         let one_off = self.one_off.get(i).map(|(d, _)| *d);
         let yearly = if self.any_yearly {
-            date_of(day).and_then(|date| {
-                let mut from = date.ordinal0();
-                for year in date.year()..date.year().saturating_add(9) {
-                    let table = self.yearly.get(year_kind(year))?;
-                    let j = table.partition_point(|(o, _)| *o < from);
-                    if let Some((o, _)) = table.get(j) {
-                        let jan1 = NaiveDate::from_yo_opt(year, 1)?;
-                        return Some(day_number(jan1) + i64::from(*o));
-                    }
-                    from = 0;
-                }
-                None
+            let (year, first) = year_of(day);
+            let mut from = u32::try_from(day - first).unwrap_or(0);
+            (year..year + 9).find_map(|year| {
+                let table = self.yearly.get(year_kind(year))?;
+                let j = table.partition_point(|(o, _)| *o < from);
+                from = 0;
+                table.get(j).map(|(o, _)| jan1(year) + i64::from(*o))
             })
         } else {
             None
@@ -426,83 +443,92 @@ impl Inner {
 
     /// Calls `f` with the UTC seconds `[start, end)` of each interval owned by
     /// `day`, in order of start.
-    fn day_intervals(&self, offsets: &mut Offsets, day: i64, mut f: impl FnMut(i64, i64)) {
+    fn day_intervals(&self, day: i64, mut f: impl FnMut(i64, i64)) {
         let plan = self.plan(day);
-        if plan.is_empty() {
+        let (Some(first), Some(last_end)) = (
+            plan.first(),
+            plan.iter().map(WallInterval::end_seconds).max(),
+        ) else {
             return;
-        }
+        };
         let midnight = day * DAY;
-        match offsets.constant(midnight - DAY, midnight + 3 * DAY) {
-            Some(offset) => {
-                for i in plan {
-                    f(
-                        midnight + i64::from(i.start_seconds()) - offset,
-                        midnight + i64::from(i.end_seconds()) - offset,
-                    );
-                }
-            }
-            None => {
-                for i in plan {
-                    f(
-                        zone::wall_to_utc(
-                            self.tz,
-                            midnight + i64::from(i.start_seconds()),
-                            Edge::Start,
-                        ),
-                        zone::wall_to_utc(
-                            self.tz,
-                            midnight + i64::from(i.end_seconds()),
-                            Edge::End,
-                        ),
-                    );
-                }
+        let stretch = self.changes.stretch(
+            midnight + i64::from(first.start_seconds()) - self.changes.max_offset,
+            midnight + i64::from(last_end) - self.changes.min_offset,
+        );
+        for i in plan {
+            let (s, e) = (
+                midnight + i64::from(i.start_seconds()),
+                midnight + i64::from(i.end_seconds()),
+            );
+            match stretch {
+                Stretch::Fixed(offset) => f(s - offset, e - offset),
+                _ => f(
+                    stretch.to_utc(self.tz, s, Edge::Start),
+                    stretch.to_utc(self.tz, e, Edge::End),
+                ),
             }
         }
     }
 
     /// The longest run of days from `day` whose intervals are the schedule's,
     /// at one offset, disjoint from every other day's, starting at or after
-    /// `lo` and (when given) ending by `hi`: `(last day, offset)`.
-    fn run(
-        &self,
-        offsets: &mut Offsets,
-        day: i64,
-        lo: i128,
-        hi: Option<i128>,
-        max_day: i64,
-    ) -> Option<(i64, i64)> {
+    /// `lo` and (when given) ending by `hi`: `Ok((last day, offset))`; else
+    /// `Err` of the first day a run may start on.
+    fn run(&self, day: i64, lo: i128, hi: Option<i128>, max_day: i64) -> Result<(i64, i64), i64> {
+        let midnight = day * DAY;
+        // Cheap bounds first, with the zone's extreme offsets.
+        if i128::from(midnight + self.min_start - self.changes.min_offset) * NANOS < lo {
+            return Err(day + 1);
+        }
+        if let Some(hi) = hi
+            && floor_secs(hi) + self.changes.max_offset - self.max_end < midnight
+        {
+            return Err(i64::MAX);
+        }
         let mut last = max_day;
         match self.next_exception(day - 1) {
-            Some(x) if x <= day + 1 => return None,
+            Some(x) if x <= day + 1 => return Err(x + 2),
             Some(x) => last = last.min(x - 2),
             // Every yearly rule falls within nine years; look again later.
             None if self.any_yearly => last = last.min(day + 9 * 365),
             None => {}
         }
-        let midnight = day * DAY;
-        let offset = offsets.constant(midnight - 2 * DAY, midnight + 4 * DAY)?;
-        if let Some(change) = offsets.next_change(
-            midnight + 4 * DAY,
-            max_day.saturating_mul(DAY).saturating_add(4 * DAY),
-        ) {
-            last = last.min(day + (change - 1 - 4 * DAY - midnight).div_euclid(DAY));
-        }
+        // The day's intervals and its neighbours' must all be at one offset.
+        let before = DAY - self.min_start + self.changes.max_offset;
+        let after = (DAY + self.max_end).max(2 * DAY) - self.changes.min_offset;
+        let Some(offset) = self.changes.constant(midnight - before, midnight + after) else {
+            let change = self.changes.next_change(midnight - before - 1);
+            return Err(if change <= midnight + after {
+                (change + before).div_euclid(DAY) + 1
+            } else {
+                day + 1
+            });
+        };
+        let change = self.changes.next_change(midnight + after);
+        last = last.min(day + (change - 1 - after - midnight).div_euclid(DAY));
         if i128::from(midnight + self.min_start - offset) * NANOS < lo {
-            return None;
+            return Err(day + 1);
         }
         if let Some(hi) = hi {
             let hi_secs = floor_secs(hi);
             last = last.min(day + (hi_secs + offset - self.max_end - midnight).div_euclid(DAY));
         }
-        (last >= day).then_some((last, offset))
+        if last < day {
+            return Err(if hi.is_some() { i64::MAX } else { day + 1 });
+        }
+        Ok((last, offset))
     }
 
     /// The last day that can hold working time for a walk starting on `first`.
-    fn horizon(&self, first: i64) -> i64 {
+    /// The last day that can hold working time for a walk that last found
+    /// some on `found` (400 years without any mean none ever: past the last
+    /// one-off date, dates and weekdays repeat every 400 years).
+    fn horizon(&self, found: i64) -> i64 {
         if self.week_secs == 0 && !self.yearly_hours {
-            return self.last_hours.map_or(first - 1, |d| d + 2);
+            return self.last_hours.map_or(found - 1, |d| d + 2);
         }
-        self.last_one_off.unwrap_or(first).max(first) + CYCLE_DAYS + 3
+        self.last_one_off.unwrap_or(found).max(found) + CYCLE_DAYS + 3
     }
 
     fn measure(&self, a: i128, b: i128) -> i128 {
@@ -513,17 +539,23 @@ impl Inner {
         let b_secs = floor_secs(b) + 1;
         let first = zone::local_day(self.tz, a_secs) - 2;
         let last = zone::local_day(self.tz, b_secs);
-        let mut offsets = Offsets::new(self.tz, a_secs - 7 * DAY);
         let mut union = Union::default();
         let mut total: i128 = 0;
         let mut day = first;
+        let mut next_run = first;
         while day <= last {
-            if let Some((end, _)) = self.run(&mut offsets, day, a, Some(b), last) {
-                total += i128::from(self.run_secs(day, end)) * NANOS;
-                day = end + 1;
-                continue;
+            if day >= next_run {
+                match self.run(day, a, Some(b), last) {
+                    Ok((end, _)) => {
+                        total += i128::from(self.run_secs(day, end)) * NANOS;
+                        day = end + 1;
+                        next_run = day;
+                        continue;
+                    }
+                    Err(next) => next_run = next,
+                }
             }
-            self.day_intervals(&mut offsets, day, |s, e| {
+            self.day_intervals(day, |s, e| {
                 union.push(
                     (i128::from(s) * NANOS).clamp(a, b),
                     (i128::from(e) * NANOS).clamp(a, b),
@@ -539,22 +571,21 @@ impl Inner {
     fn advance(&self, a: i128, amount: i128) -> Option<i128> {
         let a_secs = floor_secs(a);
         let first = zone::local_day(self.tz, a_secs) - 2;
-        let horizon = self.horizon(first);
-        let mut offsets = Offsets::new(self.tz, a_secs - 7 * DAY);
+        let mut horizon = self.horizon(first);
         let mut remaining = amount;
         let mut current: Option<(i128, i128)> = None;
+        let mut next_run = first;
         let mut day = first;
         while day <= horizon {
-            let ahead = if self.week_secs > 0 {
-                i64::try_from(remaining / (i128::from(self.week_secs) * NANOS))
-                    .unwrap_or(CYCLE_DAYS)
-                    * 7
-                    + 14
+            let run = if day >= next_run {
+                self.run(day, a, None, horizon)
             } else {
-                400
+                Err(next_run)
             };
-            let max_day = horizon.min(day.saturating_add(ahead.min(CYCLE_DAYS)));
-            if let Some((end, offset)) = self.run(&mut offsets, day, a, None, max_day) {
+            if let Err(next) = run {
+                next_run = next;
+            }
+            if let Ok((end, offset)) = run {
                 if let Some((s, e)) = current.take() {
                     if remaining <= e - s {
                         return Some(s + remaining);
@@ -563,6 +594,9 @@ impl Inner {
                 }
                 let secs = i128::from(self.run_secs(day, end)) * NANOS;
                 if remaining > secs {
+                    if secs > 0 {
+                        horizon = self.horizon(end);
+                    }
                     remaining -= secs;
                     day = end + 1;
                     continue;
@@ -570,11 +604,13 @@ impl Inner {
                 return Some(self.locate(day, end, offset, remaining));
             }
             let mut found = None;
-            self.day_intervals(&mut offsets, day, |s, e| {
+            let mut worked = false;
+            self.day_intervals(day, |s, e| {
                 let (s, e) = ((i128::from(s) * NANOS).max(a), i128::from(e) * NANOS);
                 if found.is_some() || e <= s {
                     return;
                 }
+                worked = true;
                 match &mut current {
                     Some((_, ce)) if s <= *ce => *ce = (*ce).max(e),
                     Some((cs, ce)) => {
@@ -591,6 +627,9 @@ impl Inner {
             });
             if found.is_some() {
                 return found;
+            }
+            if worked {
+                horizon = self.horizon(day);
             }
             day += 1;
         }
@@ -646,17 +685,24 @@ impl Inner {
     }
 
     fn advance_days(&self, from: i64, days: Decimal) -> Option<i64> {
-        let horizon = if self.week_days == 0 && !self.yearly_weight {
-            self.last_weight.unwrap_or(from)
-        } else {
-            self.last_one_off.unwrap_or(from).max(from) + CYCLE_DAYS + 1
+        // As for working time: 400 years without a working day mean none ever.
+        let horizon_from = |found: i64| {
+            if self.week_days == 0 && !self.yearly_weight {
+                self.last_weight.unwrap_or(found)
+            } else {
+                self.last_one_off.unwrap_or(found).max(found) + CYCLE_DAYS + 1
+            }
         };
+        let mut horizon = horizon_from(from);
         let mut remaining = days;
         let mut day = from + 1;
         while day <= horizon {
             if let Some(e) = self.exception(day) {
-                if e.weight > Decimal::ZERO && remaining <= e.weight {
-                    return Some(day);
+                if e.weight > Decimal::ZERO {
+                    if remaining <= e.weight {
+                        return Some(day);
+                    }
+                    horizon = horizon_from(day);
                 }
                 remaining -= e.weight;
                 day += 1;
@@ -665,14 +711,12 @@ impl Inner {
             let end = self
                 .next_exception(day)
                 .map_or(horizon + 1, |x| x.min(horizon + 1));
-            let count = Decimal::from(sum_by_weekday(
-                &self.day_works,
-                self.week_days,
-                day,
-                end - 1,
-            ));
-            if remaining > count {
-                remaining -= count;
+            let count = sum_by_weekday(&self.day_works, self.week_days, day, end - 1);
+            if remaining > Decimal::from(count) {
+                if count > 0 {
+                    horizon = horizon_from(end - 1);
+                }
+                remaining -= Decimal::from(count);
                 day = end;
                 continue;
             }
@@ -960,7 +1004,6 @@ impl Calendar {
         let lo_secs = floor_secs(lo);
         WorkingIntervals {
             calendar: self.clone(),
-            offsets: Offsets::new(tz, lo_secs - 7 * DAY),
             day: zone::local_day(tz, lo_secs) - 2,
             last_day: if hi > lo {
                 zone::local_day(tz, floor_secs(hi) + 1)
@@ -1036,10 +1079,20 @@ impl Calendar {
 }
 
 /// The working intervals of a [`Calendar`] inside a range, in order; made
-/// by [`Calendar::working_intervals`].
+/// by [`Calendar::working_intervals`]. It owns a (cheap) clone of the
+/// calendar.
+///
+/// ```
+/// use bureau_calendar::{Calendar, Schedule, Tz};
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// let c = Calendar::new(Schedule::weekdays(Tz::UTC, "09:00-12:00, 13:00-17:00".parse()?)?);
+/// let monday = Utc.with_ymd_and_hms(2026, 5, 4, 0, 0, 0).single().ok_or("time")?;
+/// let week: Vec<_> = c.working_intervals(monday, monday + TimeDelta::days(7)).collect();
+/// assert_eq!(week.len(), 10);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct WorkingIntervals {
     calendar: Calendar,
-    offsets: Offsets,
     day: i64,
     last_day: i64,
     lo: i128,
@@ -1074,15 +1127,13 @@ impl Iterator for WorkingIntervals {
             }
             let (lo, hi) = (self.lo, self.hi);
             let (union, ready) = (&mut self.union, &mut self.ready);
-            self.calendar
-                .inner
-                .day_intervals(&mut self.offsets, self.day, |s, e| {
-                    let s = (i128::from(s) * NANOS).clamp(lo, hi);
-                    let e = (i128::from(e) * NANOS).clamp(lo, hi);
-                    if let Some(done) = union.take(s, e) {
-                        ready.push_back(done);
-                    }
-                });
+            self.calendar.inner.day_intervals(self.day, |s, e| {
+                let s = (i128::from(s) * NANOS).clamp(lo, hi);
+                let e = (i128::from(e) * NANOS).clamp(lo, hi);
+                if let Some(done) = union.take(s, e) {
+                    ready.push_back(done);
+                }
+            });
             self.day += 1;
         }
     }
@@ -1114,6 +1165,39 @@ impl core::hash::Hash for Calendar {
         self.inner.schedule.hash(state);
         self.inner.holidays.hash(state);
         self.inner.working_days.hash(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_arithmetic_matches_chrono() {
+        let mut date = NaiveDate::from_ymd_opt(1599, 12, 25).unwrap();
+        let end = NaiveDate::from_ymd_opt(2405, 1, 10).unwrap();
+        while date < end {
+            let day = day_number(date);
+            assert_eq!(date_of(day), Some(date));
+            let (year, first) = year_of(day);
+            assert_eq!(year, i64::from(date.year()), "{date}");
+            assert_eq!(day - first, i64::from(date.ordinal0()), "{date}");
+            assert_eq!(
+                weekday_index(day),
+                date.weekday().num_days_from_monday() as usize
+            );
+            date = date + chrono::Days::new(13);
+        }
+    }
+
+    #[test]
+    fn sums_by_weekday_over_partial_weeks() {
+        let per_day = [1, 2, 4, 8, 16, 32, 64];
+        // Day 0 is a Thursday (index 3).
+        assert_eq!(sum_by_weekday(&per_day, 127, 0, 0), 8);
+        assert_eq!(sum_by_weekday(&per_day, 127, 0, 4), 8 + 16 + 32 + 64 + 1);
+        assert_eq!(sum_by_weekday(&per_day, 127, 0, 13), 254);
+        assert_eq!(sum_by_weekday(&per_day, 127, 5, 4), 0);
     }
 }
 

@@ -58,6 +58,13 @@ impl Observance {
 }
 
 /// When a holiday falls, before its observance rule moves it.
+///
+/// ```
+/// use bureau_calendar::{Holiday, HolidayDate};
+/// let h = Holiday::yearly(11, 11, "Armistice")?;
+/// assert!(matches!(h.date(), HolidayDate::Yearly { month: 11, day: 11 }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HolidayDate {
     /// Once, on this date.

@@ -5,17 +5,40 @@
 //! "wall seconds", the same count for a local date and time read as if it
 //! were UTC (so `wall = utc + offset`).
 
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
 use chrono::{DateTime, LocalResult, Offset, TimeZone};
 use chrono_tz::{GapInfo, Tz};
+
+/// The zones the crate's properties are tested in: DST in both hemispheres,
+/// a 30-minute DST (Lord Howe), a half-hour offset without DST (Kolkata), a
+/// 45-minute offset (Chatham) and UTC.
+#[cfg(any(test, feature = "proptest"))]
+pub(crate) const TESTED_ZONES: [Tz; 7] = [
+    Tz::America__New_York,
+    Tz::Europe__London,
+    Tz::Europe__Berlin,
+    Tz::Australia__Lord_Howe,
+    Tz::Asia__Kolkata,
+    Tz::Pacific__Chatham,
+    Tz::UTC,
+];
 
 /// Seconds in a day.
 pub(crate) const DAY: i64 = 86_400;
 
-/// Step between two offset probes. The tz database has no offset change that
-/// is undone within a week in the zones this crate is tested on (the unit
-/// test below checks them, 1970 to 2037); a pair of changes closer than this
-/// would go unseen by the fast path, never by the per-day conversion.
-const PROBE: i64 = 7 * DAY;
+/// Step between two offset probes when a zone's changes are listed: no zone
+/// changes its offset and back within one day.
+const PROBE: i64 = DAY;
+
+/// First and last instant (UTC seconds) of the listed changes: 1900-01-01 to
+/// 2101-01-01. Before, every conversion goes through the tz database one
+/// boundary at a time (exact, slower). After, the compiled tz database has no
+/// change: each zone keeps its last offset (checked by a unit test below).
+const LISTED_FROM: i64 = -2_208_988_800;
+const LISTED_TO: i64 = 4_133_980_800;
+/// An instant after every other (far enough from overflow to add days to).
+pub(crate) const NEVER: i64 = i64::MAX / 4;
 
 /// The offset (local minus UTC, seconds) in force at `utc`.
 pub(crate) fn offset_at(tz: Tz, utc: i64) -> i64 {
@@ -66,81 +89,134 @@ pub(crate) fn wall_to_utc(tz: Tz, wall: i64, edge: Edge) -> i64 {
     }
 }
 
-/// The offset changes of one zone after a starting point, found lazily by
-/// probing forward a week at a time and bisecting to the second.
-pub(crate) struct Offsets {
-    tz: Tz,
-    start: i64,
+/// The offset changes of one zone between 1900 and 2100, to the second.
+#[derive(Debug)]
+pub(crate) struct Changes {
     start_offset: i64,
-    probed_to: i64,
-    probed_offset: i64,
+    /// Least and greatest offset of the listing: a wall time `w` in it has
+    /// its instants within `[w - max_offset, w - min_offset]`.
+    pub(crate) min_offset: i64,
+    pub(crate) max_offset: i64,
     /// (instant of the change, offset from then on), increasing.
-    changes: Vec<(i64, i64)>,
+    list: Vec<(i64, i64)>,
 }
 
-impl Offsets {
-    pub(crate) fn new(tz: Tz, start: i64) -> Self {
-        let offset = offset_at(tz, start);
-        Self {
-            tz,
-            start,
-            start_offset: offset,
-            probed_to: start,
-            probed_offset: offset,
-            changes: Vec::new(),
+/// The conversion of wall times of one stretch of time.
+pub(crate) enum Stretch {
+    /// One offset throughout.
+    Fixed(i64),
+    /// One change: at this instant, from the first offset to the second.
+    Change(i64, i64, i64),
+    /// Ask the tz database.
+    Unknown,
+}
+
+impl Changes {
+    /// The changes of `tz`, listed once per zone and process (the listing
+    /// is a pure function of the zone; it is kept to make calendars cheap).
+    pub(crate) fn of(tz: Tz) -> Arc<Self> {
+        type Listed = Mutex<Vec<(Tz, Arc<Changes>)>>;
+        static LISTED: OnceLock<Listed> = OnceLock::new();
+        let listed = LISTED.get_or_init(|| Mutex::new(Vec::new()));
+        let mut listed = listed.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, changes)) = listed.iter().find(|(z, _)| *z == tz) {
+            return Arc::clone(changes);
         }
+        let changes = Arc::new(Self::list(tz));
+        listed.push((tz, Arc::clone(&changes)));
+        changes
     }
 
-    fn probe(&mut self, upto: i64) {
-        while self.probed_to < upto {
-            let next = self.probed_to.saturating_add(PROBE);
-            let offset = offset_at(self.tz, next);
-            if offset == self.probed_offset {
-                self.probed_to = next;
+    fn list(tz: Tz) -> Self {
+        let start_offset = offset_at(tz, LISTED_FROM);
+        let mut list = Vec::new();
+        let (mut at, mut offset) = (LISTED_FROM, start_offset);
+        while at < LISTED_TO {
+            let next = at + PROBE;
+            if offset_at(tz, next) == offset {
+                at = next;
                 continue;
             }
             // The first second whose offset differs lies in (lo, hi].
-            let (mut lo, mut hi) = (self.probed_to, next);
+            let (mut lo, mut hi) = (at, next);
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if offset_at(self.tz, mid) == self.probed_offset {
+                if offset_at(tz, mid) == offset {
                     lo = mid;
                 } else {
                     hi = mid;
                 }
             }
-            self.probed_offset = offset_at(self.tz, hi);
-            self.probed_to = hi;
-            self.changes.push((hi, self.probed_offset));
+            offset = offset_at(tz, hi);
+            at = hi;
+            list.push((hi, offset));
+        }
+        let offsets = list.iter().map(|&(_, o)| o).chain([start_offset]);
+        let min_offset = offsets.clone().min().unwrap_or(start_offset);
+        let max_offset = offsets.max().unwrap_or(start_offset);
+        Self {
+            start_offset,
+            min_offset,
+            max_offset,
+            list,
         }
     }
 
-    /// The offset in force over all of `[from, to]` when it does not change
-    /// there, `None` when it does (or when `from` is before the start).
-    pub(crate) fn constant(&mut self, from: i64, to: i64) -> Option<i64> {
-        if from < self.start {
-            return None;
+    /// How wall times whose instants lie in `[from, to]` convert.
+    pub(crate) fn stretch(&self, from: i64, to: i64) -> Stretch {
+        if from < LISTED_FROM || to < from {
+            return Stretch::Unknown;
         }
-        self.probe(to);
-        let i = self.changes.partition_point(|&(at, _)| at <= from);
-        if self.changes.get(i).is_some_and(|&(at, _)| at <= to) {
-            return None;
+        let i = self.list.partition_point(|&(at, _)| at <= from);
+        let before = i
+            .checked_sub(1)
+            .and_then(|j| self.list.get(j))
+            .map_or(self.start_offset, |&(_, o)| o);
+        match (self.list.get(i), self.list.get(i + 1)) {
+            (Some(&(at, after)), next) if at <= to => {
+                if next.is_some_and(|&(at2, _)| at2 <= to) {
+                    Stretch::Unknown
+                } else {
+                    Stretch::Change(at, before, after)
+                }
+            }
+            _ => Stretch::Fixed(before),
         }
-        Some(
-            i.checked_sub(1)
-                .and_then(|j| self.changes.get(j))
-                .map_or(self.start_offset, |&(_, o)| o),
-        )
     }
 
-    /// The first change after `from`, looking no further than `limit`.
-    pub(crate) fn next_change(&mut self, from: i64, limit: i64) -> Option<i64> {
-        self.probe(limit);
-        let i = self.changes.partition_point(|&(at, _)| at <= from);
-        self.changes
-            .get(i)
-            .map(|&(at, _)| at)
-            .filter(|&at| at <= limit)
+    /// The offset over all of `[from, to]` when it does not change there.
+    pub(crate) fn constant(&self, from: i64, to: i64) -> Option<i64> {
+        match self.stretch(from, to) {
+            Stretch::Fixed(offset) => Some(offset),
+            _ => None,
+        }
+    }
+
+    /// The first change after `from` (far in the future when none).
+    pub(crate) fn next_change(&self, from: i64) -> i64 {
+        let i = self.list.partition_point(|&(at, _)| at <= from);
+        self.list.get(i).map_or(NEVER, |&(at, _)| at)
+    }
+}
+
+impl Stretch {
+    /// The instant of wall time `wall`, by the rules of [`wall_to_utc`].
+    pub(crate) fn to_utc(&self, tz: Tz, wall: i64, edge: Edge) -> i64 {
+        match *self {
+            Self::Fixed(offset) => wall - offset,
+            Self::Change(at, before, after) => {
+                let early = Some(wall - before).filter(|&t| t < at);
+                let late = Some(wall - after).filter(|&t| t >= at);
+                match (early, late, edge) {
+                    (Some(e), Some(l), Edge::Start) => e.min(l),
+                    (Some(e), Some(l), Edge::End) => e.max(l),
+                    (Some(t), None, _) | (None, Some(t), _) => t,
+                    // In the gap: the first instant after it.
+                    (None, None, _) => at,
+                }
+            }
+            Self::Unknown => wall_to_utc(tz, wall, edge),
+        }
     }
 }
 
@@ -175,37 +251,69 @@ mod tests {
     }
 
     #[test]
-    fn probing_finds_every_change_to_the_second() {
-        let berlin = Tz::Europe__Berlin;
-        let mut offsets = Offsets::new(berlin, utc(2026, 1, 1, 0, 0));
+    fn listing_finds_every_change_to_the_second() {
+        let berlin = Changes::of(Tz::Europe__Berlin);
         let spring = utc(2026, 3, 29, 1, 0);
         let autumn = utc(2026, 10, 25, 1, 0);
-        assert_eq!(
-            offsets.next_change(utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0)),
-            Some(spring)
+        assert_eq!(berlin.next_change(utc(2026, 1, 1, 0, 0)), spring);
+        assert_eq!(berlin.next_change(spring), autumn);
+        assert_eq!(berlin.constant(spring, autumn - 1), Some(7200));
+        assert_eq!(berlin.constant(spring - 1, spring), None);
+        assert_eq!(berlin.constant(autumn, autumn + 1000), Some(3600));
+        assert!(
+            matches!(berlin.stretch(spring - 10, spring + 10), Stretch::Change(at, 3600, 7200) if at == spring)
         );
-        assert_eq!(
-            offsets.next_change(spring, utc(2027, 1, 1, 0, 0)),
-            Some(autumn)
-        );
-        assert_eq!(offsets.constant(spring, autumn - 1), Some(7200));
-        assert_eq!(offsets.constant(spring - 1, spring), None);
-        assert_eq!(offsets.constant(autumn, autumn + 1000), Some(3600));
+        assert!(matches!(
+            berlin.stretch(spring - 1, autumn),
+            Stretch::Unknown
+        ));
+        assert_eq!(Changes::of(Tz::UTC).next_change(0), NEVER);
     }
 
-    /// The fast path's assumption, checked hour by hour.
+    #[test]
+    fn one_change_converts_like_the_tz_database() {
+        for tz in [
+            Tz::America__New_York,
+            Tz::Australia__Lord_Howe,
+            Tz::Pacific__Chatham,
+        ] {
+            let changes = Changes::of(tz);
+            let mut at = utc(2025, 1, 1, 0, 0);
+            for _ in 0..4 {
+                at = changes.next_change(at);
+                let stretch = changes.stretch(at - 2 * DAY, at + 2 * DAY);
+                let mut wall = at - DAY;
+                while wall < at + DAY {
+                    for edge in [Edge::Start, Edge::End] {
+                        assert_eq!(
+                            stretch.to_utc(tz, wall, edge),
+                            wall_to_utc(tz, wall, edge),
+                            "{tz} {wall}"
+                        );
+                    }
+                    wall += 300;
+                }
+            }
+        }
+    }
+
+    /// The compiled tz database changes no offset after the listing ends.
+    #[test]
+    fn no_zone_changes_after_the_listing() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            let last = offset_at(tz, LISTED_TO);
+            for year in [2150, 2500, 3000, 100_000] {
+                let t = (i64::from(year) - 1970) * 31_556_952;
+                assert_eq!(offset_at(tz, t), last, "{tz} in {year}");
+            }
+        }
+    }
+
+    /// The listing's assumption (no change undone within a probe step),
+    /// checked hour by hour.
     #[test]
     fn no_change_is_undone_within_a_probe_step() {
-        let zones = [
-            Tz::America__New_York,
-            Tz::Europe__London,
-            Tz::Europe__Berlin,
-            Tz::Australia__Lord_Howe,
-            Tz::Asia__Kolkata,
-            Tz::Pacific__Chatham,
-            Tz::UTC,
-        ];
-        for tz in zones {
+        for tz in TESTED_ZONES {
             let (mut t, end) = (utc(1970, 1, 1, 0, 0), utc(2038, 1, 1, 0, 0));
             let mut previous = (t, offset_at(tz, t));
             let mut last_change = i64::MIN / 2;
