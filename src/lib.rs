@@ -19,6 +19,8 @@
 //! # Crate features
 //!
 //! - `serde`, `proptest`, `ids`: forwarded to every member crate.
+//! - `sla` (default): [`sla`], service level agreements over ticket histories
+//!   (turns on `calendar`).
 
 pub use bureau_core::*;
 

@@ -585,7 +585,9 @@ pub enum EventKind {
         /// The agent.
         agent: UserId,
     },
-    /// The customer wrote.
+    /// The customer wrote. On a solved ticket no clock starts: record the
+    /// reopening status change first (most help desks reopen a solved ticket
+    /// when the customer writes).
     CustomerMessage,
     /// The attributes changed; the event carries the complete new attributes.
     AttributesChanged {
