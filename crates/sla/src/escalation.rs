@@ -228,9 +228,40 @@ pub fn due_escalations<'r>(
     if now < since {
         return Err(Error::InvalidWindow { since, now });
     }
-    let evaluation = record.evaluate(now)?;
+    escalations_due(&record.evaluate(now)?, rules, since)
+}
+
+/// The escalations of an evaluation that fall due in `[since, evaluation.now)`,
+/// as [`due_escalations`] computes them; for sweeps over many tickets
+/// evaluated with [`SlaRecord::evaluate_with`] and a shared cache.
+///
+/// # Errors
+///
+/// [`Error::InvalidWindow`] when the evaluation's `now` is before `since`.
+///
+/// ```
+/// use bureau_core::UserId;
+/// use bureau_sla::{escalations_due, Action, EscalationRule, Metric, SlaConfig, SlaRecord, Threshold, WorkingTimeCache};
+/// use chrono::DateTime;
+///
+/// let config = SlaConfig::standard(Vec::new())?;
+/// let rules = [EscalationRule::new(Metric::FirstReply, Threshold::Breach, Action::Notify { user: UserId::from_u128(1) })];
+/// let mut cache = WorkingTimeCache::new();
+/// let evaluation = SlaRecord::new(&config).evaluate_with(DateTime::UNIX_EPOCH, &mut cache)?;
+/// assert!(escalations_due(&evaluation, &rules, DateTime::UNIX_EPOCH)?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn escalations_due<'r>(
+    evaluation: &Evaluation<'_>,
+    rules: &'r [EscalationRule],
+    since: DateTime<Utc>,
+) -> Result<Vec<Escalation<'r>>> {
+    let now = evaluation.now;
+    if now < since {
+        return Err(Error::InvalidWindow { since, now });
+    }
     let mut due = Vec::new();
-    collect(&evaluation, rules, since, now, &mut due);
+    collect(evaluation, rules, since, now, &mut due);
     due.sort_by_key(|e| (e.at, e.rule, e.cycle_start));
     Ok(due)
 }

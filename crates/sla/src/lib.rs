@@ -110,7 +110,9 @@ mod ticket;
 
 pub use clock::WorkingTimeCache;
 pub use error::{Error, Result};
-pub use escalation::{Action, Escalation, EscalationRule, Threshold, due_escalations};
+pub use escalation::{
+    Action, Escalation, EscalationRule, Threshold, due_escalations, escalations_due,
+};
 pub use evaluation::{
     ClockState, CompletedCycle, Evaluation, MetricEvaluation, OngoingCycle, Outcome,
     PolicySelection,

@@ -114,6 +114,18 @@ proptest! {
         }
     }
 
+    #[cfg(feature = "serde")]
+    #[test]
+    fn configurations_and_histories_survive_json(
+        config in config(),
+        history in strategy::history(),
+    ) {
+        let json = serde_json::to_string(&(&config, &history))?;
+        let (back_config, back_history): (SlaConfig, Vec<TicketEvent>) = serde_json::from_str(&json)?;
+        prop_assert_eq!(back_config, config);
+        prop_assert_eq!(back_history, history);
+    }
+
     #[test]
     fn elapsed_is_working_time_over_unpaused_intervals(
         config in config(),
