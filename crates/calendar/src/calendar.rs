@@ -983,7 +983,9 @@ impl Calendar {
 
     /// The working intervals inside `[from, to)`, in order, as half-open UTC
     /// intervals; touching or overlapping intervals come merged, and the
-    /// first and last are cut at `from` and `to`.
+    /// first and last are cut at `from` and `to`. The iterator walks the
+    /// range day by day (on a 24/7 calendar its one item needs every day up
+    /// to `to`); for totals, [`Calendar::working_between`] is faster.
     ///
     /// ```
     /// use bureau_calendar::{Calendar, Schedule, Tz};

@@ -865,3 +865,44 @@ fn regression_long_amounts_and_the_far_future() {
         Err(Error::OutOfRange { .. })
     ));
 }
+
+#[test]
+fn regression_extreme_instants_and_dates_do_not_panic() {
+    let calendars = [
+        Calendar::always(),
+        Calendar::builder(schedule(
+            Tz::Pacific__Chatham,
+            &every(&WORK_WEEK, "22:00-06:00"),
+        ))
+        .holiday(
+            Holiday::yearly(2, 29, "Leap day")
+                .unwrap()
+                .observed(Observance::NearestWeekday),
+        )
+        .build()
+        .unwrap(),
+    ];
+    let (min, max) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+    for calendar in &calendars {
+        for t in [min, max, min + TimeDelta::days(3), max - TimeDelta::days(3)] {
+            let _ = calendar.is_working(t);
+            let _ = calendar.next_working_instant(t);
+            let _ = calendar.add_working(t, TimeDelta::days(2));
+            let week = calendar.working_between(t, t + TimeDelta::days(7).min(max - t));
+            assert!(week >= TimeDelta::zero());
+            assert!(
+                calendar
+                    .working_intervals(t, t + TimeDelta::days(10).min(max - t))
+                    .count()
+                    <= 10
+            );
+        }
+        assert!(
+            calendar
+                .add_working(max - TimeDelta::hours(1), TimeDelta::days(30))
+                .is_err()
+        );
+        let _ = calendar.working_days_between(NaiveDate::MIN, NaiveDate::MIN + Days::new(40));
+        let _ = calendar.add_working_days(NaiveDate::MAX - Days::new(10), Decimal::from(30));
+    }
+}
