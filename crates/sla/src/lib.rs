@@ -24,6 +24,9 @@
 //! - [`SlaRecord`] is a ticket's SLA record, fed one event at a time (an
 //!   incremental evaluator and a [`bureau_core::Aggregate`]). Out-of-order or
 //!   contradictory events are rejected with an [`Error`] naming the event.
+//!   [`TicketHistory`] is the same validation without a configuration: a
+//!   `Default` aggregate to store, replayed into an [`SlaRecord`] under
+//!   whichever configuration applies when it is evaluated.
 //!   [`SlaRecord::evaluate`] gives, per metric, the completed cycles (start,
 //!   stop, elapsed, target, achieved or breached with the breach instant) and
 //!   the ongoing cycle (running or paused, elapsed, remaining, due, warning,
@@ -97,6 +100,7 @@ mod clock;
 mod error;
 mod escalation;
 mod evaluation;
+mod history;
 mod policy;
 #[cfg(all(test, feature = "proptest"))]
 mod properties;
@@ -117,6 +121,7 @@ pub use evaluation::{
     ClockState, CompletedCycle, Evaluation, MetricEvaluation, OngoingCycle, Outcome,
     PolicySelection,
 };
+pub use history::TicketHistory;
 pub use policy::{
     Condition, Metric, MetricDefinition, Recurrence, SlaConfig, SlaPolicy, Target, Trigger,
 };

@@ -96,6 +96,37 @@ proptest! {
             prop_assert_eq!(events.as_slice(), std::slice::from_ref(event));
         }
         prop_assert_eq!(&aggregate, &whole);
+
+        let mut stored = crate::TicketHistory::default();
+        for event in &history {
+            stored.handle(&SlaCommand::Record(event.clone()))?;
+        }
+        prop_assert_eq!(stored.events(), history.as_slice());
+        prop_assert_eq!(&stored.evaluator(&config)?, &whole);
+    }
+
+    #[test]
+    fn history_and_record_reject_the_same_events(
+        config in config(),
+        history in strategy::history(),
+        swap in (any::<prop::sample::Index>(), any::<prop::sample::Index>()),
+        shift in -120_i64..120,
+    ) {
+        // Disorder a valid history: swap two events and move one in time.
+        let mut events = history;
+        let (a, b) = (swap.0.index(events.len()), swap.1.index(events.len()));
+        events.swap(a, b);
+        let moved = events[a].clone();
+        events[a] = TicketEvent::new(moved.at() + TimeDelta::minutes(shift), moved.kind().clone());
+        let mut record = SlaRecord::new(&config);
+        let mut stored = crate::TicketHistory::default();
+        for event in &events {
+            let by_record = record.record(event);
+            let by_history = stored.record(event);
+            prop_assert_eq!(&by_record, &by_history);
+        }
+        prop_assert_eq!(record.len(), stored.events().len());
+        prop_assert_eq!(&stored.evaluator(&config)?, &record);
     }
 
     #[test]

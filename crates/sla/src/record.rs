@@ -8,6 +8,7 @@ use crate::evaluation::{
     ClockState, CompletedCycle, Evaluation, MetricEvaluation, OngoingCycle, Outcome,
     PolicySelection,
 };
+use crate::history::Lifecycle;
 use crate::policy::{Happening, MetricDefinition, Occurrence, Recurrence, SlaConfig, Target};
 use crate::ticket::{EventKind, Priority, Status, TicketEvent};
 use crate::{Error, Result};
@@ -43,13 +44,6 @@ struct Finished {
     mark: usize,
     /// Index into the selections: the one in force at `stop`.
     selection: usize,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Life {
-    Active,
-    Closed,
-    Deleted,
 }
 
 /// A ticket's SLA record: the state of every metric's clock, fed the ticket's
@@ -105,11 +99,7 @@ enum Life {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlaRecord<'c> {
     config: &'c SlaConfig,
-    ticket: Option<TicketId>,
-    events: usize,
-    last_at: Option<DateTime<Utc>>,
-    status: Status,
-    life: Life,
+    lifecycle: Lifecycle,
     replied: bool,
     selections: Vec<Selection>,
     timeline: Vec<(DateTime<Utc>, Status)>,
@@ -147,11 +137,7 @@ impl<'c> SlaRecord<'c> {
     pub fn new(config: &'c SlaConfig) -> Self {
         Self {
             config,
-            ticket: None,
-            events: 0,
-            last_at: None,
-            status: Status::New,
-            life: Life::Active,
+            lifecycle: Lifecycle::default(),
             replied: false,
             selections: Vec::new(),
             timeline: Vec::new(),
@@ -204,7 +190,7 @@ impl<'c> SlaRecord<'c> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn ticket(&self) -> Option<TicketId> {
-        self.ticket
+        self.lifecycle.ticket
     }
 
     /// The number of events recorded.
@@ -216,7 +202,7 @@ impl<'c> SlaRecord<'c> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn len(&self) -> usize {
-        self.events
+        self.lifecycle.events
     }
 
     /// Whether no event has been recorded.
@@ -228,7 +214,7 @@ impl<'c> SlaRecord<'c> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.events == 0
+        self.lifecycle.events == 0
     }
 
     /// The ticket's current status ([`Status::New`] before creation).
@@ -240,7 +226,7 @@ impl<'c> SlaRecord<'c> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn status(&self) -> Status {
-        self.status
+        self.lifecycle.status
     }
 
     /// The ticket's current priority, once created.
@@ -272,54 +258,7 @@ impl<'c> SlaRecord<'c> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check(&self, event: &TicketEvent) -> Result<()> {
-        let index = self.events;
-        let kind = event.kind().name();
-        let Some(ticket) = self.ticket else {
-            return match event.kind() {
-                EventKind::Created { .. } => Ok(()),
-                _ => Err(Error::NotCreated { index, kind }),
-            };
-        };
-        if self.life == Life::Deleted {
-            return Err(Error::Deleted {
-                index,
-                kind,
-                ticket,
-            });
-        }
-        if let EventKind::Created { .. } = event.kind() {
-            return Err(Error::AlreadyCreated { index, ticket });
-        }
-        if let Some(previous) = self.last_at
-            && event.at() < previous
-        {
-            return Err(Error::OutOfOrder {
-                index,
-                kind,
-                at: event.at(),
-                previous,
-            });
-        }
-        if self.life == Life::Closed && !matches!(event.kind(), EventKind::Deleted) {
-            return Err(Error::Closed {
-                index,
-                kind,
-                ticket,
-            });
-        }
-        match event.kind() {
-            EventKind::StatusChanged { to } if *to == self.status || *to == Status::New => {
-                Err(Error::InvalidTransition {
-                    index,
-                    from: self.status,
-                    to: *to,
-                })
-            }
-            EventKind::Merged { into } if *into == ticket => {
-                Err(Error::MergedIntoItself { index, ticket })
-            }
-            _ => Ok(()),
-        }
+        self.lifecycle.check(event)
     }
 
     /// Records `event` as the next event of the history.
@@ -360,13 +299,11 @@ impl<'c> SlaRecord<'c> {
     /// Folds an event that [`check`](SlaRecord::check) accepted.
     fn apply_checked(&mut self, event: &TicketEvent) {
         let at = event.at();
-        let before = self.status;
+        let before = self.lifecycle.status;
+        self.lifecycle.apply(event);
+        let after = self.lifecycle.status;
         let what = match event.kind() {
-            EventKind::Created {
-                ticket, attributes, ..
-            } => {
-                self.ticket = Some(*ticket);
-                self.status = Status::New;
+            EventKind::Created { attributes, .. } => {
                 self.timeline.push((at, Status::New));
                 self.selections.push(Selection {
                     since: at,
@@ -376,20 +313,10 @@ impl<'c> SlaRecord<'c> {
                 });
                 Happening::Created
             }
-            EventKind::StatusChanged { to } => {
-                self.status = *to;
-                self.timeline.push((at, *to));
-                if *to == Status::Closed {
-                    self.life = Life::Closed;
+            EventKind::StatusChanged { .. } | EventKind::Merged { .. } => {
+                if after != before {
+                    self.timeline.push((at, after));
                 }
-                Happening::StatusChange
-            }
-            EventKind::Merged { .. } => {
-                self.status = Status::Closed;
-                if before != Status::Closed {
-                    self.timeline.push((at, Status::Closed));
-                }
-                self.life = Life::Closed;
                 Happening::StatusChange
             }
             EventKind::PublicReply { .. } => Happening::PublicReply,
@@ -400,7 +327,6 @@ impl<'c> SlaRecord<'c> {
                 Happening::Other
             }
             EventKind::Deleted => {
-                self.life = Life::Deleted;
                 for clock in &mut self.clocks {
                     clock.running = None;
                 }
@@ -410,7 +336,7 @@ impl<'c> SlaRecord<'c> {
         let occurrence = Occurrence {
             what,
             before,
-            after: self.status,
+            after,
             replied_before: self.replied,
         };
         if what != Happening::Other {
@@ -419,8 +345,6 @@ impl<'c> SlaRecord<'c> {
         if what == Happening::PublicReply {
             self.replied = true;
         }
-        self.events += 1;
-        self.last_at = Some(at);
     }
 
     fn reselect(&mut self, at: DateTime<Utc>, attributes: &crate::TicketAttributes) {
@@ -450,7 +374,7 @@ impl<'c> SlaRecord<'c> {
     fn run_clocks(&mut self, at: DateTime<Utc>, occurrence: &Occurrence) {
         let mark = self.timeline.len().saturating_sub(1);
         let selection = self.selections.len().saturating_sub(1);
-        let resolved = self.status.is_resolved();
+        let resolved = self.lifecycle.status.is_resolved();
         for (metric, (definition, clock)) in self
             .config
             .metrics()
@@ -539,14 +463,14 @@ impl<'c> SlaRecord<'c> {
         now: DateTime<Utc>,
         mut cache: Option<&mut WorkingTimeCache>,
     ) -> Result<Evaluation<'c>> {
-        if let Some(last) = self.last_at
+        if let Some(last) = self.lifecycle.last_at
             && now < last
         {
             return Err(Error::NowBeforeLastEvent { now, last });
         }
         let Some(current) = self.selections.last() else {
             return Ok(Evaluation {
-                ticket: self.ticket,
+                ticket: self.lifecycle.ticket,
                 now,
                 status: None,
                 priority: None,
@@ -585,9 +509,9 @@ impl<'c> SlaRecord<'c> {
             });
         }
         Ok(Evaluation {
-            ticket: self.ticket,
+            ticket: self.lifecycle.ticket,
             now,
-            status: Some(self.status),
+            status: Some(self.lifecycle.status),
             priority: Some(current.priority),
             assignee: current.assignee,
             policy: self.policy_name(current),
@@ -716,7 +640,7 @@ impl<'c> SlaRecord<'c> {
         let mut hours = self.hours(targeted.map_or(0, |(_, c)| c), cache);
         let segments = self.segments(definition, running.mark, running.start, now);
         let measure = Self::measure(definition, target, &mut hours, segments)?;
-        let paused = definition.pause_statuses().contains(self.status);
+        let paused = definition.pause_statuses().contains(self.lifecycle.status);
         let state = if paused {
             ClockState::Paused
         } else {
