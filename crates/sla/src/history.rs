@@ -92,6 +92,16 @@ impl Lifecycle {
         }
     }
 
+    /// The events a [`SlaCommand`] records, once checked.
+    pub(crate) fn decide(&self, command: &SlaCommand) -> Result<Vec<TicketEvent>> {
+        match command {
+            SlaCommand::Record(event) => {
+                self.check(event)?;
+                Ok(vec![event.clone()])
+            }
+        }
+    }
+
     /// Folds an event [`check`](Self::check) accepted.
     pub(crate) fn apply(&mut self, event: &TicketEvent) {
         match event.kind() {
@@ -254,12 +264,7 @@ impl Aggregate for TicketHistory {
 
     /// Accepts the event if it validly continues the history.
     fn decide(&self, command: &SlaCommand) -> Result<Vec<TicketEvent>> {
-        match command {
-            SlaCommand::Record(event) => {
-                self.check(event)?;
-                Ok(vec![event.clone()])
-            }
-        }
+        self.lifecycle.decide(command)
     }
 
     /// Folds the event in. An event `decide` would have rejected (never the

@@ -695,16 +695,11 @@ impl Aggregate for SlaRecord<'_> {
 
     /// Accepts the event if it validly continues the history.
     fn decide(&self, command: &SlaCommand) -> Result<Vec<TicketEvent>> {
-        match command {
-            SlaCommand::Record(event) => {
-                self.check(event)?;
-                Ok(vec![event.clone()])
-            }
-        }
+        self.lifecycle.decide(command)
     }
 
-    /// Folds the event in. An event `decide` would have rejected (never the
-    /// case for a history this record produced) is ignored.
+    /// Folds the event in; one `decide` would have rejected (never the case
+    /// for a history this record produced) is ignored.
     fn apply(&mut self, event: &TicketEvent) {
         if self.check(event).is_ok() {
             self.apply_checked(event);

@@ -33,16 +33,8 @@ fn new_york_thanksgiving() -> Calendar {
 /// fall inside the working day.
 fn berlin_early() -> Calendar {
     let hours: DayHours = "00:00-06:00".parse().unwrap();
-    let days = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ]
-    .map(|d| (d, hours.clone()));
+    let every_day = std::iter::successors(Some(Weekday::Mon), |d| Some(d.succ())).take(7);
+    let days = every_day.map(|d| (d, hours.clone()));
     Calendar::new(Schedule::new(Tz::Europe__Berlin, days).unwrap())
 }
 
