@@ -405,11 +405,19 @@ impl Inner {
         }
     }
 
-    /// The intervals owned by `day`.
-    fn plan(&self, day: i64) -> &[WallInterval] {
+    /// The hours of the intervals owned by `day`.
+    fn hours(&self, day: i64) -> &DayHours {
         match self.exception(day) {
-            Some(e) => e.hours.intervals(),
-            None => self.schedule.day(weekday_index(day)).intervals(),
+            Some(e) => &e.hours,
+            None => self.schedule.day(weekday_index(day)),
+        }
+    }
+
+    /// The fraction of a working day `day` counts as.
+    fn weight(&self, day: i64) -> Decimal {
+        match self.exception(day) {
+            Some(e) => e.weight,
+            None => Decimal::from(self.day_works.get(weekday_index(day)).copied().unwrap_or(0)),
         }
     }
 
@@ -444,7 +452,7 @@ impl Inner {
     /// Calls `f` with the UTC seconds `[start, end)` of each interval owned by
     /// `day`, in order of start.
     fn day_intervals(&self, day: i64, mut f: impl FnMut(i64, i64)) {
-        let plan = self.plan(day);
+        let plan = self.hours(day).intervals();
         let (Some(first), Some(last_end)) = (
             plan.first(),
             plan.iter().map(WallInterval::end_seconds).max(),
@@ -1019,6 +1027,45 @@ impl Calendar {
         }
     }
 
+    /// The wall-clock hours worked by intervals starting on `date`, after
+    /// holidays and overrides (an overnight interval of the day before is
+    /// not among them).
+    ///
+    /// ```
+    /// use bureau_calendar::{Calendar, Holiday, Schedule, Tz};
+    /// use chrono::NaiveDate;
+    /// let eve = NaiveDate::from_ymd_opt(2026, 12, 24).ok_or("date")?;
+    /// let c = Calendar::builder(Schedule::weekdays(Tz::Europe__Berlin, "09:00-17:00".parse()?)?)
+    ///     .holiday(Holiday::on(eve, "Heiligabend").half_day("09:00-12:00".parse()?))
+    ///     .build()?;
+    /// assert_eq!(c.hours_on(eve).to_string(), "09:00-12:00");
+    /// assert!(c.hours_on(NaiveDate::from_ymd_opt(2026, 12, 26).ok_or("date")?).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hours_on(&self, date: NaiveDate) -> &DayHours {
+        self.inner.hours(day_number(date))
+    }
+
+    /// The fraction of a working day `date` counts as: 1 for a date with the
+    /// schedule's hours or an override, the holiday's fraction for a part
+    /// day (0.5 for a half day), 0 for a free date.
+    ///
+    /// ```
+    /// use bureau_calendar::{Calendar, Holiday, Schedule, Tz};
+    /// use bureau_core::Decimal;
+    /// use chrono::NaiveDate;
+    /// let eve = NaiveDate::from_ymd_opt(2026, 12, 24).ok_or("date")?;
+    /// let c = Calendar::builder(Schedule::weekdays(Tz::Europe__Berlin, "09:00-17:00".parse()?)?)
+    ///     .holiday(Holiday::on(eve, "Heiligabend").half_day("09:00-12:00".parse()?))
+    ///     .build()?;
+    /// assert_eq!(c.counts_as(eve), Decimal::new(5, 1));
+    /// assert_eq!(c.counts_as(NaiveDate::from_ymd_opt(2026, 12, 23).ok_or("date")?), Decimal::ONE);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn counts_as(&self, date: NaiveDate) -> Decimal {
+        self.inner.weight(day_number(date))
+    }
+
     /// The working days in `[from, to)`: 1 per date with the schedule's
     /// hours or a working-day override, the holiday's fraction (0.5 for a
     /// half day) per part-day holiday, 0 for free dates; minus the count in
@@ -1140,6 +1187,8 @@ impl Iterator for WorkingIntervals {
         }
     }
 }
+
+impl core::iter::FusedIterator for WorkingIntervals {}
 
 impl fmt::Debug for Calendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

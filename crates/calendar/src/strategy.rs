@@ -49,8 +49,8 @@ pub fn zone() -> impl Strategy<Value = Tz> {
     prop::sample::select(ZONES.to_vec())
 }
 
-/// A wall-clock interval on quarter hours, 15 minutes to 24 hours long,
-/// possibly crossing midnight.
+/// A wall-clock interval on quarter hours, 15 minutes to 24 hours long
+/// (24 only from midnight), possibly crossing midnight.
 ///
 /// ```
 /// use bureau_calendar::strategy;
@@ -88,7 +88,9 @@ pub fn day_hours() -> impl Strategy<Value = DayHours> {
                 if let [s, e] = pair {
                     let mut end = *e;
                     if n + 1 == count {
-                        end = (end + overnight.unwrap_or(0)).min(s + 96);
+                        // Under 24 hours, or exactly 00:00-24:00.
+                        let cap = if *s == 0 { 96 } else { s + 95 };
+                        end = (end + overnight.unwrap_or(0)).min(cap);
                     }
                     intervals.push(WallInterval::from_seconds(s * QUARTER, end * QUARTER).ok()?);
                 }
@@ -108,19 +110,11 @@ pub fn schedule_in(time_zone: Tz) -> impl Strategy<Value = Schedule> {
     prop::collection::vec(prop::option::weighted(0.75, day_hours()), 7).prop_filter_map(
         "no overlap across days",
         move |days| {
-            let week = [
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-                Weekday::Sat,
-                Weekday::Sun,
-            ];
-            let days = week
-                .into_iter()
-                .zip(days)
-                .filter_map(|(w, h)| h.map(|h| (w, h)));
+            // Position 0 is Monday.
+            let days = days.into_iter().enumerate().filter_map(|(i, hours)| {
+                let weekday = Weekday::try_from(u8::try_from(i).ok()?).ok()?;
+                Some((weekday, hours?))
+            });
             Schedule::new(time_zone, days).ok()
         },
     )
@@ -241,4 +235,21 @@ pub fn calendar_near_in(time_zone: Tz, date: NaiveDate) -> impl Strategy<Value =
                 builder.build().ok()
             },
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ::proptest::test_runner::TestRunner;
+
+    #[test]
+    fn day_hours_read_back() {
+        let mut runner = TestRunner::default();
+        runner
+            .run(&day_hours(), |hours| {
+                prop_assert_eq!(hours.to_string().parse::<DayHours>().ok(), Some(hours));
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -14,7 +14,8 @@ pub(crate) const DAY: u32 = 86_400;
 ///
 /// The interval belongs to the day it starts on. It may end at 24:00 and may
 /// cross midnight: `22:00-06:00` starts at 22:00 and ends at 06:00 the next
-/// day. It lasts more than zero and at most 24 wall-clock hours. How long it
+/// day. It lasts more than zero and less than 24 wall-clock hours, or exactly
+/// 24 as `00:00-24:00` (so that its text form is never ambiguous). How long it
 /// really lasts on a given date depends on the time zone (see the crate docs on
 /// daylight saving time).
 ///
@@ -48,9 +49,9 @@ impl WallInterval {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidTime`] when `start_seconds` is 24:00 or later or
-    /// `end_seconds` is more than 24 hours after it; [`Error::EmptyInterval`]
-    /// when `end_seconds <= start_seconds`.
+    /// [`Error::InvalidTime`] when `start_seconds` is 24:00 or later, or
+    /// `end_seconds` is 24 hours or more after it (other than `00:00-24:00`);
+    /// [`Error::EmptyInterval`] when `end_seconds <= start_seconds`.
     ///
     /// ```
     /// use bureau_calendar::WallInterval;
@@ -70,7 +71,8 @@ impl WallInterval {
                 interval: format!("{}-{}", Clock(start_seconds), Clock(end_seconds)),
             });
         }
-        if end_seconds - start_seconds > DAY {
+        let length = end_seconds - start_seconds;
+        if length > DAY || (length == DAY && start_seconds != 0) {
             return Err(Error::InvalidTime {
                 seconds: u64::from(end_seconds),
             });
@@ -526,6 +528,11 @@ mod tests {
         ));
         assert!(matches!(
             WallInterval::from_seconds(0, DAY + 1),
+            Err(Error::InvalidTime { .. })
+        ));
+        // 24 hours from 00:15 would read back as the empty 00:15-00:15.
+        assert!(matches!(
+            WallInterval::from_seconds(900, DAY + 900),
             Err(Error::InvalidTime { .. })
         ));
     }

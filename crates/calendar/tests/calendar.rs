@@ -793,6 +793,17 @@ mod properties {
                 prop_assert!(calendar.working_days_between(next(from), next(due)) >= n);
                 prop_assert!(calendar.working_days_between(next(from), due) < n || n.is_zero());
             }
+            // Counting is the sum of each date's fraction.
+            let mut sum = Decimal::ZERO;
+            let mut d = from;
+            while d < from + Days::new(20) {
+                sum += calendar.counts_as(d);
+                if calendar.counts_as(d).is_zero() {
+                    prop_assert!(calendar.hours_on(d).is_empty());
+                }
+                d = d.succ_opt().unwrap();
+            }
+            prop_assert_eq!(calendar.working_days_between(from, from + Days::new(20)), sum);
             let mid = from + Days::new(u64::try_from(halves).unwrap());
             let end = mid + Days::new(17);
             prop_assert_eq!(
