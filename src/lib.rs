@@ -19,9 +19,16 @@
 //! # Crate features
 //!
 //! - `serde`, `proptest`, `ids`: forwarded to every member crate.
+//! - `sla` (default): [`sla`], service level agreements over ticket histories
+//!   (turns on `calendar`).
 
 pub use bureau_core::*;
 
 /// Working-time calendars: schedules in a time zone, holidays, DST-exact arithmetic.
 #[cfg(feature = "calendar")]
 pub use bureau_calendar as calendar;
+
+/// Service level agreements over ticket histories: policies, SLA clocks on
+/// working-time calendars, breaches, escalations, adherence reports.
+#[cfg(feature = "sla")]
+pub use bureau_sla as sla;
