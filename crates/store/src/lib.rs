@@ -22,7 +22,7 @@
 //!   [`RetryPolicy`] bound ([`Repository::execute`]).
 //! - [`InMemoryStore`] keeps it all in memory, for tests and small tools.
 //!   `bureau-store-sqlite` (the embedded default) and `bureau-store-postgres`
-//!   are the durable adapters.
+//!   are the durable adapters; the [`row`] module is what they share.
 //!
 //! # Examples
 //!
@@ -60,6 +60,7 @@ mod event;
 mod memory;
 mod port;
 mod repository;
+pub mod row;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
