@@ -359,3 +359,11 @@ async fn sigkill_mid_batch_leaves_no_partial_batch() {
     use std::os::unix::process::ExitStatusExt;
     assert!(killed_with.iter().all(|s| s.signal() == Some(9)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writers_on_many_streams_and_a_following_reader() {
+    let harness = OnDisk(TempDir::new("streams"));
+    testkit::check_concurrent_streams(&harness, 8, 100)
+        .await
+        .unwrap();
+}

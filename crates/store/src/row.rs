@@ -103,8 +103,13 @@ impl Row {
         let stream = StreamId::new(self.stream.clone()).map_err(|e| corrupt(e.to_string()))?;
         let payload: serde_json::Value = serde_json::from_str(&self.payload)
             .map_err(|e| corrupt(format!("payload is not JSON: {e}")))?;
-        let recorded_at = DateTime::from_timestamp_micros(self.recorded_at_micros)
-            .ok_or_else(|| corrupt(format!("instant {} is out of range", self.recorded_at_micros)))?;
+        let recorded_at =
+            DateTime::from_timestamp_micros(self.recorded_at_micros).ok_or_else(|| {
+                corrupt(format!(
+                    "instant {} is out of range",
+                    self.recorded_at_micros
+                ))
+            })?;
         let hash = ChainHash::from_slice(&self.hash)
             .ok_or_else(|| corrupt(format!("hash has {} bytes, not 32", self.hash.len())))?;
         let mut metadata = EventMetadata::new();
@@ -231,14 +236,23 @@ mod tests {
             None,
             &[event],
         );
-        assert!(matches!(outcome, Err(Error::Conflict { actual, .. }) if actual == Version::new(2)));
+        assert!(
+            matches!(outcome, Err(Error::Conflict { actual, .. }) if actual == Version::new(2))
+        );
     }
 
     #[test]
     fn corrupt_rows_name_stream_and_version() {
         let stream = StreamId::new("s").unwrap();
         let event = NewEvent::new("t", serde_json::Value::Null, chrono::DateTime::UNIX_EPOCH);
-        let (rows, _) = seal(&stream, ExpectedVersion::Any, Version::new(4), None, &[event]).unwrap();
+        let (rows, _) = seal(
+            &stream,
+            ExpectedVersion::Any,
+            Version::new(4),
+            None,
+            &[event],
+        )
+        .unwrap();
         let mut row = rows.into_iter().next().unwrap();
         row.payload = "{".to_owned();
         let error = row.into_recorded().unwrap_err();

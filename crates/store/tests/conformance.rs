@@ -33,3 +33,10 @@ async fn corrupt_payloads_give_typed_errors() {
 async fn values_round_trip_verbatim() {
     testkit::check_verbatim(&InMemoryHarness).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writers_on_many_streams_and_a_following_reader() {
+    testkit::check_concurrent_streams(&InMemoryHarness, 8, 200)
+        .await
+        .unwrap();
+}

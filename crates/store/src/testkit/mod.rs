@@ -43,8 +43,8 @@ use crate::port::EventStore;
 
 pub use model::check_sequences;
 pub use scenarios::{
-    Tally, TallyEvent, check_concurrent_writers, check_corrupt_payloads, check_tampering,
-    check_verbatim,
+    Tally, TallyEvent, check_concurrent_streams, check_concurrent_writers, check_corrupt_payloads,
+    check_tampering, check_verbatim,
 };
 
 /// What a store can hold beyond the port's baseline.
