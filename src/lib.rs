@@ -19,5 +19,21 @@
 //! # Crate features
 //!
 //! - `serde`, `proptest`, `ids`: forwarded to every member crate.
+//! - `store`: [`store`], the storage ports (hash-chained event store,
+//!   repository, in-memory adapter).
+//! - `sqlite`: [`store_sqlite`], the embedded default event store (SQLite,
+//!   bundled). Implies `store`.
+//! - `postgres`: [`store_postgres`], the scale-out event store (PostgreSQL).
+//!   Implies `store`.
 
 pub use bureau_core::*;
+
+/// Storage ports: the hash-chained event store, the repository, the in-memory adapter.
+#[cfg(feature = "store")]
+pub use bureau_store as store;
+/// The scale-out event store on PostgreSQL.
+#[cfg(feature = "postgres")]
+pub use bureau_store_postgres as store_postgres;
+/// The embedded default event store on SQLite.
+#[cfg(feature = "sqlite")]
+pub use bureau_store_sqlite as store_sqlite;

@@ -1,5 +1,5 @@
 -- bureau-store-postgres, schema version 1: the hash-chained event log.
-CREATE TABLE bureau_events (
+CREATE TABLE IF NOT EXISTS bureau_events (
     -- Global position: commit order across streams, contiguous from 1.
     -- Allocated under a transaction-scoped advisory lock, not by a sequence.
     position       BIGINT      PRIMARY KEY,

@@ -72,6 +72,9 @@ use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AssertSqlSafe, SqlSafeStr};
 
+/// The sqlx this adapter is built with: use it to build a pool of the
+/// matching version, or to query the event table directly.
+pub use sqlx;
 pub use sqlx::postgres::PgPool;
 
 /// Why setting up the store failed.

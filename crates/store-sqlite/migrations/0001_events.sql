@@ -1,5 +1,5 @@
 -- bureau-store-sqlite, schema version 1: the hash-chained event log.
-CREATE TABLE bureau_events (
+CREATE TABLE IF NOT EXISTS bureau_events (
     -- Global position: commit order across streams, contiguous from 1.
     position       INTEGER PRIMARY KEY,
     stream         TEXT    NOT NULL,

@@ -60,6 +60,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, SqlSafeStr};
 
+/// The sqlx this adapter is built with: use it to build a pool of the
+/// matching version, or to query the event table directly.
+pub use sqlx;
 pub use sqlx::sqlite::SqlitePool;
 
 /// Why opening the store failed.
@@ -133,10 +136,17 @@ fn backend(error: sqlx::Error) -> bureau_store::Error {
     bureau_store::Error::Backend(Box::new(error))
 }
 
-/// The SQL of one insert; shared with the benchmark's raw baseline through
-/// [`SqliteEventStore::INSERT_SQL`].
+/// The start of an insert into the event table, columns in table order.
+const INSERT_PREFIX: &str = "INSERT INTO bureau_events (position, stream, version, recorded_at, \
+     event_type, payload, causation_id, correlation_id, actor, hash) ";
+
+/// The insert of one event row.
 const INSERT: &str = "INSERT INTO bureau_events (position, stream, version, recorded_at, event_type, \
      payload, causation_id, correlation_id, actor, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/// Rows per multi-row `INSERT` (10 parameters each, far below SQLite's
+/// limit of 32,766): one statement per 100 events instead of 100 statements.
+const ROWS_PER_INSERT: usize = 100;
 
 /// A hash-chained [`EventStore`] in a SQLite database. Clones share the pool.
 ///
@@ -159,9 +169,15 @@ pub struct SqliteEventStore {
 }
 
 impl SqliteEventStore {
-    /// The insert statement of one event row, columns in table order; the
-    /// benchmark's raw baseline uses it.
+    /// The insert statement of one event row, columns in table order.
     pub const INSERT_SQL: &'static str = INSERT;
+
+    /// `INSERT INTO bureau_events (columns in table order) `: the start of a
+    /// multi-row insert, as appends build it.
+    pub const INSERT_PREFIX: &'static str = INSERT_PREFIX;
+
+    /// How many rows an append puts in one multi-row `INSERT`.
+    pub const ROWS_PER_INSERT: usize = ROWS_PER_INSERT;
 
     /// Opens (creating it if missing) the database file at `path`, in WAL mode
     /// with foreign keys on and `synchronous = FULL`, and runs the migrations.
@@ -254,8 +270,19 @@ impl SqliteEventStore {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn from_pool(pool: SqlitePool) -> Result<Self> {
-        migrator().run(&pool).await.map_err(Error::Migrate)?;
-        Ok(Self { pool })
+        // Two processes opening a new file at once both see the migration as
+        // pending; the loser fails recording it (the schema SQL itself is
+        // idempotent) and, on its next attempt, finds it applied.
+        let migrator = migrator();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match migrator.run(&pool).await {
+                Ok(()) => return Ok(Self { pool }),
+                Err(_) if attempts < 3 => {}
+                Err(error) => return Err(Error::Migrate(error)),
+            }
+        }
     }
 
     /// The pool underneath.
@@ -307,18 +334,28 @@ impl SqliteEventStore {
         let actual = Version::new(u64::try_from(actual).unwrap_or(0));
         // On a conflict the transaction is dropped, which rolls it back.
         let (rows, appended) = row::seal(stream, expected, actual, last, events)?;
-        for row in rows {
-            sqlx::query(INSERT)
-                .bind(row.position)
-                .bind(row.stream)
-                .bind(row.version)
-                .bind(row.recorded_at_micros)
-                .bind(row.event_type)
-                .bind(row.payload)
-                .bind(row.causation_id)
-                .bind(row.correlation_id)
-                .bind(row.actor)
-                .bind(row.hash)
+        let mut rows = rows.into_iter();
+        loop {
+            let chunk: Vec<Row> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let mut insert = sqlx::QueryBuilder::new(INSERT_PREFIX);
+            insert.push_values(chunk, |mut values, row| {
+                values
+                    .push_bind(row.position)
+                    .push_bind(row.stream)
+                    .push_bind(row.version)
+                    .push_bind(row.recorded_at_micros)
+                    .push_bind(row.event_type)
+                    .push_bind(row.payload)
+                    .push_bind(row.causation_id)
+                    .push_bind(row.correlation_id)
+                    .push_bind(row.actor)
+                    .push_bind(row.hash);
+            });
+            insert
+                .build()
                 .execute(&mut *tx)
                 .await
                 .map_err(|error| match &error {

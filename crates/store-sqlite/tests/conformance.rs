@@ -298,6 +298,7 @@ async fn child_appends_batches_until_killed() {
     }
 }
 
+#[cfg(unix)]
 #[tokio::test]
 async fn sigkill_mid_batch_leaves_no_partial_batch() {
     let dir = TempDir::new("sigkill");
@@ -366,4 +367,27 @@ async fn writers_on_many_streams_and_a_following_reader() {
     testkit::check_concurrent_streams(&harness, 8, 100)
         .await
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn opening_a_new_file_from_several_pools_at_once_migrates_it_once() {
+    for _ in 0..5 {
+        let dir = TempDir::new("race");
+        let file = dir.path().join("events.db");
+        let opens: Vec<_> = (0..4)
+            .map(|_| tokio::spawn(SqliteEventStore::open(file.clone())))
+            .collect();
+        let mut stores = Vec::new();
+        for open in opens {
+            stores.push(open.await.unwrap().unwrap());
+        }
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bureau_store_migrations")
+            .fetch_one(stores[0].pool())
+            .await
+            .unwrap();
+        assert_eq!(applied, 1);
+        for store in stores {
+            store.close().await;
+        }
+    }
 }
