@@ -59,6 +59,30 @@ fn raw_rows(stream: &StreamId, events: &[NewEvent]) -> Vec<RawRow> {
         .collect()
 }
 
+/// Times `store.append` of the whole batch, one append per iteration.
+fn bench_event_store<S: EventStore>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    runtime: &tokio::runtime::Runtime,
+    store: &S,
+    stream: &StreamId,
+    events: &[NewEvent],
+) {
+    group.bench_function("event_store", |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    store
+                        .append(stream, ExpectedVersion::Any, events)
+                        .await
+                        .unwrap();
+                }
+                start.elapsed()
+            })
+        });
+    });
+}
+
 fn sqlite(c: &mut Criterion, runtime: &tokio::runtime::Runtime) {
     let dir = std::env::temp_dir().join(format!("bureau-bench-store-{}", std::process::id()));
     let events = batch(DateTime::UNIX_EPOCH);
@@ -71,19 +95,7 @@ fn sqlite(c: &mut Criterion, runtime: &tokio::runtime::Runtime) {
     });
     let mut group = c.benchmark_group("sqlite_append_1000");
     group.throughput(Throughput::Elements(BATCH as u64));
-    group.bench_function("event_store", |b| {
-        b.iter_custom(|iters| {
-            runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    ours.append(&stream, ExpectedVersion::Any, &events)
-                        .await
-                        .unwrap();
-                }
-                start.elapsed()
-            })
-        });
-    });
+    bench_event_store(&mut group, runtime, &ours, &stream, &events);
     let mut next: i64 = 1;
     group.bench_function("raw_sqlx_insert", |b| {
         b.iter_custom(|iters| {
@@ -164,19 +176,7 @@ fn postgres(c: &mut Criterion, runtime: &tokio::runtime::Runtime) {
     let stream = StreamId::new("ledger").unwrap();
     let mut group = c.benchmark_group("postgres_append_1000");
     group.throughput(Throughput::Elements(BATCH as u64));
-    group.bench_function("event_store", |b| {
-        b.iter_custom(|iters| {
-            runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    ours.append(&stream, ExpectedVersion::Any, &events)
-                        .await
-                        .unwrap();
-                }
-                start.elapsed()
-            })
-        });
-    });
+    bench_event_store(&mut group, runtime, ours, &stream, &events);
     let mut next: i64 = 1;
     group.bench_function("raw_sqlx_insert", |b| {
         b.iter_custom(|iters| {

@@ -197,7 +197,14 @@ impl InMemoryStore {
             check: "tamper",
             detail: format!("no event at position {position}"),
         };
-        let rebuild = |old: &RecordedEvent, event: NewEvent, position: Position| {
+        // The same row with another type, payload or position; the stored
+        // hash stays, as a direct change to the database would leave it.
+        let rebuild = |old: &RecordedEvent,
+                       event_type: &str,
+                       payload: serde_json::Value,
+                       position: Position| {
+            let event = NewEvent::new(event_type, payload, old.event().recorded_at())
+                .with_metadata(old.event().metadata().clone());
             RecordedEvent::new(
                 old.stream().clone(),
                 old.version(),
@@ -216,9 +223,7 @@ impl InMemoryStore {
                     .get_mut(index)
                     .ok_or_else(|| missing(*position))?;
                 let old = slot.event();
-                let event = NewEvent::new(old.event_type(), payload.clone(), old.recorded_at())
-                    .with_metadata(old.metadata().clone());
-                *slot = rebuild(slot, event, *position);
+                *slot = rebuild(slot, old.event_type(), payload.clone(), *position);
             }
             TamperAction::SetEventType {
                 position,
@@ -231,11 +236,8 @@ impl InMemoryStore {
                     .events
                     .get_mut(index)
                     .ok_or_else(|| missing(*position))?;
-                let old = slot.event();
-                let event =
-                    NewEvent::new(event_type.clone(), old.payload().clone(), old.recorded_at())
-                        .with_metadata(old.metadata().clone());
-                *slot = rebuild(slot, event, *position);
+                let payload = slot.event().payload().clone();
+                *slot = rebuild(slot, event_type, payload, *position);
             }
             TamperAction::SetRawPayload { .. } => {
                 return Err(Error::Unsupported {
@@ -262,8 +264,16 @@ impl InMemoryStore {
                     .get(b)
                     .cloned()
                     .ok_or_else(|| missing(*second))?;
-                let moved_a = rebuild(&event_a, event_a.event().clone(), *second);
-                let moved_b = rebuild(&event_b, event_b.event().clone(), *first);
+                let moved = |old: &RecordedEvent, position: Position| {
+                    rebuild(
+                        old,
+                        old.event().event_type(),
+                        old.event().payload().clone(),
+                        position,
+                    )
+                };
+                let moved_a = moved(&event_a, *second);
+                let moved_b = moved(&event_b, *first);
                 if let Some(slot) = inner.events.get_mut(a) {
                     *slot = moved_b;
                 }

@@ -6,11 +6,14 @@ use std::time::Duration;
 use bureau_core::{Aggregate, DomainEvent};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tokio::task::JoinHandle;
 
 use super::{Harness, TamperAction, ensure, fail};
 use crate::chain::{BreakKind, ChainHash, Verification};
 use crate::error::{Error, Result};
-use crate::event::{EventMetadata, ExpectedVersion, NewEvent, Position, StreamId, Version};
+use crate::event::{
+    EventMetadata, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+};
 use crate::port::EventStore;
 use crate::repository::{EventContext, Repository, RetryPolicy};
 
@@ -94,6 +97,64 @@ fn instant(offset: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(1_764_000_000 + offset, 0).unwrap_or_default()
 }
 
+/// Follows the global position in pages of `page` until `total` events were
+/// seen, failing at the first position that is not the next one.
+async fn follow<S: EventStore>(
+    store: S,
+    total: u64,
+    page: usize,
+    check: &'static str,
+) -> Result<Vec<RecordedEvent>> {
+    let mut seen = Vec::new();
+    let mut next = Position::FIRST;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(600);
+    while (seen.len() as u64) < total {
+        if tokio::time::Instant::now() > deadline {
+            return Err(fail(
+                check,
+                format!("reader saw only {} of {total} events", seen.len()),
+            ));
+        }
+        let events = store.read_all(next, page).await?;
+        if events.is_empty() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            continue;
+        }
+        for event in events {
+            if event.position() != next {
+                return Err(fail(
+                    check,
+                    format!(
+                        "reader expected position {next}, got {}: an event was skipped",
+                        event.position()
+                    ),
+                ));
+            }
+            next = next
+                .next()
+                .ok_or_else(|| fail(check, "position overflow"))?;
+            seen.push(event);
+        }
+    }
+    Ok(seen)
+}
+
+/// Waits for every writer, then for the reader, and returns what it saw.
+async fn join(
+    writers: Vec<JoinHandle<Result<()>>>,
+    reader: JoinHandle<Result<Vec<RecordedEvent>>>,
+    check: &'static str,
+) -> Result<Vec<RecordedEvent>> {
+    for writer in writers {
+        writer
+            .await
+            .map_err(|e| fail(check, format!("writer task failed: {e}")))??;
+    }
+    reader
+        .await
+        .map_err(|e| fail(check, format!("reader task failed: {e}")))?
+}
+
 /// Runs `writers` tasks, each executing `per_writer` commands through a
 /// [`Repository`] on one stream (retrying every conflict), while a reader
 /// follows the global position. Requires a Tokio runtime.
@@ -144,46 +205,8 @@ pub async fn check_concurrent_writers<H: Harness>(
         }));
     }
 
-    let reader_store = store.clone();
-    let reader = tokio::spawn(async move {
-        let mut seen = Vec::new();
-        let mut next = Position::FIRST;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(600);
-        while (seen.len() as u64) < total {
-            if tokio::time::Instant::now() > deadline {
-                return Err(fail(
-                    CHECK,
-                    format!("reader saw only {} of {total} events", seen.len()),
-                ));
-            }
-            let page = reader_store.read_all(next, 97).await?;
-            if page.is_empty() {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-                continue;
-            }
-            for event in page {
-                if event.position() != next {
-                    return Err(fail(
-                        CHECK,
-                        format!("reader expected position {next}, got {}", event.position()),
-                    ));
-                }
-                next = next
-                    .next()
-                    .ok_or_else(|| fail(CHECK, "position overflow"))?;
-                seen.push(event);
-            }
-        }
-        Ok::<_, Error>(seen)
-    });
-
-    for task in tasks {
-        task.await
-            .map_err(|e| fail(CHECK, format!("writer task failed: {e}")))??;
-    }
-    let seen = reader
-        .await
-        .map_err(|e| fail(CHECK, format!("reader task failed: {e}")))??;
+    let reader = tokio::spawn(follow(store.clone(), total, 97, CHECK));
+    let seen = join(tasks, reader, CHECK).await?;
 
     let events = store.read_stream(&stream, Version::INITIAL).await?;
     ensure(CHECK, events.len() as u64 == total, || {
@@ -289,48 +312,8 @@ pub async fn check_concurrent_streams<H: Harness>(
             Ok::<(), Error>(())
         }));
     }
-    let reader_store = store.clone();
-    let reader = tokio::spawn(async move {
-        let mut seen = Vec::new();
-        let mut next = Position::FIRST;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(600);
-        while (seen.len() as u64) < total {
-            if tokio::time::Instant::now() > deadline {
-                return Err(fail(
-                    CHECK,
-                    format!("reader saw only {} of {total} events", seen.len()),
-                ));
-            }
-            let page = reader_store.read_all(next, 13).await?;
-            if page.is_empty() {
-                tokio::task::yield_now().await;
-                continue;
-            }
-            for event in page {
-                if event.position() != next {
-                    return Err(fail(
-                        CHECK,
-                        format!(
-                            "reader expected position {next}, got {}: an event was skipped",
-                            event.position()
-                        ),
-                    ));
-                }
-                next = next
-                    .next()
-                    .ok_or_else(|| fail(CHECK, "position overflow"))?;
-                seen.push(event);
-            }
-        }
-        Ok::<_, Error>(seen)
-    });
-    for task in tasks {
-        task.await
-            .map_err(|e| fail(CHECK, format!("writer task failed: {e}")))??;
-    }
-    let seen = reader
-        .await
-        .map_err(|e| fail(CHECK, format!("reader task failed: {e}")))??;
+    let reader = tokio::spawn(follow(store.clone(), total, 13, CHECK));
+    let seen = join(tasks, reader, CHECK).await?;
     let all = store.read_all(Position::FIRST, usize::MAX).await?;
     ensure(CHECK, all == seen, || {
         format!(
