@@ -104,8 +104,11 @@ fn migrator() -> Migrator {
 /// Opens an append's transaction and takes the append lock in one round trip.
 /// The lock's first key is the bytes "bure" read as an integer (to stay clear
 /// of other users' advisory locks), the second the table's schema.
-const LOCKING_BEGIN: &str =
-    "BEGIN; SELECT pg_advisory_xact_lock(1651864165, hashtext(current_schema()))";
+///
+/// READ COMMITTED is named, whatever the pool's default: each later statement
+/// must take a fresh snapshot, after the lock was granted.
+const LOCKING_BEGIN: &str = "BEGIN ISOLATION LEVEL READ COMMITTED; \
+     SELECT pg_advisory_xact_lock(1651864165, hashtext(current_schema()))";
 
 const SELECT_COLUMNS: &str = "SELECT position, stream, version, recorded_at, event_type, \
      payload::text, causation_id, correlation_id, actor, hash FROM bureau_events";
@@ -284,7 +287,9 @@ impl PgEventStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(|error| match &error {
-                    sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    sqlx::Error::Database(db)
+                        if db.constraint() == Some("bureau_events_stream_version") =>
+                    {
                         bureau_store::Error::Conflict {
                             stream: stream.clone(),
                             expected,

@@ -50,6 +50,7 @@ async fn server_available() -> bool {
 struct Schemas {
     created: Mutex<Vec<String>>,
     max_connections: u32,
+    isolation: &'static str,
 }
 
 impl Schemas {
@@ -57,6 +58,7 @@ impl Schemas {
         Self {
             created: Mutex::new(Vec::new()),
             max_connections,
+            isolation: "read committed",
         }
     }
 
@@ -80,7 +82,10 @@ impl Schemas {
         self.created.lock().unwrap().push(schema.clone());
         let options = PgConnectOptions::from_str(&database_url())
             .unwrap()
-            .options([("search_path", schema.as_str())]);
+            .options([
+                ("search_path", schema.as_str()),
+                ("default_transaction_isolation", self.isolation),
+            ]);
         PgPoolOptions::new()
             .max_connections(self.max_connections)
             .connect_with(options)
@@ -214,6 +219,20 @@ async fn writers_on_many_streams_and_a_following_reader() {
     }
     let schemas = Schemas::new(10);
     let outcome = testkit::check_concurrent_streams(&schemas, 8, 150).await;
+    schemas.cleanup().await;
+    outcome.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn appends_stay_gap_free_when_the_pool_defaults_to_repeatable_read() {
+    // Appends name READ COMMITTED themselves: under a snapshot taken before
+    // the lock they would read a stale last position.
+    if !server_available().await {
+        return;
+    }
+    let mut schemas = Schemas::new(10);
+    schemas.isolation = "repeatable read";
+    let outcome = testkit::check_concurrent_streams(&schemas, 4, 40).await;
     schemas.cleanup().await;
     outcome.unwrap();
 }
