@@ -492,4 +492,47 @@ mod tests {
         let b = ChainHash::GENESIS.link(Position::FIRST, &stream, Version::new(1), &with_actor);
         assert_ne!(a, b);
     }
+
+    fn event_from(parts: (String, String, i64, Option<String>, Option<String>)) -> NewEvent {
+        let (event_type, text, micros, causation, actor) = parts;
+        let mut metadata = crate::EventMetadata::new();
+        if let Some(id) = causation {
+            metadata = metadata.causation_id(id);
+        }
+        if let Some(actor) = actor {
+            metadata = metadata.actor(actor);
+        }
+        NewEvent::new(
+            event_type,
+            serde_json::json!({ "text": text }),
+            chrono::DateTime::from_timestamp_micros(micros).unwrap(),
+        )
+        .with_metadata(metadata)
+    }
+
+    fn parts()
+    -> impl proptest::strategy::Strategy<Value = (String, String, i64, Option<String>, Option<String>)>
+    {
+        (
+            "[a-c]{0,3}",
+            "[a-c\\x00\"]{0,3}",
+            -2i64..2,
+            proptest::option::of("[a-c]{0,2}"),
+            proptest::option::of("[a-c]{0,2}"),
+        )
+    }
+
+    proptest::proptest! {
+        /// Different events never share canonical bytes (every field is
+        /// length-prefixed or fixed-width), so they never share a link.
+        #[test]
+        fn canonical_bytes_are_injective(a in parts(), b in parts(), sa in "[xy]{1,2}", sb in "[xy]{1,2}") {
+            let (ea, eb) = (event_from(a), event_from(b));
+            let (sa, sb) = (StreamId::new(sa).unwrap(), StreamId::new(sb).unwrap());
+            let same = ea == eb && sa == sb;
+            let bytes_a = canonical_bytes(Position::FIRST, &sa, Version::new(1), &ea);
+            let bytes_b = canonical_bytes(Position::FIRST, &sb, Version::new(1), &eb);
+            proptest::prop_assert_eq!(same, bytes_a == bytes_b);
+        }
+    }
 }

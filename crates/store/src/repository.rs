@@ -403,7 +403,9 @@ impl<S: EventStore> Repository<S> {
     /// Decides `command` on `loaded`, appends the events expecting
     /// `loaded`'s version and applies them. On a conflict it folds the events
     /// that arrived meanwhile and decides again, up to the retry policy's
-    /// bound.
+    /// bound. A rejection is returned only once `loaded` is known to be up to
+    /// date (a rejected decision on a lagging state folds the newer events
+    /// and decides again, within the same bound).
     ///
     /// # Errors
     ///
@@ -426,7 +428,16 @@ impl<S: EventStore> Repository<S> {
         for _ in 0..attempts {
             let events = match loaded.state.decide(command) {
                 Ok(events) => events,
-                Err(rejection) => return Ok(Err(rejection)),
+                Err(rejection) => {
+                    // Refuse only on the stream's latest state: a kept
+                    // `Loaded` may lag behind other writers.
+                    let seen = loaded.version;
+                    self.refresh(loaded).await?;
+                    if loaded.version == seen {
+                        return Ok(Err(rejection));
+                    }
+                    continue;
+                }
             };
             if events.is_empty() {
                 return Ok(Ok(events));
@@ -494,4 +505,154 @@ fn decode<E: DomainEvent + DeserializeOwned>(recorded: RecordedEvent) -> Result<
         });
     }
     Ok(decoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+    use crate::event::{Appended, Position};
+    use crate::memory::InMemoryStore;
+
+    #[derive(Debug, Default)]
+    struct Account {
+        balance: u32,
+    }
+
+    #[derive(Debug, Serialize, serde::Deserialize)]
+    enum Moved {
+        In(u32),
+        Out(u32),
+    }
+
+    impl DomainEvent for Moved {
+        fn event_type(&self) -> &'static str {
+            match self {
+                Moved::In(_) => "in",
+                Moved::Out(_) => "out",
+            }
+        }
+    }
+
+    impl Aggregate for Account {
+        type Command = i64;
+        type Event = Moved;
+        type Error = String;
+
+        fn decide(&self, amount: &i64) -> std::result::Result<Vec<Moved>, String> {
+            let value = u32::try_from(amount.unsigned_abs()).map_err(|e| e.to_string())?;
+            if *amount >= 0 {
+                Ok(vec![Moved::In(value)])
+            } else if value <= self.balance {
+                Ok(vec![Moved::Out(value)])
+            } else {
+                Err(format!("cannot take {value} from {}", self.balance))
+            }
+        }
+
+        fn apply(&mut self, event: &Moved) {
+            match event {
+                Moved::In(n) => self.balance += n,
+                Moved::Out(n) => self.balance -= n,
+            }
+        }
+    }
+
+    fn context() -> EventContext {
+        EventContext::new(chrono::DateTime::UNIX_EPOCH)
+    }
+
+    #[tokio::test]
+    async fn a_rejected_command_writes_nothing() {
+        let repository = Repository::new(InMemoryStore::new());
+        let stream = StreamId::new("acct").unwrap();
+        let taken = repository
+            .execute::<Account>(&stream, &10, &context())
+            .await
+            .unwrap();
+        assert!(matches!(taken.as_deref(), Ok([Moved::In(10)])));
+        let refused = repository
+            .execute::<Account>(&stream, &-11, &context())
+            .await
+            .unwrap();
+        assert_eq!(refused.unwrap_err(), "cannot take 11 from 10");
+        assert_eq!(repository.store().len(), 1);
+        let loaded = repository.load::<Account>(&stream).await.unwrap();
+        assert_eq!(
+            (loaded.state().balance, loaded.version()),
+            (10, Version::new(1))
+        );
+    }
+
+    /// A store whose appends always meet a conflict.
+    #[derive(Clone, Debug, Default)]
+    struct AlwaysContended {
+        appends: Arc<AtomicU32>,
+    }
+
+    impl EventStore for AlwaysContended {
+        async fn append(
+            &self,
+            stream: &StreamId,
+            expected: ExpectedVersion,
+            _events: &[NewEvent],
+        ) -> Result<Appended> {
+            self.appends.fetch_add(1, Ordering::SeqCst);
+            Err(Error::Conflict {
+                stream: stream.clone(),
+                expected,
+                actual: Version::new(99),
+            })
+        }
+
+        async fn read_stream(&self, _: &StreamId, _: Version) -> Result<Vec<RecordedEvent>> {
+            Ok(Vec::new())
+        }
+
+        async fn read_all(&self, _: Position, _: usize) -> Result<Vec<RecordedEvent>> {
+            Ok(Vec::new())
+        }
+
+        async fn stream_version(&self, _: &StreamId) -> Result<Version> {
+            Ok(Version::INITIAL)
+        }
+    }
+
+    #[tokio::test]
+    async fn conflicts_are_retried_up_to_the_bound() {
+        let store = AlwaysContended::default();
+        let attempts = NonZeroU32::new(3).unwrap();
+        let repository =
+            Repository::new(store.clone()).with_retry(RetryPolicy::new().max_attempts(attempts));
+        let stream = StreamId::new("hot").unwrap();
+        let outcome = repository.execute::<Account>(&stream, &1, &context()).await;
+        assert!(matches!(outcome, Err(Error::Contended { attempts: 3, .. })));
+        assert_eq!(store.appends.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_conflict_folds_the_newer_events_and_decides_again() {
+        let store = InMemoryStore::new();
+        let repository = Repository::new(store.clone());
+        let stream = StreamId::new("acct").unwrap();
+        let mut stale = repository.load::<Account>(&stream).await.unwrap();
+        // Another writer moves the stream on.
+        let _ = repository
+            .execute::<Account>(&stream, &5, &context())
+            .await
+            .unwrap();
+        // Decided on the stale state (balance 0) this would be refused; after
+        // folding the newer event it succeeds.
+        let taken = repository
+            .execute_on(&mut stale, &-5, &context())
+            .await
+            .unwrap();
+        assert!(matches!(taken.as_deref(), Ok([Moved::Out(5)])));
+        assert_eq!(
+            (stale.state().balance, stale.version()),
+            (0, Version::new(2))
+        );
+    }
 }
