@@ -19,11 +19,11 @@
 //! # Crate features
 //!
 //! - `serde`, `proptest`, `ids`: forwarded to every member crate.
-//! - `store`: [`store`], the storage ports (hash-chained event store,
+//! - `store`: `bureau::store`, the storage ports (hash-chained event store,
 //!   repository, in-memory adapter).
-//! - `sqlite`: [`store_sqlite`], the embedded default event store (SQLite,
+//! - `sqlite`: `bureau::store_sqlite`, the embedded default event store (SQLite,
 //!   bundled). Implies `store`.
-//! - `postgres`: [`store_postgres`], the scale-out event store (PostgreSQL).
+//! - `postgres`: `bureau::store_postgres`, the scale-out event store (PostgreSQL).
 //!   Implies `store`.
 
 pub use bureau_core::*;

@@ -50,7 +50,7 @@
 //!
 //! # Crate features
 //!
-//! - `testkit`: the [`testkit`] module, the conformance checks adapters run in
+//! - `testkit`: the `testkit` module, the conformance checks adapters run in
 //!   their integration tests (pulls in `proptest` and `tokio`).
 //! - `serde`, `proptest`: forwarded to `bureau-core`.
 
