@@ -266,8 +266,15 @@ impl PgEventStore {
             .map_err(backend)?;
         let last = last_position.zip(last_hash);
         let actual = Version::new(u64::try_from(actual).unwrap_or(0));
-        // On an error the transaction is dropped, which rolls it back.
-        let (rows, appended) = row::seal(stream, expected, actual, last, events)?;
+        let (rows, appended) = match row::seal(stream, expected, actual, last, events) {
+            Ok(sealed) => sealed,
+            Err(error) => {
+                // Roll back now rather than when the connection is next
+                // used: this releases the append lock for the next writer.
+                tx.rollback().await.map_err(backend)?;
+                return Err(error);
+            }
+        };
         if let Some(row) = rows.iter().find(|row| row.holds_nul()) {
             return Err(nul_error(&format!("{row:?}")));
         }

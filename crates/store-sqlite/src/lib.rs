@@ -332,8 +332,15 @@ impl SqliteEventStore {
         .await
         .map_err(backend)?;
         let actual = Version::new(u64::try_from(actual).unwrap_or(0));
-        // On a conflict the transaction is dropped, which rolls it back.
-        let (rows, appended) = row::seal(stream, expected, actual, last, events)?;
+        let (rows, appended) = match row::seal(stream, expected, actual, last, events) {
+            Ok(sealed) => sealed,
+            Err(error) => {
+                // Roll back now rather than when the connection is next
+                // used: this releases the append lock for the next writer.
+                tx.rollback().await.map_err(backend)?;
+                return Err(error);
+            }
+        };
         let mut rows = rows.into_iter();
         loop {
             let chunk: Vec<Row> = rows.by_ref().take(ROWS_PER_INSERT).collect();
