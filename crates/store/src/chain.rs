@@ -26,6 +26,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -116,10 +117,29 @@ impl ChainHash {
         version: Version,
         event: &NewEvent,
     ) -> Self {
+        self.link_json(
+            position,
+            stream,
+            version,
+            event,
+            &canonical_json(event.payload()),
+        )
+    }
+
+    /// [`link`](Self::link) with the payload's canonical JSON already
+    /// written (adapters store that same text, so it is written once).
+    pub(crate) fn link_json(
+        &self,
+        position: Position,
+        stream: &StreamId,
+        version: Version,
+        event: &NewEvent,
+        json: &str,
+    ) -> Self {
         let mut hasher = Sha256::new();
         hasher.update(DOMAIN);
         hasher.update(self.0);
-        hasher.update(canonical_bytes(position, stream, version, event));
+        hasher.update(encode(position, stream, version, event, json));
         Self(hasher.finalize().into())
     }
 }
@@ -159,21 +179,44 @@ pub fn canonical_bytes(
     version: Version,
     event: &NewEvent,
 ) -> Vec<u8> {
-    let mut json = String::new();
-    canonical_json(event.payload(), &mut json);
-    let mut out = Vec::with_capacity(128 + json.len());
+    encode(
+        position,
+        stream,
+        version,
+        event,
+        &canonical_json(event.payload()),
+    )
+}
+
+fn encode(
+    position: Position,
+    stream: &StreamId,
+    version: Version,
+    event: &NewEvent,
+    json: &str,
+) -> Vec<u8> {
+    let metadata = event.metadata();
+    let fields = [
+        metadata.causation(),
+        metadata.correlation(),
+        metadata.actor_name(),
+    ];
+    let text_len: usize = stream.as_str().len()
+        + event.event_type().len()
+        + json.len()
+        + fields
+            .iter()
+            .flatten()
+            .map(|text| text.len())
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(80 + text_len);
     out.extend_from_slice(&position.get().to_be_bytes());
     put_str(&mut out, stream.as_str());
     out.extend_from_slice(&version.get().to_be_bytes());
     out.extend_from_slice(&event.recorded_at().timestamp_micros().to_be_bytes());
     put_str(&mut out, event.event_type());
-    put_str(&mut out, &json);
-    let metadata = event.metadata();
-    for field in [
-        metadata.causation(),
-        metadata.correlation(),
-        metadata.actor_name(),
-    ] {
+    put_str(&mut out, json);
+    for field in fields {
         match field {
             None => out.push(0),
             Some(text) => {
@@ -190,51 +233,78 @@ fn put_str(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(text.as_bytes());
 }
 
-/// Writes `value` as canonical JSON: no whitespace, keys sorted by bytes.
+/// `value` as canonical JSON: no whitespace, object keys sorted by their
+/// bytes, strings and numbers spelled as `serde_json` spells them.
 ///
 /// Written here rather than relying on `serde_json`'s map order, which changes
 /// when any crate in a build enables its `preserve_order` feature.
-fn canonical_json(value: &serde_json::Value, out: &mut String) {
+pub(crate) fn canonical_json(value: &serde_json::Value) -> String {
+    let mut out = Vec::with_capacity(256);
+    write_json(value, &mut out);
+    // Only valid UTF-8 was written: JSON punctuation, `serde_json`'s escaping
+    // of `str`s, and number digits.
+    String::from_utf8(out)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+fn write_json(value: &serde_json::Value, out: &mut Vec<u8>) {
     use serde_json::Value;
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(number) => out.push_str(&number.to_string()),
-        Value::String(text) => push_json_string(text, out),
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(number) => {
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, "{number}");
+        }
+        Value::String(text) => write_json_string(text, out),
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                canonical_json(item, out);
+                write_json(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
-            for (index, (key, item)) in entries.into_iter().enumerate() {
-                if index > 0 {
-                    out.push(',');
+            out.push(b'{');
+            let mut first = true;
+            let mut entry = |key: &String, item: &Value, out: &mut Vec<u8>| {
+                if !first {
+                    out.push(b',');
                 }
-                push_json_string(key, out);
-                out.push(':');
-                canonical_json(item, out);
+                first = false;
+                write_json_string(key, out);
+                out.push(b':');
+                write_json(item, out);
+            };
+            // A map is usually already in byte order (serde_json's default
+            // map is sorted); sort a copy of the entries only when it is not.
+            let sorted = map
+                .keys()
+                .zip(map.keys().skip(1))
+                .all(|(a, b)| a.as_bytes() <= b.as_bytes());
+            if sorted {
+                for (key, item) in map {
+                    entry(key, item, out);
+                }
+            } else {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                for (key, item) in entries {
+                    entry(key, item, out);
+                }
             }
-            out.push('}');
+            out.push(b'}');
         }
     }
 }
 
-fn push_json_string(text: &str, out: &mut String) {
-    // Serializing a `str` cannot fail; the fallback keeps this total anyway.
-    match serde_json::to_string(text) {
-        Ok(quoted) => out.push_str(&quoted),
-        Err(_) => out.push_str(&format!("{text:?}")),
-    }
+fn write_json_string(text: &str, out: &mut Vec<u8>) {
+    // Serializing a `str` into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
 }
 
 /// The first place where the stored chain differs from what was appended.
@@ -440,9 +510,10 @@ mod tests {
     #[test]
     fn canonical_json_sorts_keys_and_drops_whitespace() {
         let value = serde_json::json!({"b": [1, 2.5, "x\"y"], "a": {"d": null, "c": true}});
-        let mut out = String::new();
-        canonical_json(&value, &mut out);
-        assert_eq!(out, r#"{"a":{"c":true,"d":null},"b":[1,2.5,"x\"y"]}"#);
+        assert_eq!(
+            canonical_json(&value),
+            r#"{"a":{"c":true,"d":null},"b":[1,2.5,"x\"y"]}"#
+        );
     }
 
     #[test]

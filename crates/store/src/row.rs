@@ -36,7 +36,7 @@ pub struct Row {
     pub recorded_at_micros: i64,
     /// Event type name.
     pub event_type: String,
-    /// Payload as JSON text.
+    /// Payload as JSON text (canonical JSON when written by [`seal`]).
     pub payload: String,
     /// Causation id.
     pub causation_id: Option<String>,
@@ -202,7 +202,9 @@ pub fn seal(
         position = position.checked_add(1).ok_or_else(overflow)?;
         let at = Position::new(position);
         first.get_or_insert(at);
-        head = head.link(at, stream, version, event);
+        // The canonical JSON is both hashed and stored: written once.
+        let payload = crate::chain::canonical_json(event.payload());
+        head = head.link_json(at, stream, version, event, &payload);
         let metadata = event.metadata();
         rows.push(Row {
             position: to_i64(position)?,
@@ -210,7 +212,7 @@ pub fn seal(
             version: to_i64(version.get())?,
             recorded_at_micros: event.recorded_at().timestamp_micros(),
             event_type: event.event_type().to_owned(),
-            payload: event.payload().to_string(),
+            payload,
             causation_id: metadata.causation().map(str::to_owned),
             correlation_id: metadata.correlation().map(str::to_owned),
             actor: metadata.actor_name().map(str::to_owned),
