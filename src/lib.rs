@@ -1,5 +1,5 @@
 //! bureau: the rules of a company's front and back office as typed models and
-//! pure functions.
+//! pure functions, with thin storage adapters.
 //!
 //! This facade re-exports the bureau crates. The shared vocabulary of
 //! `bureau-core` (money, currencies, ids, periods, the `Aggregate` trait) sits
@@ -18,9 +18,16 @@
 //!
 //! # Crate features
 //!
-//! - `serde`, `proptest`, `ids`: forwarded to every member crate.
+//! - `calendar` (default): [`calendar`], working-time calendars.
 //! - `sla` (default): [`sla`], service level agreements over ticket histories
 //!   (turns on `calendar`).
+//! - `store`: `bureau::store`, the storage ports (hash-chained event store,
+//!   repository, in-memory adapter).
+//! - `sqlite`: `bureau::store_sqlite`, the embedded default event store (SQLite,
+//!   bundled). Implies `store`.
+//! - `postgres`: `bureau::store_postgres`, the scale-out event store
+//!   (PostgreSQL). Implies `store`.
+//! - `serde`, `proptest`, `ids`: forwarded to every member crate.
 
 pub use bureau_core::*;
 
@@ -32,3 +39,15 @@ pub use bureau_calendar as calendar;
 /// working-time calendars, breaches, escalations, adherence reports.
 #[cfg(feature = "sla")]
 pub use bureau_sla as sla;
+
+/// Storage ports: the hash-chained event store, the repository, the in-memory adapter.
+#[cfg(feature = "store")]
+pub use bureau_store as store;
+
+/// The scale-out event store on PostgreSQL.
+#[cfg(feature = "postgres")]
+pub use bureau_store_postgres as store_postgres;
+
+/// The embedded default event store on SQLite.
+#[cfg(feature = "sqlite")]
+pub use bureau_store_sqlite as store_sqlite;

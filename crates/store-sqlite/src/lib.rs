@@ -1,0 +1,439 @@
+//! The embedded default storage adapter of bureau: a hash-chained event store
+//! on SQLite.
+//!
+//! # Overview
+//!
+//! [`SqliteEventStore`] implements [`bureau_store::EventStore`] on one SQLite
+//! database file (libsqlite3 is compiled in: nothing to install).
+//!
+//! - [`SqliteEventStore::open`] creates the file if missing and opens it in
+//!   WAL mode with foreign keys on and `synchronous = FULL` (a committed append
+//!   survives a crash of the process or of the machine);
+//!   [`SqliteEventStore::open_in_memory`] keeps the database in memory;
+//!   [`SqliteEventStore::from_pool`] uses the caller's [`SqlitePool`]. Each of
+//!   them runs the embedded migrations (tracked in `bureau_store_migrations`).
+//! - An append is one `BEGIN IMMEDIATE` transaction: the stream version
+//!   check, the read of the previous chain hash, the position allocation and
+//!   every insert of the batch happen under SQLite's single write lock, so a
+//!   batch is stored whole or not at all, and the chain and the global order
+//!   are the same. `UNIQUE (stream, version)` enforces optimistic concurrency
+//!   in the database too.
+//! - Every value is a bound parameter; stream names, types, payloads and
+//!   metadata (NUL characters included) come back verbatim.
+//!
+//! # Examples
+//!
+//! ```
+//! use bureau_store::{EventStore, ExpectedVersion, NewEvent, StreamId, Version};
+//! use bureau_store_sqlite::SqliteEventStore;
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+//! let dir = std::env::temp_dir().join(format!("bureau-doc-{}", std::process::id()));
+//! let store = SqliteEventStore::open(dir.join("events.db")).await?;
+//! let stream = StreamId::new("order-1")?;
+//! let placed = NewEvent::new("placed", serde_json::json!({"lines": 3}), chrono::DateTime::UNIX_EPOCH);
+//! store.append(&stream, ExpectedVersion::Exact(Version::INITIAL), &[placed]).await?;
+//! assert_eq!(store.stream_version(&stream).await?, Version::new(1));
+//! assert!(store.verify().await?.is_intact());
+//! store.close().await;
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Crate features
+//!
+//! - `serde`, `proptest`: forwarded to `bureau-store`.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use bureau_store::row::{self, Row};
+use bureau_store::{
+    Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, SqlSafeStr};
+
+/// The sqlx this adapter is built with: use it to build a pool of the
+/// matching version, or to query the event table directly.
+pub use sqlx;
+pub use sqlx::sqlite::SqlitePool;
+
+/// Why opening the store failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database could not be opened or created.
+    #[error("cannot open sqlite database {path:?}: {source}")]
+    Open {
+        /// The path (or `:memory:`).
+        path: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The embedded migrations failed.
+    #[error("cannot migrate the event schema: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+/// The result type of this crate's constructors.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+const MIGRATIONS_TABLE: &str = "bureau_store_migrations";
+
+fn migrator() -> Migrator {
+    let mut migrator = Migrator::with_migrations(vec![Migration::new(
+        1,
+        Cow::Borrowed("events"),
+        MigrationType::Simple,
+        include_str!("../migrations/0001_events.sql").into_sql_str(),
+        false,
+    )]);
+    migrator.dangerous_set_table_name(MIGRATIONS_TABLE);
+    migrator
+}
+
+const SELECT_COLUMNS: &str = "SELECT position, stream, version, recorded_at, event_type, payload, \
+     causation_id, correlation_id, actor, hash FROM bureau_events";
+
+type RowTuple = (
+    i64,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Vec<u8>,
+);
+
+fn from_tuple(t: RowTuple) -> bureau_store::Result<RecordedEvent> {
+    Row {
+        position: t.0,
+        stream: t.1,
+        version: t.2,
+        recorded_at_micros: t.3,
+        event_type: t.4,
+        payload: t.5,
+        causation_id: t.6,
+        correlation_id: t.7,
+        actor: t.8,
+        hash: t.9,
+    }
+    .into_recorded()
+}
+
+fn backend(error: sqlx::Error) -> bureau_store::Error {
+    bureau_store::Error::Backend(Box::new(error))
+}
+
+/// The start of an insert into the event table, columns in table order.
+const INSERT_PREFIX: &str = "INSERT INTO bureau_events (position, stream, version, recorded_at, \
+     event_type, payload, causation_id, correlation_id, actor, hash) ";
+
+/// The insert of one event row.
+const INSERT: &str = "INSERT INTO bureau_events (position, stream, version, recorded_at, event_type, \
+     payload, causation_id, correlation_id, actor, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/// Rows per multi-row `INSERT` (10 parameters each, far below SQLite's
+/// limit of 32,766): one statement per 100 events instead of 100 statements.
+const ROWS_PER_INSERT: usize = 100;
+
+/// A hash-chained [`EventStore`] in a SQLite database. Clones share the pool.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::{EventStore, Position};
+/// use bureau_store_sqlite::SqliteEventStore;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+/// let store = SqliteEventStore::open_in_memory().await?;
+/// assert!(store.read_all(Position::FIRST, 10).await?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SqliteEventStore {
+    pool: SqlitePool,
+}
+
+impl SqliteEventStore {
+    /// The insert statement of one event row, columns in table order.
+    pub const INSERT_SQL: &'static str = INSERT;
+
+    /// `INSERT INTO bureau_events (columns in table order) `: the start of a
+    /// multi-row insert, as appends build it.
+    pub const INSERT_PREFIX: &'static str = INSERT_PREFIX;
+
+    /// How many rows an append puts in one multi-row `INSERT`.
+    pub const ROWS_PER_INSERT: usize = ROWS_PER_INSERT;
+
+    /// Opens (creating it if missing) the database file at `path`, in WAL mode
+    /// with foreign keys on and `synchronous = FULL`, and runs the migrations.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Open`] when the file cannot be opened or created (a missing
+    /// parent directory is created); [`Error::Migrate`].
+    ///
+    /// # Examples
+    ///
+    /// See the [crate] documentation.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::Open {
+                path: shown.clone(),
+                source: sqlx::Error::Io(e),
+            })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|source| Error::Open {
+                path: shown,
+                source,
+            })?;
+        Self::from_pool(pool).await
+    }
+
+    /// Opens a database that lives in memory for as long as the store (or a
+    /// clone of it) does, and runs the migrations.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Open`]; [`Error::Migrate`].
+    ///
+    /// # Examples
+    ///
+    /// See [`SqliteEventStore`].
+    pub async fn open_in_memory() -> Result<Self> {
+        let open_error = |source| Error::Open {
+            path: ":memory:".to_owned(),
+            source,
+        };
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(open_error)?
+            .foreign_keys(true);
+        // One connection that never closes: an in-memory database lives and
+        // dies with its connection.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(open_error)?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses the caller's pool and runs the migrations on it. The pool's
+    /// connect options decide journal mode, foreign keys and durability; see
+    /// [`open`](Self::open) for what this crate chooses.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Migrate`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store_sqlite::{SqliteEventStore, SqlitePool};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+    /// let pool = SqlitePool::connect("sqlite::memory:").await?;
+    /// let store = SqliteEventStore::from_pool(pool).await?;
+    /// assert_eq!(store.pool().size(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self> {
+        // Two processes opening a new file at once both see the migration as
+        // pending; the loser fails recording it (the schema SQL itself is
+        // idempotent) and, on its next attempt, finds it applied.
+        let migrator = migrator();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match migrator.run(&pool).await {
+                Ok(()) => return Ok(Self { pool }),
+                Err(_) if attempts < 3 => {}
+                Err(error) => return Err(Error::Migrate(error)),
+            }
+        }
+    }
+
+    /// The pool underneath.
+    ///
+    /// # Examples
+    ///
+    /// See [`from_pool`](Self::from_pool).
+    #[must_use]
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection, waiting for those in use.
+    ///
+    /// # Examples
+    ///
+    /// See the [crate] documentation.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn append_inner(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> std::result::Result<Appended, bureau_store::Error> {
+        // IMMEDIATE takes the write lock now, before the reads below, so the
+        // version check, the previous hash and the new positions cannot be
+        // interleaved with another writer's.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        let actual: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM bureau_events WHERE stream = ?",
+        )
+        .bind(stream.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let last: Option<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT position, hash FROM bureau_events ORDER BY position DESC LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let actual = Version::new(u64::try_from(actual).unwrap_or(0));
+        let (rows, appended) = match row::seal(stream, expected, actual, last, events) {
+            Ok(sealed) => sealed,
+            Err(error) => {
+                // Roll back now rather than when the connection is next
+                // used: this releases the append lock for the next writer.
+                tx.rollback().await.map_err(backend)?;
+                return Err(error);
+            }
+        };
+        let mut rows = rows.into_iter();
+        loop {
+            let chunk: Vec<Row> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let mut insert = sqlx::QueryBuilder::new(INSERT_PREFIX);
+            insert.push_values(chunk, |mut values, row| {
+                values
+                    .push_bind(row.position)
+                    .push_bind(row.stream)
+                    .push_bind(row.version)
+                    .push_bind(row.recorded_at_micros)
+                    .push_bind(row.event_type)
+                    .push_bind(row.payload)
+                    .push_bind(row.causation_id)
+                    .push_bind(row.correlation_id)
+                    .push_bind(row.actor)
+                    .push_bind(row.hash);
+            });
+            insert
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(|error| match &error {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => {
+                        bureau_store::Error::Conflict {
+                            stream: stream.clone(),
+                            expected,
+                            actual,
+                        }
+                    }
+                    _ => backend(error),
+                })?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(appended)
+    }
+}
+
+impl EventStore for SqliteEventStore {
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> impl Future<Output = bureau_store::Result<Appended>> + Send {
+        self.append_inner(stream, expected, events)
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &StreamId,
+        from: Version,
+    ) -> bureau_store::Result<Vec<RecordedEvent>> {
+        let from = row::to_i64(from.get())?;
+        let rows: Vec<RowTuple> = sqlx::query_as(AssertSqlSafe(format!(
+            "{SELECT_COLUMNS} WHERE stream = ? AND version >= ? ORDER BY version"
+        )))
+        .bind(stream.as_str())
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(from_tuple).collect()
+    }
+
+    async fn read_all(
+        &self,
+        from: Position,
+        limit: usize,
+    ) -> bureau_store::Result<Vec<RecordedEvent>> {
+        let from = row::to_i64(from.get())?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<RowTuple> = sqlx::query_as(AssertSqlSafe(format!(
+            "{SELECT_COLUMNS} WHERE position >= ? ORDER BY position LIMIT ?"
+        )))
+        .bind(from)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(from_tuple).collect()
+    }
+
+    async fn stream_version(&self, stream: &StreamId) -> bureau_store::Result<Version> {
+        let version: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM bureau_events WHERE stream = ?",
+        )
+        .bind(stream.as_str())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(Version::new(u64::try_from(version).unwrap_or(0)))
+    }
+}

@@ -1,0 +1,391 @@
+//! The SQLite adapter against the conformance testkit, plus crash safety.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use bureau_store::testkit::{self, Capabilities, Harness, TamperAction};
+use bureau_store::{EventStore, ExpectedVersion, NewEvent, Position, StreamId, Version};
+use bureau_store_sqlite::SqliteEventStore;
+use proptest::test_runner::Config;
+
+/// A fresh directory under the system's temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let dir = std::env::temp_dir().join(format!(
+            "bureau-sqlite-{tag}-{}-{}-{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn tamper_sql(pool: &sqlx::SqlitePool, action: &TamperAction) -> bureau_store::Result<()> {
+    let at = |p: Position| i64::try_from(p.get()).unwrap();
+    let outcome = match action {
+        TamperAction::SetPayload { position, payload } => {
+            sqlx::query("UPDATE bureau_events SET payload = ? WHERE position = ?")
+                .bind(payload.to_string())
+                .bind(at(*position))
+                .execute(pool)
+                .await
+                .map(drop)
+        }
+        TamperAction::SetRawPayload { position, text } => {
+            sqlx::query("UPDATE bureau_events SET payload = ? WHERE position = ?")
+                .bind(text.as_str())
+                .bind(at(*position))
+                .execute(pool)
+                .await
+                .map(drop)
+        }
+        TamperAction::SetEventType {
+            position,
+            event_type,
+        } => sqlx::query("UPDATE bureau_events SET event_type = ? WHERE position = ?")
+            .bind(event_type.as_str())
+            .bind(at(*position))
+            .execute(pool)
+            .await
+            .map(drop),
+        TamperAction::Delete { position } => {
+            sqlx::query("DELETE FROM bureau_events WHERE position = ?")
+                .bind(at(*position))
+                .execute(pool)
+                .await
+                .map(drop)
+        }
+        TamperAction::Swap { first, second } => {
+            let mut tx = pool.begin().await.unwrap();
+            for (from, to) in [
+                (at(*first), -1),
+                (at(*second), at(*first)),
+                (-1, at(*second)),
+            ] {
+                sqlx::query("UPDATE bureau_events SET position = ? WHERE position = ?")
+                    .bind(to)
+                    .bind(from)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await
+        }
+        other => panic!("unknown tamper action {other:?}"),
+    };
+    outcome.map_err(|e| bureau_store::Error::Backend(Box::new(e)))
+}
+
+/// Fresh in-memory databases: cheap, for the generated sequences and fixed cases.
+struct InMemory;
+
+impl Harness for InMemory {
+    type Store = SqliteEventStore;
+
+    async fn fresh(&self) -> bureau_store::Result<SqliteEventStore> {
+        SqliteEventStore::open_in_memory()
+            .await
+            .map_err(|e| bureau_store::Error::Backend(Box::new(e)))
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::new().nul_in_text(true).invalid_json(true)
+    }
+
+    async fn tamper(
+        &self,
+        store: &SqliteEventStore,
+        action: &TamperAction,
+    ) -> bureau_store::Result<()> {
+        tamper_sql(store.pool(), action).await
+    }
+}
+
+/// Fresh database files: real WAL, several connections, for concurrency.
+struct OnDisk(TempDir);
+
+impl Harness for OnDisk {
+    type Store = SqliteEventStore;
+
+    async fn fresh(&self) -> bureau_store::Result<SqliteEventStore> {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let file = self.0.path().join(format!(
+            "events-{}.db",
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        SqliteEventStore::open(file)
+            .await
+            .map_err(|e| bureau_store::Error::Backend(Box::new(e)))
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        InMemory.capabilities()
+    }
+
+    async fn tamper(
+        &self,
+        store: &SqliteEventStore,
+        action: &TamperAction,
+    ) -> bureau_store::Result<()> {
+        tamper_sql(store.pool(), action).await
+    }
+}
+
+#[test]
+fn sequences_match_the_model() {
+    // In-memory databases are cheap (about 13 s for 1,000 cases in a debug
+    // build): honour PROPTEST_CASES.
+    testkit::check_sequences(&InMemory, Config::default()).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eight_writers_one_reader() {
+    let harness = OnDisk(TempDir::new("concurrency"));
+    testkit::check_concurrent_writers(&harness, 8, 1000)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn tampering_is_found() {
+    testkit::check_tampering(&InMemory).await.unwrap();
+}
+
+#[tokio::test]
+async fn tampering_is_found_on_disk() {
+    testkit::check_tampering(&OnDisk(TempDir::new("tamper")))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn corrupt_payloads_give_typed_errors() {
+    testkit::check_corrupt_payloads(&InMemory).await.unwrap();
+}
+
+#[tokio::test]
+async fn values_round_trip_verbatim() {
+    testkit::check_verbatim(&InMemory).await.unwrap();
+}
+
+#[tokio::test]
+async fn events_survive_reopening_and_the_schema_is_migrated_once() {
+    let dir = TempDir::new("reopen");
+    let file = dir.path().join("nested").join("events.db");
+    let stream = StreamId::new("s").unwrap();
+    let event = NewEvent::new(
+        "t",
+        serde_json::json!({"n": 1}),
+        chrono::DateTime::UNIX_EPOCH,
+    );
+    {
+        let store = SqliteEventStore::open(&file).await.unwrap();
+        store
+            .append(
+                &stream,
+                ExpectedVersion::Any,
+                &[event.clone(), event.clone()],
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    }
+    let store = SqliteEventStore::open(&file).await.unwrap();
+    assert_eq!(
+        store.stream_version(&stream).await.unwrap(),
+        Version::new(2)
+    );
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(journal, "wal");
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(foreign_keys, 1);
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bureau_store_migrations")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(applied, 1);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn the_database_refuses_a_duplicate_version() {
+    // Concurrency is enforced by the table, not only by the Rust check.
+    let store = SqliteEventStore::open_in_memory().await.unwrap();
+    let stream = StreamId::new("s").unwrap();
+    let event = NewEvent::new("t", serde_json::Value::Null, chrono::DateTime::UNIX_EPOCH);
+    store
+        .append(&stream, ExpectedVersion::Any, &[event])
+        .await
+        .unwrap();
+    let duplicate = sqlx::query(SqliteEventStore::INSERT_SQL)
+        .bind(2_i64)
+        .bind("s")
+        .bind(1_i64)
+        .bind(0_i64)
+        .bind("t")
+        .bind("null")
+        .bind(None::<String>)
+        .bind(None::<String>)
+        .bind(None::<String>)
+        .bind(vec![0_u8; 32])
+        .execute(store.pool())
+        .await;
+    match duplicate {
+        Err(sqlx::Error::Database(db)) => assert!(db.is_unique_violation()),
+        other => panic!("duplicate (stream, version) was accepted: {other:?}"),
+    }
+}
+
+const CHILD_ENV: &str = "BUREAU_SQLITE_CHILD_DB";
+const BATCH: usize = 50;
+
+/// Run by `sigkill_mid_batch_leaves_no_partial_batch` in a child process:
+/// appends batches until it is killed.
+#[tokio::test]
+#[ignore = "a child process of sigkill_mid_batch_leaves_no_partial_batch"]
+async fn child_appends_batches_until_killed() {
+    let Ok(path) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let store = SqliteEventStore::open(&path).await.unwrap();
+    let stream = StreamId::new("batches").unwrap();
+    let mut version = store.stream_version(&stream).await.unwrap();
+    loop {
+        let batch = version.get() / BATCH as u64;
+        let events: Vec<NewEvent> = (0..BATCH)
+            .map(|index| {
+                NewEvent::new(
+                    "part",
+                    serde_json::json!({"batch": batch, "index": index, "pad": "x".repeat(200)}),
+                    chrono::DateTime::UNIX_EPOCH,
+                )
+            })
+            .collect();
+        version = store
+            .append(&stream, ExpectedVersion::Exact(version), &events)
+            .await
+            .unwrap()
+            .version();
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sigkill_mid_batch_leaves_no_partial_batch() {
+    let dir = TempDir::new("sigkill");
+    let file = dir.path().join("events.db");
+    let stream = StreamId::new("batches").unwrap();
+    let mut killed_with = Vec::new();
+    for round in 0..3u64 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "child_appends_batches_until_killed",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, &file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Let the child commit a few batches beyond the previous round's.
+        let started = Instant::now();
+        let target = (round + 1) * 10 * BATCH as u64;
+        loop {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "child made no progress"
+            );
+            assert!(child.try_wait().unwrap().is_none(), "child exited early");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            if !file.exists() {
+                continue;
+            }
+            let reader = SqliteEventStore::open(&file).await.unwrap();
+            let version = reader.stream_version(&stream).await.unwrap();
+            reader.close().await;
+            if version.get() >= target {
+                break;
+            }
+        }
+        // Child::kill sends SIGKILL on Unix: no destructor, no rollback runs.
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        killed_with.push(status);
+
+        let store = SqliteEventStore::open(&file).await.unwrap();
+        let events = store.read_stream(&stream, Version::INITIAL).await.unwrap();
+        assert!(!events.is_empty());
+        assert_eq!(events.len() % BATCH, 0, "a partial batch survived the kill");
+        for (index, event) in events.iter().enumerate() {
+            assert_eq!(event.version().get(), index as u64 + 1);
+            let payload = event.event().payload();
+            assert_eq!(payload["batch"], (index / BATCH) as u64);
+            assert_eq!(payload["index"], (index % BATCH) as u64);
+        }
+        let verification = store.verify().await.unwrap();
+        assert!(verification.is_intact(), "{verification:?}");
+        store.close().await;
+    }
+    use std::os::unix::process::ExitStatusExt;
+    assert!(killed_with.iter().all(|s| s.signal() == Some(9)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writers_on_many_streams_and_a_following_reader() {
+    let harness = OnDisk(TempDir::new("streams"));
+    testkit::check_concurrent_streams(&harness, 8, 100)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn opening_a_new_file_from_several_pools_at_once_migrates_it_once() {
+    for _ in 0..5 {
+        let dir = TempDir::new("race");
+        let file = dir.path().join("events.db");
+        let opens: Vec<_> = (0..4)
+            .map(|_| tokio::spawn(SqliteEventStore::open(file.clone())))
+            .collect();
+        let mut stores = Vec::new();
+        for open in opens {
+            stores.push(open.await.unwrap().unwrap());
+        }
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bureau_store_migrations")
+            .fetch_one(stores[0].pool())
+            .await
+            .unwrap();
+        assert_eq!(applied, 1);
+        for store in stores {
+            store.close().await;
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! The in-memory adapter, for tests and small tools.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::chain::ChainHash;
+use crate::error::{Error, Result};
+use crate::event::{
+    Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+};
+use crate::port::EventStore;
+
+/// An [`EventStore`] kept in process memory. Clones share the same events.
+///
+/// It keeps every promise of the port (atomic appends, conflicts, one global
+/// order, the chain) but nothing survives the process.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::{EventStore, ExpectedVersion, InMemoryStore, NewEvent, StreamId, Version};
+///
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let store = InMemoryStore::new();
+/// let stream = StreamId::new("s")?;
+/// let event = NewEvent::new("opened", serde_json::json!(1), chrono::DateTime::UNIX_EPOCH);
+/// store.append(&stream, ExpectedVersion::Any, &[event.clone()]).await?;
+/// let stale = store.append(&stream, ExpectedVersion::Exact(Version::INITIAL), &[event]).await;
+/// assert!(matches!(stale, Err(bureau_store::Error::Conflict { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct InMemoryStore {
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// Sorted by position.
+    events: Vec<RecordedEvent>,
+    /// Each stream's positions, in version order.
+    streams: HashMap<StreamId, Vec<Position>>,
+}
+
+impl Inner {
+    fn index_of(&self, position: Position) -> Option<usize> {
+        self.events
+            .binary_search_by_key(&position, RecordedEvent::position)
+            .ok()
+    }
+}
+
+impl InMemoryStore {
+    /// An empty store.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let store = bureau_store::InMemoryStore::new();
+    /// assert_eq!(store.len(), 0);
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many events the store holds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(bureau_store::InMemoryStore::new().is_empty());
+    /// ```
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.lock().events.len()
+    }
+
+    /// Whether the store holds no event.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(bureau_store::InMemoryStore::new().is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.lock().events.is_empty()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave a half-applied append:
+        // appends are pushed only after every check passed.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn append_now(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended> {
+        let mut inner = self.lock();
+        let actual = Version::new(
+            inner
+                .streams
+                .get(stream)
+                .map_or(0, |positions| positions.len() as u64),
+        );
+        if !expected.admits(actual) {
+            return Err(Error::Conflict {
+                stream: stream.clone(),
+                expected,
+                actual,
+            });
+        }
+        let (mut head, last_position) = inner
+            .events
+            .last()
+            .map_or((ChainHash::GENESIS, Position::new(0)), |last| {
+                (last.hash(), last.position())
+            });
+        let mut staged = Vec::with_capacity(events.len());
+        let mut version = actual;
+        let mut position = last_position;
+        for event in events {
+            let overflow = || Error::Unsupported {
+                value: stream.to_string(),
+                reason: "the version or position would pass u64::MAX",
+            };
+            version = version.next().ok_or_else(overflow)?;
+            position = position.next().ok_or_else(overflow)?;
+            head = head.link(position, stream, version, event);
+            staged.push(RecordedEvent::new(
+                stream.clone(),
+                version,
+                position,
+                event.clone(),
+                head,
+            ));
+        }
+        let positions = staged
+            .first()
+            .zip(staged.last())
+            .map(|(first, last)| (first.position(), last.position()));
+        let stream_positions = inner.streams.entry(stream.clone()).or_default();
+        stream_positions.extend(staged.iter().map(RecordedEvent::position));
+        inner.events.extend(staged);
+        Ok(Appended::new(version, positions))
+    }
+
+    fn read_stream_now(&self, stream: &StreamId, from: Version) -> Vec<RecordedEvent> {
+        let inner = self.lock();
+        let Some(positions) = inner.streams.get(stream) else {
+            return Vec::new();
+        };
+        let skip = usize::try_from(from.get().saturating_sub(1)).unwrap_or(usize::MAX);
+        positions
+            .iter()
+            .skip(skip)
+            .filter_map(|position| inner.index_of(*position))
+            .filter_map(|index| inner.events.get(index).cloned())
+            .collect()
+    }
+
+    fn read_all_now(&self, from: Position, limit: usize) -> Vec<RecordedEvent> {
+        let inner = self.lock();
+        let start = inner
+            .events
+            .partition_point(|event| event.position() < from);
+        inner
+            .events
+            .iter()
+            .skip(start)
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
+    fn stream_version_now(&self, stream: &StreamId) -> Version {
+        Version::new(
+            self.lock()
+                .streams
+                .get(stream)
+                .map_or(0, |positions| positions.len() as u64),
+        )
+    }
+
+    /// Applies a tamper action directly to the stored events (testkit only).
+    #[cfg(feature = "testkit")]
+    pub(crate) fn tamper(&self, action: &crate::testkit::TamperAction) -> Result<()> {
+        use crate::testkit::TamperAction;
+        let mut inner = self.lock();
+        let missing = |position: Position| Error::Conformance {
+            check: "tamper",
+            detail: format!("no event at position {position}"),
+        };
+        // The same row with another type, payload or position; the stored
+        // hash stays, as a direct change to the database would leave it.
+        let rebuild = |old: &RecordedEvent,
+                       event_type: &str,
+                       payload: serde_json::Value,
+                       position: Position| {
+            let event = NewEvent::new(event_type, payload, old.event().recorded_at())
+                .with_metadata(old.event().metadata().clone());
+            RecordedEvent::new(
+                old.stream().clone(),
+                old.version(),
+                position,
+                event,
+                old.hash(),
+            )
+        };
+        match action {
+            TamperAction::SetPayload { position, payload } => {
+                let index = inner
+                    .index_of(*position)
+                    .ok_or_else(|| missing(*position))?;
+                let slot = inner
+                    .events
+                    .get_mut(index)
+                    .ok_or_else(|| missing(*position))?;
+                let old = slot.event();
+                *slot = rebuild(slot, old.event_type(), payload.clone(), *position);
+            }
+            TamperAction::SetEventType {
+                position,
+                event_type,
+            } => {
+                let index = inner
+                    .index_of(*position)
+                    .ok_or_else(|| missing(*position))?;
+                let slot = inner
+                    .events
+                    .get_mut(index)
+                    .ok_or_else(|| missing(*position))?;
+                let payload = slot.event().payload().clone();
+                *slot = rebuild(slot, event_type, payload, *position);
+            }
+            TamperAction::SetRawPayload { .. } => {
+                return Err(Error::Unsupported {
+                    value: "raw payload".to_owned(),
+                    reason: "the in-memory store holds only valid JSON",
+                });
+            }
+            TamperAction::Delete { position } => {
+                let index = inner
+                    .index_of(*position)
+                    .ok_or_else(|| missing(*position))?;
+                inner.events.remove(index);
+            }
+            TamperAction::Swap { first, second } => {
+                let a = inner.index_of(*first).ok_or_else(|| missing(*first))?;
+                let b = inner.index_of(*second).ok_or_else(|| missing(*second))?;
+                let event_a = inner
+                    .events
+                    .get(a)
+                    .cloned()
+                    .ok_or_else(|| missing(*first))?;
+                let event_b = inner
+                    .events
+                    .get(b)
+                    .cloned()
+                    .ok_or_else(|| missing(*second))?;
+                let moved = |old: &RecordedEvent, position: Position| {
+                    rebuild(
+                        old,
+                        old.event().event_type(),
+                        old.event().payload().clone(),
+                        position,
+                    )
+                };
+                let moved_a = moved(&event_a, *second);
+                let moved_b = moved(&event_b, *first);
+                if let Some(slot) = inner.events.get_mut(a) {
+                    *slot = moved_b;
+                }
+                if let Some(slot) = inner.events.get_mut(b) {
+                    *slot = moved_a;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl EventStore for InMemoryStore {
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> impl Future<Output = Result<Appended>> + Send {
+        std::future::ready(self.append_now(stream, expected, events))
+    }
+
+    fn read_stream(
+        &self,
+        stream: &StreamId,
+        from: Version,
+    ) -> impl Future<Output = Result<Vec<RecordedEvent>>> + Send {
+        std::future::ready(Ok(self.read_stream_now(stream, from)))
+    }
+
+    fn read_all(
+        &self,
+        from: Position,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<RecordedEvent>>> + Send {
+        std::future::ready(Ok(self.read_all_now(from, limit)))
+    }
+
+    fn stream_version(&self, stream: &StreamId) -> impl Future<Output = Result<Version>> + Send {
+        std::future::ready(Ok(self.stream_version_now(stream)))
+    }
+}
+
+use std::future::Future;
