@@ -1,0 +1,2 @@
+//! A month of a small shop's books (placeholder replaced below).
+fn main() {}
