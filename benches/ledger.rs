@@ -1,2 +1,93 @@
-//! Ledger benchmarks.
-fn main() {}
+//! Ledger benchmarks: posting two-leg and six-leg entries in memory
+//! (validation, balances, dated history and audit chain), and the trial
+//! balance over 10,000 accounts.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use bureau::Money;
+use bureau::ledger::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
+use chrono::NaiveDate;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+const ENTRIES: usize = 100_000;
+
+fn chart(accounts: usize) -> Ledger {
+    let opened = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let mut ledger = Ledger::new();
+    for n in 0..accounts {
+        let kind = if n % 2 == 0 {
+            AccountKind::ASSET
+        } else {
+            AccountKind::INCOME
+        };
+        let id = AccountId::from_u128(n as u128 + 1);
+        let code = (10_000 + n).to_string().parse().unwrap();
+        ledger
+            .open_account(Account::new(id, code, format!("account {n}"), kind, opened))
+            .unwrap();
+    }
+    ledger
+}
+
+/// `ENTRIES` entries of `legs` postings (half debits, half credits) over
+/// `accounts` accounts, dated through one year.
+fn entries(accounts: usize, legs: usize) -> Vec<JournalEntry> {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    (0..ENTRIES)
+        .map(|i| {
+            let date = start + chrono::Days::new((i * 365 / ENTRIES) as u64);
+            let amount =
+                Money::from_minor(100 + (i as i128 % 997), "USD".parse().unwrap()).unwrap();
+            let mut builder =
+                JournalEntry::builder(EntryId::from_u128(i as u128 + 1), date, "sale");
+            for leg in 0..legs {
+                let account = AccountId::from_u128(((i * 7 + leg * 13) % accounts) as u128 + 1);
+                builder = if leg % 2 == 0 {
+                    builder.debit(account, amount)
+                } else {
+                    builder.credit(account, amount)
+                };
+            }
+            builder.build().unwrap()
+        })
+        .collect()
+}
+
+fn posting(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(10);
+    for legs in [2, 6] {
+        let ledger = chart(1_000);
+        let batch = entries(1_000, legs);
+        group.throughput(Throughput::Elements(ENTRIES as u64));
+        group.bench_function(format!("post_{legs}_leg_entries"), |b| {
+            b.iter_batched(
+                || (ledger.clone(), batch.clone()),
+                |(mut ledger, batch)| {
+                    for entry in batch {
+                        ledger.post(entry).unwrap();
+                    }
+                    ledger
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+fn trial_balance(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ledger");
+    let mut ledger = chart(10_000);
+    for entry in entries(10_000, 2) {
+        ledger.post(entry).unwrap();
+    }
+    group.throughput(Throughput::Elements(10_000));
+    group.bench_function("trial_balance_10k_accounts", |b| {
+        b.iter(|| black_box(&ledger).trial_balance().unwrap().lines().len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, posting, trial_balance);
+criterion_main!(benches);

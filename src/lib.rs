@@ -19,5 +19,10 @@
 //! # Crate features
 //!
 //! - `serde`, `proptest`, `ids`: forwarded to every member crate.
+//! - `ledger` (default): the general ledger, as [`ledger`].
 
 pub use bureau_core::*;
+
+/// The general ledger: accounts, entries, two-phase transfers, balances, reports, periods, audit chain.
+#[cfg(feature = "ledger")]
+pub use bureau_ledger as ledger;

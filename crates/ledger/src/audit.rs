@@ -108,10 +108,15 @@ impl EntryHash {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn of_entry(previous: &Self, entry: &JournalEntry) -> Self {
-        let mut hasher = Sha256::new();
-        hasher.update(previous.0);
-        encode(entry, &mut hasher);
-        Self(hasher.finalize().into())
+        let mut sink = Buffered {
+            hasher: Sha256::new(),
+            buffer: [0; BUFFER],
+            len: 0,
+        };
+        sink.put(&previous.0);
+        encode(entry, &mut sink);
+        sink.flush();
+        Self(sink.hasher.finalize().into())
     }
 }
 
@@ -259,9 +264,37 @@ impl Sink for Vec<u8> {
     }
 }
 
-impl Sink for Sha256 {
+const BUFFER: usize = 512;
+
+/// Gathers the many small pieces of an encoding before hashing them: one
+/// hasher update per few hundred bytes instead of one per field.
+struct Buffered {
+    hasher: Sha256,
+    buffer: [u8; BUFFER],
+    len: usize,
+}
+
+impl Buffered {
+    fn flush(&mut self) {
+        if let Some(filled) = self.buffer.get(..self.len) {
+            self.hasher.update(filled);
+        }
+        self.len = 0;
+    }
+}
+
+impl Sink for Buffered {
     fn put(&mut self, bytes: &[u8]) {
-        self.update(bytes);
+        if self.len + bytes.len() > BUFFER {
+            self.flush();
+        }
+        match self.buffer.get_mut(self.len..self.len + bytes.len()) {
+            Some(free) => {
+                free.copy_from_slice(bytes);
+                self.len += bytes.len();
+            }
+            None => self.hasher.update(bytes),
+        }
     }
 }
 
@@ -322,6 +355,12 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
         put_str(sink, &rate.rate().normalize().to_string());
         put_date(sink, rate.as_of());
     }
-    put_option(sink, entry.posted_by().as_ref().map(|u| u.as_uuid().as_bytes()));
-    put_option(sink, entry.reverses().as_ref().map(|e| e.as_uuid().as_bytes()));
+    put_option(
+        sink,
+        entry.posted_by().as_ref().map(|u| u.as_uuid().as_bytes()),
+    );
+    put_option(
+        sink,
+        entry.reverses().as_ref().map(|e| e.as_uuid().as_bytes()),
+    );
 }

@@ -113,7 +113,10 @@ pub enum Error {
         amount: Money,
     },
     /// Debits and credits differ in at least one currency.
-    #[error("entry {entry} does not balance: {}", describe_differences(differences))]
+    #[error(
+        "entry {entry} does not balance: {}",
+        describe_differences(differences)
+    )]
     Unbalanced {
         /// The entry.
         entry: EntryId,
@@ -132,7 +135,9 @@ pub enum Error {
     },
     /// A multi-currency entry does not convert through the ledger's
     /// designated conversion account in this currency.
-    #[error("entry {entry} mixes currencies but has no {currency} posting on the conversion account {account}")]
+    #[error(
+        "entry {entry} mixes currencies but has no {currency} posting on the conversion account {account}"
+    )]
     MissingConversion {
         /// The entry.
         entry: EntryId,
@@ -168,7 +173,9 @@ pub enum Error {
         account: AccountLabel,
     },
     /// A posting is dated before its account was opened.
-    #[error("posting {posting} of entry {entry} is dated {date}, before account {account} opened on {opened_on}")]
+    #[error(
+        "posting {posting} of entry {entry} is dated {date}, before account {account} opened on {opened_on}"
+    )]
     AccountNotYetOpen {
         /// The entry.
         entry: EntryId,
@@ -182,7 +189,9 @@ pub enum Error {
         opened_on: NaiveDate,
     },
     /// A posting's currency is not accepted by its account.
-    #[error("posting {posting} of entry {entry} is in {currency}, which account {account} does not accept")]
+    #[error(
+        "posting {posting} of entry {entry} is in {currency}, which account {account} does not accept"
+    )]
     CurrencyNotAllowed {
         /// The entry.
         entry: EntryId,
@@ -305,7 +314,9 @@ pub enum Error {
         expires_at: DateTime<Utc>,
     },
     /// A partial post gives a different number of amounts than the pending entry has postings.
-    #[error("partial post of pending entry {pending} gives {given} amounts for {expected} postings")]
+    #[error(
+        "partial post of pending entry {pending} gives {given} amounts for {expected} postings"
+    )]
     PartialAmountCount {
         /// The pending entry.
         pending: EntryId,
@@ -315,7 +326,9 @@ pub enum Error {
         given: usize,
     },
     /// A partial amount exceeds what its posting reserved, or is in another currency.
-    #[error("partial post of pending entry {pending}: posting {posting} asks {amount} of the {reserved} reserved")]
+    #[error(
+        "partial post of pending entry {pending}: posting {posting} asks {amount} of the {reserved} reserved"
+    )]
     PartialAmountTooLarge {
         /// The pending entry.
         pending: EntryId,
@@ -399,7 +412,11 @@ fn describe_limit(limit: BalanceLimit) -> &'static str {
 
 fn describe_batch(position: usize, outcomes: &[Error]) -> String {
     match outcomes.get(position) {
-        Some(error) => format!("entry {} of {} failed: {error}", position + 1, outcomes.len()),
+        Some(error) => format!(
+            "entry {} of {} failed: {error}",
+            position + 1,
+            outcomes.len()
+        ),
         None => format!("entry {} failed", position + 1),
     }
 }

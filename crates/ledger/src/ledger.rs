@@ -9,9 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::balance::{CurrencyBook, Totals};
 use crate::{
-    Account, AccountCode, AccountId, AuditRecord, Balance, BalanceLimit, EntryHash, EntryId,
-    Error, JournalEntry, PendingAmounts, PendingEntry, PendingState, PeriodState, Result, Side,
-    SoftLock,
+    Account, AccountCode, AccountId, AuditRecord, Balance, BalanceLimit, EntryHash, EntryId, Error,
+    JournalEntry, PendingAmounts, PendingEntry, PendingState, PeriodState, Result, Side, SoftLock,
 };
 
 /// A fast hasher for ids: UUIDs and account codes are caller-chosen keys of
@@ -47,8 +46,15 @@ impl Hasher for FoldHasher {
         self.0 = (self.0.rotate_left(5) ^ value as u64).wrapping_mul(SEED);
     }
     fn finish(&self) -> u64 {
-        // Mix the high bits down: the table indexes by the low bits.
-        self.0 ^ (self.0 >> 29)
+        // The fold leaves the low bits of a small sequential id constant,
+        // and the table indexes by the low bits: finish with a full
+        // avalanche (the 64-bit finaliser of MurmurHash3).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -283,6 +289,38 @@ enum Mode {
     /// checked when it was reserved, and moving reserved amounts into posted
     /// ones (releasing the rest) can only relax them.
     FromPending,
+}
+
+/// Slot positions of an entry's postings, found once by the checks and
+/// reused when applying, for entries of up to eight postings.
+#[derive(Clone, Copy, Debug)]
+struct Resolved {
+    slots: [usize; 8],
+    len: usize,
+}
+
+impl Resolved {
+    const fn new() -> Self {
+        Self {
+            slots: [0; 8],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, at: usize) {
+        if let Some(slot) = self.slots.get_mut(self.len) {
+            *slot = at;
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, posting: usize) -> Option<usize> {
+        if self.len <= self.slots.len() && posting < self.len {
+            self.slots.get(posting).copied()
+        } else {
+            None
+        }
+    }
 }
 
 /// Effects of the earlier entries of a linked batch, seen by the later ones.
@@ -655,10 +693,8 @@ impl Ledger {
     ) -> Result<bureau_core::Money> {
         let slot = self.slot_or_err(account)?;
         let (dr, cr) = slot.book(currency).map_or((0, 0), |b| b.as_of(date));
-        let signed = crate::balance::on_side(
-            dr.saturating_sub(cr),
-            slot.account.kind().normal_side(),
-        );
+        let signed =
+            crate::balance::on_side(dr.saturating_sub(cr), slot.account.kind().normal_side());
         Ok(bureau_core::Money::from_minor(signed, currency)?)
     }
 
@@ -779,9 +815,9 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn post(&mut self, entry: JournalEntry) -> Result<EntryHash> {
-        self.check_entry(&entry, Mode::Posted, None)?;
+        let resolved = self.check_entry(&entry, Mode::Posted, None)?;
         let hash = EntryHash::of_entry(&self.head, &entry);
-        self.apply_posted(entry, hash);
+        self.apply_resolved(entry, hash, Some(&resolved));
         Ok(hash)
     }
 
@@ -981,8 +1017,7 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn unlock_period(&mut self, period: Period) -> Result<()> {
-        self.handle(&LedgerCommand::UnlockPeriod(period))
-            .map(drop)
+        self.handle(&LedgerCommand::UnlockPeriod(period)).map(drop)
     }
 
     /// Hard-closes a period, for good.
@@ -1000,8 +1035,7 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn close_period(&mut self, period: Period) -> Result<()> {
-        self.handle(&LedgerCommand::ClosePeriod(period))
-            .map(drop)
+        self.handle(&LedgerCommand::ClosePeriod(period)).map(drop)
     }
 
     /// Closes a fiscal year into `retained_earnings` (see
@@ -1115,7 +1149,12 @@ impl Ledger {
 
     /// Every check an entry must pass against the current state (plus the
     /// effects of the earlier entries of its batch).
-    fn check_entry(&self, entry: &JournalEntry, mode: Mode, overlay: Option<&Overlay>) -> Result<()> {
+    fn check_entry(
+        &self,
+        entry: &JournalEntry,
+        mode: Mode,
+        overlay: Option<&Overlay>,
+    ) -> Result<Resolved> {
         let id = entry.id();
         // Idempotency first: a retry of a posted entry must say so, not
         // report whatever else changed since.
@@ -1138,16 +1177,18 @@ impl Ledger {
         }
         let postings = entry.postings();
         let mut mixed = false;
+        let mut resolved = Resolved::new();
         let first_currency = postings.first().map(|p| p.amount().currency());
         for (index, posting) in postings.iter().enumerate() {
             let number = index + 1;
-            let slot = self
-                .slot(posting.account())
-                .ok_or(Error::PostingUnknownAccount {
-                    entry: id,
-                    posting: number,
-                    account: posting.account(),
-                })?;
+            let unknown = || Error::PostingUnknownAccount {
+                entry: id,
+                posting: number,
+                account: posting.account(),
+            };
+            let at = *self.index.get(&posting.account()).ok_or_else(unknown)?;
+            let slot = self.slots.get(at).ok_or_else(unknown)?;
+            resolved.push(at);
             let account = &slot.account;
             if !account.status().is_open() {
                 return Err(Error::PostingClosedAccount {
@@ -1180,9 +1221,9 @@ impl Ledger {
             self.check_conversion(entry)?;
         }
         if mode != Mode::FromPending {
-            self.check_limits(entry, mode, overlay)?;
+            self.check_limits(entry, mode, overlay, &resolved)?;
         }
-        Ok(())
+        Ok(resolved)
     }
 
     fn check_date(&self, entry: &JournalEntry) -> Result<()> {
@@ -1253,9 +1294,7 @@ impl Ledger {
                 .iter()
                 .any(|p| p.account() == conversion && p.amount().currency() == currency);
             if !converts {
-                let account = self
-                    .slot_or_err(conversion)
-                    .map(|s| s.account.label())?;
+                let account = self.slot_or_err(conversion).map(|s| s.account.label())?;
                 return Err(Error::MissingConversion {
                     entry: entry.id(),
                     currency,
@@ -1266,10 +1305,19 @@ impl Ledger {
         Ok(())
     }
 
-    fn check_limits(&self, entry: &JournalEntry, mode: Mode, overlay: Option<&Overlay>) -> Result<()> {
+    fn check_limits(
+        &self,
+        entry: &JournalEntry,
+        mode: Mode,
+        overlay: Option<&Overlay>,
+        resolved: &Resolved,
+    ) -> Result<()> {
         let postings = entry.postings();
         for (index, posting) in postings.iter().enumerate() {
-            let Some(&at) = self.index.get(&posting.account()) else {
+            let Some(at) = resolved
+                .get(index)
+                .or_else(|| self.index.get(&posting.account()).copied())
+            else {
                 continue;
             };
             let Some(slot) = self.slots.get(at) else {
@@ -1282,9 +1330,10 @@ impl Ledger {
             let currency = posting.amount().currency();
             // Check once per (account, currency), at its last posting, with
             // every posting of the entry on it added.
-            let later_same = postings.iter().skip(index + 1).any(|p| {
-                p.account() == posting.account() && p.amount().currency() == currency
-            });
+            let later_same = postings
+                .iter()
+                .skip(index + 1)
+                .any(|p| p.account() == posting.account() && p.amount().currency() == currency);
             if later_same {
                 continue;
             }
@@ -1449,7 +1498,12 @@ impl Ledger {
             .collect()
     }
 
-    fn check_reverse(&self, entry: EntryId, reversal: EntryId, date: NaiveDate) -> Result<JournalEntry> {
+    fn check_reverse(
+        &self,
+        entry: EntryId,
+        reversal: EntryId,
+        date: NaiveDate,
+    ) -> Result<JournalEntry> {
         let original = self.check_reversible(entry, date)?;
         let mirror = original.entry.reversal(reversal, date);
         self.check_entry(&mirror, Mode::Posted, None)?;
@@ -1560,9 +1614,21 @@ impl Ledger {
     }
 
     fn apply_posted(&mut self, entry: JournalEntry, hash: EntryHash) {
+        self.apply_resolved(entry, hash, None);
+    }
+
+    fn apply_resolved(
+        &mut self,
+        entry: JournalEntry,
+        hash: EntryHash,
+        resolved: Option<&Resolved>,
+    ) {
         let position = self.entries.len();
-        for posting in entry.postings() {
-            let Some(&at) = self.index.get(&posting.account()) else {
+        for (index, posting) in entry.postings().iter().enumerate() {
+            let Some(at) = resolved
+                .and_then(|r| r.get(index))
+                .or_else(|| self.index.get(&posting.account()).copied())
+            else {
                 continue;
             };
             if let Some(slot) = self.slots.get_mut(at) {
@@ -1695,7 +1761,8 @@ impl Aggregate for Ledger {
                 amounts,
                 now,
             } => {
-                let (posted, hash) = self.check_post_pending(*pending, *entry, *date, amounts, *now)?;
+                let (posted, hash) =
+                    self.check_post_pending(*pending, *entry, *date, amounts, *now)?;
                 Ok(vec![LedgerEvent::PendingPosted {
                     pending: *pending,
                     entry: posted,

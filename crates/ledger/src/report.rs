@@ -95,7 +95,13 @@ impl fmt::Display for TrialBalance<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{:<34} {:>18} {:>18}", "account", "debit", "credit")?;
         for line in &self.lines {
-            let cell = |m: Money| if m.is_zero() { String::new() } else { m.to_string() };
+            let cell = |m: Money| {
+                if m.is_zero() {
+                    String::new()
+                } else {
+                    m.to_string()
+                }
+            };
             writeln!(
                 f,
                 "{:<34} {:>18} {:>18}",
@@ -735,7 +741,8 @@ impl Ledger {
                     .saturating_sub(end.1.saturating_sub(start.1));
                 for closing in &closings {
                     for p in closing.postings() {
-                        if p.account() == slot.account.id() && p.amount().currency() == book.currency
+                        if p.account() == slot.account.id()
+                            && p.amount().currency() == book.currency
                         {
                             net_debit = net_debit.saturating_sub(p.signed_minor());
                         }

@@ -69,65 +69,75 @@ fn policy_of(n: u8) -> CurrencyPolicy {
 /// A chart of 5 to 16 accounts: one of each class first, then any mix, some
 /// rolled up under an earlier account of the same class, some contra, some
 /// limited to one or two currencies. Ids are `1000 + n`, codes `"1000"` on.
-pub fn chart() -> impl Strategy<Value = Vec<Account>> {
-    ::proptest::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<bool>()), 0..=11)
-        .prop_map(|extras| {
-            let mut chart: Vec<Account> = Vec::new();
-            let specs = (0..5_u8)
-                .map(|n| (n, 0_u8, u8::MAX, false))
-                .chain(extras);
-            for (n, (class, policy, parent, contra)) in specs.enumerate() {
-                let number = 1000 + n;
-                let class = class_of(class);
-                let kind = if contra && n >= 5 {
-                    AccountKind::contra(class)
-                } else {
-                    AccountKind::new(class)
-                };
-                let Ok(code) = AccountCode::new(number.to_string()) else {
-                    continue;
-                };
-                let mut account = Account::new(
-                    AccountId::from_u128(number as u128),
-                    code,
-                    format!("{class} {number}"),
-                    kind,
-                    CHART_OPENED,
-                )
-                .with_currencies(if n == 0 { CurrencyPolicy::Any } else { policy_of(policy) });
-                let same_class: Vec<AccountId> = chart
-                    .iter()
-                    .filter(|a| a.kind().class() == class)
-                    .map(Account::id)
-                    .collect();
-                if parent < 128 && !same_class.is_empty() {
-                    if let Some(p) = same_class.get(usize::from(parent) % same_class.len()) {
-                        account = account.with_parent(*p);
-                    }
+pub fn chart() -> impl Strategy<Value = Vec<Account>> + Clone {
+    ::proptest::collection::vec(
+        (any::<u8>(), any::<u8>(), any::<u8>(), any::<bool>()),
+        0..=11,
+    )
+    .prop_map(|extras| {
+        let mut chart: Vec<Account> = Vec::new();
+        let specs = (0..5_u8).map(|n| (n, 0_u8, u8::MAX, false)).chain(extras);
+        for (n, (class, policy, parent, contra)) in specs.enumerate() {
+            let number = 1000 + n;
+            let class = class_of(class);
+            let kind = if contra && n >= 5 {
+                AccountKind::contra(class)
+            } else {
+                AccountKind::new(class)
+            };
+            let Ok(code) = AccountCode::new(number.to_string()) else {
+                continue;
+            };
+            let mut account = Account::new(
+                AccountId::from_u128(number as u128),
+                code,
+                format!("{class} {number}"),
+                kind,
+                CHART_OPENED,
+            )
+            .with_currencies(if n == 0 {
+                CurrencyPolicy::Any
+            } else {
+                policy_of(policy)
+            });
+            let same_class: Vec<AccountId> = chart
+                .iter()
+                .filter(|a| a.kind().class() == class)
+                .map(Account::id)
+                .collect();
+            if parent < 128 && !same_class.is_empty() {
+                if let Some(p) = same_class.get(usize::from(parent) % same_class.len()) {
+                    account = account.with_parent(*p);
                 }
-                chart.push(account);
             }
-            chart
-        })
+            chart.push(account);
+        }
+        chart
+    })
 }
 
 /// A date in [`ENTRY_YEARS`].
-pub fn entry_date() -> impl Strategy<Value = NaiveDate> {
-    (ENTRY_YEARS, 1_u32..=365)
-        .prop_filter_map("a day of the year", |(year, day)| {
-            NaiveDate::from_yo_opt(year, day)
-        })
+pub fn entry_date() -> impl Strategy<Value = NaiveDate> + Clone {
+    (ENTRY_YEARS, 1_u32..=365).prop_filter_map("a day of the year", |(year, day)| {
+        NaiveDate::from_yo_opt(year, day)
+    })
 }
 
 /// A balanced single-currency entry with id `id`, valid for `chart`: one to
 /// three debits and one to three credits on accounts of the chart that
 /// accept the chosen currency.
-pub fn balanced_entry(chart: Vec<Account>, id: EntryId) -> impl Strategy<Value = JournalEntry> {
+pub fn balanced_entry(
+    chart: Vec<Account>,
+    id: EntryId,
+) -> impl Strategy<Value = JournalEntry> + Clone {
     let chart = std::sync::Arc::new(chart);
     (
         ::proptest::sample::select(currencies()),
         entry_date(),
-        ::proptest::collection::vec((any::<::proptest::sample::Index>(), 1_i64..=1_000_000), 1..=3),
+        ::proptest::collection::vec(
+            (any::<::proptest::sample::Index>(), 1_i64..=1_000_000),
+            1..=3,
+        ),
         ::proptest::collection::vec((any::<::proptest::sample::Index>(), 1_u32..=100), 1..=3),
     )
         .prop_filter_map(
@@ -148,8 +158,12 @@ pub fn balanced_entry(chart: Vec<Account>, id: EntryId) -> impl Strategy<Value =
                     total += i128::from(minor);
                     postings.push(Posting::new(*index.get(&eligible), Side::Debit, amount));
                 }
-                let weights: Vec<Decimal> = credits.iter().map(|(_, w)| Decimal::from(*w)).collect();
-                let parts = Money::from_minor(total, currency).ok()?.allocate(&weights).ok()?;
+                let weights: Vec<Decimal> =
+                    credits.iter().map(|(_, w)| Decimal::from(*w)).collect();
+                let parts = Money::from_minor(total, currency)
+                    .ok()?
+                    .allocate(&weights)
+                    .ok()?;
                 for ((index, _), part) in credits.iter().zip(parts) {
                     if part.is_positive() {
                         postings.push(Posting::new(*index.get(&eligible), Side::Credit, part));
