@@ -1598,10 +1598,10 @@ impl Ledger {
 
     fn apply_open(&mut self, account: Account) {
         let at = self.slots.len();
-        if let Some(parent) = account.parent().and_then(|p| self.index.get(&p).copied()) {
-            if let Some(slot) = self.slots.get_mut(parent) {
-                slot.children.push(at);
-            }
+        if let Some(parent) = account.parent().and_then(|p| self.index.get(&p).copied())
+            && let Some(slot) = self.slots.get_mut(parent)
+        {
+            slot.children.push(at);
         }
         self.index.insert(account.id(), at);
         self.codes.insert(account.code().clone(), at);
@@ -1642,12 +1642,11 @@ impl Ledger {
                 }
             }
         }
-        if let Some(original) = entry.reverses() {
-            if let Some(EntryRef::Posted(i)) = self.entry_index.get(&original) {
-                if let Some(posted) = self.entries.get_mut(*i) {
-                    posted.reversed_by = Some(entry.id());
-                }
-            }
+        if let Some(original) = entry.reverses()
+            && let Some(EntryRef::Posted(i)) = self.entry_index.get(&original)
+            && let Some(posted) = self.entries.get_mut(*i)
+        {
+            posted.reversed_by = Some(entry.id());
         }
         self.entry_index
             .insert(entry.id(), EntryRef::Posted(position));
@@ -1821,10 +1820,10 @@ impl Aggregate for Ledger {
         match event {
             LedgerEvent::AccountOpened(account) => self.apply_open(account.clone()),
             LedgerEvent::AccountClosed { account, on } => {
-                if let Some(&at) = self.index.get(account) {
-                    if let Some(slot) = self.slots.get_mut(at) {
-                        slot.account.close(*on);
-                    }
+                if let Some(&at) = self.index.get(account)
+                    && let Some(slot) = self.slots.get_mut(at)
+                {
+                    slot.account.close(*on);
                 }
             }
             LedgerEvent::EntryPosted { entry, hash } => self.apply_posted(entry.clone(), *hash),

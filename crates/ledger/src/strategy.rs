@@ -105,10 +105,11 @@ pub fn chart() -> impl Strategy<Value = Vec<Account>> + Clone {
                 .filter(|a| a.kind().class() == class)
                 .map(Account::id)
                 .collect();
-            if parent < 128 && !same_class.is_empty() {
-                if let Some(p) = same_class.get(usize::from(parent) % same_class.len()) {
-                    account = account.with_parent(*p);
-                }
+            if parent < 128
+                && !same_class.is_empty()
+                && let Some(p) = same_class.get(usize::from(parent) % same_class.len())
+            {
+                account = account.with_parent(*p);
             }
             chart.push(account);
         }

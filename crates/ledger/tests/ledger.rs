@@ -857,7 +857,7 @@ fn command(
         }
         Op::Pending(entry) => LedgerCommand::CreatePending {
             entry: with_id(entry, n),
-            expires_at: Some(origin() + chrono::Days::new(n as u64 * 30)),
+            expires_at: Some(origin() + chrono::Days::new(u64::try_from(n - 10_000).unwrap() * 30)),
         },
         Op::PostPending(i, part) => {
             let reserved = pending.get(i % pending.len().max(1))?;
