@@ -15,7 +15,8 @@
 //! 2. the entry id, the date, the description (string);
 //! 3. a `u32` count of postings, then per posting: account id, a `u8` side
 //!    (0 debit, 1 credit), currency, the amount as an `i128` of minor units,
-//!    the memo (string);
+//!    the memo (string), the option of the party's id, the option of the
+//!    due date;
 //! 4. a `u32` count of metadata pairs, then key and value (strings) in byte
 //!    order of the keys;
 //! 5. a `u32` count of exchange rates, then per rate: from currency, to
@@ -342,6 +343,17 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
         put_currency(sink, posting.amount().currency());
         sink.put(&posting.amount().to_minor().to_be_bytes());
         put_str(sink, posting.memo());
+        put_option(
+            sink,
+            posting.party().as_ref().map(|p| p.as_uuid().as_bytes()),
+        );
+        match posting.due_date() {
+            None => sink.put(&[0]),
+            Some(date) => {
+                sink.put(&[1]);
+                put_date(sink, date);
+            }
+        }
     }
     put_len(sink, entry.metadata().len());
     for (key, value) in entry.metadata() {

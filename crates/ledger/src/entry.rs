@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use bureau_core::{Currency, ExchangeRate, Id, IdKind, Money, UserId};
+use bureau_core::{Currency, ExchangeRate, Id, IdKind, Money, PartyId, UserId};
 use chrono::NaiveDate;
 
 use crate::{AccountId, Error, Result, Side};
@@ -30,6 +30,10 @@ pub struct Posting {
     amount: Money,
     #[cfg_attr(feature = "serde", serde(default))]
     memo: String,
+    #[cfg_attr(feature = "serde", serde(default))]
+    party: Option<PartyId>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    due_on: Option<NaiveDate>,
 }
 
 impl Posting {
@@ -48,6 +52,8 @@ impl Posting {
             side,
             amount,
             memo: String::new(),
+            party: None,
+            due_on: None,
         }
     }
 
@@ -88,6 +94,66 @@ impl Posting {
     pub fn with_memo(mut self, memo: impl Into<String>) -> Self {
         self.memo = memo.into();
         self
+    }
+
+    /// The same posting for `party`: on a receivable or payable account it
+    /// opens an item for the party (on the account's normal side) or settles
+    /// the party's open items (on the other side); see
+    /// [`Ledger::open_items`](crate::Ledger::open_items).
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    /// use bureau_core::PartyId;
+    ///
+    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).for_party(PartyId::from_u128(5));
+    /// assert_eq!(p.party(), Some(PartyId::from_u128(5)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn for_party(mut self, party: PartyId) -> Self {
+        self.party = Some(party);
+        self
+    }
+
+    /// The same posting with a due date for the item it opens (the entry's
+    /// date when not given).
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// let due = chrono::NaiveDate::from_ymd_opt(2026, 4, 30).ok_or("date")?;
+    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).due_on(due);
+    /// assert_eq!(p.due_date(), Some(due));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn due_on(mut self, date: NaiveDate) -> Self {
+        self.due_on = Some(date);
+        self
+    }
+
+    /// The party of a receivable or payable posting, if any.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).party(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn party(&self) -> Option<PartyId> {
+        self.party
+    }
+
+    /// The due date of the item the posting opens, if given.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).due_date(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn due_date(&self) -> Option<NaiveDate> {
+        self.due_on
     }
 
     /// The account posted to.

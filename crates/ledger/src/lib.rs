@@ -24,6 +24,11 @@
 //!   binary search per account. Reports: [`Ledger::trial_balance`],
 //!   [`Ledger::balance_sheet`], [`Ledger::income_statement`],
 //!   [`Ledger::statement`].
+//! - Receivables and payables: postings for a party open and settle items;
+//!   [`Ledger::open_items`] and [`Ledger::aging`] read them as of any day.
+//! - Multi-currency entries convert through a designated conversion account;
+//!   [`Ledger::revalue`] books unrealised gain or loss, [`realised_gain`]
+//!   computes it on settlement.
 //! - Every posted entry carries an [`EntryHash`] chaining it to the one
 //!   before; [`verify`] finds the first changed position. The canonical
 //!   encoding is documented in [`audit`].
@@ -73,6 +78,7 @@ pub mod fx;
 mod ledger;
 mod pending;
 mod period;
+pub mod receivable;
 pub mod report;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategy;
@@ -89,6 +95,7 @@ pub use fx::{Revaluation, realised_gain};
 pub use ledger::{Ledger, LedgerCommand, LedgerEvent};
 pub use pending::{PendingAmounts, PendingEntry, PendingState};
 pub use period::{PeriodState, SoftLock};
+pub use receivable::{AgingBuckets, AgingLine, OpenItem};
 pub use report::{BalanceSheet, IncomeStatement, Statement, TrialBalance};
 
 /// Small ledgers for the examples in this documentation. Not part of the API.
@@ -150,5 +157,46 @@ pub mod doc_support {
             expires,
         )?;
         Ok((ledger, id))
+    }
+
+    /// [`ledger_with_cash`] plus Receivables (id 12, code 1200) with, for
+    /// party 5: an invoice of 500.00 USD on 2026-03-01 due 2026-04-15, one of
+    /// 400.00 USD on 2026-05-01 due 2026-05-31, and a payment of 200.00 USD
+    /// on 2026-06-10; returns the receivables account's id.
+    pub fn ledger_with_invoices() -> Result<(Ledger, AccountId)> {
+        use crate::Posting;
+        let (mut ledger, cash) = ledger_with_cash()?;
+        let receivables = AccountId::from_u128(12);
+        let sales = AccountId::from_u128(4);
+        let party = bureau_core::PartyId::from_u128(5);
+        ledger.open_account(Account::new(
+            receivables,
+            "1200".parse()?,
+            "Receivables",
+            AccountKind::ASSET,
+            day(1, 1),
+        ))?;
+        for (n, date, due, amount) in [
+            (31, day(3, 1), day(4, 15), "500.00 USD"),
+            (32, day(5, 1), day(5, 31), "400.00 USD"),
+        ] {
+            ledger.post(
+                JournalEntry::builder(EntryId::from_u128(n), date, "invoice")
+                    .posting(
+                        Posting::debit(receivables, amount.parse()?)
+                            .for_party(party)
+                            .due_on(due),
+                    )
+                    .credit(sales, amount.parse()?)
+                    .build()?,
+            )?;
+        }
+        ledger.post(
+            JournalEntry::builder(EntryId::from_u128(33), day(6, 10), "payment")
+                .debit(cash, "200.00 USD".parse()?)
+                .posting(Posting::credit(receivables, "200.00 USD".parse()?).for_party(party))
+                .build()?,
+        )?;
+        Ok((ledger, receivables))
     }
 }

@@ -1164,3 +1164,194 @@ fn events_replay_through_storage_names() {
     assert_eq!(replica, ledger);
     assert_ne!(ledger.head(), EntryHash::GENESIS);
 }
+
+// ---- receivables and payables ----------------------------------------------
+
+fn invoice(n: u128, date: NaiveDate, due: NaiveDate, party: u128, amount: &str) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, "invoice")
+        .posting(
+            Posting::debit(id(RECEIVABLE), usd(amount))
+                .for_party(bureau_core::PartyId::from_u128(party))
+                .due_on(due),
+        )
+        .credit(id(SALES), usd(amount))
+        .build()
+        .unwrap()
+}
+
+fn payment(n: u128, date: NaiveDate, party: u128, amount: &str) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, "payment")
+        .debit(id(CASH), usd(amount))
+        .posting(
+            Posting::credit(id(RECEIVABLE), usd(amount))
+                .for_party(bureau_core::PartyId::from_u128(party)),
+        )
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn payments_settle_open_items_oldest_due_first() {
+    let mut ledger = shop();
+    ledger
+        .post(invoice(1, day(2026, 1, 5), day(2026, 2, 4), 7, "100.00"))
+        .unwrap();
+    ledger
+        .post(invoice(2, day(2026, 1, 10), day(2026, 1, 20), 7, "50.00"))
+        .unwrap();
+    ledger
+        .post(invoice(3, day(2026, 1, 10), day(2026, 2, 9), 8, "30.00"))
+        .unwrap();
+    // Party 7 pays 70 then 60: the invoice due first (2) is settled, then 1 in part.
+    ledger
+        .post(payment(4, day(2026, 2, 1), 7, "70.00"))
+        .unwrap();
+    let open = ledger.open_items(id(RECEIVABLE), day(2026, 2, 1)).unwrap();
+    let view: Vec<(EntryId, String)> = open.iter().map(|i| (i.entry, i.open.to_string())).collect();
+    assert_eq!(
+        view,
+        [
+            (eid(1), "80.00 USD".to_owned()),
+            (eid(3), "30.00 USD".to_owned())
+        ]
+    );
+    ledger
+        .post(payment(5, day(2026, 2, 2), 7, "100.00"))
+        .unwrap();
+    let open = ledger.open_items(id(RECEIVABLE), day(2026, 2, 2)).unwrap();
+    // 80 settled, 20 paid in advance stays as a credit item.
+    let view: Vec<(EntryId, String)> = open.iter().map(|i| (i.entry, i.open.to_string())).collect();
+    assert_eq!(
+        view,
+        [
+            (eid(5), "-20.00 USD".to_owned()),
+            (eid(3), "30.00 USD".to_owned())
+        ]
+    );
+    // The credit is consumed by the next invoice.
+    ledger
+        .post(invoice(6, day(2026, 2, 3), day(2026, 3, 5), 7, "25.00"))
+        .unwrap();
+    let open = ledger.open_items(id(RECEIVABLE), day(2026, 2, 3)).unwrap();
+    assert_eq!(open[0].entry, eid(6));
+    assert_eq!(open[0].open, usd("5.00"));
+    // Items as of an earlier day ignore later payments.
+    let earlier = ledger.open_items(id(RECEIVABLE), day(2026, 1, 31)).unwrap();
+    assert_eq!(earlier.len(), 3);
+}
+
+#[test]
+fn reversing_an_invoice_cancels_that_invoice() {
+    let mut ledger = shop();
+    ledger
+        .post(invoice(1, day(2026, 1, 5), day(2026, 1, 20), 7, "100.00"))
+        .unwrap();
+    ledger
+        .post(invoice(2, day(2026, 1, 6), day(2026, 2, 5), 7, "40.00"))
+        .unwrap();
+    ledger.reverse(eid(2), eid(3), day(2026, 1, 7)).unwrap();
+    let open = ledger.open_items(id(RECEIVABLE), day(2026, 1, 31)).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].entry, open[0].open), (eid(1), usd("100.00")));
+}
+
+#[test]
+fn aging_buckets_by_days_past_due() {
+    // (days past due on the report day, bucket index)
+    let table = [
+        (-5_i64, 0),
+        (0, 0),
+        (1, 1),
+        (30, 1),
+        (31, 2),
+        (60, 2),
+        (61, 3),
+        (90, 3),
+        (91, 4),
+        (400, 4),
+    ];
+    let report_day = day(2026, 12, 31);
+    for (late, bucket) in table {
+        let mut ledger = shop();
+        let due = report_day - chrono::TimeDelta::days(late);
+        ledger
+            .post(invoice(1, day(2026, 1, 2), due, 7, "10.00"))
+            .unwrap();
+        let line = ledger.aging(id(RECEIVABLE), report_day).unwrap()[0];
+        let b = line.buckets;
+        let buckets = [
+            b.current,
+            b.days_1_30,
+            b.days_31_60,
+            b.days_61_90,
+            b.over_90,
+        ];
+        for (index, amount) in buckets.iter().enumerate() {
+            let expected = if index == bucket {
+                usd("10.00")
+            } else {
+                usd("0.00")
+            };
+            assert_eq!(*amount, expected, "{late} days late, bucket {index}");
+        }
+        assert_eq!(b.total().unwrap(), usd("10.00"));
+    }
+}
+
+#[test]
+fn realised_gain_on_a_foreign_receivable() {
+    let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+    let d = day(2026, 1, 5);
+    let booked = ExchangeRate::new(eur, usd_c, Decimal::new(108, 2), d).unwrap();
+    let settled = ExchangeRate::new(eur, usd_c, Decimal::new(111, 2), d).unwrap();
+    let amount: Money = "250.00 EUR".parse().unwrap();
+    let rounding = bureau_core::RoundingStrategy::MidpointNearestEven;
+    assert_eq!(
+        bureau_ledger::realised_gain(amount, &booked, &settled, rounding).unwrap(),
+        usd("7.50")
+    );
+    // A payable is the amount negated: paying at a higher rate is a loss.
+    assert_eq!(
+        bureau_ledger::realised_gain(amount.neg(), &booked, &settled, rounding).unwrap(),
+        usd("-7.50")
+    );
+}
+
+proptest! {
+    #[test]
+    fn open_items_sum_to_the_party_balance(
+        moves in proptest::collection::vec((1_u128..=3, any::<bool>(), 1_i64..=50_000, 0_u32..90), 1..30),
+    ) {
+        let mut ledger = shop();
+        let mut expected: BTreeMap<u128, i128> = BTreeMap::new();
+        for (n, (party, is_invoice, minor, offset)) in moves.into_iter().enumerate() {
+            let date = day(2026, 1, 1) + chrono::Days::new(u64::from(offset));
+            let amount = Money::from_minor(i128::from(minor), Currency::iso("USD").unwrap()).unwrap();
+            let text = amount.amount().to_string();
+            let n = n as u128 + 1;
+            let entry = if is_invoice {
+                invoice(n, date, date + chrono::Days::new(30), party, &text)
+            } else {
+                payment(n, date, party, &text)
+            };
+            if ledger.post(entry).is_ok() {
+                *expected.entry(party).or_default() += if is_invoice { i128::from(minor) } else { -i128::from(minor) };
+            }
+        }
+        let items = ledger.open_items(id(RECEIVABLE), day(2026, 12, 31))?;
+        let mut by_party: BTreeMap<u128, i128> = BTreeMap::new();
+        for item in &items {
+            *by_party.entry(item.party.as_uuid().as_u128()).or_default() += item.open.to_minor();
+            // An item never holds more than it opened with, nor changes sign.
+            prop_assert!(item.open.to_minor().abs() <= item.original.to_minor().abs());
+            prop_assert_eq!(item.open.is_negative(), item.original.is_negative());
+        }
+        expected.retain(|_, v| *v != 0);
+        prop_assert_eq!(by_party, expected);
+        // A party's items never mix signs: credits are consumed first.
+        for party in 1..=3_u128 {
+            let signs: Vec<bool> = items.iter().filter(|i| i.party.as_uuid().as_u128() == party).map(|i| i.open.is_negative()).collect();
+            prop_assert!(signs.windows(2).all(|w| w[0] == w[1]));
+        }
+    }
+}
