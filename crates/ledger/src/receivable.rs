@@ -106,6 +106,15 @@ pub struct AgingLine {
     pub buckets: AgingBuckets,
 }
 
+/// An open item while it is being matched, in minor units.
+struct Item {
+    entry: EntryId,
+    date: NaiveDate,
+    due_on: NaiveDate,
+    original: i128,
+    open: i128,
+}
+
 impl Ledger {
     /// Every open item of `account` at the end of `as_of`, by party, then
     /// currency, then due date.
@@ -136,11 +145,7 @@ impl Ledger {
             })
             .collect();
         touching.sort_unstable();
-        // Open items per (party, currency): (entry, date, due, original, open) in minor units.
-        let mut books: BTreeMap<
-            (PartyId, Currency),
-            Vec<(EntryId, NaiveDate, NaiveDate, i128, i128)>,
-        > = BTreeMap::new();
+        let mut books: BTreeMap<(PartyId, Currency), Vec<Item>> = BTreeMap::new();
         for (_, at) in touching {
             let Some(posted) = self.posted_at(at) else {
                 continue;
@@ -183,15 +188,15 @@ impl Ledger {
         }
         let mut open = Vec::new();
         for ((party, currency), mut items) in books {
-            items.sort_by_key(|item| (item.2, item.1));
-            for (entry, date, due_on, original, left) in items {
+            items.sort_by_key(|item| (item.due_on, item.date));
+            for item in items {
                 open.push(OpenItem {
-                    entry,
+                    entry: item.entry,
                     party,
-                    date,
-                    due_on,
-                    original: Money::from_minor(original, currency)?,
-                    open: Money::from_minor(left, currency)?,
+                    date: item.date,
+                    due_on: item.due_on,
+                    original: Money::from_minor(item.original, currency)?,
+                    open: Money::from_minor(item.open, currency)?,
                 });
             }
         }
