@@ -163,26 +163,33 @@ impl Ledger {
                 let mut amount = on_side(posting.signed_minor(), side);
                 // Settle items of the other sign: the reversed entry's first,
                 // then by due date.
-                items.sort_by_key(|item| (Some(item.0) != entry.reverses(), item.2, item.1));
+                items.sort_by_key(|item| {
+                    (Some(item.entry) != entry.reverses(), item.due_on, item.date)
+                });
                 for item in items.iter_mut() {
                     if amount == 0 {
                         break;
                     }
-                    if item.4.signum() == amount.signum() || item.4 == 0 {
+                    if item.open.signum() == amount.signum() || item.open == 0 {
                         continue;
                     }
-                    let applied = if amount.abs() < item.4.abs() {
+                    let applied = if amount.abs() < item.open.abs() {
                         -amount
                     } else {
-                        item.4
+                        item.open
                     };
-                    item.4 -= applied;
+                    item.open -= applied;
                     amount += applied;
                 }
-                items.retain(|item| item.4 != 0);
+                items.retain(|item| item.open != 0);
                 if amount != 0 {
-                    let due = posting.due_date().unwrap_or(entry.date());
-                    items.push((entry.id(), entry.date(), due, amount, amount));
+                    items.push(Item {
+                        entry: entry.id(),
+                        date: entry.date(),
+                        due_on: posting.due_date().unwrap_or(entry.date()),
+                        original: amount,
+                        open: amount,
+                    });
                 }
             }
         }
