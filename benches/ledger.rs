@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bureau::Money;
-use bureau::ledger::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
+use bureau::ledger::{Account, AccountId, AccountKind, EntryHash, EntryId, JournalEntry, Ledger};
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -76,6 +76,16 @@ fn posting(c: &mut Criterion) {
     group.finish();
 }
 
+fn audit_hash(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ledger");
+    let entry = entries(1_000, 2).swap_remove(0);
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("hash_2_leg_entry", |b| {
+        b.iter(|| EntryHash::of_entry(black_box(&EntryHash::GENESIS), black_box(&entry)))
+    });
+    group.finish();
+}
+
 fn trial_balance(c: &mut Criterion) {
     let mut group = c.benchmark_group("ledger");
     let mut ledger = chart(10_000);
@@ -89,5 +99,5 @@ fn trial_balance(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, posting, trial_balance);
+criterion_group!(benches, posting, audit_hash, trial_balance);
 criterion_main!(benches);

@@ -114,7 +114,7 @@ impl EntryHash {
             buffer: [0; BUFFER],
             len: 0,
         };
-        sink.put(&previous.0);
+        sink.put_fixed(&previous.0);
         encode(entry, &mut sink);
         sink.flush();
         Self(sink.hasher.finalize().into())
@@ -257,6 +257,12 @@ pub fn canonical_bytes(entry: &JournalEntry) -> Vec<u8> {
 
 trait Sink {
     fn put(&mut self, bytes: &[u8]);
+
+    /// A piece of a size known at compile time: lets the buffered sink copy
+    /// it with a few moves instead of a call to `memcpy`.
+    fn put_fixed<const N: usize>(&mut self, bytes: &[u8; N]) {
+        self.put(bytes);
+    }
 }
 
 impl Sink for Vec<u8> {
@@ -285,6 +291,25 @@ impl Buffered {
 }
 
 impl Sink for Buffered {
+    #[inline]
+    fn put_fixed<const N: usize>(&mut self, bytes: &[u8; N]) {
+        if self.len + N > BUFFER {
+            self.flush();
+        }
+        match self
+            .buffer
+            .get_mut(self.len..self.len + N)
+            .and_then(|free| <&mut [u8; N]>::try_from(free).ok())
+        {
+            Some(free) => {
+                *free = *bytes;
+                self.len += N;
+            }
+            None => self.hasher.update(bytes),
+        }
+    }
+
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > BUFFER {
             self.flush();
@@ -299,58 +324,104 @@ impl Sink for Buffered {
     }
 }
 
+#[inline]
 fn put_len(sink: &mut impl Sink, len: usize) {
     // Lengths beyond u32 cannot occur for in-memory strings of an entry in
     // practice; saturating keeps the encoding total rather than panicking.
-    sink.put(&u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes());
+    sink.put_fixed(&u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes());
 }
 
+#[inline]
 fn put_str(sink: &mut impl Sink, text: &str) {
     put_len(sink, text.len());
     sink.put(text.as_bytes());
 }
 
+#[inline]
 fn put_date(sink: &mut impl Sink, date: NaiveDate) {
-    sink.put(&date.num_days_from_ce().to_be_bytes());
+    sink.put_fixed(&date.num_days_from_ce().to_be_bytes());
 }
 
+#[inline]
 fn put_currency(sink: &mut impl Sink, currency: Currency) {
     let code = currency.code();
-    sink.put(&[u8::try_from(code.len()).unwrap_or(u8::MAX)]);
+    sink.put_fixed(&[u8::try_from(code.len()).unwrap_or(u8::MAX)]);
     sink.put(code.as_bytes());
-    sink.put(&[u8::try_from(currency.minor_units()).unwrap_or(u8::MAX)]);
+    sink.put_fixed(&[u8::try_from(currency.minor_units()).unwrap_or(u8::MAX)]);
 }
 
+/// The encoding of a currency, kept on the stack.
+struct CurrencyBytes {
+    bytes: [u8; 2 + bureau_core::MAX_COMMODITY_CODE_LEN],
+    len: usize,
+}
+
+impl CurrencyBytes {
+    fn new(currency: Currency) -> Self {
+        let mut this = Self {
+            bytes: [0; 2 + bureau_core::MAX_COMMODITY_CODE_LEN],
+            len: 0,
+        };
+        put_currency(&mut this, currency);
+        this
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl Sink for CurrencyBytes {
+    fn put(&mut self, bytes: &[u8]) {
+        if let Some(free) = self.bytes.get_mut(self.len..self.len + bytes.len()) {
+            free.copy_from_slice(bytes);
+            self.len += bytes.len();
+        }
+    }
+}
+
+#[inline]
 fn put_option(sink: &mut impl Sink, bytes: Option<&[u8; 16]>) {
     match bytes {
-        None => sink.put(&[0]),
+        None => sink.put_fixed(&[0]),
         Some(bytes) => {
-            sink.put(&[1]);
-            sink.put(bytes);
+            sink.put_fixed(&[1]);
+            sink.put_fixed(bytes);
         }
     }
 }
 
 fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
-    sink.put(&[ENCODING_VERSION]);
-    sink.put(entry.id().as_uuid().as_bytes());
+    // The postings of an entry nearly always share one currency: encode it
+    // once and copy the bytes for the others.
+    let mut last: Option<(Currency, CurrencyBytes)> = None;
+    sink.put_fixed(&[ENCODING_VERSION]);
+    sink.put_fixed(entry.id().as_uuid().as_bytes());
     put_date(sink, entry.date());
     put_str(sink, entry.description());
     put_len(sink, entry.postings().len());
     for posting in entry.postings() {
-        sink.put(posting.account().as_uuid().as_bytes());
-        sink.put(&[posting.side().code()]);
-        put_currency(sink, posting.amount().currency());
-        sink.put(&posting.amount().to_minor().to_be_bytes());
+        sink.put_fixed(posting.account().as_uuid().as_bytes());
+        sink.put_fixed(&[posting.side().code()]);
+        let currency = posting.amount().currency();
+        match &last {
+            Some((known, bytes)) if *known == currency => sink.put(bytes.as_slice()),
+            _ => {
+                let bytes = CurrencyBytes::new(currency);
+                sink.put(bytes.as_slice());
+                last = Some((currency, bytes));
+            }
+        }
+        sink.put_fixed(&posting.amount().to_minor().to_be_bytes());
         put_str(sink, posting.memo());
         put_option(
             sink,
             posting.party().as_ref().map(|p| p.as_uuid().as_bytes()),
         );
         match posting.due_date() {
-            None => sink.put(&[0]),
+            None => sink.put_fixed(&[0]),
             Some(date) => {
-                sink.put(&[1]);
+                sink.put_fixed(&[1]);
                 put_date(sink, date);
             }
         }

@@ -99,6 +99,51 @@ pub(crate) struct PostedEntry {
     pub(crate) reversed_by: Option<EntryId>,
 }
 
+/// Posted entries in posting order, kept in fixed-size chunks: growing the
+/// log never moves the entries already in it (a single vector would copy
+/// every entry each time it doubles).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct EntryLog {
+    chunks: Vec<Vec<PostedEntry>>,
+    len: usize,
+}
+
+const CHUNK: usize = 1024;
+
+impl EntryLog {
+    pub(crate) const fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn get(&self, position: usize) -> Option<&PostedEntry> {
+        self.chunks
+            .get(position / CHUNK)
+            .and_then(|c| c.get(position % CHUNK))
+    }
+
+    fn get_mut(&mut self, position: usize) -> Option<&mut PostedEntry> {
+        self.chunks
+            .get_mut(position / CHUNK)
+            .and_then(|c| c.get_mut(position % CHUNK))
+    }
+
+    fn push(&mut self, posted: PostedEntry) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(posted),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(posted);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &PostedEntry> + '_ {
+        self.chunks.iter().flatten()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EntryRef {
     Posted(usize),
@@ -369,7 +414,7 @@ pub struct Ledger {
     pub(crate) slots: Vec<AccountSlot>,
     index: HashMap<AccountId, usize, FoldHash>,
     codes: HashMap<AccountCode, usize, FoldHash>,
-    pub(crate) entries: Vec<PostedEntry>,
+    pub(crate) entries: EntryLog,
     entry_index: HashMap<EntryId, EntryRef, FoldHash>,
     pending: Vec<PendingEntry>,
     locks: Vec<PeriodState>,
@@ -400,7 +445,7 @@ impl Ledger {
             slots: Vec::new(),
             index: HashMap::default(),
             codes: HashMap::default(),
-            entries: Vec::new(),
+            entries: EntryLog::default(),
             entry_index: HashMap::default(),
             pending: Vec::new(),
             locks: Vec::new(),
