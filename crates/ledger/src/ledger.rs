@@ -1898,3 +1898,93 @@ impl Aggregate for Ledger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AccountKind, Posting};
+    use bureau_core::Money;
+    use std::collections::HashSet;
+
+    #[test]
+    fn sequential_ids_spread_over_the_low_bits() {
+        // The table picks buckets by the low bits: sequential ids must not
+        // collide there.
+        let buckets: HashSet<u64> = (0..4096_u128)
+            .map(|n| FoldHash.hash_one(AccountId::from_u128(n)) & 0xfff)
+            .collect();
+        assert!(buckets.len() > 2400, "only {} buckets", buckets.len());
+    }
+
+    #[test]
+    fn entries_with_more_postings_than_the_inline_slots_post_correctly() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut ledger = Ledger::new();
+        for n in 0..12_u128 {
+            ledger
+                .open_account(Account::new(
+                    AccountId::from_u128(n),
+                    format!("{}", 100 + n).parse().unwrap(),
+                    "a",
+                    AccountKind::ASSET,
+                    day,
+                ))
+                .unwrap();
+        }
+        let usd = Currency::iso("USD").unwrap();
+        let mut builder = JournalEntry::builder(EntryId::from_u128(1), day, "wide");
+        for n in 1..12_u128 {
+            builder = builder.posting(Posting::debit(
+                AccountId::from_u128(n),
+                Money::from_minor(i128::try_from(n).unwrap(), usd).unwrap(),
+            ));
+        }
+        let total = (1..12).sum::<i128>();
+        builder = builder.credit(
+            AccountId::from_u128(0),
+            Money::from_minor(total, usd).unwrap(),
+        );
+        ledger.post(builder.build().unwrap()).unwrap();
+        for n in 1..12_u128 {
+            let balance = ledger
+                .balance(AccountId::from_u128(n), usd)
+                .unwrap()
+                .balance();
+            assert_eq!(balance.to_minor(), i128::try_from(n).unwrap());
+        }
+        assert_eq!(
+            ledger
+                .balance(AccountId::from_u128(0), usd)
+                .unwrap()
+                .balance()
+                .to_minor(),
+            -total
+        );
+    }
+
+    #[test]
+    fn the_entry_log_keeps_order_across_chunks() {
+        let mut log = EntryLog::default();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        for n in 0..(CHUNK * 2 + 3) {
+            let entry =
+                JournalEntry::builder(EntryId::from_u128(n as u128), day, "x").build_unchecked();
+            log.push(PostedEntry {
+                entry,
+                hash: EntryHash::GENESIS,
+                reversed_by: None,
+            });
+        }
+        assert_eq!(log.len(), CHUNK * 2 + 3);
+        assert_eq!(
+            log.get(CHUNK + 5).unwrap().entry.id(),
+            EntryId::from_u128(CHUNK as u128 + 5)
+        );
+        assert!(log.get(CHUNK * 2 + 3).is_none());
+        assert!(
+            log.iter()
+                .enumerate()
+                .all(|(i, p)| p.entry.id() == EntryId::from_u128(i as u128))
+        );
+    }
+}

@@ -1355,3 +1355,37 @@ proptest! {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn events_travel_as_json_with_amounts_as_strings() {
+    let mut ledger = shop();
+    let events = ledger
+        .handle(&LedgerCommand::Post(invoice(
+            1,
+            day(2026, 1, 2),
+            day(2026, 2, 1),
+            7,
+            "12.50",
+        )))
+        .unwrap();
+    let json = serde_json::to_string(&events).unwrap();
+    assert!(json.contains(r#""amount":"12.50""#), "{json}");
+    let back: Vec<bureau_ledger::LedgerEvent> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, events);
+    let mut replica = shop();
+    for event in &back {
+        replica.apply(event);
+    }
+    assert_eq!(replica, ledger);
+    let command = LedgerCommand::CloseYear {
+        year: FiscalCalendar::CALENDAR_YEAR.year(2026),
+        entry: eid(9),
+        retained_earnings: id(RETAINED),
+    };
+    let text = serde_json::to_string(&command).unwrap();
+    assert_eq!(
+        serde_json::from_str::<LedgerCommand>(&text).unwrap(),
+        command
+    );
+}
