@@ -154,16 +154,19 @@ struct Rejection {
 
 const E9: &str = "00000000-0000-0000-0000-000000000009";
 
+/// Entry 9 on 2026-01-05, unchecked: a debit and a credit given as money text.
+fn raw(debit: u128, debit_amount: &str, credit: u128, credit_amount: &str) -> JournalEntry {
+    JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
+        .debit(id(debit), debit_amount.parse().unwrap())
+        .credit(id(credit), credit_amount.parse().unwrap())
+        .build_unchecked()
+}
+
 fn rejections() -> Vec<Rejection> {
     vec![
         Rejection {
             name: "unbalanced",
-            entry: || {
-                JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
-                    .debit(id(CASH), usd("10.00"))
-                    .credit(id(SALES), usd("9.99"))
-                    .build_unchecked()
-            },
+            entry: || raw(CASH, "10.00 USD", SALES, "9.99 USD"),
             message: "entry {E9} does not balance: debits exceed credits by 0.01 USD",
         },
         Rejection {
@@ -177,22 +180,12 @@ fn rejections() -> Vec<Rejection> {
         },
         Rejection {
             name: "zero amount",
-            entry: || {
-                JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
-                    .debit(id(CASH), usd("0.00"))
-                    .credit(id(SALES), usd("0.00"))
-                    .build_unchecked()
-            },
+            entry: || raw(CASH, "0.00 USD", SALES, "0.00 USD"),
             message: "posting 1 of entry {E9} has amount 0.00 USD; amounts must be positive",
         },
         Rejection {
             name: "negative amount",
-            entry: || {
-                JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
-                    .debit(id(CASH), usd("5.00"))
-                    .credit(id(SALES), usd("-5.00"))
-                    .build_unchecked()
-            },
+            entry: || raw(CASH, "5.00 USD", SALES, "-5.00 USD"),
             message: "posting 2 of entry {E9} has amount -5.00 USD; amounts must be positive",
         },
         Rejection {
@@ -202,12 +195,7 @@ fn rejections() -> Vec<Rejection> {
         },
         Rejection {
             name: "currency not allowed",
-            entry: || {
-                JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
-                    .debit(id(CASH), "5.00 EUR".parse().unwrap())
-                    .credit(id(EQUITY), "5.00 EUR".parse().unwrap())
-                    .build_unchecked()
-            },
+            entry: || raw(CASH, "5.00 EUR", EQUITY, "5.00 EUR"),
             message: "posting 1 of entry {E9} is in EUR, which account 1000 Cash does not accept",
         },
         Rejection {
@@ -1190,6 +1178,16 @@ fn payment(n: u128, date: NaiveDate, party: u128, amount: &str) -> JournalEntry 
         .unwrap()
 }
 
+/// Open receivable items as (entry number, open amount) at the end of `on`.
+fn open_view(ledger: &Ledger, on: NaiveDate) -> Vec<String> {
+    ledger
+        .open_items(id(RECEIVABLE), on)
+        .unwrap()
+        .iter()
+        .map(|i| format!("{}: {}", i.entry.as_uuid().as_u128(), i.open))
+        .collect()
+}
+
 #[test]
 fn payments_settle_open_items_oldest_due_first() {
     let mut ledger = shop();
@@ -1206,27 +1204,17 @@ fn payments_settle_open_items_oldest_due_first() {
     ledger
         .post(payment(4, day(2026, 2, 1), 7, "70.00"))
         .unwrap();
-    let open = ledger.open_items(id(RECEIVABLE), day(2026, 2, 1)).unwrap();
-    let view: Vec<(EntryId, String)> = open.iter().map(|i| (i.entry, i.open.to_string())).collect();
     assert_eq!(
-        view,
-        [
-            (eid(1), "80.00 USD".to_owned()),
-            (eid(3), "30.00 USD".to_owned())
-        ]
+        open_view(&ledger, day(2026, 2, 1)),
+        ["1: 80.00 USD", "3: 30.00 USD"]
     );
     ledger
         .post(payment(5, day(2026, 2, 2), 7, "100.00"))
         .unwrap();
-    let open = ledger.open_items(id(RECEIVABLE), day(2026, 2, 2)).unwrap();
     // 80 settled, 20 paid in advance stays as a credit item.
-    let view: Vec<(EntryId, String)> = open.iter().map(|i| (i.entry, i.open.to_string())).collect();
     assert_eq!(
-        view,
-        [
-            (eid(5), "-20.00 USD".to_owned()),
-            (eid(3), "30.00 USD".to_owned())
-        ]
+        open_view(&ledger, day(2026, 2, 2)),
+        ["5: -20.00 USD", "3: 30.00 USD"]
     );
     // The credit is consumed by the next invoice.
     ledger
