@@ -207,8 +207,7 @@ impl Ledger {
         let slot = self.slot_or_err(conversion)?;
         let mut value = Money::zero(r.base);
         for book in &slot.books {
-            let (dr, cr) = book.as_of(r.date);
-            let position = Money::from_minor(dr.saturating_sub(cr), book.currency)?;
+            let position = Money::from_minor(book.as_of(r.date), book.currency)?;
             if book.currency == r.base {
                 value = value.checked_add(position)?;
                 continue;

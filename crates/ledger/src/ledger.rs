@@ -91,12 +91,11 @@ impl AccountSlot {
     }
 }
 
-/// A posted entry, its hash in the audit chain, and its reversal if any.
+/// A posted entry and its hash in the audit chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PostedEntry {
     pub(crate) entry: JournalEntry,
     pub(crate) hash: EntryHash,
-    pub(crate) reversed_by: Option<EntryId>,
 }
 
 /// Posted entries in posting order, kept in fixed-size chunks: growing the
@@ -119,12 +118,6 @@ impl EntryLog {
         self.chunks
             .get(position / CHUNK)
             .and_then(|c| c.get(position % CHUNK))
-    }
-
-    fn get_mut(&mut self, position: usize) -> Option<&mut PostedEntry> {
-        self.chunks
-            .get_mut(position / CHUNK)
-            .and_then(|c| c.get_mut(position % CHUNK))
     }
 
     fn push(&mut self, posted: PostedEntry) {
@@ -416,6 +409,9 @@ pub struct Ledger {
     codes: HashMap<AccountCode, usize, FoldHash>,
     pub(crate) entries: EntryLog,
     entry_index: HashMap<EntryId, EntryRef, FoldHash>,
+    // Original entry -> its reversal. Reversals are rare: a map keeps the
+    // posted entries small.
+    reversals: HashMap<EntryId, EntryId, FoldHash>,
     pending: Vec<PendingEntry>,
     locks: Vec<PeriodState>,
     // Entries dated on or after this day cannot fall in any lock.
@@ -447,6 +443,7 @@ impl Ledger {
             codes: HashMap::default(),
             entries: EntryLog::default(),
             entry_index: HashMap::default(),
+            reversals: HashMap::default(),
             pending: Vec::new(),
             locks: Vec::new(),
             lock_horizon: None,
@@ -570,7 +567,7 @@ impl Ledger {
     /// ```
     pub fn reversed_by(&self, id: EntryId) -> Option<EntryId> {
         match self.entry_index.get(&id) {
-            Some(EntryRef::Posted(i)) => self.entries.get(*i).and_then(|p| p.reversed_by),
+            Some(EntryRef::Posted(_)) => self.reversals.get(&id).copied(),
             _ => None,
         }
     }
@@ -737,9 +734,8 @@ impl Ledger {
         date: NaiveDate,
     ) -> Result<bureau_core::Money> {
         let slot = self.slot_or_err(account)?;
-        let (dr, cr) = slot.book(currency).map_or((0, 0), |b| b.as_of(date));
-        let signed =
-            crate::balance::on_side(dr.saturating_sub(cr), slot.account.kind().normal_side());
+        let net = slot.book(currency).map_or(0, |b| b.as_of(date));
+        let signed = crate::balance::on_side(net, slot.account.kind().normal_side());
         Ok(bureau_core::Money::from_minor(signed, currency)?)
     }
 
@@ -1313,7 +1309,7 @@ impl Ledger {
             _ => None,
         }
         .ok_or(Error::UnknownEntry { entry: original })?;
-        if let Some(by) = posted.reversed_by {
+        if let Some(&by) = self.reversals.get(&original) {
             return Err(Error::AlreadyReversed {
                 entry: original,
                 by,
@@ -1596,8 +1592,7 @@ impl Ledger {
                 continue;
             }
             for book in &slot.books {
-                let (dr, cr) = book.as_of(last_day);
-                let net = dr.saturating_sub(cr);
+                let net = book.as_of(last_day);
                 if net == 0 {
                     continue;
                 }
@@ -1687,20 +1682,13 @@ impl Ledger {
                 }
             }
         }
-        if let Some(original) = entry.reverses()
-            && let Some(EntryRef::Posted(i)) = self.entry_index.get(&original)
-            && let Some(posted) = self.entries.get_mut(*i)
-        {
-            posted.reversed_by = Some(entry.id());
+        if let Some(original) = entry.reverses() {
+            self.reversals.insert(original, entry.id());
         }
         self.entry_index
             .insert(entry.id(), EntryRef::Posted(position));
         self.head = hash;
-        self.entries.push(PostedEntry {
-            entry,
-            hash,
-            reversed_by: None,
-        });
+        self.entries.push(PostedEntry { entry, hash });
     }
 
     fn reserve(&mut self, entry: &JournalEntry, sign: i128) {
@@ -1972,7 +1960,6 @@ mod tests {
             log.push(PostedEntry {
                 entry,
                 hash: EntryHash::GENESIS,
-                reversed_by: None,
             });
         }
         assert_eq!(log.len(), CHUNK * 2 + 3);

@@ -575,7 +575,7 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn trial_balance(&self) -> Result<TrialBalance<'_>> {
-        self.build_trial_balance(|book| (book.totals.posted_dr, book.totals.posted_cr))
+        self.build_trial_balance(|book| book.totals.posted_dr.saturating_sub(book.totals.posted_cr))
     }
 
     /// The trial balance at the end of `date`.
@@ -596,14 +596,13 @@ impl Ledger {
 
     fn build_trial_balance(
         &self,
-        totals_of: impl Fn(&crate::balance::CurrencyBook) -> (i128, i128),
+        net_of: impl Fn(&crate::balance::CurrencyBook) -> i128,
     ) -> Result<TrialBalance<'_>> {
         let mut lines = Vec::with_capacity(self.slots.len());
         let mut columns: Vec<(Currency, i128, i128)> = Vec::new();
         for slot in &self.slots {
             for book in &slot.books {
-                let (dr, cr) = totals_of(book);
-                let net = dr.saturating_sub(cr);
+                let net = net_of(book);
                 if net == 0 {
                     continue;
                 }
@@ -665,8 +664,7 @@ impl Ledger {
         for slot in &self.slots {
             let class = slot.account.kind().class();
             for book in &slot.books {
-                let (dr, cr) = book.as_of(date);
-                let net_debit = dr.saturating_sub(cr);
+                let net_debit = book.as_of(date);
                 if net_debit == 0 {
                     continue;
                 }
@@ -733,12 +731,9 @@ impl Ledger {
                 _ => continue,
             };
             for book in &slot.books {
-                let end = last.map_or((0, 0), |d| book.as_of(d));
-                let start = before.map_or((0, 0), |d| book.as_of(d));
-                let mut net_debit = end
-                    .0
-                    .saturating_sub(start.0)
-                    .saturating_sub(end.1.saturating_sub(start.1));
+                let end = last.map_or(0, |d| book.as_of(d));
+                let start = before.map_or(0, |d| book.as_of(d));
+                let mut net_debit = end.saturating_sub(start);
                 for closing in &closings {
                     for p in closing.postings() {
                         if p.account() == slot.account.id()
@@ -789,11 +784,10 @@ impl Ledger {
         let slot = self.slot_or_err(account)?;
         let side = slot.account.kind().normal_side();
         let book = slot.book(currency);
-        let (odr, ocr) = match (book, range.start().pred_opt()) {
+        let mut running = match (book, range.start().pred_opt()) {
             (Some(book), Some(before)) => book.as_of(before),
-            _ => (0, 0),
+            _ => 0,
         };
-        let mut running = odr.saturating_sub(ocr);
         let opening = Money::from_minor(on_side(running, side), currency)?;
         let mut touching: Vec<(NaiveDate, usize)> = slot
             .entries
