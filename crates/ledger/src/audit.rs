@@ -271,7 +271,7 @@ impl Sink for Vec<u8> {
     }
 }
 
-const BUFFER: usize = 512;
+const BUFFER: usize = 256;
 
 /// Gathers the many small pieces of an encoding before hashing them: one
 /// hasher update per few hundred bytes instead of one per field.

@@ -308,19 +308,101 @@ impl core::fmt::Display for EntryField {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(from = "wire::EntryWire", into = "wire::EntryWire")
+)]
 pub struct JournalEntry {
     id: EntryId,
     date: NaiveDate,
     description: String,
     postings: Vec<Posting>,
-    #[cfg_attr(feature = "serde", serde(default))]
+    // What most entries do without, boxed so that the common entry stays
+    // small in the ledger's journal. `None` exactly when all of it is empty,
+    // so that equality and hashing see no difference between the two.
+    extras: Option<Box<Extras>>,
+}
+
+/// Metadata, exchange rates, author and reversed entry of an entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct Extras {
     metadata: BTreeMap<String, String>,
-    #[cfg_attr(feature = "serde", serde(default))]
     rates: Vec<ExchangeRate>,
-    #[cfg_attr(feature = "serde", serde(default))]
     posted_by: Option<UserId>,
-    #[cfg_attr(feature = "serde", serde(default))]
     reverses: Option<EntryId>,
+}
+
+impl Extras {
+    #[cfg(feature = "serde")]
+    fn is_empty(&self) -> bool {
+        self.metadata.is_empty()
+            && self.rates.is_empty()
+            && self.posted_by.is_none()
+            && self.reverses.is_none()
+    }
+}
+
+static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
+
+#[cfg(feature = "serde")]
+mod wire {
+    use std::collections::BTreeMap;
+
+    use bureau_core::{ExchangeRate, UserId};
+    use chrono::NaiveDate;
+
+    use super::{EntryId, Extras, JournalEntry, Posting};
+
+    /// The serialized shape of an entry: every field flat.
+    #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    pub(super) struct EntryWire {
+        id: EntryId,
+        date: NaiveDate,
+        description: String,
+        postings: Vec<Posting>,
+        #[serde(default)]
+        metadata: BTreeMap<String, String>,
+        #[serde(default)]
+        rates: Vec<ExchangeRate>,
+        #[serde(default)]
+        posted_by: Option<UserId>,
+        #[serde(default)]
+        reverses: Option<EntryId>,
+    }
+
+    impl From<EntryWire> for JournalEntry {
+        fn from(wire: EntryWire) -> Self {
+            let extras = Extras {
+                metadata: wire.metadata,
+                rates: wire.rates,
+                posted_by: wire.posted_by,
+                reverses: wire.reverses,
+            };
+            Self {
+                id: wire.id,
+                date: wire.date,
+                description: wire.description,
+                postings: wire.postings,
+                extras: (!extras.is_empty()).then(|| Box::new(extras)),
+            }
+        }
+    }
+
+    impl From<JournalEntry> for EntryWire {
+        fn from(entry: JournalEntry) -> Self {
+            let extras = entry.extras.map(|e| *e).unwrap_or_default();
+            Self {
+                id: entry.id,
+                date: entry.date,
+                description: entry.description,
+                postings: entry.postings,
+                metadata: extras.metadata,
+                rates: extras.rates,
+                posted_by: extras.posted_by,
+                reverses: extras.reverses,
+            }
+        }
+    }
 }
 
 impl IdKind for JournalEntry {
@@ -345,10 +427,7 @@ impl JournalEntry {
                 date,
                 description: description.into(),
                 postings: Vec::with_capacity(2),
-                metadata: BTreeMap::new(),
-                rates: Vec::new(),
-                posted_by: None,
-                reverses: None,
+                extras: None,
             },
         }
     }
@@ -430,8 +509,8 @@ impl JournalEntry {
     /// assert_eq!(e.metadata().get("invoice").map(String::as_str), Some("INV-7"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub const fn metadata(&self) -> &BTreeMap<String, String> {
-        &self.metadata
+    pub fn metadata(&self) -> &BTreeMap<String, String> {
+        self.extras.as_ref().map_or(&NO_METADATA, |e| &e.metadata)
     }
 
     /// The exchange rates of a multi-currency entry.
@@ -447,7 +526,7 @@ impl JournalEntry {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rates(&self) -> &[ExchangeRate] {
-        &self.rates
+        self.extras.as_ref().map_or(&[], |e| &e.rates)
     }
 
     /// The user who posted the entry, when given.
@@ -464,8 +543,8 @@ impl JournalEntry {
     /// assert_eq!(e.posted_by(), Some(UserId::from_u128(9)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub const fn posted_by(&self) -> Option<UserId> {
-        self.posted_by
+    pub fn posted_by(&self) -> Option<UserId> {
+        self.extras.as_ref().and_then(|e| e.posted_by)
     }
 
     /// The entry this one reverses, for a reversal.
@@ -480,8 +559,8 @@ impl JournalEntry {
     /// assert_eq!(e.reverses(), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub const fn reverses(&self) -> Option<EntryId> {
-        self.reverses
+    pub fn reverses(&self) -> Option<EntryId> {
+        self.extras.as_ref().and_then(|e| e.reverses)
     }
 
     /// The currencies of the postings, each once, in order of first use.
@@ -515,13 +594,13 @@ impl JournalEntry {
             Some(EntryField::Description)
         } else if self.postings != other.postings {
             Some(EntryField::Postings)
-        } else if self.metadata != other.metadata {
+        } else if self.metadata() != other.metadata() {
             Some(EntryField::Metadata)
-        } else if self.rates != other.rates {
+        } else if self.rates() != other.rates() {
             Some(EntryField::ExchangeRates)
-        } else if self.posted_by != other.posted_by {
+        } else if self.posted_by() != other.posted_by() {
             Some(EntryField::PostedBy)
-        } else if self.reverses != other.reverses {
+        } else if self.reverses() != other.reverses() {
             Some(EntryField::Reverses)
         } else {
             None
@@ -580,7 +659,7 @@ impl JournalEntry {
             let mut currencies = sums.iter().map(|(c, _)| c);
             if let Some(first) = currencies.next() {
                 for currency in currencies {
-                    let covered = self.rates.iter().any(|rate| {
+                    let covered = self.rates().iter().any(|rate| {
                         (rate.from() == currency && rate.to() == first)
                             || (rate.from() == first && rate.to() == currency)
                     });
@@ -600,22 +679,28 @@ impl JournalEntry {
     /// The mirror of this entry under `id`, dated `date`: every posting on the
     /// other side, linked to this entry.
     pub(crate) fn reversal(&self, id: EntryId, date: NaiveDate) -> Self {
-        let mut metadata = self.metadata.clone();
+        let mut metadata = self.metadata().clone();
         metadata.insert("reverses".to_owned(), self.id.to_string());
         Self {
             id,
             date,
             description: format!("reversal of {}", self.description),
             postings: self.postings.iter().map(Posting::mirrored).collect(),
-            metadata,
-            rates: self.rates.clone(),
-            posted_by: self.posted_by,
-            reverses: Some(self.id),
+            extras: Some(Box::new(Extras {
+                metadata,
+                rates: self.rates().to_vec(),
+                posted_by: self.posted_by(),
+                reverses: Some(self.id),
+            })),
         }
     }
 
+    fn extras_mut(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
     pub(crate) fn insert_metadata(&mut self, key: &str, value: String) {
-        self.metadata.insert(key.to_owned(), value);
+        self.extras_mut().metadata.insert(key.to_owned(), value);
     }
 
     pub(crate) fn with_id_date_postings(
@@ -644,10 +729,12 @@ impl JournalEntry {
             date,
             description,
             postings,
-            metadata: BTreeMap::new(),
-            rates,
-            posted_by: None,
-            reverses: None,
+            extras: (!rates.is_empty()).then(|| {
+                Box::new(Extras {
+                    rates,
+                    ..Extras::default()
+                })
+            }),
         }
     }
 }
@@ -739,7 +826,10 @@ impl EntryBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.entry.metadata.insert(key.into(), value.into());
+        self.entry
+            .extras_mut()
+            .metadata
+            .insert(key.into(), value.into());
         self
     }
 
@@ -764,7 +854,7 @@ impl EntryBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rate(mut self, rate: ExchangeRate) -> Self {
-        self.entry.rates.push(rate);
+        self.entry.extras_mut().rates.push(rate);
         self
     }
 
@@ -784,7 +874,7 @@ impl EntryBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn posted_by(mut self, user: UserId) -> Self {
-        self.entry.posted_by = Some(user);
+        self.entry.extras_mut().posted_by = Some(user);
         self
     }
 
