@@ -121,6 +121,19 @@ impl EntryHash {
     }
 }
 
+/// The same hash as [`EntryHash::of_entry`], encoding into a buffer the
+/// caller keeps between calls (no zeroing, no allocation once it has grown).
+pub(crate) fn hash_with(
+    previous: &EntryHash,
+    entry: &JournalEntry,
+    scratch: &mut Vec<u8>,
+) -> EntryHash {
+    scratch.clear();
+    scratch.extend_from_slice(&previous.0);
+    encode(entry, scratch);
+    EntryHash(Sha256::digest(scratch.as_slice()).into())
+}
+
 impl fmt::Display for EntryHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for byte in self.0 {
@@ -266,6 +279,7 @@ trait Sink {
 }
 
 impl Sink for Vec<u8> {
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }

@@ -633,15 +633,37 @@ impl JournalEntry {
                 count: self.postings.len(),
             });
         }
-        let mut sums = CurrencySums::new();
+        // One pass for the usual entry in one currency; entries that mix
+        // currencies take the per-currency sums below.
+        let first = self.postings.first().map(|p| p.amount.currency());
+        let mut single = true;
+        let mut net = 0_i128;
         for (index, posting) in self.postings.iter().enumerate() {
-            if posting.amount.to_minor() <= 0 {
+            let minor = posting.amount.to_minor();
+            if minor <= 0 {
                 return Err(Error::NonPositiveAmount {
                     entry: self.id,
                     posting: index + 1,
                     amount: posting.amount,
                 });
             }
+            single &= Some(posting.amount.currency()) == first;
+            net = match posting.side {
+                Side::Debit => net.saturating_add(minor),
+                Side::Credit => net.saturating_sub(minor),
+            };
+        }
+        if single {
+            return match first {
+                Some(currency) if net != 0 => Err(Error::Unbalanced {
+                    entry: self.id,
+                    differences: vec![Money::from_minor(net, currency)?],
+                }),
+                _ => Ok(()),
+            };
+        }
+        let mut sums = CurrencySums::new();
+        for posting in &self.postings {
             sums.add(posting.amount.currency(), posting.signed_minor());
         }
         if !sums.all_zero() {
