@@ -550,6 +550,11 @@ mod tests {
             hash,
             EntryHash::chain(&EntryHash::GENESIS, &canonical_bytes(&sample()))
         );
+        let mut scratch = b"left over from an earlier entry".to_vec();
+        assert_eq!(
+            hash,
+            hash_with(&EntryHash::GENESIS, &sample(), &mut scratch)
+        );
         assert_eq!(
             hash.to_string(),
             "5394be235664566e5f5ddaaef8b1c73183b490c6d1f8da91fc51a04843774cc0"
