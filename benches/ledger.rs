@@ -1,15 +1,59 @@
 //! Ledger benchmarks: posting two-leg and six-leg entries in memory
 //! (validation, balances, dated history and audit chain), and the trial
 //! balance over 10,000 accounts.
+//!
+//! Every benchmark runs twice: group `ledger` measures wall time, group
+//! `ledger_cpu` the CPU time of the benchmarking thread (user and kernel,
+//! from `/proc/thread-self/schedstat`), which does not count the time other
+//! processes hold the core on a shared machine.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bureau::Money;
 use bureau::ledger::{Account, AccountId, AccountKind, EntryHash, EntryId, JournalEntry, Ledger};
 use chrono::NaiveDate;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 const ENTRIES: usize = 100_000;
+
+/// CPU time of the current thread in nanoseconds (0 where the kernel does
+/// not report it).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|stat| stat.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Thread CPU time as a criterion measurement, shown like wall time.
+struct ThreadCpuTime;
+
+static WALL: WallTime = WallTime;
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> u64 {
+        thread_cpu_ns().saturating_sub(start)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
 
 fn chart(accounts: usize) -> Ledger {
     let opened = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
@@ -53,8 +97,8 @@ fn entries(accounts: usize, legs: usize) -> Vec<JournalEntry> {
         .collect()
 }
 
-fn posting(c: &mut Criterion) {
-    let mut group = c.benchmark_group("ledger");
+fn posting<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
+    let mut group = c.benchmark_group(group_name);
     group.sample_size(10);
     for legs in [2, 6] {
         let ledger = chart(1_000);
@@ -76,8 +120,8 @@ fn posting(c: &mut Criterion) {
     group.finish();
 }
 
-fn audit_hash(c: &mut Criterion) {
-    let mut group = c.benchmark_group("ledger");
+fn audit_hash<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
+    let mut group = c.benchmark_group(group_name);
     let entry = entries(1_000, 2).swap_remove(0);
     group.throughput(Throughput::Elements(1));
     group.bench_function("hash_2_leg_entry", |b| {
@@ -86,8 +130,8 @@ fn audit_hash(c: &mut Criterion) {
     group.finish();
 }
 
-fn trial_balance(c: &mut Criterion) {
-    let mut group = c.benchmark_group("ledger");
+fn trial_balance<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
+    let mut group = c.benchmark_group(group_name);
     let mut ledger = chart(10_000);
     for entry in entries(10_000, 2) {
         ledger.post(entry).unwrap();
@@ -99,5 +143,22 @@ fn trial_balance(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, posting, audit_hash, trial_balance);
-criterion_main!(benches);
+fn wall(c: &mut Criterion) {
+    posting(c, "ledger");
+    audit_hash(c, "ledger");
+    trial_balance(c, "ledger");
+}
+
+fn cpu(c: &mut Criterion<ThreadCpuTime>) {
+    posting(c, "ledger_cpu");
+    audit_hash(c, "ledger_cpu");
+    trial_balance(c, "ledger_cpu");
+}
+
+criterion_group!(wall_time, wall);
+criterion_group! {
+    name = cpu_time;
+    config = Criterion::default().with_measurement(ThreadCpuTime);
+    targets = cpu
+}
+criterion_main!(wall_time, cpu_time);
