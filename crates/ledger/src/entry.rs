@@ -627,6 +627,15 @@ impl JournalEntry {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_shape(&self) -> Result<()> {
+        if self.check_balanced()? {
+            self.check_rates()?;
+        }
+        Ok(())
+    }
+
+    /// At least two postings, positive amounts, balanced per currency;
+    /// returns whether the entry mixes currencies.
+    pub(crate) fn check_balanced(&self) -> Result<bool> {
         if self.postings.len() < 2 {
             return Err(Error::TooFewPostings {
                 entry: self.id,
@@ -659,7 +668,7 @@ impl JournalEntry {
                     entry: self.id,
                     differences: vec![Money::from_minor(net, currency)?],
                 }),
-                _ => Ok(()),
+                _ => Ok(false),
             };
         }
         let mut sums = CurrencySums::new();
@@ -677,22 +686,26 @@ impl JournalEntry {
                 differences,
             });
         }
-        if sums.len() > 1 {
-            let mut currencies = sums.iter().map(|(c, _)| c);
-            if let Some(first) = currencies.next() {
-                for currency in currencies {
-                    let covered = self.rates().iter().any(|rate| {
-                        (rate.from() == currency && rate.to() == first)
-                            || (rate.from() == first && rate.to() == currency)
-                    });
-                    if !covered {
-                        return Err(Error::MissingExchangeRate {
-                            entry: self.id,
-                            from: currency,
-                            to: first,
-                        });
-                    }
-                }
+        Ok(true)
+    }
+
+    /// An exchange rate between the first currency and each other one.
+    pub(crate) fn check_rates(&self) -> Result<()> {
+        let currencies = self.currencies();
+        let Some((&first, others)) = currencies.split_first() else {
+            return Ok(());
+        };
+        for &currency in others {
+            let covered = self.rates().iter().any(|rate| {
+                (rate.from() == currency && rate.to() == first)
+                    || (rate.from() == first && rate.to() == currency)
+            });
+            if !covered {
+                return Err(Error::MissingExchangeRate {
+                    entry: self.id,
+                    from: currency,
+                    to: first,
+                });
             }
         }
         Ok(())
@@ -986,9 +999,5 @@ impl CurrencySums {
 
     pub(crate) fn all_zero(&self) -> bool {
         self.iter().all(|(_, s)| s == 0)
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.iter().count()
     }
 }

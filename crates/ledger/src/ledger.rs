@@ -245,8 +245,9 @@ pub enum LedgerCommand {
     /// Hard-close a period, for good.
     ClosePeriod(Period),
     /// Close a fiscal year: move every income and expense balance into
-    /// retained earnings through a closing entry dated the year's last day,
-    /// then hard-close the year.
+    /// retained earnings through a closing entry dated the year's last day
+    /// (each currency closes on its own, without conversion), then
+    /// hard-close the year.
     CloseYear {
         /// The fiscal year (of the ledger's calendar).
         year: FiscalYear,
@@ -352,6 +353,9 @@ enum Mode {
     /// checked when it was reserved, and moving reserved amounts into posted
     /// ones (releasing the rest) can only relax them.
     FromPending,
+    /// A year-end closing entry: it may hold several currencies, each
+    /// balanced on its own, without converting between them.
+    Closing,
 }
 
 /// Slot positions of an entry's postings, found once by the checks and
@@ -1238,15 +1242,16 @@ impl Ledger {
                 None => Error::AlreadyPosted { entry: id },
             });
         }
-        entry.check_shape()?;
+        let mixed = entry.check_balanced()?;
+        if mixed && mode != Mode::Closing {
+            entry.check_rates()?;
+        }
         self.check_date(entry)?;
         if let Some(original) = entry.reverses() {
             self.check_reversible(original, entry.date())?;
         }
         let postings = entry.postings();
-        let mut mixed = false;
         let mut resolved = Resolved::new();
-        let first_currency = postings.first().map(|p| p.amount().currency());
         for (index, posting) in postings.iter().enumerate() {
             let number = index + 1;
             let unknown = || Error::PostingUnknownAccount {
@@ -1283,9 +1288,8 @@ impl Ledger {
                     currency,
                 });
             }
-            mixed |= Some(currency) != first_currency;
         }
-        if mixed {
+        if mixed && mode != Mode::Closing {
             self.check_conversion(entry)?;
         }
         if mode != Mode::FromPending {
@@ -1424,7 +1428,7 @@ impl Ledger {
                     totals.pending_dr = totals.pending_dr.saturating_add(dr);
                     totals.pending_cr = totals.pending_cr.saturating_add(cr);
                 }
-                Mode::Posted | Mode::FromPending => {
+                Mode::Posted | Mode::FromPending | Mode::Closing => {
                     totals.posted_dr = totals.posted_dr.saturating_add(dr);
                     totals.posted_cr = totals.posted_cr.saturating_add(cr);
                 }
@@ -1647,7 +1651,7 @@ impl Ledger {
                 Vec::new(),
             );
             entry.insert_metadata(crate::report::CLOSING_ENTRY_KEY, year.to_string());
-            self.check_entry(&entry, Mode::Posted, None)?;
+            self.check_entry(&entry, Mode::Closing, None)?;
             let hash = EntryHash::of_entry(&self.head, &entry);
             events.push(LedgerEvent::EntryPosted { entry, hash });
         }

@@ -696,6 +696,58 @@ fn year_end_close_zeroes_income_and_keeps_the_statement() {
 }
 
 #[test]
+fn year_end_close_handles_every_currency_on_its_own() {
+    let mut ledger = funded_shop();
+    let d = day(2026, 5, 5);
+    let fx_sales = id(SALES + 1);
+    ledger
+        .open_account(Account::new(
+            fx_sales,
+            "4100".parse().unwrap(),
+            "Export sales",
+            AccountKind::INCOME,
+            d,
+        ))
+        .unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(eid(2), d, "export sale")
+                .debit(id(BANK_EUR), "300.00 EUR".parse().unwrap())
+                .credit(fx_sales, "300.00 EUR".parse().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    ledger.post(two_leg(3, d, CASH, SALES, "70.00")).unwrap();
+    ledger
+        .close_year(
+            FiscalCalendar::CALENDAR_YEAR.year(2026),
+            eid(4),
+            id(RETAINED),
+        )
+        .unwrap();
+    let closing = ledger.entry(eid(4)).unwrap();
+    assert_eq!(closing.currencies().len(), 2);
+    let eur = Currency::iso("EUR").unwrap();
+    assert_eq!(
+        ledger
+            .balance(id(RETAINED), eur)
+            .unwrap()
+            .balance()
+            .to_string(),
+        "300.00 EUR"
+    );
+    assert_eq!(
+        ledger
+            .balance(id(RETAINED), Currency::iso("USD").unwrap())
+            .unwrap()
+            .balance(),
+        usd("70.00")
+    );
+    assert!(ledger.balance(fx_sales, eur).unwrap().balance().is_zero());
+}
+
+#[test]
 fn revaluation_books_gain_then_loss() {
     let mut ledger = funded_shop();
     let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
@@ -777,6 +829,9 @@ enum Op {
     Expire(u32),
     CloseMonth(u32),
     Unknown(JournalEntry),
+    Batch(Vec<JournalEntry>, bool),
+    Lock(u32, bool),
+    CloseYear(i32),
 }
 
 fn with_id(entry: &JournalEntry, n: u128) -> JournalEntry {
@@ -799,7 +854,10 @@ fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
             1 => any::<usize>().prop_map(Op::Void),
             1 => (0_u32..3000).prop_map(Op::Expire),
             1 => (0_u32..96).prop_map(Op::CloseMonth),
-            1 => entry.prop_map(Op::Unknown),
+            1 => entry.clone().prop_map(Op::Unknown),
+            2 => (proptest::collection::vec(entry, 1..4), any::<bool>()).prop_map(|(e, p)| Op::Batch(e, p)),
+            1 => (0_u32..96, any::<bool>()).prop_map(|(m, u)| Op::Lock(m, u)),
+            1 => (2020_i32..=2027).prop_map(Op::CloseYear),
         ];
         (Just(chart), proptest::collection::vec(op, 1..24))
     })
@@ -884,6 +942,39 @@ fn command(
                     .build_unchecked(),
             )
         }
+        Op::Batch(entries, poisoned) => {
+            let mut batch: Vec<JournalEntry> = entries
+                .iter()
+                .enumerate()
+                .map(|(k, e)| with_id(e, n * 100 + k as u128))
+                .collect();
+            if *poisoned {
+                // A last entry on an account outside the chart fails the batch.
+                let first = &entries[0];
+                let amount = first.postings()[0].amount();
+                batch.push(
+                    JournalEntry::builder(eid(n * 100 + 99), first.date(), "stray")
+                        .debit(AccountId::from_u128(1), amount)
+                        .credit(AccountId::from_u128(1), amount)
+                        .build_unchecked(),
+                );
+            }
+            LedgerCommand::PostBatch(batch)
+        }
+        Op::Lock(m, unlock) => {
+            let period = Period::month(2020 + (*m / 12) as i32, m % 12 + 1).unwrap();
+            if *unlock {
+                LedgerCommand::UnlockPeriod(period)
+            } else {
+                LedgerCommand::LockPeriod(SoftLock::new(period))
+            }
+        }
+        // The chart's first equity account accepts every currency.
+        Op::CloseYear(year) => LedgerCommand::CloseYear {
+            year: FiscalCalendar::CALENDAR_YEAR.year(*year),
+            entry: eid(n),
+            retained_earnings: AccountId::from_u128(1002),
+        },
     })
 }
 
@@ -922,6 +1013,9 @@ fn run(chart: &[Account], ops: &[Op]) -> Result<Ledger, TestCaseError> {
                 }
                 match &command {
                     LedgerCommand::Post(e) => posted.push(e.id()),
+                    LedgerCommand::PostBatch(batch) => {
+                        posted.extend(batch.iter().map(JournalEntry::id))
+                    }
                     LedgerCommand::Reverse { reversal, .. } => posted.push(*reversal),
                     LedgerCommand::PostPending { entry, .. } => posted.push(*entry),
                     LedgerCommand::CreatePending { entry, .. } => pending.push(entry.clone()),
