@@ -1,15 +1,16 @@
 //! A month of a small shop's books: opening capital, stock bought on credit,
-//! cash and card sales (the card payments as two-phase transfers), rent, a
-//! mistaken entry reversed, the supplier paid, then the trial balance, the
-//! income statement, the balance sheet and the audit chain.
+//! cash and card sales (the card payments as two-phase transfers), sales on
+//! account, rent, a mistaken entry reversed, the supplier paid, then the
+//! trial balance, the income statement, the balance sheet, a cash statement,
+//! the receivables aging and the audit chain.
 //!
 //! Run it with `cargo run --example ledger`.
 
 use bureau::ledger::{
     Account, AccountId, AccountKind, BalanceLimit, CurrencyPolicy, EntryId, JournalEntry, Ledger,
-    PendingAmounts, SoftLock,
+    PendingAmounts, Posting, SoftLock,
 };
-use bureau::{Currency, Money, Period};
+use bureau::{Currency, Money, PartyId, Period};
 use chrono::{Days, NaiveDate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,6 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let money = |text: &str| -> Result<Money, bureau::Error> { format!("{text} USD").parse() };
     let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).ok_or("no such day");
     let opened = day(1)?;
+    let receivables = AccountId::from_u128(1200);
+    let (cafe, school) = (PartyId::from_u128(1), PartyId::from_u128(2));
     let acct = AccountId::from_u128;
     let (cash, card_clearing, stock, payables, capital, retained, sales, cost, rent) = (
         acct(1000),
@@ -35,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (cash, "1000", "Cash", AccountKind::ASSET),
         (card_clearing, "1100", "Card clearing", AccountKind::ASSET),
         (stock, "1300", "Stock", AccountKind::ASSET),
+        (receivables, "1200", "Receivables", AccountKind::ASSET),
         (payables, "2000", "Payables", AccountKind::LIABILITY),
         (capital, "3000", "Owner's capital", AccountKind::EQUITY),
         (retained, "3200", "Retained earnings", AccountKind::EQUITY),
@@ -111,6 +115,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ledger.post_pending(pending, new_id(), date, captured, evening)?;
     }
 
+    // Two customers buy on account, on 14 days' terms; the cafe pays in part.
+    for (party, d, amount) in [
+        (cafe, 2, "180.00"),
+        (school, 9, "420.00"),
+        (cafe, 16, "95.00"),
+    ] {
+        ledger.post(
+            entry(day(d)?, "sale on account")
+                .posting(
+                    Posting::debit(receivables, money(amount)?)
+                        .for_party(party)
+                        .due_on(day(d + 14)?),
+                )
+                .credit(sales, money(amount)?)
+                .build()?,
+        )?;
+    }
+    ledger.post(
+        entry(day(20)?, "cafe pays")
+            .debit(cash, money("200.00")?)
+            .posting(Posting::credit(receivables, money("200.00")?).for_party(cafe))
+            .build()?,
+    )?;
+
     // A typing mistake, corrected by reversal: entries are never edited.
     let mistake = entry(day(20)?, "rent typed twice")
         .debit(rent, money("1200.00")?)
@@ -183,6 +211,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             line.debit.to_string(),
             line.credit.to_string(),
             line.balance.to_string()
+        );
+    }
+
+    println!("\n== receivables aging at {month_end} ==");
+    println!(
+        "{:<10} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "customer", "current", "1-30", "31-60", "61-90", "over 90"
+    );
+    for line in ledger.aging(receivables, month_end)? {
+        let b = line.buckets;
+        let name = if line.party == cafe { "cafe" } else { "school" };
+        println!(
+            "{name:<10} {:>12} {:>12} {:>12} {:>12} {:>12}",
+            b.current.to_string(),
+            b.days_1_30.to_string(),
+            b.days_31_60.to_string(),
+            b.days_61_90.to_string(),
+            b.over_90.to_string()
         );
     }
 
