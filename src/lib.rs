@@ -19,6 +19,7 @@
 //! # Crate features
 //!
 //! - `calendar` (default): [`calendar`], working-time calendars.
+//! - `ledger` (default): [`ledger`], the double-entry general ledger.
 //! - `sla` (default): [`sla`], service level agreements over ticket histories
 //!   (turns on `calendar`).
 //! - `store`: `bureau::store`, the storage ports (hash-chained event store,
@@ -51,3 +52,7 @@ pub use bureau_store_postgres as store_postgres;
 /// The embedded default event store on SQLite.
 #[cfg(feature = "sqlite")]
 pub use bureau_store_sqlite as store_sqlite;
+
+/// The general ledger: accounts, entries, two-phase transfers, balances, reports, periods, audit chain.
+#[cfg(feature = "ledger")]
+pub use bureau_ledger as ledger;

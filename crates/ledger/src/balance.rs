@@ -1,0 +1,264 @@
+//! Balances: posted and pending totals per account and currency, and the
+//! dated history behind balances as of any day.
+
+use bureau_core::{Currency, Money};
+use chrono::NaiveDate;
+
+use crate::{Result, Side};
+
+/// The balance of one account in one currency.
+///
+/// Posted and pending amounts are kept apart; the signed balance is the
+/// posted balance on the account's normal side (a debit-normal account with
+/// more credits than debits shows a negative balance).
+///
+/// ```
+/// use bureau_ledger::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
+/// use bureau_core::Currency;
+///
+/// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+/// let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
+/// let mut ledger = Ledger::new();
+/// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
+/// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
+/// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+///     .debit(cash, "80.00 USD".parse()?)
+///     .credit(sales, "80.00 USD".parse()?)
+///     .build()?)?;
+/// let balance = ledger.balance(sales, Currency::iso("USD")?)?;
+/// assert_eq!(balance.balance().to_string(), "80.00 USD");
+/// assert_eq!(balance.posted_credits().to_string(), "80.00 USD");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Balance {
+    posted_debits: Money,
+    posted_credits: Money,
+    pending_debits: Money,
+    pending_credits: Money,
+    balance: Money,
+}
+
+impl Balance {
+    pub(crate) fn from_totals(totals: &Totals, currency: Currency, normal: Side) -> Result<Self> {
+        let net = totals.posted_dr.saturating_sub(totals.posted_cr);
+        let signed = match normal {
+            Side::Debit => net,
+            Side::Credit => -net,
+        };
+        Ok(Self {
+            posted_debits: Money::from_minor(totals.posted_dr, currency)?,
+            posted_credits: Money::from_minor(totals.posted_cr, currency)?,
+            pending_debits: Money::from_minor(totals.pending_dr, currency)?,
+            pending_credits: Money::from_minor(totals.pending_cr, currency)?,
+            balance: Money::from_minor(signed, currency)?,
+        })
+    }
+
+    /// Sum of posted debits.
+    ///
+    /// ```
+    /// # use bureau_ledger::Ledger;
+    /// # use bureau_core::Currency;
+    /// // An account with no postings has zero everywhere.
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// let b = ledger.balance(cash, Currency::iso("USD")?)?;
+    /// assert!(b.posted_debits().is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn posted_debits(&self) -> Money {
+        self.posted_debits
+    }
+
+    /// Sum of posted credits.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.posted_credits().is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn posted_credits(&self) -> Money {
+        self.posted_credits
+    }
+
+    /// Sum of debits reserved by pending entries.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.pending_debits().is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn pending_debits(&self) -> Money {
+        self.pending_debits
+    }
+
+    /// Sum of credits reserved by pending entries.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.pending_credits().is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn pending_credits(&self) -> Money {
+        self.pending_credits
+    }
+
+    /// The posted balance on the account's normal side.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert_eq!(ledger.balance(cash, Currency::iso("USD")?)?.balance().to_string(), "0.00 USD");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn balance(&self) -> Money {
+        self.balance
+    }
+}
+
+/// Running totals in minor units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Totals {
+    pub(crate) posted_dr: i128,
+    pub(crate) posted_cr: i128,
+    pub(crate) pending_dr: i128,
+    pub(crate) pending_cr: i128,
+}
+
+impl Totals {
+    pub(crate) const fn is_empty(&self) -> bool {
+        self.posted_dr == self.posted_cr && self.pending_dr == 0 && self.pending_cr == 0
+    }
+}
+
+/// Cumulative posted debits minus credits at the end of a day. Every dated
+/// query (balances, reports) needs only the net, and one number per point
+/// keeps the history small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Point {
+    pub(crate) date: NaiveDate,
+    pub(crate) net: i128,
+}
+
+/// One account's state in one currency: totals and the dated history.
+///
+/// The history holds one point per day with postings, sorted by date, each
+/// with cumulative sums; a balance as of a day is one binary search. Entries
+/// dated before the last point (back-dated) insert their point and shift the
+/// later cumulative sums, which costs a move of the later points.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct CurrencyBook {
+    pub(crate) currency: Currency,
+    pub(crate) totals: Totals,
+    pub(crate) history: Vec<Point>,
+}
+
+impl CurrencyBook {
+    pub(crate) const fn new(currency: Currency) -> Self {
+        Self {
+            currency,
+            totals: Totals {
+                posted_dr: 0,
+                posted_cr: 0,
+                pending_dr: 0,
+                pending_cr: 0,
+            },
+            history: Vec::new(),
+        }
+    }
+
+    pub(crate) fn post(&mut self, date: NaiveDate, side: Side, minor: i128) {
+        let delta = match side {
+            Side::Debit => {
+                self.totals.posted_dr = self.totals.posted_dr.saturating_add(minor);
+                minor
+            }
+            Side::Credit => {
+                self.totals.posted_cr = self.totals.posted_cr.saturating_add(minor);
+                minor.saturating_neg()
+            }
+        };
+        match self.history.last_mut() {
+            Some(last) if last.date == date => {
+                last.net = last.net.saturating_add(delta);
+                return;
+            }
+            Some(last) if last.date < date => {
+                let point = Point {
+                    date,
+                    net: last.net.saturating_add(delta),
+                };
+                self.history.push(point);
+                return;
+            }
+            None => {
+                self.history.push(Point { date, net: delta });
+                return;
+            }
+            Some(_) => {}
+        }
+        // Back-dated: find or insert the day, then shift every later point.
+        let at = match self.history.binary_search_by(|p| p.date.cmp(&date)) {
+            Ok(found) => found,
+            Err(insert) => {
+                let before = insert
+                    .checked_sub(1)
+                    .and_then(|i| self.history.get(i))
+                    .map_or(0, |p| p.net);
+                self.history.insert(insert, Point { date, net: before });
+                insert
+            }
+        };
+        for point in self.history.iter_mut().skip(at) {
+            point.net = point.net.saturating_add(delta);
+        }
+    }
+
+    /// Cumulative posted debits minus credits at the end of `date`.
+    pub(crate) fn as_of(&self, date: NaiveDate) -> i128 {
+        let count = self.history.partition_point(|p| p.date <= date);
+        count
+            .checked_sub(1)
+            .and_then(|i| self.history.get(i))
+            .map_or(0, |p| p.net)
+    }
+}
+
+/// Signs a debit-minus-credit amount on `side`.
+pub(crate) const fn on_side(net_debit: i128, side: Side) -> i128 {
+    match side {
+        Side::Debit => net_debit,
+        Side::Credit => net_debit.saturating_neg(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, d).unwrap()
+    }
+
+    #[test]
+    fn back_dated_postings_shift_later_points() {
+        let usd = Currency::iso("USD").unwrap();
+        let mut book = CurrencyBook::new(usd);
+        book.post(day(10), Side::Debit, 100);
+        book.post(day(20), Side::Credit, 30);
+        book.post(day(5), Side::Debit, 7);
+        book.post(day(10), Side::Credit, 1);
+        book.post(day(15), Side::Debit, 2);
+        assert_eq!(book.as_of(day(4)), 0);
+        assert_eq!(book.as_of(day(5)), 7);
+        assert_eq!(book.as_of(day(10)), 106);
+        assert_eq!(book.as_of(day(16)), 108);
+        assert_eq!(book.as_of(day(31)), 78);
+        assert_eq!(book.history.len(), 4);
+        assert_eq!((book.totals.posted_dr, book.totals.posted_cr), (109, 31));
+    }
+}

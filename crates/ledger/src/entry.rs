@@ -1,0 +1,1003 @@
+//! Journal entries: dated, described, balanced sets of postings.
+
+use std::collections::BTreeMap;
+
+use bureau_core::{Currency, ExchangeRate, Id, IdKind, Money, PartyId, UserId};
+use chrono::NaiveDate;
+
+use crate::{AccountId, Error, Result, Side};
+
+/// The id of a [`JournalEntry`]: chosen by the caller, it is the idempotency key.
+pub type EntryId = Id<JournalEntry>;
+
+/// One line of an entry: an amount debited or credited to an account.
+///
+/// The amount is always positive; the side says which way it moves.
+///
+/// ```
+/// use bureau_ledger::{AccountId, Posting, Side};
+///
+/// let posting = Posting::debit(AccountId::from_u128(1), "25.00 USD".parse()?).with_memo("till");
+/// assert_eq!(posting.side(), Side::Debit);
+/// assert_eq!(posting.memo(), "till");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Posting {
+    account: AccountId,
+    side: Side,
+    amount: Money,
+    #[cfg_attr(feature = "serde", serde(default))]
+    memo: String,
+    #[cfg_attr(feature = "serde", serde(default))]
+    party: Option<PartyId>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    due_on: Option<NaiveDate>,
+}
+
+impl Posting {
+    /// A posting of `amount` on `side` of `account`.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting, Side};
+    ///
+    /// let p = Posting::new(AccountId::from_u128(4), Side::Credit, "9.99 EUR".parse()?);
+    /// assert_eq!(p.amount().to_string(), "9.99 EUR");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(account: AccountId, side: Side, amount: Money) -> Self {
+        Self {
+            account,
+            side,
+            amount,
+            memo: String::new(),
+            party: None,
+            due_on: None,
+        }
+    }
+
+    /// A debit of `amount` to `account`.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting, Side};
+    ///
+    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).side(), Side::Debit);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn debit(account: AccountId, amount: Money) -> Self {
+        Self::new(account, Side::Debit, amount)
+    }
+
+    /// A credit of `amount` to `account`.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting, Side};
+    ///
+    /// assert_eq!(Posting::credit(AccountId::from_u128(1), "1.00 USD".parse()?).side(), Side::Credit);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn credit(account: AccountId, amount: Money) -> Self {
+        Self::new(account, Side::Credit, amount)
+    }
+
+    /// The same posting with a memo line.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// let p = Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).with_memo("float");
+    /// assert_eq!(p.memo(), "float");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_memo(mut self, memo: impl Into<String>) -> Self {
+        self.memo = memo.into();
+        self
+    }
+
+    /// The same posting for `party`: on a receivable or payable account it
+    /// opens an item for the party (on the account's normal side) or settles
+    /// the party's open items (on the other side); see
+    /// [`Ledger::open_items`](crate::Ledger::open_items).
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    /// use bureau_core::PartyId;
+    ///
+    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).for_party(PartyId::from_u128(5));
+    /// assert_eq!(p.party(), Some(PartyId::from_u128(5)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn for_party(mut self, party: PartyId) -> Self {
+        self.party = Some(party);
+        self
+    }
+
+    /// The same posting with a due date for the item it opens (the entry's
+    /// date when not given).
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// let due = chrono::NaiveDate::from_ymd_opt(2026, 4, 30).ok_or("date")?;
+    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).due_on(due);
+    /// assert_eq!(p.due_date(), Some(due));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn due_on(mut self, date: NaiveDate) -> Self {
+        self.due_on = Some(date);
+        self
+    }
+
+    /// The party of a receivable or payable posting, if any.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).party(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn party(&self) -> Option<PartyId> {
+        self.party
+    }
+
+    /// The due date of the item the posting opens, if given.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).due_date(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn due_date(&self) -> Option<NaiveDate> {
+        self.due_on
+    }
+
+    /// The account posted to.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// let p = Posting::debit(AccountId::from_u128(7), "1.00 USD".parse()?);
+    /// assert_eq!(p.account(), AccountId::from_u128(7));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn account(&self) -> AccountId {
+        self.account
+    }
+
+    /// Debit or credit.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting, Side};
+    ///
+    /// let p = Posting::credit(AccountId::from_u128(7), "1.00 USD".parse()?);
+    /// assert_eq!(p.side(), Side::Credit);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn side(&self) -> Side {
+        self.side
+    }
+
+    /// The amount, positive in a valid entry.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// let p = Posting::credit(AccountId::from_u128(7), "3.50 USD".parse()?);
+    /// assert_eq!(p.amount().to_minor(), 350);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn amount(&self) -> Money {
+        self.amount
+    }
+
+    /// The memo, empty when none was given.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Posting};
+    ///
+    /// assert_eq!(Posting::credit(AccountId::from_u128(7), "3.50 USD".parse()?).memo(), "");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn memo(&self) -> &str {
+        &self.memo
+    }
+
+    /// The amount signed from the debit side: positive for a debit, negative
+    /// for a credit, in minor units.
+    pub(crate) fn signed_minor(&self) -> i128 {
+        match self.side {
+            Side::Debit => self.amount.to_minor(),
+            Side::Credit => -self.amount.to_minor(),
+        }
+    }
+
+    /// The same posting on the other side: what a reversal posts.
+    #[must_use]
+    pub(crate) fn mirrored(&self) -> Self {
+        Self {
+            side: self.side.opposite(),
+            ..self.clone()
+        }
+    }
+
+    pub(crate) fn with_amount(&self, amount: Money) -> Self {
+        Self {
+            amount,
+            ..self.clone()
+        }
+    }
+}
+
+/// Which part of an entry differs from the entry already posted under the
+/// same id.
+///
+/// ```
+/// use bureau_ledger::EntryField;
+///
+/// assert_eq!(EntryField::Postings.to_string(), "postings");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum EntryField {
+    /// The effective date.
+    Date,
+    /// The description.
+    Description,
+    /// The postings (accounts, sides, amounts, memos or their order).
+    Postings,
+    /// The metadata.
+    Metadata,
+    /// The exchange rates carried.
+    ExchangeRates,
+    /// The user who posted it.
+    PostedBy,
+    /// The entry it reverses.
+    Reverses,
+}
+
+impl core::fmt::Display for EntryField {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.pad(match self {
+            Self::Date => "date",
+            Self::Description => "description",
+            Self::Postings => "postings",
+            Self::Metadata => "metadata",
+            Self::ExchangeRates => "exchange rates",
+            Self::PostedBy => "author",
+            Self::Reverses => "reversed entry",
+        })
+    }
+}
+
+/// A journal entry: a caller-chosen id (the idempotency key), an effective
+/// date, a description, two or more postings that balance per currency, string
+/// metadata, the exchange rates of a multi-currency entry, the user who posted
+/// it and, for a reversal, the entry it reverses.
+///
+/// Built with [`JournalEntry::builder`]; [`EntryBuilder::build`] checks the
+/// shape (two postings, positive amounts, balanced per currency). The ledger
+/// checks everything that depends on its state.
+///
+/// ```
+/// use bureau_ledger::{AccountId, EntryId, JournalEntry};
+/// use chrono::NaiveDate;
+///
+/// let cash = AccountId::from_u128(1);
+/// let sales = AccountId::from_u128(4);
+/// let day = NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
+/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+///     .debit(cash, "120.00 USD".parse()?)
+///     .credit(sales, "120.00 USD".parse()?)
+///     .metadata("till", "2")
+///     .build()?;
+/// assert_eq!(entry.postings().len(), 2);
+///
+/// let unbalanced = JournalEntry::builder(EntryId::from_u128(2), day, "typo")
+///     .debit(cash, "120.00 USD".parse()?)
+///     .credit(sales, "12.00 USD".parse()?)
+///     .build();
+/// assert!(unbalanced.is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(from = "wire::EntryWire", into = "wire::EntryWire")
+)]
+pub struct JournalEntry {
+    id: EntryId,
+    date: NaiveDate,
+    description: String,
+    postings: Vec<Posting>,
+    // What most entries do without, boxed so that the common entry stays
+    // small in the ledger's journal. `None` exactly when all of it is empty,
+    // so that equality and hashing see no difference between the two.
+    extras: Option<Box<Extras>>,
+}
+
+/// Metadata, exchange rates, author and reversed entry of an entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct Extras {
+    metadata: BTreeMap<String, String>,
+    rates: Vec<ExchangeRate>,
+    posted_by: Option<UserId>,
+    reverses: Option<EntryId>,
+}
+
+impl Extras {
+    #[cfg(feature = "serde")]
+    fn is_empty(&self) -> bool {
+        self.metadata.is_empty()
+            && self.rates.is_empty()
+            && self.posted_by.is_none()
+            && self.reverses.is_none()
+    }
+}
+
+static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
+
+#[cfg(feature = "serde")]
+mod wire {
+    use std::collections::BTreeMap;
+
+    use bureau_core::{ExchangeRate, UserId};
+    use chrono::NaiveDate;
+
+    use super::{EntryId, Extras, JournalEntry, Posting};
+
+    /// The serialized shape of an entry: every field flat.
+    #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    pub(super) struct EntryWire {
+        id: EntryId,
+        date: NaiveDate,
+        description: String,
+        postings: Vec<Posting>,
+        #[serde(default)]
+        metadata: BTreeMap<String, String>,
+        #[serde(default)]
+        rates: Vec<ExchangeRate>,
+        #[serde(default)]
+        posted_by: Option<UserId>,
+        #[serde(default)]
+        reverses: Option<EntryId>,
+    }
+
+    impl From<EntryWire> for JournalEntry {
+        fn from(wire: EntryWire) -> Self {
+            let extras = Extras {
+                metadata: wire.metadata,
+                rates: wire.rates,
+                posted_by: wire.posted_by,
+                reverses: wire.reverses,
+            };
+            Self {
+                id: wire.id,
+                date: wire.date,
+                description: wire.description,
+                postings: wire.postings,
+                extras: (!extras.is_empty()).then(|| Box::new(extras)),
+            }
+        }
+    }
+
+    impl From<JournalEntry> for EntryWire {
+        fn from(entry: JournalEntry) -> Self {
+            let extras = entry.extras.map(|e| *e).unwrap_or_default();
+            Self {
+                id: entry.id,
+                date: entry.date,
+                description: entry.description,
+                postings: entry.postings,
+                metadata: extras.metadata,
+                rates: extras.rates,
+                posted_by: extras.posted_by,
+                reverses: extras.reverses,
+            }
+        }
+    }
+}
+
+impl IdKind for JournalEntry {
+    const NAME: &'static str = "entry";
+}
+
+impl JournalEntry {
+    /// Starts an entry.
+    ///
+    /// ```
+    /// use bureau_ledger::{EntryId, JournalEntry};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let builder = JournalEntry::builder(EntryId::from_u128(1), day, "rent");
+    /// assert!(builder.build().is_err()); // no postings yet
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder(id: EntryId, date: NaiveDate, description: impl Into<String>) -> EntryBuilder {
+        EntryBuilder {
+            entry: Self {
+                id,
+                date,
+                description: description.into(),
+                postings: Vec::with_capacity(2),
+                extras: None,
+            },
+        }
+    }
+
+    /// The id.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.id(), EntryId::from_u128(3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn id(&self) -> EntryId {
+        self.id
+    }
+
+    /// The effective date.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.date(), day);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The description.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "rent")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.description(), "rent");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The postings, in the order given.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry, Side};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.postings()[1].side(), Side::Credit);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn postings(&self) -> &[Posting] {
+        &self.postings
+    }
+
+    /// The metadata, ordered by key.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .metadata("invoice", "INV-7")
+    ///     .build()?;
+    /// assert_eq!(e.metadata().get("invoice").map(String::as_str), Some("INV-7"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn metadata(&self) -> &BTreeMap<String, String> {
+        self.extras.as_ref().map_or(&NO_METADATA, |e| &e.metadata)
+    }
+
+    /// The exchange rates of a multi-currency entry.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert!(e.rates().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rates(&self) -> &[ExchangeRate] {
+        self.extras.as_ref().map_or(&[], |e| &e.rates)
+    }
+
+    /// The user who posted the entry, when given.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # use bureau_core::UserId;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .posted_by(UserId::from_u128(9))
+    ///     .build()?;
+    /// assert_eq!(e.posted_by(), Some(UserId::from_u128(9)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn posted_by(&self) -> Option<UserId> {
+        self.extras.as_ref().and_then(|e| e.posted_by)
+    }
+
+    /// The entry this one reverses, for a reversal.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.reverses(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reverses(&self) -> Option<EntryId> {
+        self.extras.as_ref().and_then(|e| e.reverses)
+    }
+
+    /// The currencies of the postings, each once, in order of first use.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.currencies().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn currencies(&self) -> Vec<Currency> {
+        let mut found: Vec<Currency> = Vec::new();
+        for posting in &self.postings {
+            let currency = posting.amount.currency();
+            if !found.contains(&currency) {
+                found.push(currency);
+            }
+        }
+        found
+    }
+
+    /// The first field in which `other` differs from `self`, if any.
+    pub(crate) fn first_difference(&self, other: &Self) -> Option<EntryField> {
+        if self.date != other.date {
+            Some(EntryField::Date)
+        } else if self.description != other.description {
+            Some(EntryField::Description)
+        } else if self.postings != other.postings {
+            Some(EntryField::Postings)
+        } else if self.metadata() != other.metadata() {
+            Some(EntryField::Metadata)
+        } else if self.rates() != other.rates() {
+            Some(EntryField::ExchangeRates)
+        } else if self.posted_by() != other.posted_by() {
+            Some(EntryField::PostedBy)
+        } else if self.reverses() != other.reverses() {
+            Some(EntryField::Reverses)
+        } else {
+            None
+        }
+    }
+
+    /// Checks what an entry must satisfy on its own: at least two postings,
+    /// every amount positive, balanced per currency, and an exchange rate for
+    /// every pair of currencies when it mixes them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewPostings`], [`Error::NonPositiveAmount`],
+    /// [`Error::Unbalanced`] or [`Error::MissingExchangeRate`].
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert!(e.check_shape().is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_shape(&self) -> Result<()> {
+        if self.check_balanced()? {
+            self.check_rates()?;
+        }
+        Ok(())
+    }
+
+    /// At least two postings, positive amounts, balanced per currency;
+    /// returns whether the entry mixes currencies.
+    pub(crate) fn check_balanced(&self) -> Result<bool> {
+        if self.postings.len() < 2 {
+            return Err(Error::TooFewPostings {
+                entry: self.id,
+                count: self.postings.len(),
+            });
+        }
+        // One pass for the usual entry in one currency; entries that mix
+        // currencies take the per-currency sums below.
+        let first = self.postings.first().map(|p| p.amount.currency());
+        let mut single = true;
+        let mut net = 0_i128;
+        for (index, posting) in self.postings.iter().enumerate() {
+            let minor = posting.amount.to_minor();
+            if minor <= 0 {
+                return Err(Error::NonPositiveAmount {
+                    entry: self.id,
+                    posting: index + 1,
+                    amount: posting.amount,
+                });
+            }
+            single &= Some(posting.amount.currency()) == first;
+            net = match posting.side {
+                Side::Debit => net.saturating_add(minor),
+                Side::Credit => net.saturating_sub(minor),
+            };
+        }
+        if single {
+            return match first {
+                Some(currency) if net != 0 => Err(Error::Unbalanced {
+                    entry: self.id,
+                    differences: vec![Money::from_minor(net, currency)?],
+                }),
+                _ => Ok(false),
+            };
+        }
+        let mut sums = CurrencySums::new();
+        for posting in &self.postings {
+            sums.add(posting.amount.currency(), posting.signed_minor());
+        }
+        if !sums.all_zero() {
+            let differences = sums
+                .iter()
+                .filter(|(_, sum)| *sum != 0)
+                .map(|(currency, sum)| Money::from_minor(sum, currency))
+                .collect::<core::result::Result<Vec<_>, _>>()?;
+            return Err(Error::Unbalanced {
+                entry: self.id,
+                differences,
+            });
+        }
+        Ok(true)
+    }
+
+    /// An exchange rate between the first currency and each other one.
+    pub(crate) fn check_rates(&self) -> Result<()> {
+        let currencies = self.currencies();
+        let Some((&first, others)) = currencies.split_first() else {
+            return Ok(());
+        };
+        for &currency in others {
+            let covered = self.rates().iter().any(|rate| {
+                (rate.from() == currency && rate.to() == first)
+                    || (rate.from() == first && rate.to() == currency)
+            });
+            if !covered {
+                return Err(Error::MissingExchangeRate {
+                    entry: self.id,
+                    from: currency,
+                    to: first,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The mirror of this entry under `id`, dated `date`: every posting on the
+    /// other side, linked to this entry.
+    pub(crate) fn reversal(&self, id: EntryId, date: NaiveDate) -> Self {
+        let mut metadata = self.metadata().clone();
+        metadata.insert("reverses".to_owned(), self.id.to_string());
+        Self {
+            id,
+            date,
+            description: format!("reversal of {}", self.description),
+            postings: self.postings.iter().map(Posting::mirrored).collect(),
+            extras: Some(Box::new(Extras {
+                metadata,
+                rates: self.rates().to_vec(),
+                posted_by: self.posted_by(),
+                reverses: Some(self.id),
+            })),
+        }
+    }
+
+    fn extras_mut(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    pub(crate) fn insert_metadata(&mut self, key: &str, value: String) {
+        self.extras_mut().metadata.insert(key.to_owned(), value);
+    }
+
+    pub(crate) fn with_id_date_postings(
+        &self,
+        id: EntryId,
+        date: NaiveDate,
+        postings: Vec<Posting>,
+    ) -> Self {
+        Self {
+            id,
+            date,
+            postings,
+            ..self.clone()
+        }
+    }
+
+    pub(crate) fn system(
+        id: EntryId,
+        date: NaiveDate,
+        description: String,
+        postings: Vec<Posting>,
+        rates: Vec<ExchangeRate>,
+    ) -> Self {
+        Self {
+            id,
+            date,
+            description,
+            postings,
+            extras: (!rates.is_empty()).then(|| {
+                Box::new(Extras {
+                    rates,
+                    ..Extras::default()
+                })
+            }),
+        }
+    }
+}
+
+/// Builds a [`JournalEntry`]; see [`JournalEntry::builder`].
+///
+/// ```
+/// use bureau_ledger::{AccountId, EntryId, JournalEntry, Posting};
+///
+/// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "supplies")
+///     .posting(Posting::debit(AccountId::from_u128(6), "40.00 USD".parse()?).with_memo("paper"))
+///     .credit(AccountId::from_u128(1), "40.00 USD".parse()?)
+///     .build()?;
+/// assert_eq!(entry.postings()[0].memo(), "paper");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct EntryBuilder {
+    entry: JournalEntry,
+}
+
+impl EntryBuilder {
+    /// Adds a posting.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, EntryId, JournalEntry, Posting};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    ///     .posting(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?))
+    ///     .posting(Posting::credit(AccountId::from_u128(2), "1.00 USD".parse()?))
+    ///     .build()?;
+    /// assert_eq!(e.postings().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn posting(mut self, posting: Posting) -> Self {
+        self.entry.postings.push(posting);
+        self
+    }
+
+    /// Adds a debit.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.postings()[0].account(), AccountId::from_u128(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn debit(self, account: AccountId, amount: Money) -> Self {
+        self.posting(Posting::debit(account, amount))
+    }
+
+    /// Adds a credit.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.postings()[1].account(), AccountId::from_u128(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn credit(self, account: AccountId, amount: Money) -> Self {
+        self.posting(Posting::credit(account, amount))
+    }
+
+    /// Sets a metadata value (a later value for the same key replaces it).
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .metadata("source", "pos")
+    ///     .build()?;
+    /// assert_eq!(e.metadata().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.entry
+            .extras_mut()
+            .metadata
+            .insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds an exchange rate; a multi-currency entry needs one between its
+    /// first currency and each other currency.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// use bureau_core::{Currency, Decimal, ExchangeRate};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
+    /// let fx = AccountId::from_u128(99);
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "buy euros")
+    ///     .debit(AccountId::from_u128(2), "100.00 EUR".parse()?)
+    ///     .credit(fx, "100.00 EUR".parse()?)
+    ///     .debit(fx, "110.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(1), "110.00 USD".parse()?)
+    ///     .rate(ExchangeRate::new(eur, usd, Decimal::new(11, 1), day)?)
+    ///     .build()?;
+    /// assert_eq!(e.rates().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rate(mut self, rate: ExchangeRate) -> Self {
+        self.entry.extras_mut().rates.push(rate);
+        self
+    }
+
+    /// Records the user who posts the entry (checked against soft-locked periods).
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// use bureau_core::UserId;
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .posted_by(UserId::from_u128(5))
+    ///     .build()?;
+    /// assert!(e.posted_by().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn posted_by(mut self, user: UserId) -> Self {
+        self.entry.extras_mut().posted_by = Some(user);
+        self
+    }
+
+    /// Checks the shape (see [`JournalEntry::check_shape`]) and returns the entry.
+    ///
+    /// # Errors
+    ///
+    /// The first shape error found, naming the entry and the posting.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, EntryId, Error, JournalEntry};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let err = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "0.00 USD".parse()?)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, Error::NonPositiveAmount { posting: 2, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn build(self) -> Result<JournalEntry> {
+        self.entry.check_shape()?;
+        Ok(self.entry)
+    }
+
+    /// Returns the entry without checking it; the ledger still checks it when
+    /// it is posted. Useful to test that the ledger rejects bad entries.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .build_unchecked();
+    /// assert!(e.check_shape().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn build_unchecked(self) -> JournalEntry {
+        self.entry
+    }
+}
+
+/// Per-currency sums in minor units without a heap allocation for the usual
+/// one or two currencies.
+#[derive(Debug, Clone)]
+pub(crate) struct CurrencySums {
+    inline: [(Option<Currency>, i128); 4],
+    spill: Vec<(Currency, i128)>,
+}
+
+impl CurrencySums {
+    pub(crate) const fn new() -> Self {
+        Self {
+            inline: [(None, 0); 4],
+            spill: Vec::new(),
+        }
+    }
+
+    pub(crate) fn add(&mut self, currency: Currency, amount: i128) {
+        for slot in &mut self.inline {
+            match slot.0 {
+                Some(c) if c == currency => {
+                    slot.1 = slot.1.saturating_add(amount);
+                    return;
+                }
+                None => {
+                    *slot = (Some(currency), amount);
+                    return;
+                }
+                Some(_) => {}
+            }
+        }
+        match self.spill.iter_mut().find(|(c, _)| *c == currency) {
+            Some(slot) => slot.1 = slot.1.saturating_add(amount),
+            None => self.spill.push((currency, amount)),
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Currency, i128)> + '_ {
+        self.inline
+            .iter()
+            .filter_map(|(c, s)| c.map(|c| (c, *s)))
+            .chain(self.spill.iter().copied())
+    }
+
+    pub(crate) fn all_zero(&self) -> bool {
+        self.iter().all(|(_, s)| s == 0)
+    }
+}

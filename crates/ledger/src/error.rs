@@ -1,0 +1,425 @@
+//! The one error type of bureau-ledger.
+
+use bureau_core::{Currency, Money, Period};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{AccountId, AccountLabel, BalanceLimit, EntryField, EntryId};
+
+/// Everything the ledger can reject. Each variant names the entry, the
+/// posting (numbered from 1 in the order given) and the account concerned, so
+/// that a bookkeeper can read the message as it is.
+///
+/// ```
+/// use bureau_ledger::{AccountId, EntryId, Error, JournalEntry};
+///
+/// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+/// let err = JournalEntry::builder(EntryId::from_u128(1), day, "typo")
+///     .debit(AccountId::from_u128(1), "10.00 USD".parse()?)
+///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "entry 00000000-0000-0000-0000-000000000001 does not balance: debits exceed credits by 9.00 USD"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A money or period computation of bureau-core failed.
+    #[error(transparent)]
+    Core(#[from] bureau_core::Error),
+    /// An account code is empty, too long or holds whitespace.
+    #[error("invalid account code {code:?}: codes are 1 to 32 characters without spaces")]
+    InvalidAccountCode {
+        /// The code as given.
+        code: String,
+    },
+    /// An account with this id is already open in the chart.
+    #[error("account {account} already exists in the chart")]
+    AccountExists {
+        /// The account already there.
+        account: AccountLabel,
+    },
+    /// Another account already uses this code.
+    #[error("account code {code} is already used by {existing}")]
+    DuplicateAccountCode {
+        /// The code asked for.
+        code: String,
+        /// The account that has it.
+        existing: AccountLabel,
+    },
+    /// The parent named by a new account is not in the chart.
+    #[error("account {account} names parent {parent}, which is not in the chart")]
+    UnknownParent {
+        /// The new account.
+        account: AccountLabel,
+        /// The missing parent.
+        parent: AccountId,
+    },
+    /// An account names itself as its parent.
+    #[error("account {account} cannot be its own parent")]
+    SelfParent {
+        /// The account.
+        account: AccountLabel,
+    },
+    /// No account with this id is in the chart.
+    #[error("account {account} is not in the chart")]
+    UnknownAccount {
+        /// The id asked for.
+        account: AccountId,
+    },
+    /// An account was to be closed while it still holds a balance.
+    #[error("account {account} cannot be closed: it holds {balance} (posted or pending)")]
+    AccountHasBalance {
+        /// The account.
+        account: AccountLabel,
+        /// The balance it holds, posted or pending, from the debit side.
+        balance: Money,
+    },
+    /// The account is already closed.
+    #[error("account {account} is already closed")]
+    AccountAlreadyClosed {
+        /// The account.
+        account: AccountLabel,
+    },
+    /// An account cannot be closed before it was opened.
+    #[error("account {account} opened on {opened_on} cannot be closed on {on}")]
+    CloseBeforeOpen {
+        /// The account.
+        account: AccountLabel,
+        /// When it was opened.
+        opened_on: NaiveDate,
+        /// The closing date asked for.
+        on: NaiveDate,
+    },
+    /// An entry has fewer than two postings.
+    #[error("entry {entry} has {count} posting(s); an entry needs at least two")]
+    TooFewPostings {
+        /// The entry.
+        entry: EntryId,
+        /// How many postings it has.
+        count: usize,
+    },
+    /// A posting amount is zero or negative.
+    #[error("posting {posting} of entry {entry} has amount {amount}; amounts must be positive")]
+    NonPositiveAmount {
+        /// The entry.
+        entry: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The amount given.
+        amount: Money,
+    },
+    /// Debits and credits differ in at least one currency.
+    #[error(
+        "entry {entry} does not balance: {}",
+        describe_differences(differences)
+    )]
+    Unbalanced {
+        /// The entry.
+        entry: EntryId,
+        /// Debits minus credits, per currency that does not balance.
+        differences: Vec<Money>,
+    },
+    /// A multi-currency entry lacks the exchange rate between two of its currencies.
+    #[error("entry {entry} mixes {from} and {to} but carries no exchange rate between them")]
+    MissingExchangeRate {
+        /// The entry.
+        entry: EntryId,
+        /// The currency without a rate.
+        from: Currency,
+        /// The entry's first currency.
+        to: Currency,
+    },
+    /// A multi-currency entry does not convert through the ledger's
+    /// designated conversion account in this currency.
+    #[error(
+        "entry {entry} mixes currencies but has no {currency} posting on the conversion account {account}"
+    )]
+    MissingConversion {
+        /// The entry.
+        entry: EntryId,
+        /// The currency without a conversion leg.
+        currency: Currency,
+        /// The designated conversion account.
+        account: AccountLabel,
+    },
+    /// A multi-currency entry was posted to a ledger without a conversion account.
+    #[error("entry {entry} mixes currencies but the ledger has no conversion account")]
+    NoConversionAccount {
+        /// The entry.
+        entry: EntryId,
+    },
+    /// A posting names an account that is not in the chart.
+    #[error("posting {posting} of entry {entry} uses unknown account {account}")]
+    PostingUnknownAccount {
+        /// The entry.
+        entry: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The id given.
+        account: AccountId,
+    },
+    /// A posting names a closed account.
+    #[error("posting {posting} of entry {entry} uses closed account {account}")]
+    PostingClosedAccount {
+        /// The entry.
+        entry: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The closed account.
+        account: AccountLabel,
+    },
+    /// A posting is dated before its account was opened.
+    #[error(
+        "posting {posting} of entry {entry} is dated {date}, before account {account} opened on {opened_on}"
+    )]
+    AccountNotYetOpen {
+        /// The entry.
+        entry: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The account.
+        account: AccountLabel,
+        /// The entry's date.
+        date: NaiveDate,
+        /// The account's opening date.
+        opened_on: NaiveDate,
+    },
+    /// A posting's currency is not accepted by its account.
+    #[error(
+        "posting {posting} of entry {entry} is in {currency}, which account {account} does not accept"
+    )]
+    CurrencyNotAllowed {
+        /// The entry.
+        entry: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The account.
+        account: AccountLabel,
+        /// The currency given.
+        currency: Currency,
+    },
+    /// The entry is dated in a hard-closed period.
+    #[error("entry {entry} is dated {date}, in closed period {period}")]
+    PeriodClosed {
+        /// The entry.
+        entry: EntryId,
+        /// Its date.
+        date: NaiveDate,
+        /// The closed period.
+        period: Period,
+    },
+    /// The entry is dated in a soft-locked period and is neither by a
+    /// designated user nor a designated entry.
+    #[error("entry {entry} is dated {date}, in locked period {period}")]
+    PeriodLocked {
+        /// The entry.
+        entry: EntryId,
+        /// Its date.
+        date: NaiveDate,
+        /// The locked period.
+        period: Period,
+    },
+    /// The posting would break its account's balance limit.
+    #[error("posting {posting} of entry {entry} would break the limit of account {account}: {}", describe_limit(*limit))]
+    LimitExceeded {
+        /// The entry.
+        entry: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The account.
+        account: AccountLabel,
+        /// The limit it keeps.
+        limit: BalanceLimit,
+    },
+    /// An entry with this id exists with different content.
+    #[error("entry {entry} already exists with a different {field}")]
+    ExistsWithDifferent {
+        /// The entry id.
+        entry: EntryId,
+        /// The first field that differs.
+        field: EntryField,
+    },
+    /// The identical entry was already posted (or created as pending); nothing changed.
+    #[error("entry {entry} was already posted")]
+    AlreadyPosted {
+        /// The entry id.
+        entry: EntryId,
+    },
+    /// A linked batch was rejected as a whole.
+    #[error("linked batch rejected: {}", describe_batch(*position, outcomes))]
+    BatchRejected {
+        /// Zero-based position of the entry that failed.
+        position: usize,
+        /// One outcome per entry of the batch, in order: the failing entry's
+        /// own error, and [`Error::LinkedEntryFailed`] for every other entry.
+        outcomes: Vec<Error>,
+    },
+    /// This entry was not applied because another entry of its linked batch failed.
+    #[error("linked entry failed: entry {entry} was not posted because its batch was rejected")]
+    LinkedEntryFailed {
+        /// The entry not applied.
+        entry: EntryId,
+    },
+    /// A batch with no entries.
+    #[error("a linked batch needs at least one entry")]
+    EmptyBatch,
+    /// No posted entry has this id.
+    #[error("entry {entry} is not in the ledger")]
+    UnknownEntry {
+        /// The id asked for.
+        entry: EntryId,
+    },
+    /// The entry was already reversed.
+    #[error("entry {entry} was already reversed by entry {by}")]
+    AlreadyReversed {
+        /// The entry.
+        entry: EntryId,
+        /// The reversal.
+        by: EntryId,
+    },
+    /// A reversal dated before the entry it reverses.
+    #[error("reversal of entry {entry} dated {date} comes before the entry's date {original}")]
+    ReversalBeforeOriginal {
+        /// The entry.
+        entry: EntryId,
+        /// The reversal's date.
+        date: NaiveDate,
+        /// The entry's date.
+        original: NaiveDate,
+    },
+    /// No pending entry has this id.
+    #[error("pending entry {pending} is not in the ledger")]
+    UnknownPending {
+        /// The id asked for.
+        pending: EntryId,
+    },
+    /// The pending entry was already posted, voided or expired.
+    #[error("pending entry {pending} was already {state}")]
+    PendingResolved {
+        /// The pending entry.
+        pending: EntryId,
+        /// What happened to it: `posted`, `voided` or `expired`.
+        state: &'static str,
+    },
+    /// The pending entry's timeout has passed.
+    #[error("pending entry {pending} expired at {expires_at}")]
+    PendingExpired {
+        /// The pending entry.
+        pending: EntryId,
+        /// Its timeout.
+        expires_at: DateTime<Utc>,
+    },
+    /// A partial post gives a different number of amounts than the pending entry has postings.
+    #[error(
+        "partial post of pending entry {pending} gives {given} amounts for {expected} postings"
+    )]
+    PartialAmountCount {
+        /// The pending entry.
+        pending: EntryId,
+        /// How many postings the pending entry has.
+        expected: usize,
+        /// How many amounts were given.
+        given: usize,
+    },
+    /// A partial amount exceeds what its posting reserved, or is in another currency.
+    #[error(
+        "partial post of pending entry {pending}: posting {posting} asks {amount} of the {reserved} reserved"
+    )]
+    PartialAmountTooLarge {
+        /// The pending entry.
+        pending: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The amount asked.
+        amount: Money,
+        /// The amount reserved.
+        reserved: Money,
+    },
+    /// The period is already hard-closed.
+    #[error("period {period} is already closed")]
+    PeriodAlreadyClosed {
+        /// The period.
+        period: Period,
+    },
+    /// The period is not soft-locked, so it cannot be unlocked.
+    #[error("period {period} is not locked")]
+    PeriodNotLocked {
+        /// The period.
+        period: Period,
+    },
+    /// An account of the wrong class for what it is asked to do.
+    #[error("account {account} is {actual}, but {role} must be {expected}")]
+    WrongAccountClass {
+        /// The account.
+        account: AccountLabel,
+        /// What it is for (`"retained earnings"`).
+        role: &'static str,
+        /// The class it needs.
+        expected: &'static str,
+        /// Its class.
+        actual: crate::AccountKind,
+    },
+    /// The fiscal year's calendar is not the ledger's.
+    #[error("fiscal year {year} is not of the ledger's fiscal calendar")]
+    ForeignCalendar {
+        /// The year as given.
+        year: bureau_core::FiscalYear,
+    },
+    /// A revaluation rate does not convert into the base currency.
+    #[error("revaluation rate from {from} to {to} does not convert into the base currency {base}")]
+    RateNotToBase {
+        /// Rate's source currency.
+        from: Currency,
+        /// Rate's target currency.
+        to: Currency,
+        /// The base currency asked for.
+        base: Currency,
+    },
+    /// The audit chain does not verify: the record at this position (zero-based)
+    /// was changed, moved, inserted or removed.
+    #[error("audit chain broken at position {position}")]
+    AuditChainBroken {
+        /// Zero-based position of the first record that does not verify.
+        position: usize,
+    },
+}
+
+fn describe_differences(differences: &[Money]) -> String {
+    let parts: Vec<String> = differences
+        .iter()
+        .map(|d| {
+            if d.is_negative() {
+                format!("credits exceed debits by {}", d.abs())
+            } else {
+                format!("debits exceed credits by {d}")
+            }
+        })
+        .collect();
+    parts.join(", ")
+}
+
+fn describe_limit(limit: BalanceLimit) -> &'static str {
+    match limit {
+        BalanceLimit::DebitsMustNotExceedCredits => "debits would exceed credits",
+        BalanceLimit::CreditsMustNotExceedDebits => "credits would exceed debits",
+        BalanceLimit::None => "no limit",
+    }
+}
+
+fn describe_batch(position: usize, outcomes: &[Error]) -> String {
+    match outcomes.get(position) {
+        Some(error) => format!(
+            "entry {} of {} failed: {error}",
+            position + 1,
+            outcomes.len()
+        ),
+        None => format!("entry {} failed", position + 1),
+    }
+}
+
+/// `Result` with bureau-ledger's [`Error`] as the default error type.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,2008 @@
+//! The book: chart of accounts, posted and pending entries, balances, period
+//! locks and the audit chain, changed only through decided events.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+
+use bureau_core::{Aggregate, Currency, DomainEvent, FiscalCalendar, FiscalYear, Period};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::balance::{CurrencyBook, Totals};
+use crate::{
+    Account, AccountCode, AccountId, AuditRecord, Balance, BalanceLimit, EntryHash, EntryId, Error,
+    JournalEntry, PendingAmounts, PendingEntry, PendingState, PeriodState, Result, Side, SoftLock,
+};
+
+/// A fast hasher for ids: UUIDs and account codes are caller-chosen keys of
+/// an in-memory book, not attacker-facing input, so a multiplicative fold
+/// (as in the Fx hash) replaces SipHash on the posting path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FoldHash;
+
+impl BuildHasher for FoldHash {
+    type Hasher = FoldHasher;
+    fn build_hasher(&self) -> FoldHasher {
+        FoldHasher(0)
+    }
+}
+
+pub(crate) struct FoldHasher(u64);
+
+const SEED: u64 = 0x517c_c1b7_2722_0a95;
+
+impl Hasher for FoldHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0_u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+        for byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(SEED);
+        }
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.0 = (self.0.rotate_left(5) ^ value as u64).wrapping_mul(SEED);
+    }
+    fn finish(&self) -> u64 {
+        // The fold leaves the low bits of a small sequential id constant,
+        // and the table indexes by the low bits: finish with a full
+        // avalanche (the 64-bit finaliser of MurmurHash3).
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// One account with its per-currency books, its children and the posted
+/// entries that touch it (positions in the ledger's entry list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AccountSlot {
+    pub(crate) account: Account,
+    pub(crate) books: Vec<CurrencyBook>,
+    pub(crate) children: Vec<usize>,
+    pub(crate) entries: Vec<usize>,
+}
+
+impl AccountSlot {
+    pub(crate) fn book(&self, currency: Currency) -> Option<&CurrencyBook> {
+        self.books.iter().find(|b| b.currency == currency)
+    }
+
+    fn book_mut(&mut self, currency: Currency) -> &mut CurrencyBook {
+        // Found by position so the borrow of `books` ends before a push.
+        let at = match self.books.iter().position(|b| b.currency == currency) {
+            Some(at) => at,
+            None => {
+                self.books.push(CurrencyBook::new(currency));
+                self.books.len() - 1
+            }
+        };
+        // `at` is in bounds: found above or just pushed.
+        &mut self.books[at]
+    }
+
+    fn totals(&self, currency: Currency) -> Totals {
+        self.book(currency).map(|b| b.totals).unwrap_or_default()
+    }
+}
+
+/// A posted entry and its hash in the audit chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PostedEntry {
+    pub(crate) entry: JournalEntry,
+    pub(crate) hash: EntryHash,
+}
+
+/// Posted entries in posting order, kept in fixed-size chunks: growing the
+/// log never moves the entries already in it (a single vector would copy
+/// every entry each time it doubles).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct EntryLog {
+    chunks: Vec<Vec<PostedEntry>>,
+    len: usize,
+}
+
+const CHUNK: usize = 1024;
+
+impl EntryLog {
+    pub(crate) const fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn get(&self, position: usize) -> Option<&PostedEntry> {
+        self.chunks
+            .get(position / CHUNK)
+            .and_then(|c| c.get(position % CHUNK))
+    }
+
+    fn push(&mut self, posted: PostedEntry) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(posted),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(posted);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &PostedEntry> + '_ {
+        self.chunks.iter().flatten()
+    }
+}
+
+/// A reusable encoding buffer for the audit hash. It holds no state of the
+/// ledger: every scratch compares equal, and a clone starts empty.
+#[derive(Default)]
+struct Scratch(Vec<u8>);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Scratch {}
+
+impl core::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Scratch")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EntryRef {
+    Posted(usize),
+    Pending(usize),
+}
+
+/// What a command asks of the [`Ledger`].
+///
+/// ```
+/// use bureau_core::Aggregate;
+/// use bureau_ledger::{Account, AccountId, AccountKind, Ledger, LedgerCommand, LedgerEvent};
+///
+/// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+/// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
+/// let mut ledger = Ledger::new();
+/// let events = ledger.handle(&LedgerCommand::OpenAccount(cash.clone()))?;
+/// assert_eq!(events, vec![LedgerEvent::AccountOpened(cash)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LedgerCommand {
+    /// Add an account to the chart.
+    OpenAccount(Account),
+    /// Close an account with no balance, posted or pending.
+    CloseAccount {
+        /// The account.
+        account: AccountId,
+        /// The closing date.
+        on: NaiveDate,
+    },
+    /// Post one entry.
+    Post(JournalEntry),
+    /// Post a linked batch: every entry or none.
+    PostBatch(Vec<JournalEntry>),
+    /// Reserve the entry's amounts as pending.
+    CreatePending {
+        /// The entry to reserve.
+        entry: JournalEntry,
+        /// From when it may be expired, if ever.
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// Post a pending entry, in full or in part, as a new entry.
+    PostPending {
+        /// The pending entry.
+        pending: EntryId,
+        /// The id of the posted entry.
+        entry: EntryId,
+        /// The date of the posted entry.
+        date: NaiveDate,
+        /// How much to post.
+        amounts: PendingAmounts,
+        /// The caller's clock: a pending entry past its timeout cannot be posted.
+        now: DateTime<Utc>,
+    },
+    /// Release every amount a pending entry reserves.
+    VoidPending {
+        /// The pending entry.
+        pending: EntryId,
+    },
+    /// Expire every pending entry whose timeout is at or before `now`.
+    ExpirePending {
+        /// The caller's clock.
+        now: DateTime<Utc>,
+    },
+    /// Post the mirror of an entry.
+    Reverse {
+        /// The entry to reverse.
+        entry: EntryId,
+        /// The id of the reversal.
+        reversal: EntryId,
+        /// The reversal's date: the original's date (when open) or later.
+        date: NaiveDate,
+    },
+    /// Soft-lock a period.
+    LockPeriod(SoftLock),
+    /// Lift a soft lock.
+    UnlockPeriod(Period),
+    /// Hard-close a period, for good.
+    ClosePeriod(Period),
+    /// Close a fiscal year: move every income and expense balance into
+    /// retained earnings through a closing entry dated the year's last day
+    /// (each currency closes on its own, without conversion), then
+    /// hard-close the year.
+    CloseYear {
+        /// The fiscal year (of the ledger's calendar).
+        year: FiscalYear,
+        /// The id of the closing entry.
+        entry: EntryId,
+        /// The equity account receiving the net income.
+        retained_earnings: AccountId,
+    },
+    /// Revalue the conversion account's foreign-currency positions; see
+    /// [`Revaluation`](crate::Revaluation).
+    Revalue(crate::Revaluation),
+}
+
+/// What happened to the [`Ledger`], as storage records it.
+///
+/// ```
+/// use bureau_core::DomainEvent;
+/// use bureau_ledger::LedgerEvent;
+///
+/// let event = LedgerEvent::PendingVoided { pending: bureau_ledger::EntryId::from_u128(1) };
+/// assert_eq!(event.event_type(), "pending_voided");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LedgerEvent {
+    /// An account was added.
+    AccountOpened(Account),
+    /// An account was closed.
+    AccountClosed {
+        /// The account.
+        account: AccountId,
+        /// The closing date.
+        on: NaiveDate,
+    },
+    /// An entry was posted with its hash in the audit chain.
+    EntryPosted {
+        /// The entry.
+        entry: JournalEntry,
+        /// Its chained hash.
+        hash: EntryHash,
+    },
+    /// A pending entry reserves its amounts.
+    PendingCreated {
+        /// The entry reserved.
+        entry: JournalEntry,
+        /// Its timeout.
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// A pending entry was posted as `entry`; the rest was released.
+    PendingPosted {
+        /// The pending entry.
+        pending: EntryId,
+        /// The posted entry.
+        entry: JournalEntry,
+        /// Its chained hash.
+        hash: EntryHash,
+    },
+    /// A pending entry was voided.
+    PendingVoided {
+        /// The pending entry.
+        pending: EntryId,
+    },
+    /// A pending entry expired.
+    PendingExpired {
+        /// The pending entry.
+        pending: EntryId,
+    },
+    /// A period was soft-locked.
+    PeriodLocked(SoftLock),
+    /// A soft lock was lifted.
+    PeriodUnlocked(Period),
+    /// A period was hard-closed.
+    PeriodClosed(Period),
+}
+
+impl DomainEvent for LedgerEvent {
+    fn event_type(&self) -> &'static str {
+        match self {
+            Self::AccountOpened(_) => "account_opened",
+            Self::AccountClosed { .. } => "account_closed",
+            Self::EntryPosted { .. } => "entry_posted",
+            Self::PendingCreated { .. } => "pending_created",
+            Self::PendingPosted { .. } => "pending_posted",
+            Self::PendingVoided { .. } => "pending_voided",
+            Self::PendingExpired { .. } => "pending_expired",
+            Self::PeriodLocked(_) => "period_locked",
+            Self::PeriodUnlocked(_) => "period_unlocked",
+            Self::PeriodClosed(_) => "period_closed",
+        }
+    }
+}
+
+/// How an entry is being checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// A plain posted entry.
+    Posted,
+    /// A new pending entry: its amounts count as pending for the limits.
+    Pending,
+    /// The posting of an already-reserved pending entry: the limits were
+    /// checked when it was reserved, and moving reserved amounts into posted
+    /// ones (releasing the rest) can only relax them.
+    FromPending,
+    /// A year-end closing entry: it may hold several currencies, each
+    /// balanced on its own, without converting between them.
+    Closing,
+}
+
+/// Slot positions of an entry's postings, found once by the checks and
+/// reused when applying, for entries of up to eight postings.
+#[derive(Clone, Copy, Debug)]
+struct Resolved {
+    slots: [usize; 8],
+    len: usize,
+}
+
+impl Resolved {
+    const fn new() -> Self {
+        Self {
+            slots: [0; 8],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, at: usize) {
+        if let Some(slot) = self.slots.get_mut(self.len) {
+            *slot = at;
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, posting: usize) -> Option<usize> {
+        if self.len <= self.slots.len() && posting < self.len {
+            self.slots.get(posting).copied()
+        } else {
+            None
+        }
+    }
+}
+
+/// Effects of the earlier entries of a linked batch, seen by the later ones.
+#[derive(Debug, Default)]
+struct Overlay<'a> {
+    ids: HashMap<EntryId, &'a JournalEntry, FoldHash>,
+    deltas: HashMap<(usize, Currency), (i128, i128), FoldHash>,
+}
+
+/// The general ledger of one company: the chart of accounts, every posted and
+/// pending entry, balances per account and currency, period locks and the
+/// audit chain.
+///
+/// It changes only through [`Aggregate::decide`] and [`Aggregate::apply`]
+/// (storage persists the [`LedgerEvent`]s), or through the convenience methods
+/// ([`post`](Self::post), [`reverse`](Self::reverse), ...) that decide and
+/// apply in one step. A rejected command leaves it exactly as it was.
+///
+/// Balance lookups are O(1) in the number of accounts and entries; a balance
+/// as of a date is a binary search in the account's dated history.
+///
+/// ```
+/// use bureau_ledger::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
+/// use bureau_core::Currency;
+///
+/// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
+/// let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
+/// let mut ledger = Ledger::new();
+/// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
+/// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
+/// let sale = JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+///     .debit(cash, "120.00 USD".parse()?)
+///     .credit(sales, "120.00 USD".parse()?)
+///     .build()?;
+/// ledger.post(sale.clone())?;
+/// // The identical entry again changes nothing.
+/// assert!(matches!(ledger.post(sale), Err(bureau_ledger::Error::AlreadyPosted { .. })));
+/// assert_eq!(ledger.balance(cash, Currency::iso("USD")?)?.balance().to_string(), "120.00 USD");
+/// assert!(ledger.verify().is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ledger {
+    calendar: FiscalCalendar,
+    conversion: Option<AccountId>,
+    pub(crate) slots: Vec<AccountSlot>,
+    index: HashMap<AccountId, usize, FoldHash>,
+    codes: HashMap<AccountCode, usize, FoldHash>,
+    pub(crate) entries: EntryLog,
+    entry_index: HashMap<EntryId, EntryRef, FoldHash>,
+    // Original entry -> its reversal. Reversals are rare: a map keeps the
+    // posted entries small.
+    reversals: HashMap<EntryId, EntryId, FoldHash>,
+    pending: Vec<PendingEntry>,
+    locks: Vec<PeriodState>,
+    // Entries dated on or after this day cannot fall in any lock.
+    lock_horizon: Option<NaiveDate>,
+    head: EntryHash,
+    scratch: Scratch,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Ledger {
+    /// An empty ledger on the calendar year, without a conversion account.
+    ///
+    /// ```
+    /// use bureau_ledger::Ledger;
+    ///
+    /// let ledger = Ledger::new();
+    /// assert_eq!(ledger.accounts().count(), 0);
+    /// ```
+    pub fn new() -> Self {
+        Self {
+            calendar: FiscalCalendar::CALENDAR_YEAR,
+            conversion: None,
+            slots: Vec::new(),
+            index: HashMap::default(),
+            codes: HashMap::default(),
+            entries: EntryLog::default(),
+            entry_index: HashMap::default(),
+            reversals: HashMap::default(),
+            pending: Vec::new(),
+            locks: Vec::new(),
+            lock_horizon: None,
+            head: EntryHash::GENESIS,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// The same empty ledger on another fiscal calendar (used by year-end close).
+    ///
+    /// ```
+    /// use bureau_ledger::Ledger;
+    /// use bureau_core::{FiscalCalendar, FiscalYearNaming};
+    ///
+    /// let april = FiscalCalendar::new(4, FiscalYearNaming::EndYear)?;
+    /// assert_eq!(Ledger::new().with_calendar(april).calendar(), april);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_calendar(mut self, calendar: FiscalCalendar) -> Self {
+        self.calendar = calendar;
+        self
+    }
+
+    /// The same ledger with a designated conversion account: every entry
+    /// that mixes currencies must post to it in each of its currencies, and
+    /// revaluation values its positions.
+    ///
+    /// ```
+    /// use bureau_ledger::{AccountId, Ledger};
+    ///
+    /// let ledger = Ledger::new().with_conversion_account(AccountId::from_u128(99));
+    /// assert_eq!(ledger.conversion_account(), Some(AccountId::from_u128(99)));
+    /// ```
+    #[must_use]
+    pub fn with_conversion_account(mut self, account: AccountId) -> Self {
+        self.conversion = Some(account);
+        self
+    }
+
+    /// The fiscal calendar.
+    ///
+    /// ```
+    /// use bureau_ledger::Ledger;
+    /// use bureau_core::FiscalCalendar;
+    ///
+    /// assert_eq!(Ledger::new().calendar(), FiscalCalendar::CALENDAR_YEAR);
+    /// ```
+    pub const fn calendar(&self) -> FiscalCalendar {
+        self.calendar
+    }
+
+    /// The designated conversion account, if any.
+    ///
+    /// ```
+    /// use bureau_ledger::Ledger;
+    ///
+    /// assert_eq!(Ledger::new().conversion_account(), None);
+    /// ```
+    pub const fn conversion_account(&self) -> Option<AccountId> {
+        self.conversion
+    }
+
+    // ---- read side -------------------------------------------------------
+
+    /// The account with this id.
+    ///
+    /// ```
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert_eq!(ledger.account(cash).ok_or("account")?.name(), "Cash");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn account(&self, id: AccountId) -> Option<&Account> {
+        self.slot(id).map(|s| &s.account)
+    }
+
+    /// Every account, in the order opened.
+    ///
+    /// ```
+    /// # let (ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert_eq!(ledger.accounts().count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> + '_ {
+        self.slots.iter().map(|s| &s.account)
+    }
+
+    /// The account with this code.
+    ///
+    /// ```
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert_eq!(ledger.account_by_code(&"1000".parse()?).map(|a| a.id()), Some(cash));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn account_by_code(&self, code: &AccountCode) -> Option<&Account> {
+        self.codes
+            .get(code)
+            .and_then(|&i| self.slots.get(i))
+            .map(|s| &s.account)
+    }
+
+    /// The posted entry with this id.
+    ///
+    /// ```
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(ledger.entry(bureau_ledger::EntryId::from_u128(404)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn entry(&self, id: EntryId) -> Option<&JournalEntry> {
+        match self.entry_index.get(&id) {
+            Some(EntryRef::Posted(i)) => self.entries.get(*i).map(|p| &p.entry),
+            _ => None,
+        }
+    }
+
+    /// The entry that reversed this one, if any.
+    ///
+    /// ```
+    /// # let (ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert_eq!(ledger.reversed_by(bureau_ledger::EntryId::from_u128(404)), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reversed_by(&self, id: EntryId) -> Option<EntryId> {
+        match self.entry_index.get(&id) {
+            Some(EntryRef::Posted(_)) => self.reversals.get(&id).copied(),
+            _ => None,
+        }
+    }
+
+    /// Every posted entry, in posting order.
+    ///
+    /// ```
+    /// # let (ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert_eq!(ledger.entries().count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn entries(&self) -> impl Iterator<Item = &JournalEntry> + '_ {
+        self.entries.iter().map(|p| &p.entry)
+    }
+
+    /// The pending entry with this id, whatever its state.
+    ///
+    /// ```
+    /// # let (ledger, pending) = bureau_ledger::doc_support::ledger_with_pending()?;
+    /// assert!(ledger.pending(pending).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pending(&self, id: EntryId) -> Option<&PendingEntry> {
+        match self.entry_index.get(&id) {
+            Some(EntryRef::Pending(i)) => self.pending.get(*i),
+            _ => None,
+        }
+    }
+
+    /// Every pending entry, whatever its state, in creation order.
+    ///
+    /// ```
+    /// # let (ledger, _) = bureau_ledger::doc_support::ledger_with_pending()?;
+    /// assert_eq!(ledger.pending_entries().count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pending_entries(&self) -> impl Iterator<Item = &PendingEntry> + '_ {
+        self.pending.iter()
+    }
+
+    /// The soft locks and hard closes in force.
+    ///
+    /// ```
+    /// # let (ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(ledger.period_states().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn period_states(&self) -> &[PeriodState] {
+        &self.locks
+    }
+
+    /// The hash of the last posted entry ([`EntryHash::GENESIS`] when none).
+    ///
+    /// ```
+    /// # let (ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert_eq!(ledger.head(), bureau_ledger::EntryHash::GENESIS);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn head(&self) -> EntryHash {
+        self.head
+    }
+
+    /// The audit chain: every posted entry with its hash, in posting order.
+    ///
+    /// ```
+    /// # let (ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(bureau_ledger::verify(&ledger.audit_records()).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn audit_records(&self) -> Vec<AuditRecord> {
+        self.entries
+            .iter()
+            .map(|p| AuditRecord {
+                entry: p.entry.clone(),
+                hash: p.hash,
+            })
+            .collect()
+    }
+
+    /// Recomputes the audit chain over the posted entries.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AuditChainBroken`] with the first position that does not verify.
+    ///
+    /// ```
+    /// # let (ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// ledger.verify()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify(&self) -> Result<()> {
+        let mut previous = EntryHash::GENESIS;
+        for (position, posted) in self.entries.iter().enumerate() {
+            let expected = EntryHash::of_entry(&previous, &posted.entry);
+            if expected != posted.hash {
+                return Err(Error::AuditChainBroken { position });
+            }
+            previous = expected;
+        }
+        Ok(())
+    }
+
+    /// The balance of `account` in `currency`: posted and pending totals and
+    /// the signed balance on the account's normal side.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`], or an overflow of the totals.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.balance().is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn balance(&self, account: AccountId, currency: Currency) -> Result<Balance> {
+        let slot = self.slot_or_err(account)?;
+        Balance::from_totals(
+            &slot.totals(currency),
+            currency,
+            slot.account.kind().normal_side(),
+        )
+    }
+
+    /// Every currency in which `account` has ever been posted or reserved.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`].
+    ///
+    /// ```
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(ledger.currencies_of(cash)?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn currencies_of(&self, account: AccountId) -> Result<Vec<Currency>> {
+        Ok(self
+            .slot_or_err(account)?
+            .books
+            .iter()
+            .map(|b| b.currency)
+            .collect())
+    }
+
+    /// The posted balance of `account` in `currency` at the end of `date`, on
+    /// the account's normal side. Entries posted out of date order count by
+    /// their date.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`], or an overflow.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
+    /// assert!(ledger.balance_as_of(cash, Currency::iso("USD")?, day)?.is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn balance_as_of(
+        &self,
+        account: AccountId,
+        currency: Currency,
+        date: NaiveDate,
+    ) -> Result<bureau_core::Money> {
+        let slot = self.slot_or_err(account)?;
+        let net = slot.book(currency).map_or(0, |b| b.as_of(date));
+        let signed = crate::balance::on_side(net, slot.account.kind().normal_side());
+        Ok(bureau_core::Money::from_minor(signed, currency)?)
+    }
+
+    /// The posted balance of `account` and every account below it in the
+    /// hierarchy, in `currency`, on `account`'s normal side.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`], or an overflow.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// assert!(ledger.rollup_balance(cash, Currency::iso("USD")?)?.is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rollup_balance(
+        &self,
+        account: AccountId,
+        currency: Currency,
+    ) -> Result<bureau_core::Money> {
+        let root = *self
+            .index
+            .get(&account)
+            .ok_or(Error::UnknownAccount { account })?;
+        let mut net = 0_i128;
+        let mut stack = vec![root];
+        while let Some(at) = stack.pop() {
+            if let Some(slot) = self.slots.get(at) {
+                let totals = slot.totals(currency);
+                net = net.saturating_add(totals.posted_dr.saturating_sub(totals.posted_cr));
+                stack.extend(slot.children.iter().copied());
+            }
+        }
+        let side = self
+            .slots
+            .get(root)
+            .map_or(Side::Debit, |s| s.account.kind().normal_side());
+        Ok(bureau_core::Money::from_minor(
+            crate::balance::on_side(net, side),
+            currency,
+        )?)
+    }
+
+    pub(crate) fn slot(&self, id: AccountId) -> Option<&AccountSlot> {
+        self.index.get(&id).and_then(|&i| self.slots.get(i))
+    }
+
+    pub(crate) fn slot_or_err(&self, id: AccountId) -> Result<&AccountSlot> {
+        self.slot(id).ok_or(Error::UnknownAccount { account: id })
+    }
+
+    pub(crate) fn posted_at(&self, position: usize) -> Option<&PostedEntry> {
+        self.entries.get(position)
+    }
+
+    // ---- convenience: decide and apply ----------------------------------
+
+    /// Opens an account.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AccountExists`], [`Error::DuplicateAccountCode`],
+    /// [`Error::UnknownParent`] or [`Error::SelfParent`].
+    ///
+    /// ```
+    /// use bureau_ledger::{Account, AccountId, AccountKind, Ledger};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    /// let mut ledger = Ledger::new();
+    /// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
+    /// ledger.open_account(cash.clone())?;
+    /// assert!(ledger.open_account(cash).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_account(&mut self, account: Account) -> Result<()> {
+        self.check_open_account(&account)?;
+        self.apply_open(account);
+        Ok(())
+    }
+
+    /// Closes an account that holds no balance, posted or pending.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`], [`Error::AccountAlreadyClosed`],
+    /// [`Error::CloseBeforeOpen`] or [`Error::AccountHasBalance`].
+    ///
+    /// ```
+    /// # let (mut ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
+    /// ledger.close_account(cash, day)?;
+    /// assert!(!ledger.account(cash).ok_or("account")?.status().is_open());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn close_account(&mut self, account: AccountId, on: NaiveDate) -> Result<()> {
+        self.handle(&LedgerCommand::CloseAccount { account, on })
+            .map(drop)
+    }
+
+    /// Posts one entry and returns its hash in the audit chain.
+    ///
+    /// # Errors
+    ///
+    /// Any validation error naming the entry and posting; [`Error::AlreadyPosted`]
+    /// when the identical entry was posted before (nothing changes).
+    ///
+    /// ```
+    /// # use bureau_ledger::{EntryId, JournalEntry};
+    /// # let (mut ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// # let sales = bureau_ledger::AccountId::from_u128(4);
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
+    /// let hash = ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+    ///     .debit(cash, "5.00 USD".parse()?)
+    ///     .credit(sales, "5.00 USD".parse()?)
+    ///     .build()?)?;
+    /// assert_eq!(ledger.head(), hash);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn post(&mut self, entry: JournalEntry) -> Result<EntryHash> {
+        let resolved = self.check_entry(&entry, Mode::Posted, None)?;
+        let hash = crate::audit::hash_with(&self.head, &entry, &mut self.scratch.0);
+        self.apply_resolved(entry, hash, Some(&resolved));
+        Ok(hash)
+    }
+
+    /// Posts a linked batch: every entry, or none.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BatchRejected`] with one outcome per entry: the first failing
+    /// entry's own error, [`Error::LinkedEntryFailed`] for the others.
+    /// [`Error::EmptyBatch`] for no entries.
+    ///
+    /// ```
+    /// # use bureau_ledger::{EntryId, Error, JournalEntry};
+    /// # let (mut ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// # let sales = bureau_ledger::AccountId::from_u128(4);
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
+    /// let good = JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+    ///     .debit(cash, "5.00 USD".parse()?)
+    ///     .credit(sales, "5.00 USD".parse()?)
+    ///     .build()?;
+    /// let bad = JournalEntry::builder(EntryId::from_u128(2), day, "to nowhere")
+    ///     .debit(cash, "5.00 USD".parse()?)
+    ///     .credit(bureau_ledger::AccountId::from_u128(404), "5.00 USD".parse()?)
+    ///     .build()?;
+    /// let err = ledger.post_batch(vec![good, bad]).unwrap_err();
+    /// let Error::BatchRejected { position, outcomes } = err else { panic!() };
+    /// assert_eq!(position, 1);
+    /// assert!(matches!(outcomes[0], Error::LinkedEntryFailed { .. }));
+    /// assert_eq!(ledger.entries().count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn post_batch(&mut self, entries: Vec<JournalEntry>) -> Result<()> {
+        let hashes = self.check_batch(&entries)?;
+        for (entry, hash) in entries.into_iter().zip(hashes) {
+            self.apply_posted(entry, hash);
+        }
+        Ok(())
+    }
+
+    /// Reserves an entry's amounts as pending, optionally until `expires_at`.
+    ///
+    /// # Errors
+    ///
+    /// Any validation error of [`post`](Self::post); limits count pending amounts.
+    ///
+    /// ```
+    /// # let (ledger, pending) = bureau_ledger::doc_support::ledger_with_pending()?;
+    /// assert!(ledger.pending(pending).ok_or("pending")?.state().is_pending());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create_pending(
+        &mut self,
+        entry: JournalEntry,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        self.check_entry(&entry, Mode::Pending, None)?;
+        self.apply_pending_created(entry, expires_at);
+        Ok(())
+    }
+
+    /// Posts a pending entry in full or in part as entry `entry` dated `date`;
+    /// whatever is not posted is released.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownPending`], [`Error::PendingResolved`],
+    /// [`Error::PendingExpired`], the partial-amount errors, or any validation
+    /// error of the posted entry.
+    ///
+    /// ```
+    /// use bureau_ledger::{EntryId, PendingAmounts, PendingState};
+    ///
+    /// # let (mut ledger, pending) = bureau_ledger::doc_support::ledger_with_pending()?;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 3).ok_or("date")?;
+    /// let now = day.and_hms_opt(12, 0, 0).ok_or("time")?.and_utc();
+    /// ledger.post_pending(pending, EntryId::from_u128(20), day,
+    ///     PendingAmounts::Partial(vec!["30.00 USD".parse()?, "30.00 USD".parse()?]), now)?;
+    /// assert_eq!(ledger.pending(pending).ok_or("pending")?.state(),
+    ///     PendingState::Posted { entry: EntryId::from_u128(20) });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn post_pending(
+        &mut self,
+        pending: EntryId,
+        entry: EntryId,
+        date: NaiveDate,
+        amounts: PendingAmounts,
+        now: DateTime<Utc>,
+    ) -> Result<EntryHash> {
+        let (posted, hash) = self.check_post_pending(pending, entry, date, &amounts, now)?;
+        self.apply_pending_posted(pending, posted, hash);
+        Ok(hash)
+    }
+
+    /// Voids a pending entry: every reserved amount is released.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownPending`] or [`Error::PendingResolved`].
+    ///
+    /// ```
+    /// # let (mut ledger, pending) = bureau_ledger::doc_support::ledger_with_pending()?;
+    /// ledger.void_pending(pending)?;
+    /// assert!(ledger.void_pending(pending).is_err()); // resolves at most once
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn void_pending(&mut self, pending: EntryId) -> Result<()> {
+        self.handle(&LedgerCommand::VoidPending { pending })
+            .map(drop)
+    }
+
+    /// Expires every pending entry whose timeout is at or before `now`, and
+    /// returns their ids.
+    ///
+    /// ```
+    /// # let (mut ledger, pending) = bureau_ledger::doc_support::ledger_with_pending()?;
+    /// let later = chrono::NaiveDate::from_ymd_opt(2026, 2, 1).ok_or("date")?
+    ///     .and_hms_opt(0, 0, 0).ok_or("time")?.and_utc();
+    /// assert_eq!(ledger.expire_pending(later), vec![pending]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expire_pending(&mut self, now: DateTime<Utc>) -> Vec<EntryId> {
+        let expired = self.due_pending(now);
+        for id in &expired {
+            self.apply_pending_released(*id, PendingState::Expired);
+        }
+        expired
+    }
+
+    /// Reverses a posted entry with its mirror, `reversal`, dated `date`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownEntry`], [`Error::AlreadyReversed`],
+    /// [`Error::ReversalBeforeOriginal`], or any validation error of the
+    /// mirror entry (a closed period, a closed account, a limit).
+    ///
+    /// ```
+    /// # use bureau_ledger::{EntryId, JournalEntry};
+    /// # use bureau_core::Currency;
+    /// # let (mut ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// # let sales = bureau_ledger::AccountId::from_u128(4);
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
+    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+    ///     .debit(cash, "5.00 USD".parse()?)
+    ///     .credit(sales, "5.00 USD".parse()?)
+    ///     .build()?)?;
+    /// ledger.reverse(EntryId::from_u128(1), EntryId::from_u128(2), day)?;
+    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.balance().is_zero());
+    /// assert_eq!(ledger.reversed_by(EntryId::from_u128(1)), Some(EntryId::from_u128(2)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reverse(
+        &mut self,
+        entry: EntryId,
+        reversal: EntryId,
+        date: NaiveDate,
+    ) -> Result<EntryHash> {
+        let mirror = self.check_reverse(entry, reversal, date)?;
+        let hash = EntryHash::of_entry(&self.head, &mirror);
+        self.apply_posted(mirror, hash);
+        Ok(hash)
+    }
+
+    /// Soft-locks a period.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PeriodAlreadyClosed`] when the period is hard-closed.
+    ///
+    /// ```
+    /// use bureau_ledger::SoftLock;
+    /// use bureau_core::Period;
+    /// # let (mut ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// ledger.lock_period(SoftLock::new(Period::month(2026, 1)?))?;
+    /// assert_eq!(ledger.period_states().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn lock_period(&mut self, lock: SoftLock) -> Result<()> {
+        self.handle(&LedgerCommand::LockPeriod(lock)).map(drop)
+    }
+
+    /// Lifts the soft lock of a period.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PeriodNotLocked`].
+    ///
+    /// ```
+    /// use bureau_ledger::SoftLock;
+    /// use bureau_core::Period;
+    /// # let (mut ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// let january = Period::month(2026, 1)?;
+    /// ledger.lock_period(SoftLock::new(january))?;
+    /// ledger.unlock_period(january)?;
+    /// assert!(ledger.period_states().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unlock_period(&mut self, period: Period) -> Result<()> {
+        self.handle(&LedgerCommand::UnlockPeriod(period)).map(drop)
+    }
+
+    /// Hard-closes a period, for good.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PeriodAlreadyClosed`].
+    ///
+    /// ```
+    /// use bureau_core::Period;
+    /// # let (mut ledger, _) = bureau_ledger::doc_support::ledger_with_cash()?;
+    /// let january = Period::month(2026, 1)?;
+    /// ledger.close_period(january)?;
+    /// assert!(ledger.close_period(january).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn close_period(&mut self, period: Period) -> Result<()> {
+        self.handle(&LedgerCommand::ClosePeriod(period)).map(drop)
+    }
+
+    /// Closes a fiscal year into `retained_earnings` (see
+    /// [`LedgerCommand::CloseYear`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ForeignCalendar`], [`Error::UnknownAccount`],
+    /// [`Error::WrongAccountClass`], [`Error::PeriodAlreadyClosed`], or any
+    /// validation error of the closing entry.
+    ///
+    /// ```
+    /// use bureau_ledger::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
+    /// use bureau_core::{Currency, FiscalCalendar};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
+    /// let (cash, sales, re) = (AccountId::from_u128(1), AccountId::from_u128(4), AccountId::from_u128(3));
+    /// let mut ledger = Ledger::new();
+    /// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
+    /// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
+    /// ledger.open_account(Account::new(re, "3200".parse()?, "Retained earnings", AccountKind::EQUITY, day))?;
+    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+    ///     .debit(cash, "90.00 USD".parse()?)
+    ///     .credit(sales, "90.00 USD".parse()?)
+    ///     .build()?)?;
+    /// ledger.close_year(FiscalCalendar::CALENDAR_YEAR.year(2026), EntryId::from_u128(99), re)?;
+    /// let usd = Currency::iso("USD")?;
+    /// assert!(ledger.balance(sales, usd)?.balance().is_zero());
+    /// assert_eq!(ledger.balance(re, usd)?.balance().to_string(), "90.00 USD");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn close_year(
+        &mut self,
+        year: FiscalYear,
+        entry: EntryId,
+        retained_earnings: AccountId,
+    ) -> Result<()> {
+        self.handle(&LedgerCommand::CloseYear {
+            year,
+            entry,
+            retained_earnings,
+        })
+        .map(drop)
+    }
+
+    // ---- decisions -------------------------------------------------------
+
+    fn check_open_account(&self, account: &Account) -> Result<()> {
+        if let Some(existing) = self.slot(account.id()) {
+            return Err(Error::AccountExists {
+                account: existing.account.label(),
+            });
+        }
+        if let Some(existing) = self
+            .codes
+            .get(account.code())
+            .and_then(|&i| self.slots.get(i))
+        {
+            return Err(Error::DuplicateAccountCode {
+                code: account.code().to_string(),
+                existing: existing.account.label(),
+            });
+        }
+        if let Some(parent) = account.parent() {
+            // A parent must already be in the chart, so no cycle can form.
+            if parent == account.id() {
+                return Err(Error::SelfParent {
+                    account: account.label(),
+                });
+            }
+            if self.slot(parent).is_none() {
+                return Err(Error::UnknownParent {
+                    account: account.label(),
+                    parent,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_close_account(&self, account: AccountId, on: NaiveDate) -> Result<()> {
+        let slot = self.slot_or_err(account)?;
+        if !slot.account.status().is_open() {
+            return Err(Error::AccountAlreadyClosed {
+                account: slot.account.label(),
+            });
+        }
+        if on < slot.account.opened_on() {
+            return Err(Error::CloseBeforeOpen {
+                account: slot.account.label(),
+                opened_on: slot.account.opened_on(),
+                on,
+            });
+        }
+        if let Some(book) = slot.books.iter().find(|b| !b.totals.is_empty()) {
+            let t = book.totals;
+            let held = if t.posted_dr != t.posted_cr {
+                t.posted_dr.saturating_sub(t.posted_cr)
+            } else if t.pending_dr != 0 {
+                t.pending_dr
+            } else {
+                t.pending_cr.saturating_neg()
+            };
+            return Err(Error::AccountHasBalance {
+                account: slot.account.label(),
+                balance: bureau_core::Money::from_minor(held, book.currency)?,
+            });
+        }
+        Ok(())
+    }
+
+    /// Every check an entry must pass against the current state (plus the
+    /// effects of the earlier entries of its batch).
+    fn check_entry(
+        &self,
+        entry: &JournalEntry,
+        mode: Mode,
+        overlay: Option<&Overlay>,
+    ) -> Result<Resolved> {
+        let id = entry.id();
+        // Idempotency first: a retry of a posted entry must say so, not
+        // report whatever else changed since.
+        let existing = match self.entry_index.get(&id) {
+            Some(EntryRef::Posted(i)) => self.entries.get(*i).map(|p| &p.entry),
+            Some(EntryRef::Pending(i)) => self.pending.get(*i).map(|p| &p.entry),
+            None => None,
+        };
+        let existing = existing.or_else(|| overlay.and_then(|o| o.ids.get(&id).copied()));
+        if let Some(existing) = existing {
+            return Err(match existing.first_difference(entry) {
+                Some(field) => Error::ExistsWithDifferent { entry: id, field },
+                None => Error::AlreadyPosted { entry: id },
+            });
+        }
+        let mixed = entry.check_balanced()?;
+        if mixed && mode != Mode::Closing {
+            entry.check_rates()?;
+        }
+        self.check_date(entry)?;
+        if let Some(original) = entry.reverses() {
+            self.check_reversible(original, entry.date())?;
+        }
+        let postings = entry.postings();
+        let mut resolved = Resolved::new();
+        for (index, posting) in postings.iter().enumerate() {
+            let number = index + 1;
+            let unknown = || Error::PostingUnknownAccount {
+                entry: id,
+                posting: number,
+                account: posting.account(),
+            };
+            let at = *self.index.get(&posting.account()).ok_or_else(unknown)?;
+            let slot = self.slots.get(at).ok_or_else(unknown)?;
+            resolved.push(at);
+            let account = &slot.account;
+            if !account.status().is_open() {
+                return Err(Error::PostingClosedAccount {
+                    entry: id,
+                    posting: number,
+                    account: account.label(),
+                });
+            }
+            if entry.date() < account.opened_on() {
+                return Err(Error::AccountNotYetOpen {
+                    entry: id,
+                    posting: number,
+                    account: account.label(),
+                    date: entry.date(),
+                    opened_on: account.opened_on(),
+                });
+            }
+            let currency = posting.amount().currency();
+            if !account.currencies().allows(currency) {
+                return Err(Error::CurrencyNotAllowed {
+                    entry: id,
+                    posting: number,
+                    account: account.label(),
+                    currency,
+                });
+            }
+        }
+        if mixed && mode != Mode::Closing {
+            self.check_conversion(entry)?;
+        }
+        if mode != Mode::FromPending {
+            self.check_limits(entry, mode, overlay, &resolved)?;
+        }
+        Ok(resolved)
+    }
+
+    fn check_date(&self, entry: &JournalEntry) -> Result<()> {
+        let date = entry.date();
+        if self.lock_horizon.is_none_or(|horizon| date >= horizon) {
+            return Ok(());
+        }
+        let mut locked = None;
+        for state in &self.locks {
+            let period = state.period();
+            if !period.contains(date) {
+                continue;
+            }
+            match state {
+                PeriodState::Closed(_) => {
+                    return Err(Error::PeriodClosed {
+                        entry: entry.id(),
+                        date,
+                        period,
+                    });
+                }
+                PeriodState::SoftLocked(lock) => {
+                    if !lock.lets_in(entry.id(), entry.posted_by()) {
+                        locked.get_or_insert(period);
+                    }
+                }
+            }
+        }
+        match locked {
+            Some(period) => Err(Error::PeriodLocked {
+                entry: entry.id(),
+                date,
+                period,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn check_reversible(&self, original: EntryId, date: NaiveDate) -> Result<&PostedEntry> {
+        let posted = match self.entry_index.get(&original) {
+            Some(EntryRef::Posted(i)) => self.entries.get(*i),
+            _ => None,
+        }
+        .ok_or(Error::UnknownEntry { entry: original })?;
+        if let Some(&by) = self.reversals.get(&original) {
+            return Err(Error::AlreadyReversed {
+                entry: original,
+                by,
+            });
+        }
+        if date < posted.entry.date() {
+            return Err(Error::ReversalBeforeOriginal {
+                entry: original,
+                date,
+                original: posted.entry.date(),
+            });
+        }
+        Ok(posted)
+    }
+
+    fn check_conversion(&self, entry: &JournalEntry) -> Result<()> {
+        let conversion = self
+            .conversion
+            .ok_or(Error::NoConversionAccount { entry: entry.id() })?;
+        for currency in entry.currencies() {
+            let converts = entry
+                .postings()
+                .iter()
+                .any(|p| p.account() == conversion && p.amount().currency() == currency);
+            if !converts {
+                let account = self.slot_or_err(conversion).map(|s| s.account.label())?;
+                return Err(Error::MissingConversion {
+                    entry: entry.id(),
+                    currency,
+                    account,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_limits(
+        &self,
+        entry: &JournalEntry,
+        mode: Mode,
+        overlay: Option<&Overlay>,
+        resolved: &Resolved,
+    ) -> Result<()> {
+        let postings = entry.postings();
+        for (index, posting) in postings.iter().enumerate() {
+            let Some(at) = resolved
+                .get(index)
+                .or_else(|| self.index.get(&posting.account()).copied())
+            else {
+                continue;
+            };
+            let Some(slot) = self.slots.get(at) else {
+                continue;
+            };
+            let limit = slot.account.limit();
+            if limit == BalanceLimit::None {
+                continue;
+            }
+            let currency = posting.amount().currency();
+            // Check once per (account, currency), at its last posting, with
+            // every posting of the entry on it added.
+            let later_same = postings
+                .iter()
+                .skip(index + 1)
+                .any(|p| p.account() == posting.account() && p.amount().currency() == currency);
+            if later_same {
+                continue;
+            }
+            let (mut dr, mut cr) = (0_i128, 0_i128);
+            for p in postings {
+                if p.account() == posting.account() && p.amount().currency() == currency {
+                    match p.side() {
+                        Side::Debit => dr = dr.saturating_add(p.amount().to_minor()),
+                        Side::Credit => cr = cr.saturating_add(p.amount().to_minor()),
+                    }
+                }
+            }
+            let mut totals = slot.totals(currency);
+            if let Some((odr, ocr)) = overlay.and_then(|o| o.deltas.get(&(at, currency))) {
+                totals.posted_dr = totals.posted_dr.saturating_add(*odr);
+                totals.posted_cr = totals.posted_cr.saturating_add(*ocr);
+            }
+            match mode {
+                Mode::Pending => {
+                    totals.pending_dr = totals.pending_dr.saturating_add(dr);
+                    totals.pending_cr = totals.pending_cr.saturating_add(cr);
+                }
+                Mode::Posted | Mode::FromPending | Mode::Closing => {
+                    totals.posted_dr = totals.posted_dr.saturating_add(dr);
+                    totals.posted_cr = totals.posted_cr.saturating_add(cr);
+                }
+            }
+            let broken = match limit {
+                BalanceLimit::DebitsMustNotExceedCredits => {
+                    totals.posted_dr.saturating_add(totals.pending_dr) > totals.posted_cr
+                }
+                BalanceLimit::CreditsMustNotExceedDebits => {
+                    totals.posted_cr.saturating_add(totals.pending_cr) > totals.posted_dr
+                }
+                BalanceLimit::None => false,
+            };
+            if broken {
+                return Err(Error::LimitExceeded {
+                    entry: entry.id(),
+                    posting: index + 1,
+                    account: slot.account.label(),
+                    limit,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a linked batch and returns the chained hash of each entry.
+    fn check_batch(&self, entries: &[JournalEntry]) -> Result<Vec<EntryHash>> {
+        if entries.is_empty() {
+            return Err(Error::EmptyBatch);
+        }
+        let mut overlay = Overlay::default();
+        let mut hashes = Vec::with_capacity(entries.len());
+        let mut previous = self.head;
+        for (position, entry) in entries.iter().enumerate() {
+            if let Err(error) = self.check_entry(entry, Mode::Posted, Some(&overlay)) {
+                let outcomes = entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        if i == position {
+                            error.clone()
+                        } else {
+                            Error::LinkedEntryFailed { entry: e.id() }
+                        }
+                    })
+                    .collect();
+                return Err(Error::BatchRejected { position, outcomes });
+            }
+            overlay.ids.insert(entry.id(), entry);
+            for posting in entry.postings() {
+                if let Some(&at) = self.index.get(&posting.account()) {
+                    let delta = overlay
+                        .deltas
+                        .entry((at, posting.amount().currency()))
+                        .or_default();
+                    let minor = posting.amount().to_minor();
+                    match posting.side() {
+                        Side::Debit => delta.0 = delta.0.saturating_add(minor),
+                        Side::Credit => delta.1 = delta.1.saturating_add(minor),
+                    }
+                }
+            }
+            previous = EntryHash::of_entry(&previous, entry);
+            hashes.push(previous);
+        }
+        Ok(hashes)
+    }
+
+    fn open_pending(&self, pending: EntryId) -> Result<&PendingEntry> {
+        let entry = self
+            .pending(pending)
+            .ok_or(Error::UnknownPending { pending })?;
+        if !entry.state.is_pending() {
+            return Err(Error::PendingResolved {
+                pending,
+                state: entry.state.name(),
+            });
+        }
+        Ok(entry)
+    }
+
+    fn check_post_pending(
+        &self,
+        pending: EntryId,
+        id: EntryId,
+        date: NaiveDate,
+        amounts: &PendingAmounts,
+        now: DateTime<Utc>,
+    ) -> Result<(JournalEntry, EntryHash)> {
+        let reserved = self.open_pending(pending)?;
+        if let Some(expires_at) = reserved.expires_at.filter(|at| *at <= now) {
+            return Err(Error::PendingExpired {
+                pending,
+                expires_at,
+            });
+        }
+        let postings = match amounts {
+            PendingAmounts::Full => reserved.entry.postings().to_vec(),
+            PendingAmounts::Partial(parts) => {
+                let original = reserved.entry.postings();
+                if parts.len() != original.len() {
+                    return Err(Error::PartialAmountCount {
+                        pending,
+                        expected: original.len(),
+                        given: parts.len(),
+                    });
+                }
+                let mut postings = Vec::with_capacity(parts.len());
+                for (index, (posting, part)) in original.iter().zip(parts).enumerate() {
+                    let fits = part.currency() == posting.amount().currency()
+                        && !part.is_negative()
+                        && part.to_minor() <= posting.amount().to_minor();
+                    if !fits {
+                        return Err(Error::PartialAmountTooLarge {
+                            pending,
+                            posting: index + 1,
+                            amount: *part,
+                            reserved: posting.amount(),
+                        });
+                    }
+                    if !part.is_zero() {
+                        postings.push(posting.with_amount(*part));
+                    }
+                }
+                postings
+            }
+        };
+        let posted = reserved.entry.with_id_date_postings(id, date, postings);
+        self.check_entry(&posted, Mode::FromPending, None)?;
+        let hash = EntryHash::of_entry(&self.head, &posted);
+        Ok((posted, hash))
+    }
+
+    fn due_pending(&self, now: DateTime<Utc>) -> Vec<EntryId> {
+        self.pending
+            .iter()
+            .filter(|p| p.state.is_pending() && p.expires_at.is_some_and(|at| at <= now))
+            .map(|p| p.entry.id())
+            .collect()
+    }
+
+    fn check_reverse(
+        &self,
+        entry: EntryId,
+        reversal: EntryId,
+        date: NaiveDate,
+    ) -> Result<JournalEntry> {
+        let original = self.check_reversible(entry, date)?;
+        let mirror = original.entry.reversal(reversal, date);
+        self.check_entry(&mirror, Mode::Posted, None)?;
+        Ok(mirror)
+    }
+
+    fn check_lock(&self, period: Period) -> Result<()> {
+        if self
+            .locks
+            .iter()
+            .any(|s| s.is_closed() && s.period() == period)
+        {
+            return Err(Error::PeriodAlreadyClosed { period });
+        }
+        Ok(())
+    }
+
+    fn decide_close_year(
+        &self,
+        year: FiscalYear,
+        id: EntryId,
+        retained_earnings: AccountId,
+    ) -> Result<Vec<LedgerEvent>> {
+        if year.calendar() != self.calendar {
+            return Err(Error::ForeignCalendar { year });
+        }
+        let period = Period::new(year, bureau_core::Granularity::Year, 1)?;
+        self.check_lock(period)?;
+        let equity = self.slot_or_err(retained_earnings)?;
+        if equity.account.kind().class() != crate::AccountClass::Equity {
+            return Err(Error::WrongAccountClass {
+                account: equity.account.label(),
+                role: "retained earnings",
+                expected: "equity",
+                actual: equity.account.kind(),
+            });
+        }
+        let Some(last_day) = period.range().last_day() else {
+            return Ok(vec![LedgerEvent::PeriodClosed(period)]);
+        };
+        let mut postings = Vec::new();
+        let mut offsets = crate::entry::CurrencySums::new();
+        for slot in &self.slots {
+            if !slot.account.kind().class().is_profit_and_loss() {
+                continue;
+            }
+            for book in &slot.books {
+                let net = book.as_of(last_day);
+                if net == 0 {
+                    continue;
+                }
+                let side = if net > 0 { Side::Credit } else { Side::Debit };
+                let amount = bureau_core::Money::from_minor(net.saturating_abs(), book.currency)?;
+                postings.push(crate::Posting::new(slot.account.id(), side, amount));
+                offsets.add(book.currency, net);
+            }
+        }
+        let mut events = Vec::new();
+        if !postings.is_empty() {
+            for (currency, net) in offsets.iter() {
+                if net == 0 {
+                    continue;
+                }
+                let side = if net > 0 { Side::Debit } else { Side::Credit };
+                let amount = bureau_core::Money::from_minor(net.saturating_abs(), currency)?;
+                postings.push(crate::Posting::new(retained_earnings, side, amount));
+            }
+            let mut entry = JournalEntry::system(
+                id,
+                last_day,
+                format!("year-end close {year}"),
+                postings,
+                Vec::new(),
+            );
+            entry.insert_metadata(crate::report::CLOSING_ENTRY_KEY, year.to_string());
+            self.check_entry(&entry, Mode::Closing, None)?;
+            let hash = EntryHash::of_entry(&self.head, &entry);
+            events.push(LedgerEvent::EntryPosted { entry, hash });
+        }
+        events.push(LedgerEvent::PeriodClosed(period));
+        Ok(events)
+    }
+
+    pub(crate) fn decide_system_entry(&self, entry: JournalEntry) -> Result<LedgerEvent> {
+        self.check_entry(&entry, Mode::Posted, None)?;
+        let hash = EntryHash::of_entry(&self.head, &entry);
+        Ok(LedgerEvent::EntryPosted { entry, hash })
+    }
+
+    // ---- application -----------------------------------------------------
+
+    fn apply_open(&mut self, account: Account) {
+        let at = self.slots.len();
+        if let Some(parent) = account.parent().and_then(|p| self.index.get(&p).copied())
+            && let Some(slot) = self.slots.get_mut(parent)
+        {
+            slot.children.push(at);
+        }
+        self.index.insert(account.id(), at);
+        self.codes.insert(account.code().clone(), at);
+        self.slots.push(AccountSlot {
+            account,
+            books: Vec::new(),
+            children: Vec::new(),
+            entries: Vec::new(),
+        });
+    }
+
+    fn apply_posted(&mut self, entry: JournalEntry, hash: EntryHash) {
+        self.apply_resolved(entry, hash, None);
+    }
+
+    fn apply_resolved(
+        &mut self,
+        entry: JournalEntry,
+        hash: EntryHash,
+        resolved: Option<&Resolved>,
+    ) {
+        let position = self.entries.len();
+        for (index, posting) in entry.postings().iter().enumerate() {
+            let Some(at) = resolved
+                .and_then(|r| r.get(index))
+                .or_else(|| self.index.get(&posting.account()).copied())
+            else {
+                continue;
+            };
+            if let Some(slot) = self.slots.get_mut(at) {
+                slot.book_mut(posting.amount().currency()).post(
+                    entry.date(),
+                    posting.side(),
+                    posting.amount().to_minor(),
+                );
+                if slot.entries.last() != Some(&position) {
+                    slot.entries.push(position);
+                }
+            }
+        }
+        if let Some(original) = entry.reverses() {
+            self.reversals.insert(original, entry.id());
+        }
+        self.entry_index
+            .insert(entry.id(), EntryRef::Posted(position));
+        self.head = hash;
+        self.entries.push(PostedEntry { entry, hash });
+    }
+
+    fn reserve(&mut self, entry: &JournalEntry, sign: i128) {
+        for posting in entry.postings() {
+            let Some(&at) = self.index.get(&posting.account()) else {
+                continue;
+            };
+            if let Some(slot) = self.slots.get_mut(at) {
+                let totals = &mut slot.book_mut(posting.amount().currency()).totals;
+                let minor = posting.amount().to_minor().saturating_mul(sign);
+                match posting.side() {
+                    Side::Debit => totals.pending_dr = totals.pending_dr.saturating_add(minor),
+                    Side::Credit => totals.pending_cr = totals.pending_cr.saturating_add(minor),
+                }
+            }
+        }
+    }
+
+    fn apply_pending_created(&mut self, entry: JournalEntry, expires_at: Option<DateTime<Utc>>) {
+        self.reserve(&entry, 1);
+        self.entry_index
+            .insert(entry.id(), EntryRef::Pending(self.pending.len()));
+        self.pending.push(PendingEntry {
+            entry,
+            expires_at,
+            state: PendingState::Pending,
+        });
+    }
+
+    fn apply_pending_released(&mut self, pending: EntryId, state: PendingState) {
+        let Some(EntryRef::Pending(i)) = self.entry_index.get(&pending).copied() else {
+            return;
+        };
+        let Some(reserved) = self.pending.get(i).map(|p| p.entry.clone()) else {
+            return;
+        };
+        self.reserve(&reserved, -1);
+        if let Some(p) = self.pending.get_mut(i) {
+            p.state = state;
+        }
+    }
+
+    fn apply_pending_posted(&mut self, pending: EntryId, entry: JournalEntry, hash: EntryHash) {
+        let id = entry.id();
+        self.apply_pending_released(pending, PendingState::Posted { entry: id });
+        self.apply_posted(entry, hash);
+    }
+
+    fn apply_lock(&mut self, state: PeriodState) {
+        let period = state.period();
+        self.locks.retain(|s| s.period() != period || s.is_closed());
+        self.locks.push(state);
+        self.recompute_horizon();
+    }
+
+    fn recompute_horizon(&mut self) {
+        self.lock_horizon = self.locks.iter().map(|s| s.period().range().end()).max();
+    }
+}
+
+impl Aggregate for Ledger {
+    type Command = LedgerCommand;
+    type Event = LedgerEvent;
+    type Error = Error;
+
+    fn decide(&self, command: &LedgerCommand) -> Result<Vec<LedgerEvent>> {
+        match command {
+            LedgerCommand::OpenAccount(account) => {
+                self.check_open_account(account)?;
+                Ok(vec![LedgerEvent::AccountOpened(account.clone())])
+            }
+            LedgerCommand::CloseAccount { account, on } => {
+                self.check_close_account(*account, *on)?;
+                Ok(vec![LedgerEvent::AccountClosed {
+                    account: *account,
+                    on: *on,
+                }])
+            }
+            LedgerCommand::Post(entry) => Ok(vec![self.decide_system_entry(entry.clone())?]),
+            LedgerCommand::PostBatch(entries) => {
+                let hashes = self.check_batch(entries)?;
+                Ok(entries
+                    .iter()
+                    .zip(hashes)
+                    .map(|(entry, hash)| LedgerEvent::EntryPosted {
+                        entry: entry.clone(),
+                        hash,
+                    })
+                    .collect())
+            }
+            LedgerCommand::CreatePending { entry, expires_at } => {
+                self.check_entry(entry, Mode::Pending, None)?;
+                Ok(vec![LedgerEvent::PendingCreated {
+                    entry: entry.clone(),
+                    expires_at: *expires_at,
+                }])
+            }
+            LedgerCommand::PostPending {
+                pending,
+                entry,
+                date,
+                amounts,
+                now,
+            } => {
+                let (posted, hash) =
+                    self.check_post_pending(*pending, *entry, *date, amounts, *now)?;
+                Ok(vec![LedgerEvent::PendingPosted {
+                    pending: *pending,
+                    entry: posted,
+                    hash,
+                }])
+            }
+            LedgerCommand::VoidPending { pending } => {
+                self.open_pending(*pending)?;
+                Ok(vec![LedgerEvent::PendingVoided { pending: *pending }])
+            }
+            LedgerCommand::ExpirePending { now } => Ok(self
+                .due_pending(*now)
+                .into_iter()
+                .map(|pending| LedgerEvent::PendingExpired { pending })
+                .collect()),
+            LedgerCommand::Reverse {
+                entry,
+                reversal,
+                date,
+            } => {
+                let mirror = self.check_reverse(*entry, *reversal, *date)?;
+                let hash = EntryHash::of_entry(&self.head, &mirror);
+                Ok(vec![LedgerEvent::EntryPosted {
+                    entry: mirror,
+                    hash,
+                }])
+            }
+            LedgerCommand::LockPeriod(lock) => {
+                self.check_lock(lock.period())?;
+                Ok(vec![LedgerEvent::PeriodLocked(lock.clone())])
+            }
+            LedgerCommand::UnlockPeriod(period) => {
+                let locked = self
+                    .locks
+                    .iter()
+                    .any(|s| !s.is_closed() && s.period() == *period);
+                if !locked {
+                    return Err(Error::PeriodNotLocked { period: *period });
+                }
+                Ok(vec![LedgerEvent::PeriodUnlocked(*period)])
+            }
+            LedgerCommand::ClosePeriod(period) => {
+                self.check_lock(*period)?;
+                Ok(vec![LedgerEvent::PeriodClosed(*period)])
+            }
+            LedgerCommand::CloseYear {
+                year,
+                entry,
+                retained_earnings,
+            } => self.decide_close_year(*year, *entry, *retained_earnings),
+            LedgerCommand::Revalue(revaluation) => self.decide_revaluation(revaluation),
+        }
+    }
+
+    fn apply(&mut self, event: &LedgerEvent) {
+        match event {
+            LedgerEvent::AccountOpened(account) => self.apply_open(account.clone()),
+            LedgerEvent::AccountClosed { account, on } => {
+                if let Some(&at) = self.index.get(account)
+                    && let Some(slot) = self.slots.get_mut(at)
+                {
+                    slot.account.close(*on);
+                }
+            }
+            LedgerEvent::EntryPosted { entry, hash } => self.apply_posted(entry.clone(), *hash),
+            LedgerEvent::PendingCreated { entry, expires_at } => {
+                self.apply_pending_created(entry.clone(), *expires_at);
+            }
+            LedgerEvent::PendingPosted {
+                pending,
+                entry,
+                hash,
+            } => self.apply_pending_posted(*pending, entry.clone(), *hash),
+            LedgerEvent::PendingVoided { pending } => {
+                self.apply_pending_released(*pending, PendingState::Voided);
+            }
+            LedgerEvent::PendingExpired { pending } => {
+                self.apply_pending_released(*pending, PendingState::Expired);
+            }
+            LedgerEvent::PeriodLocked(lock) => {
+                self.apply_lock(PeriodState::SoftLocked(lock.clone()));
+            }
+            LedgerEvent::PeriodUnlocked(period) => {
+                self.locks
+                    .retain(|s| s.is_closed() || s.period() != *period);
+                self.recompute_horizon();
+            }
+            LedgerEvent::PeriodClosed(period) => self.apply_lock(PeriodState::Closed(*period)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AccountKind, Posting};
+    use bureau_core::Money;
+    use std::collections::HashSet;
+
+    #[test]
+    fn sequential_ids_spread_over_the_low_bits() {
+        // The table picks buckets by the low bits: sequential ids must not
+        // collide there.
+        let buckets: HashSet<u64> = (0..4096_u128)
+            .map(|n| FoldHash.hash_one(AccountId::from_u128(n)) & 0xfff)
+            .collect();
+        assert!(buckets.len() > 2400, "only {} buckets", buckets.len());
+    }
+
+    #[test]
+    fn entries_with_more_postings_than_the_inline_slots_post_correctly() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut ledger = Ledger::new();
+        for n in 0..12_u128 {
+            ledger
+                .open_account(Account::new(
+                    AccountId::from_u128(n),
+                    format!("{}", 100 + n).parse().unwrap(),
+                    "a",
+                    AccountKind::ASSET,
+                    day,
+                ))
+                .unwrap();
+        }
+        let usd = Currency::iso("USD").unwrap();
+        let mut builder = JournalEntry::builder(EntryId::from_u128(1), day, "wide");
+        for n in 1..12_u128 {
+            builder = builder.posting(Posting::debit(
+                AccountId::from_u128(n),
+                Money::from_minor(i128::try_from(n).unwrap(), usd).unwrap(),
+            ));
+        }
+        let total = (1..12).sum::<i128>();
+        builder = builder.credit(
+            AccountId::from_u128(0),
+            Money::from_minor(total, usd).unwrap(),
+        );
+        ledger.post(builder.build().unwrap()).unwrap();
+        for n in 1..12_u128 {
+            let balance = ledger
+                .balance(AccountId::from_u128(n), usd)
+                .unwrap()
+                .balance();
+            assert_eq!(balance.to_minor(), i128::try_from(n).unwrap());
+        }
+        assert_eq!(
+            ledger
+                .balance(AccountId::from_u128(0), usd)
+                .unwrap()
+                .balance()
+                .to_minor(),
+            -total
+        );
+    }
+
+    #[test]
+    fn the_entry_log_keeps_order_across_chunks() {
+        let mut log = EntryLog::default();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        for n in 0..(CHUNK * 2 + 3) {
+            let entry =
+                JournalEntry::builder(EntryId::from_u128(n as u128), day, "x").build_unchecked();
+            log.push(PostedEntry {
+                entry,
+                hash: EntryHash::GENESIS,
+            });
+        }
+        assert_eq!(log.len(), CHUNK * 2 + 3);
+        assert_eq!(
+            log.get(CHUNK + 5).unwrap().entry.id(),
+            EntryId::from_u128(CHUNK as u128 + 5)
+        );
+        assert!(log.get(CHUNK * 2 + 3).is_none());
+        assert!(
+            log.iter()
+                .enumerate()
+                .all(|(i, p)| p.entry.id() == EntryId::from_u128(i as u128))
+        );
+    }
+}

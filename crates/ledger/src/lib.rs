@@ -1,0 +1,202 @@
+//! A double-entry general ledger as pure, deterministic rules: chart of
+//! accounts, journal entries, linked batches, two-phase transfers, reversals,
+//! balances as of any day, reports, period locks and year-end close, FX
+//! revaluation, and a tamper-evident audit chain.
+//!
+//! # Overview
+//!
+//! - [`Account`]s form the chart: a code, a name, an [`AccountKind`] (class
+//!   and contra flag, giving the normal side), an optional parent for
+//!   roll-ups, a [`CurrencyPolicy`] and a [`BalanceLimit`].
+//! - A [`JournalEntry`] has a caller-chosen [`EntryId`] (the idempotency key),
+//!   a date, a description, two or more [`Posting`]s balanced per currency,
+//!   and metadata. Posting the identical entry twice returns
+//!   [`Error::AlreadyPosted`]; the same id with other content returns
+//!   [`Error::ExistsWithDifferent`] naming the field.
+//! - The [`Ledger`] is the book. It implements [`bureau_core::Aggregate`] with
+//!   [`LedgerCommand`]s and [`LedgerEvent`]s, and offers the same operations
+//!   as methods ([`Ledger::post`], [`Ledger::post_batch`],
+//!   [`Ledger::create_pending`], [`Ledger::post_pending`],
+//!   [`Ledger::reverse`], [`Ledger::close_year`], [`Ledger::revalue`], ...).
+//!   Every rejection is a typed [`Error`] naming the entry, the posting and
+//!   the account, and leaves the ledger exactly as it was.
+//! - Balances ([`Ledger::balance`]) are O(1); [`Ledger::balance_as_of`] is a
+//!   binary search per account. Reports: [`Ledger::trial_balance`],
+//!   [`Ledger::balance_sheet`], [`Ledger::income_statement`],
+//!   [`Ledger::statement`].
+//! - Receivables and payables: postings for a party open and settle items;
+//!   [`Ledger::open_items`] and [`Ledger::aging`] read them as of any day.
+//! - Multi-currency entries convert through a designated conversion account;
+//!   [`Ledger::revalue`] books unrealised gain or loss, [`realised_gain`]
+//!   computes it on settlement.
+//! - Every posted entry carries an [`EntryHash`] chaining it to the one
+//!   before; [`verify`] finds the first changed position. The canonical
+//!   encoding is documented in [`audit`].
+//!
+//! Amounts are kept internally as integer minor units of their currency.
+//! Nothing here reads a clock: the `now` of a timeout is the caller's.
+//!
+//! # Examples
+//!
+//! ```
+//! use bureau_ledger::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
+//! use bureau_core::{Currency, Period};
+//!
+//! let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
+//! let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
+//! let mut ledger = Ledger::new();
+//! ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
+//! ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
+//! ledger.post(
+//!     JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+//!         .debit(cash, "120.00 USD".parse()?)
+//!         .credit(sales, "120.00 USD".parse()?)
+//!         .build()?,
+//! )?;
+//! let usd = Currency::iso("USD")?;
+//! assert_eq!(ledger.balance(sales, usd)?.balance().to_string(), "120.00 USD");
+//! assert!(ledger.trial_balance()?.is_balanced());
+//! let pnl = ledger.income_statement(Period::month(2026, 3)?.range())?;
+//! assert_eq!(pnl.net_income(usd)?.to_string(), "120.00 USD");
+//! ledger.verify()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Crate features
+//!
+//! - `serde`: `Serialize`/`Deserialize` for accounts, entries, commands and
+//!   events; amounts travel as decimal strings.
+//! - `proptest`: the [`strategy`] module, generating charts of accounts and
+//!   balanced entries valid for a chart.
+
+mod account;
+pub mod audit;
+mod balance;
+mod entry;
+mod error;
+pub mod fx;
+mod ledger;
+mod pending;
+mod period;
+pub mod receivable;
+pub mod report;
+#[cfg(any(test, feature = "proptest"))]
+pub mod strategy;
+
+pub use account::{
+    Account, AccountClass, AccountCode, AccountId, AccountKind, AccountLabel, AccountStatus,
+    BalanceLimit, CurrencyPolicy, Side,
+};
+pub use audit::{AuditRecord, EntryHash, canonical_bytes, verify, verify_bytes};
+pub use balance::Balance;
+pub use entry::{EntryBuilder, EntryField, EntryId, JournalEntry, Posting};
+pub use error::{Error, Result};
+pub use fx::{Revaluation, realised_gain};
+pub use ledger::{Ledger, LedgerCommand, LedgerEvent};
+pub use pending::{PendingAmounts, PendingEntry, PendingState};
+pub use period::{PeriodState, SoftLock};
+pub use receivable::{AgingBuckets, AgingLine, OpenItem};
+pub use report::{BalanceSheet, IncomeStatement, Statement, TrialBalance};
+
+/// Small ledgers for the examples in this documentation. Not part of the API.
+#[doc(hidden)]
+pub mod doc_support {
+    use crate::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger, Result};
+    use chrono::NaiveDate;
+
+    fn day(month: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, month, d).unwrap_or_default()
+    }
+
+    /// A ledger with Cash (id 1, code 1000) and Sales (id 4, code 4000),
+    /// opened on 2026-01-01; returns the cash account's id.
+    pub fn ledger_with_cash() -> Result<(Ledger, AccountId)> {
+        let cash = AccountId::from_u128(1);
+        let sales = AccountId::from_u128(4);
+        let mut ledger = Ledger::new();
+        ledger.open_account(Account::new(
+            cash,
+            "1000".parse()?,
+            "Cash",
+            AccountKind::ASSET,
+            day(1, 1),
+        ))?;
+        ledger.open_account(Account::new(
+            sales,
+            "4000".parse()?,
+            "Sales",
+            AccountKind::INCOME,
+            day(1, 1),
+        ))?;
+        Ok((ledger, cash))
+    }
+
+    /// [`ledger_with_cash`] with one sale of 120.00 USD (entry 1) on 2026-01-02.
+    pub fn ledger_with_sale() -> Result<Ledger> {
+        let (mut ledger, cash) = ledger_with_cash()?;
+        ledger.post(
+            JournalEntry::builder(EntryId::from_u128(1), day(1, 2), "cash sale")
+                .debit(cash, "120.00 USD".parse()?)
+                .credit(AccountId::from_u128(4), "120.00 USD".parse()?)
+                .build()?,
+        )?;
+        Ok(ledger)
+    }
+
+    /// [`ledger_with_cash`] with a pending sale of 50.00 USD (entry 10) dated
+    /// 2026-01-02 that expires at 2026-01-31 00:00 UTC.
+    pub fn ledger_with_pending() -> Result<(Ledger, EntryId)> {
+        let (mut ledger, cash) = ledger_with_cash()?;
+        let id = EntryId::from_u128(10);
+        let expires = day(1, 31).and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        ledger.create_pending(
+            JournalEntry::builder(id, day(1, 2), "card authorisation")
+                .debit(cash, "50.00 USD".parse()?)
+                .credit(AccountId::from_u128(4), "50.00 USD".parse()?)
+                .build()?,
+            expires,
+        )?;
+        Ok((ledger, id))
+    }
+
+    /// [`ledger_with_cash`] plus Receivables (id 12, code 1200) with, for
+    /// party 5: an invoice of 500.00 USD on 2026-03-01 due 2026-04-15, one of
+    /// 400.00 USD on 2026-05-01 due 2026-05-31, and a payment of 200.00 USD
+    /// on 2026-06-10; returns the receivables account's id.
+    pub fn ledger_with_invoices() -> Result<(Ledger, AccountId)> {
+        use crate::Posting;
+        let (mut ledger, cash) = ledger_with_cash()?;
+        let receivables = AccountId::from_u128(12);
+        let sales = AccountId::from_u128(4);
+        let party = bureau_core::PartyId::from_u128(5);
+        ledger.open_account(Account::new(
+            receivables,
+            "1200".parse()?,
+            "Receivables",
+            AccountKind::ASSET,
+            day(1, 1),
+        ))?;
+        for (n, date, due, amount) in [
+            (31, day(3, 1), day(4, 15), "500.00 USD"),
+            (32, day(5, 1), day(5, 31), "400.00 USD"),
+        ] {
+            ledger.post(
+                JournalEntry::builder(EntryId::from_u128(n), date, "invoice")
+                    .posting(
+                        Posting::debit(receivables, amount.parse()?)
+                            .for_party(party)
+                            .due_on(due),
+                    )
+                    .credit(sales, amount.parse()?)
+                    .build()?,
+            )?;
+        }
+        ledger.post(
+            JournalEntry::builder(EntryId::from_u128(33), day(6, 10), "payment")
+                .debit(cash, "200.00 USD".parse()?)
+                .posting(Posting::credit(receivables, "200.00 USD".parse()?).for_party(party))
+                .build()?,
+        )?;
+        Ok((ledger, receivables))
+    }
+}

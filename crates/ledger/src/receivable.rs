@@ -1,0 +1,264 @@
+//! Receivables and payables: open items per party, and aging.
+//!
+//! A posting that names a party (see [`Posting::for_party`](crate::Posting::for_party))
+//! on an account's normal side opens an item for that party: an invoice on a
+//! receivable (asset) account, a bill on a payable (liability) account. A
+//! posting for the same party on the other side settles the party's open
+//! items in that currency: first the items of the entry it reverses, then by
+//! due date, oldest first; so a payment may settle one item in full, part of
+//! one, or several. What a settlement pays beyond the open items stays open
+//! as a credit item (a prepayment), which later items consume first.
+//!
+//! Open items are derived from the posted entries dated up to the day asked
+//! for, so they cost nothing when posting and are right for any past day.
+
+use std::collections::BTreeMap;
+
+use bureau_core::{Currency, Money, PartyId};
+use chrono::NaiveDate;
+
+use crate::balance::on_side;
+use crate::{AccountId, EntryId, Ledger, Result};
+
+/// One party's open item on a receivable or payable account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct OpenItem {
+    /// The entry that opened it.
+    pub entry: EntryId,
+    /// The party.
+    pub party: PartyId,
+    /// The date of the entry that opened it.
+    pub date: NaiveDate,
+    /// When it falls due.
+    pub due_on: NaiveDate,
+    /// The amount it opened with, on the account's normal side (negative for
+    /// a credit item).
+    pub original: Money,
+    /// What is still open, on the account's normal side.
+    pub open: Money,
+}
+
+/// Open amounts by how long they are past due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AgingBuckets {
+    /// Not yet due (and credit items).
+    pub current: Money,
+    /// 1 to 30 days past due.
+    pub days_1_30: Money,
+    /// 31 to 60 days past due.
+    pub days_31_60: Money,
+    /// 61 to 90 days past due.
+    pub days_61_90: Money,
+    /// More than 90 days past due.
+    pub over_90: Money,
+}
+
+impl AgingBuckets {
+    fn zero(currency: Currency) -> Self {
+        let zero = Money::zero(currency);
+        Self {
+            current: zero,
+            days_1_30: zero,
+            days_31_60: zero,
+            days_61_90: zero,
+            over_90: zero,
+        }
+    }
+
+    /// The sum of every bucket.
+    ///
+    /// # Errors
+    ///
+    /// An overflow.
+    ///
+    /// ```
+    /// # let (ledger, receivables) = bureau_ledger::doc_support::ledger_with_invoices()?;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
+    /// let aging = ledger.aging(receivables, day)?;
+    /// assert_eq!(aging[0].buckets.total()?.to_string(), "700.00 USD");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn total(&self) -> Result<Money> {
+        Ok(Money::checked_sum(
+            [
+                self.current,
+                self.days_1_30,
+                self.days_31_60,
+                self.days_61_90,
+                self.over_90,
+            ],
+            self.current.currency(),
+        )?)
+    }
+}
+
+/// One party's aging in one currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AgingLine {
+    /// The party.
+    pub party: PartyId,
+    /// The currency.
+    pub currency: Currency,
+    /// Its open amounts by age.
+    pub buckets: AgingBuckets,
+}
+
+/// An open item while it is being matched, in minor units.
+struct Item {
+    entry: EntryId,
+    date: NaiveDate,
+    due_on: NaiveDate,
+    original: i128,
+    open: i128,
+}
+
+impl Ledger {
+    /// Every open item of `account` at the end of `as_of`, by party, then
+    /// currency, then due date.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`](crate::Error::UnknownAccount), or an overflow.
+    ///
+    /// ```
+    /// # let (ledger, receivables) = bureau_ledger::doc_support::ledger_with_invoices()?;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
+    /// let items = ledger.open_items(receivables, day)?;
+    /// // Invoices of 500 and 400, then a payment of 200 settled the older one in part.
+    /// let open: Vec<String> = items.iter().map(|i| i.open.to_string()).collect();
+    /// assert_eq!(open, ["300.00 USD", "400.00 USD"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_items(&self, account: AccountId, as_of: NaiveDate) -> Result<Vec<OpenItem>> {
+        let slot = self.slot_or_err(account)?;
+        let side = slot.account.kind().normal_side();
+        let mut touching: Vec<(NaiveDate, usize)> = slot
+            .entries
+            .iter()
+            .filter_map(|&at| {
+                self.posted_at(at)
+                    .filter(|p| p.entry.date() <= as_of)
+                    .map(|p| (p.entry.date(), at))
+            })
+            .collect();
+        touching.sort_unstable();
+        let mut books: BTreeMap<(PartyId, Currency), Vec<Item>> = BTreeMap::new();
+        for (_, at) in touching {
+            let Some(posted) = self.posted_at(at) else {
+                continue;
+            };
+            let entry = &posted.entry;
+            for posting in entry.postings() {
+                let Some(party) = posting.party() else {
+                    continue;
+                };
+                if posting.account() != account {
+                    continue;
+                }
+                let currency = posting.amount().currency();
+                let items = books.entry((party, currency)).or_default();
+                let mut amount = on_side(posting.signed_minor(), side);
+                // Settle items of the other sign: the reversed entry's first,
+                // then by due date.
+                items.sort_by_key(|item| {
+                    (Some(item.entry) != entry.reverses(), item.due_on, item.date)
+                });
+                for item in items.iter_mut() {
+                    if amount == 0 {
+                        break;
+                    }
+                    if item.open.signum() == amount.signum() || item.open == 0 {
+                        continue;
+                    }
+                    let applied = if amount.abs() < item.open.abs() {
+                        -amount
+                    } else {
+                        item.open
+                    };
+                    item.open -= applied;
+                    amount += applied;
+                }
+                items.retain(|item| item.open != 0);
+                if amount != 0 {
+                    items.push(Item {
+                        entry: entry.id(),
+                        date: entry.date(),
+                        due_on: posting.due_date().unwrap_or(entry.date()),
+                        original: amount,
+                        open: amount,
+                    });
+                }
+            }
+        }
+        let mut open = Vec::new();
+        for ((party, currency), mut items) in books {
+            items.sort_by_key(|item| (item.due_on, item.date));
+            for item in items {
+                open.push(OpenItem {
+                    entry: item.entry,
+                    party,
+                    date: item.date,
+                    due_on: item.due_on,
+                    original: Money::from_minor(item.original, currency)?,
+                    open: Money::from_minor(item.open, currency)?,
+                });
+            }
+        }
+        Ok(open)
+    }
+
+    /// The aging of `account`'s open items at the end of `as_of`: one line per
+    /// party and currency, with buckets current (not yet due), 1-30, 31-60,
+    /// 61-90 and over 90 days past due.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`](crate::Error::UnknownAccount), or an overflow.
+    ///
+    /// ```
+    /// # let (ledger, receivables) = bureau_ledger::doc_support::ledger_with_invoices()?;
+    /// // Invoice of 500 due 2026-03-31 (300 left), 400 due 2026-05-31.
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
+    /// let line = ledger.aging(receivables, day)?[0];
+    /// assert_eq!(line.buckets.days_61_90.to_string(), "300.00 USD");
+    /// assert_eq!(line.buckets.days_1_30.to_string(), "400.00 USD");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn aging(&self, account: AccountId, as_of: NaiveDate) -> Result<Vec<AgingLine>> {
+        let mut lines: Vec<AgingLine> = Vec::new();
+        for item in self.open_items(account, as_of)? {
+            let currency = item.open.currency();
+            let index = match lines
+                .iter()
+                .position(|l| l.party == item.party && l.currency == currency)
+            {
+                Some(index) => index,
+                None => {
+                    lines.push(AgingLine {
+                        party: item.party,
+                        currency,
+                        buckets: AgingBuckets::zero(currency),
+                    });
+                    lines.len() - 1
+                }
+            };
+            let Some(line) = lines.get_mut(index) else {
+                continue;
+            };
+            let late = as_of.signed_duration_since(item.due_on).num_days();
+            let bucket = match late {
+                _ if item.open.is_negative() => &mut line.buckets.current,
+                ..=0 => &mut line.buckets.current,
+                1..=30 => &mut line.buckets.days_1_30,
+                31..=60 => &mut line.buckets.days_31_60,
+                61..=90 => &mut line.buckets.days_61_90,
+                _ => &mut line.buckets.over_90,
+            };
+            *bucket = bucket.checked_add(item.open)?;
+        }
+        Ok(lines)
+    }
+}

@@ -1,0 +1,1473 @@
+//! Integration tests of bureau-ledger: scenarios, table-driven rejections and
+//! the invariants that must hold after any sequence of commands.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+
+use bureau_core::{
+    Aggregate, Currency, Decimal, ExchangeRate, FiscalCalendar, Money, Period, UserId,
+};
+use bureau_ledger::{
+    Account, AccountId, AccountKind, BalanceLimit, CurrencyPolicy, EntryField, EntryHash, EntryId,
+    Error, JournalEntry, Ledger, LedgerCommand, PendingAmounts, PendingState, Posting, SoftLock,
+    canonical_bytes, strategy, verify, verify_bytes,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use proptest::prelude::*;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    day(y, m, d).and_hms_opt(0, 0, 0).unwrap().and_utc()
+}
+
+fn usd(text: &str) -> Money {
+    format!("{text} USD").parse().unwrap()
+}
+
+fn id(n: u128) -> AccountId {
+    AccountId::from_u128(n)
+}
+
+fn eid(n: u128) -> EntryId {
+    EntryId::from_u128(n)
+}
+
+const CASH: u128 = 1;
+const BANK_EUR: u128 = 2;
+const WALLET: u128 = 3;
+const RECEIVABLE: u128 = 5;
+const EQUITY: u128 = 30;
+const RETAINED: u128 = 32;
+const SALES: u128 = 40;
+const RENT: u128 = 60;
+const CONVERSION: u128 = 99;
+
+/// A small shop: cash (no overdraft), a euro account, a customer wallet
+/// (never negative), receivables, equity, retained earnings, sales, rent, and
+/// a conversion account.
+fn shop() -> Ledger {
+    let opened = day(2026, 1, 1);
+    let usd_only = CurrencyPolicy::Only(Currency::iso("USD").unwrap());
+    let mut ledger = Ledger::new().with_conversion_account(id(CONVERSION));
+    let accounts = [
+        Account::new(
+            id(CASH),
+            "1000".parse().unwrap(),
+            "Cash",
+            AccountKind::ASSET,
+            opened,
+        )
+        .with_currencies(usd_only.clone())
+        .with_limit(BalanceLimit::CreditsMustNotExceedDebits),
+        Account::new(
+            id(BANK_EUR),
+            "1020".parse().unwrap(),
+            "Bank EUR",
+            AccountKind::ASSET,
+            opened,
+        ),
+        Account::new(
+            id(WALLET),
+            "2100".parse().unwrap(),
+            "Customer wallet",
+            AccountKind::LIABILITY,
+            opened,
+        )
+        .with_limit(BalanceLimit::DebitsMustNotExceedCredits),
+        Account::new(
+            id(RECEIVABLE),
+            "1200".parse().unwrap(),
+            "Receivables",
+            AccountKind::ASSET,
+            opened,
+        )
+        .with_parent(id(CASH)),
+        Account::new(
+            id(EQUITY),
+            "3000".parse().unwrap(),
+            "Owner's equity",
+            AccountKind::EQUITY,
+            opened,
+        ),
+        Account::new(
+            id(RETAINED),
+            "3200".parse().unwrap(),
+            "Retained earnings",
+            AccountKind::EQUITY,
+            opened,
+        ),
+        Account::new(
+            id(SALES),
+            "4000".parse().unwrap(),
+            "Sales",
+            AccountKind::INCOME,
+            opened,
+        )
+        .with_currencies(usd_only),
+        Account::new(
+            id(RENT),
+            "6000".parse().unwrap(),
+            "Rent",
+            AccountKind::EXPENSE,
+            opened,
+        ),
+        Account::new(
+            id(CONVERSION),
+            "1990".parse().unwrap(),
+            "Currency conversion",
+            AccountKind::EQUITY,
+            opened,
+        ),
+    ];
+    for account in accounts {
+        ledger.open_account(account).unwrap();
+    }
+    ledger
+}
+
+fn two_leg(n: u128, date: NaiveDate, debit: u128, credit: u128, amount: &str) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, format!("entry {n}"))
+        .debit(id(debit), usd(amount))
+        .credit(id(credit), usd(amount))
+        .build()
+        .unwrap()
+}
+
+fn funded_shop() -> Ledger {
+    let mut ledger = shop();
+    ledger
+        .post(two_leg(1, day(2026, 1, 2), CASH, EQUITY, "1000.00"))
+        .unwrap();
+    ledger
+}
+
+// ---- table-driven rejections ----------------------------------------------
+
+struct Rejection {
+    name: &'static str,
+    entry: fn() -> JournalEntry,
+    message: &'static str,
+}
+
+const E9: &str = "00000000-0000-0000-0000-000000000009";
+
+/// Entry 9 on 2026-01-05, unchecked: a debit and a credit given as money text.
+fn raw(debit: u128, debit_amount: &str, credit: u128, credit_amount: &str) -> JournalEntry {
+    JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
+        .debit(id(debit), debit_amount.parse().unwrap())
+        .credit(id(credit), credit_amount.parse().unwrap())
+        .build_unchecked()
+}
+
+fn rejections() -> Vec<Rejection> {
+    vec![
+        Rejection {
+            name: "unbalanced",
+            entry: || raw(CASH, "10.00 USD", SALES, "9.99 USD"),
+            message: "entry {E9} does not balance: debits exceed credits by 0.01 USD",
+        },
+        Rejection {
+            name: "one posting",
+            entry: || {
+                JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
+                    .debit(id(CASH), usd("10.00"))
+                    .build_unchecked()
+            },
+            message: "entry {E9} has 1 posting(s); an entry needs at least two",
+        },
+        Rejection {
+            name: "zero amount",
+            entry: || raw(CASH, "0.00 USD", SALES, "0.00 USD"),
+            message: "posting 1 of entry {E9} has amount 0.00 USD; amounts must be positive",
+        },
+        Rejection {
+            name: "negative amount",
+            entry: || raw(CASH, "5.00 USD", SALES, "-5.00 USD"),
+            message: "posting 2 of entry {E9} has amount -5.00 USD; amounts must be positive",
+        },
+        Rejection {
+            name: "unknown account",
+            entry: || two_leg(9, day(2026, 1, 5), CASH, 404, "5.00"),
+            message: "posting 2 of entry {E9} uses unknown account 00000000-0000-0000-0000-000000000194",
+        },
+        Rejection {
+            name: "currency not allowed",
+            entry: || raw(CASH, "5.00 EUR", EQUITY, "5.00 EUR"),
+            message: "posting 1 of entry {E9} is in EUR, which account 1000 Cash does not accept",
+        },
+        Rejection {
+            name: "before opening",
+            entry: || two_leg(9, day(2025, 12, 31), CASH, EQUITY, "5.00"),
+            message: "posting 1 of entry {E9} is dated 2025-12-31, before account 1000 Cash opened on 2026-01-01",
+        },
+        Rejection {
+            name: "overdraft",
+            entry: || two_leg(9, day(2026, 1, 5), RENT, CASH, "1000.01"),
+            message: "posting 2 of entry {E9} would break the limit of account 1000 Cash: credits would exceed debits",
+        },
+        Rejection {
+            name: "wallet below zero",
+            entry: || two_leg(9, day(2026, 1, 5), WALLET, SALES, "0.01"),
+            message: "posting 1 of entry {E9} would break the limit of account 2100 Customer wallet: debits would exceed credits",
+        },
+        Rejection {
+            name: "mixed currencies without rate",
+            entry: || {
+                JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
+                    .debit(id(BANK_EUR), "5.00 EUR".parse().unwrap())
+                    .credit(id(CONVERSION), "5.00 EUR".parse().unwrap())
+                    .debit(id(CONVERSION), usd("5.50"))
+                    .credit(id(CASH), usd("5.50"))
+                    .build_unchecked()
+            },
+            message: "entry {E9} mixes USD and EUR but carries no exchange rate between them",
+        },
+        Rejection {
+            name: "mixed currencies without conversion leg",
+            entry: || {
+                let d = day(2026, 1, 5);
+                let rate = ExchangeRate::new(
+                    Currency::iso("EUR").unwrap(),
+                    Currency::iso("USD").unwrap(),
+                    Decimal::new(11, 1),
+                    d,
+                )
+                .unwrap();
+                JournalEntry::builder(eid(9), d, "x")
+                    .debit(id(BANK_EUR), "5.00 EUR".parse().unwrap())
+                    .credit(id(EQUITY), "5.00 EUR".parse().unwrap())
+                    .debit(id(CONVERSION), usd("5.50"))
+                    .credit(id(CASH), usd("5.50"))
+                    .rate(rate)
+                    .build_unchecked()
+            },
+            message: "entry {E9} mixes currencies but has no EUR posting on the conversion account 1990 Currency conversion",
+        },
+        Rejection {
+            name: "same id, other date",
+            entry: || two_leg(1, day(2026, 1, 3), CASH, EQUITY, "1000.00"),
+            message: "entry 00000000-0000-0000-0000-000000000001 already exists with a different date",
+        },
+        Rejection {
+            name: "same id, other amount",
+            entry: || two_leg(1, day(2026, 1, 2), CASH, EQUITY, "1000.01"),
+            message: "entry 00000000-0000-0000-0000-000000000001 already exists with a different postings",
+        },
+        Rejection {
+            name: "identical resubmission",
+            entry: || two_leg(1, day(2026, 1, 2), CASH, EQUITY, "1000.00"),
+            message: "entry 00000000-0000-0000-0000-000000000001 was already posted",
+        },
+    ]
+}
+
+#[test]
+fn every_rejection_names_what_was_wrong_and_changes_nothing() {
+    for case in rejections() {
+        let mut ledger = funded_shop();
+        let before = ledger.clone();
+        let err = ledger.post((case.entry)()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            case.message.replace("{E9}", E9),
+            "case {}",
+            case.name
+        );
+        assert_eq!(ledger, before, "case {} changed the ledger", case.name);
+    }
+}
+
+#[test]
+fn closed_account_is_named_with_code_and_name() {
+    let mut ledger = shop();
+    ledger.close_account(id(RENT), day(2026, 1, 31)).unwrap();
+    let err = ledger
+        .post(
+            JournalEntry::builder(eid(7), day(2026, 2, 1), "x")
+                .debit(id(EQUITY), usd("3.00"))
+                .credit(id(RENT), usd("3.00"))
+                .build()
+                .unwrap(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "posting 2 of entry 00000000-0000-0000-0000-000000000007 uses closed account 6000 Rent"
+    );
+    let err = funded_shop()
+        .close_account(id(CASH), day(2026, 2, 1))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "account 1000 Cash cannot be closed: it holds 1000.00 USD (posted or pending)"
+    );
+}
+
+#[test]
+fn duplicate_fields_are_reported_by_name() {
+    let mut ledger = funded_shop();
+    let described = JournalEntry::builder(eid(1), day(2026, 1, 2), "other words")
+        .debit(id(CASH), usd("1000.00"))
+        .credit(id(EQUITY), usd("1000.00"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        ledger.post(described),
+        Err(Error::ExistsWithDifferent {
+            entry: eid(1),
+            field: EntryField::Description
+        })
+    );
+    let tagged = JournalEntry::builder(eid(1), day(2026, 1, 2), "entry 1")
+        .debit(id(CASH), usd("1000.00"))
+        .credit(id(EQUITY), usd("1000.00"))
+        .metadata("k", "v")
+        .build()
+        .unwrap();
+    assert_eq!(
+        ledger.post(tagged),
+        Err(Error::ExistsWithDifferent {
+            entry: eid(1),
+            field: EntryField::Metadata
+        })
+    );
+}
+
+// ---- batches ---------------------------------------------------------------
+
+#[test]
+fn a_linked_batch_is_all_or_nothing() {
+    let mut ledger = funded_shop();
+    let before = ledger.clone();
+    let batch = vec![
+        two_leg(10, day(2026, 1, 5), RENT, CASH, "600.00"),
+        two_leg(11, day(2026, 1, 5), RENT, CASH, "600.00"), // overdraws after the first
+        two_leg(12, day(2026, 1, 5), CASH, SALES, "50.00"),
+    ];
+    let err = ledger.post_batch(batch.clone()).unwrap_err();
+    let Error::BatchRejected { position, outcomes } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(*position, 1);
+    assert!(matches!(
+        outcomes[1],
+        Error::LimitExceeded { posting: 2, .. }
+    ));
+    assert_eq!(outcomes[0], Error::LinkedEntryFailed { entry: eid(10) });
+    assert_eq!(outcomes[2], Error::LinkedEntryFailed { entry: eid(12) });
+    assert!(
+        err.to_string()
+            .starts_with("linked batch rejected: entry 2 of 3 failed: posting 2")
+    );
+    assert_eq!(ledger, before);
+
+    // The same batch with the sale first funds the second rent.
+    let reordered = vec![batch[2].clone(), batch[0].clone(), batch[1].clone()];
+    let mut ordered = funded_shop();
+    assert!(ordered.post_batch(reordered.clone()).is_err()); // 1050 < 1200
+    let mut bigger = reordered;
+    bigger[0] = two_leg(12, day(2026, 1, 5), CASH, SALES, "200.00");
+    ordered.post_batch(bigger).unwrap();
+    assert!(
+        ordered
+            .balance(id(CASH), Currency::iso("USD").unwrap())
+            .unwrap()
+            .balance()
+            .is_zero()
+    );
+    // A duplicate id inside one batch is caught too.
+    let mut dup = funded_shop();
+    let twice = vec![
+        two_leg(20, day(2026, 1, 5), CASH, SALES, "1.00"),
+        two_leg(20, day(2026, 1, 5), CASH, SALES, "2.00"),
+    ];
+    let Error::BatchRejected { outcomes, .. } = dup.post_batch(twice).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        outcomes[1],
+        Error::ExistsWithDifferent {
+            entry: eid(20),
+            field: EntryField::Postings
+        }
+    );
+    assert_eq!(funded_shop().post_batch(vec![]), Err(Error::EmptyBatch));
+}
+
+// ---- two-phase -------------------------------------------------------------
+
+#[test]
+fn pending_amounts_count_against_limits_and_resolve_once() {
+    let mut ledger = funded_shop();
+    let usd_c = Currency::iso("USD").unwrap();
+    ledger
+        .create_pending(
+            two_leg(50, day(2026, 1, 6), RENT, CASH, "800.00"),
+            Some(at(2026, 1, 10)),
+        )
+        .unwrap();
+    let cash = ledger.balance(id(CASH), usd_c).unwrap();
+    assert_eq!(cash.pending_credits(), usd("800.00"));
+    assert_eq!(cash.balance(), usd("1000.00"));
+    // 800 reserved: another 300 would overdraw.
+    let err = ledger
+        .post(two_leg(51, day(2026, 1, 6), RENT, CASH, "300.00"))
+        .unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded { .. }), "{err}");
+    // Past its timeout it cannot be posted.
+    let err = ledger
+        .post_pending(
+            eid(50),
+            eid(52),
+            day(2026, 1, 10),
+            PendingAmounts::Full,
+            at(2026, 1, 10),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::PendingExpired { .. }));
+    // Partial post: 500 of 800; the rest is released.
+    ledger
+        .post_pending(
+            eid(50),
+            eid(52),
+            day(2026, 1, 9),
+            PendingAmounts::Partial(vec![usd("500.00"), usd("500.00")]),
+            at(2026, 1, 9),
+        )
+        .unwrap();
+    let cash = ledger.balance(id(CASH), usd_c).unwrap();
+    assert!(cash.pending_credits().is_zero());
+    assert_eq!(cash.balance(), usd("500.00"));
+    assert_eq!(
+        ledger.pending(eid(50)).unwrap().state(),
+        PendingState::Posted { entry: eid(52) }
+    );
+    assert_eq!(
+        ledger.void_pending(eid(50)).unwrap_err().to_string(),
+        "pending entry 00000000-0000-0000-0000-000000000032 was already posted"
+    );
+    // Partial amounts must fit and balance.
+    ledger
+        .create_pending(two_leg(60, day(2026, 1, 6), RENT, CASH, "100.00"), None)
+        .unwrap();
+    let too_much = ledger.post_pending(
+        eid(60),
+        eid(61),
+        day(2026, 1, 9),
+        PendingAmounts::Partial(vec![usd("100.01"), usd("100.01")]),
+        at(2026, 1, 9),
+    );
+    assert!(matches!(
+        too_much,
+        Err(Error::PartialAmountTooLarge { posting: 1, .. })
+    ));
+    let unbalanced = ledger.post_pending(
+        eid(60),
+        eid(61),
+        day(2026, 1, 9),
+        PendingAmounts::Partial(vec![usd("10.00"), usd("20.00")]),
+        at(2026, 1, 9),
+    );
+    assert!(matches!(unbalanced, Err(Error::Unbalanced { .. })));
+    // Expiry is decided by the caller's clock.
+    ledger
+        .create_pending(
+            two_leg(70, day(2026, 1, 6), RENT, CASH, "10.00"),
+            Some(at(2026, 2, 1)),
+        )
+        .unwrap();
+    assert!(ledger.expire_pending(at(2026, 1, 31)).is_empty());
+    assert_eq!(ledger.expire_pending(at(2026, 2, 1)), vec![eid(70)]);
+    assert_eq!(
+        ledger.pending(eid(70)).unwrap().state(),
+        PendingState::Expired
+    );
+}
+
+// ---- reversal and periods --------------------------------------------------
+
+#[test]
+fn reversal_mirrors_once_and_respects_periods() {
+    let mut ledger = funded_shop();
+    ledger
+        .post(two_leg(2, day(2026, 1, 20), RENT, CASH, "300.00"))
+        .unwrap();
+    ledger
+        .close_period(Period::month(2026, 1).unwrap())
+        .unwrap();
+    // The original's period is closed: the reversal must be dated later.
+    let err = ledger
+        .reverse(eid(2), eid(3), day(2026, 1, 20))
+        .unwrap_err();
+    assert!(matches!(err, Error::PeriodClosed { .. }), "{err}");
+    let err = ledger
+        .reverse(eid(2), eid(3), day(2026, 1, 19))
+        .unwrap_err();
+    assert!(matches!(err, Error::ReversalBeforeOriginal { .. }), "{err}");
+    ledger.reverse(eid(2), eid(3), day(2026, 2, 1)).unwrap();
+    let reversal = ledger.entry(eid(3)).unwrap();
+    assert_eq!(reversal.reverses(), Some(eid(2)));
+    assert_eq!(
+        reversal.postings()[0],
+        Posting::credit(id(RENT), usd("300.00"))
+    );
+    assert!(matches!(
+        ledger.reverse(eid(2), eid(4), day(2026, 2, 1)),
+        Err(Error::AlreadyReversed { .. })
+    ));
+    let usd_c = Currency::iso("USD").unwrap();
+    assert_eq!(
+        ledger.balance(id(CASH), usd_c).unwrap().balance(),
+        usd("1000.00")
+    );
+    assert_eq!(
+        ledger
+            .balance_as_of(id(CASH), usd_c, day(2026, 1, 31))
+            .unwrap(),
+        usd("700.00")
+    );
+}
+
+#[test]
+fn soft_lock_lets_designated_users_and_entries_in() {
+    let mut ledger = funded_shop();
+    let controller = UserId::from_u128(77);
+    let january = Period::month(2026, 1).unwrap();
+    ledger
+        .lock_period(
+            SoftLock::new(january)
+                .allow_user(controller)
+                .allow_entry(eid(8)),
+        )
+        .unwrap();
+    let err = ledger
+        .post(two_leg(5, day(2026, 1, 30), RENT, CASH, "1.00"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "entry 00000000-0000-0000-0000-000000000005 is dated 2026-01-30, in locked period 2026-01"
+    );
+    let by_controller = JournalEntry::builder(eid(6), day(2026, 1, 30), "accrual")
+        .debit(id(RENT), usd("1.00"))
+        .credit(id(CASH), usd("1.00"))
+        .posted_by(controller)
+        .build()
+        .unwrap();
+    ledger.post(by_controller).unwrap();
+    ledger
+        .post(two_leg(8, day(2026, 1, 30), RENT, CASH, "1.00"))
+        .unwrap();
+    ledger
+        .post(two_leg(9, day(2026, 2, 1), RENT, CASH, "1.00"))
+        .unwrap();
+    ledger.unlock_period(january).unwrap();
+    ledger
+        .post(two_leg(5, day(2026, 1, 30), RENT, CASH, "1.00"))
+        .unwrap();
+    assert!(matches!(
+        ledger.unlock_period(january),
+        Err(Error::PeriodNotLocked { .. })
+    ));
+}
+
+// ---- reports ---------------------------------------------------------------
+
+#[test]
+fn reports_agree_with_each_other() {
+    let mut ledger = funded_shop();
+    ledger
+        .post(two_leg(2, day(2026, 1, 10), RECEIVABLE, SALES, "400.00"))
+        .unwrap();
+    ledger
+        .post(two_leg(3, day(2026, 1, 15), RENT, CASH, "250.00"))
+        .unwrap();
+    ledger
+        .post(two_leg(4, day(2026, 2, 3), CASH, RECEIVABLE, "400.00"))
+        .unwrap();
+    let usd_c = Currency::iso("USD").unwrap();
+    let tb = ledger.trial_balance().unwrap();
+    assert!(tb.is_balanced());
+    assert_eq!(tb.totals()[0].debits, usd("1400.00"));
+    let sheet = ledger.balance_sheet(day(2026, 1, 31)).unwrap();
+    assert!(sheet.is_balanced());
+    assert_eq!(sheet.current_earnings(usd_c).unwrap(), usd("150.00"));
+    let jan = ledger
+        .income_statement(Period::month(2026, 1).unwrap().range())
+        .unwrap();
+    assert_eq!(jan.net_income(usd_c).unwrap(), usd("150.00"));
+    let feb = ledger
+        .income_statement(Period::month(2026, 2).unwrap().range())
+        .unwrap();
+    assert!(feb.net_income(usd_c).unwrap().is_zero());
+    // Roll-up: receivables sit under cash.
+    assert_eq!(
+        ledger.rollup_balance(id(CASH), usd_c).unwrap(),
+        usd("1150.00")
+    );
+    assert_eq!(
+        ledger.rollup_balance(id(CASH), usd_c).unwrap(),
+        ledger
+            .balance(id(CASH), usd_c)
+            .unwrap()
+            .balance()
+            .checked_add(ledger.balance(id(RECEIVABLE), usd_c).unwrap().balance())
+            .unwrap()
+    );
+    let statement = ledger
+        .statement(id(CASH), usd_c, Period::year(2026).unwrap().range())
+        .unwrap();
+    let running: Vec<String> = statement
+        .lines()
+        .iter()
+        .map(|l| l.balance.to_string())
+        .collect();
+    assert_eq!(running, ["1000.00 USD", "750.00 USD", "1150.00 USD"]);
+}
+
+#[test]
+fn year_end_close_zeroes_income_and_keeps_the_statement() {
+    let mut ledger = funded_shop();
+    ledger
+        .post(two_leg(2, day(2026, 3, 10), CASH, SALES, "900.00"))
+        .unwrap();
+    ledger
+        .post(two_leg(3, day(2026, 4, 15), RENT, CASH, "250.00"))
+        .unwrap();
+    ledger
+        .post(two_leg(4, day(2027, 1, 5), CASH, SALES, "10.00"))
+        .unwrap();
+    ledger
+        .close_year(
+            FiscalCalendar::CALENDAR_YEAR.year(2026),
+            eid(100),
+            id(RETAINED),
+        )
+        .unwrap();
+    let usd_c = Currency::iso("USD").unwrap();
+    let year_end = day(2026, 12, 31);
+    assert!(
+        ledger
+            .balance_as_of(id(SALES), usd_c, year_end)
+            .unwrap()
+            .is_zero()
+    );
+    assert!(
+        ledger
+            .balance_as_of(id(RENT), usd_c, year_end)
+            .unwrap()
+            .is_zero()
+    );
+    assert_eq!(
+        ledger.balance(id(RETAINED), usd_c).unwrap().balance(),
+        usd("650.00")
+    );
+    assert_eq!(
+        ledger.balance(id(SALES), usd_c).unwrap().balance(),
+        usd("10.00")
+    );
+    let pnl = ledger
+        .income_statement(Period::year(2026).unwrap().range())
+        .unwrap();
+    assert_eq!(pnl.net_income(usd_c).unwrap(), usd("650.00"));
+    // The year is closed now.
+    let err = ledger
+        .post(two_leg(5, day(2026, 6, 1), CASH, SALES, "1.00"))
+        .unwrap_err();
+    assert!(matches!(err, Error::PeriodClosed { .. }));
+    assert!(matches!(
+        ledger.close_year(
+            FiscalCalendar::CALENDAR_YEAR.year(2026),
+            eid(101),
+            id(RETAINED)
+        ),
+        Err(Error::PeriodAlreadyClosed { .. })
+    ));
+    assert!(matches!(
+        ledger.close_year(
+            FiscalCalendar::CALENDAR_YEAR.year(2027),
+            eid(101),
+            id(SALES)
+        ),
+        Err(Error::WrongAccountClass { .. })
+    ));
+}
+
+#[test]
+fn year_end_close_handles_every_currency_on_its_own() {
+    let mut ledger = funded_shop();
+    let d = day(2026, 5, 5);
+    let fx_sales = id(SALES + 1);
+    ledger
+        .open_account(Account::new(
+            fx_sales,
+            "4100".parse().unwrap(),
+            "Export sales",
+            AccountKind::INCOME,
+            d,
+        ))
+        .unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(eid(2), d, "export sale")
+                .debit(id(BANK_EUR), "300.00 EUR".parse().unwrap())
+                .credit(fx_sales, "300.00 EUR".parse().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    ledger.post(two_leg(3, d, CASH, SALES, "70.00")).unwrap();
+    ledger
+        .close_year(
+            FiscalCalendar::CALENDAR_YEAR.year(2026),
+            eid(4),
+            id(RETAINED),
+        )
+        .unwrap();
+    let closing = ledger.entry(eid(4)).unwrap();
+    assert_eq!(closing.currencies().len(), 2);
+    let eur = Currency::iso("EUR").unwrap();
+    assert_eq!(
+        ledger
+            .balance(id(RETAINED), eur)
+            .unwrap()
+            .balance()
+            .to_string(),
+        "300.00 EUR"
+    );
+    assert_eq!(
+        ledger
+            .balance(id(RETAINED), Currency::iso("USD").unwrap())
+            .unwrap()
+            .balance(),
+        usd("70.00")
+    );
+    assert!(ledger.balance(fx_sales, eur).unwrap().balance().is_zero());
+}
+
+#[test]
+fn revaluation_books_gain_then_loss() {
+    let mut ledger = funded_shop();
+    let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+    let d = day(2026, 2, 1);
+    let rate =
+        |r: i64, on: NaiveDate| ExchangeRate::new(eur, usd_c, Decimal::new(r, 2), on).unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(eid(2), d, "buy 500 EUR")
+                .debit(id(BANK_EUR), "500.00 EUR".parse().unwrap())
+                .credit(id(CONVERSION), "500.00 EUR".parse().unwrap())
+                .debit(id(CONVERSION), usd("550.00"))
+                .credit(id(CASH), usd("550.00"))
+                .rate(rate(110, d))
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let gain_account = id(RENT + 1);
+    ledger
+        .open_account(Account::new(
+            gain_account,
+            "7900".parse().unwrap(),
+            "FX result",
+            AccountKind::INCOME,
+            d,
+        ))
+        .unwrap();
+    let march = day(2026, 3, 31);
+    let gain = ledger
+        .revalue(
+            bureau_ledger::Revaluation::new(eid(3), march, usd_c, gain_account, gain_account)
+                .rate(rate(120, march)),
+        )
+        .unwrap();
+    assert_eq!(gain, usd("50.00"));
+    let april = day(2026, 4, 30);
+    let loss = ledger
+        .revalue(
+            bureau_ledger::Revaluation::new(eid(4), april, usd_c, gain_account, gain_account)
+                .rate(rate(105, april)),
+        )
+        .unwrap();
+    assert_eq!(loss, usd("-75.00"));
+    assert_eq!(
+        ledger.balance(gain_account, usd_c).unwrap().balance(),
+        usd("-25.00")
+    );
+    // Nothing left to revalue at the same rate.
+    let none = ledger
+        .revalue(
+            bureau_ledger::Revaluation::new(eid(5), april, usd_c, gain_account, gain_account)
+                .rate(rate(105, april)),
+        )
+        .unwrap();
+    assert!(none.is_zero());
+    assert!(ledger.entry(eid(5)).is_none());
+    let missing = ledger.revalue(bureau_ledger::Revaluation::new(
+        eid(6),
+        april,
+        usd_c,
+        gain_account,
+        gain_account,
+    ));
+    assert!(matches!(missing, Err(Error::MissingExchangeRate { .. })));
+}
+
+// ---- invariants over generated histories -----------------------------------
+
+/// One step of a generated history.
+#[derive(Clone, Debug)]
+enum Op {
+    Post(JournalEntry),
+    Repost(usize),
+    Reverse(usize, u32),
+    Pending(JournalEntry),
+    PostPending(usize, u8),
+    Void(usize),
+    Expire(u32),
+    CloseMonth(u32),
+    Unknown(JournalEntry),
+    Batch(Vec<JournalEntry>, bool),
+    Lock(u32, bool),
+    CloseYear(i32),
+}
+
+fn with_id(entry: &JournalEntry, n: u128) -> JournalEntry {
+    let mut builder = JournalEntry::builder(eid(n), entry.date(), entry.description());
+    for posting in entry.postings() {
+        builder = builder.posting(posting.clone());
+    }
+    builder.build_unchecked()
+}
+
+fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
+    strategy::chart().prop_flat_map(|chart| {
+        let entry = strategy::balanced_entry(chart.clone(), eid(0));
+        let op = prop_oneof![
+            6 => entry.clone().prop_map(Op::Post),
+            1 => any::<usize>().prop_map(Op::Repost),
+            2 => (any::<usize>(), 0_u32..60).prop_map(|(i, d)| Op::Reverse(i, d)),
+            2 => entry.clone().prop_map(Op::Pending),
+            2 => (any::<usize>(), any::<u8>()).prop_map(|(i, p)| Op::PostPending(i, p)),
+            1 => any::<usize>().prop_map(Op::Void),
+            1 => (0_u32..3000).prop_map(Op::Expire),
+            1 => (0_u32..96).prop_map(Op::CloseMonth),
+            1 => entry.clone().prop_map(Op::Unknown),
+            2 => (proptest::collection::vec(entry, 1..4), any::<bool>()).prop_map(|(e, p)| Op::Batch(e, p)),
+            1 => (0_u32..96, any::<bool>()).prop_map(|(m, u)| Op::Lock(m, u)),
+            1 => (2020_i32..=2027).prop_map(Op::CloseYear),
+        ];
+        (Just(chart), proptest::collection::vec(op, 1..24))
+    })
+}
+
+fn open_chart(chart: &[Account]) -> Ledger {
+    let mut ledger = Ledger::new();
+    for account in chart {
+        ledger.open_account(account.clone()).unwrap();
+    }
+    ledger
+}
+
+fn origin() -> DateTime<Utc> {
+    at(2020, 1, 1)
+}
+
+/// Turns an op into a command, given what was posted and reserved so far.
+fn command(
+    op: &Op,
+    n: u128,
+    posted: &[EntryId],
+    pending: &[JournalEntry],
+) -> Option<LedgerCommand> {
+    Some(match op {
+        Op::Post(entry) => LedgerCommand::Post(with_id(entry, n)),
+        Op::Repost(i) => {
+            let id = *posted.get(i % posted.len().max(1))?;
+            LedgerCommand::Post(
+                JournalEntry::builder(id, day(2020, 1, 1), "again")
+                    .debit(AccountId::from_u128(1000), usd("1.00"))
+                    .credit(AccountId::from_u128(1000), usd("1.00"))
+                    .build_unchecked(),
+            )
+        }
+        Op::Reverse(i, days) => {
+            let original = *posted.get(i % posted.len().max(1))?;
+            LedgerCommand::Reverse {
+                entry: original,
+                reversal: eid(n),
+                date: day(2027, 12, 31) - chrono::Days::new(u64::from(*days)),
+            }
+        }
+        Op::Pending(entry) => LedgerCommand::CreatePending {
+            entry: with_id(entry, n),
+            expires_at: Some(origin() + chrono::Days::new(u64::try_from(n - 10_000).unwrap() * 30)),
+        },
+        Op::PostPending(i, part) => {
+            let reserved = pending.get(i % pending.len().max(1))?;
+            let amounts = if *part < 128 {
+                PendingAmounts::Full
+            } else {
+                half_or_full(reserved)
+            };
+            LedgerCommand::PostPending {
+                pending: reserved.id(),
+                entry: eid(n),
+                date: day(2027, 6, 1),
+                amounts,
+                now: origin(),
+            }
+        }
+        Op::Void(i) => LedgerCommand::VoidPending {
+            pending: pending.get(i % pending.len().max(1))?.id(),
+        },
+        Op::Expire(days) => LedgerCommand::ExpirePending {
+            now: origin() + chrono::Days::new(u64::from(*days)),
+        },
+        Op::CloseMonth(m) => {
+            LedgerCommand::ClosePeriod(Period::month(2020 + (*m / 12) as i32, m % 12 + 1).unwrap())
+        }
+        Op::Unknown(entry) => {
+            let mut builder = JournalEntry::builder(eid(n), entry.date(), "stray");
+            for posting in entry.postings() {
+                builder = builder.posting(posting.clone());
+            }
+            let amount = entry.postings()[0].amount();
+            LedgerCommand::Post(
+                builder
+                    .debit(AccountId::from_u128(1), amount)
+                    .credit(AccountId::from_u128(1), amount)
+                    .build_unchecked(),
+            )
+        }
+        Op::Batch(entries, poisoned) => {
+            let mut batch: Vec<JournalEntry> = entries
+                .iter()
+                .enumerate()
+                .map(|(k, e)| with_id(e, n * 100 + k as u128))
+                .collect();
+            if *poisoned {
+                // A last entry on an account outside the chart fails the batch.
+                let first = &entries[0];
+                let amount = first.postings()[0].amount();
+                batch.push(
+                    JournalEntry::builder(eid(n * 100 + 99), first.date(), "stray")
+                        .debit(AccountId::from_u128(1), amount)
+                        .credit(AccountId::from_u128(1), amount)
+                        .build_unchecked(),
+                );
+            }
+            LedgerCommand::PostBatch(batch)
+        }
+        Op::Lock(m, unlock) => {
+            let period = Period::month(2020 + (*m / 12) as i32, m % 12 + 1).unwrap();
+            if *unlock {
+                LedgerCommand::UnlockPeriod(period)
+            } else {
+                LedgerCommand::LockPeriod(SoftLock::new(period))
+            }
+        }
+        // The chart's first equity account accepts every currency.
+        Op::CloseYear(year) => LedgerCommand::CloseYear {
+            year: FiscalCalendar::CALENDAR_YEAR.year(*year),
+            entry: eid(n),
+            retained_earnings: AccountId::from_u128(1002),
+        },
+    })
+}
+
+/// Sums of (posted debits - posted credits) and (pending debits - pending
+/// credits) over every account, per currency.
+fn sums(ledger: &Ledger) -> BTreeMap<String, (i128, i128)> {
+    let mut sums = BTreeMap::new();
+    for account in ledger.accounts() {
+        for currency in ledger.currencies_of(account.id()).unwrap() {
+            let b = ledger.balance(account.id(), currency).unwrap();
+            let entry = sums.entry(currency.code().to_owned()).or_insert((0, 0));
+            entry.0 += b.posted_debits().to_minor() - b.posted_credits().to_minor();
+            entry.1 += b.pending_debits().to_minor() - b.pending_credits().to_minor();
+        }
+    }
+    sums
+}
+
+/// Runs a history, checking after every command that a rejection changed
+/// nothing and that replaying the events rebuilds the same ledger.
+fn run(chart: &[Account], ops: &[Op]) -> Result<Ledger, TestCaseError> {
+    let mut ledger = open_chart(chart);
+    let mut replica = open_chart(chart);
+    let mut posted = Vec::new();
+    let mut pending = Vec::new();
+    for (step, op) in ops.iter().enumerate() {
+        let n = 10_000 + step as u128;
+        let Some(command) = command(op, n, &posted, &pending) else {
+            continue;
+        };
+        let before = ledger.clone();
+        match ledger.handle(&command) {
+            Ok(events) => {
+                for event in &events {
+                    replica.apply(event);
+                }
+                match &command {
+                    LedgerCommand::Post(e) => posted.push(e.id()),
+                    LedgerCommand::PostBatch(batch) => {
+                        posted.extend(batch.iter().map(JournalEntry::id))
+                    }
+                    LedgerCommand::Reverse { reversal, .. } => posted.push(*reversal),
+                    LedgerCommand::PostPending { entry, .. } => posted.push(*entry),
+                    LedgerCommand::CreatePending { entry, .. } => pending.push(entry.clone()),
+                    _ => {}
+                }
+            }
+            Err(_) => prop_assert_eq!(&ledger, &before, "a rejected command changed the ledger"),
+        }
+        prop_assert_eq!(
+            &ledger,
+            &replica,
+            "replaying the events gives another ledger"
+        );
+    }
+    Ok(ledger)
+}
+
+proptest! {
+    #[test]
+    fn balances_sum_to_zero_after_any_history((chart, ops) in history()) {
+        let ledger = run(&chart, &ops)?;
+        for (currency, (posted, reserved)) in sums(&ledger) {
+            prop_assert_eq!(posted, 0, "posted sum in {}", currency);
+            prop_assert_eq!(reserved, 0, "pending sum in {}", currency);
+        }
+        prop_assert!(ledger.trial_balance()?.is_balanced());
+        prop_assert!(ledger.verify().is_ok());
+    }
+
+    #[test]
+    fn balance_as_of_is_the_fold_of_entries_up_to_that_day(
+        (chart, ops) in history(),
+        probe in strategy::entry_date(),
+    ) {
+        let ledger = run(&chart, &ops)?;
+        for account in ledger.accounts() {
+            for currency in ledger.currencies_of(account.id())? {
+                let mut net = 0_i128;
+                for entry in ledger.entries().filter(|e| e.date() <= probe) {
+                    for p in entry.postings() {
+                        if p.account() == account.id() && p.amount().currency() == currency {
+                            net += match p.side() {
+                                bureau_ledger::Side::Debit => p.amount().to_minor(),
+                                bureau_ledger::Side::Credit => -p.amount().to_minor(),
+                            };
+                        }
+                    }
+                }
+                let signed = match account.kind().normal_side() {
+                    bureau_ledger::Side::Debit => net,
+                    bureau_ledger::Side::Credit => -net,
+                };
+                prop_assert_eq!(
+                    ledger.balance_as_of(account.id(), currency, probe)?.to_minor(),
+                    signed
+                );
+            }
+        }
+        let sheet = ledger.balance_sheet(probe)?;
+        prop_assert!(sheet.is_balanced());
+    }
+
+    #[test]
+    fn reversal_and_void_restore_every_balance(
+        (chart, ops, entry) in history().prop_flat_map(|(chart, ops)| {
+            let extra = strategy::balanced_entry(chart.clone(), eid(1));
+            (Just(chart), Just(ops), extra)
+        }),
+    ) {
+        let mut ledger = run(&chart, &ops)?;
+        let before = ledger.clone();
+        let snapshot = sums_by_account(&before);
+        if ledger.post(entry.clone()).is_ok() {
+            ledger.reverse(eid(1), eid(2), day(2028, 1, 1))?;
+            prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
+        }
+        let mut ledger = before;
+        if ledger.create_pending(with_id(&entry, 3), None).is_ok() {
+            ledger.void_pending(eid(3))?;
+            prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
+            // A partial post plus the release equals the pending amount:
+            // what was posted is the part, and nothing stays reserved.
+            ledger.create_pending(with_id(&entry, 4), None)?;
+            let part = half_or_full(&entry);
+            let PendingAmounts::Partial(amounts) = &part else { unreachable!() };
+            ledger.post_pending(eid(4), eid(5), day(2028, 1, 1), part.clone(), origin())?;
+            let mut expected = snapshot;
+            for (p, amount) in entry.postings().iter().zip(amounts) {
+                let key = (p.account().to_string(), p.amount().currency().code().to_owned());
+                let slot = expected.entry(key).or_insert((0, 0));
+                slot.0 += match p.side() {
+                    bureau_ledger::Side::Debit => amount.to_minor(),
+                    bureau_ledger::Side::Credit => -amount.to_minor(),
+                };
+            }
+            expected.retain(|_, v| *v != (0, 0));
+            prop_assert_eq!(sums_by_account(&ledger), expected);
+        }
+    }
+
+    #[test]
+    fn year_end_close_moves_net_income_into_equity((chart, ops) in history(), year in 2020_i32..=2027) {
+        let mut ledger = run(&chart, &ops)?;
+        let retained = chart.iter().find(|a| a.kind() == AccountKind::EQUITY && a.currencies() == &CurrencyPolicy::Any);
+        let retained = match retained {
+            Some(a) => a.id(),
+            None => {
+                let re = Account::new(id(7), "RE".parse()?, "Retained earnings", AccountKind::EQUITY, strategy::CHART_OPENED);
+                ledger.open_account(re)?;
+                id(7)
+            }
+        };
+        let year_end = day(year, 12, 31);
+        let (currencies, equity_before, earnings) = {
+            let before = ledger.balance_sheet(year_end)?;
+            let currencies = before.currencies().to_vec();
+            let equity: Vec<Money> = currencies.iter().map(|c| before.total(bureau_ledger::AccountClass::Equity, *c)).collect::<Result<_, _>>()?;
+            let earnings: Vec<Money> = currencies.iter().map(|c| before.current_earnings(*c)).collect::<Result<_, _>>()?;
+            (currencies, equity, earnings)
+        };
+        if ledger.close_year(FiscalCalendar::CALENDAR_YEAR.year(year), eid(9), retained).is_ok() {
+            for account in ledger.accounts() {
+                if account.kind().class().is_profit_and_loss() {
+                    for currency in ledger.currencies_of(account.id())? {
+                        prop_assert!(ledger.balance_as_of(account.id(), currency, year_end)?.is_zero());
+                    }
+                }
+            }
+            let after = ledger.balance_sheet(year_end)?;
+            for ((currency, equity), earned) in currencies.iter().zip(equity_before).zip(earnings) {
+                prop_assert_eq!(after.total(bureau_ledger::AccountClass::Equity, *currency)?, equity.checked_add(earned)?);
+                prop_assert!(after.current_earnings(*currency)?.is_zero());
+            }
+        }
+    }
+
+    #[test]
+    fn the_audit_chain_detects_any_changed_byte(
+        (chart, ops) in history(),
+        position in any::<proptest::sample::Index>(),
+        byte in any::<proptest::sample::Index>(),
+        flip in 1_u8..=255,
+    ) {
+        let ledger = run(&chart, &ops)?;
+        let records = ledger.audit_records();
+        prop_assert!(verify(&records).is_ok());
+        prop_assume!(!records.is_empty());
+        let encoded: Vec<(Vec<u8>, EntryHash)> =
+            records.iter().map(|r| (canonical_bytes(&r.entry), r.hash)).collect();
+        prop_assert!(verify_bytes(encoded.iter().map(|(b, h)| (b.as_slice(), h))).is_ok());
+        let at = position.index(encoded.len());
+        let mut tampered = encoded.clone();
+        let target = byte.index(tampered[at].0.len());
+        tampered[at].0[target] ^= flip;
+        prop_assert_eq!(
+            verify_bytes(tampered.iter().map(|(b, h)| (b.as_slice(), h))),
+            Err(Error::AuditChainBroken { position: at })
+        );
+        let mut forged = encoded;
+        let mut hash = *forged[at].1.as_bytes();
+        hash[target % 32] ^= flip;
+        forged[at].1 = EntryHash::from_bytes(hash);
+        prop_assert_eq!(
+            verify_bytes(forged.iter().map(|(b, h)| (b.as_slice(), h))),
+            Err(Error::AuditChainBroken { position: at })
+        );
+    }
+}
+
+/// Half of every leg when every amount is even (so the halves still
+/// balance), else every leg in full, as explicit partial amounts.
+fn half_or_full(entry: &JournalEntry) -> PendingAmounts {
+    let even = entry
+        .postings()
+        .iter()
+        .all(|p| p.amount().to_minor() % 2 == 0);
+    PendingAmounts::Partial(
+        entry
+            .postings()
+            .iter()
+            .map(|p| {
+                let minor = p.amount().to_minor();
+                Money::from_minor(if even { minor / 2 } else { minor }, p.amount().currency())
+                    .unwrap()
+            })
+            .collect(),
+    )
+}
+
+fn sums_by_account(ledger: &Ledger) -> BTreeMap<(String, String), (i128, i128)> {
+    let mut map = BTreeMap::new();
+    for account in ledger.accounts() {
+        for currency in ledger.currencies_of(account.id()).unwrap() {
+            let b = ledger.balance(account.id(), currency).unwrap();
+            let value = (
+                b.posted_debits().to_minor() - b.posted_credits().to_minor(),
+                b.pending_debits().to_minor() - b.pending_credits().to_minor(),
+            );
+            if value != (0, 0) {
+                map.insert(
+                    (account.id().to_string(), currency.code().to_owned()),
+                    value,
+                );
+            }
+        }
+    }
+    map
+}
+
+#[test]
+fn events_replay_through_storage_names() {
+    use bureau_core::DomainEvent;
+    let mut ledger = shop();
+    let events = ledger
+        .handle(&LedgerCommand::Post(two_leg(
+            1,
+            day(2026, 1, 2),
+            CASH,
+            EQUITY,
+            "5.00",
+        )))
+        .unwrap();
+    assert_eq!(events[0].event_type(), "entry_posted");
+    let mut replica = shop();
+    for e in &events {
+        replica.apply(e);
+    }
+    assert_eq!(replica, ledger);
+    assert_ne!(ledger.head(), EntryHash::GENESIS);
+}
+
+// ---- receivables and payables ----------------------------------------------
+
+fn invoice(n: u128, date: NaiveDate, due: NaiveDate, party: u128, amount: &str) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, "invoice")
+        .posting(
+            Posting::debit(id(RECEIVABLE), usd(amount))
+                .for_party(bureau_core::PartyId::from_u128(party))
+                .due_on(due),
+        )
+        .credit(id(SALES), usd(amount))
+        .build()
+        .unwrap()
+}
+
+fn payment(n: u128, date: NaiveDate, party: u128, amount: &str) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, "payment")
+        .debit(id(CASH), usd(amount))
+        .posting(
+            Posting::credit(id(RECEIVABLE), usd(amount))
+                .for_party(bureau_core::PartyId::from_u128(party)),
+        )
+        .build()
+        .unwrap()
+}
+
+/// Open receivable items as (entry number, open amount) at the end of `on`.
+fn open_view(ledger: &Ledger, on: NaiveDate) -> Vec<String> {
+    ledger
+        .open_items(id(RECEIVABLE), on)
+        .unwrap()
+        .iter()
+        .map(|i| format!("{}: {}", i.entry.as_uuid().as_u128(), i.open))
+        .collect()
+}
+
+#[test]
+fn payments_settle_open_items_oldest_due_first() {
+    let mut ledger = shop();
+    ledger
+        .post(invoice(1, day(2026, 1, 5), day(2026, 2, 4), 7, "100.00"))
+        .unwrap();
+    ledger
+        .post(invoice(2, day(2026, 1, 10), day(2026, 1, 20), 7, "50.00"))
+        .unwrap();
+    ledger
+        .post(invoice(3, day(2026, 1, 10), day(2026, 2, 9), 8, "30.00"))
+        .unwrap();
+    // Party 7 pays 70 then 60: the invoice due first (2) is settled, then 1 in part.
+    ledger
+        .post(payment(4, day(2026, 2, 1), 7, "70.00"))
+        .unwrap();
+    assert_eq!(
+        open_view(&ledger, day(2026, 2, 1)),
+        ["1: 80.00 USD", "3: 30.00 USD"]
+    );
+    ledger
+        .post(payment(5, day(2026, 2, 2), 7, "100.00"))
+        .unwrap();
+    // 80 settled, 20 paid in advance stays as a credit item.
+    assert_eq!(
+        open_view(&ledger, day(2026, 2, 2)),
+        ["5: -20.00 USD", "3: 30.00 USD"]
+    );
+    // The credit is consumed by the next invoice.
+    ledger
+        .post(invoice(6, day(2026, 2, 3), day(2026, 3, 5), 7, "25.00"))
+        .unwrap();
+    let open = ledger.open_items(id(RECEIVABLE), day(2026, 2, 3)).unwrap();
+    assert_eq!(open[0].entry, eid(6));
+    assert_eq!(open[0].open, usd("5.00"));
+    // Items as of an earlier day ignore later payments.
+    let earlier = ledger.open_items(id(RECEIVABLE), day(2026, 1, 31)).unwrap();
+    assert_eq!(earlier.len(), 3);
+}
+
+#[test]
+fn reversing_an_invoice_cancels_that_invoice() {
+    let mut ledger = shop();
+    ledger
+        .post(invoice(1, day(2026, 1, 5), day(2026, 1, 20), 7, "100.00"))
+        .unwrap();
+    ledger
+        .post(invoice(2, day(2026, 1, 6), day(2026, 2, 5), 7, "40.00"))
+        .unwrap();
+    ledger.reverse(eid(2), eid(3), day(2026, 1, 7)).unwrap();
+    let open = ledger.open_items(id(RECEIVABLE), day(2026, 1, 31)).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].entry, open[0].open), (eid(1), usd("100.00")));
+}
+
+#[test]
+fn aging_buckets_by_days_past_due() {
+    // (days past due on the report day, bucket index)
+    let table = [
+        (-5_i64, 0),
+        (0, 0),
+        (1, 1),
+        (30, 1),
+        (31, 2),
+        (60, 2),
+        (61, 3),
+        (90, 3),
+        (91, 4),
+        (400, 4),
+    ];
+    let report_day = day(2026, 12, 31);
+    for (late, bucket) in table {
+        let mut ledger = shop();
+        let due = report_day - chrono::TimeDelta::days(late);
+        ledger
+            .post(invoice(1, day(2026, 1, 2), due, 7, "10.00"))
+            .unwrap();
+        let line = ledger.aging(id(RECEIVABLE), report_day).unwrap()[0];
+        let b = line.buckets;
+        let buckets = [
+            b.current,
+            b.days_1_30,
+            b.days_31_60,
+            b.days_61_90,
+            b.over_90,
+        ];
+        for (index, amount) in buckets.iter().enumerate() {
+            let expected = if index == bucket {
+                usd("10.00")
+            } else {
+                usd("0.00")
+            };
+            assert_eq!(*amount, expected, "{late} days late, bucket {index}");
+        }
+        assert_eq!(b.total().unwrap(), usd("10.00"));
+    }
+}
+
+#[test]
+fn realised_gain_on_a_foreign_receivable() {
+    let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+    let d = day(2026, 1, 5);
+    let booked = ExchangeRate::new(eur, usd_c, Decimal::new(108, 2), d).unwrap();
+    let settled = ExchangeRate::new(eur, usd_c, Decimal::new(111, 2), d).unwrap();
+    let amount: Money = "250.00 EUR".parse().unwrap();
+    let rounding = bureau_core::RoundingStrategy::MidpointNearestEven;
+    assert_eq!(
+        bureau_ledger::realised_gain(amount, &booked, &settled, rounding).unwrap(),
+        usd("7.50")
+    );
+    // A payable is the amount negated: paying at a higher rate is a loss.
+    assert_eq!(
+        bureau_ledger::realised_gain(amount.neg(), &booked, &settled, rounding).unwrap(),
+        usd("-7.50")
+    );
+}
+
+proptest! {
+    #[test]
+    fn open_items_sum_to_the_party_balance(
+        moves in proptest::collection::vec((1_u128..=3, any::<bool>(), 1_i64..=50_000, 0_u32..90), 1..30),
+    ) {
+        let mut ledger = shop();
+        let mut expected: BTreeMap<u128, i128> = BTreeMap::new();
+        for (n, (party, is_invoice, minor, offset)) in moves.into_iter().enumerate() {
+            let date = day(2026, 1, 1) + chrono::Days::new(u64::from(offset));
+            let amount = Money::from_minor(i128::from(minor), Currency::iso("USD").unwrap()).unwrap();
+            let text = amount.amount().to_string();
+            let n = n as u128 + 1;
+            let entry = if is_invoice {
+                invoice(n, date, date + chrono::Days::new(30), party, &text)
+            } else {
+                payment(n, date, party, &text)
+            };
+            if ledger.post(entry).is_ok() {
+                *expected.entry(party).or_default() += if is_invoice { i128::from(minor) } else { -i128::from(minor) };
+            }
+        }
+        let items = ledger.open_items(id(RECEIVABLE), day(2026, 12, 31))?;
+        let mut by_party: BTreeMap<u128, i128> = BTreeMap::new();
+        for item in &items {
+            *by_party.entry(item.party.as_uuid().as_u128()).or_default() += item.open.to_minor();
+            // An item never holds more than it opened with, nor changes sign.
+            prop_assert!(item.open.to_minor().abs() <= item.original.to_minor().abs());
+            prop_assert_eq!(item.open.is_negative(), item.original.is_negative());
+        }
+        expected.retain(|_, v| *v != 0);
+        prop_assert_eq!(by_party, expected);
+        // A party's items never mix signs: credits are consumed first.
+        for party in 1..=3_u128 {
+            let signs: Vec<bool> = items.iter().filter(|i| i.party.as_uuid().as_u128() == party).map(|i| i.open.is_negative()).collect();
+            prop_assert!(signs.windows(2).all(|w| w[0] == w[1]));
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn events_travel_as_json_with_amounts_as_strings() {
+    let mut ledger = shop();
+    let events = ledger
+        .handle(&LedgerCommand::Post(invoice(
+            1,
+            day(2026, 1, 2),
+            day(2026, 2, 1),
+            7,
+            "12.50",
+        )))
+        .unwrap();
+    let json = serde_json::to_string(&events).unwrap();
+    assert!(json.contains(r#""amount":"12.50""#), "{json}");
+    let back: Vec<bureau_ledger::LedgerEvent> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, events);
+    let mut replica = shop();
+    for event in &back {
+        replica.apply(event);
+    }
+    assert_eq!(replica, ledger);
+    let command = LedgerCommand::CloseYear {
+        year: FiscalCalendar::CALENDAR_YEAR.year(2026),
+        entry: eid(9),
+        retained_earnings: id(RETAINED),
+    };
+    let text = serde_json::to_string(&command).unwrap();
+    assert_eq!(
+        serde_json::from_str::<LedgerCommand>(&text).unwrap(),
+        command
+    );
+}
