@@ -1,13 +1,60 @@
-//! A tour of bureau: money, allocation and fiscal periods.
+//! A tour of bureau: exact money, fiscal periods, a support deadline in working
+//! time across a weekend, a holiday and a DST change, the SLA clock of that
+//! ticket, and the books of the sale it led to, with every event of the ticket
+//! and the ledger persisted in a SQLite file and replayed from it.
 //!
-//! Run it with `cargo run --example tour`.
+//! Run it with `cargo run --example tour [path/to/events.sqlite]`; without a
+//! path it writes a fresh file in the system's temporary directory.
 
+use bureau::calendar::{Calendar, Holiday, Schedule, Tz};
+use bureau::ledger::{
+    Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger, LedgerCommand,
+};
+use bureau::sla::{
+    EventKind, Metric, Opener, Outcome, Priority, SlaCommand, SlaConfig, SlaPolicy, Status, Target,
+    TicketAttributes, TicketEvent, TicketHistory,
+};
 use bureau::{
     Decimal, FiscalCalendar, FiscalYearNaming, Granularity, Money, Percent, RoundingStrategy,
+    TicketId, UserId,
 };
-use chrono::NaiveDate;
+use bureau_store::{EventContext, EventStore, Repository, StreamId};
+use bureau_store_sqlite::SqliteEventStore;
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+type Failure = Box<dyn std::error::Error>;
+
+const NEW_YORK: Tz = Tz::America__New_York;
+
+fn new_york(month: u32, day: u32, hour: u32) -> Result<DateTime<Utc>, Failure> {
+    Ok(NEW_YORK
+        .with_ymd_and_hms(2026, month, day, hour, 0, 0)
+        .single()
+        .ok_or("local time")?
+        .to_utc())
+}
+
+fn main() -> Result<(), Failure> {
+    money_and_periods()?;
+    let (desk, opened, due) = working_time()?;
+    let path = match std::env::args().nth(1) {
+        Some(path) => std::path::PathBuf::from(path),
+        None => {
+            let path = std::env::temp_dir().join("bureau-tour.sqlite");
+            // The tour's own file: start afresh so every run tells the same story.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            path
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(persisted_day(&path, desk, opened, due))
+}
+
+fn money_and_periods() -> Result<(), Failure> {
     println!("== Money is exact ==");
     let net: Money = "1249.99 EUR".parse()?;
     let vat = net.mul_rate(
@@ -20,11 +67,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(_) => println!("unexpected: currencies mixed"),
         Err(error) => println!("adding USD to EUR: {error}"),
     }
-
-    println!("\n== Allocation never loses a cent ==");
     let rent: Money = "10000.00 USD".parse()?;
-    let weights = [Decimal::from(3), Decimal::from(3), Decimal::from(3)];
-    let parts = rent.allocate(&weights)?;
+    let parts = rent.allocate(&[Decimal::from(1), Decimal::from(1), Decimal::from(1)])?;
     for (department, part) in ["sales", "support", "engineering"].iter().zip(&parts) {
         println!("{department:>12}: {part:>12}");
     }
@@ -39,13 +83,211 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).ok_or("date")?;
     let quarter = fiscal.period_containing(today, Granularity::Quarter)?;
     println!("{today} falls in {quarter} {}", quarter.range());
-    for month in fiscal
-        .year_containing(today)
-        .periods(Granularity::Month)?
-        .iter()
-        .take(3)
-    {
-        println!("  {month} {}", month.range());
+    Ok(())
+}
+
+/// A support desk working 09:00-17:00 in New York on weekdays, closed on
+/// Election Day; a ticket due in 16 working hours from Friday afternoon.
+fn working_time() -> Result<(Calendar, DateTime<Utc>, DateTime<Utc>), Failure> {
+    println!("\n== Deadlines in working time ==");
+    let election_day = NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?;
+    let desk = Calendar::builder(Schedule::weekdays(NEW_YORK, "09:00-17:00".parse()?)?)
+        .holiday(Holiday::on(election_day, "Election Day"))
+        .build()?;
+    let opened = new_york(10, 30, 16)?;
+    // 1 h on Friday, the weekend (clocks fall back on Sunday), 8 h on Monday,
+    // the holiday on Tuesday, 7 h on Wednesday.
+    let due = desk.add_working(opened, TimeDelta::hours(16))?;
+    println!(
+        "opened {} -> due in 16 working hours at {}",
+        opened.with_timezone(&NEW_YORK),
+        due.with_timezone(&NEW_YORK)
+    );
+    println!(
+        "working time between them: {} h",
+        desk.working_between(opened, due).num_hours()
+    );
+    Ok((desk, opened, due))
+}
+
+async fn persisted_day(
+    path: &std::path::Path,
+    desk: Calendar,
+    opened: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Result<(), Failure> {
+    let store = SqliteEventStore::open(path).await?;
+    let repository = Repository::new(store);
+
+    println!("\n== The ticket's SLA clock ==");
+    let ticket = StreamId::new("ticket-1042")?;
+    let agent = UserId::from_u128(7);
+    let policy = SlaPolicy::new("standard")
+        .target(
+            Metric::FirstReply,
+            Priority::High,
+            Target::new(TimeDelta::hours(16), desk.clone())?,
+        )
+        .target(
+            Metric::TotalResolution,
+            Priority::High,
+            Target::new(TimeDelta::hours(24), desk.clone())?,
+        );
+    let config = SlaConfig::standard(vec![policy])?;
+    let history = [
+        TicketEvent::new(
+            opened,
+            EventKind::Created {
+                ticket: TicketId::from_u128(1042),
+                opened_by: Opener::Customer,
+                attributes: TicketAttributes::new(Priority::High).with_assignee(agent),
+            },
+        ),
+        TicketEvent::new(new_york(11, 2, 10)?, EventKind::PublicReply { agent }),
+        TicketEvent::new(
+            new_york(11, 2, 10)?,
+            EventKind::StatusChanged {
+                to: Status::Pending,
+            },
+        ),
+        TicketEvent::new(new_york(11, 4, 11)?, EventKind::CustomerMessage),
+        TicketEvent::new(
+            new_york(11, 4, 11)?,
+            EventKind::StatusChanged { to: Status::Open },
+        ),
+    ];
+    for event in history {
+        let context = EventContext::new(event.at());
+        repository
+            .execute::<TicketHistory>(&ticket, &SlaCommand::Record(event), &context)
+            .await??;
     }
+    let replayed = repository.load::<TicketHistory>(&ticket).await?;
+    let now = new_york(11, 4, 15)?;
+    let evaluation = replayed.state().evaluator(&config)?.evaluate(now)?;
+    println!(
+        "replayed {} events of {ticket} from {}",
+        replayed.version(),
+        path.display()
+    );
+    println!("first reply was due {}", due.with_timezone(&NEW_YORK));
+    for metric in &evaluation.metrics {
+        for cycle in &metric.completed {
+            let verdict = match cycle.outcome {
+                Outcome::Achieved => "achieved".to_owned(),
+                Outcome::Breached { at } => format!("breached at {}", at.with_timezone(&NEW_YORK)),
+                Outcome::Untargeted => continue,
+            };
+            println!(
+                "  {:<17} {} h of working time, {verdict}",
+                metric.metric,
+                cycle.elapsed.num_hours()
+            );
+        }
+        if let (Some(cycle), true) = (&metric.ongoing, *metric.metric == Metric::TotalResolution) {
+            let due = cycle.due.map_or("when resumed".to_owned(), |d| {
+                d.with_timezone(&NEW_YORK).to_string()
+            });
+            println!(
+                "  {:<17} {} h elapsed (every status counts), due {due}",
+                metric.metric,
+                cycle.elapsed.num_hours()
+            );
+        }
+    }
+
+    println!("\n== The books ==");
+    let books = StreamId::new("ledger-main")?;
+    let opening_day = NaiveDate::from_ymd_opt(2026, 10, 1).ok_or("date")?;
+    let (bank, receivables, sales, tax) = (
+        AccountId::from_u128(1000),
+        AccountId::from_u128(1200),
+        AccountId::from_u128(4000),
+        AccountId::from_u128(2100),
+    );
+    let mut commands = vec![
+        LedgerCommand::OpenAccount(Account::new(
+            bank,
+            "1000".parse()?,
+            "Bank",
+            AccountKind::ASSET,
+            opening_day,
+        )),
+        LedgerCommand::OpenAccount(Account::new(
+            receivables,
+            "1200".parse()?,
+            "Receivables",
+            AccountKind::ASSET,
+            opening_day,
+        )),
+        LedgerCommand::OpenAccount(Account::new(
+            tax,
+            "2100".parse()?,
+            "Sales tax payable",
+            AccountKind::LIABILITY,
+            opening_day,
+        )),
+        LedgerCommand::OpenAccount(Account::new(
+            sales,
+            "4000".parse()?,
+            "Support contracts",
+            AccountKind::INCOME,
+            opening_day,
+        )),
+    ];
+    let price: Money = "4800.00 USD".parse()?;
+    let sales_tax = price.mul_rate(
+        Percent::new("8.875".parse()?).to_rate(),
+        RoundingStrategy::MidpointAwayFromZero,
+    )?;
+    let invoice_total = price.checked_add(sales_tax)?;
+    let invoiced = NaiveDate::from_ymd_opt(2026, 11, 4).ok_or("date")?;
+    commands.push(LedgerCommand::Post(
+        JournalEntry::builder(
+            EntryId::from_u128(1),
+            invoiced,
+            "invoice 1042: premium support",
+        )
+        .debit(receivables, invoice_total)
+        .credit(sales, price)
+        .credit(tax, sales_tax)
+        .build()?,
+    ));
+    let payment = JournalEntry::builder(EntryId::from_u128(2), invoiced, "payment of invoice 1042")
+        .debit(bank, invoice_total)
+        .credit(receivables, invoice_total)
+        .build()?;
+    commands.push(LedgerCommand::Post(payment.clone()));
+    // The bank feed delivers the payment twice: the entry id is the idempotency
+    // key, so the second delivery is refused with a reason and changes nothing.
+    commands.push(LedgerCommand::Post(payment));
+    // A posting to an account that was never opened is refused too.
+    commands.push(LedgerCommand::Post(
+        JournalEntry::builder(EntryId::from_u128(3), invoiced, "card fee")
+            .debit(AccountId::from_u128(6500), "12.40 USD".parse()?)
+            .credit(bank, "12.40 USD".parse()?)
+            .build()?,
+    ));
+    let context = EventContext::new(now);
+    for command in &commands {
+        if let Err(rejection) = repository
+            .execute::<Ledger>(&books, command, &context)
+            .await?
+        {
+            println!("refused: {rejection}");
+        }
+    }
+    let ledger = repository.load::<Ledger>(&books).await?;
+    println!(
+        "replayed {} ledger events; trial balance:",
+        ledger.version()
+    );
+    print!("{}", ledger.state().trial_balance()?);
+
+    println!("\n== The record ==");
+    println!("{:?}", repository.store().verify().await?);
+    // The ledger's own audit chain, rebuilt from the replayed events.
+    println!("ledger head hash {}", ledger.state().head());
+    println!("events stored in {}", path.display());
     Ok(())
 }
