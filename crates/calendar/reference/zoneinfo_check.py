@@ -104,3 +104,4 @@ for line in open(sys.argv[1]):
         bad += 1
         if bad <= 15: print(line.strip(), problems)
 print(f"{n} cases, {bad} disagreements")
+sys.exit(1 if bad else 0)
