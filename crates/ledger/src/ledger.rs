@@ -137,31 +137,6 @@ impl EntryLog {
     }
 }
 
-/// A reusable encoding buffer for the audit hash. It holds no state of the
-/// ledger: every scratch compares equal, and a clone starts empty.
-#[derive(Default)]
-struct Scratch(Vec<u8>);
-
-impl Clone for Scratch {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
-
-impl PartialEq for Scratch {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for Scratch {}
-
-impl core::fmt::Debug for Scratch {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("Scratch")
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EntryRef {
     Posted(usize),
@@ -446,7 +421,6 @@ pub struct Ledger {
     // Entries dated on or after this day cannot fall in any lock.
     lock_horizon: Option<NaiveDate>,
     head: EntryHash,
-    scratch: Scratch,
 }
 
 impl Default for Ledger {
@@ -478,7 +452,6 @@ impl Ledger {
             locks: Vec::new(),
             lock_horizon: None,
             head: EntryHash::GENESIS,
-            scratch: Scratch::default(),
         }
     }
 
@@ -888,7 +861,7 @@ impl Ledger {
     /// ```
     pub fn post(&mut self, entry: JournalEntry) -> Result<EntryHash> {
         let resolved = self.check_entry(&entry, Mode::Posted, None)?;
-        let hash = crate::audit::hash_with(&self.head, &entry, &mut self.scratch.0);
+        let hash = EntryHash::of_entry(&self.head, &entry);
         self.apply_resolved(entry, hash, Some(&resolved));
         Ok(hash)
     }
