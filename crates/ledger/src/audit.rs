@@ -372,7 +372,7 @@ impl Hashing {
 }
 
 impl Sink for Hashing {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         // Short strings (descriptions, memos) in fixed-size pieces: cheaper
         // than a call to `memcpy`, which a plain copy loop would become.
@@ -389,7 +389,7 @@ impl Sink for Hashing {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn put_fixed<const N: usize>(&mut self, bytes: &[u8; N]) {
         match self
             .buffer
@@ -405,7 +405,7 @@ impl Sink for Hashing {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn put_prefix<const N: usize>(&mut self, bytes: &[u8; N], len: usize) {
         let len = len.min(N);
         match self
@@ -427,7 +427,7 @@ impl Sink for Hashing {
 
 /// Writes `value` in LEB128 (see the [module docs](self)), a byte at a
 /// time straight into the sink.
-#[inline]
+#[inline(always)]
 fn put_varint(sink: &mut impl Sink, value: u128) {
     let mut rest = value;
     while rest >= 0x80 {
@@ -438,30 +438,30 @@ fn put_varint(sink: &mut impl Sink, value: u128) {
     sink.put_fixed(&[u8::try_from(rest).unwrap_or(0)]);
 }
 
-#[inline]
+#[inline(always)]
 fn put_len(sink: &mut impl Sink, len: usize) {
     put_varint(sink, u128::try_from(len).unwrap_or(u128::MAX));
 }
 
 /// The zigzag form of a signed integer: small magnitudes of either sign stay
 /// small as unsigned numbers.
-#[inline]
+#[inline(always)]
 const fn zigzag(value: i128) -> u128 {
     ((value << 1) ^ (value >> 127)).cast_unsigned()
 }
 
-#[inline]
+#[inline(always)]
 fn put_str(sink: &mut impl Sink, text: &str) {
     put_len(sink, text.len());
     sink.put(text.as_bytes());
 }
 
-#[inline]
+#[inline(always)]
 fn put_date(sink: &mut impl Sink, date: NaiveDate) {
     sink.put_fixed(&date.num_days_from_ce().to_be_bytes());
 }
 
-#[inline]
+#[inline(always)]
 fn put_currency(sink: &mut impl Sink, currency: Currency) {
     let code = currency.code().as_bytes();
     sink.put_fixed(&[u8::try_from(code.len()).unwrap_or(u8::MAX)]);

@@ -178,6 +178,9 @@ pub(crate) struct CurrencyBook {
     pub(crate) history: Vec<Point>,
 }
 
+/// Points the history of a book makes room for at its first posting.
+const HISTORY_START: usize = 16;
+
 impl CurrencyBook {
     pub(crate) const fn new(currency: Currency) -> Self {
         Self {
@@ -214,6 +217,9 @@ impl CurrencyBook {
                 return;
             }
             None => {
+                // Most accounts see many days: start past the smallest
+                // growth steps, each of which would copy the history.
+                self.history.reserve_exact(HISTORY_START);
                 self.history.push(Point::new(date, delta));
                 return;
             }
