@@ -163,6 +163,11 @@ impl Point {
     const fn add(&mut self, delta: i128) {
         self.net = self.net().saturating_add(delta).to_ne_bytes();
     }
+
+    const fn plus(mut self, delta: i128) -> Self {
+        self.add(delta);
+        self
+    }
 }
 
 /// One account's state in one currency: totals and the dated history.
@@ -176,6 +181,10 @@ pub(crate) struct CurrencyBook {
     pub(crate) currency: Currency,
     pub(crate) totals: Totals,
     pub(crate) history: Vec<Point>,
+    // A copy of the history's last point: the usual posting (on or after
+    // the last day) then writes the history without reading it, which
+    // would wait on a cache miss for an account not posted to lately.
+    last: Option<Point>,
 }
 
 /// Points the history of a book makes room for at its first posting.
@@ -192,6 +201,7 @@ impl CurrencyBook {
                 pending_cr: 0,
             },
             history: Vec::new(),
+            last: None,
         }
     }
 
@@ -206,21 +216,28 @@ impl CurrencyBook {
                 minor.saturating_neg()
             }
         };
-        match self.history.last_mut() {
+        match self.last {
             Some(last) if last.date == date => {
-                last.add(delta);
+                let point = last.plus(delta);
+                if let Some(end) = self.history.last_mut() {
+                    *end = point;
+                }
+                self.last = Some(point);
                 return;
             }
             Some(last) if last.date < date => {
-                let point = Point::new(date, last.net().saturating_add(delta));
+                let point = Point::new(date, last.net()).plus(delta);
                 self.history.push(point);
+                self.last = Some(point);
                 return;
             }
             None => {
                 // Most accounts see many days: start past the smallest
                 // growth steps, each of which would copy the history.
                 self.history.reserve_exact(HISTORY_START);
-                self.history.push(Point::new(date, delta));
+                let point = Point::new(date, delta);
+                self.history.push(point);
+                self.last = Some(point);
                 return;
             }
             Some(_) => {}
@@ -240,6 +257,7 @@ impl CurrencyBook {
         for point in self.history.iter_mut().skip(at) {
             point.add(delta);
         }
+        self.last = self.history.last().copied();
     }
 
     /// Cumulative posted debits minus credits at the end of `date`.
@@ -284,6 +302,7 @@ mod tests {
         assert_eq!(book.as_of(day(31)), 78);
         assert_eq!(book.history.len(), 4);
         assert_eq!(size_of::<Point>(), 20);
+        assert_eq!(book.last, book.history.last().copied());
         assert_eq!((book.totals.posted_dr, book.totals.posted_cr), (109, 31));
     }
 }

@@ -1700,7 +1700,8 @@ impl Ledger {
         resolved: Option<&Resolved>,
     ) {
         let position = self.entries.len();
-        for (index, posting) in entry.postings().iter().enumerate() {
+        let postings = entry.postings();
+        for (index, posting) in postings.iter().enumerate() {
             let Some(at) = resolved
                 .and_then(|r| r.get(index))
                 .or_else(|| self.index.get(&posting.account()).copied())
@@ -1713,7 +1714,16 @@ impl Ledger {
                     posting.side(),
                     posting.amount().to_minor(),
                 );
-                if slot.entries.last() != Some(&position) {
+                // Whether an earlier posting of the entry listed it on this
+                // account already: for a short entry, asked of the entry
+                // (in cache) rather than of the account's list (often not).
+                let listed = match postings.get(..index) {
+                    Some(earlier) if earlier.len() < 8 => {
+                        earlier.iter().any(|p| p.account() == posting.account())
+                    }
+                    _ => slot.entries.last() == Some(&position),
+                };
+                if !listed {
                     slot.entries.push(position);
                 }
             }
