@@ -355,7 +355,7 @@ impl Hashing {
     }
 
     /// Pads the message (FIPS 180-4, 5.1.1) and returns the digest.
-    fn finish(mut self) -> [u8; 32] {
+    fn finish(&mut self) -> [u8; 32] {
         let bits = self
             .compressed
             .wrapping_add(self.len as u64)
@@ -482,6 +482,20 @@ fn put_currency(sink: &mut impl Sink, currency: Currency) {
     sink.put_fixed(&[u8::try_from(currency.minor_units()).unwrap_or(u8::MAX)]);
 }
 
+/// The encoding of a currency with a three-letter code (nearly all of them)
+/// as one fixed-size piece.
+#[inline(always)]
+fn three_letter(currency: Currency) -> Option<[u8; 5]> {
+    let [a, b, c] = *<&[u8; 3]>::try_from(currency.code().as_bytes()).ok()?;
+    Some([
+        3,
+        a,
+        b,
+        c,
+        u8::try_from(currency.minor_units()).unwrap_or(u8::MAX),
+    ])
+}
+
 const HAS_MEMO: u8 = 1 << 1;
 const HAS_PARTY: u8 = 1 << 2;
 const HAS_DUE_DATE: u8 = 1 << 3;
@@ -498,6 +512,9 @@ const fn flag(set: bool, flag: u8) -> u8 {
 // a register instead of making a round trip through memory at every write.
 #[inline(always)]
 fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
+    // The postings of an entry nearly always share one currency: its bytes
+    // are found once.
+    let mut known: Option<(Currency, [u8; 5])> = None;
     sink.put_fixed(&[ENCODING_VERSION]);
     sink.put_fixed(entry.id().as_uuid().as_bytes());
     put_date(sink, entry.date());
@@ -512,7 +529,17 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
             | flag(!memo.is_empty(), HAS_MEMO)
             | flag(party.is_some(), HAS_PARTY)
             | flag(due.is_some(), HAS_DUE_DATE)]);
-        put_currency(sink, posting.amount().currency());
+        let currency = posting.amount().currency();
+        match known {
+            Some((same, bytes)) if same == currency => sink.put_fixed(&bytes),
+            _ => match three_letter(currency) {
+                Some(bytes) => {
+                    sink.put_fixed(&bytes);
+                    known = Some((currency, bytes));
+                }
+                None => put_currency(sink, currency),
+            },
+        }
         put_varint(sink, zigzag(posting.amount().to_minor()));
         if !memo.is_empty() {
             put_str(sink, memo);
@@ -657,6 +684,27 @@ mod tests {
             .build()
             .unwrap();
         assert!(32 + canonical_bytes(&entry).len() <= 119);
+    }
+
+    /// Postings switching between currencies, one with a long code, encode
+    /// each posting's own currency.
+    #[test]
+    fn each_posting_carries_its_currency() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let points = Currency::commodity("POINTS", 0).unwrap();
+        let amounts = ["1.00 USD", "2.00 EUR", "3.00 USD"]
+            .map(|a| a.parse::<bureau_core::Money>().unwrap())
+            .into_iter()
+            .chain([bureau_core::Money::from_minor(4, points).unwrap()]);
+        let mut builder = JournalEntry::builder(EntryId::from_u128(1), day, "mixed");
+        for (n, amount) in (1..).zip(amounts) {
+            builder = builder.debit(AccountId::from_u128(n), amount);
+        }
+        let bytes = canonical_bytes(&builder.build_unchecked());
+        let find = |piece: &[u8]| bytes.windows(piece.len()).filter(|w| *w == piece).count();
+        assert_eq!(find(&[3, b'U', b'S', b'D', 2]), 2);
+        assert_eq!(find(&[3, b'E', b'U', b'R', 2]), 1);
+        assert_eq!(find(b"\x06POINTS\x00"), 1);
     }
 
     /// The streaming hash agrees with the `sha2` digest whatever the length
