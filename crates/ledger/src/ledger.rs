@@ -1724,6 +1724,10 @@ impl Ledger {
                     _ => slot.entries.last() == Some(&position),
                 };
                 if !listed {
+                    if slot.entries.capacity() == 0 {
+                        // As for a book's history: past the smallest steps.
+                        slot.entries.reserve_exact(16);
+                    }
                     slot.entries.push(position);
                 }
             }
