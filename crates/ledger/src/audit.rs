@@ -42,7 +42,7 @@ use bureau_core::Currency;
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 
-use crate::{Error, JournalEntry, Result};
+use crate::{Error, JournalEntry, Posting, Result};
 
 /// The version byte that opens every canonical encoding.
 pub const ENCODING_VERSION: u8 = 2;
@@ -513,8 +513,10 @@ const fn flag(set: bool, flag: u8) -> u8 {
 #[inline(always)]
 fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
     // The postings of an entry nearly always share one currency: its bytes
-    // are found once.
-    let mut known: Option<(Currency, [u8; 5])> = None;
+    // are found once. The posting that had it is kept rather than a copy of
+    // the currency, which comparing soon after writing it would stall on a
+    // partial store forward.
+    let mut known: Option<(&Posting, [u8; 5])> = None;
     sink.put_fixed(&[ENCODING_VERSION]);
     sink.put_fixed(entry.id().as_uuid().as_bytes());
     put_date(sink, entry.date());
@@ -529,16 +531,20 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
             | flag(!memo.is_empty(), HAS_MEMO)
             | flag(party.is_some(), HAS_PARTY)
             | flag(due.is_some(), HAS_DUE_DATE)]);
-        let currency = posting.amount().currency();
         match known {
-            Some((same, bytes)) if same == currency => sink.put_fixed(&bytes),
-            _ => match three_letter(currency) {
-                Some(bytes) => {
-                    sink.put_fixed(&bytes);
-                    known = Some((currency, bytes));
+            Some((same, bytes)) if same.amount().currency() == posting.amount().currency() => {
+                sink.put_fixed(&bytes);
+            }
+            _ => {
+                let currency = posting.amount().currency();
+                match three_letter(currency) {
+                    Some(bytes) => {
+                        sink.put_fixed(&bytes);
+                        known = Some((posting, bytes));
+                    }
+                    None => put_currency(sink, currency),
                 }
-                None => put_currency(sink, currency),
-            },
+            }
         }
         put_varint(sink, zigzag(posting.amount().to_minor()));
         if !memo.is_empty() {
