@@ -138,10 +138,36 @@ impl Totals {
 /// Cumulative posted debits minus credits at the end of a day. Every dated
 /// query (balances, reports) needs only the net, and one number per point
 /// keeps the history small.
+///
+/// The net is kept as bytes: an `i128` field would align the point to 16
+/// bytes and make it 32 bytes long instead of 20, and the history is most of
+/// the memory a posting adds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Point {
     pub(crate) date: NaiveDate,
-    pub(crate) net: i128,
+    net: [u8; 16],
+}
+
+impl Point {
+    const fn new(date: NaiveDate, net: i128) -> Self {
+        Self {
+            date,
+            net: net.to_ne_bytes(),
+        }
+    }
+
+    pub(crate) const fn net(&self) -> i128 {
+        i128::from_ne_bytes(self.net)
+    }
+
+    const fn add(&mut self, delta: i128) {
+        self.net = self.net().saturating_add(delta).to_ne_bytes();
+    }
+
+    const fn plus(mut self, delta: i128) -> Self {
+        self.add(delta);
+        self
+    }
 }
 
 /// One account's state in one currency: totals and the dated history.
@@ -155,7 +181,14 @@ pub(crate) struct CurrencyBook {
     pub(crate) currency: Currency,
     pub(crate) totals: Totals,
     pub(crate) history: Vec<Point>,
+    // A copy of the history's last point: the usual posting (on or after
+    // the last day) then writes the history without reading it, which
+    // would wait on a cache miss for an account not posted to lately.
+    last: Option<Point>,
 }
+
+/// Points the history of a book makes room for at its first posting.
+const HISTORY_START: usize = 16;
 
 impl CurrencyBook {
     pub(crate) const fn new(currency: Currency) -> Self {
@@ -168,6 +201,7 @@ impl CurrencyBook {
                 pending_cr: 0,
             },
             history: Vec::new(),
+            last: None,
         }
     }
 
@@ -182,21 +216,28 @@ impl CurrencyBook {
                 minor.saturating_neg()
             }
         };
-        match self.history.last_mut() {
+        match self.last {
             Some(last) if last.date == date => {
-                last.net = last.net.saturating_add(delta);
+                let point = last.plus(delta);
+                if let Some(end) = self.history.last_mut() {
+                    *end = point;
+                }
+                self.last = Some(point);
                 return;
             }
             Some(last) if last.date < date => {
-                let point = Point {
-                    date,
-                    net: last.net.saturating_add(delta),
-                };
+                let point = Point::new(date, last.net()).plus(delta);
                 self.history.push(point);
+                self.last = Some(point);
                 return;
             }
             None => {
-                self.history.push(Point { date, net: delta });
+                // Most accounts see many days: start past the smallest
+                // growth steps, each of which would copy the history.
+                self.history.reserve_exact(HISTORY_START);
+                let point = Point::new(date, delta);
+                self.history.push(point);
+                self.last = Some(point);
                 return;
             }
             Some(_) => {}
@@ -208,14 +249,15 @@ impl CurrencyBook {
                 let before = insert
                     .checked_sub(1)
                     .and_then(|i| self.history.get(i))
-                    .map_or(0, |p| p.net);
-                self.history.insert(insert, Point { date, net: before });
+                    .map_or(0, Point::net);
+                self.history.insert(insert, Point::new(date, before));
                 insert
             }
         };
         for point in self.history.iter_mut().skip(at) {
-            point.net = point.net.saturating_add(delta);
+            point.add(delta);
         }
+        self.last = self.history.last().copied();
     }
 
     /// Cumulative posted debits minus credits at the end of `date`.
@@ -224,7 +266,7 @@ impl CurrencyBook {
         count
             .checked_sub(1)
             .and_then(|i| self.history.get(i))
-            .map_or(0, |p| p.net)
+            .map_or(0, Point::net)
     }
 }
 
@@ -259,6 +301,8 @@ mod tests {
         assert_eq!(book.as_of(day(16)), 108);
         assert_eq!(book.as_of(day(31)), 78);
         assert_eq!(book.history.len(), 4);
+        assert_eq!(size_of::<Point>(), 20);
+        assert_eq!(book.last, book.history.last().copied());
         assert_eq!((book.totals.posted_dr, book.totals.posted_cr), (109, 31));
     }
 }

@@ -137,35 +137,38 @@ impl EntryLog {
     }
 }
 
-/// A reusable encoding buffer for the audit hash. It holds no state of the
-/// ledger: every scratch compares equal, and a clone starts empty.
-#[derive(Default)]
-struct Scratch(Vec<u8>);
-
-impl Clone for Scratch {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
-
-impl PartialEq for Scratch {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for Scratch {}
-
-impl core::fmt::Debug for Scratch {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("Scratch")
-    }
-}
-
+/// Where an entry id leads: a posted or a pending entry, by position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EntryRef {
     Posted(usize),
     Pending(usize),
+}
+
+/// An [`EntryRef`] in eight bytes, the top bit marking pending entries: a
+/// bucket of the entry index takes 24 bytes instead of 32, and the index is
+/// a good part of the memory each posted entry adds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PackedRef(u64);
+
+const PENDING_BIT: u64 = 1 << 63;
+
+impl PackedRef {
+    // Positions are below 2^63: no memory holds that many entries.
+    const fn new(entry: EntryRef) -> Self {
+        match entry {
+            EntryRef::Posted(at) => Self(at as u64),
+            EntryRef::Pending(at) => Self(at as u64 | PENDING_BIT),
+        }
+    }
+
+    fn get(self) -> EntryRef {
+        let at = usize::try_from(self.0 & !PENDING_BIT).unwrap_or(usize::MAX);
+        if self.0 & PENDING_BIT == 0 {
+            EntryRef::Posted(at)
+        } else {
+            EntryRef::Pending(at)
+        }
+    }
 }
 
 /// What a command asks of the [`Ledger`].
@@ -437,7 +440,7 @@ pub struct Ledger {
     index: HashMap<AccountId, usize, FoldHash>,
     codes: HashMap<AccountCode, usize, FoldHash>,
     pub(crate) entries: EntryLog,
-    entry_index: HashMap<EntryId, EntryRef, FoldHash>,
+    entry_index: HashMap<EntryId, PackedRef, FoldHash>,
     // Original entry -> its reversal. Reversals are rare: a map keeps the
     // posted entries small.
     reversals: HashMap<EntryId, EntryId, FoldHash>,
@@ -446,7 +449,6 @@ pub struct Ledger {
     // Entries dated on or after this day cannot fall in any lock.
     lock_horizon: Option<NaiveDate>,
     head: EntryHash,
-    scratch: Scratch,
 }
 
 impl Default for Ledger {
@@ -478,8 +480,11 @@ impl Ledger {
             locks: Vec::new(),
             lock_horizon: None,
             head: EntryHash::GENESIS,
-            scratch: Scratch::default(),
         }
+    }
+
+    fn entry_ref(&self, id: EntryId) -> Option<EntryRef> {
+        self.entry_index.get(&id).map(|packed| packed.get())
     }
 
     /// The same empty ledger on another fiscal calendar (used by year-end close).
@@ -583,8 +588,8 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn entry(&self, id: EntryId) -> Option<&JournalEntry> {
-        match self.entry_index.get(&id) {
-            Some(EntryRef::Posted(i)) => self.entries.get(*i).map(|p| &p.entry),
+        match self.entry_ref(id) {
+            Some(EntryRef::Posted(i)) => self.entries.get(i).map(|p| &p.entry),
             _ => None,
         }
     }
@@ -597,7 +602,7 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reversed_by(&self, id: EntryId) -> Option<EntryId> {
-        match self.entry_index.get(&id) {
+        match self.entry_ref(id) {
             Some(EntryRef::Posted(_)) => self.reversals.get(&id).copied(),
             _ => None,
         }
@@ -622,8 +627,8 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn pending(&self, id: EntryId) -> Option<&PendingEntry> {
-        match self.entry_index.get(&id) {
-            Some(EntryRef::Pending(i)) => self.pending.get(*i),
+        match self.entry_ref(id) {
+            Some(EntryRef::Pending(i)) => self.pending.get(i),
             _ => None,
         }
     }
@@ -888,7 +893,7 @@ impl Ledger {
     /// ```
     pub fn post(&mut self, entry: JournalEntry) -> Result<EntryHash> {
         let resolved = self.check_entry(&entry, Mode::Posted, None)?;
-        let hash = crate::audit::hash_with(&self.head, &entry, &mut self.scratch.0);
+        let hash = EntryHash::of_entry(&self.head, &entry);
         self.apply_resolved(entry, hash, Some(&resolved));
         Ok(hash)
     }
@@ -1230,9 +1235,9 @@ impl Ledger {
         let id = entry.id();
         // Idempotency first: a retry of a posted entry must say so, not
         // report whatever else changed since.
-        let existing = match self.entry_index.get(&id) {
-            Some(EntryRef::Posted(i)) => self.entries.get(*i).map(|p| &p.entry),
-            Some(EntryRef::Pending(i)) => self.pending.get(*i).map(|p| &p.entry),
+        let existing = match self.entry_ref(id) {
+            Some(EntryRef::Posted(i)) => self.entries.get(i).map(|p| &p.entry),
+            Some(EntryRef::Pending(i)) => self.pending.get(i).map(|p| &p.entry),
             None => None,
         };
         let existing = existing.or_else(|| overlay.and_then(|o| o.ids.get(&id).copied()));
@@ -1335,8 +1340,8 @@ impl Ledger {
     }
 
     fn check_reversible(&self, original: EntryId, date: NaiveDate) -> Result<&PostedEntry> {
-        let posted = match self.entry_index.get(&original) {
-            Some(EntryRef::Posted(i)) => self.entries.get(*i),
+        let posted = match self.entry_ref(original) {
+            Some(EntryRef::Posted(i)) => self.entries.get(i),
             _ => None,
         }
         .ok_or(Error::UnknownEntry { entry: original })?;
@@ -1695,7 +1700,8 @@ impl Ledger {
         resolved: Option<&Resolved>,
     ) {
         let position = self.entries.len();
-        for (index, posting) in entry.postings().iter().enumerate() {
+        let postings = entry.postings();
+        for (index, posting) in postings.iter().enumerate() {
             let Some(at) = resolved
                 .and_then(|r| r.get(index))
                 .or_else(|| self.index.get(&posting.account()).copied())
@@ -1708,7 +1714,20 @@ impl Ledger {
                     posting.side(),
                     posting.amount().to_minor(),
                 );
-                if slot.entries.last() != Some(&position) {
+                // Whether an earlier posting of the entry listed it on this
+                // account already: for a short entry, asked of the entry
+                // (in cache) rather than of the account's list (often not).
+                let listed = match postings.get(..index) {
+                    Some(earlier) if earlier.len() < 8 => {
+                        earlier.iter().any(|p| p.account() == posting.account())
+                    }
+                    _ => slot.entries.last() == Some(&position),
+                };
+                if !listed {
+                    if slot.entries.capacity() == 0 {
+                        // As for a book's history: past the smallest steps.
+                        slot.entries.reserve_exact(16);
+                    }
                     slot.entries.push(position);
                 }
             }
@@ -1717,7 +1736,7 @@ impl Ledger {
             self.reversals.insert(original, entry.id());
         }
         self.entry_index
-            .insert(entry.id(), EntryRef::Posted(position));
+            .insert(entry.id(), PackedRef::new(EntryRef::Posted(position)));
         self.head = hash;
         self.entries.push(PostedEntry { entry, hash });
     }
@@ -1740,8 +1759,10 @@ impl Ledger {
 
     fn apply_pending_created(&mut self, entry: JournalEntry, expires_at: Option<DateTime<Utc>>) {
         self.reserve(&entry, 1);
-        self.entry_index
-            .insert(entry.id(), EntryRef::Pending(self.pending.len()));
+        self.entry_index.insert(
+            entry.id(),
+            PackedRef::new(EntryRef::Pending(self.pending.len())),
+        );
         self.pending.push(PendingEntry {
             entry,
             expires_at,
@@ -1750,7 +1771,7 @@ impl Ledger {
     }
 
     fn apply_pending_released(&mut self, pending: EntryId, state: PendingState) {
-        let Some(EntryRef::Pending(i)) = self.entry_index.get(&pending).copied() else {
+        let Some(EntryRef::Pending(i)) = self.entry_ref(pending) else {
             return;
         };
         let Some(reserved) = self.pending.get(i).map(|p| p.entry.clone()) else {
@@ -1924,6 +1945,19 @@ mod tests {
     use crate::{AccountKind, Posting};
     use bureau_core::Money;
     use std::collections::HashSet;
+
+    #[test]
+    fn packed_refs_round_trip() {
+        for entry in [
+            EntryRef::Posted(0),
+            EntryRef::Posted(7),
+            EntryRef::Pending(0),
+            EntryRef::Pending(1 << 40),
+        ] {
+            assert_eq!(PackedRef::new(entry).get(), entry);
+        }
+        assert_eq!(size_of::<(EntryId, PackedRef)>(), 24);
+    }
 
     #[test]
     fn sequential_ids_spread_over_the_low_bits() {
