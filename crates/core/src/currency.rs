@@ -191,6 +191,18 @@ impl Currency {
             .unwrap_or("")
     }
 
+    /// The code as ASCII bytes, without the UTF-8 check of [`code`](Self::code):
+    /// for hashing and encoding on hot paths.
+    ///
+    /// ```
+    /// use bureau_core::Currency;
+    /// assert_eq!(Currency::iso("EUR")?.code_bytes(), b"EUR");
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub fn code_bytes(&self) -> &[u8] {
+        self.code.get(..usize::from(self.code_len)).unwrap_or(&[])
+    }
+
     /// Number of decimal places an amount in this currency carries.
     ///
     /// ```

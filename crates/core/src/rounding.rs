@@ -67,3 +67,18 @@ impl RoundingStrategy {
         }
     }
 }
+
+impl From<RoundingStrategy> for rust_decimal::RoundingStrategy {
+    /// The same strategy as `rust_decimal` names it, for callers that round a
+    /// bare `Decimal` (a report's percentage, a rate) with the same rule.
+    ///
+    /// ```
+    /// use bureau_core::{Decimal, RoundingStrategy};
+    /// let third = Decimal::ONE / Decimal::from(3);
+    /// let rounded = third.round_dp_with_strategy(2, RoundingStrategy::AwayFromZero.into());
+    /// assert_eq!(rounded.to_string(), "0.34");
+    /// ```
+    fn from(strategy: RoundingStrategy) -> Self {
+        strategy.to_decimal()
+    }
+}
