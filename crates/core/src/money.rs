@@ -531,10 +531,11 @@ impl Money {
                 *floor += 1;
             }
         }
-        floors
-            .into_iter()
-            .map(|minor| self.with_minor_magnitude(minor, total < 0))
-            .collect()
+        let mut parts = Vec::with_capacity(floors.len());
+        for minor in floors {
+            parts.push(self.with_minor_magnitude(minor, total < 0)?);
+        }
+        Ok(parts)
     }
 
     fn with_minor_magnitude(self, magnitude: u128, negative: bool) -> Result<Self> {
@@ -543,7 +544,18 @@ impl Money {
             operation: "allocation",
             currency: self.currency,
         })?;
-        Self::from_minor(if negative { -signed } else { signed }, self.currency)
+        let signed = if negative { -signed } else { signed };
+        // At most the whole in magnitude and at the whole's scale, so it fits
+        // without the checks of `Money::new`.
+        let amount = Decimal::try_from_i128_with_scale(signed, self.currency.minor_units())
+            .map_err(|_| Error::Overflow {
+                operation: "allocation",
+                currency: self.currency,
+            })?;
+        Ok(Self {
+            amount,
+            currency: self.currency,
+        })
     }
 
     /// Reads `"<amount> <code>"` where the code may also be one of `commodities`.
@@ -595,14 +607,15 @@ fn whole_weights(weights: &[Decimal], normalize: bool) -> Option<Vec<u128>> {
         .map(|w| prepare(w).scale())
         .max()
         .unwrap_or(0);
-    weights
-        .iter()
-        .map(|w| {
-            let w = prepare(w);
-            let factor = 10_u128.checked_pow(scale - w.scale())?;
-            w.mantissa().unsigned_abs().checked_mul(factor)
-        })
-        .collect()
+    // A plain loop into a sized vector: collecting through `Option` loses the
+    // size hint and reallocates on the hot path.
+    let mut integers = Vec::with_capacity(weights.len());
+    for weight in weights {
+        let weight = prepare(weight);
+        let factor = 10_u128.checked_pow(scale - weight.scale())?;
+        integers.push(weight.mantissa().unsigned_abs().checked_mul(factor)?);
+    }
+    Some(integers)
 }
 
 enum AmountProblem {
@@ -688,12 +701,17 @@ impl FromStr for Money {
 /// `(a × b) / d` and its remainder, for `b <= d`, exact even when `a × b`
 /// exceeds 128 bits.
 fn mul_div_rem(a: u128, b: u128, d: u128) -> (u128, u128) {
-    if let Some(product) = a.checked_mul(b) {
-        // 64-bit division is several times faster than 128-bit; most
-        // allocations (amounts below 10^17 minor units, small weights) fit.
+    // Common case first: 64-bit operands multiply into 128 bits without an
+    // overflow check (a checked 128-bit multiply is a slow library call), and
+    // a product that fits 64 bits divides with one machine instruction.
+    if let (Ok(a64), Ok(b64)) = (u64::try_from(a), u64::try_from(b)) {
+        let product = u128::from(a64) * u128::from(b64);
         if let (Ok(product), Ok(divisor)) = (u64::try_from(product), u64::try_from(d)) {
             return (u128::from(product / divisor), u128::from(product % divisor));
         }
+        return (product / d, product % d);
+    }
+    if let Some(product) = a.checked_mul(b) {
         return (product / d, product % d);
     }
     // Wide path: 256-bit product as (high, low), then long division by bits.
