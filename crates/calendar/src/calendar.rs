@@ -694,12 +694,16 @@ impl Inner {
 
     fn advance_days(&self, from: i64, days: Decimal) -> Option<i64> {
         // As for working time: 400 years without a working day mean none ever.
+        // Never past the last representable date: a count of days larger than
+        // the calendar holds ends there with `None`, not in an endless search.
+        let last_date = day_number(NaiveDate::MAX);
         let horizon_from = |found: i64| {
-            if self.week_days == 0 && !self.yearly_weight {
+            let horizon = if self.week_days == 0 && !self.yearly_weight {
                 self.last_weight.unwrap_or(found)
             } else {
                 self.last_one_off.unwrap_or(found).max(found) + CYCLE_DAYS + 1
-            }
+            };
+            horizon.min(last_date)
         };
         let mut horizon = horizon_from(from);
         let mut remaining = days;

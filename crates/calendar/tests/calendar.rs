@@ -915,5 +915,15 @@ fn regression_extreme_instants_and_dates_do_not_panic() {
         );
         let _ = calendar.working_days_between(NaiveDate::MIN, NaiveDate::MIN + Days::new(40));
         let _ = calendar.add_working_days(NaiveDate::MAX - Days::new(10), Decimal::from(30));
+        // More working days than the calendar can hold: an error, promptly,
+        // not a search through the whole of i64 (found by probing with
+        // Decimal::MAX).
+        let start = date("2026-01-01");
+        for days in [Decimal::MAX, Decimal::from(1_000_000_000_i64)] {
+            assert!(matches!(
+                calendar.add_working_days(start, days),
+                Err(bureau_calendar::Error::NoWorkingDays { .. })
+            ));
+        }
     }
 }
