@@ -57,7 +57,7 @@ use bureau_store::{
     Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, SqlSafeStr};
 
 /// The sqlx this adapter is built with: use it to build a pool of the
@@ -78,6 +78,15 @@ pub enum Error {
         #[source]
         source: sqlx::Error,
     },
+    /// SQLite kept another journal mode than WAL (a file system without
+    /// shared memory, for example): the store refuses to run without WAL.
+    #[error("cannot put sqlite database {path:?} in WAL mode: it stays in {mode:?} mode")]
+    JournalMode {
+        /// The path.
+        path: String,
+        /// The journal mode SQLite reported instead.
+        mode: String,
+    },
     /// The embedded migrations failed.
     #[error("cannot migrate the event schema: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
@@ -87,6 +96,83 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 const MIGRATIONS_TABLE: &str = "bureau_store_migrations";
+
+/// How long opening keeps retrying while other openers of the same file hold
+/// a lock that SQLite will not wait for (the same as the busy timeout).
+const OPEN_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Whether `error` is SQLite's "busy" or "locked" (any extended code of
+/// either): another connection holds a lock, and trying again later helps.
+fn is_busy(error: &sqlx::Error) -> bool {
+    const SQLITE_BUSY: i64 = 5;
+    const SQLITE_LOCKED: i64 = 6;
+    match error {
+        sqlx::Error::Database(database) => database
+            .code()
+            .and_then(|code| code.parse::<i64>().ok())
+            .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
+        _ => false,
+    }
+}
+
+/// Whether a failed migration run may succeed on another attempt: a lock
+/// SQLite does not wait for, or another opener recording the same migration
+/// first (the schema SQL itself is idempotent).
+fn migration_may_succeed_later(error: &sqlx::migrate::MigrateError) -> bool {
+    use sqlx::migrate::MigrateError;
+    match error {
+        MigrateError::Execute(source) | MigrateError::ExecuteMigration(source, _) => {
+            is_busy(source)
+                || matches!(source, sqlx::Error::Database(database) if database.is_unique_violation())
+        }
+        _ => false,
+    }
+}
+
+/// The pause before the next attempt: doubling from 2 ms, at most 100 ms.
+fn next_pause(pause: Duration) -> Duration {
+    pause.saturating_mul(2).min(Duration::from_millis(100))
+}
+
+/// Puts the database file in WAL mode, which it then keeps for every later
+/// connection. Switching needs an exclusive lock that SQLite's busy timeout
+/// does not wait for, so several processes (or pools) opening a new file at
+/// once would see "database is locked"; this retries until [`OPEN_PATIENCE`]
+/// runs out.
+async fn switch_to_wal(options: &SqliteConnectOptions, shown: &str) -> Result<()> {
+    use sqlx::ConnectOptions as _;
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(2);
+    loop {
+        let attempt = async {
+            let mut connection = options.connect().await?;
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL")
+                .fetch_one(&mut connection)
+                .await?;
+            sqlx::Connection::close(connection).await?;
+            Ok::<_, sqlx::Error>(mode)
+        }
+        .await;
+        match attempt {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(mode) => {
+                return Err(Error::JournalMode {
+                    path: shown.to_owned(),
+                    mode,
+                });
+            }
+            Err(error) if is_busy(&error) && started.elapsed() < OPEN_PATIENCE => {}
+            Err(source) => {
+                return Err(Error::Open {
+                    path: shown.to_owned(),
+                    source,
+                });
+            }
+        }
+        tokio::time::sleep(pause).await;
+        pause = next_pause(pause);
+    }
+}
 
 fn migrator() -> Migrator {
     let mut migrator = Migrator::with_migrations(vec![Migration::new(
@@ -185,7 +271,10 @@ impl SqliteEventStore {
     /// # Errors
     ///
     /// [`Error::Open`] when the file cannot be opened or created (a missing
-    /// parent directory is created); [`Error::Migrate`].
+    /// parent directory is created); [`Error::JournalMode`] when SQLite will
+    /// not put the file in WAL mode; [`Error::Migrate`]. Other openers of
+    /// the same file (in this process or another) holding its lock make this
+    /// wait, up to 30 seconds, rather than fail.
     ///
     /// # Examples
     ///
@@ -199,13 +288,15 @@ impl SqliteEventStore {
                 source: sqlx::Error::Io(e),
             })?;
         }
+        // No journal-mode pragma on the pool's connections: the file is
+        // switched to WAL once, first, and keeps it.
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(OPEN_PATIENCE);
+        switch_to_wal(&options, &shown).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -272,16 +363,21 @@ impl SqliteEventStore {
     pub async fn from_pool(pool: SqlitePool) -> Result<Self> {
         // Two processes opening a new file at once both see the migration as
         // pending; the loser fails recording it (the schema SQL itself is
-        // idempotent) and, on its next attempt, finds it applied.
+        // idempotent) or meets a lock SQLite does not wait for, and on a
+        // later attempt finds the migration applied.
         let migrator = migrator();
-        let mut attempts = 0;
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(2);
         loop {
-            attempts += 1;
             match migrator.run(&pool).await {
                 Ok(()) => return Ok(Self { pool }),
-                Err(_) if attempts < 3 => {}
+                Err(error)
+                    if migration_may_succeed_later(&error) && started.elapsed() < OPEN_PATIENCE => {
+                }
                 Err(error) => return Err(Error::Migrate(error)),
             }
+            tokio::time::sleep(pause).await;
+            pause = next_pause(pause);
         }
     }
 
