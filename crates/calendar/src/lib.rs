@@ -98,7 +98,7 @@ mod zone;
 
 pub use calendar::{Calendar, CalendarBuilder, WorkingIntervals};
 pub use error::{Error, Result};
-pub use holiday::{Holiday, HolidayDate, Observance, WorkingDay};
+pub use holiday::{Church, Holiday, HolidayDate, Observance, Occurrence, WorkingDay};
 pub use schedule::Schedule;
 pub use wall::{DayHours, WallInterval};
 
