@@ -928,7 +928,7 @@ impl Calendar {
     }
 
     /// The holidays of `year` on the dates they are observed on, in date
-    /// order: observance applied, [`Observance::Substitute`] days chained
+    /// order: observance applied, [`Observance::Substitute`](crate::Observance::Substitute) days chained
     /// past the other holidays. Two holidays may share a date (then the
     /// whole day off decides the hours); a one-off holiday is listed even
     /// where a working-day override makes its date work.

@@ -149,6 +149,9 @@ impl Occurrence {
     /// assert_eq!(Occurrence::First.date_in(2026, 13, Weekday::Mon), None);
     /// ```
     pub fn date_in(self, year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
+        if !(1..=12).contains(&month) {
+            return None;
+        }
         let nth = match self {
             Self::First => 1,
             Self::Second => 2,
