@@ -75,8 +75,12 @@ struct Inner {
     /// Dates with their own hours, by day number.
     one_off: Vec<(i64, Exception)>,
     /// Yearly holidays by year kind (weekday of 1 January * 2 + leap), by
-    /// zero-based ordinal.
+    /// zero-based ordinal: fixed dates and weekdays of a month fall on the
+    /// same ordinals in every year of a kind.
     yearly: [Vec<(u32, Exception)>; 14],
+    /// Holidays counted from Easter, which no year kind fixes: looked up
+    /// year by year.
+    movable: Vec<(Holiday, Exception)>,
     any_yearly: bool,
     yearly_hours: bool,
     yearly_weight: bool,
@@ -286,6 +290,7 @@ impl Inner {
             ));
         }
         let mut yearly_rules = Vec::new();
+        let mut movable = Vec::new();
         for h in &holidays {
             match h.date() {
                 crate::HolidayDate::On(date) => {
@@ -293,7 +298,8 @@ impl Inner {
                         one_off.push((day_number(observed), exception_of(h)));
                     }
                 }
-                crate::HolidayDate::Yearly { .. } => yearly_rules.push(h),
+                crate::HolidayDate::Easter { .. } => movable.push((h.clone(), exception_of(h))),
+                _ => yearly_rules.push(h),
             }
         }
         one_off.sort_by_key(|(day, _)| *day);
@@ -312,33 +318,34 @@ impl Inner {
                 }
                 *done = true;
                 let mut entries: Vec<(u32, Exception)> = Vec::new();
-                for rule in &yearly_rules {
-                    for from in [year - 1, year, year + 1] {
-                        let Some(date) = rule.observed_from(from).filter(|d| d.year() == year)
-                        else {
-                            continue;
-                        };
-                        let ordinal = date.ordinal0();
-                        let new = exception_of(rule);
-                        match entries.iter_mut().find(|(o, _)| *o == ordinal) {
-                            Some((_, old)) => {
-                                if new.full_day_off && !old.full_day_off {
-                                    *old = new;
-                                }
+                for (date, rule) in crate::holiday::observed_in_year(&yearly_rules, year) {
+                    let ordinal = date.ordinal0();
+                    let new = exception_of(rule);
+                    match entries.iter_mut().find(|(o, _)| *o == ordinal) {
+                        Some((_, old)) => {
+                            if new.full_day_off && !old.full_day_off {
+                                *old = new;
                             }
-                            None => entries.push((ordinal, new)),
                         }
+                        None => entries.push((ordinal, new)),
                     }
                 }
                 entries.sort_by_key(|(o, _)| *o);
                 *table = entries;
             }
         }
-        let any_yearly = !yearly_rules.is_empty();
-        let yearly_hours = yearly_rules
-            .iter()
-            .any(|h| h.part().is_some_and(|(hours, _)| !hours.is_empty()));
-        let yearly_weight = yearly_rules.iter().any(|h| h.part().is_some());
+        // Every yearly and Easter rule falls at least once in any nine years
+        // (from 1583 on), which the walks below rely on.
+        let recurring = || {
+            yearly_rules
+                .iter()
+                .copied()
+                .chain(movable.iter().map(|(h, _)| h))
+        };
+        let any_yearly = recurring().next().is_some();
+        let yearly_hours =
+            recurring().any(|h| h.part().is_some_and(|(hours, _)| !hours.is_empty()));
+        let yearly_weight = recurring().any(|h| h.part().is_some());
         let last_one_off = one_off.last().map(|(d, _)| *d);
         let last_hours = one_off
             .iter()
@@ -364,6 +371,7 @@ impl Inner {
             working_days,
             one_off,
             yearly,
+            movable,
             any_yearly,
             yearly_hours,
             yearly_weight,
@@ -386,13 +394,29 @@ impl Inner {
             return None;
         }
         let (year, first) = year_of(day);
-        let table = self.yearly.get(year_kind(year))?;
         let ordinal = u32::try_from(day - first).ok()?;
-        table
-            .binary_search_by_key(&ordinal, |(o, _)| *o)
-            .ok()
-            .and_then(|i| table.get(i))
-            .map(|(_, e)| e)
+        let fixed = self.yearly.get(year_kind(year)).and_then(|table| {
+            table
+                .binary_search_by_key(&ordinal, |(o, _)| *o)
+                .ok()
+                .and_then(|i| table.get(i))
+                .map(|(_, e)| e)
+        });
+        if fixed.is_some_and(|e| e.full_day_off) || self.movable.is_empty() {
+            return fixed;
+        }
+        // As among yearly rules on one date: a whole day off wins over a
+        // part day.
+        let mut found = fixed;
+        for (rule, exception) in &self.movable {
+            if movable_dates(rule, year).any(|d| d == day) {
+                match found {
+                    Some(e) if e.full_day_off || !exception.full_day_off => {}
+                    _ => found = Some(exception),
+                }
+            }
+        }
+        found
     }
 
     fn exception(&self, day: i64) -> Option<&Exception> {
@@ -438,10 +462,14 @@ impl Inner {
         } else {
             None
         };
-        match (one_off, yearly) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let (year, _) = year_of(day);
+        let movable = self
+            .movable
+            .iter()
+            .flat_map(|(rule, _)| (year..=year + 1).flat_map(move |y| movable_dates(rule, y)))
+            .filter(|d| *d >= day)
+            .min();
+        [one_off, yearly, movable].into_iter().flatten().min()
     }
 
     /// Wall seconds of the template over days `from..=to`.
@@ -766,6 +794,16 @@ fn sum_by_weekday(per_day: &[i64; 7], per_week: i64, from: i64, to: i64) -> i64 
     total
 }
 
+/// The day numbers an Easter rule's occurrences land on in `year`: those of
+/// the year's own Easter and of its neighbours' (an offset of up to 300 days
+/// reaches into them).
+fn movable_dates(rule: &Holiday, year: i64) -> impl Iterator<Item = i64> + '_ {
+    (year - 1..=year + 1).filter_map(move |from| {
+        let date = rule.observed_from(i32::try_from(from).ok()?)?;
+        (i64::from(date.year()) == year).then(|| day_number(date))
+    })
+}
+
 fn exception_of(h: &Holiday) -> Exception {
     match h.part() {
         Some((hours, weight)) => Exception {
@@ -887,6 +925,61 @@ impl Calendar {
     /// ```
     pub fn holidays(&self) -> &[Holiday] {
         &self.inner.holidays
+    }
+
+    /// The holidays of `year` on the dates they are observed on, in date
+    /// order: observance applied, [`Observance::Substitute`](crate::Observance::Substitute) days chained
+    /// past the other holidays. Two holidays may share a date (then the
+    /// whole day off decides the hours); a one-off holiday is listed even
+    /// where a working-day override makes its date work.
+    ///
+    /// ```
+    /// use bureau_calendar::{Calendar, Holiday, Observance, Schedule};
+    /// use chrono::NaiveDate;
+    ///
+    /// let christmas = Holiday::yearly(12, 25, "Christmas Day")?.observed(Observance::Substitute);
+    /// let boxing = Holiday::yearly(12, 26, "Boxing Day")?.observed(Observance::Substitute);
+    /// let calendar = Calendar::builder(Schedule::weekdays("Europe/London".parse()?, "09:00-17:30".parse()?)?)
+    ///     .holiday(christmas).holiday(boxing).build()?;
+    /// // 25 December 2027 is a Saturday, 26 a Sunday.
+    /// let days: Vec<NaiveDate> = calendar.holidays_in(2027).iter().map(|(date, _)| *date).collect();
+    /// assert_eq!(days, [NaiveDate::from_ymd_opt(2027, 12, 27).ok_or("date")?, NaiveDate::from_ymd_opt(2027, 12, 28).ok_or("date")?]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn holidays_in(&self, year: i32) -> Vec<(NaiveDate, &Holiday)> {
+        let holidays = &self.inner.holidays;
+        let recurring: Vec<&Holiday> = holidays
+            .iter()
+            .filter(|h| {
+                !matches!(
+                    h.date(),
+                    crate::HolidayDate::On(_) | crate::HolidayDate::Easter { .. }
+                )
+            })
+            .collect();
+        let mut days = crate::holiday::observed_in_year(&recurring, year);
+        for h in holidays {
+            match h.date() {
+                crate::HolidayDate::On(_) => {
+                    if let Some(date) = h.date_in(year) {
+                        days.push((date, h));
+                    }
+                }
+                crate::HolidayDate::Easter { .. } => {
+                    for from in [year.checked_sub(1), Some(year), year.checked_add(1)]
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(date) = h.observed_from(from).filter(|d| d.year() == year) {
+                            days.push((date, h));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        days.sort_by_key(|(date, _)| *date);
+        days
     }
 
     /// The working-day overrides, as given.

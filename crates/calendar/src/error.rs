@@ -57,6 +57,20 @@ pub enum Error {
         /// The day as given.
         day: u32,
     },
+    /// A yearly holiday in a month outside 1 to 12.
+    #[error("month {month} is not a month of the year (1 to 12)")]
+    InvalidMonth {
+        /// The month as given.
+        month: u32,
+    },
+    /// An Easter holiday too far from Easter Sunday.
+    #[error("an Easter holiday {offset_days} days from Easter Sunday is more than {max} days away")]
+    InvalidEasterOffset {
+        /// The offset as given.
+        offset_days: i32,
+        /// The furthest allowed, either way.
+        max: u32,
+    },
     /// A part-day holiday counting as no day, a whole day or more.
     #[error("a part day must count as more than 0 and less than 1 day, not {fraction}")]
     InvalidDayFraction {

@@ -32,6 +32,15 @@ pub enum Observance {
     FollowingMonday,
     /// Only Sunday moves, to the Monday after.
     SundayToMonday,
+    /// Saturday and Sunday move to the next weekday that no other holiday of
+    /// the calendar holds: the substitute days of UK bank holidays, where
+    /// Christmas on a Saturday and Boxing Day on a Sunday are observed on
+    /// Monday 27 and Tuesday 28 December. Holidays that fall on a weekday keep
+    /// their date and are placed first; then the weekend ones move, in date
+    /// order. [`apply`](Self::apply), which knows no other holiday, moves to
+    /// the Monday after; [`Calendar::holidays_in`](crate::Calendar::holidays_in)
+    /// shows the chained dates.
+    Substitute,
 }
 
 impl Observance {
@@ -48,10 +57,16 @@ impl Observance {
         let weekday = date.weekday();
         match (self, weekday) {
             (Self::NearestWeekday, Weekday::Sat) => date.checked_sub_days(Days::new(1)),
-            (Self::NearestWeekday | Self::SundayToMonday | Self::FollowingMonday, Weekday::Sun) => {
-                date.checked_add_days(Days::new(1))
+            (
+                Self::NearestWeekday
+                | Self::SundayToMonday
+                | Self::FollowingMonday
+                | Self::Substitute,
+                Weekday::Sun,
+            ) => date.checked_add_days(Days::new(1)),
+            (Self::FollowingMonday | Self::Substitute, Weekday::Sat) => {
+                date.checked_add_days(Days::new(2))
             }
-            (Self::FollowingMonday, Weekday::Sat) => date.checked_add_days(Days::new(2)),
             _ => Some(date),
         }
     }
@@ -65,7 +80,8 @@ impl Observance {
 /// assert!(matches!(h.date(), HolidayDate::Yearly { month: 11, day: 11 }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HolidayDate {
     /// Once, on this date.
     On(NaiveDate),
@@ -76,6 +92,170 @@ pub enum HolidayDate {
         /// Day of the month.
         day: u32,
     },
+    /// Every year on a weekday of a month: the fourth Thursday of November,
+    /// the last Monday of May.
+    NthWeekday {
+        /// Month, 1 to 12.
+        month: u32,
+        /// Which one of the month's such weekdays.
+        occurrence: Occurrence,
+        /// The weekday.
+        weekday: Weekday,
+    },
+    /// Every year, a number of days from Easter Sunday: Good Friday is -2,
+    /// Easter Monday 1, Ascension 39, Whit Monday 50, Corpus Christi 60.
+    Easter {
+        /// Whose Easter.
+        church: Church,
+        /// Days after Easter Sunday (negative: before).
+        offset_days: i32,
+    },
+}
+
+/// Which of a month's weekdays a [`HolidayDate::NthWeekday`] holiday falls on.
+///
+/// ```
+/// use bureau_calendar::Occurrence;
+/// use chrono::{NaiveDate, Weekday};
+/// // Thanksgiving 2026: the fourth Thursday of November.
+/// assert_eq!(Occurrence::Fourth.date_in(2026, 11, Weekday::Thu), NaiveDate::from_ymd_opt(2026, 11, 26));
+/// // The UK's spring bank holiday 2026: the last Monday of May.
+/// assert_eq!(Occurrence::Last.date_in(2026, 5, Weekday::Mon), NaiveDate::from_ymd_opt(2026, 5, 25));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Occurrence {
+    /// The first.
+    First,
+    /// The second.
+    Second,
+    /// The third.
+    Third,
+    /// The fourth.
+    Fourth,
+    /// The last (the fourth or the fifth).
+    Last,
+}
+
+impl Occurrence {
+    /// The date of this occurrence of `weekday` in `month` of `year`; `None`
+    /// for a month outside 1 to 12 or a year chrono cannot hold.
+    ///
+    /// ```
+    /// use bureau_calendar::Occurrence;
+    /// use chrono::{NaiveDate, Weekday};
+    /// assert_eq!(Occurrence::First.date_in(2026, 9, Weekday::Mon), NaiveDate::from_ymd_opt(2026, 9, 7));
+    /// assert_eq!(Occurrence::First.date_in(2026, 13, Weekday::Mon), None);
+    /// ```
+    pub fn date_in(self, year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
+        if !(1..=12).contains(&month) {
+            return None;
+        }
+        let nth = match self {
+            Self::First => 1,
+            Self::Second => 2,
+            Self::Third => 3,
+            Self::Fourth => 4,
+            Self::Last => {
+                // Count back from the month's last day.
+                let first_of_next = if month == 12 {
+                    NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?
+                } else {
+                    NaiveDate::from_ymd_opt(year, month.checked_add(1)?, 1)?
+                };
+                let last = first_of_next.pred_opt()?;
+                let back = (7 + last.weekday().num_days_from_monday()
+                    - weekday.num_days_from_monday())
+                    % 7;
+                return last.checked_sub_days(Days::new(u64::from(back)));
+            }
+        };
+        NaiveDate::from_weekday_of_month_opt(year, month, weekday, nth)
+    }
+}
+
+/// Whose Easter a [`HolidayDate::Easter`] holiday counts from.
+///
+/// ```
+/// use bureau_calendar::Church;
+/// use chrono::NaiveDate;
+/// assert_eq!(Church::Western.easter_sunday(2026), NaiveDate::from_ymd_opt(2026, 4, 5));
+/// assert_eq!(Church::Orthodox.easter_sunday(2026), NaiveDate::from_ymd_opt(2026, 4, 12));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Church {
+    /// Easter of the Gregorian computus (Catholic and Protestant churches).
+    #[default]
+    Western,
+    /// Easter of the Julian computus (Orthodox churches), as a Gregorian date.
+    Orthodox,
+}
+
+impl Church {
+    /// The first year both computations hold for: 1583, the first whole year
+    /// of the Gregorian calendar.
+    pub const FIRST_YEAR: i32 = 1583;
+
+    /// Easter Sunday of `year` on the Gregorian calendar; `None` before
+    /// [`FIRST_YEAR`](Self::FIRST_YEAR) or past what chrono can hold.
+    ///
+    /// ```
+    /// use bureau_calendar::Church;
+    /// use chrono::NaiveDate;
+    /// assert_eq!(Church::Western.easter_sunday(2038), NaiveDate::from_ymd_opt(2038, 4, 25));
+    /// assert_eq!(Church::Western.easter_sunday(1500), None);
+    /// ```
+    pub fn easter_sunday(self, year: i32) -> Option<NaiveDate> {
+        if year < Self::FIRST_YEAR {
+            return None;
+        }
+        // Every quantity below is a small non-negative number for a year
+        // between 1583 and chrono's last year, so the arithmetic cannot
+        // overflow.
+        let y = i64::from(year);
+        let (month, day) = match self {
+            Self::Western => {
+                // The Gregorian computus: the golden number, the century's
+                // solar and lunar corrections, the epact, then the Sunday
+                // after the paschal full moon.
+                let golden = y % 19;
+                let century = y / 100;
+                let year_in_century = y % 100;
+                let skipped_leaps = century / 4;
+                let lunar_shift = (century + 8) / 25;
+                let lunar_correction = (century - lunar_shift + 1) / 3;
+                let full_moon =
+                    (19 * golden + century - skipped_leaps - lunar_correction + 15) % 30;
+                let weekday_shift = (32 + 2 * (century % 4) + 2 * (year_in_century / 4)
+                    - full_moon
+                    - year_in_century % 4)
+                    % 7;
+                let late = (golden + 11 * full_moon + 22 * weekday_shift) / 451;
+                let n = full_moon + weekday_shift - 7 * late + 114;
+                (n / 31, n % 31 + 1)
+            }
+            Self::Orthodox => {
+                // The Julian computus gives a Julian date; the Julian
+                // calendar runs behind the Gregorian one by the century
+                // leap days the Gregorian one skips (13 days in 1900-2099).
+                let full_moon = (19 * (y % 19) + 15) % 30;
+                let sunday = (2 * (y % 4) + 4 * (y % 7) - full_moon + 34) % 7;
+                let n = full_moon + sunday + 114;
+                let (month, day) = (n / 31, n % 31 + 1);
+                let behind = y / 100 - y / 400 - 2;
+                let julian = NaiveDate::from_ymd_opt(
+                    year,
+                    u32::try_from(month).ok()?,
+                    u32::try_from(day).ok()?,
+                )?;
+                return julian.checked_add_days(Days::new(u64::try_from(behind).ok()?));
+            }
+        };
+        NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+    }
 }
 
 /// A holiday: a whole day off, or a part day (a half day) with its own
@@ -149,6 +329,95 @@ impl Holiday {
         Ok(Self {
             name: name.into(),
             date: HolidayDate::Yearly { month, day },
+            observance: Observance::OnTheDay,
+            part: None,
+        })
+    }
+
+    /// A whole-day holiday every year on the `occurrence` of `weekday` in
+    /// `month`: `Holiday::nth_weekday(11, Occurrence::Fourth, Weekday::Thu,
+    /// "Thanksgiving")`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidMonth`] for a month outside 1 to 12.
+    ///
+    /// ```
+    /// use bureau_calendar::{Holiday, Occurrence};
+    /// use chrono::{NaiveDate, Weekday};
+    /// let memorial = Holiday::nth_weekday(5, Occurrence::Last, Weekday::Mon, "Memorial Day")?;
+    /// assert_eq!(memorial.date_in(2027), NaiveDate::from_ymd_opt(2027, 5, 31));
+    /// assert!(Holiday::nth_weekday(0, Occurrence::First, Weekday::Mon, "x").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn nth_weekday(
+        month: u32,
+        occurrence: Occurrence,
+        weekday: Weekday,
+        name: impl Into<String>,
+    ) -> Result<Self> {
+        if !(1..=12).contains(&month) {
+            return Err(Error::InvalidMonth { month });
+        }
+        Ok(Self {
+            name: name.into(),
+            date: HolidayDate::NthWeekday {
+                month,
+                occurrence,
+                weekday,
+            },
+            observance: Observance::OnTheDay,
+            part: None,
+        })
+    }
+
+    /// A whole-day holiday every year `offset_days` after (negative: before)
+    /// Western Easter Sunday: Good Friday is `-2`, Easter Monday `1`,
+    /// Ascension `39`, Whit Monday `50`. Falls only in years from
+    /// [`Church::FIRST_YEAR`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEasterOffset`] beyond 300 days either way.
+    ///
+    /// ```
+    /// use bureau_calendar::Holiday;
+    /// use chrono::NaiveDate;
+    /// let good_friday = Holiday::easter(-2, "Good Friday")?;
+    /// assert_eq!(good_friday.date_in(2026), NaiveDate::from_ymd_opt(2026, 4, 3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn easter(offset_days: i32, name: impl Into<String>) -> Result<Self> {
+        Self::easter_of(Church::Western, offset_days, name)
+    }
+
+    /// A whole-day holiday every year `offset_days` after (negative: before)
+    /// the Easter Sunday of `church`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidEasterOffset`] beyond 300 days either way.
+    ///
+    /// ```
+    /// use bureau_calendar::{Church, Holiday};
+    /// use chrono::NaiveDate;
+    /// let monday = Holiday::easter_of(Church::Orthodox, 1, "Orthodox Easter Monday")?;
+    /// assert_eq!(monday.date_in(2026), NaiveDate::from_ymd_opt(2026, 4, 13));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn easter_of(church: Church, offset_days: i32, name: impl Into<String>) -> Result<Self> {
+        if offset_days.unsigned_abs() > MAX_EASTER_OFFSET {
+            return Err(Error::InvalidEasterOffset {
+                offset_days,
+                max: MAX_EASTER_OFFSET,
+            });
+        }
+        Ok(Self {
+            name: name.into(),
+            date: HolidayDate::Easter {
+                church,
+                offset_days,
+            },
             observance: Observance::OnTheDay,
             part: None,
         })
@@ -280,14 +549,37 @@ impl Holiday {
         self.observed_from(year).filter(|d| d.year() == year)
     }
 
-    /// The observed date of the occurrence whose unmoved date lies in `year`.
+    /// The observed date of the occurrence of `year` (the year of its
+    /// unmoved date; for an Easter holiday, the year of its Easter), alone:
+    /// without the other holidays a [`Observance::Substitute`] would skip.
     pub(crate) fn observed_from(&self, year: i32) -> Option<NaiveDate> {
-        let date = match self.date {
-            HolidayDate::On(date) if date.year() == year => date,
-            HolidayDate::On(_) => return None,
-            HolidayDate::Yearly { month, day } => NaiveDate::from_ymd_opt(year, month, day)?,
-        };
-        self.observance.apply(date)
+        self.observance.apply(self.unmoved_in(year)?)
+    }
+
+    /// The date of the occurrence of `year` before observance moves it.
+    pub(crate) fn unmoved_in(&self, year: i32) -> Option<NaiveDate> {
+        match self.date {
+            HolidayDate::On(date) if date.year() == year => Some(date),
+            HolidayDate::On(_) => None,
+            HolidayDate::Yearly { month, day } => NaiveDate::from_ymd_opt(year, month, day),
+            HolidayDate::NthWeekday {
+                month,
+                occurrence,
+                weekday,
+            } => occurrence.date_in(year, month, weekday),
+            HolidayDate::Easter {
+                church,
+                offset_days,
+            } => {
+                let sunday = church.easter_sunday(year)?;
+                let days = Days::new(u64::from(offset_days.unsigned_abs()));
+                if offset_days < 0 {
+                    sunday.checked_sub_days(days)
+                } else {
+                    sunday.checked_add_days(days)
+                }
+            }
+        }
     }
 
     pub(crate) fn part(&self) -> Option<&(DayHours, Decimal)> {
@@ -363,6 +655,60 @@ impl WorkingDay {
     }
 }
 
+/// The furthest an Easter holiday may lie from Easter Sunday, in days: far
+/// enough for any feast of the Easter cycle, near enough that an occurrence
+/// never strays more than a year from its Easter.
+const MAX_EASTER_OFFSET: u32 = 300;
+
+/// The observed dates in `year` of the occurrences of `rules`, with
+/// [`Observance::Substitute`] days chained past the other holidays, sorted
+/// by date (two rules may share one).
+///
+/// Occurrences of the neighbouring years take part, since observance moves
+/// dates across New Year. Placement: first every occurrence that keeps its
+/// date or moves by a rule of its own; then the substitutes, in order of
+/// their unmoved dates, each on the first weekday after it that no holiday
+/// placed before holds.
+pub(crate) fn observed_in_year<'h>(
+    rules: &[&'h Holiday],
+    year: i32,
+) -> Vec<(NaiveDate, &'h Holiday)> {
+    let is_weekend = |date: NaiveDate| matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
+    let mut placed: Vec<(NaiveDate, &'h Holiday)> = Vec::new();
+    let mut substitutes: Vec<(NaiveDate, &'h Holiday)> = Vec::new();
+    for from in [year.checked_sub(1), Some(year), year.checked_add(1)]
+        .into_iter()
+        .flatten()
+    {
+        for &rule in rules {
+            let Some(unmoved) = rule.unmoved_in(from) else {
+                continue;
+            };
+            if rule.observance == Observance::Substitute && is_weekend(unmoved) {
+                substitutes.push((unmoved, rule));
+            } else if let Some(observed) = rule.observance.apply(unmoved) {
+                placed.push((observed, rule));
+            }
+        }
+    }
+    substitutes.sort_by_key(|(unmoved, _)| *unmoved);
+    for (unmoved, rule) in substitutes {
+        let mut day = unmoved.succ_opt();
+        while let Some(candidate) = day {
+            if !is_weekend(candidate) && !placed.iter().any(|(d, _)| *d == candidate) {
+                break;
+            }
+            day = candidate.succ_opt();
+        }
+        if let Some(observed) = day {
+            placed.push((observed, rule));
+        }
+    }
+    placed.retain(|(date, _)| date.year() == year);
+    placed.sort_by_key(|(date, _)| *date);
+    placed
+}
+
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
@@ -376,6 +722,15 @@ mod wire {
         month: Option<u32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         day: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        occurrence: Option<Occurrence>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weekday: Option<Weekday>,
+        /// Days from Easter Sunday.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        easter: Option<i32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        church: Option<Church>,
         #[serde(default)]
         observed: Observance,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,20 +744,44 @@ mod wire {
             &self,
             serializer: S,
         ) -> core::result::Result<S::Ok, S::Error> {
-            let (date, month, day) = match self.date {
-                HolidayDate::On(d) => (Some(d), None, None),
-                HolidayDate::Yearly { month, day } => (None, Some(month), Some(day)),
-            };
-            HolidayWire {
+            let mut wire = HolidayWire {
                 name: self.name.clone(),
-                date,
-                month,
-                day,
+                date: None,
+                month: None,
+                day: None,
+                occurrence: None,
+                weekday: None,
+                easter: None,
+                church: None,
                 observed: self.observance,
                 hours: self.hours().cloned(),
                 counts_as: self.part.as_ref().map(|(_, f)| *f),
+            };
+            match self.date {
+                HolidayDate::On(d) => wire.date = Some(d),
+                HolidayDate::Yearly { month, day } => {
+                    wire.month = Some(month);
+                    wire.day = Some(day);
+                }
+                HolidayDate::NthWeekday {
+                    month,
+                    occurrence,
+                    weekday,
+                } => {
+                    wire.month = Some(month);
+                    wire.occurrence = Some(occurrence);
+                    wire.weekday = Some(weekday);
+                }
+                HolidayDate::Easter {
+                    church,
+                    offset_days,
+                } => {
+                    wire.easter = Some(offset_days);
+                    // The default church goes unsaid.
+                    wire.church = (church != Church::Western).then_some(church);
+                }
             }
-            .serialize(serializer)
+            wire.serialize(serializer)
         }
     }
 
@@ -412,17 +791,29 @@ mod wire {
         ) -> core::result::Result<Self, D::Error> {
             use serde::de::Error as _;
             let w = HolidayWire::deserialize(deserializer)?;
-            let base = match (w.date, w.month, w.day) {
-                (Some(date), None, None) => Holiday::on(date, w.name),
-                (None, Some(month), Some(day)) => {
+            let base = match (w.date, w.month, w.day, w.occurrence, w.weekday, w.easter) {
+                (Some(date), None, None, None, None, None) => Holiday::on(date, w.name),
+                (None, Some(month), Some(day), None, None, None) => {
                     Holiday::yearly(month, day, w.name).map_err(D::Error::custom)?
+                }
+                (None, Some(month), None, Some(occurrence), Some(weekday), None) => {
+                    Holiday::nth_weekday(month, occurrence, weekday, w.name)
+                        .map_err(D::Error::custom)?
+                }
+                (None, None, None, None, None, Some(offset)) => {
+                    Holiday::easter_of(w.church.unwrap_or_default(), offset, w.name)
+                        .map_err(D::Error::custom)?
                 }
                 _ => {
                     return Err(D::Error::custom(
-                        "a holiday needs either a date or a month and a day",
+                        "a holiday needs exactly one of: a date; a month and a day; \
+                         a month, an occurrence and a weekday; days from easter",
                     ));
                 }
             };
+            if w.church.is_some() && w.easter.is_none() {
+                return Err(D::Error::custom("a church goes only with days from easter"));
+            }
             let base = base.observed(w.observed);
             match (w.hours, w.counts_as) {
                 (None, None) => Ok(base),

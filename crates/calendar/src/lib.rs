@@ -11,7 +11,10 @@
 //!   empty and overlapping intervals, across midnight and across the end of
 //!   the week too. [`Schedule::always`] is 24/7.
 //! - [`Holiday`] is a whole day off or a part day (a half day counts 0.5),
-//!   once or every year, optionally moved off weekends by an [`Observance`];
+//!   once or every year (on a month and day, on an [`Occurrence`] of a
+//!   weekday in a month, or counted from the Easter of a [`Church`]),
+//!   optionally moved off weekends by an [`Observance`], UK substitute days
+//!   included; [`Calendar::holidays_in`] lists a year's observed dates.
 //!   [`WorkingDay`] makes a date work its own hours.
 //! - [`Calendar`] puts them together and answers: [`Calendar::is_working`],
 //!   [`Calendar::next_working_instant`], [`Calendar::working_intervals`],
@@ -98,7 +101,7 @@ mod zone;
 
 pub use calendar::{Calendar, CalendarBuilder, WorkingIntervals};
 pub use error::{Error, Result};
-pub use holiday::{Holiday, HolidayDate, Observance, WorkingDay};
+pub use holiday::{Church, Holiday, HolidayDate, Observance, Occurrence, WorkingDay};
 pub use schedule::Schedule;
 pub use wall::{DayHours, WallInterval};
 

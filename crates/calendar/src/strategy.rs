@@ -25,7 +25,10 @@
 use ::proptest::prelude::*;
 use chrono::{Days, NaiveDate, Weekday};
 
-use crate::{Calendar, DayHours, Holiday, Observance, Schedule, Tz, WallInterval, WorkingDay};
+use crate::{
+    Calendar, Church, DayHours, Holiday, Observance, Occurrence, Schedule, Tz, WallInterval,
+    WorkingDay,
+};
 
 const QUARTER: u32 = 900;
 
@@ -147,11 +150,13 @@ pub fn observance() -> impl Strategy<Value = Observance> {
         Observance::NearestWeekday,
         Observance::FollowingMonday,
         Observance::SundayToMonday,
+        Observance::Substitute,
     ])
 }
 
-/// A holiday, one-off or yearly, whole or part day, falling within
-/// `spread_days` of `date`.
+/// A holiday, one-off or recurring (on a month and day, on a weekday of a
+/// month, or counted from Easter), whole or part day, falling within
+/// `spread_days` of `date` in `date`'s year.
 ///
 /// ```
 /// use bureau_calendar::strategy;
@@ -164,19 +169,37 @@ pub fn observance() -> impl Strategy<Value = Observance> {
 pub fn holiday_near(date: NaiveDate, spread_days: u32) -> impl Strategy<Value = Holiday> {
     (
         0..=2 * spread_days,
-        any::<bool>(),
+        0..4u8,
         observance(),
         prop::option::weighted(0.3, day_hours()),
     )
-        .prop_filter_map("date in range", move |(shift, yearly, rule, part)| {
+        .prop_filter_map("date in range", move |(shift, kind, rule, part)| {
             use chrono::Datelike;
             let day = date
                 .checked_sub_days(Days::new(u64::from(spread_days)))?
                 .checked_add_days(Days::new(u64::from(shift)))?;
-            let holiday = if yearly {
-                Holiday::yearly(day.month(), day.day(), "yearly").ok()?
-            } else {
-                Holiday::on(day, "one-off")
+            let holiday = match kind {
+                0 => Holiday::on(day, "one-off"),
+                1 => Holiday::yearly(day.month(), day.day(), "yearly").ok()?,
+                2 => {
+                    // The occurrence of `day`'s weekday that `day` is (a fifth
+                    // one is the last).
+                    let occurrence = match (day.day() - 1) / 7 {
+                        0 => Occurrence::First,
+                        1 => Occurrence::Second,
+                        2 => Occurrence::Third,
+                        3 => Occurrence::Fourth,
+                        _ => Occurrence::Last,
+                    };
+                    Holiday::nth_weekday(day.month(), occurrence, day.weekday(), "weekday of month")
+                        .ok()?
+                }
+                _ => {
+                    let easter = Church::Western.easter_sunday(day.year())?;
+                    let offset =
+                        i32::try_from(day.signed_duration_since(easter).num_days()).ok()?;
+                    Holiday::easter(offset, "from easter").ok()?
+                }
             }
             .observed(rule);
             Some(match part {

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bureau_calendar::{
-    Calendar, DayHours, Error, Holiday, HolidayDate, Observance, Schedule, Tz, WorkingDay,
+    Calendar, DayHours, Error, Holiday, HolidayDate, Observance, Occurrence, Schedule, Tz,
+    WorkingDay,
 };
 use bureau_core::Decimal;
 use chrono::{
@@ -29,24 +30,71 @@ fn reference_hours(calendar: &Calendar, date: NaiveDate) -> DayHours {
             return part_or_closed(h);
         }
     }
+    // Substitute days depend on the other holidays: those come from the
+    // calendar's own listing; every other rule is resolved here, directly.
+    let substitutes: Vec<&Holiday> = calendar
+        .holidays_in(date.year())
+        .into_iter()
+        .filter(|(d, h)| *d == date && h.observance() == Observance::Substitute)
+        .map(|(_, h)| h)
+        .collect();
     let mut found: Option<&Holiday> = None;
     for h in calendar.holidays() {
-        if let HolidayDate::Yearly { month, day } = h.date() {
-            let hits = (date.year() - 1..=date.year() + 1).any(|y| {
-                NaiveDate::from_ymd_opt(y, month, day).and_then(|d| h.observance().apply(d))
-                    == Some(date)
-            });
-            if hits
-                && (found.is_none()
-                    || (h.hours().is_none() && found.is_some_and(|f| f.hours().is_some())))
-            {
-                found = Some(h);
-            }
+        // Easter holidays move by their rule alone, like one-off ones.
+        let chained = h.observance() == Observance::Substitute
+            && !matches!(h.date(), HolidayDate::On(_) | HolidayDate::Easter { .. });
+        let hits = if chained {
+            substitutes.iter().any(|s| std::ptr::eq(*s, h))
+        } else {
+            (date.year() - 1..=date.year() + 1).any(|y| {
+                reference_unmoved(h.date(), y).and_then(|d| h.observance().apply(d)) == Some(date)
+            })
+        };
+        if hits
+            && (found.is_none()
+                || (h.hours().is_none() && found.is_some_and(|f| f.hours().is_some())))
+        {
+            found = Some(h);
         }
     }
     match found {
         Some(h) => part_or_closed(h),
         None => calendar.schedule().hours(date.weekday()).clone(),
+    }
+}
+
+/// The unmoved date of a recurring holiday's occurrence of `year`, found by
+/// walking the calendar rather than by formula (Easter Sunday excepted,
+/// which `tests/holidays.rs` checks against published tables).
+fn reference_unmoved(date: HolidayDate, year: i32) -> Option<NaiveDate> {
+    match date {
+        HolidayDate::Yearly { month, day } => NaiveDate::from_ymd_opt(year, month, day),
+        HolidayDate::NthWeekday {
+            month,
+            occurrence,
+            weekday,
+        } => {
+            let days: Vec<NaiveDate> = NaiveDate::from_ymd_opt(year, month, 1)?
+                .iter_days()
+                .take_while(|d| d.month() == month)
+                .filter(|d| d.weekday() == weekday)
+                .collect();
+            let index = match occurrence {
+                Occurrence::First => 0,
+                Occurrence::Second => 1,
+                Occurrence::Third => 2,
+                Occurrence::Fourth => 3,
+                Occurrence::Last => days.len().checked_sub(1)?,
+            };
+            days.get(index).copied()
+        }
+        HolidayDate::Easter {
+            church,
+            offset_days,
+        } => church
+            .easter_sunday(year)?
+            .checked_add_signed(TimeDelta::days(i64::from(offset_days))),
+        _ => None,
     }
 }
 
