@@ -6,7 +6,7 @@
 //! Run it with `cargo run --example tour [path/to/events.sqlite]`; without a
 //! path it writes a fresh file in the system's temporary directory.
 
-use bureau::calendar::{Calendar, Holiday, Schedule, Tz};
+use bureau::calendar::{Calendar, Holiday, Observance, Occurrence, Schedule, Tz};
 use bureau::ledger::{
     Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger, LedgerCommand,
 };
@@ -20,7 +20,7 @@ use bureau::{
 };
 use bureau_store::{EventContext, EventStore, Repository, StreamId};
 use bureau_store_sqlite::SqliteEventStore;
-use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc, Weekday};
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -87,13 +87,27 @@ fn money_and_periods() -> Result<(), Failure> {
 }
 
 /// A support desk working 09:00-17:00 in New York on weekdays, closed on
-/// Election Day; a ticket due in 16 working hours from Friday afternoon.
+/// Election Day, Thanksgiving and Christmas; a ticket due in 16 working hours
+/// from Friday afternoon.
 fn working_time() -> Result<(Calendar, DateTime<Utc>, DateTime<Utc>), Failure> {
     println!("\n== Deadlines in working time ==");
     let election_day = NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?;
     let desk = Calendar::builder(Schedule::weekdays(NEW_YORK, "09:00-17:00".parse()?)?)
         .holiday(Holiday::on(election_day, "Election Day"))
+        .holiday(Holiday::nth_weekday(
+            11,
+            Occurrence::Fourth,
+            Weekday::Thu,
+            "Thanksgiving",
+        )?)
+        .holiday(Holiday::yearly(12, 25, "Christmas Day")?.observed(Observance::NearestWeekday))
         .build()?;
+    let closed: Vec<String> = desk
+        .holidays_in(2026)
+        .iter()
+        .map(|(date, holiday)| format!("{} {date}", holiday.name()))
+        .collect();
+    println!("the desk is closed on: {}", closed.join(", "));
     let opened = new_york(10, 30, 16)?;
     // 1 h on Friday, the weekend (clocks fall back on Sunday), 8 h on Monday,
     // the holiday on Tuesday, 7 h on Wednesday.
