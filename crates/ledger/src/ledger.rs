@@ -259,9 +259,14 @@ pub enum LedgerCommand {
         /// The equity account receiving the net income.
         retained_earnings: AccountId,
     },
-    /// Revalue the conversion account's foreign-currency positions; see
+    /// Revalue the conversion account's foreign-currency positions, booking
+    /// unrealised gain or loss (and, if asked, its reversal); see
     /// [`Revaluation`](crate::Revaluation).
     Revalue(crate::Revaluation),
+    /// Settle a party's foreign-currency open items at the settlement's rate,
+    /// booking the realised gain or loss in the same entry; see
+    /// [`ForeignSettlement`](crate::ForeignSettlement).
+    SettleForeign(crate::ForeignSettlement),
 }
 
 /// What happened to the [`Ledger`], as storage records it.
@@ -359,6 +364,10 @@ enum Mode {
     /// A year-end closing entry: it may hold several currencies, each
     /// balanced on its own, without converting between them.
     Closing,
+    /// A foreign settlement: the payment in the foreign currency and the
+    /// realised result in the base currency each balance on their own; only
+    /// the realised legs go through the conversion account.
+    Settlement,
 }
 
 /// Slot positions of an entry's postings, found once by the checks and
@@ -1253,7 +1262,21 @@ impl Ledger {
         }
         self.check_date(entry)?;
         if let Some(original) = entry.reverses() {
-            self.check_reversible(original, entry.date())?;
+            // An entry reversed within the same decision (a revaluation and
+            // its reversal) is not posted yet: it is in the overlay.
+            match overlay.and_then(|o| o.ids.get(&original)) {
+                Some(earlier) if entry.date() < earlier.date() => {
+                    return Err(Error::ReversalBeforeOriginal {
+                        entry: original,
+                        date: entry.date(),
+                        original: earlier.date(),
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    self.check_reversible(original, entry.date())?;
+                }
+            }
         }
         let postings = entry.postings();
         let mut resolved = Resolved::new();
@@ -1294,7 +1317,7 @@ impl Ledger {
                 });
             }
         }
-        if mixed && mode != Mode::Closing {
+        if mixed && mode != Mode::Closing && mode != Mode::Settlement {
             self.check_conversion(entry)?;
         }
         if mode != Mode::FromPending {
@@ -1433,7 +1456,7 @@ impl Ledger {
                     totals.pending_dr = totals.pending_dr.saturating_add(dr);
                     totals.pending_cr = totals.pending_cr.saturating_add(cr);
                 }
-                Mode::Posted | Mode::FromPending | Mode::Closing => {
+                Mode::Posted | Mode::FromPending | Mode::Closing | Mode::Settlement => {
                     totals.posted_dr = totals.posted_dr.saturating_add(dr);
                     totals.posted_cr = totals.posted_cr.saturating_add(cr);
                 }
@@ -1482,24 +1505,95 @@ impl Ledger {
                     .collect();
                 return Err(Error::BatchRejected { position, outcomes });
             }
-            overlay.ids.insert(entry.id(), entry);
-            for posting in entry.postings() {
-                if let Some(&at) = self.index.get(&posting.account()) {
-                    let delta = overlay
-                        .deltas
-                        .entry((at, posting.amount().currency()))
-                        .or_default();
-                    let minor = posting.amount().to_minor();
-                    match posting.side() {
-                        Side::Debit => delta.0 = delta.0.saturating_add(minor),
-                        Side::Credit => delta.1 = delta.1.saturating_add(minor),
-                    }
-                }
-            }
+            self.add_to_overlay(&mut overlay, entry);
             previous = EntryHash::of_entry(&previous, entry);
             hashes.push(previous);
         }
         Ok(hashes)
+    }
+
+    /// Makes `entry` seen by the entries checked after it in one decision.
+    fn add_to_overlay<'a>(&self, overlay: &mut Overlay<'a>, entry: &'a JournalEntry) {
+        overlay.ids.insert(entry.id(), entry);
+        for posting in entry.postings() {
+            if let Some(&at) = self.index.get(&posting.account()) {
+                let delta = overlay
+                    .deltas
+                    .entry((at, posting.amount().currency()))
+                    .or_default();
+                let minor = posting.amount().to_minor();
+                match posting.side() {
+                    Side::Debit => delta.0 = delta.0.saturating_add(minor),
+                    Side::Credit => delta.1 = delta.1.saturating_add(minor),
+                }
+            }
+        }
+    }
+
+    /// Checks entries a command derives from the ledger's state, each seeing
+    /// the ones before it, and returns them as posted events. Unlike a linked
+    /// batch, the first failure is returned as it is.
+    pub(crate) fn decide_system_entries(
+        &self,
+        entries: Vec<JournalEntry>,
+    ) -> Result<Vec<LedgerEvent>> {
+        let mut overlay = Overlay::default();
+        let mut hashes = Vec::with_capacity(entries.len());
+        let mut previous = self.head;
+        for entry in &entries {
+            self.check_entry(entry, Mode::Posted, Some(&overlay))?;
+            self.add_to_overlay(&mut overlay, entry);
+            previous = EntryHash::of_entry(&previous, entry);
+            hashes.push(previous);
+        }
+        Ok(entries
+            .into_iter()
+            .zip(hashes)
+            .map(|(entry, hash)| LedgerEvent::EntryPosted { entry, hash })
+            .collect())
+    }
+
+    /// Checks a foreign settlement's entry (see [`Mode::Settlement`]).
+    pub(crate) fn decide_settlement_entry(&self, entry: JournalEntry) -> Result<LedgerEvent> {
+        self.check_entry(&entry, Mode::Settlement, None)?;
+        let hash = EntryHash::of_entry(&self.head, &entry);
+        Ok(LedgerEvent::EntryPosted { entry, hash })
+    }
+
+    /// For a command that computes its entry from the ledger's state: when an
+    /// entry with the same id exists (posted or pending), whether it is the
+    /// one this command posted. `skeleton` holds what the command fixes by
+    /// itself: the first `fixed` postings, the date, the description, the
+    /// rates and metadata; the postings after those were computed from the
+    /// state at the time and are taken from the existing entry.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlreadyPosted`] when it is, [`Error::ExistsWithDifferent`]
+    /// when it is not.
+    pub(crate) fn check_command_entry(&self, skeleton: &JournalEntry, fixed: usize) -> Result<()> {
+        let id = skeleton.id();
+        let existing = match self.entry_ref(id) {
+            Some(EntryRef::Posted(i)) => self.entries.get(i).map(|p| &p.entry),
+            Some(EntryRef::Pending(i)) => self.pending.get(i).map(|p| &p.entry),
+            None => None,
+        };
+        let Some(existing) = existing else {
+            return Ok(());
+        };
+        let head = skeleton.postings().get(..fixed);
+        if head.is_none() || existing.postings().get(..fixed) != head {
+            return Err(Error::ExistsWithDifferent {
+                entry: id,
+                field: crate::EntryField::Postings,
+            });
+        }
+        let candidate =
+            skeleton.with_id_date_postings(id, skeleton.date(), existing.postings().to_vec());
+        Err(match existing.first_difference(&candidate) {
+            Some(field) => Error::ExistsWithDifferent { entry: id, field },
+            None => Error::AlreadyPosted { entry: id },
+        })
     }
 
     fn open_pending(&self, pending: EntryId) -> Result<&PendingEntry> {
@@ -1898,6 +1992,7 @@ impl Aggregate for Ledger {
                 retained_earnings,
             } => self.decide_close_year(*year, *entry, *retained_earnings),
             LedgerCommand::Revalue(revaluation) => self.decide_revaluation(revaluation),
+            LedgerCommand::SettleForeign(settlement) => self.decide_settlement(settlement),
         }
     }
 
