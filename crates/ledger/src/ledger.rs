@@ -1326,7 +1326,7 @@ impl Ledger {
         Ok(resolved)
     }
 
-    fn check_date(&self, entry: &JournalEntry) -> Result<()> {
+    pub(crate) fn check_date(&self, entry: &JournalEntry) -> Result<()> {
         let date = entry.date();
         if self.lock_horizon.is_none_or(|horizon| date >= horizon) {
             return Ok(());
