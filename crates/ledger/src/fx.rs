@@ -912,6 +912,9 @@ mod tests {
     const UNREALISED_GAIN: u128 = 72;
     const UNREALISED_LOSS: u128 = 82;
 
+    /// What a rejection must look like.
+    type Expected = Box<dyn Fn(&Error) -> bool>;
+
     fn ids(n: u128) -> AccountId {
         AccountId::from_u128(n)
     }
@@ -1261,7 +1264,7 @@ mod tests {
             at,
         );
         let gbp_rate = ExchangeRate::new(gbp, usd(), Decimal::new(127, 2), day(4, 15)).unwrap();
-        let checks: Vec<(ForeignSettlement, Box<dyn Fn(&Error) -> bool>)> = vec![
+        let checks: Vec<(ForeignSettlement, Expected)> = vec![
             (
                 unknown_party,
                 Box::new(|e| matches!(e, Error::NoOpenItems { .. })),
