@@ -235,6 +235,21 @@ pub enum Error {
         /// The limit it keeps.
         limit: BalanceLimit,
     },
+    /// The posting would take its account's totals in a currency beyond the
+    /// largest amount the ledger can hold and report.
+    #[error(
+        "posting {posting} of entry {entry} would take the {currency} totals of account {account} beyond the largest amount a balance can hold"
+    )]
+    BalanceOverflow {
+        /// The entry.
+        entry: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The account.
+        account: AccountLabel,
+        /// The currency.
+        currency: Currency,
+    },
     /// An entry with this id exists with different content.
     #[error("entry {entry} already exists with a different {field}")]
     ExistsWithDifferent {

@@ -1320,9 +1320,7 @@ impl Ledger {
         if mixed && mode != Mode::Closing && mode != Mode::Settlement {
             self.check_conversion(entry)?;
         }
-        if mode != Mode::FromPending {
-            self.check_limits(entry, mode, overlay, &resolved)?;
-        }
+        self.check_totals(entry, mode, overlay, &resolved)?;
         Ok(resolved)
     }
 
@@ -1405,7 +1403,10 @@ impl Ledger {
         Ok(())
     }
 
-    fn check_limits(
+    /// Checks, per account and currency the entry touches, that the totals
+    /// after it stay within what a balance can hold and, except when posting
+    /// reserved amounts, that the account's limit holds.
+    fn check_totals(
         &self,
         entry: &JournalEntry,
         mode: Mode,
@@ -1424,9 +1425,6 @@ impl Ledger {
                 continue;
             };
             let limit = slot.account.limit();
-            if limit == BalanceLimit::None {
-                continue;
-            }
             let currency = posting.amount().currency();
             // Check once per (account, currency), at its last posting, with
             // every posting of the entry on it added.
@@ -1460,6 +1458,20 @@ impl Ledger {
                     totals.posted_dr = totals.posted_dr.saturating_add(dr);
                     totals.posted_cr = totals.posted_cr.saturating_add(cr);
                 }
+            }
+            if !totals.fits() {
+                return Err(Error::BalanceOverflow {
+                    entry: entry.id(),
+                    posting: index + 1,
+                    account: slot.account.label(),
+                    currency,
+                });
+            }
+            // The limits were checked when the amounts were reserved, and
+            // moving reserved amounts into posted ones (releasing the rest)
+            // can only relax them.
+            if mode == Mode::FromPending {
+                continue;
             }
             let broken = match limit {
                 BalanceLimit::DebitsMustNotExceedCredits => {

@@ -1942,3 +1942,112 @@ proptest! {
         check_fx_history(&specs, &settlements, revalue_at, revalue_rate, final_rate)?;
     }
 }
+
+// ---- amounts at the limits ----------------------------------------------------
+
+/// 4 x 10^28 yen: representable, but twice that is not.
+fn huge_yen() -> Money {
+    "40000000000000000000000000000 JPY".parse().unwrap()
+}
+
+fn huge(n: u128, date: NaiveDate) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, "huge")
+        .debit(id(BANK_EUR), huge_yen())
+        .credit(id(EQUITY), huge_yen())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn totals_beyond_what_a_balance_holds_are_refused_and_change_nothing() {
+    let mut ledger = shop();
+    let d = day(2026, 2, 1);
+    ledger.post(huge(1, d)).unwrap();
+    let before = ledger.clone();
+    let error = ledger.post(huge(2, d)).unwrap_err();
+    assert!(
+        matches!(&error, Error::BalanceOverflow { entry, posting: 1, currency, .. } if *entry == eid(2) && currency.code() == "JPY"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("1020 Bank EUR"), "{error}");
+    assert_eq!(ledger, before);
+    // The balance can still be read.
+    let jpy = Currency::iso("JPY").unwrap();
+    assert_eq!(
+        ledger.balance(id(BANK_EUR), jpy).unwrap().balance(),
+        huge_yen()
+    );
+
+    // In a linked batch the second entry sees the first one's totals.
+    let mut fresh = shop();
+    let before = fresh.clone();
+    let Err(Error::BatchRejected { position, outcomes }) =
+        fresh.post_batch(vec![huge(1, d), huge(2, d)])
+    else {
+        panic!("the batch was accepted");
+    };
+    assert_eq!(position, 1);
+    assert!(matches!(outcomes[1], Error::BalanceOverflow { .. }));
+    assert_eq!(fresh, before);
+
+    // Reserving fits, posting the reservation on top of the posted totals does not.
+    ledger
+        .create_pending(huge(3, d), Some(at(2026, 3, 1)))
+        .unwrap();
+    let before = ledger.clone();
+    let error = ledger
+        .post_pending(eid(3), eid(4), d, PendingAmounts::Full, at(2026, 2, 2))
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::BalanceOverflow { entry, .. } if entry == eid(4)),
+        "{error}"
+    );
+    assert_eq!(ledger, before);
+    let error = ledger.create_pending(huge(5, d), None).unwrap_err();
+    assert!(matches!(error, Error::BalanceOverflow { .. }), "{error}");
+    assert_eq!(ledger, before);
+}
+
+#[test]
+fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
+    let mut ledger = fx_shop();
+    let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+    let d = day(2026, 2, 1);
+    let amount: Money = "100000000000000000000.00 EUR".parse().unwrap();
+    let booked = eur_usd(10_000, d);
+    let base = booked
+        .convert(amount, bureau_core::RoundingStrategy::MidpointNearestEven)
+        .unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(eid(1), d, "huge invoice")
+                .posting(
+                    Posting::debit(id(RECEIVABLE), amount)
+                        .for_party(bureau_core::PartyId::from_u128(1)),
+                )
+                .credit(id(CONVERSION), amount)
+                .debit(id(CONVERSION), base)
+                .credit(id(SALES), base)
+                .rate(booked)
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let absurd = ExchangeRate::new(eur, usd_c, Decimal::new(1_000_000_000_000, 0), d).unwrap();
+    let before = ledger.clone();
+    let error = ledger
+        .settle_foreign(bureau_ledger::ForeignSettlement::new(
+            eid(2),
+            d,
+            fx_accounts(false),
+            bureau_core::PartyId::from_u128(1),
+            amount,
+            absurd,
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::EntryOverflow { entry, .. } if entry == eid(2)),
+        "{error}"
+    );
+    assert_eq!(ledger, before);
+}
