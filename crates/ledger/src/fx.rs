@@ -357,11 +357,16 @@ impl Ledger {
             .conversion_account()
             .ok_or(Error::NoConversionAccount { entry: r.entry })?;
         let slot = self.slot_or_err(conversion)?;
+        let overflow = || Error::EntryOverflow {
+            entry: r.entry,
+            what: "the value of the foreign-currency positions",
+            currency: r.base,
+        };
         let mut value = Money::zero(r.base);
         for book in &slot.books {
             let position = Money::from_minor(book.as_of(r.date), book.currency)?;
             if book.currency == r.base {
-                value = value.checked_add(position)?;
+                value = value.checked_add(position).map_err(|_| overflow())?;
                 continue;
             }
             if position.is_zero() {
@@ -374,7 +379,8 @@ impl Ledger {
                     to: r.base,
                 },
             )??;
-            value = value.checked_add(rate.convert(position, r.rounding)?)?;
+            let converted = rate.convert(position, r.rounding).map_err(|_| overflow())?;
+            value = value.checked_add(converted).map_err(|_| overflow())?;
         }
         if value.is_zero() {
             return Ok((Vec::new(), value));
@@ -1471,6 +1477,42 @@ mod tests {
         .reversing_on(day(4, 1), EntryId::from_u128(3));
         assert!(
             matches!(ledger.revalue(closed), Err(Error::PeriodClosed { entry, .. }) if entry == EntryId::from_u128(3))
+        );
+        assert_eq!(ledger, before);
+    }
+
+    #[test]
+    fn a_position_worth_more_than_money_holds_is_a_typed_error() {
+        let mut ledger = ledger_with_foreign_invoice().unwrap();
+        let huge = money("500000000000000000000000000.00 EUR");
+        ledger
+            .post(
+                JournalEntry::builder(EntryId::from_u128(2), day(3, 2), "huge purchase of euros")
+                    .debit(ids(BANK_EUR), huge)
+                    .credit(ids(CONVERSION), huge)
+                    .debit(ids(CONVERSION), money("1.00 USD"))
+                    .credit(ids(1), money("1.00 USD"))
+                    .rate(rate(1, 2, day(3, 2)))
+                    .build()
+                    .unwrap(),
+            )
+            .unwrap();
+        let before = ledger.clone();
+        let error = ledger
+            .revalue(
+                Revaluation::new(
+                    EntryId::from_u128(3),
+                    day(3, 31),
+                    usd(),
+                    ids(UNREALISED_GAIN),
+                    ids(UNREALISED_LOSS),
+                )
+                .rate(rate(2, 0, day(3, 31))),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::EntryOverflow { entry, .. } if entry == EntryId::from_u128(3)),
+            "{error}"
         );
         assert_eq!(ledger, before);
     }

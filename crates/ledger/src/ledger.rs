@@ -1751,7 +1751,12 @@ impl Ledger {
                     continue;
                 }
                 let side = if net > 0 { Side::Debit } else { Side::Credit };
-                let amount = bureau_core::Money::from_minor(net.saturating_abs(), currency)?;
+                let amount = bureau_core::Money::from_minor(net.saturating_abs(), currency)
+                    .map_err(|_| Error::EntryOverflow {
+                        entry: id,
+                        what: "the net income closed into retained earnings",
+                        currency,
+                    })?;
                 postings.push(crate::Posting::new(retained_earnings, side, amount));
             }
             let mut entry = JournalEntry::system(
