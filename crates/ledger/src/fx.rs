@@ -426,7 +426,7 @@ impl Ledger {
 /// let accounts = SettlementAccounts { open_items: ids(12), cash: ids(2), realised_gain: ids(71), realised_loss: ids(81) };
 /// assert_eq!(accounts.cash, ids(2));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SettlementAccounts {
     /// The receivable or payable account holding the party's open items.
@@ -866,6 +866,10 @@ fn find_rate(
 ///
 /// For a payable, pass the amount negated: paying more than booked is a loss.
 ///
+/// It books nothing and rounds both conversions; [`Ledger::settle_foreign`]
+/// books the realised result of a settlement, rounding once per settled
+/// portion.
+///
 /// # Errors
 ///
 /// A currency mismatch between the amount and the rates, or an overflow.
@@ -1221,6 +1225,46 @@ mod tests {
             )
             .unwrap();
         assert_eq!(truncated, money("4.09 USD"));
+    }
+
+    #[test]
+    fn realised_results_per_portion_follow_a_table_of_rates_and_roundings() {
+        use RoundingStrategy::{
+            MidpointAwayFromZero, MidpointNearestEven, ToPositiveInfinity, ToZero,
+        };
+        // (paid EUR, settlement rate in ten-thousandths, rounding, realised USD);
+        // the invoice of entry 1 is 1000.00 EUR at 1.10.
+        let table = [
+            ("1000.00", 10_500, MidpointNearestEven, "-50.00"),
+            ("1000.00", 11_000, MidpointNearestEven, "0.00"),
+            ("0.01", 11_050, MidpointNearestEven, "0.00"), // 0.00005, below half a cent
+            ("0.01", 11_050, MidpointAwayFromZero, "0.00"), // 0.00005 is below half a cent
+            ("0.10", 11_050, MidpointNearestEven, "0.00"), // 0.0005
+            ("1.00", 11_050, MidpointNearestEven, "0.00"), // 0.005 ties to even
+            ("1.00", 11_050, MidpointAwayFromZero, "0.01"),
+            ("3.00", 11_050, MidpointNearestEven, "0.02"), // 0.015 ties to even
+            ("7.77", 10_999, ToZero, "0.00"),              // -0.000777
+            ("7.77", 10_999, ToPositiveInfinity, "0.00"),
+            ("777.77", 10_987, ToZero, "-1.01"), // -1.011101
+            ("999.99", 12_345, MidpointNearestEven, "134.50"), // 134.498655
+        ];
+        for (paid, settled, rounding, expected) in table {
+            let mut ledger = ledger_with_foreign_invoice().unwrap();
+            let settlement = settle(
+                4,
+                day(4, 1),
+                RECEIVABLES,
+                &format!("{paid} EUR"),
+                rate(settled, 4, day(4, 1)),
+            )
+            .rounding(rounding);
+            let realised = ledger.settle_foreign(settlement).unwrap();
+            assert_eq!(
+                realised,
+                money(&format!("{expected} USD")),
+                "{paid} at {settled} with {rounding:?}"
+            );
+        }
     }
 
     #[test]
