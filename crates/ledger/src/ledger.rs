@@ -1262,6 +1262,18 @@ impl Ledger {
         }
         self.check_date(entry)?;
         if let Some(original) = entry.reverses() {
+            // An earlier entry of the same decision may already reverse it.
+            if let Some(by) = overlay.and_then(|o| {
+                o.ids
+                    .values()
+                    .find(|e| e.reverses() == Some(original))
+                    .map(|e| e.id())
+            }) {
+                return Err(Error::AlreadyReversed {
+                    entry: original,
+                    by,
+                });
+            }
             // An entry reversed within the same decision (a revaluation and
             // its reversal) is not posted yet: it is in the overlay.
             match overlay.and_then(|o| o.ids.get(&original)) {
@@ -2125,6 +2137,48 @@ mod tests {
                 .to_minor(),
             -total
         );
+    }
+
+    #[test]
+    fn a_decision_reverses_an_entry_at_most_once() {
+        let (mut ledger, cash) = crate::doc_support::ledger_with_cash().unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+        let sale = JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+            .debit(cash, "5.00 USD".parse().unwrap())
+            .credit(AccountId::from_u128(4), "5.00 USD".parse().unwrap())
+            .build()
+            .unwrap();
+        ledger.post(sale.clone()).unwrap();
+        let twice = vec![
+            sale.reversal(EntryId::from_u128(2), day),
+            sale.reversal(EntryId::from_u128(3), day),
+        ];
+        let before = ledger.clone();
+        let Err(Error::BatchRejected { position, outcomes }) = ledger.post_batch(twice) else {
+            panic!("reversed twice");
+        };
+        assert_eq!(position, 1);
+        assert!(
+            matches!(outcomes[1], Error::AlreadyReversed { by, .. } if by == EntryId::from_u128(2))
+        );
+        assert_eq!(ledger, before);
+        // An entry and its reversal in one batch.
+        let other = JournalEntry::builder(EntryId::from_u128(4), day, "sale")
+            .debit(cash, "7.00 USD".parse().unwrap())
+            .credit(AccountId::from_u128(4), "7.00 USD".parse().unwrap())
+            .build()
+            .unwrap();
+        let early = other.reversal(EntryId::from_u128(5), day.pred_opt().unwrap());
+        assert!(ledger.post_batch(vec![other.clone(), early]).is_err());
+        let mirror = other.reversal(EntryId::from_u128(5), day);
+        ledger.post_batch(vec![other, mirror]).unwrap();
+        assert_eq!(
+            ledger.reversed_by(EntryId::from_u128(4)),
+            Some(EntryId::from_u128(5))
+        );
+        // Only the first sale is left.
+        let balance = ledger.balance(cash, Currency::iso("USD").unwrap()).unwrap();
+        assert_eq!(balance.balance().to_string(), "5.00 USD");
     }
 
     #[test]
