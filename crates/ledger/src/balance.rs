@@ -43,10 +43,7 @@ pub struct Balance {
 impl Balance {
     pub(crate) fn from_totals(totals: &Totals, currency: Currency, normal: Side) -> Result<Self> {
         let net = totals.posted_dr.saturating_sub(totals.posted_cr);
-        let signed = match normal {
-            Side::Debit => net,
-            Side::Credit => -net,
-        };
+        let signed = on_side(net, normal);
         Ok(Self {
             posted_debits: Money::from_minor(totals.posted_dr, currency)?,
             posted_credits: Money::from_minor(totals.posted_cr, currency)?,
@@ -129,9 +126,25 @@ pub(crate) struct Totals {
     pub(crate) pending_cr: i128,
 }
 
+/// The largest number of minor units an amount of money holds: a `Decimal`
+/// mantissa has 96 bits, whatever the currency's minor units.
+pub(crate) const MAX_MINOR: i128 = (1 << 96) - 1;
+
 impl Totals {
     pub(crate) const fn is_empty(&self) -> bool {
         self.posted_dr == self.posted_cr && self.pending_dr == 0 && self.pending_cr == 0
+    }
+
+    /// Whether every total, and so the balance between them, can be read
+    /// back as `Money`.
+    pub(crate) const fn fits(&self) -> bool {
+        const fn within(total: i128) -> bool {
+            0 <= total && total <= MAX_MINOR
+        }
+        within(self.posted_dr)
+            && within(self.posted_cr)
+            && within(self.pending_dr)
+            && within(self.pending_cr)
     }
 }
 

@@ -212,7 +212,7 @@ impl Posting {
     pub(crate) fn signed_minor(&self) -> i128 {
         match self.side {
             Side::Debit => self.amount.to_minor(),
-            Side::Credit => -self.amount.to_minor(),
+            Side::Credit => self.amount.to_minor().saturating_neg(),
         }
     }
 

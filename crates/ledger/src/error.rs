@@ -1,6 +1,6 @@
 //! The one error type of bureau-ledger.
 
-use bureau_core::{Currency, Money, Period};
+use bureau_core::{Currency, Money, PartyId, Period};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{AccountId, AccountLabel, BalanceLimit, EntryField, EntryId};
@@ -235,6 +235,21 @@ pub enum Error {
         /// The limit it keeps.
         limit: BalanceLimit,
     },
+    /// The posting would take its account's totals in a currency beyond the
+    /// largest amount the ledger can hold and report.
+    #[error(
+        "posting {posting} of entry {entry} would take the {currency} totals of account {account} beyond the largest amount a balance can hold"
+    )]
+    BalanceOverflow {
+        /// The entry.
+        entry: EntryId,
+        /// The posting, numbered from 1.
+        posting: usize,
+        /// The account.
+        account: AccountLabel,
+        /// The currency.
+        currency: Currency,
+    },
     /// An entry with this id exists with different content.
     #[error("entry {entry} already exists with a different {field}")]
     ExistsWithDifferent {
@@ -378,6 +393,75 @@ pub enum Error {
         to: Currency,
         /// The base currency asked for.
         base: Currency,
+    },
+    /// A foreign settlement's rate does not convert from the currency paid
+    /// into another (the base) currency.
+    #[error(
+        "settlement {entry} pays {amount}, but its rate converts {from} into {to}; it needs a rate from {currency} into the base currency",
+        currency = amount.currency()
+    )]
+    SettlementRateMismatch {
+        /// The settlement entry.
+        entry: EntryId,
+        /// The amount paid.
+        amount: Money,
+        /// The rate's source currency.
+        from: Currency,
+        /// The rate's target currency.
+        to: Currency,
+    },
+    /// A foreign settlement names a party without open items to settle in
+    /// its currency on the account.
+    #[error("settlement {entry}: party {party} has no open {currency} items on account {account}")]
+    NoOpenItems {
+        /// The settlement entry.
+        entry: EntryId,
+        /// The receivable or payable account.
+        account: AccountLabel,
+        /// The party.
+        party: PartyId,
+        /// The currency paid.
+        currency: Currency,
+    },
+    /// A foreign settlement pays more than the party's open items.
+    #[error(
+        "settlement {entry} pays more than the {open} party {party} has open on account {account}"
+    )]
+    SettlementExceedsOpenItems {
+        /// The settlement entry.
+        entry: EntryId,
+        /// The receivable or payable account.
+        account: AccountLabel,
+        /// The party.
+        party: PartyId,
+        /// What the party has open in the currency paid.
+        open: Money,
+    },
+    /// An item to settle was opened by an entry that carries no exchange rate
+    /// between its currency and the base currency, so its booking rate is unknown.
+    #[error(
+        "settlement {entry} settles the item opened by entry {item}, which carries no exchange rate between {from} and {to}"
+    )]
+    MissingBookingRate {
+        /// The settlement entry.
+        entry: EntryId,
+        /// The entry that opened the item.
+        item: EntryId,
+        /// The item's currency.
+        from: Currency,
+        /// The base currency.
+        to: Currency,
+    },
+    /// An amount computed for an entry (a realised gain, a balance) leaves the
+    /// range of its currency.
+    #[error("entry {entry}: {what} overflows the range of {currency}")]
+    EntryOverflow {
+        /// The entry.
+        entry: EntryId,
+        /// What was being computed.
+        what: &'static str,
+        /// The currency.
+        currency: Currency,
     },
     /// The audit chain does not verify: the record at this position (zero-based)
     /// was changed, moved, inserted or removed.

@@ -259,9 +259,14 @@ pub enum LedgerCommand {
         /// The equity account receiving the net income.
         retained_earnings: AccountId,
     },
-    /// Revalue the conversion account's foreign-currency positions; see
+    /// Revalue the conversion account's foreign-currency positions, booking
+    /// unrealised gain or loss (and, if asked, its reversal); see
     /// [`Revaluation`](crate::Revaluation).
     Revalue(crate::Revaluation),
+    /// Settle a party's foreign-currency open items at the settlement's rate,
+    /// booking the realised gain or loss in the same entry; see
+    /// [`ForeignSettlement`](crate::ForeignSettlement).
+    SettleForeign(crate::ForeignSettlement),
 }
 
 /// What happened to the [`Ledger`], as storage records it.
@@ -359,6 +364,10 @@ enum Mode {
     /// A year-end closing entry: it may hold several currencies, each
     /// balanced on its own, without converting between them.
     Closing,
+    /// A foreign settlement: the payment in the foreign currency and the
+    /// realised result in the base currency each balance on their own; only
+    /// the realised legs go through the conversion account.
+    Settlement,
 }
 
 /// Slot positions of an entry's postings, found once by the checks and
@@ -1253,7 +1262,33 @@ impl Ledger {
         }
         self.check_date(entry)?;
         if let Some(original) = entry.reverses() {
-            self.check_reversible(original, entry.date())?;
+            // An earlier entry of the same decision may already reverse it.
+            if let Some(by) = overlay.and_then(|o| {
+                o.ids
+                    .values()
+                    .find(|e| e.reverses() == Some(original))
+                    .map(|e| e.id())
+            }) {
+                return Err(Error::AlreadyReversed {
+                    entry: original,
+                    by,
+                });
+            }
+            // An entry reversed within the same decision (a revaluation and
+            // its reversal) is not posted yet: it is in the overlay.
+            match overlay.and_then(|o| o.ids.get(&original)) {
+                Some(earlier) if entry.date() < earlier.date() => {
+                    return Err(Error::ReversalBeforeOriginal {
+                        entry: original,
+                        date: entry.date(),
+                        original: earlier.date(),
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    self.check_reversible(original, entry.date())?;
+                }
+            }
         }
         let postings = entry.postings();
         let mut resolved = Resolved::new();
@@ -1294,16 +1329,14 @@ impl Ledger {
                 });
             }
         }
-        if mixed && mode != Mode::Closing {
+        if mixed && mode != Mode::Closing && mode != Mode::Settlement {
             self.check_conversion(entry)?;
         }
-        if mode != Mode::FromPending {
-            self.check_limits(entry, mode, overlay, &resolved)?;
-        }
+        self.check_totals(entry, mode, overlay, &resolved)?;
         Ok(resolved)
     }
 
-    fn check_date(&self, entry: &JournalEntry) -> Result<()> {
+    pub(crate) fn check_date(&self, entry: &JournalEntry) -> Result<()> {
         let date = entry.date();
         if self.lock_horizon.is_none_or(|horizon| date >= horizon) {
             return Ok(());
@@ -1382,7 +1415,10 @@ impl Ledger {
         Ok(())
     }
 
-    fn check_limits(
+    /// Checks, per account and currency the entry touches, that the totals
+    /// after it stay within what a balance can hold and, except when posting
+    /// reserved amounts, that the account's limit holds.
+    fn check_totals(
         &self,
         entry: &JournalEntry,
         mode: Mode,
@@ -1401,9 +1437,6 @@ impl Ledger {
                 continue;
             };
             let limit = slot.account.limit();
-            if limit == BalanceLimit::None {
-                continue;
-            }
             let currency = posting.amount().currency();
             // Check once per (account, currency), at its last posting, with
             // every posting of the entry on it added.
@@ -1433,10 +1466,24 @@ impl Ledger {
                     totals.pending_dr = totals.pending_dr.saturating_add(dr);
                     totals.pending_cr = totals.pending_cr.saturating_add(cr);
                 }
-                Mode::Posted | Mode::FromPending | Mode::Closing => {
+                Mode::Posted | Mode::FromPending | Mode::Closing | Mode::Settlement => {
                     totals.posted_dr = totals.posted_dr.saturating_add(dr);
                     totals.posted_cr = totals.posted_cr.saturating_add(cr);
                 }
+            }
+            if !totals.fits() {
+                return Err(Error::BalanceOverflow {
+                    entry: entry.id(),
+                    posting: index + 1,
+                    account: slot.account.label(),
+                    currency,
+                });
+            }
+            // The limits were checked when the amounts were reserved, and
+            // moving reserved amounts into posted ones (releasing the rest)
+            // can only relax them.
+            if mode == Mode::FromPending {
+                continue;
             }
             let broken = match limit {
                 BalanceLimit::DebitsMustNotExceedCredits => {
@@ -1482,24 +1529,95 @@ impl Ledger {
                     .collect();
                 return Err(Error::BatchRejected { position, outcomes });
             }
-            overlay.ids.insert(entry.id(), entry);
-            for posting in entry.postings() {
-                if let Some(&at) = self.index.get(&posting.account()) {
-                    let delta = overlay
-                        .deltas
-                        .entry((at, posting.amount().currency()))
-                        .or_default();
-                    let minor = posting.amount().to_minor();
-                    match posting.side() {
-                        Side::Debit => delta.0 = delta.0.saturating_add(minor),
-                        Side::Credit => delta.1 = delta.1.saturating_add(minor),
-                    }
-                }
-            }
+            self.add_to_overlay(&mut overlay, entry);
             previous = EntryHash::of_entry(&previous, entry);
             hashes.push(previous);
         }
         Ok(hashes)
+    }
+
+    /// Makes `entry` seen by the entries checked after it in one decision.
+    fn add_to_overlay<'a>(&self, overlay: &mut Overlay<'a>, entry: &'a JournalEntry) {
+        overlay.ids.insert(entry.id(), entry);
+        for posting in entry.postings() {
+            if let Some(&at) = self.index.get(&posting.account()) {
+                let delta = overlay
+                    .deltas
+                    .entry((at, posting.amount().currency()))
+                    .or_default();
+                let minor = posting.amount().to_minor();
+                match posting.side() {
+                    Side::Debit => delta.0 = delta.0.saturating_add(minor),
+                    Side::Credit => delta.1 = delta.1.saturating_add(minor),
+                }
+            }
+        }
+    }
+
+    /// Checks entries a command derives from the ledger's state, each seeing
+    /// the ones before it, and returns them as posted events. Unlike a linked
+    /// batch, the first failure is returned as it is.
+    pub(crate) fn decide_system_entries(
+        &self,
+        entries: Vec<JournalEntry>,
+    ) -> Result<Vec<LedgerEvent>> {
+        let mut overlay = Overlay::default();
+        let mut hashes = Vec::with_capacity(entries.len());
+        let mut previous = self.head;
+        for entry in &entries {
+            self.check_entry(entry, Mode::Posted, Some(&overlay))?;
+            self.add_to_overlay(&mut overlay, entry);
+            previous = EntryHash::of_entry(&previous, entry);
+            hashes.push(previous);
+        }
+        Ok(entries
+            .into_iter()
+            .zip(hashes)
+            .map(|(entry, hash)| LedgerEvent::EntryPosted { entry, hash })
+            .collect())
+    }
+
+    /// Checks a foreign settlement's entry (see [`Mode::Settlement`]).
+    pub(crate) fn decide_settlement_entry(&self, entry: JournalEntry) -> Result<LedgerEvent> {
+        self.check_entry(&entry, Mode::Settlement, None)?;
+        let hash = EntryHash::of_entry(&self.head, &entry);
+        Ok(LedgerEvent::EntryPosted { entry, hash })
+    }
+
+    /// For a command that computes its entry from the ledger's state: when an
+    /// entry with the same id exists (posted or pending), whether it is the
+    /// one this command posted. `skeleton` holds what the command fixes by
+    /// itself: the first `fixed` postings, the date, the description, the
+    /// rates and metadata; the postings after those were computed from the
+    /// state at the time and are taken from the existing entry.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlreadyPosted`] when it is, [`Error::ExistsWithDifferent`]
+    /// when it is not.
+    pub(crate) fn check_command_entry(&self, skeleton: &JournalEntry, fixed: usize) -> Result<()> {
+        let id = skeleton.id();
+        let existing = match self.entry_ref(id) {
+            Some(EntryRef::Posted(i)) => self.entries.get(i).map(|p| &p.entry),
+            Some(EntryRef::Pending(i)) => self.pending.get(i).map(|p| &p.entry),
+            None => None,
+        };
+        let Some(existing) = existing else {
+            return Ok(());
+        };
+        let head = skeleton.postings().get(..fixed);
+        if head.is_none() || existing.postings().get(..fixed) != head {
+            return Err(Error::ExistsWithDifferent {
+                entry: id,
+                field: crate::EntryField::Postings,
+            });
+        }
+        let candidate =
+            skeleton.with_id_date_postings(id, skeleton.date(), existing.postings().to_vec());
+        Err(match existing.first_difference(&candidate) {
+            Some(field) => Error::ExistsWithDifferent { entry: id, field },
+            None => Error::AlreadyPosted { entry: id },
+        })
     }
 
     fn open_pending(&self, pending: EntryId) -> Result<&PendingEntry> {
@@ -1645,7 +1763,12 @@ impl Ledger {
                     continue;
                 }
                 let side = if net > 0 { Side::Debit } else { Side::Credit };
-                let amount = bureau_core::Money::from_minor(net.saturating_abs(), currency)?;
+                let amount = bureau_core::Money::from_minor(net.saturating_abs(), currency)
+                    .map_err(|_| Error::EntryOverflow {
+                        entry: id,
+                        what: "the net income closed into retained earnings",
+                        currency,
+                    })?;
                 postings.push(crate::Posting::new(retained_earnings, side, amount));
             }
             let mut entry = JournalEntry::system(
@@ -1898,6 +2021,7 @@ impl Aggregate for Ledger {
                 retained_earnings,
             } => self.decide_close_year(*year, *entry, *retained_earnings),
             LedgerCommand::Revalue(revaluation) => self.decide_revaluation(revaluation),
+            LedgerCommand::SettleForeign(settlement) => self.decide_settlement(settlement),
         }
     }
 
@@ -2013,6 +2137,48 @@ mod tests {
                 .to_minor(),
             -total
         );
+    }
+
+    #[test]
+    fn a_decision_reverses_an_entry_at_most_once() {
+        let (mut ledger, cash) = crate::doc_support::ledger_with_cash().unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+        let sale = JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+            .debit(cash, "5.00 USD".parse().unwrap())
+            .credit(AccountId::from_u128(4), "5.00 USD".parse().unwrap())
+            .build()
+            .unwrap();
+        ledger.post(sale.clone()).unwrap();
+        let twice = vec![
+            sale.reversal(EntryId::from_u128(2), day),
+            sale.reversal(EntryId::from_u128(3), day),
+        ];
+        let before = ledger.clone();
+        let Err(Error::BatchRejected { position, outcomes }) = ledger.post_batch(twice) else {
+            panic!("reversed twice");
+        };
+        assert_eq!(position, 1);
+        assert!(
+            matches!(outcomes[1], Error::AlreadyReversed { by, .. } if by == EntryId::from_u128(2))
+        );
+        assert_eq!(ledger, before);
+        // An entry and its reversal in one batch.
+        let other = JournalEntry::builder(EntryId::from_u128(4), day, "sale")
+            .debit(cash, "7.00 USD".parse().unwrap())
+            .credit(AccountId::from_u128(4), "7.00 USD".parse().unwrap())
+            .build()
+            .unwrap();
+        let early = other.reversal(EntryId::from_u128(5), day.pred_opt().unwrap());
+        assert!(ledger.post_batch(vec![other.clone(), early]).is_err());
+        let mirror = other.reversal(EntryId::from_u128(5), day);
+        ledger.post_batch(vec![other, mirror]).unwrap();
+        assert_eq!(
+            ledger.reversed_by(EntryId::from_u128(4)),
+            Some(EntryId::from_u128(5))
+        );
+        // Only the first sale is left.
+        let balance = ledger.balance(cash, Currency::iso("USD").unwrap()).unwrap();
+        assert_eq!(balance.balance().to_string(), "5.00 USD");
     }
 
     #[test]

@@ -27,8 +27,10 @@
 //! - Receivables and payables: postings for a party open and settle items;
 //!   [`Ledger::open_items`] and [`Ledger::aging`] read them as of any day.
 //! - Multi-currency entries convert through a designated conversion account;
-//!   [`Ledger::revalue`] books unrealised gain or loss, [`realised_gain`]
-//!   computes it on settlement.
+//!   [`Ledger::settle_foreign`] settles foreign receivables and payables and
+//!   books the realised gain or loss, [`Ledger::revalue`] books the unrealised
+//!   gain or loss of what is still held (optionally reversed on a later day).
+//!   The model, with a worked example, is in [`fx`].
 //! - Every posted entry carries an [`EntryHash`] chaining it to the one
 //!   before; [`verify`] finds the first changed position. The canonical
 //!   encoding is documented in [`audit`].
@@ -91,7 +93,7 @@ pub use audit::{AuditRecord, EntryHash, canonical_bytes, verify, verify_bytes};
 pub use balance::Balance;
 pub use entry::{EntryBuilder, EntryField, EntryId, JournalEntry, Posting};
 pub use error::{Error, Result};
-pub use fx::{Revaluation, realised_gain};
+pub use fx::{ForeignSettlement, Revaluation, SettlementAccounts, realised_gain};
 pub use ledger::{Ledger, LedgerCommand, LedgerEvent};
 pub use pending::{PendingAmounts, PendingEntry, PendingState};
 pub use period::{PeriodState, SoftLock};
@@ -157,6 +159,78 @@ pub mod doc_support {
             expires,
         )?;
         Ok((ledger, id))
+    }
+
+    /// A ledger in USD with a conversion account and a foreign invoice:
+    /// Bank USD (id 1), Bank EUR (2), Receivables (12), Payables (21), Sales
+    /// (4), Purchases (6), Conversion (9, the conversion account), Realised
+    /// gain (71), Realised loss (81), Unrealised gain (72), Unrealised loss
+    /// (82), all opened on 2026-01-01; and entry 1 on 2026-03-01: an invoice
+    /// of 1000.00 EUR to party 5 at 1 EUR = 1.10 USD, booked as 1100.00 USD
+    /// of sales.
+    pub fn ledger_with_foreign_invoice() -> Result<Ledger> {
+        use crate::Posting;
+        use bureau_core::{Currency, Decimal, ExchangeRate};
+        let ids = AccountId::from_u128;
+        let mut ledger = Ledger::new().with_conversion_account(ids(9));
+        for (n, code, name, kind) in [
+            (1, "1000", "Bank USD", AccountKind::ASSET),
+            (2, "1020", "Bank EUR", AccountKind::ASSET),
+            (12, "1200", "Receivables", AccountKind::ASSET),
+            (21, "2100", "Payables", AccountKind::LIABILITY),
+            (4, "4000", "Sales", AccountKind::INCOME),
+            (6, "6000", "Purchases", AccountKind::EXPENSE),
+            (9, "1990", "Conversion", AccountKind::EQUITY),
+            (71, "7910", "Realised FX gain", AccountKind::INCOME),
+            (81, "8910", "Realised FX loss", AccountKind::EXPENSE),
+            (72, "7920", "Unrealised FX gain", AccountKind::INCOME),
+            (82, "8920", "Unrealised FX loss", AccountKind::EXPENSE),
+        ] {
+            ledger.open_account(Account::new(ids(n), code.parse()?, name, kind, day(1, 1)))?;
+        }
+        let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
+        let rate = ExchangeRate::new(eur, usd, Decimal::new(110, 2), day(3, 1))?;
+        ledger.post(
+            JournalEntry::builder(EntryId::from_u128(1), day(3, 1), "invoice 1000 EUR")
+                .posting(
+                    Posting::debit(ids(12), "1000.00 EUR".parse()?)
+                        .for_party(bureau_core::PartyId::from_u128(5)),
+                )
+                .credit(ids(9), "1000.00 EUR".parse()?)
+                .debit(ids(9), "1100.00 USD".parse()?)
+                .credit(ids(4), "1100.00 USD".parse()?)
+                .rate(rate)
+                .build()?,
+        )?;
+        Ok(ledger)
+    }
+
+    /// The settlement of [`ledger_with_foreign_invoice`]'s invoice: entry 4
+    /// on 2026-04-15, party 5 pays 1000.00 EUR into Bank EUR at 1 EUR =
+    /// 1.05 USD, realised results to accounts 71 and 81.
+    pub fn foreign_settlement() -> Result<crate::ForeignSettlement> {
+        use bureau_core::{Currency, Decimal, ExchangeRate};
+        let ids = AccountId::from_u128;
+        let rate = ExchangeRate::new(
+            Currency::iso("EUR")?,
+            Currency::iso("USD")?,
+            Decimal::new(105, 2),
+            day(4, 15),
+        )?;
+        let accounts = crate::SettlementAccounts {
+            open_items: ids(12),
+            cash: ids(2),
+            realised_gain: ids(71),
+            realised_loss: ids(81),
+        };
+        Ok(crate::ForeignSettlement::new(
+            EntryId::from_u128(4),
+            day(4, 15),
+            accounts,
+            bureau_core::PartyId::from_u128(5),
+            "1000.00 EUR".parse()?,
+            rate,
+        ))
     }
 
     /// [`ledger_with_cash`] plus Receivables (id 12, code 1200) with, for

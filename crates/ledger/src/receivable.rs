@@ -18,7 +18,7 @@ use bureau_core::{Currency, Money, PartyId};
 use chrono::NaiveDate;
 
 use crate::balance::on_side;
-use crate::{AccountId, EntryId, Ledger, Result};
+use crate::{AccountId, EntryId, Ledger, Result, Side};
 
 /// One party's open item on a receivable or payable account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -107,15 +107,103 @@ pub struct AgingLine {
 }
 
 /// An open item while it is being matched, in minor units.
-struct Item {
-    entry: EntryId,
-    date: NaiveDate,
-    due_on: NaiveDate,
-    original: i128,
-    open: i128,
+pub(crate) struct Item {
+    pub(crate) entry: EntryId,
+    pub(crate) date: NaiveDate,
+    pub(crate) due_on: NaiveDate,
+    pub(crate) original: i128,
+    pub(crate) open: i128,
+}
+
+/// One account's open items per party and currency, as they are matched.
+pub(crate) type ItemBooks = BTreeMap<(PartyId, Currency), Vec<Item>>;
+
+/// Applies `amount` (minor units, on the account's normal side) to the items
+/// of the other sign: first those of the entry it reverses, then by due date,
+/// oldest first. Returns each item's settled portion (with the item's sign)
+/// and what is left of `amount`; items settled in full leave the list.
+pub(crate) fn settle_items(
+    items: &mut Vec<Item>,
+    amount: i128,
+    reverses: Option<EntryId>,
+) -> (Vec<(EntryId, i128)>, i128) {
+    let mut rest = amount;
+    let mut portions = Vec::new();
+    // A stable sort: items with equal keys keep their posting order.
+    items.sort_by_key(|item| (Some(item.entry) != reverses, item.due_on, item.date));
+    for item in items.iter_mut() {
+        if rest == 0 {
+            break;
+        }
+        if item.open.signum() == rest.signum() || item.open == 0 {
+            continue;
+        }
+        // `applied` lies between 0 and `item.open`, and has the sign opposite
+        // to `rest`, so neither subtraction nor addition can leave the range.
+        let applied = if rest.saturating_abs() < item.open.saturating_abs() {
+            rest.saturating_neg()
+        } else {
+            item.open
+        };
+        item.open = item.open.saturating_sub(applied);
+        rest = rest.saturating_add(applied);
+        portions.push((item.entry, applied));
+    }
+    items.retain(|item| item.open != 0);
+    (portions, rest)
 }
 
 impl Ledger {
+    /// The open items of `account` at the end of `as_of`, per party and
+    /// currency, and the account's normal side.
+    pub(crate) fn item_books(
+        &self,
+        account: AccountId,
+        as_of: NaiveDate,
+    ) -> Result<(Side, ItemBooks)> {
+        let slot = self.slot_or_err(account)?;
+        let side = slot.account.kind().normal_side();
+        let mut touching: Vec<(NaiveDate, usize)> = slot
+            .entries
+            .iter()
+            .filter_map(|&at| {
+                self.posted_at(at)
+                    .filter(|p| p.entry.date() <= as_of)
+                    .map(|p| (p.entry.date(), at))
+            })
+            .collect();
+        touching.sort_unstable();
+        let mut books = ItemBooks::new();
+        for (_, at) in touching {
+            let Some(posted) = self.posted_at(at) else {
+                continue;
+            };
+            let entry = &posted.entry;
+            for posting in entry.postings() {
+                let Some(party) = posting.party() else {
+                    continue;
+                };
+                if posting.account() != account {
+                    continue;
+                }
+                let currency = posting.amount().currency();
+                let items = books.entry((party, currency)).or_default();
+                let amount = on_side(posting.signed_minor(), side);
+                let (_, rest) = settle_items(items, amount, entry.reverses());
+                if rest != 0 {
+                    items.push(Item {
+                        entry: entry.id(),
+                        date: entry.date(),
+                        due_on: posting.due_date().unwrap_or(entry.date()),
+                        original: rest,
+                        open: rest,
+                    });
+                }
+            }
+        }
+        Ok((side, books))
+    }
+
     /// Every open item of `account` at the end of `as_of`, by party, then
     /// currency, then due date.
     ///
@@ -133,66 +221,7 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open_items(&self, account: AccountId, as_of: NaiveDate) -> Result<Vec<OpenItem>> {
-        let slot = self.slot_or_err(account)?;
-        let side = slot.account.kind().normal_side();
-        let mut touching: Vec<(NaiveDate, usize)> = slot
-            .entries
-            .iter()
-            .filter_map(|&at| {
-                self.posted_at(at)
-                    .filter(|p| p.entry.date() <= as_of)
-                    .map(|p| (p.entry.date(), at))
-            })
-            .collect();
-        touching.sort_unstable();
-        let mut books: BTreeMap<(PartyId, Currency), Vec<Item>> = BTreeMap::new();
-        for (_, at) in touching {
-            let Some(posted) = self.posted_at(at) else {
-                continue;
-            };
-            let entry = &posted.entry;
-            for posting in entry.postings() {
-                let Some(party) = posting.party() else {
-                    continue;
-                };
-                if posting.account() != account {
-                    continue;
-                }
-                let currency = posting.amount().currency();
-                let items = books.entry((party, currency)).or_default();
-                let mut amount = on_side(posting.signed_minor(), side);
-                // Settle items of the other sign: the reversed entry's first,
-                // then by due date.
-                items.sort_by_key(|item| {
-                    (Some(item.entry) != entry.reverses(), item.due_on, item.date)
-                });
-                for item in items.iter_mut() {
-                    if amount == 0 {
-                        break;
-                    }
-                    if item.open.signum() == amount.signum() || item.open == 0 {
-                        continue;
-                    }
-                    let applied = if amount.abs() < item.open.abs() {
-                        -amount
-                    } else {
-                        item.open
-                    };
-                    item.open -= applied;
-                    amount += applied;
-                }
-                items.retain(|item| item.open != 0);
-                if amount != 0 {
-                    items.push(Item {
-                        entry: entry.id(),
-                        date: entry.date(),
-                        due_on: posting.due_date().unwrap_or(entry.date()),
-                        original: amount,
-                        open: amount,
-                    });
-                }
-            }
-        }
+        let (_, books) = self.item_books(account, as_of)?;
         let mut open = Vec::new();
         for ((party, currency), mut items) in books {
             items.sort_by_key(|item| (item.due_on, item.date));

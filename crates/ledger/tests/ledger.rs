@@ -1471,3 +1471,583 @@ fn events_travel_as_json_with_amounts_as_strings() {
         command
     );
 }
+
+// ---- realised and unrealised exchange results --------------------------------
+
+const BANK_USD: u128 = 10;
+const PAYABLE: u128 = 21;
+const REALISED_GAIN: u128 = 71;
+const REALISED_LOSS: u128 = 81;
+const UNREALISED_GAIN: u128 = 72;
+const UNREALISED_LOSS: u128 = 82;
+/// A party whose only item was booked in euros without any rate.
+const RATELESS_PARTY: u128 = 7;
+
+/// The shop plus a USD bank without limit, payables, and the realised and
+/// unrealised gain and loss accounts; December 2025 closed; and an EUR item
+/// for [`RATELESS_PARTY`] booked without a rate (entry 900).
+fn fx_shop() -> Ledger {
+    let mut ledger = shop();
+    let opened = day(2026, 1, 1);
+    for (n, code, name, kind) in [
+        (BANK_USD, "1010", "Bank USD", AccountKind::ASSET),
+        (PAYABLE, "2000", "Payables", AccountKind::LIABILITY),
+        (
+            REALISED_GAIN,
+            "7910",
+            "Realised FX gain",
+            AccountKind::INCOME,
+        ),
+        (
+            REALISED_LOSS,
+            "8910",
+            "Realised FX loss",
+            AccountKind::EXPENSE,
+        ),
+        (
+            UNREALISED_GAIN,
+            "7920",
+            "Unrealised FX gain",
+            AccountKind::INCOME,
+        ),
+        (
+            UNREALISED_LOSS,
+            "8920",
+            "Unrealised FX loss",
+            AccountKind::EXPENSE,
+        ),
+    ] {
+        ledger
+            .open_account(Account::new(
+                id(n),
+                code.parse().unwrap(),
+                name,
+                kind,
+                opened,
+            ))
+            .unwrap();
+    }
+    ledger
+        .close_period(Period::month(2025, 12).unwrap())
+        .unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(eid(900), opened, "euro item without a rate")
+                .posting(
+                    Posting::debit(id(RECEIVABLE), "10.00 EUR".parse().unwrap())
+                        .for_party(bureau_core::PartyId::from_u128(RATELESS_PARTY)),
+                )
+                .credit(id(EQUITY), "10.00 EUR".parse().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    ledger
+}
+
+fn eur_usd(ten_thousandths: i64, on: NaiveDate) -> ExchangeRate {
+    ExchangeRate::new(
+        Currency::iso("EUR").unwrap(),
+        Currency::iso("USD").unwrap(),
+        Decimal::new(ten_thousandths, 4),
+        on,
+    )
+    .unwrap()
+}
+
+/// An open item of the test's own model, in euro cents.
+#[derive(Clone, Debug)]
+struct ModelItem {
+    date: NaiveDate,
+    due: NaiveDate,
+    open: i128,
+    rate: Decimal,
+}
+
+fn fx_accounts(bill: bool) -> bureau_ledger::SettlementAccounts {
+    bureau_ledger::SettlementAccounts {
+        open_items: id(if bill { PAYABLE } else { RECEIVABLE }),
+        cash: id(BANK_EUR),
+        realised_gain: id(REALISED_GAIN),
+        realised_loss: id(REALISED_LOSS),
+    }
+}
+
+/// Gain minus loss booked on a pair of accounts, in USD cents.
+fn booked(ledger: &Ledger, gain: u128, loss: u128) -> i128 {
+    let usd_c = Currency::iso("USD").unwrap();
+    ledger
+        .balance(id(gain), usd_c)
+        .unwrap()
+        .balance()
+        .to_minor()
+        - ledger
+            .balance(id(loss), usd_c)
+            .unwrap()
+            .balance()
+            .to_minor()
+}
+
+/// Settles euro cents `paid` of `items` oldest due first, as the ledger is
+/// documented to, and returns the expected realised result in USD cents:
+/// per portion, portion x (settlement rate - booking rate), rounded half to
+/// even, negated for a bill.
+fn model_settle(items: &mut Vec<ModelItem>, paid: i128, rate: Decimal, bill: bool) -> i128 {
+    items.sort_by_key(|i| (i.due, i.date));
+    let mut rest = paid;
+    let mut realised = 0;
+    for item in items.iter_mut() {
+        if rest == 0 {
+            break;
+        }
+        let portion = rest.min(item.open);
+        item.open -= portion;
+        rest -= portion;
+        let signed = if bill { -portion } else { portion };
+        let amount = Decimal::from_i128_with_scale(signed, 2) * (rate - item.rate);
+        realised += Money::rounded(
+            amount,
+            Currency::iso("USD").unwrap(),
+            bureau_core::RoundingStrategy::MidpointNearestEven,
+        )
+        .unwrap()
+        .to_minor();
+    }
+    items.retain(|i| i.open != 0);
+    realised
+}
+
+/// One generated foreign item: a bill?, party, euro cents, rate, days to due.
+type ItemSpec = (bool, u128, i64, i64, u64);
+/// One generated settlement: bill?, party, percent of what is open, rate, how it is broken (0..=4: not).
+type SettlementSpec = (bool, u128, i64, i64, u8);
+
+/// Decides and applies a command, applying its events to `replica` too.
+fn handle(ledger: &mut Ledger, replica: &mut Ledger, command: LedgerCommand) -> Result<(), Error> {
+    let events = ledger.handle(&command)?;
+    for event in &events {
+        replica.apply(event);
+    }
+    Ok(())
+}
+
+/// Settles through the aggregate, and through the method on a copy (which
+/// must agree) to read the realised result the method returns, in cents.
+fn settle(
+    ledger: &mut Ledger,
+    replica: &mut Ledger,
+    settlement: bureau_ledger::ForeignSettlement,
+) -> Result<Result<i128, Error>, TestCaseError> {
+    let mut copy = ledger.clone();
+    let by_method = copy.settle_foreign(settlement.clone());
+    let by_command = handle(ledger, replica, LedgerCommand::SettleForeign(settlement));
+    prop_assert_eq!(&copy, &*ledger, "the method and the command disagree");
+    Ok(match (by_method, by_command) {
+        (Ok(realised), Ok(())) => Ok(realised.to_minor()),
+        (Err(error), Err(_)) => Err(error),
+        (method, command) => {
+            return Err(TestCaseError::fail(format!("{method:?} but {command:?}")));
+        }
+    })
+}
+
+fn check_fx_history(
+    specs: &[ItemSpec],
+    settlements: &[SettlementSpec],
+    revalue_at: usize,
+    revalue_rate: i64,
+    final_rate: i64,
+) -> Result<(), TestCaseError> {
+    let usd_c = Currency::iso("USD").unwrap();
+    let eur = Currency::iso("EUR").unwrap();
+    let mut ledger = fx_shop();
+    let mut replica = ledger.clone();
+    let mut model: BTreeMap<(bool, u128), Vec<ModelItem>> = BTreeMap::new();
+    let mut base_booked = 0_i128; // sales minus purchases, USD cents
+    for (k, &(bill, party, cents, rate, due_in)) in specs.iter().enumerate() {
+        let date = day(2026, 1, 1) + chrono::Days::new(k as u64);
+        let due = date + chrono::Days::new(due_in);
+        let r = eur_usd(rate, date);
+        let foreign = Money::from_minor(i128::from(cents), eur).unwrap();
+        let base = r
+            .convert(foreign, bureau_core::RoundingStrategy::MidpointNearestEven)
+            .unwrap();
+        let (items, counter, side) = if bill {
+            (PAYABLE, RENT, bureau_ledger::Side::Credit)
+        } else {
+            (RECEIVABLE, SALES, bureau_ledger::Side::Debit)
+        };
+        let n = 1000 + k as u128;
+        let entry = JournalEntry::builder(eid(n), date, "foreign item")
+            .posting(
+                Posting::new(id(items), side, foreign)
+                    .for_party(bureau_core::PartyId::from_u128(party))
+                    .due_on(due),
+            )
+            .posting(Posting::new(id(CONVERSION), side.opposite(), foreign))
+            .posting(Posting::new(id(CONVERSION), side, base))
+            .posting(Posting::new(id(counter), side.opposite(), base))
+            .rate(r)
+            .build()
+            .unwrap();
+        handle(&mut ledger, &mut replica, LedgerCommand::Post(entry)).unwrap();
+        base_booked += if bill {
+            -base.to_minor()
+        } else {
+            base.to_minor()
+        };
+        model.entry((bill, party)).or_default().push(ModelItem {
+            date,
+            due,
+            open: i128::from(cents),
+            rate: r.rate(),
+        });
+    }
+    let mut expected_realised = 0_i128;
+    let mut returned_realised = 0_i128;
+    let mut last_date = day(2026, 3, 31);
+    let mut n = 2000_u128;
+    for (j, &(bill, party, percent, rate, broken)) in settlements.iter().enumerate() {
+        let date = day(2026, 4, 1) + chrono::Days::new(j as u64);
+        last_date = date;
+        if j == revalue_at {
+            let r = eur_usd(revalue_rate, date);
+            n += 1;
+            let revaluation = bureau_ledger::Revaluation::new(
+                eid(n),
+                date,
+                usd_c,
+                id(UNREALISED_GAIN),
+                id(UNREALISED_LOSS),
+            )
+            .rate(r)
+            .reversing_on(date + chrono::Days::new(1), eid(n + 1));
+            n += 1;
+            handle(
+                &mut ledger,
+                &mut replica,
+                LedgerCommand::Revalue(revaluation),
+            )
+            .unwrap();
+        }
+        n += 1;
+        let r = eur_usd(rate, date);
+        let items = model.entry((bill, party)).or_default();
+        let open: i128 = items.iter().map(|i| i.open).sum();
+        let paid = (open * i128::from(percent) / 100).max(1);
+        let amount = Money::from_minor(paid, eur).unwrap();
+        let party_id = bureau_core::PartyId::from_u128(party);
+        let good = bureau_ledger::ForeignSettlement::new(
+            eid(n),
+            date,
+            fx_accounts(bill),
+            party_id,
+            amount,
+            r,
+        );
+        let (settlement, expect): (_, fn(&Error) -> bool) = match broken {
+            _ if open == 0 => (good, |e| matches!(e, Error::NoOpenItems { .. })),
+            0..=4 => (good, |_| false),
+            5 => (
+                bureau_ledger::ForeignSettlement::new(
+                    eid(n),
+                    date,
+                    fx_accounts(bill),
+                    bureau_core::PartyId::from_u128(9),
+                    amount,
+                    r,
+                ),
+                |e| matches!(e, Error::NoOpenItems { .. }),
+            ),
+            6 => {
+                let gbp = Currency::iso("GBP").unwrap();
+                let rate = ExchangeRate::new(gbp, usd_c, Decimal::new(127, 2), date).unwrap();
+                (
+                    bureau_ledger::ForeignSettlement::new(
+                        eid(n),
+                        date,
+                        fx_accounts(bill),
+                        party_id,
+                        Money::from_minor(paid, gbp).unwrap(),
+                        rate,
+                    ),
+                    |e| matches!(e, Error::NoOpenItems { .. }),
+                )
+            }
+            7 => (
+                bureau_ledger::ForeignSettlement::new(
+                    eid(n),
+                    day(2025, 12, 15),
+                    fx_accounts(bill),
+                    party_id,
+                    amount,
+                    r,
+                ),
+                |e| matches!(e, Error::PeriodClosed { .. }),
+            ),
+            8 => (
+                bureau_ledger::ForeignSettlement::new(
+                    eid(n),
+                    date,
+                    fx_accounts(false),
+                    bureau_core::PartyId::from_u128(RATELESS_PARTY),
+                    Money::from_minor(500, eur).unwrap(),
+                    r,
+                ),
+                |e| matches!(e, Error::MissingBookingRate { item, .. } if *item == EntryId::from_u128(900)),
+            ),
+            _ => (
+                bureau_ledger::ForeignSettlement::new(
+                    eid(n),
+                    date,
+                    fx_accounts(bill),
+                    party_id,
+                    Money::from_minor(open + 1, eur).unwrap(),
+                    r,
+                ),
+                |e| matches!(e, Error::SettlementExceedsOpenItems { .. }),
+            ),
+        };
+        let before = ledger.clone();
+        match settle(&mut ledger, &mut replica, settlement)? {
+            Ok(realised) => {
+                prop_assert!(
+                    open > 0 && broken <= 4,
+                    "accepted a broken settlement ({broken})"
+                );
+                let expected = model_settle(items, paid, r.rate(), bill);
+                prop_assert_eq!(realised, expected);
+                expected_realised += expected;
+                returned_realised += realised;
+            }
+            Err(error) => {
+                prop_assert!(expect(&error), "unexpected rejection: {}", error);
+                prop_assert_eq!(&ledger, &before, "a rejected settlement changed the ledger");
+            }
+        }
+    }
+    prop_assert_eq!(
+        booked(&ledger, REALISED_GAIN, REALISED_LOSS),
+        expected_realised
+    );
+    prop_assert_eq!(returned_realised, expected_realised);
+    // Settle everything left at the final rate, then sell (or buy) the euros
+    // held at that rate, and revalue what remains.
+    let end = last_date + chrono::Days::new(1);
+    let f = eur_usd(final_rate, end);
+    for ((bill, party), items) in &mut model {
+        let open: i128 = items.iter().map(|i| i.open).sum();
+        if open == 0 {
+            continue;
+        }
+        n += 1;
+        let settlement = bureau_ledger::ForeignSettlement::new(
+            eid(n),
+            end,
+            fx_accounts(*bill),
+            bureau_core::PartyId::from_u128(*party),
+            Money::from_minor(open, eur).unwrap(),
+            f,
+        );
+        let realised = settle(&mut ledger, &mut replica, settlement)?.unwrap();
+        prop_assert_eq!(realised, model_settle(items, open, f.rate(), *bill));
+    }
+    let held = ledger.balance(id(BANK_EUR), eur).unwrap().balance();
+    let mut converted = 0_i128;
+    if !held.is_zero() {
+        let dollars = f
+            .convert(
+                held.abs(),
+                bureau_core::RoundingStrategy::MidpointNearestEven,
+            )
+            .unwrap();
+        converted = if held.is_negative() {
+            -dollars.to_minor()
+        } else {
+            dollars.to_minor()
+        };
+        let (sell, buy) = if held.is_negative() {
+            (bureau_ledger::Side::Credit, bureau_ledger::Side::Debit)
+        } else {
+            (bureau_ledger::Side::Debit, bureau_ledger::Side::Credit)
+        };
+        n += 1;
+        let entry = JournalEntry::builder(eid(n), end, "convert the euros held")
+            .posting(Posting::new(id(BANK_USD), sell, dollars))
+            .posting(Posting::new(id(CONVERSION), buy, dollars))
+            .posting(Posting::new(id(CONVERSION), sell, held.abs()))
+            .posting(Posting::new(id(BANK_EUR), buy, held.abs()))
+            .rate(f)
+            .build()
+            .unwrap();
+        handle(&mut ledger, &mut replica, LedgerCommand::Post(entry)).unwrap();
+    }
+    n += 1;
+    handle(
+        &mut ledger,
+        &mut replica,
+        LedgerCommand::Revalue(
+            bureau_ledger::Revaluation::new(
+                eid(n),
+                end,
+                usd_c,
+                id(UNREALISED_GAIN),
+                id(UNREALISED_LOSS),
+            )
+            .rate(f),
+        ),
+    )
+    .unwrap();
+    // Realised plus unrealised is the whole result: dollars obtained for the
+    // euros minus dollars booked as sales (net of purchases).
+    let total = booked(&ledger, REALISED_GAIN, REALISED_LOSS)
+        + booked(&ledger, UNREALISED_GAIN, UNREALISED_LOSS);
+    prop_assert_eq!(total, converted - base_booked);
+    prop_assert!(
+        ledger
+            .balance(id(CONVERSION), eur)
+            .unwrap()
+            .balance()
+            .is_zero()
+    );
+    prop_assert!(
+        ledger
+            .balance(id(CONVERSION), usd_c)
+            .unwrap()
+            .balance()
+            .is_zero()
+    );
+    for (currency, (posted, reserved)) in sums(&ledger) {
+        prop_assert_eq!(posted, 0, "{} does not sum to zero", currency);
+        prop_assert_eq!(reserved, 0);
+    }
+    prop_assert_eq!(
+        &ledger,
+        &replica,
+        "replaying the events gives another ledger"
+    );
+    ledger.verify().unwrap();
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn realised_and_unrealised_results_add_up_to_the_exchange_result(
+        specs in proptest::collection::vec((any::<bool>(), 1_u128..=3, 1_i64..=10_000_000, 5_000_i64..=20_000, 0_u64..60), 1..10),
+        settlements in proptest::collection::vec((any::<bool>(), 1_u128..=3, 1_i64..=100, 5_000_i64..=20_000, 0_u8..=9), 0..14),
+        revalue_at in 0_usize..14,
+        revalue_rate in 5_000_i64..=20_000,
+        final_rate in 5_000_i64..=20_000,
+    ) {
+        check_fx_history(&specs, &settlements, revalue_at, revalue_rate, final_rate)?;
+    }
+}
+
+// ---- amounts at the limits ----------------------------------------------------
+
+/// 4 x 10^28 yen: representable, but twice that is not.
+fn huge_yen() -> Money {
+    "40000000000000000000000000000 JPY".parse().unwrap()
+}
+
+fn huge(n: u128, date: NaiveDate) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, "huge")
+        .debit(id(BANK_EUR), huge_yen())
+        .credit(id(EQUITY), huge_yen())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn totals_beyond_what_a_balance_holds_are_refused_and_change_nothing() {
+    let mut ledger = shop();
+    let d = day(2026, 2, 1);
+    ledger.post(huge(1, d)).unwrap();
+    let before = ledger.clone();
+    let error = ledger.post(huge(2, d)).unwrap_err();
+    assert!(
+        matches!(&error, Error::BalanceOverflow { entry, posting: 1, currency, .. } if *entry == eid(2) && currency.code() == "JPY"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("1020 Bank EUR"), "{error}");
+    assert_eq!(ledger, before);
+    // The balance can still be read.
+    let jpy = Currency::iso("JPY").unwrap();
+    assert_eq!(
+        ledger.balance(id(BANK_EUR), jpy).unwrap().balance(),
+        huge_yen()
+    );
+
+    // In a linked batch the second entry sees the first one's totals.
+    let mut fresh = shop();
+    let before = fresh.clone();
+    let Err(Error::BatchRejected { position, outcomes }) =
+        fresh.post_batch(vec![huge(1, d), huge(2, d)])
+    else {
+        panic!("the batch was accepted");
+    };
+    assert_eq!(position, 1);
+    assert!(matches!(outcomes[1], Error::BalanceOverflow { .. }));
+    assert_eq!(fresh, before);
+
+    // Reserving fits, posting the reservation on top of the posted totals does not.
+    ledger
+        .create_pending(huge(3, d), Some(at(2026, 3, 1)))
+        .unwrap();
+    let before = ledger.clone();
+    let error = ledger
+        .post_pending(eid(3), eid(4), d, PendingAmounts::Full, at(2026, 2, 2))
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::BalanceOverflow { entry, .. } if entry == eid(4)),
+        "{error}"
+    );
+    assert_eq!(ledger, before);
+    let error = ledger.create_pending(huge(5, d), None).unwrap_err();
+    assert!(matches!(error, Error::BalanceOverflow { .. }), "{error}");
+    assert_eq!(ledger, before);
+}
+
+#[test]
+fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
+    let mut ledger = fx_shop();
+    let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+    let d = day(2026, 2, 1);
+    let amount: Money = "100000000000000000000.00 EUR".parse().unwrap();
+    let booked = eur_usd(10_000, d);
+    let base = booked
+        .convert(amount, bureau_core::RoundingStrategy::MidpointNearestEven)
+        .unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(eid(1), d, "huge invoice")
+                .posting(
+                    Posting::debit(id(RECEIVABLE), amount)
+                        .for_party(bureau_core::PartyId::from_u128(1)),
+                )
+                .credit(id(CONVERSION), amount)
+                .debit(id(CONVERSION), base)
+                .credit(id(SALES), base)
+                .rate(booked)
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let absurd = ExchangeRate::new(eur, usd_c, Decimal::new(1_000_000_000_000, 0), d).unwrap();
+    let before = ledger.clone();
+    let error = ledger
+        .settle_foreign(bureau_ledger::ForeignSettlement::new(
+            eid(2),
+            d,
+            fx_accounts(false),
+            bureau_core::PartyId::from_u128(1),
+            amount,
+            absurd,
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::EntryOverflow { entry, .. } if entry == eid(2)),
+        "{error}"
+    );
+    assert_eq!(ledger, before);
+}
