@@ -2,8 +2,8 @@
 //! year on a New York business calendar with holidays and DST changes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use bureau::calendar::{Calendar, Holiday, Observance, Schedule, Tz};
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use bureau::calendar::{Calendar, Holiday, Observance, Occurrence, Schedule, Tz};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc, Weekday};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -33,6 +33,36 @@ fn business_calendar() -> Calendar {
         .unwrap()
 }
 
+/// England and Wales: bank holidays by weekday-of-month and Easter rules,
+/// with chained substitute days; the Easter rules are looked up year by year.
+fn english_calendar() -> Calendar {
+    let sub = Observance::Substitute;
+    let monday = |month, occurrence, name| {
+        Holiday::nth_weekday(month, occurrence, Weekday::Mon, name).unwrap()
+    };
+    Calendar::builder(
+        Schedule::weekdays(Tz::Europe__London, "09:00-17:30".parse().unwrap()).unwrap(),
+    )
+    .holiday(
+        Holiday::yearly(1, 1, "New Year's Day")
+            .unwrap()
+            .observed(sub),
+    )
+    .holiday(Holiday::easter(-2, "Good Friday").unwrap())
+    .holiday(Holiday::easter(1, "Easter Monday").unwrap())
+    .holiday(monday(5, Occurrence::First, "Early May bank holiday"))
+    .holiday(monday(5, Occurrence::Last, "Spring bank holiday"))
+    .holiday(monday(8, Occurrence::Last, "Summer bank holiday"))
+    .holiday(
+        Holiday::yearly(12, 25, "Christmas Day")
+            .unwrap()
+            .observed(sub),
+    )
+    .holiday(Holiday::yearly(12, 26, "Boxing Day").unwrap().observed(sub))
+    .build()
+    .unwrap()
+}
+
 fn start() -> DateTime<Utc> {
     // Tuesday 2026-02-17 10:15 in New York; spans reach over the March DST
     // change, Independence Day and Christmas.
@@ -58,6 +88,19 @@ fn arithmetic(c: &mut Criterion) {
             })
         });
     }
+    let england = english_calendar();
+    let to = from + TimeDelta::days(365);
+    let amount = england.working_between(from, to);
+    group.bench_function("working_between_365d_english_bank_holidays", |b| {
+        b.iter(|| england.working_between(black_box(from), black_box(to)))
+    });
+    group.bench_function("add_working_365d_english_bank_holidays", |b| {
+        b.iter(|| {
+            england
+                .add_working(black_box(from), black_box(amount))
+                .unwrap()
+        })
+    });
     group.finish();
 }
 

@@ -81,6 +81,12 @@ struct Inner {
     /// Holidays counted from Easter, which no year kind fixes: looked up
     /// year by year.
     movable: Vec<(Holiday, Exception)>,
+    /// The days of those holidays over the years most calendars are asked
+    /// about ([`MOVABLE_CACHED`]), sorted, with the index of their rule;
+    /// outside them, Easter is computed on each lookup.
+    movable_days: Vec<(i64, usize)>,
+    /// The days `movable_days` answers for: every occurrence on them is there.
+    movable_window: (i64, i64),
     any_yearly: bool,
     yearly_hours: bool,
     yearly_weight: bool,
@@ -94,6 +100,17 @@ struct Exception {
     hours: DayHours,
     weight: Decimal,
     full_day_off: bool,
+    /// The holiday's place among those given: of two part days on one date,
+    /// the first given decides.
+    order: usize,
+}
+
+impl Exception {
+    /// Whether `self` decides a date over `other`: a whole day off over a
+    /// part day, else the one given first.
+    fn outranks(&self, other: &Self) -> bool {
+        (self.full_day_off, other.order) > (other.full_day_off, self.order)
+    }
 }
 
 /// Builds a [`Calendar`] from a schedule, holidays and working-day overrides.
@@ -286,19 +303,22 @@ impl Inner {
                     hours: w.hours().clone(),
                     weight: Decimal::ONE,
                     full_day_off: false,
+                    order: usize::MAX,
                 },
             ));
         }
         let mut yearly_rules = Vec::new();
         let mut movable = Vec::new();
-        for h in &holidays {
+        for (order, h) in holidays.iter().enumerate() {
             match h.date() {
                 crate::HolidayDate::On(date) => {
                     if let Some(observed) = h.observance().apply(date) {
-                        one_off.push((day_number(observed), exception_of(h)));
+                        one_off.push((day_number(observed), exception_of(h, order)));
                     }
                 }
-                crate::HolidayDate::Easter { .. } => movable.push((h.clone(), exception_of(h))),
+                crate::HolidayDate::Easter { .. } => {
+                    movable.push((h.clone(), exception_of(h, order)));
+                }
                 _ => yearly_rules.push(h),
             }
         }
@@ -320,10 +340,14 @@ impl Inner {
                 let mut entries: Vec<(u32, Exception)> = Vec::new();
                 for (date, rule) in crate::holiday::observed_in_year(&yearly_rules, year) {
                     let ordinal = date.ordinal0();
-                    let new = exception_of(rule);
+                    let order = holidays
+                        .iter()
+                        .position(|h| core::ptr::eq(h, rule))
+                        .unwrap_or(usize::MAX);
+                    let new = exception_of(rule, order);
                     match entries.iter_mut().find(|(o, _)| *o == ordinal) {
                         Some((_, old)) => {
-                            if new.full_day_off && !old.full_day_off {
+                            if new.outranks(old) {
                                 *old = new;
                             }
                         }
@@ -346,6 +370,24 @@ impl Inner {
         let yearly_hours =
             recurring().any(|h| h.part().is_some_and(|(hours, _)| !hours.is_empty()));
         let yearly_weight = recurring().any(|h| h.part().is_some());
+        let (first_cached, last_cached) = MOVABLE_CACHED;
+        let mut movable_days: Vec<(i64, usize)> = Vec::new();
+        if !movable.is_empty() {
+            for year in first_cached..=last_cached {
+                for (index, (rule, _)) in movable.iter().enumerate() {
+                    if let Some(date) = rule.observed_from(year) {
+                        movable_days.push((day_number(date), index));
+                    }
+                }
+            }
+        }
+        movable_days.sort_unstable();
+        // An occurrence lies within a year (300 days and a weekend) of its
+        // Easter: the years strictly inside the cached ones are complete.
+        let movable_window = (
+            jan1(i64::from(first_cached) + 1),
+            jan1(i64::from(last_cached)),
+        );
         let last_one_off = one_off.last().map(|(d, _)| *d);
         let last_hours = one_off
             .iter()
@@ -371,6 +413,8 @@ impl Inner {
             working_days,
             one_off,
             yearly,
+            movable_days,
+            movable_window,
             movable,
             any_yearly,
             yearly_hours,
@@ -408,11 +452,23 @@ impl Inner {
         // As among yearly rules on one date: a whole day off wins over a
         // part day.
         let mut found = fixed;
-        for (rule, exception) in &self.movable {
-            if movable_dates(rule, year).any(|d| d == day) {
-                match found {
-                    Some(e) if e.full_day_off || !exception.full_day_off => {}
-                    _ => found = Some(exception),
+        if self.in_movable_window(day) {
+            let from = self.movable_days.partition_point(|(d, _)| *d < day);
+            for (_, index) in self
+                .movable_days
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|(d, _)| *d == day)
+            {
+                if let Some((_, exception)) = self.movable.get(*index) {
+                    found = Some(stronger(found, exception));
+                }
+            }
+        } else {
+            for (rule, exception) in &self.movable {
+                if movable_dates(rule, year).any(|d| d == day) {
+                    found = Some(stronger(found, exception));
                 }
             }
         }
@@ -427,6 +483,10 @@ impl Inner {
             Ok(i) => self.one_off.get(i).map(|(_, e)| e),
             Err(_) => self.yearly_at(day),
         }
+    }
+
+    fn in_movable_window(&self, day: i64) -> bool {
+        (self.movable_window.0..self.movable_window.1).contains(&day)
     }
 
     /// The hours of the intervals owned by `day`.
@@ -462,13 +522,23 @@ impl Inner {
         } else {
             None
         };
-        let (year, _) = year_of(day);
-        let movable = self
-            .movable
-            .iter()
-            .flat_map(|(rule, _)| (year..=year + 1).flat_map(move |y| movable_dates(rule, y)))
-            .filter(|d| *d >= day)
-            .min();
+        let cached = if self.in_movable_window(day) {
+            let from = self.movable_days.partition_point(|(d, _)| *d < day);
+            self.movable_days
+                .get(from)
+                .map(|(d, _)| *d)
+                .filter(|d| *d < self.movable_window.1)
+        } else {
+            None
+        };
+        let movable = cached.or_else(|| {
+            let (year, _) = year_of(day);
+            self.movable
+                .iter()
+                .flat_map(|(rule, _)| (year..=year + 1).flat_map(move |y| movable_dates(rule, y)))
+                .filter(|d| *d >= day)
+                .min()
+        });
         [one_off, yearly, movable].into_iter().flatten().min()
     }
 
@@ -794,6 +864,19 @@ fn sum_by_weekday(per_day: &[i64; 7], per_week: i64, from: i64, to: i64) -> i64 
     total
 }
 
+/// Of two exceptions on one date, the one that decides (see
+/// [`Exception::outranks`]).
+fn stronger<'e>(found: Option<&'e Exception>, candidate: &'e Exception) -> &'e Exception {
+    match found {
+        Some(e) if !candidate.outranks(e) => e,
+        _ => candidate,
+    }
+}
+
+/// The years whose Easter holidays a calendar lists once, when built (1,200
+/// Easter dates for four rules, some tens of microseconds).
+const MOVABLE_CACHED: (i32, i32) = (1900, 2200);
+
 /// The day numbers an Easter rule's occurrences land on in `year`: those of
 /// the year's own Easter and of its neighbours' (an offset of up to 300 days
 /// reaches into them).
@@ -804,17 +887,19 @@ fn movable_dates(rule: &Holiday, year: i64) -> impl Iterator<Item = i64> + '_ {
     })
 }
 
-fn exception_of(h: &Holiday) -> Exception {
+fn exception_of(h: &Holiday, order: usize) -> Exception {
     match h.part() {
         Some((hours, weight)) => Exception {
             hours: hours.clone(),
             weight: *weight,
             full_day_off: false,
+            order,
         },
         None => Exception {
             hours: DayHours::closed(),
             weight: Decimal::ZERO,
             full_day_off: true,
+            order,
         },
     }
 }

@@ -174,6 +174,48 @@ fn english_bank_holidays_with_chained_substitute_days() {
 }
 
 #[test]
+fn easter_holidays_are_found_in_every_century() {
+    // The calendar lists Easter holidays of 1900-2200 once and computes the
+    // others on each lookup: both ways, and the seams, agree with the listing.
+    let calendar = england();
+    let years = (1583..=1586)
+        .chain(1898..=1903)
+        .chain(2197..=2203)
+        .chain([2400, 9999]);
+    for year in years {
+        let holidays: Vec<NaiveDate> = calendar
+            .holidays_in(year)
+            .into_iter()
+            .map(|(date, _)| date)
+            .collect();
+        assert_eq!(holidays.len(), 8, "{year}");
+        for day in d(year, 1, 1).iter_days().take_while(|x| x.year() == year) {
+            let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+            let expected = if weekend || holidays.contains(&day) {
+                Decimal::ZERO
+            } else {
+                Decimal::ONE
+            };
+            assert_eq!(calendar.counts_as(day), expected, "{day}");
+        }
+        let first = d(year, 1, 1);
+        let next = d(year + 1, 1, 1);
+        let weekdays = first
+            .iter_days()
+            .take_while(|x| *x < next)
+            .filter(|x| !matches!(x.weekday(), Weekday::Sat | Weekday::Sun))
+            .count();
+        assert_eq!(
+            calendar.working_days_in(bureau_core::DateRange::new(first, next).unwrap()),
+            Decimal::from(weekdays - holidays.len()),
+            "{year}"
+        );
+    }
+    // Before 1583 there is no Easter to count from.
+    assert_eq!(calendar.holidays_in(1500).len(), 6);
+}
+
+#[test]
 fn easter_holidays_close_the_day_and_shift_deadlines() {
     let calendar = england();
     let maundy_thursday = d(2026, 4, 2);
@@ -225,6 +267,41 @@ fn part_day_and_whole_day_on_one_date_close_the_day() {
         .unwrap();
     assert_eq!(c.counts_as(d(2026, 12, 24)), Decimal::ZERO);
     assert_eq!(c.counts_as(d(2027, 12, 24)), Decimal::new(5, 1));
+}
+
+#[test]
+fn of_two_part_days_on_one_date_the_first_given_decides() {
+    let easter = Church::Western.easter_sunday(2026).unwrap();
+    let offset = i32::try_from(d(2026, 12, 24).signed_duration_since(easter).num_days()).unwrap();
+    let from_easter = || {
+        Holiday::easter(offset, "from Easter")
+            .unwrap()
+            .half_day("09:00-11:00".parse().unwrap())
+    };
+    let by_date = || {
+        Holiday::yearly(12, 24, "by date")
+            .unwrap()
+            .half_day("13:00-15:00".parse().unwrap())
+    };
+    let schedule = || Schedule::weekdays(Tz::UTC, "09:00-17:00".parse().unwrap()).unwrap();
+    let easter_first = Calendar::builder(schedule())
+        .holiday(from_easter())
+        .holiday(by_date())
+        .build()
+        .unwrap();
+    let date_first = Calendar::builder(schedule())
+        .holiday(by_date())
+        .holiday(from_easter())
+        .build()
+        .unwrap();
+    assert_eq!(
+        easter_first.hours_on(d(2026, 12, 24)).to_string(),
+        "09:00-11:00"
+    );
+    assert_eq!(
+        date_first.hours_on(d(2026, 12, 24)).to_string(),
+        "13:00-15:00"
+    );
 }
 
 #[cfg(feature = "serde")]
