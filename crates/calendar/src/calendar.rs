@@ -283,6 +283,16 @@ fn floor_secs(n: i128) -> i64 {
     i64::try_from(n.div_euclid(NANOS)).unwrap_or(if n < 0 { i64::MIN / 4 } else { i64::MAX / 4 })
 }
 
+// Why the plain operators in this file and in `zone` cannot overflow: every value they see
+// comes from a `DateTime<Utc>`, a `NaiveDate`, a `TimeDelta` or a schedule, so
+// day numbers stay within about ±10^8 (plus a search horizon of a few hundred
+// years), seconds within ±2^44 in an i64, nanoseconds within ±2^84 in an i128
+// (the span of `TimeDelta`), and day weights are at most 1 per day. The
+// sentinels (`zone::NEVER`, `floor_secs`'s fallback) are a quarter of
+// `i64::MAX`, leaving room for the few days and offsets added to them, and
+// `i64::MAX` returned by `run` is only compared. The public entry points refuse
+// what would leave these ranges before calling in (see `add_working` and
+// `add_working_days`).
 impl Inner {
     fn new(schedule: Schedule, holidays: Vec<Holiday>, working_days: Vec<WorkingDay>) -> Self {
         let day_secs: [i64; 7] = core::array::from_fn(|d| schedule.day(d).wall_seconds());
@@ -1142,9 +1152,18 @@ impl Calendar {
         if amount.is_zero() {
             return Ok(from);
         }
+        // Working time never runs faster than real time, so the result is at
+        // least `from + amount`: past the last instant, fail before searching
+        // (a walk there would cross up to 400 years of days for nothing).
+        let (start, amount_nanos) = (to_nanos(from), nanos_of(amount));
+        // Both terms are far inside i128 (instants within ±2^73 ns, a TimeDelta
+        // within ±2^83 ns), so the sum cannot overflow.
+        if start + amount_nanos > to_nanos(DateTime::<Utc>::MAX_UTC) {
+            return Err(Error::OutOfRange { from });
+        }
         let t = self
             .inner
-            .advance(to_nanos(from), nanos_of(amount))
+            .advance(start, amount_nanos)
             .ok_or(Error::NoWorkingTime { from, amount })?;
         from_nanos(t).ok_or(Error::OutOfRange { from })
     }
@@ -1298,7 +1317,9 @@ impl Calendar {
     /// # Errors
     ///
     /// [`Error::NegativeDays`] when `days` is negative;
-    /// [`Error::NoWorkingDays`] when the calendar runs out of working days.
+    /// [`Error::NoWorkingDays`] when the calendar runs out of working days,
+    /// which includes asking for more days than there are dates left before
+    /// [`NaiveDate::MAX`] (answered at once: no date counts more than one).
     ///
     /// ```
     /// use bureau_calendar::{Calendar, Schedule, Tz};
@@ -1317,8 +1338,13 @@ impl Calendar {
         if days.is_zero() {
             return Ok(date);
         }
+        let (from, last) = (day_number(date), day_number(NaiveDate::MAX));
+        // Day numbers lie within ±10^8, so the difference cannot overflow.
+        if days > Decimal::from(last - from) {
+            return Err(Error::NoWorkingDays { from: date, days });
+        }
         self.inner
-            .advance_days(day_number(date), days)
+            .advance_days(from, days)
             .and_then(date_of)
             .ok_or(Error::NoWorkingDays { from: date, days })
     }

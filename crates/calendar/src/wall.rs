@@ -107,6 +107,7 @@ impl WallInterval {
                 interval: format!("{}-{}", Clock(s), Clock(e)),
             });
         }
+        // Both are below 24 hours of seconds, so this stays far inside u32.
         if e < s {
             e += DAY;
         }
@@ -150,6 +151,7 @@ impl WallInterval {
             });
         }
         // An end at or before the start is on the next day; 24:00 is kept as is.
+        // Both are at most 24:00, so adding a day stays far inside u32.
         let e = if e < s { e + DAY } else { e };
         Self::from_seconds(s, e)
     }
@@ -280,6 +282,7 @@ fn whole_seconds(time: NaiveTime) -> Result<u32> {
 }
 
 fn clock_seconds(hour: u32, minute: u32, second: u32, allow_24: bool) -> Result<u32> {
+    // Any u32 hour times 3600 plus the rest stays below 2^45: no u64 overflow.
     let total = u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
     let limit = if allow_24 {
         u64::from(DAY)

@@ -2,6 +2,7 @@
 
 use core::fmt;
 use core::str::FromStr;
+use std::sync::OnceLock;
 
 use crate::{Error, Result};
 
@@ -241,6 +242,9 @@ impl Currency {
 
     /// Every ISO 4217 currency that has a minor unit, in code order.
     ///
+    /// The list is built on the first call and kept for the life of the
+    /// process; later calls copy it (a few kilobytes).
+    ///
     /// ```
     /// use bureau_core::Currency;
     /// let all = Currency::all_iso();
@@ -248,21 +252,29 @@ impl Currency {
     /// assert!(all.iter().all(|c| c.is_iso()));
     /// ```
     pub fn all_iso() -> Vec<Self> {
-        // The iso_currency table has no iterator without an extra feature; the
-        // three-letter space is small enough to probe once per call.
-        let mut found = Vec::new();
-        for a in b'A'..=b'Z' {
-            for b in b'A'..=b'Z' {
-                for c in b'A'..=b'Z' {
-                    let code = [a, b, c];
-                    if let Ok(currency) = core::str::from_utf8(&code).map(Self::iso) {
-                        found.extend(currency);
-                    }
+        ALL_ISO.get_or_init(probe_all_iso).clone()
+    }
+}
+
+/// The ISO currencies, probed once: see [`Currency::all_iso`].
+static ALL_ISO: OnceLock<Vec<Currency>> = OnceLock::new();
+
+/// Every ISO currency with a minor unit, found by trying each three-letter code.
+fn probe_all_iso() -> Vec<Currency> {
+    // The iso_currency table has no iterator without an extra feature, and the
+    // 17,576 three-letter codes take about a millisecond to probe: done once.
+    let mut found = Vec::new();
+    for a in b'A'..=b'Z' {
+        for b in b'A'..=b'Z' {
+            for c in b'A'..=b'Z' {
+                let code = [a, b, c];
+                if let Ok(currency) = core::str::from_utf8(&code).map(Currency::iso) {
+                    found.extend(currency);
                 }
             }
         }
-        found
     }
+    found
 }
 
 impl fmt::Debug for Currency {

@@ -80,6 +80,14 @@ pub enum Error {
     /// An allocation was asked for with no weights or no parts.
     #[error("cannot allocate into zero parts")]
     NoParts,
+    /// A split was asked for with more parts than [`Money::MAX_PARTS`](crate::Money::MAX_PARTS).
+    #[error("cannot split into {parts} parts: at most {max} are supported")]
+    TooManyParts {
+        /// The number of parts asked for.
+        parts: usize,
+        /// The most parts a split may have.
+        max: usize,
+    },
     /// Every allocation weight is zero.
     #[error("cannot allocate by weights that are all zero")]
     AllWeightsZero,
@@ -90,6 +98,14 @@ pub enum Error {
         index: usize,
         /// The weight as given.
         weight: Decimal,
+    },
+    /// A rate computation left the range of a decimal.
+    #[error("{operation} of rate {value} overflows the range of a decimal")]
+    RateOverflow {
+        /// What was being computed (`"conversion to a percentage"`).
+        operation: &'static str,
+        /// The rate as given.
+        value: Decimal,
     },
     /// An exchange rate is zero or negative.
     #[error("exchange rate {rate} from {from} to {to} must be positive")]

@@ -78,6 +78,17 @@ fn fit(amount: Decimal, currency: Currency, operation: &'static str) -> Result<D
 }
 
 impl Money {
+    /// The most parts [`Money::split`] produces: a bound on the memory a split
+    /// asks for, far above any real division (a payroll, a cost allocation).
+    ///
+    /// ```
+    /// use bureau_core::{Error, Money};
+    /// let m: Money = "1.00 USD".parse()?;
+    /// assert!(matches!(m.split(Money::MAX_PARTS + 1), Err(Error::TooManyParts { .. })));
+    /// # Ok::<(), bureau_core::Error>(())
+    /// ```
+    pub const MAX_PARTS: usize = 1 << 20;
+
     /// `amount` in `currency`, which must not have more decimal places than the
     /// currency's minor units (trailing zeros are fine).
     ///
@@ -259,6 +270,7 @@ impl Money {
         if self.amount.is_zero() {
             return self;
         }
+        // Decimal's range is symmetric, so negation cannot overflow.
         Self {
             amount: -self.amount,
             currency: self.currency,
@@ -422,7 +434,8 @@ impl Money {
     ///
     /// # Errors
     ///
-    /// [`Error::NoParts`] when `parts` is zero.
+    /// [`Error::NoParts`] when `parts` is zero, [`Error::TooManyParts`] when it
+    /// is above [`Money::MAX_PARTS`].
     ///
     /// ```
     /// use bureau_core::Money;
@@ -432,17 +445,26 @@ impl Money {
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub fn split(self, parts: usize) -> Result<Vec<Self>> {
+        if parts > Self::MAX_PARTS {
+            return Err(Error::TooManyParts {
+                parts,
+                max: Self::MAX_PARTS,
+            });
+        }
         let count = u128::try_from(parts)
             .ok()
             .filter(|n| *n > 0)
             .ok_or(Error::NoParts)?;
         let total = self.to_minor();
         let magnitude = total.unsigned_abs();
+        // `count` is not zero, checked above.
         let base = magnitude / count;
         let extra = magnitude % count;
         let mut result = Vec::with_capacity(parts);
         for (index, _) in (0..parts).enumerate() {
             let bonus = u128::from((index as u128) < extra);
+            // A bonus is only given when `extra > 0`, that is when `count > 1`
+            // and so `base <= magnitude / 2`: the sum cannot overflow.
             result.push(self.with_minor_magnitude(base + bonus, total < 0)?);
         }
         Ok(result)
@@ -516,7 +538,7 @@ impl Money {
         let mut given = 0_u128;
         for (index, weight) in integers.iter().enumerate() {
             let (quotient, remainder) = mul_div_rem(magnitude, *weight, sum);
-            given += quotient;
+            given = given.checked_add(quotient).ok_or_else(overflow)?;
             floors.push(quotient);
             remainders.push((remainder, index));
         }
@@ -528,7 +550,7 @@ impl Money {
         remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         for (_, index) in remainders.iter().take(leftover) {
             if let Some(floor) = floors.get_mut(*index) {
-                *floor += 1;
+                *floor = floor.checked_add(1).ok_or_else(overflow)?;
             }
         }
         let mut parts = Vec::with_capacity(floors.len());
@@ -544,6 +566,7 @@ impl Money {
             operation: "allocation",
             currency: self.currency,
         })?;
+        // From a `u128` that fit in `i128`, so at most `i128::MAX`: negation is safe.
         let signed = if negative { -signed } else { signed };
         // At most the whole in magnitude and at the whole's scale, so it fits
         // without the checks of `Money::new`.
@@ -612,7 +635,7 @@ fn whole_weights(weights: &[Decimal], normalize: bool) -> Option<Vec<u128>> {
     let mut integers = Vec::with_capacity(weights.len());
     for weight in weights {
         let weight = prepare(weight);
-        let factor = 10_u128.checked_pow(scale - weight.scale())?;
+        let factor = 10_u128.checked_pow(scale.checked_sub(weight.scale())?)?;
         integers.push(weight.mantissa().unsigned_abs().checked_mul(factor)?);
     }
     Some(integers)
@@ -698,8 +721,11 @@ impl FromStr for Money {
     }
 }
 
-/// `(a × b) / d` and its remainder, for `b <= d`, exact even when `a × b`
-/// exceeds 128 bits.
+/// `(a × b) / d` and its remainder, for `b <= d` and `d > 0`, exact even when
+/// `a × b` exceeds 128 bits.
+///
+/// The operators below cannot overflow: 64-bit operands multiply into 128 bits,
+/// divisions are by `d > 0`, and the long division keeps `remainder < d`.
 fn mul_div_rem(a: u128, b: u128, d: u128) -> (u128, u128) {
     // Common case first: 64-bit operands multiply into 128 bits without an
     // overflow check (a checked 128-bit multiply is a slow library call), and
@@ -737,6 +763,11 @@ fn mul_div_rem(a: u128, b: u128, d: u128) -> (u128, u128) {
     (quotient, remainder)
 }
 
+/// The full 256-bit product of `a` and `b` as `(high, low)`.
+///
+/// No operator overflows: each partial product multiplies two 64-bit halves,
+/// `middle` adds three values below 2^64, and `high` is the top half of a
+/// product that fits 256 bits.
 fn widening_mul(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
     let (a_hi, a_lo) = (a >> 64, a & MASK);

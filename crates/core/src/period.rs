@@ -191,6 +191,8 @@ impl FiscalCalendar {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn year_containing(&self, day: NaiveDate) -> FiscalYear {
+        // A `NaiveDate` year lies within about ±262,000, so one year either
+        // side stays far inside `i32`.
         let start_year = if day.month() >= self.first_month {
             day.year()
         } else {
@@ -219,6 +221,8 @@ impl FiscalCalendar {
     /// ```
     pub fn period_containing(&self, day: NaiveDate, granularity: Granularity) -> Result<Period> {
         let year = self.year_containing(day);
+        // `first_month` is in 1..=12 (checked by `new` and by deserializing),
+        // so these stay small and non-negative.
         let offset = (day.month() + 12 - self.first_month) % 12;
         let index = offset / granularity.months() + 1;
         Period::new(year, granularity, index)
@@ -385,6 +389,8 @@ impl Period {
         }
         let first_month = year.calendar.first_month;
         let start_year = year.calendar.start_calendar_year(year.label);
+        // `index` is in 1..=per_year and `first_month` in 1..=12, so every
+        // month count below is between 0 and 23.
         let offset = (index - 1) * granularity.months();
         let start = first_of_month(start_year, first_month - 1 + offset)?;
         let end = first_of_month(start_year, first_month - 1 + offset + granularity.months())?;

@@ -52,13 +52,26 @@ impl Rate {
 
     /// The same rate as a percentage (`0.19` becomes `19`).
     ///
+    /// # Errors
+    ///
+    /// [`Error::RateOverflow`] when the rate is more than a hundredth of
+    /// [`Decimal::MAX`] in magnitude, so its percentage has no decimal.
+    ///
     /// ```
-    /// use bureau_core::Rate;
-    /// assert_eq!(Rate::new("0.19".parse()?).to_percent().to_string(), "19%");
+    /// use bureau_core::{Error, Rate};
+    /// use rust_decimal::Decimal;
+    /// assert_eq!(Rate::new("0.19".parse()?).to_percent()?.to_string(), "19%");
+    /// assert!(matches!(Rate::new(Decimal::MAX).to_percent(), Err(Error::RateOverflow { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn to_percent(self) -> Percent {
-        Percent((self.0 * Decimal::ONE_HUNDRED).normalize())
+    pub fn to_percent(self) -> Result<Percent> {
+        self.0
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .map(|value| Percent(value.normalize()))
+            .ok_or(Error::RateOverflow {
+                operation: "conversion to a percentage",
+                value: self.0,
+            })
     }
 }
 
@@ -128,6 +141,8 @@ impl Percent {
     pub fn to_rate(self) -> Rate {
         // Dividing by 100 only moves the decimal point; it is exact unless the
         // scale is already 27 or more, where the last digit is rounded.
+        // A scale is at most 28, so adding 2 cannot overflow; dividing by 100
+        // shrinks the magnitude, so the fallback cannot overflow either.
         let mut value = self.0;
         if value.set_scale(value.scale() + 2).is_err() {
             value = self.0 / Decimal::ONE_HUNDRED;

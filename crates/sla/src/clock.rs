@@ -94,6 +94,10 @@ pub(crate) fn measure(
     segments: impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)>,
     thresholds: [Option<TimeDelta>; 2],
 ) -> Result<Measure, bureau_calendar::Error> {
+    // The segments are disjoint and lie between the first and the last
+    // instant chrono holds, so `elapsed` stays below about 2^44 seconds, and a
+    // threshold is at most a target (ten years): neither the sum nor the
+    // difference below can leave TimeDelta's range of about 2^63 ms.
     let mut elapsed = TimeDelta::zero();
     let mut crossed = [None, None];
     for (a, b) in segments {
@@ -126,6 +130,7 @@ pub(crate) enum Hours<'a> {
 impl Hours<'_> {
     pub(crate) fn between(&mut self, a: DateTime<Utc>, b: DateTime<Utc>) -> TimeDelta {
         match self {
+            // Two instants are less than 2^45 seconds apart: no overflow.
             Hours::Always => b - a,
             Hours::Direct(calendar) => calendar.working_between(a, b),
             Hours::Cached(calendar, table) => table.between(calendar, a, b),
@@ -184,6 +189,8 @@ impl DayTable {
         if self.blocks.is_empty() {
             self.first = block;
         }
+        // Block numbers of i64 nanoseconds lie within ±2^23: these sums and
+        // differences are small.
         if block < self.first {
             let missing = usize::try_from(self.first - block).ok()?;
             if missing + self.blocks.len() > MAX_BLOCKS {
@@ -215,6 +222,8 @@ impl DayTable {
     /// The working time in `[a, b)` from the cached blocks, `None` when a
     /// block is out of reach.
     fn cached_between(&mut self, calendar: &Calendar, a: i64, b: i64) -> Option<i64> {
+        // A table spans at most MAX_BLOCKS blocks (about 45 years, under 2^61
+        // ns), so neither the total nor any interval length can overflow.
         let mut total = 0_i64;
         for block in block_of(a)..=block_of(b) {
             let intervals = self.block(calendar, block)?;

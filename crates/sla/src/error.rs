@@ -147,6 +147,19 @@ pub enum Error {
         /// The metric it targets.
         metric: Metric,
     },
+    /// A configuration with more (policy, metric) pairs than
+    /// [`SlaConfig::MAX_POLICY_METRIC_PAIRS`](crate::SlaConfig::MAX_POLICY_METRIC_PAIRS).
+    #[error(
+        "{policies} policies times {metrics} metrics is more than the {max} policy-metric pairs a configuration may hold"
+    )]
+    ConfigTooLarge {
+        /// The number of policies given.
+        policies: usize,
+        /// The number of metric definitions given.
+        metrics: usize,
+        /// The most pairs allowed.
+        max: usize,
+    },
     /// A value from bureau-core was refused (a date outside the supported periods).
     #[error(transparent)]
     Core(#[from] bureau_core::Error),

@@ -122,6 +122,7 @@ impl Lifecycle {
             EventKind::Deleted => self.life = Life::Deleted,
             _ => {}
         }
+        // One per event recorded: it cannot pass usize::MAX.
         self.events += 1;
         self.last_at = Some(event.at());
     }

@@ -803,13 +803,24 @@ pub struct SlaConfig {
 }
 
 impl SlaConfig {
+    /// The most (policy, metric) pairs a configuration indexes: its target
+    /// table holds four priorities per pair, so this bounds its memory (about
+    /// 50 MB) far above any real service desk's policies and metrics.
+    ///
+    /// ```
+    /// use bureau_sla::SlaConfig;
+    /// assert_eq!(SlaConfig::MAX_POLICY_METRIC_PAIRS, 1 << 20);
+    /// ```
+    pub const MAX_POLICY_METRIC_PAIRS: usize = 1 << 20;
+
     /// Checks and indexes `metrics` and `policies`.
     ///
     /// # Errors
     ///
     /// [`Error::DuplicateMetric`], [`Error::NoStartTrigger`],
     /// [`Error::DuplicatePolicy`], or [`Error::UnknownMetric`] when a policy
-    /// targets a metric without a definition.
+    /// targets a metric without a definition; [`Error::ConfigTooLarge`] when
+    /// policies times metrics exceeds [`SlaConfig::MAX_POLICY_METRIC_PAIRS`].
     ///
     /// ```
     /// use bureau_sla::{Error, Metric, MetricDefinition, SlaConfig};
@@ -820,7 +831,11 @@ impl SlaConfig {
     /// ```
     pub fn new(metrics: Vec<MetricDefinition>, policies: Vec<SlaPolicy>) -> Result<Self> {
         for (i, definition) in metrics.iter().enumerate() {
-            if metrics[..i].iter().any(|d| d.metric == definition.metric) {
+            if metrics
+                .iter()
+                .take(i)
+                .any(|d| d.metric == definition.metric)
+            {
                 return Err(Error::DuplicateMetric {
                     metric: definition.metric.clone(),
                 });
@@ -831,10 +846,21 @@ impl SlaConfig {
                 });
             }
         }
-        let mut table = vec![None; policies.len() * metrics.len() * 4];
+        let too_large = || Error::ConfigTooLarge {
+            policies: policies.len(),
+            metrics: metrics.len(),
+            max: Self::MAX_POLICY_METRIC_PAIRS,
+        };
+        let pairs = policies
+            .len()
+            .checked_mul(metrics.len())
+            .filter(|pairs| *pairs <= Self::MAX_POLICY_METRIC_PAIRS)
+            .ok_or_else(too_large)?;
+        // At most 4 * 2^20 slots, so this and every slot index below fit.
+        let mut table = vec![None; pairs * 4];
         let mut calendars = vec![Calendar::always()];
         for (p, policy) in policies.iter().enumerate() {
-            if policies[..p].iter().any(|q| q.name == policy.name) {
+            if policies.iter().take(p).any(|q| q.name == policy.name) {
                 return Err(Error::DuplicatePolicy {
                     policy: policy.name.clone(),
                 });
@@ -941,7 +967,13 @@ impl SlaConfig {
         metric: usize,
         priority: Priority,
     ) -> Option<(&Target, usize)> {
-        let slot = (policy * self.metrics.len() + metric) * 4 + priority.index();
+        // Checked: the indices come from this configuration, but a wrong one
+        // should find no target rather than overflow.
+        let slot = policy
+            .checked_mul(self.metrics.len())?
+            .checked_add(metric)?
+            .checked_mul(4)?
+            .checked_add(priority.index())?;
         let (t, calendar) = (*self.table.get(slot)?)?;
         let t = usize::try_from(t).ok()?;
         let calendar = usize::try_from(calendar).ok()?;

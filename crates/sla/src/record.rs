@@ -648,6 +648,8 @@ impl<'c> SlaRecord<'c> {
         };
         // Not crossed yet: a running clock crosses after `now`, once the
         // remaining working time has passed; a paused one has no date yet.
+        // Targets are at most ten years and `elapsed` is below 2^44 s (see
+        // `clock::measure`), so the differences here and below cannot overflow.
         let mut project = |crossed: Option<DateTime<Utc>>, threshold: TimeDelta| match crossed {
             Some(at) => Ok(Some(at)),
             None if paused => Ok(None),

@@ -98,8 +98,15 @@ impl DurationStats {
 pub fn nearest_rank<T: Copy>(sorted: &[T], percentile: u32) -> Option<T> {
     let n = sorted.len();
     let p = usize::try_from(percentile.min(100)).ok()?;
-    let rank = (p * n).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied()
+    // ceil(p * n / 100) without forming p * n, which overflows for a slice of
+    // more than usize::MAX / 100 elements (a slice of `()` can be that long):
+    // with n = 100 q + r it is p q + ceil(p r / 100), each term at most n.
+    let (q, r) = (n / 100, n % 100);
+    let rank = p
+        .checked_mul(q)?
+        .checked_add(p.checked_mul(r)?.div_ceil(100))?
+        .max(1);
+    sorted.get(rank.checked_sub(1)?).copied()
 }
 
 /// One row of an adherence report.
@@ -199,6 +206,7 @@ pub fn adherence<'c>(
                     }
                 }
             };
+            // Counts of the cycles iterated: they cannot pass usize::MAX.
             match outcome {
                 Some(true) => acc.achieved += 1,
                 Some(false) => acc.breached += 1,

@@ -138,7 +138,11 @@ pub fn history_of(
             let mut at = start;
             let mut status = Status::New;
             for (gap, step) in steps {
-                at += gap;
+                // A history long enough to run past the last instant stops there.
+                let Some(next) = at.checked_add_signed(gap) else {
+                    break;
+                };
+                at = next;
                 let kind = match step {
                     Step::Reply(a) => EventKind::PublicReply {
                         agent: UserId::from_u128(a),

@@ -183,6 +183,7 @@ impl StatusSet {
     pub const fn of(statuses: &[Status]) -> StatusSet {
         let mut bits = 0;
         let mut i = 0;
+        // `i < len`, so the index is in range.
         while i < statuses.len() {
             bits |= statuses[i].bit();
             i += 1;
