@@ -52,10 +52,10 @@
 //! Arithmetic grows with the number of days holding an exception (a holiday,
 //! an override, a daylight-saving change, the two ends of the range), not with
 //! the minutes crossed: runs of ordinary days are summed by whole weeks. The
-//! first calendar in a zone lists that zone's offset changes from 1900 to 2100
-//! once per process (a few milliseconds); after 2100 the compiled tz database
-//! keeps each zone's last offset, and before 1900 every boundary is converted
-//! through the tz database one by one (exact, slower).
+//! first calendar in a zone lists that zone's offset changes from 1800 to 2100
+//! once per process (a few milliseconds); outside those years the compiled tz
+//! database changes no offset (before, each zone keeps its local mean time;
+//! after, its last offset), so the whole range of `DateTime<Utc>` is as fast.
 //!
 //! # Examples
 //!

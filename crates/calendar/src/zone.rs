@@ -31,11 +31,13 @@ pub(crate) const DAY: i64 = 86_400;
 /// changes its offset and back within one day.
 const PROBE: i64 = DAY;
 
-/// First and last instant (UTC seconds) of the listed changes: 1900-01-01 to
-/// 2101-01-01. Before, every conversion goes through the tz database one
-/// boundary at a time (exact, slower). After, the compiled tz database has no
-/// change: each zone keeps its last offset (checked by a unit test below).
-const LISTED_FROM: i64 = -2_208_988_800;
+/// First and last instant (UTC seconds) of the listed changes: 1800-01-01 to
+/// 2101-01-01. Outside them the compiled tz database has no change: before,
+/// each zone keeps its first offset (its local mean time); after, its last
+/// (both checked for every zone by unit tests below). So every instant
+/// converts through the listing, and runs of ordinary days are summed whole
+/// in any century.
+const LISTED_FROM: i64 = -5_364_662_400;
 const LISTED_TO: i64 = 4_133_980_800;
 /// An instant after every other (far enough from overflow to add days to).
 pub(crate) const NEVER: i64 = i64::MAX / 4;
@@ -89,7 +91,7 @@ pub(crate) fn wall_to_utc(tz: Tz, wall: i64, edge: Edge) -> i64 {
     }
 }
 
-/// The offset changes of one zone between 1900 and 2100, to the second.
+/// The offset changes of one zone between 1800 and 2100, to the second.
 #[derive(Debug)]
 pub(crate) struct Changes {
     start_offset: i64,
@@ -164,7 +166,7 @@ impl Changes {
 
     /// How wall times whose instants lie in `[from, to]` convert.
     pub(crate) fn stretch(&self, from: i64, to: i64) -> Stretch {
-        if from < LISTED_FROM || to < from {
+        if to < from {
             return Stretch::Unknown;
         }
         let i = self.list.partition_point(|&(at, _)| at <= from);
@@ -309,12 +311,24 @@ mod tests {
         }
     }
 
+    /// The compiled tz database changes no offset before the listing starts.
+    #[test]
+    fn no_zone_changes_before_the_listing() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            let first = offset_at(tz, LISTED_FROM);
+            for year in [1799, 1700, 1000, 1, -100_000] {
+                let t = (i64::from(year) - 1970) * 31_556_952;
+                assert_eq!(offset_at(tz, t), first, "{tz} in {year}");
+            }
+        }
+    }
+
     /// The listing's assumption (no change undone within a probe step),
     /// checked hour by hour.
     #[test]
     fn no_change_is_undone_within_a_probe_step() {
         for tz in TESTED_ZONES {
-            let (mut t, end) = (utc(1970, 1, 1, 0, 0), utc(2038, 1, 1, 0, 0));
+            let (mut t, end) = (utc(1800, 1, 1, 0, 0), utc(2038, 1, 1, 0, 0));
             let mut previous = (t, offset_at(tz, t));
             let mut last_change = i64::MIN / 2;
             while t < end {
