@@ -209,6 +209,62 @@ impl Revaluation {
         self.reversal
     }
 
+    /// The id of the revaluation entry.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
+    /// # use bureau_core::Currency;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// assert_eq!(r.entry(), EntryId::from_u128(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn entry(&self) -> EntryId {
+        self.entry
+    }
+
+    /// The date of the revaluation entry: the day whose positions are valued.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
+    /// # use bureau_core::Currency;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// assert_eq!(r.date(), day);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The account unrealised gains are booked to.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
+    /// # use bureau_core::Currency;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// assert_eq!(r.gain(), AccountId::from_u128(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn gain(&self) -> AccountId {
+        self.gain
+    }
+
+    /// The account unrealised losses are booked to.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
+    /// # use bureau_core::Currency;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// assert_eq!(r.loss(), AccountId::from_u128(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn loss(&self) -> AccountId {
+        self.loss
+    }
+
     /// Adds a rate from a foreign currency into the base currency.
     ///
     /// ```

@@ -832,21 +832,65 @@ enum Op {
     Batch(Vec<JournalEntry>, bool),
     Lock(u32, bool),
     CloseYear(i32),
+    Settle(bureau_ledger::ForeignSettlement, Fit),
+    Revalue(bureau_ledger::Revaluation),
 }
 
+/// How a generated foreign settlement is fitted to what is open for its
+/// party on its day.
+#[derive(Clone, Copy, Debug)]
+enum Fit {
+    /// This percentage of what is open (at least one minor unit); as
+    /// generated when nothing is open.
+    Part(u8),
+    /// One minor unit more than what is open.
+    Beyond,
+    /// As generated, but in GBP at a GBP rate: nothing is open in GBP.
+    OtherCurrency,
+    /// As generated, but at a JPY rate for an EUR amount or the other way.
+    RateMismatch,
+}
+
+/// The entry with id `n`: postings, rates and metadata kept.
 fn with_id(entry: &JournalEntry, n: u128) -> JournalEntry {
     let mut builder = JournalEntry::builder(eid(n), entry.date(), entry.description());
     for posting in entry.postings() {
         builder = builder.posting(posting.clone());
     }
+    for rate in entry.rates() {
+        builder = builder.rate(*rate);
+    }
+    for (key, value) in entry.metadata() {
+        builder = builder.metadata(key, value);
+    }
     builder.build_unchecked()
 }
 
+fn fit() -> impl Strategy<Value = Fit> {
+    prop_oneof![
+        8 => (1_u8..=100).prop_map(Fit::Part),
+        1 => Just(Fit::Beyond),
+        1 => Just(Fit::OtherCurrency),
+        1 => Just(Fit::RateMismatch),
+    ]
+}
+
+/// A chart with the accounts of foreign items, and a history of commands on
+/// it: plain and foreign entries (through the conversion account at a rate,
+/// or without one), repeats, reversals, pending entries posted in full or in
+/// part, voided or expired, linked batches (some poisoned), period locks and
+/// closes, year-end closes, foreign settlements (fitted to what is open, or
+/// beyond it, or in the wrong currency) and revaluations (some reversing).
 fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
-    strategy::chart().prop_flat_map(|chart| {
-        let entry = strategy::balanced_entry(chart.clone(), eid(0));
+    strategy::fx_chart().prop_flat_map(|chart| {
+        let plain = strategy::balanced_entry(chart.clone(), eid(0));
+        let entry = prop_oneof![
+            3 => plain.clone(),
+            1 => strategy::foreign_item(eid(0)),
+        ];
         let op = prop_oneof![
-            6 => entry.clone().prop_map(Op::Post),
+            4 => plain.clone().prop_map(Op::Post),
+            3 => strategy::foreign_item(eid(0)).prop_map(Op::Post),
             1 => any::<usize>().prop_map(Op::Repost),
             2 => (any::<usize>(), 0_u32..60).prop_map(|(i, d)| Op::Reverse(i, d)),
             2 => entry.clone().prop_map(Op::Pending),
@@ -854,17 +898,19 @@ fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
             1 => any::<usize>().prop_map(Op::Void),
             1 => (0_u32..3000).prop_map(Op::Expire),
             1 => (0_u32..96).prop_map(Op::CloseMonth),
-            1 => entry.clone().prop_map(Op::Unknown),
+            1 => plain.prop_map(Op::Unknown),
             2 => (proptest::collection::vec(entry, 1..4), any::<bool>()).prop_map(|(e, p)| Op::Batch(e, p)),
             1 => (0_u32..96, any::<bool>()).prop_map(|(m, u)| Op::Lock(m, u)),
             1 => (2020_i32..=2027).prop_map(Op::CloseYear),
+            3 => (strategy::foreign_settlement(eid(0)), fit()).prop_map(|(s, f)| Op::Settle(s, f)),
+            2 => strategy::revaluation(eid(0), eid(0)).prop_map(Op::Revalue),
         ];
         (Just(chart), proptest::collection::vec(op, 1..24))
     })
 }
 
 fn open_chart(chart: &[Account]) -> Ledger {
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new().with_conversion_account(strategy::CONVERSION);
     for account in chart {
         ledger.open_account(account.clone()).unwrap();
     }
@@ -875,8 +921,88 @@ fn origin() -> DateTime<Utc> {
     at(2020, 1, 1)
 }
 
-/// Turns an op into a command, given what was posted and reserved so far.
+/// What is open for `party` in `currency` on the settlement's open-items
+/// account on `date`, in minor units.
+fn open_for(ledger: &Ledger, s: &bureau_ledger::ForeignSettlement, currency: Currency) -> i128 {
+    ledger
+        .open_items(s.accounts().open_items, s.date())
+        .unwrap()
+        .iter()
+        .filter(|item| item.party == s.party() && item.open.currency() == currency)
+        .map(|item| item.open.to_minor())
+        .filter(|open| *open > 0)
+        .sum()
+}
+
+/// A rate from `from` into USD on `date`, at `rate`.
+fn into_usd(from: &str, rate: Decimal, date: NaiveDate) -> ExchangeRate {
+    ExchangeRate::new(
+        Currency::iso(from).unwrap(),
+        Currency::iso("USD").unwrap(),
+        rate,
+        date,
+    )
+    .unwrap()
+}
+
+/// A generated settlement as entry `n`, fitted to `ledger` as `fit` says.
+fn fitted(
+    ledger: &Ledger,
+    s: &bureau_ledger::ForeignSettlement,
+    fit: Fit,
+    n: u128,
+) -> bureau_ledger::ForeignSettlement {
+    let currency = s.amount().currency();
+    let (amount, rate) = match fit {
+        Fit::Part(percent) => {
+            let open = open_for(ledger, s, currency);
+            let part = (open * i128::from(percent) / 100).max(1);
+            let amount = if open == 0 {
+                s.amount()
+            } else {
+                Money::from_minor(part, currency).unwrap()
+            };
+            (amount, s.rate())
+        }
+        Fit::Beyond => {
+            let open = open_for(ledger, s, currency);
+            (Money::from_minor(open + 1, currency).unwrap(), s.rate())
+        }
+        Fit::OtherCurrency => (
+            Money::from_minor(s.amount().to_minor(), Currency::iso("GBP").unwrap()).unwrap(),
+            into_usd("GBP", s.rate().rate(), s.date()),
+        ),
+        Fit::RateMismatch => {
+            let other = if currency.code() == "EUR" { "JPY" } else { "EUR" };
+            (s.amount(), into_usd(other, s.rate().rate(), s.date()))
+        }
+    };
+    bureau_ledger::ForeignSettlement::new(eid(n), s.date(), s.accounts(), s.party(), amount, rate)
+        .rounding(s.rounding_strategy())
+}
+
+/// A generated revaluation as entry `n`, its reversal (if any, and if
+/// `reversing`) as entry `n * 100 + 50`.
+fn revaluation_as(
+    r: &bureau_ledger::Revaluation,
+    n: u128,
+    reversing: bool,
+) -> bureau_ledger::Revaluation {
+    let mut again = bureau_ledger::Revaluation::new(eid(n), r.date(), r.base(), r.gain(), r.loss())
+        .rounding(r.rounding_strategy());
+    for rate in r.rates() {
+        again = again.rate(*rate);
+    }
+    if let Some((_, on)) = r.reversal().filter(|_| reversing) {
+        again = again.reversing_on(on, eid(n * 100 + 50));
+    }
+    again
+}
+
+/// Turns an op into a command, given the ledger and what was posted and
+/// reserved so far.
 fn command(
+    ledger: &Ledger,
     op: &Op,
     n: u128,
     posted: &[EntryId],
@@ -975,6 +1101,10 @@ fn command(
             entry: eid(n),
             retained_earnings: AccountId::from_u128(1002),
         },
+        Op::Settle(settlement, fit) => {
+            LedgerCommand::SettleForeign(fitted(ledger, settlement, *fit, n))
+        }
+        Op::Revalue(revaluation) => LedgerCommand::Revalue(revaluation_as(revaluation, n, true)),
     })
 }
 
@@ -993,34 +1123,78 @@ fn sums(ledger: &Ledger) -> BTreeMap<String, (i128, i128)> {
     sums
 }
 
+/// Checks what an accepted foreign settlement or revaluation must have done,
+/// given the ledger `before` it.
+fn check_fx_effect(
+    before: &Ledger,
+    after: &Ledger,
+    command: &LedgerCommand,
+) -> Result<(), TestCaseError> {
+    match command {
+        LedgerCommand::SettleForeign(s) => {
+            // The payment settled exactly its amount of the party's items.
+            let currency = s.amount().currency();
+            prop_assert_eq!(
+                open_for(before, s, currency) - open_for(after, s, currency),
+                s.amount().to_minor()
+            );
+        }
+        LedgerCommand::Revalue(r) => {
+            // The positions are now worth nothing at the same rates on that
+            // day, unless the reversal, on the same day, put the value back.
+            if r.reversal().is_none_or(|(_, on)| on > r.date()) {
+                let mut again = after.clone();
+                let n = 900_000_000;
+                let more = again.revalue(revaluation_as(r, n, false))?;
+                prop_assert!(more.is_zero(), "a second revaluation booked {}", more);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Runs a history, checking after every command that a rejection changed
-/// nothing and that replaying the events rebuilds the same ledger.
+/// nothing, that replaying the events rebuilds the same ledger, and that
+/// every currency's balances (posted and pending) sum to zero.
 fn run(chart: &[Account], ops: &[Op]) -> Result<Ledger, TestCaseError> {
+    run_observed(chart, ops, &mut |_, _| {})
+}
+
+/// [`run`], telling `observe` each command and its outcome.
+fn run_observed(
+    chart: &[Account],
+    ops: &[Op],
+    observe: &mut dyn FnMut(&LedgerCommand, &Result<Vec<bureau_ledger::LedgerEvent>, Error>),
+) -> Result<Ledger, TestCaseError> {
     let mut ledger = open_chart(chart);
     let mut replica = open_chart(chart);
     let mut posted = Vec::new();
     let mut pending = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         let n = 10_000 + step as u128;
-        let Some(command) = command(op, n, &posted, &pending) else {
+        let Some(command) = command(&ledger, op, n, &posted, &pending) else {
             continue;
         };
         let before = ledger.clone();
-        match ledger.handle(&command) {
+        let outcome = ledger.handle(&command);
+        observe(&command, &outcome);
+        match outcome {
             Ok(events) => {
                 for event in &events {
                     replica.apply(event);
-                }
-                match &command {
-                    LedgerCommand::Post(e) => posted.push(e.id()),
-                    LedgerCommand::PostBatch(batch) => {
-                        posted.extend(batch.iter().map(JournalEntry::id))
+                    match event {
+                        bureau_ledger::LedgerEvent::EntryPosted { entry, .. }
+                        | bureau_ledger::LedgerEvent::PendingPosted { entry, .. } => {
+                            posted.push(entry.id());
+                        }
+                        bureau_ledger::LedgerEvent::PendingCreated { entry, .. } => {
+                            pending.push(entry.clone());
+                        }
+                        _ => {}
                     }
-                    LedgerCommand::Reverse { reversal, .. } => posted.push(*reversal),
-                    LedgerCommand::PostPending { entry, .. } => posted.push(*entry),
-                    LedgerCommand::CreatePending { entry, .. } => pending.push(entry.clone()),
-                    _ => {}
                 }
+                check_fx_effect(&before, &ledger, &command)?;
             }
             Err(_) => prop_assert_eq!(&ledger, &before, "a rejected command changed the ledger"),
         }
@@ -1029,6 +1203,10 @@ fn run(chart: &[Account], ops: &[Op]) -> Result<Ledger, TestCaseError> {
             &replica,
             "replaying the events gives another ledger"
         );
+        for (currency, (posted, reserved)) in sums(&ledger) {
+            prop_assert_eq!(posted, 0, "posted sum in {} after {:?}", currency, command);
+            prop_assert_eq!(reserved, 0, "pending sum in {} after {:?}", currency, command);
+        }
     }
     Ok(ledger)
 }
@@ -1182,6 +1360,74 @@ proptest! {
             verify_bytes(forged.iter().map(|(b, h)| (b.as_slice(), h))),
             Err(Error::AuditChainBroken { position: at })
         );
+    }
+}
+
+/// What a command is and how it ended, for counting what histories reach.
+fn outcome_label(
+    command: &LedgerCommand,
+    outcome: &Result<Vec<bureau_ledger::LedgerEvent>, Error>,
+) -> String {
+    let kind = match command {
+        LedgerCommand::Post(e) if e.rates().is_empty() => "post",
+        LedgerCommand::Post(_) => "post foreign",
+        LedgerCommand::SettleForeign(_) => "settle",
+        LedgerCommand::Revalue(r) if r.reversal().is_some() => "revalue reversing",
+        LedgerCommand::Revalue(_) => "revalue",
+        LedgerCommand::Reverse { .. } => "reverse",
+        LedgerCommand::PostBatch(_) => "batch",
+        LedgerCommand::CreatePending { .. } => "pending",
+        LedgerCommand::PostPending { .. } => "post pending",
+        _ => "other",
+    };
+    let how = match outcome {
+        Ok(events) if events.is_empty() => "nothing".to_owned(),
+        Ok(_) => "ok".to_owned(),
+        Err(error) => format!("{error:?}")
+            .split([' ', '{', '('])
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    format!("{kind}: {how}")
+}
+
+/// The generators must reach what the properties are meant to cover:
+/// foreign items booked, settlements accepted and refused for each reason,
+/// revaluations with and without reversal, reversals of foreign entries.
+#[test]
+fn generated_histories_reach_every_foreign_outcome() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = history();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..400 {
+        let (chart, ops) = strategy.new_tree(&mut runner).unwrap().current();
+        run_observed(&chart, &ops, &mut |command, outcome| {
+            *seen.entry(outcome_label(command, outcome)).or_default() += 1;
+        })
+        .unwrap();
+    }
+    if std::env::var_os("LEDGER_OUTCOMES").is_some() {
+        eprintln!("{seen:#?}");
+    }
+    for expected in [
+        "post foreign: ok",
+        "settle: ok",
+        "settle: NoOpenItems",
+        "settle: SettlementExceedsOpenItems",
+        "settle: SettlementRateMismatch",
+        "settle: MissingBookingRate",
+        "settle: PeriodClosed",
+        "revalue: ok",
+        "revalue: MissingExchangeRate",
+        "revalue reversing: ok",
+        "revalue reversing: ReversalBeforeOriginal",
+        "reverse: ok",
+        "pending: ok",
+        "batch: ok",
+    ] {
+        assert!(seen.contains_key(expected), "no {expected:?} in {seen:#?}");
     }
 }
 
