@@ -247,9 +247,21 @@ pub fn fx_accounts() -> Vec<Account> {
         (RECEIVABLES, "Receivables", AccountKind::ASSET),
         (PAYABLES, "Payables", AccountKind::LIABILITY),
         (REALISED_GAIN, "Realised exchange gain", AccountKind::INCOME),
-        (REALISED_LOSS, "Realised exchange loss", AccountKind::EXPENSE),
-        (UNREALISED_GAIN, "Unrealised exchange gain", AccountKind::INCOME),
-        (UNREALISED_LOSS, "Unrealised exchange loss", AccountKind::EXPENSE),
+        (
+            REALISED_LOSS,
+            "Realised exchange loss",
+            AccountKind::EXPENSE,
+        ),
+        (
+            UNREALISED_GAIN,
+            "Unrealised exchange gain",
+            AccountKind::INCOME,
+        ),
+        (
+            UNREALISED_LOSS,
+            "Unrealised exchange loss",
+            AccountKind::EXPENSE,
+        ),
     ]
     .into_iter()
     .filter_map(|(id, name, kind)| {
@@ -283,9 +295,19 @@ pub fn fx_chart() -> impl Strategy<Value = Vec<Account>> + Clone {
 /// A rate from `currency` into the [`BASE_CURRENCY`] on `date`, from
 /// `ten_thousandths` (5,000 to 20,000: 0.5 to 2 for EUR, 0.005 to 0.02 for
 /// JPY, whose unit is worth about a hundredth).
-fn rate_into_base(currency: Currency, ten_thousandths: i64, date: NaiveDate) -> Option<ExchangeRate> {
+fn rate_into_base(
+    currency: Currency,
+    ten_thousandths: i64,
+    date: NaiveDate,
+) -> Option<ExchangeRate> {
     let scale = if currency.minor_units() == 0 { 6 } else { 4 };
-    ExchangeRate::new(currency, base_currency()?, Decimal::new(ten_thousandths, scale), date).ok()
+    ExchangeRate::new(
+        currency,
+        base_currency()?,
+        Decimal::new(ten_thousandths, scale),
+        date,
+    )
+    .ok()
 }
 
 /// The accounts a settlement of an invoice (on [`RECEIVABLES`]) or a bill (on
@@ -350,7 +372,9 @@ pub fn foreign_item(id: EntryId) -> impl Strategy<Value = JournalEntry> + Clone 
                 } else {
                     (RECEIVABLES, AccountId::from_u128(1003), Side::Debit)
                 };
-                let item = Posting::new(items, side, foreign).for_party(party).due_on(due);
+                let item = Posting::new(items, side, foreign)
+                    .for_party(party)
+                    .due_on(due);
                 let builder = JournalEntry::builder(id, date, format!("foreign item {id}"));
                 if rateless == 0 {
                     return builder
@@ -444,22 +468,25 @@ pub fn revaluation(id: EntryId, reversal: EntryId) -> impl Strategy<Value = Reva
         ::proptest::collection::vec((0_u8..10, 5_000_i64..=20_000), 2),
         ::proptest::option::of(-3_i64..=40),
     )
-        .prop_filter_map("the base currency exists", move |(date, rates, reverse_in)| {
-            let mut revaluation =
-                Revaluation::new(id, date, base_currency()?, UNREALISED_GAIN, UNREALISED_LOSS);
-            for (currency, (left_out, rate)) in foreign_currencies().into_iter().zip(rates) {
-                if left_out == 0 {
-                    continue;
+        .prop_filter_map(
+            "the base currency exists",
+            move |(date, rates, reverse_in)| {
+                let mut revaluation =
+                    Revaluation::new(id, date, base_currency()?, UNREALISED_GAIN, UNREALISED_LOSS);
+                for (currency, (left_out, rate)) in foreign_currencies().into_iter().zip(rates) {
+                    if left_out == 0 {
+                        continue;
+                    }
+                    if let Some(rate) = rate_into_base(currency, rate, date) {
+                        revaluation = revaluation.rate(rate);
+                    }
                 }
-                if let Some(rate) = rate_into_base(currency, rate, date) {
-                    revaluation = revaluation.rate(rate);
+                if let Some(on) = reverse_in
+                    .and_then(|days| date.checked_add_signed(chrono::TimeDelta::try_days(days)?))
+                {
+                    revaluation = revaluation.reversing_on(on, reversal);
                 }
-            }
-            if let Some(on) = reverse_in
-                .and_then(|days| date.checked_add_signed(chrono::TimeDelta::try_days(days)?))
-            {
-                revaluation = revaluation.reversing_on(on, reversal);
-            }
-            Some(revaluation)
-        })
+                Some(revaluation)
+            },
+        )
 }
