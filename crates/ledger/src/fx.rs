@@ -1582,6 +1582,42 @@ mod tests {
     }
 
     #[test]
+    fn a_settlement_with_a_realised_result_can_be_reversed() {
+        // Found by the generated histories: the mirror of a settlement holds
+        // the foreign payment and the realised legs in the base currency,
+        // with the conversion account in the base currency only, and was
+        // refused as a conversion without its foreign leg.
+        let mut ledger = ledger_with_foreign_invoice().unwrap();
+        let before = ledger.clone();
+        let realised = ledger
+            .settle_foreign(foreign_settlement().unwrap())
+            .unwrap();
+        assert_eq!(realised, money("-50.00 USD"));
+        let events = ledger
+            .handle(&LedgerCommand::Reverse {
+                entry: EntryId::from_u128(4),
+                reversal: EntryId::from_u128(5),
+                date: day(4, 16),
+            })
+            .unwrap();
+        assert_eq!(events.len(), 1);
+        for account in ledger.accounts().map(Account::id).collect::<Vec<_>>() {
+            for currency in [usd(), eur()] {
+                assert_eq!(
+                    ledger.balance(account, currency).unwrap().balance(),
+                    before.balance(account, currency).unwrap().balance(),
+                    "{account} in {currency}"
+                );
+            }
+        }
+        // The invoice is open again, and can be settled again.
+        let open = ledger.open_items(ids(RECEIVABLES), day(4, 16)).unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].open, money("1000.00 EUR"));
+        ledger.verify().unwrap();
+    }
+
+    #[test]
     fn a_position_worth_more_than_money_holds_is_a_typed_error() {
         let mut ledger = ledger_with_foreign_invoice().unwrap();
         let huge = money("500000000000000000000000000.00 EUR");

@@ -368,6 +368,11 @@ enum Mode {
     /// realised result in the base currency each balance on their own; only
     /// the realised legs go through the conversion account.
     Settlement,
+    /// The mirror of a posted entry: it has the original's accounts,
+    /// currencies and rates, whose shape (a conversion, a settlement, a
+    /// year-end close) passed when the original was posted, so only what
+    /// depends on the state now (date, accounts open, limits) is checked.
+    Reversal,
 }
 
 /// Slot positions of an entry's postings, found once by the checks and
@@ -1257,7 +1262,7 @@ impl Ledger {
             });
         }
         let mixed = entry.check_balanced()?;
-        if mixed && mode != Mode::Closing {
+        if mixed && mode != Mode::Closing && mode != Mode::Reversal {
             entry.check_rates()?;
         }
         self.check_date(entry)?;
@@ -1329,7 +1334,7 @@ impl Ledger {
                 });
             }
         }
-        if mixed && mode != Mode::Closing && mode != Mode::Settlement {
+        if mixed && matches!(mode, Mode::Posted | Mode::Pending | Mode::FromPending) {
             self.check_conversion(entry)?;
         }
         self.check_totals(entry, mode, overlay, &resolved)?;
@@ -1466,7 +1471,11 @@ impl Ledger {
                     totals.pending_dr = totals.pending_dr.saturating_add(dr);
                     totals.pending_cr = totals.pending_cr.saturating_add(cr);
                 }
-                Mode::Posted | Mode::FromPending | Mode::Closing | Mode::Settlement => {
+                Mode::Posted
+                | Mode::FromPending
+                | Mode::Closing
+                | Mode::Settlement
+                | Mode::Reversal => {
                     totals.posted_dr = totals.posted_dr.saturating_add(dr);
                     totals.posted_cr = totals.posted_cr.saturating_add(cr);
                 }
@@ -1701,7 +1710,7 @@ impl Ledger {
     ) -> Result<JournalEntry> {
         let original = self.check_reversible(entry, date)?;
         let mirror = original.entry.reversal(reversal, date);
-        self.check_entry(&mirror, Mode::Posted, None)?;
+        self.check_entry(&mirror, Mode::Reversal, None)?;
         Ok(mirror)
     }
 

@@ -1314,9 +1314,13 @@ proptest! {
     #[test]
     fn reversal_and_void_restore_every_balance(
         (chart, ops, entry) in history().prop_flat_map(|(chart, ops)| {
-            let extra = strategy::balanced_entry(chart.clone(), eid(1));
+            let extra = prop_oneof![
+                2 => strategy::balanced_entry(chart.clone(), eid(1)),
+                1 => strategy::foreign_item(eid(1)),
+            ];
             (Just(chart), Just(ops), extra)
         }),
+        (settlement, percent) in (strategy::foreign_settlement(eid(6)), 1_u8..=100),
     ) {
         let mut ledger = run(&chart, &ops)?;
         let before = ledger.clone();
@@ -1324,6 +1328,17 @@ proptest! {
         if ledger.post(entry.clone()).is_ok() {
             ledger.reverse(eid(1), eid(2), day(2028, 1, 1))?;
             prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
+        }
+        // A foreign settlement, with its realised result, reverses too, and
+        // its items are open again.
+        let mut ledger = before.clone();
+        let settlement = fitted(&ledger, &settlement, Fit::Part(percent), 6);
+        if ledger.settle_foreign(settlement.clone()).is_ok() {
+            ledger.reverse(eid(6), eid(7), day(2028, 3, 1))?;
+            prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
+            let currency = settlement.amount().currency();
+            let later = bureau_ledger::ForeignSettlement::new(eid(8), day(2028, 3, 1), settlement.accounts(), settlement.party(), settlement.amount(), settlement.rate());
+            prop_assert_eq!(open_for(&ledger, &later, currency), open_for(&before, &later, currency));
         }
         let mut ledger = before;
         if ledger.create_pending(with_id(&entry, 3), None).is_ok() {
