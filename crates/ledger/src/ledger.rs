@@ -794,7 +794,8 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownAccount`], or an overflow.
+    /// [`Error::UnknownAccount`], or [`Error::ReportOverflow`] naming the
+    /// account whose balance takes the sum beyond the largest amount there is.
     ///
     /// ```
     /// # use bureau_core::Currency;
@@ -816,7 +817,17 @@ impl Ledger {
         while let Some(at) = stack.pop() {
             if let Some(slot) = self.slots.get(at) {
                 let totals = slot.totals(currency);
-                net = net.saturating_add(totals.posted_dr.saturating_sub(totals.posted_cr));
+                // Each account's net fits an amount, but their sum may not:
+                // name the account that takes it out of range.
+                net = net
+                    .checked_add(totals.posted_dr.saturating_sub(totals.posted_cr))
+                    .filter(|n| n.unsigned_abs() <= crate::balance::MAX_MINOR.unsigned_abs())
+                    .ok_or_else(|| Error::ReportOverflow {
+                        report: "roll-up",
+                        what: "balances",
+                        account: slot.account.label(),
+                        currency,
+                    })?;
                 stack.extend(slot.children.iter().copied());
             }
         }

@@ -412,7 +412,7 @@ pub fn foreign_item(id: EntryId) -> impl Strategy<Value = JournalEntry> + Clone 
 /// use proptest::prelude::*;
 ///
 /// proptest!(ProptestConfig::with_cases(16), |(s in strategy::foreign_settlement(EntryId::from_u128(1)))| {
-///     prop_assert_eq!(s.base().code(), strategy::BASE_CURRENCY);
+///     prop_assert_eq!(s.base().code().to_owned(), strategy::BASE_CURRENCY);
 ///     prop_assert_eq!(s.rate().from(), s.amount().currency());
 ///     prop_assert!(s.amount().is_positive());
 /// });
@@ -455,7 +455,7 @@ pub fn foreign_settlement(id: EntryId) -> impl Strategy<Value = ForeignSettlemen
 /// use proptest::prelude::*;
 ///
 /// proptest!(ProptestConfig::with_cases(16), |(r in strategy::revaluation(EntryId::from_u128(1), EntryId::from_u128(2)))| {
-///     prop_assert_eq!(r.base().code(), strategy::BASE_CURRENCY);
+///     prop_assert_eq!(r.base().code().to_owned(), strategy::BASE_CURRENCY);
 ///     prop_assert!(r.rates().len() <= 2);
 ///     if let Some((id, _)) = r.reversal() {
 ///         prop_assert_eq!(id, EntryId::from_u128(2));

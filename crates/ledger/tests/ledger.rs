@@ -2364,3 +2364,155 @@ fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
     );
     assert_eq!(ledger, before);
 }
+
+/// A huge yen entry `n` on `date`: debit `debit`, credit `credit`.
+fn huge_between(n: u128, date: NaiveDate, debit: u128, credit: u128) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, "huge")
+        .debit(id(debit), huge_yen())
+        .credit(id(credit), huge_yen())
+        .build()
+        .unwrap()
+}
+
+/// The shop plus Deposits (1300, asset under cash), Travel (6100, expense)
+/// and Fees (4100, income), any currency.
+fn shop_for_limits() -> Ledger {
+    let mut ledger = shop();
+    for (n, code, name, kind, parent) in [
+        (13, "1300", "Deposits", AccountKind::ASSET, Some(id(CASH))),
+        (61, "6100", "Travel", AccountKind::EXPENSE, None),
+        (41, "4100", "Fees", AccountKind::INCOME, None),
+    ] {
+        let mut account = Account::new(id(n), code.parse().unwrap(), name, kind, day(2026, 1, 1));
+        if let Some(parent) = parent {
+            account = account.with_parent(parent);
+        }
+        ledger.open_account(account).unwrap();
+    }
+    ledger
+}
+
+fn report_overflow(error: &Error) -> (&'static str, &'static str, String, String) {
+    match error {
+        Error::ReportOverflow {
+            report,
+            what,
+            account,
+            currency,
+        } => (
+            report,
+            what,
+            account.to_string(),
+            currency.code().to_owned(),
+        ),
+        other => panic!("not a report overflow: {other}"),
+    }
+}
+
+#[test]
+fn report_sums_beyond_the_largest_amount_name_the_account() {
+    let d = day(2026, 2, 1);
+    let jpy = Currency::iso("JPY").unwrap();
+    let february = Period::month(2026, 2).unwrap().range();
+
+    // Two assets of 4 x 10^28 yen each: every balance fits, their sum does not.
+    let mut ledger = shop_for_limits();
+    ledger.post(huge_between(1, d, BANK_EUR, EQUITY)).unwrap();
+    assert!(ledger.trial_balance().unwrap().is_balanced());
+    ledger
+        .post(huge_between(2, d, RECEIVABLE, RETAINED))
+        .unwrap();
+    let error = ledger.trial_balance().unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "trial balance",
+            "debits",
+            "1200 Receivables".into(),
+            "JPY".into()
+        )
+    );
+    assert_eq!(
+        error.to_string(),
+        "trial balance: the debits in JPY go beyond the largest amount there is when account 1200 Receivables is added"
+    );
+    let error = ledger.trial_balance_as_of(d).unwrap_err();
+    assert_eq!(report_overflow(&error).2, "1200 Receivables");
+    let error = ledger.balance_sheet(d).unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "balance sheet",
+            "assets",
+            "1200 Receivables".into(),
+            "JPY".into()
+        )
+    );
+    // The day before, nothing was posted: the reports still read.
+    assert!(
+        ledger
+            .balance_sheet(day(2026, 1, 31))
+            .unwrap()
+            .is_balanced()
+    );
+
+    // A roll-up over two children of cash.
+    ledger.post(huge_between(3, d, 13, CONVERSION)).unwrap();
+    let error = ledger.rollup_balance(id(CASH), jpy).unwrap_err();
+    let (report, what, account, currency) = report_overflow(&error);
+    assert_eq!(
+        (report, what, currency.as_str()),
+        ("roll-up", "balances", "JPY")
+    );
+    assert!(
+        ["1200 Receivables", "1300 Deposits"].contains(&account.as_str()),
+        "{account}"
+    );
+    assert_eq!(
+        ledger.rollup_balance(id(13), jpy).unwrap(),
+        huge_yen(),
+        "one child alone fits"
+    );
+
+    // Two expenses: the expenses of the month overflow at the second.
+    let mut ledger = shop_for_limits();
+    ledger.post(huge_between(1, d, RENT, EQUITY)).unwrap();
+    ledger.post(huge_between(2, d, 61, RETAINED)).unwrap();
+    let error = ledger.income_statement(february).unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "income statement",
+            "expenses",
+            "6100 Travel".into(),
+            "JPY".into()
+        )
+    );
+
+    // Income and a credited expense each fit, but income less expenses does
+    // not: the net income overflows, in the statement and in the sheet's
+    // current earnings.
+    let mut ledger = shop_for_limits();
+    ledger.post(huge_between(1, d, CONVERSION, RENT)).unwrap();
+    ledger.post(huge_between(2, d, BANK_EUR, 41)).unwrap();
+    let error = ledger.income_statement(february).unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "income statement",
+            "net income",
+            "4100 Fees".into(),
+            "JPY".into()
+        )
+    );
+    let error = ledger.balance_sheet(d).unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "balance sheet",
+            "current earnings",
+            "4100 Fees".into(),
+            "JPY".into()
+        )
+    );
+}
