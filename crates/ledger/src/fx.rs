@@ -830,8 +830,9 @@ impl Ledger {
             crate::receivable::settle_items(&mut items, paid.saturating_neg(), None);
         let mut postings = skeleton.postings().to_vec();
         let mut realised = Money::zero(base);
-        for (item, applied) in portions {
-            let result = self.realised_on_portion(s, item, on_side(applied, side))?;
+        for portion in portions {
+            let item = portion.entry;
+            let result = self.realised_on_portion(s, item, on_side(portion.open, side))?;
             realised = realised
                 .checked_add(result)
                 .map_err(|_| Error::EntryOverflow {
@@ -1610,10 +1611,20 @@ mod tests {
                 );
             }
         }
-        // The invoice is open again, and can be settled again.
+        // The invoice itself is open again, booked at its own rate: settled
+        // again at 1.05, it realises the same loss.
         let open = ledger.open_items(ids(RECEIVABLES), day(4, 16)).unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].open, money("1000.00 EUR"));
+        assert_eq!(open[0].entry, EntryId::from_u128(1));
+        let again = settle(
+            6,
+            day(4, 17),
+            RECEIVABLES,
+            "1000.00 EUR",
+            rate(105, 2, day(4, 17)),
+        );
+        assert_eq!(ledger.settle_foreign(again).unwrap(), money("-50.00 USD"));
         ledger.verify().unwrap();
     }
 

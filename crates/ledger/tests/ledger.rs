@@ -1336,9 +1336,23 @@ proptest! {
         if ledger.settle_foreign(settlement.clone()).is_ok() {
             ledger.reverse(eid(6), eid(7), day(2028, 3, 1))?;
             prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
-            let currency = settlement.amount().currency();
-            let later = bureau_ledger::ForeignSettlement::new(eid(8), day(2028, 3, 1), settlement.accounts(), settlement.party(), settlement.amount(), settlement.rate());
-            prop_assert_eq!(open_for(&ledger, &later, currency), open_for(&before, &later, currency));
+            // What it settled is open again, on the items it settled (not on
+            // a new item of the reversal, which would lose their due dates
+            // and booking rates), and a party's items still never mix signs.
+            let open = |l: &Ledger| {
+                let mut by_party: BTreeMap<(u128, String), (i128, Vec<bool>)> = BTreeMap::new();
+                for item in l.open_items(settlement.accounts().open_items, day(2028, 3, 1)).unwrap() {
+                    prop_assert_ne!(item.entry, eid(7));
+                    let slot = by_party.entry((item.party.as_uuid().as_u128(), item.open.currency().code().to_owned())).or_default();
+                    slot.0 += item.open.to_minor();
+                    slot.1.push(item.open.is_negative());
+                }
+                for (_, signs) in by_party.values() {
+                    prop_assert!(signs.windows(2).all(|w| w[0] == w[1]), "{:?}", by_party);
+                }
+                Ok(by_party.into_iter().map(|(k, (sum, _))| (k, sum)).collect::<Vec<_>>())
+            };
+            prop_assert_eq!(open(&ledger)?, open(&before)?);
         }
         let mut ledger = before;
         if ledger.create_pending(with_id(&entry, 3), None).is_ok() {
@@ -1648,6 +1662,47 @@ fn reversing_an_invoice_cancels_that_invoice() {
     let open = ledger.open_items(id(RECEIVABLE), day(2026, 1, 31)).unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!((open[0].entry, open[0].open), (eid(1), usd("100.00")));
+}
+
+#[test]
+fn reversing_a_payment_reopens_the_items_it_paid() {
+    // A reversed payment used to open a new item dated (and due) on the
+    // reversal's day: the invoices it had paid lost their due dates, and
+    // aging showed them as current.
+    let mut ledger = shop();
+    ledger
+        .post(invoice(1, day(2026, 1, 5), day(2026, 1, 20), 7, "100.00"))
+        .unwrap();
+    ledger
+        .post(invoice(2, day(2026, 1, 6), day(2026, 2, 5), 7, "40.00"))
+        .unwrap();
+    ledger
+        .post(payment(3, day(2026, 1, 10), 7, "120.00"))
+        .unwrap();
+    assert_eq!(open_view(&ledger, day(2026, 1, 31)), ["2: 20.00 USD"]);
+    ledger.reverse(eid(3), eid(4), day(2026, 3, 1)).unwrap();
+    // Before the reversal's day the payment still counts.
+    assert_eq!(open_view(&ledger, day(2026, 2, 28)), ["2: 20.00 USD"]);
+    assert_eq!(
+        open_view(&ledger, day(2026, 3, 1)),
+        ["1: 100.00 USD", "2: 40.00 USD"]
+    );
+    let items = ledger.open_items(id(RECEIVABLE), day(2026, 3, 1)).unwrap();
+    assert_eq!(items[0].due_on, day(2026, 1, 20));
+    assert_eq!(items[1].due_on, day(2026, 2, 5));
+    let aging = ledger.aging(id(RECEIVABLE), day(2026, 3, 1)).unwrap();
+    assert_eq!(aging[0].buckets.days_31_60, usd("100.00"));
+    assert_eq!(aging[0].buckets.days_1_30, usd("40.00"));
+    // A payment beyond the items left a prepayment, which its reversal takes back.
+    ledger
+        .post(payment(5, day(2026, 3, 2), 7, "150.00"))
+        .unwrap();
+    assert_eq!(open_view(&ledger, day(2026, 3, 2)), ["5: -10.00 USD"]);
+    ledger.reverse(eid(5), eid(6), day(2026, 3, 3)).unwrap();
+    assert_eq!(
+        open_view(&ledger, day(2026, 3, 3)),
+        ["1: 100.00 USD", "2: 40.00 USD"]
+    );
 }
 
 #[test]
