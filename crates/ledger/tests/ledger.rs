@@ -834,6 +834,9 @@ enum Op {
     CloseYear(i32),
     Settle(bureau_ledger::ForeignSettlement, Fit),
     Revalue(bureau_ledger::Revaluation),
+    /// Submit again an earlier accepted post, reversal, settlement or
+    /// revaluation: it must be refused as already done, whatever happened since.
+    Retry(usize),
 }
 
 /// How a generated foreign settlement is fitted to what is open for its
@@ -904,6 +907,7 @@ fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
             1 => (2020_i32..=2027).prop_map(Op::CloseYear),
             3 => (strategy::foreign_settlement(eid(0)), fit()).prop_map(|(s, f)| Op::Settle(s, f)),
             2 => strategy::revaluation(eid(0), eid(0)).prop_map(Op::Revalue),
+            1 => any::<usize>().prop_map(Op::Retry),
         ];
         (Just(chart), proptest::collection::vec(op, 1..24))
     })
@@ -1154,6 +1158,8 @@ fn command(
             LedgerCommand::SettleForeign(fitted(ledger, settlement, *fit, n))
         }
         Op::Revalue(revaluation) => LedgerCommand::Revalue(revaluation_as(revaluation, n, true)),
+        // Decided by the runner, which keeps the accepted commands.
+        Op::Retry(_) => return None,
     })
 }
 
@@ -1220,16 +1226,45 @@ fn run_observed(
     let mut replica = open_chart(chart);
     let mut posted = Vec::new();
     let mut pending = Vec::new();
+    let mut done: Vec<LedgerCommand> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         let n = 10_000 + step as u128;
-        let Some(command) = command(&ledger, op, n, &posted, &pending) else {
+        let retry = match op {
+            Op::Retry(i) => done.get(i % done.len().max(1)).cloned(),
+            _ => None,
+        };
+        let Some(command) = retry
+            .clone()
+            .or_else(|| command(&ledger, op, n, &posted, &pending))
+        else {
             continue;
         };
         let before = ledger.clone();
         let outcome = ledger.handle(&command);
         observe(&command, &outcome);
+        if retry.is_some() {
+            let already = match (&outcome, &command) {
+                (Err(Error::AlreadyPosted { .. }), _) => true,
+                (
+                    Err(Error::AlreadyReversed { by, .. }),
+                    LedgerCommand::Reverse { reversal, .. },
+                ) => by == reversal,
+                _ => false,
+            };
+            prop_assert!(already, "{:?} again: {:?}", command, outcome);
+        }
         match outcome {
             Ok(events) => {
+                let repeatable = matches!(
+                    command,
+                    LedgerCommand::Post(_)
+                        | LedgerCommand::Reverse { .. }
+                        | LedgerCommand::SettleForeign(_)
+                        | LedgerCommand::Revalue(_)
+                );
+                if repeatable && !events.is_empty() {
+                    done.push(command.clone());
+                }
                 for event in &events {
                     replica.apply(event);
                     match event {
@@ -1475,7 +1510,7 @@ fn outcome_label(command: &LedgerCommand, outcome: &Outcome) -> String {
 
 /// The generators must reach what the properties are meant to cover:
 /// foreign items booked, settlements accepted and refused for each reason,
-/// revaluations with and without reversal, reversals of foreign entries.
+/// revaluations with and without reversal (refused too), retries.
 #[test]
 fn generated_histories_reach_every_foreign_outcome() {
     use proptest::strategy::ValueTree;
@@ -1500,6 +1535,8 @@ fn generated_histories_reach_every_foreign_outcome() {
         "settle: SettlementRateMismatch",
         "settle: MissingBookingRate",
         "settle: PeriodClosed",
+        "settle: AlreadyPosted",
+        "revalue reversing: AlreadyPosted",
         "revalue: ok",
         "revalue: MissingExchangeRate",
         "revalue reversing: ok",
