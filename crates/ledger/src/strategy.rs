@@ -310,6 +310,23 @@ fn rate_into_base(
     .ok()
 }
 
+/// A rounding strategy, half to even three times in four.
+fn rounding() -> impl Strategy<Value = bureau_core::RoundingStrategy> + Clone {
+    use bureau_core::RoundingStrategy::{
+        AwayFromZero, MidpointAwayFromZero, MidpointNearestEven, MidpointTowardZero,
+        ToNegativeInfinity, ToPositiveInfinity, ToZero,
+    };
+    prop_oneof![
+        18 => Just(MidpointNearestEven),
+        1 => Just(MidpointAwayFromZero),
+        1 => Just(MidpointTowardZero),
+        1 => Just(ToZero),
+        1 => Just(AwayFromZero),
+        1 => Just(ToNegativeInfinity),
+        1 => Just(ToPositiveInfinity),
+    ]
+}
+
 /// The accounts a settlement of an invoice (on [`RECEIVABLES`]) or a bill (on
 /// [`PAYABLES`]) of [`fx_chart`] posts to.
 ///
@@ -403,7 +420,8 @@ pub fn foreign_item(id: EntryId) -> impl Strategy<Value = JournalEntry> + Clone 
 /// A settlement with id `id` by a party of [`PARTIES`] of its invoices
 /// (`false`) or bills (`true`, see [`settlement_accounts`]) in EUR or JPY, at
 /// a rate into [`BASE_CURRENCY`], dated in [`ENTRY_YEARS`], of 1 to
-/// 10,000,000 minor units. Whether the ledger accepts it depends on what is
+/// 10,000,000 minor units, rounding half to even three times in four (else
+/// any other strategy). Whether the ledger accepts it depends on what is
 /// open for the party on that day: a test usually rescales the amount to
 /// what is open.
 ///
@@ -425,20 +443,24 @@ pub fn foreign_settlement(id: EntryId) -> impl Strategy<Value = ForeignSettlemen
         1_i64..=10_000_000,
         5_000_i64..=20_000,
         entry_date(),
+        rounding(),
     )
         .prop_filter_map(
             "a representable rate",
-            move |(bill, party, currency, minor, rate, date)| {
+            move |(bill, party, currency, minor, rate, date, rounding)| {
                 let amount = Money::from_minor(i128::from(minor), currency).ok()?;
                 let rate = rate_into_base(currency, rate, date)?;
-                Some(ForeignSettlement::new(
-                    id,
-                    date,
-                    settlement_accounts(bill),
-                    bureau_core::PartyId::from_u128(party),
-                    amount,
-                    rate,
-                ))
+                Some(
+                    ForeignSettlement::new(
+                        id,
+                        date,
+                        settlement_accounts(bill),
+                        bureau_core::PartyId::from_u128(party),
+                        amount,
+                        rate,
+                    )
+                    .rounding(rounding),
+                )
             },
         )
 }
@@ -448,7 +470,8 @@ pub fn foreign_settlement(id: EntryId) -> impl Strategy<Value = ForeignSettlemen
 /// with a rate for EUR and one for JPY (each left out one time in ten, so a
 /// position held without a rate is refused). About half reverse themselves
 /// as entry `reversal` up to 40 days later; a few of those are dated up to 3
-/// days before the revaluation, which the ledger refuses.
+/// days before the revaluation, which the ledger refuses. Rounding is half
+/// to even three times in four, else any other strategy.
 ///
 /// ```
 /// use bureau_ledger::{strategy, EntryId};
@@ -467,12 +490,14 @@ pub fn revaluation(id: EntryId, reversal: EntryId) -> impl Strategy<Value = Reva
         entry_date(),
         ::proptest::collection::vec((0_u8..10, 5_000_i64..=20_000), 2),
         ::proptest::option::of(-3_i64..=40),
+        rounding(),
     )
         .prop_filter_map(
             "the base currency exists",
-            move |(date, rates, reverse_in)| {
+            move |(date, rates, reverse_in, rounding)| {
                 let mut revaluation =
-                    Revaluation::new(id, date, base_currency()?, UNREALISED_GAIN, UNREALISED_LOSS);
+                    Revaluation::new(id, date, base_currency()?, UNREALISED_GAIN, UNREALISED_LOSS)
+                        .rounding(rounding);
                 for (currency, (left_out, rate)) in foreign_currencies().into_iter().zip(rates) {
                     if left_out == 0 {
                         continue;

@@ -1344,6 +1344,45 @@ proptest! {
         }
         let sheet = ledger.balance_sheet(probe)?;
         prop_assert!(sheet.is_balanced());
+        prop_assert!(ledger.trial_balance_as_of(probe)?.is_balanced());
+        // An account statement from the first day closes on the same balance.
+        let range = bureau_core::DateRange::new(strategy::CHART_OPENED, probe + chrono::Days::new(1))?;
+        for account in ledger.accounts() {
+            for currency in ledger.currencies_of(account.id())? {
+                let statement = ledger.statement(account.id(), currency, range)?;
+                prop_assert_eq!(statement.closing(), ledger.balance_as_of(account.id(), currency, probe)?);
+            }
+        }
+        // Open items are what the party postings add up to, per party and
+        // currency, whatever settled or reversed them; and aging buckets them
+        // all.
+        for account in [strategy::RECEIVABLES, strategy::PAYABLES] {
+            let side = ledger.account(account).unwrap().kind().normal_side();
+            let mut folded: BTreeMap<(u128, String), i128> = BTreeMap::new();
+            for entry in ledger.entries().filter(|e| e.date() <= probe) {
+                for p in entry.postings().iter().filter(|p| p.account() == account) {
+                    if let Some(party) = p.party() {
+                        let signed = match (p.side(), side) {
+                            (a, b) if a == b => p.amount().to_minor(),
+                            _ => -p.amount().to_minor(),
+                        };
+                        *folded.entry((party.as_uuid().as_u128(), p.amount().currency().code().to_owned())).or_default() += signed;
+                    }
+                }
+            }
+            folded.retain(|_, v| *v != 0);
+            let mut open: BTreeMap<(u128, String), i128> = BTreeMap::new();
+            for item in ledger.open_items(account, probe)? {
+                *open.entry((item.party.as_uuid().as_u128(), item.open.currency().code().to_owned())).or_default() += item.open.to_minor();
+            }
+            prop_assert_eq!(&open, &folded);
+            let mut aged: BTreeMap<(u128, String), i128> = BTreeMap::new();
+            for line in ledger.aging(account, probe)? {
+                aged.insert((line.party.as_uuid().as_u128(), line.currency.code().to_owned()), line.buckets.total()?.to_minor());
+            }
+            aged.retain(|_, v| *v != 0);
+            prop_assert_eq!(aged, folded);
+        }
     }
 
     #[test]
