@@ -837,6 +837,8 @@ enum Op {
     /// Submit again an earlier accepted post, reversal, settlement or
     /// revaluation: it must be refused as already done, whatever happened since.
     Retry(usize),
+    /// Close an account of the chart on a day (refused while it holds a balance).
+    CloseAccount(proptest::sample::Index, u32),
 }
 
 /// How a generated foreign settlement is fitted to what is open for its
@@ -908,6 +910,7 @@ fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
             3 => (strategy::foreign_settlement(eid(0)), fit()).prop_map(|(s, f)| Op::Settle(s, f)),
             2 => strategy::revaluation(eid(0), eid(0)).prop_map(Op::Revalue),
             1 => any::<usize>().prop_map(Op::Retry),
+            1 => (any::<proptest::sample::Index>(), 0_u32..2900).prop_map(|(i, d)| Op::CloseAccount(i, d)),
         ];
         (Just(chart), proptest::collection::vec(op, 1..24))
     })
@@ -1160,6 +1163,13 @@ fn command(
         Op::Revalue(revaluation) => LedgerCommand::Revalue(revaluation_as(revaluation, n, true)),
         // Decided by the runner, which keeps the accepted commands.
         Op::Retry(_) => return None,
+        Op::CloseAccount(which, days) => {
+            let accounts: Vec<AccountId> = ledger.accounts().map(Account::id).collect();
+            LedgerCommand::CloseAccount {
+                account: *which.get(&accounts),
+                on: strategy::CHART_OPENED + chrono::Days::new(u64::from(*days)),
+            }
+        }
     })
 }
 
@@ -1530,6 +1540,7 @@ fn outcome_label(command: &LedgerCommand, outcome: &Outcome) -> String {
         LedgerCommand::Revalue(r) if r.reversal().is_some() => "revalue reversing",
         LedgerCommand::Revalue(_) => "revalue",
         LedgerCommand::Reverse { .. } => "reverse",
+        LedgerCommand::CloseAccount { .. } => "close account",
         LedgerCommand::PostBatch(_) => "batch",
         LedgerCommand::CreatePending { .. } => "pending",
         LedgerCommand::PostPending { .. } => "post pending",
