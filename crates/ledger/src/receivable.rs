@@ -7,7 +7,10 @@
 //! items in that currency: first the items of the entry it reverses, then by
 //! due date, oldest first; so a payment may settle one item in full, part of
 //! one, or several. What a settlement pays beyond the open items stays open
-//! as a credit item (a prepayment), which later items consume first.
+//! as a credit item (a prepayment), which later items consume first. The
+//! reversal of a settlement (a payment, a [`ForeignSettlement`](crate::ForeignSettlement))
+//! reopens the very items it settled, with their own dates, due dates and
+//! booking rates; credits left open meanwhile then settle them again.
 //!
 //! Open items are derived from the posted entries dated up to the day asked
 //! for, so they cost nothing when posting and are right for any past day.
