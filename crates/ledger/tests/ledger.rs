@@ -2658,3 +2658,52 @@ fn report_sums_beyond_the_largest_amount_name_the_account() {
         )
     );
 }
+
+/// The largest number of minor units an amount holds: 2^96 - 1.
+const LARGEST_MINOR: i128 = (1 << 96) - 1;
+
+proptest! {
+    #[test]
+    fn report_sums_overflow_exactly_where_the_prefix_leaves_the_range(
+        amounts in proptest::collection::vec(LARGEST_MINOR / 8..=LARGEST_MINOR, 1..6),
+    ) {
+        let jpy = Currency::iso("JPY").unwrap();
+        let d = day(2026, 2, 1);
+        let mut ledger = Ledger::new();
+        let assets: Vec<u128> = (0..amounts.len() as u128).map(|k| 100 + k).collect();
+        for (k, kind) in [(100, AccountKind::ASSET), (200, AccountKind::EQUITY)] {
+            for n in 0..amounts.len() as u128 {
+                let account = Account::new(id(k + n), format!("{}", k + n).parse()?, format!("account {}", k + n), kind, d);
+                ledger.open_account(account)?;
+            }
+        }
+        for (n, minor) in amounts.iter().enumerate() {
+            let amount = Money::from_minor(*minor, jpy)?;
+            let n = n as u128;
+            ledger.post(JournalEntry::builder(eid(n + 1), d, "huge").debit(id(100 + n), amount).credit(id(200 + n), amount).build()?)?;
+        }
+        // Where the running sum of the assets first leaves the range, if it does.
+        let mut sum = 0_i128;
+        let overflow_at = amounts.iter().zip(&assets).find_map(|(minor, account)| {
+            sum += minor;
+            (sum > LARGEST_MINOR).then_some(*account)
+        });
+        let trial = ledger.trial_balance();
+        let sheet = ledger.balance_sheet(d);
+        match overflow_at {
+            Some(account) => {
+                let label = format!("{account} account {account}");
+                let error = trial.unwrap_err();
+                prop_assert_eq!(report_overflow(&error), ("trial balance", "debits", label.clone(), "JPY".to_owned()));
+                let error = sheet.unwrap_err();
+                prop_assert_eq!(report_overflow(&error), ("balance sheet", "assets", label, "JPY".to_owned()));
+            }
+            None => {
+                let trial = trial?;
+                prop_assert!(trial.is_balanced());
+                prop_assert_eq!(trial.totals()[0].debits.to_minor(), sum);
+                prop_assert_eq!(sheet?.total(bureau_ledger::AccountClass::Asset, jpy)?.to_minor(), sum);
+            }
+        }
+    }
+}
