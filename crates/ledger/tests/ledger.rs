@@ -1314,7 +1314,24 @@ fn run_observed(
 proptest! {
     #[test]
     fn balances_sum_to_zero_after_any_history((chart, ops) in history()) {
-        let ledger = run(&chart, &ops)?;
+        let mut events = Vec::new();
+        let ledger = run_observed(&chart, &ops, &mut |_, outcome| {
+            if let Ok(decided) = outcome {
+                events.extend(decided.iter().cloned());
+            }
+        })?;
+        // The events, stored as JSON and read back, rebuild the same book.
+        #[cfg(feature = "serde")]
+        {
+            let text = serde_json::to_string(&events).unwrap();
+            let back: Vec<bureau_ledger::LedgerEvent> = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&back, &events);
+            let mut replayed = open_chart(&chart);
+            for event in &back {
+                replayed.apply(event);
+            }
+            prop_assert_eq!(&replayed, &ledger);
+        }
         for (currency, (posted, reserved)) in sums(&ledger) {
             prop_assert_eq!(posted, 0, "posted sum in {}", currency);
             prop_assert_eq!(reserved, 0, "pending sum in {}", currency);
