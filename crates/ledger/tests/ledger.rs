@@ -880,7 +880,7 @@ fn fit() -> impl Strategy<Value = Fit> {
     ]
 }
 
-/// A chart with the accounts of foreign items, and a history of commands on
+/// A chart with the accounts of foreign items, and a history of up to 31 commands on
 /// it: plain and foreign entries (through the conversion account at a rate,
 /// or without one), repeats, reversals, pending entries posted in full or in
 /// part, voided or expired, linked batches (some poisoned), period locks and
@@ -912,7 +912,7 @@ fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
             1 => any::<usize>().prop_map(Op::Retry),
             1 => (any::<proptest::sample::Index>(), 0_u32..2900).prop_map(|(i, d)| Op::CloseAccount(i, d)),
         ];
-        (Just(chart), proptest::collection::vec(op, 1..24))
+        (Just(chart), proptest::collection::vec(op, 1..32))
     })
 }
 
