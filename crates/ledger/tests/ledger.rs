@@ -880,8 +880,8 @@ fn fit() -> impl Strategy<Value = Fit> {
     ]
 }
 
-/// A chart with the accounts of foreign items, and a history of up to 31 commands on
-/// it: plain and foreign entries (through the conversion account at a rate,
+/// A chart with the accounts of foreign items, and a history of up to 31
+/// commands on it: plain and foreign entries (through the conversion account at a rate,
 /// or without one), repeats, reversals, pending entries posted in full or in
 /// part, voided or expired, linked batches (some poisoned), period locks and
 /// closes, year-end closes, foreign settlements (fitted to what is open, or
