@@ -463,6 +463,23 @@ pub enum Error {
         /// The currency.
         currency: Currency,
     },
+    /// A report's sum over accounts (a column of the trial balance, a class of
+    /// the balance sheet, the income or expenses of a period, a roll-up)
+    /// leaves the range of an amount when this account's balance is added.
+    #[error(
+        "{report}: the {what} in {currency} go beyond the largest amount there is when account {account} is added"
+    )]
+    ReportOverflow {
+        /// The report: "trial balance", "balance sheet", "income statement"
+        /// or "roll-up".
+        report: &'static str,
+        /// The sum: "debits", "assets", "net income", ...
+        what: &'static str,
+        /// The account whose balance took the sum out of range.
+        account: AccountLabel,
+        /// The currency.
+        currency: Currency,
+    },
     /// The audit chain does not verify: the record at this position (zero-based)
     /// was changed, moved, inserted or removed.
     #[error("audit chain broken at position {position}")]

@@ -209,6 +209,62 @@ impl Revaluation {
         self.reversal
     }
 
+    /// The id of the revaluation entry.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
+    /// # use bureau_core::Currency;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// assert_eq!(r.entry(), EntryId::from_u128(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn entry(&self) -> EntryId {
+        self.entry
+    }
+
+    /// The date of the revaluation entry: the day whose positions are valued.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
+    /// # use bureau_core::Currency;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// assert_eq!(r.date(), day);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The account unrealised gains are booked to.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
+    /// # use bureau_core::Currency;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// assert_eq!(r.gain(), AccountId::from_u128(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn gain(&self) -> AccountId {
+        self.gain
+    }
+
+    /// The account unrealised losses are booked to.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
+    /// # use bureau_core::Currency;
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// assert_eq!(r.loss(), AccountId::from_u128(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn loss(&self) -> AccountId {
+        self.loss
+    }
+
     /// Adds a rate from a foreign currency into the base currency.
     ///
     /// ```
@@ -774,8 +830,9 @@ impl Ledger {
             crate::receivable::settle_items(&mut items, paid.saturating_neg(), None);
         let mut postings = skeleton.postings().to_vec();
         let mut realised = Money::zero(base);
-        for (item, applied) in portions {
-            let result = self.realised_on_portion(s, item, on_side(applied, side))?;
+        for portion in portions {
+            let item = portion.entry;
+            let result = self.realised_on_portion(s, item, on_side(portion.open, side))?;
             realised = realised
                 .checked_add(result)
                 .map_err(|_| Error::EntryOverflow {
@@ -1523,6 +1580,52 @@ mod tests {
             matches!(ledger.revalue(closed), Err(Error::PeriodClosed { entry, .. }) if entry == EntryId::from_u128(3))
         );
         assert_eq!(ledger, before);
+    }
+
+    #[test]
+    fn a_settlement_with_a_realised_result_can_be_reversed() {
+        // Found by the generated histories: the mirror of a settlement holds
+        // the foreign payment and the realised legs in the base currency,
+        // with the conversion account in the base currency only, and was
+        // refused as a conversion without its foreign leg.
+        let mut ledger = ledger_with_foreign_invoice().unwrap();
+        let before = ledger.clone();
+        let realised = ledger
+            .settle_foreign(foreign_settlement().unwrap())
+            .unwrap();
+        assert_eq!(realised, money("-50.00 USD"));
+        let events = ledger
+            .handle(&LedgerCommand::Reverse {
+                entry: EntryId::from_u128(4),
+                reversal: EntryId::from_u128(5),
+                date: day(4, 16),
+            })
+            .unwrap();
+        assert_eq!(events.len(), 1);
+        for account in ledger.accounts().map(Account::id).collect::<Vec<_>>() {
+            for currency in [usd(), eur()] {
+                assert_eq!(
+                    ledger.balance(account, currency).unwrap().balance(),
+                    before.balance(account, currency).unwrap().balance(),
+                    "{account} in {currency}"
+                );
+            }
+        }
+        // The invoice itself is open again, booked at its own rate: settled
+        // again at 1.05, it realises the same loss.
+        let open = ledger.open_items(ids(RECEIVABLES), day(4, 16)).unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].open, money("1000.00 EUR"));
+        assert_eq!(open[0].entry, EntryId::from_u128(1));
+        let again = settle(
+            6,
+            day(4, 17),
+            RECEIVABLES,
+            "1000.00 EUR",
+            rate(105, 2, day(4, 17)),
+        );
+        assert_eq!(ledger.settle_foreign(again).unwrap(), money("-50.00 USD"));
+        ledger.verify().unwrap();
     }
 
     #[test]

@@ -368,6 +368,11 @@ enum Mode {
     /// realised result in the base currency each balance on their own; only
     /// the realised legs go through the conversion account.
     Settlement,
+    /// The mirror of a posted entry: it has the original's accounts,
+    /// currencies and rates, whose shape (a conversion, a settlement, a
+    /// year-end close) passed when the original was posted, so only what
+    /// depends on the state now (date, accounts open, limits) is checked.
+    Reversal,
 }
 
 /// Slot positions of an entry's postings, found once by the checks and
@@ -789,7 +794,8 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownAccount`], or an overflow.
+    /// [`Error::UnknownAccount`], or [`Error::ReportOverflow`] naming the
+    /// account whose balance takes the sum beyond the largest amount there is.
     ///
     /// ```
     /// # use bureau_core::Currency;
@@ -811,7 +817,17 @@ impl Ledger {
         while let Some(at) = stack.pop() {
             if let Some(slot) = self.slots.get(at) {
                 let totals = slot.totals(currency);
-                net = net.saturating_add(totals.posted_dr.saturating_sub(totals.posted_cr));
+                // Each account's net fits an amount, but their sum may not:
+                // name the account that takes it out of range.
+                net = net
+                    .checked_add(totals.posted_dr.saturating_sub(totals.posted_cr))
+                    .filter(|n| n.unsigned_abs() <= crate::balance::MAX_MINOR.unsigned_abs())
+                    .ok_or_else(|| Error::ReportOverflow {
+                        report: "roll-up",
+                        what: "balances",
+                        account: slot.account.label(),
+                        currency,
+                    })?;
                 stack.extend(slot.children.iter().copied());
             }
         }
@@ -1257,7 +1273,7 @@ impl Ledger {
             });
         }
         let mixed = entry.check_balanced()?;
-        if mixed && mode != Mode::Closing {
+        if mixed && mode != Mode::Closing && mode != Mode::Reversal {
             entry.check_rates()?;
         }
         self.check_date(entry)?;
@@ -1329,7 +1345,7 @@ impl Ledger {
                 });
             }
         }
-        if mixed && mode != Mode::Closing && mode != Mode::Settlement {
+        if mixed && matches!(mode, Mode::Posted | Mode::Pending | Mode::FromPending) {
             self.check_conversion(entry)?;
         }
         self.check_totals(entry, mode, overlay, &resolved)?;
@@ -1466,7 +1482,11 @@ impl Ledger {
                     totals.pending_dr = totals.pending_dr.saturating_add(dr);
                     totals.pending_cr = totals.pending_cr.saturating_add(cr);
                 }
-                Mode::Posted | Mode::FromPending | Mode::Closing | Mode::Settlement => {
+                Mode::Posted
+                | Mode::FromPending
+                | Mode::Closing
+                | Mode::Settlement
+                | Mode::Reversal => {
                     totals.posted_dr = totals.posted_dr.saturating_add(dr);
                     totals.posted_cr = totals.posted_cr.saturating_add(cr);
                 }
@@ -1701,7 +1721,7 @@ impl Ledger {
     ) -> Result<JournalEntry> {
         let original = self.check_reversible(entry, date)?;
         let mirror = original.entry.reversal(reversal, date);
-        self.check_entry(&mirror, Mode::Posted, None)?;
+        self.check_entry(&mirror, Mode::Reversal, None)?;
         Ok(mirror)
     }
 

@@ -68,8 +68,9 @@
 //!
 //! - `serde`: `Serialize`/`Deserialize` for accounts, entries, commands and
 //!   events; amounts travel as decimal strings.
-//! - `proptest`: the [`strategy`] module, generating charts of accounts and
-//!   balanced entries valid for a chart.
+//! - `proptest`: the [`strategy`] module, generating charts of accounts,
+//!   balanced entries valid for a chart, and foreign invoices and bills,
+//!   settlements and revaluations.
 
 mod account;
 pub mod audit;

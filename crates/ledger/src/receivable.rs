@@ -7,7 +7,10 @@
 //! items in that currency: first the items of the entry it reverses, then by
 //! due date, oldest first; so a payment may settle one item in full, part of
 //! one, or several. What a settlement pays beyond the open items stays open
-//! as a credit item (a prepayment), which later items consume first.
+//! as a credit item (a prepayment), which later items consume first. The
+//! reversal of a settlement (a payment, a [`ForeignSettlement`](crate::ForeignSettlement))
+//! reopens the very items it settled, with their own dates, due dates and
+//! booking rates; credits left open meanwhile then settle them again.
 //!
 //! Open items are derived from the posted entries dated up to the day asked
 //! for, so they cost nothing when posting and are right for any past day.
@@ -107,6 +110,7 @@ pub struct AgingLine {
 }
 
 /// An open item while it is being matched, in minor units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Item {
     pub(crate) entry: EntryId,
     pub(crate) date: NaiveDate,
@@ -120,13 +124,14 @@ pub(crate) type ItemBooks = BTreeMap<(PartyId, Currency), Vec<Item>>;
 
 /// Applies `amount` (minor units, on the account's normal side) to the items
 /// of the other sign: first those of the entry it reverses, then by due date,
-/// oldest first. Returns each item's settled portion (with the item's sign)
-/// and what is left of `amount`; items settled in full leave the list.
+/// oldest first. Returns each item settled with the portion settled (with
+/// the item's sign) as its `open`, and what is left of `amount`; items
+/// settled in full leave the list.
 pub(crate) fn settle_items(
     items: &mut Vec<Item>,
     amount: i128,
     reverses: Option<EntryId>,
-) -> (Vec<(EntryId, i128)>, i128) {
+) -> (Vec<Item>, i128) {
     let mut rest = amount;
     let mut portions = Vec::new();
     // A stable sort: items with equal keys keep their posting order.
@@ -147,10 +152,45 @@ pub(crate) fn settle_items(
         };
         item.open = item.open.saturating_sub(applied);
         rest = rest.saturating_add(applied);
-        portions.push((item.entry, applied));
+        portions.push(Item {
+            open: applied,
+            ..*item
+        });
     }
     items.retain(|item| item.open != 0);
     (portions, rest)
+}
+
+/// Reopens the `portions` an entry settled (as [`settle_items`] returned
+/// them) with `amount`, what its reversal brings back: each item as it was
+/// (its entry, dates and original amount), so its aging and, for a foreign
+/// item, its booking rate stay its own. Returns what is left of `amount`.
+fn reopen_items(items: &mut Vec<Item>, portions: &[Item], amount: i128) -> i128 {
+    let mut rest = amount;
+    for portion in portions {
+        if rest == 0 || portion.open.signum() != rest.signum() {
+            break;
+        }
+        // `back` has the sign of `rest` and is no larger: `rest` shrinks
+        // toward zero.
+        let back = if portion.open.saturating_abs() <= rest.saturating_abs() {
+            portion.open
+        } else {
+            rest
+        };
+        rest = rest.saturating_sub(back);
+        match items
+            .iter_mut()
+            .find(|item| item.entry == portion.entry && item.due_on == portion.due_on)
+        {
+            Some(item) => item.open = item.open.saturating_add(back),
+            None => items.push(Item {
+                open: back,
+                ..*portion
+            }),
+        }
+    }
+    rest
 }
 
 impl Ledger {
@@ -174,6 +214,8 @@ impl Ledger {
             .collect();
         touching.sort_unstable();
         let mut books = ItemBooks::new();
+        // What each entry settled, so that its reversal reopens those items.
+        let mut settled: BTreeMap<(EntryId, PartyId, Currency), Vec<Item>> = BTreeMap::new();
         for (_, at) in touching {
             let Some(posted) = self.posted_at(at) else {
                 continue;
@@ -188,8 +230,45 @@ impl Ledger {
                 }
                 let currency = posting.amount().currency();
                 let items = books.entry((party, currency)).or_default();
-                let amount = on_side(posting.signed_minor(), side);
-                let (_, rest) = settle_items(items, amount, entry.reverses());
+                let mut amount = on_side(posting.signed_minor(), side);
+                if let Some(original) = entry.reverses()
+                    && let Some(portions) = settled.remove(&(original, party, currency))
+                {
+                    let sign = amount.signum();
+                    amount = reopen_items(items, &portions, amount);
+                    // Items of the other sign left open meanwhile (a later
+                    // payment that found the items settled) now settle the
+                    // reopened items, as they would have: a party's items
+                    // never mix signs. The original's own such items (what it
+                    // paid beyond the items) are what is left of `amount`
+                    // to take back, below.
+                    let (others, same): (Vec<Item>, Vec<Item>) = items
+                        .iter()
+                        .partition(|item| item.open.signum() == -sign && item.entry != original);
+                    *items = same;
+                    for other in others {
+                        let (portions, rest) = settle_items(items, other.open, None);
+                        if !portions.is_empty() {
+                            settled
+                                .entry((other.entry, party, currency))
+                                .or_default()
+                                .extend(portions);
+                        }
+                        if rest != 0 {
+                            items.push(Item {
+                                open: rest,
+                                ..other
+                            });
+                        }
+                    }
+                }
+                let (portions, rest) = settle_items(items, amount, entry.reverses());
+                if !portions.is_empty() {
+                    settled
+                        .entry((entry.id(), party, currency))
+                        .or_default()
+                        .extend(portions);
+                }
                 if rest != 0 {
                     items.push(Item {
                         entry: entry.id(),

@@ -7,7 +7,7 @@ use bureau_core::{Currency, DateRange, Money};
 use chrono::NaiveDate;
 
 use crate::balance::on_side;
-use crate::{Account, AccountClass, AccountId, EntryId, JournalEntry, Ledger, Result, Side};
+use crate::{Account, AccountClass, AccountId, EntryId, Error, JournalEntry, Ledger, Result, Side};
 
 /// The metadata key that marks a year-end closing entry; the income statement
 /// leaves such entries out.
@@ -134,15 +134,56 @@ pub struct ReportLine<'a> {
 }
 
 /// Per-currency sums of signed minor units, in first-seen order.
+/// `sum + amount`, when it is an amount a [`Money`] can hold.
+fn add_within(sum: i128, amount: i128) -> Option<i128> {
+    sum.checked_add(amount)
+        .filter(|total| total.unsigned_abs() <= crate::balance::MAX_MINOR.unsigned_abs())
+}
+
+/// What a report was summing when the sum overflowed, to name it in
+/// [`Error::ReportOverflow`].
+#[derive(Clone, Copy, Debug)]
+struct SumOf {
+    report: &'static str,
+    what: &'static str,
+}
+
+impl SumOf {
+    fn overflow(self, account: &Account, currency: Currency) -> Error {
+        Error::ReportOverflow {
+            report: self.report,
+            what: self.what,
+            account: account.label(),
+            currency,
+        }
+    }
+}
+
+/// Sums per currency, each kept within what a [`Money`] holds: adding the
+/// balance of an account that would take a sum beyond it fails, naming
+/// the account.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Sums(Vec<(Currency, i128)>);
 
 impl Sums {
-    fn add(&mut self, currency: Currency, amount: i128) {
-        match self.0.iter_mut().find(|(c, _)| *c == currency) {
-            Some(slot) => slot.1 = slot.1.saturating_add(amount),
-            None => self.0.push((currency, amount)),
+    fn add(
+        &mut self,
+        currency: Currency,
+        amount: i128,
+        of: SumOf,
+        account: &Account,
+    ) -> Result<()> {
+        let at = match self.0.iter().position(|(c, _)| *c == currency) {
+            Some(at) => at,
+            None => {
+                self.0.push((currency, 0));
+                self.0.len() - 1
+            }
+        };
+        if let Some(slot) = self.0.get_mut(at) {
+            slot.1 = add_within(slot.1, amount).ok_or_else(|| of.overflow(account, currency))?;
         }
+        Ok(())
     }
 
     fn get(&self, currency: Currency) -> i128 {
@@ -323,6 +364,9 @@ pub struct IncomeStatement<'a> {
     income: Vec<ReportLine<'a>>,
     expenses: Vec<ReportLine<'a>>,
     totals: [Sums; 2],
+    // Income less expenses, summed account by account as the statement is
+    // built, so an overflow names the account.
+    net: Sums,
     currencies: Vec<Currency>,
 }
 
@@ -424,12 +468,7 @@ impl<'a> IncomeStatement<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn net_income(&self, currency: Currency) -> Result<Money> {
-        Ok(Money::from_minor(
-            self.totals[0]
-                .get(currency)
-                .saturating_sub(self.totals[1].get(currency)),
-            currency,
-        )?)
+        self.net.money(currency)
     }
 }
 
@@ -567,7 +606,8 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// An overflow of a total.
+    /// [`Error::ReportOverflow`] naming the account (and currency) whose
+    /// balance takes a total beyond the largest amount there is.
     ///
     /// ```
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
@@ -582,7 +622,8 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// An overflow of a total.
+    /// [`Error::ReportOverflow`] naming the account (and currency) whose
+    /// balance takes a total beyond the largest amount there is.
     ///
     /// ```
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
@@ -598,26 +639,29 @@ impl Ledger {
         &self,
         net_of: impl Fn(&crate::balance::CurrencyBook) -> i128,
     ) -> Result<TrialBalance<'_>> {
+        const DEBITS: SumOf = SumOf {
+            report: "trial balance",
+            what: "debits",
+        };
+        const CREDITS: SumOf = SumOf {
+            report: "trial balance",
+            what: "credits",
+        };
         let mut lines = Vec::with_capacity(self.slots.len());
-        let mut columns: Vec<(Currency, i128, i128)> = Vec::new();
+        let (mut debits, mut credits) = (Sums::default(), Sums::default());
         for slot in &self.slots {
             for book in &slot.books {
                 let net = net_of(book);
                 if net == 0 {
                     continue;
                 }
-                let (debit, credit) = if net > 0 { (net, 0) } else { (0, -net) };
-                let column = match columns.iter_mut().find(|c| c.0 == book.currency) {
-                    Some(column) => column,
-                    None => {
-                        columns.push((book.currency, 0, 0));
-                        // Just pushed, so there is a last element.
-                        let last = columns.len() - 1;
-                        &mut columns[last]
-                    }
+                let (debit, credit) = if net > 0 {
+                    (net, 0)
+                } else {
+                    (0, net.saturating_neg())
                 };
-                column.1 = column.1.saturating_add(debit);
-                column.2 = column.2.saturating_add(credit);
+                debits.add(book.currency, debit, DEBITS, &slot.account)?;
+                credits.add(book.currency, credit, CREDITS, &slot.account)?;
                 lines.push(TrialBalanceLine {
                     account: &slot.account,
                     currency: book.currency,
@@ -626,13 +670,14 @@ impl Ledger {
                 });
             }
         }
-        let totals = columns
-            .into_iter()
-            .map(|(currency, debits, credits)| {
+        let totals = debits
+            .0
+            .iter()
+            .map(|&(currency, _)| {
                 Ok(ColumnTotals {
                     currency,
-                    debits: Money::from_minor(debits, currency)?,
-                    credits: Money::from_minor(credits, currency)?,
+                    debits: debits.money(currency)?,
+                    credits: credits.money(currency)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -643,7 +688,8 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// An overflow of a total.
+    /// [`Error::ReportOverflow`] naming the account (and currency) whose
+    /// balance takes a total beyond the largest amount there is.
     ///
     /// ```
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
@@ -672,18 +718,31 @@ impl Ledger {
                     sheet.currencies.push(book.currency);
                 }
                 let amount = on_side(net_debit, class.normal_side());
-                let (lines, totals) = match class {
-                    AccountClass::Asset => (&mut sheet.assets, &mut sheet.totals[0]),
-                    AccountClass::Liability => (&mut sheet.liabilities, &mut sheet.totals[1]),
-                    AccountClass::Equity => (&mut sheet.equity, &mut sheet.totals[2]),
+                let sum = |what| SumOf {
+                    report: "balance sheet",
+                    what,
+                };
+                let (lines, totals, of) = match class {
+                    AccountClass::Asset => (&mut sheet.assets, &mut sheet.totals[0], sum("assets")),
+                    AccountClass::Liability => (
+                        &mut sheet.liabilities,
+                        &mut sheet.totals[1],
+                        sum("liabilities"),
+                    ),
+                    AccountClass::Equity => {
+                        (&mut sheet.equity, &mut sheet.totals[2], sum("equity"))
+                    }
                     AccountClass::Income | AccountClass::Expense => {
-                        sheet
-                            .earnings
-                            .add(book.currency, on_side(net_debit, Side::Credit));
+                        sheet.earnings.add(
+                            book.currency,
+                            on_side(net_debit, Side::Credit),
+                            sum("current earnings"),
+                            &slot.account,
+                        )?;
                         continue;
                     }
                 };
-                totals.add(book.currency, amount);
+                totals.add(book.currency, amount, of, &slot.account)?;
                 lines.push(ReportLine {
                     account: &slot.account,
                     amount: Money::from_minor(amount, book.currency)?,
@@ -698,7 +757,8 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// An overflow of a total.
+    /// [`Error::ReportOverflow`] naming the account (and currency) whose
+    /// balance takes a total beyond the largest amount there is.
     ///
     /// ```
     /// # use bureau_core::Period;
@@ -716,18 +776,33 @@ impl Ledger {
             .map(|p| &p.entry)
             .filter(|e| e.metadata().contains_key(CLOSING_ENTRY_KEY) && range.contains(e.date()))
             .collect();
+        const INCOME: SumOf = SumOf {
+            report: "income statement",
+            what: "income",
+        };
+        const EXPENSES: SumOf = SumOf {
+            report: "income statement",
+            what: "expenses",
+        };
+        const NET_INCOME: SumOf = SumOf {
+            report: "income statement",
+            what: "net income",
+        };
         let mut statement = IncomeStatement {
             range,
             income: Vec::new(),
             expenses: Vec::new(),
             totals: Default::default(),
+            net: Sums::default(),
             currencies: Vec::new(),
         };
         for slot in &self.slots {
             let class = slot.account.kind().class();
-            let (lines, totals) = match class {
-                AccountClass::Income => (&mut statement.income, &mut statement.totals[0]),
-                AccountClass::Expense => (&mut statement.expenses, &mut statement.totals[1]),
+            let (lines, totals, of) = match class {
+                AccountClass::Income => (&mut statement.income, &mut statement.totals[0], INCOME),
+                AccountClass::Expense => {
+                    (&mut statement.expenses, &mut statement.totals[1], EXPENSES)
+                }
                 _ => continue,
             };
             for book in &slot.books {
@@ -750,7 +825,15 @@ impl Ledger {
                     statement.currencies.push(book.currency);
                 }
                 let amount = on_side(net_debit, class.normal_side());
-                totals.add(book.currency, amount);
+                totals.add(book.currency, amount, of, &slot.account)?;
+                // The net income is summed as well, so that reading it
+                // cannot overflow once the statement is built.
+                statement.net.add(
+                    book.currency,
+                    on_side(net_debit, Side::Credit),
+                    NET_INCOME,
+                    &slot.account,
+                )?;
                 lines.push(ReportLine {
                     account: &slot.account,
                     amount: Money::from_minor(amount, book.currency)?,

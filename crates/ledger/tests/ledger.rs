@@ -832,21 +832,70 @@ enum Op {
     Batch(Vec<JournalEntry>, bool),
     Lock(u32, bool),
     CloseYear(i32),
+    Settle(bureau_ledger::ForeignSettlement, Fit),
+    Revalue(bureau_ledger::Revaluation),
+    /// Submit again an earlier accepted post, reversal, settlement or
+    /// revaluation: it must be refused as already done, whatever happened since.
+    Retry(usize),
+    /// Close an account of the chart on a day (refused while it holds a balance).
+    CloseAccount(proptest::sample::Index, u32),
 }
 
+/// How a generated foreign settlement is fitted to what is open for its
+/// party on its day.
+#[derive(Clone, Copy, Debug)]
+enum Fit {
+    /// This percentage of what is open (at least one minor unit); as
+    /// generated when nothing is open.
+    Part(u8),
+    /// One minor unit more than what is open.
+    Beyond,
+    /// As generated, but in GBP at a GBP rate: nothing is open in GBP.
+    OtherCurrency,
+    /// As generated, but at a JPY rate for an EUR amount or the other way.
+    RateMismatch,
+}
+
+/// The entry with id `n`: postings, rates and metadata kept.
 fn with_id(entry: &JournalEntry, n: u128) -> JournalEntry {
     let mut builder = JournalEntry::builder(eid(n), entry.date(), entry.description());
     for posting in entry.postings() {
         builder = builder.posting(posting.clone());
     }
+    for rate in entry.rates() {
+        builder = builder.rate(*rate);
+    }
+    for (key, value) in entry.metadata() {
+        builder = builder.metadata(key, value);
+    }
     builder.build_unchecked()
 }
 
+fn fit() -> impl Strategy<Value = Fit> {
+    prop_oneof![
+        8 => (1_u8..=100).prop_map(Fit::Part),
+        1 => Just(Fit::Beyond),
+        1 => Just(Fit::OtherCurrency),
+        1 => Just(Fit::RateMismatch),
+    ]
+}
+
+/// A chart with the accounts of foreign items, and a history of up to 31
+/// commands on it: plain and foreign entries (through the conversion account at a rate,
+/// or without one), repeats, reversals, pending entries posted in full or in
+/// part, voided or expired, linked batches (some poisoned), period locks and
+/// closes, year-end closes, foreign settlements (fitted to what is open, or
+/// beyond it, or in the wrong currency) and revaluations (some reversing).
 fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
-    strategy::chart().prop_flat_map(|chart| {
-        let entry = strategy::balanced_entry(chart.clone(), eid(0));
+    strategy::fx_chart().prop_flat_map(|chart| {
+        let plain = strategy::balanced_entry(chart.clone(), eid(0));
+        let entry = prop_oneof![
+            3 => plain.clone(),
+            1 => strategy::foreign_item(eid(0)),
+        ];
         let op = prop_oneof![
-            6 => entry.clone().prop_map(Op::Post),
+            4 => plain.clone().prop_map(Op::Post),
+            3 => strategy::foreign_item(eid(0)).prop_map(Op::Post),
             1 => any::<usize>().prop_map(Op::Repost),
             2 => (any::<usize>(), 0_u32..60).prop_map(|(i, d)| Op::Reverse(i, d)),
             2 => entry.clone().prop_map(Op::Pending),
@@ -854,17 +903,21 @@ fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
             1 => any::<usize>().prop_map(Op::Void),
             1 => (0_u32..3000).prop_map(Op::Expire),
             1 => (0_u32..96).prop_map(Op::CloseMonth),
-            1 => entry.clone().prop_map(Op::Unknown),
+            1 => plain.prop_map(Op::Unknown),
             2 => (proptest::collection::vec(entry, 1..4), any::<bool>()).prop_map(|(e, p)| Op::Batch(e, p)),
             1 => (0_u32..96, any::<bool>()).prop_map(|(m, u)| Op::Lock(m, u)),
             1 => (2020_i32..=2027).prop_map(Op::CloseYear),
+            3 => (strategy::foreign_settlement(eid(0)), fit()).prop_map(|(s, f)| Op::Settle(s, f)),
+            2 => strategy::revaluation(eid(0), eid(0)).prop_map(Op::Revalue),
+            1 => any::<usize>().prop_map(Op::Retry),
+            1 => (any::<proptest::sample::Index>(), 0_u32..2900).prop_map(|(i, d)| Op::CloseAccount(i, d)),
         ];
-        (Just(chart), proptest::collection::vec(op, 1..24))
+        (Just(chart), proptest::collection::vec(op, 1..32))
     })
 }
 
 fn open_chart(chart: &[Account]) -> Ledger {
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new().with_conversion_account(strategy::CONVERSION);
     for account in chart {
         ledger.open_account(account.clone()).unwrap();
     }
@@ -875,8 +928,137 @@ fn origin() -> DateTime<Utc> {
     at(2020, 1, 1)
 }
 
-/// Turns an op into a command, given what was posted and reserved so far.
+/// What is open for `party` in `currency` on the settlement's open-items
+/// account on `date`, in minor units.
+fn open_for(ledger: &Ledger, s: &bureau_ledger::ForeignSettlement, currency: Currency) -> i128 {
+    ledger
+        .open_items(s.accounts().open_items, s.date())
+        .unwrap()
+        .iter()
+        .filter(|item| item.party == s.party() && item.open.currency() == currency)
+        .map(|item| item.open.to_minor())
+        .filter(|open| *open > 0)
+        .sum()
+}
+
+/// A rate from `from` into USD on `date`, at `rate`.
+fn into_usd(from: &str, rate: Decimal, date: NaiveDate) -> ExchangeRate {
+    ExchangeRate::new(
+        Currency::iso(from).unwrap(),
+        Currency::iso("USD").unwrap(),
+        rate,
+        date,
+    )
+    .unwrap()
+}
+
+/// A generated settlement aimed at an item open in the ledger (one of four
+/// is left as generated): the item's party, side and currency, a day up to
+/// six weeks after the item's, the same rate (rescaled between EUR and JPY).
+fn aimed(
+    ledger: &Ledger,
+    s: &bureau_ledger::ForeignSettlement,
+) -> bureau_ledger::ForeignSettlement {
+    let seed = usize::try_from(s.amount().to_minor()).unwrap();
+    if seed % 4 == 0 {
+        return s.clone();
+    }
+    let mut open = Vec::new();
+    for bill in [false, true] {
+        let account = strategy::settlement_accounts(bill).open_items;
+        for item in ledger.open_items(account, day(2027, 12, 31)).unwrap() {
+            if item.open.is_positive() {
+                open.push((bill, item));
+            }
+        }
+    }
+    let Some((bill, item)) = open.get(seed % open.len().max(1)) else {
+        return s.clone();
+    };
+    let currency = item.open.currency();
+    let from = s.amount().currency();
+    let mut rate = s.rate().rate();
+    if from.code() == "EUR" && currency.code() == "JPY" {
+        rate *= Decimal::new(1, 2);
+    } else if from.code() == "JPY" && currency.code() == "EUR" {
+        rate *= Decimal::from(100);
+    }
+    let date = item.date + chrono::Days::new(u64::from(chrono::Datelike::ordinal(&s.date()) % 43));
+    bureau_ledger::ForeignSettlement::new(
+        s.entry(),
+        date,
+        strategy::settlement_accounts(*bill),
+        item.party,
+        Money::from_minor(s.amount().to_minor(), currency).unwrap(),
+        into_usd(currency.code(), rate, date),
+    )
+    .rounding(s.rounding_strategy())
+}
+
+/// A generated settlement as entry `n`, aimed at an open item and fitted to
+/// `ledger` as `fit` says.
+fn fitted(
+    ledger: &Ledger,
+    s: &bureau_ledger::ForeignSettlement,
+    fit: Fit,
+    n: u128,
+) -> bureau_ledger::ForeignSettlement {
+    let s = &aimed(ledger, s);
+    let currency = s.amount().currency();
+    let (amount, rate) = match fit {
+        Fit::Part(percent) => {
+            let open = open_for(ledger, s, currency);
+            let part = (open * i128::from(percent) / 100).max(1);
+            let amount = if open == 0 {
+                s.amount()
+            } else {
+                Money::from_minor(part, currency).unwrap()
+            };
+            (amount, s.rate())
+        }
+        Fit::Beyond => {
+            let open = open_for(ledger, s, currency);
+            (Money::from_minor(open + 1, currency).unwrap(), s.rate())
+        }
+        Fit::OtherCurrency => (
+            Money::from_minor(s.amount().to_minor(), Currency::iso("GBP").unwrap()).unwrap(),
+            into_usd("GBP", s.rate().rate(), s.date()),
+        ),
+        Fit::RateMismatch => {
+            let other = if currency.code() == "EUR" {
+                "JPY"
+            } else {
+                "EUR"
+            };
+            (s.amount(), into_usd(other, s.rate().rate(), s.date()))
+        }
+    };
+    bureau_ledger::ForeignSettlement::new(eid(n), s.date(), s.accounts(), s.party(), amount, rate)
+        .rounding(s.rounding_strategy())
+}
+
+/// A generated revaluation as entry `n`, its reversal (if any, and if
+/// `reversing`) as entry `n * 100 + 50`.
+fn revaluation_as(
+    r: &bureau_ledger::Revaluation,
+    n: u128,
+    reversing: bool,
+) -> bureau_ledger::Revaluation {
+    let mut again = bureau_ledger::Revaluation::new(eid(n), r.date(), r.base(), r.gain(), r.loss())
+        .rounding(r.rounding_strategy());
+    for rate in r.rates() {
+        again = again.rate(*rate);
+    }
+    if let Some((_, on)) = r.reversal().filter(|_| reversing) {
+        again = again.reversing_on(on, eid(n * 100 + 50));
+    }
+    again
+}
+
+/// Turns an op into a command, given the ledger and what was posted and
+/// reserved so far.
 fn command(
+    ledger: &Ledger,
     op: &Op,
     n: u128,
     posted: &[EntryId],
@@ -975,6 +1157,19 @@ fn command(
             entry: eid(n),
             retained_earnings: AccountId::from_u128(1002),
         },
+        Op::Settle(settlement, fit) => {
+            LedgerCommand::SettleForeign(fitted(ledger, settlement, *fit, n))
+        }
+        Op::Revalue(revaluation) => LedgerCommand::Revalue(revaluation_as(revaluation, n, true)),
+        // Decided by the runner, which keeps the accepted commands.
+        Op::Retry(_) => return None,
+        Op::CloseAccount(which, days) => {
+            let accounts: Vec<AccountId> = ledger.accounts().map(Account::id).collect();
+            LedgerCommand::CloseAccount {
+                account: *which.get(&accounts),
+                on: strategy::CHART_OPENED + chrono::Days::new(u64::from(*days)),
+            }
+        }
     })
 }
 
@@ -993,34 +1188,107 @@ fn sums(ledger: &Ledger) -> BTreeMap<String, (i128, i128)> {
     sums
 }
 
+/// Checks what an accepted foreign settlement or revaluation must have done,
+/// given the ledger `before` it.
+fn check_fx_effect(
+    before: &Ledger,
+    after: &Ledger,
+    command: &LedgerCommand,
+) -> Result<(), TestCaseError> {
+    match command {
+        LedgerCommand::SettleForeign(s) => {
+            // The payment settled exactly its amount of the party's items.
+            let currency = s.amount().currency();
+            prop_assert_eq!(
+                open_for(before, s, currency) - open_for(after, s, currency),
+                s.amount().to_minor()
+            );
+        }
+        // The positions are now worth nothing at the same rates on that day,
+        // unless the reversal, on the same day, put the value back.
+        LedgerCommand::Revalue(r) if r.reversal().is_none_or(|(_, on)| on > r.date()) => {
+            let mut again = after.clone();
+            let more = again.revalue(revaluation_as(r, 900_000_000, false))?;
+            prop_assert!(more.is_zero(), "a second revaluation booked {}", more);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Runs a history, checking after every command that a rejection changed
-/// nothing and that replaying the events rebuilds the same ledger.
+/// nothing, that replaying the events rebuilds the same ledger, and that
+/// every currency's balances (posted and pending) sum to zero.
 fn run(chart: &[Account], ops: &[Op]) -> Result<Ledger, TestCaseError> {
+    run_observed(chart, ops, &mut |_, _| {})
+}
+
+/// The outcome of deciding and applying a command.
+type Outcome = Result<Vec<bureau_ledger::LedgerEvent>, Error>;
+
+/// [`run`], telling `observe` each command and its outcome.
+fn run_observed(
+    chart: &[Account],
+    ops: &[Op],
+    observe: &mut dyn FnMut(&LedgerCommand, &Outcome),
+) -> Result<Ledger, TestCaseError> {
     let mut ledger = open_chart(chart);
     let mut replica = open_chart(chart);
     let mut posted = Vec::new();
     let mut pending = Vec::new();
+    let mut done: Vec<LedgerCommand> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         let n = 10_000 + step as u128;
-        let Some(command) = command(op, n, &posted, &pending) else {
+        let retry = match op {
+            Op::Retry(i) => done.get(i % done.len().max(1)).cloned(),
+            _ => None,
+        };
+        let Some(command) = retry
+            .clone()
+            .or_else(|| command(&ledger, op, n, &posted, &pending))
+        else {
             continue;
         };
         let before = ledger.clone();
-        match ledger.handle(&command) {
+        let outcome = ledger.handle(&command);
+        observe(&command, &outcome);
+        if retry.is_some() {
+            let already = match (&outcome, &command) {
+                (Err(Error::AlreadyPosted { .. }), _) => true,
+                (
+                    Err(Error::AlreadyReversed { by, .. }),
+                    LedgerCommand::Reverse { reversal, .. },
+                ) => by == reversal,
+                _ => false,
+            };
+            prop_assert!(already, "{:?} again: {:?}", command, outcome);
+        }
+        match outcome {
             Ok(events) => {
+                let repeatable = matches!(
+                    command,
+                    LedgerCommand::Post(_)
+                        | LedgerCommand::Reverse { .. }
+                        | LedgerCommand::SettleForeign(_)
+                        | LedgerCommand::Revalue(_)
+                );
+                if repeatable && !events.is_empty() {
+                    done.push(command.clone());
+                }
                 for event in &events {
                     replica.apply(event);
-                }
-                match &command {
-                    LedgerCommand::Post(e) => posted.push(e.id()),
-                    LedgerCommand::PostBatch(batch) => {
-                        posted.extend(batch.iter().map(JournalEntry::id))
+                    match event {
+                        bureau_ledger::LedgerEvent::EntryPosted { entry, .. }
+                        | bureau_ledger::LedgerEvent::PendingPosted { entry, .. } => {
+                            posted.push(entry.id());
+                        }
+                        bureau_ledger::LedgerEvent::PendingCreated { entry, .. } => {
+                            pending.push(entry.clone());
+                        }
+                        _ => {}
                     }
-                    LedgerCommand::Reverse { reversal, .. } => posted.push(*reversal),
-                    LedgerCommand::PostPending { entry, .. } => posted.push(*entry),
-                    LedgerCommand::CreatePending { entry, .. } => pending.push(entry.clone()),
-                    _ => {}
                 }
+                check_fx_effect(&before, &ledger, &command)?;
             }
             Err(_) => prop_assert_eq!(&ledger, &before, "a rejected command changed the ledger"),
         }
@@ -1029,6 +1297,16 @@ fn run(chart: &[Account], ops: &[Op]) -> Result<Ledger, TestCaseError> {
             &replica,
             "replaying the events gives another ledger"
         );
+        for (currency, (posted, reserved)) in sums(&ledger) {
+            prop_assert_eq!(posted, 0, "posted sum in {} after {:?}", currency, command);
+            prop_assert_eq!(
+                reserved,
+                0,
+                "pending sum in {} after {:?}",
+                currency,
+                command
+            );
+        }
     }
     Ok(ledger)
 }
@@ -1036,7 +1314,24 @@ fn run(chart: &[Account], ops: &[Op]) -> Result<Ledger, TestCaseError> {
 proptest! {
     #[test]
     fn balances_sum_to_zero_after_any_history((chart, ops) in history()) {
-        let ledger = run(&chart, &ops)?;
+        let mut events = Vec::new();
+        let ledger = run_observed(&chart, &ops, &mut |_, outcome| {
+            if let Ok(decided) = outcome {
+                events.extend(decided.iter().cloned());
+            }
+        })?;
+        // The events, stored as JSON and read back, rebuild the same book.
+        #[cfg(feature = "serde")]
+        {
+            let text = serde_json::to_string(&events).unwrap();
+            let back: Vec<bureau_ledger::LedgerEvent> = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&back, &events);
+            let mut replayed = open_chart(&chart);
+            for event in &back {
+                replayed.apply(event);
+            }
+            prop_assert_eq!(&replayed, &ledger);
+        }
         for (currency, (posted, reserved)) in sums(&ledger) {
             prop_assert_eq!(posted, 0, "posted sum in {}", currency);
             prop_assert_eq!(reserved, 0, "pending sum in {}", currency);
@@ -1076,14 +1371,57 @@ proptest! {
         }
         let sheet = ledger.balance_sheet(probe)?;
         prop_assert!(sheet.is_balanced());
+        prop_assert!(ledger.trial_balance_as_of(probe)?.is_balanced());
+        // An account statement from the first day closes on the same balance.
+        let range = bureau_core::DateRange::new(strategy::CHART_OPENED, probe + chrono::Days::new(1))?;
+        for account in ledger.accounts() {
+            for currency in ledger.currencies_of(account.id())? {
+                let statement = ledger.statement(account.id(), currency, range)?;
+                prop_assert_eq!(statement.closing(), ledger.balance_as_of(account.id(), currency, probe)?);
+            }
+        }
+        // Open items are what the party postings add up to, per party and
+        // currency, whatever settled or reversed them; and aging buckets them
+        // all.
+        for account in [strategy::RECEIVABLES, strategy::PAYABLES] {
+            let side = ledger.account(account).unwrap().kind().normal_side();
+            let mut folded: BTreeMap<(u128, String), i128> = BTreeMap::new();
+            for entry in ledger.entries().filter(|e| e.date() <= probe) {
+                for p in entry.postings().iter().filter(|p| p.account() == account) {
+                    if let Some(party) = p.party() {
+                        let signed = match (p.side(), side) {
+                            (a, b) if a == b => p.amount().to_minor(),
+                            _ => -p.amount().to_minor(),
+                        };
+                        *folded.entry((party.as_uuid().as_u128(), p.amount().currency().code().to_owned())).or_default() += signed;
+                    }
+                }
+            }
+            folded.retain(|_, v| *v != 0);
+            let mut open: BTreeMap<(u128, String), i128> = BTreeMap::new();
+            for item in ledger.open_items(account, probe)? {
+                *open.entry((item.party.as_uuid().as_u128(), item.open.currency().code().to_owned())).or_default() += item.open.to_minor();
+            }
+            prop_assert_eq!(&open, &folded);
+            let mut aged: BTreeMap<(u128, String), i128> = BTreeMap::new();
+            for line in ledger.aging(account, probe)? {
+                aged.insert((line.party.as_uuid().as_u128(), line.currency.code().to_owned()), line.buckets.total()?.to_minor());
+            }
+            aged.retain(|_, v| *v != 0);
+            prop_assert_eq!(aged, folded);
+        }
     }
 
     #[test]
     fn reversal_and_void_restore_every_balance(
         (chart, ops, entry) in history().prop_flat_map(|(chart, ops)| {
-            let extra = strategy::balanced_entry(chart.clone(), eid(1));
+            let extra = prop_oneof![
+                2 => strategy::balanced_entry(chart.clone(), eid(1)),
+                1 => strategy::foreign_item(eid(1)),
+            ];
             (Just(chart), Just(ops), extra)
         }),
+        (settlement, percent) in (strategy::foreign_settlement(eid(6)), 1_u8..=100),
     ) {
         let mut ledger = run(&chart, &ops)?;
         let before = ledger.clone();
@@ -1091,6 +1429,31 @@ proptest! {
         if ledger.post(entry.clone()).is_ok() {
             ledger.reverse(eid(1), eid(2), day(2028, 1, 1))?;
             prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
+        }
+        // A foreign settlement, with its realised result, reverses too, and
+        // its items are open again.
+        let mut ledger = before.clone();
+        let settlement = fitted(&ledger, &settlement, Fit::Part(percent), 6);
+        if ledger.settle_foreign(settlement.clone()).is_ok() {
+            ledger.reverse(eid(6), eid(7), day(2028, 3, 1))?;
+            prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
+            // What it settled is open again, on the items it settled (not on
+            // a new item of the reversal, which would lose their due dates
+            // and booking rates), and a party's items still never mix signs.
+            let open = |l: &Ledger| {
+                let mut by_party: BTreeMap<(u128, String), (i128, Vec<bool>)> = BTreeMap::new();
+                for item in l.open_items(settlement.accounts().open_items, day(2028, 3, 1)).unwrap() {
+                    prop_assert_ne!(item.entry, eid(7));
+                    let slot = by_party.entry((item.party.as_uuid().as_u128(), item.open.currency().code().to_owned())).or_default();
+                    slot.0 += item.open.to_minor();
+                    slot.1.push(item.open.is_negative());
+                }
+                for (_, signs) in by_party.values() {
+                    prop_assert!(signs.windows(2).all(|w| w[0] == w[1]), "{:?}", by_party);
+                }
+                Ok(by_party.into_iter().map(|(k, (sum, _))| (k, sum)).collect::<Vec<_>>())
+            };
+            prop_assert_eq!(open(&ledger)?, open(&before)?);
         }
         let mut ledger = before;
         if ledger.create_pending(with_id(&entry, 3), None).is_ok() {
@@ -1182,6 +1545,74 @@ proptest! {
             verify_bytes(forged.iter().map(|(b, h)| (b.as_slice(), h))),
             Err(Error::AuditChainBroken { position: at })
         );
+    }
+}
+
+/// What a command is and how it ended, for counting what histories reach.
+fn outcome_label(command: &LedgerCommand, outcome: &Outcome) -> String {
+    let kind = match command {
+        LedgerCommand::Post(e) if e.rates().is_empty() => "post",
+        LedgerCommand::Post(_) => "post foreign",
+        LedgerCommand::SettleForeign(_) => "settle",
+        LedgerCommand::Revalue(r) if r.reversal().is_some() => "revalue reversing",
+        LedgerCommand::Revalue(_) => "revalue",
+        LedgerCommand::Reverse { .. } => "reverse",
+        LedgerCommand::CloseAccount { .. } => "close account",
+        LedgerCommand::PostBatch(_) => "batch",
+        LedgerCommand::CreatePending { .. } => "pending",
+        LedgerCommand::PostPending { .. } => "post pending",
+        _ => "other",
+    };
+    let how = match outcome {
+        Ok(events) if events.is_empty() => "nothing".to_owned(),
+        Ok(_) => "ok".to_owned(),
+        Err(error) => format!("{error:?}")
+            .split([' ', '{', '('])
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    format!("{kind}: {how}")
+}
+
+/// The generators must reach what the properties are meant to cover:
+/// foreign items booked, settlements accepted and refused for each reason,
+/// revaluations with and without reversal (refused too), retries.
+#[test]
+fn generated_histories_reach_every_foreign_outcome() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = history();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..400 {
+        let (chart, ops) = strategy.new_tree(&mut runner).unwrap().current();
+        run_observed(&chart, &ops, &mut |command, outcome| {
+            *seen.entry(outcome_label(command, outcome)).or_default() += 1;
+        })
+        .unwrap();
+    }
+    if std::env::var_os("LEDGER_OUTCOMES").is_some() {
+        eprintln!("{seen:#?}");
+    }
+    for expected in [
+        "post foreign: ok",
+        "settle: ok",
+        "settle: NoOpenItems",
+        "settle: SettlementExceedsOpenItems",
+        "settle: SettlementRateMismatch",
+        "settle: MissingBookingRate",
+        "settle: PeriodClosed",
+        "settle: AlreadyPosted",
+        "revalue reversing: AlreadyPosted",
+        "revalue: ok",
+        "revalue: MissingExchangeRate",
+        "revalue reversing: ok",
+        "revalue reversing: ReversalBeforeOriginal",
+        "reverse: ok",
+        "pending: ok",
+        "batch: ok",
+    ] {
+        assert!(seen.contains_key(expected), "no {expected:?} in {seen:#?}");
     }
 }
 
@@ -1335,6 +1766,47 @@ fn reversing_an_invoice_cancels_that_invoice() {
     let open = ledger.open_items(id(RECEIVABLE), day(2026, 1, 31)).unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!((open[0].entry, open[0].open), (eid(1), usd("100.00")));
+}
+
+#[test]
+fn reversing_a_payment_reopens_the_items_it_paid() {
+    // A reversed payment used to open a new item dated (and due) on the
+    // reversal's day: the invoices it had paid lost their due dates, and
+    // aging showed them as current.
+    let mut ledger = shop();
+    ledger
+        .post(invoice(1, day(2026, 1, 5), day(2026, 1, 20), 7, "100.00"))
+        .unwrap();
+    ledger
+        .post(invoice(2, day(2026, 1, 6), day(2026, 2, 5), 7, "40.00"))
+        .unwrap();
+    ledger
+        .post(payment(3, day(2026, 1, 10), 7, "120.00"))
+        .unwrap();
+    assert_eq!(open_view(&ledger, day(2026, 1, 31)), ["2: 20.00 USD"]);
+    ledger.reverse(eid(3), eid(4), day(2026, 3, 1)).unwrap();
+    // Before the reversal's day the payment still counts.
+    assert_eq!(open_view(&ledger, day(2026, 2, 28)), ["2: 20.00 USD"]);
+    assert_eq!(
+        open_view(&ledger, day(2026, 3, 1)),
+        ["1: 100.00 USD", "2: 40.00 USD"]
+    );
+    let items = ledger.open_items(id(RECEIVABLE), day(2026, 3, 1)).unwrap();
+    assert_eq!(items[0].due_on, day(2026, 1, 20));
+    assert_eq!(items[1].due_on, day(2026, 2, 5));
+    let aging = ledger.aging(id(RECEIVABLE), day(2026, 3, 1)).unwrap();
+    assert_eq!(aging[0].buckets.days_31_60, usd("100.00"));
+    assert_eq!(aging[0].buckets.days_1_30, usd("40.00"));
+    // A payment beyond the items left a prepayment, which its reversal takes back.
+    ledger
+        .post(payment(5, day(2026, 3, 2), 7, "150.00"))
+        .unwrap();
+    assert_eq!(open_view(&ledger, day(2026, 3, 2)), ["5: -10.00 USD"]);
+    ledger.reverse(eid(5), eid(6), day(2026, 3, 3)).unwrap();
+    assert_eq!(
+        open_view(&ledger, day(2026, 3, 3)),
+        ["1: 100.00 USD", "2: 40.00 USD"]
+    );
 }
 
 #[test]
@@ -2050,4 +2522,205 @@ fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
         "{error}"
     );
     assert_eq!(ledger, before);
+}
+
+/// A huge yen entry `n` on `date`: debit `debit`, credit `credit`.
+fn huge_between(n: u128, date: NaiveDate, debit: u128, credit: u128) -> JournalEntry {
+    JournalEntry::builder(eid(n), date, "huge")
+        .debit(id(debit), huge_yen())
+        .credit(id(credit), huge_yen())
+        .build()
+        .unwrap()
+}
+
+/// The shop plus Deposits (1300, asset under cash), Travel (6100, expense)
+/// and Fees (4100, income), any currency.
+fn shop_for_limits() -> Ledger {
+    let mut ledger = shop();
+    for (n, code, name, kind, parent) in [
+        (13, "1300", "Deposits", AccountKind::ASSET, Some(id(CASH))),
+        (61, "6100", "Travel", AccountKind::EXPENSE, None),
+        (41, "4100", "Fees", AccountKind::INCOME, None),
+    ] {
+        let mut account = Account::new(id(n), code.parse().unwrap(), name, kind, day(2026, 1, 1));
+        if let Some(parent) = parent {
+            account = account.with_parent(parent);
+        }
+        ledger.open_account(account).unwrap();
+    }
+    ledger
+}
+
+fn report_overflow(error: &Error) -> (&'static str, &'static str, String, String) {
+    match error {
+        Error::ReportOverflow {
+            report,
+            what,
+            account,
+            currency,
+        } => (
+            report,
+            what,
+            account.to_string(),
+            currency.code().to_owned(),
+        ),
+        other => panic!("not a report overflow: {other}"),
+    }
+}
+
+#[test]
+fn report_sums_beyond_the_largest_amount_name_the_account() {
+    let d = day(2026, 2, 1);
+    let jpy = Currency::iso("JPY").unwrap();
+    let february = Period::month(2026, 2).unwrap().range();
+
+    // Two assets of 4 x 10^28 yen each: every balance fits, their sum does not.
+    let mut ledger = shop_for_limits();
+    ledger.post(huge_between(1, d, BANK_EUR, EQUITY)).unwrap();
+    assert!(ledger.trial_balance().unwrap().is_balanced());
+    ledger
+        .post(huge_between(2, d, RECEIVABLE, RETAINED))
+        .unwrap();
+    let error = ledger.trial_balance().unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "trial balance",
+            "debits",
+            "1200 Receivables".into(),
+            "JPY".into()
+        )
+    );
+    assert_eq!(
+        error.to_string(),
+        "trial balance: the debits in JPY go beyond the largest amount there is when account 1200 Receivables is added"
+    );
+    let error = ledger.trial_balance_as_of(d).unwrap_err();
+    assert_eq!(report_overflow(&error).2, "1200 Receivables");
+    let error = ledger.balance_sheet(d).unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "balance sheet",
+            "assets",
+            "1200 Receivables".into(),
+            "JPY".into()
+        )
+    );
+    // The day before, nothing was posted: the reports still read.
+    assert!(
+        ledger
+            .balance_sheet(day(2026, 1, 31))
+            .unwrap()
+            .is_balanced()
+    );
+
+    // A roll-up over two children of cash.
+    ledger.post(huge_between(3, d, 13, CONVERSION)).unwrap();
+    let error = ledger.rollup_balance(id(CASH), jpy).unwrap_err();
+    let (report, what, account, currency) = report_overflow(&error);
+    assert_eq!(
+        (report, what, currency.as_str()),
+        ("roll-up", "balances", "JPY")
+    );
+    assert!(
+        ["1200 Receivables", "1300 Deposits"].contains(&account.as_str()),
+        "{account}"
+    );
+    assert_eq!(
+        ledger.rollup_balance(id(13), jpy).unwrap(),
+        huge_yen(),
+        "one child alone fits"
+    );
+
+    // Two expenses: the expenses of the month overflow at the second.
+    let mut ledger = shop_for_limits();
+    ledger.post(huge_between(1, d, RENT, EQUITY)).unwrap();
+    ledger.post(huge_between(2, d, 61, RETAINED)).unwrap();
+    let error = ledger.income_statement(february).unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "income statement",
+            "expenses",
+            "6100 Travel".into(),
+            "JPY".into()
+        )
+    );
+
+    // Income and a credited expense each fit, but income less expenses does
+    // not: the net income overflows, in the statement and in the sheet's
+    // current earnings.
+    let mut ledger = shop_for_limits();
+    ledger.post(huge_between(1, d, CONVERSION, RENT)).unwrap();
+    ledger.post(huge_between(2, d, BANK_EUR, 41)).unwrap();
+    let error = ledger.income_statement(february).unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "income statement",
+            "net income",
+            "4100 Fees".into(),
+            "JPY".into()
+        )
+    );
+    let error = ledger.balance_sheet(d).unwrap_err();
+    assert_eq!(
+        report_overflow(&error),
+        (
+            "balance sheet",
+            "current earnings",
+            "4100 Fees".into(),
+            "JPY".into()
+        )
+    );
+}
+
+/// The largest number of minor units an amount holds: 2^96 - 1.
+const LARGEST_MINOR: i128 = (1 << 96) - 1;
+
+proptest! {
+    #[test]
+    fn report_sums_overflow_exactly_where_the_prefix_leaves_the_range(
+        amounts in proptest::collection::vec(LARGEST_MINOR / 8..=LARGEST_MINOR, 1..6),
+    ) {
+        let jpy = Currency::iso("JPY").unwrap();
+        let d = day(2026, 2, 1);
+        let mut ledger = Ledger::new();
+        let assets: Vec<u128> = (0..amounts.len() as u128).map(|k| 100 + k).collect();
+        for (k, kind) in [(100, AccountKind::ASSET), (200, AccountKind::EQUITY)] {
+            for n in 0..amounts.len() as u128 {
+                let account = Account::new(id(k + n), format!("{}", k + n).parse()?, format!("account {}", k + n), kind, d);
+                ledger.open_account(account)?;
+            }
+        }
+        for (n, minor) in amounts.iter().enumerate() {
+            let amount = Money::from_minor(*minor, jpy)?;
+            let n = n as u128;
+            ledger.post(JournalEntry::builder(eid(n + 1), d, "huge").debit(id(100 + n), amount).credit(id(200 + n), amount).build()?)?;
+        }
+        // Where the running sum of the assets first leaves the range, if it does.
+        let mut sum = 0_i128;
+        let overflow_at = amounts.iter().zip(&assets).find_map(|(minor, account)| {
+            sum += minor;
+            (sum > LARGEST_MINOR).then_some(*account)
+        });
+        let trial = ledger.trial_balance();
+        let sheet = ledger.balance_sheet(d);
+        match overflow_at {
+            Some(account) => {
+                let label = format!("{account} account {account}");
+                let error = trial.unwrap_err();
+                prop_assert_eq!(report_overflow(&error), ("trial balance", "debits", label.clone(), "JPY".to_owned()));
+                let error = sheet.unwrap_err();
+                prop_assert_eq!(report_overflow(&error), ("balance sheet", "assets", label, "JPY".to_owned()));
+            }
+            None => {
+                let trial = trial?;
+                prop_assert!(trial.is_balanced());
+                prop_assert_eq!(trial.totals()[0].debits.to_minor(), sum);
+                prop_assert_eq!(sheet?.total(bureau_ledger::AccountClass::Asset, jpy)?.to_minor(), sum);
+            }
+        }
+    }
 }
