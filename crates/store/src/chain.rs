@@ -153,6 +153,59 @@ impl fmt::Display for ChainHash {
     }
 }
 
+/// Reads the 64 lower- or upper-case hexadecimal digits [`Display`](fmt::Display)
+/// writes.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::ChainHash;
+/// let hash = ChainHash::from_bytes([0xab; 32]);
+/// assert_eq!(hash.to_string().parse::<ChainHash>()?, hash);
+/// assert!("ab".parse::<ChainHash>().is_err());
+/// # Ok::<(), bureau_store::Error>(())
+/// ```
+impl std::str::FromStr for ChainHash {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        let invalid = || Error::InvalidChainHash {
+            text: text.to_owned(),
+        };
+        let digits = text.as_bytes();
+        // Checked digit by digit: `from_str_radix` alone would take a sign.
+        if digits.len() != 64 || !digits.iter().all(u8::is_ascii_hexdigit) {
+            return Err(invalid());
+        }
+        let mut bytes = [0u8; 32];
+        for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+            let pair = std::str::from_utf8(pair).map_err(|_| invalid())?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|_| invalid())?;
+        }
+        Ok(Self(bytes))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ChainHash {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> core::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ChainHash {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> core::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Debug for ChainHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ChainHash({self})")
@@ -326,6 +379,82 @@ pub enum BreakKind {
     /// The event's content (or its stored hash) does not match the chain, or
     /// the row cannot be read as an event.
     Altered,
+    /// The chain ends before a [`Checkpoint`] taken earlier: the events from
+    /// this position on were cut off the end (only [`verify_against`] can
+    /// tell).
+    Truncated,
+    /// The chain links up, but its hash at a [`Checkpoint`]'s last event is
+    /// not the one recorded then: events up to this position were changed
+    /// and the chain recomputed over them (only [`verify_against`] can
+    /// tell).
+    Rewritten,
+}
+
+/// What a [`Verification`] found at its end, kept elsewhere (a log, another
+/// database, a document an auditor signed) to check the store against later
+/// with [`verify_against`]: the number of events and the chain hash of the
+/// last one. Without it, cutting events off the end of the chain, or
+/// rewriting it whole, leaves a chain that links up.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::{ChainHash, Checkpoint, Verification};
+///
+/// let empty = Verification::Intact { events: 0, head: ChainHash::GENESIS };
+/// assert_eq!(empty.checkpoint(), Some(Checkpoint::new(0, ChainHash::GENESIS)));
+/// ```
+///
+/// With the `serde` feature it serializes as
+/// `{"events": 12, "head": "<64 hex digits>"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Checkpoint {
+    events: u64,
+    head: ChainHash,
+}
+
+impl Checkpoint {
+    /// A checkpoint after `events` events whose last one has chain hash
+    /// `head` ([`ChainHash::GENESIS`] for none).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::{ChainHash, Checkpoint};
+    /// let checkpoint = Checkpoint::new(12, ChainHash::from_bytes([7; 32]));
+    /// assert_eq!(checkpoint.events(), 12);
+    /// ```
+    #[must_use]
+    pub const fn new(events: u64, head: ChainHash) -> Self {
+        Self { events, head }
+    }
+
+    /// How many events the chain held.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::{ChainHash, Checkpoint};
+    /// assert_eq!(Checkpoint::new(3, ChainHash::GENESIS).events(), 3);
+    /// ```
+    #[must_use]
+    pub const fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The chain hash of the last of them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::{ChainHash, Checkpoint};
+    /// assert_eq!(Checkpoint::new(0, ChainHash::GENESIS).head(), ChainHash::GENESIS);
+    /// ```
+    #[must_use]
+    pub const fn head(&self) -> ChainHash {
+        self.head
+    }
 }
 
 /// The outcome of [`verify`].
@@ -344,8 +473,9 @@ pub enum BreakKind {
 pub enum Verification {
     /// Every stored event links to its predecessor.
     ///
-    /// The chain alone cannot tell that events were cut off the end: keep
-    /// `head` (or `events`) somewhere else and compare to detect truncation.
+    /// The chain alone cannot tell that events were cut off the end: keep its
+    /// [`checkpoint`](Self::checkpoint) somewhere else and verify later with
+    /// [`verify_against`].
     Intact {
         /// How many events were checked.
         events: u64,
@@ -374,6 +504,24 @@ impl Verification {
     #[must_use]
     pub fn is_intact(&self) -> bool {
         matches!(self, Self::Intact { .. })
+    }
+
+    /// Where an intact chain ended, to keep for [`verify_against`]; `None`
+    /// for a broken one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::{BreakKind, Position, Verification};
+    /// let broken = Verification::Broken { position: Position::FIRST, kind: BreakKind::Missing };
+    /// assert_eq!(broken.checkpoint(), None);
+    /// ```
+    #[must_use]
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        match self {
+            Self::Intact { events, head } => Some(Checkpoint::new(*events, *head)),
+            Self::Broken { .. } => None,
+        }
     }
 
     /// The first break, if any.
@@ -425,6 +573,69 @@ impl Verification {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub async fn verify<S: EventStore + ?Sized>(store: &S) -> Result<Verification> {
+    walk(store, None).await
+}
+
+/// Checks the whole chain of `store` as [`verify`] does, and also that it
+/// still holds what `checkpoint` recorded: at least as many events, the
+/// last of them with the recorded hash. So it also finds events cut off the
+/// end ([`BreakKind::Truncated`], at the first missing position) and a chain
+/// changed and recomputed up to the checkpoint ([`BreakKind::Rewritten`], at
+/// the checkpoint's last event). Events appended since the checkpoint are
+/// checked like the others.
+///
+/// # Errors
+///
+/// As [`verify`].
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::{verify, verify_against, BreakKind, EventStore, ExpectedVersion, InMemoryStore, NewEvent, StreamId};
+///
+/// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+/// let store = InMemoryStore::new();
+/// let stream = StreamId::new("s")?;
+/// let event = |n: i32| NewEvent::new("counted", serde_json::json!({"n": n}), chrono::DateTime::UNIX_EPOCH);
+/// store.append(&stream, ExpectedVersion::Any, &[event(1), event(2)]).await?;
+/// let checkpoint = verify(&store).await?.checkpoint().ok_or("broken")?;
+/// store.append(&stream, ExpectedVersion::Any, &[event(3)]).await?;
+/// assert!(verify_against(&store, &checkpoint).await?.is_intact());
+///
+/// // A store holding one event where the checkpoint saw two.
+/// let cut = InMemoryStore::new();
+/// cut.append(&stream, ExpectedVersion::Any, &[event(1)]).await?;
+/// assert!(verify(&cut).await?.is_intact());
+/// let found = verify_against(&cut, &checkpoint).await?.first_break().map(|(_, kind)| kind);
+/// assert_eq!(found, Some(BreakKind::Truncated));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn verify_against<S: EventStore + ?Sized>(
+    store: &S,
+    checkpoint: &Checkpoint,
+) -> Result<Verification> {
+    walk(store, Some(checkpoint)).await
+}
+
+/// The walk behind [`verify`] and [`verify_against`].
+async fn walk<S: EventStore + ?Sized>(
+    store: &S,
+    checkpoint: Option<&Checkpoint>,
+) -> Result<Verification> {
+    // What an intact walk of `count` events ending in `head` amounts to,
+    // against the checkpoint.
+    let end = |count: u64, head: ChainHash| match checkpoint {
+        Some(c) if count < c.events => Verification::Broken {
+            position: Position::new(count.saturating_add(1)),
+            kind: BreakKind::Truncated,
+        },
+        _ => Verification::Intact {
+            events: count,
+            head,
+        },
+    };
     {
         let mut expected = Position::FIRST;
         let mut head = ChainHash::GENESIS;
@@ -472,14 +683,18 @@ pub async fn verify<S: EventStore + ?Sized>(store: &S) -> Result<Verification> {
                 versions.insert(event.stream().clone(), event.version());
                 head = link;
                 count += 1;
+                if let Some(c) = checkpoint
+                    && c.events == count
+                    && c.head != head
+                {
+                    return Ok(Verification::Broken {
+                        position: expected,
+                        kind: BreakKind::Rewritten,
+                    });
+                }
                 match expected.next() {
                     Some(next) => expected = next,
-                    None => {
-                        return Ok(Verification::Intact {
-                            events: count,
-                            head,
-                        });
-                    }
+                    None => return Ok(end(count, head)),
                 }
             }
             if let Some(position) = corrupt_at {
@@ -494,10 +709,7 @@ pub async fn verify<S: EventStore + ?Sized>(store: &S) -> Result<Verification> {
                 });
             }
             if !full {
-                return Ok(Verification::Intact {
-                    events: count,
-                    head,
-                });
+                return Ok(end(count, head));
             }
         }
     }
@@ -506,6 +718,48 @@ pub async fn verify<S: EventStore + ?Sized>(store: &S) -> Result<Verification> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chain_hash_text_is_exactly_64_hex_digits() {
+        let hash = ChainHash::from_bytes(core::array::from_fn(|i| u8::try_from(i * 7).unwrap()));
+        assert_eq!(hash.to_string().parse::<ChainHash>().unwrap(), hash);
+        assert_eq!(
+            hash.to_string()
+                .to_uppercase()
+                .parse::<ChainHash>()
+                .unwrap(),
+            hash
+        );
+        for bad in [
+            String::new(),
+            "0".repeat(63),
+            "0".repeat(65),
+            format!("+f{}", "0".repeat(62)),
+            format!("{}g", "0".repeat(63)),
+            format!("é{}", "0".repeat(62)),
+        ] {
+            assert!(
+                matches!(bad.parse::<ChainHash>(), Err(Error::InvalidChainHash { ref text }) if *text == bad),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn checkpoints_round_trip_through_json() {
+        let checkpoint = Checkpoint::new(12, ChainHash::from_bytes([0xab; 32]));
+        let json = serde_json::to_string(&checkpoint).unwrap();
+        assert_eq!(
+            json,
+            format!(r#"{{"events":12,"head":"{}"}}"#, "ab".repeat(32))
+        );
+        assert_eq!(
+            serde_json::from_str::<Checkpoint>(&json).unwrap(),
+            checkpoint
+        );
+        assert!(serde_json::from_str::<Checkpoint>(r#"{"events":1,"head":"ab"}"#).is_err());
+    }
 
     #[test]
     fn canonical_json_sorts_keys_and_drops_whitespace() {

@@ -91,6 +91,12 @@ pub enum Error {
         /// Why it cannot be stored.
         reason: &'static str,
     },
+    /// A chain hash written as text is not 64 hexadecimal digits.
+    #[error("{text:?} is not a chain hash (64 hexadecimal digits)")]
+    InvalidChainHash {
+        /// The text as given.
+        text: String,
+    },
     /// The database or its driver failed.
     #[error("storage backend failed: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -64,7 +64,9 @@ pub mod row;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
-pub use chain::{BreakKind, ChainHash, Verification, canonical_bytes, verify};
+pub use chain::{
+    BreakKind, ChainHash, Checkpoint, Verification, canonical_bytes, verify, verify_against,
+};
 pub use error::{Error, Result};
 pub use event::{
     Appended, EventMetadata, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use crate::chain::Verification;
+use crate::chain::{Checkpoint, Verification};
 use crate::error::Result;
 use crate::event::{
     Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
@@ -104,5 +104,21 @@ pub trait EventStore: Send + Sync {
         Self: Sized,
     {
         crate::chain::verify(self)
+    }
+
+    /// Checks the whole chain and that it still holds what `checkpoint`
+    /// recorded; see [`verify_against`](crate::verify_against).
+    ///
+    /// # Errors
+    ///
+    /// Backend failures.
+    fn verify_against(
+        &self,
+        checkpoint: &Checkpoint,
+    ) -> impl Future<Output = Result<Verification>> + Send
+    where
+        Self: Sized,
+    {
+        crate::chain::verify_against(self, checkpoint)
     }
 }

@@ -349,12 +349,20 @@ pub async fn check_concurrent_streams<H: Harness>(
 /// Seeds a fresh store with twelve events on three streams, round robin:
 /// position `p` is version `(p - 1) / 3 + 1` of stream `s{(p - 1) % 3}`.
 async fn seeded<H: Harness>(harness: &H) -> Result<H::Store> {
+    seeded_with(harness, None).await
+}
+
+/// As [`seeded`], with the event of index `changed` (position `changed + 1`)
+/// written by another writer: another history of the same shape, whose chain
+/// links up as well as the original's.
+async fn seeded_with<H: Harness>(harness: &H, changed: Option<i64>) -> Result<H::Store> {
     let store = harness.fresh().await?;
     for index in 0..12i64 {
         let stream = StreamId::new(format!("s{}", index % 3))?;
+        let writer = i64::from(changed == Some(index));
         let event = NewEvent::new(
             "counted",
-            serde_json::json!({"type": "counted", "writer": 0, "seq": index}),
+            serde_json::json!({"type": "counted", "writer": writer, "seq": index}),
             instant(index),
         );
         store
@@ -371,7 +379,11 @@ async fn seeded<H: Harness>(harness: &H) -> Result<H::Store> {
 /// two events of different streams exchanged (altered); with
 /// [`Capabilities::invalid_json`](super::Capabilities::invalid_json), a
 /// payload that is not JSON (altered, and reads fail with
-/// [`Error::Corrupt`] naming stream and version).
+/// [`Error::Corrupt`] naming stream and version). Then, against a
+/// [`Checkpoint`](crate::Checkpoint) taken earlier: events appended since
+/// (intact), the last events removed (truncated at the first one missing,
+/// which `verify()` alone cannot see) and a whole other history of the same
+/// length (rewritten, at the checkpoint's last event).
 ///
 /// # Errors
 ///
@@ -465,6 +477,73 @@ pub async fn check_tampering<H: Harness>(harness: &H) -> Result<()> {
             }
         }
     }
+    check_checkpoints(harness).await
+}
+
+/// The checkpoint cases of [`check_tampering`].
+async fn check_checkpoints<H: Harness>(harness: &H) -> Result<()> {
+    const CHECK: &str = "tampering against a checkpoint";
+    let p = Position::new;
+    let store = seeded(harness).await?;
+    let Some(twelve) = store.verify().await?.checkpoint() else {
+        return Err(fail(CHECK, "untouched store does not verify"));
+    };
+    let later = NewEvent::new(
+        "counted",
+        serde_json::json!({"type": "counted", "writer": 0, "seq": 12}),
+        instant(12),
+    );
+    store
+        .append(&StreamId::new("s0")?, ExpectedVersion::Any, &[later])
+        .await?;
+    let grown = store.verify_against(&twelve).await?;
+    ensure(
+        CHECK,
+        grown.checkpoint().map(|c| c.events()) == Some(13),
+        || format!("an event appended after the checkpoint: {grown:?}"),
+    )?;
+    let Some(thirteen) = grown.checkpoint() else {
+        return Err(fail(CHECK, "grown store does not verify"));
+    };
+
+    harness
+        .tamper(&store, &TamperAction::Delete { position: p(13) })
+        .await?;
+    let alone = store.verify().await?;
+    ensure(CHECK, alone.is_intact(), || {
+        format!("the chain alone still links up after its last event is cut: {alone:?}")
+    })?;
+    let cut = store.verify_against(&thirteen).await?;
+    ensure(
+        CHECK,
+        cut.first_break() == Some((p(13), BreakKind::Truncated)),
+        || format!("last event cut: {cut:?}, expected truncated at 13"),
+    )?;
+    ensure(
+        CHECK,
+        store.verify_against(&twelve).await?.is_intact(),
+        || "the events of an older checkpoint are all there".to_owned(),
+    )?;
+    harness
+        .tamper(&store, &TamperAction::Delete { position: p(12) })
+        .await?;
+    let cut = store.verify_against(&thirteen).await?;
+    ensure(
+        CHECK,
+        cut.first_break() == Some((p(12), BreakKind::Truncated)),
+        || format!("two last events cut: {cut:?}, expected truncated at 12"),
+    )?;
+
+    let other = seeded_with(harness, Some(2)).await?;
+    ensure(CHECK, other.verify().await?.is_intact(), || {
+        "another history links up on its own".to_owned()
+    })?;
+    let rewritten = other.verify_against(&twelve).await?;
+    ensure(
+        CHECK,
+        rewritten.first_break() == Some((p(12), BreakKind::Rewritten)),
+        || format!("another history: {rewritten:?}, expected rewritten at 12"),
+    )?;
     Ok(())
 }
 
