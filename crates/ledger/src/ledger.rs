@@ -2205,6 +2205,118 @@ mod tests {
     }
 
     #[test]
+    fn the_account_gate_follows_opening_closing_and_currency_policy() {
+        let jan = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let usd = Currency::iso("USD").unwrap();
+        let eur = Currency::iso("EUR").unwrap();
+        let jpy = Currency::iso("JPY").unwrap();
+        let id = AccountId::from_u128;
+        let mut ledger = Ledger::new();
+        let accounts = [
+            Account::new(
+                id(1),
+                "100".parse().unwrap(),
+                "any",
+                AccountKind::ASSET,
+                jan(1),
+            ),
+            Account::new(
+                id(2),
+                "200".parse().unwrap(),
+                "usd",
+                AccountKind::ASSET,
+                jan(1),
+            )
+            .with_currencies(CurrencyPolicy::Only(usd)),
+            Account::new(
+                id(3),
+                "300".parse().unwrap(),
+                "list",
+                AccountKind::ASSET,
+                jan(1),
+            )
+            .with_currencies(CurrencyPolicy::List(vec![usd, eur])),
+            Account::new(
+                id(4),
+                "400".parse().unwrap(),
+                "late",
+                AccountKind::ASSET,
+                jan(10),
+            ),
+            Account::new(
+                id(5),
+                "500".parse().unwrap(),
+                "capped",
+                AccountKind::ASSET,
+                jan(1),
+            )
+            .with_limit(BalanceLimit::DebitsMustNotExceedCredits),
+        ];
+        for account in accounts {
+            ledger.open_account(account).unwrap();
+        }
+        let mut next = 0_u128;
+        let mut post = |ledger: &mut Ledger, to: u128, currency: Currency, day: u32| {
+            next += 1;
+            let amount = Money::from_minor(100, currency).unwrap();
+            let entry = JournalEntry::builder(EntryId::from_u128(next), jan(day), "x")
+                .debit(id(to), amount)
+                .credit(id(1), amount)
+                .build()
+                .unwrap();
+            ledger.post(entry)
+        };
+        assert!(post(&mut ledger, 2, usd, 2).is_ok());
+        let err = post(&mut ledger, 2, eur, 2).unwrap_err();
+        assert!(
+            matches!(err, Error::CurrencyNotAllowed { posting: 1, .. }),
+            "{err}"
+        );
+        assert!(post(&mut ledger, 3, eur, 2).is_ok());
+        let err = post(&mut ledger, 3, jpy, 2).unwrap_err();
+        assert!(
+            matches!(err, Error::CurrencyNotAllowed { posting: 1, .. }),
+            "{err}"
+        );
+        let err = post(&mut ledger, 4, usd, 9).unwrap_err();
+        assert!(
+            matches!(err, Error::AccountNotYetOpen { posting: 1, .. }),
+            "{err}"
+        );
+        assert!(post(&mut ledger, 4, usd, 10).is_ok());
+        let err = post(&mut ledger, 5, usd, 2).unwrap_err();
+        assert!(
+            matches!(err, Error::LimitExceeded { posting: 1, .. }),
+            "{err}"
+        );
+        // Closed through the command, and through an applied event.
+        ledger.close_account(id(2), jan(20)).unwrap_err(); // holds a balance
+        let empty = Account::new(
+            id(6),
+            "600".parse().unwrap(),
+            "x",
+            AccountKind::ASSET,
+            jan(1),
+        );
+        ledger.open_account(empty).unwrap();
+        ledger.close_account(id(6), jan(20)).unwrap();
+        let err = post(&mut ledger, 6, usd, 21).unwrap_err();
+        assert!(
+            matches!(err, Error::PostingClosedAccount { posting: 1, .. }),
+            "{err}"
+        );
+        ledger.apply(&LedgerEvent::AccountClosed {
+            account: id(4),
+            on: jan(20),
+        });
+        let err = post(&mut ledger, 4, usd, 21).unwrap_err();
+        assert!(
+            matches!(err, Error::PostingClosedAccount { posting: 1, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_decision_reverses_an_entry_at_most_once() {
         let (mut ledger, cash) = crate::doc_support::ledger_with_cash().unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
