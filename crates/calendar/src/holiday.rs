@@ -39,7 +39,9 @@ pub enum Observance {
     /// their date and are placed first; then the weekend ones move, in date
     /// order. [`apply`](Self::apply), which knows no other holiday, moves to
     /// the Monday after; [`Calendar::holidays_in`](crate::Calendar::holidays_in)
-    /// shows the chained dates.
+    /// shows the chained dates. Holidays counted from Easter (which fall on
+    /// fixed weekdays) and one-off holidays move by `apply` alone and are not
+    /// skipped by the chain.
     Substitute,
 }
 
