@@ -201,7 +201,7 @@ impl<'de> serde::Deserialize<'de> for ChainHash {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> core::result::Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         text.parse().map_err(serde::de::Error::custom)
     }
 }
