@@ -6,9 +6,10 @@
 /// command with a typed error or returns the events that record what happened.
 /// It never mutates `self`, so a rejected command leaves the state exactly as it
 /// was. `apply` folds one event into the state and cannot fail: every check has
-/// already been made by `decide`. Replaying the stored events of an entity through
-/// `apply`, starting from its initial state, rebuilds the state; that is how the
-/// storage adapters load aggregates.
+/// already been made by `decide`. Replaying the stored events of an entity,
+/// starting from its initial state, rebuilds the state; storage adapters do it
+/// through [`replay`](Aggregate::replay), which checks each stored event
+/// against the state and reports one that no longer fits instead of skipping it.
 ///
 /// Both methods are pure: no clock, no randomness, no I/O. Time and ids travel
 /// inside commands.
@@ -76,6 +77,74 @@ pub trait Aggregate {
     /// Folds one event, previously returned by [`decide`](Self::decide), into the
     /// state. Never fails and never panics.
     fn apply(&mut self, event: &Self::Event);
+
+    /// Folds one *stored* event into the state, or says why it cannot be
+    /// folded in full.
+    ///
+    /// Loading from storage uses this instead of [`apply`](Self::apply): a
+    /// stored event may contradict the state it is replayed on (a row altered
+    /// by hand, an event written by other rules), and `apply`, which trusts
+    /// `decide`, would have to skip or half-apply it. `replay` must either
+    /// apply the whole event and return `Ok`, or leave the state untouched
+    /// and return the reason, so that a stored history never shrinks
+    /// silently. Storage adapters turn the error into one naming the stream
+    /// and the version.
+    ///
+    /// The default applies the event and returns `Ok`: right for aggregates
+    /// whose `apply` never ignores an event. An aggregate whose `apply`
+    /// passes over an event it cannot use (an unknown account, an event out
+    /// of order) must override it.
+    ///
+    /// # Errors
+    ///
+    /// The aggregate's error naming what in the event contradicts the state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_core::Aggregate;
+    ///
+    /// #[derive(Debug, Default)]
+    /// struct Gauge { level: u8 }
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// struct Raised(u8);
+    ///
+    /// #[derive(Debug, PartialEq)]
+    /// struct TooHigh { level: u8, by: u8 }
+    ///
+    /// impl Aggregate for Gauge {
+    ///     type Command = u8;
+    ///     type Event = Raised;
+    ///     type Error = TooHigh;
+    ///
+    ///     fn decide(&self, by: &u8) -> Result<Vec<Raised>, TooHigh> {
+    ///         self.level.checked_add(*by).ok_or(TooHigh { level: self.level, by: *by })?;
+    ///         Ok(vec![Raised(*by)])
+    ///     }
+    ///
+    ///     fn apply(&mut self, event: &Raised) {
+    ///         self.level = self.level.saturating_add(event.0);
+    ///     }
+    ///
+    ///     fn replay(&mut self, event: &Raised) -> Result<(), TooHigh> {
+    ///         // A stored event that would overflow is reported, not clamped.
+    ///         self.decide(&event.0)?;
+    ///         self.apply(event);
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let mut gauge = Gauge::default();
+    /// gauge.replay(&Raised(200))?;
+    /// assert_eq!(gauge.replay(&Raised(100)), Err(TooHigh { level: 200, by: 100 }));
+    /// assert_eq!(gauge.level, 200);
+    /// # Ok::<(), TooHigh>(())
+    /// ```
+    fn replay(&mut self, event: &Self::Event) -> Result<(), Self::Error> {
+        self.apply(event);
+        Ok(())
+    }
 
     /// Decides `command`, then applies the resulting events in order and returns
     /// them. On error nothing is applied.

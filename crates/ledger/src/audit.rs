@@ -31,7 +31,13 @@
 //!    currency, the rate as its shortest decimal string (`1.1`, not `1.10`),
 //!    the date;
 //! 6. a flags byte (bit 0: the posting user's id follows; bit 1: the reversed
-//!    entry's id follows; other bits 0), then those ids in that order.
+//!    entry's id follows; bit 2: the closed fiscal year follows; other bits
+//!    0), then those ids in that order, then the closed fiscal year: its
+//!    calendar's first month (`u8`, 1 to 12), its naming (`u8`: 0 for the
+//!    year it ends in, 1 for the year it starts in) and its label (signed
+//!    varint). Bit 2 is only ever set on year-end closing entries (and their
+//!    reversals), so the bytes of every other entry are as before it was
+//!    defined.
 //!
 //! The hash of an entry is `SHA-256(previous hash ‖ canonical bytes)`, where the
 //! previous hash of the first entry is 32 zero bytes.
@@ -501,6 +507,7 @@ const HAS_PARTY: u8 = 1 << 2;
 const HAS_DUE_DATE: u8 = 1 << 3;
 const HAS_POSTED_BY: u8 = 1;
 const HAS_REVERSES: u8 = 1 << 1;
+const HAS_CLOSES: u8 = 1 << 2;
 
 /// `flag` when `set`, else 0.
 #[inline]
@@ -571,14 +578,24 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
     }
     let posted_by = entry.posted_by();
     let reverses = entry.reverses();
-    sink.put_fixed(&[
-        flag(posted_by.is_some(), HAS_POSTED_BY) | flag(reverses.is_some(), HAS_REVERSES)
-    ]);
+    let closes = entry.closes();
+    sink.put_fixed(&[flag(posted_by.is_some(), HAS_POSTED_BY)
+        | flag(reverses.is_some(), HAS_REVERSES)
+        | flag(closes.is_some(), HAS_CLOSES)]);
     if let Some(user) = posted_by {
         sink.put_fixed(user.as_uuid().as_bytes());
     }
     if let Some(original) = reverses {
         sink.put_fixed(original.as_uuid().as_bytes());
+    }
+    if let Some(year) = closes {
+        let calendar = year.calendar();
+        let naming = match calendar.naming() {
+            bureau_core::FiscalYearNaming::EndYear => 0,
+            bureau_core::FiscalYearNaming::StartYear => 1,
+        };
+        sink.put_fixed(&[u8::try_from(calendar.first_month()).unwrap_or(0), naming]);
+        put_varint(sink, zigzag(i128::from(year.label())));
     }
 }
 

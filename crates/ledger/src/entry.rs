@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use bureau_core::{Currency, ExchangeRate, Id, IdKind, Money, PartyId, UserId};
+use bureau_core::{Currency, ExchangeRate, FiscalYear, Id, IdKind, Money, PartyId, UserId};
 use chrono::NaiveDate;
 
 use crate::{AccountId, Error, Result, Side};
@@ -260,6 +260,8 @@ pub enum EntryField {
     PostedBy,
     /// The entry it reverses.
     Reverses,
+    /// The fiscal year it closes.
+    Closes,
 }
 
 impl core::fmt::Display for EntryField {
@@ -272,6 +274,7 @@ impl core::fmt::Display for EntryField {
             Self::ExchangeRates => "exchange rates",
             Self::PostedBy => "author",
             Self::Reverses => "reversed entry",
+            Self::Closes => "closed fiscal year",
         })
     }
 }
@@ -323,13 +326,15 @@ pub struct JournalEntry {
     extras: Option<Box<Extras>>,
 }
 
-/// Metadata, exchange rates, author and reversed entry of an entry.
+/// Metadata, exchange rates, author, reversed entry and closed year of an
+/// entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct Extras {
     metadata: BTreeMap<String, String>,
     rates: Vec<ExchangeRate>,
     posted_by: Option<UserId>,
     reverses: Option<EntryId>,
+    closes: Option<FiscalYear>,
 }
 
 impl Extras {
@@ -339,16 +344,23 @@ impl Extras {
             && self.rates.is_empty()
             && self.posted_by.is_none()
             && self.reverses.is_none()
+            && self.closes.is_none()
     }
 }
 
 static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
 
+/// Metadata keys starting with this are kept for the crate's own use: an
+/// entry that carries one is refused with [`Error::ReservedMetadataKey`].
+/// What the ledger itself records about an entry (the year it closes, the
+/// entry it reverses) are typed fields, never metadata.
+pub const RESERVED_METADATA_PREFIX: &str = "bureau.";
+
 #[cfg(feature = "serde")]
 mod wire {
     use std::collections::BTreeMap;
 
-    use bureau_core::{ExchangeRate, UserId};
+    use bureau_core::{ExchangeRate, FiscalYear, UserId};
     use chrono::NaiveDate;
 
     use super::{EntryId, Extras, JournalEntry, Posting};
@@ -368,6 +380,8 @@ mod wire {
         posted_by: Option<UserId>,
         #[serde(default)]
         reverses: Option<EntryId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        closes: Option<FiscalYear>,
     }
 
     impl From<EntryWire> for JournalEntry {
@@ -377,6 +391,7 @@ mod wire {
                 rates: wire.rates,
                 posted_by: wire.posted_by,
                 reverses: wire.reverses,
+                closes: wire.closes,
             };
             Self {
                 id: wire.id,
@@ -400,6 +415,7 @@ mod wire {
                 rates: extras.rates,
                 posted_by: extras.posted_by,
                 reverses: extras.reverses,
+                closes: extras.closes,
             }
         }
     }
@@ -563,6 +579,25 @@ impl JournalEntry {
         self.extras.as_ref().and_then(|e| e.reverses)
     }
 
+    /// The fiscal year this entry closes, for a year-end closing entry (and
+    /// for the reversal of one). Only the ledger makes such entries
+    /// ([`Ledger::close_year`](crate::Ledger::close_year)); the income
+    /// statement leaves them out.
+    ///
+    /// ```
+    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
+    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
+    ///     .build()?;
+    /// assert_eq!(e.closes(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn closes(&self) -> Option<FiscalYear> {
+        self.extras.as_ref().and_then(|e| e.closes)
+    }
+
     /// The currencies of the postings, each once, in order of first use.
     ///
     /// ```
@@ -600,6 +635,8 @@ impl JournalEntry {
             Some(EntryField::ExchangeRates)
         } else if self.posted_by() != other.posted_by() {
             Some(EntryField::PostedBy)
+        } else if self.closes() != other.closes() {
+            Some(EntryField::Closes)
         } else if self.reverses() != other.reverses() {
             Some(EntryField::Reverses)
         } else {
@@ -614,7 +651,8 @@ impl JournalEntry {
     /// # Errors
     ///
     /// [`Error::TooFewPostings`], [`Error::NonPositiveAmount`],
-    /// [`Error::Unbalanced`] or [`Error::MissingExchangeRate`].
+    /// [`Error::Unbalanced`], [`Error::MissingExchangeRate`] or
+    /// [`Error::ReservedMetadataKey`].
     ///
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
@@ -627,10 +665,26 @@ impl JournalEntry {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_shape(&self) -> Result<()> {
+        self.check_metadata()?;
         if self.check_balanced()? {
             self.check_rates()?;
         }
         Ok(())
+    }
+
+    /// No metadata key in the namespace the crate keeps for itself.
+    pub(crate) fn check_metadata(&self) -> Result<()> {
+        match self
+            .metadata()
+            .keys()
+            .find(|key| key.starts_with(RESERVED_METADATA_PREFIX))
+        {
+            Some(key) => Err(Error::ReservedMetadataKey {
+                entry: self.id,
+                key: key.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// At least two postings, positive amounts, balanced per currency;
@@ -714,18 +768,17 @@ impl JournalEntry {
     /// The mirror of this entry under `id`, dated `date`: every posting on the
     /// other side, linked to this entry.
     pub(crate) fn reversal(&self, id: EntryId, date: NaiveDate) -> Self {
-        let mut metadata = self.metadata().clone();
-        metadata.insert("reverses".to_owned(), self.id.to_string());
         Self {
             id,
             date,
             description: format!("reversal of {}", self.description),
             postings: self.postings.iter().map(Posting::mirrored).collect(),
             extras: Some(Box::new(Extras {
-                metadata,
+                metadata: self.metadata().clone(),
                 rates: self.rates().to_vec(),
                 posted_by: self.posted_by(),
                 reverses: Some(self.id),
+                closes: self.closes(),
             })),
         }
     }
@@ -734,8 +787,9 @@ impl JournalEntry {
         self.extras.get_or_insert_with(Box::default)
     }
 
-    pub(crate) fn insert_metadata(&mut self, key: &str, value: String) {
-        self.extras_mut().metadata.insert(key.to_owned(), value);
+    /// Marks a year-end closing entry.
+    pub(crate) fn mark_closing(&mut self, year: FiscalYear) {
+        self.extras_mut().closes = Some(year);
     }
 
     pub(crate) fn with_id_date_postings(

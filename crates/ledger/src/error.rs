@@ -36,6 +36,38 @@ pub enum Error {
         /// The code as given.
         code: String,
     },
+    /// An entry carries a metadata key in the namespace the crate keeps for
+    /// itself (see [`RESERVED_METADATA_PREFIX`](crate::RESERVED_METADATA_PREFIX)).
+    #[error(
+        "entry {entry} carries metadata key {key:?}: keys starting with \"bureau.\" are reserved"
+    )]
+    ReservedMetadataKey {
+        /// The entry.
+        entry: EntryId,
+        /// The key as given.
+        key: String,
+    },
+    /// A setting of the ledger was asked to change once entries were
+    /// recorded (see [`LedgerConfig`](crate::LedgerConfig) for what may change
+    /// when).
+    #[error("the ledger's {setting} cannot change once it holds entries ({entries} recorded)")]
+    ConfigurationLocked {
+        /// The setting: `"fiscal calendar"` or `"conversion account"`.
+        setting: &'static str,
+        /// How many entries (posted or pending) the ledger holds.
+        entries: usize,
+    },
+    /// A stored event's hash is not the hash of its entry chained onto the
+    /// book's head: the entry or the order of the events was altered.
+    #[error("entry {entry} is stored with hash {stored}, but chains to {computed}")]
+    HashMismatch {
+        /// The entry.
+        entry: EntryId,
+        /// The hash stored with it.
+        stored: crate::EntryHash,
+        /// The hash of the entry on the book's head.
+        computed: crate::EntryHash,
+    },
     /// An account with this id is already open in the chart.
     #[error("account {account} already exists in the chart")]
     AccountExists {

@@ -82,18 +82,18 @@
 //! let unrealised = ledger.revalue(Revaluation::new(EntryId::from_u128(2), date(3, 31)?, usd, ids(72), ids(82))
 //!     .rate(rate(112, 3, 31)?)
 //!     .reversing_on(date(4, 1)?, EntryId::from_u128(3)))?;
-//! assert_eq!(unrealised.to_string(), "20.00 USD");
+//! assert_eq!(unrealised.result().to_string(), "20.00 USD");
 //! assert!(ledger.balance(ids(72), usd)?.balance().is_zero()); // reversed on 1 April
 //!
 //! let accounts = SettlementAccounts { open_items: ids(12), cash: ids(2), realised_gain: ids(71), realised_loss: ids(81) };
 //! let realised = ledger.settle_foreign(ForeignSettlement::new(EntryId::from_u128(4), date(4, 15)?, accounts,
 //!     PartyId::from_u128(5), "1000.00 EUR".parse()?, rate(105, 4, 15)?))?;
-//! assert_eq!(realised.to_string(), "-50.00 USD");
+//! assert_eq!(realised.result().to_string(), "-50.00 USD");
 //! assert_eq!(ledger.balance(ids(81), usd)?.balance().to_string(), "50.00 USD");
 //!
 //! let more = ledger.revalue(Revaluation::new(EntryId::from_u128(5), date(4, 15)?, usd, ids(72), ids(82))
 //!     .rate(rate(105, 4, 15)?))?;
-//! assert!(more.is_zero());
+//! assert!(more.result().is_zero());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -345,6 +345,52 @@ impl Revaluation {
     }
 }
 
+/// What [`Ledger::revalue`] and [`Ledger::settle_foreign`] did: the
+/// exchange result booked (unrealised or realised; positive a gain, negative a
+/// loss, in the base currency) and the events that record it, to be stored
+/// like those of any other command.
+///
+/// ```
+/// # let mut ledger = bureau_ledger::doc_support::ledger_with_foreign_invoice()?;
+/// # let settlement = bureau_ledger::doc_support::foreign_settlement()?;
+/// let booked = ledger.settle_foreign(settlement)?;
+/// assert_eq!(booked.result().to_string(), "-50.00 USD");
+/// assert_eq!(booked.events().len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExchangeBooking {
+    result: Money,
+    events: Vec<LedgerEvent>,
+}
+
+impl ExchangeBooking {
+    /// The exchange result in the base currency: positive a gain, negative a
+    /// loss.
+    ///
+    /// See [`ExchangeBooking`].
+    #[must_use]
+    pub const fn result(&self) -> Money {
+        self.result
+    }
+
+    /// The events that record the booking.
+    ///
+    /// See [`ExchangeBooking`].
+    #[must_use]
+    pub fn events(&self) -> &[LedgerEvent] {
+        &self.events
+    }
+
+    /// Takes the events that record the booking.
+    ///
+    /// See [`ExchangeBooking`].
+    #[must_use]
+    pub fn into_events(self) -> Vec<LedgerEvent> {
+        self.events
+    }
+}
+
 impl Ledger {
     /// Revalues the conversion account's positions (see the [module docs](crate::fx))
     /// and returns the unrealised gain (positive) or loss (negative) booked, in
@@ -368,7 +414,8 @@ impl Ledger {
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
     /// let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
     /// let ids = |n| AccountId::from_u128(n);
-    /// let mut ledger = Ledger::new().with_conversion_account(ids(9));
+    /// let mut ledger = Ledger::new();
+    /// ledger.configure(bureau_ledger::LedgerConfig::new().with_conversion_account(ids(9)))?;
     /// for (n, code, name, kind) in [(1, "1000", "Bank USD", AccountKind::ASSET), (2, "1020", "Bank EUR", AccountKind::ASSET),
     ///     (9, "1990", "Conversion", AccountKind::EQUITY), (7, "7900", "FX gain", AccountKind::INCOME), (8, "8900", "FX loss", AccountKind::EXPENSE)] {
     ///     ledger.open_account(Account::new(ids(n), code.parse()?, name, kind, day))?;
@@ -381,16 +428,16 @@ impl Ledger {
     /// let month_end = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
     /// let gain = ledger.revalue(Revaluation::new(EntryId::from_u128(2), month_end, usd, ids(7), ids(8))
     ///     .rate(ExchangeRate::new(eur, usd, Decimal::new(12, 1), month_end)?))?;
-    /// assert_eq!(gain.to_string(), "10.00 USD");
+    /// assert_eq!(gain.result().to_string(), "10.00 USD");
     /// assert_eq!(ledger.balance(ids(7), usd)?.balance().to_string(), "10.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn revalue(&mut self, revaluation: Revaluation) -> Result<Money> {
-        let (events, gain) = self.plan_revaluation(&revaluation)?;
+    pub fn revalue(&mut self, revaluation: Revaluation) -> Result<ExchangeBooking> {
+        let (events, result) = self.plan_revaluation(&revaluation)?;
         for event in &events {
             bureau_core::Aggregate::apply(self, event);
         }
-        Ok(gain)
+        Ok(ExchangeBooking { result, events })
     }
 
     pub(crate) fn decide_revaluation(&self, revaluation: &Revaluation) -> Result<Vec<LedgerEvent>> {
@@ -728,17 +775,20 @@ impl Ledger {
     /// use bureau_core::Currency;
     /// // 1000.00 EUR invoiced at 1.10, paid at 1.05.
     /// let realised = ledger.settle_foreign(settlement.clone())?;
-    /// assert_eq!(realised.to_string(), "-50.00 USD");
+    /// assert_eq!(realised.result().to_string(), "-50.00 USD");
     /// let loss = bureau_ledger::AccountId::from_u128(81);
     /// assert_eq!(ledger.balance(loss, Currency::iso("USD")?)?.balance().to_string(), "50.00 USD");
     /// // The same settlement again changes nothing.
     /// assert!(matches!(ledger.settle_foreign(settlement), Err(bureau_ledger::Error::AlreadyPosted { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn settle_foreign(&mut self, settlement: ForeignSettlement) -> Result<Money> {
-        let (event, realised) = self.plan_settlement(&settlement)?;
+    pub fn settle_foreign(&mut self, settlement: ForeignSettlement) -> Result<ExchangeBooking> {
+        let (event, result) = self.plan_settlement(&settlement)?;
         bureau_core::Aggregate::apply(self, &event);
-        Ok(realised)
+        Ok(ExchangeBooking {
+            result,
+            events: vec![event],
+        })
     }
 
     pub(crate) fn decide_settlement(
@@ -1101,7 +1151,8 @@ mod tests {
         );
         let realised = ledger
             .settle_foreign(foreign_settlement().unwrap())
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(realised, money("-50.00 USD"));
         assert_eq!(
             result(&ledger, REALISED_GAIN, REALISED_LOSS),
@@ -1138,7 +1189,8 @@ mod tests {
                 )
                 .rate(at_settlement),
             )
-            .unwrap();
+            .unwrap()
+            .result();
         assert!(nothing.is_zero());
         assert_eq!(ledger, before);
         assert!(ledger.trial_balance().unwrap().is_balanced());
@@ -1166,7 +1218,8 @@ mod tests {
                 "1200.00 EUR",
                 rate(115, 2, day(4, 1)),
             ))
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(first, money("40.00 USD"));
         assert_eq!(
             ledger.balance(ids(REALISED_GAIN), usd()).unwrap().balance(),
@@ -1191,7 +1244,8 @@ mod tests {
                 "200.00 EUR",
                 rate(100, 2, day(4, 20)),
             ))
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(second, money("-40.00 USD"));
         assert_eq!(
             result(&ledger, REALISED_GAIN, REALISED_LOSS),
@@ -1225,7 +1279,8 @@ mod tests {
                 "1000.00 EUR",
                 rate(115, 2, day(4, 2)),
             ))
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(realised, money("-50.00 USD"));
         assert_eq!(
             ledger.balance(ids(REALISED_LOSS), usd()).unwrap().balance(),
@@ -1260,7 +1315,8 @@ mod tests {
                 "100.00 EUR",
                 rate(100, 2, day(4, 3)),
             ))
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(gain, money("10.00 USD"));
     }
 
@@ -1272,7 +1328,8 @@ mod tests {
         let mut even = base.clone();
         let nearest = even
             .settle_foreign(settle(6, day(4, 1), RECEIVABLES, "333.33 EUR", r))
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(nearest, money("4.10 USD"));
         let mut down = base;
         let truncated = down
@@ -1280,7 +1337,8 @@ mod tests {
                 settle(6, day(4, 1), RECEIVABLES, "333.33 EUR", r)
                     .rounding(RoundingStrategy::ToZero),
             )
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(truncated, money("4.09 USD"));
     }
 
@@ -1315,7 +1373,7 @@ mod tests {
                 rate(settled, 4, day(4, 1)),
             )
             .rounding(rounding);
-            let realised = ledger.settle_foreign(settlement).unwrap();
+            let realised = ledger.settle_foreign(settlement).unwrap().result();
             assert_eq!(
                 realised,
                 money(&format!("{expected} USD")),
@@ -1532,7 +1590,8 @@ mod tests {
         // Realised from the booking rate, counted once.
         let realised = ledger
             .settle_foreign(foreign_settlement().unwrap())
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(realised, money("-50.00 USD"));
         assert_eq!(
             result(&ledger, UNREALISED_GAIN, UNREALISED_LOSS),
@@ -1592,7 +1651,8 @@ mod tests {
         let before = ledger.clone();
         let realised = ledger
             .settle_foreign(foreign_settlement().unwrap())
-            .unwrap();
+            .unwrap()
+            .result();
         assert_eq!(realised, money("-50.00 USD"));
         let events = ledger
             .handle(&LedgerCommand::Reverse {
@@ -1624,7 +1684,10 @@ mod tests {
             "1000.00 EUR",
             rate(105, 2, day(4, 17)),
         );
-        assert_eq!(ledger.settle_foreign(again).unwrap(), money("-50.00 USD"));
+        assert_eq!(
+            ledger.settle_foreign(again).unwrap().result(),
+            money("-50.00 USD")
+        );
         ledger.verify().unwrap();
     }
 

@@ -2,7 +2,6 @@
 //! locks and the audit chain, changed only through decided events.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 
 use bureau_core::{Aggregate, Currency, DomainEvent, FiscalCalendar, FiscalYear, Period};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,54 +9,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::balance::{CurrencyBook, Totals};
 use crate::{
     Account, AccountCode, AccountId, AuditRecord, Balance, BalanceLimit, CurrencyPolicy, EntryHash,
-    EntryId, Error, JournalEntry, PendingAmounts, PendingEntry, PendingState, PeriodState, Result,
-    Side, SoftLock,
+    EntryId, Error, JournalEntry, LedgerConfig, PendingAmounts, PendingEntry, PendingState,
+    PeriodState, Result, Side, SoftLock,
 };
 
-/// A fast hasher for ids: UUIDs and account codes are caller-chosen keys of
-/// an in-memory book, not attacker-facing input, so a multiplicative fold
-/// (as in the Fx hash) replaces SipHash on the posting path.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct FoldHash;
-
-impl BuildHasher for FoldHash {
-    type Hasher = FoldHasher;
-    fn build_hasher(&self) -> FoldHasher {
-        FoldHasher(0)
-    }
-}
-
-pub(crate) struct FoldHasher(u64);
-
-const SEED: u64 = 0x517c_c1b7_2722_0a95;
-
-impl Hasher for FoldHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0_u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
-        }
-        for byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(SEED);
-        }
-    }
-    fn write_usize(&mut self, value: usize) {
-        self.0 = (self.0.rotate_left(5) ^ value as u64).wrapping_mul(SEED);
-    }
-    fn finish(&self) -> u64 {
-        // The fold leaves the low bits of a small sequential id constant,
-        // and the table indexes by the low bits: finish with a full
-        // avalanche (the 64-bit finaliser of MurmurHash3).
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
+/// The hash maps of a book, keyed by ids the caller chooses (in a service,
+/// ids that come from clients): foldhash, seeded afresh for every map, so
+/// that keys crafted to collide under one seed do not collide under
+/// another. No output of the ledger depends on the maps' iteration order,
+/// so results stay deterministic whatever the seed.
+pub(crate) type IdMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// One account with its per-currency books, its children and the posted
 /// entries that touch it (positions in the ledger's entry list).
@@ -239,6 +200,8 @@ impl PackedRef {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum LedgerCommand {
+    /// Change the book's settings, under the rules of [`LedgerConfig`].
+    Configure(LedgerConfig),
     /// Add an account to the chart.
     OpenAccount(Account),
     /// Close an account with no balance, posted or pending.
@@ -333,6 +296,8 @@ pub enum LedgerCommand {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum LedgerEvent {
+    /// The book's settings changed.
+    Configured(LedgerConfig),
     /// An account was added.
     AccountOpened(Account),
     /// An account was closed.
@@ -386,6 +351,7 @@ pub enum LedgerEvent {
 impl DomainEvent for LedgerEvent {
     fn event_type(&self) -> &'static str {
         match self {
+            Self::Configured(_) => "configured",
             Self::AccountOpened(_) => "account_opened",
             Self::AccountClosed { .. } => "account_closed",
             Self::EntryPosted { .. } => "entry_posted",
@@ -460,8 +426,8 @@ impl Resolved {
 /// Effects of the earlier entries of a linked batch, seen by the later ones.
 #[derive(Debug, Default)]
 struct Overlay<'a> {
-    ids: HashMap<EntryId, &'a JournalEntry, FoldHash>,
-    deltas: HashMap<(usize, Currency), (i128, i128), FoldHash>,
+    ids: IdMap<EntryId, &'a JournalEntry>,
+    deltas: IdMap<(usize, Currency), (i128, i128)>,
 }
 
 /// The general ledger of one company: the chart of accounts, every posted and
@@ -501,13 +467,13 @@ pub struct Ledger {
     calendar: FiscalCalendar,
     conversion: Option<AccountId>,
     pub(crate) slots: Vec<AccountSlot>,
-    index: HashMap<AccountId, usize, FoldHash>,
-    codes: HashMap<AccountCode, usize, FoldHash>,
+    index: IdMap<AccountId, usize>,
+    codes: IdMap<AccountCode, usize>,
     pub(crate) entries: EntryLog,
-    entry_index: HashMap<EntryId, PackedRef, FoldHash>,
+    entry_index: IdMap<EntryId, PackedRef>,
     // Original entry -> its reversal. Reversals are rare: a map keeps the
     // posted entries small.
-    reversals: HashMap<EntryId, EntryId, FoldHash>,
+    reversals: IdMap<EntryId, EntryId>,
     pending: Vec<PendingEntry>,
     locks: Vec<PeriodState>,
     // Entries dated on or after this day cannot fall in any lock.
@@ -551,36 +517,67 @@ impl Ledger {
         self.entry_index.get(&id).map(|packed| packed.get())
     }
 
-    /// The same empty ledger on another fiscal calendar (used by year-end close).
+    /// Changes the book's settings under the rules of [`LedgerConfig`], and
+    /// returns the event that records the change (none when nothing
+    /// changes): store it like any other, so that the book reloads with the
+    /// same settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ConfigurationLocked`] for a change the book's entries no
+    /// longer allow.
     ///
     /// ```
-    /// use bureau_ledger::Ledger;
     /// use bureau_core::{FiscalCalendar, FiscalYearNaming};
+    /// use bureau_ledger::{Ledger, LedgerConfig};
     ///
     /// let april = FiscalCalendar::new(4, FiscalYearNaming::EndYear)?;
-    /// assert_eq!(Ledger::new().with_calendar(april).calendar(), april);
+    /// let mut ledger = Ledger::new();
+    /// let events = ledger.configure(LedgerConfig::new().with_fiscal_calendar(april))?;
+    /// assert_eq!(events.len(), 1);
+    /// assert_eq!(ledger.calendar(), april);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[must_use]
-    pub fn with_calendar(mut self, calendar: FiscalCalendar) -> Self {
-        self.calendar = calendar;
-        self
+    pub fn configure(&mut self, config: LedgerConfig) -> Result<Vec<LedgerEvent>> {
+        self.handle(&LedgerCommand::Configure(config))
     }
 
-    /// The same ledger with a designated conversion account: every entry
-    /// that mixes currencies must post to it in each of its currencies, and
-    /// revaluation values its positions.
+    /// The book's settings.
     ///
     /// ```
-    /// use bureau_ledger::{AccountId, Ledger};
+    /// use bureau_ledger::{Ledger, LedgerConfig};
     ///
-    /// let ledger = Ledger::new().with_conversion_account(AccountId::from_u128(99));
-    /// assert_eq!(ledger.conversion_account(), Some(AccountId::from_u128(99)));
+    /// assert_eq!(Ledger::new().config(), LedgerConfig::new());
     /// ```
-    #[must_use]
-    pub fn with_conversion_account(mut self, account: AccountId) -> Self {
-        self.conversion = Some(account);
-        self
+    pub const fn config(&self) -> LedgerConfig {
+        let config = LedgerConfig::new().with_fiscal_calendar(self.calendar);
+        match self.conversion {
+            Some(account) => config.with_conversion_account(account),
+            None => config,
+        }
+    }
+
+    fn check_configure(&self, config: &LedgerConfig) -> Result<bool> {
+        if *config == self.config() {
+            return Ok(false);
+        }
+        let entries = self.entries.len() + self.pending.len();
+        if entries == 0 {
+            return Ok(true);
+        }
+        if config.fiscal_calendar() != self.calendar {
+            return Err(Error::ConfigurationLocked {
+                setting: "fiscal calendar",
+                entries,
+            });
+        }
+        if self.conversion.is_some() {
+            return Err(Error::ConfigurationLocked {
+                setting: "conversion account",
+                entries,
+            });
+        }
+        Ok(true)
     }
 
     /// The fiscal calendar.
@@ -922,10 +919,10 @@ impl Ledger {
     /// assert!(ledger.open_account(cash).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn open_account(&mut self, account: Account) -> Result<()> {
+    pub fn open_account(&mut self, account: Account) -> Result<Vec<LedgerEvent>> {
         self.check_open_account(&account)?;
-        self.apply_open(account);
-        Ok(())
+        self.apply_open(account.clone());
+        Ok(vec![LedgerEvent::AccountOpened(account)])
     }
 
     /// Closes an account that holds no balance, posted or pending.
@@ -942,12 +939,12 @@ impl Ledger {
     /// assert!(!ledger.account(cash).ok_or("account")?.status().is_open());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn close_account(&mut self, account: AccountId, on: NaiveDate) -> Result<()> {
+    pub fn close_account(&mut self, account: AccountId, on: NaiveDate) -> Result<Vec<LedgerEvent>> {
         self.handle(&LedgerCommand::CloseAccount { account, on })
-            .map(drop)
     }
 
-    /// Posts one entry and returns its hash in the audit chain.
+    /// Posts one entry and returns the event recording it, which carries the
+    /// entry's hash in the audit chain.
     ///
     /// # Errors
     ///
@@ -959,18 +956,23 @@ impl Ledger {
     /// # let (mut ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
     /// # let sales = bureau_ledger::AccountId::from_u128(4);
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
-    /// let hash = ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+    /// let events = ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
     ///     .debit(cash, "5.00 USD".parse()?)
     ///     .credit(sales, "5.00 USD".parse()?)
     ///     .build()?)?;
-    /// assert_eq!(ledger.head(), hash);
+    /// let [bureau_ledger::LedgerEvent::EntryPosted { hash, .. }] = events.as_slice() else {
+    ///     return Err("one posted entry".into());
+    /// };
+    /// assert_eq!(ledger.head(), *hash);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn post(&mut self, entry: JournalEntry) -> Result<EntryHash> {
+    pub fn post(&mut self, entry: JournalEntry) -> Result<Vec<LedgerEvent>> {
+        // The same decision as `LedgerCommand::Post`, applied with the
+        // account slots the checks already found.
         let resolved = self.check_entry(&entry, Mode::Posted, None)?;
         let hash = EntryHash::of_entry(&self.head, &entry);
-        self.apply_resolved(entry, hash, Some(&resolved));
-        Ok(hash)
+        self.apply_resolved(entry.clone(), hash, Some(&resolved));
+        Ok(vec![LedgerEvent::EntryPosted { entry, hash }])
     }
 
     /// Posts a linked batch: every entry, or none.
@@ -1001,12 +1003,17 @@ impl Ledger {
     /// assert_eq!(ledger.entries().count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn post_batch(&mut self, entries: Vec<JournalEntry>) -> Result<()> {
+    pub fn post_batch(&mut self, entries: Vec<JournalEntry>) -> Result<Vec<LedgerEvent>> {
         let hashes = self.check_batch(&entries)?;
-        for (entry, hash) in entries.into_iter().zip(hashes) {
-            self.apply_posted(entry, hash);
+        let events: Vec<LedgerEvent> = entries
+            .into_iter()
+            .zip(hashes)
+            .map(|(entry, hash)| LedgerEvent::EntryPosted { entry, hash })
+            .collect();
+        for event in &events {
+            self.apply(event);
         }
-        Ok(())
+        Ok(events)
     }
 
     /// Reserves an entry's amounts as pending, optionally until `expires_at`.
@@ -1024,10 +1031,10 @@ impl Ledger {
         &mut self,
         entry: JournalEntry,
         expires_at: Option<DateTime<Utc>>,
-    ) -> Result<()> {
+    ) -> Result<Vec<LedgerEvent>> {
         self.check_entry(&entry, Mode::Pending, None)?;
-        self.apply_pending_created(entry, expires_at);
-        Ok(())
+        self.apply_pending_created(entry.clone(), expires_at);
+        Ok(vec![LedgerEvent::PendingCreated { entry, expires_at }])
     }
 
     /// Posts a pending entry in full or in part as entry `entry` dated `date`;
@@ -1058,10 +1065,14 @@ impl Ledger {
         date: NaiveDate,
         amounts: PendingAmounts,
         now: DateTime<Utc>,
-    ) -> Result<EntryHash> {
+    ) -> Result<Vec<LedgerEvent>> {
         let (posted, hash) = self.check_post_pending(pending, entry, date, &amounts, now)?;
-        self.apply_pending_posted(pending, posted, hash);
-        Ok(hash)
+        self.apply_pending_posted(pending, posted.clone(), hash);
+        Ok(vec![LedgerEvent::PendingPosted {
+            pending,
+            entry: posted,
+            hash,
+        }])
     }
 
     /// Voids a pending entry: every reserved amount is released.
@@ -1076,27 +1087,30 @@ impl Ledger {
     /// assert!(ledger.void_pending(pending).is_err()); // resolves at most once
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn void_pending(&mut self, pending: EntryId) -> Result<()> {
+    pub fn void_pending(&mut self, pending: EntryId) -> Result<Vec<LedgerEvent>> {
         self.handle(&LedgerCommand::VoidPending { pending })
-            .map(drop)
     }
 
     /// Expires every pending entry whose timeout is at or before `now`, and
-    /// returns their ids.
+    /// returns one [`LedgerEvent::PendingExpired`] for each.
     ///
     /// ```
     /// # let (mut ledger, pending) = bureau_ledger::doc_support::ledger_with_pending()?;
     /// let later = chrono::NaiveDate::from_ymd_opt(2026, 2, 1).ok_or("date")?
     ///     .and_hms_opt(0, 0, 0).ok_or("time")?.and_utc();
-    /// assert_eq!(ledger.expire_pending(later), vec![pending]);
+    /// assert_eq!(ledger.expire_pending(later), vec![bureau_ledger::LedgerEvent::PendingExpired { pending }]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn expire_pending(&mut self, now: DateTime<Utc>) -> Vec<EntryId> {
-        let expired = self.due_pending(now);
-        for id in &expired {
-            self.apply_pending_released(*id, PendingState::Expired);
+    pub fn expire_pending(&mut self, now: DateTime<Utc>) -> Vec<LedgerEvent> {
+        let events: Vec<LedgerEvent> = self
+            .due_pending(now)
+            .into_iter()
+            .map(|pending| LedgerEvent::PendingExpired { pending })
+            .collect();
+        for event in &events {
+            self.apply(event);
         }
-        expired
+        events
     }
 
     /// Reverses a posted entry with its mirror, `reversal`, dated `date`.
@@ -1127,11 +1141,12 @@ impl Ledger {
         entry: EntryId,
         reversal: EntryId,
         date: NaiveDate,
-    ) -> Result<EntryHash> {
-        let mirror = self.check_reverse(entry, reversal, date)?;
-        let hash = EntryHash::of_entry(&self.head, &mirror);
-        self.apply_posted(mirror, hash);
-        Ok(hash)
+    ) -> Result<Vec<LedgerEvent>> {
+        self.handle(&LedgerCommand::Reverse {
+            entry,
+            reversal,
+            date,
+        })
     }
 
     /// Soft-locks a period.
@@ -1148,8 +1163,8 @@ impl Ledger {
     /// assert_eq!(ledger.period_states().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn lock_period(&mut self, lock: SoftLock) -> Result<()> {
-        self.handle(&LedgerCommand::LockPeriod(lock)).map(drop)
+    pub fn lock_period(&mut self, lock: SoftLock) -> Result<Vec<LedgerEvent>> {
+        self.handle(&LedgerCommand::LockPeriod(lock))
     }
 
     /// Lifts the soft lock of a period.
@@ -1168,8 +1183,8 @@ impl Ledger {
     /// assert!(ledger.period_states().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn unlock_period(&mut self, period: Period) -> Result<()> {
-        self.handle(&LedgerCommand::UnlockPeriod(period)).map(drop)
+    pub fn unlock_period(&mut self, period: Period) -> Result<Vec<LedgerEvent>> {
+        self.handle(&LedgerCommand::UnlockPeriod(period))
     }
 
     /// Hard-closes a period, for good.
@@ -1186,8 +1201,8 @@ impl Ledger {
     /// assert!(ledger.close_period(january).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn close_period(&mut self, period: Period) -> Result<()> {
-        self.handle(&LedgerCommand::ClosePeriod(period)).map(drop)
+    pub fn close_period(&mut self, period: Period) -> Result<Vec<LedgerEvent>> {
+        self.handle(&LedgerCommand::ClosePeriod(period))
     }
 
     /// Closes a fiscal year into `retained_earnings` (see
@@ -1224,13 +1239,12 @@ impl Ledger {
         year: FiscalYear,
         entry: EntryId,
         retained_earnings: AccountId,
-    ) -> Result<()> {
+    ) -> Result<Vec<LedgerEvent>> {
         self.handle(&LedgerCommand::CloseYear {
             year,
             entry,
             retained_earnings,
         })
-        .map(drop)
     }
 
     // ---- decisions -------------------------------------------------------
@@ -1848,7 +1862,7 @@ impl Ledger {
                 postings,
                 Vec::new(),
             );
-            entry.insert_metadata(crate::report::CLOSING_ENTRY_KEY, year.to_string());
+            entry.mark_closing(year);
             self.check_entry(&entry, Mode::Closing, None)?;
             let hash = EntryHash::of_entry(&self.head, &entry);
             events.push(LedgerEvent::EntryPosted { entry, hash });
@@ -1861,6 +1875,86 @@ impl Ledger {
         self.check_entry(&entry, Mode::Posted, None)?;
         let hash = EntryHash::of_entry(&self.head, &entry);
         Ok(LedgerEvent::EntryPosted { entry, hash })
+    }
+
+    // ---- replay ------------------------------------------------------------
+
+    /// Whether a stored event can be applied in full on the book as it is:
+    /// the checks whose failure would make `apply` pass over part of it.
+    /// The rules a command must meet (balance, periods, limits, ...) were
+    /// met when it was decided and are not asked again, so a book recorded
+    /// under earlier rules still loads; what is asked is that every account,
+    /// entry and pending entry an event names is there, and that each
+    /// entry's stored hash chains onto the book's head.
+    fn check_replay(&self, event: &LedgerEvent) -> Result<()> {
+        match event {
+            LedgerEvent::Configured(config) => self.check_configure(config).map(drop),
+            LedgerEvent::AccountOpened(account) => self.check_open_account(account),
+            LedgerEvent::AccountClosed { account, .. } => {
+                let slot = self.slot_or_err(*account)?;
+                if slot.account.status().is_open() {
+                    Ok(())
+                } else {
+                    Err(Error::AccountAlreadyClosed {
+                        account: slot.account.label(),
+                    })
+                }
+            }
+            LedgerEvent::EntryPosted { entry, hash } => {
+                self.check_replayed_entry(entry, Some(*hash))
+            }
+            LedgerEvent::PendingCreated { entry, .. } => self.check_replayed_entry(entry, None),
+            LedgerEvent::PendingPosted {
+                pending,
+                entry,
+                hash,
+            } => {
+                self.open_pending(*pending)?;
+                self.check_replayed_entry(entry, Some(*hash))
+            }
+            LedgerEvent::PendingVoided { pending } | LedgerEvent::PendingExpired { pending } => {
+                self.open_pending(*pending).map(drop)
+            }
+            LedgerEvent::PeriodUnlocked(period) => {
+                if self
+                    .locks
+                    .iter()
+                    .any(|s| !s.is_closed() && s.period() == *period)
+                {
+                    Ok(())
+                } else {
+                    Err(Error::PeriodNotLocked { period: *period })
+                }
+            }
+            LedgerEvent::PeriodLocked(_) | LedgerEvent::PeriodClosed(_) => Ok(()),
+        }
+    }
+
+    fn check_replayed_entry(&self, entry: &JournalEntry, hash: Option<EntryHash>) -> Result<()> {
+        let id = entry.id();
+        if self.entry_ref(id).is_some() {
+            return Err(Error::AlreadyPosted { entry: id });
+        }
+        for (index, posting) in entry.postings().iter().enumerate() {
+            if self.slot(posting.account()).is_none() {
+                return Err(Error::PostingUnknownAccount {
+                    entry: id,
+                    posting: index + 1,
+                    account: posting.account(),
+                });
+            }
+        }
+        if let Some(stored) = hash {
+            let computed = EntryHash::of_entry(&self.head, entry);
+            if computed != stored {
+                return Err(Error::HashMismatch {
+                    entry: id,
+                    stored,
+                    computed,
+                });
+            }
+        }
+        Ok(())
     }
 
     // ---- application -----------------------------------------------------
@@ -1996,6 +2090,11 @@ impl Aggregate for Ledger {
 
     fn decide(&self, command: &LedgerCommand) -> Result<Vec<LedgerEvent>> {
         match command {
+            LedgerCommand::Configure(config) => Ok(if self.check_configure(config)? {
+                vec![LedgerEvent::Configured(*config)]
+            } else {
+                Vec::new()
+            }),
             LedgerCommand::OpenAccount(account) => {
                 self.check_open_account(account)?;
                 Ok(vec![LedgerEvent::AccountOpened(account.clone())])
@@ -2092,6 +2191,10 @@ impl Aggregate for Ledger {
 
     fn apply(&mut self, event: &LedgerEvent) {
         match event {
+            LedgerEvent::Configured(config) => {
+                self.calendar = config.fiscal_calendar();
+                self.conversion = config.conversion_account();
+            }
             LedgerEvent::AccountOpened(account) => self.apply_open(account.clone()),
             LedgerEvent::AccountClosed { account, on } => {
                 if let Some(&at) = self.index.get(account)
@@ -2126,6 +2229,33 @@ impl Aggregate for Ledger {
             LedgerEvent::PeriodClosed(period) => self.apply_lock(PeriodState::Closed(*period)),
         }
     }
+
+    /// Applies a stored event after checking that it fits the book in full:
+    /// every account, entry and pending entry it names is there, and an
+    /// entry's stored hash chains onto the head. A stored history that does
+    /// not fit is reported, never shortened.
+    ///
+    /// ```
+    /// use bureau_core::Aggregate;
+    /// use bureau_ledger::{AccountId, EntryHash, EntryId, Error, JournalEntry, Ledger, LedgerEvent};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
+    /// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "to nowhere")
+    ///     .debit(AccountId::from_u128(1), "5.00 USD".parse()?)
+    ///     .credit(AccountId::from_u128(2), "5.00 USD".parse()?)
+    ///     .build()?;
+    /// let hash = EntryHash::of_entry(&EntryHash::GENESIS, &entry);
+    /// let mut ledger = Ledger::new();
+    /// let refused = ledger.replay(&LedgerEvent::EntryPosted { entry, hash });
+    /// assert!(matches!(refused, Err(Error::PostingUnknownAccount { posting: 1, .. })));
+    /// assert_eq!(ledger, Ledger::new());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn replay(&mut self, event: &LedgerEvent) -> Result<()> {
+        self.check_replay(event)?;
+        self.apply(event);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -2148,14 +2278,91 @@ mod tests {
         assert_eq!(size_of::<(EntryId, PackedRef)>(), 24);
     }
 
+    /// The fixed-seed multiplicative fold the ledger once indexed ids with.
+    #[derive(Default)]
+    struct OldFold(u64);
+
+    const OLD_SEED: u64 = 0x517c_c1b7_2722_0a95;
+
+    impl std::hash::Hasher for OldFold {
+        fn write(&mut self, bytes: &[u8]) {
+            for chunk in bytes.chunks(8) {
+                let mut word = [0_u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(OLD_SEED);
+            }
+        }
+        fn write_usize(&mut self, value: usize) {
+            self.0 = (self.0.rotate_left(5) ^ value as u64).wrapping_mul(OLD_SEED);
+        }
+        fn finish(&self) -> u64 {
+            self.0
+        }
+    }
+
+    /// Entry ids that all hash alike under [`OldFold`]: the fold is
+    /// invertible, so the second word of each id undoes whatever the first
+    /// one did.
+    fn colliding_ids(count: u64) -> Vec<EntryId> {
+        // The inverse of the odd seed modulo 2^64, by Newton's iteration.
+        let mut inverse = OLD_SEED;
+        for _ in 0..6 {
+            inverse = inverse.wrapping_mul(2_u64.wrapping_sub(OLD_SEED.wrapping_mul(inverse)));
+        }
+        let target = 0x0123_4567_89ab_cdef_u64;
+        // A UUID hashes as one write of its 16 bytes: two words.
+        (1..=count)
+            .map(|first| {
+                let after_first = first.wrapping_mul(OLD_SEED);
+                let second = after_first.rotate_left(5) ^ target.wrapping_mul(inverse);
+                let mut bytes = [0_u8; 16];
+                bytes[..8].copy_from_slice(&first.to_le_bytes());
+                bytes[8..].copy_from_slice(&second.to_le_bytes());
+                EntryId::from_uuid(bureau_core::Uuid::from_bytes(bytes))
+            })
+            .collect()
+    }
+
     #[test]
-    fn sequential_ids_spread_over_the_low_bits() {
-        // The table picks buckets by the low bits: sequential ids must not
-        // collide there.
-        let buckets: HashSet<u64> = (0..4096_u128)
-            .map(|n| FoldHash.hash_one(AccountId::from_u128(n)) & 0xfff)
+    fn ids_crafted_to_collide_under_a_fixed_seed_spread_under_the_books_hasher() {
+        use std::hash::BuildHasher;
+        let ids = colliding_ids(4096);
+        let old = std::hash::BuildHasherDefault::<OldFold>::default();
+        let under_old: HashSet<u64> = ids.iter().map(|id| old.hash_one(id)).collect();
+        assert_eq!(
+            under_old.len(),
+            1,
+            "the crafted ids collide under the old hash"
+        );
+        let map: IdMap<EntryId, PackedRef> = IdMap::default();
+        let buckets: HashSet<u64> = ids
+            .iter()
+            .map(|id| map.hasher().hash_one(id) & 0xfff)
             .collect();
         assert!(buckets.len() > 2400, "only {} buckets", buckets.len());
+        // And a book takes them as it takes any ids.
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut ledger = Ledger::new();
+        for n in 1..=2_u128 {
+            ledger
+                .open_account(Account::new(
+                    AccountId::from_u128(n),
+                    format!("{n}00").parse().unwrap(),
+                    "account",
+                    AccountKind::ASSET,
+                    day,
+                ))
+                .unwrap();
+        }
+        for id in &ids {
+            let entry = JournalEntry::builder(*id, day, "crafted")
+                .debit(AccountId::from_u128(1), "1.00 USD".parse().unwrap())
+                .credit(AccountId::from_u128(2), "1.00 USD".parse().unwrap())
+                .build()
+                .unwrap();
+            ledger.post(entry).unwrap();
+        }
+        assert_eq!(ledger.entries().count(), ids.len());
     }
 
     #[test]

@@ -75,6 +75,7 @@
 mod account;
 pub mod audit;
 mod balance;
+mod config;
 mod entry;
 mod error;
 pub mod fx;
@@ -92,9 +93,11 @@ pub use account::{
 };
 pub use audit::{AuditRecord, EntryHash, canonical_bytes, verify, verify_bytes};
 pub use balance::Balance;
+pub use config::LedgerConfig;
+pub use entry::RESERVED_METADATA_PREFIX;
 pub use entry::{EntryBuilder, EntryField, EntryId, JournalEntry, Posting};
 pub use error::{Error, Result};
-pub use fx::{ForeignSettlement, Revaluation, SettlementAccounts, realised_gain};
+pub use fx::{ExchangeBooking, ForeignSettlement, Revaluation, SettlementAccounts, realised_gain};
 pub use ledger::{Ledger, LedgerCommand, LedgerEvent};
 pub use pending::{PendingAmounts, PendingEntry, PendingState};
 pub use period::{PeriodState, SoftLock};
@@ -173,7 +176,8 @@ pub mod doc_support {
         use crate::Posting;
         use bureau_core::{Currency, Decimal, ExchangeRate};
         let ids = AccountId::from_u128;
-        let mut ledger = Ledger::new().with_conversion_account(ids(9));
+        let mut ledger = Ledger::new();
+        ledger.configure(crate::LedgerConfig::new().with_conversion_account(ids(9)))?;
         for (n, code, name, kind) in [
             (1, "1000", "Bank USD", AccountKind::ASSET),
             (2, "1020", "Bank EUR", AccountKind::ASSET),

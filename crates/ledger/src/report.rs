@@ -9,10 +9,6 @@ use chrono::NaiveDate;
 use crate::balance::on_side;
 use crate::{Account, AccountClass, AccountId, EntryId, Error, JournalEntry, Ledger, Result, Side};
 
-/// The metadata key that marks a year-end closing entry; the income statement
-/// leaves such entries out.
-pub const CLOSING_ENTRY_KEY: &str = "bureau.closing";
-
 /// One account's balance in one currency in the trial balance, in the debit
 /// or the credit column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -774,7 +770,7 @@ impl Ledger {
             .entries
             .iter()
             .map(|p| &p.entry)
-            .filter(|e| e.metadata().contains_key(CLOSING_ENTRY_KEY) && range.contains(e.date()))
+            .filter(|e| e.closes().is_some() && range.contains(e.date()))
             .collect();
         const INCOME: SumOf = SumOf {
             report: "income statement",

@@ -233,7 +233,8 @@ fn foreign_currencies() -> Vec<Currency> {
 /// ```
 /// use bureau_ledger::{strategy, Ledger};
 ///
-/// let mut ledger = Ledger::new().with_conversion_account(strategy::CONVERSION);
+/// let mut ledger = Ledger::new();
+/// ledger.configure(bureau_ledger::LedgerConfig::new().with_conversion_account(strategy::CONVERSION))?;
 /// for account in strategy::fx_accounts() {
 ///     ledger.open_account(account)?;
 /// }
@@ -278,7 +279,8 @@ pub fn fx_accounts() -> Vec<Account> {
 /// use proptest::prelude::*;
 ///
 /// proptest!(ProptestConfig::with_cases(16), |(chart in strategy::fx_chart())| {
-///     let mut ledger = Ledger::new().with_conversion_account(strategy::CONVERSION);
+///     let mut ledger = Ledger::new();
+///     ledger.configure(bureau_ledger::LedgerConfig::new().with_conversion_account(strategy::CONVERSION))?;
 ///     for account in &chart {
 ///         ledger.open_account(account.clone())?;
 ///     }
@@ -359,7 +361,8 @@ pub const fn settlement_accounts(bill: bool) -> SettlementAccounts {
 /// use proptest::prelude::*;
 ///
 /// proptest!(ProptestConfig::with_cases(16), |(chart in strategy::fx_chart(), item in strategy::foreign_item(EntryId::from_u128(1)))| {
-///     let mut ledger = Ledger::new().with_conversion_account(strategy::CONVERSION);
+///     let mut ledger = Ledger::new();
+///     ledger.configure(bureau_ledger::LedgerConfig::new().with_conversion_account(strategy::CONVERSION))?;
 ///     for account in &chart {
 ///         ledger.open_account(account.clone())?;
 ///     }

@@ -51,7 +51,10 @@ const CONVERSION: u128 = 99;
 fn shop() -> Ledger {
     let opened = day(2026, 1, 1);
     let usd_only = CurrencyPolicy::Only(Currency::iso("USD").unwrap());
-    let mut ledger = Ledger::new().with_conversion_account(id(CONVERSION));
+    let mut ledger = Ledger::new();
+    ledger
+        .configure(bureau_ledger::LedgerConfig::new().with_conversion_account(id(CONVERSION)))
+        .unwrap();
     let accounts = [
         Account::new(
             id(CASH),
@@ -480,7 +483,10 @@ fn pending_amounts_count_against_limits_and_resolve_once() {
         )
         .unwrap();
     assert!(ledger.expire_pending(at(2026, 1, 31)).is_empty());
-    assert_eq!(ledger.expire_pending(at(2026, 2, 1)), vec![eid(70)]);
+    assert_eq!(
+        ledger.expire_pending(at(2026, 2, 1)),
+        vec![bureau_ledger::LedgerEvent::PendingExpired { pending: eid(70) }]
+    );
     assert_eq!(
         ledger.pending(eid(70)).unwrap().state(),
         PendingState::Expired
@@ -782,7 +788,8 @@ fn revaluation_books_gain_then_loss() {
             bureau_ledger::Revaluation::new(eid(3), march, usd_c, gain_account, gain_account)
                 .rate(rate(120, march)),
         )
-        .unwrap();
+        .unwrap()
+        .result();
     assert_eq!(gain, usd("50.00"));
     let april = day(2026, 4, 30);
     let loss = ledger
@@ -790,7 +797,8 @@ fn revaluation_books_gain_then_loss() {
             bureau_ledger::Revaluation::new(eid(4), april, usd_c, gain_account, gain_account)
                 .rate(rate(105, april)),
         )
-        .unwrap();
+        .unwrap()
+        .result();
     assert_eq!(loss, usd("-75.00"));
     assert_eq!(
         ledger.balance(gain_account, usd_c).unwrap().balance(),
@@ -802,7 +810,8 @@ fn revaluation_books_gain_then_loss() {
             bureau_ledger::Revaluation::new(eid(5), april, usd_c, gain_account, gain_account)
                 .rate(rate(105, april)),
         )
-        .unwrap();
+        .unwrap()
+        .result();
     assert!(none.is_zero());
     assert!(ledger.entry(eid(5)).is_none());
     let missing = ledger.revalue(bureau_ledger::Revaluation::new(
@@ -917,7 +926,10 @@ fn history() -> impl Strategy<Value = (Vec<Account>, Vec<Op>)> {
 }
 
 fn open_chart(chart: &[Account]) -> Ledger {
-    let mut ledger = Ledger::new().with_conversion_account(strategy::CONVERSION);
+    let mut ledger = Ledger::new();
+    ledger
+        .configure(bureau_ledger::LedgerConfig::new().with_conversion_account(strategy::CONVERSION))
+        .unwrap();
     for account in chart {
         ledger.open_account(account.clone()).unwrap();
     }
@@ -1208,7 +1220,9 @@ fn check_fx_effect(
         // unless the reversal, on the same day, put the value back.
         LedgerCommand::Revalue(r) if r.reversal().is_none_or(|(_, on)| on > r.date()) => {
             let mut again = after.clone();
-            let more = again.revalue(revaluation_as(r, 900_000_000, false))?;
+            let more = again
+                .revalue(revaluation_as(r, 900_000_000, false))?
+                .result();
             prop_assert!(more.is_zero(), "a second revaluation booked {}", more);
         }
         _ => {}
@@ -2115,7 +2129,7 @@ fn settle(
     let by_command = handle(ledger, replica, LedgerCommand::SettleForeign(settlement));
     prop_assert_eq!(&copy, &*ledger, "the method and the command disagree");
     Ok(match (by_method, by_command) {
-        (Ok(realised), Ok(())) => Ok(realised.to_minor()),
+        (Ok(realised), Ok(())) => Ok(realised.result().to_minor()),
         (Err(error), Err(_)) => Err(error),
         (method, command) => {
             return Err(TestCaseError::fail(format!("{method:?} but {command:?}")));
