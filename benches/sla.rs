@@ -111,7 +111,7 @@ fn evaluate(c: &mut Criterion) {
             next = (next + 1) % tickets.len();
             let history = &tickets[next];
             let now = history[5].at() + TimeDelta::hours(1);
-            let record = SlaRecord::replay(&config, black_box(history)).unwrap();
+            let record = SlaRecord::from_history(&config, black_box(history)).unwrap();
             black_box(record.evaluate_with(now, &mut cache).unwrap())
         })
     });
@@ -122,7 +122,7 @@ fn evaluate(c: &mut Criterion) {
             next = (next + 1) % tickets.len();
             let history = &tickets[next];
             let now = history[5].at() + TimeDelta::hours(1);
-            let record = SlaRecord::replay(&config, black_box(history)).unwrap();
+            let record = SlaRecord::from_history(&config, black_box(history)).unwrap();
             black_box(record.evaluate(now).unwrap())
         })
     });
@@ -131,7 +131,7 @@ fn evaluate(c: &mut Criterion) {
     group.bench_function("record_only", |b| {
         b.iter(|| {
             next = (next + 1) % tickets.len();
-            black_box(SlaRecord::replay(&config, black_box(&tickets[next])).unwrap())
+            black_box(SlaRecord::from_history(&config, black_box(&tickets[next])).unwrap())
         })
     });
     group.finish();

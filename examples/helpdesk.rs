@@ -198,7 +198,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut cache = WorkingTimeCache::new();
     let mut evaluations = Vec::new();
     for history in &tickets {
-        let record = SlaRecord::replay(&config, history)?;
+        let record = SlaRecord::from_history(&config, history)?;
         let evaluation = record.evaluate_with(now, &mut cache)?;
         let ticket = evaluation.ticket.ok_or("ticket")?;
         println!(

@@ -164,7 +164,7 @@ fn a_ticket_stored_as_events_evaluates_like_its_history() {
             .unwrap()
             .evaluate(at(9, 12))
             .unwrap();
-        let direct = SlaRecord::replay(&config, &history)
+        let direct = SlaRecord::from_history(&config, &history)
             .unwrap()
             .evaluate(at(9, 12))
             .unwrap();

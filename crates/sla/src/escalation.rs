@@ -202,7 +202,7 @@ pub struct Escalation<'r> {
 /// let config = SlaConfig::standard(vec![SlaPolicy::new("default")
 ///     .target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)])?;
 /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
-/// let record = SlaRecord::replay(&config, &[TicketEvent::new(t0, EventKind::Created {
+/// let record = SlaRecord::from_history(&config, &[TicketEvent::new(t0, EventKind::Created {
 ///     ticket: TicketId::from_u128(1),
 ///     opened_by: Opener::Customer,
 ///     attributes: TicketAttributes::new(Priority::Normal),

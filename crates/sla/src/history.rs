@@ -245,7 +245,7 @@ impl TicketHistory {
     /// # Errors
     ///
     /// None for a history built through [`record`](TicketHistory::record) or
-    /// [`Aggregate::handle`]; the error type is that of [`SlaRecord::replay`].
+    /// [`Aggregate::handle`]; the error type is that of [`SlaRecord::from_history`].
     ///
     /// ```
     /// use bureau_sla::{SlaConfig, TicketHistory};
@@ -254,7 +254,7 @@ impl TicketHistory {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluator<'c>(&self, config: &'c SlaConfig) -> Result<SlaRecord<'c>> {
-        SlaRecord::replay(config, &self.events)
+        SlaRecord::from_history(config, &self.events)
     }
 }
 
@@ -275,5 +275,22 @@ impl Aggregate for TicketHistory {
             self.lifecycle.apply(event);
             self.events.push(event.clone());
         }
+    }
+
+    /// Checks a stored event as [`record`](TicketHistory::record) does and
+    /// folds it in, or returns why it does not continue the history (nothing
+    /// changes then): loading a stored history never drops an event.
+    ///
+    /// ```
+    /// use bureau_core::Aggregate;
+    /// use bureau_sla::{EventKind, TicketEvent, TicketHistory};
+    /// use chrono::DateTime;
+    /// let mut history = TicketHistory::default();
+    /// let early = TicketEvent::new(DateTime::UNIX_EPOCH, EventKind::CustomerMessage);
+    /// assert!(history.replay(&early).is_err());
+    /// assert!(history.events().is_empty());
+    /// ```
+    fn replay(&mut self, event: &TicketEvent) -> Result<()> {
+        self.record(event)
     }
 }

@@ -72,7 +72,7 @@
 //!     TicketEvent::new(at(30), EventKind::StatusChanged { to: Status::Pending }),
 //!     TicketEvent::new(at(300), EventKind::StatusChanged { to: Status::Open }),
 //! ];
-//! let record = SlaRecord::replay(&config, &history)?;
+//! let record = SlaRecord::from_history(&config, &history)?;
 //! let evaluation = record.evaluate(at(360))?;
 //!
 //! let first = evaluation.metric(&Metric::FirstReply).ok_or("metric")?;

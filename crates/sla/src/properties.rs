@@ -77,9 +77,9 @@ proptest! {
         after in strategy::gap(),
     ) {
         let now = last_at(&history) + after;
-        let whole = SlaRecord::replay(&config, &history)?;
+        let whole = SlaRecord::from_history(&config, &history)?;
         let cut = split.index(history.len() + 1);
-        let mut pieces = SlaRecord::replay(&config, &history[..cut])?;
+        let mut pieces = SlaRecord::from_history(&config, &history[..cut])?;
         if let Some(prefix_last) = history[..cut].last() {
             // Evaluating the prefix in between must not disturb the record.
             pieces.evaluate(prefix_last.at())?;
@@ -138,7 +138,7 @@ proptest! {
     ) {
         let mut cache = crate::WorkingTimeCache::new();
         for history in [&first, &second, &first] {
-            let record = SlaRecord::replay(&config, history)?;
+            let record = SlaRecord::from_history(&config, history)?;
             for now in [last_at(history), last_at(history) + after, last_at(history) + TimeDelta::days(400)] {
                 prop_assert_eq!(record.evaluate_with(now, &mut cache)?, record.evaluate(now)?);
             }
@@ -164,7 +164,7 @@ proptest! {
         after in strategy::gap(),
     ) {
         let now = last_at(&history) + after;
-        let evaluation = SlaRecord::replay(&config, &history)?.evaluate(now)?;
+        let evaluation = SlaRecord::from_history(&config, &history)?.evaluate(now)?;
         for (definition, metric) in config.metrics().iter().zip(&evaluation.metrics) {
             let paused = definition.pause_statuses();
             let calendar_of = |policy: Option<&crate::PolicyName>, priority| {
@@ -288,7 +288,7 @@ proptest! {
         }
         let end = *bounds.last().unwrap_or(&start);
         let seen_by = |now: DateTime<Utc>| -> Result<SlaRecord<'_>, crate::Error> {
-            SlaRecord::replay(&config, history.iter().filter(|e| e.at() <= now))
+            SlaRecord::from_history(&config, history.iter().filter(|e| e.at() <= now))
         };
         let mut pieces = Vec::new();
         for window in bounds.windows(2) {

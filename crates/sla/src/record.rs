@@ -155,10 +155,10 @@ impl<'c> SlaRecord<'c> {
     /// ```
     /// use bureau_sla::{SlaConfig, SlaRecord};
     /// let config = SlaConfig::standard(Vec::new())?;
-    /// assert_eq!(SlaRecord::replay(&config, &[])?.len(), 0);
+    /// assert_eq!(SlaRecord::from_history(&config, &[])?.len(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn replay<'e>(
+    pub fn from_history<'e>(
         config: &'c SlaConfig,
         history: impl IntoIterator<Item = &'e TicketEvent>,
     ) -> Result<Self> {
@@ -706,5 +706,12 @@ impl Aggregate for SlaRecord<'_> {
         if self.check(event).is_ok() {
             self.apply_checked(event);
         }
+    }
+
+    /// Checks a stored event as [`record`](SlaRecord::record) does and folds
+    /// it in, or returns why it does not continue the history (nothing
+    /// changes then).
+    fn replay(&mut self, event: &TicketEvent) -> Result<()> {
+        self.record(event)
     }
 }

@@ -165,7 +165,7 @@ pub struct AdherenceRow<'c> {
 ///     let reply = TicketEvent::new(t0 + TimeDelta::minutes(minutes), EventKind::PublicReply {
 ///         agent: bureau_core::UserId::from_u128(7),
 ///     });
-///     evaluations.push(SlaRecord::replay(&config, [&created, &reply])?.evaluate(t0 + TimeDelta::hours(3))?);
+///     evaluations.push(SlaRecord::from_history(&config, [&created, &reply])?.evaluate(t0 + TimeDelta::hours(3))?);
 /// }
 /// let rows = adherence(&evaluations, GroupBy::Metric)?;
 /// let first = rows.iter().find(|r| r.key == GroupKey::Metric(&Metric::FirstReply)).ok_or("row")?;

@@ -12,7 +12,7 @@
 //! use proptest::prelude::*;
 //!
 //! proptest!(|(config in strategy::config(Calendar::always()), history in strategy::history())| {
-//!     let record = SlaRecord::replay(&config, &history)?;
+//!     let record = SlaRecord::from_history(&config, &history)?;
 //!     prop_assert_eq!(record.len(), history.len());
 //! });
 //! ```

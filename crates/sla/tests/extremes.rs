@@ -76,7 +76,7 @@ fn rules() -> Vec<EscalationRule> {
 
 /// Evaluates, escalates and reports; every error must be a typed one.
 fn exercise(config: &SlaConfig, events: &[TicketEvent], now: DateTime<Utc>) {
-    let record = match SlaRecord::replay(config, events) {
+    let record = match SlaRecord::from_history(config, events) {
         Ok(record) => record,
         Err(err) => panic!("a valid history was refused: {err}"),
     };
@@ -132,7 +132,8 @@ fn tickets_at_the_last_instant_are_evaluated_or_typed_errors() {
 fn a_due_instant_past_the_last_one_is_a_typed_calendar_error() {
     let max = DateTime::<Utc>::MAX_UTC;
     let config = config(&Calendar::always());
-    let record = SlaRecord::replay(&config, &history(max - TimeDelta::hours(1), &[])).unwrap();
+    let record =
+        SlaRecord::from_history(&config, &history(max - TimeDelta::hours(1), &[])).unwrap();
     let err = record.evaluate(max).unwrap_err();
     assert!(
         matches!(
@@ -160,7 +161,7 @@ fn tickets_spanning_the_whole_timeline_on_calendar_hours() {
         ],
     );
     exercise(&config, &events, max);
-    let evaluation = SlaRecord::replay(&config, &events)
+    let evaluation = SlaRecord::from_history(&config, &events)
         .unwrap()
         .evaluate(max)
         .unwrap();

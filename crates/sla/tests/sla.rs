@@ -412,7 +412,7 @@ fn regression_table() {
             .iter()
             .map(|(instant, step)| event(instant, *step))
             .collect();
-        let record = SlaRecord::replay(&config, &history)
+        let record = SlaRecord::from_history(&config, &history)
             .unwrap_or_else(|e| panic!("{}: history rejected: {e}", case.name));
         let evaluation = record.evaluate(at(case.now)).unwrap();
         let metric = evaluation.metric(&case.metric).unwrap();
@@ -467,7 +467,7 @@ fn priority_changes_are_recorded_in_the_result() {
         .unwrap();
     let config = config_for(&case);
     let history: Vec<TicketEvent> = case.history.iter().map(|(i, s)| event(i, *s)).collect();
-    let evaluation = SlaRecord::replay(&config, &history)
+    let evaluation = SlaRecord::from_history(&config, &history)
         .unwrap()
         .evaluate(at(case.now))
         .unwrap();
@@ -656,7 +656,7 @@ fn escalations_fire_once_per_threshold_and_rule() {
         event("2026-03-06T16:00:00Z", Step::Create(N)),
         // Friday 16:00 + 2 business hours: Monday 10:00; warning at 90 min: Monday 09:30.
     ];
-    let record = SlaRecord::replay(&config, &history).unwrap();
+    let record = SlaRecord::from_history(&config, &history).unwrap();
     let friday = due_escalations(
         &record,
         &rules,
@@ -791,7 +791,7 @@ fn adherence_groups_by_priority_agent_and_period() {
                     EventKind::StatusChanged { to: Status::Solved },
                 ),
             ];
-            SlaRecord::replay(&config, &history)
+            SlaRecord::from_history(&config, &history)
                 .unwrap()
                 .evaluate(at("2026-04-03T00:00:00Z"))
                 .unwrap()
@@ -858,11 +858,11 @@ fn histories_and_configurations_travel_through_json() {
     assert_eq!(back_config, config);
     assert_eq!(back_history, history);
     let now = at(case.now);
-    let evaluation = SlaRecord::replay(&config, &history)
+    let evaluation = SlaRecord::from_history(&config, &history)
         .unwrap()
         .evaluate(now)
         .unwrap();
-    let replayed = SlaRecord::replay(&back_config, &back_history)
+    let replayed = SlaRecord::from_history(&back_config, &back_history)
         .unwrap()
         .evaluate(now)
         .unwrap();

@@ -59,6 +59,22 @@ pub enum Error {
         /// The decoder's message.
         reason: String,
     },
+    /// A stored event decodes but contradicts the state it is replayed on
+    /// (see [`Aggregate::replay`](bureau_core::Aggregate::replay)): loading
+    /// stops there instead of leaving the event out.
+    #[error(
+        "stream {stream:?} version {version}: stored event {event_type:?} does not replay: {reason}"
+    )]
+    Replay {
+        /// The stream of the event.
+        stream: StreamId,
+        /// The version of the event.
+        version: Version,
+        /// The stored event type name.
+        event_type: String,
+        /// The aggregate's reason.
+        reason: String,
+    },
     /// A stored payload decoded into an event whose name differs from the
     /// stored event type.
     #[error(

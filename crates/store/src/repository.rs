@@ -317,12 +317,16 @@ impl<S: EventStore> Repository<S> {
         &self.store
     }
 
-    /// Folds the events of `stream` into `A::default()`.
+    /// Folds the events of `stream` into `A::default()`, each through
+    /// [`Aggregate::replay`], so that every stored event is applied or the
+    /// load fails.
     ///
     /// # Errors
     ///
     /// [`Error::Decode`] or [`Error::EventTypeMismatch`] naming the stream and
-    /// version of an event that does not decode into `A::Event`; store errors.
+    /// version of an event that does not decode into `A::Event`;
+    /// [`Error::Replay`] naming the stream, version and reason of an event
+    /// the aggregate cannot fold in; store errors.
     ///
     /// # Examples
     ///
@@ -331,6 +335,7 @@ impl<S: EventStore> Repository<S> {
     where
         A: Aggregate + Default,
         A::Event: DomainEvent + DeserializeOwned,
+        A::Error: core::fmt::Display,
     {
         let mut loaded = Loaded {
             stream: stream.clone(),
@@ -345,7 +350,9 @@ impl<S: EventStore> Repository<S> {
     ///
     /// # Errors
     ///
-    /// As [`load`](Self::load).
+    /// As [`load`](Self::load). After an [`Error::Replay`], `loaded` holds
+    /// every event before the one reported, and its version says so; after
+    /// a decoding error it is as it was.
     ///
     /// # Examples
     ///
@@ -354,21 +361,25 @@ impl<S: EventStore> Repository<S> {
     where
         A: Aggregate,
         A::Event: DomainEvent + DeserializeOwned,
+        A::Error: core::fmt::Display,
     {
         let from = loaded.version.next().unwrap_or(loaded.version);
         let recorded = self.store.read_stream(&loaded.stream, from).await?;
         // Decode everything before applying anything, so a bad event leaves the
         // loaded state as it was.
         let mut decoded = Vec::with_capacity(recorded.len());
-        let mut version = loaded.version;
         for event in recorded {
-            version = event.version();
-            decoded.push(decode::<A::Event>(event)?);
+            decoded.push((event.version(), decode::<A::Event>(event)?));
         }
-        for event in &decoded {
-            loaded.state.apply(event);
+        for (version, event) in &decoded {
+            loaded.state.replay(event).map_err(|reason| Error::Replay {
+                stream: loaded.stream.clone(),
+                version: *version,
+                event_type: event.event_type().to_owned(),
+                reason: reason.to_string(),
+            })?;
+            loaded.version = *version;
         }
-        loaded.version = version;
         Ok(())
     }
 
@@ -395,6 +406,7 @@ impl<S: EventStore> Repository<S> {
     where
         A: Aggregate + Default,
         A::Event: DomainEvent + Serialize + DeserializeOwned,
+        A::Error: core::fmt::Display,
     {
         let mut loaded = self.load::<A>(stream).await?;
         self.execute_on(&mut loaded, command, context).await
@@ -423,6 +435,7 @@ impl<S: EventStore> Repository<S> {
     where
         A: Aggregate,
         A::Event: DomainEvent + Serialize + DeserializeOwned,
+        A::Error: core::fmt::Display,
     {
         let attempts = self.retry.attempts();
         for _ in 0..attempts {
@@ -554,9 +567,19 @@ mod tests {
 
         fn apply(&mut self, event: &Moved) {
             match event {
-                Moved::In(n) => self.balance += n,
-                Moved::Out(n) => self.balance -= n,
+                Moved::In(n) => self.balance = self.balance.saturating_add(*n),
+                Moved::Out(n) => self.balance = self.balance.saturating_sub(*n),
             }
+        }
+
+        fn replay(&mut self, event: &Moved) -> std::result::Result<(), String> {
+            if let Moved::Out(n) = event
+                && *n > self.balance
+            {
+                return Err(format!("cannot take {n} from {}", self.balance));
+            }
+            self.apply(event);
+            Ok(())
         }
     }
 
@@ -584,6 +607,34 @@ mod tests {
             (loaded.state().balance, loaded.version()),
             (10, Version::new(1))
         );
+    }
+
+    #[tokio::test]
+    async fn a_stored_event_that_contradicts_the_state_fails_the_load_with_its_version() {
+        use crate::port::EventStore;
+        let store = InMemoryStore::new();
+        let repository = Repository::new(store.clone());
+        let stream = StreamId::new("acct").unwrap();
+        let _ = repository
+            .execute::<Account>(&stream, &10, &context())
+            .await
+            .unwrap();
+        // Written past the aggregate's rules, as a hand-edited row would be.
+        let forged = NewEvent::new(
+            "out",
+            serde_json::to_value(Moved::Out(50)).unwrap(),
+            chrono::DateTime::UNIX_EPOCH,
+        );
+        store
+            .append(&stream, ExpectedVersion::Exact(Version::new(1)), &[forged])
+            .await
+            .unwrap();
+        let error = repository.load::<Account>(&stream).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "stream \"acct\" version 2: stored event \"out\" does not replay: cannot take 50 from 10"
+        );
+        assert!(matches!(error, Error::Replay { version, .. } if version == Version::new(2)));
     }
 
     /// A store whose appends always meet a conflict.
