@@ -17,6 +17,11 @@
 //! revaluations reversing themselves. A ledger for these charts needs
 //! [`CONVERSION`] as its conversion account.
 //!
+//! For properties over everything a book does, [`history`] generates whole
+//! command histories ([`History::steps`]): the book's settings (on a fiscal
+//! calendar from [`fiscal_calendar`]), a chart from [`fx_chart`], and up to
+//! 31 commands of every kind, many of them refused.
+//!
 //! ```
 //! use bureau_ledger::{strategy, EntryId, Ledger};
 //! use proptest::prelude::*;
@@ -29,6 +34,10 @@
 //!     prop_assert_eq!(ledger.accounts().count(), chart.len());
 //! });
 //! ```
+
+mod history;
+
+pub use history::{History, Step, aimed_settlement, fiscal_calendar, history};
 
 use ::proptest::prelude::*;
 use bureau_core::{Currency, Decimal, ExchangeRate, Money};
