@@ -99,6 +99,28 @@ fn entries(accounts: usize, legs: usize) -> Vec<JournalEntry> {
         .collect()
 }
 
+/// Entry ids that all collided under the fixed-seed fold the ledger once
+/// indexed ids with (`(state.rotate_left(5) ^ word) * SEED` per 8-byte word):
+/// the fold is invertible, so each id's second word undoes its first. The
+/// book's per-map seeds must keep posting them at the rate of any ids.
+fn colliding_ids(count: usize) -> Vec<EntryId> {
+    const SEED: u64 = 0x517c_c1b7_2722_0a95;
+    let mut inverse = SEED;
+    for _ in 0..6 {
+        inverse = inverse.wrapping_mul(2_u64.wrapping_sub(SEED.wrapping_mul(inverse)));
+    }
+    let target = 0x0123_4567_89ab_cdef_u64;
+    (1..=count as u64)
+        .map(|first| {
+            let second = first.wrapping_mul(SEED).rotate_left(5) ^ target.wrapping_mul(inverse);
+            let mut bytes = [0_u8; 16];
+            bytes[..8].copy_from_slice(&first.to_le_bytes());
+            bytes[8..].copy_from_slice(&second.to_le_bytes());
+            EntryId::from_uuid(bureau::Uuid::from_bytes(bytes))
+        })
+        .collect()
+}
+
 fn posting<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
     let mut group = c.benchmark_group(group_name);
     group.sample_size(10);
@@ -119,6 +141,32 @@ fn posting<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
             )
         });
     }
+    // The same two-leg entries under ids chosen to collide.
+    let ledger = chart(1_000);
+    let crafted: Vec<JournalEntry> = entries(1_000, 2)
+        .into_iter()
+        .zip(colliding_ids(ENTRIES))
+        .map(|(entry, id)| {
+            let mut builder = JournalEntry::builder(id, entry.date(), entry.description());
+            for posting in entry.postings() {
+                builder = builder.posting(posting.clone());
+            }
+            builder.build().unwrap()
+        })
+        .collect();
+    group.throughput(Throughput::Elements(ENTRIES as u64));
+    group.bench_function("post_2_leg_entries_colliding_ids", |b| {
+        b.iter_batched(
+            || (ledger.clone(), crafted.clone()),
+            |(mut ledger, batch)| {
+                for entry in batch {
+                    ledger.post(entry).unwrap();
+                }
+                ledger
+            },
+            BatchSize::PerIteration,
+        )
+    });
     group.finish();
 }
 
