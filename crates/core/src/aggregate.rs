@@ -161,6 +161,63 @@ pub trait Aggregate {
     }
 }
 
+/// An aggregate whose whole state can be saved and restored, so that a long
+/// stream loads from a snapshot and the events after it instead of from its
+/// first event.
+///
+/// A snapshot is a cache, never the record: storage keeps it beside the
+/// stream with the version and chain hash it was taken at, uses it only while
+/// the stream still holds that event, and otherwise folds the events.
+/// `from_snapshot(to_snapshot(state))` must equal `state`.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_core::{Aggregate, Snapshot};
+///
+/// #[derive(Debug, Default, PartialEq)]
+/// struct Tally(u64);
+///
+/// impl Aggregate for Tally {
+///     type Command = ();
+///     type Event = ();
+///     type Error = String;
+///     fn decide(&self, _: &()) -> Result<Vec<()>, String> { Ok(vec![()]) }
+///     fn apply(&mut self, _: &()) { self.0 = self.0.saturating_add(1); }
+/// }
+///
+/// impl Snapshot for Tally {
+///     const FORMAT: &'static str = "tally/1";
+///     fn to_snapshot(&self) -> Vec<u8> { self.0.to_le_bytes().to_vec() }
+///     fn from_snapshot(bytes: &[u8]) -> Result<Self, String> {
+///         let bytes: [u8; 8] = bytes.try_into().map_err(|_| "eight bytes".to_owned())?;
+///         Ok(Tally(u64::from_le_bytes(bytes)))
+///     }
+/// }
+///
+/// let tally = Tally(41);
+/// assert_eq!(Tally::from_snapshot(&tally.to_snapshot())?, tally);
+/// assert!(Tally::from_snapshot(b"short").is_err());
+/// # Ok::<(), String>(())
+/// ```
+pub trait Snapshot: Aggregate + Sized {
+    /// The name and version of the encoding, stored with every snapshot: a
+    /// snapshot written in another format is not decoded, the stream is
+    /// folded instead. Change it whenever the encoding changes.
+    const FORMAT: &'static str;
+
+    /// The whole state as bytes.
+    fn to_snapshot(&self) -> Vec<u8>;
+
+    /// The state saved by [`to_snapshot`](Self::to_snapshot).
+    ///
+    /// # Errors
+    ///
+    /// The aggregate's error when the bytes are not a snapshot of this
+    /// format (truncated, altered, another format).
+    fn from_snapshot(bytes: &[u8]) -> Result<Self, Self::Error>;
+}
+
 /// An event as storage sees it: a stable name that identifies its shape.
 ///
 /// Storage adapters record the name beside the serialized payload so that a

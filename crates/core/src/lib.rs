@@ -57,7 +57,7 @@ mod rounding;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 
-pub use aggregate::{Aggregate, DomainEvent};
+pub use aggregate::{Aggregate, DomainEvent, Snapshot};
 pub use currency::{Currency, MAX_COMMODITY_CODE_LEN, MAX_COMMODITY_PRECISION};
 pub use date::{DateRange, DaysIter};
 pub use error::{Error, Result};

@@ -787,6 +787,11 @@ impl JournalEntry {
         self.extras.get_or_insert_with(Box::default)
     }
 
+    /// Marks the reversal of `original`.
+    pub(crate) fn mark_reversal_of(&mut self, original: EntryId) {
+        self.extras_mut().reverses = Some(original);
+    }
+
     /// Marks a year-end closing entry.
     pub(crate) fn mark_closing(&mut self, year: FiscalYear) {
         self.extras_mut().closes = Some(year);

@@ -68,6 +68,15 @@ pub enum Error {
         /// The hash of the entry on the book's head.
         computed: crate::EntryHash,
     },
+    /// Bytes given as a snapshot of a book are not one (see
+    /// [`snapshot`](crate::snapshot)).
+    #[error("the snapshot is invalid at byte {at}: {reason}")]
+    SnapshotInvalid {
+        /// The byte offset where reading failed.
+        at: usize,
+        /// What was wrong there.
+        reason: String,
+    },
     /// An account with this id is already open in the chart.
     #[error("account {account} already exists in the chart")]
     AccountExists {

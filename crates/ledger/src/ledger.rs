@@ -1877,6 +1877,50 @@ impl Ledger {
         Ok(LedgerEvent::EntryPosted { entry, hash })
     }
 
+    /// A book from the parts of a snapshot, folded with the same bookkeeping
+    /// as its events: the settings, the chart in the order it was opened
+    /// (with its books in the order their currencies were first used),
+    /// the pending entries (only those still pending reserve their amounts),
+    /// the period states in their order, then the posted entries with their
+    /// hashes in posting order.
+    pub(crate) fn restore(
+        config: LedgerConfig,
+        accounts: Vec<Account>,
+        books: Vec<Vec<Currency>>,
+        pending: Vec<PendingEntry>,
+        locks: Vec<PeriodState>,
+        entries: Vec<(JournalEntry, EntryHash)>,
+    ) -> Self {
+        let mut ledger = Self::new();
+        ledger.calendar = config.fiscal_calendar();
+        ledger.conversion = config.conversion_account();
+        for account in accounts {
+            ledger.apply_open(account);
+        }
+        for (slot, currencies) in ledger.slots.iter_mut().zip(books) {
+            for currency in currencies {
+                slot.book_mut(currency);
+            }
+        }
+        for reserved in pending {
+            if reserved.state.is_pending() {
+                ledger.reserve(&reserved.entry, 1);
+            }
+            ledger.entry_index.insert(
+                reserved.entry.id(),
+                PackedRef::new(EntryRef::Pending(ledger.pending.len())),
+            );
+            ledger.pending.push(reserved);
+        }
+        for state in locks {
+            ledger.apply_lock(state);
+        }
+        for (entry, hash) in entries {
+            ledger.apply_posted(entry, hash);
+        }
+        ledger
+    }
+
     // ---- replay ------------------------------------------------------------
 
     /// Whether a stored event can be applied in full on the book as it is:

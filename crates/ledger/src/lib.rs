@@ -84,6 +84,8 @@ mod pending;
 mod period;
 pub mod receivable;
 pub mod report;
+#[cfg(feature = "serde")]
+pub mod snapshot;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategy;
 

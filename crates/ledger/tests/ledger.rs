@@ -1057,6 +1057,22 @@ proptest! {
         prop_assert!(ledger.verify().is_ok());
     }
 
+    /// A book restored from its snapshot is the book, and bytes cut short or
+    /// altered anywhere are refused or give some book, never a panic.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn a_snapshot_restores_the_same_book(history in strategy::history(), cut in any::<prop::sample::Index>(), flip in any::<prop::sample::Index>()) {
+        use bureau_core::Snapshot;
+        let ledger = run(&history)?;
+        let bytes = ledger.to_snapshot();
+        prop_assert_eq!(&Ledger::from_snapshot(&bytes)?, &ledger);
+        let short = &bytes[..cut.index(bytes.len())];
+        prop_assert!(Ledger::from_snapshot(short).is_err());
+        let mut altered = bytes.clone();
+        altered[flip.index(bytes.len())] ^= 0x5a;
+        let _ = Ledger::from_snapshot(&altered);
+    }
+
     #[test]
     fn balance_as_of_is_the_fold_of_entries_up_to_that_day(
         history in strategy::history(),

@@ -1,0 +1,399 @@
+//! The whole book as bytes, so that a long stream loads from a snapshot and
+//! the events after it (see [`bureau_core::Snapshot`]).
+//!
+//! # Format `bureau-ledger/snapshot/1`
+//!
+//! The parts a book has few of (its settings, its chart, its pending entries
+//! and its period states) are JSON, as their events are; the posted entries,
+//! of which a book may hold millions, are binary:
+//!
+//! 1. a little-endian `u32` byte length, then that many bytes of JSON: an
+//!    object with `config`, `accounts` (in the order they were opened, each
+//!    with its status), `books` (per account, the currencies it holds in the
+//!    order they were first used), `pending` (each with its state) and
+//!    `locks` (the period states in the book's order);
+//! 2. a varint count of posted entries, then per entry in posting order: its
+//!    32-byte audit hash, its id (16 bytes), its date (as in the audit
+//!    encoding), its description (string), a varint count of postings and per
+//!    posting the account id, a flags byte (bit 0 the side, bit 1 a memo
+//!    follows, bit 2 a party follows, bit 3 a due date follows), the currency
+//!    (code length, code, minor units), the amount as a signed varint of
+//!    minor units and the optional parts in that order; a varint count of
+//!    metadata pairs (strings); a varint count of exchange rates, each with
+//!    its two currencies, the rate as the 16 bytes of its `Decimal` (so its
+//!    scale is kept) and its date; a flags byte (bit 0 author, bit 1 reversed
+//!    entry, bit 2 closed fiscal year) and those parts: ids, and for the year
+//!    its calendar's first month, its naming (0 end, 1 start) and its label
+//!    (signed varint).
+//!
+//! Varints, signed varints, strings and dates are those of the audit
+//! encoding ([`crate::audit`]). Restoring folds the parts back with the
+//! ledger's own bookkeeping (no check is repeated: the bytes are trusted
+//! only once the store has matched the snapshot to its chain), so a restored
+//! book equals the book that was saved.
+
+use bureau_core::{
+    Currency, Decimal, ExchangeRate, FiscalCalendar, FiscalYearNaming, Money, PartyId, UserId,
+};
+use chrono::NaiveDate;
+
+use crate::{
+    Account, AccountId, EntryHash, EntryId, Error, JournalEntry, Ledger, LedgerConfig,
+    PendingEntry, PeriodState, Posting, Result, Side,
+};
+
+/// The parts of a book stored as JSON.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Chart {
+    config: LedgerConfig,
+    accounts: Vec<Account>,
+    /// Per account, the currencies of its books in the order they were
+    /// first used (pending and posted entries interleave in a history).
+    books: Vec<Vec<Currency>>,
+    pending: Vec<PendingEntry>,
+    locks: Vec<PeriodState>,
+}
+
+const SIDE_CREDIT: u8 = 1;
+const HAS_MEMO: u8 = 1 << 1;
+const HAS_PARTY: u8 = 1 << 2;
+const HAS_DUE_DATE: u8 = 1 << 3;
+const HAS_POSTED_BY: u8 = 1;
+const HAS_REVERSES: u8 = 1 << 1;
+const HAS_CLOSES: u8 = 1 << 2;
+
+impl bureau_core::Snapshot for Ledger {
+    const FORMAT: &'static str = "bureau-ledger/snapshot/1";
+
+    /// The book in format `bureau-ledger/snapshot/1` (see the
+    /// [module docs](crate::snapshot)).
+    ///
+    /// ```
+    /// use bureau_core::Snapshot;
+    /// use bureau_ledger::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
+    ///
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
+    /// let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
+    /// let mut ledger = Ledger::new();
+    /// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
+    /// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
+    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+    ///     .debit(cash, "120.00 USD".parse()?)
+    ///     .credit(sales, "120.00 USD".parse()?)
+    ///     .build()?)?;
+    /// let restored = Ledger::from_snapshot(&ledger.to_snapshot())?;
+    /// assert_eq!(restored, ledger);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn to_snapshot(&self) -> Vec<u8> {
+        let chart = Chart {
+            config: self.config(),
+            accounts: self.accounts().cloned().collect(),
+            books: self
+                .slots
+                .iter()
+                .map(|slot| slot.books.iter().map(|book| book.currency).collect())
+                .collect(),
+            pending: self.pending_entries().cloned().collect(),
+            locks: self.period_states().to_vec(),
+        };
+        // Serializing plain data into memory cannot fail; an empty chart
+        // would be refused when restored rather than restore another book.
+        let json = serde_json::to_vec(&chart).unwrap_or_default();
+        let mut out = Vec::with_capacity(json.len() + 4 + self.entries.len() * 128);
+        out.extend_from_slice(&u32::try_from(json.len()).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(&json);
+        put_varint(&mut out, self.entries.len() as u128);
+        for posted in self.entries.iter() {
+            out.extend_from_slice(posted.hash.as_bytes());
+            put_entry(&mut out, &posted.entry);
+        }
+        out
+    }
+
+    /// The book saved by [`to_snapshot`](bureau_core::Snapshot::to_snapshot).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotInvalid`] naming what is wrong with the bytes.
+    fn from_snapshot(bytes: &[u8]) -> Result<Self> {
+        let mut reader = Reader { bytes, at: 0 };
+        let length = u32::from_le_bytes(reader.fixed::<4>()?) as usize;
+        let chart: Chart = serde_json::from_slice(reader.take(length)?).map_err(|error| {
+            Error::SnapshotInvalid {
+                at: 4,
+                reason: format!("the chart does not decode: {error}"),
+            }
+        })?;
+        let count = reader.len()?;
+        let mut entries = Vec::with_capacity(count.min(bytes.len() / 64));
+        for _ in 0..count {
+            let hash = EntryHash::from_bytes(reader.fixed::<32>()?);
+            entries.push((reader.entry()?, hash));
+        }
+        if reader.at != bytes.len() {
+            return Err(reader.invalid("bytes after the last entry"));
+        }
+        Ok(Ledger::restore(
+            chart.config,
+            chart.accounts,
+            chart.books,
+            chart.pending,
+            chart.locks,
+            entries,
+        ))
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, value: u128) {
+    let mut rest = value;
+    while rest >= 0x80 {
+        out.push(u8::try_from(rest & 0x7f).unwrap_or(0) | 0x80);
+        rest >>= 7;
+    }
+    out.push(u8::try_from(rest).unwrap_or(0));
+}
+
+const fn zigzag(value: i128) -> u128 {
+    ((value << 1) ^ (value >> 127)).cast_unsigned()
+}
+
+const fn unzigzag(value: u128) -> i128 {
+    (value >> 1).cast_signed() ^ -((value & 1).cast_signed())
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    put_varint(out, text.len() as u128);
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn put_date(out: &mut Vec<u8>, date: NaiveDate) {
+    use chrono::Datelike;
+    out.extend_from_slice(&date.num_days_from_ce().to_be_bytes());
+}
+
+fn put_currency(out: &mut Vec<u8>, currency: Currency) {
+    let code = currency.code().as_bytes();
+    out.push(u8::try_from(code.len()).unwrap_or(u8::MAX));
+    out.extend_from_slice(code);
+    out.push(u8::try_from(currency.minor_units()).unwrap_or(u8::MAX));
+}
+
+const fn flag(set: bool, flag: u8) -> u8 {
+    if set { flag } else { 0 }
+}
+
+fn put_entry(out: &mut Vec<u8>, entry: &JournalEntry) {
+    out.extend_from_slice(entry.id().as_uuid().as_bytes());
+    put_date(out, entry.date());
+    put_str(out, entry.description());
+    put_varint(out, entry.postings().len() as u128);
+    for posting in entry.postings() {
+        out.extend_from_slice(posting.account().as_uuid().as_bytes());
+        out.push(
+            flag(posting.side() == Side::Credit, SIDE_CREDIT)
+                | flag(!posting.memo().is_empty(), HAS_MEMO)
+                | flag(posting.party().is_some(), HAS_PARTY)
+                | flag(posting.due_date().is_some(), HAS_DUE_DATE),
+        );
+        put_currency(out, posting.amount().currency());
+        put_varint(out, zigzag(posting.amount().to_minor()));
+        if !posting.memo().is_empty() {
+            put_str(out, posting.memo());
+        }
+        if let Some(party) = posting.party() {
+            out.extend_from_slice(party.as_uuid().as_bytes());
+        }
+        if let Some(due) = posting.due_date() {
+            put_date(out, due);
+        }
+    }
+    put_varint(out, entry.metadata().len() as u128);
+    for (key, value) in entry.metadata() {
+        put_str(out, key);
+        put_str(out, value);
+    }
+    put_varint(out, entry.rates().len() as u128);
+    for rate in entry.rates() {
+        put_currency(out, rate.from());
+        put_currency(out, rate.to());
+        out.extend_from_slice(&rate.rate().serialize());
+        put_date(out, rate.as_of());
+    }
+    let (posted_by, reverses, closes) = (entry.posted_by(), entry.reverses(), entry.closes());
+    out.push(
+        flag(posted_by.is_some(), HAS_POSTED_BY)
+            | flag(reverses.is_some(), HAS_REVERSES)
+            | flag(closes.is_some(), HAS_CLOSES),
+    );
+    if let Some(user) = posted_by {
+        out.extend_from_slice(user.as_uuid().as_bytes());
+    }
+    if let Some(original) = reverses {
+        out.extend_from_slice(original.as_uuid().as_bytes());
+    }
+    if let Some(year) = closes {
+        let calendar = year.calendar();
+        out.push(u8::try_from(calendar.first_month()).unwrap_or(0));
+        out.push(match calendar.naming() {
+            FiscalYearNaming::EndYear => 0,
+            _ => 1,
+        });
+        put_varint(out, zigzag(i128::from(year.label())));
+    }
+}
+
+/// Reads the binary part back, naming the byte offset of anything wrong.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn invalid(&self, reason: &str) -> Error {
+        Error::SnapshotInvalid {
+            at: self.at,
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn take(&mut self, count: usize) -> Result<&'a [u8]> {
+        let end = self
+            .at
+            .checked_add(count)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or_else(|| self.invalid("the bytes end early"))?;
+        let taken = self.bytes.get(self.at..end).unwrap_or_default();
+        self.at = end;
+        Ok(taken)
+    }
+
+    fn fixed<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let taken = self.take(N)?;
+        <[u8; N]>::try_from(taken).map_err(|_| self.invalid("the bytes end early"))
+    }
+
+    fn byte(&mut self) -> Result<u8> {
+        Ok(self.fixed::<1>()?[0])
+    }
+
+    fn varint(&mut self) -> Result<u128> {
+        let mut value = 0_u128;
+        for shift in (0..128).step_by(7) {
+            let byte = self.byte()?;
+            value |= u128::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(self.invalid("a varint runs past 128 bits"))
+    }
+
+    fn len(&mut self) -> Result<usize> {
+        let value = self.varint()?;
+        usize::try_from(value).map_err(|_| self.invalid("a count beyond memory"))
+    }
+
+    fn str(&mut self) -> Result<&'a str> {
+        let length = self.len()?;
+        let bytes = self.take(length)?;
+        core::str::from_utf8(bytes).map_err(|_| self.invalid("a string is not UTF-8"))
+    }
+
+    fn uuid(&mut self) -> Result<bureau_core::Uuid> {
+        Ok(bureau_core::Uuid::from_bytes(self.fixed::<16>()?))
+    }
+
+    fn date(&mut self) -> Result<NaiveDate> {
+        let days = i32::from_be_bytes(self.fixed::<4>()?);
+        NaiveDate::from_num_days_from_ce_opt(days)
+            .ok_or_else(|| self.invalid("a date out of range"))
+    }
+
+    fn currency(&mut self) -> Result<Currency> {
+        let length = usize::from(self.byte()?);
+        let code = core::str::from_utf8(self.take(length)?)
+            .map_err(|_| self.invalid("a currency code is not UTF-8"))?;
+        let units = u32::from(self.byte()?);
+        match Currency::iso(code) {
+            Ok(iso) if iso.minor_units() == units => Ok(iso),
+            _ => Currency::commodity(code, units).map_err(|_| self.invalid("an unknown currency")),
+        }
+    }
+
+    fn entry(&mut self) -> Result<JournalEntry> {
+        let id = EntryId::from_uuid(self.uuid()?);
+        let date = self.date()?;
+        let description = self.str()?;
+        let mut builder = JournalEntry::builder(id, date, description);
+        for _ in 0..self.len()? {
+            let account = AccountId::from_uuid(self.uuid()?);
+            let flags = self.byte()?;
+            let currency = self.currency()?;
+            let minor = unzigzag(self.varint()?);
+            let amount = Money::from_minor(minor, currency)
+                .map_err(|_| self.invalid("an amount out of range"))?;
+            let side = if flags & SIDE_CREDIT == 0 {
+                Side::Debit
+            } else {
+                Side::Credit
+            };
+            let mut posting = Posting::new(account, side, amount);
+            if flags & HAS_MEMO != 0 {
+                posting = posting.with_memo(self.str()?);
+            }
+            if flags & HAS_PARTY != 0 {
+                posting = posting.for_party(PartyId::from_uuid(self.uuid()?));
+            }
+            if flags & HAS_DUE_DATE != 0 {
+                posting = posting.due_on(self.date()?);
+            }
+            builder = builder.posting(posting);
+        }
+        for _ in 0..self.len()? {
+            let key = self.str()?;
+            builder = builder.metadata(key, self.str()?);
+        }
+        for _ in 0..self.len()? {
+            let (from, to) = (self.currency()?, self.currency()?);
+            let rate = Decimal::deserialize(self.fixed::<16>()?);
+            let as_of = self.date()?;
+            let rate = ExchangeRate::new(from, to, rate, as_of)
+                .map_err(|_| self.invalid("an exchange rate that is not one"))?;
+            builder = builder.rate(rate);
+        }
+        let flags = self.byte()?;
+        if flags & HAS_POSTED_BY != 0 {
+            builder = builder.posted_by(UserId::from_uuid(self.uuid()?));
+        }
+        let mut entry = builder.build_unchecked();
+        if flags & HAS_REVERSES != 0 {
+            entry.mark_reversal_of(EntryId::from_uuid(self.uuid()?));
+        }
+        if flags & HAS_CLOSES != 0 {
+            let first_month = u32::from(self.byte()?);
+            let naming = match self.byte()? {
+                0 => FiscalYearNaming::EndYear,
+                _ => FiscalYearNaming::StartYear,
+            };
+            let label = i32::try_from(unzigzag(self.varint()?))
+                .map_err(|_| self.invalid("a fiscal year out of range"))?;
+            let calendar = FiscalCalendar::new(first_month, naming)
+                .map_err(|_| self.invalid("a fiscal calendar out of range"))?;
+            entry.mark_closing(calendar.year(label));
+        }
+        Ok(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_varints_round_trip_at_the_limits() {
+        for value in [0, 1, -1, 63, -64, i128::MAX, i128::MIN] {
+            assert_eq!(unzigzag(zigzag(value)), value);
+        }
+    }
+}
