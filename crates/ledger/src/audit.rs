@@ -265,6 +265,12 @@ pub fn canonical_bytes(entry: &JournalEntry) -> Vec<u8> {
     bytes
 }
 
+/// Appends the canonical bytes of `entry` to `out` (for snapshots, which
+/// store entries in this encoding).
+pub(crate) fn encode_into(entry: &JournalEntry, out: &mut Vec<u8>) {
+    encode(entry, out);
+}
+
 trait Sink {
     fn put(&mut self, bytes: &[u8]);
 

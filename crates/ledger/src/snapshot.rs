@@ -13,21 +13,12 @@
 //!    order they were first used), `pending` (each with its state) and
 //!    `locks` (the period states in the book's order);
 //! 2. a varint count of posted entries, then per entry in posting order: its
-//!    32-byte audit hash, its id (16 bytes), its date (as in the audit
-//!    encoding), its description (string), a varint count of postings and per
-//!    posting the account id, a flags byte (bit 0 the side, bit 1 a memo
-//!    follows, bit 2 a party follows, bit 3 a due date follows), the currency
-//!    (code length, code, minor units), the amount as a signed varint of
-//!    minor units and the optional parts in that order; a varint count of
-//!    metadata pairs (strings); a varint count of exchange rates, each with
-//!    its two currencies, the rate as the 16 bytes of its `Decimal` (so its
-//!    scale is kept) and its date; a flags byte (bit 0 author, bit 1 reversed
-//!    entry, bit 2 closed fiscal year) and those parts: ids, and for the year
-//!    its calendar's first month, its naming (0 end, 1 start) and its label
-//!    (signed varint).
+//!    32-byte audit hash, the entry in the canonical encoding of
+//!    [`crate::audit`] (version byte included), and one byte per exchange
+//!    rate of the entry: the rate's scale (the canonical encoding keeps a
+//!    rate's value, not how many places it was written with).
 //!
-//! Varints, signed varints, strings and dates are those of the audit
-//! encoding ([`crate::audit`]). Restoring folds the parts back with the
+//! Restoring folds the parts back with the
 //! ledger's own bookkeeping (no check is repeated: the bytes are trusted
 //! only once the store has matched the snapshot to its chain), so a restored
 //! book equals the book that was saved.
@@ -154,92 +145,17 @@ fn put_varint(out: &mut Vec<u8>, value: u128) {
     out.push(u8::try_from(rest).unwrap_or(0));
 }
 
-const fn zigzag(value: i128) -> u128 {
-    ((value << 1) ^ (value >> 127)).cast_unsigned()
-}
-
 const fn unzigzag(value: u128) -> i128 {
     (value >> 1).cast_signed() ^ -((value & 1).cast_signed())
 }
 
-fn put_str(out: &mut Vec<u8>, text: &str) {
-    put_varint(out, text.len() as u128);
-    out.extend_from_slice(text.as_bytes());
-}
-
-fn put_date(out: &mut Vec<u8>, date: NaiveDate) {
-    use chrono::Datelike;
-    out.extend_from_slice(&date.num_days_from_ce().to_be_bytes());
-}
-
-fn put_currency(out: &mut Vec<u8>, currency: Currency) {
-    let code = currency.code().as_bytes();
-    out.push(u8::try_from(code.len()).unwrap_or(u8::MAX));
-    out.extend_from_slice(code);
-    out.push(u8::try_from(currency.minor_units()).unwrap_or(u8::MAX));
-}
-
-const fn flag(set: bool, flag: u8) -> u8 {
-    if set { flag } else { 0 }
-}
-
+/// An entry in its canonical encoding, then the scale of each of its
+/// exchange rates (the canonical encoding keeps a rate's value, not how many
+/// places it was written with).
 fn put_entry(out: &mut Vec<u8>, entry: &JournalEntry) {
-    out.extend_from_slice(entry.id().as_uuid().as_bytes());
-    put_date(out, entry.date());
-    put_str(out, entry.description());
-    put_varint(out, entry.postings().len() as u128);
-    for posting in entry.postings() {
-        out.extend_from_slice(posting.account().as_uuid().as_bytes());
-        out.push(
-            flag(posting.side() == Side::Credit, SIDE_CREDIT)
-                | flag(!posting.memo().is_empty(), HAS_MEMO)
-                | flag(posting.party().is_some(), HAS_PARTY)
-                | flag(posting.due_date().is_some(), HAS_DUE_DATE),
-        );
-        put_currency(out, posting.amount().currency());
-        put_varint(out, zigzag(posting.amount().to_minor()));
-        if !posting.memo().is_empty() {
-            put_str(out, posting.memo());
-        }
-        if let Some(party) = posting.party() {
-            out.extend_from_slice(party.as_uuid().as_bytes());
-        }
-        if let Some(due) = posting.due_date() {
-            put_date(out, due);
-        }
-    }
-    put_varint(out, entry.metadata().len() as u128);
-    for (key, value) in entry.metadata() {
-        put_str(out, key);
-        put_str(out, value);
-    }
-    put_varint(out, entry.rates().len() as u128);
+    crate::audit::encode_into(entry, out);
     for rate in entry.rates() {
-        put_currency(out, rate.from());
-        put_currency(out, rate.to());
-        out.extend_from_slice(&rate.rate().serialize());
-        put_date(out, rate.as_of());
-    }
-    let (posted_by, reverses, closes) = (entry.posted_by(), entry.reverses(), entry.closes());
-    out.push(
-        flag(posted_by.is_some(), HAS_POSTED_BY)
-            | flag(reverses.is_some(), HAS_REVERSES)
-            | flag(closes.is_some(), HAS_CLOSES),
-    );
-    if let Some(user) = posted_by {
-        out.extend_from_slice(user.as_uuid().as_bytes());
-    }
-    if let Some(original) = reverses {
-        out.extend_from_slice(original.as_uuid().as_bytes());
-    }
-    if let Some(year) = closes {
-        let calendar = year.calendar();
-        out.push(u8::try_from(calendar.first_month()).unwrap_or(0));
-        out.push(match calendar.naming() {
-            FiscalYearNaming::EndYear => 0,
-            _ => 1,
-        });
-        put_varint(out, zigzag(i128::from(year.label())));
+        out.push(u8::try_from(rate.rate().scale()).unwrap_or(u8::MAX));
     }
 }
 
@@ -322,6 +238,9 @@ impl<'a> Reader<'a> {
     }
 
     fn entry(&mut self) -> Result<JournalEntry> {
+        if self.byte()? != crate::audit::ENCODING_VERSION {
+            return Err(self.invalid("an entry of another encoding version"));
+        }
         let id = EntryId::from_uuid(self.uuid()?);
         let date = self.date()?;
         let description = self.str()?;
@@ -354,35 +273,56 @@ impl<'a> Reader<'a> {
             let key = self.str()?;
             builder = builder.metadata(key, self.str()?);
         }
+        let mut rates = Vec::new();
         for _ in 0..self.len()? {
             let (from, to) = (self.currency()?, self.currency()?);
-            let rate = Decimal::deserialize(self.fixed::<16>()?);
-            let as_of = self.date()?;
-            let rate = ExchangeRate::new(from, to, rate, as_of)
-                .map_err(|_| self.invalid("an exchange rate that is not one"))?;
-            builder = builder.rate(rate);
+            let rate: Decimal = self
+                .str()?
+                .parse()
+                .map_err(|_| self.invalid("a rate that is not a decimal"))?;
+            rates.push((from, to, rate, self.date()?));
         }
         let flags = self.byte()?;
         if flags & HAS_POSTED_BY != 0 {
             builder = builder.posted_by(UserId::from_uuid(self.uuid()?));
         }
-        let mut entry = builder.build_unchecked();
-        if flags & HAS_REVERSES != 0 {
-            entry.mark_reversal_of(EntryId::from_uuid(self.uuid()?));
+        let reverses = if flags & HAS_REVERSES != 0 {
+            Some(EntryId::from_uuid(self.uuid()?))
+        } else {
+            None
+        };
+        let closes = if flags & HAS_CLOSES != 0 {
+            Some(self.fiscal_year()?)
+        } else {
+            None
+        };
+        for (from, to, mut rate, as_of) in rates {
+            rate.rescale(u32::from(self.byte()?));
+            let rate = ExchangeRate::new(from, to, rate, as_of)
+                .map_err(|_| self.invalid("an exchange rate that is not one"))?;
+            builder = builder.rate(rate);
         }
-        if flags & HAS_CLOSES != 0 {
-            let first_month = u32::from(self.byte()?);
-            let naming = match self.byte()? {
-                0 => FiscalYearNaming::EndYear,
-                _ => FiscalYearNaming::StartYear,
-            };
-            let label = i32::try_from(unzigzag(self.varint()?))
-                .map_err(|_| self.invalid("a fiscal year out of range"))?;
-            let calendar = FiscalCalendar::new(first_month, naming)
-                .map_err(|_| self.invalid("a fiscal calendar out of range"))?;
-            entry.mark_closing(calendar.year(label));
+        let mut entry = builder.build_unchecked();
+        if let Some(original) = reverses {
+            entry.mark_reversal_of(original);
+        }
+        if let Some(year) = closes {
+            entry.mark_closing(year);
         }
         Ok(entry)
+    }
+
+    fn fiscal_year(&mut self) -> Result<bureau_core::FiscalYear> {
+        let first_month = u32::from(self.byte()?);
+        let naming = match self.byte()? {
+            0 => FiscalYearNaming::EndYear,
+            _ => FiscalYearNaming::StartYear,
+        };
+        let label = i32::try_from(unzigzag(self.varint()?))
+            .map_err(|_| self.invalid("a fiscal year out of range"))?;
+        let calendar = FiscalCalendar::new(first_month, naming)
+            .map_err(|_| self.invalid("a fiscal calendar out of range"))?;
+        Ok(calendar.year(label))
     }
 }
 
@@ -393,7 +333,8 @@ mod tests {
     #[test]
     fn signed_varints_round_trip_at_the_limits() {
         for value in [0, 1, -1, 63, -64, i128::MAX, i128::MIN] {
-            assert_eq!(unzigzag(zigzag(value)), value);
+            let zigzag = ((value << 1) ^ (value >> 127)).cast_unsigned();
+            assert_eq!(unzigzag(zigzag), value);
         }
     }
 }
