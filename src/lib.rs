@@ -113,3 +113,8 @@ const _: () = {
         bureau_sla::TicketHistory,
     >;
 };
+
+/// The README's examples, run as doc tests.
+#[cfg(all(doctest, feature = "sqlite", feature = "postgres", feature = "ledger"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
