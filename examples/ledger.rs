@@ -15,7 +15,8 @@ use chrono::{Days, NaiveDate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usd = Currency::iso("USD")?;
-    let money = |text: &str| -> Result<Money, bureau::Error> { format!("{text} USD").parse() };
+    let money =
+        |text: &str| -> Result<Money, bureau::core::Error> { format!("{text} USD").parse() };
     let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).ok_or("no such day");
     let opened = day(1)?;
     let receivables = AccountId::from_u128(1200);

@@ -1,10 +1,12 @@
-//! Events persisted in a SQLite file: execute commands through the repository,
+//! Events persisted in a database: execute commands through the repository,
 //! reload the aggregate, verify the chain.
 //!
-//! Run it with `cargo run --example store --features sqlite`.
+//! Run it with `cargo run --example store --features sqlite`. It uses the
+//! database at `DATABASE_URL` (`sqlite://path` or `postgres://...`, see
+//! `AnyStore::connect`) if that is set, and otherwise a SQLite file in the
+//! system's temporary directory.
 
-use bureau::store::{EventContext, EventMetadata, EventStore, Repository, StreamId};
-use bureau::store_sqlite::SqliteEventStore;
+use bureau::store::{AnyStore, EventContext, EventMetadata, EventStore, Repository, StreamId};
 use bureau::{Aggregate, DomainEvent, Money};
 use serde::{Deserialize, Serialize};
 
@@ -76,12 +78,21 @@ impl Aggregate for Till {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::temp_dir().join("bureau-example-store");
+    let (url, place) = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => (url, "the database at DATABASE_URL".to_owned()),
+        _ => {
+            let path = std::env::temp_dir().join("bureau-example-store/events.db");
+            (
+                format!("sqlite://{}", path.display()),
+                path.display().to_string(),
+            )
+        }
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let store = SqliteEventStore::open(dir.join("events.db")).await?;
+        let store = AnyStore::connect(&url).await?;
         let repository = Repository::new(store);
         let stream = StreamId::new("till-1")?;
         // Time is an input: the caller says when events are recorded.
@@ -108,7 +119,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             till.state().taken.map(|m| m.to_string())
         );
         println!("chain: {:?}", repository.store().verify().await?);
-        println!("stored in {}", dir.join("events.db").display());
+        println!("stored in {place}");
         Ok(())
     })
 }

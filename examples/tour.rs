@@ -1,10 +1,12 @@
 //! A tour of bureau: exact money, fiscal periods, a support deadline in working
 //! time across a weekend, a holiday and a DST change, the SLA clock of that
 //! ticket, and the books of the sale it led to, with every event of the ticket
-//! and the ledger persisted in a SQLite file and replayed from it.
+//! and the ledger persisted in a database and replayed from it.
 //!
-//! Run it with `cargo run --example tour [path/to/events.sqlite]`; without a
-//! path it writes a fresh file in the system's temporary directory.
+//! Run it with `cargo run --example tour [path/to/events.sqlite]`. Without a
+//! path it uses the database at `DATABASE_URL` (`sqlite://path` or
+//! `postgres://...`, see `AnyStore::connect`) if that is set, and otherwise
+//! writes a fresh SQLite file in the system's temporary directory.
 
 use bureau::calendar::{Calendar, Holiday, Observance, Occurrence, Schedule, Tz};
 use bureau::ledger::{
@@ -14,12 +16,12 @@ use bureau::sla::{
     EventKind, Metric, Opener, Outcome, Priority, SlaCommand, SlaConfig, SlaPolicy, Status, Target,
     TicketAttributes, TicketEvent, TicketHistory,
 };
+use bureau::store::{AnyStore, EventContext, EventStore, Repository, StreamId, Version};
+use bureau::store_sqlite::SqliteEventStore;
 use bureau::{
     Decimal, FiscalCalendar, FiscalYearNaming, Granularity, Money, Percent, RoundingStrategy,
     TicketId, UserId,
 };
-use bureau_store::{EventContext, EventStore, Repository, StreamId};
-use bureau_store_sqlite::SqliteEventStore;
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc, Weekday};
 
 type Failure = Box<dyn std::error::Error>;
@@ -37,21 +39,68 @@ fn new_york(month: u32, day: u32, hour: u32) -> Result<DateTime<Utc>, Failure> {
 fn main() -> Result<(), Failure> {
     money_and_periods()?;
     let (desk, opened, due) = working_time()?;
-    let path = match std::env::args().nth(1) {
-        Some(path) => std::path::PathBuf::from(path),
-        None => {
+    let database = match (std::env::args().nth(1), std::env::var("DATABASE_URL")) {
+        (Some(path), _) => Database::File(path.into()),
+        (None, Ok(url)) if !url.is_empty() => Database::Url(url),
+        (None, _) => {
             let path = std::env::temp_dir().join("bureau-tour.sqlite");
             // The tour's own file: start afresh so every run tells the same story.
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
             }
-            path
+            Database::File(path)
         }
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(persisted_day(&path, desk, opened, due))
+    runtime.block_on(persisted_day(database, desk, opened, due))
+}
+
+/// Where the tour stores its events.
+enum Database {
+    /// A SQLite file.
+    File(std::path::PathBuf),
+    /// Whatever `DATABASE_URL` names.
+    Url(String),
+}
+
+impl Database {
+    /// The store, and how to name it in the output (never the URL itself,
+    /// which may carry a password).
+    async fn open(self) -> Result<(AnyStore, String), Failure> {
+        Ok(match self {
+            Database::File(path) => (
+                SqliteEventStore::open(&path).await?.into(),
+                path.display().to_string(),
+            ),
+            Database::Url(url) => (
+                AnyStore::connect(&url).await?,
+                "the database at DATABASE_URL".to_owned(),
+            ),
+        })
+    }
+}
+
+/// The streams of the ticket and of the books. A database the tour did not
+/// create may hold those of an earlier run: this run takes the first
+/// numbered pair still empty, so that every run tells the same story.
+async fn fresh_streams(store: &AnyStore) -> Result<(StreamId, StreamId), Failure> {
+    for run in 1..=1000_u32 {
+        let suffix = if run == 1 {
+            String::new()
+        } else {
+            format!("-run{run}")
+        };
+        let ticket = StreamId::new(format!("ticket-1042{suffix}"))?;
+        let books = StreamId::new(format!("ledger-main{suffix}"))?;
+        if store.stream_version(&ticket).await? == Version::INITIAL
+            && store.stream_version(&books).await? == Version::INITIAL
+        {
+            return Ok((ticket, books));
+        }
+    }
+    Err("the database holds the streams of 1000 runs of the tour already".into())
 }
 
 fn money_and_periods() -> Result<(), Failure> {
@@ -125,16 +174,16 @@ fn working_time() -> Result<(Calendar, DateTime<Utc>, DateTime<Utc>), Failure> {
 }
 
 async fn persisted_day(
-    path: &std::path::Path,
+    database: Database,
     desk: Calendar,
     opened: DateTime<Utc>,
     due: DateTime<Utc>,
 ) -> Result<(), Failure> {
-    let store = SqliteEventStore::open(path).await?;
+    let (store, place) = database.open().await?;
+    let (ticket, books) = fresh_streams(&store).await?;
     let repository = Repository::new(store);
 
     println!("\n== The ticket's SLA clock ==");
-    let ticket = StreamId::new("ticket-1042")?;
     let agent = UserId::from_u128(7);
     let policy = SlaPolicy::new("standard")
         .target(
@@ -180,9 +229,8 @@ async fn persisted_day(
     let now = new_york(11, 4, 15)?;
     let evaluation = replayed.state().evaluator(&config)?.evaluate(now)?;
     println!(
-        "replayed {} events of {ticket} from {}",
-        replayed.version(),
-        path.display()
+        "replayed {} events of {ticket} from {place}",
+        replayed.version()
     );
     println!("first reply was due {}", due.with_timezone(&NEW_YORK));
     for metric in &evaluation.metrics {
@@ -211,7 +259,6 @@ async fn persisted_day(
     }
 
     println!("\n== The books ==");
-    let books = StreamId::new("ledger-main")?;
     let opening_day = NaiveDate::from_ymd_opt(2026, 10, 1).ok_or("date")?;
     let (bank, receivables, sales, tax) = (
         AccountId::from_u128(1000),
@@ -314,6 +361,6 @@ async fn persisted_day(
     );
     // The ledger's own audit chain, rebuilt from the replayed events.
     println!("ledger head hash {}", ledger.state().head());
-    println!("events stored in {}", path.display());
+    println!("events stored in {place}");
     Ok(())
 }

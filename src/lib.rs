@@ -1,9 +1,30 @@
 //! bureau: the rules of a company's front and back office as typed models and
 //! pure functions, with thin storage adapters.
 //!
-//! This facade re-exports the bureau crates. The shared vocabulary of
-//! `bureau-core` (money, currencies, ids, periods, the `Aggregate` trait) sits
-//! at the root; each domain is a module behind a feature of the same name.
+//! # Overview
+//!
+//! This facade re-exports the bureau crates, each domain behind a feature of
+//! the same name, so that one dependency and one list of features set up a
+//! program.
+//!
+//! - At the root: the shared vocabulary of `bureau-core`, named one by one:
+//!   [`Money`], [`Currency`], [`RoundingStrategy`], [`Rate`], [`Percent`],
+//!   [`ExchangeRate`], [`Decimal`], the ids ([`Id`], [`PartyId`],
+//!   [`EmployeeId`], [`ProductId`], [`TicketId`], [`UserId`]), date ranges and
+//!   periods ([`DateRange`], [`Period`], [`FiscalCalendar`], ...), and the
+//!   [`Aggregate`] and [`DomainEvent`] traits.
+//! - [`core`]: all of `bureau-core`, including its error type
+//!   ([`core::Error`], the error of money, rates, ids and periods, not of the
+//!   other crates: each module has its own `Error`).
+//! - [`calendar`] (feature `calendar`, default): working-time calendars.
+//! - [`ledger`] (feature `ledger`, default): the double-entry general ledger.
+//! - [`sla`] (feature `sla`, default): service level agreements over ticket
+//!   histories.
+//! - `store` (feature `store`): the storage ports (hash-chained event store,
+//!   repository, in-memory adapter) and `store::AnyStore`, an event store
+//!   chosen at run time from a URL.
+//! - `store_sqlite` (feature `sqlite`): the embedded default event store.
+//! - `store_postgres` (feature `postgres`): the scale-out event store.
 //!
 //! # Examples
 //!
@@ -13,7 +34,7 @@
 //! let invoice: Money = "1000.00 USD".parse()?;
 //! let parts = invoice.split(3)?;
 //! assert_eq!(parts[0].to_string(), "333.34 USD");
-//! # Ok::<(), bureau::Error>(())
+//! # Ok::<(), bureau::core::Error>(())
 //! ```
 //!
 //! # Crate features
@@ -22,28 +43,52 @@
 //! - `ledger` (default): [`ledger`], the double-entry general ledger.
 //! - `sla` (default): [`sla`], service level agreements over ticket histories
 //!   (turns on `calendar`).
-//! - `store`: `bureau::store`, the storage ports (hash-chained event store,
-//!   repository, in-memory adapter).
+//! - `store`: `bureau::store`, the storage ports and `AnyStore`. Turns on
+//!   `serde`, since stored events are serialized: with `store` and a domain
+//!   feature, that domain's aggregates can be stored and loaded.
 //! - `sqlite`: `bureau::store_sqlite`, the embedded default event store (SQLite,
-//!   bundled). Implies `store`.
+//!   bundled), and the `Sqlite` variant of `AnyStore`. Implies `store`.
 //! - `postgres`: `bureau::store_postgres`, the scale-out event store
-//!   (PostgreSQL). Implies `store`.
-//! - `serde`, `proptest`, `ids`: forwarded to every member crate.
+//!   (PostgreSQL), and the `Postgres` variant of `AnyStore`. Implies `store`.
+//! - `serde`, `proptest`, `ids`: forwarded to every member crate (`proptest`
+//!   strategies are in each module's `strategy`, core's in `core::strategy`).
 
-pub use bureau_core::*;
+/// All of `bureau-core`: money, currencies, rates, ids, periods, the
+/// `Aggregate` trait, and the [`Error`](core::Error) these return.
+pub use bureau_core as core;
+
+pub use bureau_core::{
+    Aggregate, Currency, DateRange, Decimal, DomainEvent, EmployeeId, ExchangeRate, FiscalCalendar,
+    FiscalYear, FiscalYearNaming, Granularity, Id, IdKind, Money, PartyId, Percent, Period,
+    ProductId, Rate, RoundingStrategy, TicketId, UserId, Uuid,
+};
 
 /// Working-time calendars: schedules in a time zone, holidays, DST-exact arithmetic.
 #[cfg(feature = "calendar")]
 pub use bureau_calendar as calendar;
+
+/// The general ledger: accounts, entries, two-phase transfers, balances, reports, periods, audit chain.
+#[cfg(feature = "ledger")]
+pub use bureau_ledger as ledger;
 
 /// Service level agreements over ticket histories: policies, SLA clocks on
 /// working-time calendars, breaches, escalations, adherence reports.
 #[cfg(feature = "sla")]
 pub use bureau_sla as sla;
 
-/// Storage ports: the hash-chained event store, the repository, the in-memory adapter.
 #[cfg(feature = "store")]
-pub use bureau_store as store;
+mod any_store;
+
+#[cfg(feature = "store")]
+pub mod store {
+    //! Storage ports: the hash-chained event store, the repository, the
+    //! in-memory adapter (everything of `bureau-store`), and [`AnyStore`], an
+    //! event store chosen at run time.
+
+    pub use crate::any_store::{AnyStore, ConnectError};
+    #[doc(inline)]
+    pub use bureau_store::*;
+}
 
 /// The scale-out event store on PostgreSQL.
 #[cfg(feature = "postgres")]
@@ -53,6 +98,23 @@ pub use bureau_store_postgres as store_postgres;
 #[cfg(feature = "sqlite")]
 pub use bureau_store_sqlite as store_sqlite;
 
-/// The general ledger: accounts, entries, two-phase transfers, balances, reports, periods, audit chain.
-#[cfg(feature = "ledger")]
-pub use bureau_ledger as ledger;
+// With `store` on, the aggregates of every enabled domain can be stored and
+// loaded: naming these instantiations fails the build of the library itself
+// (not only of a caller) when a feature combination leaves their events
+// without `Serialize`/`Deserialize`.
+#[cfg(all(feature = "store", feature = "ledger"))]
+const _: () = {
+    let _ =
+        bureau_store::Repository::<bureau_store::InMemoryStore>::execute::<bureau_ledger::Ledger>;
+};
+#[cfg(all(feature = "store", feature = "sla"))]
+const _: () = {
+    let _ = bureau_store::Repository::<bureau_store::InMemoryStore>::execute::<
+        bureau_sla::TicketHistory,
+    >;
+};
+
+/// The README's examples, run as doc tests.
+#[cfg(all(doctest, feature = "sqlite", feature = "postgres", feature = "ledger"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
