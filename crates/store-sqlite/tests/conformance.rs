@@ -60,6 +60,21 @@ async fn tamper_sql(pool: &sqlx::SqlitePool, action: &TamperAction) -> bureau_st
                 .await
                 .map(drop)
         }
+        TamperAction::SetInvalidUtf8 { position } => {
+            // SQLite keeps whatever bytes a cast hands it.
+            sqlx::query("UPDATE bureau_events SET payload = CAST(X'7B2278223A22FF227D' AS TEXT) WHERE position = ?")
+                .bind(at(*position))
+                .execute(pool)
+                .await
+                .map(drop)
+        }
+        TamperAction::Unreadable { position } => {
+            sqlx::query("UPDATE bureau_events SET hash = X'010203' WHERE position = ?")
+                .bind(at(*position))
+                .execute(pool)
+                .await
+                .map(drop)
+        }
         TamperAction::SetEventType {
             position,
             event_type,
@@ -110,7 +125,10 @@ impl Harness for InMemory {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::new().nul_in_text(true).invalid_json(true)
+        Capabilities::new()
+            .nul_in_text(true)
+            .invalid_json(true)
+            .invalid_utf8(true)
     }
 
     async fn tamper(
@@ -189,6 +207,24 @@ async fn values_round_trip_verbatim() {
     testkit::check_verbatim(&InMemory).await.unwrap();
 }
 
+#[test]
+fn payloads_and_metadata_read_back_exactly() {
+    // In-memory databases are cheap: honour PROPTEST_CASES.
+    testkit::check_round_trip(&InMemory, Config::default()).unwrap();
+}
+
+#[tokio::test]
+async fn appends_refuse_what_cannot_be_read_back() {
+    testkit::check_limits(&InMemory).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eight_writers_with_the_default_retry_policy_end_uncontended() {
+    let harness = OnDisk(TempDir::new("contention"));
+    let contended = testkit::check_contention(&harness, 8, 500).await.unwrap();
+    assert_eq!(contended, 0, "commands that ended contended");
+}
+
 #[tokio::test]
 async fn events_survive_reopening_and_the_schema_is_migrated_once() {
     let dir = TempDir::new("reopen");
@@ -244,19 +280,22 @@ async fn the_database_refuses_a_duplicate_version() {
         .append(&stream, ExpectedVersion::Any, &[event])
         .await
         .unwrap();
-    let duplicate = sqlx::query(SqliteEventStore::INSERT_SQL)
-        .bind(2_i64)
-        .bind("s")
-        .bind(1_i64)
-        .bind(0_i64)
-        .bind("t")
-        .bind("null")
-        .bind(None::<String>)
-        .bind(None::<String>)
-        .bind(None::<String>)
-        .bind(vec![0_u8; 32])
-        .execute(store.pool())
-        .await;
+    let duplicate = sqlx::query(
+        "INSERT INTO bureau_events (position, stream, version, recorded_at, event_type, \
+         payload, causation_id, correlation_id, actor, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(2_i64)
+    .bind("s")
+    .bind(1_i64)
+    .bind(0_i64)
+    .bind("t")
+    .bind("null")
+    .bind(None::<String>)
+    .bind(None::<String>)
+    .bind(None::<String>)
+    .bind(vec![0_u8; 32])
+    .execute(store.pool())
+    .await;
     match duplicate {
         Err(sqlx::Error::Database(db)) => assert!(db.is_unique_violation()),
         other => panic!("duplicate (stream, version) was accepted: {other:?}"),
