@@ -431,3 +431,84 @@ async fn opening_a_new_file_from_several_pools_at_once_migrates_it_once() {
         }
     }
 }
+
+const WRITER_ENV: &str = "BUREAU_SQLITE_WRITER_DB";
+const WRITER_ID_ENV: &str = "BUREAU_SQLITE_WRITER_ID";
+const PROCESS_WRITERS: u32 = 8;
+const APPENDS_PER_PROCESS: u32 = 200;
+
+/// Run by `eight_processes_append_to_one_file` in a child process: appends
+/// its events one by one, each through its own transaction.
+#[tokio::test]
+#[ignore = "a child process of eight_processes_append_to_one_file"]
+async fn child_appends_as_one_of_several_processes() {
+    let (Ok(path), Ok(id)) = (std::env::var(WRITER_ENV), std::env::var(WRITER_ID_ENV)) else {
+        return;
+    };
+    let store = SqliteEventStore::open(&path).await.unwrap();
+    let stream = StreamId::new("shared").unwrap();
+    for seq in 0..APPENDS_PER_PROCESS {
+        let event = NewEvent::new(
+            "counted",
+            serde_json::json!({"writer": id, "seq": seq, "x": f64::from_bits(0x3FF6_6666_6666_6667 + u64::from(seq))}),
+            chrono::DateTime::UNIX_EPOCH,
+        );
+        store
+            .append(&stream, ExpectedVersion::Any, &[event])
+            .await
+            .unwrap();
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn eight_processes_append_to_one_file() {
+    let dir = TempDir::new("processes");
+    let file = dir.path().join("events.db");
+    let started = Instant::now();
+    let children: Vec<_> = (0..PROCESS_WRITERS)
+        .map(|id| {
+            Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "child_appends_as_one_of_several_processes",
+                    "--ignored",
+                    "--test-threads=1",
+                ])
+                .env(WRITER_ENV, &file)
+                .env(WRITER_ID_ENV, id.to_string())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "a writer process failed: {status}");
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(300) {
+                let _ = child.kill();
+                panic!("writer processes took longer than 300 s");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let store = SqliteEventStore::open(&file).await.unwrap();
+    let stream = StreamId::new("shared").unwrap();
+    let events = store.read_stream(&stream, Version::INITIAL).await.unwrap();
+    let total = (PROCESS_WRITERS * APPENDS_PER_PROCESS) as usize;
+    assert_eq!(events.len(), total);
+    let mut seen = std::collections::HashSet::new();
+    for (index, event) in events.iter().enumerate() {
+        assert_eq!(event.version().get(), index as u64 + 1);
+        assert_eq!(event.position().get(), index as u64 + 1);
+        let payload = event.event().payload();
+        assert!(seen.insert((payload["writer"].clone(), payload["seq"].clone())));
+    }
+    let verification = store.verify().await.unwrap();
+    assert!(verification.is_intact(), "{verification:?}");
+    store.close().await;
+}

@@ -20,7 +20,10 @@
 //!
 //! `canonical_json` writes JSON without whitespace, object keys sorted by their
 //! UTF-8 bytes, strings escaped as `serde_json` escapes them and numbers as
-//! `serde_json` prints them. Because the position is hashed, moving an event
+//! `serde_json` prints them (integers as digits, floats in the shortest form
+//! that parses back to the same `f64`). SQL adapters store exactly that text
+//! as the payload and parse it back with `serde_json`'s `float_roundtrip`,
+//! so a read event's canonical JSON is the text that was hashed. Because the position is hashed, moving an event
 //! changes its hash; because each hash covers the previous one, removing or
 //! altering an event breaks every later link.
 
