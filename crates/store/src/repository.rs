@@ -18,8 +18,8 @@ use crate::port::EventStore;
 /// The pause before retry `n` (the first retry is 1) is drawn evenly from
 /// zero to `min(max_pause, base_pause × 2^(n-1))` ("full jitter"): writers
 /// that met on one stream spread out further at every conflict instead of
-/// meeting again. The default is 64 attempts, pauses from 2 ms doubling to
-/// at most 100 ms: with it, 8 writers executing 4,000 commands on one
+/// meeting again. The default is 100 attempts, pauses from 2 ms doubling to
+/// at most 250 ms: with it, 8 writers executing 4,000 commands on one
 /// PostgreSQL stream saw none end contended (the testkit's
 /// `check_contention`); `backoff(Duration::ZERO, Duration::ZERO)` retries
 /// at once.
@@ -41,7 +41,7 @@ use crate::port::EventStore;
 /// assert_eq!(policy.pause_bound(1), Duration::from_millis(2));
 /// assert_eq!(policy.pause_bound(2), Duration::from_millis(4));
 /// assert_eq!(policy.pause_bound(3), Duration::from_millis(5));
-/// assert_eq!(RetryPolicy::default().attempts(), 64);
+/// assert_eq!(RetryPolicy::default().attempts(), 100);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,20 +52,20 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The default: up to 64 attempts, pauses from 2 ms doubling up to
-    /// 100 ms.
+    /// The default: up to 100 attempts, pauses from 2 ms doubling up to
+    /// 250 ms.
     ///
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(bureau_store::RetryPolicy::new().attempts(), 64);
+    /// assert_eq!(bureau_store::RetryPolicy::new().attempts(), 100);
     /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            max_attempts: NonZeroU32::MIN.saturating_add(63),
+            max_attempts: NonZeroU32::MIN.saturating_add(99),
             base_pause: Duration::from_millis(2),
-            max_pause: Duration::from_millis(100),
+            max_pause: Duration::from_millis(250),
         }
     }
 
@@ -134,7 +134,7 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::Duration;
-    /// assert_eq!(bureau_store::RetryPolicy::new().max_pause(), Duration::from_millis(100));
+    /// assert_eq!(bureau_store::RetryPolicy::new().max_pause(), Duration::from_millis(250));
     /// ```
     #[must_use]
     pub const fn max_pause(&self) -> Duration {
@@ -150,7 +150,7 @@ impl RetryPolicy {
     /// use std::time::Duration;
     /// let policy = bureau_store::RetryPolicy::new();
     /// assert_eq!(policy.pause_bound(4), Duration::from_millis(16));
-    /// assert_eq!(policy.pause_bound(40), Duration::from_millis(100));
+    /// assert_eq!(policy.pause_bound(40), Duration::from_millis(250));
     /// ```
     #[must_use]
     pub fn pause_bound(&self, retry: u32) -> Duration {
@@ -362,7 +362,7 @@ impl<S: EventStore> Repository<S> {
     ///
     /// ```
     /// let repository = bureau_store::Repository::new(bureau_store::InMemoryStore::new());
-    /// assert_eq!(repository.retry_policy().attempts(), 64);
+    /// assert_eq!(repository.retry_policy().attempts(), 100);
     /// ```
     #[must_use]
     pub fn new(store: S) -> Self {
