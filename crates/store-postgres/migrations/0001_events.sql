@@ -8,7 +8,9 @@ CREATE TABLE IF NOT EXISTS bureau_events (
     -- Given by the caller, kept to the microsecond.
     recorded_at    TIMESTAMPTZ NOT NULL,
     event_type     TEXT        NOT NULL,
-    payload        JSONB       NOT NULL,
+    -- JSON, not JSONB: the exact text that was hashed is kept (JSONB would
+    -- respell numbers, such as 1e16 or -0.0, and break the chain).
+    payload        JSON        NOT NULL,
     causation_id   TEXT,
     correlation_id TEXT,
     actor          TEXT,

@@ -9,8 +9,10 @@
 //! connection's `search_path`).
 //!
 //! - Schema: one table `bureau_events` with `position BIGINT PRIMARY KEY`,
-//!   `UNIQUE (stream, version)`, the payload as `JSONB`, `recorded_at` as
-//!   `TIMESTAMPTZ` and the chain hash as `BYTEA`.
+//!   `UNIQUE (stream, version)`, the payload as `JSON` (the very text that
+//!   was hashed: `JSONB` would respell numbers such as `1e16` or `-0.0` and
+//!   break the chain), `recorded_at` as `TIMESTAMPTZ` and the chain hash as
+//!   `BYTEA`.
 //! - **One global order that readers can trust.** Event stores that take
 //!   positions from a sequence suffer the sequence-gap problem: a transaction
 //!   that draws position 10 may commit after one that drew 11, so a projection
@@ -24,13 +26,19 @@
 //!   follow the global order. The price: appends to one database do not run
 //!   in parallel (reads do).
 //! - A batch is one transaction and one `INSERT ... SELECT FROM UNNEST(...)`.
-//! - Values are bound parameters. PostgreSQL text and JSONB cannot hold the
-//!   NUL character: such values are refused with
-//!   [`bureau_store::Error::Unsupported`] before anything is written.
+//! - Values are bound parameters. PostgreSQL text cannot hold the NUL
+//!   character: a stream name, event type, metadata label or payload string
+//!   holding one is refused with [`bureau_store::Error::Unsupported`] before
+//!   anything is written (text that merely spells `\u0000` is stored). So
+//!   is an instant before 4714-11-24 00:00:00 UTC BC, where `timestamptz`
+//!   begins. These checks, and the payload depth limit, run before the
+//!   append's transaction; any failure inside it rolls back at once.
+//! - Only a unique violation (SQLSTATE 23505) of an insert is reported as
+//!   [`bureau_store::Error::Conflict`].
 //!
 //! # Compatible engines
 //!
-//! What the adapter needs from an engine: `JSONB`, `TIMESTAMPTZ`, `BYTEA`,
+//! What the adapter needs from an engine: `JSON`, `TIMESTAMPTZ`, `BYTEA`,
 //! `UNNEST` of arrays, `hashtext`, `current_schema()`, and a
 //! `pg_advisory_xact_lock(int, int)` that really blocks until the holder's
 //! transaction ends (the migrations take a session advisory lock too). On an
@@ -64,7 +72,7 @@
 
 use std::borrow::Cow;
 
-use bureau_store::row::{self, Row};
+use bureau_store::row::{self, Batch, Row};
 use bureau_store::{
     Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
 };
@@ -113,11 +121,10 @@ const LOCKING_BEGIN: &str = "BEGIN ISOLATION LEVEL READ COMMITTED; \
 const SELECT_COLUMNS: &str = "SELECT position, stream, version, recorded_at, event_type, \
      payload::text, causation_id, correlation_id, actor, hash FROM bureau_events";
 
-/// The insert of a batch, one array per column in table order; the benchmark's
-/// raw baseline uses it through [`PgEventStore::INSERT_SQL`].
+/// The insert of a batch, one array per column in table order.
 const INSERT: &str = "INSERT INTO bureau_events (position, stream, version, recorded_at, \
      event_type, payload, causation_id, correlation_id, actor, hash) \
-     SELECT p, s, v, r, t, j::jsonb, c, k, a, h FROM UNNEST($1::bigint[], $2::text[], \
+     SELECT p, s, v, r, t, j::json, c, k, a, h FROM UNNEST($1::bigint[], $2::text[], \
      $3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], \
      $9::text[], $10::bytea[]) AS u(p, s, v, r, t, j, c, k, a, h)";
 
@@ -205,10 +212,6 @@ pub struct PgEventStore {
 }
 
 impl PgEventStore {
-    /// The insert statement of a batch (one array parameter per column, in
-    /// table order); the benchmark's raw baseline uses it.
-    pub const INSERT_SQL: &'static str = INSERT;
-
     /// Uses the caller's pool and runs the migrations on it.
     ///
     /// # Errors
@@ -244,79 +247,103 @@ impl PgEventStore {
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> bureau_store::Result<Appended> {
-        if stream.as_str().contains('\0') {
-            return Err(nul_error(stream.as_str()));
+        // Whatever needs no database is checked before the append lock is
+        // taken: nesting depth, NUL characters, the range of instants.
+        let batch = Batch::new(stream, events)?;
+        batch.refuse_nul(NUL_REASON)?;
+        if let Some(event) = events
+            .iter()
+            .find(|event| event.recorded_at().timestamp_micros() < EARLIEST_MICROS)
+        {
+            return Err(bureau_store::Error::Unsupported {
+                value: event.recorded_at().to_rfc3339(),
+                reason: "PostgreSQL's timestamptz starts at 4714-11-24 00:00:00 UTC BC",
+            });
         }
         // The lock is held until commit or rollback: it serializes version
         // checks, position allocation and chain links across every writer of
         // this schema. Taken in the statement that opens the transaction, so
         // every later statement's snapshot sees all appends committed before.
         let mut tx = self.pool.begin_with(LOCKING_BEGIN).await.map_err(backend)?;
-        let (actual, last_position, last_hash): (i64, Option<i64>, Option<Vec<u8>>) =
-            sqlx::query_as(
-                "SELECT (SELECT COALESCE(MAX(version), 0) FROM bureau_events WHERE stream = $1), \
-                 last.position, last.hash \
-                 FROM (SELECT 1) AS one LEFT JOIN LATERAL \
-                 (SELECT position, hash FROM bureau_events ORDER BY position DESC LIMIT 1) AS last \
-                 ON true",
-            )
-            .bind(stream.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
-        let last = last_position.zip(last_hash);
-        let actual = Version::new(u64::try_from(actual).unwrap_or(0));
-        let (rows, appended) = match row::seal(stream, expected, actual, last, events) {
-            Ok(sealed) => sealed,
+        match append_locked(&mut tx, stream, expected, batch).await {
+            Ok(appended) => {
+                tx.commit().await.map_err(backend)?;
+                Ok(appended)
+            }
             Err(error) => {
                 // Roll back now rather than when the connection is next
                 // used: this releases the append lock for the next writer.
-                tx.rollback().await.map_err(backend)?;
-                return Err(error);
+                // A failed rollback closes the connection, which releases
+                // it too; the caller learns of the first failure.
+                let _ = tx.rollback().await;
+                Err(error)
             }
-        };
-        if let Some(row) = rows.iter().find(|row| row.holds_nul()) {
-            return Err(nul_error(&format!("{row:?}")));
         }
-        if !rows.is_empty() {
-            let c = Columns::new(rows)?;
-            sqlx::query(INSERT)
-                .bind(c.position)
-                .bind(c.stream)
-                .bind(c.version)
-                .bind(c.recorded_at)
-                .bind(c.event_type)
-                .bind(c.payload)
-                .bind(c.causation_id)
-                .bind(c.correlation_id)
-                .bind(c.actor)
-                .bind(c.hash)
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| match &error {
-                    sqlx::Error::Database(db)
-                        if db.constraint() == Some("bureau_events_stream_version") =>
-                    {
-                        bureau_store::Error::Conflict {
-                            stream: stream.clone(),
-                            expected,
-                            actual,
-                        }
-                    }
-                    _ => backend(error),
-                })?;
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(appended)
     }
 }
 
-fn nul_error(value: &str) -> bureau_store::Error {
-    bureau_store::Error::Unsupported {
-        value: value.to_owned(),
-        reason: "PostgreSQL text and JSONB cannot hold the NUL character",
+/// The part of an append that runs under the append lock. Every error it
+/// returns is followed by an explicit rollback.
+async fn append_locked(
+    tx: &mut sqlx::PgConnection,
+    stream: &StreamId,
+    expected: ExpectedVersion,
+    batch: Batch<'_>,
+) -> bureau_store::Result<Appended> {
+    let (actual, last_position, last_hash): (i64, Option<i64>, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(MAX(version), 0) FROM bureau_events WHERE stream = $1), \
+             last.position, last.hash \
+             FROM (SELECT 1) AS one LEFT JOIN LATERAL \
+             (SELECT position, hash FROM bureau_events ORDER BY position DESC LIMIT 1) AS last \
+             ON true",
+    )
+    .bind(stream.as_str())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let last = last_position.zip(last_hash);
+    let actual = Version::new(u64::try_from(actual).unwrap_or(0));
+    let (rows, appended) = batch.seal(expected, actual, last)?;
+    if rows.is_empty() {
+        return Ok(appended);
     }
+    let c = Columns::new(rows)?;
+    sqlx::query(INSERT)
+        .bind(c.position)
+        .bind(c.stream)
+        .bind(c.version)
+        .bind(c.recorded_at)
+        .bind(c.event_type)
+        .bind(c.payload)
+        .bind(c.causation_id)
+        .bind(c.correlation_id)
+        .bind(c.actor)
+        .bind(c.hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| match &error {
+            // Only a unique violation (SQLSTATE 23505) is another writer's
+            // event at this version; any other failure that names the
+            // constraint (an index row too large, say) is the backend's.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
+                bureau_store::Error::Conflict {
+                    stream: stream.clone(),
+                    expected,
+                    actual,
+                }
+            }
+            _ => backend(error),
+        })?;
+    Ok(appended)
 }
+
+/// Why NUL characters are refused.
+const NUL_REASON: &str = "PostgreSQL text cannot hold the NUL character";
+
+/// The earliest instant `timestamptz` holds, 4714-11-24 00:00:00 UTC BC, in
+/// microseconds since 1970 (the latest, in the year 294276, is beyond what
+/// `chrono` represents).
+const EARLIEST_MICROS: i64 = -210_866_803_200_000_000;
 
 impl EventStore for PgEventStore {
     fn append(

@@ -52,7 +52,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use bureau_store::row::{self, Row};
+use bureau_store::row::{self, Batch, Row, RowBytes};
 use bureau_store::{
     Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
 };
@@ -186,24 +186,28 @@ fn migrator() -> Migrator {
     migrator
 }
 
-const SELECT_COLUMNS: &str = "SELECT position, stream, version, recorded_at, event_type, payload, \
-     causation_id, correlation_id, actor, hash FROM bureau_events";
+/// Text columns are read as their bytes: SQLite does not check that text is
+/// UTF-8, and a row holding other bytes must be reported as corrupt, naming
+/// its stream and version, not fail the driver's decoding.
+const SELECT_COLUMNS: &str = "SELECT position, CAST(stream AS BLOB), version, recorded_at, \
+     CAST(event_type AS BLOB), CAST(payload AS BLOB), CAST(causation_id AS BLOB), \
+     CAST(correlation_id AS BLOB), CAST(actor AS BLOB), hash FROM bureau_events";
 
 type RowTuple = (
     i64,
-    String,
+    Vec<u8>,
     i64,
     i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
+    Vec<u8>,
+    Vec<u8>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
     Vec<u8>,
 );
 
 fn from_tuple(t: RowTuple) -> bureau_store::Result<RecordedEvent> {
-    Row {
+    RowBytes {
         position: t.0,
         stream: t.1,
         version: t.2,
@@ -215,6 +219,7 @@ fn from_tuple(t: RowTuple) -> bureau_store::Result<RecordedEvent> {
         actor: t.8,
         hash: t.9,
     }
+    .into_row()?
     .into_recorded()
 }
 
@@ -225,10 +230,6 @@ fn backend(error: sqlx::Error) -> bureau_store::Error {
 /// The start of an insert into the event table, columns in table order.
 const INSERT_PREFIX: &str = "INSERT INTO bureau_events (position, stream, version, recorded_at, \
      event_type, payload, causation_id, correlation_id, actor, hash) ";
-
-/// The insert of one event row.
-const INSERT: &str = "INSERT INTO bureau_events (position, stream, version, recorded_at, event_type, \
-     payload, causation_id, correlation_id, actor, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// Rows per multi-row `INSERT` (10 parameters each, far below SQLite's
 /// limit of 32,766): one statement per 100 events instead of 100 statements.
@@ -255,16 +256,6 @@ pub struct SqliteEventStore {
 }
 
 impl SqliteEventStore {
-    /// The insert statement of one event row, columns in table order.
-    pub const INSERT_SQL: &'static str = INSERT;
-
-    /// `INSERT INTO bureau_events (columns in table order) `: the start of a
-    /// multi-row insert, as appends build it.
-    pub const INSERT_PREFIX: &'static str = INSERT_PREFIX;
-
-    /// How many rows an append puts in one multi-row `INSERT`.
-    pub const ROWS_PER_INSERT: usize = ROWS_PER_INSERT;
-
     /// Opens (creating it if missing) the database file at `path`, in WAL mode
     /// with foreign keys on and `synchronous = FULL`, and runs the migrations.
     ///
@@ -406,6 +397,8 @@ impl SqliteEventStore {
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> std::result::Result<Appended, bureau_store::Error> {
+        // Checked and encoded before the write lock is taken.
+        let batch = Batch::new(stream, events)?;
         // IMMEDIATE takes the write lock now, before the reads below, so the
         // version check, the previous hash and the new positions cannot be
         // interleaved with another writer's.
@@ -428,7 +421,7 @@ impl SqliteEventStore {
         .await
         .map_err(backend)?;
         let actual = Version::new(u64::try_from(actual).unwrap_or(0));
-        let (rows, appended) = match row::seal(stream, expected, actual, last, events) {
+        let (rows, appended) = match batch.seal(expected, actual, last) {
             Ok(sealed) => sealed,
             Err(error) => {
                 // Roll back now rather than when the connection is next

@@ -60,6 +60,21 @@ async fn tamper_sql(pool: &sqlx::SqlitePool, action: &TamperAction) -> bureau_st
                 .await
                 .map(drop)
         }
+        TamperAction::SetInvalidUtf8 { position } => {
+            // SQLite keeps whatever bytes a cast hands it.
+            sqlx::query("UPDATE bureau_events SET payload = CAST(X'7B2278223A22FF227D' AS TEXT) WHERE position = ?")
+                .bind(at(*position))
+                .execute(pool)
+                .await
+                .map(drop)
+        }
+        TamperAction::Unreadable { position } => {
+            sqlx::query("UPDATE bureau_events SET hash = X'010203' WHERE position = ?")
+                .bind(at(*position))
+                .execute(pool)
+                .await
+                .map(drop)
+        }
         TamperAction::SetEventType {
             position,
             event_type,
@@ -110,7 +125,10 @@ impl Harness for InMemory {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::new().nul_in_text(true).invalid_json(true)
+        Capabilities::new()
+            .nul_in_text(true)
+            .invalid_json(true)
+            .invalid_utf8(true)
     }
 
     async fn tamper(
@@ -189,6 +207,24 @@ async fn values_round_trip_verbatim() {
     testkit::check_verbatim(&InMemory).await.unwrap();
 }
 
+#[test]
+fn payloads_and_metadata_read_back_exactly() {
+    // In-memory databases are cheap: honour PROPTEST_CASES.
+    testkit::check_round_trip(&InMemory, Config::default()).unwrap();
+}
+
+#[tokio::test]
+async fn appends_refuse_what_cannot_be_read_back() {
+    testkit::check_limits(&InMemory).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eight_writers_with_the_default_retry_policy_end_uncontended() {
+    let harness = OnDisk(TempDir::new("contention"));
+    let contended = testkit::check_contention(&harness, 8, 500).await.unwrap();
+    assert_eq!(contended, 0, "commands that ended contended");
+}
+
 #[tokio::test]
 async fn events_survive_reopening_and_the_schema_is_migrated_once() {
     let dir = TempDir::new("reopen");
@@ -244,19 +280,22 @@ async fn the_database_refuses_a_duplicate_version() {
         .append(&stream, ExpectedVersion::Any, &[event])
         .await
         .unwrap();
-    let duplicate = sqlx::query(SqliteEventStore::INSERT_SQL)
-        .bind(2_i64)
-        .bind("s")
-        .bind(1_i64)
-        .bind(0_i64)
-        .bind("t")
-        .bind("null")
-        .bind(None::<String>)
-        .bind(None::<String>)
-        .bind(None::<String>)
-        .bind(vec![0_u8; 32])
-        .execute(store.pool())
-        .await;
+    let duplicate = sqlx::query(
+        "INSERT INTO bureau_events (position, stream, version, recorded_at, event_type, \
+         payload, causation_id, correlation_id, actor, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(2_i64)
+    .bind("s")
+    .bind(1_i64)
+    .bind(0_i64)
+    .bind("t")
+    .bind("null")
+    .bind(None::<String>)
+    .bind(None::<String>)
+    .bind(None::<String>)
+    .bind(vec![0_u8; 32])
+    .execute(store.pool())
+    .await;
     match duplicate {
         Err(sqlx::Error::Database(db)) => assert!(db.is_unique_violation()),
         other => panic!("duplicate (stream, version) was accepted: {other:?}"),
@@ -391,4 +430,85 @@ async fn opening_a_new_file_from_several_pools_at_once_migrates_it_once() {
             store.close().await;
         }
     }
+}
+
+const WRITER_ENV: &str = "BUREAU_SQLITE_WRITER_DB";
+const WRITER_ID_ENV: &str = "BUREAU_SQLITE_WRITER_ID";
+const PROCESS_WRITERS: u32 = 8;
+const APPENDS_PER_PROCESS: u32 = 200;
+
+/// Run by `eight_processes_append_to_one_file` in a child process: appends
+/// its events one by one, each through its own transaction.
+#[tokio::test]
+#[ignore = "a child process of eight_processes_append_to_one_file"]
+async fn child_appends_as_one_of_several_processes() {
+    let (Ok(path), Ok(id)) = (std::env::var(WRITER_ENV), std::env::var(WRITER_ID_ENV)) else {
+        return;
+    };
+    let store = SqliteEventStore::open(&path).await.unwrap();
+    let stream = StreamId::new("shared").unwrap();
+    for seq in 0..APPENDS_PER_PROCESS {
+        let event = NewEvent::new(
+            "counted",
+            serde_json::json!({"writer": id, "seq": seq, "x": f64::from_bits(0x3FF6_6666_6666_6667 + u64::from(seq))}),
+            chrono::DateTime::UNIX_EPOCH,
+        );
+        store
+            .append(&stream, ExpectedVersion::Any, &[event])
+            .await
+            .unwrap();
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn eight_processes_append_to_one_file() {
+    let dir = TempDir::new("processes");
+    let file = dir.path().join("events.db");
+    let started = Instant::now();
+    let children: Vec<_> = (0..PROCESS_WRITERS)
+        .map(|id| {
+            Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "child_appends_as_one_of_several_processes",
+                    "--ignored",
+                    "--test-threads=1",
+                ])
+                .env(WRITER_ENV, &file)
+                .env(WRITER_ID_ENV, id.to_string())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "a writer process failed: {status}");
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(300) {
+                let _ = child.kill();
+                panic!("writer processes took longer than 300 s");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let store = SqliteEventStore::open(&file).await.unwrap();
+    let stream = StreamId::new("shared").unwrap();
+    let events = store.read_stream(&stream, Version::INITIAL).await.unwrap();
+    let total = (PROCESS_WRITERS * APPENDS_PER_PROCESS) as usize;
+    assert_eq!(events.len(), total);
+    let mut seen = std::collections::HashSet::new();
+    for (index, event) in events.iter().enumerate() {
+        assert_eq!(event.version().get(), index as u64 + 1);
+        assert_eq!(event.position().get(), index as u64 + 1);
+        let payload = event.event().payload();
+        assert!(seen.insert((payload["writer"].clone(), payload["seq"].clone())));
+    }
+    let verification = store.verify().await.unwrap();
+    assert!(verification.is_intact(), "{verification:?}");
+    store.close().await;
 }

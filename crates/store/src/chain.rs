@@ -20,7 +20,10 @@
 //!
 //! `canonical_json` writes JSON without whitespace, object keys sorted by their
 //! UTF-8 bytes, strings escaped as `serde_json` escapes them and numbers as
-//! `serde_json` prints them. Because the position is hashed, moving an event
+//! `serde_json` prints them (integers as digits, floats in the shortest form
+//! that parses back to the same `f64`). SQL adapters store exactly that text
+//! as the payload and parse it back with `serde_json`'s `float_roundtrip`,
+//! so a read event's canonical JSON is the text that was hashed. Because the position is hashed, moving an event
 //! changes its hash; because each hash covers the previous one, removing or
 //! altering an event breaks every later link.
 
@@ -31,7 +34,7 @@ use std::io::Write as _;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::event::{NewEvent, Position, StreamId, Version};
+use crate::event::{NewEvent, Position, RecordedEvent, StreamId, Version};
 use crate::port::EventStore;
 
 const DOMAIN: &[u8] = b"bureau-store/chain/v1";
@@ -139,7 +142,8 @@ impl ChainHash {
         let mut hasher = Sha256::new();
         hasher.update(DOMAIN);
         hasher.update(self.0);
-        hasher.update(encode(position, stream, version, event, json));
+        // Fed field by field: no copy of the canonical bytes is made.
+        encode(&mut hasher, position, stream, version, event, json);
         Self(hasher.finalize().into())
     }
 }
@@ -232,58 +236,62 @@ pub fn canonical_bytes(
     version: Version,
     event: &NewEvent,
 ) -> Vec<u8> {
-    encode(
-        position,
-        stream,
-        version,
-        event,
-        &canonical_json(event.payload()),
-    )
+    let json = canonical_json(event.payload());
+    let mut out = Vec::with_capacity(80 + json.len());
+    encode(&mut out, position, stream, version, event, &json);
+    out
+}
+
+/// Where [`encode`] writes: a buffer, or a hasher directly.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
 }
 
 fn encode(
+    out: &mut impl Sink,
     position: Position,
     stream: &StreamId,
     version: Version,
     event: &NewEvent,
     json: &str,
-) -> Vec<u8> {
+) {
     let metadata = event.metadata();
-    let fields = [
+    out.put(&position.get().to_be_bytes());
+    put_str(out, stream.as_str());
+    out.put(&version.get().to_be_bytes());
+    out.put(&event.recorded_at().timestamp_micros().to_be_bytes());
+    put_str(out, event.event_type());
+    put_str(out, json);
+    for field in [
         metadata.causation(),
         metadata.correlation(),
         metadata.actor_name(),
-    ];
-    let text_len: usize = stream.as_str().len()
-        + event.event_type().len()
-        + json.len()
-        + fields
-            .iter()
-            .flatten()
-            .map(|text| text.len())
-            .sum::<usize>();
-    let mut out = Vec::with_capacity(80 + text_len);
-    out.extend_from_slice(&position.get().to_be_bytes());
-    put_str(&mut out, stream.as_str());
-    out.extend_from_slice(&version.get().to_be_bytes());
-    out.extend_from_slice(&event.recorded_at().timestamp_micros().to_be_bytes());
-    put_str(&mut out, event.event_type());
-    put_str(&mut out, json);
-    for field in fields {
+    ] {
         match field {
-            None => out.push(0),
+            None => out.put(&[0]),
             Some(text) => {
-                out.push(1);
-                put_str(&mut out, text);
+                out.put(&[1]);
+                put_str(out, text);
             }
         }
     }
-    out
 }
 
-fn put_str(out: &mut Vec<u8>, text: &str) {
-    out.extend_from_slice(&(text.len() as u64).to_be_bytes());
-    out.extend_from_slice(text.as_bytes());
+fn put_str(out: &mut impl Sink, text: &str) {
+    out.put(&(text.len() as u64).to_be_bytes());
+    out.put(text.as_bytes());
 }
 
 /// `value` as canonical JSON: no whitespace, object keys sorted by their
@@ -644,16 +652,12 @@ async fn walk<S: EventStore + ?Sized>(
         loop {
             let (page, corrupt_at) = match store.read_all(expected, VERIFY_PAGE).await {
                 Ok(page) => (page, None),
-                Err(Error::Corrupt { position, .. }) if position >= expected => {
-                    // Check the readable rows before the corrupt one first: the
-                    // first break may lie among them.
-                    let readable =
-                        usize::try_from(position.get() - expected.get()).unwrap_or(usize::MAX);
-                    let page = if readable == 0 {
-                        Vec::new()
-                    } else {
-                        store.read_all(expected, readable).await?
-                    };
+                Err(Error::Corrupt { position, .. }) => {
+                    // Check the readable rows before the corrupt one first:
+                    // the first break may lie among them. Their number is
+                    // not `position - expected` when rows are missing before
+                    // it, so find the longest readable page.
+                    let page = readable_prefix(store, expected, VERIFY_PAGE).await?;
                     (page, Some(position))
                 }
                 Err(error) => return Err(error),
@@ -698,13 +702,16 @@ async fn walk<S: EventStore + ?Sized>(
                 }
             }
             if let Some(position) = corrupt_at {
-                let kind = if position == expected {
-                    BreakKind::Altered
-                } else {
+                // The next stored row is the unreadable one: either it sits
+                // where the next event is due (altered), or rows before it
+                // are missing.
+                let kind = if position > expected {
                     BreakKind::Missing
+                } else {
+                    BreakKind::Altered
                 };
                 return Ok(Verification::Broken {
-                    position: expected.min(position),
+                    position: expected,
                     kind,
                 });
             }
@@ -713,6 +720,32 @@ async fn walk<S: EventStore + ?Sized>(
             }
         }
     }
+}
+
+/// The longest page of at most `limit` events from `from` that reads
+/// without [`Error::Corrupt`], found by bisection (a read of `limit` rows
+/// failed with it).
+async fn readable_prefix<S: EventStore + ?Sized>(
+    store: &S,
+    from: Position,
+    limit: usize,
+) -> Result<Vec<RecordedEvent>> {
+    // Invariant: `good` rows read, `bad` rows do not.
+    let (mut good, mut bad) = (Vec::new(), limit);
+    let mut low = 0usize;
+    while bad - low > 1 {
+        let mid = low + (bad - low) / 2;
+        match store.read_all(from, mid).await {
+            Ok(page) if page.len() < mid => return Ok(page),
+            Ok(page) => {
+                low = mid;
+                good = page;
+            }
+            Err(Error::Corrupt { .. }) => bad = mid,
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(good)
 }
 
 #[cfg(test)]

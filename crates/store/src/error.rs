@@ -13,6 +13,26 @@ pub enum Error {
     /// A stream id was empty.
     #[error("stream id is empty")]
     EmptyStreamId,
+    /// A stream id was longer than [`StreamId::MAX_LEN`] bytes.
+    #[error("stream id of {length} bytes is longer than the limit of {limit} bytes")]
+    StreamIdTooLong {
+        /// The length of the id, in bytes of UTF-8.
+        length: usize,
+        /// The limit, [`StreamId::MAX_LEN`].
+        limit: usize,
+    },
+    /// A payload nests arrays and objects deeper than
+    /// [`NewEvent::MAX_PAYLOAD_DEPTH`](crate::NewEvent::MAX_PAYLOAD_DEPTH) levels: it could not be read back.
+    /// Nothing of the batch was written.
+    #[error(
+        "payload of the event of type {event_type:?} nests arrays and objects deeper than the limit of {limit} levels"
+    )]
+    PayloadTooDeep {
+        /// The event type name of the event.
+        event_type: String,
+        /// The limit, [`NewEvent::MAX_PAYLOAD_DEPTH`](crate::NewEvent::MAX_PAYLOAD_DEPTH).
+        limit: usize,
+    },
     /// An append named a version the stream is not at; nothing was written.
     #[error("stream {stream:?} is at version {actual}, not at the expected version {expected}")]
     Conflict {

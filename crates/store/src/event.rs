@@ -9,9 +9,9 @@ use crate::error::{Error, Result};
 
 /// The name of an event stream: the events of one aggregate instance.
 ///
-/// Any non-empty string is accepted and stored verbatim (quotes, SQL
-/// fragments and any Unicode included; a NUL character only where the adapter
-/// allows it).
+/// Any non-empty string of at most [`StreamId::MAX_LEN`] bytes is accepted
+/// and stored verbatim (quotes, SQL fragments and any Unicode included; a NUL
+/// character only where the adapter allows it).
 ///
 /// # Examples
 ///
@@ -33,15 +33,38 @@ impl fmt::Debug for StreamId {
 }
 
 impl StreamId {
+    /// The longest stream id, in bytes of UTF-8: the same on every adapter,
+    /// and well inside what PostgreSQL's index on `(stream, version)` can
+    /// hold (about 2,700 bytes per index row).
+    pub const MAX_LEN: usize = 1_000;
+
     /// Makes a stream id.
     ///
     /// # Errors
     ///
-    /// [`Error::EmptyStreamId`] when `name` is empty.
+    /// [`Error::EmptyStreamId`] when `name` is empty,
+    /// [`Error::StreamIdTooLong`] when it is longer than
+    /// [`MAX_LEN`](Self::MAX_LEN) bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::{Error, StreamId};
+    ///
+    /// assert!(StreamId::new("é".repeat(500)).is_ok());
+    /// let long = StreamId::new("x".repeat(1_001));
+    /// assert!(matches!(long, Err(Error::StreamIdTooLong { length: 1_001, limit: 1_000 })));
+    /// ```
     pub fn new(name: impl Into<String>) -> Result<Self> {
         let name = name.into();
         if name.is_empty() {
             return Err(Error::EmptyStreamId);
+        }
+        if name.len() > Self::MAX_LEN {
+            return Err(Error::StreamIdTooLong {
+                length: name.len(),
+                limit: Self::MAX_LEN,
+            });
         }
         Ok(Self(name))
     }
@@ -385,6 +408,13 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
+    /// The deepest nesting of arrays and objects a payload may have: `1` and
+    /// `"a"` have depth 0, `[]` and `{"a": 1}` depth 1, `[[]]` depth 2.
+    /// Stored payloads are JSON text, and `serde_json` refuses to read text
+    /// nested 128 levels or more, so appends refuse deeper payloads with
+    /// [`Error::PayloadTooDeep`] rather than store what cannot be read back.
+    pub const MAX_PAYLOAD_DEPTH: usize = 127;
+
     /// An event with empty metadata.
     ///
     /// # Examples
@@ -450,6 +480,93 @@ impl NewEvent {
     #[must_use]
     pub fn payload(&self) -> &serde_json::Value {
         &self.payload
+    }
+
+    /// Whether the payload nests no deeper than
+    /// [`MAX_PAYLOAD_DEPTH`](Self::MAX_PAYLOAD_DEPTH).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PayloadTooDeep`] naming the event type and the limit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::NewEvent;
+    ///
+    /// let nested = |depth: usize| (0..depth).fold(serde_json::json!(0), |inner, _| serde_json::json!([inner]));
+    /// let at = chrono::DateTime::UNIX_EPOCH;
+    /// assert!(NewEvent::new("deep", nested(NewEvent::MAX_PAYLOAD_DEPTH), at).check_depth().is_ok());
+    /// assert!(NewEvent::new("deep", nested(NewEvent::MAX_PAYLOAD_DEPTH + 1), at).check_depth().is_err());
+    /// ```
+    pub fn check_depth(&self) -> Result<()> {
+        use serde_json::Value;
+        // Iterative, so an absurdly deep value cannot exhaust the stack here.
+        let mut pending: Vec<(&Value, usize)> = vec![(&self.payload, 0)];
+        while let Some((value, depth)) = pending.pop() {
+            if !(value.is_array() || value.is_object()) {
+                continue;
+            }
+            let depth = depth + 1;
+            if depth > Self::MAX_PAYLOAD_DEPTH {
+                return Err(Error::PayloadTooDeep {
+                    event_type: self.event_type.clone(),
+                    limit: Self::MAX_PAYLOAD_DEPTH,
+                });
+            }
+            match value {
+                Value::Array(items) => pending.extend(items.iter().map(|item| (item, depth))),
+                Value::Object(map) => pending.extend(map.values().map(|item| (item, depth))),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a NUL character occurs in the event type, the metadata, or a
+    /// string or key of the payload (text that merely spells `\u0000` is
+    /// not a NUL).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::NewEvent;
+    ///
+    /// let at = chrono::DateTime::UNIX_EPOCH;
+    /// assert!(NewEvent::new("t", serde_json::json!({"k": "a\u{0}b"}), at).holds_nul());
+    /// assert!(!NewEvent::new("t", serde_json::json!({"k": "\\u0000"}), at).holds_nul());
+    /// ```
+    #[must_use]
+    pub fn holds_nul(&self) -> bool {
+        use serde_json::Value;
+        let metadata = &self.metadata;
+        let in_labels = [
+            Some(self.event_type.as_str()),
+            metadata.causation(),
+            metadata.correlation(),
+            metadata.actor_name(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|text| text.contains('\0'));
+        if in_labels {
+            return true;
+        }
+        let mut pending = vec![&self.payload];
+        while let Some(value) = pending.pop() {
+            match value {
+                Value::String(text) if text.contains('\0') => return true,
+                Value::Array(items) => pending.extend(items),
+                Value::Object(map) => {
+                    if map.keys().any(|key| key.contains('\0')) {
+                        return true;
+                    }
+                    pending.extend(map.values());
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     /// The instant the event was recorded, to the microsecond.

@@ -58,6 +58,7 @@ mod chain;
 mod error;
 mod event;
 mod memory;
+mod pause;
 mod port;
 mod repository;
 pub mod row;

@@ -1,6 +1,6 @@
 //! The in-memory adapter, for tests and small tools.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::chain::ChainHash;
@@ -42,9 +42,31 @@ struct Inner {
     events: Vec<RecordedEvent>,
     /// Each stream's positions, in version order.
     streams: HashMap<StreamId, Vec<Position>>,
+    /// Positions the testkit made unreadable: reads reaching them fail as a
+    /// corrupt row of a database would.
+    unreadable: HashSet<Position>,
 }
 
 impl Inner {
+    /// `events` as read, or the error of the first unreadable one.
+    fn readable(&self, events: Vec<RecordedEvent>) -> Result<Vec<RecordedEvent>> {
+        if self.unreadable.is_empty() {
+            return Ok(events);
+        }
+        match events
+            .iter()
+            .find(|event| self.unreadable.contains(&event.position()))
+        {
+            None => Ok(events),
+            Some(event) => Err(Error::Corrupt {
+                stream: event.stream().to_string(),
+                version: i64::try_from(event.version().get()).unwrap_or(i64::MAX),
+                position: event.position(),
+                reason: "the row was made unreadable".to_owned(),
+            }),
+        }
+    }
+
     fn index_of(&self, position: Position) -> Option<usize> {
         self.events
             .binary_search_by_key(&position, RecordedEvent::position)
@@ -102,6 +124,9 @@ impl InMemoryStore {
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> Result<Appended> {
+        for event in events {
+            event.check_depth()?;
+        }
         let mut inner = self.lock();
         let actual = Version::new(
             inner
@@ -151,32 +176,34 @@ impl InMemoryStore {
         Ok(Appended::new(version, positions))
     }
 
-    fn read_stream_now(&self, stream: &StreamId, from: Version) -> Vec<RecordedEvent> {
+    fn read_stream_now(&self, stream: &StreamId, from: Version) -> Result<Vec<RecordedEvent>> {
         let inner = self.lock();
         let Some(positions) = inner.streams.get(stream) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let skip = usize::try_from(from.get().saturating_sub(1)).unwrap_or(usize::MAX);
-        positions
+        let events = positions
             .iter()
             .skip(skip)
             .filter_map(|position| inner.index_of(*position))
             .filter_map(|index| inner.events.get(index).cloned())
-            .collect()
+            .collect();
+        inner.readable(events)
     }
 
-    fn read_all_now(&self, from: Position, limit: usize) -> Vec<RecordedEvent> {
+    fn read_all_now(&self, from: Position, limit: usize) -> Result<Vec<RecordedEvent>> {
         let inner = self.lock();
         let start = inner
             .events
             .partition_point(|event| event.position() < from);
-        inner
+        let events = inner
             .events
             .iter()
             .skip(start)
             .take(limit)
             .cloned()
-            .collect()
+            .collect();
+        inner.readable(events)
     }
 
     fn stream_version_now(&self, stream: &StreamId) -> Version {
@@ -214,7 +241,18 @@ impl InMemoryStore {
             )
         };
         match action {
-            TamperAction::SetPayload { position, payload } => {
+            TamperAction::SetPayload { .. } | TamperAction::SetRawPayload { .. } => {
+                let (position, payload) = match action {
+                    TamperAction::SetPayload { position, payload } => (position, payload.clone()),
+                    TamperAction::SetRawPayload { position, text } => (
+                        position,
+                        serde_json::from_str(text).map_err(|_| Error::Unsupported {
+                            value: "raw payload".to_owned(),
+                            reason: "the in-memory store holds only valid JSON",
+                        })?,
+                    ),
+                    _ => return Ok(()),
+                };
                 let index = inner
                     .index_of(*position)
                     .ok_or_else(|| missing(*position))?;
@@ -223,7 +261,7 @@ impl InMemoryStore {
                     .get_mut(index)
                     .ok_or_else(|| missing(*position))?;
                 let old = slot.event();
-                *slot = rebuild(slot, old.event_type(), payload.clone(), *position);
+                *slot = rebuild(slot, old.event_type(), payload, *position);
             }
             TamperAction::SetEventType {
                 position,
@@ -239,10 +277,17 @@ impl InMemoryStore {
                 let payload = slot.event().payload().clone();
                 *slot = rebuild(slot, event_type, payload, *position);
             }
-            TamperAction::SetRawPayload { .. } => {
+
+            TamperAction::Unreadable { position } => {
+                inner
+                    .index_of(*position)
+                    .ok_or_else(|| missing(*position))?;
+                inner.unreadable.insert(*position);
+            }
+            TamperAction::SetInvalidUtf8 { .. } => {
                 return Err(Error::Unsupported {
-                    value: "raw payload".to_owned(),
-                    reason: "the in-memory store holds only valid JSON",
+                    value: "invalid UTF-8".to_owned(),
+                    reason: "the in-memory store holds only Rust strings",
                 });
             }
             TamperAction::Delete { position } => {
@@ -301,7 +346,7 @@ impl EventStore for InMemoryStore {
         stream: &StreamId,
         from: Version,
     ) -> impl Future<Output = Result<Vec<RecordedEvent>>> + Send {
-        std::future::ready(Ok(self.read_stream_now(stream, from)))
+        std::future::ready(self.read_stream_now(stream, from))
     }
 
     fn read_all(
@@ -309,7 +354,7 @@ impl EventStore for InMemoryStore {
         from: Position,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<RecordedEvent>>> + Send {
-        std::future::ready(Ok(self.read_all_now(from, limit)))
+        std::future::ready(self.read_all_now(from, limit))
     }
 
     fn stream_version(&self, stream: &StreamId) -> impl Future<Output = Result<Version>> + Send {

@@ -1,6 +1,7 @@
 //! Loading aggregates from their streams and executing commands on them.
 
 use std::num::NonZeroU32;
+use std::time::Duration;
 
 use bureau_core::{Aggregate, DomainEvent};
 use chrono::{DateTime, Utc};
@@ -11,36 +12,60 @@ use crate::error::{Error, Result};
 use crate::event::{EventMetadata, ExpectedVersion, NewEvent, RecordedEvent, StreamId, Version};
 use crate::port::EventStore;
 
-/// How often [`Repository::execute`] tries again after a conflict.
+/// How often [`Repository::execute`] tries again after a conflict, and how
+/// long it pauses before each new attempt.
+///
+/// The pause before retry `n` (the first retry is 1) is drawn evenly from
+/// zero to `min(max_pause, base_pause × 2^(n-1))` ("full jitter"): writers
+/// that met on one stream spread out further at every conflict instead of
+/// meeting again. The default is 100 attempts, pauses from 2 ms doubling to
+/// at most 250 ms: with it, 8 writers executing 4,000 commands on one
+/// PostgreSQL stream saw none end contended (the testkit's
+/// `check_contention`); `backoff(Duration::ZERO, Duration::ZERO)` retries
+/// at once.
+///
+/// Pauses need no particular async runtime (each is a short-lived sleeping
+/// thread that wakes the task), so the repository runs on any executor.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::num::NonZeroU32;
+/// use std::time::Duration;
 /// use bureau_store::RetryPolicy;
 ///
-/// let policy = RetryPolicy::new().max_attempts(NonZeroU32::new(3).ok_or("zero")?);
+/// let policy = RetryPolicy::new()
+///     .max_attempts(NonZeroU32::new(3).ok_or("zero")?)
+///     .backoff(Duration::from_millis(2), Duration::from_millis(5));
 /// assert_eq!(policy.attempts(), 3);
-/// assert_eq!(RetryPolicy::default().attempts(), 16);
+/// assert_eq!(policy.pause_bound(1), Duration::from_millis(2));
+/// assert_eq!(policy.pause_bound(2), Duration::from_millis(4));
+/// assert_eq!(policy.pause_bound(3), Duration::from_millis(5));
+/// assert_eq!(RetryPolicy::default().attempts(), 100);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RetryPolicy {
     max_attempts: NonZeroU32,
+    base_pause: Duration,
+    max_pause: Duration,
 }
 
 impl RetryPolicy {
-    /// The default: up to 16 attempts.
+    /// The default: up to 100 attempts, pauses from 2 ms doubling up to
+    /// 250 ms.
     ///
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(bureau_store::RetryPolicy::new().attempts(), 16);
+    /// assert_eq!(bureau_store::RetryPolicy::new().attempts(), 100);
     /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            max_attempts: NonZeroU32::MIN.saturating_add(15),
+            max_attempts: NonZeroU32::MIN.saturating_add(99),
+            base_pause: Duration::from_millis(2),
+            max_pause: Duration::from_millis(250),
         }
     }
 
@@ -59,6 +84,25 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the pause bound of the first retry (`base`) and the most any
+    /// pause may last (`max`); the bound doubles from `base` at every retry
+    /// up to `max`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use bureau_store::RetryPolicy;
+    /// let eager = RetryPolicy::new().backoff(Duration::ZERO, Duration::ZERO);
+    /// assert_eq!(eager.pause_bound(5), Duration::ZERO);
+    /// ```
+    #[must_use]
+    pub const fn backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.base_pause = base;
+        self.max_pause = max;
+        self
+    }
+
     /// The most appends tried for one command.
     ///
     /// # Examples
@@ -69,6 +113,58 @@ impl RetryPolicy {
     #[must_use]
     pub const fn attempts(&self) -> u32 {
         self.max_attempts.get()
+    }
+
+    /// The pause bound of the first retry.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(bureau_store::RetryPolicy::new().base_pause(), Duration::from_millis(2));
+    /// ```
+    #[must_use]
+    pub const fn base_pause(&self) -> Duration {
+        self.base_pause
+    }
+
+    /// The most any pause lasts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(bureau_store::RetryPolicy::new().max_pause(), Duration::from_millis(250));
+    /// ```
+    #[must_use]
+    pub const fn max_pause(&self) -> Duration {
+        self.max_pause
+    }
+
+    /// The longest pause before retry `retry` (1 for the first retry):
+    /// `min(max_pause, base_pause × 2^(retry-1))`; zero for retry 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let policy = bureau_store::RetryPolicy::new();
+    /// assert_eq!(policy.pause_bound(4), Duration::from_millis(16));
+    /// assert_eq!(policy.pause_bound(40), Duration::from_millis(250));
+    /// ```
+    #[must_use]
+    pub fn pause_bound(&self, retry: u32) -> Duration {
+        let Some(doublings) = retry.checked_sub(1) else {
+            return Duration::ZERO;
+        };
+        let factor = 1u32.checked_shl(doublings).unwrap_or(u32::MAX);
+        self.base_pause.saturating_mul(factor).min(self.max_pause)
+    }
+
+    /// The jittered pause before retry `retry`.
+    fn pause(&self, retry: u32) -> crate::pause::Pause {
+        let bound = u64::try_from(self.pause_bound(retry).as_nanos()).unwrap_or(u64::MAX);
+        crate::pause::Pause::new(Duration::from_nanos(crate::pause::jitter(bound)))
     }
 }
 
@@ -266,7 +362,7 @@ impl<S: EventStore> Repository<S> {
     ///
     /// ```
     /// let repository = bureau_store::Repository::new(bureau_store::InMemoryStore::new());
-    /// assert_eq!(repository.retry_policy().attempts(), 16);
+    /// assert_eq!(repository.retry_policy().attempts(), 100);
     /// ```
     #[must_use]
     pub fn new(store: S) -> Self {
@@ -438,7 +534,7 @@ impl<S: EventStore> Repository<S> {
         A::Error: core::fmt::Display,
     {
         let attempts = self.retry.attempts();
-        for _ in 0..attempts {
+        for attempt in 1..=attempts {
             let events = match loaded.state.decide(command) {
                 Ok(events) => events,
                 Err(rejection) => {
@@ -475,7 +571,12 @@ impl<S: EventStore> Repository<S> {
                     loaded.version = appended.version();
                     return Ok(Ok(events));
                 }
-                Err(Error::Conflict { .. }) => self.refresh(loaded).await?,
+                Err(Error::Conflict { .. }) => {
+                    if attempt < attempts {
+                        self.retry.pause(attempt).await;
+                    }
+                    self.refresh(loaded).await?;
+                }
                 Err(error) => return Err(error),
             }
         }

@@ -36,7 +36,8 @@ pub struct Row {
     pub recorded_at_micros: i64,
     /// Event type name.
     pub event_type: String,
-    /// Payload as JSON text (canonical JSON when written by [`seal`]).
+    /// Payload as JSON text: the canonical JSON that was hashed, when
+    /// written by [`seal`].
     pub payload: String,
     /// Causation id.
     pub causation_id: Option<String>,
@@ -49,30 +50,6 @@ pub struct Row {
 }
 
 impl Row {
-    /// Whether any text column holds a NUL character (which PostgreSQL text
-    /// and JSONB cannot store).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use bureau_store::{ExpectedVersion, NewEvent, StreamId, Version, row};
-    /// let event = NewEvent::new("a\u{0}b", serde_json::Value::Null, chrono::DateTime::UNIX_EPOCH);
-    /// let (rows, _) = row::seal(&StreamId::new("s")?, ExpectedVersion::Any, Version::INITIAL, None, &[event])?;
-    /// assert!(rows.iter().any(|r| r.holds_nul()));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn holds_nul(&self) -> bool {
-        // JSON text escapes a NUL as \u0000, which JSONB rejects as well.
-        [&self.stream, &self.event_type]
-            .into_iter()
-            .chain(self.causation_id.iter())
-            .chain(self.correlation_id.iter())
-            .chain(self.actor.iter())
-            .any(|text| text.contains('\0'))
-            || self.payload.contains("\\u0000")
-    }
-
     /// Reads the row back as an event.
     ///
     /// # Errors
@@ -147,18 +124,180 @@ pub fn to_i64(value: u64) -> Result<i64> {
     })
 }
 
-/// Checks `expected` against the stream's `actual` version and turns `events`
-/// into the rows to insert after `last` (the position and hash of the last
-/// stored event, `None` for an empty store).
+/// A batch checked and encoded for an append, before the transaction that
+/// serializes appends: payload depth checked, payloads written as the
+/// canonical JSON that is both hashed and stored. [`seal`](Self::seal) it
+/// inside the transaction.
 ///
-/// Call it inside the transaction that serializes appends, after reading
-/// `actual` and `last` there.
+/// # Examples
+///
+/// ```
+/// use bureau_store::{ExpectedVersion, NewEvent, StreamId, Version, row::Batch};
+///
+/// let stream = StreamId::new("s")?;
+/// let events = [NewEvent::new("opened", serde_json::json!({"x": 1.4000000000000001}), chrono::DateTime::UNIX_EPOCH)];
+/// let batch = Batch::new(&stream, &events)?;
+/// batch.refuse_nul("this store cannot hold NUL")?;
+/// let (rows, appended) = batch.seal(ExpectedVersion::Any, Version::INITIAL, None)?;
+/// assert_eq!(rows[0].payload, r#"{"x":1.4000000000000001}"#);
+/// assert_eq!(appended.version(), Version::new(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Batch<'a> {
+    stream: &'a StreamId,
+    events: &'a [NewEvent],
+    payloads: Vec<String>,
+}
+
+impl<'a> Batch<'a> {
+    /// Checks `events` and writes their payloads' canonical JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PayloadTooDeep`] for a payload nested deeper than
+    /// [`NewEvent::MAX_PAYLOAD_DEPTH`].
+    ///
+    /// # Examples
+    ///
+    /// See [`Batch`].
+    pub fn new(stream: &'a StreamId, events: &'a [NewEvent]) -> Result<Self> {
+        let mut payloads = Vec::with_capacity(events.len());
+        for event in events {
+            event.check_depth()?;
+            payloads.push(crate::chain::canonical_json(event.payload()));
+        }
+        Ok(Self {
+            stream,
+            events,
+            payloads,
+        })
+    }
+
+    /// Refuses the batch when the stream name or an event holds a NUL
+    /// character (see [`NewEvent::holds_nul`]), for stores whose text
+    /// columns cannot hold it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] naming the stream and the event type (never
+    /// the payload), with `reason`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::{Error, NewEvent, StreamId, row::Batch};
+    ///
+    /// let stream = StreamId::new("s")?;
+    /// let events = [NewEvent::new("t", serde_json::json!("a\u{0}b"), chrono::DateTime::UNIX_EPOCH)];
+    /// let refused = Batch::new(&stream, &events)?.refuse_nul("no NUL here");
+    /// assert!(matches!(refused, Err(Error::Unsupported { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn refuse_nul(&self, reason: &'static str) -> Result<()> {
+        if self.stream.as_str().contains('\0') {
+            return Err(Error::Unsupported {
+                value: format!("stream {:?}", self.stream.as_str()),
+                reason,
+            });
+        }
+        match self.events.iter().position(NewEvent::holds_nul) {
+            None => Ok(()),
+            Some(index) => Err(Error::Unsupported {
+                value: format!(
+                    "event {} of the batch for stream {:?} (type {:?})",
+                    index + 1,
+                    self.stream.as_str(),
+                    self.events
+                        .get(index)
+                        .map_or("", |event| event.event_type())
+                ),
+                reason,
+            }),
+        }
+    }
+
+    /// Checks `expected` against the stream's `actual` version and turns
+    /// the batch into the rows to insert after `last` (the position and
+    /// hash of the last stored event, `None` for an empty store).
+    ///
+    /// Call it inside the transaction that serializes appends, after
+    /// reading `actual` and `last` there.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] when `expected` does not admit `actual`;
+    /// [`Error::Corrupt`] when the stored `last` hash is not 32 bytes;
+    /// [`Error::Unsupported`] past the integer range.
+    ///
+    /// # Examples
+    ///
+    /// See [`Batch`].
+    pub fn seal(
+        self,
+        expected: ExpectedVersion,
+        actual: Version,
+        last: Option<(i64, Vec<u8>)>,
+    ) -> Result<(Vec<Row>, Appended)> {
+        let stream = self.stream;
+        if !expected.admits(actual) {
+            return Err(Error::Conflict {
+                stream: stream.clone(),
+                expected,
+                actual,
+            });
+        }
+        let (mut position, mut head) = match last {
+            None => (0u64, ChainHash::GENESIS),
+            Some((position, hash)) => {
+                let at = u64::try_from(position).unwrap_or(0);
+                let hash = ChainHash::from_slice(&hash).ok_or_else(|| Error::Corrupt {
+                    stream: stream.to_string(),
+                    version: 0,
+                    position: Position::new(at),
+                    reason: format!("stored hash of the last event has {} bytes", hash.len()),
+                })?;
+                (at, hash)
+            }
+        };
+        let overflow = || Error::Unsupported {
+            value: stream.to_string(),
+            reason: "the version or position would pass u64::MAX",
+        };
+        let mut version = actual;
+        let mut rows = Vec::with_capacity(self.events.len());
+        let mut first = None;
+        for (event, payload) in self.events.iter().zip(self.payloads) {
+            version = version.next().ok_or_else(overflow)?;
+            position = position.checked_add(1).ok_or_else(overflow)?;
+            let at = Position::new(position);
+            first.get_or_insert(at);
+            head = head.link_json(at, stream, version, event, &payload);
+            let metadata = event.metadata();
+            rows.push(Row {
+                position: to_i64(position)?,
+                stream: stream.as_str().to_owned(),
+                version: to_i64(version.get())?,
+                recorded_at_micros: event.recorded_at().timestamp_micros(),
+                event_type: event.event_type().to_owned(),
+                payload,
+                causation_id: metadata.causation().map(str::to_owned),
+                correlation_id: metadata.correlation().map(str::to_owned),
+                actor: metadata.actor_name().map(str::to_owned),
+                hash: head.as_bytes().to_vec(),
+            });
+        }
+        let positions = first.map(|first| (first, Position::new(position)));
+        Ok((rows, Appended::new(version, positions)))
+    }
+}
+
+/// [`Batch::new`] then [`Batch::seal`], for stores that check nothing
+/// before their transaction.
 ///
 /// # Errors
 ///
-/// [`Error::Conflict`] when `expected` does not admit `actual`;
-/// [`Error::Corrupt`] when the stored `last` hash is not 32 bytes;
-/// [`Error::Unsupported`] past the integer range.
+/// As [`Batch::new`] and [`Batch::seal`].
 ///
 /// # Examples
 ///
@@ -170,57 +309,99 @@ pub fn seal(
     last: Option<(i64, Vec<u8>)>,
     events: &[NewEvent],
 ) -> Result<(Vec<Row>, Appended)> {
-    if !expected.admits(actual) {
-        return Err(Error::Conflict {
-            stream: stream.clone(),
-            expected,
-            actual,
-        });
+    Batch::new(stream, events)?.seal(expected, actual, last)
+}
+
+/// One stored event with its text columns as the database's bytes, for
+/// stores (SQLite) whose text columns may hold bytes that are not UTF-8.
+/// [`into_row`](Self::into_row) checks them.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::{Error, row::RowBytes};
+///
+/// let raw = RowBytes {
+///     position: 1,
+///     stream: b"s".to_vec(),
+///     version: 1,
+///     recorded_at_micros: 0,
+///     event_type: b"t".to_vec(),
+///     payload: vec![b'"', 0xff, b'"'],
+///     causation_id: None,
+///     correlation_id: None,
+///     actor: None,
+///     hash: vec![0; 32],
+/// };
+/// let error = raw.into_row().unwrap_err();
+/// assert!(matches!(error, Error::Corrupt { ref stream, version: 1, .. } if stream == "s"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowBytes {
+    /// As [`Row::position`].
+    pub position: i64,
+    /// As [`Row::stream`].
+    pub stream: Vec<u8>,
+    /// As [`Row::version`].
+    pub version: i64,
+    /// As [`Row::recorded_at_micros`].
+    pub recorded_at_micros: i64,
+    /// As [`Row::event_type`].
+    pub event_type: Vec<u8>,
+    /// As [`Row::payload`].
+    pub payload: Vec<u8>,
+    /// As [`Row::causation_id`].
+    pub causation_id: Option<Vec<u8>>,
+    /// As [`Row::correlation_id`].
+    pub correlation_id: Option<Vec<u8>>,
+    /// As [`Row::actor`].
+    pub actor: Option<Vec<u8>>,
+    /// As [`Row::hash`].
+    pub hash: Vec<u8>,
+}
+
+impl RowBytes {
+    /// The row with its text columns checked as UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Corrupt`] naming stream (lossily decoded), version, position
+    /// and the first column that is not UTF-8.
+    ///
+    /// # Examples
+    ///
+    /// See [`RowBytes`].
+    pub fn into_row(self) -> Result<Row> {
+        let position = Position::new(u64::try_from(self.position).unwrap_or(0));
+        let stream_shown = String::from_utf8_lossy(&self.stream).into_owned();
+        let version = self.version;
+        let text = |column: &'static str, bytes: Vec<u8>| {
+            String::from_utf8(bytes).map_err(|error| Error::Corrupt {
+                stream: stream_shown.clone(),
+                version,
+                position,
+                reason: format!(
+                    "column {column} is not UTF-8 (byte {})",
+                    error.utf8_error().valid_up_to()
+                ),
+            })
+        };
+        let optional = |column: &'static str, bytes: Option<Vec<u8>>| {
+            bytes.map(|bytes| text(column, bytes)).transpose()
+        };
+        Ok(Row {
+            position: self.position,
+            stream: text("stream", self.stream)?,
+            version: self.version,
+            recorded_at_micros: self.recorded_at_micros,
+            event_type: text("event_type", self.event_type)?,
+            payload: text("payload", self.payload)?,
+            causation_id: optional("causation_id", self.causation_id)?,
+            correlation_id: optional("correlation_id", self.correlation_id)?,
+            actor: optional("actor", self.actor)?,
+            hash: self.hash,
+        })
     }
-    let (mut position, mut head) = match last {
-        None => (0u64, ChainHash::GENESIS),
-        Some((position, hash)) => {
-            let at = u64::try_from(position).unwrap_or(0);
-            let hash = ChainHash::from_slice(&hash).ok_or_else(|| Error::Corrupt {
-                stream: stream.to_string(),
-                version: 0,
-                position: Position::new(at),
-                reason: format!("stored hash of the last event has {} bytes", hash.len()),
-            })?;
-            (at, hash)
-        }
-    };
-    let overflow = || Error::Unsupported {
-        value: stream.to_string(),
-        reason: "the version or position would pass u64::MAX",
-    };
-    let mut version = actual;
-    let mut rows = Vec::with_capacity(events.len());
-    let mut first = None;
-    for event in events {
-        version = version.next().ok_or_else(overflow)?;
-        position = position.checked_add(1).ok_or_else(overflow)?;
-        let at = Position::new(position);
-        first.get_or_insert(at);
-        // The canonical JSON is both hashed and stored: written once.
-        let payload = crate::chain::canonical_json(event.payload());
-        head = head.link_json(at, stream, version, event, &payload);
-        let metadata = event.metadata();
-        rows.push(Row {
-            position: to_i64(position)?,
-            stream: stream.as_str().to_owned(),
-            version: to_i64(version.get())?,
-            recorded_at_micros: event.recorded_at().timestamp_micros(),
-            event_type: event.event_type().to_owned(),
-            payload,
-            causation_id: metadata.causation().map(str::to_owned),
-            correlation_id: metadata.correlation().map(str::to_owned),
-            actor: metadata.actor_name().map(str::to_owned),
-            hash: head.as_bytes().to_vec(),
-        });
-    }
-    let positions = first.map(|first| (first, Position::new(position)));
-    Ok((rows, Appended::new(version, positions)))
 }
 
 #[cfg(test)]
@@ -260,6 +441,47 @@ mod tests {
         let error = row.into_recorded().unwrap_err();
         assert!(matches!(&error, Error::Corrupt { stream, version: 5, .. } if stream == "s"));
         assert!(error.to_string().contains("\"s\" version 5"));
+    }
+
+    #[test]
+    fn the_deepest_accepted_payload_parses_back_and_one_more_level_would_not() {
+        let nested = |depth: usize| {
+            (0..depth).fold(serde_json::json!(1), |inner, _| serde_json::json!([inner]))
+        };
+        let stream = StreamId::new("s").unwrap();
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let deepest = NewEvent::new("t", nested(NewEvent::MAX_PAYLOAD_DEPTH), at);
+        let (rows, _) = seal(
+            &stream,
+            ExpectedVersion::Any,
+            Version::INITIAL,
+            None,
+            std::slice::from_ref(&deepest),
+        )
+        .unwrap();
+        let text = rows[0].payload.clone();
+        assert_eq!(
+            rows.into_iter()
+                .next()
+                .unwrap()
+                .into_recorded()
+                .unwrap()
+                .event(),
+            &deepest
+        );
+        assert!(serde_json::from_str::<serde_json::Value>(&format!("[{text}]")).is_err());
+        let deeper = NewEvent::new("t", nested(NewEvent::MAX_PAYLOAD_DEPTH + 1), at);
+        let refused = seal(
+            &stream,
+            ExpectedVersion::Any,
+            Version::INITIAL,
+            None,
+            &[deeper],
+        );
+        assert!(matches!(
+            refused,
+            Err(Error::PayloadTooDeep { limit: 127, .. })
+        ));
     }
 
     #[test]

@@ -40,3 +40,21 @@ async fn writers_on_many_streams_and_a_following_reader() {
         .await
         .unwrap();
 }
+
+#[test]
+fn payloads_and_metadata_read_back_exactly() {
+    testkit::check_round_trip(&InMemoryHarness, Config::default()).unwrap();
+}
+
+#[tokio::test]
+async fn appends_refuse_what_cannot_be_read_back() {
+    testkit::check_limits(&InMemoryHarness).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eight_writers_with_the_default_retry_policy_end_uncontended() {
+    let contended = testkit::check_contention(&InMemoryHarness, 8, 500)
+        .await
+        .unwrap();
+    assert_eq!(contended, 0);
+}

@@ -14,7 +14,16 @@
 //! - [`check_corrupt_payloads`]: unknown event types and undecodable payloads
 //!   give typed errors naming stream and version;
 //! - [`check_verbatim`]: quotes, SQL fragments, Unicode (and NUL where the
-//!   adapter allows it) come back exactly as stored.
+//!   adapter allows it) come back exactly as stored;
+//! - [`check_round_trip`]: proptest-generated payloads and metadata (floats,
+//!   big integers, exponents, negative zero, deep nesting, every Unicode
+//!   plane, backslashes) read back to the byte, with the chain intact;
+//! - [`check_limits`]: what an append refuses (payloads nested too deep,
+//!   stream names too long, instants out of the adapter's range) with typed
+//!   errors, writing nothing, and what it must accept at the limits;
+//! - [`check_contention`]: writers on one stream through the repository
+//!   with its default [`RetryPolicy`](crate::RetryPolicy), counting the
+//!   commands that end contended.
 //!
 //! Every check returns [`Error::Conformance`] naming what differed.
 //!
@@ -32,19 +41,21 @@
 //! ```
 
 mod model;
+mod payloads;
 mod scenarios;
 
 use std::future::Future;
 
 use crate::error::{Error, Result};
-use crate::event::Position;
+use crate::event::{EventMetadata, NewEvent, Position};
 use crate::memory::InMemoryStore;
 use crate::port::EventStore;
 
 pub use model::check_sequences;
+pub use payloads::{check_limits, check_round_trip};
 pub use scenarios::{
-    Tally, TallyEvent, check_concurrent_streams, check_concurrent_writers, check_corrupt_payloads,
-    check_tampering, check_verbatim,
+    Tally, TallyEvent, check_concurrent_streams, check_concurrent_writers, check_contention,
+    check_corrupt_payloads, check_tampering, check_verbatim,
 };
 
 /// What a store can hold beyond the port's baseline.
@@ -62,6 +73,7 @@ pub use scenarios::{
 pub struct Capabilities {
     nul_in_text: bool,
     invalid_json: bool,
+    invalid_utf8: bool,
 }
 
 impl Capabilities {
@@ -77,6 +89,7 @@ impl Capabilities {
         Self {
             nul_in_text: false,
             invalid_json: false,
+            invalid_utf8: false,
         }
     }
 
@@ -107,6 +120,32 @@ impl Capabilities {
     pub const fn invalid_json(mut self, yes: bool) -> Self {
         self.invalid_json = yes;
         self
+    }
+
+    /// Whether a text column can be made to hold bytes that are not UTF-8
+    /// (so the tampering check can try it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(bureau_store::testkit::Capabilities::new().invalid_utf8(true).holds_invalid_utf8());
+    /// ```
+    #[must_use]
+    pub const fn invalid_utf8(mut self, yes: bool) -> Self {
+        self.invalid_utf8 = yes;
+        self
+    }
+
+    /// See [`invalid_utf8`](Self::invalid_utf8).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!bureau_store::testkit::Capabilities::new().holds_invalid_utf8());
+    /// ```
+    #[must_use]
+    pub const fn holds_invalid_utf8(&self) -> bool {
+        self.invalid_utf8
     }
 
     /// See [`nul_in_text`](Self::nul_in_text).
@@ -154,8 +193,9 @@ pub enum TamperAction {
         /// The new payload.
         payload: serde_json::Value,
     },
-    /// Replace the stored payload text with `text`, which may not be JSON
-    /// (only asked of adapters whose [`Capabilities`] allow it).
+    /// Replace the stored payload text with `text`, keeping the hash. Text
+    /// that is not JSON is only asked of adapters whose [`Capabilities`]
+    /// allow it.
     SetRawPayload {
         /// Where.
         position: Position,
@@ -168,6 +208,19 @@ pub enum TamperAction {
         position: Position,
         /// The new name.
         event_type: String,
+    },
+    /// Make the row at `position` unreadable in a way the adapter's rows
+    /// can be (a hash of the wrong length, for example): reads reaching it
+    /// must fail with [`Error::Corrupt`] naming it.
+    Unreadable {
+        /// Where.
+        position: Position,
+    },
+    /// Write bytes that are not UTF-8 into the payload column of the row at
+    /// `position` (only asked of adapters whose [`Capabilities`] allow it).
+    SetInvalidUtf8 {
+        /// Where.
+        position: Position,
     },
     /// Remove the event at `position`.
     Delete {
@@ -243,6 +296,26 @@ impl Harness for InMemoryHarness {
     ) -> impl Future<Output = Result<()>> + Send {
         std::future::ready(store.tamper(action))
     }
+}
+
+/// An event with whichever metadata labels are given.
+fn labelled(
+    event: NewEvent,
+    causation: Option<String>,
+    correlation: Option<String>,
+    actor: Option<String>,
+) -> NewEvent {
+    let mut metadata = EventMetadata::new();
+    if let Some(id) = causation {
+        metadata = metadata.causation_id(id);
+    }
+    if let Some(id) = correlation {
+        metadata = metadata.correlation_id(id);
+    }
+    if let Some(actor) = actor {
+        metadata = metadata.actor(actor);
+    }
+    event.with_metadata(metadata)
 }
 
 fn fail(check: &'static str, detail: impl Into<String>) -> Error {

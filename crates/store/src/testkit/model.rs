@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 
-use super::{Harness, fail};
+use super::{Harness, fail, labelled};
 use crate::chain::{ChainHash, Verification};
 use crate::error::{Error, Result};
 use crate::event::{
-    Appended, EventMetadata, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+    Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
 };
 use crate::port::EventStore;
 
@@ -90,17 +90,12 @@ fn event() -> impl Strategy<Value = NewEvent> {
         .prop_map(
             |(event_type, payload, micros, causation, correlation, actor)| {
                 let at = DateTime::<Utc>::from_timestamp_micros(micros).unwrap_or_default();
-                let mut metadata = EventMetadata::new();
-                if let Some(id) = causation {
-                    metadata = metadata.causation_id(id);
-                }
-                if let Some(id) = correlation {
-                    metadata = metadata.correlation_id(id);
-                }
-                if let Some(actor) = actor {
-                    metadata = metadata.actor(actor);
-                }
-                NewEvent::new(event_type, payload, at).with_metadata(metadata)
+                labelled(
+                    NewEvent::new(event_type, payload, at),
+                    causation,
+                    correlation,
+                    actor,
+                )
             },
         )
 }

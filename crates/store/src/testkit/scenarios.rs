@@ -156,6 +156,86 @@ async fn join(
 }
 
 /// Runs `writers` tasks, each executing `per_writer` commands through a
+/// [`Repository`] with the default [`RetryPolicy`] on one stream, and
+/// returns how many commands ended [`Error::Contended`] (the default policy
+/// aims at none). Requires a Tokio runtime.
+///
+/// Checks that exactly the commands that did not end contended are stored,
+/// with versions contiguous from 1, and that the chain verifies.
+///
+/// # Errors
+///
+/// [`Error::Conformance`] naming the first difference; store errors other
+/// than [`Error::Contended`].
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::testkit::{check_contention, InMemoryHarness};
+/// # tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(async {
+/// assert_eq!(check_contention(&InMemoryHarness, 4, 50).await?, 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn check_contention<H: Harness>(
+    harness: &H,
+    writers: u32,
+    per_writer: u32,
+) -> Result<u64> {
+    const CHECK: &str = "contention";
+    let store = harness.fresh().await?;
+    let stream = StreamId::new("contended")?;
+    let mut tasks = Vec::new();
+    for writer in 0..writers {
+        let repository = Repository::new(store.clone());
+        let stream = stream.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut loaded = repository.load::<Tally>(&stream).await?;
+            let context = EventContext::new(instant(i64::from(writer)));
+            let mut contended = 0u64;
+            for seq in 0..per_writer {
+                let command = TallyEvent::Counted { writer, seq };
+                match repository.execute_on(&mut loaded, &command, &context).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(never)) => match never {},
+                    Err(Error::Contended { .. }) => contended += 1,
+                    Err(error) => return Err(error),
+                }
+            }
+            Ok::<u64, Error>(contended)
+        }));
+    }
+    let mut contended = 0u64;
+    for task in tasks {
+        contended += task
+            .await
+            .map_err(|e| fail(CHECK, format!("writer task failed: {e}")))??;
+    }
+    let stored = store.read_stream(&stream, Version::INITIAL).await?;
+    let expected = u64::from(writers) * u64::from(per_writer) - contended;
+    ensure(CHECK, stored.len() as u64 == expected, || {
+        format!(
+            "{} events stored, expected {expected} ({contended} commands contended)",
+            stored.len()
+        )
+    })?;
+    ensure(
+        CHECK,
+        stored
+            .iter()
+            .enumerate()
+            .all(|(index, event)| event.version() == Version::new(index as u64 + 1)),
+        || "versions are not contiguous from 1".to_owned(),
+    )?;
+    let verification = store.verify().await?;
+    ensure(CHECK, verification.is_intact(), || {
+        format!("chain after contention: {verification:?}")
+    })?;
+    Ok(contended)
+}
+
+/// Runs `writers` tasks, each executing `per_writer` commands through a
 /// [`Repository`] on one stream (retrying every conflict), while a reader
 /// follows the global position. Requires a Tokio runtime.
 ///
@@ -376,10 +456,15 @@ async fn seeded_with<H: Harness>(harness: &H, changed: Option<i64>) -> Result<H:
 /// that `verify()` reports the first changed position and what was found:
 /// a changed payload or event type (altered), a removed row (missing, also
 /// the very first one), two events of one stream exchanged (out of order) and
-/// two events of different streams exchanged (altered); with
+/// two events of different streams exchanged (altered), one byte of a stored
+/// payload changed (altered), an unreadable row (altered, and reads fail
+/// with [`Error::Corrupt`] naming stream and version), a removed row before
+/// an unreadable one (missing, at the removed row); with
 /// [`Capabilities::invalid_json`](super::Capabilities::invalid_json), a
-/// payload that is not JSON (altered, and reads fail with
-/// [`Error::Corrupt`] naming stream and version). Then, against a
+/// payload that is not JSON, and with
+/// [`Capabilities::invalid_utf8`](super::Capabilities::invalid_utf8), a
+/// payload column holding bytes that are not UTF-8 (both altered, reads
+/// failing with [`Error::Corrupt`]). Never an `Err` from `verify()`. Then, against a
 /// [`Checkpoint`](crate::Checkpoint) taken earlier: events appended since
 /// (intact), the last events removed (truncated at the first one missing,
 /// which `verify()` alone cannot see) and a whole other history of the same
@@ -395,83 +480,154 @@ async fn seeded_with<H: Harness>(harness: &H, changed: Option<i64>) -> Result<H:
 pub async fn check_tampering<H: Harness>(harness: &H) -> Result<()> {
     const CHECK: &str = "tampering";
     let p = Position::new;
+    let one = |action: TamperAction| vec![action];
     let mut cases = vec![
         (
-            TamperAction::SetPayload {
+            one(TamperAction::SetPayload {
                 position: p(5),
                 payload: serde_json::json!({"type": "counted", "writer": 0, "seq": 99}),
-            },
+            }),
             p(5),
             BreakKind::Altered,
         ),
         (
-            TamperAction::SetEventType {
+            // One byte of the stored text changed: `"seq":4` to `"seq":5`.
+            one(TamperAction::SetRawPayload {
+                position: p(5),
+                text: r#"{"seq":5,"type":"counted","writer":0}"#.to_owned(),
+            }),
+            p(5),
+            BreakKind::Altered,
+        ),
+        (
+            one(TamperAction::SetEventType {
                 position: p(7),
                 event_type: "refunded".to_owned(),
-            },
+            }),
             p(7),
             BreakKind::Altered,
         ),
         (
-            TamperAction::Delete { position: p(6) },
+            one(TamperAction::Delete { position: p(6) }),
             p(6),
             BreakKind::Missing,
         ),
         (
-            TamperAction::Delete { position: p(1) },
+            one(TamperAction::Delete { position: p(1) }),
             p(1),
             BreakKind::Missing,
         ),
         (
-            TamperAction::Swap {
+            one(TamperAction::Swap {
                 first: p(4),
                 second: p(7),
-            },
+            }),
             p(4),
             BreakKind::OutOfOrder,
         ),
         (
-            TamperAction::Swap {
+            one(TamperAction::Swap {
                 first: p(5),
                 second: p(6),
-            },
+            }),
             p(5),
             BreakKind::Altered,
+        ),
+        (
+            one(TamperAction::Unreadable { position: p(8) }),
+            p(8),
+            BreakKind::Altered,
+        ),
+        (
+            // The page read after the gap reaches the unreadable row.
+            vec![
+                TamperAction::Delete { position: p(6) },
+                TamperAction::Unreadable { position: p(7) },
+            ],
+            p(6),
+            BreakKind::Missing,
+        ),
+        (
+            vec![
+                TamperAction::Delete { position: p(3) },
+                TamperAction::Unreadable { position: p(8) },
+            ],
+            p(3),
+            BreakKind::Missing,
         ),
     ];
     if harness.capabilities().holds_invalid_json() {
         cases.push((
-            TamperAction::SetRawPayload {
+            one(TamperAction::SetRawPayload {
                 position: p(8),
                 text: "{\"type\": \"counted\", \"seq\": ".to_owned(),
-            },
+            }),
             p(8),
             BreakKind::Altered,
         ));
     }
-    for (action, position, kind) in cases {
+    if harness.capabilities().holds_invalid_utf8() {
+        cases.push((
+            one(TamperAction::SetInvalidUtf8 { position: p(8) }),
+            p(8),
+            BreakKind::Altered,
+        ));
+        cases.push((
+            vec![
+                TamperAction::Delete { position: p(6) },
+                TamperAction::SetInvalidUtf8 { position: p(7) },
+            ],
+            p(6),
+            BreakKind::Missing,
+        ));
+    }
+    for (actions, position, kind) in cases {
         let store = seeded(harness).await?;
         let before = store.verify().await?;
         ensure(CHECK, before.is_intact(), || {
             format!("untouched store does not verify: {before:?}")
         })?;
-        harness.tamper(&store, &action).await?;
-        let after = store.verify().await?;
+        for action in &actions {
+            harness.tamper(&store, action).await?;
+        }
+        let after = match store.verify().await {
+            Ok(after) => after,
+            Err(error) => {
+                return Err(fail(
+                    CHECK,
+                    format!(
+                        "after {actions:?}: verify failed instead of reporting a break: {error}"
+                    ),
+                ));
+            }
+        };
         ensure(CHECK, after.first_break() == Some((position, kind)), || {
-            format!("after {action:?}: verify gave {after:?}, expected {kind:?} at {position}")
+            format!("after {actions:?}: verify gave {after:?}, expected {kind:?} at {position}")
         })?;
-        if let TamperAction::SetRawPayload { .. } = action {
+        let unreadable = |action: &TamperAction| match action {
+            TamperAction::Unreadable { position } | TamperAction::SetInvalidUtf8 { position } => {
+                Some(*position)
+            }
+            TamperAction::SetRawPayload { position, text }
+                if serde_json::from_str::<serde_json::Value>(text).is_err() =>
+            {
+                Some(*position)
+            }
+            _ => None,
+        };
+        if actions.iter().filter_map(unreadable).any(|at| at == p(8)) {
+            // Position 8 holds version 3 of "s1".
             match store.read_all(Position::FIRST, 100).await {
                 Err(Error::Corrupt {
                     stream,
                     version,
                     position: at,
                     ..
-                }) if stream == "s1" && version == 3 && at == position => {}
+                }) if stream == "s1" && version == 3 && at == p(8) => {}
                 other => {
                     return Err(fail(
                         CHECK,
-                        format!("reading a non-JSON payload gave {other:?}"),
+                        format!("reading an unreadable row after {actions:?} gave {other:?}"),
                     ));
                 }
             }
