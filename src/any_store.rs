@@ -2,7 +2,7 @@
 
 use bureau_store::{
     Appended, Checkpoint, EventStore, ExpectedVersion, InMemoryStore, NewEvent, Position,
-    RecordedEvent, Result, StreamId, Verification, Version,
+    RecordedEvent, Result, SnapshotStore, StoredSnapshot, StreamId, Verification, Version,
 };
 
 /// An event store chosen at run time among the adapters this build enables.
@@ -319,7 +319,19 @@ impl EventStore for AnyStore {
         forward!(self, store => store.append(stream, expected, events).await)
     }
 
-    async fn read_stream(&self, stream: &StreamId, from: Version) -> Result<Vec<RecordedEvent>> {
+    async fn read_stream_page(
+        &self,
+        stream: &StreamId,
+        from: Version,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>> {
+        forward!(self, store => store.read_stream_page(stream, from, limit).await)
+    }
+
+    async fn read_stream(&self, stream: &StreamId, from: Version) -> Result<Vec<RecordedEvent>>
+    where
+        Self: Sized,
+    {
         forward!(self, store => store.read_stream(stream, from).await)
     }
 
@@ -344,6 +356,16 @@ impl EventStore for AnyStore {
         Self: Sized,
     {
         forward!(self, store => store.verify_against(checkpoint).await)
+    }
+}
+
+impl SnapshotStore for AnyStore {
+    async fn save_snapshot(&self, snapshot: &StoredSnapshot) -> Result<()> {
+        forward!(self, store => store.save_snapshot(snapshot).await)
+    }
+
+    async fn load_snapshot(&self, stream: &StreamId) -> Result<Option<StoredSnapshot>> {
+        forward!(self, store => store.load_snapshot(stream).await)
     }
 }
 

@@ -74,7 +74,8 @@ use std::borrow::Cow;
 
 use bureau_store::row::{self, Batch, Row};
 use bureau_store::{
-    Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+    Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, SnapshotStore,
+    StoredSnapshot, StreamId, Version,
 };
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -98,13 +99,22 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 fn migrator() -> Migrator {
-    let mut migrator = Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("events"),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_events.sql").into_sql_str(),
-        false,
-    )]);
+    let mut migrator = Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            Cow::Borrowed("events"),
+            MigrationType::Simple,
+            include_str!("../migrations/0001_events.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            2,
+            Cow::Borrowed("snapshots"),
+            MigrationType::Simple,
+            include_str!("../migrations/0002_snapshots.sql").into_sql_str(),
+            false,
+        ),
+    ]);
     migrator.dangerous_set_table_name("bureau_store_migrations");
     migrator
 }
@@ -355,21 +365,24 @@ impl EventStore for PgEventStore {
         self.append_inner(stream, expected, events)
     }
 
-    async fn read_stream(
+    async fn read_stream_page(
         &self,
         stream: &StreamId,
         from: Version,
+        limit: usize,
     ) -> bureau_store::Result<Vec<RecordedEvent>> {
         if stream.as_str().contains('\0') {
             // No such stream can have been stored.
             return Ok(Vec::new());
         }
         let from = row::to_i64(from.get())?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows: Vec<RowTuple> = sqlx::query_as(AssertSqlSafe(format!(
-            "{SELECT_COLUMNS} WHERE stream = $1 AND version >= $2 ORDER BY version"
+            "{SELECT_COLUMNS} WHERE stream = $1 AND version >= $2 ORDER BY version LIMIT $3"
         )))
         .bind(stream.as_str())
         .bind(from)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
@@ -406,5 +419,64 @@ impl EventStore for PgEventStore {
         .await
         .map_err(backend)?;
         Ok(Version::new(u64::try_from(version).unwrap_or(0)))
+    }
+}
+
+/// A snapshot row: version, chain, format, digest, state.
+type SnapshotRow = (i64, Vec<u8>, String, Vec<u8>, Vec<u8>);
+
+impl SnapshotStore for PgEventStore {
+    async fn save_snapshot(&self, snapshot: &StoredSnapshot) -> bureau_store::Result<()> {
+        if snapshot.stream().as_str().contains('\0') || snapshot.format().contains('\0') {
+            return Err(bureau_store::Error::Unsupported {
+                value: "a snapshot's stream or format".to_owned(),
+                reason: "PostgreSQL text cannot hold a NUL character",
+            });
+        }
+        let version = row::to_i64(snapshot.version().get())?;
+        // A later snapshot already kept stays: saving never moves back.
+        sqlx::query(
+            "INSERT INTO bureau_snapshots (stream, version, chain, format, digest, state) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (stream) DO UPDATE SET version = excluded.version, \
+             chain = excluded.chain, format = excluded.format, digest = excluded.digest, \
+             state = excluded.state WHERE excluded.version >= bureau_snapshots.version",
+        )
+        .bind(snapshot.stream().as_str())
+        .bind(version)
+        .bind(snapshot.chain().as_bytes().as_slice())
+        .bind(snapshot.format())
+        .bind(snapshot.digest().as_slice())
+        .bind(snapshot.state())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load_snapshot(
+        &self,
+        stream: &StreamId,
+    ) -> bureau_store::Result<Option<StoredSnapshot>> {
+        if stream.as_str().contains('\0') {
+            return Ok(None);
+        }
+        let row: Option<SnapshotRow> = sqlx::query_as(
+            "SELECT version, chain, format, digest, state FROM bureau_snapshots WHERE stream = $1",
+        )
+        .bind(stream.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.map(|(version, chain, format, digest, state)| {
+            StoredSnapshot::from_columns(
+                stream.clone(),
+                version,
+                &chain,
+                format.into_bytes(),
+                &digest,
+                state,
+            )
+        }))
     }
 }

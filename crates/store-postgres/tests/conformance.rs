@@ -370,3 +370,25 @@ async fn eight_writers_with_the_default_retry_policy_end_uncontended() {
     );
     assert_eq!(contended, 0, "commands that ended contended");
 }
+
+#[tokio::test]
+async fn stream_reads_page() {
+    if !server_available().await {
+        return;
+    }
+    let schemas = Schemas::new(2);
+    let outcome = testkit::check_paging(&schemas).await;
+    schemas.cleanup().await;
+    outcome.unwrap();
+}
+
+#[tokio::test]
+async fn snapshots_are_kept_and_checked_against_the_chain() {
+    if !server_available().await {
+        return;
+    }
+    let schemas = Schemas::new(2);
+    let outcome = testkit::check_snapshots(&schemas).await;
+    schemas.cleanup().await;
+    outcome.unwrap();
+}

@@ -54,7 +54,8 @@ use std::time::Duration;
 
 use bureau_store::row::{self, Batch, Row, RowBytes};
 use bureau_store::{
-    Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+    Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, SnapshotStore,
+    StoredSnapshot, StreamId, Version,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
@@ -175,13 +176,22 @@ async fn switch_to_wal(options: &SqliteConnectOptions, shown: &str) -> Result<()
 }
 
 fn migrator() -> Migrator {
-    let mut migrator = Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("events"),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_events.sql").into_sql_str(),
-        false,
-    )]);
+    let mut migrator = Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            Cow::Borrowed("events"),
+            MigrationType::Simple,
+            include_str!("../migrations/0001_events.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            2,
+            Cow::Borrowed("snapshots"),
+            MigrationType::Simple,
+            include_str!("../migrations/0002_snapshots.sql").into_sql_str(),
+            false,
+        ),
+    ]);
     migrator.dangerous_set_table_name(MIGRATIONS_TABLE);
     migrator
 }
@@ -480,17 +490,20 @@ impl EventStore for SqliteEventStore {
         self.append_inner(stream, expected, events)
     }
 
-    async fn read_stream(
+    async fn read_stream_page(
         &self,
         stream: &StreamId,
         from: Version,
+        limit: usize,
     ) -> bureau_store::Result<Vec<RecordedEvent>> {
         let from = row::to_i64(from.get())?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows: Vec<RowTuple> = sqlx::query_as(AssertSqlSafe(format!(
-            "{SELECT_COLUMNS} WHERE stream = ? AND version >= ? ORDER BY version"
+            "{SELECT_COLUMNS} WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?"
         )))
         .bind(stream.as_str())
         .bind(from)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
@@ -524,5 +537,49 @@ impl EventStore for SqliteEventStore {
         .await
         .map_err(backend)?;
         Ok(Version::new(u64::try_from(version).unwrap_or(0)))
+    }
+}
+
+/// A snapshot row: version, chain, format (as bytes), digest, state.
+type SnapshotRow = (i64, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+
+impl SnapshotStore for SqliteEventStore {
+    async fn save_snapshot(&self, snapshot: &StoredSnapshot) -> bureau_store::Result<()> {
+        let version = row::to_i64(snapshot.version().get())?;
+        // A later snapshot already kept stays: saving never moves back.
+        sqlx::query(
+            "INSERT INTO bureau_snapshots (stream, version, chain, format, digest, state) \
+             VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (stream) DO UPDATE SET version = excluded.version, \
+             chain = excluded.chain, format = excluded.format, digest = excluded.digest, \
+             state = excluded.state WHERE excluded.version >= bureau_snapshots.version",
+        )
+        .bind(snapshot.stream().as_str())
+        .bind(version)
+        .bind(snapshot.chain().as_bytes().as_slice())
+        .bind(snapshot.format())
+        .bind(snapshot.digest().as_slice())
+        .bind(snapshot.state())
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load_snapshot(
+        &self,
+        stream: &StreamId,
+    ) -> bureau_store::Result<Option<StoredSnapshot>> {
+        let row: Option<SnapshotRow> = sqlx::query_as(
+            "SELECT version, chain, CAST(format AS BLOB), digest, state \
+             FROM bureau_snapshots WHERE stream = ?",
+        )
+        .bind(stream.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.map(|(version, chain, format, digest, state)| {
+            StoredSnapshot::from_columns(stream.clone(), version, &chain, format, &digest, state)
+        }))
     }
 }

@@ -512,3 +512,16 @@ async fn eight_processes_append_to_one_file() {
     assert!(verification.is_intact(), "{verification:?}");
     store.close().await;
 }
+
+#[tokio::test]
+async fn stream_reads_page() {
+    testkit::check_paging(&InMemory).await.unwrap();
+}
+
+#[tokio::test]
+async fn snapshots_are_kept_and_checked_against_the_chain() {
+    testkit::check_snapshots(&InMemory).await.unwrap();
+    testkit::check_snapshots(&OnDisk(TempDir::new("snapshots")))
+        .await
+        .unwrap();
+}

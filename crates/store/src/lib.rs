@@ -62,6 +62,7 @@ mod pause;
 mod port;
 mod repository;
 pub mod row;
+pub mod snapshot;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
@@ -73,5 +74,6 @@ pub use event::{
     Appended, EventMetadata, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
 };
 pub use memory::InMemoryStore;
-pub use port::EventStore;
+pub use port::{EventStore, READ_PAGE};
 pub use repository::{EventContext, Loaded, Repository, RetryPolicy};
+pub use snapshot::{SnapshotPolicy, SnapshotRejection, SnapshotStore, SnapshotUse, StoredSnapshot};

@@ -9,6 +9,7 @@ use crate::event::{
     Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
 };
 use crate::port::EventStore;
+use crate::snapshot::{SnapshotStore, StoredSnapshot};
 
 /// An [`EventStore`] kept in process memory. Clones share the same events.
 ///
@@ -45,6 +46,8 @@ struct Inner {
     /// Positions the testkit made unreadable: reads reaching them fail as a
     /// corrupt row of a database would.
     unreadable: HashSet<Position>,
+    /// The latest snapshot of each stream that has one.
+    snapshots: HashMap<StreamId, StoredSnapshot>,
 }
 
 impl Inner {
@@ -176,7 +179,12 @@ impl InMemoryStore {
         Ok(Appended::new(version, positions))
     }
 
-    fn read_stream_now(&self, stream: &StreamId, from: Version) -> Result<Vec<RecordedEvent>> {
+    fn read_stream_now(
+        &self,
+        stream: &StreamId,
+        from: Version,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>> {
         let inner = self.lock();
         let Some(positions) = inner.streams.get(stream) else {
             return Ok(Vec::new());
@@ -185,6 +193,7 @@ impl InMemoryStore {
         let events = positions
             .iter()
             .skip(skip)
+            .take(limit)
             .filter_map(|position| inner.index_of(*position))
             .filter_map(|index| inner.events.get(index).cloned())
             .collect();
@@ -341,12 +350,13 @@ impl EventStore for InMemoryStore {
         std::future::ready(self.append_now(stream, expected, events))
     }
 
-    fn read_stream(
+    fn read_stream_page(
         &self,
         stream: &StreamId,
         from: Version,
+        limit: usize,
     ) -> impl Future<Output = Result<Vec<RecordedEvent>>> + Send {
-        std::future::ready(self.read_stream_now(stream, from))
+        std::future::ready(self.read_stream_now(stream, from, limit))
     }
 
     fn read_all(
@@ -359,6 +369,29 @@ impl EventStore for InMemoryStore {
 
     fn stream_version(&self, stream: &StreamId) -> impl Future<Output = Result<Version>> + Send {
         std::future::ready(Ok(self.stream_version_now(stream)))
+    }
+}
+
+impl SnapshotStore for InMemoryStore {
+    fn save_snapshot(&self, snapshot: &StoredSnapshot) -> impl Future<Output = Result<()>> + Send {
+        let mut inner = self.lock();
+        let kept = inner
+            .snapshots
+            .get(snapshot.stream())
+            .is_some_and(|kept| kept.version() > snapshot.version());
+        if !kept {
+            inner
+                .snapshots
+                .insert(snapshot.stream().clone(), snapshot.clone());
+        }
+        std::future::ready(Ok(()))
+    }
+
+    fn load_snapshot(
+        &self,
+        stream: &StreamId,
+    ) -> impl Future<Output = Result<Option<StoredSnapshot>>> + Send {
+        std::future::ready(Ok(self.lock().snapshots.get(stream).cloned()))
     }
 }
 

@@ -8,6 +8,11 @@ use crate::event::{
     Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
 };
 
+/// How many events [`EventStore::read_stream`] and the repository's folds
+/// read at a time: enough to keep round trips rare, few enough that a page of
+/// raw rows stays a few megabytes.
+pub const READ_PAGE: usize = 4096;
+
 /// A durable, append-only, hash-chained log of events, grouped in streams.
 ///
 /// What every adapter guarantees (the [`testkit`](crate#crate-features) checks it):
@@ -62,17 +67,53 @@ pub trait EventStore: Send + Sync {
         events: &[NewEvent],
     ) -> impl Future<Output = Result<Appended>> + Send;
 
-    /// The events of `stream` with version `from` or later, in version order.
+    /// At most `limit` events of `stream` with version `from` or later, in
+    /// version order. Continue from the last version's successor to page; a
+    /// page shorter than `limit` is the last.
     ///
     /// # Errors
     ///
     /// [`Error::Corrupt`](crate::Error::Corrupt) for a row that cannot be read
     /// back; backend failures.
+    fn read_stream_page(
+        &self,
+        stream: &StreamId,
+        from: Version,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<RecordedEvent>>> + Send;
+
+    /// Every event of `stream` with version `from` or later, in version
+    /// order, read in pages of [`READ_PAGE`] events. A caller that folds a
+    /// long stream reads it page by page with
+    /// [`read_stream_page`](Self::read_stream_page) instead, as the
+    /// repository does, so as never to hold all its rows at once.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_stream_page`](Self::read_stream_page).
     fn read_stream(
         &self,
         stream: &StreamId,
         from: Version,
-    ) -> impl Future<Output = Result<Vec<RecordedEvent>>> + Send;
+    ) -> impl Future<Output = Result<Vec<RecordedEvent>>> + Send
+    where
+        Self: Sized,
+    {
+        async move {
+            let mut events = Vec::new();
+            let mut from = from;
+            loop {
+                let page = self.read_stream_page(stream, from, READ_PAGE).await?;
+                let last = page.last().map(RecordedEvent::version);
+                let full = page.len() == READ_PAGE;
+                events.extend(page);
+                match last.and_then(Version::next) {
+                    Some(next) if full => from = next,
+                    _ => return Ok(events),
+                }
+            }
+        }
+    }
 
     /// At most `limit` events at global position `from` or later, in position
     /// order. Continue with the last position's successor to page.

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::event::{EventMetadata, ExpectedVersion, NewEvent, RecordedEvent, StreamId, Version};
-use crate::port::EventStore;
+use crate::port::{EventStore, READ_PAGE};
 
 /// How often [`Repository::execute`] tries again after a conflict, and how
 /// long it pauses before each new attempt.
@@ -266,6 +266,15 @@ pub struct Loaded<A> {
 }
 
 impl<A> Loaded<A> {
+    /// `state`, folded from `stream` up to `version`.
+    pub(crate) const fn at(stream: StreamId, state: A, version: Version) -> Self {
+        Self {
+            stream,
+            state,
+            version,
+        }
+    }
+
     /// The stream it was loaded from.
     ///
     /// # Examples
@@ -446,9 +455,8 @@ impl<S: EventStore> Repository<S> {
     ///
     /// # Errors
     ///
-    /// As [`load`](Self::load). After an [`Error::Replay`], `loaded` holds
-    /// every event before the one reported, and its version says so; after
-    /// a decoding error it is as it was.
+    /// As [`load`](Self::load). After an error `loaded` holds every event
+    /// before the one reported, and its version says so.
     ///
     /// # Examples
     ///
@@ -459,24 +467,35 @@ impl<S: EventStore> Repository<S> {
         A::Event: DomainEvent + DeserializeOwned,
         A::Error: core::fmt::Display,
     {
-        let from = loaded.version.next().unwrap_or(loaded.version);
-        let recorded = self.store.read_stream(&loaded.stream, from).await?;
-        // Decode everything before applying anything, so a bad event leaves the
-        // loaded state as it was.
-        let mut decoded = Vec::with_capacity(recorded.len());
-        for event in recorded {
-            decoded.push((event.version(), decode::<A::Event>(event)?));
+        // Page by page, each event folded as it is decoded: a long stream
+        // never has all its rows in memory at once.
+        loop {
+            let Some(from) = loaded.version.next() else {
+                return Ok(());
+            };
+            let page = self
+                .store
+                .read_stream_page(&loaded.stream, from, READ_PAGE)
+                .await?;
+            let full = page.len() == READ_PAGE;
+            for recorded in page {
+                let version = recorded.version();
+                let event = decode::<A::Event>(recorded)?;
+                loaded
+                    .state
+                    .replay(&event)
+                    .map_err(|reason| Error::Replay {
+                        stream: loaded.stream.clone(),
+                        version,
+                        event_type: event.event_type().to_owned(),
+                        reason: reason.to_string(),
+                    })?;
+                loaded.version = version;
+            }
+            if !full {
+                return Ok(());
+            }
         }
-        for (version, event) in &decoded {
-            loaded.state.replay(event).map_err(|reason| Error::Replay {
-                stream: loaded.stream.clone(),
-                version: *version,
-                event_type: event.event_type().to_owned(),
-                reason: reason.to_string(),
-            })?;
-            loaded.version = *version;
-        }
-        Ok(())
     }
 
     /// Loads the aggregate of `stream`, then [`execute_on`](Self::execute_on)s
@@ -603,13 +622,12 @@ fn decode<E: DomainEvent + DeserializeOwned>(recorded: RecordedEvent) -> Result<
     let version = recorded.version();
     let event = recorded.into_event();
     let stored = event.event_type().to_owned();
-    let decoded: E =
-        serde_json::from_value(event.payload().clone()).map_err(|error| Error::Decode {
-            stream: stream.clone(),
-            version,
-            event_type: stored.clone(),
-            reason: error.to_string(),
-        })?;
+    let decoded = E::deserialize(event.payload()).map_err(|error| Error::Decode {
+        stream: stream.clone(),
+        version,
+        event_type: stored.clone(),
+        reason: error.to_string(),
+    })?;
     if decoded.event_type() != stored {
         return Err(Error::EventTypeMismatch {
             stream,
@@ -759,7 +777,12 @@ mod tests {
             })
         }
 
-        async fn read_stream(&self, _: &StreamId, _: Version) -> Result<Vec<RecordedEvent>> {
+        async fn read_stream_page(
+            &self,
+            _: &StreamId,
+            _: Version,
+            _: usize,
+        ) -> Result<Vec<RecordedEvent>> {
             Ok(Vec::new())
         }
 

@@ -58,3 +58,13 @@ async fn eight_writers_with_the_default_retry_policy_end_uncontended() {
         .unwrap();
     assert_eq!(contended, 0);
 }
+
+#[tokio::test]
+async fn in_memory_pages_stream_reads() {
+    testkit::check_paging(&InMemoryHarness).await.unwrap();
+}
+
+#[tokio::test]
+async fn in_memory_keeps_snapshots() {
+    testkit::check_snapshots(&InMemoryHarness).await.unwrap();
+}

@@ -43,6 +43,7 @@
 mod model;
 mod payloads;
 mod scenarios;
+mod snapshots;
 
 use std::future::Future;
 
@@ -57,6 +58,7 @@ pub use scenarios::{
     Tally, TallyEvent, check_concurrent_streams, check_concurrent_writers, check_contention,
     check_corrupt_payloads, check_tampering, check_verbatim,
 };
+pub use snapshots::{check_paging, check_snapshots};
 
 /// What a store can hold beyond the port's baseline.
 ///
