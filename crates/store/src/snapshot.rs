@@ -79,14 +79,7 @@ impl StoredSnapshot {
     ) -> Self {
         let format = format.into();
         let digest = digest_of(&chain, &format, &state);
-        Self {
-            stream,
-            version,
-            chain,
-            format,
-            digest,
-            state,
-        }
+        Self::from_parts(stream, version, chain, format, digest, state)
     }
 
     /// A snapshot as an adapter read it back, digest included (checked by
