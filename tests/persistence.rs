@@ -2,7 +2,8 @@
 //! fresh store handle are the books built in memory: settings, chart,
 //! balances, reports, open items and audit head, over every history the
 //! ledger's strategies generate (foreign settlements, revaluations and fiscal
-//! years that do not start in January included). A stored event that
+//! years that do not start in January included), whether folded from all its
+//! events or restored from its latest snapshot. A stored event that
 //! contradicts the book fails the load with its stream and version.
 //!
 //! PostgreSQL runs at `DATABASE_URL` (default
@@ -18,7 +19,7 @@ use bureau::Aggregate;
 use bureau::ledger::{Ledger, LedgerCommand, strategy};
 use bureau::store::{
     EventContext, EventStore, ExpectedVersion, InMemoryStore, Loaded, NewEvent, Repository,
-    StreamId, Version,
+    SnapshotPolicy, SnapshotStore, SnapshotUse, StreamId, Version,
 };
 use bureau::store_postgres::{PgEventStore, PgPool};
 use bureau::store_sqlite::SqliteEventStore;
@@ -96,9 +97,10 @@ async fn drop_schema(schema: &str) {
 }
 
 /// Runs every command of `commands` through the repository (the first one
-/// loads, the rest reuse the loaded book) and returns the book the
-/// repository kept, with the book built in memory from the same commands.
-async fn execute_all<S: EventStore>(
+/// loads, the rest reuse the loaded book, a snapshot is saved every 5
+/// events) and returns the book the repository kept, with the book built in
+/// memory from the same commands.
+async fn execute_all<S: SnapshotStore>(
     repository: &Repository<S>,
     stream: &StreamId,
     commands: &[LedgerCommand],
@@ -108,12 +110,37 @@ async fn execute_all<S: EventStore>(
     for command in commands {
         let expected = in_memory.handle(command);
         let stored = repository
-            .execute_on(&mut loaded, command, &context())
+            .execute_with_snapshots(&mut loaded, command, &context(), every_five())
             .await
             .unwrap();
         assert_eq!(stored, expected, "the repository decided otherwise");
     }
     (loaded, in_memory)
+}
+
+fn every_five() -> SnapshotPolicy {
+    SnapshotPolicy::every(std::num::NonZeroU64::new(5).unwrap())
+}
+
+/// Loads the book both ways, from all its events and from its latest
+/// snapshot (which must be used once the stream has 5 events), and checks
+/// both against the book built in memory.
+async fn assert_reloads<S: SnapshotStore>(
+    repository: &Repository<S>,
+    stream: &StreamId,
+    expected: &Ledger,
+) {
+    let folded = repository.load::<Ledger>(stream).await.unwrap();
+    assert_same_book(folded.state(), expected);
+    let (restored, used) = repository
+        .load_from_snapshot::<Ledger>(stream)
+        .await
+        .unwrap();
+    if folded.version().get() >= 5 {
+        assert!(matches!(used, SnapshotUse::Used { .. }), "{used:?}");
+    }
+    assert_eq!(restored.version(), folded.version());
+    assert_same_book(restored.state(), expected);
 }
 
 /// What a user reads of a book, compared one by one so that a difference
@@ -161,22 +188,14 @@ fn every_generated_history_reloads_as_the_same_book_on_every_adapter() {
             let (kept, expected) =
                 execute_all(&Repository::new(memory.clone()), &stream, &commands).await;
             assert_same_book(kept.state(), &expected);
-            let reloaded = Repository::new(memory)
-                .load::<Ledger>(&stream)
-                .await
-                .unwrap();
-            assert_same_book(reloaded.state(), &expected);
+            assert_reloads(&Repository::new(memory), &stream, &expected).await;
 
             // SQLite: a file, closed and opened again.
             let path = directory.join(format!("case-{case}.sqlite"));
             let store = SqliteEventStore::open(&path).await.unwrap();
             let _ = execute_all(&Repository::new(store), &stream, &commands).await;
             let reopened = SqliteEventStore::open(&path).await.unwrap();
-            let reloaded = Repository::new(reopened)
-                .load::<Ledger>(&stream)
-                .await
-                .unwrap();
-            assert_same_book(reloaded.state(), &expected);
+            assert_reloads(&Repository::new(reopened), &stream, &expected).await;
 
             // PostgreSQL: another pool.
             if let Some(schema) = &schema {
@@ -187,11 +206,7 @@ fn every_generated_history_reloads_as_the_same_book_on_every_adapter() {
                 let fresh = PgEventStore::from_pool(postgres_pool(schema).await)
                     .await
                     .unwrap();
-                let reloaded = Repository::new(fresh)
-                    .load::<Ledger>(&stream)
-                    .await
-                    .unwrap();
-                assert_same_book(reloaded.state(), &expected);
+                assert_reloads(&Repository::new(fresh), &stream, &expected).await;
             }
         });
         Ok(())
