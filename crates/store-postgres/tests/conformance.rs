@@ -325,7 +325,7 @@ async fn the_database_refuses_a_duplicate_version_and_migrates_once() {
         Err(sqlx::Error::Database(db)) => assert!(db.is_unique_violation()),
         other => panic!("duplicate (stream, version) was accepted: {other:?}"),
     }
-    assert_eq!(applied, 1);
+    assert_eq!(applied, 2, "the events and snapshots migrations, once each");
 }
 
 #[test]

@@ -289,17 +289,56 @@ impl SqliteEventStore {
                 source: sqlx::Error::Io(e),
             })?;
         }
-        // No journal-mode pragma on the pool's connections: the file is
-        // switched to WAL once, first, and keeps it.
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(OPEN_PATIENCE);
+        Self::open_with(options, SqlitePoolOptions::new().max_connections(8)).await
+    }
+
+    /// Opens the database file of `options` with a pool built by `pool`, both
+    /// the caller's (pool size, timeouts, `synchronous`, busy timeout, ...),
+    /// and runs the migrations. The file is switched to WAL first: readers
+    /// paging by global position while writers append rely on it, so leave
+    /// the journal mode of `options` unset (a mode set there would be set
+    /// again by every connection). [`open`](Self::open) is this with
+    /// `synchronous = FULL`, foreign keys on, a 30 s busy timeout and 8
+    /// connections.
+    ///
+    /// # Errors
+    ///
+    /// As [`open`](Self::open), except that a missing parent directory is
+    /// not created.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store_sqlite::SqliteEventStore;
+    /// use bureau_store_sqlite::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+    /// let path = std::env::temp_dir().join(format!("open-with-{}.sqlite", std::process::id()));
+    /// let options = SqliteConnectOptions::new()
+    ///     .filename(&path)
+    ///     .create_if_missing(true)
+    ///     .synchronous(SqliteSynchronous::Normal);
+    /// let store = SqliteEventStore::open_with(options, SqlitePoolOptions::new().max_connections(2)).await?;
+    /// assert!(store.pool().options().get_max_connections() == 2);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn open_with(options: SqliteConnectOptions, pool: SqlitePoolOptions) -> Result<Self> {
+        let shown = options.get_filename().display().to_string();
+        // The file is switched to WAL once, first, and keeps it: a
+        // journal-mode pragma on every pool connection would need the
+        // exclusive lock each time, which openers racing on a new file
+        // cannot all get.
         switch_to_wal(&options, &shown).await?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+        let pool = pool
             .connect_with(options)
             .await
             .map_err(|source| Error::Open {
@@ -340,9 +379,13 @@ impl SqliteEventStore {
         Self::from_pool(pool).await
     }
 
-    /// Uses the caller's pool and runs the migrations on it. The pool's
-    /// connect options decide journal mode, foreign keys and durability; see
-    /// [`open`](Self::open) for what this crate chooses.
+    /// Uses the caller's pool as it is and runs the migrations on it. The
+    /// pool's connect options decide journal mode, foreign keys and
+    /// durability: a pool's connections are already open, and `synchronous`
+    /// is a setting of each connection, so this cannot change them. For a
+    /// file, prefer [`open_with`](Self::open_with), which keeps the caller's
+    /// options and makes sure of WAL; [`open`](Self::open) says what this
+    /// crate chooses.
     ///
     /// # Errors
     ///

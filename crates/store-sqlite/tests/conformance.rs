@@ -266,7 +266,7 @@ async fn events_survive_reopening_and_the_schema_is_migrated_once() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 1);
+    assert_eq!(applied, 2, "the events and snapshots migrations, once each");
     store.close().await;
 }
 
@@ -425,7 +425,7 @@ async fn opening_a_new_file_from_several_pools_at_once_migrates_it_once() {
             .fetch_one(stores[0].pool())
             .await
             .unwrap();
-        assert_eq!(applied, 1);
+        assert_eq!(applied, 2, "the events and snapshots migrations, once each");
         for store in stores {
             store.close().await;
         }
