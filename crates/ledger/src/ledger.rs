@@ -7,6 +7,7 @@ use bureau_core::{Aggregate, Currency, DomainEvent, FiscalCalendar, FiscalYear, 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::balance::{CurrencyBook, Totals};
+use crate::entry_index::{EntryIndex, EntryRef};
 use crate::{
     Account, AccountCode, AccountId, AuditRecord, Balance, BalanceLimit, CurrencyPolicy, EntryHash,
     EntryId, Error, JournalEntry, LedgerConfig, PendingAmounts, PendingEntry, PendingState,
@@ -148,37 +149,11 @@ impl EntryLog {
     }
 }
 
-/// Where an entry id leads: a posted or a pending entry, by position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum EntryRef {
-    Posted(usize),
-    Pending(usize),
-}
-
-/// An [`EntryRef`] in eight bytes, the top bit marking pending entries: a
-/// bucket of the entry index takes 24 bytes instead of 32, and the index is
-/// a good part of the memory each posted entry adds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct PackedRef(u64);
-
-const PENDING_BIT: u64 = 1 << 63;
-
-impl PackedRef {
-    // Positions are below 2^63: no memory holds that many entries.
-    const fn new(entry: EntryRef) -> Self {
-        match entry {
-            EntryRef::Posted(at) => Self(at as u64),
-            EntryRef::Pending(at) => Self(at as u64 | PENDING_BIT),
-        }
-    }
-
-    fn get(self) -> EntryRef {
-        let at = usize::try_from(self.0 & !PENDING_BIT).unwrap_or(usize::MAX);
-        if self.0 & PENDING_BIT == 0 {
-            EntryRef::Posted(at)
-        } else {
-            EntryRef::Pending(at)
-        }
+/// The id of the entry at `at` in a book's log or pending entries.
+fn entry_id_at(entries: &EntryLog, pending: &[PendingEntry], at: EntryRef) -> Option<EntryId> {
+    match at {
+        EntryRef::Posted(i) => entries.get(i).map(|p| p.entry.id()),
+        EntryRef::Pending(i) => pending.get(i).map(|p| p.entry.id()),
     }
 }
 
@@ -470,7 +445,7 @@ pub struct Ledger {
     index: IdMap<AccountId, usize>,
     codes: IdMap<AccountCode, usize>,
     pub(crate) entries: EntryLog,
-    entry_index: IdMap<EntryId, PackedRef>,
+    entry_index: EntryIndex,
     // Original entry -> its reversal. Reversals are rare: a map keeps the
     // posted entries small.
     reversals: IdMap<EntryId, EntryId>,
@@ -504,7 +479,7 @@ impl Ledger {
             index: HashMap::default(),
             codes: HashMap::default(),
             entries: EntryLog::default(),
-            entry_index: HashMap::default(),
+            entry_index: EntryIndex::default(),
             reversals: HashMap::default(),
             pending: Vec::new(),
             locks: Vec::new(),
@@ -514,7 +489,8 @@ impl Ledger {
     }
 
     fn entry_ref(&self, id: EntryId) -> Option<EntryRef> {
-        self.entry_index.get(&id).map(|packed| packed.get())
+        self.entry_index
+            .get(id, |at| entry_id_at(&self.entries, &self.pending, at))
     }
 
     /// Changes the book's settings under the rules of [`LedgerConfig`], and
@@ -1908,7 +1884,8 @@ impl Ledger {
             }
             ledger.entry_index.insert(
                 reserved.entry.id(),
-                PackedRef::new(EntryRef::Pending(ledger.pending.len())),
+                EntryRef::Pending(ledger.pending.len()),
+                |at| entry_id_at(&ledger.entries, &ledger.pending, at),
             );
             ledger.pending.push(reserved);
         }
@@ -2062,7 +2039,9 @@ impl Ledger {
             self.reversals.insert(original, entry.id());
         }
         self.entry_index
-            .insert(entry.id(), PackedRef::new(EntryRef::Posted(position)));
+            .insert(entry.id(), EntryRef::Posted(position), |at| {
+                entry_id_at(&self.entries, &self.pending, at)
+            });
         self.head = hash;
         self.entries.push(PostedEntry { entry, hash });
     }
@@ -2085,10 +2064,10 @@ impl Ledger {
 
     fn apply_pending_created(&mut self, entry: JournalEntry, expires_at: Option<DateTime<Utc>>) {
         self.reserve(&entry, 1);
-        self.entry_index.insert(
-            entry.id(),
-            PackedRef::new(EntryRef::Pending(self.pending.len())),
-        );
+        self.entry_index
+            .insert(entry.id(), EntryRef::Pending(self.pending.len()), |at| {
+                entry_id_at(&self.entries, &self.pending, at)
+            });
         self.pending.push(PendingEntry {
             entry,
             expires_at,
@@ -2309,19 +2288,6 @@ mod tests {
     use bureau_core::Money;
     use std::collections::HashSet;
 
-    #[test]
-    fn packed_refs_round_trip() {
-        for entry in [
-            EntryRef::Posted(0),
-            EntryRef::Posted(7),
-            EntryRef::Pending(0),
-            EntryRef::Pending(1 << 40),
-        ] {
-            assert_eq!(PackedRef::new(entry).get(), entry);
-        }
-        assert_eq!(size_of::<(EntryId, PackedRef)>(), 24);
-    }
-
     /// The fixed-seed multiplicative fold the ledger once indexed ids with.
     #[derive(Default)]
     struct OldFold(u64);
@@ -2378,11 +2344,9 @@ mod tests {
             1,
             "the crafted ids collide under the old hash"
         );
-        let map: IdMap<EntryId, PackedRef> = IdMap::default();
-        let buckets: HashSet<u64> = ids
-            .iter()
-            .map(|id| map.hasher().hash_one(id) & 0xfff)
-            .collect();
+        // The hasher of the book's entry index.
+        let hasher = foldhash::fast::RandomState::default();
+        let buckets: HashSet<u64> = ids.iter().map(|id| hasher.hash_one(id) & 0xfff).collect();
         assert!(buckets.len() > 2400, "only {} buckets", buckets.len());
         // And a book takes them as it takes any ids.
         let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();

@@ -77,6 +77,7 @@ pub mod audit;
 mod balance;
 mod config;
 mod entry;
+mod entry_index;
 mod error;
 pub mod fx;
 mod ledger;

@@ -1160,7 +1160,7 @@ proptest! {
         let before = ledger.clone();
         let snapshot = sums_by_account(&before);
         if ledger.post(entry.clone()).is_ok() {
-            ledger.reverse(eid(1), eid(2), day(2028, 1, 1))?;
+            ledger.reverse(eid(1), eid(2), day(2029, 1, 1))?;
             prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
         }
         // A foreign settlement, with its realised result, reverses too, and
@@ -1168,14 +1168,14 @@ proptest! {
         let mut ledger = before.clone();
         let settlement = strategy::aimed_settlement(&ledger, &settlement, percent, eid(6)).unwrap();
         if ledger.settle_foreign(settlement.clone()).is_ok() {
-            ledger.reverse(eid(6), eid(7), day(2028, 3, 1))?;
+            ledger.reverse(eid(6), eid(7), day(2029, 3, 1))?;
             prop_assert_eq!(sums_by_account(&ledger), snapshot.clone());
             // What it settled is open again, on the items it settled (not on
             // a new item of the reversal, which would lose their due dates
             // and booking rates), and a party's items still never mix signs.
             let open = |l: &Ledger| {
                 let mut by_party: BTreeMap<(u128, String), (i128, Vec<bool>)> = BTreeMap::new();
-                for item in l.open_items(settlement.accounts().open_items, day(2028, 3, 1)).unwrap() {
+                for item in l.open_items(settlement.accounts().open_items, day(2029, 3, 1)).unwrap() {
                     prop_assert_ne!(item.entry, eid(7));
                     let slot = by_party.entry((item.party.as_uuid().as_u128(), item.open.currency().code().to_owned())).or_default();
                     slot.0 += item.open.to_minor();
@@ -1197,7 +1197,7 @@ proptest! {
             ledger.create_pending(with_id(&entry, 4), None)?;
             let part = half_or_full(&entry);
             let PendingAmounts::Partial(amounts) = &part else { unreachable!() };
-            ledger.post_pending(eid(4), eid(5), day(2028, 1, 1), part.clone(), origin())?;
+            ledger.post_pending(eid(4), eid(5), day(2029, 1, 1), part.clone(), origin())?;
             let mut expected = snapshot;
             for (p, amount) in entry.postings().iter().zip(amounts) {
                 let key = (p.account().to_string(), p.amount().currency().code().to_owned());
