@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use bureau_core::{Currency, ExchangeRate, FiscalYear, Id, IdKind, Money, PartyId, UserId};
 use chrono::NaiveDate;
+use compact_str::CompactString;
+use smallvec::SmallVec;
 
 use crate::{AccountId, Error, Result, Side};
 
@@ -400,8 +402,13 @@ impl core::fmt::Display for EntryField {
 pub struct JournalEntry {
     id: EntryId,
     date: NaiveDate,
-    description: String,
-    postings: Vec<Posting>,
+    // Inline up to 24 bytes: most descriptions are short, and a book of
+    // millions of entries would otherwise hold a heap block (32 bytes and a
+    // pointer chase) for each.
+    description: CompactString,
+    // Two postings inline, no heap block: nearly every entry has two, and a
+    // book of millions of entries would otherwise hold one block each.
+    postings: SmallVec<[Posting; 2]>,
     // What most entries do without, boxed so that the common entry stays
     // small in the ledger's journal. `None` exactly when all of it is empty,
     // so that equality and hashing see no difference between the two.
@@ -478,8 +485,8 @@ mod wire {
             Self {
                 id: wire.id,
                 date: wire.date,
-                description: wire.description,
-                postings: wire.postings,
+                description: wire.description.into(),
+                postings: wire.postings.into(),
                 extras: (!extras.is_empty()).then(|| Box::new(extras)),
             }
         }
@@ -491,8 +498,8 @@ mod wire {
             Self {
                 id: entry.id,
                 date: entry.date,
-                description: entry.description,
-                postings: entry.postings,
+                description: entry.description.into_string(),
+                postings: entry.postings.into_vec(),
                 metadata: extras.metadata,
                 rates: extras.rates,
                 posted_by: extras.posted_by,
@@ -523,8 +530,8 @@ impl JournalEntry {
             entry: Self {
                 id,
                 date,
-                description: description.into(),
-                postings: Vec::with_capacity(2),
+                description: CompactString::from(description.into()),
+                postings: SmallVec::new(),
                 extras: None,
             },
         }
@@ -575,7 +582,7 @@ impl JournalEntry {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn description(&self) -> &str {
-        &self.description
+        self.description.as_str()
     }
 
     /// The postings, in the order given.
@@ -853,7 +860,7 @@ impl JournalEntry {
         Self {
             id,
             date,
-            description: format!("reversal of {}", self.description),
+            description: compact_str::format_compact!("reversal of {}", self.description),
             postings: self.postings.iter().map(Posting::mirrored).collect(),
             extras: Some(Box::new(Extras {
                 metadata: self.metadata().clone(),
@@ -888,7 +895,7 @@ impl JournalEntry {
         Self {
             id,
             date,
-            postings,
+            postings: postings.into(),
             ..self.clone()
         }
     }
@@ -903,8 +910,8 @@ impl JournalEntry {
         Self {
             id,
             date,
-            description,
-            postings,
+            description: description.into(),
+            postings: postings.into(),
             extras: (!rates.is_empty()).then(|| {
                 Box::new(Extras {
                     rates,

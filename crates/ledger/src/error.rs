@@ -77,6 +77,15 @@ pub enum Error {
         /// What was wrong there.
         reason: String,
     },
+    /// The book holds [`Ledger::MAX_ENTRIES`](crate::Ledger::MAX_ENTRIES)
+    /// entries already.
+    #[error("entry {entry} does not fit: a book holds at most {capacity} entries")]
+    BookFull {
+        /// The entry refused.
+        entry: EntryId,
+        /// The most entries a book holds.
+        capacity: usize,
+    },
     /// An account with this id is already open in the chart.
     #[error("account {account} already exists in the chart")]
     AccountExists {

@@ -33,7 +33,9 @@ pub(crate) type IdMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub(crate) struct AccountSlot {
     gate: Gate,
     pub(crate) books: Vec<CurrencyBook>,
-    pub(crate) entries: Vec<usize>,
+    /// Positions in the book's log, as `u32`: half the memory of `usize`,
+    /// and a book refuses entries past [`Ledger::MAX_ENTRIES`].
+    pub(crate) entries: Vec<u32>,
     pub(crate) account: Account,
     pub(crate) children: Vec<usize>,
 }
@@ -463,6 +465,11 @@ impl Default for Ledger {
 }
 
 impl Ledger {
+    /// The most entries one book holds: 2^32 - 1, far beyond what memory
+    /// holds (about 300 bytes an entry). An entry past it is refused with
+    /// [`Error::BookFull`].
+    pub const MAX_ENTRIES: usize = u32::MAX as usize;
+
     /// An empty ledger on the calendar year, without a conversion account.
     ///
     /// ```
@@ -1298,6 +1305,13 @@ impl Ledger {
         overlay: Option<&Overlay>,
     ) -> Result<Resolved> {
         let id = entry.id();
+        let recorded = self.entries.len() + overlay.map_or(0, |o| o.ids.len());
+        if recorded >= Self::MAX_ENTRIES {
+            return Err(Error::BookFull {
+                entry: id,
+                capacity: Self::MAX_ENTRIES,
+            });
+        }
         // Idempotency first: a retry of a posted entry must say so, not
         // report whatever else changed since.
         let existing = match self.entry_ref(id) {
@@ -2024,9 +2038,10 @@ impl Ledger {
                     Some(earlier) if earlier.len() < 8 => {
                         earlier.iter().any(|p| p.account() == posting.account())
                     }
-                    _ => slot.entries.last() == Some(&position),
+                    _ => slot.entries.last().map(|&at| at as usize) == Some(position),
                 };
-                if !listed {
+                // Below `MAX_ENTRIES`, which every decision checks.
+                if let (false, Ok(position)) = (listed, u32::try_from(position)) {
                     if slot.entries.capacity() == 0 {
                         // As for a book's history: past the smallest steps.
                         slot.entries.reserve_exact(16);

@@ -207,6 +207,7 @@ impl Ledger {
             .entries
             .iter()
             .filter_map(|&at| {
+                let at = at as usize;
                 self.posted_at(at)
                     .filter(|p| p.entry.date() <= as_of)
                     .map(|p| (p.entry.date(), at))

@@ -872,6 +872,7 @@ impl Ledger {
             .entries
             .iter()
             .filter_map(|&at| {
+                let at = at as usize;
                 self.posted_at(at)
                     .filter(|p| range.contains(p.entry.date()))
                     .map(|p| (p.entry.date(), at))
