@@ -91,6 +91,12 @@ pub(crate) fn wall_to_utc(tz: Tz, wall: i64, edge: Edge) -> i64 {
     }
 }
 
+/// Where a zone's listing is kept once made.
+type Cell = Arc<OnceLock<Arc<Changes>>>;
+
+/// The cell of each zone asked for so far (see [`Changes::of`]).
+static LISTED: Mutex<Vec<(Tz, Cell)>> = Mutex::new(Vec::new());
+
 /// The offset changes of one zone between 1800 and 2100, to the second.
 #[derive(Debug)]
 pub(crate) struct Changes {
@@ -116,20 +122,29 @@ pub(crate) enum Stretch {
 impl Changes {
     /// The changes of `tz`, listed once per zone and process (the listing
     /// is a pure function of the zone; it is kept to make calendars cheap).
+    ///
+    /// The global lock is held only to find or add the zone's cell: a first
+    /// listing takes milliseconds, and calendars being built in other zones
+    /// meanwhile do not wait for it (two threads asking for the same new
+    /// zone list it once, the second waiting on the cell).
     pub(crate) fn of(tz: Tz) -> Arc<Self> {
-        type Listed = Mutex<Vec<(Tz, Arc<Changes>)>>;
-        static LISTED: OnceLock<Listed> = OnceLock::new();
-        let listed = LISTED.get_or_init(|| Mutex::new(Vec::new()));
-        let mut listed = listed.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, changes)) = listed.iter().find(|(z, _)| *z == tz) {
-            return Arc::clone(changes);
-        }
-        let changes = Arc::new(Self::list(tz));
-        listed.push((tz, Arc::clone(&changes)));
-        changes
+        let cell = {
+            let mut cells = LISTED.lock().unwrap_or_else(PoisonError::into_inner);
+            match cells.iter().find(|(z, _)| *z == tz) {
+                Some((_, cell)) => Arc::clone(cell),
+                None => {
+                    let cell = Cell::default();
+                    cells.push((tz, Arc::clone(&cell)));
+                    cell
+                }
+            }
+        };
+        Arc::clone(cell.get_or_init(|| Arc::new(Self::list(tz))))
     }
 
     fn list(tz: Tz) -> Self {
+        #[cfg(test)]
+        tests::listing_hook(tz);
         let start_offset = offset_at(tz, LISTED_FROM);
         let mut list = Vec::new();
         let (mut at, mut offset) = (LISTED_FROM, start_offset);
@@ -225,6 +240,92 @@ impl Stretch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Calendar, Schedule};
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::Duration;
+
+    /// A zone and what its next listing runs first (set by one test).
+    type Hook = (Tz, Box<dyn FnOnce() + Send>);
+    static HOOK: Mutex<Option<Hook>> = Mutex::new(None);
+
+    /// Runs the hook set for `tz`, if any; called by [`Changes::list`].
+    pub(super) fn listing_hook(tz: Tz) {
+        let hook = {
+            let mut hook = HOOK.lock().unwrap_or_else(PoisonError::into_inner);
+            match hook.take() {
+                Some((zone, run)) if zone == tz => Some(run),
+                other => {
+                    *hook = other;
+                    None
+                }
+            }
+        };
+        if let Some(run) = hook {
+            run();
+        }
+    }
+
+    /// One thread is held inside the first listing of a zone while another
+    /// builds a calendar in a second zone from start to end.
+    #[test]
+    fn a_first_listing_holds_up_no_other_zone() {
+        // Zones no other test of this binary lists.
+        let (held, other) = (Tz::Asia__Kathmandu, Tz::America__Havana);
+        let (inside_tx, inside_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        *HOOK.lock().unwrap() = Some((
+            held,
+            Box::new(move || {
+                inside_tx.send(()).unwrap();
+                // Released by a message or by the test ending.
+                let _ = release_rx.recv();
+            }),
+        ));
+        let holder = thread::spawn(move || Calendar::new(Schedule::new(held, []).unwrap()));
+        inside_rx.recv().unwrap();
+        let (built_tx, built_rx) = mpsc::channel();
+        thread::spawn(move || {
+            let calendar = Calendar::new(Schedule::new(other, []).unwrap());
+            built_tx.send(calendar.schedule().time_zone()).unwrap();
+        });
+        // Under a lock held while listing, the second build would wait for
+        // the first forever: the bound turns that into a failure, it is not
+        // a measure (the build takes milliseconds).
+        let built = built_rx.recv_timeout(Duration::from_secs(120));
+        release_tx.send(()).unwrap();
+        assert_eq!(built, Ok(other), "{other} waited for the listing of {held}");
+        assert_eq!(holder.join().unwrap().schedule().time_zone(), held);
+        assert!(Changes::of(held).next_change(0) < NEVER);
+    }
+
+    /// Threads asking for the same new zone at once share one listing.
+    #[test]
+    fn a_zone_is_listed_once() {
+        let tz = Tz::Asia__Tehran;
+        let threads: Vec<_> = (0..4)
+            .map(|_| thread::spawn(move || Changes::of(tz)))
+            .collect();
+        let listed: Vec<Arc<Changes>> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert!(listed.iter().all(|c| Arc::ptr_eq(c, &listed[0])));
+    }
+
+    /// A thread that panicked while holding the lock leaves it poisoned;
+    /// listing goes on.
+    #[test]
+    fn a_poisoned_lock_still_lists() {
+        let _ = thread::spawn(|| {
+            let _held = LISTED.lock();
+            panic!("poisoning the lock on purpose");
+        })
+        .join();
+        assert!(LISTED.is_poisoned());
+        let london = Changes::of(Tz::Europe__London);
+        assert_eq!(
+            london.next_change(utc(2026, 1, 1, 0, 0)),
+            utc(2026, 3, 29, 1, 0)
+        );
+    }
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
         chrono::NaiveDate::from_ymd_opt(y, m, d)
