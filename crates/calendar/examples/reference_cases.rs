@@ -1,5 +1,6 @@
 //! Prints 3,000 pseudo-random calendar cases (zones with DST, overnight and
-//! DST-sensitive shifts, holidays) with this crate's answers, one per line, for
+//! DST-sensitive shifts, holidays; the last 600 around fall-backs that take
+//! the clock back across midnight) with this crate's answers, one per line, for
 //! `reference/zoneinfo_check.py` to recompute independently with Python's
 //! `zoneinfo` (the system tz database) and compare:
 //!
@@ -52,6 +53,20 @@ fn main() {
         "2026-10-25",
         "2026-11-01",
     ];
+    // A zone and the date whose first hours a fall-back repeats, its clock
+    // going from that date back to the day before.
+    let over_midnight = [
+        ("America/St_Johns", "2009-11-01"),
+        ("America/St_Johns", "1988-10-30"),
+        ("America/Goose_Bay", "2009-11-01"),
+        ("America/Moncton", "2006-10-29"),
+        ("America/Phoenix", "1944-01-01"),
+        ("America/Phoenix", "1944-10-01"),
+        ("Pacific/Guam", "1969-01-25"),
+        ("Antarctica/Casey", "2010-03-05"),
+        ("America/Anchorage", "1867-10-19"),
+        ("America/Juneau", "1867-10-19"),
+    ];
     let days = [
         Weekday::Mon,
         Weekday::Tue,
@@ -63,7 +78,12 @@ fn main() {
     ];
     let mut printed = 0;
     while printed < 3000 {
-        let zone_name = zones[next(zones.len() as u64) as usize];
+        let around_midnight = printed >= 2400;
+        let (zone_name, midnight_pivot) = if around_midnight {
+            over_midnight[next(over_midnight.len() as u64) as usize]
+        } else {
+            (zones[next(zones.len() as u64) as usize], "")
+        };
         let tz: Tz = zone_name.parse().unwrap();
         let week: Vec<&str> = (0..7)
             .map(|_| choices[next(choices.len() as u64) as usize])
@@ -76,7 +96,11 @@ fn main() {
         ) else {
             continue;
         };
-        let pivot: NaiveDate = pivots[next(pivots.len() as u64) as usize].parse().unwrap();
+        let pivot: NaiveDate = if around_midnight {
+            midnight_pivot.parse().unwrap()
+        } else {
+            pivots[next(pivots.len() as u64) as usize].parse().unwrap()
+        };
         let mut holidays = Vec::new();
         for _ in 0..next(3) {
             holidays.push(pivot + TimeDelta::days(next(9) as i64 - 4));
@@ -89,14 +113,18 @@ fn main() {
         else {
             continue;
         };
+        // Around a fall-back across midnight, starts and ends near the change,
+        // where the repeated hours are.
+        let (before, spread) = if around_midnight { (2, 3) } else { (4, 8) };
         let start: DateTime<Utc> = pivot.and_hms_opt(0, 0, 0).unwrap().and_utc()
-            + TimeDelta::seconds(next(8 * 86400) as i64 - 4 * 86400);
+            + TimeDelta::seconds(next(spread * 86400) as i64 - before * 86400);
         let amount = TimeDelta::seconds(next(40 * 3600) as i64);
         let due = match calendar.add_working(start, amount) {
             Ok(d) => d.timestamp().to_string(),
             Err(_) => "ERR".to_owned(),
         };
-        let end = start + TimeDelta::seconds(next(9 * 86400) as i64);
+        let end =
+            start + TimeDelta::seconds(next(if around_midnight { 2 } else { 9 } * 86400) as i64);
         let between = calendar.working_between(start, end).num_seconds();
         let working = calendar.is_working(end);
         let hol: Vec<String> = holidays.iter().map(|d| d.to_string()).collect();

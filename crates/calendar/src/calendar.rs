@@ -654,7 +654,9 @@ impl Inner {
         let a_secs = floor_secs(a);
         let b_secs = floor_secs(b) + 1;
         let first = zone::local_day(self.tz, a_secs) - 2;
-        let last = zone::local_day(self.tz, b_secs);
+        // Not `b`'s own day: after a fall-back across midnight `b` may read
+        // the day before one whose intervals have begun.
+        let last = self.changes.latest_day(b_secs);
         let mut union = Union::default();
         let mut total: i128 = 0;
         let mut day = first;
@@ -1216,8 +1218,9 @@ impl Calendar {
         WorkingIntervals {
             calendar: self.clone(),
             day: zone::local_day(tz, lo_secs) - 2,
+            // As in `measure`, the last day that has begun by `hi`.
             last_day: if hi > lo {
-                zone::local_day(tz, floor_secs(hi) + 1)
+                self.inner.changes.latest_day(floor_secs(hi) + 1)
             } else {
                 i64::MIN
             },

@@ -3,9 +3,10 @@
 //!
 //! Every value generated is accepted by the constructors. Interval boundaries
 //! fall on quarter hours; schedules may hold split shifts, shifts ending at
-//! 24:00 and overnight shifts. Zones are the seven this crate is tested in:
+//! 24:00 and overnight shifts. Zones are the twenty this crate is tested in:
 //! New York, London, Berlin, Lord Howe (30-minute DST), Kolkata (no DST),
-//! Chatham (+12:45/+13:45) and UTC.
+//! Chatham (+12:45/+13:45) and UTC, and the thirteen where a fall-back takes
+//! the clock back across midnight (see [`ZONES`]).
 //!
 //! ```
 //! use bureau_calendar::strategy;
@@ -32,16 +33,21 @@ use crate::{
 
 const QUARTER: u32 = 900;
 
-/// The seven zones this crate is tested in: New York, London, Berlin, Lord
-/// Howe, Kolkata, Chatham and UTC.
+/// The twenty zones this crate is tested in: New York, London, Berlin, Lord
+/// Howe, Kolkata, Chatham and UTC; then every zone of the tz database (one
+/// per set of links) where, between 1800 and 2100, a fall-back takes the
+/// clock back across midnight, so that day D's first hours begin before day
+/// D-1's repeated hour ends: St John's, Goose Bay and Moncton (1987-2010),
+/// Phoenix (1944), Guam (1969), Casey (2010), and Adak, Anchorage, Juneau,
+/// Metlakatla, Nome, Sitka and Yakutat (the date line, 1867).
 ///
 /// ```
 /// use bureau_calendar::{strategy, Tz};
 /// assert!(strategy::ZONES.contains(&Tz::Australia__Lord_Howe));
 /// ```
-pub const ZONES: [Tz; 7] = crate::zone::TESTED_ZONES;
+pub const ZONES: [Tz; 20] = crate::zone::TESTED_ZONES;
 
-/// One of the seven [`ZONES`].
+/// One of the twenty [`ZONES`].
 ///
 /// ```
 /// use bureau_calendar::strategy;
@@ -123,7 +129,7 @@ pub fn schedule_in(time_zone: Tz) -> impl Strategy<Value = Schedule> {
     )
 }
 
-/// A schedule in any of the seven [`zone`]s.
+/// A schedule in any of the twenty [`zone`]s.
 ///
 /// ```
 /// use bureau_calendar::strategy;
@@ -210,7 +216,7 @@ pub fn holiday_near(date: NaiveDate, spread_days: u32) -> impl Strategy<Value = 
         })
 }
 
-/// A calendar in any of the seven [`zone`]s whose holidays and working days
+/// A calendar in any of the twenty [`zone`]s whose holidays and working days
 /// fall within ten days of `date`, so that tests around `date` meet them.
 ///
 /// ```

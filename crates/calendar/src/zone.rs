@@ -10,11 +10,16 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use chrono::{DateTime, LocalResult, Offset, TimeZone};
 use chrono_tz::{GapInfo, Tz};
 
-/// The zones the crate's properties are tested in: DST in both hemispheres,
-/// a 30-minute DST (Lord Howe), a half-hour offset without DST (Kolkata), a
-/// 45-minute offset (Chatham) and UTC.
+/// The zones the crate's properties are tested in. The first seven: DST in
+/// both hemispheres, a 30-minute DST (Lord Howe), a half-hour offset without
+/// DST (Kolkata), a 45-minute offset (Chatham) and UTC. The other thirteen
+/// are every zone (one per set of links) where, between 1800 and 2100, a
+/// fall-back takes the clock back across midnight, from day D to day D-1
+/// (a unit test below finds them in the tz database): St John's, Goose Bay
+/// and Moncton in 1987-2010 (changes at 00:01), Phoenix in 1944, Guam in
+/// 1969, Casey in 2010, and Alaska's zones crossing the date line in 1867.
 #[cfg(any(test, feature = "proptest"))]
-pub(crate) const TESTED_ZONES: [Tz; 7] = [
+pub(crate) const TESTED_ZONES: [Tz; 20] = [
     Tz::America__New_York,
     Tz::Europe__London,
     Tz::Europe__Berlin,
@@ -22,6 +27,19 @@ pub(crate) const TESTED_ZONES: [Tz; 7] = [
     Tz::Asia__Kolkata,
     Tz::Pacific__Chatham,
     Tz::UTC,
+    Tz::America__St_Johns,
+    Tz::America__Goose_Bay,
+    Tz::America__Moncton,
+    Tz::America__Phoenix,
+    Tz::Pacific__Guam,
+    Tz::Antarctica__Casey,
+    Tz::America__Adak,
+    Tz::America__Anchorage,
+    Tz::America__Juneau,
+    Tz::America__Metlakatla,
+    Tz::America__Nome,
+    Tz::America__Sitka,
+    Tz::America__Yakutat,
 ];
 
 /// Seconds in a day.
@@ -91,6 +109,12 @@ pub(crate) fn wall_to_utc(tz: Tz, wall: i64, edge: Edge) -> i64 {
     }
 }
 
+/// Where a zone's listing is kept once made.
+type Cell = Arc<OnceLock<Arc<Changes>>>;
+
+/// The cell of each zone asked for so far (see [`Changes::of`]).
+static LISTED: Mutex<Vec<(Tz, Cell)>> = Mutex::new(Vec::new());
+
 /// The offset changes of one zone between 1800 and 2100, to the second.
 #[derive(Debug)]
 pub(crate) struct Changes {
@@ -116,20 +140,29 @@ pub(crate) enum Stretch {
 impl Changes {
     /// The changes of `tz`, listed once per zone and process (the listing
     /// is a pure function of the zone; it is kept to make calendars cheap).
+    ///
+    /// The global lock is held only to find or add the zone's cell: a first
+    /// listing takes milliseconds, and calendars being built in other zones
+    /// meanwhile do not wait for it (two threads asking for the same new
+    /// zone list it once, the second waiting on the cell).
     pub(crate) fn of(tz: Tz) -> Arc<Self> {
-        type Listed = Mutex<Vec<(Tz, Arc<Changes>)>>;
-        static LISTED: OnceLock<Listed> = OnceLock::new();
-        let listed = LISTED.get_or_init(|| Mutex::new(Vec::new()));
-        let mut listed = listed.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, changes)) = listed.iter().find(|(z, _)| *z == tz) {
-            return Arc::clone(changes);
-        }
-        let changes = Arc::new(Self::list(tz));
-        listed.push((tz, Arc::clone(&changes)));
-        changes
+        let cell = {
+            let mut cells = LISTED.lock().unwrap_or_else(PoisonError::into_inner);
+            match cells.iter().find(|(z, _)| *z == tz) {
+                Some((_, cell)) => Arc::clone(cell),
+                None => {
+                    let cell = Cell::default();
+                    cells.push((tz, Arc::clone(&cell)));
+                    cell
+                }
+            }
+        };
+        Arc::clone(cell.get_or_init(|| Arc::new(Self::list(tz))))
     }
 
     fn list(tz: Tz) -> Self {
+        #[cfg(test)]
+        tests::listing_hook(tz);
         let start_offset = offset_at(tz, LISTED_FROM);
         let mut list = Vec::new();
         let (mut at, mut offset) = (LISTED_FROM, start_offset);
@@ -194,6 +227,34 @@ impl Changes {
         }
     }
 
+    /// The latest local day the clock has read at or before `at`. It is
+    /// `at`'s own day except after a fall-back across midnight (the clock
+    /// reads day D, then D-1 again), where day D has begun although `at`
+    /// reads D-1.
+    pub(crate) fn latest_day(&self, at: i64) -> i64 {
+        let offset_before = |i: usize| {
+            i.checked_sub(1)
+                .and_then(|j| self.list.get(j))
+                .map_or(self.start_offset, |&(_, o)| o)
+        };
+        let mut i = self.list.partition_point(|&(change, _)| change <= at);
+        let mut latest = at + offset_before(i);
+        // The clock rises between changes, so an earlier stretch read its
+        // latest just before the change ending it; none ending at `change`
+        // or before read past `change - 1 + max_offset`.
+        while let Some(j) = i.checked_sub(1) {
+            let Some(&(change, _)) = self.list.get(j) else {
+                break;
+            };
+            if change - 1 + self.max_offset <= latest {
+                break;
+            }
+            latest = latest.max(change - 1 + offset_before(j));
+            i = j;
+        }
+        latest.div_euclid(DAY)
+    }
+
     /// The first change after `from` (far in the future when none).
     pub(crate) fn next_change(&self, from: i64) -> i64 {
         let i = self.list.partition_point(|&(at, _)| at <= from);
@@ -225,6 +286,92 @@ impl Stretch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Calendar, Schedule};
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::Duration;
+
+    /// A zone and what its next listing runs first (set by one test).
+    type Hook = (Tz, Box<dyn FnOnce() + Send>);
+    static HOOK: Mutex<Option<Hook>> = Mutex::new(None);
+
+    /// Runs the hook set for `tz`, if any; called by [`Changes::list`].
+    pub(super) fn listing_hook(tz: Tz) {
+        let hook = {
+            let mut hook = HOOK.lock().unwrap_or_else(PoisonError::into_inner);
+            match hook.take() {
+                Some((zone, run)) if zone == tz => Some(run),
+                other => {
+                    *hook = other;
+                    None
+                }
+            }
+        };
+        if let Some(run) = hook {
+            run();
+        }
+    }
+
+    /// One thread is held inside the first listing of a zone while another
+    /// builds a calendar in a second zone from start to end.
+    #[test]
+    fn a_first_listing_holds_up_no_other_zone() {
+        // Zones no other test of this binary lists.
+        let (held, other) = (Tz::Asia__Kathmandu, Tz::America__Havana);
+        let (inside_tx, inside_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        *HOOK.lock().unwrap() = Some((
+            held,
+            Box::new(move || {
+                inside_tx.send(()).unwrap();
+                // Released by a message or by the test ending.
+                let _ = release_rx.recv();
+            }),
+        ));
+        let holder = thread::spawn(move || Calendar::new(Schedule::new(held, []).unwrap()));
+        inside_rx.recv().unwrap();
+        let (built_tx, built_rx) = mpsc::channel();
+        thread::spawn(move || {
+            let calendar = Calendar::new(Schedule::new(other, []).unwrap());
+            built_tx.send(calendar.schedule().time_zone()).unwrap();
+        });
+        // Under a lock held while listing, the second build would wait for
+        // the first forever: the bound turns that into a failure, it is not
+        // a measure (the build takes milliseconds).
+        let built = built_rx.recv_timeout(Duration::from_secs(120));
+        release_tx.send(()).unwrap();
+        assert_eq!(built, Ok(other), "{other} waited for the listing of {held}");
+        assert_eq!(holder.join().unwrap().schedule().time_zone(), held);
+        assert!(Changes::of(held).next_change(0) < NEVER);
+    }
+
+    /// Threads asking for the same new zone at once share one listing.
+    #[test]
+    fn a_zone_is_listed_once() {
+        let tz = Tz::Asia__Tehran;
+        let threads: Vec<_> = (0..4)
+            .map(|_| thread::spawn(move || Changes::of(tz)))
+            .collect();
+        let listed: Vec<Arc<Changes>> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert!(listed.iter().all(|c| Arc::ptr_eq(c, &listed[0])));
+    }
+
+    /// A thread that panicked while holding the lock leaves it poisoned;
+    /// listing goes on.
+    #[test]
+    fn a_poisoned_lock_still_lists() {
+        let _ = thread::spawn(|| {
+            let _held = LISTED.lock();
+            panic!("poisoning the lock on purpose");
+        })
+        .join();
+        assert!(LISTED.is_poisoned());
+        let london = Changes::of(Tz::Europe__London);
+        assert_eq!(
+            london.next_change(utc(2026, 1, 1, 0, 0)),
+            utc(2026, 3, 29, 1, 0)
+        );
+    }
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
         chrono::NaiveDate::from_ymd_opt(y, m, d)
@@ -294,6 +441,83 @@ mod tests {
                         );
                     }
                     wall += 300;
+                }
+            }
+        }
+    }
+
+    /// The changes of `changes` that take the clock back across midnight:
+    /// the second before reads day D, the second of the change day D-1.
+    fn back_over_midnight(changes: &Changes) -> Vec<i64> {
+        let mut before = changes.start_offset;
+        let mut found = Vec::new();
+        for &(at, after) in &changes.list {
+            if (at - 1 + before).div_euclid(DAY) > (at + after).div_euclid(DAY) {
+                found.push(at);
+            }
+            before = after;
+        }
+        found
+    }
+
+    /// The zones with a fall-back across midnight are the tested ones: each
+    /// zone of the tz database with one is tested or a link to a tested one
+    /// (same listing), and the first seven tested zones have none.
+    #[test]
+    fn every_zone_falling_back_over_midnight_is_tested() {
+        let tested: Vec<(Tz, Changes)> = TESTED_ZONES
+            .iter()
+            .map(|&tz| (tz, Changes::list(tz)))
+            .collect();
+        let same = |a: &Changes, b: &Changes| a.start_offset == b.start_offset && a.list == b.list;
+        let (mut zones, mut found) = (Vec::new(), 0);
+        for tz in chrono_tz::TZ_VARIANTS {
+            let changes = Changes::list(tz);
+            let count = back_over_midnight(&changes).len();
+            if count == 0 {
+                continue;
+            }
+            let tested_as = tested.iter().find(|(_, t)| same(t, &changes));
+            assert!(
+                tested_as.is_some(),
+                "{tz} falls back over midnight untested"
+            );
+            if tested_as.is_some_and(|(z, _)| *z == tz) {
+                zones.push(tz);
+                found += count;
+            }
+        }
+        zones.sort_by_key(|tz| tz.name());
+        let mut expected = TESTED_ZONES[7..].to_vec();
+        expected.sort_by_key(|tz| tz.name());
+        assert_eq!(zones, expected);
+        // One per set of links; with links there are 107 in 21 names.
+        assert_eq!(found, 73);
+    }
+
+    /// The latest day is the greatest local day read so far, checked minute
+    /// by minute around each change back over midnight and around ordinary
+    /// changes.
+    #[test]
+    fn latest_day_is_the_latest_the_clock_read() {
+        for tz in TESTED_ZONES {
+            let changes = Changes::of(tz);
+            let mut around = back_over_midnight(&changes);
+            let next = changes.next_change(utc(2026, 1, 1, 0, 0));
+            around.extend(
+                [next, utc(2026, 6, 1, 0, 0)]
+                    .into_iter()
+                    .filter(|&t| t < NEVER),
+            );
+            for change in around {
+                let mut t = change - 3 * DAY;
+                let mut latest = i64::MIN;
+                while t < change + 2 * DAY {
+                    latest = latest.max(local_day(tz, t));
+                    if t >= change - DAY {
+                        assert_eq!(changes.latest_day(t), latest, "{tz} at {t}");
+                    }
+                    t += 60;
                 }
             }
         }

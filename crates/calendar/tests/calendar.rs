@@ -130,7 +130,10 @@ fn reference_intervals(
 ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     let tz = calendar.schedule().time_zone();
     let first = a.with_timezone(&tz).date_naive() - Days::new(2);
-    let last = b.with_timezone(&tz).date_naive();
+    // A fall-back can take the clock back across midnight (by up to a day,
+    // Alaska in 1867), so a date after `b`'s may hold an interval that
+    // starts before `b`.
+    let last = b.with_timezone(&tz).date_naive() + Days::new(2);
     let mut out = Vec::new();
     let mut date = first;
     while date <= last {
@@ -516,6 +519,88 @@ fn regression_add_working() {
     }
 }
 
+/// A fall-back that takes the clock back across midnight: the clock reads
+/// day D, then D-1 again, so day D's first hours start before the repeated
+/// hour of D-1 has ended.
+struct OverMidnight {
+    name: &'static str,
+    zone: Tz,
+    day: (Weekday, &'static str),
+    /// Where day D's shift starts (the earlier of its repeated instants).
+    start: &'static str,
+    /// An instant after the change, which reads day D-1 on the clock.
+    after: &'static str,
+    /// Working time from `start` to `after`.
+    worked: TimeDelta,
+}
+
+fn over_midnight_cases() -> Vec<OverMidnight> {
+    vec![
+        OverMidnight {
+            name: "St John's 2009-11-01: at 02:31Z Sunday 00:01 NDT goes back to Saturday 23:01 NST",
+            zone: Tz::America__St_Johns,
+            day: (Weekday::Sun, "00:00-08:00"),
+            start: "2009-11-01T02:30:00Z",
+            after: "2009-11-01T03:00:00Z",
+            worked: TimeDelta::minutes(30),
+        },
+        OverMidnight {
+            name: "Casey 2010-03-05: at 15:00Z Friday 02:00 (+11) goes back to Thursday 23:00 (+08)",
+            zone: Tz::Antarctica__Casey,
+            day: (Weekday::Fri, "00:00-08:00"),
+            start: "2010-03-04T13:00:00Z",
+            after: "2010-03-04T15:30:00Z",
+            worked: TimeDelta::minutes(150),
+        },
+    ]
+}
+
+#[test]
+fn regression_fall_back_over_midnight_keeps_the_new_days_hours() {
+    for case in over_midnight_cases() {
+        let calendar = Calendar::new(schedule(case.zone, &[case.day]));
+        let (start, after) = (utc(case.start), utc(case.after));
+        let name = case.name;
+        assert_eq!(
+            calendar.add_working(start, case.worked).unwrap(),
+            after,
+            "add: {name}"
+        );
+        assert_eq!(
+            calendar.working_between(start, after),
+            case.worked,
+            "{name}"
+        );
+        assert_eq!(
+            reference_between(&calendar, start, after),
+            case.worked,
+            "reference: {name}"
+        );
+        assert_eq!(
+            calendar.working_between(after, start),
+            -case.worked,
+            "reversed: {name}"
+        );
+        let probe = start + case.worked / 2;
+        assert!(calendar.is_working(probe), "is_working {probe}: {name}");
+        assert!(calendar.is_working(after), "is_working {after}: {name}");
+        assert!(
+            !calendar.is_working(start - TimeDelta::seconds(1)),
+            "before the shift: {name}"
+        );
+        let spans: Vec<_> = calendar.working_intervals(start, after).collect();
+        assert_eq!(spans, vec![(start, after)], "intervals: {name}");
+        assert_eq!(calendar.next_working_instant(start), Some(start), "{name}");
+        // Measuring from the day before through the change sees the shift.
+        let day_before = start - TimeDelta::days(1);
+        assert_eq!(
+            calendar.working_between(day_before, after),
+            case.worked,
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn regression_no_working_time_is_an_error_not_a_loop() {
     let a = utc("2026-01-01T00:00:00Z");
@@ -691,45 +776,92 @@ mod properties {
     use std::sync::LazyLock;
     use strategy::ZONES;
 
-    /// Offset changes of each zone in 2024 to 2028, found hour by hour.
-    static CHANGES: LazyLock<Vec<Vec<DateTime<Utc>>>> = LazyLock::new(|| {
+    /// The offset (local minus UTC) of `tz` at `t`, in seconds.
+    fn offset(tz: Tz, t: DateTime<Utc>) -> i64 {
+        (t.with_timezone(&tz).naive_local() - t.naive_utc()).num_seconds()
+    }
+
+    /// Where the clock of `tz` goes back across midnight (from day D to day
+    /// D-1) between 1800 and 2100: probed day by day (no zone changes its
+    /// offset and back within a day), then bisected to the second.
+    fn back_over_midnight(tz: Tz) -> Vec<DateTime<Utc>> {
+        let day = TimeDelta::days(1);
+        let (mut t, end) = (utc("1800-01-01T00:00:00Z"), utc("2100-01-01T00:00:00Z"));
+        let mut before = offset(tz, t);
+        let mut out = Vec::new();
+        while t < end {
+            let after = offset(tz, t + day);
+            if after < before {
+                let (mut lo, mut hi) = (t, t + day);
+                while hi - lo > TimeDelta::seconds(1) {
+                    let mid = lo + TimeDelta::seconds((hi - lo).num_seconds() / 2);
+                    if offset(tz, mid) == before {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                let day_read = |offset: i64| (hi.timestamp() + offset).div_euclid(86_400);
+                if day_read(before - 1) > day_read(after) {
+                    out.push(hi);
+                }
+            }
+            before = after;
+            t += day;
+        }
+        out
+    }
+
+    /// The instants each zone's cases are drawn near: its fall-backs across
+    /// midnight if it has any (then `true`), else its offset changes of 2024
+    /// to 2028 (found quarter hour by quarter hour).
+    static CHANGES: LazyLock<Vec<(bool, Vec<DateTime<Utc>>)>> = LazyLock::new(|| {
         ZONES
             .iter()
-            .map(|tz| {
+            .map(|&tz| {
+                let over_midnight = back_over_midnight(tz);
+                if !over_midnight.is_empty() {
+                    return (true, over_midnight);
+                }
                 let mut out = Vec::new();
                 let mut t = utc("2024-01-01T00:00:00Z");
                 let end = utc("2029-01-01T00:00:00Z");
-                let offset = |t: DateTime<Utc>| t.with_timezone(tz).naive_local() - t.naive_utc();
-                let mut last = offset(t);
+                let mut last = offset(tz, t);
                 while t < end {
                     t += TimeDelta::minutes(15);
-                    let o = offset(t);
+                    let o = offset(tz, t);
                     if o != last {
                         out.push(t);
                         last = o;
                     }
                 }
-                out
+                (false, out)
             })
             .collect()
     });
 
-    /// A zone and a whole-minute instant, often within days of a DST change.
+    /// A zone and an instant on a whole minute of its wall clock, often
+    /// within days of a DST change; zones with a fall-back across midnight
+    /// are drawn half of the time. (Interval boundaries then fall on whole
+    /// minutes from the instant too, as the minute walker needs, also where
+    /// an offset has seconds, such as Alaska's before 1867.)
     fn zone_and_instant() -> impl Strategy<Value = (Tz, DateTime<Utc>)> {
+        let (over, plain): (Vec<usize>, Vec<usize>) = (0..ZONES.len()).partition(|&z| CHANGES[z].0);
         (
-            0..ZONES.len(),
+            prop_oneof![prop::sample::select(plain), prop::sample::select(over)],
             any::<prop::sample::Index>(),
             -4 * 24 * 60_i64..2 * 24 * 60,
             0_i64..5 * 365 * 24 * 60,
         )
             .prop_map(|(z, pick, around, anywhere)| {
-                let changes = &CHANGES[z];
+                let (tz, changes) = (ZONES[z], &CHANGES[z].1);
                 let t = if changes.is_empty() {
                     utc("2024-01-01T00:00:00Z") + TimeDelta::minutes(anywhere)
                 } else {
                     *pick.get(changes) + TimeDelta::minutes(around)
                 };
-                (ZONES[z], t)
+                let past_minute = (t.timestamp() + offset(tz, t)).rem_euclid(60);
+                (tz, t - TimeDelta::seconds(past_minute))
             })
     }
 
