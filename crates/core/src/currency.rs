@@ -228,33 +228,40 @@ impl Currency {
         self.is_iso
     }
 
-    /// The English name of an ISO currency, `None` for a commodity.
+    /// The English name of an ISO currency, as the ISO table spells it;
+    /// `None` for a commodity. No allocation: the names are static text.
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("JPY")?.name().as_deref(), Some("Japanese yen"));
+    /// assert_eq!(Currency::JPY.name(), Some("Japanese yen"));
+    /// assert_eq!(Currency::commodity("HOURS", 2)?.name(), None);
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
-    pub fn name(&self) -> Option<String> {
+    pub fn name(&self) -> Option<&'static str> {
         if !self.is_iso {
             return None;
         }
-        iso_currency::Currency::from_code(self.code()).map(|c| c.name().to_owned())
+        let table = iso_table();
+        let index = table
+            .currencies
+            .binary_search_by(|c| c.code_bytes().cmp(self.code_bytes()))
+            .ok()?;
+        table.iso.get(index).map(iso_currency::Currency::name)
     }
 
     /// Every ISO 4217 currency that has a minor unit, in code order.
     ///
     /// The list is built on the first call and kept for the life of the
-    /// process; later calls copy it (a few kilobytes).
+    /// process; every call returns the same slice.
     ///
     /// ```
     /// use bureau_core::Currency;
     /// let all = Currency::all_iso();
-    /// assert!(all.iter().any(|c| c.code() == "KWD"));
+    /// assert!(all.contains(&Currency::KWD));
     /// assert!(all.iter().all(|c| c.is_iso()));
     /// ```
-    pub fn all_iso() -> Vec<Self> {
-        ALL_ISO.get_or_init(probe_all_iso).clone()
+    pub fn all_iso() -> &'static [Self] {
+        &iso_table().currencies
     }
 }
 
@@ -389,25 +396,45 @@ iso_constants! {
     PKR = 2;
 }
 
-/// The ISO currencies, probed once: see [`Currency::all_iso`].
-static ALL_ISO: OnceLock<Vec<Currency>> = OnceLock::new();
+/// The ISO currencies with a minor unit, in code order, with the `iso_currency`
+/// value of each at the same index (for its static name).
+struct IsoTable {
+    currencies: Vec<Currency>,
+    iso: Vec<iso_currency::Currency>,
+}
+
+/// The ISO table, probed once: see [`Currency::all_iso`].
+fn iso_table() -> &'static IsoTable {
+    static TABLE: OnceLock<IsoTable> = OnceLock::new();
+    TABLE.get_or_init(probe_iso_table)
+}
 
 /// Every ISO currency with a minor unit, found by trying each three-letter code.
-fn probe_all_iso() -> Vec<Currency> {
+fn probe_iso_table() -> IsoTable {
     // The iso_currency table has no iterator without an extra feature, and the
     // 17,576 three-letter codes take about a millisecond to probe: done once.
-    let mut found = Vec::new();
+    // Trying the codes in alphabetical order keeps the table sorted by code.
+    let mut table = IsoTable {
+        currencies: Vec::new(),
+        iso: Vec::new(),
+    };
     for a in b'A'..=b'Z' {
         for b in b'A'..=b'Z' {
             for c in b'A'..=b'Z' {
                 let code = [a, b, c];
-                if let Ok(currency) = core::str::from_utf8(&code).map(Currency::iso) {
-                    found.extend(currency);
+                let Ok(code) = core::str::from_utf8(&code) else {
+                    continue;
+                };
+                if let (Ok(currency), Some(iso)) =
+                    (Currency::iso(code), iso_currency::Currency::from_code(code))
+                {
+                    table.currencies.push(currency);
+                    table.iso.push(iso);
                 }
             }
         }
     }
-    found
+    table
 }
 
 impl fmt::Debug for Currency {
@@ -483,6 +510,17 @@ mod tests {
                 Currency::iso(constant.code()),
                 "{constant:?}"
             );
+            assert!(constant.name().is_some(), "{constant:?}");
+        }
+    }
+
+    #[test]
+    fn names_come_from_the_table() {
+        assert_eq!(Currency::USD.name(), Some("United States dollar"));
+        for currency in Currency::all_iso() {
+            let iso = iso_currency::Currency::from_code(currency.code());
+            let expected = iso.map(|c| c.name().to_owned());
+            assert_eq!(currency.name().map(str::to_owned), expected, "{currency:?}");
         }
     }
 }
