@@ -60,7 +60,7 @@ pub use bureau_core as core;
 pub use bureau_core::{
     Aggregate, Currency, DateRange, Decimal, DomainEvent, EmployeeId, ExchangeRate, FiscalCalendar,
     FiscalYear, FiscalYearNaming, Granularity, Id, IdKind, Money, PartyId, Percent, Period,
-    ProductId, Rate, RoundingStrategy, TicketId, UserId, Uuid,
+    ProductId, Rate, RoundingStrategy, TicketId, UserId, Uuid, money,
 };
 
 /// Working-time calendars: schedules in a time zone, holidays, DST-exact arithmetic.
