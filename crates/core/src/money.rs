@@ -20,7 +20,8 @@ use crate::{Currency, Error, Rate, Result, RoundingStrategy};
 /// Arithmetic is checked: combining two currencies is an
 /// [`Error::CurrencyMismatch`], leaving the range of `Decimal` at this precision is
 /// an [`Error::Overflow`]; nothing panics. Amounts compare only within one
-/// currency: `partial_cmp` across currencies is `None`, so `Money` is not `Ord`.
+/// currency, with [`Money::checked_cmp`]: `Money` has no `<` or `>`, which
+/// would have to answer `false` both ways across currencies.
 ///
 /// # Text and serde
 ///
@@ -498,11 +499,21 @@ impl Money {
     /// assert!(a.checked_cmp("2 EUR".parse()?).is_err());
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
+    ///
+    /// There is no `<` to get wrong across currencies:
+    ///
+    /// ```compile_fail,E0369
+    /// use bureau_core::money;
+    /// let cheaper = money!(1.00 USD) < money!(1.00 EUR);
+    /// ```
     pub fn checked_cmp(&self, other: Self) -> Result<Ordering> {
-        self.partial_cmp(&other).ok_or(Error::CurrencyMismatch {
-            left: self.currency,
-            right: other.currency,
-        })
+        if self.currency != other.currency {
+            return Err(Error::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            });
+        }
+        Ok(self.amount.cmp(&other.amount))
     }
 
     /// `self × rate`, rounded to minor units with `strategy`.
@@ -787,13 +798,6 @@ fn parse_amount(text: &str, currency: Currency) -> core::result::Result<Decimal,
             Err(AmountProblem::TooManyPlaces)
         }
         Err(_) => Err(AmountProblem::OutOfRange),
-    }
-}
-
-impl PartialOrd for Money {
-    /// `None` across currencies: amounts in different currencies do not compare.
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        (self.currency == other.currency).then(|| self.amount.cmp(&other.amount))
     }
 }
 
