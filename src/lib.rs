@@ -63,6 +63,9 @@ pub use bureau_core::{
     ProductId, Rate, RoundingStrategy, TicketId, UserId, Uuid, money,
 };
 
+/// The date and time library of bureau's signatures (`bureau::chrono::NaiveDate`).
+pub use bureau_core::chrono;
+
 /// Working-time calendars: schedules in a time zone, holidays, DST-exact arithmetic.
 #[cfg(feature = "calendar")]
 pub use bureau_calendar as calendar;

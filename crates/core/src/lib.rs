@@ -69,6 +69,10 @@ pub use period::{FiscalCalendar, FiscalYear, FiscalYearNaming, Granularity, Peri
 pub use rate::{ExchangeRate, Percent, Rate};
 pub use rounding::RoundingStrategy;
 
+/// The date and time library of every public signature that takes a date
+/// ([`DateRange`], [`Period`], [`ExchangeRate`]), so callers name the same
+/// version: `bureau_core::chrono::NaiveDate`.
+pub use chrono;
 /// The decimal type of every amount, rate and quantity.
 pub use rust_decimal::Decimal;
 /// The UUID type underneath every [`Id`].
