@@ -942,7 +942,7 @@ impl EntryBuilder {
     ///     .credit(fx, "100.00 EUR".parse()?)
     ///     .debit(fx, "110.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(1), "110.00 USD".parse()?)
-    ///     .rate(ExchangeRate::new(eur, usd, Decimal::new(11, 1), day)?)
+    ///     .rate(ExchangeRate::new(eur, usd, "1.1".parse()?, day)?)
     ///     .build()?;
     /// assert_eq!(e.rates().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())

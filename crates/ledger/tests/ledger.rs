@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use bureau_core::{
-    Aggregate, Currency, Decimal, ExchangeRate, FiscalCalendar, Money, Period, UserId,
+    Aggregate, Currency, Decimal, ExchangeRate, FiscalCalendar, Money, Period, Rate, UserId,
 };
 use bureau_ledger::{
     Account, AccountId, AccountKind, BalanceLimit, CurrencyPolicy, EntryField, EntryHash, EntryId,
@@ -235,7 +235,7 @@ fn rejections() -> Vec<Rejection> {
                 let rate = ExchangeRate::new(
                     Currency::iso("EUR").unwrap(),
                     Currency::iso("USD").unwrap(),
-                    Decimal::new(11, 1),
+                    Rate::new(Decimal::new(11, 1)),
                     d,
                 )
                 .unwrap();
@@ -758,8 +758,9 @@ fn revaluation_books_gain_then_loss() {
     let mut ledger = funded_shop();
     let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
     let d = day(2026, 2, 1);
-    let rate =
-        |r: i64, on: NaiveDate| ExchangeRate::new(eur, usd_c, Decimal::new(r, 2), on).unwrap();
+    let rate = |r: i64, on: NaiveDate| {
+        ExchangeRate::new(eur, usd_c, Rate::new(Decimal::new(r, 2)), on).unwrap()
+    };
     ledger
         .post(
             JournalEntry::builder(eid(2), d, "buy 500 EUR")
@@ -1591,8 +1592,8 @@ fn aging_buckets_by_days_past_due() {
 fn realised_gain_on_a_foreign_receivable() {
     let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
     let d = day(2026, 1, 5);
-    let booked = ExchangeRate::new(eur, usd_c, Decimal::new(108, 2), d).unwrap();
-    let settled = ExchangeRate::new(eur, usd_c, Decimal::new(111, 2), d).unwrap();
+    let booked = ExchangeRate::new(eur, usd_c, Rate::new(Decimal::new(108, 2)), d).unwrap();
+    let settled = ExchangeRate::new(eur, usd_c, Rate::new(Decimal::new(111, 2)), d).unwrap();
     let amount: Money = "250.00 EUR".parse().unwrap();
     let rounding = bureau_core::RoundingStrategy::MidpointNearestEven;
     assert_eq!(
@@ -1756,7 +1757,7 @@ fn eur_usd(ten_thousandths: i64, on: NaiveDate) -> ExchangeRate {
     ExchangeRate::new(
         Currency::iso("EUR").unwrap(),
         Currency::iso("USD").unwrap(),
-        Decimal::new(ten_thousandths, 4),
+        Rate::new(Decimal::new(ten_thousandths, 4)),
         on,
     )
     .unwrap()
@@ -1907,7 +1908,7 @@ fn check_fx_history(
             date,
             due,
             open: i128::from(cents),
-            rate: r.rate(),
+            rate: r.rate().value(),
         });
     }
     let mut expected_realised = 0_i128;
@@ -1968,7 +1969,8 @@ fn check_fx_history(
             ),
             6 => {
                 let gbp = Currency::iso("GBP").unwrap();
-                let rate = ExchangeRate::new(gbp, usd_c, Decimal::new(127, 2), date).unwrap();
+                let rate =
+                    ExchangeRate::new(gbp, usd_c, Rate::new(Decimal::new(127, 2)), date).unwrap();
                 (
                     bureau_ledger::ForeignSettlement::new(
                         eid(n),
@@ -2022,7 +2024,7 @@ fn check_fx_history(
                     open > 0 && broken <= 4,
                     "accepted a broken settlement ({broken})"
                 );
-                let expected = model_settle(items, paid, r.rate(), bill);
+                let expected = model_settle(items, paid, r.rate().value(), bill);
                 prop_assert_eq!(realised, expected);
                 expected_realised += expected;
                 returned_realised += realised;
@@ -2057,7 +2059,7 @@ fn check_fx_history(
             f,
         );
         let realised = settle(&mut ledger, &mut replica, settlement)?.unwrap();
-        prop_assert_eq!(realised, model_settle(items, open, f.rate(), *bill));
+        prop_assert_eq!(realised, model_settle(items, open, f.rate().value(), *bill));
     }
     let held = ledger.balance(id(BANK_EUR), eur).unwrap().balance();
     let mut converted = 0_i128;
@@ -2240,7 +2242,8 @@ fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
                 .unwrap(),
         )
         .unwrap();
-    let absurd = ExchangeRate::new(eur, usd_c, Decimal::new(1_000_000_000_000, 0), d).unwrap();
+    let absurd =
+        ExchangeRate::new(eur, usd_c, Rate::new(Decimal::new(1_000_000_000_000, 0)), d).unwrap();
     let before = ledger.clone();
     let error = ledger
         .settle_foreign(bureau_ledger::ForeignSettlement::new(
