@@ -57,10 +57,11 @@ pub const MAX_COMMODITY_PRECISION: u32 = 18;
 /// ```
 /// use bureau_core::Currency;
 ///
-/// let usd = Currency::iso("USD")?;
-/// assert_eq!(usd.minor_units(), 2);
-/// assert_eq!(Currency::iso("JPY")?.minor_units(), 0);
-/// assert_eq!(Currency::iso("KWD")?.minor_units(), 3);
+/// // The most traded currencies are constants; any ISO code parses.
+/// assert_eq!(Currency::USD.minor_units(), 2);
+/// assert_eq!(Currency::JPY.minor_units(), 0);
+/// assert_eq!(Currency::iso("KWD")?, Currency::KWD);
+/// assert_eq!(Currency::iso("CLF")?.minor_units(), 4);
 ///
 /// let shares = Currency::commodity("AAPL", 4)?;
 /// assert_eq!(shares.to_string(), "AAPL");
@@ -182,7 +183,7 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("CHF")?.code(), "CHF");
+    /// assert_eq!(Currency::CHF.code(), "CHF");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub fn code(&self) -> &str {
@@ -199,7 +200,7 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("EUR")?.code_bytes(), b"EUR");
+    /// assert_eq!(Currency::EUR.code_bytes(), b"EUR");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub fn code_bytes(&self) -> &[u8] {
@@ -210,7 +211,7 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("BHD")?.minor_units(), 3);
+    /// assert_eq!(Currency::BHD.minor_units(), 3);
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub const fn minor_units(&self) -> u32 {
@@ -221,7 +222,7 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert!(Currency::iso("GBP")?.is_iso());
+    /// assert!(Currency::GBP.is_iso());
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub const fn is_iso(&self) -> bool {

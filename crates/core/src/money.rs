@@ -132,7 +132,7 @@ impl Money {
     /// use bureau_core::{Currency, Error, Money};
     /// use rust_decimal::Decimal;
     ///
-    /// let usd = Currency::iso("USD")?;
+    /// let usd = Currency::USD;
     /// assert_eq!(Money::new(Decimal::new(125, 1), usd)?.to_string(), "12.50 USD");
     /// assert!(matches!(Money::new(Decimal::new(12345, 3), usd), Err(Error::TooPrecise { .. })));
     /// # Ok::<(), bureau_core::Error>(())
@@ -158,7 +158,7 @@ impl Money {
     /// use bureau_core::{Currency, Money, RoundingStrategy};
     /// use rust_decimal::Decimal;
     ///
-    /// let kwd = Currency::iso("KWD")?;
+    /// let kwd = Currency::KWD;
     /// let m = Money::rounded(Decimal::new(10_12345, 5), kwd, RoundingStrategy::MidpointNearestEven)?;
     /// assert_eq!(m.to_string(), "10.123 KWD");
     /// # Ok::<(), bureau_core::Error>(())
@@ -184,7 +184,7 @@ impl Money {
     ///
     /// ```
     /// use bureau_core::{Currency, Money};
-    /// assert_eq!(Money::zero(Currency::iso("EUR")?).to_string(), "0.00 EUR");
+    /// assert_eq!(Money::zero(Currency::EUR).to_string(), "0.00 EUR");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub const fn zero(currency: Currency) -> Self {
@@ -203,7 +203,7 @@ impl Money {
     ///
     /// ```
     /// use bureau_core::{Currency, Money};
-    /// assert_eq!(Money::from_minor(-1250, Currency::iso("USD")?)?.to_string(), "-12.50 USD");
+    /// assert_eq!(Money::from_minor(-1250, Currency::USD)?.to_string(), "-12.50 USD");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub const fn from_minor(minor: i128, currency: Currency) -> Result<Self> {
@@ -471,7 +471,7 @@ impl Money {
     ///
     /// ```
     /// use bureau_core::{Currency, Money};
-    /// let usd = Currency::iso("USD")?;
+    /// let usd = Currency::USD;
     /// let lines: Vec<Money> = vec!["1.50 USD".parse()?, "2.25 USD".parse()?];
     /// assert_eq!(Money::checked_sum(lines, usd)?.to_string(), "3.75 USD");
     /// # Ok::<(), bureau_core::Error>(())
@@ -1099,7 +1099,7 @@ mod tests {
 
     #[test]
     fn zero_has_no_sign() {
-        let usd = Currency::iso("USD").unwrap();
+        let usd = Currency::USD;
         let zero = Money::new(Decimal::new(-0, 2), usd).unwrap().neg();
         assert_eq!(zero.to_string(), "0.00 USD");
         assert_eq!(

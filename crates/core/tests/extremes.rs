@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn usd() -> Currency {
-    Currency::iso("USD").unwrap()
+    Currency::USD
 }
 
 /// The largest USD amount: Decimal::MAX's mantissa at two places.
@@ -97,7 +97,7 @@ fn arithmetic_at_decimal_limits_is_a_typed_overflow() {
         Err(Error::Overflow { .. })
     ));
     let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    let eur = Currency::iso("EUR").unwrap();
+    let eur = Currency::EUR;
     let huge = ExchangeRate::new(usd(), eur, Rate::new(Decimal::MAX), day).unwrap();
     assert!(matches!(
         huge.convert(max, RoundingStrategy::MidpointNearestEven),

@@ -614,7 +614,7 @@ mod tests {
     fn sample() -> JournalEntry {
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let due = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
-        let (usd, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+        let (usd, eur) = (Currency::USD, Currency::EUR);
         JournalEntry::builder(EntryId::from_u128(1), day, "sale")
             .posting(
                 Posting::debit(AccountId::from_u128(2), "1.10 USD".parse().unwrap())

@@ -935,7 +935,7 @@ impl EntryBuilder {
     /// use bureau_core::{Currency, Decimal, ExchangeRate};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
+    /// let (usd, eur) = (Currency::USD, Currency::EUR);
     /// let fx = AccountId::from_u128(99);
     /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "buy euros")
     ///     .debit(AccountId::from_u128(2), "100.00 EUR".parse()?)

@@ -55,7 +55,7 @@
 //!         .credit(sales, "120.00 USD".parse()?)
 //!         .build()?,
 //! )?;
-//! let usd = Currency::iso("USD")?;
+//! let usd = Currency::USD;
 //! assert_eq!(ledger.balance(sales, usd)?.balance().to_string(), "120.00 USD");
 //! assert!(ledger.trial_balance()?.is_balanced());
 //! let pnl = ledger.income_statement(Period::month(2026, 3)?.range())?;

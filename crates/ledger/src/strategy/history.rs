@@ -229,7 +229,7 @@ impl History {
     }
 
     fn command(&self, ledger: &Ledger, op: &Op, n: u128, run: &Run) -> Option<LedgerCommand> {
-        let usd = Currency::iso("USD").ok()?;
+        let usd = Currency::USD;
         Some(match op {
             Op::Post(entry) => LedgerCommand::Post(with_id(entry, EntryId::from_u128(n))),
             Op::Repost(i) => {
