@@ -14,7 +14,7 @@ use bureau::{Currency, Money, PartyId, Period};
 use chrono::{Days, NaiveDate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let usd = Currency::iso("USD")?;
+    let usd = Currency::USD;
     let money =
         |text: &str| -> Result<Money, bureau::core::Error> { format!("{text} USD").parse() };
     let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).ok_or("no such day");

@@ -60,8 +60,11 @@ pub use bureau_core as core;
 pub use bureau_core::{
     Aggregate, Currency, DateRange, Decimal, DomainEvent, EmployeeId, ExchangeRate, FiscalCalendar,
     FiscalYear, FiscalYearNaming, Granularity, Id, IdKind, Money, PartyId, Percent, Period,
-    ProductId, Rate, RoundingStrategy, TicketId, UserId, Uuid,
+    ProductId, Rate, RoundingStrategy, TicketId, UserId, Uuid, money,
 };
+
+/// The date and time library of bureau's signatures (`bureau::chrono::NaiveDate`).
+pub use bureau_core::chrono;
 
 /// Working-time calendars: schedules in a time zone, holidays, DST-exact arithmetic.
 #[cfg(feature = "calendar")]

@@ -105,5 +105,8 @@ pub use holiday::{Church, Holiday, HolidayDate, Observance, Occurrence, WorkingD
 pub use schedule::Schedule;
 pub use wall::{DayHours, WallInterval};
 
+/// The tz database the calendars read their zones from, so callers name the
+/// same version: `bureau_calendar::chrono_tz::Europe::Paris`.
+pub use chrono_tz;
 /// A time zone of the tz database (re-exported from `chrono-tz`).
 pub use chrono_tz::Tz;

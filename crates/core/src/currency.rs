@@ -57,10 +57,11 @@ pub const MAX_COMMODITY_PRECISION: u32 = 18;
 /// ```
 /// use bureau_core::Currency;
 ///
-/// let usd = Currency::iso("USD")?;
-/// assert_eq!(usd.minor_units(), 2);
-/// assert_eq!(Currency::iso("JPY")?.minor_units(), 0);
-/// assert_eq!(Currency::iso("KWD")?.minor_units(), 3);
+/// // The most traded currencies are constants; any ISO code parses.
+/// assert_eq!(Currency::USD.minor_units(), 2);
+/// assert_eq!(Currency::JPY.minor_units(), 0);
+/// assert_eq!(Currency::iso("KWD")?, Currency::KWD);
+/// assert_eq!(Currency::iso("CLF")?.minor_units(), 4);
 ///
 /// let shares = Currency::commodity("AAPL", 4)?;
 /// assert_eq!(shares.to_string(), "AAPL");
@@ -161,16 +162,18 @@ impl Currency {
         Ok(Self::from_parts(bytes, minor_units, false))
     }
 
-    fn from_parts(code: &[u8], minor_units: u8, is_iso: bool) -> Self {
+    const fn from_parts(code: &[u8], minor_units: u8, is_iso: bool) -> Self {
         let mut buffer = [0_u8; MAX_COMMODITY_CODE_LEN];
-        let len = code.len().min(MAX_COMMODITY_CODE_LEN);
-        for (slot, byte) in buffer.iter_mut().zip(code) {
-            *slot = *byte;
+        let mut len: u8 = 0;
+        // A `while` loop because iterators are not available in a `const fn`;
+        // both indexes are below the bounds the condition checks.
+        while (len as usize) < code.len() && (len as usize) < MAX_COMMODITY_CODE_LEN {
+            buffer[len as usize] = code[len as usize];
+            len += 1;
         }
         Self {
             code: buffer,
-            // `len` is at most 12: validated by both constructors.
-            code_len: u8::try_from(len).unwrap_or(0),
+            code_len: len,
             minor_units,
             is_iso,
         }
@@ -180,7 +183,7 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("CHF")?.code(), "CHF");
+    /// assert_eq!(Currency::CHF.code(), "CHF");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub fn code(&self) -> &str {
@@ -197,7 +200,7 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("EUR")?.code_bytes(), b"EUR");
+    /// assert_eq!(Currency::EUR.code_bytes(), b"EUR");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub fn code_bytes(&self) -> &[u8] {
@@ -208,7 +211,7 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("BHD")?.minor_units(), 3);
+    /// assert_eq!(Currency::BHD.minor_units(), 3);
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub const fn minor_units(&self) -> u32 {
@@ -219,62 +222,220 @@ impl Currency {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert!(Currency::iso("GBP")?.is_iso());
+    /// assert!(Currency::GBP.is_iso());
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
     pub const fn is_iso(&self) -> bool {
         self.is_iso
     }
 
-    /// The English name of an ISO currency, `None` for a commodity.
+    /// The English name of an ISO currency, as the ISO table spells it;
+    /// `None` for a commodity. No allocation: the names are static text.
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// assert_eq!(Currency::iso("JPY")?.name().as_deref(), Some("Japanese yen"));
+    /// assert_eq!(Currency::JPY.name(), Some("Japanese yen"));
+    /// assert_eq!(Currency::commodity("HOURS", 2)?.name(), None);
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
-    pub fn name(&self) -> Option<String> {
+    pub fn name(&self) -> Option<&'static str> {
         if !self.is_iso {
             return None;
         }
-        iso_currency::Currency::from_code(self.code()).map(|c| c.name().to_owned())
+        let table = iso_table();
+        let index = table
+            .currencies
+            .binary_search_by(|c| c.code_bytes().cmp(self.code_bytes()))
+            .ok()?;
+        table.iso.get(index).map(iso_currency::Currency::name)
     }
 
     /// Every ISO 4217 currency that has a minor unit, in code order.
     ///
     /// The list is built on the first call and kept for the life of the
-    /// process; later calls copy it (a few kilobytes).
+    /// process; every call returns the same slice.
     ///
     /// ```
     /// use bureau_core::Currency;
     /// let all = Currency::all_iso();
-    /// assert!(all.iter().any(|c| c.code() == "KWD"));
+    /// assert!(all.contains(&Currency::KWD));
     /// assert!(all.iter().all(|c| c.is_iso()));
     /// ```
-    pub fn all_iso() -> Vec<Self> {
-        ALL_ISO.get_or_init(probe_all_iso).clone()
+    pub fn all_iso() -> &'static [Self] {
+        &iso_table().currencies
     }
 }
 
-/// The ISO currencies, probed once: see [`Currency::all_iso`].
-static ALL_ISO: OnceLock<Vec<Currency>> = OnceLock::new();
+/// Declares the constants of the common ISO currencies and the list the unit
+/// test checks against the ISO table.
+macro_rules! iso_constants {
+    ($($(#[$doc:meta])* $code:ident = $minor_units:literal;)*) => {
+        /// The currencies most traded on the foreign exchange markets, as
+        /// constants: `Currency::USD` rather than `Currency::iso("USD")?`.
+        ///
+        /// Each one is the value [`Currency::iso`] returns for its code.
+        ///
+        /// ```
+        /// use bureau_core::Currency;
+        ///
+        /// assert_eq!(Currency::USD, Currency::iso("USD")?);
+        /// assert_eq!(Currency::JPY.minor_units(), 0);
+        /// assert_eq!(Currency::KWD.minor_units(), 3);
+        /// # Ok::<(), bureau_core::Error>(())
+        /// ```
+        impl Currency {
+            $(
+                $(#[$doc])*
+                pub const $code: Self = Self::from_parts(
+                    stringify!($code).as_bytes(),
+                    $minor_units,
+                    true,
+                );
+            )*
+        }
+
+        /// Every constant of [`iso_constants`], for the test against the ISO table.
+        #[cfg(test)]
+        const CONSTANTS: &[Currency] = &[$(Currency::$code),*];
+    };
+}
+
+iso_constants! {
+    /// The United States dollar, `USD`: 2 decimal places.
+    USD = 2;
+    /// The euro, `EUR`: 2 decimal places.
+    EUR = 2;
+    /// The Japanese yen, `JPY`: no decimal places.
+    JPY = 0;
+    /// The pound sterling, `GBP`: 2 decimal places.
+    GBP = 2;
+    /// The Chinese yuan renminbi, `CNY`: 2 decimal places.
+    CNY = 2;
+    /// The Australian dollar, `AUD`: 2 decimal places.
+    AUD = 2;
+    /// The Canadian dollar, `CAD`: 2 decimal places.
+    CAD = 2;
+    /// The Swiss franc, `CHF`: 2 decimal places.
+    CHF = 2;
+    /// The Hong Kong dollar, `HKD`: 2 decimal places.
+    HKD = 2;
+    /// The Singapore dollar, `SGD`: 2 decimal places.
+    SGD = 2;
+    /// The Swedish krona, `SEK`: 2 decimal places.
+    SEK = 2;
+    /// The South Korean won, `KRW`: no decimal places.
+    KRW = 0;
+    /// The Norwegian krone, `NOK`: 2 decimal places.
+    NOK = 2;
+    /// The New Zealand dollar, `NZD`: 2 decimal places.
+    NZD = 2;
+    /// The Indian rupee, `INR`: 2 decimal places.
+    INR = 2;
+    /// The Mexican peso, `MXN`: 2 decimal places.
+    MXN = 2;
+    /// The New Taiwan dollar, `TWD`: 2 decimal places.
+    TWD = 2;
+    /// The South African rand, `ZAR`: 2 decimal places.
+    ZAR = 2;
+    /// The Brazilian real, `BRL`: 2 decimal places.
+    BRL = 2;
+    /// The Danish krone, `DKK`: 2 decimal places.
+    DKK = 2;
+    /// The Polish zloty, `PLN`: 2 decimal places.
+    PLN = 2;
+    /// The Thai baht, `THB`: 2 decimal places.
+    THB = 2;
+    /// The Israeli new shekel, `ILS`: 2 decimal places.
+    ILS = 2;
+    /// The Indonesian rupiah, `IDR`: 2 decimal places.
+    IDR = 2;
+    /// The Czech koruna, `CZK`: 2 decimal places.
+    CZK = 2;
+    /// The UAE dirham, `AED`: 2 decimal places.
+    AED = 2;
+    /// The Turkish lira, `TRY`: 2 decimal places.
+    TRY = 2;
+    /// The Hungarian forint, `HUF`: 2 decimal places.
+    HUF = 2;
+    /// The Chilean peso, `CLP`: no decimal places.
+    CLP = 0;
+    /// The Saudi riyal, `SAR`: 2 decimal places.
+    SAR = 2;
+    /// The Philippine peso, `PHP`: 2 decimal places.
+    PHP = 2;
+    /// The Malaysian ringgit, `MYR`: 2 decimal places.
+    MYR = 2;
+    /// The Colombian peso, `COP`: 2 decimal places.
+    COP = 2;
+    /// The Russian ruble, `RUB`: 2 decimal places.
+    RUB = 2;
+    /// The Argentine peso, `ARS`: 2 decimal places.
+    ARS = 2;
+    /// The Peruvian sol, `PEN`: 2 decimal places.
+    PEN = 2;
+    /// The Kuwaiti dinar, `KWD`: 3 decimal places.
+    KWD = 3;
+    /// The Bahraini dinar, `BHD`: 3 decimal places.
+    BHD = 3;
+    /// The Qatari riyal, `QAR`: 2 decimal places.
+    QAR = 2;
+    /// The Vietnamese dong, `VND`: no decimal places.
+    VND = 0;
+    /// The Egyptian pound, `EGP`: 2 decimal places.
+    EGP = 2;
+    /// The Nigerian naira, `NGN`: 2 decimal places.
+    NGN = 2;
+    /// The Icelandic krona, `ISK`: no decimal places.
+    ISK = 0;
+    /// The Romanian leu, `RON`: 2 decimal places.
+    RON = 2;
+    /// The Ukrainian hryvnia, `UAH`: 2 decimal places.
+    UAH = 2;
+    /// The Kazakhstani tenge, `KZT`: 2 decimal places.
+    KZT = 2;
+    /// The Pakistani rupee, `PKR`: 2 decimal places.
+    PKR = 2;
+}
+
+/// The ISO currencies with a minor unit, in code order, with the `iso_currency`
+/// value of each at the same index (for its static name).
+struct IsoTable {
+    currencies: Vec<Currency>,
+    iso: Vec<iso_currency::Currency>,
+}
+
+/// The ISO table, probed once: see [`Currency::all_iso`].
+fn iso_table() -> &'static IsoTable {
+    static TABLE: OnceLock<IsoTable> = OnceLock::new();
+    TABLE.get_or_init(probe_iso_table)
+}
 
 /// Every ISO currency with a minor unit, found by trying each three-letter code.
-fn probe_all_iso() -> Vec<Currency> {
+fn probe_iso_table() -> IsoTable {
     // The iso_currency table has no iterator without an extra feature, and the
     // 17,576 three-letter codes take about a millisecond to probe: done once.
-    let mut found = Vec::new();
+    // Trying the codes in alphabetical order keeps the table sorted by code.
+    let mut table = IsoTable {
+        currencies: Vec::new(),
+        iso: Vec::new(),
+    };
     for a in b'A'..=b'Z' {
         for b in b'A'..=b'Z' {
             for c in b'A'..=b'Z' {
                 let code = [a, b, c];
-                if let Ok(currency) = core::str::from_utf8(&code).map(Currency::iso) {
-                    found.extend(currency);
+                let Ok(code) = core::str::from_utf8(&code) else {
+                    continue;
+                };
+                if let (Ok(currency), Some(iso)) =
+                    (Currency::iso(code), iso_currency::Currency::from_code(code))
+                {
+                    table.currencies.push(currency);
+                    table.iso.push(iso);
                 }
             }
         }
     }
-    found
+    table
 }
 
 impl fmt::Debug for Currency {
@@ -334,5 +495,33 @@ impl<'de> serde::Deserialize<'de> for Currency {
     ) -> core::result::Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_match_the_iso_table() {
+        assert!(CONSTANTS.len() >= 30);
+        for constant in CONSTANTS {
+            assert_eq!(
+                Ok(*constant),
+                Currency::iso(constant.code()),
+                "{constant:?}"
+            );
+            assert!(constant.name().is_some(), "{constant:?}");
+        }
+    }
+
+    #[test]
+    fn names_come_from_the_table() {
+        assert_eq!(Currency::USD.name(), Some("United States dollar"));
+        for currency in Currency::all_iso() {
+            let iso = iso_currency::Currency::from_code(currency.code());
+            let expected = iso.map(|c| c.name().to_owned());
+            assert_eq!(currency.name().map(str::to_owned), expected, "{currency:?}");
+        }
     }
 }

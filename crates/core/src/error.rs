@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::Currency;
+use crate::{Currency, Rate};
 
 /// Everything that can go wrong in bureau-core. Every variant names the value
 /// that was wrong.
@@ -115,7 +115,15 @@ pub enum Error {
         /// Target currency.
         to: Currency,
         /// The rate as given.
-        rate: Decimal,
+        rate: Rate,
+    },
+    /// An exchange rate from a currency to itself that is not one.
+    #[error("exchange rate {rate} from {currency} to itself must be 1")]
+    SameCurrencyRate {
+        /// The currency on both sides.
+        currency: Currency,
+        /// The rate as given.
+        rate: Rate,
     },
     /// A text is not an id of the expected kind.
     #[error("invalid {kind} id {input:?}")]

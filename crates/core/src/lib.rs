@@ -7,9 +7,11 @@
 //! - [`Money`] is an exact amount in a [`Currency`], always at the currency's
 //!   minor units. Arithmetic is checked; rounding always names its
 //!   [`RoundingStrategy`]; [`Money::allocate`] and [`Money::split`] never lose or
-//!   invent a minor unit.
+//!   invent a minor unit. [`money!`] writes a literal (`money!(12.50 USD)`)
+//!   checked against the currency's minor units when the program compiles.
 //! - [`Currency`] covers every ISO 4217 currency with its minor units, and custom
-//!   commodities (shares, points, hours) with a declared precision.
+//!   commodities (shares, points, hours) with a declared precision. The most
+//!   traded currencies are constants: [`Currency::USD`], [`Currency::EUR`], ...
 //! - [`Rate`], [`Percent`] and [`ExchangeRate`] are the multipliers money meets.
 //! - [`Id`] gives every entity its own id type; the ids that cross domains are
 //!   here: [`PartyId`], [`EmployeeId`], [`ProductId`], [`TicketId`], [`UserId`].
@@ -67,6 +69,10 @@ pub use period::{FiscalCalendar, FiscalYear, FiscalYearNaming, Granularity, Peri
 pub use rate::{ExchangeRate, Percent, Rate};
 pub use rounding::RoundingStrategy;
 
+/// The date and time library of every public signature that takes a date
+/// ([`DateRange`], [`Period`], [`ExchangeRate`]), so callers name the same
+/// version: `bureau_core::chrono::NaiveDate`.
+pub use chrono;
 /// The decimal type of every amount, rate and quantity.
 pub use rust_decimal::Decimal;
 /// The UUID type underneath every [`Id`].

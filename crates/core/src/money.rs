@@ -20,7 +20,8 @@ use crate::{Currency, Error, Rate, Result, RoundingStrategy};
 /// Arithmetic is checked: combining two currencies is an
 /// [`Error::CurrencyMismatch`], leaving the range of `Decimal` at this precision is
 /// an [`Error::Overflow`]; nothing panics. Amounts compare only within one
-/// currency: `partial_cmp` across currencies is `None`, so `Money` is not `Ord`.
+/// currency, with [`Money::checked_cmp`]: `Money` has no `<` or `>`, which
+/// would have to answer `false` both ways across currencies.
 ///
 /// # Text and serde
 ///
@@ -49,6 +50,36 @@ use crate::{Currency, Error, Rate, Result, RoundingStrategy};
 pub struct Money {
     amount: Decimal,
     currency: Currency,
+}
+
+/// The largest mantissa a `Decimal` holds: 96 bits.
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+
+const TOO_MANY_PLACES: &str =
+    "money!: the amount has more decimal places than the currency's minor units";
+const OUT_OF_RANGE: &str = "money!: the amount is out of the range of an amount in this currency";
+const NOT_A_DECIMAL: &str = "money!: the amount must be a decimal literal such as 12.50, 1_000 or -3 (no suffix or exponent)";
+
+/// `minor` minor units at `scale` places, `None` beyond Decimal's 96 bits.
+const fn decimal_from_minor(minor: i128, scale: u32) -> Option<Decimal> {
+    let magnitude = minor.unsigned_abs();
+    if magnitude > MAX_MANTISSA || scale > Decimal::MAX_SCALE {
+        return None;
+    }
+    Some(Decimal::from_parts(
+        low_word(magnitude),
+        low_word(magnitude >> 32),
+        low_word(magnitude >> 64),
+        minor < 0,
+        scale,
+    ))
+}
+
+/// The low 32 bits of `value`: a word of a Decimal's mantissa.
+// Dropping the high bits is the point.
+#[allow(clippy::cast_possible_truncation)]
+const fn low_word(value: u128) -> u32 {
+    value as u32
 }
 
 /// Brings `amount` to exactly `currency`'s minor units without rounding.
@@ -101,7 +132,7 @@ impl Money {
     /// use bureau_core::{Currency, Error, Money};
     /// use rust_decimal::Decimal;
     ///
-    /// let usd = Currency::iso("USD")?;
+    /// let usd = Currency::USD;
     /// assert_eq!(Money::new(Decimal::new(125, 1), usd)?.to_string(), "12.50 USD");
     /// assert!(matches!(Money::new(Decimal::new(12345, 3), usd), Err(Error::TooPrecise { .. })));
     /// # Ok::<(), bureau_core::Error>(())
@@ -127,7 +158,7 @@ impl Money {
     /// use bureau_core::{Currency, Money, RoundingStrategy};
     /// use rust_decimal::Decimal;
     ///
-    /// let kwd = Currency::iso("KWD")?;
+    /// let kwd = Currency::KWD;
     /// let m = Money::rounded(Decimal::new(10_12345, 5), kwd, RoundingStrategy::MidpointNearestEven)?;
     /// assert_eq!(m.to_string(), "10.123 KWD");
     /// # Ok::<(), bureau_core::Error>(())
@@ -153,14 +184,15 @@ impl Money {
     ///
     /// ```
     /// use bureau_core::{Currency, Money};
-    /// assert_eq!(Money::zero(Currency::iso("EUR")?).to_string(), "0.00 EUR");
+    /// assert_eq!(Money::zero(Currency::EUR).to_string(), "0.00 EUR");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
-    pub fn zero(currency: Currency) -> Self {
-        let mut amount = Decimal::ZERO;
-        // Zero can always be scaled to any precision up to 28.
-        amount.rescale(currency.minor_units());
-        Self { amount, currency }
+    pub const fn zero(currency: Currency) -> Self {
+        Self {
+            // A currency has at most 18 places, within Decimal's 28.
+            amount: Decimal::from_parts(0, 0, 0, false, currency.minor_units()),
+            currency,
+        }
     }
 
     /// An amount given as a whole number of minor units (cents for USD).
@@ -171,18 +203,94 @@ impl Money {
     ///
     /// ```
     /// use bureau_core::{Currency, Money};
-    /// assert_eq!(Money::from_minor(-1250, Currency::iso("USD")?)?.to_string(), "-12.50 USD");
+    /// assert_eq!(Money::from_minor(-1250, Currency::USD)?.to_string(), "-12.50 USD");
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
-    pub fn from_minor(minor: i128, currency: Currency) -> Result<Self> {
-        let amount =
-            Decimal::try_from_i128_with_scale(minor, currency.minor_units()).map_err(|_| {
-                Error::Overflow {
-                    operation: "construction",
-                    currency,
+    pub const fn from_minor(minor: i128, currency: Currency) -> Result<Self> {
+        match decimal_from_minor(minor, currency.minor_units()) {
+            Some(amount) => Ok(Self { amount, currency }),
+            None => Err(Error::Overflow {
+                operation: "construction",
+                currency,
+            }),
+        }
+    }
+
+    /// The `money!` literal `text` in `currency`, or why it is not one; the
+    /// macro's work, evaluated in a `const` block so that a bad literal fails
+    /// to compile. Not public API: use [`money!`](crate::money) or
+    /// [`Money::new`].
+    #[doc(hidden)]
+    pub const fn __from_literal(
+        text: &str,
+        currency: Currency,
+    ) -> core::result::Result<Self, &'static str> {
+        let places = currency.minor_units();
+        let bytes = text.as_bytes();
+        let mut index = 0;
+        let negative = !bytes.is_empty() && bytes[0] == b'-';
+        if negative {
+            index = 1;
+        }
+        let mut mantissa: u128 = 0;
+        let mut digits = 0;
+        let mut fraction_places: Option<u32> = None;
+        // The bounds of every index are checked by the loop condition.
+        while index < bytes.len() {
+            let byte = bytes[index];
+            index += 1;
+            match byte {
+                b'0'..=b'9' => {
+                    let digit = (byte - b'0') as u128;
+                    if let Some(seen) = fraction_places {
+                        if seen >= places {
+                            if digit != 0 {
+                                return Err(TOO_MANY_PLACES);
+                            }
+                            // A trailing zero past the minor units, as `Money::new` accepts.
+                            continue;
+                        }
+                        fraction_places = Some(seen + 1);
+                    }
+                    mantissa = match mantissa.checked_mul(10) {
+                        Some(shifted) => match shifted.checked_add(digit) {
+                            Some(sum) => sum,
+                            None => return Err(OUT_OF_RANGE),
+                        },
+                        None => return Err(OUT_OF_RANGE),
+                    };
+                    digits += 1;
                 }
-            })?;
-        Self::new(amount, currency)
+                b'_' if digits > 0 => {}
+                b'.' if digits > 0 && fraction_places.is_none() => fraction_places = Some(0),
+                _ => return Err(NOT_A_DECIMAL),
+            }
+        }
+        if digits == 0 {
+            return Err(NOT_A_DECIMAL);
+        }
+        let mut missing = match fraction_places {
+            Some(seen) => places - seen,
+            None => places,
+        };
+        while missing > 0 {
+            mantissa = match mantissa.checked_mul(10) {
+                Some(shifted) => shifted,
+                None => return Err(OUT_OF_RANGE),
+            };
+            missing -= 1;
+        }
+        if mantissa > MAX_MANTISSA {
+            return Err(OUT_OF_RANGE);
+        }
+        let amount = Decimal::from_parts(
+            low_word(mantissa),
+            low_word(mantissa >> 32),
+            low_word(mantissa >> 64),
+            negative,
+            places,
+        );
+        Ok(Self { amount, currency })
     }
 
     /// The amount, with exactly the currency's minor units as its scale.
@@ -363,7 +471,7 @@ impl Money {
     ///
     /// ```
     /// use bureau_core::{Currency, Money};
-    /// let usd = Currency::iso("USD")?;
+    /// let usd = Currency::USD;
     /// let lines: Vec<Money> = vec!["1.50 USD".parse()?, "2.25 USD".parse()?];
     /// assert_eq!(Money::checked_sum(lines, usd)?.to_string(), "3.75 USD");
     /// # Ok::<(), bureau_core::Error>(())
@@ -391,11 +499,21 @@ impl Money {
     /// assert!(a.checked_cmp("2 EUR".parse()?).is_err());
     /// # Ok::<(), bureau_core::Error>(())
     /// ```
+    ///
+    /// There is no `<` to get wrong across currencies:
+    ///
+    /// ```compile_fail,E0369
+    /// use bureau_core::money;
+    /// let cheaper = money!(1.00 USD) < money!(1.00 EUR);
+    /// ```
     pub fn checked_cmp(&self, other: Self) -> Result<Ordering> {
-        self.partial_cmp(&other).ok_or(Error::CurrencyMismatch {
-            left: self.currency,
-            right: other.currency,
-        })
+        if self.currency != other.currency {
+            return Err(Error::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            });
+        }
+        Ok(self.amount.cmp(&other.amount))
     }
 
     /// `self × rate`, rounded to minor units with `strategy`.
@@ -683,13 +801,6 @@ fn parse_amount(text: &str, currency: Currency) -> core::result::Result<Decimal,
     }
 }
 
-impl PartialOrd for Money {
-    /// `None` across currencies: amounts in different currencies do not compare.
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        (self.currency == other.currency).then(|| self.amount.cmp(&other.amount))
-    }
-}
-
 impl core::ops::Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
@@ -782,6 +893,95 @@ fn widening_mul(a: u128, b: u128) -> (u128, u128) {
     (high, low)
 }
 
+/// A [`Money`] literal, checked when the program compiles: `money!(12.50 USD)`.
+///
+/// The amount is a decimal literal (digits, an optional `.` and fraction,
+/// `_` between digits, an optional leading `-`); the currency is the name of
+/// one of the [`Currency`] constants (`USD`, `EUR`, `JPY`, ...). The value is
+/// built in a `const` block, so it can initialize a `const` or `static`, and
+/// costs nothing at run time.
+///
+/// An amount with more decimal places than the currency's minor units does not
+/// compile, nor does an amount out of range, a literal with a suffix or an
+/// exponent, or a currency without a constant. Nothing is left to fail at run
+/// time: the macro never panics in a running program. Trailing zeros past the
+/// minor units are accepted, as [`Money::new`] accepts them.
+///
+/// The check needs the amount and the currency at compile time. For amounts
+/// read at run time, or a custom commodity (which has no constant), use the
+/// checked constructors: [`Money::new`], [`Money::from_minor`] (both
+/// returning an error), or `"12.50 USD".parse::<Money>()`.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_core::{Currency, Money, money};
+///
+/// const FEE: Money = money!(12.50 USD);
+/// assert_eq!(FEE.to_string(), "12.50 USD");
+/// assert_eq!(money!(-3 JPY).to_minor(), -3);
+/// assert_eq!(money!(1_000.5 EUR), "1000.50 EUR".parse::<Money>()?);
+/// assert_eq!(money!(0.125 KWD).currency(), Currency::KWD);
+/// # Ok::<(), bureau_core::Error>(())
+/// ```
+///
+/// A cent too fine for the dollar does not compile:
+///
+/// ```compile_fail,E0080
+/// use bureau_core::money;
+/// let too_fine = money!(12.345 USD);
+/// ```
+///
+/// Nor does a fraction of a yen, which has no minor unit:
+///
+/// ```compile_fail,E0080
+/// use bureau_core::money;
+/// let half_yen = money!(0.5 JPY);
+/// ```
+///
+/// Nor a float with a suffix or an exponent, nor an amount beyond the range:
+///
+/// ```compile_fail,E0080
+/// use bureau_core::money;
+/// let float = money!(12.5f64 USD);
+/// ```
+///
+/// ```compile_fail,E0080
+/// use bureau_core::money;
+/// let exponent = money!(1e3 USD);
+/// ```
+///
+/// ```compile_fail,E0080
+/// use bureau_core::money;
+/// let huge = money!(792281625142643375935439503.36 USD);
+/// ```
+///
+/// A code without a constant is a compile error too (a commodity is built at
+/// run time with [`Currency::commodity`] and [`Money::new`]):
+///
+/// ```compile_fail,E0599
+/// use bureau_core::money;
+/// let unknown = money!(1.00 XYZ);
+/// ```
+#[macro_export]
+macro_rules! money {
+    (- $amount:literal $code:ident) => {
+        $crate::money!(@text ::core::concat!("-", ::core::stringify!($amount)), $code)
+    };
+    ($amount:literal $code:ident) => {
+        $crate::money!(@text ::core::stringify!($amount), $code)
+    };
+    (@text $text:expr, $code:ident) => {
+        const {
+            match $crate::Money::__from_literal($text, $crate::Currency::$code) {
+                ::core::result::Result::Ok(money) => money,
+                // Evaluated while compiling: a bad literal is a compile error.
+                ::core::result::Result::Err(problem) => ::core::panic!("{}", problem),
+            }
+        }
+    };
+}
+
 #[cfg(feature = "serde")]
 mod serde_impl {
     use super::Money;
@@ -838,8 +1038,68 @@ mod tests {
     }
 
     #[test]
+    fn literals_match_the_runtime_constructors() {
+        let cases = [
+            ("12.50", Currency::USD, "12.50 USD"),
+            ("12.5", Currency::USD, "12.50 USD"),
+            ("12.500", Currency::USD, "12.50 USD"),
+            ("-0.01", Currency::USD, "-0.01 USD"),
+            ("-0", Currency::USD, "0.00 USD"),
+            ("1_000", Currency::JPY, "1000 JPY"),
+            ("0.125", Currency::KWD, "0.125 KWD"),
+            (
+                "792281625142643375935439503.35",
+                Currency::USD,
+                "792281625142643375935439503.35 USD",
+            ),
+        ];
+        for (text, currency, expected) in cases {
+            let money = Money::__from_literal(text, currency);
+            assert_eq!(
+                money.map(|m| m.to_string()).as_deref(),
+                Ok(expected),
+                "{text}"
+            );
+        }
+        for (text, currency, problem) in [
+            ("12.345", Currency::USD, TOO_MANY_PLACES),
+            ("0.5", Currency::JPY, TOO_MANY_PLACES),
+            (
+                "792281625142643375935439503.36",
+                Currency::USD,
+                OUT_OF_RANGE,
+            ),
+            ("1e3", Currency::USD, NOT_A_DECIMAL),
+            ("12.5f64", Currency::USD, NOT_A_DECIMAL),
+            ("\"12.50\"", Currency::USD, NOT_A_DECIMAL),
+            ("", Currency::USD, NOT_A_DECIMAL),
+            ("-", Currency::USD, NOT_A_DECIMAL),
+            ("_1", Currency::USD, NOT_A_DECIMAL),
+            ("1.2.3", Currency::USD, NOT_A_DECIMAL),
+            ("0x10", Currency::USD, NOT_A_DECIMAL),
+        ] {
+            assert_eq!(
+                Money::__from_literal(text, currency),
+                Err(problem),
+                "{text}"
+            );
+        }
+        assert_eq!(crate::money!(-12.50 USD).to_string(), "-12.50 USD");
+        assert_eq!(Money::zero(Currency::JPY).to_string(), "0 JPY");
+    }
+
+    #[cfg(feature = "proptest")]
+    proptest::proptest! {
+        #[test]
+        fn literals_read_what_display_writes(money in crate::strategy::money()) {
+            let text = money.amount().to_string();
+            proptest::prop_assert_eq!(Money::__from_literal(&text, money.currency()), Ok(money));
+        }
+    }
+
+    #[test]
     fn zero_has_no_sign() {
-        let usd = Currency::iso("USD").unwrap();
+        let usd = Currency::USD;
         let zero = Money::new(Decimal::new(-0, 2), usd).unwrap().neg();
         assert_eq!(zero.to_string(), "0.00 USD");
         assert_eq!(

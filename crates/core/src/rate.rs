@@ -28,6 +28,23 @@ use crate::{Currency, Error, Money, Result, RoundingStrategy};
 pub struct Rate(#[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))] Decimal);
 
 impl Rate {
+    /// A rate of zero.
+    ///
+    /// ```
+    /// use bureau_core::Rate;
+    /// assert_eq!(Rate::ZERO, Rate::new(0.into()));
+    /// ```
+    pub const ZERO: Self = Self(Decimal::ZERO);
+
+    /// A rate of one: the multiplier that changes nothing, and the only
+    /// exchange rate between a currency and itself.
+    ///
+    /// ```
+    /// use bureau_core::Rate;
+    /// assert_eq!(Rate::ONE, Rate::new(1.into()));
+    /// ```
+    pub const ONE: Self = Self(Decimal::ONE);
+
     /// A rate of `value` (a fraction, not a percentage).
     ///
     /// ```
@@ -167,16 +184,19 @@ impl fmt::Display for Percent {
 ///
 /// # Examples
 ///
-/// ```
-/// use bureau_core::{Currency, ExchangeRate, Money, RoundingStrategy};
-/// use chrono::NaiveDate;
+/// The rate is a [`Rate`], always positive, and exactly one between a currency
+/// and itself.
 ///
-/// let eur = Currency::iso("EUR")?;
-/// let usd = Currency::iso("USD")?;
+/// # Examples
+///
+/// ```
+/// use bureau_core::{Currency, ExchangeRate, RoundingStrategy, money};
+/// use bureau_core::chrono::NaiveDate;
+///
 /// let day = NaiveDate::from_ymd_opt(2026, 11, 2).ok_or("date")?;
-/// let rate = ExchangeRate::new(eur, usd, "1.0842".parse()?, day)?;
-/// let invoice: Money = "1000.00 EUR".parse()?;
-/// assert_eq!(rate.convert(invoice, RoundingStrategy::MidpointNearestEven)?.to_string(), "1084.20 USD");
+/// let rate = ExchangeRate::new(Currency::EUR, Currency::USD, "1.0842".parse()?, day)?;
+/// let invoice = money!(1000.00 EUR);
+/// assert_eq!(rate.convert(invoice, RoundingStrategy::MidpointNearestEven)?, money!(1084.20 USD));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -184,8 +204,7 @@ impl fmt::Display for Percent {
 pub struct ExchangeRate {
     from: Currency,
     to: Currency,
-    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))]
-    rate: Decimal,
+    rate: Rate,
     as_of: NaiveDate,
 }
 
@@ -194,21 +213,36 @@ impl ExchangeRate {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidExchangeRate`] when `rate` is zero or negative.
+    /// [`Error::InvalidExchangeRate`] when `rate` is zero or negative,
+    /// [`Error::SameCurrencyRate`] when `from` and `to` are one currency and
+    /// `rate` is not one.
     ///
     /// ```
-    /// use bureau_core::{Currency, ExchangeRate};
-    /// use chrono::NaiveDate;
-    /// use rust_decimal::Decimal;
+    /// use bureau_core::{Currency, Error, ExchangeRate, Rate};
+    /// use bureau_core::chrono::NaiveDate;
     ///
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let (eur, usd) = (Currency::iso("EUR")?, Currency::iso("USD")?);
-    /// assert!(ExchangeRate::new(eur, usd, Decimal::ZERO, day).is_err());
+    /// let (eur, usd) = (Currency::EUR, Currency::USD);
+    /// assert!(matches!(
+    ///     ExchangeRate::new(eur, usd, Rate::ZERO, day),
+    ///     Err(Error::InvalidExchangeRate { .. })
+    /// ));
+    /// assert!(matches!(
+    ///     ExchangeRate::new(usd, usd, "1.01".parse()?, day),
+    ///     Err(Error::SameCurrencyRate { .. })
+    /// ));
+    /// assert!(ExchangeRate::new(usd, usd, Rate::ONE, day).is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(from: Currency, to: Currency, rate: Decimal, as_of: NaiveDate) -> Result<Self> {
-        if rate <= Decimal::ZERO {
+    pub fn new(from: Currency, to: Currency, rate: Rate, as_of: NaiveDate) -> Result<Self> {
+        if rate.value() <= Decimal::ZERO {
             return Err(Error::InvalidExchangeRate { from, to, rate });
+        }
+        if from == to && rate.value() != Decimal::ONE {
+            return Err(Error::SameCurrencyRate {
+                currency: from,
+                rate,
+            });
         }
         Ok(Self {
             from,
@@ -222,8 +256,8 @@ impl ExchangeRate {
     ///
     /// ```
     /// # use bureau_core::{Currency, ExchangeRate};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let rate = ExchangeRate::new(Currency::iso("GBP")?, Currency::iso("EUR")?, "1.15".parse()?, day)?;
+    /// # let day = bureau_core::chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    /// let rate = ExchangeRate::new(Currency::GBP, Currency::EUR, "1.15".parse()?, day)?;
     /// assert_eq!(rate.from().code(), "GBP");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -235,8 +269,8 @@ impl ExchangeRate {
     ///
     /// ```
     /// # use bureau_core::{Currency, ExchangeRate};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let rate = ExchangeRate::new(Currency::iso("GBP")?, Currency::iso("EUR")?, "1.15".parse()?, day)?;
+    /// # let day = bureau_core::chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    /// let rate = ExchangeRate::new(Currency::GBP, Currency::EUR, "1.15".parse()?, day)?;
     /// assert_eq!(rate.to().code(), "EUR");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -248,12 +282,12 @@ impl ExchangeRate {
     ///
     /// ```
     /// # use bureau_core::{Currency, ExchangeRate};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let rate = ExchangeRate::new(Currency::iso("GBP")?, Currency::iso("EUR")?, "1.15".parse()?, day)?;
+    /// # let day = bureau_core::chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    /// let rate = ExchangeRate::new(Currency::GBP, Currency::EUR, "1.15".parse()?, day)?;
     /// assert_eq!(rate.rate().to_string(), "1.15");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub const fn rate(&self) -> Decimal {
+    pub const fn rate(&self) -> Rate {
         self.rate
     }
 
@@ -261,8 +295,8 @@ impl ExchangeRate {
     ///
     /// ```
     /// # use bureau_core::{Currency, ExchangeRate};
-    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let rate = ExchangeRate::new(Currency::iso("GBP")?, Currency::iso("EUR")?, "1.15".parse()?, day)?;
+    /// let day = bureau_core::chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
+    /// let rate = ExchangeRate::new(Currency::GBP, Currency::EUR, "1.15".parse()?, day)?;
     /// assert_eq!(rate.as_of(), day);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -279,8 +313,8 @@ impl ExchangeRate {
     ///
     /// ```
     /// # use bureau_core::{Currency, ExchangeRate, Money, RoundingStrategy};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let rate = ExchangeRate::new(Currency::iso("USD")?, Currency::iso("JPY")?, "156.237".parse()?, day)?;
+    /// # let day = bureau_core::chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    /// let rate = ExchangeRate::new(Currency::USD, Currency::JPY, "156.237".parse()?, day)?;
     /// let yen = rate.convert("10.00 USD".parse()?, RoundingStrategy::MidpointNearestEven)?;
     /// assert_eq!(yen.to_string(), "1562 JPY");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -294,7 +328,7 @@ impl ExchangeRate {
         }
         let converted = money
             .amount()
-            .checked_mul(self.rate)
+            .checked_mul(self.rate.value())
             .ok_or(Error::Overflow {
                 operation: "conversion",
                 currency: self.to,
@@ -314,8 +348,8 @@ impl ExchangeRate {
     ///
     /// ```
     /// # use bureau_core::{Currency, ExchangeRate};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let rate = ExchangeRate::new(Currency::iso("EUR")?, Currency::iso("USD")?, "1.25".parse()?, day)?;
+    /// # let day = bureau_core::chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    /// let rate = ExchangeRate::new(Currency::EUR, Currency::USD, "1.25".parse()?, day)?;
     /// let back = rate.inverse()?;
     /// assert_eq!((back.from().code(), back.to().code()), ("USD", "EUR"));
     /// assert_eq!(back.rate().to_string(), "0.8");
@@ -323,13 +357,13 @@ impl ExchangeRate {
     /// ```
     pub fn inverse(&self) -> Result<Self> {
         let rate = Decimal::ONE
-            .checked_div(self.rate)
+            .checked_div(self.rate.value())
             .ok_or(Error::Overflow {
                 operation: "inversion",
                 currency: self.from,
             })?
             .normalize();
-        Self::new(self.to, self.from, rate, self.as_of)
+        Self::new(self.to, self.from, Rate::new(rate), self.as_of)
     }
 }
 
@@ -342,8 +376,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeRate {
         struct Wire {
             from: Currency,
             to: Currency,
-            #[serde(with = "rust_decimal::serde::str")]
-            rate: Decimal,
+            rate: Rate,
             as_of: NaiveDate,
         }
         let wire = Wire::deserialize(deserializer)?;

@@ -11,7 +11,7 @@
 /// use bureau_core::{Currency, Money, RoundingStrategy};
 /// use rust_decimal::Decimal;
 ///
-/// let usd = Currency::iso("USD")?;
+/// let usd = Currency::USD;
 /// let tie: Decimal = "2.345".parse()?;
 /// assert_eq!(Money::rounded(tie, usd, RoundingStrategy::MidpointNearestEven)?.to_string(), "2.34 USD");
 /// assert_eq!(Money::rounded(tie, usd, RoundingStrategy::MidpointAwayFromZero)?.to_string(), "2.35 USD");

@@ -62,7 +62,7 @@ pub fn currency() -> impl Strategy<Value = Currency> {
 /// ```
 /// use bureau_core::strategy;
 /// use proptest::prelude::*;
-/// let usd = bureau_core::Currency::iso("USD").unwrap();
+/// let usd = bureau_core::Currency::USD;
 /// proptest!(|(m in strategy::money_in(usd))| prop_assert_eq!(m.currency(), usd));
 /// ```
 pub fn money_in(currency: Currency) -> impl Strategy<Value = Money> {

@@ -58,7 +58,7 @@ fn main() {
         );
         ledger.open_account(account).unwrap();
     }
-    let currencies = [Currency::iso("USD").unwrap(), Currency::iso("JPY").unwrap()];
+    let currencies = [Currency::USD, Currency::JPY];
     let mut accepted = Vec::new();
     for n in 1..=2000_u128 {
         let id = EntryId::from_u128(n);

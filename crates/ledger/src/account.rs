@@ -237,8 +237,8 @@ impl fmt::Display for AccountKind {
 /// use bureau_ledger::CurrencyPolicy;
 /// use bureau_core::Currency;
 ///
-/// let usd = Currency::iso("USD")?;
-/// let eur = Currency::iso("EUR")?;
+/// let usd = Currency::USD;
+/// let eur = Currency::EUR;
 /// assert!(CurrencyPolicy::Only(usd).allows(usd));
 /// assert!(!CurrencyPolicy::Only(usd).allows(eur));
 /// assert!(CurrencyPolicy::Any.allows(eur));
@@ -265,7 +265,7 @@ impl CurrencyPolicy {
     /// use bureau_ledger::CurrencyPolicy;
     /// use bureau_core::Currency;
     ///
-    /// let chf = Currency::iso("CHF")?;
+    /// let chf = Currency::CHF;
     /// assert!(CurrencyPolicy::List(vec![chf]).allows(chf));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -433,7 +433,7 @@ impl AccountStatus {
 ///
 /// let opened = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
 /// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, opened)
-///     .with_currencies(CurrencyPolicy::Only(Currency::iso("USD")?))
+///     .with_currencies(CurrencyPolicy::Only(Currency::USD))
 ///     .with_limit(BalanceLimit::CreditsMustNotExceedDebits);
 /// assert_eq!(cash.to_string(), "1000 Cash");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -514,7 +514,7 @@ impl Account {
     /// use chrono::NaiveDate;
     ///
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let eur = Currency::iso("EUR")?;
+    /// let eur = Currency::EUR;
     /// let account = Account::new(AccountId::from_u128(2), "1020".parse()?, "Bank EUR", AccountKind::ASSET, day)
     ///     .with_currencies(CurrencyPolicy::Only(eur));
     /// assert!(account.currencies().allows(eur));

@@ -579,7 +579,7 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
     for rate in entry.rates() {
         put_currency(sink, rate.from());
         put_currency(sink, rate.to());
-        put_str(sink, &rate.rate().normalize().to_string());
+        put_str(sink, &rate.rate().value().normalize().to_string());
         put_date(sink, rate.as_of());
     }
     let posted_by = entry.posted_by();
@@ -609,12 +609,12 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
 mod tests {
     use super::*;
     use crate::{AccountId, EntryId, Posting};
-    use bureau_core::{Decimal, ExchangeRate, PartyId, UserId};
+    use bureau_core::{Decimal, ExchangeRate, PartyId, Rate, UserId};
 
     fn sample() -> JournalEntry {
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let due = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
-        let (usd, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+        let (usd, eur) = (Currency::USD, Currency::EUR);
         JournalEntry::builder(EntryId::from_u128(1), day, "sale")
             .posting(
                 Posting::debit(AccountId::from_u128(2), "1.10 USD".parse().unwrap())
@@ -626,7 +626,7 @@ mod tests {
                     .with_memo("m"),
             )
             .metadata("k", "v")
-            .rate(ExchangeRate::new(eur, usd, Decimal::new(1100, 3), day).unwrap())
+            .rate(ExchangeRate::new(eur, usd, Rate::new(Decimal::new(1100, 3)), day).unwrap())
             .posted_by(UserId::from_u128(5))
             .build_unchecked()
     }

@@ -25,7 +25,7 @@ use crate::{Result, Side};
 ///     .debit(cash, "80.00 USD".parse()?)
 ///     .credit(sales, "80.00 USD".parse()?)
 ///     .build()?)?;
-/// let balance = ledger.balance(sales, Currency::iso("USD")?)?;
+/// let balance = ledger.balance(sales, Currency::USD)?;
 /// assert_eq!(balance.balance().to_string(), "80.00 USD");
 /// assert_eq!(balance.posted_credits().to_string(), "80.00 USD");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -60,7 +60,7 @@ impl Balance {
     /// # use bureau_core::Currency;
     /// // An account with no postings has zero everywhere.
     /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// let b = ledger.balance(cash, Currency::iso("USD")?)?;
+    /// let b = ledger.balance(cash, Currency::USD)?;
     /// assert!(b.posted_debits().is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -73,7 +73,7 @@ impl Balance {
     /// ```
     /// # use bureau_core::Currency;
     /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.posted_credits().is_zero());
+    /// assert!(ledger.balance(cash, Currency::USD)?.posted_credits().is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub const fn posted_credits(&self) -> Money {
@@ -85,7 +85,7 @@ impl Balance {
     /// ```
     /// # use bureau_core::Currency;
     /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.pending_debits().is_zero());
+    /// assert!(ledger.balance(cash, Currency::USD)?.pending_debits().is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub const fn pending_debits(&self) -> Money {
@@ -97,7 +97,7 @@ impl Balance {
     /// ```
     /// # use bureau_core::Currency;
     /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.pending_credits().is_zero());
+    /// assert!(ledger.balance(cash, Currency::USD)?.pending_credits().is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub const fn pending_credits(&self) -> Money {
@@ -109,7 +109,7 @@ impl Balance {
     /// ```
     /// # use bureau_core::Currency;
     /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert_eq!(ledger.balance(cash, Currency::iso("USD")?)?.balance().to_string(), "0.00 USD");
+    /// assert_eq!(ledger.balance(cash, Currency::USD)?.balance().to_string(), "0.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub const fn balance(&self) -> Money {
@@ -301,7 +301,7 @@ mod tests {
 
     #[test]
     fn back_dated_postings_shift_later_points() {
-        let usd = Currency::iso("USD").unwrap();
+        let usd = Currency::USD;
         let mut book = CurrencyBook::new(usd);
         book.post(day(10), Side::Debit, 100);
         book.post(day(20), Side::Credit, 30);

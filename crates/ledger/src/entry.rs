@@ -1024,14 +1024,14 @@ impl EntryBuilder {
     /// use bureau_core::{Currency, Decimal, ExchangeRate};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
+    /// let (usd, eur) = (Currency::USD, Currency::EUR);
     /// let fx = AccountId::from_u128(99);
     /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "buy euros")
     ///     .debit(AccountId::from_u128(2), "100.00 EUR".parse()?)
     ///     .credit(fx, "100.00 EUR".parse()?)
     ///     .debit(fx, "110.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(1), "110.00 USD".parse()?)
-    ///     .rate(ExchangeRate::new(eur, usd, Decimal::new(11, 1), day)?)
+    ///     .rate(ExchangeRate::new(eur, usd, "1.1".parse()?, day)?)
     ///     .build()?;
     /// assert_eq!(e.rates().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -68,16 +68,16 @@
 //!
 //! ```
 //! use bureau_ledger::{AccountId, EntryId, ForeignSettlement, Revaluation, SettlementAccounts};
-//! use bureau_core::{Currency, Decimal, ExchangeRate, PartyId};
+//! use bureau_core::{Currency, Decimal, ExchangeRate, PartyId, Rate};
 //!
 //! # let mut ledger = bureau_ledger::doc_support::ledger_with_foreign_invoice()?;
 //! // Bank EUR 2, receivables 12, conversion 9, realised gain/loss 71/81,
 //! // unrealised gain/loss 72/82; entry 1: 1000.00 EUR invoiced at 1.10.
 //! let ids = AccountId::from_u128;
-//! let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
+//! let (usd, eur) = (Currency::USD, Currency::EUR);
 //! let date = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).ok_or("date");
 //! let rate = |r, m, d| -> Result<ExchangeRate, Box<dyn std::error::Error>> {
-//!     Ok(ExchangeRate::new(eur, usd, Decimal::new(r, 2), date(m, d)?)?)
+//!     Ok(ExchangeRate::new(eur, usd, Rate::new(Decimal::new(r, 2)), date(m, d)?)?)
 //! };
 //! let unrealised = ledger.revalue(Revaluation::new(EntryId::from_u128(2), date(3, 31)?, usd, ids(72), ids(82))
 //!     .rate(rate(112, 3, 31)?)
@@ -114,9 +114,9 @@ use crate::{AccountId, EntryId, Error, JournalEntry, Ledger, Posting, Result, Si
 /// use bureau_core::{Currency, Decimal, ExchangeRate, RoundingStrategy};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-/// let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
+/// let (usd, eur) = (Currency::USD, Currency::EUR);
 /// let reval = Revaluation::new(EntryId::from_u128(50), day, usd, AccountId::from_u128(7910), AccountId::from_u128(7920))
-///     .rate(ExchangeRate::new(eur, usd, Decimal::new(12, 1), day)?)
+///     .rate(ExchangeRate::new(eur, usd, "1.2".parse()?, day)?)
 ///     .rounding(RoundingStrategy::MidpointNearestEven);
 /// assert_eq!(reval.rates().len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -146,7 +146,7 @@ impl Revaluation {
     /// use bureau_core::Currency;
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert_eq!(r.base().code(), "USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -184,7 +184,7 @@ impl Revaluation {
     ///
     /// let (end, next) = (chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?,
     ///     chrono::NaiveDate::from_ymd_opt(2026, 4, 1).ok_or("date")?);
-    /// let r = Revaluation::new(EntryId::from_u128(1), end, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2))
+    /// let r = Revaluation::new(EntryId::from_u128(1), end, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2))
     ///     .reversing_on(next, EntryId::from_u128(2));
     /// assert_eq!(r.reversal(), Some((EntryId::from_u128(2), next)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -201,7 +201,7 @@ impl Revaluation {
     /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
     /// # use bureau_core::Currency;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert_eq!(r.reversal(), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -215,7 +215,7 @@ impl Revaluation {
     /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
     /// # use bureau_core::Currency;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert_eq!(r.entry(), EntryId::from_u128(1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -229,7 +229,7 @@ impl Revaluation {
     /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
     /// # use bureau_core::Currency;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert_eq!(r.date(), day);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -243,7 +243,7 @@ impl Revaluation {
     /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
     /// # use bureau_core::Currency;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert_eq!(r.gain(), AccountId::from_u128(1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -257,7 +257,7 @@ impl Revaluation {
     /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
     /// # use bureau_core::Currency;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert_eq!(r.loss(), AccountId::from_u128(2));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -272,9 +272,9 @@ impl Revaluation {
     /// use bureau_core::{Currency, Decimal, ExchangeRate};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let (usd, gbp) = (Currency::iso("USD")?, Currency::iso("GBP")?);
+    /// let (usd, gbp) = (Currency::USD, Currency::GBP);
     /// let r = Revaluation::new(EntryId::from_u128(1), day, usd, AccountId::from_u128(1), AccountId::from_u128(2))
-    ///     .rate(ExchangeRate::new(gbp, usd, Decimal::new(127, 2), day)?);
+    ///     .rate(ExchangeRate::new(gbp, usd, "1.27".parse()?, day)?);
     /// assert_eq!(r.rates()[0].from(), gbp);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -291,7 +291,7 @@ impl Revaluation {
     /// use bureau_core::{Currency, RoundingStrategy};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2))
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2))
     ///     .rounding(RoundingStrategy::ToZero);
     /// assert_eq!(r.rounding_strategy(), RoundingStrategy::ToZero);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -308,7 +308,7 @@ impl Revaluation {
     /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
     /// # use bureau_core::Currency;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("JPY")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::JPY, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert_eq!(r.base().minor_units(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -322,7 +322,7 @@ impl Revaluation {
     /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
     /// # use bureau_core::Currency;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert!(r.rates().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -336,7 +336,7 @@ impl Revaluation {
     /// # use bureau_ledger::{AccountId, EntryId, Revaluation};
     /// # use bureau_core::{Currency, RoundingStrategy};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
-    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::iso("USD")?, AccountId::from_u128(1), AccountId::from_u128(2));
+    /// let r = Revaluation::new(EntryId::from_u128(1), day, Currency::USD, AccountId::from_u128(1), AccountId::from_u128(2));
     /// assert_eq!(r.rounding_strategy(), RoundingStrategy::MidpointNearestEven);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -412,7 +412,7 @@ impl Ledger {
     /// use bureau_core::{Currency, Decimal, ExchangeRate};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
-    /// let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
+    /// let (usd, eur) = (Currency::USD, Currency::EUR);
     /// let ids = |n| AccountId::from_u128(n);
     /// let mut ledger = Ledger::new();
     /// ledger.configure(bureau_ledger::LedgerConfig::new().with_conversion_account(ids(9)))?;
@@ -423,11 +423,11 @@ impl Ledger {
     /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "buy 100 EUR at 1.10")
     ///     .debit(ids(2), "100.00 EUR".parse()?).credit(ids(9), "100.00 EUR".parse()?)
     ///     .debit(ids(9), "110.00 USD".parse()?).credit(ids(1), "110.00 USD".parse()?)
-    ///     .rate(ExchangeRate::new(eur, usd, Decimal::new(11, 1), day)?)
+    ///     .rate(ExchangeRate::new(eur, usd, "1.1".parse()?, day)?)
     ///     .build()?)?;
     /// let month_end = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).ok_or("date")?;
     /// let gain = ledger.revalue(Revaluation::new(EntryId::from_u128(2), month_end, usd, ids(7), ids(8))
-    ///     .rate(ExchangeRate::new(eur, usd, Decimal::new(12, 1), month_end)?))?;
+    ///     .rate(ExchangeRate::new(eur, usd, "1.2".parse()?, month_end)?))?;
     /// assert_eq!(gain.result().to_string(), "10.00 USD");
     /// assert_eq!(ledger.balance(ids(7), usd)?.balance().to_string(), "10.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -553,7 +553,7 @@ pub struct SettlementAccounts {
 /// use bureau_core::{Currency, Decimal, ExchangeRate, PartyId, RoundingStrategy};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 15).ok_or("date")?;
-/// let rate = ExchangeRate::new(Currency::iso("EUR")?, Currency::iso("USD")?, Decimal::new(105, 2), day)?;
+/// let rate = ExchangeRate::new(Currency::EUR, Currency::USD, "1.05".parse()?, day)?;
 /// let ids = AccountId::from_u128;
 /// let accounts = SettlementAccounts { open_items: ids(12), cash: ids(2), realised_gain: ids(71), realised_loss: ids(81) };
 /// let settlement = ForeignSettlement::new(EntryId::from_u128(4), day, accounts, PartyId::from_u128(5), "400.00 EUR".parse()?, rate)
@@ -588,7 +588,7 @@ impl ForeignSettlement {
     /// use bureau_core::{Currency, Decimal, ExchangeRate, PartyId};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 15).ok_or("date")?;
-    /// let rate = ExchangeRate::new(Currency::iso("EUR")?, Currency::iso("USD")?, Decimal::new(105, 2), day)?;
+    /// let rate = ExchangeRate::new(Currency::EUR, Currency::USD, "1.05".parse()?, day)?;
     /// let ids = AccountId::from_u128;
     /// let accounts = SettlementAccounts { open_items: ids(12), cash: ids(2), realised_gain: ids(71), realised_loss: ids(81) };
     /// let s = ForeignSettlement::new(EntryId::from_u128(4), day, accounts, PartyId::from_u128(5), "400.00 EUR".parse()?, rate);
@@ -777,7 +777,7 @@ impl Ledger {
     /// let realised = ledger.settle_foreign(settlement.clone())?;
     /// assert_eq!(realised.result().to_string(), "-50.00 USD");
     /// let loss = bureau_ledger::AccountId::from_u128(81);
-    /// assert_eq!(ledger.balance(loss, Currency::iso("USD")?)?.balance().to_string(), "50.00 USD");
+    /// assert_eq!(ledger.balance(loss, Currency::USD)?.balance().to_string(), "50.00 USD");
     /// // The same settlement again changes nothing.
     /// assert!(matches!(ledger.settle_foreign(settlement), Err(bureau_ledger::Error::AlreadyPosted { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -938,7 +938,8 @@ impl Ledger {
         let difference: Decimal = s
             .rate
             .rate()
-            .checked_sub(booked.rate())
+            .value()
+            .checked_sub(booked.rate().value())
             .ok_or_else(|| overflow.clone())?;
         let amount = Money::from_minor(portion, currency)?
             .amount()
@@ -986,9 +987,9 @@ fn find_rate(
 /// use bureau_core::{Currency, Decimal, ExchangeRate, RoundingStrategy};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
-/// let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
-/// let booked = ExchangeRate::new(eur, usd, Decimal::new(110, 2), day)?;
-/// let settled = ExchangeRate::new(eur, usd, Decimal::new(105, 2), day)?;
+/// let (usd, eur) = (Currency::USD, Currency::EUR);
+/// let booked = ExchangeRate::new(eur, usd, "1.10".parse()?, day)?;
+/// let settled = ExchangeRate::new(eur, usd, "1.05".parse()?, day)?;
 /// let invoice = "1000.00 EUR".parse()?;
 /// let result = realised_gain(invoice, &booked, &settled, RoundingStrategy::MidpointNearestEven)?;
 /// assert_eq!(result.to_string(), "-50.00 USD");
@@ -1016,7 +1017,7 @@ mod tests {
     use super::*;
     use crate::doc_support::{foreign_settlement, ledger_with_foreign_invoice};
     use crate::{Account, AccountKind, Error, LedgerCommand};
-    use bureau_core::{Aggregate, Period};
+    use bureau_core::{Aggregate, Period, Rate};
 
     const BANK_EUR: u128 = 2;
     const RECEIVABLES: u128 = 12;
@@ -1041,11 +1042,11 @@ mod tests {
     }
 
     fn usd() -> Currency {
-        Currency::iso("USD").unwrap()
+        Currency::USD
     }
 
     fn eur() -> Currency {
-        Currency::iso("EUR").unwrap()
+        Currency::EUR
     }
 
     fn money(text: &str) -> Money {
@@ -1054,7 +1055,7 @@ mod tests {
 
     /// EUR into USD at `hundredths` / 100 (or ten-thousandths with `scale` 4).
     fn rate(units: i64, scale: u32, on: NaiveDate) -> ExchangeRate {
-        ExchangeRate::new(eur(), usd(), Decimal::new(units, scale), on).unwrap()
+        ExchangeRate::new(eur(), usd(), Rate::new(Decimal::new(units, scale)), on).unwrap()
     }
 
     fn accounts(open_items: u128) -> SettlementAccounts {
@@ -1411,7 +1412,7 @@ mod tests {
             .close_period(Period::month(2026, 2).unwrap())
             .unwrap();
         let at = rate(105, 2, day(4, 15));
-        let gbp = Currency::iso("GBP").unwrap();
+        let gbp = Currency::GBP;
         let unknown_party = ForeignSettlement::new(
             EntryId::from_u128(20),
             day(4, 15),
@@ -1428,7 +1429,8 @@ mod tests {
             money("10.00 EUR"),
             at,
         );
-        let gbp_rate = ExchangeRate::new(gbp, usd(), Decimal::new(127, 2), day(4, 15)).unwrap();
+        let gbp_rate =
+            ExchangeRate::new(gbp, usd(), Rate::new(Decimal::new(127, 2)), day(4, 15)).unwrap();
         let checks: Vec<(ForeignSettlement, Expected)> = vec![
             (
                 unknown_party,

@@ -435,7 +435,7 @@ struct Overlay<'a> {
 /// ledger.post(sale.clone())?;
 /// // The identical entry again changes nothing.
 /// assert!(matches!(ledger.post(sale), Err(bureau_ledger::Error::AlreadyPosted { .. })));
-/// assert_eq!(ledger.balance(cash, Currency::iso("USD")?)?.balance().to_string(), "120.00 USD");
+/// assert_eq!(ledger.balance(cash, Currency::USD)?.balance().to_string(), "120.00 USD");
 /// assert!(ledger.verify().is_ok());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -760,7 +760,7 @@ impl Ledger {
     /// ```
     /// # use bureau_core::Currency;
     /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.balance().is_zero());
+    /// assert!(ledger.balance(cash, Currency::USD)?.balance().is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn balance(&self, account: AccountId, currency: Currency) -> Result<Balance> {
@@ -804,7 +804,7 @@ impl Ledger {
     /// # use bureau_core::Currency;
     /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
-    /// assert!(ledger.balance_as_of(cash, Currency::iso("USD")?, day)?.is_zero());
+    /// assert!(ledger.balance_as_of(cash, Currency::USD, day)?.is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn balance_as_of(
@@ -830,7 +830,7 @@ impl Ledger {
     /// ```
     /// # use bureau_core::Currency;
     /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert!(ledger.rollup_balance(cash, Currency::iso("USD")?)?.is_zero());
+    /// assert!(ledger.rollup_balance(cash, Currency::USD)?.is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rollup_balance(
@@ -1115,7 +1115,7 @@ impl Ledger {
     ///     .credit(sales, "5.00 USD".parse()?)
     ///     .build()?)?;
     /// ledger.reverse(EntryId::from_u128(1), EntryId::from_u128(2), day)?;
-    /// assert!(ledger.balance(cash, Currency::iso("USD")?)?.balance().is_zero());
+    /// assert!(ledger.balance(cash, Currency::USD)?.balance().is_zero());
     /// assert_eq!(ledger.reversed_by(EntryId::from_u128(1)), Some(EntryId::from_u128(2)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -1212,7 +1212,7 @@ impl Ledger {
     ///     .credit(sales, "90.00 USD".parse()?)
     ///     .build()?)?;
     /// ledger.close_year(FiscalCalendar::CALENDAR_YEAR.year(2026), EntryId::from_u128(99), re)?;
-    /// let usd = Currency::iso("USD")?;
+    /// let usd = Currency::USD;
     /// assert!(ledger.balance(sales, usd)?.balance().is_zero());
     /// assert_eq!(ledger.balance(re, usd)?.balance().to_string(), "90.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -2403,7 +2403,7 @@ mod tests {
                 ))
                 .unwrap();
         }
-        let usd = Currency::iso("USD").unwrap();
+        let usd = Currency::USD;
         let mut builder = JournalEntry::builder(EntryId::from_u128(1), day, "wide");
         for n in 1..12_u128 {
             builder = builder.posting(Posting::debit(
@@ -2437,9 +2437,9 @@ mod tests {
     #[test]
     fn the_account_gate_follows_opening_closing_and_currency_policy() {
         let jan = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
-        let usd = Currency::iso("USD").unwrap();
-        let eur = Currency::iso("EUR").unwrap();
-        let jpy = Currency::iso("JPY").unwrap();
+        let usd = Currency::USD;
+        let eur = Currency::EUR;
+        let jpy = Currency::JPY;
         let id = AccountId::from_u128;
         let mut ledger = Ledger::new();
         let accounts = [
@@ -2584,7 +2584,7 @@ mod tests {
             Some(EntryId::from_u128(5))
         );
         // Only the first sale is left.
-        let balance = ledger.balance(cash, Currency::iso("USD").unwrap()).unwrap();
+        let balance = ledger.balance(cash, Currency::USD).unwrap();
         assert_eq!(balance.balance().to_string(), "5.00 USD");
     }
 

@@ -55,7 +55,7 @@
 //!         .credit(sales, "120.00 USD".parse()?)
 //!         .build()?,
 //! )?;
-//! let usd = Currency::iso("USD")?;
+//! let usd = Currency::USD;
 //! assert_eq!(ledger.balance(sales, usd)?.balance().to_string(), "120.00 USD");
 //! assert!(ledger.trial_balance()?.is_balanced());
 //! let pnl = ledger.income_statement(Period::month(2026, 3)?.range())?;
@@ -177,7 +177,7 @@ pub mod doc_support {
     /// of sales.
     pub fn ledger_with_foreign_invoice() -> Result<Ledger> {
         use crate::Posting;
-        use bureau_core::{Currency, Decimal, ExchangeRate};
+        use bureau_core::{Currency, ExchangeRate};
         let ids = AccountId::from_u128;
         let mut ledger = Ledger::new();
         ledger.configure(crate::LedgerConfig::new().with_conversion_account(ids(9)))?;
@@ -196,8 +196,7 @@ pub mod doc_support {
         ] {
             ledger.open_account(Account::new(ids(n), code.parse()?, name, kind, day(1, 1)))?;
         }
-        let (usd, eur) = (Currency::iso("USD")?, Currency::iso("EUR")?);
-        let rate = ExchangeRate::new(eur, usd, Decimal::new(110, 2), day(3, 1))?;
+        let rate = ExchangeRate::new(Currency::EUR, Currency::USD, "1.10".parse()?, day(3, 1))?;
         ledger.post(
             JournalEntry::builder(EntryId::from_u128(1), day(3, 1), "invoice 1000 EUR")
                 .posting(
@@ -217,14 +216,9 @@ pub mod doc_support {
     /// on 2026-04-15, party 5 pays 1000.00 EUR into Bank EUR at 1 EUR =
     /// 1.05 USD, realised results to accounts 71 and 81.
     pub fn foreign_settlement() -> Result<crate::ForeignSettlement> {
-        use bureau_core::{Currency, Decimal, ExchangeRate};
+        use bureau_core::{Currency, ExchangeRate};
         let ids = AccountId::from_u128;
-        let rate = ExchangeRate::new(
-            Currency::iso("EUR")?,
-            Currency::iso("USD")?,
-            Decimal::new(105, 2),
-            day(4, 15),
-        )?;
+        let rate = ExchangeRate::new(Currency::EUR, Currency::USD, "1.05".parse()?, day(4, 15))?;
         let accounts = crate::SettlementAccounts {
             open_items: ids(12),
             cash: ids(2),

@@ -203,7 +203,7 @@ impl Sums {
 /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
 /// let sheet = ledger.balance_sheet(day)?;
-/// let usd = Currency::iso("USD")?;
+/// let usd = Currency::USD;
 /// assert!(sheet.is_balanced());
 /// assert_eq!(sheet.current_earnings(usd)?.to_string(), "120.00 USD");
 /// assert_eq!(sheet.assets()[0].amount.to_string(), "120.00 USD");
@@ -293,7 +293,7 @@ impl<'a> BalanceSheet<'a> {
     /// use bureau_core::Currency;
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
-    /// let total = ledger.balance_sheet(day)?.total(AccountClass::Asset, Currency::iso("USD")?)?;
+    /// let total = ledger.balance_sheet(day)?.total(AccountClass::Asset, Currency::USD)?;
     /// assert_eq!(total.to_string(), "120.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -316,7 +316,7 @@ impl<'a> BalanceSheet<'a> {
     /// use bureau_core::Currency;
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
-    /// assert!(ledger.balance_sheet(day)?.current_earnings(Currency::iso("EUR")?)?.is_zero());
+    /// assert!(ledger.balance_sheet(day)?.current_earnings(Currency::EUR)?.is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn current_earnings(&self, currency: Currency) -> Result<Money> {
@@ -349,7 +349,7 @@ impl<'a> BalanceSheet<'a> {
 /// use bureau_core::{Currency, Period};
 /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
 /// let statement = ledger.income_statement(Period::year(2026)?.range())?;
-/// let usd = Currency::iso("USD")?;
+/// let usd = Currency::USD;
 /// assert_eq!(statement.net_income(usd)?.to_string(), "120.00 USD");
 /// assert_eq!(statement.income().len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -426,7 +426,7 @@ impl<'a> IncomeStatement<'a> {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// let s = ledger.income_statement(Period::year(2026)?.range())?;
-    /// assert_eq!(s.total_income(Currency::iso("USD")?)?.to_string(), "120.00 USD");
+    /// assert_eq!(s.total_income(Currency::USD)?.to_string(), "120.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn total_income(&self, currency: Currency) -> Result<Money> {
@@ -443,7 +443,7 @@ impl<'a> IncomeStatement<'a> {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// let s = ledger.income_statement(Period::year(2026)?.range())?;
-    /// assert!(s.total_expenses(Currency::iso("USD")?)?.is_zero());
+    /// assert!(s.total_expenses(Currency::USD)?.is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn total_expenses(&self, currency: Currency) -> Result<Money> {
@@ -460,7 +460,7 @@ impl<'a> IncomeStatement<'a> {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// let s = ledger.income_statement(Period::year(2026)?.range())?;
-    /// assert_eq!(s.net_income(Currency::iso("USD")?)?.to_string(), "120.00 USD");
+    /// assert_eq!(s.net_income(Currency::USD)?.to_string(), "120.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn net_income(&self, currency: Currency) -> Result<Money> {
@@ -510,7 +510,7 @@ impl StatementLine<'_> {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
-    /// let s = ledger.statement(cash, Currency::iso("USD")?, Period::year(2026)?.range())?;
+    /// let s = ledger.statement(cash, Currency::USD, Period::year(2026)?.range())?;
     /// assert_eq!(s.lines()[0].entry_id(), bureau_ledger::EntryId::from_u128(1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -526,7 +526,7 @@ impl StatementLine<'_> {
 /// use bureau_core::{Currency, Period};
 /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
 /// # let cash = bureau_ledger::AccountId::from_u128(1);
-/// let s = ledger.statement(cash, Currency::iso("USD")?, Period::year(2026)?.range())?;
+/// let s = ledger.statement(cash, Currency::USD, Period::year(2026)?.range())?;
 /// assert!(s.opening().is_zero());
 /// assert_eq!(s.closing().to_string(), "120.00 USD");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -546,7 +546,7 @@ impl<'a> Statement<'a> {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
-    /// let s = ledger.statement(cash, Currency::iso("USD")?, Period::year(2026)?.range())?;
+    /// let s = ledger.statement(cash, Currency::USD, Period::year(2026)?.range())?;
     /// assert_eq!(s.account().id(), cash);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -560,7 +560,7 @@ impl<'a> Statement<'a> {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
-    /// let s = ledger.statement(cash, Currency::iso("USD")?, Period::year(2027)?.range())?;
+    /// let s = ledger.statement(cash, Currency::USD, Period::year(2027)?.range())?;
     /// assert_eq!(s.opening().to_string(), "120.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -574,7 +574,7 @@ impl<'a> Statement<'a> {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
-    /// let s = ledger.statement(cash, Currency::iso("USD")?, Period::year(2026)?.range())?;
+    /// let s = ledger.statement(cash, Currency::USD, Period::year(2026)?.range())?;
     /// assert_eq!(s.lines().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -588,7 +588,7 @@ impl<'a> Statement<'a> {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
-    /// let s = ledger.statement(cash, Currency::iso("USD")?, Period::year(2025)?.range())?;
+    /// let s = ledger.statement(cash, Currency::USD, Period::year(2025)?.range())?;
     /// assert!(s.closing().is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -849,7 +849,7 @@ impl Ledger {
     /// # use bureau_core::{Currency, Period};
     /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
     /// # let sales = bureau_ledger::AccountId::from_u128(4);
-    /// let s = ledger.statement(sales, Currency::iso("USD")?, Period::year(2026)?.range())?;
+    /// let s = ledger.statement(sales, Currency::USD, Period::year(2026)?.range())?;
     /// assert_eq!(s.lines()[0].credit.to_string(), "120.00 USD");
     /// assert_eq!(s.lines()[0].balance.to_string(), "120.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -24,7 +24,7 @@
 //! book equals the book that was saved.
 
 use bureau_core::{
-    Currency, Decimal, ExchangeRate, FiscalCalendar, FiscalYearNaming, Money, PartyId, UserId,
+    Currency, Decimal, ExchangeRate, FiscalCalendar, FiscalYearNaming, Money, PartyId, Rate, UserId,
 };
 use chrono::NaiveDate;
 
@@ -155,7 +155,7 @@ const fn unzigzag(value: u128) -> i128 {
 fn put_entry(out: &mut Vec<u8>, entry: &JournalEntry) {
     crate::audit::encode_into(entry, out);
     for rate in entry.rates() {
-        out.push(u8::try_from(rate.rate().scale()).unwrap_or(u8::MAX));
+        out.push(u8::try_from(rate.rate().value().scale()).unwrap_or(u8::MAX));
     }
 }
 
@@ -298,7 +298,7 @@ impl<'a> Reader<'a> {
         };
         for (from, to, mut rate, as_of) in rates {
             rate.rescale(u32::from(self.byte()?));
-            let rate = ExchangeRate::new(from, to, rate, as_of)
+            let rate = ExchangeRate::new(from, to, Rate::new(rate), as_of)
                 .map_err(|_| self.invalid("an exchange rate that is not one"))?;
             builder = builder.rate(rate);
         }

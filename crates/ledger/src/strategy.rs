@@ -40,7 +40,7 @@ mod history;
 pub use history::{History, Step, aimed_settlement, fiscal_calendar, history};
 
 use ::proptest::prelude::*;
-use bureau_core::{Currency, Decimal, ExchangeRate, Money};
+use bureau_core::{Currency, Decimal, ExchangeRate, Money, Rate};
 use chrono::NaiveDate;
 
 use crate::{
@@ -315,7 +315,7 @@ fn rate_into_base(
     ExchangeRate::new(
         currency,
         base_currency()?,
-        Decimal::new(ten_thousandths, scale),
+        Rate::new(Decimal::new(ten_thousandths, scale)),
         date,
     )
     .ok()

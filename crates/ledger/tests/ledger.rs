@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use bureau_core::{
-    Aggregate, Currency, Decimal, ExchangeRate, FiscalCalendar, Money, Period, UserId,
+    Aggregate, Currency, Decimal, ExchangeRate, FiscalCalendar, Money, Period, Rate, UserId,
 };
 use bureau_ledger::{
     Account, AccountId, AccountKind, BalanceLimit, CurrencyPolicy, EntryField, EntryHash, EntryId,
@@ -50,7 +50,7 @@ const CONVERSION: u128 = 99;
 /// a conversion account.
 fn shop() -> Ledger {
     let opened = day(2026, 1, 1);
-    let usd_only = CurrencyPolicy::Only(Currency::iso("USD").unwrap());
+    let usd_only = CurrencyPolicy::Only(Currency::USD);
     let mut ledger = Ledger::new();
     ledger
         .configure(bureau_ledger::LedgerConfig::new().with_conversion_account(id(CONVERSION)))
@@ -233,9 +233,9 @@ fn rejections() -> Vec<Rejection> {
             entry: || {
                 let d = day(2026, 1, 5);
                 let rate = ExchangeRate::new(
-                    Currency::iso("EUR").unwrap(),
-                    Currency::iso("USD").unwrap(),
-                    Decimal::new(11, 1),
+                    Currency::EUR,
+                    Currency::USD,
+                    Rate::new(Decimal::new(11, 1)),
                     d,
                 )
                 .unwrap();
@@ -376,7 +376,7 @@ fn a_linked_batch_is_all_or_nothing() {
     ordered.post_batch(bigger).unwrap();
     assert!(
         ordered
-            .balance(id(CASH), Currency::iso("USD").unwrap())
+            .balance(id(CASH), Currency::USD)
             .unwrap()
             .balance()
             .is_zero()
@@ -405,7 +405,7 @@ fn a_linked_batch_is_all_or_nothing() {
 #[test]
 fn pending_amounts_count_against_limits_and_resolve_once() {
     let mut ledger = funded_shop();
-    let usd_c = Currency::iso("USD").unwrap();
+    let usd_c = Currency::USD;
     ledger
         .create_pending(
             two_leg(50, day(2026, 1, 6), RENT, CASH, "800.00"),
@@ -524,7 +524,7 @@ fn reversal_mirrors_once_and_respects_periods() {
         ledger.reverse(eid(2), eid(4), day(2026, 2, 1)),
         Err(Error::AlreadyReversed { .. })
     ));
-    let usd_c = Currency::iso("USD").unwrap();
+    let usd_c = Currency::USD;
     assert_eq!(
         ledger.balance(id(CASH), usd_c).unwrap().balance(),
         usd("1000.00")
@@ -593,7 +593,7 @@ fn reports_agree_with_each_other() {
     ledger
         .post(two_leg(4, day(2026, 2, 3), CASH, RECEIVABLE, "400.00"))
         .unwrap();
-    let usd_c = Currency::iso("USD").unwrap();
+    let usd_c = Currency::USD;
     let tb = ledger.trial_balance().unwrap();
     assert!(tb.is_balanced());
     assert_eq!(tb.totals()[0].debits, usd("1400.00"));
@@ -652,7 +652,7 @@ fn year_end_close_zeroes_income_and_keeps_the_statement() {
             id(RETAINED),
         )
         .unwrap();
-    let usd_c = Currency::iso("USD").unwrap();
+    let usd_c = Currency::USD;
     let year_end = day(2026, 12, 31);
     assert!(
         ledger
@@ -734,7 +734,7 @@ fn year_end_close_handles_every_currency_on_its_own() {
         .unwrap();
     let closing = ledger.entry(eid(4)).unwrap();
     assert_eq!(closing.currencies().len(), 2);
-    let eur = Currency::iso("EUR").unwrap();
+    let eur = Currency::EUR;
     assert_eq!(
         ledger
             .balance(id(RETAINED), eur)
@@ -745,7 +745,7 @@ fn year_end_close_handles_every_currency_on_its_own() {
     );
     assert_eq!(
         ledger
-            .balance(id(RETAINED), Currency::iso("USD").unwrap())
+            .balance(id(RETAINED), Currency::USD)
             .unwrap()
             .balance(),
         usd("70.00")
@@ -756,10 +756,11 @@ fn year_end_close_handles_every_currency_on_its_own() {
 #[test]
 fn revaluation_books_gain_then_loss() {
     let mut ledger = funded_shop();
-    let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+    let (usd_c, eur) = (Currency::USD, Currency::EUR);
     let d = day(2026, 2, 1);
-    let rate =
-        |r: i64, on: NaiveDate| ExchangeRate::new(eur, usd_c, Decimal::new(r, 2), on).unwrap();
+    let rate = |r: i64, on: NaiveDate| {
+        ExchangeRate::new(eur, usd_c, Rate::new(Decimal::new(r, 2)), on).unwrap()
+    };
     ledger
         .post(
             JournalEntry::builder(eid(2), d, "buy 500 EUR")
@@ -1589,10 +1590,10 @@ fn aging_buckets_by_days_past_due() {
 
 #[test]
 fn realised_gain_on_a_foreign_receivable() {
-    let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+    let (usd_c, eur) = (Currency::USD, Currency::EUR);
     let d = day(2026, 1, 5);
-    let booked = ExchangeRate::new(eur, usd_c, Decimal::new(108, 2), d).unwrap();
-    let settled = ExchangeRate::new(eur, usd_c, Decimal::new(111, 2), d).unwrap();
+    let booked = ExchangeRate::new(eur, usd_c, Rate::new(Decimal::new(108, 2)), d).unwrap();
+    let settled = ExchangeRate::new(eur, usd_c, Rate::new(Decimal::new(111, 2)), d).unwrap();
     let amount: Money = "250.00 EUR".parse().unwrap();
     let rounding = bureau_core::RoundingStrategy::MidpointNearestEven;
     assert_eq!(
@@ -1615,7 +1616,7 @@ proptest! {
         let mut expected: BTreeMap<u128, i128> = BTreeMap::new();
         for (n, (party, is_invoice, minor, offset)) in moves.into_iter().enumerate() {
             let date = day(2026, 1, 1) + chrono::Days::new(u64::from(offset));
-            let amount = Money::from_minor(i128::from(minor), Currency::iso("USD").unwrap()).unwrap();
+            let amount = Money::from_minor(i128::from(minor), Currency::USD).unwrap();
             let text = amount.amount().to_string();
             let n = n as u128 + 1;
             let entry = if is_invoice {
@@ -1754,9 +1755,9 @@ fn fx_shop() -> Ledger {
 
 fn eur_usd(ten_thousandths: i64, on: NaiveDate) -> ExchangeRate {
     ExchangeRate::new(
-        Currency::iso("EUR").unwrap(),
-        Currency::iso("USD").unwrap(),
-        Decimal::new(ten_thousandths, 4),
+        Currency::EUR,
+        Currency::USD,
+        Rate::new(Decimal::new(ten_thousandths, 4)),
         on,
     )
     .unwrap()
@@ -1782,7 +1783,7 @@ fn fx_accounts(bill: bool) -> bureau_ledger::SettlementAccounts {
 
 /// Gain minus loss booked on a pair of accounts, in USD cents.
 fn booked(ledger: &Ledger, gain: u128, loss: u128) -> i128 {
-    let usd_c = Currency::iso("USD").unwrap();
+    let usd_c = Currency::USD;
     ledger
         .balance(id(gain), usd_c)
         .unwrap()
@@ -1814,7 +1815,7 @@ fn model_settle(items: &mut Vec<ModelItem>, paid: i128, rate: Decimal, bill: boo
         let amount = Decimal::from_i128_with_scale(signed, 2) * (rate - item.rate);
         realised += Money::rounded(
             amount,
-            Currency::iso("USD").unwrap(),
+            Currency::USD,
             bureau_core::RoundingStrategy::MidpointNearestEven,
         )
         .unwrap()
@@ -1865,8 +1866,8 @@ fn check_fx_history(
     revalue_rate: i64,
     final_rate: i64,
 ) -> Result<(), TestCaseError> {
-    let usd_c = Currency::iso("USD").unwrap();
-    let eur = Currency::iso("EUR").unwrap();
+    let usd_c = Currency::USD;
+    let eur = Currency::EUR;
     let mut ledger = fx_shop();
     let mut replica = ledger.clone();
     let mut model: BTreeMap<(bool, u128), Vec<ModelItem>> = BTreeMap::new();
@@ -1907,7 +1908,7 @@ fn check_fx_history(
             date,
             due,
             open: i128::from(cents),
-            rate: r.rate(),
+            rate: r.rate().value(),
         });
     }
     let mut expected_realised = 0_i128;
@@ -1967,8 +1968,9 @@ fn check_fx_history(
                 |e| matches!(e, Error::NoOpenItems { .. }),
             ),
             6 => {
-                let gbp = Currency::iso("GBP").unwrap();
-                let rate = ExchangeRate::new(gbp, usd_c, Decimal::new(127, 2), date).unwrap();
+                let gbp = Currency::GBP;
+                let rate =
+                    ExchangeRate::new(gbp, usd_c, Rate::new(Decimal::new(127, 2)), date).unwrap();
                 (
                     bureau_ledger::ForeignSettlement::new(
                         eid(n),
@@ -2022,7 +2024,7 @@ fn check_fx_history(
                     open > 0 && broken <= 4,
                     "accepted a broken settlement ({broken})"
                 );
-                let expected = model_settle(items, paid, r.rate(), bill);
+                let expected = model_settle(items, paid, r.rate().value(), bill);
                 prop_assert_eq!(realised, expected);
                 expected_realised += expected;
                 returned_realised += realised;
@@ -2057,7 +2059,7 @@ fn check_fx_history(
             f,
         );
         let realised = settle(&mut ledger, &mut replica, settlement)?.unwrap();
-        prop_assert_eq!(realised, model_settle(items, open, f.rate(), *bill));
+        prop_assert_eq!(realised, model_settle(items, open, f.rate().value(), *bill));
     }
     let held = ledger.balance(id(BANK_EUR), eur).unwrap().balance();
     let mut converted = 0_i128;
@@ -2179,7 +2181,7 @@ fn totals_beyond_what_a_balance_holds_are_refused_and_change_nothing() {
     assert!(error.to_string().contains("1020 Bank EUR"), "{error}");
     assert_eq!(ledger, before);
     // The balance can still be read.
-    let jpy = Currency::iso("JPY").unwrap();
+    let jpy = Currency::JPY;
     assert_eq!(
         ledger.balance(id(BANK_EUR), jpy).unwrap().balance(),
         huge_yen()
@@ -2218,7 +2220,7 @@ fn totals_beyond_what_a_balance_holds_are_refused_and_change_nothing() {
 #[test]
 fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
     let mut ledger = fx_shop();
-    let (usd_c, eur) = (Currency::iso("USD").unwrap(), Currency::iso("EUR").unwrap());
+    let (usd_c, eur) = (Currency::USD, Currency::EUR);
     let d = day(2026, 2, 1);
     let amount: Money = "100000000000000000000.00 EUR".parse().unwrap();
     let booked = eur_usd(10_000, d);
@@ -2240,7 +2242,8 @@ fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
                 .unwrap(),
         )
         .unwrap();
-    let absurd = ExchangeRate::new(eur, usd_c, Decimal::new(1_000_000_000_000, 0), d).unwrap();
+    let absurd =
+        ExchangeRate::new(eur, usd_c, Rate::new(Decimal::new(1_000_000_000_000, 0)), d).unwrap();
     let before = ledger.clone();
     let error = ledger
         .settle_foreign(bureau_ledger::ForeignSettlement::new(
@@ -2306,7 +2309,7 @@ fn report_overflow(error: &Error) -> (&'static str, &'static str, String, String
 #[test]
 fn report_sums_beyond_the_largest_amount_name_the_account() {
     let d = day(2026, 2, 1);
-    let jpy = Currency::iso("JPY").unwrap();
+    let jpy = Currency::JPY;
     let february = Period::month(2026, 2).unwrap().range();
 
     // Two assets of 4 x 10^28 yen each: every balance fits, their sum does not.
@@ -2419,7 +2422,7 @@ proptest! {
     fn report_sums_overflow_exactly_where_the_prefix_leaves_the_range(
         amounts in proptest::collection::vec(LARGEST_MINOR / 8..=LARGEST_MINOR, 1..6),
     ) {
-        let jpy = Currency::iso("JPY").unwrap();
+        let jpy = Currency::JPY;
         let d = day(2026, 2, 1);
         let mut ledger = Ledger::new();
         let assets: Vec<u128> = (0..amounts.len() as u128).map(|k| 100 + k).collect();

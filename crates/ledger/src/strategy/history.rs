@@ -5,6 +5,7 @@
 use ::proptest::prelude::*;
 use bureau_core::{
     Aggregate, Currency, Decimal, ExchangeRate, FiscalCalendar, FiscalYearNaming, Money, Period,
+    Rate,
 };
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
@@ -228,7 +229,7 @@ impl History {
     }
 
     fn command(&self, ledger: &Ledger, op: &Op, n: u128, run: &Run) -> Option<LedgerCommand> {
-        let usd = Currency::iso("USD").ok()?;
+        let usd = Currency::USD;
         Some(match op {
             Op::Post(entry) => LedgerCommand::Post(with_id(entry, EntryId::from_u128(n))),
             Op::Repost(i) => {
@@ -441,8 +442,8 @@ fn open_for(ledger: &Ledger, s: &ForeignSettlement, currency: Currency) -> i128 
 }
 
 /// A rate from `from` into USD on `date`.
-fn into_usd(from: Currency, rate: Decimal, date: NaiveDate) -> Option<ExchangeRate> {
-    ExchangeRate::new(from, Currency::iso("USD").ok()?, rate, date).ok()
+fn into_usd(from: Currency, rate: Rate, date: NaiveDate) -> Option<ExchangeRate> {
+    ExchangeRate::new(from, Currency::USD, rate, date).ok()
 }
 
 /// A generated settlement aimed at an item open in the ledger (one of four
@@ -467,7 +468,7 @@ fn aimed(ledger: &Ledger, s: &ForeignSettlement) -> Option<ForeignSettlement> {
     };
     let currency = item.open.currency();
     let from = s.amount().currency();
-    let mut rate = s.rate().rate();
+    let mut rate = s.rate().rate().value();
     if from.code() == "EUR" && currency.code() == "JPY" {
         rate = rate.checked_mul(Decimal::new(1, 2))?;
     } else if from.code() == "JPY" && currency.code() == "EUR" {
@@ -483,7 +484,7 @@ fn aimed(ledger: &Ledger, s: &ForeignSettlement) -> Option<ForeignSettlement> {
             settlement_accounts(*bill),
             item.party,
             Money::from_minor(s.amount().to_minor(), currency).ok()?,
-            into_usd(currency, rate, date)?,
+            into_usd(currency, Rate::new(rate), date)?,
         )
         .rounding(s.rounding_strategy()),
     )
@@ -548,19 +549,18 @@ fn fitted(ledger: &Ledger, s: &ForeignSettlement, fit: Fit, n: u128) -> Option<F
             )
         }
         Fit::OtherCurrency => {
-            let gbp = Currency::iso("GBP").ok()?;
+            let gbp = Currency::GBP;
             (
                 Money::from_minor(s.amount().to_minor(), gbp).ok()?,
                 into_usd(gbp, s.rate().rate(), s.date())?,
             )
         }
         Fit::RateMismatch => {
-            let other = Currency::iso(if currency.code() == "EUR" {
-                "JPY"
+            let other = if currency == Currency::EUR {
+                Currency::JPY
             } else {
-                "EUR"
-            })
-            .ok()?;
+                Currency::EUR
+            };
             (s.amount(), into_usd(other, s.rate().rate(), s.date())?)
         }
     };
