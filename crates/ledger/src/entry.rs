@@ -526,11 +526,21 @@ impl JournalEntry {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn builder(id: EntryId, date: NaiveDate, description: impl Into<String>) -> EntryBuilder {
+        Self::builder_with(id, date, CompactString::from(description.into()))
+    }
+
+    /// [`builder`](Self::builder) with the description as stored: a short
+    /// one from a `&str` without a `String` in between.
+    pub(crate) fn builder_with(
+        id: EntryId,
+        date: NaiveDate,
+        description: CompactString,
+    ) -> EntryBuilder {
         EntryBuilder {
             entry: Self {
                 id,
                 date,
-                description: CompactString::from(description.into()),
+                description,
                 postings: SmallVec::new(),
                 extras: None,
             },
@@ -874,6 +884,36 @@ impl JournalEntry {
 
     fn extras_mut(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// An entry of these parts, with no metadata, rates or links yet.
+    pub(crate) fn from_parts(
+        id: EntryId,
+        date: NaiveDate,
+        description: CompactString,
+        postings: SmallVec<[Posting; 2]>,
+    ) -> Self {
+        Self {
+            id,
+            date,
+            description,
+            postings,
+            extras: None,
+        }
+    }
+
+    pub(crate) fn insert_metadata(&mut self, key: &str, value: &str) {
+        self.extras_mut()
+            .metadata
+            .insert(key.to_owned(), value.to_owned());
+    }
+
+    pub(crate) fn push_rate(&mut self, rate: ExchangeRate) {
+        self.extras_mut().rates.push(rate);
+    }
+
+    pub(crate) fn mark_posted_by(&mut self, user: UserId) {
+        self.extras_mut().posted_by = Some(user);
     }
 
     /// Marks the reversal of `original`.

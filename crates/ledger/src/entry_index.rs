@@ -88,6 +88,29 @@ impl EntryIndex {
             });
     }
 
+    /// Records the entries of `refs`, none of them in the index yet, in the
+    /// order of the buckets their hashes lead to, so that the writes sweep
+    /// the table once instead of landing at random.
+    pub(crate) fn insert_all(
+        &mut self,
+        refs: Vec<(EntryId, EntryRef)>,
+        id_at: impl Fn(EntryRef) -> Option<EntryId>,
+    ) {
+        let hasher = &self.hasher;
+        let rehash = |packed: &PackedRef| id_at(packed.get()).map_or(0, |id| hasher.hash_one(id));
+        self.table.reserve(refs.len(), rehash);
+        let mut hashed: Vec<(u64, PackedRef)> = refs
+            .into_iter()
+            .map(|(id, at)| (hasher.hash_one(id), PackedRef::new(at)))
+            .collect();
+        // The table picks a bucket by the low bits of a hash.
+        let buckets = (self.table.capacity() as u64).next_power_of_two().max(1) - 1;
+        hashed.sort_unstable_by_key(|(hash, _)| hash & buckets);
+        for (hash, packed) in hashed {
+            self.table.insert_unique(hash, packed, rehash);
+        }
+    }
+
     /// How many entries the index holds.
     pub(crate) fn len(&self) -> usize {
         self.table.len()

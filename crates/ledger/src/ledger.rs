@@ -151,6 +151,14 @@ impl EntryLog {
     }
 }
 
+/// Whether applying an entry indexes it at once or leaves that to a later
+/// pass over many entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Indexing {
+    Now,
+    Later,
+}
+
 /// The id of the entry at `at` in a book's log or pending entries.
 fn entry_id_at(entries: &EntryLog, pending: &[PendingEntry], at: EntryRef) -> Option<EntryId> {
     match at {
@@ -954,7 +962,7 @@ impl Ledger {
         // account slots the checks already found.
         let resolved = self.check_entry(&entry, Mode::Posted, None)?;
         let hash = EntryHash::of_entry(&self.head, &entry);
-        self.apply_resolved(entry.clone(), hash, Some(&resolved));
+        self.apply_resolved(entry.clone(), hash, Some(&resolved), Indexing::Now);
         Ok(vec![LedgerEvent::EntryPosted { entry, hash }])
     }
 
@@ -1870,16 +1878,15 @@ impl Ledger {
     /// A book from the parts of a snapshot, folded with the same bookkeeping
     /// as its events: the settings, the chart in the order it was opened
     /// (with its books in the order their currencies were first used),
-    /// the pending entries (only those still pending reserve their amounts),
-    /// the period states in their order, then the posted entries with their
-    /// hashes in posting order.
+    /// the pending entries (only those still pending reserve their amounts)
+    /// and the period states in their order; the posted entries follow
+    /// through [`restore_posted`](Self::restore_posted), in posting order.
     pub(crate) fn restore(
         config: LedgerConfig,
         accounts: Vec<Account>,
         books: Vec<Vec<Currency>>,
         pending: Vec<PendingEntry>,
         locks: Vec<PeriodState>,
-        entries: Vec<(JournalEntry, EntryHash)>,
     ) -> Self {
         let mut ledger = Self::new();
         ledger.calendar = config.fiscal_calendar();
@@ -1906,10 +1913,32 @@ impl Ledger {
         for state in locks {
             ledger.apply_lock(state);
         }
-        for (entry, hash) in entries {
-            ledger.apply_posted(entry, hash);
-        }
         ledger
+    }
+
+    /// Folds a posted entry of a snapshot back in, after those before it,
+    /// leaving it out of the entry index until
+    /// [`index_restored`](Self::index_restored).
+    pub(crate) fn restore_posted(&mut self, entry: JournalEntry, hash: EntryHash) {
+        self.apply_resolved(entry, hash, None, Indexing::Later);
+    }
+
+    /// Indexes the posted entries [`restore_posted`](Self::restore_posted)
+    /// folded in. One pass in the order of the index's buckets instead of an
+    /// insertion each: the writes then go through the index's memory in
+    /// order, not at random (a quarter of restoring a large book otherwise).
+    pub(crate) fn index_restored(&mut self) {
+        let known = self.entry_index.len().saturating_sub(self.pending.len());
+        let refs: Vec<(EntryId, EntryRef)> = self
+            .entries
+            .iter()
+            .zip(0..)
+            .skip(known)
+            .map(|(posted, at)| (posted.entry.id(), EntryRef::Posted(at)))
+            .collect();
+        let (entries, pending) = (&self.entries, &self.pending);
+        self.entry_index
+            .insert_all(refs, |at| entry_id_at(entries, pending, at));
     }
 
     // ---- replay ------------------------------------------------------------
@@ -2007,7 +2036,7 @@ impl Ledger {
     }
 
     fn apply_posted(&mut self, entry: JournalEntry, hash: EntryHash) {
-        self.apply_resolved(entry, hash, None);
+        self.apply_resolved(entry, hash, None, Indexing::Now);
     }
 
     fn apply_resolved(
@@ -2015,6 +2044,7 @@ impl Ledger {
         entry: JournalEntry,
         hash: EntryHash,
         resolved: Option<&Resolved>,
+        indexing: Indexing,
     ) {
         let position = self.entries.len();
         let postings = entry.postings();
@@ -2053,10 +2083,12 @@ impl Ledger {
         if let Some(original) = entry.reverses() {
             self.reversals.insert(original, entry.id());
         }
-        self.entry_index
-            .insert(entry.id(), EntryRef::Posted(position), |at| {
-                entry_id_at(&self.entries, &self.pending, at)
-            });
+        if indexing == Indexing::Now {
+            self.entry_index
+                .insert(entry.id(), EntryRef::Posted(position), |at| {
+                    entry_id_at(&self.entries, &self.pending, at)
+                });
+        }
         self.head = hash;
         self.entries.push(PostedEntry { entry, hash });
     }

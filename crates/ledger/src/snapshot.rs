@@ -27,6 +27,7 @@ use bureau_core::{
     Currency, Decimal, ExchangeRate, FiscalCalendar, FiscalYearNaming, Money, PartyId, Rate, UserId,
 };
 use chrono::NaiveDate;
+use smallvec::SmallVec;
 
 use crate::{
     Account, AccountId, EntryHash, EntryId, Error, JournalEntry, Ledger, LedgerConfig,
@@ -108,7 +109,11 @@ impl bureau_core::Snapshot for Ledger {
     ///
     /// [`Error::SnapshotInvalid`] naming what is wrong with the bytes.
     fn from_snapshot(bytes: &[u8]) -> Result<Self> {
-        let mut reader = Reader { bytes, at: 0 };
+        let mut reader = Reader {
+            bytes,
+            at: 0,
+            last_currency: None,
+        };
         let length = u32::from_le_bytes(reader.fixed::<4>()?) as usize;
         let chart: Chart = serde_json::from_slice(reader.take(length)?).map_err(|error| {
             Error::SnapshotInvalid {
@@ -116,23 +121,23 @@ impl bureau_core::Snapshot for Ledger {
                 reason: format!("the chart does not decode: {error}"),
             }
         })?;
-        let count = reader.len()?;
-        let mut entries = Vec::with_capacity(count.min(bytes.len() / 64));
-        for _ in 0..count {
-            let hash = EntryHash::from_bytes(reader.fixed::<32>()?);
-            entries.push((reader.entry()?, hash));
-        }
-        if reader.at != bytes.len() {
-            return Err(reader.invalid("bytes after the last entry"));
-        }
-        Ok(Ledger::restore(
+        let mut ledger = Ledger::restore(
             chart.config,
             chart.accounts,
             chart.books,
             chart.pending,
             chart.locks,
-            entries,
-        ))
+        );
+        // Each entry folded in as it is read: no second copy of the log.
+        for _ in 0..reader.len()? {
+            let hash = EntryHash::from_bytes(reader.fixed::<32>()?);
+            ledger.restore_posted(reader.entry()?, hash);
+        }
+        if reader.at != bytes.len() {
+            return Err(reader.invalid("bytes after the last entry"));
+        }
+        ledger.index_restored();
+        Ok(ledger)
     }
 }
 
@@ -163,6 +168,9 @@ fn put_entry(out: &mut Vec<u8>, entry: &JournalEntry) {
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The bytes and value of the currency read last: the postings of a book
+    /// nearly always share a few currencies.
+    last_currency: Option<(&'a [u8], Currency)>,
 }
 
 impl<'a> Reader<'a> {
@@ -227,14 +235,26 @@ impl<'a> Reader<'a> {
     }
 
     fn currency(&mut self) -> Result<Currency> {
+        let start = self.at;
         let length = usize::from(self.byte()?);
-        let code = core::str::from_utf8(self.take(length)?)
-            .map_err(|_| self.invalid("a currency code is not UTF-8"))?;
+        let code = self.take(length)?;
         let units = u32::from(self.byte()?);
-        match Currency::iso(code) {
-            Ok(iso) if iso.minor_units() == units => Ok(iso),
-            _ => Currency::commodity(code, units).map_err(|_| self.invalid("an unknown currency")),
+        let encoded = self.bytes.get(start..self.at).unwrap_or_default();
+        if let Some((bytes, currency)) = self.last_currency
+            && bytes == encoded
+        {
+            return Ok(currency);
         }
+        let code =
+            core::str::from_utf8(code).map_err(|_| self.invalid("a currency code is not UTF-8"))?;
+        let currency = match Currency::iso(code) {
+            Ok(iso) if iso.minor_units() == units => iso,
+            _ => {
+                Currency::commodity(code, units).map_err(|_| self.invalid("an unknown currency"))?
+            }
+        };
+        self.last_currency = Some((encoded, currency));
+        Ok(currency)
     }
 
     fn entry(&mut self) -> Result<JournalEntry> {
@@ -243,35 +263,18 @@ impl<'a> Reader<'a> {
         }
         let id = EntryId::from_uuid(self.uuid()?);
         let date = self.date()?;
-        let description = self.str()?;
-        let mut builder = JournalEntry::builder(id, date, description);
-        for _ in 0..self.len()? {
-            let account = AccountId::from_uuid(self.uuid()?);
-            let flags = self.byte()?;
-            let currency = self.currency()?;
-            let minor = unzigzag(self.varint()?);
-            let amount = Money::from_minor(minor, currency)
-                .map_err(|_| self.invalid("an amount out of range"))?;
-            let side = if flags & SIDE_CREDIT == 0 {
-                Side::Debit
-            } else {
-                Side::Credit
-            };
-            let mut posting = Posting::new(account, side, amount);
-            if flags & HAS_MEMO != 0 {
-                posting = posting.with_memo(self.str()?);
-            }
-            if flags & HAS_PARTY != 0 {
-                posting = posting.for_party(PartyId::from_uuid(self.uuid()?));
-            }
-            if flags & HAS_DUE_DATE != 0 {
-                posting = posting.due_on(self.date()?);
-            }
-            builder = builder.posting(posting);
+        let description = self.str()?.into();
+        let count = self.len()?;
+        let mut postings = SmallVec::with_capacity(count.min(self.bytes.len()));
+        for _ in 0..count {
+            postings.push(self.posting()?);
         }
+        // Built in place: moving a whole entry through a builder's calls is
+        // a good part of what restoring a large book would cost.
+        let mut entry = JournalEntry::from_parts(id, date, description, postings);
         for _ in 0..self.len()? {
             let key = self.str()?;
-            builder = builder.metadata(key, self.str()?);
+            entry.insert_metadata(key, self.str()?);
         }
         let mut rates = Vec::new();
         for _ in 0..self.len()? {
@@ -284,32 +287,47 @@ impl<'a> Reader<'a> {
         }
         let flags = self.byte()?;
         if flags & HAS_POSTED_BY != 0 {
-            builder = builder.posted_by(UserId::from_uuid(self.uuid()?));
+            entry.mark_posted_by(UserId::from_uuid(self.uuid()?));
         }
-        let reverses = if flags & HAS_REVERSES != 0 {
-            Some(EntryId::from_uuid(self.uuid()?))
-        } else {
-            None
-        };
-        let closes = if flags & HAS_CLOSES != 0 {
-            Some(self.fiscal_year()?)
-        } else {
-            None
-        };
+        if flags & HAS_REVERSES != 0 {
+            entry.mark_reversal_of(EntryId::from_uuid(self.uuid()?));
+        }
+        if flags & HAS_CLOSES != 0 {
+            let year = self.fiscal_year()?;
+            entry.mark_closing(year);
+        }
         for (from, to, mut rate, as_of) in rates {
             rate.rescale(u32::from(self.byte()?));
             let rate = ExchangeRate::new(from, to, Rate::new(rate), as_of)
                 .map_err(|_| self.invalid("an exchange rate that is not one"))?;
-            builder = builder.rate(rate);
-        }
-        let mut entry = builder.build_unchecked();
-        if let Some(original) = reverses {
-            entry.mark_reversal_of(original);
-        }
-        if let Some(year) = closes {
-            entry.mark_closing(year);
+            entry.push_rate(rate);
         }
         Ok(entry)
+    }
+
+    fn posting(&mut self) -> Result<Posting> {
+        let account = AccountId::from_uuid(self.uuid()?);
+        let flags = self.byte()?;
+        let currency = self.currency()?;
+        let minor = unzigzag(self.varint()?);
+        let amount = Money::from_minor(minor, currency)
+            .map_err(|_| self.invalid("an amount out of range"))?;
+        let side = if flags & SIDE_CREDIT == 0 {
+            Side::Debit
+        } else {
+            Side::Credit
+        };
+        let mut posting = Posting::new(account, side, amount);
+        if flags & HAS_MEMO != 0 {
+            posting = posting.with_memo(self.str()?);
+        }
+        if flags & HAS_PARTY != 0 {
+            posting = posting.for_party(PartyId::from_uuid(self.uuid()?));
+        }
+        if flags & HAS_DUE_DATE != 0 {
+            posting = posting.due_on(self.date()?);
+        }
+        Ok(posting)
     }
 
     fn fiscal_year(&mut self) -> Result<bureau_core::FiscalYear> {
