@@ -120,13 +120,7 @@ impl ChainHash {
         version: Version,
         event: &NewEvent,
     ) -> Self {
-        self.link_json(
-            position,
-            stream,
-            version,
-            event,
-            &canonical_json(event.payload()),
-        )
+        self.link_json(position, stream, version, event, &event_json(event))
     }
 
     /// [`link`](Self::link) with the payload's canonical JSON already
@@ -236,7 +230,7 @@ pub fn canonical_bytes(
     version: Version,
     event: &NewEvent,
 ) -> Vec<u8> {
-    let json = canonical_json(event.payload());
+    let json = event_json(event);
     let mut out = Vec::with_capacity(80 + json.len());
     encode(&mut out, position, stream, version, event, &json);
     out
@@ -292,6 +286,15 @@ fn encode(
 fn put_str(out: &mut impl Sink, text: &str) {
     out.put(&(text.len() as u64).to_be_bytes());
     out.put(text.as_bytes());
+}
+
+/// The canonical JSON of an event's payload, written when the event was made
+/// (or, for a payload too deep to store, now).
+fn event_json(event: &NewEvent) -> std::borrow::Cow<'_, str> {
+    match event.canonical_payload() {
+        Some(json) => std::borrow::Cow::Borrowed(json),
+        None => std::borrow::Cow::Owned(canonical_json(event.payload())),
+    }
 }
 
 /// `value` as canonical JSON: no whitespace, object keys sorted by their

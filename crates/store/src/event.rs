@@ -403,8 +403,32 @@ impl EventMetadata {
 pub struct NewEvent {
     event_type: String,
     payload: serde_json::Value,
+    // The payload's canonical JSON, written once when the event is made (it
+    // is both what the chain hashes and what adapters store), or `None` when
+    // the payload nests deeper than `MAX_PAYLOAD_DEPTH` and cannot be stored.
+    canonical: Option<String>,
     recorded_at: DateTime<Utc>,
     metadata: EventMetadata,
+}
+
+/// Whether `payload` nests no deeper than [`NewEvent::MAX_PAYLOAD_DEPTH`].
+fn depth_within_limit(payload: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    // Iterative, so an absurdly deep value cannot exhaust the stack here.
+    let mut pending: Vec<(&Value, usize)> = vec![(payload, 0)];
+    while let Some((value, depth)) = pending.pop() {
+        let items: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        let depth = depth + 1;
+        if depth > NewEvent::MAX_PAYLOAD_DEPTH {
+            return false;
+        }
+        pending.extend(items.map(|item| (item, depth)));
+    }
+    true
 }
 
 impl NewEvent {
@@ -430,12 +454,23 @@ impl NewEvent {
         payload: serde_json::Value,
         recorded_at: DateTime<Utc>,
     ) -> Self {
+        // Depth first, iteratively: the canonical writer recurses, and an
+        // absurdly deep payload must not exhaust the stack.
+        let canonical =
+            (depth_within_limit(&payload)).then(|| crate::chain::canonical_json(&payload));
         Self {
             event_type: event_type.into(),
             payload,
+            canonical,
             recorded_at: recorded_at.trunc_subsecs(6),
             metadata: EventMetadata::default(),
         }
+    }
+
+    /// The payload's canonical JSON (see [`chain`](crate#the-chain)), or
+    /// `None` for a payload too deep to store.
+    pub(crate) fn canonical_payload(&self) -> Option<&str> {
+        self.canonical.as_deref()
     }
 
     /// Replaces the metadata.
@@ -500,27 +535,14 @@ impl NewEvent {
     /// assert!(NewEvent::new("deep", nested(NewEvent::MAX_PAYLOAD_DEPTH + 1), at).check_depth().is_err());
     /// ```
     pub fn check_depth(&self) -> Result<()> {
-        use serde_json::Value;
-        // Iterative, so an absurdly deep value cannot exhaust the stack here.
-        let mut pending: Vec<(&Value, usize)> = vec![(&self.payload, 0)];
-        while let Some((value, depth)) = pending.pop() {
-            if !(value.is_array() || value.is_object()) {
-                continue;
-            }
-            let depth = depth + 1;
-            if depth > Self::MAX_PAYLOAD_DEPTH {
-                return Err(Error::PayloadTooDeep {
-                    event_type: self.event_type.clone(),
-                    limit: Self::MAX_PAYLOAD_DEPTH,
-                });
-            }
-            match value {
-                Value::Array(items) => pending.extend(items.iter().map(|item| (item, depth))),
-                Value::Object(map) => pending.extend(map.values().map(|item| (item, depth))),
-                _ => {}
-            }
+        if self.canonical.is_some() {
+            Ok(())
+        } else {
+            Err(Error::PayloadTooDeep {
+                event_type: self.event_type.clone(),
+                limit: Self::MAX_PAYLOAD_DEPTH,
+            })
         }
-        Ok(())
     }
 
     /// Whether a NUL character occurs in the event type, the metadata, or a

@@ -165,7 +165,7 @@ impl<'a> Batch<'a> {
         let mut payloads = Vec::with_capacity(events.len());
         for event in events {
             event.check_depth()?;
-            payloads.push(crate::chain::canonical_json(event.payload()));
+            payloads.push(event.canonical_payload().unwrap_or_default().to_owned());
         }
         Ok(Self {
             stream,
