@@ -7,7 +7,7 @@
 //! stream and says why it did ([`SnapshotUse::Ignored`]):
 //!
 //! - it was written in the aggregate's current
-//!   [`Snapshot::FORMAT`](bureau_core::Snapshot::FORMAT);
+//!   [`Snapshot::FORMAT`];
 //! - its bytes still have the SHA-256 digest stored with them (a row cut short
 //!   or altered by accident is not decoded);
 //! - the stream still holds its version, and the event there still carries
