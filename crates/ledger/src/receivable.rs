@@ -26,6 +26,7 @@ use crate::{AccountId, EntryId, Ledger, Result, Side};
 /// One party's open item on a receivable or payable account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct OpenItem {
     /// The entry that opened it.
     pub entry: EntryId,
@@ -45,6 +46,7 @@ pub struct OpenItem {
 /// Open amounts by how long they are past due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AgingBuckets {
     /// Not yet due (and credit items).
     pub current: Money,
@@ -100,6 +102,7 @@ impl AgingBuckets {
 /// One party's aging in one currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AgingLine {
     /// The party.
     pub party: PartyId,

@@ -12,6 +12,7 @@ use crate::{Account, AccountClass, AccountId, EntryId, Error, JournalEntry, Ledg
 /// One account's balance in one currency in the trial balance, in the debit
 /// or the credit column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TrialBalanceLine<'a> {
     /// The account.
     pub account: &'a Account,
@@ -25,6 +26,7 @@ pub struct TrialBalanceLine<'a> {
 
 /// The totals of one currency's columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ColumnTotals {
     /// The currency.
     pub currency: Currency,
@@ -122,6 +124,7 @@ impl fmt::Display for TrialBalance<'_> {
 /// One account's amount in a balance sheet or income statement section, on
 /// the side of its class (a contra account shows a negative amount).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReportLine<'a> {
     /// The account.
     pub account: &'a Account,
@@ -492,6 +495,7 @@ impl fmt::Display for IncomeStatement<'_> {
 
 /// One line of an account statement: an entry's effect on the account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StatementLine<'a> {
     /// The entry.
     pub entry: &'a JournalEntry,
