@@ -267,6 +267,7 @@ pub fn canonical_bytes(entry: &JournalEntry) -> Vec<u8> {
 
 /// Appends the canonical bytes of `entry` to `out` (for snapshots, which
 /// store entries in this encoding).
+#[cfg(feature = "serde")]
 pub(crate) fn encode_into(entry: &JournalEntry, out: &mut Vec<u8>) {
     encode(entry, out);
 }

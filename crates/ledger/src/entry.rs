@@ -887,6 +887,7 @@ impl JournalEntry {
     }
 
     /// An entry of these parts, with no metadata, rates or links yet.
+    #[cfg(feature = "serde")]
     pub(crate) fn from_parts(
         id: EntryId,
         date: NaiveDate,
@@ -902,21 +903,25 @@ impl JournalEntry {
         }
     }
 
+    #[cfg(feature = "serde")]
     pub(crate) fn insert_metadata(&mut self, key: &str, value: &str) {
         self.extras_mut()
             .metadata
             .insert(key.to_owned(), value.to_owned());
     }
 
+    #[cfg(feature = "serde")]
     pub(crate) fn push_rate(&mut self, rate: ExchangeRate) {
         self.extras_mut().rates.push(rate);
     }
 
+    #[cfg(feature = "serde")]
     pub(crate) fn mark_posted_by(&mut self, user: UserId) {
         self.extras_mut().posted_by = Some(user);
     }
 
     /// Marks the reversal of `original`.
+    #[cfg(feature = "serde")]
     pub(crate) fn mark_reversal_of(&mut self, original: EntryId) {
         self.extras_mut().reverses = Some(original);
     }

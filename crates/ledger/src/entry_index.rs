@@ -91,6 +91,7 @@ impl EntryIndex {
     /// Records the entries of `refs`, none of them in the index yet, in the
     /// order of the buckets their hashes lead to, so that the writes sweep
     /// the table once instead of landing at random.
+    #[cfg(feature = "serde")]
     pub(crate) fn insert_all(
         &mut self,
         refs: Vec<(EntryId, EntryRef)>,

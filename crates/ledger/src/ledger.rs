@@ -156,6 +156,7 @@ impl EntryLog {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Indexing {
     Now,
+    #[cfg(feature = "serde")]
     Later,
 }
 
@@ -1881,6 +1882,7 @@ impl Ledger {
     /// the pending entries (only those still pending reserve their amounts)
     /// and the period states in their order; the posted entries follow
     /// through [`restore_posted`](Self::restore_posted), in posting order.
+    #[cfg(feature = "serde")]
     pub(crate) fn restore(
         config: LedgerConfig,
         accounts: Vec<Account>,
@@ -1919,6 +1921,7 @@ impl Ledger {
     /// Folds a posted entry of a snapshot back in, after those before it,
     /// leaving it out of the entry index until
     /// [`index_restored`](Self::index_restored).
+    #[cfg(feature = "serde")]
     pub(crate) fn restore_posted(&mut self, entry: JournalEntry, hash: EntryHash) {
         self.apply_resolved(entry, hash, None, Indexing::Later);
     }
@@ -1927,6 +1930,7 @@ impl Ledger {
     /// folded in. One pass in the order of the index's buckets instead of an
     /// insertion each: the writes then go through the index's memory in
     /// order, not at random (a quarter of restoring a large book otherwise).
+    #[cfg(feature = "serde")]
     pub(crate) fn index_restored(&mut self) {
         let known = self.entry_index.len().saturating_sub(self.pending.len());
         let refs: Vec<(EntryId, EntryRef)> = self
