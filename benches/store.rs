@@ -3,6 +3,13 @@
 //! same table, with its rows prepared (JSON written, columns built) before
 //! the timing starts, in the same run.
 //!
+//! The machine the figures come from is shared, and one backend's throughput
+//! moves by a factor of two between runs. So besides criterion's own figures,
+//! each group ends with a paired measurement: `PAIRED_ROUNDS` rounds, each one
+//! append by the store and one raw insert back to back (the order alternating),
+//! and the median of the per-round ratios raw time / store time is printed. A
+//! load that comes and goes then weighs on both sides of each ratio alike.
+//!
 //! SQLite: files in a temp dir. PostgreSQL: `DATABASE_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/test`), two schemas of its own, dropped
 //! at the end; skipped with a message when no server answers.
@@ -48,6 +55,7 @@ struct RawRow {
     recorded_at: DateTime<Utc>,
     event_type: String,
     payload: String,
+    hash: Vec<u8>,
 }
 
 /// The rows of one raw batch from position `first` on, prepared before timing.
@@ -61,6 +69,7 @@ fn raw_rows(stream: &StreamId, events: &[NewEvent], first: i64) -> Vec<RawRow> {
             recorded_at: event.recorded_at(),
             event_type: event.event_type().to_owned(),
             payload: event.payload().to_string(),
+            hash: vec![0_u8; 32],
         })
         .collect()
 }
@@ -89,6 +98,130 @@ const PG_INSERT: &str = "INSERT INTO bureau_events (position, stream, version, r
      SELECT p, s, v, r, t, j::json, c, k, a, h FROM UNNEST($1::bigint[], $2::text[], \
      $3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], \
      $9::text[], $10::bytea[]) AS u(p, s, v, r, t, j, c, k, a, h)";
+
+/// Rounds of the paired measurement that ends each group.
+const PAIRED_ROUNDS: usize = 60;
+
+/// The median over `PAIRED_ROUNDS` rounds of raw time / store time, each
+/// round one store append and one raw insert of prepared rows, the order
+/// alternating. Rows are prepared outside the timed span: `raw` builds them
+/// when it is called and returns the future that inserts them.
+async fn paired<S, SF, R, RF>(mut store: S, mut raw: R) -> f64
+where
+    S: FnMut() -> SF,
+    SF: std::future::Future<Output = bureau::store::Result<bureau::store::Appended>>,
+    R: FnMut() -> RF,
+    RF: std::future::Future<Output = ()>,
+{
+    let mut ratios = Vec::with_capacity(PAIRED_ROUNDS);
+    for round in 0..PAIRED_ROUNDS {
+        let raw_future = raw();
+        let store_future = store();
+        let (store_time, raw_time) = if round % 2 == 0 {
+            let start = Instant::now();
+            store_future.await.unwrap();
+            let store_time = start.elapsed();
+            let start = Instant::now();
+            raw_future.await;
+            (store_time, start.elapsed())
+        } else {
+            let start = Instant::now();
+            raw_future.await;
+            let raw_time = start.elapsed();
+            let start = Instant::now();
+            store_future.await.unwrap();
+            (start.elapsed(), raw_time)
+        };
+        ratios.push(raw_time.as_secs_f64() / store_time.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    ratios[PAIRED_ROUNDS / 2]
+}
+
+/// One raw SQLite batch: a transaction of multi-row inserts, chunked as the
+/// adapter chunks.
+async fn sqlite_raw_insert(store: &SqliteEventStore, rows: Vec<RawRow>) {
+    let mut tx = store.pool().begin().await.unwrap();
+    let mut rows = rows.into_iter();
+    loop {
+        let chunk: Vec<RawRow> = rows.by_ref().take(SQLITE_ROWS_PER_INSERT).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let mut insert = lite_sqlx::QueryBuilder::new(SQLITE_INSERT_PREFIX);
+        insert.push_values(chunk, |mut values, row| {
+            values
+                .push_bind(row.position)
+                .push_bind(row.stream)
+                .push_bind(row.position)
+                .push_bind(row.recorded_at.timestamp_micros())
+                .push_bind(row.event_type)
+                .push_bind(row.payload)
+                .push_bind(None::<String>)
+                .push_bind(None::<String>)
+                .push_bind(None::<String>)
+                .push_bind(row.hash);
+        });
+        insert.build().execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// One raw PostgreSQL batch as the adapter binds it: one array per column.
+struct PgColumns {
+    positions: Vec<i64>,
+    versions: Vec<i64>,
+    recorded_at: Vec<DateTime<Utc>>,
+    streams: Vec<String>,
+    types: Vec<String>,
+    payloads: Vec<String>,
+    labels: [Vec<Option<String>>; 3],
+    hashes: Vec<Vec<u8>>,
+}
+
+impl PgColumns {
+    fn new(rows: Vec<RawRow>) -> Self {
+        let positions: Vec<i64> = rows.iter().map(|r| r.position).collect();
+        let recorded_at = rows.iter().map(|r| r.recorded_at).collect();
+        let mut columns = Self {
+            versions: positions.clone(),
+            positions,
+            recorded_at,
+            streams: Vec::with_capacity(rows.len()),
+            types: Vec::with_capacity(rows.len()),
+            payloads: Vec::with_capacity(rows.len()),
+            labels: std::array::from_fn(|_| vec![None; rows.len()]),
+            hashes: Vec::with_capacity(rows.len()),
+        };
+        for row in rows {
+            columns.streams.push(row.stream);
+            columns.types.push(row.event_type);
+            columns.payloads.push(row.payload);
+            columns.hashes.push(row.hash);
+        }
+        columns
+    }
+}
+
+async fn pg_raw_insert(store: &PgEventStore, columns: PgColumns) {
+    let [causation, correlation, actor] = columns.labels;
+    let mut tx = store.pool().begin().await.unwrap();
+    pg_sqlx::query(PG_INSERT)
+        .bind(columns.positions)
+        .bind(columns.streams)
+        .bind(columns.versions)
+        .bind(columns.recorded_at)
+        .bind(columns.types)
+        .bind(columns.payloads)
+        .bind(causation)
+        .bind(correlation)
+        .bind(actor)
+        .bind(columns.hashes)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
 
 /// Times `store.append` of the whole batch, one append per iteration.
 fn bench_event_store<S: EventStore>(
@@ -134,36 +267,21 @@ fn sqlite(c: &mut Criterion, runtime: &tokio::runtime::Runtime) {
             runtime.block_on(async {
                 let start = Instant::now();
                 for rows in batches {
-                    let mut tx = raw.pool().begin().await.unwrap();
-                    let mut rows = rows.into_iter();
-                    loop {
-                        let chunk: Vec<RawRow> =
-                            rows.by_ref().take(SQLITE_ROWS_PER_INSERT).collect();
-                        if chunk.is_empty() {
-                            break;
-                        }
-                        let mut insert = lite_sqlx::QueryBuilder::new(SQLITE_INSERT_PREFIX);
-                        insert.push_values(chunk, |mut values, row| {
-                            values
-                                .push_bind(row.position)
-                                .push_bind(row.stream)
-                                .push_bind(row.position)
-                                .push_bind(row.recorded_at.timestamp_micros())
-                                .push_bind(row.event_type)
-                                .push_bind(row.payload)
-                                .push_bind(None::<String>)
-                                .push_bind(None::<String>)
-                                .push_bind(None::<String>)
-                                .push_bind(vec![0_u8; 32]);
-                        });
-                        insert.build().execute(&mut *tx).await.unwrap();
-                    }
-                    tx.commit().await.unwrap();
+                    sqlite_raw_insert(&raw, rows).await;
                 }
                 start.elapsed()
             })
         });
     });
+    let next = std::cell::Cell::new(next);
+    let ratio = runtime.block_on(paired(
+        || ours.append(&stream, ExpectedVersion::Any, &events),
+        || {
+            let first = next.replace(next.get() + BATCH as i64);
+            sqlite_raw_insert(&raw, raw_rows(&stream, &events, first))
+        },
+    ));
+    println!("sqlite_append_1000/paired: raw time / store time, median of {PAIRED_ROUNDS} rounds: {ratio:.3}");
     group.finish();
     runtime.block_on(async {
         ours.close().await;
@@ -214,54 +332,28 @@ fn postgres(c: &mut Criterion, runtime: &tokio::runtime::Runtime) {
     let mut next: i64 = 1;
     group.bench_function("raw_batched_insert", |b| {
         b.iter_custom(|iters| {
-            let batches: Vec<_> = prepare(&stream, &events, &mut next, iters)
+            let batches: Vec<PgColumns> = prepare(&stream, &events, &mut next, iters)
                 .into_iter()
-                .map(|rows| {
-                    let positions: Vec<i64> = rows.iter().map(|r| r.position).collect();
-                    let recorded_at: Vec<DateTime<Utc>> =
-                        rows.iter().map(|r| r.recorded_at).collect();
-                    let mut streams = Vec::with_capacity(BATCH);
-                    let mut types = Vec::with_capacity(BATCH);
-                    let mut payloads = Vec::with_capacity(BATCH);
-                    for row in rows {
-                        streams.push(row.stream);
-                        types.push(row.event_type);
-                        payloads.push(row.payload);
-                    }
-                    let none = || -> Vec<Option<String>> { vec![None; BATCH] };
-                    let hashes = vec![vec![0_u8; 32]; BATCH];
-                    let versions = positions.clone();
-                    let labels = [none(), none(), none()];
-                    let texts = (streams, types, payloads);
-                    (positions, versions, recorded_at, texts, labels, hashes)
-                })
+                .map(PgColumns::new)
                 .collect();
             runtime.block_on(async {
                 let start = Instant::now();
-                for (positions, versions, recorded_at, texts, labels, hashes) in batches {
-                    let (streams, types, payloads) = texts;
-                    let [causation, correlation, actor] = labels;
-                    let mut tx = raw.pool().begin().await.unwrap();
-                    pg_sqlx::query(PG_INSERT)
-                        .bind(positions)
-                        .bind(streams)
-                        .bind(versions)
-                        .bind(recorded_at)
-                        .bind(types)
-                        .bind(payloads)
-                        .bind(causation)
-                        .bind(correlation)
-                        .bind(actor)
-                        .bind(hashes)
-                        .execute(&mut *tx)
-                        .await
-                        .unwrap();
-                    tx.commit().await.unwrap();
+                for columns in batches {
+                    pg_raw_insert(raw, columns).await;
                 }
                 start.elapsed()
             })
         });
     });
+    let next = std::cell::Cell::new(next);
+    let ratio = runtime.block_on(paired(
+        || ours.append(&stream, ExpectedVersion::Any, &events),
+        || {
+            let first = next.replace(next.get() + BATCH as i64);
+            pg_raw_insert(raw, PgColumns::new(raw_rows(&stream, &events, first)))
+        },
+    ));
+    println!("postgres_append_1000/paired: raw time / store time, median of {PAIRED_ROUNDS} rounds: {ratio:.3}");
     group.finish();
     runtime.block_on(async {
         let admin = PgPoolOptions::new()

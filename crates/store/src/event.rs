@@ -556,6 +556,7 @@ impl NewEvent {
     ///
     /// let at = chrono::DateTime::UNIX_EPOCH;
     /// assert!(NewEvent::new("t", serde_json::json!({"k": "a\u{0}b"}), at).holds_nul());
+    /// assert!(NewEvent::new("t", serde_json::json!({"a\u{0}": [1]}), at).holds_nul());
     /// assert!(!NewEvent::new("t", serde_json::json!({"k": "\\u0000"}), at).holds_nul());
     /// ```
     #[must_use]
@@ -573,6 +574,14 @@ impl NewEvent {
         .any(|text| text.contains('\0'));
         if in_labels {
             return true;
+        }
+        // The canonical JSON escapes a NUL as `\u0000`: without that text no
+        // string or key of the payload holds one, and the walk below (about
+        // 0.3 µs an event of the store benchmark) is not needed.
+        if let Some(json) = self.canonical_payload()
+            && !json.contains("\\u0000")
+        {
+            return false;
         }
         let mut pending = vec![&self.payload];
         while let Some(value) = pending.pop() {
