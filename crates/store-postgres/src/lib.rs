@@ -72,7 +72,7 @@
 
 use std::borrow::Cow;
 
-use bureau_store::row::{self, Batch, Row};
+use bureau_store::row::{self, Batch, Row, SealedRow};
 use bureau_store::{
     Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, SnapshotStore,
     StoredSnapshot, StreamId, Version,
@@ -171,23 +171,24 @@ fn backend(error: sqlx::Error) -> bureau_store::Error {
     bureau_store::Error::Backend(Box::new(error))
 }
 
-/// Column arrays of a batch, bound to [`INSERT`].
+/// Column arrays of a batch, bound to [`INSERT`]. The text columns borrow
+/// the sealed rows: the driver copies them once, into its message.
 #[derive(Default)]
-struct Columns {
+struct Columns<'r> {
     position: Vec<i64>,
-    stream: Vec<String>,
+    stream: Vec<&'r str>,
     version: Vec<i64>,
     recorded_at: Vec<DateTime<Utc>>,
-    event_type: Vec<String>,
-    payload: Vec<String>,
-    causation_id: Vec<Option<String>>,
-    correlation_id: Vec<Option<String>>,
-    actor: Vec<Option<String>>,
-    hash: Vec<Vec<u8>>,
+    event_type: Vec<&'r str>,
+    payload: Vec<&'r str>,
+    causation_id: Vec<Option<&'r str>>,
+    correlation_id: Vec<Option<&'r str>>,
+    actor: Vec<Option<&'r str>>,
+    hash: Vec<&'r [u8]>,
 }
 
-impl Columns {
-    fn new(rows: Vec<Row>) -> bureau_store::Result<Self> {
+impl<'r> Columns<'r> {
+    fn new(rows: &'r [SealedRow<'_>]) -> bureau_store::Result<Self> {
         let mut columns = Self::default();
         for row in rows {
             let recorded_at = DateTime::from_timestamp_micros(row.recorded_at_micros).ok_or(
@@ -197,15 +198,15 @@ impl Columns {
                 },
             )?;
             columns.position.push(row.position);
-            columns.stream.push(row.stream);
+            columns.stream.push(&row.stream);
             columns.version.push(row.version);
             columns.recorded_at.push(recorded_at);
-            columns.event_type.push(row.event_type);
-            columns.payload.push(row.payload);
+            columns.event_type.push(&row.event_type);
+            columns.payload.push(&row.payload);
             columns.causation_id.push(row.causation_id);
             columns.correlation_id.push(row.correlation_id);
             columns.actor.push(row.actor);
-            columns.hash.push(row.hash);
+            columns.hash.push(row.hash.as_bytes());
         }
         Ok(columns)
     }
@@ -317,7 +318,7 @@ async fn append_locked(
     if rows.is_empty() {
         return Ok(appended);
     }
-    let c = Columns::new(rows)?;
+    let c = Columns::new(&rows)?;
     sqlx::query(INSERT)
         .bind(c.position)
         .bind(c.stream)

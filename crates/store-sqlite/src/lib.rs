@@ -52,7 +52,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use bureau_store::row::{self, Batch, Row, RowBytes};
+use bureau_store::row::{self, Batch, RowBytes, SealedRow};
 use bureau_store::{
     Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, SnapshotStore,
     StoredSnapshot, StreamId, Version,
@@ -485,7 +485,7 @@ impl SqliteEventStore {
         };
         let mut rows = rows.into_iter();
         loop {
-            let chunk: Vec<Row> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+            let chunk: Vec<SealedRow<'_>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
             if chunk.is_empty() {
                 break;
             }
@@ -501,7 +501,7 @@ impl SqliteEventStore {
                     .push_bind(row.causation_id)
                     .push_bind(row.correlation_id)
                     .push_bind(row.actor)
-                    .push_bind(row.hash);
+                    .push_bind(row.hash.as_bytes().to_vec());
             });
             insert
                 .build()

@@ -1,31 +1,40 @@
-//! The tamper-evident chain: each event's hash covers the previous hash and the
-//! event's canonical bytes.
+//! The tamper-evident chain: each event's hash covers the previous hash, the
+//! event's place (position, stream, version) and a digest of its content.
 //!
-//! # The canonical encoding (version 1)
+//! # The canonical encoding (chain version 2)
 //!
-//! This encoding is stable: hashes written by one release verify with every
-//! later one. For the event at global position `p`:
+//! For the event at global position `p`:
 //!
 //! ```text
-//! hash(p) = SHA-256( "bureau-store/chain/v1" || hash(p - 1) || canonical(p) )
-//! hash(0) = 32 zero bytes (ChainHash::GENESIS)
+//! hash(p)      = SHA-256( "bureau-store/chain/v2" || hash(p - 1) || place(p)
+//!                         || digest(p) )
+//! hash(0)      = 32 zero bytes (ChainHash::GENESIS)
+//! digest(p)    = SHA-256( "bureau-store/event/v1" || content(p) )
 //!
-//! canonical(p) = u64be(position) || str(stream) || u64be(version)
-//!             || i64be(recorded_at, microseconds since 1970-01-01T00:00:00Z)
+//! place(p)     = u64be(position) || str(stream) || u64be(version)
+//! content(p)   = i64be(recorded_at, microseconds since 1970-01-01T00:00:00Z)
 //!             || str(event_type) || str(canonical_json(payload))
 //!             || opt(causation_id) || opt(correlation_id) || opt(actor)
+//! canonical(p) = place(p) || content(p)      (what `canonical_bytes` returns)
 //! str(s)      = u64be(byte length of s) || UTF-8 bytes of s
 //! opt(None)   = 0x00          opt(Some(s)) = 0x01 || str(s)
 //! ```
+//!
+//! The content digest depends on the event alone, so it is computed once,
+//! when the event is made ([`NewEvent::new`]), and an append hashes only
+//! about 120 bytes an event while it holds the store's write lock, whatever
+//! the payload's size. Version 1 hashed the whole encoding at that point.
 //!
 //! `canonical_json` writes JSON without whitespace, object keys sorted by their
 //! UTF-8 bytes, strings escaped as `serde_json` escapes them and numbers as
 //! `serde_json` prints them (integers as digits, floats in the shortest form
 //! that parses back to the same `f64`). SQL adapters store exactly that text
 //! as the payload and parse it back with `serde_json`'s `float_roundtrip`,
-//! so a read event's canonical JSON is the text that was hashed. Because the position is hashed, moving an event
-//! changes its hash; because each hash covers the previous one, removing or
-//! altering an event breaks every later link.
+//! so a read event's canonical JSON is the text that was hashed. Because the
+//! position is hashed, moving an event changes its hash; because each hash
+//! covers the previous one, removing or altering an event breaks every later
+//! link. The encoding is pinned by a test: a change to it is a new chain
+//! version.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -37,7 +46,10 @@ use crate::error::{Error, Result};
 use crate::event::{NewEvent, Position, RecordedEvent, StreamId, Version};
 use crate::port::EventStore;
 
-const DOMAIN: &[u8] = b"bureau-store/chain/v1";
+const DOMAIN: &[u8] = b"bureau-store/chain/v2";
+
+/// The prefix of an event's content digest.
+const EVENT_DOMAIN: &[u8] = b"bureau-store/event/v1";
 
 /// How many events [`verify`] reads per page.
 const VERIFY_PAGE: usize = 500;
@@ -120,26 +132,49 @@ impl ChainHash {
         version: Version,
         event: &NewEvent,
     ) -> Self {
-        self.link_json(position, stream, version, event, &event_json(event))
+        let digest = event
+            .content_digest()
+            .unwrap_or_else(|| content_digest(event, &canonical_json(event.payload())));
+        self.link_digest(position, stream, version, &digest)
     }
 
-    /// [`link`](Self::link) with the payload's canonical JSON already
-    /// written (adapters store that same text, so it is written once).
-    pub(crate) fn link_json(
+    /// [`link`](Self::link) with the event's content digest already
+    /// computed (when the event was made).
+    pub(crate) fn link_digest(
         &self,
         position: Position,
         stream: &StreamId,
         version: Version,
-        event: &NewEvent,
-        json: &str,
+        digest: &[u8; 32],
     ) -> Self {
         let mut hasher = Sha256::new();
         hasher.update(DOMAIN);
         hasher.update(self.0);
-        // Fed field by field: no copy of the canonical bytes is made.
-        encode(&mut hasher, position, stream, version, event, json);
+        hasher.put(&position.get().to_be_bytes());
+        put_str(&mut hasher, stream.as_str());
+        hasher.put(&version.get().to_be_bytes());
+        hasher.update(digest);
         Self(hasher.finalize().into())
     }
+}
+
+/// The digest of an event's content (see the [encoding](self)), `json`
+/// being its payload's canonical JSON.
+pub(crate) fn content_digest(event: &NewEvent, json: &str) -> [u8; 32] {
+    content_digest_of(event.event_type(), event.recorded_at(), json, event.metadata())
+}
+
+/// [`content_digest`] from an event's parts, for the event's constructors.
+pub(crate) fn content_digest_of(
+    event_type: &str,
+    recorded_at: chrono::DateTime<chrono::Utc>,
+    json: &str,
+    metadata: &crate::event::EventMetadata,
+) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(EVENT_DOMAIN);
+    encode_content(&mut hasher, event_type, recorded_at, json, metadata);
+    hasher.finalize().into()
 }
 
 impl fmt::Display for ChainHash {
@@ -230,13 +265,26 @@ pub fn canonical_bytes(
     version: Version,
     event: &NewEvent,
 ) -> Vec<u8> {
-    let json = event_json(event);
+    let json = match event.canonical_payload() {
+        Some(json) => std::borrow::Cow::Borrowed(json),
+        None => std::borrow::Cow::Owned(canonical_json(event.payload())),
+    };
     let mut out = Vec::with_capacity(80 + json.len());
-    encode(&mut out, position, stream, version, event, &json);
+    out.put(&position.get().to_be_bytes());
+    put_str(&mut out, stream.as_str());
+    out.put(&version.get().to_be_bytes());
+    encode_content(
+        &mut out,
+        event.event_type(),
+        event.recorded_at(),
+        &json,
+        event.metadata(),
+    );
     out
 }
 
-/// Where [`encode`] writes: a buffer, or a hasher directly.
+/// Where the encoding is written: a buffer, or a hasher directly (no copy of
+/// the canonical bytes is made to hash them).
 trait Sink {
     fn put(&mut self, bytes: &[u8]);
 }
@@ -253,20 +301,16 @@ impl Sink for Sha256 {
     }
 }
 
-fn encode(
+/// `content(p)` of the encoding: what the content digest covers.
+fn encode_content(
     out: &mut impl Sink,
-    position: Position,
-    stream: &StreamId,
-    version: Version,
-    event: &NewEvent,
+    event_type: &str,
+    recorded_at: chrono::DateTime<chrono::Utc>,
     json: &str,
+    metadata: &crate::event::EventMetadata,
 ) {
-    let metadata = event.metadata();
-    out.put(&position.get().to_be_bytes());
-    put_str(out, stream.as_str());
-    out.put(&version.get().to_be_bytes());
-    out.put(&event.recorded_at().timestamp_micros().to_be_bytes());
-    put_str(out, event.event_type());
+    out.put(&recorded_at.timestamp_micros().to_be_bytes());
+    put_str(out, event_type);
     put_str(out, json);
     for field in [
         metadata.causation(),
@@ -286,15 +330,6 @@ fn encode(
 fn put_str(out: &mut impl Sink, text: &str) {
     out.put(&(text.len() as u64).to_be_bytes());
     out.put(text.as_bytes());
-}
-
-/// The canonical JSON of an event's payload, written when the event was made
-/// (or, for a payload too deep to store, now).
-fn event_json(event: &NewEvent) -> std::borrow::Cow<'_, str> {
-    match event.canonical_payload() {
-        Some(json) => std::borrow::Cow::Borrowed(json),
-        None => std::borrow::Cow::Owned(canonical_json(event.payload())),
-    }
 }
 
 /// `value` as canonical JSON: no whitespace, object keys sorted by their
@@ -816,20 +851,24 @@ mod tests {
         );
         let stream = StreamId::new("s").unwrap();
         let hash = ChainHash::GENESIS.link(Position::FIRST, &stream, Version::new(1), &event);
+        let mut content = Vec::new();
+        content.extend_from_slice(b"bureau-store/event/v1");
+        content.extend_from_slice(&0i64.to_be_bytes());
+        content.extend_from_slice(&6u64.to_be_bytes());
+        content.extend_from_slice(b"opened");
+        content.extend_from_slice(&8u64.to_be_bytes());
+        content.extend_from_slice(br#"{"id":1}"#);
+        content.extend_from_slice(&[0, 0, 0]);
+        let digest: [u8; 32] = Sha256::digest(&content).into();
         let mut manual = Sha256::new();
-        manual.update(DOMAIN);
+        manual.update(b"bureau-store/chain/v2");
         manual.update([0u8; 32]);
         let mut bytes = Vec::new();
         bytes.extend_from_slice(&1u64.to_be_bytes());
         bytes.extend_from_slice(&1u64.to_be_bytes());
         bytes.extend_from_slice(b"s");
         bytes.extend_from_slice(&1u64.to_be_bytes());
-        bytes.extend_from_slice(&0i64.to_be_bytes());
-        bytes.extend_from_slice(&6u64.to_be_bytes());
-        bytes.extend_from_slice(b"opened");
-        bytes.extend_from_slice(&8u64.to_be_bytes());
-        bytes.extend_from_slice(br#"{"id":1}"#);
-        bytes.extend_from_slice(&[0, 0, 0]);
+        bytes.extend_from_slice(&digest);
         manual.update(&bytes);
         let expected: [u8; 32] = manual.finalize().into();
         assert_eq!(hash.as_bytes(), &expected);

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::chain::ChainHash;
@@ -401,12 +403,18 @@ impl EventMetadata {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewEvent {
-    event_type: String,
+    // Shared, not copied, with the rows an SQL adapter binds (SQLite's
+    // driver takes an `Arc<str>` as it is).
+    event_type: Arc<str>,
     payload: serde_json::Value,
     // The payload's canonical JSON, written once when the event is made (it
     // is both what the chain hashes and what adapters store), or `None` when
     // the payload nests deeper than `MAX_PAYLOAD_DEPTH` and cannot be stored.
-    canonical: Option<String>,
+    canonical: Option<Arc<str>>,
+    // The digest of the event's content the chain links (see `chain`),
+    // computed with the canonical JSON so that an append does not hash the
+    // payload while it holds the store's write lock; `None` with `canonical`.
+    digest: Option<[u8; 32]>,
     recorded_at: DateTime<Utc>,
     metadata: EventMetadata,
 }
@@ -454,23 +462,55 @@ impl NewEvent {
         payload: serde_json::Value,
         recorded_at: DateTime<Utc>,
     ) -> Self {
+        Self::with_parts(event_type.into(), payload, recorded_at, EventMetadata::default())
+    }
+
+    /// An event with its metadata, its canonical JSON and content digest
+    /// written once.
+    pub(crate) fn with_parts(
+        event_type: String,
+        payload: serde_json::Value,
+        recorded_at: DateTime<Utc>,
+        metadata: EventMetadata,
+    ) -> Self {
+        let recorded_at = recorded_at.trunc_subsecs(6);
         // Depth first, iteratively: the canonical writer recurses, and an
         // absurdly deep payload must not exhaust the stack.
         let canonical =
             (depth_within_limit(&payload)).then(|| crate::chain::canonical_json(&payload));
+        let digest = canonical.as_deref().map(|json| {
+            crate::chain::content_digest_of(&event_type, recorded_at, json, &metadata)
+        });
         Self {
-            event_type: event_type.into(),
+            event_type: Arc::from(event_type),
             payload,
-            canonical,
-            recorded_at: recorded_at.trunc_subsecs(6),
-            metadata: EventMetadata::default(),
+            canonical: canonical.map(Arc::from),
+            digest,
+            recorded_at,
+            metadata,
         }
+    }
+
+    /// The digest of the event's content the chain links, `None` for a
+    /// payload too deep to store.
+    pub(crate) fn content_digest(&self) -> Option<[u8; 32]> {
+        self.digest
     }
 
     /// The payload's canonical JSON (see [`chain`](crate#the-chain)), or
     /// `None` for a payload too deep to store.
     pub(crate) fn canonical_payload(&self) -> Option<&str> {
         self.canonical.as_deref()
+    }
+
+    /// [`canonical_payload`](Self::canonical_payload), shared.
+    pub(crate) fn shared_canonical_payload(&self) -> Option<&Arc<str>> {
+        self.canonical.as_ref()
+    }
+
+    /// [`event_type`](Self::event_type), shared.
+    pub(crate) fn shared_event_type(&self) -> &Arc<str> {
+        &self.event_type
     }
 
     /// Replaces the metadata.
@@ -485,6 +525,9 @@ impl NewEvent {
     /// ```
     #[must_use]
     pub fn with_metadata(mut self, metadata: EventMetadata) -> Self {
+        self.digest = self.canonical.as_deref().map(|json| {
+            crate::chain::content_digest_of(&self.event_type, self.recorded_at, json, &metadata)
+        });
         self.metadata = metadata;
         self
     }
@@ -539,7 +582,7 @@ impl NewEvent {
             Ok(())
         } else {
             Err(Error::PayloadTooDeep {
-                event_type: self.event_type.clone(),
+                event_type: self.event_type.to_string(),
                 limit: Self::MAX_PAYLOAD_DEPTH,
             })
         }
@@ -564,7 +607,7 @@ impl NewEvent {
         use serde_json::Value;
         let metadata = &self.metadata;
         let in_labels = [
-            Some(self.event_type.as_str()),
+            Some(&*self.event_type),
             metadata.causation(),
             metadata.correlation(),
             metadata.actor_name(),

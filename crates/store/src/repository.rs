@@ -611,10 +611,12 @@ fn encode<E: DomainEvent + Serialize>(event: &E, context: &EventContext) -> Resu
         event_type: event.event_type().to_owned(),
         reason: error.to_string(),
     })?;
-    Ok(
-        NewEvent::new(event.event_type(), payload, context.recorded_at)
-            .with_metadata(context.metadata.clone()),
-    )
+    Ok(NewEvent::with_parts(
+        event.event_type().to_owned(),
+        payload,
+        context.recorded_at,
+        context.metadata.clone(),
+    ))
 }
 
 fn decode<E: DomainEvent + DeserializeOwned>(recorded: RecordedEvent) -> Result<E> {

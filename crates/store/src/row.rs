@@ -1,6 +1,8 @@
 //! What SQL adapters share: turning a batch into rows and rows back into
 //! events. Adapters stay thin: they move [`Row`]s in and out of tables.
 
+use std::sync::Arc;
+
 use chrono::DateTime;
 
 use crate::chain::ChainHash;
@@ -17,11 +19,11 @@ use crate::event::{
 /// use bureau_store::{ExpectedVersion, NewEvent, StreamId, Version, row};
 ///
 /// let stream = StreamId::new("s")?;
-/// let event = NewEvent::new("opened", serde_json::json!({"a": 1}), chrono::DateTime::UNIX_EPOCH);
-/// let (rows, appended) = row::seal(&stream, ExpectedVersion::Any, Version::INITIAL, None, &[event.clone()])?;
+/// let events = [NewEvent::new("opened", serde_json::json!({"a": 1}), chrono::DateTime::UNIX_EPOCH)];
+/// let (rows, appended) = row::seal(&stream, ExpectedVersion::Any, Version::INITIAL, None, &events)?;
 /// assert_eq!(appended.version(), Version::new(1));
-/// let back = rows.into_iter().next().ok_or("no row")?.into_recorded()?;
-/// assert_eq!(back.event(), &event);
+/// let back = rows.first().ok_or("no row")?.to_row().into_recorded()?;
+/// assert_eq!(back.event(), &events[0]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,8 +101,73 @@ impl Row {
         if let Some(actor) = self.actor {
             metadata = metadata.actor(actor);
         }
-        let event = NewEvent::new(self.event_type, payload, recorded_at).with_metadata(metadata);
+        let event = NewEvent::with_parts(self.event_type, payload, recorded_at, metadata);
         Ok(RecordedEvent::new(stream, version, position, event, hash))
+    }
+}
+
+/// One event of a sealed batch, as an SQL adapter binds it: the text columns
+/// shared with the events and the batch (cloning one is a reference count,
+/// not a copy), so no byte of a payload is copied between the event and the
+/// driver.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::{ExpectedVersion, NewEvent, StreamId, Version, row};
+///
+/// let stream = StreamId::new("s")?;
+/// let events = [NewEvent::new("opened", serde_json::json!({"b": 1, "a": 2}), chrono::DateTime::UNIX_EPOCH)];
+/// let (rows, _) = row::seal(&stream, ExpectedVersion::Any, Version::INITIAL, None, &events)?;
+/// assert_eq!(&*rows[0].payload, r#"{"a":2,"b":1}"#);
+/// assert_eq!((rows[0].position, rows[0].version), (1, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SealedRow<'a> {
+    /// Global position (from 1).
+    pub position: i64,
+    /// Stream name, one allocation for the whole batch.
+    pub stream: Arc<str>,
+    /// Version within the stream (from 1).
+    pub version: i64,
+    /// Recorded-at, microseconds since 1970-01-01T00:00:00Z.
+    pub recorded_at_micros: i64,
+    /// Event type name, shared with the event.
+    pub event_type: Arc<str>,
+    /// The canonical JSON that was hashed, shared with the event.
+    pub payload: Arc<str>,
+    /// Causation id.
+    pub causation_id: Option<&'a str>,
+    /// Correlation id.
+    pub correlation_id: Option<&'a str>,
+    /// Actor.
+    pub actor: Option<&'a str>,
+    /// Chain hash.
+    pub hash: ChainHash,
+}
+
+impl SealedRow<'_> {
+    /// The row as owned columns, as a store reads it back.
+    ///
+    /// # Examples
+    ///
+    /// See [`Row`].
+    #[must_use]
+    pub fn to_row(&self) -> Row {
+        Row {
+            position: self.position,
+            stream: self.stream.to_string(),
+            version: self.version,
+            recorded_at_micros: self.recorded_at_micros,
+            event_type: self.event_type.to_string(),
+            payload: self.payload.to_string(),
+            causation_id: self.causation_id.map(str::to_owned),
+            correlation_id: self.correlation_id.map(str::to_owned),
+            actor: self.actor.map(str::to_owned),
+            hash: self.hash.as_bytes().to_vec(),
+        }
     }
 }
 
@@ -124,10 +191,10 @@ pub fn to_i64(value: u64) -> Result<i64> {
     })
 }
 
-/// A batch checked and encoded for an append, before the transaction that
-/// serializes appends: payload depth checked, payloads written as the
-/// canonical JSON that is both hashed and stored. [`seal`](Self::seal) it
-/// inside the transaction.
+/// A batch checked for an append, before the transaction that serializes
+/// appends: payload depth checked (the canonical JSON that is both hashed
+/// and stored was written when each event was made). [`seal`](Self::seal)
+/// it inside the transaction.
 ///
 /// # Examples
 ///
@@ -139,7 +206,7 @@ pub fn to_i64(value: u64) -> Result<i64> {
 /// let batch = Batch::new(&stream, &events)?;
 /// batch.refuse_nul("this store cannot hold NUL")?;
 /// let (rows, appended) = batch.seal(ExpectedVersion::Any, Version::INITIAL, None)?;
-/// assert_eq!(rows[0].payload, r#"{"x":1.4000000000000001}"#);
+/// assert_eq!(&*rows[0].payload, r#"{"x":1.4000000000000001}"#);
 /// assert_eq!(appended.version(), Version::new(1));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -147,7 +214,6 @@ pub fn to_i64(value: u64) -> Result<i64> {
 pub struct Batch<'a> {
     stream: &'a StreamId,
     events: &'a [NewEvent],
-    payloads: Vec<String>,
 }
 
 impl<'a> Batch<'a> {
@@ -162,16 +228,10 @@ impl<'a> Batch<'a> {
     ///
     /// See [`Batch`].
     pub fn new(stream: &'a StreamId, events: &'a [NewEvent]) -> Result<Self> {
-        let mut payloads = Vec::with_capacity(events.len());
         for event in events {
             event.check_depth()?;
-            payloads.push(event.canonical_payload().unwrap_or_default().to_owned());
         }
-        Ok(Self {
-            stream,
-            events,
-            payloads,
-        })
+        Ok(Self { stream, events })
     }
 
     /// Refuses the batch when the stream name or an event holds a NUL
@@ -238,7 +298,7 @@ impl<'a> Batch<'a> {
         expected: ExpectedVersion,
         actual: Version,
         last: Option<(i64, Vec<u8>)>,
-    ) -> Result<(Vec<Row>, Appended)> {
+    ) -> Result<(Vec<SealedRow<'a>>, Appended)> {
         let stream = self.stream;
         if !expected.admits(actual) {
             return Err(Error::Conflict {
@@ -267,24 +327,34 @@ impl<'a> Batch<'a> {
         let mut version = actual;
         let mut rows = Vec::with_capacity(self.events.len());
         let mut first = None;
-        for (event, payload) in self.events.iter().zip(self.payloads) {
+        let shared_stream: Arc<str> = Arc::from(stream.as_str());
+        for event in self.events {
+            // `Batch::new` refused every event without canonical JSON.
+            let (Some(payload), Some(digest)) =
+                (event.shared_canonical_payload(), event.content_digest())
+            else {
+                return Err(Error::PayloadTooDeep {
+                    event_type: event.event_type().to_owned(),
+                    limit: NewEvent::MAX_PAYLOAD_DEPTH,
+                });
+            };
             version = version.next().ok_or_else(overflow)?;
             position = position.checked_add(1).ok_or_else(overflow)?;
             let at = Position::new(position);
             first.get_or_insert(at);
-            head = head.link_json(at, stream, version, event, &payload);
+            head = head.link_digest(at, stream, version, &digest);
             let metadata = event.metadata();
-            rows.push(Row {
+            rows.push(SealedRow {
                 position: to_i64(position)?,
-                stream: stream.as_str().to_owned(),
+                stream: Arc::clone(&shared_stream),
                 version: to_i64(version.get())?,
                 recorded_at_micros: event.recorded_at().timestamp_micros(),
-                event_type: event.event_type().to_owned(),
-                payload,
-                causation_id: metadata.causation().map(str::to_owned),
-                correlation_id: metadata.correlation().map(str::to_owned),
-                actor: metadata.actor_name().map(str::to_owned),
-                hash: head.as_bytes().to_vec(),
+                event_type: Arc::clone(event.shared_event_type()),
+                payload: Arc::clone(payload),
+                causation_id: metadata.causation(),
+                correlation_id: metadata.correlation(),
+                actor: metadata.actor_name(),
+                hash: head,
             });
         }
         let positions = first.map(|first| (first, Position::new(position)));
@@ -302,13 +372,13 @@ impl<'a> Batch<'a> {
 /// # Examples
 ///
 /// See [`Row`].
-pub fn seal(
-    stream: &StreamId,
+pub fn seal<'a>(
+    stream: &'a StreamId,
     expected: ExpectedVersion,
     actual: Version,
     last: Option<(i64, Vec<u8>)>,
-    events: &[NewEvent],
-) -> Result<(Vec<Row>, Appended)> {
+    events: &'a [NewEvent],
+) -> Result<(Vec<SealedRow<'a>>, Appended)> {
     Batch::new(stream, events)?.seal(expected, actual, last)
 }
 
@@ -417,7 +487,7 @@ mod tests {
             ExpectedVersion::Exact(Version::new(1)),
             Version::new(2),
             None,
-            &[event],
+            std::slice::from_ref(&event),
         );
         assert!(
             matches!(outcome, Err(Error::Conflict { actual, .. }) if actual == Version::new(2))
@@ -433,10 +503,10 @@ mod tests {
             ExpectedVersion::Any,
             Version::new(4),
             None,
-            &[event],
+            std::slice::from_ref(&event),
         )
         .unwrap();
-        let mut row = rows.into_iter().next().unwrap();
+        let mut row = rows[0].to_row();
         row.payload = "{".to_owned();
         let error = row.into_recorded().unwrap_err();
         assert!(matches!(&error, Error::Corrupt { stream, version: 5, .. } if stream == "s"));
@@ -461,9 +531,8 @@ mod tests {
         .unwrap();
         let text = rows[0].payload.clone();
         assert_eq!(
-            rows.into_iter()
-                .next()
-                .unwrap()
+            rows[0]
+                .to_row()
                 .into_recorded()
                 .unwrap()
                 .event(),
@@ -476,7 +545,7 @@ mod tests {
             ExpectedVersion::Any,
             Version::INITIAL,
             None,
-            &[deeper],
+            std::slice::from_ref(&deeper),
         );
         assert!(matches!(
             refused,
@@ -499,6 +568,6 @@ mod tests {
         .unwrap();
         assert_eq!(appended.first_position(), Some(Position::new(42)));
         let expected = prior.link(Position::new(42), &stream, Version::new(1), &event);
-        assert_eq!(rows[0].hash, expected.as_bytes().to_vec());
+        assert_eq!(rows[0].hash, expected);
     }
 }
