@@ -460,19 +460,21 @@ impl SqliteEventStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(backend)?;
-        let actual: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(version), 0) FROM bureau_events WHERE stream = ?",
-        )
-        .bind(stream.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(backend)?;
-        let last: Option<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT position, hash FROM bureau_events ORDER BY position DESC LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(backend)?;
+        // One statement for the stream's version and the chain's head: each
+        // statement is a round trip to the driver's worker thread, which
+        // costs more than the reads themselves.
+        let (actual, last_position, last_hash): (i64, Option<i64>, Option<Vec<u8>>) =
+            sqlx::query_as(
+                "SELECT (SELECT COALESCE(MAX(version), 0) FROM bureau_events WHERE stream = ?1), \
+                 last.position, last.hash \
+                 FROM (SELECT 1) AS one LEFT JOIN \
+                 (SELECT position, hash FROM bureau_events ORDER BY position DESC LIMIT 1) AS last",
+            )
+            .bind(stream.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let last = last_position.zip(last_hash);
         let actual = Version::new(u64::try_from(actual).unwrap_or(0));
         let (rows, appended) = match batch.seal(expected, actual, last) {
             Ok(sealed) => sealed,
