@@ -100,7 +100,7 @@ const PG_INSERT: &str = "INSERT INTO bureau_events (position, stream, version, r
      $9::text[], $10::bytea[]) AS u(p, s, v, r, t, j, c, k, a, h)";
 
 /// Rounds of the paired measurement that ends each group.
-const PAIRED_ROUNDS: usize = 60;
+const PAIRED_ROUNDS: usize = 200;
 
 /// The median over `PAIRED_ROUNDS` rounds of raw time / store time, each
 /// round one store append and one raw insert of prepared rows, the order
