@@ -14,6 +14,8 @@
 //! `postgres://postgres@127.0.0.1:5432/test`), two schemas of its own, dropped
 //! at the end; skipped with a message when no server answers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// A ratio of two timings is a measurement, not money.
+#![allow(clippy::float_arithmetic)]
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -281,7 +283,9 @@ fn sqlite(c: &mut Criterion, runtime: &tokio::runtime::Runtime) {
             sqlite_raw_insert(&raw, raw_rows(&stream, &events, first))
         },
     ));
-    println!("sqlite_append_1000/paired: raw time / store time, median of {PAIRED_ROUNDS} rounds: {ratio:.3}");
+    println!(
+        "sqlite_append_1000/paired: raw time / store time, median of {PAIRED_ROUNDS} rounds: {ratio:.3}"
+    );
     group.finish();
     runtime.block_on(async {
         ours.close().await;
@@ -353,7 +357,9 @@ fn postgres(c: &mut Criterion, runtime: &tokio::runtime::Runtime) {
             pg_raw_insert(raw, PgColumns::new(raw_rows(&stream, &events, first)))
         },
     ));
-    println!("postgres_append_1000/paired: raw time / store time, median of {PAIRED_ROUNDS} rounds: {ratio:.3}");
+    println!(
+        "postgres_append_1000/paired: raw time / store time, median of {PAIRED_ROUNDS} rounds: {ratio:.3}"
+    );
     group.finish();
     runtime.block_on(async {
         let admin = PgPoolOptions::new()

@@ -161,7 +161,12 @@ impl ChainHash {
 /// The digest of an event's content (see the [encoding](self)), `json`
 /// being its payload's canonical JSON.
 pub(crate) fn content_digest(event: &NewEvent, json: &str) -> [u8; 32] {
-    content_digest_of(event.event_type(), event.recorded_at(), json, event.metadata())
+    content_digest_of(
+        event.event_type(),
+        event.recorded_at(),
+        json,
+        event.metadata(),
+    )
 }
 
 /// [`content_digest`] from an event's parts, for the event's constructors.

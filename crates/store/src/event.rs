@@ -462,7 +462,12 @@ impl NewEvent {
         payload: serde_json::Value,
         recorded_at: DateTime<Utc>,
     ) -> Self {
-        Self::with_parts(event_type.into(), payload, recorded_at, EventMetadata::default())
+        Self::with_parts(
+            event_type.into(),
+            payload,
+            recorded_at,
+            EventMetadata::default(),
+        )
     }
 
     /// An event with its metadata, its canonical JSON and content digest
@@ -478,9 +483,9 @@ impl NewEvent {
         // absurdly deep payload must not exhaust the stack.
         let canonical =
             (depth_within_limit(&payload)).then(|| crate::chain::canonical_json(&payload));
-        let digest = canonical.as_deref().map(|json| {
-            crate::chain::content_digest_of(&event_type, recorded_at, json, &metadata)
-        });
+        let digest = canonical
+            .as_deref()
+            .map(|json| crate::chain::content_digest_of(&event_type, recorded_at, json, &metadata));
         Self {
             event_type: Arc::from(event_type),
             payload,

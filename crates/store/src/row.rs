@@ -530,14 +530,7 @@ mod tests {
         )
         .unwrap();
         let text = rows[0].payload.clone();
-        assert_eq!(
-            rows[0]
-                .to_row()
-                .into_recorded()
-                .unwrap()
-                .event(),
-            &deepest
-        );
+        assert_eq!(rows[0].to_row().into_recorded().unwrap().event(), &deepest);
         assert!(serde_json::from_str::<serde_json::Value>(&format!("[{text}]")).is_err());
         let deeper = NewEvent::new("t", nested(NewEvent::MAX_PAYLOAD_DEPTH + 1), at);
         let refused = seal(
