@@ -7,6 +7,12 @@ use crate::{Currency, Rate};
 /// Everything that can go wrong in bureau-core. Every variant names the value
 /// that was wrong.
 ///
+/// The enum and every variant with fields are `#[non_exhaustive]`: new
+/// variants and new fields can come without breaking a caller, who matches
+/// with `{ .. }` (other crates of the family build the variants they report
+/// through constructors such as [`Error::currency_mismatch`]). Variants
+/// without fields are matched by name.
+///
 /// # Examples
 ///
 /// ```
@@ -21,6 +27,7 @@ use crate::{Currency, Rate};
 pub enum Error {
     /// The amount has more decimal places than the currency's minor unit.
     #[error("amount {amount} has more decimal places than {currency} allows ({})", currency.minor_units())]
+    #[non_exhaustive]
     TooPrecise {
         /// The amount as given.
         amount: Decimal,
@@ -29,18 +36,21 @@ pub enum Error {
     },
     /// The code is not an ISO 4217 currency (custom commodities must be declared).
     #[error("unknown currency code {code:?}")]
+    #[non_exhaustive]
     UnknownCurrency {
         /// The code as given.
         code: String,
     },
     /// The ISO 4217 code exists but defines no minor unit (gold, SDR, test codes).
     #[error("ISO 4217 code {code} has no minor unit; declare it as a commodity with its precision")]
+    #[non_exhaustive]
     NoMinorUnit {
         /// The ISO code.
         code: String,
     },
     /// A custom commodity code or precision is not acceptable.
     #[error("invalid commodity {code:?}: {reason}")]
+    #[non_exhaustive]
     InvalidCommodity {
         /// The code as given.
         code: String,
@@ -49,6 +59,7 @@ pub enum Error {
     },
     /// A text could not be read as money.
     #[error("cannot read {input:?} as money: {reason}")]
+    #[non_exhaustive]
     InvalidMoney {
         /// The text as given.
         input: String,
@@ -57,12 +68,14 @@ pub enum Error {
     },
     /// A decimal number could not be read.
     #[error("cannot read {input:?} as a decimal number")]
+    #[non_exhaustive]
     InvalidDecimal {
         /// The text as given.
         input: String,
     },
     /// Two amounts in different currencies were combined or compared.
     #[error("cannot combine {left} with {right}")]
+    #[non_exhaustive]
     CurrencyMismatch {
         /// The currency of the left-hand amount.
         left: Currency,
@@ -71,6 +84,7 @@ pub enum Error {
     },
     /// A result does not fit in a decimal at the currency's precision.
     #[error("{operation} overflows the range of an amount in {currency}")]
+    #[non_exhaustive]
     Overflow {
         /// What was being computed (`"addition"`, `"multiplication"`, ...).
         operation: &'static str,
@@ -82,6 +96,7 @@ pub enum Error {
     NoParts,
     /// A split was asked for with more parts than [`Money::MAX_PARTS`](crate::Money::MAX_PARTS).
     #[error("cannot split into {parts} parts: at most {max} are supported")]
+    #[non_exhaustive]
     TooManyParts {
         /// The number of parts asked for.
         parts: usize,
@@ -93,6 +108,7 @@ pub enum Error {
     AllWeightsZero,
     /// An allocation weight is negative.
     #[error("allocation weight {weight} at position {index} is negative")]
+    #[non_exhaustive]
     NegativeWeight {
         /// Zero-based position of the weight.
         index: usize,
@@ -101,6 +117,7 @@ pub enum Error {
     },
     /// A rate computation left the range of a decimal.
     #[error("{operation} of rate {value} overflows the range of a decimal")]
+    #[non_exhaustive]
     RateOverflow {
         /// What was being computed (`"conversion to a percentage"`).
         operation: &'static str,
@@ -109,6 +126,7 @@ pub enum Error {
     },
     /// An exchange rate is zero or negative.
     #[error("exchange rate {rate} from {from} to {to} must be positive")]
+    #[non_exhaustive]
     InvalidExchangeRate {
         /// Source currency.
         from: Currency,
@@ -119,6 +137,7 @@ pub enum Error {
     },
     /// An exchange rate from a currency to itself that is not one.
     #[error("exchange rate {rate} from {currency} to itself must be 1")]
+    #[non_exhaustive]
     SameCurrencyRate {
         /// The currency on both sides.
         currency: Currency,
@@ -127,6 +146,7 @@ pub enum Error {
     },
     /// A text is not an id of the expected kind.
     #[error("invalid {kind} id {input:?}")]
+    #[non_exhaustive]
     InvalidId {
         /// The kind of id expected (`"party"`).
         kind: &'static str,
@@ -135,6 +155,7 @@ pub enum Error {
     },
     /// A date range whose end comes before its start.
     #[error("date range ends on {end} before it starts on {start}")]
+    #[non_exhaustive]
     InvalidDateRange {
         /// First day of the range.
         start: chrono::NaiveDate,
@@ -143,12 +164,14 @@ pub enum Error {
     },
     /// A month number outside 1..=12.
     #[error("month {month} is not between 1 and 12")]
+    #[non_exhaustive]
     InvalidMonth {
         /// The month as given.
         month: u32,
     },
     /// A period index outside what its granularity allows.
     #[error("{granularity} {index} does not exist (a fiscal year has {max})")]
+    #[non_exhaustive]
     InvalidPeriodIndex {
         /// `"month"` or `"quarter"`.
         granularity: &'static str,
@@ -159,16 +182,35 @@ pub enum Error {
     },
     /// A text could not be read as a period.
     #[error("cannot read {input:?} as a period (expected 2026, 2026-Q1 or 2026-03)")]
+    #[non_exhaustive]
     InvalidPeriod {
         /// The text as given.
         input: String,
     },
     /// A date computation left the supported calendar range.
     #[error("date out of range near year {year}")]
+    #[non_exhaustive]
     DateOutOfRange {
         /// The year where the computation stopped.
         year: i32,
     },
+}
+
+/// Constructors for the errors other crates of the family report in
+/// bureau-core's terms: the variants are `#[non_exhaustive]`, so they cannot
+/// be built with a struct expression outside this crate.
+impl Error {
+    /// Two amounts in different currencies were combined or compared.
+    ///
+    /// ```
+    /// use bureau_core::{Currency, Error};
+    ///
+    /// let err = Error::currency_mismatch(Currency::USD, Currency::EUR);
+    /// assert_eq!(err.to_string(), "cannot combine USD with EUR");
+    /// ```
+    pub const fn currency_mismatch(left: Currency, right: Currency) -> Self {
+        Error::CurrencyMismatch { left, right }
+    }
 }
 
 /// `Result` with bureau-core's [`Error`] as the default error type.

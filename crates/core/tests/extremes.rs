@@ -22,13 +22,10 @@ fn max_usd() -> Money {
 #[test]
 fn split_into_too_many_parts_is_a_typed_error() {
     let err = max_usd().split(usize::MAX).unwrap_err();
-    assert_eq!(
+    assert!(matches!(
         err,
-        Error::TooManyParts {
-            parts: usize::MAX,
-            max: Money::MAX_PARTS
-        }
-    );
+        Error::TooManyParts { parts: usize::MAX, max, .. } if max == Money::MAX_PARTS
+    ));
     assert!(err.to_string().contains(&usize::MAX.to_string()));
     let err = max_usd().split(Money::MAX_PARTS + 1).unwrap_err();
     assert!(matches!(err, Error::TooManyParts { .. }));
@@ -63,13 +60,10 @@ fn allocation_of_the_largest_amount_by_the_largest_weights_conserves() {
 fn rate_to_percent_overflow_is_a_typed_error() {
     for value in [Decimal::MAX, Decimal::MIN] {
         let err = Rate::new(value).to_percent().unwrap_err();
-        assert_eq!(
+        assert!(matches!(
             err,
-            Error::RateOverflow {
-                operation: "conversion to a percentage",
-                value
-            }
-        );
+            Error::RateOverflow { operation: "conversion to a percentage", value: v, .. } if v == value
+        ));
         assert!(err.to_string().contains(&value.to_string()));
     }
     let percent = Rate::new(Decimal::MAX / Decimal::ONE_HUNDRED)

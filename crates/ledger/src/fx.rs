@@ -1002,10 +1002,10 @@ pub fn realised_gain(
     rounding: RoundingStrategy,
 ) -> Result<Money> {
     if booked.to() != settled.to() {
-        return Err(Error::Core(bureau_core::Error::CurrencyMismatch {
-            left: booked.to(),
-            right: settled.to(),
-        }));
+        return Err(Error::Core(bureau_core::Error::currency_mismatch(
+            booked.to(),
+            settled.to(),
+        )));
     }
     let at_booking = booked.convert(amount, rounding)?;
     let at_settlement = settled.convert(amount, rounding)?;

@@ -168,7 +168,7 @@ fn from_tuple(t: RowTuple) -> bureau_store::Result<RecordedEvent> {
 }
 
 fn backend(error: sqlx::Error) -> bureau_store::Error {
-    bureau_store::Error::Backend(Box::new(error))
+    bureau_store::Error::backend(error)
 }
 
 /// Column arrays of a batch, bound to [`INSERT`]. The text columns borrow
@@ -192,10 +192,10 @@ impl<'r> Columns<'r> {
         let mut columns = Self::default();
         for row in rows {
             let recorded_at = DateTime::from_timestamp_micros(row.recorded_at_micros).ok_or(
-                bureau_store::Error::Unsupported {
-                    value: row.recorded_at_micros.to_string(),
-                    reason: "the instant is out of PostgreSQL's range",
-                },
+                bureau_store::Error::unsupported(
+                    row.recorded_at_micros.to_string(),
+                    "the instant is out of PostgreSQL's range",
+                ),
             )?;
             columns.position.push(row.position);
             columns.stream.push(&row.stream);
@@ -266,10 +266,10 @@ impl PgEventStore {
             .iter()
             .find(|event| event.recorded_at().timestamp_micros() < EARLIEST_MICROS)
         {
-            return Err(bureau_store::Error::Unsupported {
-                value: event.recorded_at().to_rfc3339(),
-                reason: "PostgreSQL's timestamptz starts at 4714-11-24 00:00:00 UTC BC",
-            });
+            return Err(bureau_store::Error::unsupported(
+                event.recorded_at().to_rfc3339(),
+                "PostgreSQL's timestamptz starts at 4714-11-24 00:00:00 UTC BC",
+            ));
         }
         // The lock is held until commit or rollback: it serializes version
         // checks, position allocation and chain links across every writer of
@@ -337,11 +337,7 @@ async fn append_locked(
             // event at this version; any other failure that names the
             // constraint (an index row too large, say) is the backend's.
             sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
-                bureau_store::Error::Conflict {
-                    stream: stream.clone(),
-                    expected,
-                    actual,
-                }
+                bureau_store::Error::conflict(stream.clone(), expected, actual)
             }
             _ => backend(error),
         })?;
@@ -429,10 +425,10 @@ type SnapshotRow = (i64, Vec<u8>, String, Vec<u8>, Vec<u8>);
 impl SnapshotStore for PgEventStore {
     async fn save_snapshot(&self, snapshot: &StoredSnapshot) -> bureau_store::Result<()> {
         if snapshot.stream().as_str().contains('\0') || snapshot.format().contains('\0') {
-            return Err(bureau_store::Error::Unsupported {
-                value: "a snapshot's stream or format".to_owned(),
-                reason: "PostgreSQL text cannot hold a NUL character",
-            });
+            return Err(bureau_store::Error::unsupported(
+                "a snapshot's stream or format".to_owned(),
+                "PostgreSQL text cannot hold a NUL character",
+            ));
         }
         let version = row::to_i64(snapshot.version().get())?;
         // A later snapshot already kept stays: saving never moves back.

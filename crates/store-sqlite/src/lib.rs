@@ -234,7 +234,7 @@ fn from_tuple(t: RowTuple) -> bureau_store::Result<RecordedEvent> {
 }
 
 fn backend(error: sqlx::Error) -> bureau_store::Error {
-    bureau_store::Error::Backend(Box::new(error))
+    bureau_store::Error::backend(error)
 }
 
 /// The start of an insert into the event table, columns in table order.
@@ -511,11 +511,7 @@ impl SqliteEventStore {
                 .await
                 .map_err(|error| match &error {
                     sqlx::Error::Database(db) if db.is_unique_violation() => {
-                        bureau_store::Error::Conflict {
-                            stream: stream.clone(),
-                            expected,
-                            actual,
-                        }
+                        bureau_store::Error::conflict(stream.clone(), expected, actual)
                     }
                     _ => backend(error),
                 })?;
