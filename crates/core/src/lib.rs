@@ -77,3 +77,8 @@ pub use chrono;
 pub use rust_decimal::Decimal;
 /// The UUID type underneath every [`Id`].
 pub use uuid::Uuid;
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -477,3 +477,8 @@ impl SnapshotStore for PgEventStore {
         }))
     }
 }
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -624,3 +624,8 @@ impl SnapshotStore for SqliteEventStore {
         }))
     }
 }
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -77,3 +77,8 @@ pub use memory::InMemoryStore;
 pub use port::{EventStore, READ_PAGE};
 pub use repository::{EventContext, Loaded, Repository, RetryPolicy};
 pub use snapshot::{SnapshotPolicy, SnapshotRejection, SnapshotStore, SnapshotUse, StoredSnapshot};
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
