@@ -411,14 +411,8 @@ fn write_json_string(text: &str, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, text);
 }
 
-/// The first place where the stored chain differs from what was appended.
-///
-/// # Examples
-///
-/// ```
-/// use bureau_store::BreakKind;
-/// assert_ne!(BreakKind::Missing, BreakKind::Altered);
-/// ```
+/// The first place where the stored chain differs from what was appended,
+/// as [`Verification::first_break`] reports it with its position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BreakKind {
