@@ -227,12 +227,12 @@ pub fn custom_metric() -> impl Strategy<Value = MetricDefinition> {
             };
             let mut definition =
                 MetricDefinition::new(Metric::Custom(MetricName::new("custom")), recurrence)
-                    .paused_in(StatusSet::of(&paused));
+                    .with_pause_statuses(StatusSet::of(&paused));
             for trigger in start {
-                definition = definition.start_on(trigger);
+                definition = definition.with_start_trigger(trigger);
             }
             for trigger in stop {
-                definition = definition.stop_on(trigger);
+                definition = definition.with_stop_trigger(trigger);
             }
             definition
         })
@@ -256,10 +256,10 @@ pub fn config(calendar: Calendar) -> impl Strategy<Value = SlaConfig> {
         .prop_map(move |targets| {
             let mut policy = SlaPolicy::new(name);
             if let Some(condition) = &condition {
-                policy = policy.when(condition.clone());
+                policy = policy.with_condition(condition.clone());
             }
             for (metric, priority, target) in targets {
-                policy = policy.target(metric, priority, target);
+                policy = policy.with_target(metric, priority, target);
             }
             policy
         })
@@ -301,11 +301,11 @@ pub fn config(calendar: Calendar) -> impl Strategy<Value = SlaConfig> {
 fn without_custom(policy: &SlaPolicy) -> SlaPolicy {
     let mut copy = SlaPolicy::new(policy.name().clone());
     for condition in policy.conditions() {
-        copy = copy.when(condition.clone());
+        copy = copy.with_condition(condition.clone());
     }
     for (metric, priority, target) in policy.targets() {
         if !matches!(metric, Metric::Custom(_)) {
-            copy = copy.target(metric.clone(), priority, target.clone());
+            copy = copy.with_target(metric.clone(), priority, target.clone());
         }
     }
     copy

@@ -7,7 +7,7 @@ use bureau_core::{Aggregate, TicketId, UserId};
 use bureau_sla::{
     Action, ClockState, EscalationRule, EventKind, GroupBy, GroupKey, Metric, Opener, Outcome,
     Priority, SlaCommand, SlaConfig, SlaPolicy, SlaRecord, Status, Target, Threshold,
-    TicketAttributes, TicketEvent, adherence, due_escalations,
+    TicketAttributes, TicketEvent, adherence,
 };
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc, Weekday};
 
@@ -398,7 +398,7 @@ fn config_for(case: &Case) -> SlaConfig {
     let mut policy = SlaPolicy::new("table");
     for (priority, minutes) in Priority::ALL.into_iter().zip(case.targets) {
         let target = Target::new(TimeDelta::minutes(minutes), (case.calendar)()).unwrap();
-        policy = policy.target(case.metric.clone(), priority, target);
+        policy = policy.with_target(case.metric.clone(), priority, target);
     }
     SlaConfig::standard(vec![policy]).unwrap()
 }
@@ -618,12 +618,12 @@ fn contradictory_histories_are_rejected_naming_the_event() {
 fn escalations_fire_once_per_threshold_and_rule() {
     let config = SlaConfig::standard(vec![
         SlaPolicy::new("default")
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 Priority::Normal,
                 Target::new(TimeDelta::hours(2), office_utc()).unwrap(),
             )
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 Priority::Urgent,
                 Target::new(TimeDelta::minutes(30), office_utc()).unwrap(),
@@ -644,34 +644,34 @@ fn escalations_fire_once_per_threshold_and_rule() {
                 to: Priority::Urgent,
             },
         )
-        .for_priority(Priority::Normal),
+        .with_priority(Priority::Normal),
         EscalationRule::new(
             Metric::FirstReply,
             Threshold::Breach,
             Action::Reassign { to: boss },
         )
-        .for_priority(Priority::Urgent),
+        .with_priority(Priority::Urgent),
     ];
     let history = [
         event("2026-03-06T16:00:00Z", Step::Create(N)),
         // Friday 16:00 + 2 business hours: Monday 10:00; warning at 90 min: Monday 09:30.
     ];
     let record = SlaRecord::from_history(&config, &history).unwrap();
-    let friday = due_escalations(
-        &record,
-        &rules,
-        at("2026-03-06T16:00:00Z"),
-        at("2026-03-09T09:00:00Z"),
-    )
-    .unwrap();
+    let friday = record
+        .escalations(
+            &rules,
+            at("2026-03-06T16:00:00Z"),
+            at("2026-03-09T09:00:00Z"),
+        )
+        .unwrap();
     assert!(friday.is_empty());
-    let monday = due_escalations(
-        &record,
-        &rules,
-        at("2026-03-09T09:00:00Z"),
-        at("2026-03-09T12:00:00Z"),
-    )
-    .unwrap();
+    let monday = record
+        .escalations(
+            &rules,
+            at("2026-03-09T09:00:00Z"),
+            at("2026-03-09T12:00:00Z"),
+        )
+        .unwrap();
     let fired: Vec<(DateTime<Utc>, Threshold, Action)> = monday
         .iter()
         .map(|e| (e.at, e.threshold, e.action))
@@ -693,22 +693,22 @@ fn escalations_fire_once_per_threshold_and_rule() {
             ),
         ]
     );
-    let later = due_escalations(
-        &record,
-        &rules,
-        at("2026-03-09T12:00:00Z"),
-        at("2026-03-10T12:00:00Z"),
-    )
-    .unwrap();
+    let later = record
+        .escalations(
+            &rules,
+            at("2026-03-09T12:00:00Z"),
+            at("2026-03-10T12:00:00Z"),
+        )
+        .unwrap();
     assert!(later.is_empty());
     assert!(
-        due_escalations(
-            &record,
-            &rules,
-            at("2026-03-10T12:00:00Z"),
-            at("2026-03-09T12:00:00Z")
-        )
-        .is_err()
+        record
+            .escalations(
+                &rules,
+                at("2026-03-10T12:00:00Z"),
+                at("2026-03-09T12:00:00Z")
+            )
+            .is_err()
     );
 
     // Raising the priority on Monday 09:00 puts the cycle past its new target
@@ -720,13 +720,13 @@ fn escalations_fire_once_per_threshold_and_rule() {
             Step::Priority(Priority::Urgent),
         ))
         .unwrap();
-    let due = due_escalations(
-        &raised,
-        &rules,
-        at("2026-03-09T09:00:00Z"),
-        at("2026-03-09T09:01:00Z"),
-    )
-    .unwrap();
+    let due = raised
+        .escalations(
+            &rules,
+            at("2026-03-09T09:00:00Z"),
+            at("2026-03-09T09:01:00Z"),
+        )
+        .unwrap();
     let fired: Vec<(DateTime<Utc>, Action)> = due.iter().map(|e| (e.at, e.action)).collect();
     assert_eq!(
         fired,
@@ -741,17 +741,17 @@ fn escalations_fire_once_per_threshold_and_rule() {
 fn adherence_groups_by_priority_agent_and_period() {
     let config = SlaConfig::standard(vec![
         SlaPolicy::new("default")
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 Priority::Normal,
                 Target::calendar_hours(TimeDelta::hours(1)).unwrap(),
             )
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 Priority::High,
                 Target::calendar_hours(TimeDelta::minutes(30)).unwrap(),
             )
-            .target(
+            .with_target(
                 Metric::TotalResolution,
                 Priority::Normal,
                 Target::calendar_hours(TimeDelta::hours(8)).unwrap(),
