@@ -137,3 +137,8 @@ pub use working_days::WorkingDays;
 pub use chrono_tz;
 /// A time zone of the tz database (re-exported from `chrono-tz`).
 pub use chrono_tz::Tz;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}

@@ -134,3 +134,8 @@ pub use ticket::{
     Channel, CustomerTier, EventKind, FieldName, FieldValue, MetricName, Opener, PolicyName,
     Priority, Status, StatusSet, Tag, TicketAttributes, TicketEvent,
 };
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}

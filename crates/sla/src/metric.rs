@@ -64,12 +64,6 @@ impl fmt::Display for Metric {
 }
 
 /// An occurrence in a ticket's history that starts or stops a metric's clock.
-///
-/// ```
-/// use bureau_sla::{Status, StatusSet, Trigger};
-/// let solved = Trigger::StatusEntered(StatusSet::of(&[Status::Solved]));
-/// assert_ne!(solved, Trigger::PublicReply);
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -133,11 +127,6 @@ impl Trigger {
 }
 
 /// Whether a metric measures one cycle per ticket or a new cycle at every start.
-///
-/// ```
-/// use bureau_sla::Recurrence;
-/// assert_ne!(Recurrence::Once, Recurrence::Repeating);
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

@@ -7,12 +7,6 @@ use crate::evaluation::Evaluation;
 use crate::{Error, Metric, Outcome, PolicyName, Priority, Result};
 
 /// How to group an adherence report.
-///
-/// ```
-/// use bureau_core::Granularity;
-/// use bureau_sla::GroupBy;
-/// assert_ne!(GroupBy::Metric, GroupBy::Period(Granularity::Month));
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupBy {
