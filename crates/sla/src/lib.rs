@@ -35,7 +35,9 @@
 //!   tickets in a row with the same answers.
 //! - [`SlaRecord::escalations`] turns [`EscalationRule`]s into the
 //!   [`Action`]s that fell due in a window ([`Evaluation::escalations`] does
-//!   the same from an evaluation); [`adherence`] reports achieved %, breaches and
+//!   the same from an evaluation); [`Target::due_from`] and [`SlaRecord::due`]
+//!   say when a target falls due, for a clock that never pauses and for a
+//!   ticket's ongoing cycle; [`adherence`] reports achieved %, breaches and
 //!   median and 90th percentile times to first reply and to resolution.
 //!
 //! What always holds: the elapsed time of a cycle is the calendar's working
@@ -43,6 +45,24 @@
 //! at or before its due instant; a pause only ever moves a due instant later;
 //! recording a history in pieces gives the same evaluation as recording it
 //! whole. Nothing here reads a clock: `now` is always an argument.
+//!
+//! ## Where each rule lives
+//!
+//! | to find | look in |
+//! |---|---|
+//! | `Priority`, `Status`, `StatusSet`, `TicketAttributes`, `TicketEvent`, names | `src/ticket.rs` |
+//! | `Metric`, `Trigger`, `Recurrence`, `MetricDefinition` and the six standard definitions | `src/metric.rs` |
+//! | `Target`: duration, calendar, warning threshold, `due_from` | `src/target.rs` |
+//! | `Condition`, `SlaPolicy` | `src/policy.rs` |
+//! | `SlaConfig`: validation, policy selection, the target table | `src/config.rs` |
+//! | the lifecycle rules that reject events, `TicketHistory` | `src/history.rs` |
+//! | `SlaRecord`: recording, clocks and cycles, `evaluate`, `due` | `src/record.rs` |
+//! | elapsed working time over a cycle's unpaused intervals, `WorkingTimeCache` | `src/clock.rs` |
+//! | `Evaluation`, `CompletedCycle`, `OngoingCycle`, `Outcome` | `src/evaluation.rs` |
+//! | `EscalationRule`, `Action`, `SlaRecord::escalations`, `Evaluation::escalations` | `src/escalation.rs` |
+//! | `adherence`, `AdherenceRow`, `DurationStats`, `nearest_rank` | `src/report.rs` |
+//! | `Error`, every message | `src/error.rs` |
+//! | property-test strategies (feature `proptest`) | `src/strategy.rs` |
 //!
 //! # Examples
 //!

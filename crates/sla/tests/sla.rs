@@ -877,3 +877,64 @@ fn histories_and_configurations_travel_through_json() {
     assert_ne!(bad, json);
     assert!(serde_json::from_str::<(SlaConfig, Vec<TicketEvent>)>(&bad).is_err());
 }
+
+#[test]
+fn due_shortcuts_agree_with_the_evaluation() {
+    let target = Target::new(TimeDelta::hours(2), office_utc()).unwrap();
+    let config = SlaConfig::standard(vec![SlaPolicy::new("default").with_target(
+        Metric::RequesterWait,
+        Priority::Normal,
+        target.clone(),
+    )])
+    .unwrap();
+    // Friday 16:00 + 2 business hours: Monday 10:00, as long as nothing pauses.
+    let opened = at("2026-03-06T16:00:00Z");
+    assert_eq!(target.due_from(opened).unwrap(), at("2026-03-09T10:00:00Z"));
+    let mut record =
+        SlaRecord::from_history(&config, &[event("2026-03-06T16:00:00Z", Step::Create(N))])
+            .unwrap();
+    let now = at("2026-03-06T16:30:00Z");
+    let ongoing_due = |record: &SlaRecord<'_>, now| {
+        record
+            .evaluate(now)
+            .unwrap()
+            .metric(&Metric::RequesterWait)
+            .and_then(|m| m.ongoing.as_ref())
+            .and_then(|c| c.due)
+    };
+    assert_eq!(
+        record.due(&Metric::RequesterWait, now).unwrap(),
+        Some(at("2026-03-09T10:00:00Z"))
+    );
+    assert_eq!(
+        record.due(&Metric::RequesterWait, now).unwrap(),
+        ongoing_due(&record, now)
+    );
+    // Pending from Friday 16:30 to Monday 09:30 holds back an hour of
+    // working time (half an hour on each day): due at 11:00.
+    record
+        .record(&event("2026-03-06T16:30:00Z", Step::To(Status::Pending)))
+        .unwrap();
+    assert_eq!(
+        record
+            .due(&Metric::RequesterWait, at("2026-03-07T12:00:00Z"))
+            .unwrap(),
+        None
+    );
+    record
+        .record(&event("2026-03-09T09:30:00Z", Step::To(Status::Open)))
+        .unwrap();
+    let monday = at("2026-03-09T09:30:00Z");
+    assert_eq!(
+        record.due(&Metric::RequesterWait, monday).unwrap(),
+        Some(at("2026-03-09T11:00:00Z"))
+    );
+    assert_eq!(
+        record.due(&Metric::RequesterWait, monday).unwrap(),
+        ongoing_due(&record, monday)
+    );
+    // Metrics without a target or without an open cycle have no due instant.
+    assert_eq!(record.due(&Metric::FirstReply, monday).unwrap(), None);
+    assert_eq!(record.due(&Metric::NextReply, monday).unwrap(), None);
+    assert!(record.due(&Metric::RequesterWait, opened).is_err());
+}
