@@ -22,7 +22,7 @@ fn business_calendar() -> Calendar {
         .holidays(yearly.map(|(m, d, name)| {
             Holiday::yearly(m, d, name)
                 .unwrap()
-                .observed(Observance::NearestWeekday)
+                .with_observance(Observance::NearestWeekday)
         }))
         .holiday(
             Holiday::yearly(12, 24, "Christmas Eve")
@@ -46,7 +46,7 @@ fn english_calendar() -> Calendar {
     .holiday(
         Holiday::yearly(1, 1, "New Year's Day")
             .unwrap()
-            .observed(sub),
+            .with_observance(sub),
     )
     .holiday(Holiday::easter(-2, "Good Friday").unwrap())
     .holiday(Holiday::easter(1, "Easter Monday").unwrap())
@@ -56,9 +56,13 @@ fn english_calendar() -> Calendar {
     .holiday(
         Holiday::yearly(12, 25, "Christmas Day")
             .unwrap()
-            .observed(sub),
+            .with_observance(sub),
     )
-    .holiday(Holiday::yearly(12, 26, "Boxing Day").unwrap().observed(sub))
+    .holiday(
+        Holiday::yearly(12, 26, "Boxing Day")
+            .unwrap()
+            .with_observance(sub),
+    )
     .build()
     .unwrap()
 }

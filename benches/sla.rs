@@ -26,7 +26,7 @@ fn business_calendar() -> Calendar {
             .map(|(m, d, name)| {
                 Holiday::yearly(m, d, name)
                     .unwrap()
-                    .observed(Observance::NearestWeekday)
+                    .with_observance(Observance::NearestWeekday)
             }),
         )
         .build()
@@ -58,7 +58,7 @@ fn config() -> SlaConfig {
     for metric in &metrics {
         for priority in Priority::ALL {
             let target = Target::new(hours(metric, priority), calendar.clone()).unwrap();
-            policy = policy.target(metric.clone(), priority, target);
+            policy = policy.with_target(metric.clone(), priority, target);
         }
     }
     let definitions = metrics

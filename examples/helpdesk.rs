@@ -8,7 +8,7 @@ use bureau::calendar::{Calendar, Holiday, Schedule, Tz};
 use bureau::sla::{
     Action, ClockState, Condition, EscalationRule, EventKind, GroupBy, GroupKey, Metric, Opener,
     Outcome, Priority, SlaConfig, SlaPolicy, SlaRecord, Status, Target, Threshold,
-    TicketAttributes, TicketEvent, WorkingTimeCache, adherence, due_escalations,
+    TicketAttributes, TicketEvent, WorkingTimeCache, adherence,
 };
 use bureau::{Decimal, Percent, TicketId, UserId};
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
@@ -42,7 +42,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hours = |h: i64| Target::new(TimeDelta::hours(h), business.clone());
     let minutes = |m: i64| Target::new(TimeDelta::minutes(m), business.clone());
 
-    let mut enterprise = SlaPolicy::new("enterprise").when(Condition::TierIs("gold".into()));
+    let mut enterprise =
+        SlaPolicy::new("enterprise").with_condition(Condition::TierIs("gold".into()));
     let mut standard = SlaPolicy::new("standard");
     for priority in Priority::ALL {
         let (first, next, resolve) = match priority {
@@ -51,22 +52,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Priority::Normal | Priority::Low => (hours(4)?, hours(8)?, hours(24)?),
         };
         enterprise = enterprise
-            .target(Metric::FirstReply, priority, first.clone())
-            .target(Metric::NextReply, priority, next.clone())
-            .target(Metric::TotalResolution, priority, resolve.clone());
+            .with_target(Metric::FirstReply, priority, first.clone())
+            .with_target(Metric::NextReply, priority, next.clone())
+            .with_target(Metric::TotalResolution, priority, resolve.clone());
         standard = standard
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 priority,
                 Target::new(first.duration() * 2, business.clone())?,
             )
-            .target(
+            .with_target(
                 Metric::TotalResolution,
                 priority,
                 Target::new(resolve.duration() * 2, business.clone())?,
             );
     }
-    standard = standard.target(
+    standard = standard.with_target(
         Metric::AgentWork,
         Priority::Normal,
         hours(6)?.with_warning(Percent::new(Decimal::from(50)))?,
@@ -93,7 +94,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 to: Priority::Urgent,
             },
         )
-        .for_priority(Priority::High),
+        .with_priority(Priority::High),
     ];
 
     // Monday 2 March 2026.
@@ -258,7 +259,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
         }
-        for escalation in due_escalations(&record, &rules, morning, now)? {
+        for escalation in record.escalations(&rules, morning, now)? {
             let threshold = match escalation.threshold {
                 Threshold::Warning => "warning",
                 Threshold::Breach => "breach",

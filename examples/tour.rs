@@ -149,7 +149,9 @@ fn working_time() -> Result<(Calendar, DateTime<Utc>, DateTime<Utc>), Failure> {
             Weekday::Thu,
             "Thanksgiving",
         )?)
-        .holiday(Holiday::yearly(12, 25, "Christmas Day")?.observed(Observance::NearestWeekday))
+        .holiday(
+            Holiday::yearly(12, 25, "Christmas Day")?.with_observance(Observance::NearestWeekday),
+        )
         .build()?;
     let closed: Vec<String> = desk
         .holidays_in(2026)
@@ -186,12 +188,12 @@ async fn persisted_day(
     println!("\n== The ticket's SLA clock ==");
     let agent = UserId::from_u128(7);
     let policy = SlaPolicy::new("standard")
-        .target(
+        .with_target(
             Metric::FirstReply,
             Priority::High,
             Target::new(TimeDelta::hours(16), desk.clone())?,
         )
-        .target(
+        .with_target(
             Metric::TotalResolution,
             Priority::High,
             Target::new(TimeDelta::hours(24), desk.clone())?,

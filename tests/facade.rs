@@ -211,12 +211,12 @@ fn a_ticket_stored_as_events_evaluates_like_its_history() {
         Schedule::weekdays(Tz::Europe__Berlin, "08:00-18:00".parse().unwrap()).unwrap(),
     );
     let policy = SlaPolicy::new("standard")
-        .target(
+        .with_target(
             Metric::FirstReply,
             Priority::Normal,
             Target::new(TimeDelta::hours(4), calendar.clone()).unwrap(),
         )
-        .target(
+        .with_target(
             Metric::TotalResolution,
             Priority::Normal,
             Target::new(TimeDelta::hours(16), calendar).unwrap(),

@@ -19,7 +19,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use bureau_calendar::{Calendar, Church, Holiday, Observance, Occurrence, Schedule, Tz};
-use bureau_core::Decimal;
 use chrono::{Datelike, NaiveDate, Weekday};
 
 /// England and Wales: bank holidays by rule, with substitute days.
@@ -29,7 +28,7 @@ fn england() -> Result<Calendar, bureau_calendar::Error> {
         Tz::Europe__London,
         "09:00-17:30".parse()?,
     )?)
-    .holiday(Holiday::yearly(1, 1, "New Year's Day")?.observed(sub))
+    .holiday(Holiday::yearly(1, 1, "New Year's Day")?.with_observance(sub))
     .holiday(Holiday::easter(-2, "Good Friday")?)
     .holiday(Holiday::easter(1, "Easter Monday")?)
     .holiday(Holiday::nth_weekday(
@@ -50,8 +49,8 @@ fn england() -> Result<Calendar, bureau_calendar::Error> {
         Weekday::Mon,
         "Summer bank holiday",
     )?)
-    .holiday(Holiday::yearly(12, 25, "Christmas Day")?.observed(sub))
-    .holiday(Holiday::yearly(12, 26, "Boxing Day")?.observed(sub))
+    .holiday(Holiday::yearly(12, 25, "Christmas Day")?.with_observance(sub))
+    .holiday(Holiday::yearly(12, 26, "Boxing Day")?.with_observance(sub))
     .build()
 }
 
@@ -65,22 +64,22 @@ fn united_states() -> Result<Calendar, bureau_calendar::Error> {
         Tz::America__New_York,
         "09:00-17:00".parse()?,
     )?)
-    .holiday(Holiday::yearly(1, 1, "New Year's Day")?.observed(near))
+    .holiday(Holiday::yearly(1, 1, "New Year's Day")?.with_observance(near))
     .holiday(monday(1, Occurrence::Third, "Martin Luther King Jr. Day")?)
     .holiday(monday(2, Occurrence::Third, "Washington's Birthday")?)
     .holiday(monday(5, Occurrence::Last, "Memorial Day")?)
-    .holiday(Holiday::yearly(6, 19, "Juneteenth")?.observed(near))
-    .holiday(Holiday::yearly(7, 4, "Independence Day")?.observed(near))
+    .holiday(Holiday::yearly(6, 19, "Juneteenth")?.with_observance(near))
+    .holiday(Holiday::yearly(7, 4, "Independence Day")?.with_observance(near))
     .holiday(monday(9, Occurrence::First, "Labor Day")?)
     .holiday(monday(10, Occurrence::Second, "Columbus Day")?)
-    .holiday(Holiday::yearly(11, 11, "Veterans Day")?.observed(near))
+    .holiday(Holiday::yearly(11, 11, "Veterans Day")?.with_observance(near))
     .holiday(Holiday::nth_weekday(
         11,
         Occurrence::Fourth,
         Weekday::Thu,
         "Thanksgiving Day",
     )?)
-    .holiday(Holiday::yearly(12, 25, "Christmas Day")?.observed(near))
+    .holiday(Holiday::yearly(12, 25, "Christmas Day")?.with_observance(near))
     .build()
 }
 
@@ -123,7 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("range {name} {first} {last}");
         for day in first.iter_days().take_while(|d| *d <= last) {
             let weekday = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
-            if weekday && calendar.counts_as(day) == Decimal::ZERO {
+            if weekday && calendar.counts_as(day).is_zero() {
                 println!("closed {name} {day}");
             }
         }

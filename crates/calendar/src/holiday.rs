@@ -1,9 +1,8 @@
 //! Holidays (whole and part days, one-off and yearly) and working-day overrides.
 
-use bureau_core::Decimal;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::{DayHours, Error, Result};
+use crate::{DayHours, Error, Result, WorkingDays};
 
 /// Where a holiday falling on a weekend is observed.
 ///
@@ -13,7 +12,7 @@ use crate::{DayHours, Error, Result};
 /// use bureau_calendar::{Holiday, Observance};
 /// use chrono::NaiveDate;
 ///
-/// let july_4 = Holiday::yearly(7, 4, "Independence Day")?.observed(Observance::NearestWeekday);
+/// let july_4 = Holiday::yearly(7, 4, "Independence Day")?.with_observance(Observance::NearestWeekday);
 /// // 4 July 2026 is a Saturday: observed on Friday 3 July.
 /// assert_eq!(july_4.date_in(2026), NaiveDate::from_ymd_opt(2026, 7, 3));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -271,16 +270,15 @@ impl Church {
 /// # Examples
 ///
 /// ```
-/// use bureau_calendar::{Holiday, Observance};
-/// use bureau_core::Decimal;
+/// use bureau_calendar::{Holiday, WorkingDays};
 /// use chrono::NaiveDate;
 ///
 /// let eve = Holiday::yearly(12, 24, "Christmas Eve")?.half_day("09:00-13:00".parse()?);
-/// assert_eq!(eve.counts_as(), Decimal::new(5, 1));
+/// assert_eq!(eve.counts_as(), WorkingDays::HALF);
 /// assert_eq!(eve.hours().map(ToString::to_string).as_deref(), Some("09:00-13:00"));
 ///
 /// let closure = Holiday::on(NaiveDate::from_ymd_opt(2026, 6, 12).ok_or("date")?, "Office move");
-/// assert_eq!(closure.counts_as(), Decimal::ZERO);
+/// assert_eq!(closure.counts_as(), WorkingDays::ZERO);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -288,7 +286,7 @@ pub struct Holiday {
     name: String,
     date: HolidayDate,
     observance: Observance,
-    part: Option<(DayHours, Decimal)>,
+    part: Option<(DayHours, WorkingDays)>,
 }
 
 impl Holiday {
@@ -430,12 +428,12 @@ impl Holiday {
     /// ```
     /// use bureau_calendar::{Holiday, Observance};
     /// use chrono::NaiveDate;
-    /// let xmas = Holiday::yearly(12, 25, "Christmas")?.observed(Observance::FollowingMonday);
+    /// let xmas = Holiday::yearly(12, 25, "Christmas")?.with_observance(Observance::FollowingMonday);
     /// assert_eq!(xmas.date_in(2027), NaiveDate::from_ymd_opt(2027, 12, 27));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn observed(mut self, rule: Observance) -> Self {
+    pub fn with_observance(mut self, rule: Observance) -> Self {
         self.observance = rule;
         self
     }
@@ -451,7 +449,7 @@ impl Holiday {
     /// ```
     #[must_use]
     pub fn half_day(mut self, hours: DayHours) -> Self {
-        self.part = Some((hours, Decimal::new(5, 1)));
+        self.part = Some((hours, WorkingDays::HALF));
         self
     }
 
@@ -463,16 +461,16 @@ impl Holiday {
     /// [`Error::InvalidDayFraction`] unless `0 < counts_as < 1`.
     ///
     /// ```
-    /// use bureau_calendar::Holiday;
-    /// use bureau_core::Decimal;
+    /// use bureau_calendar::{Holiday, WorkingDays};
+    /// let three_quarters: WorkingDays = "0.75".parse()?;
     /// let short = Holiday::yearly(11, 26, "Short day")?
-    ///     .part_day("09:00-15:00".parse()?, Decimal::new(75, 2))?;
-    /// assert_eq!(short.counts_as(), Decimal::new(75, 2));
-    /// assert!(Holiday::yearly(1, 2, "x")?.part_day("09:00-10:00".parse()?, Decimal::ONE).is_err());
+    ///     .part_day("09:00-15:00".parse()?, three_quarters)?;
+    /// assert_eq!(short.counts_as(), three_quarters);
+    /// assert!(Holiday::yearly(1, 2, "x")?.part_day("09:00-10:00".parse()?, WorkingDays::ONE).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn part_day(mut self, hours: DayHours, counts_as: Decimal) -> Result<Self> {
-        if counts_as <= Decimal::ZERO || counts_as >= Decimal::ONE {
+    pub fn part_day(mut self, hours: DayHours, counts_as: WorkingDays) -> Result<Self> {
+        if counts_as <= WorkingDays::ZERO || counts_as >= WorkingDays::ONE {
             return Err(Error::InvalidDayFraction {
                 fraction: counts_as,
             });
@@ -529,13 +527,12 @@ impl Holiday {
     /// off, 0.5 for a half day.
     ///
     /// ```
-    /// use bureau_calendar::Holiday;
-    /// use bureau_core::Decimal;
-    /// assert_eq!(Holiday::yearly(1, 1, "New Year")?.counts_as(), Decimal::ZERO);
+    /// use bureau_calendar::{Holiday, WorkingDays};
+    /// assert_eq!(Holiday::yearly(1, 1, "New Year")?.counts_as(), WorkingDays::ZERO);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn counts_as(&self) -> Decimal {
-        self.part.as_ref().map_or(Decimal::ZERO, |(_, f)| *f)
+    pub fn counts_as(&self) -> WorkingDays {
+        self.part.as_ref().map_or(WorkingDays::ZERO, |(_, f)| *f)
     }
 
     /// The date it is observed on in `year` (for a one-off holiday: its
@@ -584,7 +581,7 @@ impl Holiday {
         }
     }
 
-    pub(crate) fn part(&self) -> Option<&(DayHours, Decimal)> {
+    pub(crate) fn part(&self) -> Option<&(DayHours, WorkingDays)> {
         self.part.as_ref()
     }
 }
@@ -738,7 +735,7 @@ mod wire {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hours: Option<DayHours>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        counts_as: Option<Decimal>,
+        counts_as: Option<WorkingDays>,
     }
 
     impl serde::Serialize for Holiday {
@@ -816,11 +813,11 @@ mod wire {
             if w.church.is_some() && w.easter.is_none() {
                 return Err(D::Error::custom("a church goes only with days from easter"));
             }
-            let base = base.observed(w.observed);
+            let base = base.with_observance(w.observed);
             match (w.hours, w.counts_as) {
                 (None, None) => Ok(base),
                 (Some(hours), fraction) => base
-                    .part_day(hours, fraction.unwrap_or(Decimal::new(5, 1)))
+                    .part_day(hours, fraction.unwrap_or(WorkingDays::HALF))
                     .map_err(D::Error::custom),
                 (None, Some(_)) => Err(D::Error::custom("a part day needs its hours")),
             }
@@ -886,7 +883,7 @@ mod tests {
     fn new_year_on_saturday_is_observed_the_year_before() {
         let ny = Holiday::yearly(1, 1, "New Year")
             .unwrap()
-            .observed(Observance::NearestWeekday);
+            .with_observance(Observance::NearestWeekday);
         // 1 January 2028 is a Saturday.
         assert_eq!(ny.observed_from(2028), Some(d(2027, 12, 31)));
         assert_eq!(ny.date_in(2028), None);

@@ -3,9 +3,11 @@
 //!
 //! # Overview
 //!
-//! - [`WallInterval`] is a half-open wall-clock interval of one day, such as
-//!   `09:00-17:30`, `18:00-24:00` or the overnight `22:00-06:00`; [`DayHours`]
-//!   is the sorted, non-overlapping list of one day's intervals (split shifts).
+//! - [`WallTime`] is a wall-clock time of day from 00:00 to 24:00;
+//!   [`WallInterval`] is a half-open wall-clock interval of one day between
+//!   two of them, such as `09:00-17:30`, `18:00-24:00` or the overnight
+//!   `22:00-06:00`; [`DayHours`] is the sorted, non-overlapping list of one
+//!   day's intervals (split shifts).
 //! - [`Schedule`] is a time zone ([`Tz`], the compiled tz database of
 //!   `chrono-tz`) and the hours of each weekday. Its constructor refuses
 //!   empty and overlapping intervals, across midnight and across the end of
@@ -19,9 +21,31 @@
 //! - [`Calendar`] puts them together and answers: [`Calendar::is_working`],
 //!   [`Calendar::next_working_instant`], [`Calendar::working_intervals`],
 //!   [`Calendar::add_working`], [`Calendar::working_between`],
-//!   [`Calendar::working_days_between`] and [`Calendar::add_working_days`].
+//!   [`Calendar::working_days_between`] and [`Calendar::add_working_days`],
+//!   the last two in [`WorkingDays`], an exact count of days (half days
+//!   included).
 //!
 //! Nothing here reads a clock or does I/O: instants are inputs.
+//!
+//! ## Where each rule lives
+//!
+//! | to find | look in |
+//! |---|---|
+//! | `WallTime`, `WallInterval`, `DayHours`: text forms, 24:00, overnight intervals | `src/wall.rs` |
+//! | `Schedule`: a zone and seven days' hours, overlap across days and weeks | `src/schedule.rs` |
+//! | `Holiday`, `Observance`, Easter, substitute days, `WorkingDay` | `src/holiday.rs` |
+//! | `WorkingDays`, the count of working days | `src/working_days.rs` |
+//! | `Calendar`, its builder, the tables it builds once, `holidays_in`, `hours_on` | `src/calendar/mod.rs` |
+//! | which holiday or override decides a date | `src/calendar/exception.rs` |
+//! | `is_working`, `next_working_instant`, `add_working`, `working_between` | `src/calendar/working_time.rs` |
+//! | `working_intervals` and its iterator | `src/calendar/working_intervals.rs` |
+//! | `counts_as`, `working_days_between`, `working_days_in`, `add_working_days` | `src/calendar/day_count.rs` |
+//! | runs of ordinary days summed by whole weeks (why it is fast) | `src/calendar/run.rs` |
+//! | a day's intervals on the UTC timeline; gaps and repeated hours | `src/calendar/timeline.rs`, `src/zone.rs` |
+//! | day numbers, weekdays, years | `src/calendar/day_number.rs` |
+//! | a zone's offset changes, listed once per process | `src/zone.rs` |
+//! | `Error`, every message | `src/error.rs` |
+//! | property-test strategies (feature `proptest`) | `src/strategy.rs` |
 //!
 //! ## What working time means
 //!
@@ -83,8 +107,9 @@
 //!
 //! # Crate features
 //!
-//! - `serde`: `Serialize`/`Deserialize` for [`WallInterval`] (as
-//!   `"22:00-06:00"`), [`DayHours`], [`Schedule`] (the zone by its tz name),
+//! - `serde`: `Serialize`/`Deserialize` for [`WallTime`] (as `"09:30"`),
+//!   [`WallInterval`] (as `"22:00-06:00"`), [`WorkingDays`] (as `"3.5"`),
+//!   [`DayHours`], [`Schedule`] (the zone by its tz name),
 //!   [`Holiday`], [`WorkingDay`] and [`Calendar`]. Deserializing validates
 //!   like the constructors do.
 //! - `proptest`: the `strategy` module, generating valid schedules, holidays
@@ -97,16 +122,23 @@ mod schedule;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 mod wall;
+mod working_days;
 mod zone;
 
 pub use calendar::{Calendar, CalendarBuilder, WorkingIntervals};
 pub use error::{Error, Result};
 pub use holiday::{Church, Holiday, HolidayDate, Observance, Occurrence, WorkingDay};
 pub use schedule::Schedule;
-pub use wall::{DayHours, WallInterval};
+pub use wall::{DayHours, WallInterval, WallTime};
+pub use working_days::WorkingDays;
 
 /// The tz database the calendars read their zones from, so callers name the
 /// same version: `bureau_calendar::chrono_tz::Europe::Paris`.
 pub use chrono_tz;
 /// A time zone of the tz database (re-exported from `chrono-tz`).
 pub use chrono_tz::Tz;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}

@@ -28,7 +28,7 @@ use chrono::{Days, NaiveDate, Weekday};
 
 use crate::{
     Calendar, Church, DayHours, Holiday, Observance, Occurrence, Schedule, Tz, WallInterval,
-    WorkingDay,
+    WallTime, WorkingDay, WorkingDays,
 };
 
 const QUARTER: u32 = 900;
@@ -58,6 +58,41 @@ pub fn zone() -> impl Strategy<Value = Tz> {
     prop::sample::select(ZONES.to_vec())
 }
 
+/// A wall-clock time on a whole second, from 00:00 to 24:00 (both ends
+/// included, each about one time in twenty).
+///
+/// ```
+/// use bureau_calendar::{strategy, WallTime};
+/// use proptest::prelude::*;
+/// proptest!(|(t in strategy::wall_time())| {
+///     prop_assert_eq!(t.to_string().parse::<WallTime>()?, t);
+/// });
+/// ```
+pub fn wall_time() -> impl Strategy<Value = WallTime> {
+    prop_oneof![
+        1 => Just(WallTime::MIDNIGHT),
+        1 => Just(WallTime::END_OF_DAY),
+        18 => (0_u32..24, 0_u32..60, 0_u32..60).prop_filter_map("valid time", |(h, m, s)| WallTime::hms(h, m, s).ok()),
+    ]
+}
+
+/// A count of working days to add or compare: 0 to 400 days in quarter
+/// days, whole days more often than not.
+///
+/// ```
+/// use bureau_calendar::{strategy, WorkingDays};
+/// use proptest::prelude::*;
+/// proptest!(|(days in strategy::working_days())| {
+///     prop_assert!(!days.is_negative() && days <= WorkingDays::from(400));
+/// });
+/// ```
+pub fn working_days() -> impl Strategy<Value = WorkingDays> {
+    prop_oneof![
+        3 => (0_i64..=400).prop_map(WorkingDays::from),
+        2 => (0_i64..=1_600).prop_map(|quarters| WorkingDays::new(bureau_core::Decimal::new(quarters * 25, 2))),
+    ]
+}
+
 /// A wall-clock interval on quarter hours, 15 minutes to 24 hours long
 /// (24 only from midnight), possibly crossing midnight.
 ///
@@ -70,7 +105,7 @@ pub fn zone() -> impl Strategy<Value = Tz> {
 /// ```
 pub fn wall_interval() -> impl Strategy<Value = WallInterval> {
     (0_u32..96, 1_u32..=96).prop_filter_map("valid interval", |(start, len)| {
-        WallInterval::from_seconds(start * QUARTER, (start + len) * QUARTER).ok()
+        WallInterval::from_seconds(start * QUARTER, (start + len) * QUARTER)
     })
 }
 
@@ -101,7 +136,7 @@ pub fn day_hours() -> impl Strategy<Value = DayHours> {
                         let cap = if *s == 0 { 96 } else { s + 95 };
                         end = (end + overnight.unwrap_or(0)).min(cap);
                     }
-                    intervals.push(WallInterval::from_seconds(s * QUARTER, end * QUARTER).ok()?);
+                    intervals.push(WallInterval::from_seconds(s * QUARTER, end * QUARTER)?);
                 }
             }
             DayHours::new(intervals).ok()
@@ -208,7 +243,7 @@ pub fn holiday_near(date: NaiveDate, spread_days: u32) -> impl Strategy<Value = 
                     Holiday::easter(offset, "from easter").ok()?
                 }
             }
-            .observed(rule);
+            .with_observance(rule);
             Some(match part {
                 Some(hours) => holiday.half_day(hours),
                 None => holiday,

@@ -3,6 +3,7 @@
 //! minute-walking reference implementation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use bureau_calendar::WorkingDays;
 use bureau_calendar::{
     Calendar, DayHours, Error, Holiday, HolidayDate, Observance, Occurrence, Schedule, Tz,
     WorkingDay,
@@ -361,7 +362,7 @@ fn between_cases() -> Vec<Between> {
             holidays: vec![
                 Holiday::yearly(12, 25, "Christmas")
                     .unwrap()
-                    .observed(Observance::FollowingMonday),
+                    .with_observance(Observance::FollowingMonday),
             ],
             from: "2027-12-24T16:00:00Z",
             to: "2027-12-28T10:00:00Z",
@@ -484,7 +485,7 @@ fn add_cases() -> Vec<Add> {
             holidays: vec![
                 Holiday::yearly(7, 4, "Independence Day")
                     .unwrap()
-                    .observed(Observance::NearestWeekday),
+                    .with_observance(Observance::NearestWeekday),
             ],
             from: "2026-07-02T16:00:00Z",
             amount: TimeDelta::hours(2),
@@ -645,7 +646,7 @@ fn regression_no_working_time_is_an_error_not_a_loop() {
         Err(Error::NoWorkingTime { .. })
     ));
     assert!(matches!(
-        never.add_working_days(day, Decimal::ONE),
+        never.add_working_days(day, WorkingDays::ONE),
         Err(Error::NoWorkingDays { .. })
     ));
     assert!(matches!(
@@ -678,8 +679,8 @@ fn regression_working_days_count_half_days() {
     .unwrap();
     // 14 Dec 2026 (Monday) to 4 Jan 2027 (Monday): 15 weekdays, minus the
     // 25th and 1st, halves on the 24th and 31st, plus Saturday the 19th.
-    let half = Decimal::new(5, 1);
-    let expected = Decimal::from(15 - 2 + 1) - half - half;
+    let half = WorkingDays::HALF;
+    let expected = WorkingDays::from(15 - 2 + 1) - half - half;
     assert_eq!(
         calendar.working_days_between(date("2026-12-14"), date("2027-01-04")),
         expected
@@ -688,13 +689,13 @@ fn regression_working_days_count_half_days() {
     // is off, Monday 28th makes 1.5, Tuesday 29th completes it.
     assert_eq!(
         calendar
-            .add_working_days(date("2026-12-23"), Decimal::from(2))
+            .add_working_days(date("2026-12-23"), WorkingDays::from(2))
             .unwrap(),
         date("2026-12-29")
     );
     assert_eq!(
         calendar
-            .add_working_days(date("2026-12-23"), Decimal::new(15, 1))
+            .add_working_days(date("2026-12-23"), WorkingDays::new(Decimal::new(15, 1)))
             .unwrap(),
         date("2026-12-28")
     );
@@ -704,13 +705,13 @@ fn regression_working_days_count_half_days() {
     );
     assert_eq!(
         calendar
-            .add_working_days(date("2026-12-18"), Decimal::ONE)
+            .add_working_days(date("2026-12-18"), WorkingDays::ONE)
             .unwrap(),
         date("2026-12-19")
     );
     assert_eq!(
         calendar
-            .add_working_days(date("2026-12-18"), Decimal::ZERO)
+            .add_working_days(date("2026-12-18"), WorkingDays::ZERO)
             .unwrap(),
         date("2026-12-18")
     );
@@ -743,7 +744,7 @@ fn serde_round_trip_validates() {
         Holiday::yearly(12, 24, "Eve")
             .unwrap()
             .half_day("09:00-12:00".parse().unwrap())
-            .observed(Observance::NearestWeekday),
+            .with_observance(Observance::NearestWeekday),
     )
     .holiday(Holiday::on(date("2026-06-12"), "Move"))
     .working_day(WorkingDay::new(date("2026-06-13"), "22:00-06:00".parse().unwrap()).unwrap())
@@ -967,14 +968,14 @@ mod properties {
         #[test]
         fn working_days_add_and_count_agree((calendar, a) in case(), halves in 0_i64..80) {
             let from = a.date_naive();
-            let n = Decimal::new(halves * 5, 1);
+            let n = WorkingDays::new(Decimal::new(halves * 5, 1));
             if let Ok(due) = calendar.add_working_days(from, n) {
                 let next = |d: NaiveDate| d.succ_opt().unwrap();
                 prop_assert!(calendar.working_days_between(next(from), next(due)) >= n);
                 prop_assert!(calendar.working_days_between(next(from), due) < n || n.is_zero());
             }
             // Counting is the sum of each date's fraction.
-            let mut sum = Decimal::ZERO;
+            let mut sum = WorkingDays::ZERO;
             let mut d = from;
             while d < from + Days::new(20) {
                 sum += calendar.counts_as(d);
@@ -1028,7 +1029,7 @@ fn regression_long_amounts_and_the_far_future() {
     .holiday(
         Holiday::yearly(7, 4, "Independence Day")
             .unwrap()
-            .observed(Observance::NearestWeekday),
+            .with_observance(Observance::NearestWeekday),
     )
     .holiday(
         Holiday::yearly(12, 24, "Christmas Eve")
@@ -1068,7 +1069,7 @@ fn regression_extreme_instants_and_dates_do_not_panic() {
         .holiday(
             Holiday::yearly(2, 29, "Leap day")
                 .unwrap()
-                .observed(Observance::NearestWeekday),
+                .with_observance(Observance::NearestWeekday),
         )
         .build()
         .unwrap(),
@@ -1094,14 +1095,14 @@ fn regression_extreme_instants_and_dates_do_not_panic() {
                 .is_err()
         );
         let _ = calendar.working_days_between(NaiveDate::MIN, NaiveDate::MIN + Days::new(40));
-        let _ = calendar.add_working_days(NaiveDate::MAX - Days::new(10), Decimal::from(30));
+        let _ = calendar.add_working_days(NaiveDate::MAX - Days::new(10), WorkingDays::from(30));
         // More working days than the calendar can hold: an error, promptly,
         // not a search through the whole of i64 (found by probing with
         // Decimal::MAX).
         let start = date("2026-01-01");
         for days in [Decimal::MAX, Decimal::from(1_000_000_000_i64)] {
             assert!(matches!(
-                calendar.add_working_days(start, days),
+                calendar.add_working_days(start, WorkingDays::new(days)),
                 Err(bureau_calendar::Error::NoWorkingDays { .. })
             ));
         }

@@ -28,6 +28,7 @@ use crate::{Metric, PolicyName, Status};
 pub enum Error {
     /// An event other than `created` came first.
     #[error("event {index} ({kind}) comes before the ticket was created")]
+    #[non_exhaustive]
     NotCreated {
         /// Position of the event in the history.
         index: usize,
@@ -36,6 +37,7 @@ pub enum Error {
     },
     /// A second `created` event.
     #[error("event {index} (created) creates ticket {ticket} a second time")]
+    #[non_exhaustive]
     AlreadyCreated {
         /// Position of the event in the history.
         index: usize,
@@ -44,6 +46,7 @@ pub enum Error {
     },
     /// The event is dated before the event preceding it.
     #[error("event {index} ({kind}) at {at} is earlier than the previous event at {previous}")]
+    #[non_exhaustive]
     OutOfOrder {
         /// Position of the event in the history.
         index: usize,
@@ -56,6 +59,7 @@ pub enum Error {
     },
     /// An event after the ticket was deleted.
     #[error("event {index} ({kind}) comes after ticket {ticket} was deleted")]
+    #[non_exhaustive]
     Deleted {
         /// Position of the event in the history.
         index: usize,
@@ -66,6 +70,7 @@ pub enum Error {
     },
     /// An event other than `deleted` after the ticket was closed or merged.
     #[error("event {index} ({kind}) comes after ticket {ticket} was closed")]
+    #[non_exhaustive]
     Closed {
         /// Position of the event in the history.
         index: usize,
@@ -77,6 +82,7 @@ pub enum Error {
     /// A status change the ticket lifecycle does not allow (back to `new`, or
     /// to the status it already has).
     #[error("event {index} (status_changed) moves the ticket from {from} to {to}")]
+    #[non_exhaustive]
     InvalidTransition {
         /// Position of the event in the history.
         index: usize,
@@ -87,6 +93,7 @@ pub enum Error {
     },
     /// A ticket merged into itself.
     #[error("event {index} (merged) merges ticket {ticket} into itself")]
+    #[non_exhaustive]
     MergedIntoItself {
         /// Position of the event in the history.
         index: usize,
@@ -95,6 +102,7 @@ pub enum Error {
     },
     /// An evaluation was asked for at an instant before the last event.
     #[error("cannot evaluate at {now}, before the last event at {last}")]
+    #[non_exhaustive]
     NowBeforeLastEvent {
         /// The instant asked for.
         now: DateTime<Utc>,
@@ -103,6 +111,7 @@ pub enum Error {
     },
     /// An escalation window whose end comes before its start.
     #[error("escalation window starts at {since}, after its end {now}")]
+    #[non_exhaustive]
     InvalidWindow {
         /// Start of the window.
         since: DateTime<Utc>,
@@ -111,36 +120,42 @@ pub enum Error {
     },
     /// A target duration that is zero, negative or longer than ten years.
     #[error("target duration {duration} is not between zero (excluded) and ten years")]
+    #[non_exhaustive]
     InvalidTargetDuration {
         /// The duration as given.
         duration: TimeDelta,
     },
     /// A warning threshold outside (0%, 100%].
     #[error("warning threshold {threshold} is not above 0% and at most 100%")]
+    #[non_exhaustive]
     InvalidWarningThreshold {
         /// The threshold as given.
         threshold: Percent,
     },
     /// Two metric definitions for the same metric.
     #[error("metric {metric} is defined twice")]
+    #[non_exhaustive]
     DuplicateMetric {
         /// The metric.
         metric: Metric,
     },
     /// A metric definition that can never start a cycle.
     #[error("metric {metric} has no start trigger")]
+    #[non_exhaustive]
     NoStartTrigger {
         /// The metric.
         metric: Metric,
     },
     /// Two policies with the same name.
     #[error("policy {policy} is defined twice")]
+    #[non_exhaustive]
     DuplicatePolicy {
         /// The policy name.
         policy: PolicyName,
     },
     /// A policy sets a target for a metric that has no definition.
     #[error("policy {policy} sets a target for metric {metric}, which is not defined")]
+    #[non_exhaustive]
     UnknownMetric {
         /// The policy.
         policy: PolicyName,
@@ -152,6 +167,7 @@ pub enum Error {
     #[error(
         "{policies} policies times {metrics} metrics is more than the {max} policy-metric pairs a configuration may hold"
     )]
+    #[non_exhaustive]
     ConfigTooLarge {
         /// The number of policies given.
         policies: usize,
@@ -162,10 +178,16 @@ pub enum Error {
     },
     /// A value from bureau-core was refused (a date outside the supported periods).
     #[error(transparent)]
-    Core(#[from] bureau_core::Error),
+    #[non_exhaustive]
+    Core {
+        /// What bureau-core reported.
+        #[from]
+        source: bureau_core::Error,
+    },
     /// Working-time arithmetic failed (for instance a calendar with no
     /// working time at all).
     #[error("working-time arithmetic failed for metric {metric}: {source}")]
+    #[non_exhaustive]
     Calendar {
         /// The metric being evaluated.
         metric: Metric,

@@ -8,10 +8,6 @@ use crate::{Error, Metric, Priority, Result, SlaRecord};
 
 /// Which crossing of a cycle an escalation rule reacts to.
 ///
-/// ```
-/// use bureau_sla::Threshold;
-/// assert_ne!(Threshold::Warning, Threshold::Breach);
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -25,12 +21,6 @@ pub enum Threshold {
 /// What to do when an escalation falls due. bureau-sla only says what; the
 /// caller does it.
 ///
-/// ```
-/// use bureau_core::UserId;
-/// use bureau_sla::{Action, Priority};
-/// let raise = Action::RaisePriority { to: Priority::Urgent };
-/// assert_ne!(raise, Action::Notify { user: UserId::from_u128(1) });
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -60,7 +50,7 @@ pub enum Action {
 /// use bureau_sla::{Action, EscalationRule, Metric, Priority, Threshold};
 ///
 /// let rule = EscalationRule::new(Metric::FirstReply, Threshold::Breach, Action::Notify { user: UserId::from_u128(9) })
-///     .for_priority(Priority::Urgent);
+///     .with_priority(Priority::Urgent);
 /// assert_eq!(rule.priority(), Some(Priority::Urgent));
 /// assert_eq!(rule.threshold(), Threshold::Breach);
 /// ```
@@ -95,11 +85,11 @@ impl EscalationRule {
     /// ```
     /// use bureau_sla::{Action, EscalationRule, Metric, Priority, Threshold};
     /// let rule = EscalationRule::new(Metric::NextReply, Threshold::Warning, Action::RaisePriority { to: Priority::High })
-    ///     .for_priority(Priority::Normal);
+    ///     .with_priority(Priority::Normal);
     /// assert_eq!(rule.priority(), Some(Priority::Normal));
     /// ```
     #[must_use]
-    pub fn for_priority(mut self, priority: Priority) -> Self {
+    pub fn with_priority(mut self, priority: Priority) -> Self {
         self.priority = Some(priority);
         self
     }
@@ -170,100 +160,119 @@ pub struct Escalation<'r> {
     pub action: Action,
 }
 
-/// The escalations of `record` that fall due in the window `[since, now)`,
-/// ordered by instant, then rule.
-///
-/// A threshold crossing falls due at its instant, or when the policy and
-/// priority that produced it took effect if that is later (a priority change
-/// that puts a running cycle past its new due instant escalates at the
-/// change). A crossing counts only if it happened strictly before the cycle
-/// stopped, consistent with "achieved when stopped at or before the due
-/// instant". Windows are half-open, so for a history without re-targeting,
-/// calls over adjacent windows `[a, b)`, `[b, c)` return each escalation
-/// exactly once, as long as each call sees every event up to its `now`. A
-/// re-target is a new target: its crossings fall due again. Deleting a ticket
-/// drops its open cycles, and the escalations they had not yet produced.
-///
-/// # Errors
-///
-/// [`Error::InvalidWindow`] when `now < since`, and the errors of
-/// [`SlaRecord::evaluate`].
-///
-/// # Examples
-///
-/// ```
-/// use bureau_core::{TicketId, UserId};
-/// use bureau_sla::{
-///     due_escalations, Action, EscalationRule, EventKind, Metric, Opener, Priority, SlaConfig,
-///     SlaPolicy, SlaRecord, Target, Threshold, TicketAttributes, TicketEvent,
-/// };
-/// use chrono::{TimeDelta, TimeZone, Utc};
-///
-/// let config = SlaConfig::standard(vec![SlaPolicy::new("default")
-///     .target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)])?;
-/// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
-/// let record = SlaRecord::from_history(&config, &[TicketEvent::new(t0, EventKind::Created {
-///     ticket: TicketId::from_u128(1),
-///     opened_by: Opener::Customer,
-///     attributes: TicketAttributes::new(Priority::Normal),
-/// })])?;
-/// let rules = [
-///     EscalationRule::new(Metric::FirstReply, Threshold::Warning, Action::Notify { user: UserId::from_u128(2) }),
-///     EscalationRule::new(Metric::FirstReply, Threshold::Breach, Action::RaisePriority { to: Priority::High }),
-/// ];
-/// let first = due_escalations(&record, &rules, t0, t0 + TimeDelta::minutes(50))?;
-/// assert_eq!(first.len(), 1);
-/// assert_eq!(first[0].at, t0 + TimeDelta::minutes(45));
-/// let second = due_escalations(&record, &rules, t0 + TimeDelta::minutes(50), t0 + TimeDelta::hours(2))?;
-/// assert_eq!(second.len(), 1);
-/// assert_eq!(second[0].action, Action::RaisePriority { to: Priority::High });
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn due_escalations<'r>(
-    record: &SlaRecord<'_>,
-    rules: &'r [EscalationRule],
-    since: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<Vec<Escalation<'r>>> {
-    if now < since {
-        return Err(Error::InvalidWindow { since, now });
+impl SlaRecord<'_> {
+    /// The escalations of this record that fall due in the window
+    /// `[since, now)`, ordered by instant, then rule.
+    ///
+    /// A threshold crossing falls due at its instant, or when the policy and
+    /// priority that produced it took effect if that is later (a priority
+    /// change that puts a running cycle past its new due instant escalates at
+    /// the change). A crossing counts only if it happened strictly before the
+    /// cycle stopped, consistent with "achieved when stopped at or before the
+    /// due instant". Windows are half-open, so for a history without
+    /// re-targeting, calls over adjacent windows `[a, b)`, `[b, c)` return
+    /// each escalation exactly once, as long as each call sees every event up
+    /// to its `now`. A re-target is a new target: its crossings fall due
+    /// again. Deleting a ticket drops its open cycles, and the escalations
+    /// they had not yet produced.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidWindow`] when `now < since`, and the errors of
+    /// [`SlaRecord::evaluate`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_core::{TicketId, UserId};
+    /// use bureau_sla::{
+    ///     Action, EscalationRule, EventKind, Metric, Opener, Priority, SlaConfig, SlaPolicy,
+    ///     SlaRecord, Target, Threshold, TicketAttributes, TicketEvent,
+    /// };
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    ///
+    /// let config = SlaConfig::standard(vec![SlaPolicy::new("default")
+    ///     .with_target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)])?;
+    /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
+    /// let record = SlaRecord::from_history(&config, &[TicketEvent::new(t0, EventKind::Created {
+    ///     ticket: TicketId::from_u128(1),
+    ///     opened_by: Opener::Customer,
+    ///     attributes: TicketAttributes::new(Priority::Normal),
+    /// })])?;
+    /// let rules = [
+    ///     EscalationRule::new(Metric::FirstReply, Threshold::Warning, Action::Notify { user: UserId::from_u128(2) }),
+    ///     EscalationRule::new(Metric::FirstReply, Threshold::Breach, Action::RaisePriority { to: Priority::High }),
+    /// ];
+    /// let first = record.escalations(&rules, t0, t0 + TimeDelta::minutes(50))?;
+    /// assert_eq!(first.len(), 1);
+    /// assert_eq!(first[0].at, t0 + TimeDelta::minutes(45));
+    /// let second = record.escalations(&rules, t0 + TimeDelta::minutes(50), t0 + TimeDelta::hours(2))?;
+    /// assert_eq!(second.len(), 1);
+    /// assert_eq!(second[0].action, Action::RaisePriority { to: Priority::High });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn escalations<'r>(
+        &self,
+        rules: &'r [EscalationRule],
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Escalation<'r>>> {
+        if now < since {
+            return Err(Error::InvalidWindow { since, now });
+        }
+        self.evaluate(now)?.escalations(rules, since)
     }
-    escalations_due(&record.evaluate(now)?, rules, since)
 }
 
-/// The escalations of an evaluation that fall due in `[since, evaluation.now)`,
-/// as [`due_escalations`] computes them; for sweeps over many tickets
-/// evaluated with [`SlaRecord::evaluate_with`] and a shared cache.
-///
-/// # Errors
-///
-/// [`Error::InvalidWindow`] when the evaluation's `now` is before `since`.
-///
-/// ```
-/// use bureau_core::UserId;
-/// use bureau_sla::{escalations_due, Action, EscalationRule, Metric, SlaConfig, SlaRecord, Threshold, WorkingTimeCache};
-/// use chrono::DateTime;
-///
-/// let config = SlaConfig::standard(Vec::new())?;
-/// let rules = [EscalationRule::new(Metric::FirstReply, Threshold::Breach, Action::Notify { user: UserId::from_u128(1) })];
-/// let mut cache = WorkingTimeCache::new();
-/// let evaluation = SlaRecord::new(&config).evaluate_with(DateTime::UNIX_EPOCH, &mut cache)?;
-/// assert!(escalations_due(&evaluation, &rules, DateTime::UNIX_EPOCH)?.is_empty());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn escalations_due<'r>(
-    evaluation: &Evaluation<'_>,
-    rules: &'r [EscalationRule],
-    since: DateTime<Utc>,
-) -> Result<Vec<Escalation<'r>>> {
-    let now = evaluation.now;
-    if now < since {
-        return Err(Error::InvalidWindow { since, now });
+impl Evaluation<'_> {
+    /// The escalations of this evaluation that fall due in
+    /// `[since, self.now)`, as [`SlaRecord::escalations`] computes them; for
+    /// sweeps over many tickets evaluated with [`SlaRecord::evaluate_with`]
+    /// and a shared cache.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidWindow`] when the evaluation's `now` is before `since`.
+    ///
+    /// ```
+    /// use bureau_core::{TicketId, UserId};
+    /// use bureau_sla::{
+    ///     Action, EscalationRule, EventKind, Metric, Opener, Priority, SlaConfig, SlaPolicy,
+    ///     SlaRecord, Target, Threshold, TicketAttributes, TicketEvent, WorkingTimeCache,
+    /// };
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    ///
+    /// let config = SlaConfig::standard(vec![SlaPolicy::new("default")
+    ///     .with_target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)])?;
+    /// let rules = [EscalationRule::new(Metric::FirstReply, Threshold::Breach, Action::Notify { user: UserId::from_u128(1) })];
+    /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
+    /// let mut cache = WorkingTimeCache::new();
+    /// let record = SlaRecord::from_history(&config, &[TicketEvent::new(t0, EventKind::Created {
+    ///     ticket: TicketId::from_u128(1),
+    ///     opened_by: Opener::Customer,
+    ///     attributes: TicketAttributes::new(Priority::Normal),
+    /// })])?;
+    /// let evaluation = record.evaluate_with(t0 + TimeDelta::hours(2), &mut cache)?;
+    /// let due = evaluation.escalations(&rules, t0)?;
+    /// assert_eq!(due.len(), 1);
+    /// assert_eq!(due[0].at, t0 + TimeDelta::hours(1));
+    /// assert!(evaluation.escalations(&rules, t0 + TimeDelta::hours(3)).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn escalations<'r>(
+        &self,
+        rules: &'r [EscalationRule],
+        since: DateTime<Utc>,
+    ) -> Result<Vec<Escalation<'r>>> {
+        let now = self.now;
+        if now < since {
+            return Err(Error::InvalidWindow { since, now });
+        }
+        let mut due = Vec::new();
+        collect(self, rules, since, now, &mut due);
+        due.sort_by_key(|e| (e.at, e.rule, e.cycle_start));
+        Ok(due)
     }
-    let mut due = Vec::new();
-    collect(evaluation, rules, since, now, &mut due);
-    due.sort_by_key(|e| (e.at, e.rule, e.cycle_start));
-    Ok(due)
 }
 
 /// One crossing of one cycle.

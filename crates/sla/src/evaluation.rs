@@ -56,11 +56,6 @@ impl Outcome {
 }
 
 /// Whether an ongoing cycle's clock is counting.
-///
-/// ```
-/// use bureau_sla::ClockState;
-/// assert_ne!(ClockState::Running, ClockState::Paused);
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

@@ -158,7 +158,7 @@ impl Lifecycle {
 /// // The same history under two promises.
 /// for (hours, achieved) in [(1, true), (0, false)] {
 ///     let target = Target::calendar_hours(TimeDelta::hours(hours) + TimeDelta::minutes(30))?;
-///     let config = SlaConfig::standard(vec![SlaPolicy::new("p").target(Metric::FirstReply, Priority::Normal, target)])?;
+///     let config = SlaConfig::standard(vec![SlaPolicy::new("p").with_target(Metric::FirstReply, Priority::Normal, target)])?;
 ///     let evaluation = history.evaluator(&config)?.evaluate(t0 + TimeDelta::hours(2))?;
 ///     let cycle = &evaluation.metric(&Metric::FirstReply).ok_or("metric")?.completed[0];
 ///     assert_eq!(cycle.outcome.is_achieved(), achieved);

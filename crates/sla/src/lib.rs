@@ -33,8 +33,11 @@
 //!   breached since). [`SlaRecord::evaluate_with`] reads the calendars'
 //!   working intervals through a [`WorkingTimeCache`], for evaluating many
 //!   tickets in a row with the same answers.
-//! - [`due_escalations`] turns [`EscalationRule`]s into the [`Action`]s that
-//!   fell due in a window; [`adherence`] reports achieved %, breaches and
+//! - [`SlaRecord::escalations`] turns [`EscalationRule`]s into the
+//!   [`Action`]s that fell due in a window ([`Evaluation::escalations`] does
+//!   the same from an evaluation); [`Target::due_from`] and [`SlaRecord::due`]
+//!   say when a target falls due, for a clock that never pauses and for a
+//!   ticket's ongoing cycle; [`adherence`] reports achieved %, breaches and
 //!   median and 90th percentile times to first reply and to resolution.
 //!
 //! What always holds: the elapsed time of a cycle is the calendar's working
@@ -42,6 +45,24 @@
 //! at or before its due instant; a pause only ever moves a due instant later;
 //! recording a history in pieces gives the same evaluation as recording it
 //! whole. Nothing here reads a clock: `now` is always an argument.
+//!
+//! ## Where each rule lives
+//!
+//! | to find | look in |
+//! |---|---|
+//! | `Priority`, `Status`, `StatusSet`, `TicketAttributes`, `TicketEvent`, names | `src/ticket.rs` |
+//! | `Metric`, `Trigger`, `Recurrence`, `MetricDefinition` and the six standard definitions | `src/metric.rs` |
+//! | `Target`: duration, calendar, warning threshold, `due_from` | `src/target.rs` |
+//! | `Condition`, `SlaPolicy` | `src/policy.rs` |
+//! | `SlaConfig`: validation, policy selection, the target table | `src/config.rs` |
+//! | the lifecycle rules that reject events, `TicketHistory` | `src/history.rs` |
+//! | `SlaRecord`: recording, clocks and cycles, `evaluate`, `due` | `src/record.rs` |
+//! | elapsed working time over a cycle's unpaused intervals, `WorkingTimeCache` | `src/clock.rs` |
+//! | `Evaluation`, `CompletedCycle`, `OngoingCycle`, `Outcome` | `src/evaluation.rs` |
+//! | `EscalationRule`, `Action`, `SlaRecord::escalations`, `Evaluation::escalations` | `src/escalation.rs` |
+//! | `adherence`, `AdherenceRow`, `DurationStats`, `nearest_rank` | `src/report.rs` |
+//! | `Error`, every message | `src/error.rs` |
+//! | property-test strategies (feature `proptest`) | `src/strategy.rs` |
 //!
 //! # Examples
 //!
@@ -56,8 +77,8 @@
 //!
 //! let hours = |h| Target::new(TimeDelta::hours(h), Calendar::always());
 //! let config = SlaConfig::standard(vec![SlaPolicy::new("standard")
-//!     .target(Metric::FirstReply, Priority::High, hours(2)?)
-//!     .target(Metric::RequesterWait, Priority::High, hours(8)?)])?;
+//!     .with_target(Metric::FirstReply, Priority::High, hours(2)?)
+//!     .with_target(Metric::RequesterWait, Priority::High, hours(8)?)])?;
 //!
 //! let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
 //! let at = |minutes| t0 + TimeDelta::minutes(minutes);
@@ -97,10 +118,12 @@
 //!   and SLA configurations.
 
 mod clock;
+mod config;
 mod error;
 mod escalation;
 mod evaluation;
 mod history;
+mod metric;
 mod policy;
 #[cfg(all(test, feature = "proptest"))]
 mod properties;
@@ -108,26 +131,31 @@ mod record;
 mod report;
 #[cfg(feature = "proptest")]
 pub mod strategy;
+mod target;
 #[cfg(test)]
 mod test_calendars;
 mod ticket;
 
 pub use clock::WorkingTimeCache;
+pub use config::SlaConfig;
 pub use error::{Error, Result};
-pub use escalation::{
-    Action, Escalation, EscalationRule, Threshold, due_escalations, escalations_due,
-};
+pub use escalation::{Action, Escalation, EscalationRule, Threshold};
 pub use evaluation::{
     ClockState, CompletedCycle, Evaluation, MetricEvaluation, OngoingCycle, Outcome,
     PolicySelection,
 };
 pub use history::TicketHistory;
-pub use policy::{
-    Condition, Metric, MetricDefinition, Recurrence, SlaConfig, SlaPolicy, Target, Trigger,
-};
+pub use metric::{Metric, MetricDefinition, Recurrence, Trigger};
+pub use policy::{Condition, SlaPolicy};
 pub use record::{SlaCommand, SlaRecord};
 pub use report::{AdherenceRow, DurationStats, GroupBy, GroupKey, adherence, nearest_rank};
+pub use target::Target;
 pub use ticket::{
     Channel, CustomerTier, EventKind, FieldName, FieldValue, MetricName, Opener, PolicyName,
     Priority, Status, StatusSet, Tag, TicketAttributes, TicketEvent,
 };
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}

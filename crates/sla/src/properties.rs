@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use crate::clock::{Hours, Segments, measure};
 use crate::{
     Action, EscalationRule, EventKind, Metric, SlaCommand, SlaConfig, SlaRecord, Status, StatusSet,
-    Threshold, TicketEvent, due_escalations, strategy,
+    Threshold, TicketEvent, strategy,
 };
 
 /// The calendars the invariants are checked on.
@@ -172,7 +172,7 @@ proptest! {
                     .policies()
                     .iter()
                     .find(|p| Some(p.name()) == policy)
-                    .and_then(|p| p.target_for(definition.metric(), priority))
+                    .and_then(|p| p.target(definition.metric(), priority))
                     .map_or(Calendar::always(), |t| t.calendar().clone())
             };
             for cycle in &metric.completed {
@@ -292,9 +292,9 @@ proptest! {
         };
         let mut pieces = Vec::new();
         for window in bounds.windows(2) {
-            pieces.extend(due_escalations(&seen_by(window[1])?, &rules, window[0], window[1])?);
+            pieces.extend(seen_by(window[1])?.escalations(&rules, window[0], window[1])?);
         }
-        let whole = due_escalations(&seen_by(end)?, &rules, start, end)?;
+        let whole = seen_by(end)?.escalations(&rules, start, end)?;
         prop_assert_eq!(pieces, whole);
     }
 }

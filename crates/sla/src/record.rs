@@ -9,9 +9,10 @@ use crate::evaluation::{
     PolicySelection,
 };
 use crate::history::Lifecycle;
-use crate::policy::{Happening, MetricDefinition, Occurrence, Recurrence, SlaConfig, Target};
+use crate::metric::{Happening, MetricDefinition, Occurrence, Recurrence};
 use crate::ticket::{EventKind, Priority, Status, TicketEvent};
 use crate::{Error, Result};
+use crate::{Metric, SlaConfig, Target};
 
 /// The policy and priority a ticket is measured under, from an instant on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,8 +73,8 @@ struct Finished {
 /// use chrono::{TimeDelta, TimeZone, Utc};
 ///
 /// let config = SlaConfig::standard(vec![SlaPolicy::new("default")
-///     .target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)
-///     .target(Metric::TotalResolution, Priority::Normal, Target::calendar_hours(TimeDelta::hours(8))?)])?;
+///     .with_target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)
+///     .with_target(Metric::TotalResolution, Priority::Normal, Target::calendar_hours(TimeDelta::hours(8))?)])?;
 /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
 /// let mut record = SlaRecord::new(&config);
 /// record.record(&TicketEvent::new(t0, EventKind::Created {
@@ -458,6 +459,56 @@ impl<'c> SlaRecord<'c> {
         self.evaluate_inner(now, Some(cache))
     }
 
+    /// The due instant of the ongoing cycle of `metric` at `now`: the
+    /// earliest instant at which its working time reaches the target in
+    /// force, with every pause so far counted out. The same as
+    /// `evaluate(now)`'s [`OngoingCycle::due`](crate::OngoingCycle::due) for
+    /// the metric. `None` when the metric has no definition, no cycle is
+    /// open, no target applies, or the clock is paused before reaching it.
+    ///
+    /// # Errors
+    ///
+    /// As [`evaluate`](SlaRecord::evaluate).
+    ///
+    /// ```
+    /// use bureau_core::TicketId;
+    /// use bureau_sla::{
+    ///     EventKind, Metric, Opener, Priority, SlaConfig, SlaPolicy, SlaRecord, Status, Target,
+    ///     TicketAttributes, TicketEvent,
+    /// };
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    ///
+    /// let config = SlaConfig::standard(vec![SlaPolicy::new("default").with_target(
+    ///     Metric::RequesterWait,
+    ///     Priority::Normal,
+    ///     Target::calendar_hours(TimeDelta::hours(8))?,
+    /// )])?;
+    /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
+    /// let at = |hours| t0 + TimeDelta::hours(hours);
+    /// let mut record = SlaRecord::new(&config);
+    /// record.record(&TicketEvent::new(t0, EventKind::Created {
+    ///     ticket: TicketId::from_u128(1),
+    ///     opened_by: Opener::Customer,
+    ///     attributes: TicketAttributes::new(Priority::Normal),
+    /// }))?;
+    /// assert_eq!(record.due(&Metric::RequesterWait, at(1))?, Some(at(8)));
+    ///
+    /// // Two hours pending on the customer move it two hours later.
+    /// record.record(&TicketEvent::new(at(1), EventKind::StatusChanged { to: Status::Pending }))?;
+    /// assert_eq!(record.due(&Metric::RequesterWait, at(2))?, None);
+    /// record.record(&TicketEvent::new(at(3), EventKind::StatusChanged { to: Status::Open }))?;
+    /// assert_eq!(record.due(&Metric::RequesterWait, at(3))?, Some(at(10)));
+    /// assert_eq!(record.due(&Metric::FirstReply, at(3))?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn due(&self, metric: &Metric, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        let evaluation = self.evaluate(now)?;
+        Ok(evaluation
+            .metric(metric)
+            .and_then(|m| m.ongoing.as_ref())
+            .and_then(|cycle| cycle.due))
+    }
+
     fn evaluate_inner(
         &self,
         now: DateTime<Utc>,
@@ -547,7 +598,7 @@ impl<'c> SlaRecord<'c> {
         let config: &'c SlaConfig = self.config;
         selection
             .policy
-            .and_then(|p| config.target(p, metric, selection.priority))
+            .and_then(|p| config.target_at(p, metric, selection.priority))
     }
 
     /// Working-time arithmetic on the calendar at `calendar` (0: calendar hours).

@@ -7,12 +7,6 @@ use crate::evaluation::Evaluation;
 use crate::{Error, Metric, Outcome, PolicyName, Priority, Result};
 
 /// How to group an adherence report.
-///
-/// ```
-/// use bureau_core::Granularity;
-/// use bureau_sla::GroupBy;
-/// assert_ne!(GroupBy::Metric, GroupBy::Period(Granularity::Month));
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupBy {
@@ -153,7 +147,7 @@ pub struct AdherenceRow<'c> {
 /// use chrono::{TimeDelta, TimeZone, Utc};
 ///
 /// let config = SlaConfig::standard(vec![SlaPolicy::new("default")
-///     .target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)])?;
+///     .with_target(Metric::FirstReply, Priority::Normal, Target::calendar_hours(TimeDelta::hours(1))?)])?;
 /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().ok_or("instant")?;
 /// let mut evaluations = Vec::new();
 /// for (n, minutes) in [(1_u128, 30), (2, 90)] {
@@ -229,7 +223,7 @@ pub fn adherence<'c>(
                     GroupBy::Period(granularity) => GroupKey::Period(
                         FiscalCalendar::CALENDAR_YEAR
                             .period_containing(at.date_naive(), granularity)
-                            .map_err(Error::Core)?,
+                            .map_err(Error::from)?,
                     ),
                 })
             };

@@ -30,12 +30,24 @@ use crate::{
 };
 
 /// Any priority.
+///
+/// ```
+/// use bureau_sla::{strategy, Priority};
+/// use proptest::prelude::*;
+/// proptest!(|(p in strategy::priority())| prop_assert!(Priority::ALL.contains(&p)));
+/// ```
 pub fn priority() -> impl Strategy<Value = Priority> {
     prop::sample::select(Priority::ALL.to_vec())
 }
 
 /// Attributes with any priority, one of three channels, an optional tier,
 /// up to two of three tags and one of three assignees or none.
+///
+/// ```
+/// use bureau_sla::strategy;
+/// use proptest::prelude::*;
+/// proptest!(|(a in strategy::attributes())| prop_assert!(a.channel().is_some() && a.tags().count() <= 2));
+/// ```
 pub fn attributes() -> impl Strategy<Value = TicketAttributes> {
     (
         priority(),
@@ -86,6 +98,13 @@ fn step() -> impl Strategy<Value = Step> {
 
 /// A gap between two events: most often minutes, sometimes hours or days,
 /// sometimes none (events at the same instant).
+///
+/// ```
+/// use bureau_sla::strategy;
+/// use chrono::TimeDelta;
+/// use proptest::prelude::*;
+/// proptest!(|(gap in strategy::gap())| prop_assert!(gap >= TimeDelta::zero() && gap <= TimeDelta::days(10)));
+/// ```
 pub fn gap() -> impl Strategy<Value = TimeDelta> {
     prop_oneof![
         1 => Just(TimeDelta::zero()),
@@ -96,6 +115,16 @@ pub fn gap() -> impl Strategy<Value = TimeDelta> {
 }
 
 /// An instant in 2025 or 2026, on a whole minute.
+///
+/// ```
+/// use bureau_sla::strategy;
+/// use chrono::{Datelike, Timelike};
+/// use proptest::prelude::*;
+/// proptest!(|(at in strategy::instant())| {
+///     prop_assert!((2025..=2026).contains(&at.year()));
+///     prop_assert_eq!(at.second(), 0);
+/// });
+/// ```
 pub fn instant() -> impl Strategy<Value = DateTime<Utc>> {
     (0_i64..2 * 365 * 24 * 60).prop_map(|minutes| {
         let base = Utc
@@ -107,12 +136,30 @@ pub fn instant() -> impl Strategy<Value = DateTime<Utc>> {
 }
 
 /// A valid history of up to 16 events (creation included) for ticket 1.
+///
+/// ```
+/// use bureau_sla::{strategy, TicketHistory};
+/// use proptest::prelude::*;
+/// proptest!(|(events in strategy::history())| {
+///     let mut history = TicketHistory::default();
+///     for event in &events {
+///         history.record(event)?;
+///     }
+///     prop_assert!(!events.is_empty() && events.len() <= 16);
+/// });
+/// ```
 pub fn history() -> impl Strategy<Value = Vec<TicketEvent>> {
     history_of(1..16)
 }
 
 /// A valid history whose number of steps after creation is drawn from `steps`
 /// (steps the lifecycle refuses are left out).
+///
+/// ```
+/// use bureau_sla::strategy;
+/// use proptest::prelude::*;
+/// proptest!(|(events in strategy::history_of(0..3))| prop_assert!(events.len() <= 3));
+/// ```
 pub fn history_of(
     steps: impl Into<prop::collection::SizeRange>,
 ) -> impl Strategy<Value = Vec<TicketEvent>> {
@@ -180,6 +227,17 @@ pub fn history_of(
 }
 
 /// A target of 15 minutes to 3 days on `calendar`, warning at 50 to 100%.
+///
+/// ```
+/// use bureau_calendar::Calendar;
+/// use bureau_sla::strategy;
+/// use chrono::TimeDelta;
+/// use proptest::prelude::*;
+/// proptest!(|(t in strategy::target(Calendar::always()))| {
+///     prop_assert!(t.duration() >= TimeDelta::minutes(15) && t.duration() <= TimeDelta::days(3));
+///     prop_assert!(t.warning_after() * 2 >= t.duration());
+/// });
+/// ```
 pub fn target(calendar: Calendar) -> impl Strategy<Value = Target> {
     (
         prop_oneof![
@@ -196,6 +254,16 @@ pub fn target(calendar: Calendar) -> impl Strategy<Value = Target> {
 }
 
 /// Any trigger, status sets drawn from every status.
+///
+/// ```
+/// use bureau_sla::{strategy, Trigger};
+/// use proptest::prelude::*;
+/// proptest!(|(t in strategy::trigger())| {
+///     if let Trigger::StatusEntered(set) | Trigger::StatusLeft(set) = t {
+///         prop_assert!(!set.is_empty());
+///     }
+/// });
+/// ```
 pub fn trigger() -> impl Strategy<Value = Trigger> {
     let set = prop::sample::subsequence(Status::ALL.to_vec(), 1..=3)
         .prop_map(|statuses| StatusSet::of(&statuses));
@@ -212,6 +280,15 @@ pub fn trigger() -> impl Strategy<Value = Trigger> {
 
 /// A custom metric named `custom` with one to three start triggers, zero to
 /// three stop triggers, any pause statuses and either recurrence.
+///
+/// ```
+/// use bureau_sla::strategy;
+/// use proptest::prelude::*;
+/// proptest!(|(d in strategy::custom_metric())| {
+///     prop_assert!((1..=3).contains(&d.start_triggers().len()));
+///     prop_assert!(d.stop_triggers().len() <= 3);
+/// });
+/// ```
 pub fn custom_metric() -> impl Strategy<Value = MetricDefinition> {
     (
         prop::collection::vec(trigger(), 1..=3),
@@ -227,12 +304,12 @@ pub fn custom_metric() -> impl Strategy<Value = MetricDefinition> {
             };
             let mut definition =
                 MetricDefinition::new(Metric::Custom(MetricName::new("custom")), recurrence)
-                    .paused_in(StatusSet::of(&paused));
+                    .with_pause_statuses(StatusSet::of(&paused));
             for trigger in start {
-                definition = definition.start_on(trigger);
+                definition = definition.with_start_trigger(trigger);
             }
             for trigger in stop {
-                definition = definition.stop_on(trigger);
+                definition = definition.with_stop_trigger(trigger);
             }
             definition
         })
@@ -241,6 +318,16 @@ pub fn custom_metric() -> impl Strategy<Value = MetricDefinition> {
 /// A configuration with the six standard metrics, sometimes a
 /// [`custom_metric`], and one to three policies (the last one matching every
 /// ticket), targets on `calendar` for most (metric, priority) pairs.
+///
+/// ```
+/// use bureau_calendar::Calendar;
+/// use bureau_sla::{strategy, Priority, TicketAttributes};
+/// use proptest::prelude::*;
+/// proptest!(|(config in strategy::config(Calendar::always()))| {
+///     prop_assert!(config.metrics().len() >= 6);
+///     prop_assert!(config.select(&TicketAttributes::new(Priority::Low)).is_some());
+/// });
+/// ```
 pub fn config(calendar: Calendar) -> impl Strategy<Value = SlaConfig> {
     let mut metrics = Metric::STANDARD.to_vec();
     metrics.push(Metric::Custom(MetricName::new("custom")));
@@ -256,10 +343,10 @@ pub fn config(calendar: Calendar) -> impl Strategy<Value = SlaConfig> {
         .prop_map(move |targets| {
             let mut policy = SlaPolicy::new(name);
             if let Some(condition) = &condition {
-                policy = policy.when(condition.clone());
+                policy = policy.with_condition(condition.clone());
             }
             for (metric, priority, target) in targets {
-                policy = policy.target(metric, priority, target);
+                policy = policy.with_target(metric, priority, target);
             }
             policy
         })
@@ -301,11 +388,11 @@ pub fn config(calendar: Calendar) -> impl Strategy<Value = SlaConfig> {
 fn without_custom(policy: &SlaPolicy) -> SlaPolicy {
     let mut copy = SlaPolicy::new(policy.name().clone());
     for condition in policy.conditions() {
-        copy = copy.when(condition.clone());
+        copy = copy.with_condition(condition.clone());
     }
     for (metric, priority, target) in policy.targets() {
         if !matches!(metric, Metric::Custom(_)) {
-            copy = copy.target(metric.clone(), priority, target.clone());
+            copy = copy.with_target(metric.clone(), priority, target.clone());
         }
     }
     copy

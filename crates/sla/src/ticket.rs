@@ -538,12 +538,6 @@ impl TicketAttributes {
 }
 
 /// Who opened a ticket.
-///
-/// ```
-/// use bureau_core::UserId;
-/// use bureau_sla::Opener;
-/// assert_ne!(Opener::Customer, Opener::Agent(UserId::from_u128(1)));
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

@@ -7,7 +7,7 @@ use bureau_core::{Aggregate, TicketId, UserId};
 use bureau_sla::{
     Action, ClockState, EscalationRule, EventKind, GroupBy, GroupKey, Metric, Opener, Outcome,
     Priority, SlaCommand, SlaConfig, SlaPolicy, SlaRecord, Status, Target, Threshold,
-    TicketAttributes, TicketEvent, adherence, due_escalations,
+    TicketAttributes, TicketEvent, adherence,
 };
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc, Weekday};
 
@@ -398,7 +398,7 @@ fn config_for(case: &Case) -> SlaConfig {
     let mut policy = SlaPolicy::new("table");
     for (priority, minutes) in Priority::ALL.into_iter().zip(case.targets) {
         let target = Target::new(TimeDelta::minutes(minutes), (case.calendar)()).unwrap();
-        policy = policy.target(case.metric.clone(), priority, target);
+        policy = policy.with_target(case.metric.clone(), priority, target);
     }
     SlaConfig::standard(vec![policy]).unwrap()
 }
@@ -618,12 +618,12 @@ fn contradictory_histories_are_rejected_naming_the_event() {
 fn escalations_fire_once_per_threshold_and_rule() {
     let config = SlaConfig::standard(vec![
         SlaPolicy::new("default")
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 Priority::Normal,
                 Target::new(TimeDelta::hours(2), office_utc()).unwrap(),
             )
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 Priority::Urgent,
                 Target::new(TimeDelta::minutes(30), office_utc()).unwrap(),
@@ -644,34 +644,34 @@ fn escalations_fire_once_per_threshold_and_rule() {
                 to: Priority::Urgent,
             },
         )
-        .for_priority(Priority::Normal),
+        .with_priority(Priority::Normal),
         EscalationRule::new(
             Metric::FirstReply,
             Threshold::Breach,
             Action::Reassign { to: boss },
         )
-        .for_priority(Priority::Urgent),
+        .with_priority(Priority::Urgent),
     ];
     let history = [
         event("2026-03-06T16:00:00Z", Step::Create(N)),
         // Friday 16:00 + 2 business hours: Monday 10:00; warning at 90 min: Monday 09:30.
     ];
     let record = SlaRecord::from_history(&config, &history).unwrap();
-    let friday = due_escalations(
-        &record,
-        &rules,
-        at("2026-03-06T16:00:00Z"),
-        at("2026-03-09T09:00:00Z"),
-    )
-    .unwrap();
+    let friday = record
+        .escalations(
+            &rules,
+            at("2026-03-06T16:00:00Z"),
+            at("2026-03-09T09:00:00Z"),
+        )
+        .unwrap();
     assert!(friday.is_empty());
-    let monday = due_escalations(
-        &record,
-        &rules,
-        at("2026-03-09T09:00:00Z"),
-        at("2026-03-09T12:00:00Z"),
-    )
-    .unwrap();
+    let monday = record
+        .escalations(
+            &rules,
+            at("2026-03-09T09:00:00Z"),
+            at("2026-03-09T12:00:00Z"),
+        )
+        .unwrap();
     let fired: Vec<(DateTime<Utc>, Threshold, Action)> = monday
         .iter()
         .map(|e| (e.at, e.threshold, e.action))
@@ -693,22 +693,22 @@ fn escalations_fire_once_per_threshold_and_rule() {
             ),
         ]
     );
-    let later = due_escalations(
-        &record,
-        &rules,
-        at("2026-03-09T12:00:00Z"),
-        at("2026-03-10T12:00:00Z"),
-    )
-    .unwrap();
+    let later = record
+        .escalations(
+            &rules,
+            at("2026-03-09T12:00:00Z"),
+            at("2026-03-10T12:00:00Z"),
+        )
+        .unwrap();
     assert!(later.is_empty());
     assert!(
-        due_escalations(
-            &record,
-            &rules,
-            at("2026-03-10T12:00:00Z"),
-            at("2026-03-09T12:00:00Z")
-        )
-        .is_err()
+        record
+            .escalations(
+                &rules,
+                at("2026-03-10T12:00:00Z"),
+                at("2026-03-09T12:00:00Z")
+            )
+            .is_err()
     );
 
     // Raising the priority on Monday 09:00 puts the cycle past its new target
@@ -720,13 +720,13 @@ fn escalations_fire_once_per_threshold_and_rule() {
             Step::Priority(Priority::Urgent),
         ))
         .unwrap();
-    let due = due_escalations(
-        &raised,
-        &rules,
-        at("2026-03-09T09:00:00Z"),
-        at("2026-03-09T09:01:00Z"),
-    )
-    .unwrap();
+    let due = raised
+        .escalations(
+            &rules,
+            at("2026-03-09T09:00:00Z"),
+            at("2026-03-09T09:01:00Z"),
+        )
+        .unwrap();
     let fired: Vec<(DateTime<Utc>, Action)> = due.iter().map(|e| (e.at, e.action)).collect();
     assert_eq!(
         fired,
@@ -741,17 +741,17 @@ fn escalations_fire_once_per_threshold_and_rule() {
 fn adherence_groups_by_priority_agent_and_period() {
     let config = SlaConfig::standard(vec![
         SlaPolicy::new("default")
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 Priority::Normal,
                 Target::calendar_hours(TimeDelta::hours(1)).unwrap(),
             )
-            .target(
+            .with_target(
                 Metric::FirstReply,
                 Priority::High,
                 Target::calendar_hours(TimeDelta::minutes(30)).unwrap(),
             )
-            .target(
+            .with_target(
                 Metric::TotalResolution,
                 Priority::Normal,
                 Target::calendar_hours(TimeDelta::hours(8)).unwrap(),
@@ -876,4 +876,65 @@ fn histories_and_configurations_travel_through_json() {
     let bad = json.replacen("\"warning\":\"75\"", "\"warning\":\"0\"", 1);
     assert_ne!(bad, json);
     assert!(serde_json::from_str::<(SlaConfig, Vec<TicketEvent>)>(&bad).is_err());
+}
+
+#[test]
+fn due_shortcuts_agree_with_the_evaluation() {
+    let target = Target::new(TimeDelta::hours(2), office_utc()).unwrap();
+    let config = SlaConfig::standard(vec![SlaPolicy::new("default").with_target(
+        Metric::RequesterWait,
+        Priority::Normal,
+        target.clone(),
+    )])
+    .unwrap();
+    // Friday 16:00 + 2 business hours: Monday 10:00, as long as nothing pauses.
+    let opened = at("2026-03-06T16:00:00Z");
+    assert_eq!(target.due_from(opened).unwrap(), at("2026-03-09T10:00:00Z"));
+    let mut record =
+        SlaRecord::from_history(&config, &[event("2026-03-06T16:00:00Z", Step::Create(N))])
+            .unwrap();
+    let now = at("2026-03-06T16:30:00Z");
+    let ongoing_due = |record: &SlaRecord<'_>, now| {
+        record
+            .evaluate(now)
+            .unwrap()
+            .metric(&Metric::RequesterWait)
+            .and_then(|m| m.ongoing.as_ref())
+            .and_then(|c| c.due)
+    };
+    assert_eq!(
+        record.due(&Metric::RequesterWait, now).unwrap(),
+        Some(at("2026-03-09T10:00:00Z"))
+    );
+    assert_eq!(
+        record.due(&Metric::RequesterWait, now).unwrap(),
+        ongoing_due(&record, now)
+    );
+    // Pending from Friday 16:30 to Monday 09:30 holds back an hour of
+    // working time (half an hour on each day): due at 11:00.
+    record
+        .record(&event("2026-03-06T16:30:00Z", Step::To(Status::Pending)))
+        .unwrap();
+    assert_eq!(
+        record
+            .due(&Metric::RequesterWait, at("2026-03-07T12:00:00Z"))
+            .unwrap(),
+        None
+    );
+    record
+        .record(&event("2026-03-09T09:30:00Z", Step::To(Status::Open)))
+        .unwrap();
+    let monday = at("2026-03-09T09:30:00Z");
+    assert_eq!(
+        record.due(&Metric::RequesterWait, monday).unwrap(),
+        Some(at("2026-03-09T11:00:00Z"))
+    );
+    assert_eq!(
+        record.due(&Metric::RequesterWait, monday).unwrap(),
+        ongoing_due(&record, monday)
+    );
+    // Metrics without a target or without an open cycle have no due instant.
+    assert_eq!(record.due(&Metric::FirstReply, monday).unwrap(), None);
+    assert_eq!(record.due(&Metric::NextReply, monday).unwrap(), None);
+    assert!(record.due(&Metric::RequesterWait, opened).is_err());
 }
