@@ -8,7 +8,7 @@
 
 use bureau::ledger::{
     Account, AccountId, AccountKind, BalanceLimit, CurrencyPolicy, EntryId, JournalEntry, Ledger,
-    PendingAmounts, Posting, SoftLock,
+    PendingAmounts, PendingPost, Posting, Reversal, SoftLock,
 };
 use bureau::{Currency, Money, PartyId, Period};
 use chrono::{Days, NaiveDate};
@@ -113,7 +113,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             PendingAmounts::Full
         };
         let evening = date.and_hms_opt(18, 0, 0).ok_or("time")?.and_utc();
-        ledger.post_pending(pending, new_id(), date, captured, evening)?;
+        ledger.post_pending(PendingPost {
+            pending,
+            entry: new_id(),
+            date,
+            amounts: captured,
+            now: evening,
+        })?;
     }
 
     // Two customers buy on account, on 14 days' terms; the cafe pays in part.
@@ -126,8 +132,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             entry(day(d)?, "sale on account")
                 .posting(
                     Posting::debit(receivables, money(amount)?)
-                        .for_party(party)
-                        .due_on(day(d + 14)?),
+                        .with_party(party)
+                        .with_due_date(day(d + 14)?),
                 )
                 .credit(sales, money(amount)?)
                 .build()?,
@@ -136,7 +142,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ledger.post(
         entry(day(20)?, "cafe pays")
             .debit(cash, money("200.00")?)
-            .posting(Posting::credit(receivables, money("200.00")?).for_party(cafe))
+            .posting(Posting::credit(receivables, money("200.00")?).with_party(cafe))
             .build()?,
     )?;
 
@@ -147,7 +153,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let mistake_id = mistake.id();
     ledger.post(mistake)?;
-    ledger.reverse(mistake_id, new_id(), day(20)?)?;
+    ledger.reverse(Reversal {
+        original: mistake_id,
+        entry: new_id(),
+        date: day(20)?,
+    })?;
 
     // Paying the supplier more than the till holds is refused.
     let too_much = entry(day(29)?, "supplier paid")

@@ -20,7 +20,7 @@
 
 use bureau_core::{Currency, Money};
 use bureau_ledger::{
-    Account, AccountClass, AccountId, AccountKind, EntryId, JournalEntry, Ledger, Side,
+    Account, AccountClass, AccountId, AccountKind, EntryId, JournalEntry, Ledger, Reversal, Side,
 };
 use chrono::{Days, NaiveDate};
 
@@ -66,11 +66,11 @@ fn main() {
         if n % 10 == 0 && !accepted.is_empty() {
             // Reverse an earlier entry on a later date.
             let original: EntryId = accepted[next(accepted.len() as u64) as usize];
-            let _ = ledger.reverse(
+            let _ = ledger.reverse(Reversal {
                 original,
-                id,
-                date.max(ledger.entry(original).map_or(date, JournalEntry::date)),
-            );
+                entry: id,
+                date: date.max(ledger.entry(original).map_or(date, JournalEntry::date)),
+            });
             accepted.push(id);
             continue;
         }

@@ -690,6 +690,7 @@ impl fmt::Display for Account {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AccountLabel {
     /// The account's code.
     pub code: AccountCode,

@@ -157,17 +157,26 @@ impl fmt::Debug for EntryHash {
 /// #     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
 /// #     .build()?;
 /// let hash = EntryHash::of_entry(&EntryHash::GENESIS, &entry);
-/// let record = AuditRecord { entry, hash };
+/// let record = AuditRecord::new(entry, hash);
 /// assert!(bureau_ledger::verify(&[record]).is_ok());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AuditRecord {
     /// The entry as posted.
     pub entry: JournalEntry,
     /// Its hash in the chain.
     pub hash: EntryHash,
+}
+
+impl AuditRecord {
+    /// A record of `entry` with its chained `hash`, as an exported chain
+    /// holds it (see [`verify`] for an example).
+    pub const fn new(entry: JournalEntry, hash: EntryHash) -> Self {
+        Self { entry, hash }
+    }
 }
 
 /// Checks a chain of records from its start.
@@ -189,11 +198,11 @@ pub struct AuditRecord {
 ///         .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
 ///         .build()?;
 ///     previous = EntryHash::of_entry(&previous, &entry);
-///     records.push(AuditRecord { entry, hash: previous });
+///     records.push(AuditRecord::new(entry, previous));
 /// }
 /// assert!(verify(&records).is_ok());
 /// records.swap(1, 2);
-/// assert_eq!(verify(&records), Err(Error::AuditChainBroken { position: 1 }));
+/// assert!(matches!(verify(&records), Err(Error::AuditChainBroken { position: 1, .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn verify(records: &[AuditRecord]) -> Result<()> {
@@ -224,10 +233,8 @@ pub fn verify(records: &[AuditRecord]) -> Result<()> {
 /// let chain = [(b"one".to_vec(), first), (b"two".to_vec(), second)];
 /// assert!(verify_bytes(chain.iter().map(|(b, h)| (b.as_slice(), h))).is_ok());
 /// let tampered = [(b"one".to_vec(), first), (b"twO".to_vec(), second)];
-/// assert_eq!(
-///     verify_bytes(tampered.iter().map(|(b, h)| (b.as_slice(), h))),
-///     Err(Error::AuditChainBroken { position: 1 })
-/// );
+/// let broken = verify_bytes(tampered.iter().map(|(b, h)| (b.as_slice(), h)));
+/// assert!(matches!(broken, Err(Error::AuditChainBroken { position: 1, .. })));
 /// ```
 pub fn verify_bytes<'a, I>(records: I) -> Result<()>
 where
@@ -619,8 +626,8 @@ mod tests {
         JournalEntry::builder(EntryId::from_u128(1), day, "sale")
             .posting(
                 Posting::debit(AccountId::from_u128(2), "1.10 USD".parse().unwrap())
-                    .for_party(PartyId::from_u128(3))
-                    .due_on(due),
+                    .with_party(PartyId::from_u128(3))
+                    .with_due_date(due),
             )
             .posting(
                 Posting::credit(AccountId::from_u128(4), "1.10 USD".parse().unwrap())

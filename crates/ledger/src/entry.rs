@@ -189,12 +189,12 @@ impl Posting {
     /// use bureau_ledger::{AccountId, Posting};
     /// use bureau_core::PartyId;
     ///
-    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).for_party(PartyId::from_u128(5));
+    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).with_party(PartyId::from_u128(5));
     /// assert_eq!(p.party(), Some(PartyId::from_u128(5)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn for_party(mut self, party: PartyId) -> Self {
+    pub fn with_party(mut self, party: PartyId) -> Self {
         self.extras_mut().party = Some(party);
         self
     }
@@ -206,12 +206,12 @@ impl Posting {
     /// use bureau_ledger::{AccountId, Posting};
     ///
     /// let due = chrono::NaiveDate::from_ymd_opt(2026, 4, 30).ok_or("date")?;
-    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).due_on(due);
+    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).with_due_date(due);
     /// assert_eq!(p.due_date(), Some(due));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn due_on(mut self, date: NaiveDate) -> Self {
+    pub fn with_due_date(mut self, date: NaiveDate) -> Self {
         self.extras_mut().due_on = Some(date);
         self
     }

@@ -45,7 +45,8 @@ use chrono::NaiveDate;
 
 use crate::{
     Account, AccountClass, AccountCode, AccountId, AccountKind, CurrencyPolicy, EntryId,
-    ForeignSettlement, JournalEntry, Posting, Revaluation, SettlementAccounts, Side,
+    ForeignSettlement, JournalEntry, Posting, Revaluation, RevaluationAccounts, SettlementAccounts,
+    Side,
 };
 
 /// The opening date of every generated account: 2020-01-01.
@@ -402,8 +403,8 @@ pub fn foreign_item(id: EntryId) -> impl Strategy<Value = JournalEntry> + Clone 
                     (RECEIVABLES, AccountId::from_u128(1003), Side::Debit)
                 };
                 let item = Posting::new(items, side, foreign)
-                    .for_party(party)
-                    .due_on(due);
+                    .with_party(party)
+                    .with_due_date(due);
                 let builder = JournalEntry::builder(id, date, format!("foreign item {id}"));
                 if rateless == 0 {
                     return builder
@@ -471,7 +472,7 @@ pub fn foreign_settlement(id: EntryId) -> impl Strategy<Value = ForeignSettlemen
                         amount,
                         rate,
                     )
-                    .rounding(rounding),
+                    .with_rounding(rounding),
                 )
             },
         )
@@ -507,15 +508,22 @@ pub fn revaluation(id: EntryId, reversal: EntryId) -> impl Strategy<Value = Reva
         .prop_filter_map(
             "the base currency exists",
             move |(date, rates, reverse_in, rounding)| {
-                let mut revaluation =
-                    Revaluation::new(id, date, base_currency()?, UNREALISED_GAIN, UNREALISED_LOSS)
-                        .rounding(rounding);
+                let mut revaluation = Revaluation::new(
+                    id,
+                    date,
+                    base_currency()?,
+                    RevaluationAccounts {
+                        unrealised_gain: UNREALISED_GAIN,
+                        unrealised_loss: UNREALISED_LOSS,
+                    },
+                )
+                .with_rounding(rounding);
                 for (currency, (left_out, rate)) in foreign_currencies().into_iter().zip(rates) {
                     if left_out == 0 {
                         continue;
                     }
                     if let Some(rate) = rate_into_base(currency, rate, date) {
-                        revaluation = revaluation.rate(rate);
+                        revaluation = revaluation.with_rate(rate);
                     }
                 }
                 if let Some(on) = reverse_in
