@@ -52,7 +52,7 @@ fn main() {
         let account = Account::new(
             AccountId::from_u128(code),
             code.to_string().parse().unwrap(),
-            name,
+            name.parse().unwrap(),
             kind,
             start,
         );
@@ -76,7 +76,7 @@ fn main() {
         }
         let currency = currencies[next(2) as usize];
         let legs = 2 + next(4) as usize;
-        let mut builder = JournalEntry::builder(id, date, format!("entry {n}"));
+        let mut builder = JournalEntry::builder(id, date, format!("entry {n}").parse().unwrap());
         let mut net = 0_i128;
         for leg in 0..legs {
             let (code, _, _) = chart[next(chart.len() as u64) as usize];

@@ -45,6 +45,8 @@
 use core::fmt;
 
 use bureau_core::Currency;
+
+use crate::Memo;
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 
@@ -113,7 +115,7 @@ impl EntryHash {
     /// use bureau_ledger::{canonical_bytes, AccountId, EntryHash, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -152,7 +154,7 @@ impl fmt::Debug for EntryHash {
 /// use bureau_ledger::{AuditRecord, EntryHash};
 /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
 /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-/// # let entry = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+/// # let entry = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
 /// #     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
 /// #     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
 /// #     .build()?;
@@ -193,7 +195,7 @@ impl AuditRecord {
 /// let mut records = Vec::new();
 /// let mut previous = EntryHash::GENESIS;
 /// for n in 1..=3 {
-///     let entry = JournalEntry::builder(EntryId::from_u128(n), day, "sale")
+///     let entry = JournalEntry::builder(EntryId::from_u128(n), day, "sale".parse()?)
 ///         .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
 ///         .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
 ///         .build()?;
@@ -257,7 +259,7 @@ where
 /// use bureau_ledger::{canonical_bytes, AccountId, EntryId, JournalEntry};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
 ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
 ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
 ///     .build()?;
@@ -541,10 +543,10 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
     sink.put_fixed(&[ENCODING_VERSION]);
     sink.put_fixed(entry.id().as_uuid().as_bytes());
     put_date(sink, entry.date());
-    put_str(sink, entry.description());
+    put_str(sink, entry.description().as_str());
     put_len(sink, entry.postings().len());
     for posting in entry.postings() {
-        let memo = posting.memo();
+        let memo = posting.memo().map_or("", Memo::as_str);
         let party = posting.party();
         let due = posting.due_date();
         sink.put_fixed(posting.account().as_uuid().as_bytes());
@@ -580,8 +582,8 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
     }
     put_len(sink, entry.metadata().len());
     for (key, value) in entry.metadata() {
-        put_str(sink, key);
-        put_str(sink, value);
+        put_str(sink, key.as_str());
+        put_str(sink, value.as_str());
     }
     put_len(sink, entry.rates().len());
     for rate in entry.rates() {
@@ -623,7 +625,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let due = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
         let (usd, eur) = (Currency::USD, Currency::EUR);
-        JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+        JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse().unwrap())
             .posting(
                 Posting::debit(AccountId::from_u128(2), "1.10 USD".parse().unwrap())
                     .with_party(PartyId::from_u128(3))
@@ -631,9 +633,9 @@ mod tests {
             )
             .posting(
                 Posting::credit(AccountId::from_u128(4), "1.10 USD".parse().unwrap())
-                    .with_memo("m"),
+                    .with_memo("m".parse().unwrap()),
             )
-            .metadata("k", "v")
+            .metadata("k".parse().unwrap(), "v".parse().unwrap())
             .rate(ExchangeRate::new(eur, usd, Rate::new(Decimal::new(1100, 3)), day).unwrap())
             .posted_by(UserId::from_u128(5))
             .build_unchecked()
@@ -715,7 +717,7 @@ mod tests {
     #[test]
     fn a_plain_two_leg_entry_fits_two_blocks() {
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-        let entry = JournalEntry::builder(EntryId::from_u128(1), day, "sale 123")
+        let entry = JournalEntry::builder(EntryId::from_u128(1), day, "sale 123".parse().unwrap())
             .debit(AccountId::from_u128(2), "1234567.89 USD".parse().unwrap())
             .credit(AccountId::from_u128(4), "1234567.89 USD".parse().unwrap())
             .build()
@@ -733,7 +735,8 @@ mod tests {
             .map(|a| a.parse::<bureau_core::Money>().unwrap())
             .into_iter()
             .chain([bureau_core::Money::from_minor(4, points).unwrap()]);
-        let mut builder = JournalEntry::builder(EntryId::from_u128(1), day, "mixed");
+        let mut builder =
+            JournalEntry::builder(EntryId::from_u128(1), day, "mixed".parse().unwrap());
         for (n, amount) in (1..).zip(amounts) {
             builder = builder.debit(AccountId::from_u128(n), amount);
         }

@@ -20,9 +20,9 @@ use crate::{AccountId, Error, Ledger, Result, Side};
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
 /// let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
 /// let mut ledger = Ledger::new();
-/// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
-/// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
-/// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+/// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, day))?;
+/// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales".parse()?, AccountKind::INCOME, day))?;
+/// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse()?)
 ///     .debit(cash, "80.00 USD".parse()?)
 ///     .credit(sales, "80.00 USD".parse()?)
 ///     .build()?)?;

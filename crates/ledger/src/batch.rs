@@ -30,11 +30,11 @@ impl Ledger {
     /// let (mut ledger, cash) = bureau_ledger::fixtures::ledger_with_cash()?;
     /// # let sales = bureau_ledger::AccountId::from_u128(4);
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
-    /// let good = JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+    /// let good = JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse()?)
     ///     .debit(cash, "5.00 USD".parse()?)
     ///     .credit(sales, "5.00 USD".parse()?)
     ///     .build()?;
-    /// let bad = JournalEntry::builder(EntryId::from_u128(2), day, "to nowhere")
+    /// let bad = JournalEntry::builder(EntryId::from_u128(2), day, "to nowhere".parse()?)
     ///     .debit(cash, "5.00 USD".parse()?)
     ///     .credit(bureau_ledger::AccountId::from_u128(404), "5.00 USD".parse()?)
     ///     .build()?;

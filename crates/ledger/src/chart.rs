@@ -20,7 +20,7 @@ impl Ledger {
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
     /// let mut ledger = Ledger::new();
-    /// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
+    /// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, day);
     /// ledger.open_account(cash.clone())?;
     /// assert!(ledger.open_account(cash).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -27,10 +27,10 @@ impl Ledger {
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
     /// let (cash, sales, re) = (AccountId::from_u128(1), AccountId::from_u128(4), AccountId::from_u128(3));
     /// let mut ledger = Ledger::new();
-    /// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
-    /// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
-    /// ledger.open_account(Account::new(re, "3200".parse()?, "Retained earnings", AccountKind::EQUITY, day))?;
-    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+    /// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, day))?;
+    /// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales".parse()?, AccountKind::INCOME, day))?;
+    /// ledger.open_account(Account::new(re, "3200".parse()?, "Retained earnings".parse()?, AccountKind::EQUITY, day))?;
+    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse()?)
     ///     .debit(cash, "90.00 USD".parse()?)
     ///     .credit(sales, "90.00 USD".parse()?)
     ///     .build()?)?;
@@ -111,7 +111,7 @@ impl Ledger {
             let mut entry = JournalEntry::system(
                 id,
                 last_day,
-                format!("year-end close {year}"),
+                crate::EntryDescription::derived(format!("year-end close {year}")),
                 postings,
                 Vec::new(),
             );

@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 
 use bureau_core::{Currency, ExchangeRate, FiscalYear, Id, IdKind, Money, PartyId, UserId};
 use chrono::NaiveDate;
-use compact_str::CompactString;
 use smallvec::SmallVec;
 
-use crate::{AccountId, Error, Result, Side};
+use crate::{AccountId, EntryDescription, Error, Memo, MetadataKey, MetadataValue, Result, Side};
 
 /// The id of a [`JournalEntry`]: chosen by the caller, it is the idempotency key.
 pub type EntryId = Id<JournalEntry>;
@@ -19,9 +18,9 @@ pub type EntryId = Id<JournalEntry>;
 /// ```
 /// use bureau_ledger::{AccountId, Posting, Side};
 ///
-/// let posting = Posting::debit(AccountId::from_u128(1), "25.00 USD".parse()?).with_memo("till");
+/// let posting = Posting::debit(AccountId::from_u128(1), "25.00 USD".parse()?).with_memo("till".parse()?);
 /// assert_eq!(posting.side(), Side::Debit);
-/// assert_eq!(posting.memo(), "till");
+/// assert_eq!(posting.memo().map(|m| m.as_str()), Some("till"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -45,7 +44,7 @@ pub struct Posting {
 /// The memo, party and due date of a posting.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct PostingExtras {
-    memo: String,
+    memo: Memo,
     party: Option<PartyId>,
     due_on: Option<NaiveDate>,
 }
@@ -62,7 +61,7 @@ mod posting_wire {
     use chrono::NaiveDate;
 
     use super::{Posting, PostingExtras};
-    use crate::{AccountId, Side};
+    use crate::{AccountId, Memo, Side};
 
     /// The serialized shape of a posting: every field flat.
     #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -71,7 +70,7 @@ mod posting_wire {
         side: Side,
         amount: Money,
         #[serde(default)]
-        memo: String,
+        memo: Memo,
         #[serde(default)]
         party: Option<PartyId>,
         #[serde(default)]
@@ -161,13 +160,12 @@ impl Posting {
     /// ```
     /// use bureau_ledger::{AccountId, Posting};
     ///
-    /// let p = Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).with_memo("float");
-    /// assert_eq!(p.memo(), "float");
+    /// let p = Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).with_memo("float".parse()?);
+    /// assert_eq!(p.memo().map(|m| m.as_str()), Some("float"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn with_memo(mut self, memo: impl Into<String>) -> Self {
-        let memo = memo.into();
+    pub fn with_memo(mut self, memo: Memo) -> Self {
         if memo.is_empty() {
             // An empty memo is no memo: keep the extras `None` when nothing
             // else is set, as equality relies on.
@@ -279,16 +277,19 @@ impl Posting {
         self.amount
     }
 
-    /// The memo, empty when none was given.
+    /// The memo, if one was given.
     ///
     /// ```
     /// use bureau_ledger::{AccountId, Posting};
     ///
-    /// assert_eq!(Posting::credit(AccountId::from_u128(7), "3.50 USD".parse()?).memo(), "");
+    /// assert_eq!(Posting::credit(AccountId::from_u128(7), "3.50 USD".parse()?).memo(), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn memo(&self) -> &str {
-        self.extras.as_ref().map_or("", |e| e.memo.as_str())
+    pub fn memo(&self) -> Option<&Memo> {
+        self.extras
+            .as_ref()
+            .map(|e| &e.memo)
+            .filter(|memo| !memo.is_empty())
     }
 
     /// The amount signed from the debit side: positive for a debit, negative
@@ -379,14 +380,14 @@ impl core::fmt::Display for EntryField {
 /// let cash = AccountId::from_u128(1);
 /// let sales = AccountId::from_u128(4);
 /// let day = NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
-/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "cash sale".parse()?)
 ///     .debit(cash, "120.00 USD".parse()?)
 ///     .credit(sales, "120.00 USD".parse()?)
-///     .metadata("till", "2")
+///     .metadata("till".parse()?, "2".parse()?)
 ///     .build()?;
 /// assert_eq!(entry.postings().len(), 2);
 ///
-/// let unbalanced = JournalEntry::builder(EntryId::from_u128(2), day, "typo")
+/// let unbalanced = JournalEntry::builder(EntryId::from_u128(2), day, "typo".parse()?)
 ///     .debit(cash, "120.00 USD".parse()?)
 ///     .credit(sales, "12.00 USD".parse()?)
 ///     .build();
@@ -405,7 +406,7 @@ pub struct JournalEntry {
     // Inline up to 24 bytes: most descriptions are short, and a book of
     // millions of entries would otherwise hold a heap block (32 bytes and a
     // pointer chase) for each.
-    description: CompactString,
+    description: EntryDescription,
     // Two postings inline, no heap block: nearly every entry has two, and a
     // book of millions of entries would otherwise hold one block each.
     postings: SmallVec<[Posting; 2]>,
@@ -419,7 +420,7 @@ pub struct JournalEntry {
 /// entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct Extras {
-    metadata: BTreeMap<String, String>,
+    metadata: BTreeMap<MetadataKey, MetadataValue>,
     rates: Vec<ExchangeRate>,
     posted_by: Option<UserId>,
     reverses: Option<EntryId>,
@@ -437,7 +438,7 @@ impl Extras {
     }
 }
 
-static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
+static NO_METADATA: BTreeMap<MetadataKey, MetadataValue> = BTreeMap::new();
 
 /// Metadata keys starting with this are kept for the crate's own use: an
 /// entry that carries one is refused with [`Error::ReservedMetadataKey`].
@@ -453,16 +454,17 @@ mod wire {
     use chrono::NaiveDate;
 
     use super::{EntryId, Extras, JournalEntry, Posting};
+    use crate::{EntryDescription, MetadataKey, MetadataValue};
 
     /// The serialized shape of an entry: every field flat.
     #[derive(Clone, serde::Serialize, serde::Deserialize)]
     pub(super) struct EntryWire {
         id: EntryId,
         date: NaiveDate,
-        description: String,
+        description: EntryDescription,
         postings: Vec<Posting>,
         #[serde(default)]
-        metadata: BTreeMap<String, String>,
+        metadata: BTreeMap<MetadataKey, MetadataValue>,
         #[serde(default)]
         rates: Vec<ExchangeRate>,
         #[serde(default)]
@@ -485,7 +487,7 @@ mod wire {
             Self {
                 id: wire.id,
                 date: wire.date,
-                description: wire.description.into(),
+                description: wire.description,
                 postings: wire.postings.into(),
                 extras: (!extras.is_empty()).then(|| Box::new(extras)),
             }
@@ -498,7 +500,7 @@ mod wire {
             Self {
                 id: entry.id,
                 date: entry.date,
-                description: entry.description.into_string(),
+                description: entry.description,
                 postings: entry.postings.into_vec(),
                 metadata: extras.metadata,
                 rates: extras.rates,
@@ -521,21 +523,11 @@ impl JournalEntry {
     /// use bureau_ledger::{EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let builder = JournalEntry::builder(EntryId::from_u128(1), day, "rent");
+    /// let builder = JournalEntry::builder(EntryId::from_u128(1), day, "rent".parse()?);
     /// assert!(builder.build().is_err()); // no postings yet
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn builder(id: EntryId, date: NaiveDate, description: impl Into<String>) -> EntryBuilder {
-        Self::builder_with(id, date, CompactString::from(description.into()))
-    }
-
-    /// [`builder`](Self::builder) with the description as stored: a short
-    /// one from a `&str` without a `String` in between.
-    pub(crate) fn builder_with(
-        id: EntryId,
-        date: NaiveDate,
-        description: CompactString,
-    ) -> EntryBuilder {
+    pub fn builder(id: EntryId, date: NaiveDate, description: EntryDescription) -> EntryBuilder {
         EntryBuilder {
             entry: Self {
                 id,
@@ -552,7 +544,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -568,7 +560,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -584,15 +576,15 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "rent")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "rent".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
     /// assert_eq!(e.description(), "rent");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn description(&self) -> &str {
-        self.description.as_str()
+    pub const fn description(&self) -> &EntryDescription {
+        &self.description
     }
 
     /// The postings, in the order given.
@@ -600,7 +592,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry, Side};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -616,15 +608,15 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .metadata("invoice", "INV-7")
+    ///     .metadata("invoice".parse()?, "INV-7".parse()?)
     ///     .build()?;
-    /// assert_eq!(e.metadata().get("invoice").map(String::as_str), Some("INV-7"));
+    /// assert_eq!(e.metadata().get("invoice").map(|v| v.as_str()), Some("INV-7"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn metadata(&self) -> &BTreeMap<String, String> {
+    pub fn metadata(&self) -> &BTreeMap<MetadataKey, MetadataValue> {
         self.extras.as_ref().map_or(&NO_METADATA, |e| &e.metadata)
     }
 
@@ -633,7 +625,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -650,7 +642,7 @@ impl JournalEntry {
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # use bureau_core::UserId;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .posted_by(UserId::from_u128(9))
@@ -667,7 +659,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -686,7 +678,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -702,7 +694,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -756,7 +748,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -773,14 +765,10 @@ impl JournalEntry {
 
     /// No metadata key in the namespace the crate keeps for itself.
     pub(crate) fn check_metadata(&self) -> Result<()> {
-        match self
-            .metadata()
-            .keys()
-            .find(|key| key.starts_with(RESERVED_METADATA_PREFIX))
-        {
+        match self.metadata().keys().find(|key| key.is_reserved()) {
             Some(key) => Err(Error::ReservedMetadataKey {
                 entry: self.id,
-                key: key.clone(),
+                key: key.as_str().to_owned(),
             }),
             None => Ok(()),
         }
@@ -870,7 +858,10 @@ impl JournalEntry {
         Self {
             id,
             date,
-            description: compact_str::format_compact!("reversal of {}", self.description),
+            description: EntryDescription::derived(compact_str::format_compact!(
+                "reversal of {}",
+                self.description
+            )),
             postings: self.postings.iter().map(Posting::mirrored).collect(),
             extras: Some(Box::new(Extras {
                 metadata: self.metadata().clone(),
@@ -891,7 +882,7 @@ impl JournalEntry {
     pub(crate) fn from_parts(
         id: EntryId,
         date: NaiveDate,
-        description: CompactString,
+        description: EntryDescription,
         postings: SmallVec<[Posting; 2]>,
     ) -> Self {
         Self {
@@ -907,7 +898,7 @@ impl JournalEntry {
     pub(crate) fn insert_metadata(&mut self, key: &str, value: &str) {
         self.extras_mut()
             .metadata
-            .insert(key.to_owned(), value.to_owned());
+            .insert(MetadataKey::derived(key), MetadataValue::derived(value));
     }
 
     #[cfg(feature = "serde")]
@@ -948,14 +939,14 @@ impl JournalEntry {
     pub(crate) fn system(
         id: EntryId,
         date: NaiveDate,
-        description: String,
+        description: EntryDescription,
         postings: Vec<Posting>,
         rates: Vec<ExchangeRate>,
     ) -> Self {
         Self {
             id,
             date,
-            description: description.into(),
+            description,
             postings: postings.into(),
             extras: (!rates.is_empty()).then(|| {
                 Box::new(Extras {
@@ -973,11 +964,11 @@ impl JournalEntry {
 /// use bureau_ledger::{AccountId, EntryId, JournalEntry, Posting};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "supplies")
-///     .posting(Posting::debit(AccountId::from_u128(6), "40.00 USD".parse()?).with_memo("paper"))
+/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "supplies".parse()?)
+///     .posting(Posting::debit(AccountId::from_u128(6), "40.00 USD".parse()?).with_memo("paper".parse()?))
 ///     .credit(AccountId::from_u128(1), "40.00 USD".parse()?)
 ///     .build()?;
-/// assert_eq!(entry.postings()[0].memo(), "paper");
+/// assert_eq!(entry.postings()[0].memo().map(|m| m.as_str()), Some("paper"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -993,7 +984,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry, Posting};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .posting(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?))
     ///     .posting(Posting::credit(AccountId::from_u128(2), "1.00 USD".parse()?))
     ///     .build()?;
@@ -1011,7 +1002,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -1028,7 +1019,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -1045,19 +1036,16 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .metadata("source", "pos")
+    ///     .metadata("source".parse()?, "pos".parse()?)
     ///     .build()?;
     /// assert_eq!(e.metadata().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.entry
-            .extras_mut()
-            .metadata
-            .insert(key.into(), value.into());
+    pub fn metadata(mut self, key: MetadataKey, value: MetadataValue) -> Self {
+        self.entry.extras_mut().metadata.insert(key, value);
         self
     }
 
@@ -1071,7 +1059,7 @@ impl EntryBuilder {
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
     /// let (usd, eur) = (Currency::USD, Currency::EUR);
     /// let fx = AccountId::from_u128(99);
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "buy euros")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "buy euros".parse()?)
     ///     .debit(AccountId::from_u128(2), "100.00 EUR".parse()?)
     ///     .credit(fx, "100.00 EUR".parse()?)
     ///     .debit(fx, "110.00 USD".parse()?)
@@ -1093,7 +1081,7 @@ impl EntryBuilder {
     /// use bureau_core::UserId;
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .posted_by(UserId::from_u128(5))
@@ -1116,7 +1104,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, Error, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let err = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let err = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "0.00 USD".parse()?)
     ///     .build()
@@ -1136,7 +1124,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .build_unchecked();
     /// assert!(e.check_shape().is_err());

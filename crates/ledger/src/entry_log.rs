@@ -65,7 +65,8 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         for n in 0..(CHUNK * 2 + 3) {
             let entry =
-                JournalEntry::builder(EntryId::from_u128(n as u128), day, "x").build_unchecked();
+                JournalEntry::builder(EntryId::from_u128(n as u128), day, "x".parse().unwrap())
+                    .build_unchecked();
             log.push(PostedEntry {
                 entry,
                 hash: EntryHash::GENESIS,

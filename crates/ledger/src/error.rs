@@ -13,7 +13,7 @@ use crate::{AccountId, AccountLabel, BalanceLimit, EntryField, EntryId};
 /// use bureau_ledger::{AccountId, EntryId, Error, JournalEntry};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-/// let err = JournalEntry::builder(EntryId::from_u128(1), day, "typo")
+/// let err = JournalEntry::builder(EntryId::from_u128(1), day, "typo".parse()?)
 ///     .debit(AccountId::from_u128(1), "10.00 USD".parse()?)
 ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
 ///     .build()
@@ -37,6 +37,19 @@ pub enum Error {
     InvalidAccountCode {
         /// The code as given.
         code: String,
+    },
+    /// A text (an account name, an entry description, a memo, a metadata key
+    /// or value) breaks the rule for its kind (see [`text`](crate::text)).
+    #[non_exhaustive]
+    #[error("invalid {what} {text:?}: {reason}")]
+    InvalidText {
+        /// The kind of text: `"account name"`, `"entry description"`,
+        /// `"memo"`, `"metadata key"` or `"metadata value"`.
+        what: &'static str,
+        /// The text as given.
+        text: String,
+        /// What is wrong with it.
+        reason: &'static str,
     },
     /// An entry carries a metadata key in the namespace the crate keeps for
     /// itself (see [`RESERVED_METADATA_PREFIX`](crate::RESERVED_METADATA_PREFIX)).

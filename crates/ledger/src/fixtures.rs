@@ -32,14 +32,14 @@ pub fn ledger_with_cash() -> Result<(Ledger, AccountId)> {
     ledger.open_account(Account::new(
         cash,
         "1000".parse()?,
-        "Cash",
+        "Cash".parse()?,
         AccountKind::ASSET,
         day(1, 1),
     ))?;
     ledger.open_account(Account::new(
         sales,
         "4000".parse()?,
-        "Sales",
+        "Sales".parse()?,
         AccountKind::INCOME,
         day(1, 1),
     ))?;
@@ -50,7 +50,7 @@ pub fn ledger_with_cash() -> Result<(Ledger, AccountId)> {
 pub fn ledger_with_sale() -> Result<Ledger> {
     let (mut ledger, cash) = ledger_with_cash()?;
     ledger.post(
-        JournalEntry::builder(EntryId::from_u128(1), day(1, 2), "cash sale")
+        JournalEntry::builder(EntryId::from_u128(1), day(1, 2), "cash sale".parse()?)
             .debit(cash, "120.00 USD".parse()?)
             .credit(AccountId::from_u128(4), "120.00 USD".parse()?)
             .build()?,
@@ -65,7 +65,7 @@ pub fn ledger_with_pending() -> Result<(Ledger, EntryId)> {
     let id = EntryId::from_u128(10);
     let expires = day(1, 31).and_hms_opt(0, 0, 0).map(|t| t.and_utc());
     ledger.create_pending(
-        JournalEntry::builder(id, day(1, 2), "card authorisation")
+        JournalEntry::builder(id, day(1, 2), "card authorisation".parse()?)
             .debit(cash, "50.00 USD".parse()?)
             .credit(AccountId::from_u128(4), "50.00 USD".parse()?)
             .build()?,
@@ -100,20 +100,30 @@ pub fn ledger_with_foreign_invoice() -> Result<Ledger> {
         (72, "7920", "Unrealised FX gain", AccountKind::INCOME),
         (82, "8920", "Unrealised FX loss", AccountKind::EXPENSE),
     ] {
-        ledger.open_account(Account::new(ids(n), code.parse()?, name, kind, day(1, 1)))?;
+        ledger.open_account(Account::new(
+            ids(n),
+            code.parse()?,
+            name.parse()?,
+            kind,
+            day(1, 1),
+        ))?;
     }
     let rate = ExchangeRate::new(Currency::EUR, Currency::USD, "1.10".parse()?, day(3, 1))?;
     ledger.post(
-        JournalEntry::builder(EntryId::from_u128(1), day(3, 1), "invoice 1000 EUR")
-            .posting(
-                Posting::debit(ids(12), "1000.00 EUR".parse()?)
-                    .with_party(bureau_core::PartyId::from_u128(5)),
-            )
-            .credit(ids(9), "1000.00 EUR".parse()?)
-            .debit(ids(9), "1100.00 USD".parse()?)
-            .credit(ids(4), "1100.00 USD".parse()?)
-            .rate(rate)
-            .build()?,
+        JournalEntry::builder(
+            EntryId::from_u128(1),
+            day(3, 1),
+            "invoice 1000 EUR".parse()?,
+        )
+        .posting(
+            Posting::debit(ids(12), "1000.00 EUR".parse()?)
+                .with_party(bureau_core::PartyId::from_u128(5)),
+        )
+        .credit(ids(9), "1000.00 EUR".parse()?)
+        .debit(ids(9), "1100.00 USD".parse()?)
+        .credit(ids(4), "1100.00 USD".parse()?)
+        .rate(rate)
+        .build()?,
     )?;
     Ok(ledger)
 }
@@ -154,7 +164,7 @@ pub fn ledger_with_invoices() -> Result<(Ledger, AccountId)> {
     ledger.open_account(Account::new(
         receivables,
         "1200".parse()?,
-        "Receivables",
+        "Receivables".parse()?,
         AccountKind::ASSET,
         day(1, 1),
     ))?;
@@ -163,7 +173,7 @@ pub fn ledger_with_invoices() -> Result<(Ledger, AccountId)> {
         (32, day(5, 1), day(5, 31), "400.00 USD"),
     ] {
         ledger.post(
-            JournalEntry::builder(EntryId::from_u128(n), date, "invoice")
+            JournalEntry::builder(EntryId::from_u128(n), date, "invoice".parse()?)
                 .posting(
                     Posting::debit(receivables, amount.parse()?)
                         .with_party(party)
@@ -174,7 +184,7 @@ pub fn ledger_with_invoices() -> Result<(Ledger, AccountId)> {
         )?;
     }
     ledger.post(
-        JournalEntry::builder(EntryId::from_u128(33), day(6, 10), "payment")
+        JournalEntry::builder(EntryId::from_u128(33), day(6, 10), "payment".parse()?)
             .debit(cash, "200.00 USD".parse()?)
             .posting(Posting::credit(receivables, "200.00 USD".parse()?).with_party(party))
             .build()?,

@@ -23,7 +23,7 @@ impl Ledger {
     /// let (mut ledger, cash) = bureau_ledger::fixtures::ledger_with_cash()?;
     /// # let sales = bureau_ledger::AccountId::from_u128(4);
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
-    /// let events = ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+    /// let events = ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse()?)
     ///     .debit(cash, "5.00 USD".parse()?)
     ///     .credit(sales, "5.00 USD".parse()?)
     ///     .build()?)?;

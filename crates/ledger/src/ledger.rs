@@ -50,7 +50,7 @@ pub(crate) fn entry_id_at(
 /// use bureau_ledger::{Account, AccountId, AccountKind, Ledger, LedgerCommand, LedgerEvent};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-/// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
+/// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, day);
 /// let mut ledger = Ledger::new();
 /// let events = ledger.handle(&LedgerCommand::OpenAccount(cash.clone()))?;
 /// assert_eq!(events, vec![LedgerEvent::AccountOpened(cash)]);
@@ -229,9 +229,9 @@ impl DomainEvent for LedgerEvent {
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
 /// let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
 /// let mut ledger = Ledger::new();
-/// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
-/// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
-/// let sale = JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+/// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, day))?;
+/// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales".parse()?, AccountKind::INCOME, day))?;
+/// let sale = JournalEntry::builder(EntryId::from_u128(1), day, "cash sale".parse()?)
 ///     .debit(cash, "120.00 USD".parse()?)
 ///     .credit(sales, "120.00 USD".parse()?)
 ///     .build()?;
@@ -614,7 +614,7 @@ impl Aggregate for Ledger {
     /// use bureau_ledger::{AccountId, EntryHash, EntryId, Error, JournalEntry, Ledger, LedgerEvent};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
-    /// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "to nowhere")
+    /// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "to nowhere".parse()?)
     ///     .debit(AccountId::from_u128(1), "5.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "5.00 USD".parse()?)
     ///     .build()?;
@@ -707,14 +707,14 @@ mod tests {
                 .open_account(Account::new(
                     AccountId::from_u128(n),
                     format!("{n}00").parse().unwrap(),
-                    "account",
+                    "account".parse().unwrap(),
                     AccountKind::ASSET,
                     day,
                 ))
                 .unwrap();
         }
         for id in &ids {
-            let entry = JournalEntry::builder(*id, day, "crafted")
+            let entry = JournalEntry::builder(*id, day, "crafted".parse().unwrap())
                 .debit(AccountId::from_u128(1), "1.00 USD".parse().unwrap())
                 .credit(AccountId::from_u128(2), "1.00 USD".parse().unwrap())
                 .build()
@@ -733,14 +733,15 @@ mod tests {
                 .open_account(Account::new(
                     AccountId::from_u128(n),
                     format!("{}", 100 + n).parse().unwrap(),
-                    "a",
+                    "a".parse().unwrap(),
                     AccountKind::ASSET,
                     day,
                 ))
                 .unwrap();
         }
         let usd = Currency::USD;
-        let mut builder = JournalEntry::builder(EntryId::from_u128(1), day, "wide");
+        let mut builder =
+            JournalEntry::builder(EntryId::from_u128(1), day, "wide".parse().unwrap());
         for n in 1..12_u128 {
             builder = builder.posting(Posting::debit(
                 AccountId::from_u128(n),
@@ -778,14 +779,14 @@ mod tests {
             Account::new(
                 id(1),
                 "100".parse().unwrap(),
-                "any",
+                "any".parse().unwrap(),
                 AccountKind::ASSET,
                 jan(1),
             ),
             Account::new(
                 id(2),
                 "200".parse().unwrap(),
-                "usd",
+                "usd".parse().unwrap(),
                 AccountKind::ASSET,
                 jan(1),
             )
@@ -793,7 +794,7 @@ mod tests {
             Account::new(
                 id(3),
                 "300".parse().unwrap(),
-                "list",
+                "list".parse().unwrap(),
                 AccountKind::ASSET,
                 jan(1),
             )
@@ -801,14 +802,14 @@ mod tests {
             Account::new(
                 id(4),
                 "400".parse().unwrap(),
-                "late",
+                "late".parse().unwrap(),
                 AccountKind::ASSET,
                 jan(10),
             ),
             Account::new(
                 id(5),
                 "500".parse().unwrap(),
-                "capped",
+                "capped".parse().unwrap(),
                 AccountKind::ASSET,
                 jan(1),
             )
@@ -821,11 +822,12 @@ mod tests {
         let mut post = |ledger: &mut Ledger, to: u128, currency: Currency, day: u32| {
             next += 1;
             let amount = Money::from_minor(100, currency).unwrap();
-            let entry = JournalEntry::builder(EntryId::from_u128(next), jan(day), "x")
-                .debit(id(to), amount)
-                .credit(id(1), amount)
-                .build()
-                .unwrap();
+            let entry =
+                JournalEntry::builder(EntryId::from_u128(next), jan(day), "x".parse().unwrap())
+                    .debit(id(to), amount)
+                    .credit(id(1), amount)
+                    .build()
+                    .unwrap();
             ledger.post(entry)
         };
         assert!(post(&mut ledger, 2, usd, 2).is_ok());
@@ -856,7 +858,7 @@ mod tests {
         let empty = Account::new(
             id(6),
             "600".parse().unwrap(),
-            "x",
+            "x".parse().unwrap(),
             AccountKind::ASSET,
             jan(1),
         );
@@ -882,7 +884,7 @@ mod tests {
     fn a_decision_reverses_an_entry_at_most_once() {
         let (mut ledger, cash) = crate::fixtures::ledger_with_cash().unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
-        let sale = JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+        let sale = JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse().unwrap())
             .debit(cash, "5.00 USD".parse().unwrap())
             .credit(AccountId::from_u128(4), "5.00 USD".parse().unwrap())
             .build()
@@ -902,7 +904,7 @@ mod tests {
         );
         assert_eq!(ledger, before);
         // An entry and its reversal in one batch.
-        let other = JournalEntry::builder(EntryId::from_u128(4), day, "sale")
+        let other = JournalEntry::builder(EntryId::from_u128(4), day, "sale".parse().unwrap())
             .debit(cash, "7.00 USD".parse().unwrap())
             .credit(AccountId::from_u128(4), "7.00 USD".parse().unwrap())
             .build()

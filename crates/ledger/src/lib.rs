@@ -48,10 +48,10 @@
 //! let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
 //! let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
 //! let mut ledger = Ledger::new();
-//! ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
-//! ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
+//! ledger.open_account(Account::new(cash, "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, day))?;
+//! ledger.open_account(Account::new(sales, "4000".parse()?, "Sales".parse()?, AccountKind::INCOME, day))?;
 //! ledger.post(
-//!     JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+//!     JournalEntry::builder(EntryId::from_u128(1), day, "cash sale".parse()?)
 //!         .debit(cash, "120.00 USD".parse()?)
 //!         .credit(sales, "120.00 USD".parse()?)
 //!         .build()?,
@@ -74,6 +74,7 @@
 //! | rule | module |
 //! |---|---|
 //! | accounts, codes, kinds, normal side, currency policy, limits | `account` |
+//! | account names, descriptions, memos, metadata keys and values: what text each takes | [`text`] |
 //! | opening and closing accounts, finding them by id or code | `chart` |
 //! | entries, postings, metadata, the builder, balance per currency | `entry` |
 //! | what every posted entry is checked for (dates, periods, accounts open, currency, limits, ranges) | `posting` |
@@ -138,6 +139,7 @@ mod reversal;
 pub mod snapshot;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategy;
+pub mod text;
 
 pub use account::{
     Account, AccountClass, AccountCode, AccountId, AccountKind, AccountLabel, AccountStatus,
@@ -159,6 +161,7 @@ pub use period::{PeriodState, SoftLock};
 pub use receivable::{AgingBuckets, AgingLine, OpenItem};
 pub use report::{BalanceSheet, IncomeStatement, Statement, TrialBalance};
 pub use reversal::Reversal;
+pub use text::{AccountName, EntryDescription, Memo, MetadataKey, MetadataValue};
 
 // The README's examples compile and run as doctests.
 #[cfg(doctest)]

@@ -69,9 +69,9 @@ impl bureau_core::Snapshot for Ledger {
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
     /// let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
     /// let mut ledger = Ledger::new();
-    /// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
-    /// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
-    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+    /// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, day))?;
+    /// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales".parse()?, AccountKind::INCOME, day))?;
+    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "cash sale".parse()?)
     ///     .debit(cash, "120.00 USD".parse()?)
     ///     .credit(sales, "120.00 USD".parse()?)
     ///     .build()?)?;
@@ -265,7 +265,9 @@ impl<'a> Reader<'a> {
         }
         let id = EntryId::from_uuid(self.uuid()?);
         let date = self.date()?;
-        let description = self.str()?.into();
+        // The texts of a snapshot were checked when their entries were
+        // posted, and the snapshot is verified against the chain.
+        let description = crate::EntryDescription::derived(self.str()?);
         let count = self.len()?;
         let mut postings = SmallVec::with_capacity(count.min(self.bytes.len()));
         for _ in 0..count {
@@ -321,7 +323,7 @@ impl<'a> Reader<'a> {
         };
         let mut posting = Posting::new(account, side, amount);
         if flags & HAS_MEMO != 0 {
-            posting = posting.with_memo(self.str()?);
+            posting = posting.with_memo(crate::Memo::derived(self.str()?));
         }
         if flags & HAS_PARTY != 0 {
             posting = posting.with_party(PartyId::from_uuid(self.uuid()?));

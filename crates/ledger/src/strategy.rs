@@ -111,7 +111,7 @@ pub fn chart() -> impl Strategy<Value = Vec<Account>> + Clone {
             let mut account = Account::new(
                 AccountId::from_u128(number as u128),
                 code,
-                format!("{class} {number}"),
+                crate::AccountName::derived(format!("{class} {number}")),
                 kind,
                 CHART_OPENED,
             )
@@ -190,7 +190,8 @@ pub fn balanced_entry(
                         postings.push(Posting::new(*index.get(&eligible), Side::Credit, part));
                     }
                 }
-                let mut builder = JournalEntry::builder(id, date, format!("generated {id}"));
+                let mut builder =
+                    JournalEntry::builder(id, date, format!("generated {id}").parse().ok()?);
                 for posting in postings {
                     builder = builder.posting(posting);
                 }
@@ -277,7 +278,13 @@ pub fn fx_accounts() -> Vec<Account> {
     .into_iter()
     .filter_map(|(id, name, kind)| {
         let code = AccountCode::new(id.as_uuid().as_u128().to_string()).ok()?;
-        Some(Account::new(id, code, name, kind, CHART_OPENED))
+        Some(Account::new(
+            id,
+            code,
+            name.parse().ok()?,
+            kind,
+            CHART_OPENED,
+        ))
     })
     .collect()
 }
@@ -405,7 +412,8 @@ pub fn foreign_item(id: EntryId) -> impl Strategy<Value = JournalEntry> + Clone 
                 let item = Posting::new(items, side, foreign)
                     .with_party(party)
                     .with_due_date(due);
-                let builder = JournalEntry::builder(id, date, format!("foreign item {id}"));
+                let builder =
+                    JournalEntry::builder(id, date, format!("foreign item {id}").parse().ok()?);
                 if rateless == 0 {
                     return builder
                         .posting(item)

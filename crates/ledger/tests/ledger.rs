@@ -63,7 +63,7 @@ fn shop() -> Ledger {
         Account::new(
             id(CASH),
             "1000".parse().unwrap(),
-            "Cash",
+            "Cash".parse().unwrap(),
             AccountKind::ASSET,
             opened,
         )
@@ -72,14 +72,14 @@ fn shop() -> Ledger {
         Account::new(
             id(BANK_EUR),
             "1020".parse().unwrap(),
-            "Bank EUR",
+            "Bank EUR".parse().unwrap(),
             AccountKind::ASSET,
             opened,
         ),
         Account::new(
             id(WALLET),
             "2100".parse().unwrap(),
-            "Customer wallet",
+            "Customer wallet".parse().unwrap(),
             AccountKind::LIABILITY,
             opened,
         )
@@ -87,7 +87,7 @@ fn shop() -> Ledger {
         Account::new(
             id(RECEIVABLE),
             "1200".parse().unwrap(),
-            "Receivables",
+            "Receivables".parse().unwrap(),
             AccountKind::ASSET,
             opened,
         )
@@ -95,21 +95,21 @@ fn shop() -> Ledger {
         Account::new(
             id(EQUITY),
             "3000".parse().unwrap(),
-            "Owner's equity",
+            "Owner's equity".parse().unwrap(),
             AccountKind::EQUITY,
             opened,
         ),
         Account::new(
             id(RETAINED),
             "3200".parse().unwrap(),
-            "Retained earnings",
+            "Retained earnings".parse().unwrap(),
             AccountKind::EQUITY,
             opened,
         ),
         Account::new(
             id(SALES),
             "4000".parse().unwrap(),
-            "Sales",
+            "Sales".parse().unwrap(),
             AccountKind::INCOME,
             opened,
         )
@@ -117,14 +117,14 @@ fn shop() -> Ledger {
         Account::new(
             id(RENT),
             "6000".parse().unwrap(),
-            "Rent",
+            "Rent".parse().unwrap(),
             AccountKind::EXPENSE,
             opened,
         ),
         Account::new(
             id(CONVERSION),
             "1990".parse().unwrap(),
-            "Currency conversion",
+            "Currency conversion".parse().unwrap(),
             AccountKind::EQUITY,
             opened,
         ),
@@ -136,7 +136,7 @@ fn shop() -> Ledger {
 }
 
 fn two_leg(n: u128, date: NaiveDate, debit: u128, credit: u128, amount: &str) -> JournalEntry {
-    JournalEntry::builder(eid(n), date, format!("entry {n}"))
+    JournalEntry::builder(eid(n), date, format!("entry {n}").parse().unwrap())
         .debit(id(debit), usd(amount))
         .credit(id(credit), usd(amount))
         .build()
@@ -163,7 +163,7 @@ const E9: &str = "00000000-0000-0000-0000-000000000009";
 
 /// Entry 9 on 2026-01-05, unchecked: a debit and a credit given as money text.
 fn raw(debit: u128, debit_amount: &str, credit: u128, credit_amount: &str) -> JournalEntry {
-    JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
+    JournalEntry::builder(eid(9), day(2026, 1, 5), "x".parse().unwrap())
         .debit(id(debit), debit_amount.parse().unwrap())
         .credit(id(credit), credit_amount.parse().unwrap())
         .build_unchecked()
@@ -179,7 +179,7 @@ fn rejections() -> Vec<Rejection> {
         Rejection {
             name: "one posting",
             entry: || {
-                JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
+                JournalEntry::builder(eid(9), day(2026, 1, 5), "x".parse().unwrap())
                     .debit(id(CASH), usd("10.00"))
                     .build_unchecked()
             },
@@ -223,7 +223,7 @@ fn rejections() -> Vec<Rejection> {
         Rejection {
             name: "mixed currencies without rate",
             entry: || {
-                JournalEntry::builder(eid(9), day(2026, 1, 5), "x")
+                JournalEntry::builder(eid(9), day(2026, 1, 5), "x".parse().unwrap())
                     .debit(id(BANK_EUR), "5.00 EUR".parse().unwrap())
                     .credit(id(CONVERSION), "5.00 EUR".parse().unwrap())
                     .debit(id(CONVERSION), usd("5.50"))
@@ -243,7 +243,7 @@ fn rejections() -> Vec<Rejection> {
                     d,
                 )
                 .unwrap();
-                JournalEntry::builder(eid(9), d, "x")
+                JournalEntry::builder(eid(9), d, "x".parse().unwrap())
                     .debit(id(BANK_EUR), "5.00 EUR".parse().unwrap())
                     .credit(id(EQUITY), "5.00 EUR".parse().unwrap())
                     .debit(id(CONVERSION), usd("5.50"))
@@ -293,7 +293,7 @@ fn closed_account_is_named_with_code_and_name() {
     ledger.close_account(id(RENT), day(2026, 1, 31)).unwrap();
     let err = ledger
         .post(
-            JournalEntry::builder(eid(7), day(2026, 2, 1), "x")
+            JournalEntry::builder(eid(7), day(2026, 2, 1), "x".parse().unwrap())
                 .debit(id(EQUITY), usd("3.00"))
                 .credit(id(RENT), usd("3.00"))
                 .build()
@@ -316,7 +316,7 @@ fn closed_account_is_named_with_code_and_name() {
 #[test]
 fn duplicate_fields_are_reported_by_name() {
     let mut ledger = funded_shop();
-    let described = JournalEntry::builder(eid(1), day(2026, 1, 2), "other words")
+    let described = JournalEntry::builder(eid(1), day(2026, 1, 2), "other words".parse().unwrap())
         .debit(id(CASH), usd("1000.00"))
         .credit(id(EQUITY), usd("1000.00"))
         .build()
@@ -329,10 +329,10 @@ fn duplicate_fields_are_reported_by_name() {
             ..
         }) if entry == eid(1)
     ));
-    let tagged = JournalEntry::builder(eid(1), day(2026, 1, 2), "entry 1")
+    let tagged = JournalEntry::builder(eid(1), day(2026, 1, 2), "entry 1".parse().unwrap())
         .debit(id(CASH), usd("1000.00"))
         .credit(id(EQUITY), usd("1000.00"))
-        .metadata("k", "v")
+        .metadata("k".parse().unwrap(), "v".parse().unwrap())
         .build()
         .unwrap();
     assert!(matches!(
@@ -578,7 +578,7 @@ fn soft_lock_lets_designated_users_and_entries_in() {
         err.to_string(),
         "entry 00000000-0000-0000-0000-000000000005 is dated 2026-01-30, in locked period 2026-01"
     );
-    let by_controller = JournalEntry::builder(eid(6), day(2026, 1, 30), "accrual")
+    let by_controller = JournalEntry::builder(eid(6), day(2026, 1, 30), "accrual".parse().unwrap())
         .debit(id(RENT), usd("1.00"))
         .credit(id(CASH), usd("1.00"))
         .posted_by(controller)
@@ -725,14 +725,14 @@ fn year_end_close_handles_every_currency_on_its_own() {
         .open_account(Account::new(
             fx_sales,
             "4100".parse().unwrap(),
-            "Export sales",
+            "Export sales".parse().unwrap(),
             AccountKind::INCOME,
             d,
         ))
         .unwrap();
     ledger
         .post(
-            JournalEntry::builder(eid(2), d, "export sale")
+            JournalEntry::builder(eid(2), d, "export sale".parse().unwrap())
                 .debit(id(BANK_EUR), "300.00 EUR".parse().unwrap())
                 .credit(fx_sales, "300.00 EUR".parse().unwrap())
                 .build()
@@ -771,7 +771,7 @@ fn revaluation_books_gain_then_loss() {
     };
     ledger
         .post(
-            JournalEntry::builder(eid(2), d, "buy 500 EUR")
+            JournalEntry::builder(eid(2), d, "buy 500 EUR".parse().unwrap())
                 .debit(id(BANK_EUR), "500.00 EUR".parse().unwrap())
                 .credit(id(CONVERSION), "500.00 EUR".parse().unwrap())
                 .debit(id(CONVERSION), usd("550.00"))
@@ -786,7 +786,7 @@ fn revaluation_books_gain_then_loss() {
         .open_account(Account::new(
             gain_account,
             "7900".parse().unwrap(),
-            "FX result",
+            "FX result".parse().unwrap(),
             AccountKind::INCOME,
             d,
         ))
@@ -860,7 +860,7 @@ fn revaluation_books_gain_then_loss() {
 
 /// The entry with id `n`: postings, rates and metadata kept.
 fn with_id(entry: &JournalEntry, n: u128) -> JournalEntry {
-    let mut builder = JournalEntry::builder(eid(n), entry.date(), entry.description());
+    let mut builder = JournalEntry::builder(eid(n), entry.date(), entry.description().clone());
     for posting in entry.postings() {
         builder = builder.posting(posting.clone());
     }
@@ -868,7 +868,7 @@ fn with_id(entry: &JournalEntry, n: u128) -> JournalEntry {
         builder = builder.rate(*rate);
     }
     for (key, value) in entry.metadata() {
-        builder = builder.metadata(key, value);
+        builder = builder.metadata(key.clone(), value.clone());
     }
     builder.build_unchecked()
 }
@@ -1248,7 +1248,7 @@ proptest! {
         let retained = match retained {
             Some(a) => a.id(),
             None => {
-                let re = Account::new(id(7), "RE".parse()?, "Retained earnings", AccountKind::EQUITY, strategy::CHART_OPENED);
+                let re = Account::new(id(7), "RE".parse()?, "Retained earnings".parse().unwrap(), AccountKind::EQUITY, strategy::CHART_OPENED);
                 ledger.open_account(re)?;
                 id(7)
             }
@@ -1443,7 +1443,7 @@ fn events_replay_through_storage_names() {
 // ---- receivables and payables ----------------------------------------------
 
 fn invoice(n: u128, date: NaiveDate, due: NaiveDate, party: u128, amount: &str) -> JournalEntry {
-    JournalEntry::builder(eid(n), date, "invoice")
+    JournalEntry::builder(eid(n), date, "invoice".parse().unwrap())
         .posting(
             Posting::debit(id(RECEIVABLE), usd(amount))
                 .with_party(bureau_core::PartyId::from_u128(party))
@@ -1455,7 +1455,7 @@ fn invoice(n: u128, date: NaiveDate, due: NaiveDate, party: u128, amount: &str) 
 }
 
 fn payment(n: u128, date: NaiveDate, party: u128, amount: &str) -> JournalEntry {
-    JournalEntry::builder(eid(n), date, "payment")
+    JournalEntry::builder(eid(n), date, "payment".parse().unwrap())
         .debit(id(CASH), usd(amount))
         .posting(
             Posting::credit(id(RECEIVABLE), usd(amount))
@@ -1783,7 +1783,7 @@ fn fx_shop() -> Ledger {
             .open_account(Account::new(
                 id(n),
                 code.parse().unwrap(),
-                name,
+                name.parse().unwrap(),
                 kind,
                 opened,
             ))
@@ -1794,14 +1794,18 @@ fn fx_shop() -> Ledger {
         .unwrap();
     ledger
         .post(
-            JournalEntry::builder(eid(900), opened, "euro item without a rate")
-                .posting(
-                    Posting::debit(id(RECEIVABLE), "10.00 EUR".parse().unwrap())
-                        .with_party(bureau_core::PartyId::from_u128(RATELESS_PARTY)),
-                )
-                .credit(id(EQUITY), "10.00 EUR".parse().unwrap())
-                .build()
-                .unwrap(),
+            JournalEntry::builder(
+                eid(900),
+                opened,
+                "euro item without a rate".parse().unwrap(),
+            )
+            .posting(
+                Posting::debit(id(RECEIVABLE), "10.00 EUR".parse().unwrap())
+                    .with_party(bureau_core::PartyId::from_u128(RATELESS_PARTY)),
+            )
+            .credit(id(EQUITY), "10.00 EUR".parse().unwrap())
+            .build()
+            .unwrap(),
         )
         .unwrap();
     ledger
@@ -1932,7 +1936,7 @@ fn check_fx_history(
             (RECEIVABLE, SALES, bureau_ledger::Side::Debit)
         };
         let n = 1000 + k as u128;
-        let entry = JournalEntry::builder(eid(n), date, "foreign item")
+        let entry = JournalEntry::builder(eid(n), date, "foreign item".parse().unwrap())
             .posting(
                 Posting::new(id(items), side, foreign)
                     .with_party(bureau_core::PartyId::from_u128(party))
@@ -2129,7 +2133,7 @@ fn check_fx_history(
             (bureau_ledger::Side::Debit, bureau_ledger::Side::Credit)
         };
         n += 1;
-        let entry = JournalEntry::builder(eid(n), end, "convert the euros held")
+        let entry = JournalEntry::builder(eid(n), end, "convert the euros held".parse().unwrap())
             .posting(Posting::new(id(BANK_USD), sell, dollars))
             .posting(Posting::new(id(CONVERSION), buy, dollars))
             .posting(Posting::new(id(CONVERSION), sell, held.abs()))
@@ -2198,7 +2202,7 @@ fn huge_yen() -> Money {
 }
 
 fn huge(n: u128, date: NaiveDate) -> JournalEntry {
-    JournalEntry::builder(eid(n), date, "huge")
+    JournalEntry::builder(eid(n), date, "huge".parse().unwrap())
         .debit(id(BANK_EUR), huge_yen())
         .credit(id(EQUITY), huge_yen())
         .build()
@@ -2271,7 +2275,7 @@ fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
         .unwrap();
     ledger
         .post(
-            JournalEntry::builder(eid(1), d, "huge invoice")
+            JournalEntry::builder(eid(1), d, "huge invoice".parse().unwrap())
                 .posting(
                     Posting::debit(id(RECEIVABLE), amount)
                         .with_party(bureau_core::PartyId::from_u128(1)),
@@ -2306,7 +2310,7 @@ fn a_realised_result_beyond_the_range_of_money_is_a_typed_error() {
 
 /// A huge yen entry `n` on `date`: debit `debit`, credit `credit`.
 fn huge_between(n: u128, date: NaiveDate, debit: u128, credit: u128) -> JournalEntry {
-    JournalEntry::builder(eid(n), date, "huge")
+    JournalEntry::builder(eid(n), date, "huge".parse().unwrap())
         .debit(id(debit), huge_yen())
         .credit(id(credit), huge_yen())
         .build()
@@ -2322,7 +2326,13 @@ fn shop_for_limits() -> Ledger {
         (61, "6100", "Travel", AccountKind::EXPENSE, None),
         (41, "4100", "Fees", AccountKind::INCOME, None),
     ] {
-        let mut account = Account::new(id(n), code.parse().unwrap(), name, kind, day(2026, 1, 1));
+        let mut account = Account::new(
+            id(n),
+            code.parse().unwrap(),
+            name.parse().unwrap(),
+            kind,
+            day(2026, 1, 1),
+        );
         if let Some(parent) = parent {
             account = account.with_parent(parent);
         }
@@ -2471,14 +2481,14 @@ proptest! {
         let assets: Vec<u128> = (0..amounts.len() as u128).map(|k| 100 + k).collect();
         for (k, kind) in [(100, AccountKind::ASSET), (200, AccountKind::EQUITY)] {
             for n in 0..amounts.len() as u128 {
-                let account = Account::new(id(k + n), format!("{}", k + n).parse()?, format!("account {}", k + n), kind, d);
+                let account = Account::new(id(k + n), format!("{}", k + n).parse()?, format!("account {}", k + n).parse().unwrap(), kind, d);
                 ledger.open_account(account)?;
             }
         }
         for (n, minor) in amounts.iter().enumerate() {
             let amount = Money::from_minor(*minor, jpy)?;
             let n = n as u128;
-            ledger.post(JournalEntry::builder(eid(n + 1), d, "huge").debit(id(100 + n), amount).credit(id(200 + n), amount).build()?)?;
+            ledger.post(JournalEntry::builder(eid(n + 1), d, "huge".parse().unwrap()).debit(id(100 + n), amount).credit(id(200 + n), amount).build()?)?;
         }
         // Where the running sum of the assets first leaves the range, if it does.
         let mut sum = 0_i128;

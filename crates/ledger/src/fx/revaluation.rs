@@ -218,9 +218,9 @@ impl Ledger {
     /// ledger.configure(bureau_ledger::LedgerConfig::new().with_conversion_account(ids(9)))?;
     /// for (n, code, name, kind) in [(1, "1000", "Bank USD", AccountKind::ASSET), (2, "1020", "Bank EUR", AccountKind::ASSET),
     ///     (9, "1990", "Conversion", AccountKind::EQUITY), (7, "7900", "FX gain", AccountKind::INCOME), (8, "8900", "FX loss", AccountKind::EXPENSE)] {
-    ///     ledger.open_account(Account::new(ids(n), code.parse()?, name, kind, day))?;
+    ///     ledger.open_account(Account::new(ids(n), code.parse()?, name.parse()?, kind, day))?;
     /// }
-    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "buy 100 EUR at 1.10")
+    /// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "buy 100 EUR at 1.10".parse()?)
     ///     .debit(ids(2), "100.00 EUR".parse()?).credit(ids(9), "100.00 EUR".parse()?)
     ///     .debit(ids(9), "110.00 USD".parse()?).credit(ids(1), "110.00 USD".parse()?)
     ///     .rate(ExchangeRate::new(eur, usd, "1.1".parse()?, day)?)
@@ -245,7 +245,10 @@ impl Ledger {
     }
 
     fn plan_revaluation(&self, r: &Revaluation) -> Result<(Vec<LedgerEvent>, Money)> {
-        let description = format!("revaluation of foreign-currency positions in {}", r.base);
+        let description = crate::EntryDescription::derived(format!(
+            "revaluation of foreign-currency positions in {}",
+            r.base
+        ));
         // A retry of a posted revaluation says so, whatever the positions
         // are now.
         let skeleton = JournalEntry::system(

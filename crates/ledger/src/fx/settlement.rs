@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use super::{ExchangeBooking, find_rate};
 use crate::balance::on_side;
 use crate::ledger::LedgerEvent;
-use crate::{AccountId, EntryId, Error, JournalEntry, Ledger, Posting, Result, Side};
+use crate::{
+    AccountId, EntryDescription, EntryId, Error, JournalEntry, Ledger, Posting, Result, Side,
+};
 
 /// The accounts a [`ForeignSettlement`] posts to. The gain and loss accounts
 /// here are the realised ones; a [`Revaluation`](super::Revaluation) names the unrealised ones.
@@ -50,7 +52,7 @@ pub struct SettlementAccounts {
 /// let accounts = SettlementAccounts { open_items: ids(12), cash: ids(2), realised_gain: ids(71), realised_loss: ids(81) };
 /// let settlement = ForeignSettlement::new(EntryId::from_u128(4), day, accounts, PartyId::from_u128(5), "400.00 EUR".parse()?, rate)
 ///     .with_rounding(RoundingStrategy::MidpointAwayFromZero)
-///     .with_description("wire from ACME");
+///     .with_description("wire from ACME".parse()?);
 /// assert_eq!(settlement.base().code(), "USD");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -65,7 +67,7 @@ pub struct ForeignSettlement {
     rate: ExchangeRate,
     rounding: RoundingStrategy,
     #[cfg_attr(feature = "serde", serde(default))]
-    description: Option<String>,
+    description: Option<EntryDescription>,
 }
 
 impl ForeignSettlement {
@@ -127,18 +129,19 @@ impl ForeignSettlement {
     ///
     /// ```
     /// let s = bureau_ledger::fixtures::foreign_settlement()?;
-    /// assert_eq!(s.with_description("wire 123").description().as_deref(), Some("wire 123"));
+    /// let wired = s.with_description("wire 123".parse()?);
+    /// assert_eq!(wired.description().map(|d| d.as_str()), Some("wire 123"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn with_description(mut self, text: impl Into<String>) -> Self {
-        self.description = Some(text.into());
+    pub fn with_description(mut self, description: EntryDescription) -> Self {
+        self.description = Some(description);
         self
     }
 
     /// The description given, if any.
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
+    pub const fn description(&self) -> Option<&EntryDescription> {
+        self.description.as_ref()
     }
 
     /// The id of the entry it posts.
@@ -253,11 +256,11 @@ impl Ledger {
             Posting::new(accounts.open_items, side.opposite(), s.amount).with_party(s.party),
         ];
         let description = s.description.clone().unwrap_or_else(|| {
-            format!(
+            EntryDescription::derived(format!(
                 "settlement of party {} in {currency} at {} {base}",
                 s.party,
                 s.rate.rate()
-            )
+            ))
         });
         let skeleton = JournalEntry::system(id, s.date, description, payment, vec![s.rate]);
         self.check_command_entry(&skeleton, 2)?;
@@ -338,7 +341,7 @@ impl Ledger {
             } else {
                 (accounts.realised_loss, Side::Credit)
             };
-            let memo = format!("realised on the item of entry {item}");
+            let memo = crate::Memo::derived(format!("realised on the item of entry {item}"));
             let amount = result.abs();
             postings
                 .push(Posting::new(conversion, conversion_side, amount).with_memo(memo.clone()));

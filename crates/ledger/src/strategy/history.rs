@@ -237,7 +237,7 @@ impl History {
                 let one = Money::from_minor(100, usd).ok()?;
                 // Another entry under an id already posted.
                 LedgerCommand::Post(
-                    JournalEntry::builder(id, CHART_OPENED, "again")
+                    JournalEntry::builder(id, CHART_OPENED, "again".parse().ok()?)
                         .debit(AccountId::from_u128(1000), one)
                         .credit(AccountId::from_u128(1000), one)
                         .build_unchecked(),
@@ -276,8 +276,11 @@ impl History {
             },
             Op::CloseMonth(m) => LedgerCommand::ClosePeriod(month(*m)?),
             Op::Unknown(entry) => {
-                let mut builder =
-                    JournalEntry::builder(EntryId::from_u128(n), entry.date(), "stray");
+                let mut builder = JournalEntry::builder(
+                    EntryId::from_u128(n),
+                    entry.date(),
+                    "stray".parse().ok()?,
+                );
                 for posting in entry.postings() {
                     builder = builder.posting(posting.clone());
                 }
@@ -304,7 +307,7 @@ impl History {
                         JournalEntry::builder(
                             EntryId::from_u128(n * 100 + 99),
                             first.date(),
-                            "stray",
+                            "stray".parse().ok()?,
                         )
                         .debit(AccountId::from_u128(1), amount)
                         .credit(AccountId::from_u128(1), amount)
@@ -394,7 +397,7 @@ fn month(m: u32) -> Option<Period> {
 
 /// The entry under id `id`: postings, rates and metadata kept.
 fn with_id(entry: &JournalEntry, id: EntryId) -> JournalEntry {
-    let mut builder = JournalEntry::builder(id, entry.date(), entry.description());
+    let mut builder = JournalEntry::builder(id, entry.date(), entry.description().clone());
     for posting in entry.postings() {
         builder = builder.posting(posting.clone());
     }
@@ -402,7 +405,7 @@ fn with_id(entry: &JournalEntry, id: EntryId) -> JournalEntry {
         builder = builder.rate(*rate);
     }
     for (key, value) in entry.metadata() {
-        builder = builder.metadata(key, value);
+        builder = builder.metadata(key.clone(), value.clone());
     }
     builder.build_unchecked()
 }
