@@ -83,12 +83,6 @@ impl EntryHash {
     }
 
     /// The 32 bytes.
-    ///
-    /// ```
-    /// use bureau_ledger::EntryHash;
-    ///
-    /// assert_eq!(EntryHash::GENESIS.as_bytes().len(), 32);
-    /// ```
     pub const fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }

@@ -1,13 +1,11 @@
 //! Linked batches: entries posted all together or not at all, each seeing
 //! the effects of those before it.
 
-use bureau_core::Currency;
-
-use crate::posting::Mode;
-use crate::{EntryHash, EntryId, Error, JournalEntry, Ledger, LedgerEvent, Result, Side};
-use bureau_core::Aggregate;
+use bureau_core::{Aggregate, Currency};
 
 use crate::ledger::IdMap;
+use crate::posting::Mode;
+use crate::{EntryHash, EntryId, Error, JournalEntry, Ledger, LedgerEvent, Result, Side};
 
 /// Effects of the earlier entries of a linked batch, seen by the later ones.
 #[derive(Debug, Default)]

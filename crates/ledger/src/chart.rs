@@ -1,11 +1,11 @@
 //! The chart of accounts: opening and closing accounts, and finding them
 //! by id or code.
 
+use bureau_core::Aggregate;
 use chrono::NaiveDate;
 
 use crate::account_slot::AccountSlot;
 use crate::{Account, AccountCode, AccountId, Error, Ledger, LedgerCommand, LedgerEvent, Result};
-use bureau_core::Aggregate;
 
 impl Ledger {
     /// Opens an account.
@@ -61,12 +61,6 @@ impl Ledger {
     }
 
     /// Every account, in the order opened.
-    ///
-    /// ```
-    /// let (ledger, _) = bureau_ledger::fixtures::ledger_with_cash()?;
-    /// assert_eq!(ledger.accounts().count(), 2);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn accounts(&self) -> impl Iterator<Item = &Account> + '_ {
         self.slots.iter().map(|s| &s.account)
     }

@@ -1,14 +1,13 @@
 //! Year-end close: income and expense balances moved into retained
 //! earnings, and the year hard-closed.
 
-use bureau_core::{FiscalYear, Period};
+use bureau_core::{Aggregate, FiscalYear, Period};
 
 use crate::posting::Mode;
 use crate::{
     AccountId, EntryHash, EntryId, Error, JournalEntry, Ledger, LedgerCommand, LedgerEvent, Result,
     Side,
 };
-use bureau_core::Aggregate;
 
 impl Ledger {
     /// Closes a fiscal year into `retained_earnings` (see

@@ -215,76 +215,31 @@ impl Posting {
     }
 
     /// The party of a receivable or payable posting, if any.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).party(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn party(&self) -> Option<PartyId> {
         self.extras.as_ref().and_then(|e| e.party)
     }
 
     /// The due date of the item the posting opens, if given.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).due_date(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn due_date(&self) -> Option<NaiveDate> {
         self.extras.as_ref().and_then(|e| e.due_on)
     }
 
     /// The account posted to.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// let p = Posting::debit(AccountId::from_u128(7), "1.00 USD".parse()?);
-    /// assert_eq!(p.account(), AccountId::from_u128(7));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn account(&self) -> AccountId {
         self.account
     }
 
     /// Debit or credit.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting, Side};
-    ///
-    /// let p = Posting::credit(AccountId::from_u128(7), "1.00 USD".parse()?);
-    /// assert_eq!(p.side(), Side::Credit);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn side(&self) -> Side {
         self.side
     }
 
     /// The amount, positive in a valid entry.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// let p = Posting::credit(AccountId::from_u128(7), "3.50 USD".parse()?);
-    /// assert_eq!(p.amount().to_minor(), 350);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn amount(&self) -> Money {
         self.amount
     }
 
     /// The memo, if one was given.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// assert_eq!(Posting::credit(AccountId::from_u128(7), "3.50 USD".parse()?).memo(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn memo(&self) -> Option<&Memo> {
         self.extras
             .as_ref()
@@ -540,65 +495,21 @@ impl JournalEntry {
     }
 
     /// The id.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.id(), EntryId::from_u128(3));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn id(&self) -> EntryId {
         self.id
     }
 
     /// The effective date.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.date(), day);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn date(&self) -> NaiveDate {
         self.date
     }
 
     /// The description.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "rent".parse()?)
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.description(), "rent");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn description(&self) -> &EntryDescription {
         &self.description
     }
 
     /// The postings, in the order given.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry, Side};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.postings()[1].side(), Side::Credit);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn postings(&self) -> &[Posting] {
         &self.postings
     }
@@ -621,51 +532,16 @@ impl JournalEntry {
     }
 
     /// The exchange rates of a multi-currency entry.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert!(e.rates().is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn rates(&self) -> &[ExchangeRate] {
         self.extras.as_ref().map_or(&[], |e| &e.rates)
     }
 
     /// The user who posted the entry, when given.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # use bureau_core::UserId;
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .posted_by(UserId::from_u128(9))
-    ///     .build()?;
-    /// assert_eq!(e.posted_by(), Some(UserId::from_u128(9)));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn posted_by(&self) -> Option<UserId> {
         self.extras.as_ref().and_then(|e| e.posted_by)
     }
 
     /// The entry this one reverses, for a reversal.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.reverses(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn reverses(&self) -> Option<EntryId> {
         self.extras.as_ref().and_then(|e| e.reverses)
     }
@@ -674,17 +550,6 @@ impl JournalEntry {
     /// for the reversal of one). Only the ledger makes such entries
     /// ([`Ledger::close_year`](crate::Ledger::close_year)); the income
     /// statement leaves them out.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.closes(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn closes(&self) -> Option<FiscalYear> {
         self.extras.as_ref().and_then(|e| e.closes)
     }

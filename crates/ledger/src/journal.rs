@@ -4,10 +4,8 @@
 use crate::entry_index::EntryRef;
 use crate::entry_log::PostedEntry;
 use crate::ledger::{Indexing, entry_id_at};
-use crate::posting::Mode;
+use crate::posting::{Mode, Resolved};
 use crate::{AuditRecord, EntryHash, EntryId, Error, JournalEntry, Ledger, LedgerEvent, Result};
-
-use crate::posting::Resolved;
 
 impl Ledger {
     /// Posts one entry and returns the event recording it, which carries the
@@ -57,23 +55,11 @@ impl Ledger {
     }
 
     /// Every posted entry, in posting order.
-    ///
-    /// ```
-    /// let (ledger, _) = bureau_ledger::fixtures::ledger_with_cash()?;
-    /// assert_eq!(ledger.entries().count(), 0);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn entries(&self) -> impl Iterator<Item = &JournalEntry> + '_ {
         self.entries.iter().map(|p| &p.entry)
     }
 
     /// The hash of the last posted entry ([`EntryHash::GENESIS`] when none).
-    ///
-    /// ```
-    /// let (ledger, _) = bureau_ledger::fixtures::ledger_with_cash()?;
-    /// assert_eq!(ledger.head(), bureau_ledger::EntryHash::GENESIS);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn head(&self) -> EntryHash {
         self.head
     }

@@ -75,41 +75,16 @@ impl SoftLock {
     }
 
     /// The locked period.
-    ///
-    /// ```
-    /// use bureau_ledger::SoftLock;
-    /// use bureau_core::Period;
-    ///
-    /// let march = Period::month(2026, 3)?;
-    /// assert_eq!(SoftLock::new(march).period(), march);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn period(&self) -> Period {
         self.period
     }
 
     /// The users who may still post.
-    ///
-    /// ```
-    /// use bureau_ledger::SoftLock;
-    /// use bureau_core::Period;
-    ///
-    /// assert!(SoftLock::new(Period::month(2026, 3)?).allowed_users().is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn allowed_users(&self) -> &[UserId] {
         &self.allowed_users
     }
 
     /// The entries still let in.
-    ///
-    /// ```
-    /// use bureau_ledger::SoftLock;
-    /// use bureau_core::Period;
-    ///
-    /// assert!(SoftLock::new(Period::month(2026, 3)?).allowed_entries().is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn allowed_entries(&self) -> &[EntryId] {
         &self.allowed_entries
     }
@@ -142,15 +117,6 @@ pub enum PeriodState {
 
 impl PeriodState {
     /// The period concerned.
-    ///
-    /// ```
-    /// use bureau_ledger::PeriodState;
-    /// use bureau_core::Period;
-    ///
-    /// let q1 = Period::quarter(2026, 1)?;
-    /// assert_eq!(PeriodState::Closed(q1).period(), q1);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn period(&self) -> Period {
         match self {
             Self::SoftLocked(lock) => lock.period,
@@ -174,12 +140,6 @@ impl PeriodState {
 
 impl Ledger {
     /// The soft locks and hard closes in force.
-    ///
-    /// ```
-    /// let (ledger, _) = bureau_ledger::fixtures::ledger_with_cash()?;
-    /// assert!(ledger.period_states().is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn period_states(&self) -> &[PeriodState] {
         &self.locks
     }

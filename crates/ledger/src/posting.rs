@@ -2,10 +2,9 @@
 //! rates, dates and periods, accounts open and taking the currency, and
 //! the accounts' limits and ranges.
 
+use crate::batch::Overlay;
 use crate::entry_index::EntryRef;
 use crate::{BalanceLimit, Error, JournalEntry, Ledger, PeriodState, Result, Side};
-
-use crate::batch::Overlay;
 
 /// How an entry is being checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -325,5 +324,172 @@ impl Ledger {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bureau_core::{Aggregate, Currency, Money};
+    use chrono::NaiveDate;
+
+    use crate::{
+        Account, AccountId, AccountKind, BalanceLimit, CurrencyPolicy, EntryId, Error,
+        JournalEntry, Ledger, LedgerEvent, Posting,
+    };
+
+    #[test]
+    fn entries_with_more_postings_than_the_inline_slots_post_correctly() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut ledger = Ledger::new();
+        for n in 0..12_u128 {
+            ledger
+                .open_account(Account::new(
+                    AccountId::from_u128(n),
+                    format!("{}", 100 + n).parse().unwrap(),
+                    "a".parse().unwrap(),
+                    AccountKind::ASSET,
+                    day,
+                ))
+                .unwrap();
+        }
+        let usd = Currency::USD;
+        let mut builder =
+            JournalEntry::builder(EntryId::from_u128(1), day, "wide".parse().unwrap());
+        for n in 1..12_u128 {
+            builder = builder.posting(Posting::debit(
+                AccountId::from_u128(n),
+                Money::from_minor(i128::try_from(n).unwrap(), usd).unwrap(),
+            ));
+        }
+        let total = (1..12).sum::<i128>();
+        builder = builder.credit(
+            AccountId::from_u128(0),
+            Money::from_minor(total, usd).unwrap(),
+        );
+        ledger.post(builder.build().unwrap()).unwrap();
+        for n in 1..12_u128 {
+            let balance = ledger.balance(AccountId::from_u128(n), usd).unwrap();
+            assert_eq!(balance.to_minor(), i128::try_from(n).unwrap());
+        }
+        assert_eq!(
+            ledger
+                .balance(AccountId::from_u128(0), usd)
+                .unwrap()
+                .to_minor(),
+            -total
+        );
+    }
+
+    #[test]
+    fn posting_checks_follow_opening_closing_and_currency_policy() {
+        let jan = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let usd = Currency::USD;
+        let eur = Currency::EUR;
+        let jpy = Currency::JPY;
+        let id = AccountId::from_u128;
+        let mut ledger = Ledger::new();
+        let accounts = [
+            Account::new(
+                id(1),
+                "100".parse().unwrap(),
+                "any".parse().unwrap(),
+                AccountKind::ASSET,
+                jan(1),
+            ),
+            Account::new(
+                id(2),
+                "200".parse().unwrap(),
+                "usd".parse().unwrap(),
+                AccountKind::ASSET,
+                jan(1),
+            )
+            .with_currencies(CurrencyPolicy::Only(usd)),
+            Account::new(
+                id(3),
+                "300".parse().unwrap(),
+                "list".parse().unwrap(),
+                AccountKind::ASSET,
+                jan(1),
+            )
+            .with_currencies(CurrencyPolicy::List(vec![usd, eur])),
+            Account::new(
+                id(4),
+                "400".parse().unwrap(),
+                "late".parse().unwrap(),
+                AccountKind::ASSET,
+                jan(10),
+            ),
+            Account::new(
+                id(5),
+                "500".parse().unwrap(),
+                "capped".parse().unwrap(),
+                AccountKind::ASSET,
+                jan(1),
+            )
+            .with_limit(BalanceLimit::DebitsMustNotExceedCredits),
+        ];
+        for account in accounts {
+            ledger.open_account(account).unwrap();
+        }
+        let mut next = 0_u128;
+        let mut post = |ledger: &mut Ledger, to: u128, currency: Currency, day: u32| {
+            next += 1;
+            let amount = Money::from_minor(100, currency).unwrap();
+            let entry =
+                JournalEntry::builder(EntryId::from_u128(next), jan(day), "x".parse().unwrap())
+                    .debit(id(to), amount)
+                    .credit(id(1), amount)
+                    .build()
+                    .unwrap();
+            ledger.post(entry)
+        };
+        assert!(post(&mut ledger, 2, usd, 2).is_ok());
+        let err = post(&mut ledger, 2, eur, 2).unwrap_err();
+        assert!(
+            matches!(err, Error::CurrencyNotAllowed { posting: 1, .. }),
+            "{err}"
+        );
+        assert!(post(&mut ledger, 3, eur, 2).is_ok());
+        let err = post(&mut ledger, 3, jpy, 2).unwrap_err();
+        assert!(
+            matches!(err, Error::CurrencyNotAllowed { posting: 1, .. }),
+            "{err}"
+        );
+        let err = post(&mut ledger, 4, usd, 9).unwrap_err();
+        assert!(
+            matches!(err, Error::AccountNotYetOpen { posting: 1, .. }),
+            "{err}"
+        );
+        assert!(post(&mut ledger, 4, usd, 10).is_ok());
+        let err = post(&mut ledger, 5, usd, 2).unwrap_err();
+        assert!(
+            matches!(err, Error::LimitExceeded { posting: 1, .. }),
+            "{err}"
+        );
+        // Closed through the command, and through an applied event.
+        ledger.close_account(id(2), jan(20)).unwrap_err(); // holds a balance
+        let empty = Account::new(
+            id(6),
+            "600".parse().unwrap(),
+            "x".parse().unwrap(),
+            AccountKind::ASSET,
+            jan(1),
+        );
+        ledger.open_account(empty).unwrap();
+        ledger.close_account(id(6), jan(20)).unwrap();
+        let err = post(&mut ledger, 6, usd, 21).unwrap_err();
+        assert!(
+            matches!(err, Error::PostingClosedAccount { posting: 1, .. }),
+            "{err}"
+        );
+        ledger.apply(&LedgerEvent::AccountClosed {
+            account: id(4),
+            on: jan(20),
+        });
+        let err = post(&mut ledger, 4, usd, 21).unwrap_err();
+        assert!(
+            matches!(err, Error::PostingClosedAccount { posting: 1, .. }),
+            "{err}"
+        );
     }
 }

@@ -1,13 +1,13 @@
 //! Reversals: a posted entry undone by its mirror (every posting on the
 //! other side), linked to it, so that it can be reversed at most once.
 
+use bureau_core::Aggregate;
 use chrono::NaiveDate;
 
 use crate::entry_index::EntryRef;
 use crate::entry_log::PostedEntry;
 use crate::posting::Mode;
 use crate::{EntryId, Error, JournalEntry, Ledger, LedgerCommand, LedgerEvent, Result};
-use bureau_core::Aggregate;
 
 /// What [`Ledger::reverse`] (and [`LedgerCommand::Reverse`]) asks: post
 /// the mirror of entry `original` as entry `entry`, dated `date`.
@@ -115,5 +115,55 @@ impl Ledger {
         let mirror = original.entry.reversal(reversal.entry, reversal.date);
         self.check_entry(&mirror, Mode::Reversal, None)?;
         Ok(mirror)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bureau_core::Currency;
+    use chrono::NaiveDate;
+
+    use crate::{AccountId, EntryId, Error, JournalEntry};
+
+    #[test]
+    fn a_decision_reverses_an_entry_at_most_once() {
+        let (mut ledger, cash) = crate::fixtures::ledger_with_cash().unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+        let sale = JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse().unwrap())
+            .debit(cash, "5.00 USD".parse().unwrap())
+            .credit(AccountId::from_u128(4), "5.00 USD".parse().unwrap())
+            .build()
+            .unwrap();
+        ledger.post(sale.clone()).unwrap();
+        let twice = vec![
+            sale.reversal(EntryId::from_u128(2), day),
+            sale.reversal(EntryId::from_u128(3), day),
+        ];
+        let before = ledger.clone();
+        let Err(Error::BatchRejected { position, outcomes }) = ledger.post_batch(twice) else {
+            panic!("reversed twice");
+        };
+        assert_eq!(position, 1);
+        assert!(
+            matches!(outcomes[1], Error::AlreadyReversed { by, .. } if by == EntryId::from_u128(2))
+        );
+        assert_eq!(ledger, before);
+        // An entry and its reversal in one batch.
+        let other = JournalEntry::builder(EntryId::from_u128(4), day, "sale".parse().unwrap())
+            .debit(cash, "7.00 USD".parse().unwrap())
+            .credit(AccountId::from_u128(4), "7.00 USD".parse().unwrap())
+            .build()
+            .unwrap();
+        let early = other.reversal(EntryId::from_u128(5), day.pred_opt().unwrap());
+        assert!(ledger.post_batch(vec![other.clone(), early]).is_err());
+        let mirror = other.reversal(EntryId::from_u128(5), day);
+        ledger.post_batch(vec![other, mirror]).unwrap();
+        assert_eq!(
+            ledger.reversed_by(EntryId::from_u128(4)),
+            Some(EntryId::from_u128(5))
+        );
+        // Only the first sale is left.
+        let balance = ledger.balance(cash, Currency::USD).unwrap();
+        assert_eq!(balance.to_string(), "5.00 USD");
     }
 }
