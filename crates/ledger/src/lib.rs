@@ -94,12 +94,13 @@
 //! | snapshots (feature `serde`) | [`snapshot`] |
 //! | every rejection, with the values it names | `error` ([`Error`]) |
 //!
-//! Three small modules keep the book fast without changing a rule, each
+//! Four small modules keep the book fast without changing a rule, each
 //! saying in its docs what it saves: `entry_log` (posted entries in
 //! fixed-size chunks, never moved as the log grows), `entry_index` (the
-//! idempotency index, about 14 bytes an entry instead of 38) and
+//! idempotency index, about 14 bytes an entry instead of 38),
 //! `account_slot` (an account with its books and the positions of its
-//! entries, as `u32`).
+//! entries, as `u32`) and `audit::hashing` (the chain's SHA-256 fed while an
+//! entry is encoded, without building its bytes first).
 //!
 //! # Crate features
 //!
