@@ -25,6 +25,17 @@ fn day(month: u32, d: u32) -> NaiveDate {
 
 /// A ledger with Cash (id 1, code 1000) and Sales (id 4, code 4000),
 /// opened on 2026-01-01; returns the cash account's id.
+///
+/// ```
+/// use bureau_ledger::AccountId;
+///
+/// let (ledger, cash) = bureau_ledger::fixtures::ledger_with_cash()?;
+/// assert_eq!(cash, AccountId::from_u128(1));
+/// let sales = ledger.account_by_code(&"4000".parse()?).ok_or("sales")?;
+/// assert_eq!((sales.id(), sales.name().as_str()), (AccountId::from_u128(4), "Sales"));
+/// assert_eq!(ledger.entries().count(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn ledger_with_cash() -> Result<(Ledger, AccountId)> {
     let cash = AccountId::from_u128(1);
     let sales = AccountId::from_u128(4);
@@ -47,6 +58,17 @@ pub fn ledger_with_cash() -> Result<(Ledger, AccountId)> {
 }
 
 /// [`ledger_with_cash`] with one sale of 120.00 USD (entry 1) on 2026-01-02.
+///
+/// ```
+/// use bureau_core::Currency;
+/// use bureau_ledger::{AccountId, EntryId};
+///
+/// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
+/// let sale = ledger.entry(EntryId::from_u128(1)).ok_or("entry 1")?;
+/// assert_eq!(sale.date().to_string(), "2026-01-02");
+/// assert_eq!(ledger.balance(AccountId::from_u128(4), Currency::USD)?.to_string(), "120.00 USD");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn ledger_with_sale() -> Result<Ledger> {
     let (mut ledger, cash) = ledger_with_cash()?;
     ledger.post(
@@ -60,6 +82,17 @@ pub fn ledger_with_sale() -> Result<Ledger> {
 
 /// [`ledger_with_cash`] with a pending sale of 50.00 USD (entry 10) dated
 /// 2026-01-02 that expires at 2026-01-31 00:00 UTC.
+///
+/// ```
+/// use bureau_ledger::EntryId;
+///
+/// let (ledger, pending) = bureau_ledger::fixtures::ledger_with_pending()?;
+/// assert_eq!(pending, EntryId::from_u128(10));
+/// let reserved = ledger.pending(pending).ok_or("pending")?;
+/// assert_eq!(reserved.expires_at().map(|at| at.to_rfc3339()).as_deref(), Some("2026-01-31T00:00:00+00:00"));
+/// assert!(reserved.state().is_pending());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn ledger_with_pending() -> Result<(Ledger, EntryId)> {
     let (mut ledger, cash) = ledger_with_cash()?;
     let id = EntryId::from_u128(10);
@@ -81,6 +114,18 @@ pub fn ledger_with_pending() -> Result<(Ledger, EntryId)> {
 /// (82), all opened on 2026-01-01; and entry 1 on 2026-03-01: an invoice
 /// of 1000.00 EUR to party 5 at 1 EUR = 1.10 USD, booked as 1100.00 USD
 /// of sales.
+///
+/// ```
+/// use bureau_core::Currency;
+/// use bureau_ledger::AccountId;
+///
+/// let ledger = bureau_ledger::fixtures::ledger_with_foreign_invoice()?;
+/// let ids = AccountId::from_u128;
+/// assert_eq!(ledger.conversion_account(), Some(ids(9)));
+/// assert_eq!(ledger.balance(ids(12), Currency::EUR)?.to_string(), "1000.00 EUR");
+/// assert_eq!(ledger.balance(ids(4), Currency::USD)?.to_string(), "1100.00 USD");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn ledger_with_foreign_invoice() -> Result<Ledger> {
     use crate::Posting;
     use bureau_core::{Currency, ExchangeRate};
@@ -131,6 +176,14 @@ pub fn ledger_with_foreign_invoice() -> Result<Ledger> {
 /// The settlement of [`ledger_with_foreign_invoice`]'s invoice: entry 4
 /// on 2026-04-15, party 5 pays 1000.00 EUR into Bank EUR at 1 EUR =
 /// 1.05 USD, realised results to accounts 71 and 81.
+///
+/// ```
+/// let settlement = bureau_ledger::fixtures::foreign_settlement()?;
+/// assert_eq!(settlement.date().to_string(), "2026-04-15");
+/// assert_eq!(settlement.amount().to_string(), "1000.00 EUR");
+/// assert_eq!(settlement.rate().rate().to_string(), "1.05");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn foreign_settlement() -> Result<crate::ForeignSettlement> {
     use bureau_core::{Currency, ExchangeRate};
     let ids = AccountId::from_u128;
@@ -155,6 +208,15 @@ pub fn foreign_settlement() -> Result<crate::ForeignSettlement> {
 /// party 5: an invoice of 500.00 USD on 2026-03-01 due 2026-04-15, one of
 /// 400.00 USD on 2026-05-01 due 2026-05-31, and a payment of 200.00 USD
 /// on 2026-06-10; returns the receivables account's id.
+///
+/// ```
+/// let (ledger, receivables) = bureau_ledger::fixtures::ledger_with_invoices()?;
+/// let end_of_june = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
+/// let items = ledger.open_items(receivables, end_of_june)?;
+/// let due: Vec<String> = items.iter().map(|i| i.due_on.to_string()).collect();
+/// assert_eq!(due, ["2026-04-15", "2026-05-31"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn ledger_with_invoices() -> Result<(Ledger, AccountId)> {
     use crate::Posting;
     let (mut ledger, cash) = ledger_with_cash()?;
