@@ -723,10 +723,7 @@ impl JournalEntry {
         Self {
             id,
             date,
-            description: EntryDescription::derived(compact_str::format_compact!(
-                "reversal of {}",
-                self.description
-            )),
+            description: self.description.reversal(),
             postings: self.postings.iter().map(Posting::mirrored).collect(),
             extras: Some(Box::new(Extras {
                 metadata: self.metadata().clone(),

@@ -114,8 +114,10 @@ macro_rules! text_newtype {
             }
 
             /// A text the ledger writes itself from valid parts (the
-            /// description of a reversal, a settlement, a year-end close),
+            /// description of a settlement, a year-end close, a memo of a
+            /// realised result) or reads back from a verified snapshot,
             /// kept as it is.
+            // Not every kind of text is derived in every feature set.
             #[allow(dead_code)]
             pub(crate) fn derived(text: impl Into<CompactString>) -> Self {
                 Self(text.into())
@@ -293,6 +295,22 @@ impl Default for Memo {
     }
 }
 
+impl EntryDescription {
+    /// The description of the mirror entry that reverses an entry with this
+    /// one: `reversal of ...`, the original cut short (at a character) where
+    /// the whole would pass [`MAX_CHARS`](Self::MAX_CHARS), so that it reads
+    /// back as a valid description from storage.
+    pub(crate) fn reversal(&self) -> Self {
+        const PREFIX: &str = "reversal of ";
+        let room = Self::MAX_CHARS - PREFIX.len();
+        let kept = match self.as_str().char_indices().nth(room) {
+            Some((end, _)) => self.as_str().get(..end).unwrap_or_default(),
+            None => self.as_str(),
+        };
+        Self::derived(compact_str::format_compact!("{PREFIX}{kept}"))
+    }
+}
+
 impl Memo {
     /// Whether there is no memo.
     pub fn is_empty(&self) -> bool {
@@ -335,5 +353,16 @@ mod tests {
         assert!(AccountName::new("a".repeat(200)).is_ok());
         assert!(EntryDescription::new("").is_ok());
         assert!(Memo::new("").is_ok_and(|m| m.is_empty()));
+    }
+
+    #[test]
+    fn the_reversal_of_the_longest_description_is_still_a_description() {
+        let longest = EntryDescription::new("é".repeat(EntryDescription::MAX_CHARS)).unwrap();
+        let mirror = longest.reversal();
+        assert!(mirror.as_str().starts_with("reversal of é"));
+        assert_eq!(mirror.as_str().chars().count(), EntryDescription::MAX_CHARS);
+        assert_eq!(EntryDescription::new(mirror.as_str()).unwrap(), mirror);
+        let short = EntryDescription::new("rent").unwrap().reversal();
+        assert_eq!(short, "reversal of rent");
     }
 }
