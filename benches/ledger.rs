@@ -69,7 +69,13 @@ fn chart(accounts: usize) -> Ledger {
         let id = AccountId::from_u128(n as u128 + 1);
         let code = (10_000 + n).to_string().parse().unwrap();
         ledger
-            .open_account(Account::new(id, code, format!("account {n}"), kind, opened))
+            .open_account(Account::new(
+                id,
+                code,
+                format!("account {n}").parse().unwrap(),
+                kind,
+                opened,
+            ))
             .unwrap();
     }
     ledger
@@ -84,8 +90,11 @@ fn entries(accounts: usize, legs: usize) -> Vec<JournalEntry> {
             let date = start + chrono::Days::new((i * 365 / ENTRIES) as u64);
             let amount =
                 Money::from_minor(100 + (i as i128 % 997), "USD".parse().unwrap()).unwrap();
-            let mut builder =
-                JournalEntry::builder(EntryId::from_u128(i as u128 + 1), date, "sale");
+            let mut builder = JournalEntry::builder(
+                EntryId::from_u128(i as u128 + 1),
+                date,
+                "sale".parse().unwrap(),
+            );
             for leg in 0..legs {
                 let account = AccountId::from_u128(((i * 7 + leg * 13) % accounts) as u128 + 1);
                 builder = if leg % 2 == 0 {
@@ -147,7 +156,7 @@ fn posting<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
         .into_iter()
         .zip(colliding_ids(ENTRIES))
         .map(|(entry, id)| {
-            let mut builder = JournalEntry::builder(id, entry.date(), entry.description());
+            let mut builder = JournalEntry::builder(id, entry.date(), entry.description().clone());
             for posting in entry.postings() {
                 builder = builder.posting(posting.clone());
             }

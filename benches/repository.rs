@@ -44,7 +44,7 @@ fn chart() -> Vec<Account> {
             Account::new(
                 AccountId::from_u128(n + 1),
                 (10_000 + n).to_string().parse().unwrap(),
-                format!("account {n}"),
+                format!("account {n}").parse().unwrap(),
                 kind,
                 opened(),
             )
@@ -54,7 +54,7 @@ fn chart() -> Vec<Account> {
 
 fn entry(n: u128) -> JournalEntry {
     let amount = Money::from_minor(100 + (n % 997) as i128, Currency::USD).unwrap();
-    JournalEntry::builder(EntryId::from_u128(n + 1), opened(), "sale")
+    JournalEntry::builder(EntryId::from_u128(n + 1), opened(), "sale".parse().unwrap())
         .debit(AccountId::from_u128(n * 7 % ACCOUNTS + 1), amount)
         .credit(AccountId::from_u128((n * 13 + 50) % ACCOUNTS + 1), amount)
         .build()

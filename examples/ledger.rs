@@ -7,8 +7,8 @@
 //! Run it with `cargo run --example ledger`.
 
 use bureau::ledger::{
-    Account, AccountId, AccountKind, BalanceLimit, CurrencyPolicy, EntryId, JournalEntry, Ledger,
-    PendingAmounts, Posting, SoftLock,
+    Account, AccountId, AccountKind, BalanceLimit, CurrencyPolicy, EntryBuilder, EntryId,
+    JournalEntry, Ledger, PendingAmounts, PendingPost, Posting, Reversal, SoftLock,
 };
 use bureau::{Currency, Money, PartyId, Period};
 use chrono::{Days, NaiveDate};
@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (rent, "6100", "Rent", AccountKind::EXPENSE),
     ];
     for (id, code, name, kind) in chart {
-        let mut account = Account::new(id, code.parse()?, name, kind, opened)
+        let mut account = Account::new(id, code.parse()?, name.parse()?, kind, opened)
             .with_currencies(CurrencyPolicy::Only(usd));
         if id == cash {
             // The till cannot go below zero.
@@ -63,22 +63,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         counter.set(counter.get() + 1);
         EntryId::from_u128(counter.get())
     };
-    let entry = |date: NaiveDate, text: &str| JournalEntry::builder(new_id(), date, text);
+    let entry = |date: NaiveDate, text: &str| -> Result<EntryBuilder, bureau::ledger::Error> {
+        Ok(JournalEntry::builder(new_id(), date, text.parse()?))
+    };
 
     ledger.post(
-        entry(day(1)?, "owner puts in capital")
+        entry(day(1)?, "owner puts in capital")?
             .debit(cash, money("5000.00")?)
             .credit(capital, money("5000.00")?)
             .build()?,
     )?;
     ledger.post(
-        entry(day(2)?, "stock bought on 30 days' credit")
+        entry(day(2)?, "stock bought on 30 days' credit")?
             .debit(stock, money("2400.00")?)
             .credit(payables, money("2400.00")?)
             .build()?,
     )?;
     ledger.post(
-        entry(day(3)?, "rent for March")
+        entry(day(3)?, "rent for March")?
             .debit(rent, money("1200.00")?)
             .credit(cash, money("1200.00")?)
             .build()?,
@@ -91,16 +93,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let takings = Money::from_minor(15_000 + i128::from(d % 7) * 2_500, usd)?;
         let cost_of_sale = Money::from_minor(takings.to_minor() * 2 / 5, usd)?;
         ledger.post_batch(vec![
-            entry(date, "cash sales")
+            entry(date, "cash sales")?
                 .debit(cash, takings)
                 .credit(sales, takings)
                 .build()?,
-            entry(date, "stock sold at cost")
+            entry(date, "stock sold at cost")?
                 .debit(cost, cost_of_sale)
                 .credit(stock, cost_of_sale)
                 .build()?,
         ])?;
-        let card = entry(date, "card sales authorised")
+        let card = entry(date, "card sales authorised")?
             .debit(card_clearing, money("80.00")?)
             .credit(sales, money("80.00")?)
             .build()?;
@@ -113,7 +115,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             PendingAmounts::Full
         };
         let evening = date.and_hms_opt(18, 0, 0).ok_or("time")?.and_utc();
-        ledger.post_pending(pending, new_id(), date, captured, evening)?;
+        ledger.post_pending(PendingPost {
+            pending,
+            entry: new_id(),
+            date,
+            amounts: captured,
+            now: evening,
+        })?;
     }
 
     // Two customers buy on account, on 14 days' terms; the cafe pays in part.
@@ -123,34 +131,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (cafe, 16, "95.00"),
     ] {
         ledger.post(
-            entry(day(d)?, "sale on account")
+            entry(day(d)?, "sale on account")?
                 .posting(
                     Posting::debit(receivables, money(amount)?)
-                        .for_party(party)
-                        .due_on(day(d + 14)?),
+                        .with_party(party)
+                        .with_due_date(day(d + 14)?),
                 )
                 .credit(sales, money(amount)?)
                 .build()?,
         )?;
     }
     ledger.post(
-        entry(day(20)?, "cafe pays")
+        entry(day(20)?, "cafe pays")?
             .debit(cash, money("200.00")?)
-            .posting(Posting::credit(receivables, money("200.00")?).for_party(cafe))
+            .posting(Posting::credit(receivables, money("200.00")?).with_party(cafe))
             .build()?,
     )?;
 
     // A typing mistake, corrected by reversal: entries are never edited.
-    let mistake = entry(day(20)?, "rent typed twice")
+    let mistake = entry(day(20)?, "rent typed twice")?
         .debit(rent, money("1200.00")?)
         .credit(cash, money("1200.00")?)
         .build()?;
     let mistake_id = mistake.id();
     ledger.post(mistake)?;
-    ledger.reverse(mistake_id, new_id(), day(20)?)?;
+    ledger.reverse(Reversal {
+        original: mistake_id,
+        entry: new_id(),
+        date: day(20)?,
+    })?;
 
     // Paying the supplier more than the till holds is refused.
-    let too_much = entry(day(29)?, "supplier paid")
+    let too_much = entry(day(29)?, "supplier paid")?
         .debit(payables, money("20000.00")?)
         .credit(cash, money("20000.00")?)
         .build()?;
@@ -159,7 +171,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(refusal) => println!("refused: {refusal}"),
     }
     ledger.post(
-        entry(day(30)?, "supplier paid")
+        entry(day(30)?, "supplier paid")?
             .debit(payables, money("2400.00")?)
             .credit(cash, money("2400.00")?)
             .build()?,

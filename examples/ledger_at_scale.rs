@@ -53,7 +53,7 @@ fn chart() -> Result<Vec<Account>, Failure> {
             Ok(Account::new(
                 AccountId::from_u128(n + 1),
                 (10_000 + n).to_string().parse()?,
-                format!("account {n}"),
+                format!("account {n}").parse()?,
                 kind,
                 opened()?,
             ))
@@ -68,7 +68,7 @@ fn entry(n: u128, of: u128) -> Result<JournalEntry, Failure> {
     let date = opened()? + chrono::Days::new(days);
     let amount = Money::from_minor(100 + i128::try_from(n % 997)?, usd)?;
     Ok(
-        JournalEntry::builder(EntryId::from_u128(n + 1), date, "sale")
+        JournalEntry::builder(EntryId::from_u128(n + 1), date, "sale".parse()?)
             .debit(AccountId::from_u128(n * 7 % ACCOUNTS + 1), amount)
             .credit(AccountId::from_u128((n * 13 + 500) % ACCOUNTS + 1), amount)
             .build()?,

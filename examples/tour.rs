@@ -272,28 +272,28 @@ async fn persisted_day(
         LedgerCommand::OpenAccount(Account::new(
             bank,
             "1000".parse()?,
-            "Bank",
+            "Bank".parse()?,
             AccountKind::ASSET,
             opening_day,
         )),
         LedgerCommand::OpenAccount(Account::new(
             receivables,
             "1200".parse()?,
-            "Receivables",
+            "Receivables".parse()?,
             AccountKind::ASSET,
             opening_day,
         )),
         LedgerCommand::OpenAccount(Account::new(
             tax,
             "2100".parse()?,
-            "Sales tax payable",
+            "Sales tax payable".parse()?,
             AccountKind::LIABILITY,
             opening_day,
         )),
         LedgerCommand::OpenAccount(Account::new(
             sales,
             "4000".parse()?,
-            "Support contracts",
+            "Support contracts".parse()?,
             AccountKind::INCOME,
             opening_day,
         )),
@@ -309,24 +309,28 @@ async fn persisted_day(
         JournalEntry::builder(
             EntryId::from_u128(1),
             invoiced,
-            "invoice 1042: premium support",
+            "invoice 1042: premium support".parse()?,
         )
         .debit(receivables, invoice_total)
         .credit(sales, price)
         .credit(tax, sales_tax)
         .build()?,
     ));
-    let payment = JournalEntry::builder(EntryId::from_u128(2), invoiced, "payment of invoice 1042")
-        .debit(bank, invoice_total)
-        .credit(receivables, invoice_total)
-        .build()?;
+    let payment = JournalEntry::builder(
+        EntryId::from_u128(2),
+        invoiced,
+        "payment of invoice 1042".parse()?,
+    )
+    .debit(bank, invoice_total)
+    .credit(receivables, invoice_total)
+    .build()?;
     commands.push(LedgerCommand::Post(payment.clone()));
     // The bank feed delivers the payment twice: the entry id is the idempotency
     // key, so the second delivery is refused with a reason and changes nothing.
     commands.push(LedgerCommand::Post(payment));
     // A posting to an account that was never opened is refused too.
     commands.push(LedgerCommand::Post(
-        JournalEntry::builder(EntryId::from_u128(3), invoiced, "card fee")
+        JournalEntry::builder(EntryId::from_u128(3), invoiced, "card fee".parse()?)
             .debit(AccountId::from_u128(6500), "12.40 USD".parse()?)
             .credit(bank, "12.40 USD".parse()?)
             .build()?,

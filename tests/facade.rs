@@ -43,7 +43,7 @@ fn ledger_commands() -> Vec<LedgerCommand> {
     let (bank, sales) = (AccountId::from_u128(1), AccountId::from_u128(2));
     let sale = |id: u128, amount: &str| {
         let amount: Money = amount.parse().unwrap();
-        JournalEntry::builder(EntryId::from_u128(id), day, "sale")
+        JournalEntry::builder(EntryId::from_u128(id), day, "sale".parse().unwrap())
             .debit(bank, amount)
             .credit(sales, amount)
             .build()
@@ -53,14 +53,14 @@ fn ledger_commands() -> Vec<LedgerCommand> {
         LedgerCommand::OpenAccount(Account::new(
             bank,
             "1000".parse().unwrap(),
-            "Bank",
+            "Bank".parse().unwrap(),
             AccountKind::ASSET,
             opened,
         )),
         LedgerCommand::OpenAccount(Account::new(
             sales,
             "4000".parse().unwrap(),
-            "Sales",
+            "Sales".parse().unwrap(),
             AccountKind::INCOME,
             opened,
         )),

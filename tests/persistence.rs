@@ -247,7 +247,7 @@ fn a_stored_entry_on_an_account_the_book_lacks_fails_the_load_with_its_version()
         let stray = bureau::ledger::Account::new(
             bureau::ledger::AccountId::from_u128(4242),
             "4242".parse().unwrap(),
-            "Elsewhere",
+            "Elsewhere".parse().unwrap(),
             bureau::ledger::AccountKind::INCOME,
             strategy::CHART_OPENED,
         );
@@ -256,7 +256,7 @@ fn a_stored_entry_on_an_account_the_book_lacks_fails_the_load_with_its_version()
         let entry = bureau::ledger::JournalEntry::builder(
             bureau::ledger::EntryId::from_u128(1),
             day,
-            "sale",
+            "sale".parse().unwrap(),
         )
         .debit(strategy::FX_BANK, "5.00 USD".parse().unwrap())
         .credit(

@@ -20,7 +20,7 @@
 
 use bureau_core::{Currency, Money};
 use bureau_ledger::{
-    Account, AccountClass, AccountId, AccountKind, EntryId, JournalEntry, Ledger, Side,
+    Account, AccountClass, AccountId, AccountKind, EntryId, JournalEntry, Ledger, Reversal, Side,
 };
 use chrono::{Days, NaiveDate};
 
@@ -52,7 +52,7 @@ fn main() {
         let account = Account::new(
             AccountId::from_u128(code),
             code.to_string().parse().unwrap(),
-            name,
+            name.parse().unwrap(),
             kind,
             start,
         );
@@ -66,17 +66,17 @@ fn main() {
         if n % 10 == 0 && !accepted.is_empty() {
             // Reverse an earlier entry on a later date.
             let original: EntryId = accepted[next(accepted.len() as u64) as usize];
-            let _ = ledger.reverse(
+            let _ = ledger.reverse(Reversal {
                 original,
-                id,
-                date.max(ledger.entry(original).map_or(date, JournalEntry::date)),
-            );
+                entry: id,
+                date: date.max(ledger.entry(original).map_or(date, JournalEntry::date)),
+            });
             accepted.push(id);
             continue;
         }
         let currency = currencies[next(2) as usize];
         let legs = 2 + next(4) as usize;
-        let mut builder = JournalEntry::builder(id, date, format!("entry {n}"));
+        let mut builder = JournalEntry::builder(id, date, format!("entry {n}").parse().unwrap());
         let mut net = 0_i128;
         for leg in 0..legs {
             let (code, _, _) = chart[next(chart.len() as u64) as usize];

@@ -6,7 +6,7 @@ use core::fmt;
 use bureau_core::{Currency, Id, IdKind};
 use chrono::NaiveDate;
 
-use crate::{Error, Result};
+use crate::{AccountName, Error, Result};
 
 /// The id of an [`Account`].
 pub type AccountId = Id<Account>;
@@ -349,13 +349,6 @@ impl AccountCode {
     }
 
     /// The code as text.
-    ///
-    /// ```
-    /// use bureau_ledger::AccountCode;
-    ///
-    /// assert_eq!(AccountCode::new("1000")?.as_str(), "1000");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -432,7 +425,7 @@ impl AccountStatus {
 /// use chrono::NaiveDate;
 ///
 /// let opened = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-/// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, opened)
+/// let cash = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, opened)
 ///     .with_currencies(CurrencyPolicy::Only(Currency::USD))
 ///     .with_limit(BalanceLimit::CreditsMustNotExceedDebits);
 /// assert_eq!(cash.to_string(), "1000 Cash");
@@ -443,7 +436,7 @@ impl AccountStatus {
 pub struct Account {
     id: AccountId,
     code: AccountCode,
-    name: String,
+    name: AccountName,
     kind: AccountKind,
     parent: Option<AccountId>,
     currencies: CurrencyPolicy,
@@ -464,21 +457,21 @@ impl Account {
     /// use chrono::NaiveDate;
     ///
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let sales = Account::new(AccountId::from_u128(4), "4000".parse()?, "Sales", AccountKind::INCOME, day);
+    /// let sales = Account::new(AccountId::from_u128(4), "4000".parse()?, "Sales".parse()?, AccountKind::INCOME, day);
     /// assert_eq!(sales.name(), "Sales");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(
         id: AccountId,
         code: AccountCode,
-        name: impl Into<String>,
+        name: AccountName,
         kind: AccountKind,
         opened_on: NaiveDate,
     ) -> Self {
         Self {
             id,
             code,
-            name: name.into(),
+            name,
             kind,
             parent: None,
             currencies: CurrencyPolicy::Any,
@@ -495,7 +488,7 @@ impl Account {
     /// use chrono::NaiveDate;
     ///
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let bank = Account::new(AccountId::from_u128(2), "1010".parse()?, "Bank", AccountKind::ASSET, day)
+    /// let bank = Account::new(AccountId::from_u128(2), "1010".parse()?, "Bank".parse()?, AccountKind::ASSET, day)
     ///     .with_parent(AccountId::from_u128(1));
     /// assert_eq!(bank.parent(), Some(AccountId::from_u128(1)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -515,7 +508,7 @@ impl Account {
     ///
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
     /// let eur = Currency::EUR;
-    /// let account = Account::new(AccountId::from_u128(2), "1020".parse()?, "Bank EUR", AccountKind::ASSET, day)
+    /// let account = Account::new(AccountId::from_u128(2), "1020".parse()?, "Bank EUR".parse()?, AccountKind::ASSET, day)
     ///     .with_currencies(CurrencyPolicy::Only(eur));
     /// assert!(account.currencies().allows(eur));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -533,7 +526,7 @@ impl Account {
     /// use chrono::NaiveDate;
     ///
     /// let day = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let wallet = Account::new(AccountId::from_u128(9), "2100".parse()?, "Wallet", AccountKind::LIABILITY, day)
+    /// let wallet = Account::new(AccountId::from_u128(9), "2100".parse()?, "Wallet".parse()?, AccountKind::LIABILITY, day)
     ///     .with_limit(BalanceLimit::DebitsMustNotExceedCredits);
     /// assert_eq!(wallet.limit(), BalanceLimit::DebitsMustNotExceedCredits);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -545,118 +538,46 @@ impl Account {
     }
 
     /// The account's id.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.id(), AccountId::from_u128(1));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn id(&self) -> AccountId {
         self.id
     }
 
     /// The account's code.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.code().as_str(), "1000");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn code(&self) -> &AccountCode {
         &self.code
     }
 
     /// The account's name.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.name(), "Cash");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn name(&self) -> &str {
+    pub const fn name(&self) -> &AccountName {
         &self.name
     }
 
     /// The account's kind.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.kind(), AccountKind::ASSET);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn kind(&self) -> AccountKind {
         self.kind
     }
 
     /// The parent the account rolls up into, if any.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.parent(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn parent(&self) -> Option<AccountId> {
         self.parent
     }
 
     /// The currencies the account accepts.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind, CurrencyPolicy};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.currencies(), &CurrencyPolicy::Any);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn currencies(&self) -> &CurrencyPolicy {
         &self.currencies
     }
 
     /// The balance limit the account keeps.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind, BalanceLimit};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.limit(), BalanceLimit::None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn limit(&self) -> BalanceLimit {
         self.limit
     }
 
     /// The first day the account takes postings.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind};
-    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.opened_on(), day);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn opened_on(&self) -> NaiveDate {
         self.opened_on
     }
 
     /// Whether the account is open or closed.
-    ///
-    /// ```
-    /// # use bureau_ledger::{Account, AccountId, AccountKind, AccountStatus};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
-    /// let a = Account::new(AccountId::from_u128(1), "1000".parse()?, "Cash", AccountKind::ASSET, day);
-    /// assert_eq!(a.status(), AccountStatus::Open);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn status(&self) -> AccountStatus {
         self.status
     }
@@ -684,17 +605,18 @@ impl fmt::Display for Account {
 /// ```
 /// use bureau_ledger::{AccountCode, AccountLabel};
 ///
-/// let label = AccountLabel::new(AccountCode::new("4000")?, "Sales");
+/// let label = AccountLabel::new(AccountCode::new("4000")?, "Sales".parse()?);
 /// assert_eq!(label.to_string(), "4000 Sales");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AccountLabel {
     /// The account's code.
     pub code: AccountCode,
     /// The account's name.
-    pub name: String,
+    pub name: AccountName,
 }
 
 impl AccountLabel {
@@ -703,15 +625,12 @@ impl AccountLabel {
     /// ```
     /// use bureau_ledger::{AccountCode, AccountLabel};
     ///
-    /// let label = AccountLabel::new(AccountCode::new("1000")?, "Cash");
+    /// let label = AccountLabel::new(AccountCode::new("1000")?, "Cash".parse()?);
     /// assert_eq!(label.name, "Cash");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(code: AccountCode, name: impl Into<String>) -> Self {
-        Self {
-            code,
-            name: name.into(),
-        }
+    pub const fn new(code: AccountCode, name: AccountName) -> Self {
+        Self { code, name }
     }
 }
 

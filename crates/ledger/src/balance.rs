@@ -4,13 +4,14 @@
 use bureau_core::{Currency, Money};
 use chrono::NaiveDate;
 
-use crate::{Result, Side};
+use crate::{AccountId, Error, Ledger, Result, Side};
 
-/// The balance of one account in one currency.
+/// The totals of one account in one currency, from [`Ledger::totals`].
 ///
-/// Posted and pending amounts are kept apart; the signed balance is the
-/// posted balance on the account's normal side (a debit-normal account with
-/// more credits than debits shows a negative balance).
+/// Posted and pending amounts are kept apart; [`balance`](Self::balance) is
+/// the posted balance on the account's normal side (a debit-normal account
+/// with more credits than debits shows a negative balance), the amount
+/// [`Ledger::balance`] returns.
 ///
 /// ```
 /// use bureau_ledger::{Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
@@ -19,20 +20,21 @@ use crate::{Result, Side};
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
 /// let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
 /// let mut ledger = Ledger::new();
-/// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash", AccountKind::ASSET, day))?;
-/// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales", AccountKind::INCOME, day))?;
-/// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale")
+/// ledger.open_account(Account::new(cash, "1000".parse()?, "Cash".parse()?, AccountKind::ASSET, day))?;
+/// ledger.open_account(Account::new(sales, "4000".parse()?, "Sales".parse()?, AccountKind::INCOME, day))?;
+/// ledger.post(JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse()?)
 ///     .debit(cash, "80.00 USD".parse()?)
 ///     .credit(sales, "80.00 USD".parse()?)
 ///     .build()?)?;
-/// let balance = ledger.balance(sales, Currency::USD)?;
-/// assert_eq!(balance.balance().to_string(), "80.00 USD");
-/// assert_eq!(balance.posted_credits().to_string(), "80.00 USD");
+/// let totals = ledger.totals(sales, Currency::USD)?;
+/// assert_eq!(totals.posted_credits().to_string(), "80.00 USD");
+/// assert!(totals.posted_debits().is_zero());
+/// assert_eq!(totals.balance(), ledger.balance(sales, Currency::USD)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Balance {
+pub struct AccountTotals {
     posted_debits: Money,
     posted_credits: Money,
     pending_debits: Money,
@@ -40,7 +42,7 @@ pub struct Balance {
     balance: Money,
 }
 
-impl Balance {
+impl AccountTotals {
     pub(crate) fn from_totals(totals: &Totals, currency: Currency, normal: Side) -> Result<Self> {
         let net = totals.posted_dr.saturating_sub(totals.posted_cr);
         let signed = on_side(net, normal);
@@ -54,28 +56,11 @@ impl Balance {
     }
 
     /// Sum of posted debits.
-    ///
-    /// ```
-    /// # use bureau_ledger::Ledger;
-    /// # use bureau_core::Currency;
-    /// // An account with no postings has zero everywhere.
-    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// let b = ledger.balance(cash, Currency::USD)?;
-    /// assert!(b.posted_debits().is_zero());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn posted_debits(&self) -> Money {
         self.posted_debits
     }
 
     /// Sum of posted credits.
-    ///
-    /// ```
-    /// # use bureau_core::Currency;
-    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert!(ledger.balance(cash, Currency::USD)?.posted_credits().is_zero());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn posted_credits(&self) -> Money {
         self.posted_credits
     }
@@ -83,9 +68,14 @@ impl Balance {
     /// Sum of debits reserved by pending entries.
     ///
     /// ```
-    /// # use bureau_core::Currency;
-    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert!(ledger.balance(cash, Currency::USD)?.pending_debits().is_zero());
+    /// use bureau_core::Currency;
+    ///
+    /// // Cash (id 1) with a pending sale of 50.00 USD debited to it.
+    /// let (ledger, _) = bureau_ledger::fixtures::ledger_with_pending()?;
+    /// let cash = bureau_ledger::AccountId::from_u128(1);
+    /// let totals = ledger.totals(cash, Currency::USD)?;
+    /// assert_eq!(totals.pending_debits().to_string(), "50.00 USD");
+    /// assert!(totals.balance().is_zero()); // nothing posted yet
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub const fn pending_debits(&self) -> Money {
@@ -93,25 +83,12 @@ impl Balance {
     }
 
     /// Sum of credits reserved by pending entries.
-    ///
-    /// ```
-    /// # use bureau_core::Currency;
-    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert!(ledger.balance(cash, Currency::USD)?.pending_credits().is_zero());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn pending_credits(&self) -> Money {
         self.pending_credits
     }
 
-    /// The posted balance on the account's normal side.
-    ///
-    /// ```
-    /// # use bureau_core::Currency;
-    /// # let (ledger, cash) = bureau_ledger::doc_support::ledger_with_cash()?;
-    /// assert_eq!(ledger.balance(cash, Currency::USD)?.balance().to_string(), "0.00 USD");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+    /// The posted balance on the account's normal side: what
+    /// [`Ledger::balance`] returns.
     pub const fn balance(&self) -> Money {
         self.balance
     }
@@ -288,6 +265,158 @@ pub(crate) const fn on_side(net_debit: i128, side: Side) -> i128 {
     match side {
         Side::Debit => net_debit,
         Side::Credit => net_debit.saturating_neg(),
+    }
+}
+
+impl Ledger {
+    /// The posted balance of `account` in `currency`, on the account's normal
+    /// side (a debit-normal account with more credits than debits shows a
+    /// negative balance). Pending amounts do not count; [`totals`](Self::totals)
+    /// has them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`], or an overflow of the totals.
+    ///
+    /// ```
+    /// use bureau_core::Currency;
+    /// use bureau_ledger::AccountId;
+    ///
+    /// // Cash (id 1) and Sales (id 4); a cash sale of 120.00 USD.
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
+    /// let (cash, sales) = (AccountId::from_u128(1), AccountId::from_u128(4));
+    /// assert_eq!(ledger.balance(cash, Currency::USD)?.to_string(), "120.00 USD");
+    /// // Income is credit-normal: its credits show as a positive balance.
+    /// assert_eq!(ledger.balance(sales, Currency::USD)?.to_string(), "120.00 USD");
+    /// assert!(ledger.balance(cash, Currency::EUR)?.is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn balance(&self, account: AccountId, currency: Currency) -> Result<Money> {
+        Ok(self.totals(account, currency)?.balance())
+    }
+
+    /// The posted and pending debits and credits of `account` in `currency`,
+    /// with the balance [`balance`](Self::balance) returns.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`], or an overflow of the totals.
+    ///
+    /// ```
+    /// use bureau_core::Currency;
+    ///
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
+    /// let totals = ledger.totals(bureau_ledger::AccountId::from_u128(1), Currency::USD)?;
+    /// assert_eq!(totals.posted_debits().to_string(), "120.00 USD");
+    /// assert!(totals.pending_credits().is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn totals(&self, account: AccountId, currency: Currency) -> Result<AccountTotals> {
+        let slot = self.slot_or_err(account)?;
+        AccountTotals::from_totals(
+            &slot.totals(currency),
+            currency,
+            slot.account.kind().normal_side(),
+        )
+    }
+
+    /// Every currency in which `account` has ever been posted or reserved.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`].
+    ///
+    /// ```
+    /// let (ledger, cash) = bureau_ledger::fixtures::ledger_with_cash()?;
+    /// assert!(ledger.currencies_of(cash)?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn currencies_of(&self, account: AccountId) -> Result<Vec<Currency>> {
+        Ok(self
+            .slot_or_err(account)?
+            .books
+            .iter()
+            .map(|b| b.currency)
+            .collect())
+    }
+
+    /// The posted balance of `account` in `currency` at the end of `date`, on
+    /// the account's normal side. Entries posted out of date order count by
+    /// their date.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`], or an overflow.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// let (ledger, cash) = bureau_ledger::fixtures::ledger_with_cash()?;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
+    /// assert!(ledger.balance_as_of(cash, Currency::USD, day)?.is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn balance_as_of(
+        &self,
+        account: AccountId,
+        currency: Currency,
+        date: NaiveDate,
+    ) -> Result<bureau_core::Money> {
+        let slot = self.slot_or_err(account)?;
+        let net = slot.book(currency).map_or(0, |b| b.as_of(date));
+        let signed = crate::balance::on_side(net, slot.account.kind().normal_side());
+        Ok(bureau_core::Money::from_minor(signed, currency)?)
+    }
+
+    /// The posted balance of `account` and every account below it in the
+    /// hierarchy, in `currency`, on `account`'s normal side.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownAccount`], or [`Error::ReportOverflow`] naming the
+    /// account whose balance takes the sum beyond the largest amount there is.
+    ///
+    /// ```
+    /// # use bureau_core::Currency;
+    /// let (ledger, cash) = bureau_ledger::fixtures::ledger_with_cash()?;
+    /// assert!(ledger.rollup_balance(cash, Currency::USD)?.is_zero());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rollup_balance(
+        &self,
+        account: AccountId,
+        currency: Currency,
+    ) -> Result<bureau_core::Money> {
+        let root = *self
+            .index
+            .get(&account)
+            .ok_or(Error::UnknownAccount { account })?;
+        let mut net = 0_i128;
+        let mut stack = vec![root];
+        while let Some(at) = stack.pop() {
+            if let Some(slot) = self.slots.get(at) {
+                let totals = slot.totals(currency);
+                // Each account's net fits an amount, but their sum may not:
+                // name the account that takes it out of range.
+                net = net
+                    .checked_add(totals.posted_dr.saturating_sub(totals.posted_cr))
+                    .filter(|n| n.unsigned_abs() <= crate::balance::MAX_MINOR.unsigned_abs())
+                    .ok_or_else(|| Error::ReportOverflow {
+                        report: "roll-up",
+                        what: "balances",
+                        account: slot.account.label(),
+                        currency,
+                    })?;
+                stack.extend(slot.children.iter().copied());
+            }
+        }
+        let side = self
+            .slots
+            .get(root)
+            .map_or(Side::Debit, |s| s.account.kind().normal_side());
+        Ok(bureau_core::Money::from_minor(
+            crate::balance::on_side(net, side),
+            currency,
+        )?)
     }
 }
 

@@ -102,25 +102,12 @@ impl LedgerConfig {
     }
 
     /// The fiscal calendar.
-    ///
-    /// ```
-    /// use bureau_core::FiscalCalendar;
-    /// use bureau_ledger::LedgerConfig;
-    ///
-    /// assert_eq!(LedgerConfig::new().fiscal_calendar(), FiscalCalendar::CALENDAR_YEAR);
-    /// ```
     #[must_use]
     pub const fn fiscal_calendar(&self) -> FiscalCalendar {
         self.fiscal_calendar
     }
 
     /// The designated conversion account, if any.
-    ///
-    /// ```
-    /// use bureau_ledger::LedgerConfig;
-    ///
-    /// assert!(LedgerConfig::new().conversion_account().is_none());
-    /// ```
     #[must_use]
     pub const fn conversion_account(&self) -> Option<AccountId> {
         self.conversion_account

@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 
 use bureau_core::{Currency, ExchangeRate, FiscalYear, Id, IdKind, Money, PartyId, UserId};
 use chrono::NaiveDate;
-use compact_str::CompactString;
 use smallvec::SmallVec;
 
-use crate::{AccountId, Error, Result, Side};
+use crate::{AccountId, EntryDescription, Error, Memo, MetadataKey, MetadataValue, Result, Side};
 
 /// The id of a [`JournalEntry`]: chosen by the caller, it is the idempotency key.
 pub type EntryId = Id<JournalEntry>;
@@ -19,9 +18,9 @@ pub type EntryId = Id<JournalEntry>;
 /// ```
 /// use bureau_ledger::{AccountId, Posting, Side};
 ///
-/// let posting = Posting::debit(AccountId::from_u128(1), "25.00 USD".parse()?).with_memo("till");
+/// let posting = Posting::debit(AccountId::from_u128(1), "25.00 USD".parse()?).with_memo("till".parse()?);
 /// assert_eq!(posting.side(), Side::Debit);
-/// assert_eq!(posting.memo(), "till");
+/// assert_eq!(posting.memo().map(|m| m.as_str()), Some("till"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -45,7 +44,7 @@ pub struct Posting {
 /// The memo, party and due date of a posting.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct PostingExtras {
-    memo: String,
+    memo: Memo,
     party: Option<PartyId>,
     due_on: Option<NaiveDate>,
 }
@@ -62,7 +61,7 @@ mod posting_wire {
     use chrono::NaiveDate;
 
     use super::{Posting, PostingExtras};
-    use crate::{AccountId, Side};
+    use crate::{AccountId, Memo, Side};
 
     /// The serialized shape of a posting: every field flat.
     #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -71,7 +70,7 @@ mod posting_wire {
         side: Side,
         amount: Money,
         #[serde(default)]
-        memo: String,
+        memo: Memo,
         #[serde(default)]
         party: Option<PartyId>,
         #[serde(default)]
@@ -161,13 +160,12 @@ impl Posting {
     /// ```
     /// use bureau_ledger::{AccountId, Posting};
     ///
-    /// let p = Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).with_memo("float");
-    /// assert_eq!(p.memo(), "float");
+    /// let p = Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).with_memo("float".parse()?);
+    /// assert_eq!(p.memo().map(|m| m.as_str()), Some("float"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn with_memo(mut self, memo: impl Into<String>) -> Self {
-        let memo = memo.into();
+    pub fn with_memo(mut self, memo: Memo) -> Self {
         if memo.is_empty() {
             // An empty memo is no memo: keep the extras `None` when nothing
             // else is set, as equality relies on.
@@ -189,12 +187,12 @@ impl Posting {
     /// use bureau_ledger::{AccountId, Posting};
     /// use bureau_core::PartyId;
     ///
-    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).for_party(PartyId::from_u128(5));
+    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).with_party(PartyId::from_u128(5));
     /// assert_eq!(p.party(), Some(PartyId::from_u128(5)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn for_party(mut self, party: PartyId) -> Self {
+    pub fn with_party(mut self, party: PartyId) -> Self {
         self.extras_mut().party = Some(party);
         self
     }
@@ -206,89 +204,47 @@ impl Posting {
     /// use bureau_ledger::{AccountId, Posting};
     ///
     /// let due = chrono::NaiveDate::from_ymd_opt(2026, 4, 30).ok_or("date")?;
-    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).due_on(due);
+    /// let p = Posting::debit(AccountId::from_u128(1200), "90.00 USD".parse()?).with_due_date(due);
     /// assert_eq!(p.due_date(), Some(due));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn due_on(mut self, date: NaiveDate) -> Self {
+    pub fn with_due_date(mut self, date: NaiveDate) -> Self {
         self.extras_mut().due_on = Some(date);
         self
     }
 
     /// The party of a receivable or payable posting, if any.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).party(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn party(&self) -> Option<PartyId> {
         self.extras.as_ref().and_then(|e| e.party)
     }
 
     /// The due date of the item the posting opens, if given.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// assert_eq!(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?).due_date(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn due_date(&self) -> Option<NaiveDate> {
         self.extras.as_ref().and_then(|e| e.due_on)
     }
 
     /// The account posted to.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// let p = Posting::debit(AccountId::from_u128(7), "1.00 USD".parse()?);
-    /// assert_eq!(p.account(), AccountId::from_u128(7));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn account(&self) -> AccountId {
         self.account
     }
 
     /// Debit or credit.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting, Side};
-    ///
-    /// let p = Posting::credit(AccountId::from_u128(7), "1.00 USD".parse()?);
-    /// assert_eq!(p.side(), Side::Credit);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn side(&self) -> Side {
         self.side
     }
 
     /// The amount, positive in a valid entry.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// let p = Posting::credit(AccountId::from_u128(7), "3.50 USD".parse()?);
-    /// assert_eq!(p.amount().to_minor(), 350);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn amount(&self) -> Money {
         self.amount
     }
 
-    /// The memo, empty when none was given.
-    ///
-    /// ```
-    /// use bureau_ledger::{AccountId, Posting};
-    ///
-    /// assert_eq!(Posting::credit(AccountId::from_u128(7), "3.50 USD".parse()?).memo(), "");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn memo(&self) -> &str {
-        self.extras.as_ref().map_or("", |e| e.memo.as_str())
+    /// The memo, if one was given.
+    pub fn memo(&self) -> Option<&Memo> {
+        self.extras
+            .as_ref()
+            .map(|e| &e.memo)
+            .filter(|memo| !memo.is_empty())
     }
 
     /// The amount signed from the debit side: positive for a debit, negative
@@ -379,14 +335,14 @@ impl core::fmt::Display for EntryField {
 /// let cash = AccountId::from_u128(1);
 /// let sales = AccountId::from_u128(4);
 /// let day = NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
-/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "cash sale")
+/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "cash sale".parse()?)
 ///     .debit(cash, "120.00 USD".parse()?)
 ///     .credit(sales, "120.00 USD".parse()?)
-///     .metadata("till", "2")
+///     .metadata("till".parse()?, "2".parse()?)
 ///     .build()?;
 /// assert_eq!(entry.postings().len(), 2);
 ///
-/// let unbalanced = JournalEntry::builder(EntryId::from_u128(2), day, "typo")
+/// let unbalanced = JournalEntry::builder(EntryId::from_u128(2), day, "typo".parse()?)
 ///     .debit(cash, "120.00 USD".parse()?)
 ///     .credit(sales, "12.00 USD".parse()?)
 ///     .build();
@@ -405,7 +361,7 @@ pub struct JournalEntry {
     // Inline up to 24 bytes: most descriptions are short, and a book of
     // millions of entries would otherwise hold a heap block (32 bytes and a
     // pointer chase) for each.
-    description: CompactString,
+    description: EntryDescription,
     // Two postings inline, no heap block: nearly every entry has two, and a
     // book of millions of entries would otherwise hold one block each.
     postings: SmallVec<[Posting; 2]>,
@@ -419,7 +375,7 @@ pub struct JournalEntry {
 /// entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct Extras {
-    metadata: BTreeMap<String, String>,
+    metadata: BTreeMap<MetadataKey, MetadataValue>,
     rates: Vec<ExchangeRate>,
     posted_by: Option<UserId>,
     reverses: Option<EntryId>,
@@ -437,7 +393,7 @@ impl Extras {
     }
 }
 
-static NO_METADATA: BTreeMap<String, String> = BTreeMap::new();
+static NO_METADATA: BTreeMap<MetadataKey, MetadataValue> = BTreeMap::new();
 
 /// Metadata keys starting with this are kept for the crate's own use: an
 /// entry that carries one is refused with [`Error::ReservedMetadataKey`].
@@ -453,16 +409,17 @@ mod wire {
     use chrono::NaiveDate;
 
     use super::{EntryId, Extras, JournalEntry, Posting};
+    use crate::{EntryDescription, MetadataKey, MetadataValue};
 
     /// The serialized shape of an entry: every field flat.
     #[derive(Clone, serde::Serialize, serde::Deserialize)]
     pub(super) struct EntryWire {
         id: EntryId,
         date: NaiveDate,
-        description: String,
+        description: EntryDescription,
         postings: Vec<Posting>,
         #[serde(default)]
-        metadata: BTreeMap<String, String>,
+        metadata: BTreeMap<MetadataKey, MetadataValue>,
         #[serde(default)]
         rates: Vec<ExchangeRate>,
         #[serde(default)]
@@ -485,7 +442,7 @@ mod wire {
             Self {
                 id: wire.id,
                 date: wire.date,
-                description: wire.description.into(),
+                description: wire.description,
                 postings: wire.postings.into(),
                 extras: (!extras.is_empty()).then(|| Box::new(extras)),
             }
@@ -498,7 +455,7 @@ mod wire {
             Self {
                 id: entry.id,
                 date: entry.date,
-                description: entry.description.into_string(),
+                description: entry.description,
                 postings: entry.postings.into_vec(),
                 metadata: extras.metadata,
                 rates: extras.rates,
@@ -521,21 +478,11 @@ impl JournalEntry {
     /// use bureau_ledger::{EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let builder = JournalEntry::builder(EntryId::from_u128(1), day, "rent");
+    /// let builder = JournalEntry::builder(EntryId::from_u128(1), day, "rent".parse()?);
     /// assert!(builder.build().is_err()); // no postings yet
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn builder(id: EntryId, date: NaiveDate, description: impl Into<String>) -> EntryBuilder {
-        Self::builder_with(id, date, CompactString::from(description.into()))
-    }
-
-    /// [`builder`](Self::builder) with the description as stored: a short
-    /// one from a `&str` without a `String` in between.
-    pub(crate) fn builder_with(
-        id: EntryId,
-        date: NaiveDate,
-        description: CompactString,
-    ) -> EntryBuilder {
+    pub fn builder(id: EntryId, date: NaiveDate, description: EntryDescription) -> EntryBuilder {
         EntryBuilder {
             entry: Self {
                 id,
@@ -548,65 +495,21 @@ impl JournalEntry {
     }
 
     /// The id.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.id(), EntryId::from_u128(3));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn id(&self) -> EntryId {
         self.id
     }
 
     /// The effective date.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.date(), day);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn date(&self) -> NaiveDate {
         self.date
     }
 
     /// The description.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "rent")
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.description(), "rent");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn description(&self) -> &str {
-        self.description.as_str()
+    pub const fn description(&self) -> &EntryDescription {
+        &self.description
     }
 
     /// The postings, in the order given.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry, Side};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.postings()[1].side(), Side::Credit);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn postings(&self) -> &[Posting] {
         &self.postings
     }
@@ -616,64 +519,29 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .metadata("invoice", "INV-7")
+    ///     .metadata("invoice".parse()?, "INV-7".parse()?)
     ///     .build()?;
-    /// assert_eq!(e.metadata().get("invoice").map(String::as_str), Some("INV-7"));
+    /// assert_eq!(e.metadata().get("invoice").map(|v| v.as_str()), Some("INV-7"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn metadata(&self) -> &BTreeMap<String, String> {
+    pub fn metadata(&self) -> &BTreeMap<MetadataKey, MetadataValue> {
         self.extras.as_ref().map_or(&NO_METADATA, |e| &e.metadata)
     }
 
     /// The exchange rates of a multi-currency entry.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert!(e.rates().is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn rates(&self) -> &[ExchangeRate] {
         self.extras.as_ref().map_or(&[], |e| &e.rates)
     }
 
     /// The user who posted the entry, when given.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # use bureau_core::UserId;
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .posted_by(UserId::from_u128(9))
-    ///     .build()?;
-    /// assert_eq!(e.posted_by(), Some(UserId::from_u128(9)));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn posted_by(&self) -> Option<UserId> {
         self.extras.as_ref().and_then(|e| e.posted_by)
     }
 
     /// The entry this one reverses, for a reversal.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.reverses(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn reverses(&self) -> Option<EntryId> {
         self.extras.as_ref().and_then(|e| e.reverses)
     }
@@ -682,17 +550,6 @@ impl JournalEntry {
     /// for the reversal of one). Only the ledger makes such entries
     /// ([`Ledger::close_year`](crate::Ledger::close_year)); the income
     /// statement leaves them out.
-    ///
-    /// ```
-    /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
-    /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
-    ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
-    ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .build()?;
-    /// assert_eq!(e.closes(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn closes(&self) -> Option<FiscalYear> {
         self.extras.as_ref().and_then(|e| e.closes)
     }
@@ -702,7 +559,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -756,7 +613,7 @@ impl JournalEntry {
     /// ```
     /// # use bureau_ledger::{AccountId, EntryId, JournalEntry};
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(3), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -773,14 +630,10 @@ impl JournalEntry {
 
     /// No metadata key in the namespace the crate keeps for itself.
     pub(crate) fn check_metadata(&self) -> Result<()> {
-        match self
-            .metadata()
-            .keys()
-            .find(|key| key.starts_with(RESERVED_METADATA_PREFIX))
-        {
+        match self.metadata().keys().find(|key| key.is_reserved()) {
             Some(key) => Err(Error::ReservedMetadataKey {
                 entry: self.id,
-                key: key.clone(),
+                key: key.as_str().to_owned(),
             }),
             None => Ok(()),
         }
@@ -870,7 +723,7 @@ impl JournalEntry {
         Self {
             id,
             date,
-            description: compact_str::format_compact!("reversal of {}", self.description),
+            description: self.description.reversal(),
             postings: self.postings.iter().map(Posting::mirrored).collect(),
             extras: Some(Box::new(Extras {
                 metadata: self.metadata().clone(),
@@ -891,7 +744,7 @@ impl JournalEntry {
     pub(crate) fn from_parts(
         id: EntryId,
         date: NaiveDate,
-        description: CompactString,
+        description: EntryDescription,
         postings: SmallVec<[Posting; 2]>,
     ) -> Self {
         Self {
@@ -907,7 +760,7 @@ impl JournalEntry {
     pub(crate) fn insert_metadata(&mut self, key: &str, value: &str) {
         self.extras_mut()
             .metadata
-            .insert(key.to_owned(), value.to_owned());
+            .insert(MetadataKey::derived(key), MetadataValue::derived(value));
     }
 
     #[cfg(feature = "serde")]
@@ -948,14 +801,14 @@ impl JournalEntry {
     pub(crate) fn system(
         id: EntryId,
         date: NaiveDate,
-        description: String,
+        description: EntryDescription,
         postings: Vec<Posting>,
         rates: Vec<ExchangeRate>,
     ) -> Self {
         Self {
             id,
             date,
-            description: description.into(),
+            description,
             postings: postings.into(),
             extras: (!rates.is_empty()).then(|| {
                 Box::new(Extras {
@@ -973,11 +826,11 @@ impl JournalEntry {
 /// use bureau_ledger::{AccountId, EntryId, JournalEntry, Posting};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "supplies")
-///     .posting(Posting::debit(AccountId::from_u128(6), "40.00 USD".parse()?).with_memo("paper"))
+/// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "supplies".parse()?)
+///     .posting(Posting::debit(AccountId::from_u128(6), "40.00 USD".parse()?).with_memo("paper".parse()?))
 ///     .credit(AccountId::from_u128(1), "40.00 USD".parse()?)
 ///     .build()?;
-/// assert_eq!(entry.postings()[0].memo(), "paper");
+/// assert_eq!(entry.postings()[0].memo().map(|m| m.as_str()), Some("paper"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -993,7 +846,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry, Posting};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .posting(Posting::debit(AccountId::from_u128(1), "1.00 USD".parse()?))
     ///     .posting(Posting::credit(AccountId::from_u128(2), "1.00 USD".parse()?))
     ///     .build()?;
@@ -1011,7 +864,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -1028,7 +881,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .build()?;
@@ -1045,19 +898,16 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
-    ///     .metadata("source", "pos")
+    ///     .metadata("source".parse()?, "pos".parse()?)
     ///     .build()?;
     /// assert_eq!(e.metadata().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.entry
-            .extras_mut()
-            .metadata
-            .insert(key.into(), value.into());
+    pub fn metadata(mut self, key: MetadataKey, value: MetadataValue) -> Self {
+        self.entry.extras_mut().metadata.insert(key, value);
         self
     }
 
@@ -1071,7 +921,7 @@ impl EntryBuilder {
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
     /// let (usd, eur) = (Currency::USD, Currency::EUR);
     /// let fx = AccountId::from_u128(99);
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "buy euros")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "buy euros".parse()?)
     ///     .debit(AccountId::from_u128(2), "100.00 EUR".parse()?)
     ///     .credit(fx, "100.00 EUR".parse()?)
     ///     .debit(fx, "110.00 USD".parse()?)
@@ -1093,7 +943,7 @@ impl EntryBuilder {
     /// use bureau_core::UserId;
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
     ///     .posted_by(UserId::from_u128(5))
@@ -1116,7 +966,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, Error, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let err = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let err = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .credit(AccountId::from_u128(2), "0.00 USD".parse()?)
     ///     .build()
@@ -1136,7 +986,7 @@ impl EntryBuilder {
     /// use bureau_ledger::{AccountId, EntryId, JournalEntry};
     ///
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x")
+    /// let e = JournalEntry::builder(EntryId::from_u128(1), day, "x".parse()?)
     ///     .debit(AccountId::from_u128(1), "1.00 USD".parse()?)
     ///     .build_unchecked();
     /// assert!(e.check_shape().is_err());

@@ -173,4 +173,94 @@ mod tests {
         }
         assert_eq!(index.get(EntryId::from_u128(1), id_at), None);
     }
+
+    // The book's hashing against ids crafted for a fixed-seed hash.
+    use crate::{Account, AccountId, AccountKind, JournalEntry, Ledger};
+    use chrono::NaiveDate;
+    use std::collections::HashSet;
+
+    /// The fixed-seed multiplicative fold the ledger once indexed ids with.
+    #[derive(Default)]
+    struct OldFold(u64);
+
+    const OLD_SEED: u64 = 0x517c_c1b7_2722_0a95;
+
+    impl std::hash::Hasher for OldFold {
+        fn write(&mut self, bytes: &[u8]) {
+            for chunk in bytes.chunks(8) {
+                let mut word = [0_u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(OLD_SEED);
+            }
+        }
+        fn write_usize(&mut self, value: usize) {
+            self.0 = (self.0.rotate_left(5) ^ value as u64).wrapping_mul(OLD_SEED);
+        }
+        fn finish(&self) -> u64 {
+            self.0
+        }
+    }
+
+    /// Entry ids that all hash alike under [`OldFold`]: the fold is
+    /// invertible, so the second word of each id undoes whatever the first
+    /// one did.
+    fn colliding_ids(count: u64) -> Vec<EntryId> {
+        // The inverse of the odd seed modulo 2^64, by Newton's iteration.
+        let mut inverse = OLD_SEED;
+        for _ in 0..6 {
+            inverse = inverse.wrapping_mul(2_u64.wrapping_sub(OLD_SEED.wrapping_mul(inverse)));
+        }
+        let target = 0x0123_4567_89ab_cdef_u64;
+        // A UUID hashes as one write of its 16 bytes: two words.
+        (1..=count)
+            .map(|first| {
+                let after_first = first.wrapping_mul(OLD_SEED);
+                let second = after_first.rotate_left(5) ^ target.wrapping_mul(inverse);
+                let mut bytes = [0_u8; 16];
+                bytes[..8].copy_from_slice(&first.to_le_bytes());
+                bytes[8..].copy_from_slice(&second.to_le_bytes());
+                EntryId::from_uuid(bureau_core::Uuid::from_bytes(bytes))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ids_crafted_to_collide_under_a_fixed_seed_spread_under_the_books_hasher() {
+        use std::hash::BuildHasher;
+        let ids = colliding_ids(4096);
+        let old = std::hash::BuildHasherDefault::<OldFold>::default();
+        let under_old: HashSet<u64> = ids.iter().map(|id| old.hash_one(id)).collect();
+        assert_eq!(
+            under_old.len(),
+            1,
+            "the crafted ids collide under the old hash"
+        );
+        // The hasher of the book's entry index.
+        let hasher = foldhash::fast::RandomState::default();
+        let buckets: HashSet<u64> = ids.iter().map(|id| hasher.hash_one(id) & 0xfff).collect();
+        assert!(buckets.len() > 2400, "only {} buckets", buckets.len());
+        // And a book takes them as it takes any ids.
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut ledger = Ledger::new();
+        for n in 1..=2_u128 {
+            ledger
+                .open_account(Account::new(
+                    AccountId::from_u128(n),
+                    format!("{n}00").parse().unwrap(),
+                    "account".parse().unwrap(),
+                    AccountKind::ASSET,
+                    day,
+                ))
+                .unwrap();
+        }
+        for id in &ids {
+            let entry = JournalEntry::builder(*id, day, "crafted".parse().unwrap())
+                .debit(AccountId::from_u128(1), "1.00 USD".parse().unwrap())
+                .credit(AccountId::from_u128(2), "1.00 USD".parse().unwrap())
+                .build()
+                .unwrap();
+            ledger.post(entry).unwrap();
+        }
+        assert_eq!(ledger.entries().count(), ids.len());
+    }
 }

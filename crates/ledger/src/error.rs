@@ -13,7 +13,7 @@ use crate::{AccountId, AccountLabel, BalanceLimit, EntryField, EntryId};
 /// use bureau_ledger::{AccountId, EntryId, Error, JournalEntry};
 ///
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?;
-/// let err = JournalEntry::builder(EntryId::from_u128(1), day, "typo")
+/// let err = JournalEntry::builder(EntryId::from_u128(1), day, "typo".parse()?)
 ///     .debit(AccountId::from_u128(1), "10.00 USD".parse()?)
 ///     .credit(AccountId::from_u128(2), "1.00 USD".parse()?)
 ///     .build()
@@ -29,18 +29,38 @@ use crate::{AccountId, AccountLabel, BalanceLimit, EntryField, EntryId};
 pub enum Error {
     /// A money or period computation of bureau-core failed.
     #[error(transparent)]
-    Core(#[from] bureau_core::Error),
+    #[non_exhaustive]
+    Core {
+        /// What bureau-core reported.
+        #[from]
+        source: bureau_core::Error,
+    },
     /// An account code is empty, too long or holds whitespace.
     #[error("invalid account code {code:?}: codes are 1 to 32 characters without spaces")]
+    #[non_exhaustive]
     InvalidAccountCode {
         /// The code as given.
         code: String,
+    },
+    /// A text (an account name, an entry description, a memo, a metadata key
+    /// or value) breaks the rule for its kind (see [`text`](crate::text)).
+    #[non_exhaustive]
+    #[error("invalid {what} {text:?}: {reason}")]
+    InvalidText {
+        /// The kind of text: `"account name"`, `"entry description"`,
+        /// `"memo"`, `"metadata key"` or `"metadata value"`.
+        what: &'static str,
+        /// The text as given.
+        text: String,
+        /// What is wrong with it.
+        reason: &'static str,
     },
     /// An entry carries a metadata key in the namespace the crate keeps for
     /// itself (see [`RESERVED_METADATA_PREFIX`](crate::RESERVED_METADATA_PREFIX)).
     #[error(
         "entry {entry} carries metadata key {key:?}: keys starting with \"bureau.\" are reserved"
     )]
+    #[non_exhaustive]
     ReservedMetadataKey {
         /// The entry.
         entry: EntryId,
@@ -51,6 +71,7 @@ pub enum Error {
     /// recorded (see [`LedgerConfig`](crate::LedgerConfig) for what may change
     /// when).
     #[error("the ledger's {setting} cannot change once it holds entries ({entries} recorded)")]
+    #[non_exhaustive]
     ConfigurationLocked {
         /// The setting: `"fiscal calendar"` or `"conversion account"`.
         setting: &'static str,
@@ -60,6 +81,7 @@ pub enum Error {
     /// A stored event's hash is not the hash of its entry chained onto the
     /// book's head: the entry or the order of the events was altered.
     #[error("entry {entry} is stored with hash {stored}, but chains to {computed}")]
+    #[non_exhaustive]
     HashMismatch {
         /// The entry.
         entry: EntryId,
@@ -71,6 +93,7 @@ pub enum Error {
     /// Bytes given as a snapshot of a book are not one (see
     /// [`snapshot`](crate::snapshot)).
     #[error("the snapshot is invalid at byte {at}: {reason}")]
+    #[non_exhaustive]
     SnapshotInvalid {
         /// The byte offset where reading failed.
         at: usize,
@@ -80,6 +103,7 @@ pub enum Error {
     /// The book holds [`Ledger::MAX_ENTRIES`](crate::Ledger::MAX_ENTRIES)
     /// entries already.
     #[error("entry {entry} does not fit: a book holds at most {capacity} entries")]
+    #[non_exhaustive]
     BookFull {
         /// The entry refused.
         entry: EntryId,
@@ -88,12 +112,14 @@ pub enum Error {
     },
     /// An account with this id is already open in the chart.
     #[error("account {account} already exists in the chart")]
+    #[non_exhaustive]
     AccountExists {
         /// The account already there.
         account: AccountLabel,
     },
     /// Another account already uses this code.
     #[error("account code {code} is already used by {existing}")]
+    #[non_exhaustive]
     DuplicateAccountCode {
         /// The code asked for.
         code: String,
@@ -102,6 +128,7 @@ pub enum Error {
     },
     /// The parent named by a new account is not in the chart.
     #[error("account {account} names parent {parent}, which is not in the chart")]
+    #[non_exhaustive]
     UnknownParent {
         /// The new account.
         account: AccountLabel,
@@ -110,18 +137,21 @@ pub enum Error {
     },
     /// An account names itself as its parent.
     #[error("account {account} cannot be its own parent")]
+    #[non_exhaustive]
     SelfParent {
         /// The account.
         account: AccountLabel,
     },
     /// No account with this id is in the chart.
     #[error("account {account} is not in the chart")]
+    #[non_exhaustive]
     UnknownAccount {
         /// The id asked for.
         account: AccountId,
     },
     /// An account was to be closed while it still holds a balance.
     #[error("account {account} cannot be closed: it holds {balance} (posted or pending)")]
+    #[non_exhaustive]
     AccountHasBalance {
         /// The account.
         account: AccountLabel,
@@ -130,12 +160,14 @@ pub enum Error {
     },
     /// The account is already closed.
     #[error("account {account} is already closed")]
+    #[non_exhaustive]
     AccountAlreadyClosed {
         /// The account.
         account: AccountLabel,
     },
     /// An account cannot be closed before it was opened.
     #[error("account {account} opened on {opened_on} cannot be closed on {on}")]
+    #[non_exhaustive]
     CloseBeforeOpen {
         /// The account.
         account: AccountLabel,
@@ -146,6 +178,7 @@ pub enum Error {
     },
     /// An entry has fewer than two postings.
     #[error("entry {entry} has {count} posting(s); an entry needs at least two")]
+    #[non_exhaustive]
     TooFewPostings {
         /// The entry.
         entry: EntryId,
@@ -154,6 +187,7 @@ pub enum Error {
     },
     /// A posting amount is zero or negative.
     #[error("posting {posting} of entry {entry} has amount {amount}; amounts must be positive")]
+    #[non_exhaustive]
     NonPositiveAmount {
         /// The entry.
         entry: EntryId,
@@ -167,6 +201,7 @@ pub enum Error {
         "entry {entry} does not balance: {}",
         describe_differences(differences)
     )]
+    #[non_exhaustive]
     Unbalanced {
         /// The entry.
         entry: EntryId,
@@ -175,6 +210,7 @@ pub enum Error {
     },
     /// A multi-currency entry lacks the exchange rate between two of its currencies.
     #[error("entry {entry} mixes {from} and {to} but carries no exchange rate between them")]
+    #[non_exhaustive]
     MissingExchangeRate {
         /// The entry.
         entry: EntryId,
@@ -188,6 +224,7 @@ pub enum Error {
     #[error(
         "entry {entry} mixes currencies but has no {currency} posting on the conversion account {account}"
     )]
+    #[non_exhaustive]
     MissingConversion {
         /// The entry.
         entry: EntryId,
@@ -198,12 +235,14 @@ pub enum Error {
     },
     /// A multi-currency entry was posted to a ledger without a conversion account.
     #[error("entry {entry} mixes currencies but the ledger has no conversion account")]
+    #[non_exhaustive]
     NoConversionAccount {
         /// The entry.
         entry: EntryId,
     },
     /// A posting names an account that is not in the chart.
     #[error("posting {posting} of entry {entry} uses unknown account {account}")]
+    #[non_exhaustive]
     PostingUnknownAccount {
         /// The entry.
         entry: EntryId,
@@ -214,6 +253,7 @@ pub enum Error {
     },
     /// A posting names a closed account.
     #[error("posting {posting} of entry {entry} uses closed account {account}")]
+    #[non_exhaustive]
     PostingClosedAccount {
         /// The entry.
         entry: EntryId,
@@ -226,6 +266,7 @@ pub enum Error {
     #[error(
         "posting {posting} of entry {entry} is dated {date}, before account {account} opened on {opened_on}"
     )]
+    #[non_exhaustive]
     AccountNotYetOpen {
         /// The entry.
         entry: EntryId,
@@ -242,6 +283,7 @@ pub enum Error {
     #[error(
         "posting {posting} of entry {entry} is in {currency}, which account {account} does not accept"
     )]
+    #[non_exhaustive]
     CurrencyNotAllowed {
         /// The entry.
         entry: EntryId,
@@ -254,6 +296,7 @@ pub enum Error {
     },
     /// The entry is dated in a hard-closed period.
     #[error("entry {entry} is dated {date}, in closed period {period}")]
+    #[non_exhaustive]
     PeriodClosed {
         /// The entry.
         entry: EntryId,
@@ -265,6 +308,7 @@ pub enum Error {
     /// The entry is dated in a soft-locked period and is neither by a
     /// designated user nor a designated entry.
     #[error("entry {entry} is dated {date}, in locked period {period}")]
+    #[non_exhaustive]
     PeriodLocked {
         /// The entry.
         entry: EntryId,
@@ -275,6 +319,7 @@ pub enum Error {
     },
     /// The posting would break its account's balance limit.
     #[error("posting {posting} of entry {entry} would break the limit of account {account}: {}", describe_limit(*limit))]
+    #[non_exhaustive]
     LimitExceeded {
         /// The entry.
         entry: EntryId,
@@ -290,6 +335,7 @@ pub enum Error {
     #[error(
         "posting {posting} of entry {entry} would take the {currency} totals of account {account} beyond the largest amount a balance can hold"
     )]
+    #[non_exhaustive]
     BalanceOverflow {
         /// The entry.
         entry: EntryId,
@@ -302,6 +348,7 @@ pub enum Error {
     },
     /// An entry with this id exists with different content.
     #[error("entry {entry} already exists with a different {field}")]
+    #[non_exhaustive]
     ExistsWithDifferent {
         /// The entry id.
         entry: EntryId,
@@ -310,12 +357,14 @@ pub enum Error {
     },
     /// The identical entry was already posted (or created as pending); nothing changed.
     #[error("entry {entry} was already posted")]
+    #[non_exhaustive]
     AlreadyPosted {
         /// The entry id.
         entry: EntryId,
     },
     /// A linked batch was rejected as a whole.
     #[error("linked batch rejected: {}", describe_batch(*position, outcomes))]
+    #[non_exhaustive]
     BatchRejected {
         /// Zero-based position of the entry that failed.
         position: usize,
@@ -325,21 +374,25 @@ pub enum Error {
     },
     /// This entry was not applied because another entry of its linked batch failed.
     #[error("linked entry failed: entry {entry} was not posted because its batch was rejected")]
+    #[non_exhaustive]
     LinkedEntryFailed {
         /// The entry not applied.
         entry: EntryId,
     },
     /// A batch with no entries.
     #[error("a linked batch needs at least one entry")]
+    #[non_exhaustive]
     EmptyBatch,
     /// No posted entry has this id.
     #[error("entry {entry} is not in the ledger")]
+    #[non_exhaustive]
     UnknownEntry {
         /// The id asked for.
         entry: EntryId,
     },
     /// The entry was already reversed.
     #[error("entry {entry} was already reversed by entry {by}")]
+    #[non_exhaustive]
     AlreadyReversed {
         /// The entry.
         entry: EntryId,
@@ -348,6 +401,7 @@ pub enum Error {
     },
     /// A reversal dated before the entry it reverses.
     #[error("reversal of entry {entry} dated {date} comes before the entry's date {original}")]
+    #[non_exhaustive]
     ReversalBeforeOriginal {
         /// The entry.
         entry: EntryId,
@@ -358,12 +412,14 @@ pub enum Error {
     },
     /// No pending entry has this id.
     #[error("pending entry {pending} is not in the ledger")]
+    #[non_exhaustive]
     UnknownPending {
         /// The id asked for.
         pending: EntryId,
     },
     /// The pending entry was already posted, voided or expired.
     #[error("pending entry {pending} was already {state}")]
+    #[non_exhaustive]
     PendingResolved {
         /// The pending entry.
         pending: EntryId,
@@ -372,6 +428,7 @@ pub enum Error {
     },
     /// The pending entry's timeout has passed.
     #[error("pending entry {pending} expired at {expires_at}")]
+    #[non_exhaustive]
     PendingExpired {
         /// The pending entry.
         pending: EntryId,
@@ -382,6 +439,7 @@ pub enum Error {
     #[error(
         "partial post of pending entry {pending} gives {given} amounts for {expected} postings"
     )]
+    #[non_exhaustive]
     PartialAmountCount {
         /// The pending entry.
         pending: EntryId,
@@ -394,6 +452,7 @@ pub enum Error {
     #[error(
         "partial post of pending entry {pending}: posting {posting} asks {amount} of the {reserved} reserved"
     )]
+    #[non_exhaustive]
     PartialAmountTooLarge {
         /// The pending entry.
         pending: EntryId,
@@ -406,18 +465,21 @@ pub enum Error {
     },
     /// The period is already hard-closed.
     #[error("period {period} is already closed")]
+    #[non_exhaustive]
     PeriodAlreadyClosed {
         /// The period.
         period: Period,
     },
     /// The period is not soft-locked, so it cannot be unlocked.
     #[error("period {period} is not locked")]
+    #[non_exhaustive]
     PeriodNotLocked {
         /// The period.
         period: Period,
     },
     /// An account of the wrong class for what it is asked to do.
     #[error("account {account} is {actual}, but {role} must be {expected}")]
+    #[non_exhaustive]
     WrongAccountClass {
         /// The account.
         account: AccountLabel,
@@ -430,12 +492,14 @@ pub enum Error {
     },
     /// The fiscal year's calendar is not the ledger's.
     #[error("fiscal year {year} is not of the ledger's fiscal calendar")]
+    #[non_exhaustive]
     ForeignCalendar {
         /// The year as given.
         year: bureau_core::FiscalYear,
     },
     /// A revaluation rate does not convert into the base currency.
     #[error("revaluation rate from {from} to {to} does not convert into the base currency {base}")]
+    #[non_exhaustive]
     RateNotToBase {
         /// Rate's source currency.
         from: Currency,
@@ -450,6 +514,7 @@ pub enum Error {
         "settlement {entry} pays {amount}, but its rate converts {from} into {to}; it needs a rate from {currency} into the base currency",
         currency = amount.currency()
     )]
+    #[non_exhaustive]
     SettlementRateMismatch {
         /// The settlement entry.
         entry: EntryId,
@@ -463,6 +528,7 @@ pub enum Error {
     /// A foreign settlement names a party without open items to settle in
     /// its currency on the account.
     #[error("settlement {entry}: party {party} has no open {currency} items on account {account}")]
+    #[non_exhaustive]
     NoOpenItems {
         /// The settlement entry.
         entry: EntryId,
@@ -477,6 +543,7 @@ pub enum Error {
     #[error(
         "settlement {entry} pays more than the {open} party {party} has open on account {account}"
     )]
+    #[non_exhaustive]
     SettlementExceedsOpenItems {
         /// The settlement entry.
         entry: EntryId,
@@ -492,6 +559,7 @@ pub enum Error {
     #[error(
         "settlement {entry} settles the item opened by entry {item}, which carries no exchange rate between {from} and {to}"
     )]
+    #[non_exhaustive]
     MissingBookingRate {
         /// The settlement entry.
         entry: EntryId,
@@ -505,6 +573,7 @@ pub enum Error {
     /// An amount computed for an entry (a realised gain, a balance) leaves the
     /// range of its currency.
     #[error("entry {entry}: {what} overflows the range of {currency}")]
+    #[non_exhaustive]
     EntryOverflow {
         /// The entry.
         entry: EntryId,
@@ -519,6 +588,7 @@ pub enum Error {
     #[error(
         "{report}: the {what} in {currency} go beyond the largest amount there is when account {account} is added"
     )]
+    #[non_exhaustive]
     ReportOverflow {
         /// The report: "trial balance", "balance sheet", "income statement"
         /// or "roll-up".
@@ -533,6 +603,7 @@ pub enum Error {
     /// The audit chain does not verify: the record at this position (zero-based)
     /// was changed, moved, inserted or removed.
     #[error("audit chain broken at position {position}")]
+    #[non_exhaustive]
     AuditChainBroken {
         /// Zero-based position of the first record that does not verify.
         position: usize,

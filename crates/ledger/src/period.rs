@@ -1,9 +1,9 @@
 //! Period locks: a soft lock lets only designated users or entries in; a hard
 //! close lets nothing in, for good.
 
-use bureau_core::{Period, UserId};
+use bureau_core::{Aggregate, Period, UserId};
 
-use crate::EntryId;
+use crate::{EntryId, Error, Ledger, LedgerCommand, LedgerEvent, Result};
 
 /// A soft lock on a period: entries dated in it are refused unless posted by
 /// one of the designated users or listed by id.
@@ -75,41 +75,16 @@ impl SoftLock {
     }
 
     /// The locked period.
-    ///
-    /// ```
-    /// use bureau_ledger::SoftLock;
-    /// use bureau_core::Period;
-    ///
-    /// let march = Period::month(2026, 3)?;
-    /// assert_eq!(SoftLock::new(march).period(), march);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn period(&self) -> Period {
         self.period
     }
 
     /// The users who may still post.
-    ///
-    /// ```
-    /// use bureau_ledger::SoftLock;
-    /// use bureau_core::Period;
-    ///
-    /// assert!(SoftLock::new(Period::month(2026, 3)?).allowed_users().is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn allowed_users(&self) -> &[UserId] {
         &self.allowed_users
     }
 
     /// The entries still let in.
-    ///
-    /// ```
-    /// use bureau_ledger::SoftLock;
-    /// use bureau_core::Period;
-    ///
-    /// assert!(SoftLock::new(Period::month(2026, 3)?).allowed_entries().is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub fn allowed_entries(&self) -> &[EntryId] {
         &self.allowed_entries
     }
@@ -142,15 +117,6 @@ pub enum PeriodState {
 
 impl PeriodState {
     /// The period concerned.
-    ///
-    /// ```
-    /// use bureau_ledger::PeriodState;
-    /// use bureau_core::Period;
-    ///
-    /// let q1 = Period::quarter(2026, 1)?;
-    /// assert_eq!(PeriodState::Closed(q1).period(), q1);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
     pub const fn period(&self) -> Period {
         match self {
             Self::SoftLocked(lock) => lock.period,
@@ -169,5 +135,90 @@ impl PeriodState {
     /// ```
     pub const fn is_closed(&self) -> bool {
         matches!(self, Self::Closed(_))
+    }
+}
+
+impl Ledger {
+    /// The soft locks and hard closes in force.
+    pub fn period_states(&self) -> &[PeriodState] {
+        &self.locks
+    }
+
+    /// Soft-locks a period.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PeriodAlreadyClosed`] when the period is hard-closed.
+    ///
+    /// ```
+    /// use bureau_ledger::SoftLock;
+    /// use bureau_core::Period;
+    /// let (mut ledger, _) = bureau_ledger::fixtures::ledger_with_cash()?;
+    /// ledger.lock_period(SoftLock::new(Period::month(2026, 1)?))?;
+    /// assert_eq!(ledger.period_states().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn lock_period(&mut self, lock: SoftLock) -> Result<Vec<LedgerEvent>> {
+        self.handle(&LedgerCommand::LockPeriod(lock))
+    }
+
+    /// Lifts the soft lock of a period.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PeriodNotLocked`].
+    ///
+    /// ```
+    /// use bureau_ledger::SoftLock;
+    /// use bureau_core::Period;
+    /// let (mut ledger, _) = bureau_ledger::fixtures::ledger_with_cash()?;
+    /// let january = Period::month(2026, 1)?;
+    /// ledger.lock_period(SoftLock::new(january))?;
+    /// ledger.unlock_period(january)?;
+    /// assert!(ledger.period_states().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unlock_period(&mut self, period: Period) -> Result<Vec<LedgerEvent>> {
+        self.handle(&LedgerCommand::UnlockPeriod(period))
+    }
+
+    /// Hard-closes a period, for good.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PeriodAlreadyClosed`].
+    ///
+    /// ```
+    /// use bureau_core::Period;
+    /// let (mut ledger, _) = bureau_ledger::fixtures::ledger_with_cash()?;
+    /// let january = Period::month(2026, 1)?;
+    /// ledger.close_period(january)?;
+    /// assert!(ledger.close_period(january).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn close_period(&mut self, period: Period) -> Result<Vec<LedgerEvent>> {
+        self.handle(&LedgerCommand::ClosePeriod(period))
+    }
+
+    pub(crate) fn check_lock(&self, period: Period) -> Result<()> {
+        if self
+            .locks
+            .iter()
+            .any(|s| s.is_closed() && s.period() == period)
+        {
+            return Err(Error::PeriodAlreadyClosed { period });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn apply_lock(&mut self, state: PeriodState) {
+        let period = state.period();
+        self.locks.retain(|s| s.period() != period || s.is_closed());
+        self.locks.push(state);
+        self.recompute_horizon();
+    }
+
+    pub(crate) fn recompute_horizon(&mut self) {
+        self.lock_horizon = self.locks.iter().map(|s| s.period().range().end()).max();
     }
 }

@@ -1,6 +1,6 @@
 //! Receivables and payables: open items per party, and aging.
 //!
-//! A posting that names a party (see [`Posting::for_party`](crate::Posting::for_party))
+//! A posting that names a party (see [`Posting::with_party`](crate::Posting::with_party))
 //! on an account's normal side opens an item for that party: an invoice on a
 //! receivable (asset) account, a bill on a payable (liability) account. A
 //! posting for the same party on the other side settles the party's open
@@ -79,7 +79,7 @@ impl AgingBuckets {
     /// An overflow.
     ///
     /// ```
-    /// # let (ledger, receivables) = bureau_ledger::doc_support::ledger_with_invoices()?;
+    /// let (ledger, receivables) = bureau_ledger::fixtures::ledger_with_invoices()?;
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
     /// let aging = ledger.aging(receivables, day)?;
     /// assert_eq!(aging[0].buckets.total()?.to_string(), "700.00 USD");
@@ -295,7 +295,7 @@ impl Ledger {
     /// [`Error::UnknownAccount`](crate::Error::UnknownAccount), or an overflow.
     ///
     /// ```
-    /// # let (ledger, receivables) = bureau_ledger::doc_support::ledger_with_invoices()?;
+    /// let (ledger, receivables) = bureau_ledger::fixtures::ledger_with_invoices()?;
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
     /// let items = ledger.open_items(receivables, day)?;
     /// // Invoices of 500 and 400, then a payment of 200 settled the older one in part.
@@ -331,8 +331,8 @@ impl Ledger {
     /// [`Error::UnknownAccount`](crate::Error::UnknownAccount), or an overflow.
     ///
     /// ```
-    /// # let (ledger, receivables) = bureau_ledger::doc_support::ledger_with_invoices()?;
-    /// // Invoice of 500 due 2026-03-31 (300 left), 400 due 2026-05-31.
+    /// let (ledger, receivables) = bureau_ledger::fixtures::ledger_with_invoices()?;
+    /// // Invoice of 500 due 2026-04-15 (300 left, 76 days late), 400 due 2026-05-31 (30 days).
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
     /// let line = ledger.aging(receivables, day)?[0];
     /// assert_eq!(line.buckets.days_61_90.to_string(), "300.00 USD");

@@ -40,7 +40,7 @@ pub struct ColumnTotals {
 /// column totals per currency. The columns of a ledger always agree.
 ///
 /// ```
-/// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+/// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
 /// let tb = ledger.trial_balance()?;
 /// assert!(tb.is_balanced());
 /// assert_eq!(tb.lines().len(), 2);
@@ -58,7 +58,7 @@ impl<'a> TrialBalance<'a> {
     /// chart order.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// assert_eq!(ledger.trial_balance()?.lines()[0].account.name(), "Cash");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -69,7 +69,7 @@ impl<'a> TrialBalance<'a> {
     /// The column totals per currency.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// assert_eq!(ledger.trial_balance()?.totals().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -80,7 +80,7 @@ impl<'a> TrialBalance<'a> {
     /// Whether debits equal credits in every currency.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// assert!(ledger.trial_balance()?.is_balanced());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -203,7 +203,7 @@ impl Sums {
 ///
 /// ```
 /// use bureau_core::Currency;
-/// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+/// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
 /// let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
 /// let sheet = ledger.balance_sheet(day)?;
 /// let usd = Currency::USD;
@@ -227,7 +227,7 @@ impl<'a> BalanceSheet<'a> {
     /// The day the sheet is drawn at (end of day).
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
     /// assert_eq!(ledger.balance_sheet(day)?.as_of(), day);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -239,7 +239,7 @@ impl<'a> BalanceSheet<'a> {
     /// Asset lines.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
     /// assert_eq!(ledger.balance_sheet(day)?.assets().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -251,7 +251,7 @@ impl<'a> BalanceSheet<'a> {
     /// Liability lines.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
     /// assert!(ledger.balance_sheet(day)?.liabilities().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -263,7 +263,7 @@ impl<'a> BalanceSheet<'a> {
     /// Equity lines (without current earnings).
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
     /// assert!(ledger.balance_sheet(day)?.equity().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -275,7 +275,7 @@ impl<'a> BalanceSheet<'a> {
     /// The currencies that appear on the sheet.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
     /// assert_eq!(ledger.balance_sheet(day)?.currencies().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -294,7 +294,7 @@ impl<'a> BalanceSheet<'a> {
     /// ```
     /// use bureau_ledger::AccountClass;
     /// use bureau_core::Currency;
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
     /// let total = ledger.balance_sheet(day)?.total(AccountClass::Asset, Currency::USD)?;
     /// assert_eq!(total.to_string(), "120.00 USD");
@@ -317,7 +317,7 @@ impl<'a> BalanceSheet<'a> {
     ///
     /// ```
     /// use bureau_core::Currency;
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
     /// assert!(ledger.balance_sheet(day)?.current_earnings(Currency::EUR)?.is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -329,7 +329,7 @@ impl<'a> BalanceSheet<'a> {
     /// Whether assets = liabilities + equity + current earnings in every currency.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).ok_or("date")?;
     /// assert!(ledger.balance_sheet(day)?.is_balanced());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -350,7 +350,7 @@ impl<'a> BalanceSheet<'a> {
 ///
 /// ```
 /// use bureau_core::{Currency, Period};
-/// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+/// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
 /// let statement = ledger.income_statement(Period::year(2026)?.range())?;
 /// let usd = Currency::USD;
 /// assert_eq!(statement.net_income(usd)?.to_string(), "120.00 USD");
@@ -374,7 +374,7 @@ impl<'a> IncomeStatement<'a> {
     ///
     /// ```
     /// use bureau_core::Period;
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// let q1 = Period::quarter(2026, 1)?.range();
     /// assert_eq!(ledger.income_statement(q1)?.range(), q1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -387,7 +387,7 @@ impl<'a> IncomeStatement<'a> {
     ///
     /// ```
     /// # use bureau_core::Period;
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// assert_eq!(ledger.income_statement(Period::year(2026)?.range())?.income()[0].account.name(), "Sales");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -399,7 +399,7 @@ impl<'a> IncomeStatement<'a> {
     ///
     /// ```
     /// # use bureau_core::Period;
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// assert!(ledger.income_statement(Period::year(2026)?.range())?.expenses().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -411,7 +411,7 @@ impl<'a> IncomeStatement<'a> {
     ///
     /// ```
     /// # use bureau_core::Period;
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// assert_eq!(ledger.income_statement(Period::year(2026)?.range())?.currencies().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -427,7 +427,7 @@ impl<'a> IncomeStatement<'a> {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// let s = ledger.income_statement(Period::year(2026)?.range())?;
     /// assert_eq!(s.total_income(Currency::USD)?.to_string(), "120.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -444,7 +444,7 @@ impl<'a> IncomeStatement<'a> {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// let s = ledger.income_statement(Period::year(2026)?.range())?;
     /// assert!(s.total_expenses(Currency::USD)?.is_zero());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -461,7 +461,7 @@ impl<'a> IncomeStatement<'a> {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// let s = ledger.income_statement(Period::year(2026)?.range())?;
     /// assert_eq!(s.net_income(Currency::USD)?.to_string(), "120.00 USD");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -512,7 +512,7 @@ impl StatementLine<'_> {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
     /// let s = ledger.statement(cash, Currency::USD, Period::year(2026)?.range())?;
     /// assert_eq!(s.lines()[0].entry_id(), bureau_ledger::EntryId::from_u128(1));
@@ -528,7 +528,7 @@ impl StatementLine<'_> {
 ///
 /// ```
 /// use bureau_core::{Currency, Period};
-/// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+/// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
 /// # let cash = bureau_ledger::AccountId::from_u128(1);
 /// let s = ledger.statement(cash, Currency::USD, Period::year(2026)?.range())?;
 /// assert!(s.opening().is_zero());
@@ -548,7 +548,7 @@ impl<'a> Statement<'a> {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
     /// let s = ledger.statement(cash, Currency::USD, Period::year(2026)?.range())?;
     /// assert_eq!(s.account().id(), cash);
@@ -562,7 +562,7 @@ impl<'a> Statement<'a> {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
     /// let s = ledger.statement(cash, Currency::USD, Period::year(2027)?.range())?;
     /// assert_eq!(s.opening().to_string(), "120.00 USD");
@@ -576,7 +576,7 @@ impl<'a> Statement<'a> {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
     /// let s = ledger.statement(cash, Currency::USD, Period::year(2026)?.range())?;
     /// assert_eq!(s.lines().len(), 1);
@@ -590,7 +590,7 @@ impl<'a> Statement<'a> {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let cash = bureau_ledger::AccountId::from_u128(1);
     /// let s = ledger.statement(cash, Currency::USD, Period::year(2025)?.range())?;
     /// assert!(s.closing().is_zero());
@@ -610,7 +610,7 @@ impl Ledger {
     /// balance takes a total beyond the largest amount there is.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// assert!(ledger.trial_balance()?.is_balanced());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -626,7 +626,7 @@ impl Ledger {
     /// balance takes a total beyond the largest amount there is.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// let before = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).ok_or("date")?;
     /// assert!(ledger.trial_balance_as_of(before)?.lines().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -692,7 +692,7 @@ impl Ledger {
     /// balance takes a total beyond the largest amount there is.
     ///
     /// ```
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).ok_or("date")?;
     /// assert!(ledger.balance_sheet(day)?.is_balanced());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -762,7 +762,7 @@ impl Ledger {
     ///
     /// ```
     /// # use bureau_core::Period;
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// let s = ledger.income_statement(Period::month(2026, 1)?.range())?;
     /// assert_eq!(s.income().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -851,7 +851,7 @@ impl Ledger {
     ///
     /// ```
     /// # use bureau_core::{Currency, Period};
-    /// # let ledger = bureau_ledger::doc_support::ledger_with_sale()?;
+    /// let ledger = bureau_ledger::fixtures::ledger_with_sale()?;
     /// # let sales = bureau_ledger::AccountId::from_u128(4);
     /// let s = ledger.statement(sales, Currency::USD, Period::year(2026)?.range())?;
     /// assert_eq!(s.lines()[0].credit.to_string(), "120.00 USD");

@@ -45,7 +45,8 @@ use chrono::NaiveDate;
 
 use crate::{
     Account, AccountClass, AccountCode, AccountId, AccountKind, CurrencyPolicy, EntryId,
-    ForeignSettlement, JournalEntry, Posting, Revaluation, SettlementAccounts, Side,
+    ForeignSettlement, JournalEntry, Posting, Revaluation, RevaluationAccounts, SettlementAccounts,
+    Side,
 };
 
 /// The opening date of every generated account: 2020-01-01.
@@ -110,7 +111,7 @@ pub fn chart() -> impl Strategy<Value = Vec<Account>> + Clone {
             let mut account = Account::new(
                 AccountId::from_u128(number as u128),
                 code,
-                format!("{class} {number}"),
+                crate::AccountName::derived(format!("{class} {number}")),
                 kind,
                 CHART_OPENED,
             )
@@ -189,7 +190,8 @@ pub fn balanced_entry(
                         postings.push(Posting::new(*index.get(&eligible), Side::Credit, part));
                     }
                 }
-                let mut builder = JournalEntry::builder(id, date, format!("generated {id}"));
+                let mut builder =
+                    JournalEntry::builder(id, date, format!("generated {id}").parse().ok()?);
                 for posting in postings {
                     builder = builder.posting(posting);
                 }
@@ -276,7 +278,13 @@ pub fn fx_accounts() -> Vec<Account> {
     .into_iter()
     .filter_map(|(id, name, kind)| {
         let code = AccountCode::new(id.as_uuid().as_u128().to_string()).ok()?;
-        Some(Account::new(id, code, name, kind, CHART_OPENED))
+        Some(Account::new(
+            id,
+            code,
+            name.parse().ok()?,
+            kind,
+            CHART_OPENED,
+        ))
     })
     .collect()
 }
@@ -402,9 +410,10 @@ pub fn foreign_item(id: EntryId) -> impl Strategy<Value = JournalEntry> + Clone 
                     (RECEIVABLES, AccountId::from_u128(1003), Side::Debit)
                 };
                 let item = Posting::new(items, side, foreign)
-                    .for_party(party)
-                    .due_on(due);
-                let builder = JournalEntry::builder(id, date, format!("foreign item {id}"));
+                    .with_party(party)
+                    .with_due_date(due);
+                let builder =
+                    JournalEntry::builder(id, date, format!("foreign item {id}").parse().ok()?);
                 if rateless == 0 {
                     return builder
                         .posting(item)
@@ -471,7 +480,7 @@ pub fn foreign_settlement(id: EntryId) -> impl Strategy<Value = ForeignSettlemen
                         amount,
                         rate,
                     )
-                    .rounding(rounding),
+                    .with_rounding(rounding),
                 )
             },
         )
@@ -507,15 +516,22 @@ pub fn revaluation(id: EntryId, reversal: EntryId) -> impl Strategy<Value = Reva
         .prop_filter_map(
             "the base currency exists",
             move |(date, rates, reverse_in, rounding)| {
-                let mut revaluation =
-                    Revaluation::new(id, date, base_currency()?, UNREALISED_GAIN, UNREALISED_LOSS)
-                        .rounding(rounding);
+                let mut revaluation = Revaluation::new(
+                    id,
+                    date,
+                    base_currency()?,
+                    RevaluationAccounts {
+                        unrealised_gain: UNREALISED_GAIN,
+                        unrealised_loss: UNREALISED_LOSS,
+                    },
+                )
+                .with_rounding(rounding);
                 for (currency, (left_out, rate)) in foreign_currencies().into_iter().zip(rates) {
                     if left_out == 0 {
                         continue;
                     }
                     if let Some(rate) = rate_into_base(currency, rate, date) {
-                        revaluation = revaluation.rate(rate);
+                        revaluation = revaluation.with_rate(rate);
                     }
                 }
                 if let Some(on) = reverse_in

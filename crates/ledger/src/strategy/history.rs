@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     Account, AccountId, EntryId, ForeignSettlement, JournalEntry, Ledger, LedgerCommand,
-    LedgerConfig, LedgerEvent, PendingAmounts, Revaluation, SoftLock,
+    LedgerConfig, LedgerEvent, PendingAmounts, PendingPost, Revaluation, Reversal, SoftLock,
 };
 
 /// A generated history: the book's settings, its chart, and the plan of its
@@ -237,17 +237,17 @@ impl History {
                 let one = Money::from_minor(100, usd).ok()?;
                 // Another entry under an id already posted.
                 LedgerCommand::Post(
-                    JournalEntry::builder(id, CHART_OPENED, "again")
+                    JournalEntry::builder(id, CHART_OPENED, "again".parse().ok()?)
                         .debit(AccountId::from_u128(1000), one)
                         .credit(AccountId::from_u128(1000), one)
                         .build_unchecked(),
                 )
             }
-            Op::Reverse(i, days) => LedgerCommand::Reverse {
-                entry: *run.posted.get(i % run.posted.len().max(1))?,
-                reversal: EntryId::from_u128(n),
+            Op::Reverse(i, days) => LedgerCommand::Reverse(Reversal {
+                original: *run.posted.get(i % run.posted.len().max(1))?,
+                entry: EntryId::from_u128(n),
                 date: last_day()?.checked_sub_days(Days::new(u64::from(*days)))?,
-            },
+            }),
             Op::Pending(entry) => LedgerCommand::CreatePending {
                 entry: with_id(entry, EntryId::from_u128(n)),
                 expires_at: origin()?
@@ -260,13 +260,13 @@ impl History {
                 } else {
                     half_or_full(reserved)?
                 };
-                LedgerCommand::PostPending {
+                LedgerCommand::PostPending(PendingPost {
                     pending: reserved.id(),
                     entry: EntryId::from_u128(n),
                     date: NaiveDate::from_ymd_opt(2027, 6, 1)?,
                     amounts,
                     now: origin()?,
-                }
+                })
             }
             Op::Void(i) => LedgerCommand::VoidPending {
                 pending: run.pending.get(i % run.pending.len().max(1))?.id(),
@@ -276,8 +276,11 @@ impl History {
             },
             Op::CloseMonth(m) => LedgerCommand::ClosePeriod(month(*m)?),
             Op::Unknown(entry) => {
-                let mut builder =
-                    JournalEntry::builder(EntryId::from_u128(n), entry.date(), "stray");
+                let mut builder = JournalEntry::builder(
+                    EntryId::from_u128(n),
+                    entry.date(),
+                    "stray".parse().ok()?,
+                );
                 for posting in entry.postings() {
                     builder = builder.posting(posting.clone());
                 }
@@ -304,7 +307,7 @@ impl History {
                         JournalEntry::builder(
                             EntryId::from_u128(n * 100 + 99),
                             first.date(),
-                            "stray",
+                            "stray".parse().ok()?,
                         )
                         .debit(AccountId::from_u128(1), amount)
                         .credit(AccountId::from_u128(1), amount)
@@ -359,7 +362,7 @@ impl Run {
         let repeatable = matches!(
             command,
             LedgerCommand::Post(_)
-                | LedgerCommand::Reverse { .. }
+                | LedgerCommand::Reverse(_)
                 | LedgerCommand::SettleForeign(_)
                 | LedgerCommand::Revalue(_)
         );
@@ -394,7 +397,7 @@ fn month(m: u32) -> Option<Period> {
 
 /// The entry under id `id`: postings, rates and metadata kept.
 fn with_id(entry: &JournalEntry, id: EntryId) -> JournalEntry {
-    let mut builder = JournalEntry::builder(id, entry.date(), entry.description());
+    let mut builder = JournalEntry::builder(id, entry.date(), entry.description().clone());
     for posting in entry.postings() {
         builder = builder.posting(posting.clone());
     }
@@ -402,7 +405,7 @@ fn with_id(entry: &JournalEntry, id: EntryId) -> JournalEntry {
         builder = builder.rate(*rate);
     }
     for (key, value) in entry.metadata() {
-        builder = builder.metadata(key, value);
+        builder = builder.metadata(key.clone(), value.clone());
     }
     builder.build_unchecked()
 }
@@ -486,7 +489,7 @@ fn aimed(ledger: &Ledger, s: &ForeignSettlement) -> Option<ForeignSettlement> {
             Money::from_minor(s.amount().to_minor(), currency).ok()?,
             into_usd(currency, Rate::new(rate), date)?,
         )
-        .rounding(s.rounding_strategy()),
+        .with_rounding(s.rounding()),
     )
 }
 
@@ -573,23 +576,17 @@ fn fitted(ledger: &Ledger, s: &ForeignSettlement, fit: Fit, n: u128) -> Option<F
             amount,
             rate,
         )
-        .rounding(s.rounding_strategy()),
+        .with_rounding(s.rounding()),
     )
 }
 
 /// A generated revaluation as entry `n`, its reversal (if any) as entry
 /// `n * 100 + 50`.
 fn revaluation_as(r: &Revaluation, n: u128) -> Revaluation {
-    let mut again = Revaluation::new(
-        EntryId::from_u128(n),
-        r.date(),
-        r.base(),
-        r.gain(),
-        r.loss(),
-    )
-    .rounding(r.rounding_strategy());
+    let mut again = Revaluation::new(EntryId::from_u128(n), r.date(), r.base(), r.accounts())
+        .with_rounding(r.rounding());
     for rate in r.rates() {
-        again = again.rate(*rate);
+        again = again.with_rate(*rate);
     }
     if let Some((_, on)) = r.reversal() {
         again = again.reversing_on(on, EntryId::from_u128(n * 100 + 50));
