@@ -207,8 +207,11 @@ impl Error {
     /// ```
     /// use bureau_store::Error;
     ///
-    /// let err = Error::unsupported("a\0b", "text columns cannot hold NUL");
-    /// assert_eq!(err.to_string(), r#""a\\0b" cannot be stored: text columns cannot hold NUL"#);
+    /// let err = Error::unsupported("9999-12-31T23:59:60Z", "the instant is out of range");
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     r#""9999-12-31T23:59:60Z" cannot be stored: the instant is out of range"#
+    /// );
     /// ```
     pub fn unsupported(value: impl Into<String>, reason: &'static str) -> Self {
         Error::Unsupported {

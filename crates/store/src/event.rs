@@ -55,7 +55,7 @@ impl StreamId {
     ///
     /// assert!(StreamId::new("é".repeat(500)).is_ok());
     /// let long = StreamId::new("x".repeat(1_001));
-    /// assert!(matches!(long, Err(Error::StreamIdTooLong { length: 1_001, limit: 1_000 })));
+    /// assert!(matches!(long, Err(Error::StreamIdTooLong { length: 1_001, limit: 1_000, .. })));
     /// ```
     pub fn new(name: impl Into<String>) -> Result<Self> {
         let name = name.into();
