@@ -1,0 +1,219 @@
+//! Strategies generating valid values, for property tests: employment
+//! terms, profiles, lifecycle command sequences and org chart changes.
+//!
+//! ```
+//! use bureau_hr::strategy;
+//! use proptest::strategy::{Strategy, ValueTree};
+//! use proptest::test_runner::TestRunner;
+//! let mut runner = TestRunner::deterministic();
+//! let terms = strategy::employment_terms().new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+//! assert!(terms.fte().value() > bureau_core::Decimal::ZERO);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use bureau_core::{Currency, Decimal, EmployeeId, Money};
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+
+use crate::{
+    CalendarKey, ContractType, CostCentre, DepartmentName, EmployeeCommand, EmploymentTerms, Fte,
+    LocationName, OrgCommand, PayBasis, PayFrequency, PayRate, PersonName, PersonalData, Placement,
+    PositionTitle, Probation, Profile, Reason, WorkEmail, Workplace,
+};
+
+const DEPARTMENTS: [&str; 4] = ["Engineering", "Finance", "Sales", "Support"];
+const POSITIONS: [&str; 4] = ["Associate", "Engineer", "Senior Engineer", "Lead"];
+const PLACES: [(&str, &str); 3] = [
+    ("Berlin office", "de-berlin"),
+    ("New York office", "us-ny"),
+    ("Remote", "utc-weekdays"),
+];
+
+fn pick<const N: usize>(names: [&'static str; N]) -> impl Strategy<Value = &'static str> {
+    proptest::sample::select(names.to_vec())
+}
+
+/// A valid department name out of a small set (so generated values collide).
+pub fn department() -> impl Strategy<Value = DepartmentName> {
+    pick(DEPARTMENTS).prop_filter_map("valid", |name| DepartmentName::new(name).ok())
+}
+
+/// A valid position title out of a small set.
+pub fn position() -> impl Strategy<Value = PositionTitle> {
+    pick(POSITIONS).prop_filter_map("valid", |name| PositionTitle::new(name).ok())
+}
+
+/// A workplace and its calendar key out of a small set.
+pub fn workplace() -> impl Strategy<Value = Workplace> {
+    proptest::sample::select(PLACES.to_vec()).prop_filter_map("valid", |(place, key)| {
+        Some(Workplace::new(
+            LocationName::new(place).ok()?,
+            CalendarKey::new(key).ok()?,
+        ))
+    })
+}
+
+/// An FTE fraction in `(0, 1]`, in steps of 0.05, full time half of the time.
+pub fn fte() -> impl Strategy<Value = Fte> {
+    prop_oneof![
+        Just(Fte::FULL),
+        (1i64..=20).prop_filter_map("in (0, 1]", |twentieths| Fte::new(Decimal::new(
+            twentieths * 5,
+            2
+        ))
+        .ok()),
+    ]
+}
+
+/// A positive pay rate in USD: a yearly salary or an hourly rate.
+pub fn pay_rate() -> impl Strategy<Value = PayRate> {
+    prop_oneof![
+        (2_000_000i128..=30_000_000).prop_map(|cents| (cents, PayBasis::Annual)),
+        (1_000i128..=20_000).prop_map(|cents| (cents, PayBasis::Hourly)),
+    ]
+    .prop_filter_map("positive", |(cents, basis)| {
+        PayRate::new(Money::from_minor(cents, Currency::USD).ok()?, basis).ok()
+    })
+}
+
+/// Valid employment terms with no manager.
+pub fn employment_terms() -> impl Strategy<Value = EmploymentTerms> {
+    (
+        department(),
+        position(),
+        workplace(),
+        pay_rate(),
+        fte(),
+        proptest::sample::select(vec![
+            PayFrequency::Weekly,
+            PayFrequency::Biweekly,
+            PayFrequency::SemiMonthly,
+            PayFrequency::Monthly,
+        ]),
+        proptest::option::of(0u32..100),
+    )
+        .prop_filter_map("valid", |(dept, pos, place, pay, fte, freq, centre)| {
+            let terms = EmploymentTerms::new(dept, pos, place, pay)
+                .with_fte(fte)
+                .with_pay_frequency(freq)
+                .with_contract(ContractType::Permanent);
+            Some(match centre {
+                Some(n) => terms.with_cost_centre(CostCentre::new(format!("CC-{n:02}")).ok()?),
+                None => terms,
+            })
+        })
+}
+
+/// A valid profile with no personal data.
+pub fn profile() -> impl Strategy<Value = Profile> {
+    (0u32..1000).prop_filter_map("valid", |n| {
+        Some(Profile::new(
+            PersonName::new(format!("Employee {n}")).ok()?,
+            WorkEmail::new(format!("employee{n}@example.com")).ok()?,
+            PersonalData::new(),
+        ))
+    })
+}
+
+/// A lifecycle command of any kind, dated `gap` days after `from`; some
+/// are rejected by a given employee's state, which is what property tests
+/// of the guards want.
+fn lifecycle_command(from: NaiveDate) -> impl Strategy<Value = EmployeeCommand> {
+    let date =
+        (0u64..120).prop_map(move |gap| from.checked_add_days(Days::new(gap)).unwrap_or(from));
+    let reason = Just(Reason::new("generated"));
+    (
+        date,
+        employment_terms(),
+        pay_rate(),
+        profile(),
+        reason,
+        0u8..9,
+        any::<bool>(),
+    )
+        .prop_filter_map(
+            "valid reason",
+            |(date, terms, pay_rate, profile, reason, kind, probation)| {
+                let reason = reason.ok()?;
+                let probation = if probation {
+                    Probation::Required
+                } else {
+                    Probation::Waived
+                };
+                Some(match kind {
+                    0 => EmployeeCommand::Hire {
+                        date,
+                        profile,
+                        terms,
+                        probation,
+                    },
+                    1 => EmployeeCommand::EndProbation { date },
+                    2 => EmployeeCommand::Transfer { date, terms },
+                    3 => EmployeeCommand::Promote { date, terms },
+                    4 => EmployeeCommand::ChangePay { date, pay_rate },
+                    5 => EmployeeCommand::StartLeaveOfAbsence { date, reason },
+                    6 => EmployeeCommand::ReturnFromLeave { date },
+                    7 => EmployeeCommand::Terminate {
+                        notice_given: date,
+                        last_working_day: date,
+                        reason,
+                    },
+                    _ => EmployeeCommand::Rehire {
+                        date,
+                        terms,
+                        probation,
+                    },
+                })
+            },
+        )
+}
+
+/// Up to `max` lifecycle commands of every kind dated from 2020 to about
+/// 2030, in no particular order; an employee accepts some and rejects the
+/// rest.
+pub fn lifecycle_commands(max: usize) -> impl Strategy<Value = Vec<EmployeeCommand>> {
+    let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN);
+    proptest::collection::vec(
+        (0u64..3650).prop_flat_map(move |offset| {
+            lifecycle_command(start.checked_add_days(Days::new(offset)).unwrap_or(start))
+        }),
+        0..=max,
+    )
+}
+
+/// Up to `max` org chart changes among `people` employees (ids 1 to
+/// `people`), dated in order from 2026-01-01; some would create a cycle or
+/// name a manager not in the chart, so a chart rejects them.
+pub fn org_commands(people: u128, max: usize) -> impl Strategy<Value = Vec<OrgCommand>> {
+    let people = people.max(1);
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(NaiveDate::MIN);
+    proptest::collection::vec(
+        (
+            1..=people,
+            proptest::option::of(1..=people),
+            department(),
+            0u64..3,
+            0u8..8,
+        ),
+        0..=max,
+    )
+    .prop_map(move |steps| {
+        let mut date = start;
+        steps
+            .into_iter()
+            .map(|(employee, manager, department, gap, kind)| {
+                date = date.checked_add_days(Days::new(gap)).unwrap_or(date);
+                let employee = EmployeeId::from_u128(employee);
+                if kind == 0 {
+                    OrgCommand::Remove { employee, date }
+                } else {
+                    OrgCommand::Place {
+                        employee,
+                        date,
+                        placement: Placement::new(department, manager.map(EmployeeId::from_u128)),
+                    }
+                }
+            })
+            .collect()
+    })
+}
