@@ -3,7 +3,9 @@
 use bureau_core::{Decimal, EmployeeId, Money};
 use chrono::NaiveDate;
 
-use crate::EmploymentStatus;
+use bureau_core::DateRange;
+
+use crate::{EmploymentStatus, LeaveDays, LeaveRequestId, RequestStatus};
 
 /// Everything that can go wrong in bureau-hr. Every variant names the value
 /// that was wrong.
@@ -142,6 +144,152 @@ pub enum Error {
         /// How many report to them.
         reports: usize,
     },
+    /// A policy figure below zero or above [`MAX_POLICY_DAYS`](crate::MAX_POLICY_DAYS).
+    #[error("{what} of {days} days is not between 0 and 10000")]
+    #[non_exhaustive]
+    InvalidPolicyDays {
+        /// Which figure.
+        what: &'static str,
+        /// Its value.
+        days: LeaveDays,
+    },
+    /// An entitlement that is not a multiple of the rounding step.
+    #[error("entitlement {entitlement} is not a multiple of the rounding step {step}")]
+    #[non_exhaustive]
+    EntitlementOffStep {
+        /// The entitlement.
+        entitlement: LeaveDays,
+        /// The step.
+        step: LeaveDays,
+    },
+    /// A carry-over expiry outside 1 to 12 months.
+    #[error("carried days cannot expire after {months} months: 1 to 12 allowed")]
+    #[non_exhaustive]
+    InvalidExpiry {
+        /// The months asked for.
+        months: u32,
+    },
+    /// A leave year start that is not a day of every year.
+    #[error("a leave year cannot start on month {month} day {day}")]
+    #[non_exhaustive]
+    InvalidYearStart {
+        /// The month.
+        month: u32,
+        /// The day.
+        day: u32,
+    },
+    /// An employment end on or before its start.
+    #[error("employment ending {end} does not come after its start {start}")]
+    #[non_exhaustive]
+    InvalidEmploymentEnd {
+        /// The start.
+        start: NaiveDate,
+        /// The end asked for.
+        end: NaiveDate,
+    },
+    /// A leave account used before [`LeaveCommand::Configure`](crate::LeaveCommand::Configure).
+    #[error("the leave account of employee {employee} is not configured")]
+    #[non_exhaustive]
+    NotConfigured {
+        /// The employee.
+        employee: EmployeeId,
+    },
+    /// Changing the employment start of an account that has accrued.
+    #[error(
+        "the leave account of employee {employee} has accrued from {start}: its employment start cannot change"
+    )]
+    #[non_exhaustive]
+    EmploymentStartChanged {
+        /// The employee.
+        employee: EmployeeId,
+        /// The start accrual ran from.
+        start: NaiveDate,
+    },
+    /// A leave span with no date.
+    #[error("leave span {range} holds no date")]
+    #[non_exhaustive]
+    EmptyLeaveSpan {
+        /// The range.
+        range: DateRange,
+    },
+    /// A single day halved at both ends.
+    #[error("leave on {date} cannot be half a day at both ends")]
+    #[non_exhaustive]
+    InvalidHalfDays {
+        /// The day.
+        date: NaiveDate,
+    },
+    /// A request id already used.
+    #[error("leave request {request} already exists")]
+    #[non_exhaustive]
+    DuplicateRequest {
+        /// The request.
+        request: LeaveRequestId,
+    },
+    /// A request id not known.
+    #[error("no leave request {request}")]
+    #[non_exhaustive]
+    UnknownRequest {
+        /// The request.
+        request: LeaveRequestId,
+    },
+    /// A request outside the employment.
+    #[error("leave {range} falls outside the employment")]
+    #[non_exhaustive]
+    OutsideEmployment {
+        /// The dates asked for.
+        range: DateRange,
+    },
+    /// A request before the minimum service.
+    #[error("leave starting {date} comes before the minimum service is reached on {eligible_from}")]
+    #[non_exhaustive]
+    ServiceTooShort {
+        /// The request's first day.
+        date: NaiveDate,
+        /// The first day leave may start.
+        eligible_from: NaiveDate,
+    },
+    /// A request overlapping a pending or approved one.
+    #[error("leave request {request} overlaps leave request {existing}")]
+    #[non_exhaustive]
+    OverlappingRequest {
+        /// The new request.
+        request: LeaveRequestId,
+        /// The request it overlaps.
+        existing: LeaveRequestId,
+    },
+    /// A request over days that count nothing.
+    #[error("leave {range} takes no day")]
+    #[non_exhaustive]
+    NothingToTake {
+        /// The dates asked for.
+        range: DateRange,
+    },
+    /// Deciding a request that is not in a state to be decided.
+    #[error("leave request {request} is {status}")]
+    #[non_exhaustive]
+    RequestNotPending {
+        /// The request.
+        request: LeaveRequestId,
+        /// Where it stands.
+        status: RequestStatus,
+    },
+    /// Days the balance cannot give without going below the policy's floor.
+    #[error(
+        "taking {needed} days on {date} leaves the balance below its floor: {available} days available"
+    )]
+    #[non_exhaustive]
+    InsufficientBalance {
+        /// The day.
+        date: NaiveDate,
+        /// The days asked for.
+        needed: LeaveDays,
+        /// The days that may leave the balance.
+        available: LeaveDays,
+    },
+    /// A date or range error from bureau-core.
+    #[error(transparent)]
+    Core(#[from] bureau_core::Error),
 }
 
 /// The result type of bureau-hr.

@@ -15,6 +15,20 @@
 //! - [`OrgChart`]: reporting lines and departments over time, never with a
 //!   cycle; chain of command, direct and indirect reports, span of control,
 //!   headcount by department as of a date.
+//! - [`LeavePolicy`]: a [`LeaveType`]'s entitlement per leave year, its
+//!   [`AccrualFrequency`] and [`AllocationDay`], [`Proration`] for joiners,
+//!   leavers and part time, rounding to a [`LeaveStep`] with a named
+//!   [`RoundingStrategy`](bureau_core::RoundingStrategy), [`CarryOver`] cap
+//!   and expiry, maximum balance, negative allowance, minimum service and
+//!   [`DayCounting`].
+//! - [`LeaveAccount`]: one employee's balance of one leave type, an
+//!   aggregate configured (by event) with the policy, the employee's
+//!   [`bureau_calendar::Calendar`] and [`LeaveEmployment`]. It posts
+//!   accrual, carry-over and expiry [`Movement`]s, and takes requests
+//!   ([`LeaveSpan`]: dates with half days at either end, counted in
+//!   [`WorkingDays`](bureau_calendar::WorkingDays)) through approve, reject
+//!   and cancel. [`LeaveAccount::balance_as_of`] is a binary search over
+//!   sorted movements with running totals.
 //!
 //! Nothing here reads a clock or draws a random value: every date is an
 //! input, and the same inputs give the same outputs.
@@ -28,6 +42,7 @@
 //! | `employment` | [`EmploymentTerms`], [`Fte`], [`PayRate`], [`ContractType`], [`PayFrequency`] |
 //! | `employee` | [`Employee`], [`EmployeeCommand`], [`EmployeeEvent`], [`EmploymentRecord`] |
 //! | `org` | [`OrgChart`], [`OrgCommand`], [`OrgEvent`], [`Placement`] |
+//! | `leave` | [`LeavePolicy`], [`LeaveAccount`], [`LeaveCommand`], [`LeaveEvent`], [`LeaveSpan`], [`LeaveDays`], [`Movement`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
 //!
 //! # Crate features
@@ -35,11 +50,12 @@
 //! - `serde`: serialize and deserialize commands, events and records;
 //!   deserializing validates text and fractions.
 //! - `proptest`: [`strategy`], generators of valid employment terms and
-//!   command sequences.
+//!   command sequences, org chart changes, leave policies and leave spans.
 
 mod employee;
 mod employment;
 mod error;
+mod leave;
 mod org;
 mod sensitive;
 #[cfg(feature = "proptest")]
@@ -54,6 +70,16 @@ pub use employment::{
     ContractType, EmploymentTerms, Fte, PayBasis, PayFrequency, PayRate, Workplace,
 };
 pub use error::{Error, Result};
+pub use leave::account::{
+    AccrualProgress, LeaveAccount, LeaveCommand, LeaveEvent, LeaveRequestRecord, RequestStatus,
+};
+pub use leave::days::LeaveDays;
+pub use leave::ledger::{LeaveRequest, LeaveRequestId, Movement, MovementKind};
+pub use leave::policy::{
+    AccrualFrequency, AllocationDay, CarryOver, DayCounting, LeavePolicy, LeavePolicyBuilder,
+    LeaveStep, LeaveType, LeaveYearStart, MAX_POLICY_DAYS, Proration,
+};
+pub use leave::span::{DayPart, LeaveEmployment, LeaveSpan};
 pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};
 pub use sensitive::{PersonalData, Sensitive};
 pub use text::{

@@ -217,3 +217,108 @@ pub fn org_commands(people: u128, max: usize) -> impl Strategy<Value = Vec<OrgCo
             .collect()
     })
 }
+
+/// A valid leave policy of `leave_type` with an entitlement of 0 to 40
+/// days (a multiple of its rounding step) and every accrual frequency,
+/// allocation day, proration switch, step and strategy; unlimited
+/// carry-over, no maximum, allowance 0 to 3 days, no minimum service.
+pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = crate::LeavePolicy> {
+    use crate::{AccrualFrequency, AllocationDay, LeaveDays, LeavePolicy, LeaveStep, Proration};
+    use bureau_core::RoundingStrategy;
+    let frequency = proptest::sample::select(vec![
+        AccrualFrequency::Monthly,
+        AccrualFrequency::Quarterly,
+        AccrualFrequency::YearlyUpFront,
+        AccrualFrequency::PerPayPeriod(PayFrequency::Weekly),
+        AccrualFrequency::PerPayPeriod(PayFrequency::Biweekly),
+        AccrualFrequency::PerPayPeriod(PayFrequency::SemiMonthly),
+        AccrualFrequency::PerPayPeriod(PayFrequency::Monthly),
+    ]);
+    let allocation = proptest::sample::select(vec![
+        AllocationDay::FirstDay,
+        AllocationDay::LastDay,
+        AllocationDay::Anniversary,
+    ]);
+    let step =
+        proptest::sample::select(vec![LeaveStep::Quarter, LeaveStep::Half, LeaveStep::Whole]);
+    let strategy = proptest::sample::select(vec![
+        RoundingStrategy::MidpointNearestEven,
+        RoundingStrategy::MidpointAwayFromZero,
+        RoundingStrategy::ToZero,
+        RoundingStrategy::ToPositiveInfinity,
+    ]);
+    let proration = || proptest::sample::select(vec![Proration::Prorated, Proration::Full]);
+    (
+        frequency,
+        allocation,
+        step,
+        strategy,
+        proration(),
+        proration(),
+        0i64..=40,
+        0i32..=3,
+        1u32..=12,
+    )
+        .prop_filter_map(
+            "valid policy",
+            move |(
+                frequency,
+                allocation,
+                step,
+                strategy,
+                service,
+                fte,
+                whole,
+                allowance,
+                start_month,
+            )| {
+                LeavePolicy::builder(leave_type.clone(), LeaveDays::new(Decimal::from(whole)))
+                    .accrual(frequency)
+                    .allocation(allocation)
+                    .rounding(step, strategy)
+                    .service_proration(service)
+                    .fte_proration(fte)
+                    .negative_allowance(LeaveDays::from(allowance))
+                    .year_start(crate::LeaveYearStart::new(start_month, 1).ok()?)
+                    .build()
+                    .ok()
+            },
+        )
+}
+
+/// A valid annual leave policy ([`leave_policy_of`] with
+/// [`LeaveType::Annual`](crate::LeaveType::Annual)).
+pub fn leave_policy() -> impl Strategy<Value = crate::LeavePolicy> {
+    leave_policy_of(crate::LeaveType::Annual)
+}
+
+/// A leave span of 1 to 10 days starting within `spread_days` days of
+/// `date`, whole or half at either end (a single day is never halved at
+/// both).
+pub fn leave_span_near(
+    date: NaiveDate,
+    spread_days: u32,
+) -> impl Strategy<Value = crate::LeaveSpan> {
+    (
+        0..=u64::from(spread_days),
+        1u64..=10,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_filter_map(
+            "representable",
+            move |(offset, length, first_half, last_half)| {
+                let start = date.checked_add_days(Days::new(offset))?;
+                let end = start.checked_add_days(Days::new(length))?;
+                let mut span =
+                    crate::LeaveSpan::new(bureau_core::DateRange::new(start, end).ok()?).ok()?;
+                if first_half {
+                    span = span.first_day_half();
+                }
+                if last_half && !(first_half && length == 1) {
+                    span = span.last_day_half();
+                }
+                Some(span)
+            },
+        )
+}

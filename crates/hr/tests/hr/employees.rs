@@ -1,4 +1,4 @@
-//! Integration and property tests of bureau-hr.
+//! Employees and the org chart.
 
 use bureau_core::{Aggregate, EmployeeId, money};
 use bureau_hr::{
