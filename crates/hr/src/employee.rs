@@ -325,13 +325,13 @@ pub enum EmployeeEvent {
 impl DomainEvent for EmployeeEvent {
     fn event_type(&self) -> &'static str {
         match self {
-            Self::Hired { .. } => "hr.employee.hired",
-            Self::ProbationEnded { .. } => "hr.employee.probation_ended",
-            Self::TermsChanged { .. } => "hr.employee.terms_changed",
-            Self::LeaveOfAbsenceStarted { .. } => "hr.employee.leave_of_absence_started",
-            Self::ReturnedFromLeave { .. } => "hr.employee.returned_from_leave",
-            Self::Terminated { .. } => "hr.employee.terminated",
-            Self::Rehired { .. } => "hr.employee.rehired",
+            Self::Hired { .. } => "hired",
+            Self::ProbationEnded { .. } => "probation_ended",
+            Self::TermsChanged { .. } => "terms_changed",
+            Self::LeaveOfAbsenceStarted { .. } => "leave_of_absence_started",
+            Self::ReturnedFromLeave { .. } => "returned_from_leave",
+            Self::Terminated { .. } => "terminated",
+            Self::Rehired { .. } => "rehired",
         }
     }
 }
@@ -635,6 +635,66 @@ impl Aggregate for Employee {
             }
         };
         Ok(vec![event])
+    }
+
+    /// Replays a stored event only if deciding the command it records, on
+    /// the current state, gives that same event back.
+    ///
+    /// # Errors
+    ///
+    /// The error the command would get, or [`Error::ReplayRejected`] when
+    /// the rules decide a different event.
+    fn replay(&mut self, event: &EmployeeEvent) -> Result<()> {
+        let command = match event.clone() {
+            EmployeeEvent::Hired {
+                date,
+                profile,
+                terms,
+                probation,
+            } => EmployeeCommand::Hire {
+                date,
+                profile,
+                terms,
+                probation,
+            },
+            EmployeeEvent::ProbationEnded { date } => EmployeeCommand::EndProbation { date },
+            EmployeeEvent::TermsChanged {
+                date,
+                change,
+                terms,
+            } => match change {
+                Change::Promotion => EmployeeCommand::Promote { date, terms },
+                Change::PayChange => EmployeeCommand::ChangePay {
+                    date,
+                    pay_rate: terms.pay_rate(),
+                },
+                _ => EmployeeCommand::Transfer { date, terms },
+            },
+            EmployeeEvent::LeaveOfAbsenceStarted { date, reason } => {
+                EmployeeCommand::StartLeaveOfAbsence { date, reason }
+            }
+            EmployeeEvent::ReturnedFromLeave { date } => EmployeeCommand::ReturnFromLeave { date },
+            EmployeeEvent::Terminated {
+                notice_given,
+                last_working_day,
+                reason,
+                ..
+            } => EmployeeCommand::Terminate {
+                notice_given,
+                last_working_day,
+                reason,
+            },
+            EmployeeEvent::Rehired {
+                date,
+                terms,
+                probation,
+            } => EmployeeCommand::Rehire {
+                date,
+                terms,
+                probation,
+            },
+        };
+        crate::replay::by_deciding(self, &command, event)
     }
 
     fn apply(&mut self, event: &EmployeeEvent) {

@@ -287,6 +287,14 @@ pub enum Error {
         /// The days that may leave the balance.
         available: LeaveDays,
     },
+    /// A stored event that the rules, applied to the state it is replayed
+    /// on, would not decide: the stream was altered or written by other rules.
+    #[error("stored {event} event does not follow from the state it is replayed on")]
+    #[non_exhaustive]
+    ReplayRejected {
+        /// The event's type name ([`DomainEvent::event_type`](bureau_core::DomainEvent::event_type)).
+        event: &'static str,
+    },
     /// A date or range error from bureau-core.
     #[error(transparent)]
     Core(#[from] bureau_core::Error),

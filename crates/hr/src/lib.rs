@@ -57,6 +57,7 @@ mod employment;
 mod error;
 mod leave;
 mod org;
+mod replay;
 mod sensitive;
 #[cfg(feature = "proptest")]
 pub mod strategy;

@@ -89,8 +89,8 @@ pub enum OrgEvent {
 impl DomainEvent for OrgEvent {
     fn event_type(&self) -> &'static str {
         match self {
-            Self::Placed { .. } => "hr.org.placed",
-            Self::Removed { .. } => "hr.org.removed",
+            Self::Placed { .. } => "placed",
+            Self::Removed { .. } => "removed",
         }
     }
 }
@@ -311,6 +311,28 @@ impl Aggregate for OrgChart {
                 }])
             }
         }
+    }
+
+    /// Replays a stored event only if deciding the command it records, on
+    /// the current state, gives that same event back.
+    ///
+    /// # Errors
+    ///
+    /// The error the command would get, or [`Error::ReplayRejected`].
+    fn replay(&mut self, event: &OrgEvent) -> Result<()> {
+        let command = match event.clone() {
+            OrgEvent::Placed {
+                employee,
+                date,
+                placement,
+            } => OrgCommand::Place {
+                employee,
+                date,
+                placement,
+            },
+            OrgEvent::Removed { employee, date } => OrgCommand::Remove { employee, date },
+        };
+        crate::replay::by_deciding(self, &command, event)
     }
 
     fn apply(&mut self, event: &OrgEvent) {

@@ -205,13 +205,13 @@ pub enum LeaveEvent {
 impl DomainEvent for LeaveEvent {
     fn event_type(&self) -> &'static str {
         match self {
-            Self::Configured { .. } => "hr.leave.configured",
-            Self::Accrued { .. } => "hr.leave.accrued",
-            Self::Requested { .. } => "hr.leave.requested",
-            Self::Approved { .. } => "hr.leave.approved",
-            Self::Rejected { .. } => "hr.leave.rejected",
-            Self::Cancelled { .. } => "hr.leave.cancelled",
-            Self::Adjusted { .. } => "hr.leave.adjusted",
+            Self::Configured { .. } => "configured",
+            Self::Accrued { .. } => "accrued",
+            Self::Requested { .. } => "requested",
+            Self::Approved { .. } => "approved",
+            Self::Rejected { .. } => "rejected",
+            Self::Cancelled { .. } => "cancelled",
+            Self::Adjusted { .. } => "adjusted",
         }
     }
 }
@@ -733,6 +733,38 @@ impl Aggregate for LeaveAccount {
                 }])
             }
         }
+    }
+
+    /// Replays a stored event only if deciding the command it records, on
+    /// the current state, gives that same event back (an accrual is
+    /// recomputed and must match movement for movement).
+    ///
+    /// # Errors
+    ///
+    /// The error the command would get, or [`Error::ReplayRejected`].
+    fn replay(&mut self, event: &LeaveEvent) -> Result<()> {
+        let command = match event.clone() {
+            LeaveEvent::Configured {
+                policy,
+                calendar,
+                employment,
+            } => LeaveCommand::Configure {
+                policy,
+                calendar,
+                employment,
+            },
+            LeaveEvent::Accrued { through, .. } => LeaveCommand::Accrue { through },
+            LeaveEvent::Requested { id, span, .. } => LeaveCommand::Request { id, span },
+            LeaveEvent::Approved { id, .. } => LeaveCommand::Approve { id },
+            LeaveEvent::Rejected { id } => LeaveCommand::Reject { id },
+            LeaveEvent::Cancelled { id } => LeaveCommand::Cancel { id },
+            LeaveEvent::Adjusted { movement, reason } => LeaveCommand::Adjust {
+                date: movement.date(),
+                days: movement.days(),
+                reason,
+            },
+        };
+        crate::replay::by_deciding(self, &command, event)
     }
 
     fn apply(&mut self, event: &LeaveEvent) {

@@ -3,8 +3,8 @@
 use bureau_core::{Aggregate, EmployeeId, money};
 use bureau_hr::{
     CalendarKey, DepartmentName, Employee, EmployeeCommand, EmploymentStatus, EmploymentTerms,
-    Error, LocationName, OrgChart, OrgCommand, PayRate, PersonName, PersonalData, Placement,
-    PositionTitle, Probation, Profile, Reason, WorkEmail, Workplace, strategy,
+    Error, LocationName, OrgChart, OrgCommand, OrgEvent, PayRate, PersonName, PersonalData,
+    Placement, PositionTitle, Probation, Profile, Reason, WorkEmail, Workplace, strategy,
 };
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -83,6 +83,38 @@ fn lifecycle_guards_name_the_employee_and_status() -> TestResult {
     assert!(matches!(
         e.decide(&late),
         Err(Error::NoticeAfterLastDay { .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn replay_holds_stored_events_to_the_rules() -> TestResult {
+    let mut e = Employee::new(EmployeeId::from_u128(1));
+    let hired = e.handle(&hire(day(2026, 1, 1))?)?;
+    let first = hired.first().ok_or("no event")?;
+    let err = e.replay(first).unwrap_err();
+    assert!(matches!(err, Error::InvalidTransition { .. }));
+    // An event the rules would decide differently: a promotion that keeps the position.
+    let odd = bureau_hr::EmployeeEvent::TermsChanged {
+        date: day(2026, 2, 1),
+        change: bureau_hr::Change::Promotion,
+        terms: terms()?,
+    };
+    let before = e.clone();
+    assert!(e.replay(&odd).is_err());
+    assert_eq!(e, before);
+    let mut chart = OrgChart::new();
+    let placed = OrgEvent::Placed {
+        employee: EmployeeId::from_u128(2),
+        date: day(2026, 1, 1),
+        placement: Placement::new(
+            DepartmentName::new("Sales")?,
+            Some(EmployeeId::from_u128(1)),
+        ),
+    };
+    assert!(matches!(
+        chart.replay(&placed),
+        Err(Error::NotInOrgChart { .. })
     ));
     Ok(())
 }
@@ -270,8 +302,11 @@ proptest! {
     #[test]
     fn org_chart_never_has_a_cycle(commands in strategy::org_commands(8, 40)) {
         let mut chart = OrgChart::new();
+        let mut events = Vec::new();
         for command in &commands {
-            let _rejected_or_accepted = chart.handle(command);
+            if let Ok(decided) = chart.handle(command) {
+                events.extend(decided);
+            }
             let date = match command {
                 OrgCommand::Place { date, .. } | OrgCommand::Remove { date, .. } => *date,
                 _ => continue,
@@ -282,6 +317,11 @@ proptest! {
                 prop_assert!(!chart.all_reports(member, date).contains(&member));
             }
         }
+        let mut rebuilt = OrgChart::new();
+        for event in &events {
+            rebuilt.replay(event)?;
+        }
+        prop_assert_eq!(rebuilt, chart);
     }
 
     #[test]

@@ -419,22 +419,35 @@ proptest! {
         let floor = policy.floor();
         let mut a = account(policy, LeaveEmployment::new(day(2026, 1, 1), Fte::FULL)).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let reason = Reason::new("test").map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let configured = a.clone();
+        let mut events = Vec::new();
+        let mut run = |a: &mut LeaveAccount, command: LeaveCommand| {
+            if let Ok(decided) = a.handle(&command) {
+                events.extend(decided);
+            }
+        };
         for (n, leave) in spans.iter().enumerate() {
             let id = LeaveRequestId::from_u128(n as u128 + 1);
             let through = leave.start();
-            let _ = a.handle(&LeaveCommand::Accrue { through });
-            let _ = a.handle(&LeaveCommand::Request { id, span: *leave });
-            let _ = a.handle(&LeaveCommand::Approve { id });
+            run(&mut a, LeaveCommand::Accrue { through });
+            run(&mut a, LeaveCommand::Request { id, span: *leave });
+            run(&mut a, LeaveCommand::Approve { id });
             match actions.get(n) {
-                Some(0) => { let _ = a.handle(&LeaveCommand::Cancel { id }); }
+                Some(0) => run(&mut a, LeaveCommand::Cancel { id }),
                 Some(1) => {
                     let cut = LeaveDays::from(cuts.get(n).copied().unwrap_or(0));
-                    let _ = a.handle(&LeaveCommand::Adjust { date: through, days: cut, reason: reason.clone() });
+                    run(&mut a, LeaveCommand::Adjust { date: through, days: cut, reason: reason.clone() });
                 }
                 _ => {}
             }
         }
-        let _ = a.handle(&LeaveCommand::Accrue { through: day(2028, 12, 31) });
+        run(&mut a, LeaveCommand::Accrue { through: day(2028, 12, 31) });
+        // The stream replays, through the same rules, to the same account.
+        let mut rebuilt = configured;
+        for event in &events {
+            rebuilt.replay(event)?;
+        }
+        prop_assert_eq!(&rebuilt, &a);
         for movement in a.movements() {
             prop_assert!(a.balance_as_of(movement.date()) >= floor, "balance {} on {} below {}", a.balance_as_of(movement.date()), movement.date(), floor);
         }
