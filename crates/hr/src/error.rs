@@ -287,6 +287,15 @@ pub enum Error {
         /// The days that may leave the balance.
         available: LeaveDays,
     },
+    /// An accrual asked to cover more than [`MAX_ACCRUAL_YEARS`](crate::MAX_ACCRUAL_YEARS) years.
+    #[error("accruing from {from} through {through} covers more than 100 years")]
+    #[non_exhaustive]
+    AccrualTooLong {
+        /// The first day not yet accrued.
+        from: NaiveDate,
+        /// The day asked for.
+        through: NaiveDate,
+    },
     /// A stored event that the rules, applied to the state it is replayed
     /// on, would not decide: the stream was altered or written by other rules.
     #[error("stored {event} event does not follow from the state it is replayed on")]

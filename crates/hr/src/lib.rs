@@ -78,7 +78,7 @@ pub use leave::days::LeaveDays;
 pub use leave::ledger::{LeaveRequest, LeaveRequestId, Movement, MovementKind};
 pub use leave::policy::{
     AccrualFrequency, AllocationDay, CarryOver, DayCounting, LeavePolicy, LeavePolicyBuilder,
-    LeaveStep, LeaveType, LeaveYearStart, MAX_POLICY_DAYS, Proration,
+    LeaveStep, LeaveType, LeaveYearStart, MAX_ACCRUAL_YEARS, MAX_POLICY_DAYS, Proration,
 };
 pub use leave::span::{DayPart, LeaveEmployment, LeaveSpan};
 pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};

@@ -11,8 +11,8 @@ use chrono::{Days, Months, NaiveDate};
 use super::ledger::Ledger;
 use crate::{
     AccrualFrequency, AllocationDay, Error, LeaveDays, LeaveEmployment, LeavePolicy,
-    LeaveRequestId, LeaveSpan, MAX_POLICY_DAYS, Movement, MovementKind, PayFrequency, Proration,
-    Reason, Result,
+    LeaveRequestId, LeaveSpan, MAX_ACCRUAL_YEARS, MAX_POLICY_DAYS, Movement, MovementKind,
+    PayFrequency, Proration, Reason, Result,
 };
 
 /// Where a leave request stands.
@@ -407,6 +407,9 @@ impl LeaveAccount {
         };
         if through < from {
             return Ok(Vec::new());
+        }
+        if add_months(from, MAX_ACCRUAL_YEARS * 12).is_ok_and(|limit| through >= limit) {
+            return Err(Error::AccrualTooLong { from, through });
         }
         let window = |date: NaiveDate| date >= from && date <= through;
         let mut ledger = self.ledger.clone();

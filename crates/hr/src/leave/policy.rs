@@ -13,6 +13,11 @@ use crate::{Error, LeaveDays, LeaveTypeName, PayFrequency, Result};
 /// far from the decimal type's limits.
 pub const MAX_POLICY_DAYS: i64 = 10_000;
 
+/// The most leave years one [`LeaveCommand::Accrue`](crate::LeaveCommand::Accrue)
+/// may cover: accruing is meant to follow the calendar, and a date typed
+/// centuries ahead should be an error, not a long loop.
+pub const MAX_ACCRUAL_YEARS: u32 = 100;
+
 /// A kind of leave.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

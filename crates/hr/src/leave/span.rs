@@ -4,7 +4,7 @@ use bureau_calendar::{Calendar, WorkingDays};
 use bureau_core::DateRange;
 use chrono::NaiveDate;
 
-use crate::{DayCounting, Error, Fte, Result};
+use crate::{Change, DayCounting, Employee, Error, Fte, Result};
 
 /// How much of a boundary day a request takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,7 +99,19 @@ impl LeaveSpan {
         self.last
     }
 
-    /// Whether the two spans share a date.
+    /// Whether the two spans share a date (a half day counts as sharing it).
+    ///
+    /// ```
+    /// use bureau_core::DateRange;
+    /// use bureau_hr::LeaveSpan;
+    /// use chrono::NaiveDate;
+    /// let day = |d| NaiveDate::from_ymd_opt(2026, 6, d).ok_or("date");
+    /// let first = LeaveSpan::new(DateRange::new(day(1)?, day(4)?)?)?.last_day_half();
+    /// let second = LeaveSpan::new(DateRange::new(day(3)?, day(5)?)?)?.first_day_half();
+    /// assert!(first.overlaps(&second));
+    /// assert!(!first.overlaps(&LeaveSpan::day(day(4)?)?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn overlaps(&self, other: &Self) -> bool {
         self.range.overlaps(&other.range)
     }
@@ -180,6 +192,47 @@ impl LeaveEmployment {
         }
         self.end = Some(end);
         Ok(self)
+    }
+
+    /// The employment of `employee` in force on `date`: from its hire or
+    /// rehire, until its termination when one is recorded, at the FTE
+    /// fraction of `date`. `None` when not employed on `date`.
+    ///
+    /// ```
+    /// use bureau_core::{money, Aggregate, EmployeeId};
+    /// use bureau_hr::{CalendarKey, DepartmentName, Employee, EmployeeCommand, EmploymentTerms, Fte,
+    ///     LeaveEmployment, LocationName, PayRate, PersonName, PersonalData, PositionTitle, Probation,
+    ///     Profile, Reason, WorkEmail, Workplace};
+    /// use bureau_core::Decimal;
+    /// use chrono::NaiveDate;
+    /// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).ok_or("date");
+    /// let terms = EmploymentTerms::new(
+    ///     DepartmentName::new("Support")?,
+    ///     PositionTitle::new("Agent")?,
+    ///     Workplace::new(LocationName::new("Remote")?, CalendarKey::new("utc")?),
+    ///     PayRate::hourly(money!(25.00 USD))?,
+    /// )
+    /// .with_fte(Fte::new(Decimal::new(6, 1))?);
+    /// let profile = Profile::new(PersonName::new("Lin")?, WorkEmail::new("lin@example.com")?, PersonalData::new());
+    /// let mut lin = Employee::new(EmployeeId::from_u128(3));
+    /// lin.handle(&EmployeeCommand::Hire { date: day(3, 16)?, profile, terms, probation: Probation::Waived })?;
+    /// lin.handle(&EmployeeCommand::Terminate { notice_given: day(9, 1)?, last_working_day: day(9, 30)?, reason: Reason::new("resigned")? })?;
+    ///
+    /// let job = LeaveEmployment::of_employee(&lin, day(6, 1)?).ok_or("not employed")?;
+    /// assert_eq!((job.start(), job.end()), (day(3, 16)?, Some(day(10, 1)?)));
+    /// assert_eq!(job.fte().value(), Decimal::new(6, 1));
+    /// assert!(LeaveEmployment::of_employee(&lin, day(10, 1)?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of_employee(employee: &Employee, date: NaiveDate) -> Option<Self> {
+        let start = employee.employed_since(date)?;
+        let fte = employee.terms_as_of(date)?.fte();
+        let end = employee
+            .records()
+            .iter()
+            .find(|r| r.effective() > date && r.change() == Change::Termination)
+            .map(|r| r.effective());
+        Some(Self { start, end, fte })
     }
 
     /// The first day employed.

@@ -331,21 +331,42 @@ fn an_unconfigured_account_refuses_everything() {
     assert!(matches!(err, Error::NotConfigured { .. }));
 }
 
-#[cfg(feature = "serde")]
 #[test]
-fn leave_events_round_trip_through_json() -> TestResult {
-    let mut a = account(
+fn accruing_centuries_ahead_is_an_error() -> TestResult {
+    let a = account(
         annual(24).build()?,
         LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
     )?;
-    let events = a.handle(&LeaveCommand::Accrue {
-        through: day(2026, 3, 1),
+    let err = a
+        .decide(&LeaveCommand::Accrue {
+            through: NaiveDate::MAX,
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::AccrualTooLong { from, .. } if from == day(2026, 1, 1)));
+    Ok(())
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn leave_events_round_trip_through_json() -> TestResult {
+    let mut a = LeaveAccount::new(EmployeeId::from_u128(1));
+    let mut events = a.handle(&LeaveCommand::Configure {
+        policy: annual(24).build()?,
+        calendar: weekdays(),
+        employment: LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
     })?;
+    events.extend(a.handle(&LeaveCommand::Accrue {
+        through: day(2026, 3, 1),
+    })?);
     let json = serde_json::to_string(&events)?;
-    assert_eq!(
-        serde_json::from_str::<Vec<bureau_hr::LeaveEvent>>(&json)?,
-        events
-    );
+    let read = serde_json::from_str::<Vec<bureau_hr::LeaveEvent>>(&json)?;
+    assert_eq!(read, events);
+    // Stored and read back, the stream rebuilds the account.
+    let mut rebuilt = LeaveAccount::new(EmployeeId::from_u128(1));
+    for event in &read {
+        rebuilt.replay(event)?;
+    }
+    assert_eq!(rebuilt, a);
     Ok(())
 }
 
