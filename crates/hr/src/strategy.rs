@@ -1,5 +1,6 @@
 //! Strategies generating valid values, for property tests: employment
-//! terms, profiles, lifecycle command sequences and org chart changes.
+//! terms, profiles, employees, lifecycle command sequences, org chart
+//! changes, leave policies and leave spans.
 //!
 //! ```
 //! use bureau_hr::strategy;
@@ -321,4 +322,40 @@ pub fn leave_span_near(
                 Some(span)
             },
         )
+}
+
+/// A hired employee `id` with a history grown from up to `max` generated
+/// lifecycle commands (the ones its guards accept), so every value is a
+/// state the rules can reach.
+///
+/// ```
+/// use bureau_core::EmployeeId;
+/// use bureau_hr::strategy;
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let employee = strategy::employee(EmployeeId::from_u128(1), 10).new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// assert!(!employee.records().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn employee(id: EmployeeId, max: usize) -> impl Strategy<Value = crate::Employee> {
+    use bureau_core::Aggregate;
+    let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN);
+    (employment_terms(), profile(), lifecycle_commands(max)).prop_map(
+        move |(terms, profile, commands)| {
+            let mut employee = crate::Employee::new(id);
+            let hire = EmployeeCommand::Hire {
+                date: start,
+                profile,
+                terms,
+                probation: Probation::Required,
+            };
+            for command in core::iter::once(&hire).chain(&commands) {
+                // Rejected commands leave the employee as it was: skipping them
+                // keeps only reachable states.
+                let _accepted = employee.handle(command);
+            }
+            employee
+        },
+    )
 }

@@ -353,4 +353,20 @@ proptest! {
         prop_assert!(e.handle(&cmd).is_err());
         prop_assert!(e.records().is_empty());
     }
+
+    #[test]
+    fn as_of_queries_agree_with_each_other(
+        employee in strategy::employee(EmployeeId::from_u128(3), 20),
+        offset in 0u64..4000,
+    ) {
+        let date = day(2020, 1, 1).checked_add_days(chrono::Days::new(offset)).unwrap_or(day(2020, 1, 1));
+        let employed = employee.status_as_of(date).is_some_and(EmploymentStatus::is_employed);
+        prop_assert_eq!(employee.terms_as_of(date).is_some(), employed);
+        prop_assert_eq!(employee.employed_since(date).is_some(), employed);
+        let leave = bureau_hr::LeaveEmployment::of_employee(&employee, date);
+        prop_assert_eq!(leave.is_some(), employed);
+        if let Some(leave) = leave {
+            prop_assert!(leave.contains(date));
+        }
+    }
 }
