@@ -1,0 +1,313 @@
+//! The one error type of bureau-hr.
+
+use bureau_core::{Decimal, EmployeeId, Money};
+use chrono::NaiveDate;
+
+use bureau_core::DateRange;
+
+use crate::{EmploymentStatus, LeaveDays, LeaveRequestId, RequestStatus};
+
+/// Everything that can go wrong in bureau-hr. Every variant names the value
+/// that was wrong.
+///
+/// ```
+/// use bureau_hr::Fte;
+/// use bureau_core::Decimal;
+/// let err = Fte::new(Decimal::new(15, 1)).unwrap_err();
+/// assert_eq!(err.to_string(), "FTE fraction 1.5 is not in (0, 1]");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A name, title or code broke the text rules.
+    #[error("invalid {kind} {text:?}: {reason}")]
+    #[non_exhaustive]
+    InvalidText {
+        /// What the text was for.
+        kind: &'static str,
+        /// The text.
+        text: String,
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// Not a work email address.
+    #[error("invalid work email {text:?}")]
+    #[non_exhaustive]
+    InvalidEmail {
+        /// The text.
+        text: String,
+    },
+    /// An FTE fraction outside `(0, 1]`.
+    #[error("FTE fraction {fte} is not in (0, 1]")]
+    #[non_exhaustive]
+    InvalidFte {
+        /// The fraction.
+        fte: Decimal,
+    },
+    /// A pay rate of zero or less.
+    #[error("pay rate {amount} is not positive")]
+    #[non_exhaustive]
+    NonPositivePay {
+        /// The amount.
+        amount: Money,
+    },
+    /// An employee named as their own manager.
+    #[error("employee {employee} cannot be their own manager")]
+    #[non_exhaustive]
+    SelfManaged {
+        /// The employee.
+        employee: EmployeeId,
+    },
+    /// A lifecycle command the employee's status does not allow.
+    #[error("employee {employee} is {}: cannot {command}", status.map_or("not hired".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    InvalidTransition {
+        /// The employee.
+        employee: EmployeeId,
+        /// Their latest status, `None` before the hire.
+        status: Option<EmploymentStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A change dated before the latest record of the employee.
+    #[error(
+        "employee {employee}: change dated {date} comes before the latest record, effective {latest}"
+    )]
+    #[non_exhaustive]
+    Backdated {
+        /// The employee.
+        employee: EmployeeId,
+        /// The change's date.
+        date: NaiveDate,
+        /// The latest record's effective date.
+        latest: NaiveDate,
+    },
+    /// A transfer, promotion or pay change that does not change what it
+    /// should (or changes what it should not).
+    #[error("employee {employee}: the {command} does not change what a {command} changes")]
+    #[non_exhaustive]
+    NoChange {
+        /// The employee.
+        employee: EmployeeId,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// Notice given after the last working day.
+    #[error("notice given on {notice_given} comes after the last working day {last_working_day}")]
+    #[non_exhaustive]
+    NoticeAfterLastDay {
+        /// When notice was given.
+        notice_given: NaiveDate,
+        /// The last working day.
+        last_working_day: NaiveDate,
+    },
+    /// A date with no day after it.
+    #[error("{date} is the last representable date")]
+    #[non_exhaustive]
+    DateOutOfRange {
+        /// The date.
+        date: NaiveDate,
+    },
+    /// An org chart change dated before the latest accepted one.
+    #[error("org chart change dated {date} comes before the latest change on {latest}")]
+    #[non_exhaustive]
+    OrgBackdated {
+        /// The change's date.
+        date: NaiveDate,
+        /// The latest accepted change's date.
+        latest: NaiveDate,
+    },
+    /// An employee who is not in the org chart on the date.
+    #[error("employee {employee} is not in the org chart on {date}")]
+    #[non_exhaustive]
+    NotInOrgChart {
+        /// The employee.
+        employee: EmployeeId,
+        /// The date.
+        date: NaiveDate,
+    },
+    /// A manager change that would close a reporting loop.
+    #[error("making {manager} the manager of {employee} creates a reporting cycle")]
+    #[non_exhaustive]
+    ReportingCycle {
+        /// The employee.
+        employee: EmployeeId,
+        /// The manager asked for.
+        manager: EmployeeId,
+    },
+    /// Removing a manager who still has reports.
+    #[error("employee {employee} still has {reports} direct reports")]
+    #[non_exhaustive]
+    HasReports {
+        /// The manager.
+        employee: EmployeeId,
+        /// How many report to them.
+        reports: usize,
+    },
+    /// A policy figure below zero or above [`MAX_POLICY_DAYS`](crate::MAX_POLICY_DAYS).
+    #[error("{what} of {days} days is not between 0 and 10000")]
+    #[non_exhaustive]
+    InvalidPolicyDays {
+        /// Which figure.
+        what: &'static str,
+        /// Its value.
+        days: LeaveDays,
+    },
+    /// An entitlement that is not a multiple of the rounding step.
+    #[error("entitlement {entitlement} is not a multiple of the rounding step {step}")]
+    #[non_exhaustive]
+    EntitlementOffStep {
+        /// The entitlement.
+        entitlement: LeaveDays,
+        /// The step.
+        step: LeaveDays,
+    },
+    /// A carry-over expiry outside 1 to 12 months.
+    #[error("carried days cannot expire after {months} months: 1 to 12 allowed")]
+    #[non_exhaustive]
+    InvalidExpiry {
+        /// The months asked for.
+        months: u32,
+    },
+    /// A leave year start that is not a day of every year.
+    #[error("a leave year cannot start on month {month} day {day}")]
+    #[non_exhaustive]
+    InvalidYearStart {
+        /// The month.
+        month: u32,
+        /// The day.
+        day: u32,
+    },
+    /// An employment end on or before its start.
+    #[error("employment ending {end} does not come after its start {start}")]
+    #[non_exhaustive]
+    InvalidEmploymentEnd {
+        /// The start.
+        start: NaiveDate,
+        /// The end asked for.
+        end: NaiveDate,
+    },
+    /// A leave account used before [`LeaveCommand::Configure`](crate::LeaveCommand::Configure).
+    #[error("the leave account of employee {employee} is not configured")]
+    #[non_exhaustive]
+    NotConfigured {
+        /// The employee.
+        employee: EmployeeId,
+    },
+    /// Changing the employment start of an account that has accrued.
+    #[error(
+        "the leave account of employee {employee} has accrued from {start}: its employment start cannot change"
+    )]
+    #[non_exhaustive]
+    EmploymentStartChanged {
+        /// The employee.
+        employee: EmployeeId,
+        /// The start accrual ran from.
+        start: NaiveDate,
+    },
+    /// A leave span with no date.
+    #[error("leave span {range} holds no date")]
+    #[non_exhaustive]
+    EmptyLeaveSpan {
+        /// The range.
+        range: DateRange,
+    },
+    /// A single day halved at both ends.
+    #[error("leave on {date} cannot be half a day at both ends")]
+    #[non_exhaustive]
+    InvalidHalfDays {
+        /// The day.
+        date: NaiveDate,
+    },
+    /// A request id already used.
+    #[error("leave request {request} already exists")]
+    #[non_exhaustive]
+    DuplicateRequest {
+        /// The request.
+        request: LeaveRequestId,
+    },
+    /// A request id not known.
+    #[error("no leave request {request}")]
+    #[non_exhaustive]
+    UnknownRequest {
+        /// The request.
+        request: LeaveRequestId,
+    },
+    /// A request outside the employment.
+    #[error("leave {range} falls outside the employment")]
+    #[non_exhaustive]
+    OutsideEmployment {
+        /// The dates asked for.
+        range: DateRange,
+    },
+    /// A request before the minimum service.
+    #[error("leave starting {date} comes before the minimum service is reached on {eligible_from}")]
+    #[non_exhaustive]
+    ServiceTooShort {
+        /// The request's first day.
+        date: NaiveDate,
+        /// The first day leave may start.
+        eligible_from: NaiveDate,
+    },
+    /// A request overlapping a pending or approved one.
+    #[error("leave request {request} overlaps leave request {existing}")]
+    #[non_exhaustive]
+    OverlappingRequest {
+        /// The new request.
+        request: LeaveRequestId,
+        /// The request it overlaps.
+        existing: LeaveRequestId,
+    },
+    /// A request over days that count nothing.
+    #[error("leave {range} takes no day")]
+    #[non_exhaustive]
+    NothingToTake {
+        /// The dates asked for.
+        range: DateRange,
+    },
+    /// Deciding a request that is not in a state to be decided.
+    #[error("leave request {request} is {status}")]
+    #[non_exhaustive]
+    RequestNotPending {
+        /// The request.
+        request: LeaveRequestId,
+        /// Where it stands.
+        status: RequestStatus,
+    },
+    /// Days the balance cannot give without going below the policy's floor.
+    #[error(
+        "taking {needed} days on {date} leaves the balance below its floor: {available} days available"
+    )]
+    #[non_exhaustive]
+    InsufficientBalance {
+        /// The day.
+        date: NaiveDate,
+        /// The days asked for.
+        needed: LeaveDays,
+        /// The days that may leave the balance.
+        available: LeaveDays,
+    },
+    /// An accrual asked to cover more than [`MAX_ACCRUAL_YEARS`](crate::MAX_ACCRUAL_YEARS) years.
+    #[error("accruing from {from} through {through} covers more than 100 years")]
+    #[non_exhaustive]
+    AccrualTooLong {
+        /// The first day not yet accrued.
+        from: NaiveDate,
+        /// The day asked for.
+        through: NaiveDate,
+    },
+    /// A stored event that the rules, applied to the state it is replayed
+    /// on, would not decide: the stream was altered or written by other rules.
+    #[error("stored {event} event does not follow from the state it is replayed on")]
+    #[non_exhaustive]
+    ReplayRejected {
+        /// The event's type name ([`DomainEvent::event_type`](bureau_core::DomainEvent::event_type)).
+        event: &'static str,
+    },
+    /// A date or range error from bureau-core.
+    #[error(transparent)]
+    Core(#[from] bureau_core::Error),
+}
+
+/// The result type of bureau-hr.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,94 @@
+//! Human resources rules as typed models and pure functions.
+//!
+//! # Overview
+//!
+//! - [`Employee`]: an aggregate holding a [`Profile`] (name, [`WorkEmail`],
+//!   minimal [`PersonalData`], each field [`Sensitive`] and left out of
+//!   `Debug`) and an effective-dated history of [`EmploymentRecord`]s. The
+//!   lifecycle (hire, probation end, transfer, promotion, pay change, leave
+//!   of absence, termination, rehire) goes through [`EmployeeCommand`]s
+//!   with guarded transitions; [`Employee::terms_as_of`] and
+//!   [`Employee::status_as_of`] answer for any date.
+//! - [`EmploymentTerms`]: department, position, manager, cost centre,
+//!   [`Workplace`] (location and the key of its working-time calendar),
+//!   [`Fte`], [`ContractType`], [`PayRate`] and [`PayFrequency`].
+//! - [`OrgChart`]: reporting lines and departments over time, never with a
+//!   cycle; chain of command, direct and indirect reports, span of control,
+//!   headcount by department as of a date.
+//! - [`LeavePolicy`]: a [`LeaveType`]'s entitlement per leave year, its
+//!   [`AccrualFrequency`] and [`AllocationDay`], [`Proration`] for joiners,
+//!   leavers and part time, rounding to a [`LeaveStep`] with a named
+//!   [`RoundingStrategy`](bureau_core::RoundingStrategy), [`CarryOver`] cap
+//!   and expiry, maximum balance, negative allowance, minimum service and
+//!   [`DayCounting`].
+//! - [`LeaveAccount`]: one employee's balance of one leave type, an
+//!   aggregate configured (by event) with the policy, the employee's
+//!   [`bureau_calendar::Calendar`] and [`LeaveEmployment`]. It posts
+//!   accrual, carry-over and expiry [`Movement`]s, and takes requests
+//!   ([`LeaveSpan`]: dates with half days at either end, counted in
+//!   [`WorkingDays`](bureau_calendar::WorkingDays)) through approve, reject
+//!   and cancel. [`LeaveAccount::balance_as_of`] is a binary search over
+//!   sorted movements with running totals.
+//!
+//! Nothing here reads a clock or draws a random value: every date is an
+//! input, and the same inputs give the same outputs.
+//!
+//! # Crate map
+//!
+//! | module (re-exported at the root) | holds |
+//! |---|---|
+//! | `text` | validated names and codes: [`PersonName`], [`WorkEmail`], [`DepartmentName`], ... |
+//! | `sensitive` | [`Sensitive`], [`PersonalData`] |
+//! | `employment` | [`EmploymentTerms`], [`Fte`], [`PayRate`], [`ContractType`], [`PayFrequency`] |
+//! | `employee` | [`Employee`], [`EmployeeCommand`], [`EmployeeEvent`], [`EmploymentRecord`] |
+//! | `org` | [`OrgChart`], [`OrgCommand`], [`OrgEvent`], [`Placement`] |
+//! | `leave` | [`LeavePolicy`], [`LeaveAccount`], [`LeaveCommand`], [`LeaveEvent`], [`LeaveSpan`], [`LeaveDays`], [`Movement`] |
+//! | [`strategy`] (feature `proptest`) | generators of valid values |
+//!
+//! # Crate features
+//!
+//! - `serde`: serialize and deserialize commands, events and records;
+//!   deserializing validates text and fractions.
+//! - `proptest`: [`strategy`], generators of valid employment terms and
+//!   command sequences, org chart changes, leave policies and leave spans.
+
+mod employee;
+mod employment;
+mod error;
+mod leave;
+mod org;
+mod replay;
+mod sensitive;
+#[cfg(feature = "proptest")]
+pub mod strategy;
+mod text;
+
+pub use employee::{
+    Change, Employee, EmployeeCommand, EmployeeEvent, EmploymentRecord, EmploymentStatus,
+    Probation, Profile,
+};
+pub use employment::{
+    ContractType, EmploymentTerms, Fte, PayBasis, PayFrequency, PayRate, Workplace,
+};
+pub use error::{Error, Result};
+pub use leave::account::{
+    AccrualProgress, LeaveAccount, LeaveCommand, LeaveEvent, LeaveRequestRecord, RequestStatus,
+};
+pub use leave::days::LeaveDays;
+pub use leave::ledger::{LeaveRequest, LeaveRequestId, Movement, MovementKind};
+pub use leave::policy::{
+    AccrualFrequency, AllocationDay, CarryOver, DayCounting, LeavePolicy, LeavePolicyBuilder,
+    LeaveStep, LeaveType, LeaveYearStart, MAX_ACCRUAL_YEARS, MAX_POLICY_DAYS, Proration,
+};
+pub use leave::span::{DayPart, LeaveEmployment, LeaveSpan};
+pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};
+pub use sensitive::{PersonalData, Sensitive};
+pub use text::{
+    BankAccount, CalendarKey, CostCentre, DepartmentName, LeaveTypeName, LocationName,
+    MAX_TEXT_LEN, NationalId, PersonName, PositionTitle, Reason, WorkEmail,
+};
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}

@@ -1,0 +1,361 @@
+//! Strategies generating valid values, for property tests: employment
+//! terms, profiles, employees, lifecycle command sequences, org chart
+//! changes, leave policies and leave spans.
+//!
+//! ```
+//! use bureau_hr::strategy;
+//! use proptest::strategy::{Strategy, ValueTree};
+//! use proptest::test_runner::TestRunner;
+//! let mut runner = TestRunner::deterministic();
+//! let terms = strategy::employment_terms().new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+//! assert!(terms.fte().value() > bureau_core::Decimal::ZERO);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use bureau_core::{Currency, Decimal, EmployeeId, Money};
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+
+use crate::{
+    CalendarKey, ContractType, CostCentre, DepartmentName, EmployeeCommand, EmploymentTerms, Fte,
+    LocationName, OrgCommand, PayBasis, PayFrequency, PayRate, PersonName, PersonalData, Placement,
+    PositionTitle, Probation, Profile, Reason, WorkEmail, Workplace,
+};
+
+const DEPARTMENTS: [&str; 4] = ["Engineering", "Finance", "Sales", "Support"];
+const POSITIONS: [&str; 4] = ["Associate", "Engineer", "Senior Engineer", "Lead"];
+const PLACES: [(&str, &str); 3] = [
+    ("Berlin office", "de-berlin"),
+    ("New York office", "us-ny"),
+    ("Remote", "utc-weekdays"),
+];
+
+fn pick<const N: usize>(names: [&'static str; N]) -> impl Strategy<Value = &'static str> {
+    proptest::sample::select(names.to_vec())
+}
+
+/// A valid department name out of a small set (so generated values collide).
+pub fn department() -> impl Strategy<Value = DepartmentName> {
+    pick(DEPARTMENTS).prop_filter_map("valid", |name| DepartmentName::new(name).ok())
+}
+
+/// A valid position title out of a small set.
+pub fn position() -> impl Strategy<Value = PositionTitle> {
+    pick(POSITIONS).prop_filter_map("valid", |name| PositionTitle::new(name).ok())
+}
+
+/// A workplace and its calendar key out of a small set.
+pub fn workplace() -> impl Strategy<Value = Workplace> {
+    proptest::sample::select(PLACES.to_vec()).prop_filter_map("valid", |(place, key)| {
+        Some(Workplace::new(
+            LocationName::new(place).ok()?,
+            CalendarKey::new(key).ok()?,
+        ))
+    })
+}
+
+/// An FTE fraction in `(0, 1]`, in steps of 0.05, full time half of the time.
+pub fn fte() -> impl Strategy<Value = Fte> {
+    prop_oneof![
+        Just(Fte::FULL),
+        (1i64..=20).prop_filter_map("in (0, 1]", |twentieths| Fte::new(Decimal::new(
+            twentieths * 5,
+            2
+        ))
+        .ok()),
+    ]
+}
+
+/// A positive pay rate in USD: a yearly salary or an hourly rate.
+pub fn pay_rate() -> impl Strategy<Value = PayRate> {
+    prop_oneof![
+        (2_000_000i128..=30_000_000).prop_map(|cents| (cents, PayBasis::Annual)),
+        (1_000i128..=20_000).prop_map(|cents| (cents, PayBasis::Hourly)),
+    ]
+    .prop_filter_map("positive", |(cents, basis)| {
+        PayRate::new(Money::from_minor(cents, Currency::USD).ok()?, basis).ok()
+    })
+}
+
+/// Valid employment terms with no manager.
+pub fn employment_terms() -> impl Strategy<Value = EmploymentTerms> {
+    (
+        department(),
+        position(),
+        workplace(),
+        pay_rate(),
+        fte(),
+        proptest::sample::select(vec![
+            PayFrequency::Weekly,
+            PayFrequency::Biweekly,
+            PayFrequency::SemiMonthly,
+            PayFrequency::Monthly,
+        ]),
+        proptest::option::of(0u32..100),
+    )
+        .prop_filter_map("valid", |(dept, pos, place, pay, fte, freq, centre)| {
+            let terms = EmploymentTerms::new(dept, pos, place, pay)
+                .with_fte(fte)
+                .with_pay_frequency(freq)
+                .with_contract(ContractType::Permanent);
+            Some(match centre {
+                Some(n) => terms.with_cost_centre(CostCentre::new(format!("CC-{n:02}")).ok()?),
+                None => terms,
+            })
+        })
+}
+
+/// A valid profile with no personal data.
+pub fn profile() -> impl Strategy<Value = Profile> {
+    (0u32..1000).prop_filter_map("valid", |n| {
+        Some(Profile::new(
+            PersonName::new(format!("Employee {n}")).ok()?,
+            WorkEmail::new(format!("employee{n}@example.com")).ok()?,
+            PersonalData::new(),
+        ))
+    })
+}
+
+/// A lifecycle command of any kind, dated `gap` days after `from`; some
+/// are rejected by a given employee's state, which is what property tests
+/// of the guards want.
+fn lifecycle_command(from: NaiveDate) -> impl Strategy<Value = EmployeeCommand> {
+    let date =
+        (0u64..120).prop_map(move |gap| from.checked_add_days(Days::new(gap)).unwrap_or(from));
+    let reason = Just(Reason::new("generated"));
+    (
+        date,
+        employment_terms(),
+        pay_rate(),
+        profile(),
+        reason,
+        0u8..9,
+        any::<bool>(),
+    )
+        .prop_filter_map(
+            "valid reason",
+            |(date, terms, pay_rate, profile, reason, kind, probation)| {
+                let reason = reason.ok()?;
+                let probation = if probation {
+                    Probation::Required
+                } else {
+                    Probation::Waived
+                };
+                Some(match kind {
+                    0 => EmployeeCommand::Hire {
+                        date,
+                        profile,
+                        terms,
+                        probation,
+                    },
+                    1 => EmployeeCommand::EndProbation { date },
+                    2 => EmployeeCommand::Transfer { date, terms },
+                    3 => EmployeeCommand::Promote { date, terms },
+                    4 => EmployeeCommand::ChangePay { date, pay_rate },
+                    5 => EmployeeCommand::StartLeaveOfAbsence { date, reason },
+                    6 => EmployeeCommand::ReturnFromLeave { date },
+                    7 => EmployeeCommand::Terminate {
+                        notice_given: date,
+                        last_working_day: date,
+                        reason,
+                    },
+                    _ => EmployeeCommand::Rehire {
+                        date,
+                        terms,
+                        probation,
+                    },
+                })
+            },
+        )
+}
+
+/// Up to `max` lifecycle commands of every kind dated from 2020 to about
+/// 2030, in no particular order; an employee accepts some and rejects the
+/// rest.
+pub fn lifecycle_commands(max: usize) -> impl Strategy<Value = Vec<EmployeeCommand>> {
+    let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN);
+    proptest::collection::vec(
+        (0u64..3650).prop_flat_map(move |offset| {
+            lifecycle_command(start.checked_add_days(Days::new(offset)).unwrap_or(start))
+        }),
+        0..=max,
+    )
+}
+
+/// Up to `max` org chart changes among `people` employees (ids 1 to
+/// `people`), dated in order from 2026-01-01; some would create a cycle or
+/// name a manager not in the chart, so a chart rejects them.
+pub fn org_commands(people: u128, max: usize) -> impl Strategy<Value = Vec<OrgCommand>> {
+    let people = people.max(1);
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(NaiveDate::MIN);
+    proptest::collection::vec(
+        (
+            1..=people,
+            proptest::option::of(1..=people),
+            department(),
+            0u64..3,
+            0u8..8,
+        ),
+        0..=max,
+    )
+    .prop_map(move |steps| {
+        let mut date = start;
+        steps
+            .into_iter()
+            .map(|(employee, manager, department, gap, kind)| {
+                date = date.checked_add_days(Days::new(gap)).unwrap_or(date);
+                let employee = EmployeeId::from_u128(employee);
+                if kind == 0 {
+                    OrgCommand::Remove { employee, date }
+                } else {
+                    OrgCommand::Place {
+                        employee,
+                        date,
+                        placement: Placement::new(department, manager.map(EmployeeId::from_u128)),
+                    }
+                }
+            })
+            .collect()
+    })
+}
+
+/// A valid leave policy of `leave_type` with an entitlement of 0 to 40
+/// days (a multiple of its rounding step) and every accrual frequency,
+/// allocation day, proration switch, step and strategy; unlimited
+/// carry-over, no maximum, allowance 0 to 3 days, no minimum service.
+pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = crate::LeavePolicy> {
+    use crate::{AccrualFrequency, AllocationDay, LeaveDays, LeavePolicy, LeaveStep, Proration};
+    use bureau_core::RoundingStrategy;
+    let frequency = proptest::sample::select(vec![
+        AccrualFrequency::Monthly,
+        AccrualFrequency::Quarterly,
+        AccrualFrequency::YearlyUpFront,
+        AccrualFrequency::PerPayPeriod(PayFrequency::Weekly),
+        AccrualFrequency::PerPayPeriod(PayFrequency::Biweekly),
+        AccrualFrequency::PerPayPeriod(PayFrequency::SemiMonthly),
+        AccrualFrequency::PerPayPeriod(PayFrequency::Monthly),
+    ]);
+    let allocation = proptest::sample::select(vec![
+        AllocationDay::FirstDay,
+        AllocationDay::LastDay,
+        AllocationDay::Anniversary,
+    ]);
+    let step =
+        proptest::sample::select(vec![LeaveStep::Quarter, LeaveStep::Half, LeaveStep::Whole]);
+    let strategy = proptest::sample::select(vec![
+        RoundingStrategy::MidpointNearestEven,
+        RoundingStrategy::MidpointAwayFromZero,
+        RoundingStrategy::ToZero,
+        RoundingStrategy::ToPositiveInfinity,
+    ]);
+    let proration = || proptest::sample::select(vec![Proration::Prorated, Proration::Full]);
+    (
+        frequency,
+        allocation,
+        step,
+        strategy,
+        proration(),
+        proration(),
+        0i64..=40,
+        0i32..=3,
+        1u32..=12,
+    )
+        .prop_filter_map(
+            "valid policy",
+            move |(
+                frequency,
+                allocation,
+                step,
+                strategy,
+                service,
+                fte,
+                whole,
+                allowance,
+                start_month,
+            )| {
+                LeavePolicy::builder(leave_type.clone(), LeaveDays::new(Decimal::from(whole)))
+                    .accrual(frequency)
+                    .allocation(allocation)
+                    .rounding(step, strategy)
+                    .service_proration(service)
+                    .fte_proration(fte)
+                    .negative_allowance(LeaveDays::from(allowance))
+                    .year_start(crate::LeaveYearStart::new(start_month, 1).ok()?)
+                    .build()
+                    .ok()
+            },
+        )
+}
+
+/// A valid annual leave policy ([`leave_policy_of`] with
+/// [`LeaveType::Annual`](crate::LeaveType::Annual)).
+pub fn leave_policy() -> impl Strategy<Value = crate::LeavePolicy> {
+    leave_policy_of(crate::LeaveType::Annual)
+}
+
+/// A leave span of 1 to 10 days starting within `spread_days` days of
+/// `date`, whole or half at either end (a single day is never halved at
+/// both).
+pub fn leave_span_near(
+    date: NaiveDate,
+    spread_days: u32,
+) -> impl Strategy<Value = crate::LeaveSpan> {
+    (
+        0..=u64::from(spread_days),
+        1u64..=10,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_filter_map(
+            "representable",
+            move |(offset, length, first_half, last_half)| {
+                let start = date.checked_add_days(Days::new(offset))?;
+                let end = start.checked_add_days(Days::new(length))?;
+                let mut span =
+                    crate::LeaveSpan::new(bureau_core::DateRange::new(start, end).ok()?).ok()?;
+                if first_half {
+                    span = span.first_day_half();
+                }
+                if last_half && !(first_half && length == 1) {
+                    span = span.last_day_half();
+                }
+                Some(span)
+            },
+        )
+}
+
+/// A hired employee `id` with a history grown from up to `max` generated
+/// lifecycle commands (the ones its guards accept), so every value is a
+/// state the rules can reach.
+///
+/// ```
+/// use bureau_core::EmployeeId;
+/// use bureau_hr::strategy;
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let employee = strategy::employee(EmployeeId::from_u128(1), 10).new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// assert!(!employee.records().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn employee(id: EmployeeId, max: usize) -> impl Strategy<Value = crate::Employee> {
+    use bureau_core::Aggregate;
+    let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN);
+    (employment_terms(), profile(), lifecycle_commands(max)).prop_map(
+        move |(terms, profile, commands)| {
+            let mut employee = crate::Employee::new(id);
+            let hire = EmployeeCommand::Hire {
+                date: start,
+                profile,
+                terms,
+                probation: Probation::Required,
+            };
+            for command in core::iter::once(&hire).chain(&commands) {
+                // Rejected commands leave the employee as it was: skipping them
+                // keeps only reachable states.
+                let _accepted = employee.handle(command);
+            }
+            employee
+        },
+    )
+}

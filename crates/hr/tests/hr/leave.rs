@@ -1,0 +1,475 @@
+//! Leave policies, accrual, requests and balances.
+
+use bureau_calendar::{Calendar, Schedule, Tz};
+use bureau_core::{Aggregate, DateRange, Decimal, EmployeeId, RoundingStrategy};
+use bureau_hr::{
+    AccrualFrequency, AllocationDay, CarryOver, Error, Fte, LeaveAccount, LeaveCommand, LeaveDays,
+    LeaveEmployment, LeavePolicy, LeaveRequestId, LeaveSpan, LeaveStep, LeaveType, LeaveYearStart,
+    MovementKind, Reason, strategy,
+};
+use chrono::{Days, Months, NaiveDate};
+use proptest::prelude::*;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+fn days(text: &str) -> LeaveDays {
+    LeaveDays::new(text.parse::<Decimal>().unwrap_or_default())
+}
+
+fn weekdays() -> Calendar {
+    match "09:00-17:00".parse() {
+        Ok(hours) => Schedule::weekdays(Tz::UTC, hours)
+            .map(Calendar::new)
+            .unwrap_or_else(|_| Calendar::always()),
+        Err(_) => Calendar::always(),
+    }
+}
+
+fn account(policy: LeavePolicy, employment: LeaveEmployment) -> Result<LeaveAccount, Error> {
+    let mut account = LeaveAccount::new(EmployeeId::from_u128(1));
+    account.handle(&LeaveCommand::Configure {
+        policy,
+        calendar: weekdays(),
+        employment,
+    })?;
+    Ok(account)
+}
+
+fn accrued(
+    policy: LeavePolicy,
+    employment: LeaveEmployment,
+    through: NaiveDate,
+) -> Result<LeaveAccount, Error> {
+    let mut account = account(policy, employment)?;
+    account.handle(&LeaveCommand::Accrue { through })?;
+    Ok(account)
+}
+
+fn annual(entitlement: i32) -> bureau_hr::LeavePolicyBuilder {
+    LeavePolicy::builder(LeaveType::Annual, LeaveDays::from(entitlement))
+}
+
+fn span(from: NaiveDate, to: NaiveDate) -> Result<LeaveSpan, Error> {
+    LeaveSpan::new(DateRange::new(from, to)?)
+}
+
+#[test]
+fn earned_leave_prorated_for_joiners() -> TestResult {
+    let joiner = LeaveEmployment::new(day(2026, 7, 1), Fte::FULL);
+    let a = accrued(annual(24).build()?, joiner, day(2026, 12, 31))?;
+    assert_eq!(a.balance_as_of(day(2026, 12, 31)), LeaveDays::from(12));
+    assert_eq!(a.balance_as_of(day(2026, 6, 30)), LeaveDays::ZERO);
+    // Half time halves it again; switching FTE proration off does not.
+    let half = LeaveEmployment::new(day(2026, 7, 1), Fte::new(Decimal::new(5, 1))?);
+    let a = accrued(annual(24).build()?, half, day(2026, 12, 31))?;
+    assert_eq!(a.balance_as_of(day(2026, 12, 31)), LeaveDays::from(6));
+    let full = annual(24)
+        .fte_proration(bureau_hr::Proration::Full)
+        .build()?;
+    let a = accrued(full, half, day(2026, 12, 31))?;
+    assert_eq!(a.balance_as_of(day(2026, 12, 31)), LeaveDays::from(12));
+    Ok(())
+}
+
+#[test]
+fn consistent_proration_between_leave_types() -> TestResult {
+    let joiner = LeaveEmployment::new(day(2026, 4, 1), Fte::FULL);
+    let year_end = day(2026, 12, 31);
+    let annual_leave = accrued(annual(20).build()?, joiner, year_end)?;
+    let sick = LeavePolicy::builder(LeaveType::Sick, LeaveDays::from(10)).build()?;
+    let sick_leave = accrued(sick, joiner, year_end)?;
+    let quarterly = annual(20).accrual(AccrualFrequency::Quarterly).build()?;
+    let quarterly_leave = accrued(quarterly, joiner, year_end)?;
+    assert_eq!(annual_leave.balance_as_of(year_end), LeaveDays::from(15));
+    assert_eq!(sick_leave.balance_as_of(year_end), days("7.5"));
+    assert_eq!(quarterly_leave.balance_as_of(year_end), LeaveDays::from(15));
+    Ok(())
+}
+
+#[test]
+fn joiner_on_24_january_with_monthly_accrual() -> TestResult {
+    let policy = annual(24)
+        .rounding(LeaveStep::Half, RoundingStrategy::MidpointNearestEven)
+        .build()?;
+    let joiner = LeaveEmployment::new(day(2026, 1, 24), Fte::FULL);
+    let a = accrued(policy, joiner, day(2026, 12, 31))?;
+    // January: 8 of 31 days, 2 x 8/31 = 0.516 -> 0.5, credited on the first day employed.
+    let first = a.movements().first().ok_or("no movement")?;
+    assert_eq!(
+        (first.date(), first.days()),
+        (day(2026, 1, 24), days("0.5"))
+    );
+    assert_eq!(a.balance_as_of(day(2026, 1, 23)), LeaveDays::ZERO);
+    // February: 2 x (1 + 8/31) = 2.516 -> 2.5.
+    assert_eq!(a.balance_as_of(day(2026, 2, 1)), days("2.5"));
+    // The year: 2 x (11 + 8/31) = 22.516 -> 22.5.
+    assert_eq!(a.balance_as_of(day(2026, 12, 31)), days("22.5"));
+    Ok(())
+}
+
+#[test]
+fn joiner_on_the_31st() -> TestResult {
+    // A fixed year: January counts 1 of 31 days.
+    let joiner = LeaveEmployment::new(day(2026, 1, 31), Fte::FULL);
+    let a = accrued(annual(12).build()?, joiner, day(2026, 12, 31))?;
+    assert_eq!(a.balance_as_of(day(2026, 1, 31)), LeaveDays::ZERO);
+    assert_eq!(a.balance_as_of(day(2026, 2, 1)), LeaveDays::from(1));
+    assert_eq!(a.balance_as_of(day(2026, 12, 31)), LeaveDays::from(11));
+    // Anniversary years from the 31st: months end on the 28th, 31st, 30th, ...
+    // without drifting, and a whole year credits the whole entitlement.
+    let policy = annual(12).allocation(AllocationDay::Anniversary).build()?;
+    let a = accrued(policy, joiner, day(2027, 1, 30))?;
+    let dates: Vec<NaiveDate> = a.movements().iter().map(|m| m.date()).collect();
+    assert_eq!(dates.get(1), Some(&day(2026, 2, 28)));
+    assert_eq!(dates.get(2), Some(&day(2026, 3, 31)));
+    assert_eq!(dates.get(3), Some(&day(2026, 4, 30)));
+    assert_eq!(a.balance_as_of(day(2027, 1, 30)), LeaveDays::from(12));
+    Ok(())
+}
+
+#[test]
+fn leave_year_starting_1_january_ends_31_december() -> TestResult {
+    let year = LeaveYearStart::JANUARY_FIRST.year_containing(day(2026, 12, 31))?;
+    assert_eq!(year.start(), day(2026, 1, 1));
+    assert_eq!(year.last_day(), Some(day(2026, 12, 31)));
+    // Credited on each month's last day: the last credit lands on 31 December.
+    let policy = annual(24).allocation(AllocationDay::LastDay).build()?;
+    let a = accrued(
+        policy,
+        LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+        day(2026, 12, 31),
+    )?;
+    assert_eq!(a.balance_as_of(day(2026, 12, 30)), LeaveDays::from(22));
+    assert_eq!(a.balance_as_of(day(2026, 12, 31)), LeaveDays::from(24));
+    assert_eq!(
+        a.movements().last().map(|m| m.date()),
+        Some(day(2026, 12, 31))
+    );
+    Ok(())
+}
+
+#[test]
+fn negative_absent_days_impossible_for_a_mid_month_joiner() -> TestResult {
+    let joiner = LeaveEmployment::new(day(2026, 3, 18), Fte::FULL);
+    let mut a = accrued(
+        annual(24).negative_allowance(LeaveDays::from(5)).build()?,
+        joiner,
+        day(2026, 12, 31),
+    )?;
+    assert!(a.movements().iter().all(|m| !m.days().is_negative()));
+    let id = LeaveRequestId::from_u128(1);
+    // Leave starting before the first day employed.
+    let early = LeaveCommand::Request {
+        id,
+        span: span(day(2026, 3, 16), day(2026, 3, 20))?,
+    };
+    assert!(matches!(
+        a.decide(&early),
+        Err(Error::OutsideEmployment { .. })
+    ));
+    // A weekend only takes nothing.
+    let weekend = LeaveCommand::Request {
+        id,
+        span: span(day(2026, 3, 21), day(2026, 3, 23))?,
+    };
+    assert!(matches!(
+        a.decide(&weekend),
+        Err(Error::NothingToTake { .. })
+    ));
+    // Wednesday 18 to Friday 20, half of Wednesday: 2.5 days.
+    a.handle(&LeaveCommand::Request {
+        id,
+        span: span(day(2026, 3, 18), day(2026, 3, 21))?.first_day_half(),
+    })?;
+    assert_eq!(
+        a.request(id).map(|r| LeaveDays::from(r.days())),
+        Some(days("2.5"))
+    );
+    Ok(())
+}
+
+#[test]
+fn carry_over_is_capped_and_carried_days_expire() -> TestResult {
+    let rule = CarryOver::capped(LeaveDays::from(5))?.expiring_after_months(3)?;
+    let policy = annual(20).carry_over(rule).build()?;
+    let mut a = accrued(
+        policy,
+        LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+        day(2027, 1, 31),
+    )?;
+    assert_eq!(a.balance_as_of(day(2026, 12, 31)), LeaveDays::from(20));
+    // 15 forfeited on 1 January, then January's 1.75 (20/12 rounded to a quarter).
+    assert_eq!(a.balance_as_of(day(2027, 1, 1)), days("6.75"));
+    let id = LeaveRequestId::from_u128(1);
+    a.handle(&LeaveCommand::Request {
+        id,
+        span: span(day(2027, 2, 1), day(2027, 2, 3))?,
+    })?;
+    a.handle(&LeaveCommand::Approve { id })?;
+    a.handle(&LeaveCommand::Accrue {
+        through: day(2027, 4, 1),
+    })?;
+    // 5 carried, 2 taken: 3 expire on 1 April. Accrued by then: 6.75.
+    let expiry = a
+        .movements()
+        .iter()
+        .find(|m| m.kind() == MovementKind::Expiry)
+        .ok_or("no expiry")?;
+    assert_eq!(
+        (expiry.date(), expiry.days()),
+        (day(2027, 4, 1), LeaveDays::from(-3))
+    );
+    assert_eq!(a.balance_as_of(day(2027, 4, 1)), days("6.75"));
+    // Accruing again through the same day posts nothing.
+    let again = a.handle(&LeaveCommand::Accrue {
+        through: day(2027, 4, 1),
+    })?;
+    assert!(matches!(
+        again.as_slice(),
+        [] | [bureau_hr::LeaveEvent::Accrued { .. }]
+    ));
+    assert_eq!(a.balance_as_of(day(2027, 4, 1)), days("6.75"));
+    Ok(())
+}
+
+#[test]
+fn maximum_balance_stops_accrual() -> TestResult {
+    let policy = annual(24).maximum_balance(LeaveDays::from(10)).build()?;
+    let a = accrued(
+        policy,
+        LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+        day(2026, 12, 31),
+    )?;
+    assert_eq!(a.balance_as_of(day(2026, 12, 31)), LeaveDays::from(10));
+    Ok(())
+}
+
+#[test]
+fn requests_guard_balance_service_overlap_and_status() -> TestResult {
+    let policy = annual(12)
+        .negative_allowance(LeaveDays::from(2))
+        .minimum_service_days(30)
+        .build()?;
+    let mut a = accrued(
+        policy,
+        LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+        day(2026, 1, 31),
+    )?;
+    assert_eq!(a.balance_as_of(day(2026, 1, 31)), LeaveDays::from(1));
+    let [one, two, three] = [1, 2, 3].map(LeaveRequestId::from_u128);
+    let soon = LeaveCommand::Request {
+        id: one,
+        span: span(day(2026, 1, 26), day(2026, 1, 27))?,
+    };
+    assert!(
+        matches!(a.decide(&soon), Err(Error::ServiceTooShort { eligible_from, .. }) if eligible_from == day(2026, 1, 31))
+    );
+    // Monday 2 to Thursday 5 February: 4 days, 1 + 2 available.
+    a.handle(&LeaveCommand::Request {
+        id: one,
+        span: span(day(2026, 2, 2), day(2026, 2, 6))?,
+    })?;
+    let err = a.decide(&LeaveCommand::Approve { id: one }).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "taking 4 days on 2026-02-02 leaves the balance below its floor: 3 days available"
+    );
+    let overlap = LeaveCommand::Request {
+        id: two,
+        span: span(day(2026, 2, 5), day(2026, 2, 7))?,
+    };
+    assert!(
+        matches!(a.decide(&overlap), Err(Error::OverlappingRequest { existing, .. }) if existing == one)
+    );
+    a.handle(&LeaveCommand::Reject { id: one })?;
+    assert!(matches!(
+        a.decide(&LeaveCommand::Cancel { id: one }),
+        Err(Error::RequestNotPending { .. })
+    ));
+    a.handle(&LeaveCommand::Request {
+        id: two,
+        span: span(day(2026, 2, 5), day(2026, 2, 7))?,
+    })?;
+    a.handle(&LeaveCommand::Approve { id: two })?;
+    assert_eq!(a.balance_as_of(day(2026, 2, 6)), LeaveDays::from(-1));
+    assert!(matches!(
+        a.decide(&LeaveCommand::Approve { id: three }),
+        Err(Error::UnknownRequest { .. })
+    ));
+    // A negative adjustment is held to the same floor.
+    let reason = Reason::new("correction")?;
+    let cut = LeaveCommand::Adjust {
+        date: day(2026, 2, 10),
+        days: LeaveDays::from(-2),
+        reason: reason.clone(),
+    };
+    assert!(matches!(
+        a.decide(&cut),
+        Err(Error::InsufficientBalance { .. })
+    ));
+    a.handle(&LeaveCommand::Adjust {
+        date: day(2026, 2, 10),
+        days: LeaveDays::from(3),
+        reason,
+    })?;
+    assert_eq!(a.balance_as_of(day(2026, 2, 10)), LeaveDays::from(2));
+    Ok(())
+}
+
+#[test]
+fn an_unconfigured_account_refuses_everything() {
+    let a = LeaveAccount::new(EmployeeId::from_u128(4));
+    let err = a
+        .decide(&LeaveCommand::Accrue {
+            through: day(2026, 1, 1),
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::NotConfigured { .. }));
+}
+
+#[test]
+fn accruing_centuries_ahead_is_an_error() -> TestResult {
+    let a = account(
+        annual(24).build()?,
+        LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+    )?;
+    let err = a
+        .decide(&LeaveCommand::Accrue {
+            through: NaiveDate::MAX,
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::AccrualTooLong { from, .. } if from == day(2026, 1, 1)));
+    Ok(())
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn leave_events_round_trip_through_json() -> TestResult {
+    let mut a = LeaveAccount::new(EmployeeId::from_u128(1));
+    let mut events = a.handle(&LeaveCommand::Configure {
+        policy: annual(24).build()?,
+        calendar: weekdays(),
+        employment: LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+    })?;
+    events.extend(a.handle(&LeaveCommand::Accrue {
+        through: day(2026, 3, 1),
+    })?);
+    let json = serde_json::to_string(&events)?;
+    let read = serde_json::from_str::<Vec<bureau_hr::LeaveEvent>>(&json)?;
+    assert_eq!(read, events);
+    // Stored and read back, the stream rebuilds the account.
+    let mut rebuilt = LeaveAccount::new(EmployeeId::from_u128(1));
+    for event in &read {
+        rebuilt.replay(event)?;
+    }
+    assert_eq!(rebuilt, a);
+    Ok(())
+}
+
+/// The last day of the leave year starting at `start`.
+fn year_after(start: NaiveDate) -> NaiveDate {
+    start
+        .checked_add_months(Months::new(12))
+        .and_then(|end| end.pred_opt())
+        .unwrap_or(start)
+}
+
+proptest! {
+    #[test]
+    fn a_full_year_at_full_time_accrues_exactly_the_entitlement(policy in strategy::leave_policy(), offset in 0u64..365) {
+        // An employment starting on a leave year's first day and a year after.
+        let probe = day(2026, 1, 1).checked_add_days(Days::new(offset)).unwrap_or(day(2026, 1, 1));
+        let start = if policy.allocation() == AllocationDay::Anniversary {
+            probe
+        } else {
+            policy.year_start().year_containing(probe).map_err(|e| TestCaseError::fail(e.to_string()))?.start()
+        };
+        let last = year_after(start);
+        let a = accrued(policy.clone(), LeaveEmployment::new(start, Fte::FULL), last).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(a.balance_as_of(last), policy.entitlement());
+    }
+
+    #[test]
+    fn proration_for_a_joiner_is_monotone_in_the_joining_date(
+        policy in strategy::leave_policy().prop_filter("a fixed leave year", |p| p.allocation() != AllocationDay::Anniversary),
+        first in 0u64..365,
+        second in 0u64..365,
+    ) {
+        let year = policy.year_start().year_containing(day(2026, 7, 1)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let last = year.last_day().unwrap_or(year.start());
+        let (early, late) = (first.min(second), first.max(second));
+        let join = |offset: u64| year.start().checked_add_days(Days::new(offset)).unwrap_or(year.start()).min(last);
+        let earned = |offset| accrued(policy.clone(), LeaveEmployment::new(join(offset), Fte::FULL), last)
+            .map(|a| a.balance_as_of(last));
+        let (early, late) = (earned(early), earned(late));
+        prop_assert!(early.is_ok() && late.is_ok());
+        prop_assert!(early.unwrap_or_default() >= late.unwrap_or_default());
+    }
+
+    #[test]
+    fn approving_then_cancelling_restores_the_balance(
+        policy in strategy::leave_policy(),
+        leave in strategy::leave_span_near(day(2026, 3, 1), 200),
+    ) {
+        let mut a = accrued(policy, LeaveEmployment::new(day(2026, 1, 1), Fte::FULL), day(2026, 12, 31))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let before = a.clone();
+        let id = LeaveRequestId::from_u128(1);
+        if a.handle(&LeaveCommand::Request { id, span: leave }).is_ok() && a.handle(&LeaveCommand::Approve { id }).is_ok() {
+            prop_assert!(a.balance_as_of(leave.start()) < before.balance_as_of(leave.start()));
+            a.handle(&LeaveCommand::Cancel { id }).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            for probe in [leave.start(), day(2026, 12, 31), day(2026, 1, 1)] {
+                prop_assert_eq!(a.balance_as_of(probe), before.balance_as_of(probe));
+            }
+            prop_assert_eq!(a.movements(), before.movements());
+        }
+    }
+
+    #[test]
+    fn the_balance_never_goes_below_the_floor(
+        policy in strategy::leave_policy(),
+        spans in proptest::collection::vec(strategy::leave_span_near(day(2026, 1, 1), 700), 0..12),
+        actions in proptest::collection::vec(0u8..4, 12),
+        cuts in proptest::collection::vec(-4i32..3, 12),
+    ) {
+        let floor = policy.floor();
+        let mut a = account(policy, LeaveEmployment::new(day(2026, 1, 1), Fte::FULL)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let reason = Reason::new("test").map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let configured = a.clone();
+        let mut events = Vec::new();
+        let mut run = |a: &mut LeaveAccount, command: LeaveCommand| {
+            if let Ok(decided) = a.handle(&command) {
+                events.extend(decided);
+            }
+        };
+        for (n, leave) in spans.iter().enumerate() {
+            let id = LeaveRequestId::from_u128(n as u128 + 1);
+            let through = leave.start();
+            run(&mut a, LeaveCommand::Accrue { through });
+            run(&mut a, LeaveCommand::Request { id, span: *leave });
+            run(&mut a, LeaveCommand::Approve { id });
+            match actions.get(n) {
+                Some(0) => run(&mut a, LeaveCommand::Cancel { id }),
+                Some(1) => {
+                    let cut = LeaveDays::from(cuts.get(n).copied().unwrap_or(0));
+                    run(&mut a, LeaveCommand::Adjust { date: through, days: cut, reason: reason.clone() });
+                }
+                _ => {}
+            }
+        }
+        run(&mut a, LeaveCommand::Accrue { through: day(2028, 12, 31) });
+        // The stream replays, through the same rules, to the same account.
+        let mut rebuilt = configured;
+        for event in &events {
+            rebuilt.replay(event)?;
+        }
+        prop_assert_eq!(&rebuilt, &a);
+        for movement in a.movements() {
+            prop_assert!(a.balance_as_of(movement.date()) >= floor, "balance {} on {} below {}", a.balance_as_of(movement.date()), movement.date(), floor);
+        }
+    }
+}

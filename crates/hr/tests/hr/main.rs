@@ -1,0 +1,4 @@
+//! Integration and property tests of bureau-hr.
+
+mod employees;
+mod leave;
