@@ -1,0 +1,203 @@
+//! The one error type of bureau-crm.
+
+use std::fmt;
+
+/// Everything that can go wrong in bureau-crm. Every variant names the value
+/// that was wrong and, for contact points, the field it was given for.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_crm::{EmailAddress, EmailProblem, Error};
+///
+/// let err = EmailAddress::parse("ada@").unwrap_err();
+/// assert_eq!(err.to_string(), "email \"ada@\" has no domain after '@'");
+/// assert!(matches!(err, Error::InvalidEmail { problem: EmailProblem::NoDomain, .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An email address that is not of the form `local@domain.tld`.
+    #[error("email {input:?} {problem}")]
+    #[non_exhaustive]
+    InvalidEmail {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it.
+        problem: EmailProblem,
+    },
+    /// A phone number that cannot be written in E.164.
+    #[error("phone number {input:?} {problem}")]
+    #[non_exhaustive]
+    InvalidPhone {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it.
+        problem: PhoneProblem,
+    },
+    /// A country code that is not two ASCII letters.
+    #[error("country code {input:?} is not two ASCII letters (ISO 3166-1 alpha-2)")]
+    #[non_exhaustive]
+    InvalidCountry {
+        /// The text as given.
+        input: String,
+    },
+    /// A text field that must hold something was empty or only whitespace.
+    #[error("{field} is empty")]
+    #[non_exhaustive]
+    EmptyText {
+        /// Which field.
+        field: &'static str,
+    },
+    /// A text field longer than its limit.
+    #[error("{field} has {len} characters, more than the {max} allowed")]
+    #[non_exhaustive]
+    TextTooLong {
+        /// Which field.
+        field: &'static str,
+        /// Its length in characters.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+}
+
+impl Error {
+    pub(crate) fn email(input: &str, problem: EmailProblem) -> Self {
+        Error::InvalidEmail {
+            input: input.to_owned(),
+            problem,
+        }
+    }
+
+    pub(crate) fn phone(input: &str, problem: PhoneProblem) -> Self {
+        Error::InvalidPhone {
+            input: input.to_owned(),
+            problem,
+        }
+    }
+}
+
+/// What is wrong with an email address, naming the part (local part before
+/// the `@`, domain after it).
+///
+/// ```
+/// use bureau_crm::EmailProblem;
+/// assert_eq!(EmailProblem::NoDomain.to_string(), "has no domain after '@'");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EmailProblem {
+    /// Empty after trimming.
+    Empty,
+    /// No `@` at all.
+    NoAt,
+    /// Nothing before the `@`.
+    NoLocalPart,
+    /// Nothing after the `@`.
+    NoDomain,
+    /// The local part is longer than 64 bytes.
+    LocalPartTooLong(usize),
+    /// The local part holds a character outside the unquoted set of RFC 5322
+    /// (letters, digits and ``!#$%&'*+-/=?^_`{|}~``, dots between them).
+    /// Quoted local parts are refused too.
+    LocalPartCharacter(char),
+    /// The local part starts or ends with a dot, or has two dots in a row.
+    LocalPartDots,
+    /// The domain is longer than 253 bytes.
+    DomainTooLong(usize),
+    /// The domain has a single label (`ada@localhost`): an address meant to
+    /// reach a person needs a registered domain.
+    DomainWithoutDot,
+    /// A domain label is empty, longer than 63 bytes, holds a character other
+    /// than an ASCII letter, digit or hyphen, or starts or ends with a hyphen.
+    /// Internationalised domains are accepted in their ASCII (`xn--`) form.
+    DomainLabel(String),
+}
+
+impl fmt::Display for EmailProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EmailProblem::Empty => f.write_str("is empty"),
+            EmailProblem::NoAt => f.write_str("has no '@'"),
+            EmailProblem::NoLocalPart => f.write_str("has no local part before '@'"),
+            EmailProblem::NoDomain => f.write_str("has no domain after '@'"),
+            EmailProblem::LocalPartTooLong(len) => {
+                write!(f, "has a local part of {len} bytes, more than 64")
+            }
+            EmailProblem::LocalPartCharacter(c) => {
+                write!(f, "has {c:?} in its local part")
+            }
+            EmailProblem::LocalPartDots => f.write_str(
+                "has a local part starting or ending with a dot, or with two dots in a row",
+            ),
+            EmailProblem::DomainTooLong(len) => {
+                write!(f, "has a domain of {len} bytes, more than 253")
+            }
+            EmailProblem::DomainWithoutDot => f.write_str("has a domain without a dot"),
+            EmailProblem::DomainLabel(label) => {
+                write!(f, "has an invalid domain label {label:?}")
+            }
+        }
+    }
+}
+
+/// What is wrong with a phone number.
+///
+/// ```
+/// use bureau_crm::PhoneProblem;
+/// assert_eq!(PhoneProblem::NoCountry.to_string(), "has no country code and no default country was given");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PhoneProblem {
+    /// No digit at all.
+    Empty,
+    /// A character other than a digit, a leading `+`, spaces, `-`, `.`, `/`
+    /// and parentheses (extensions such as `ext. 12` are refused).
+    Character(char),
+    /// A national number without a country: the number does not start with
+    /// `+` or `00` and no default country was given.
+    NoCountry,
+    /// The default country is not in the table of countries this crate knows
+    /// the numbering plan of ([`PhoneNumber`](crate::PhoneNumber) lists them).
+    UnknownCountry(String),
+    /// An international number whose country code starts with 0.
+    ZeroCountryCode,
+    /// The national significant number has a length the country's plan does
+    /// not allow.
+    Length {
+        /// The digits counted.
+        digits: usize,
+        /// The fewest allowed.
+        min: usize,
+        /// The most allowed.
+        max: usize,
+    },
+}
+
+impl fmt::Display for PhoneProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PhoneProblem::Empty => f.write_str("has no digits"),
+            PhoneProblem::Character(c) => write!(f, "has {c:?}, which is not part of a number"),
+            PhoneProblem::NoCountry => {
+                f.write_str("has no country code and no default country was given")
+            }
+            PhoneProblem::UnknownCountry(code) => {
+                write!(
+                    f,
+                    "is national to {code}, whose numbering plan is not known"
+                )
+            }
+            PhoneProblem::ZeroCountryCode => f.write_str("has a country code starting with 0"),
+            PhoneProblem::Length { digits, min, max } => write!(
+                f,
+                "has a national number of {digits} digits, outside {min}..={max}"
+            ),
+        }
+    }
+}
+
+/// The result type of bureau-crm.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
