@@ -338,6 +338,61 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
     }
 }
 
+/// A web domain (`acme.example`), lower-cased, checked as the domain of an
+/// [`EmailAddress`] is.
+///
+/// ```
+/// use bureau_crm::WebDomain;
+///
+/// assert_eq!(WebDomain::parse(" Acme.Example ")?.as_str(), "acme.example");
+/// assert!(WebDomain::parse("acme").is_err());
+/// # Ok::<(), bureau_crm::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WebDomain(String);
+
+impl WebDomain {
+    /// Parses and lower-cases a domain.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidDomain`] with the [`EmailProblem`] of the domain.
+    pub fn parse(input: &str) -> Result<Self> {
+        let domain = input.trim().to_ascii_lowercase();
+        check_domain(&domain).map_err(|problem| Error::InvalidDomain {
+            input: input.to_owned(),
+            problem,
+        })?;
+        Ok(WebDomain(domain))
+    }
+
+    /// The domain.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for WebDomain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for WebDomain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for WebDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        WebDomain::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The numbering plan of a country, as far as normalisation needs it.
 #[derive(Clone, Copy, Debug)]
 struct NumberingPlan {

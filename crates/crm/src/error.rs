@@ -2,6 +2,11 @@
 
 use std::fmt;
 
+use bureau_core::PartyId;
+use chrono::{DateTime, Utc};
+
+use crate::{Channel, FieldKey, FieldText, LifecycleStage, Purpose};
+
 /// Everything that can go wrong in bureau-crm. Every variant names the value
 /// that was wrong and, for contact points, the field it was given for.
 ///
@@ -59,6 +64,126 @@ pub enum Error {
         len: usize,
         /// The limit.
         max: usize,
+    },
+    /// A web domain that is not of the form `name.tld`.
+    #[error("domain {input:?} {problem}")]
+    #[non_exhaustive]
+    InvalidDomain {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it (as for an email's domain).
+        problem: EmailProblem,
+    },
+    /// A value of another kind than its custom field's.
+    #[error("field {field} holds {expected} values, not {found}")]
+    #[non_exhaustive]
+    FieldType {
+        /// The field.
+        field: FieldKey,
+        /// The field's kind.
+        expected: &'static str,
+        /// The value's kind.
+        found: &'static str,
+    },
+    /// A choice field's value that is not one of its choices.
+    #[error("\"{value}\" is not one of the choices of field {field}")]
+    #[non_exhaustive]
+    NotAChoice {
+        /// The field.
+        field: FieldKey,
+        /// The value given.
+        value: FieldText,
+    },
+    /// A key a schema does not define.
+    #[error("no custom field {field} is defined")]
+    #[non_exhaustive]
+    UnknownField {
+        /// The key.
+        field: FieldKey,
+    },
+    /// A key a schema defines already.
+    #[error("custom field {field} is already defined")]
+    #[non_exhaustive]
+    DuplicateField {
+        /// The key.
+        field: FieldKey,
+    },
+    /// A command to an aggregate that was not created yet.
+    #[error("the party is not created yet")]
+    NotCreated,
+    /// A second creation.
+    #[error("party {party} is already created")]
+    #[non_exhaustive]
+    AlreadyCreated {
+        /// The party.
+        party: PartyId,
+    },
+    /// A command to an erased contact.
+    #[error("party {party} is erased and takes no more changes")]
+    #[non_exhaustive]
+    Erased {
+        /// The party.
+        party: PartyId,
+    },
+    /// A command dated before the last event of its stream.
+    #[error("change to party {party} at {at} is earlier than its last change at {previous}")]
+    #[non_exhaustive]
+    OutOfOrder {
+        /// The party.
+        party: PartyId,
+        /// The command's instant.
+        at: DateTime<Utc>,
+        /// The last event's instant.
+        previous: DateTime<Utc>,
+    },
+    /// Adding what is already there (an email, a tag, an open role, ...).
+    #[error("party {party} already has {what}")]
+    #[non_exhaustive]
+    AlreadyPresent {
+        /// The party.
+        party: PartyId,
+        /// What, with its value (`tag vip`).
+        what: String,
+    },
+    /// Removing or ending what is not there.
+    #[error("party {party} has no {what}")]
+    #[non_exhaustive]
+    NotPresent {
+        /// The party.
+        party: PartyId,
+        /// What, with its value.
+        what: String,
+    },
+    /// A lifecycle move the rules do not allow.
+    #[error("party {party} may not move from stage {from} to {to}")]
+    #[non_exhaustive]
+    StageNotAllowed {
+        /// The party.
+        party: PartyId,
+        /// Its stage.
+        from: LifecycleStage,
+        /// The stage asked for.
+        to: LifecycleStage,
+    },
+    /// A marketing touch without consent in force.
+    #[error("party {party} has not consented to {channel} for {purpose}")]
+    #[non_exhaustive]
+    NoConsent {
+        /// The party.
+        party: PartyId,
+        /// The channel.
+        channel: Channel,
+        /// The purpose.
+        purpose: Purpose,
+    },
+    /// A marketing touch on a channel the party has no contact point for.
+    #[error("party {party} has no contact point for {channel}")]
+    #[non_exhaustive]
+    NoContactPoint {
+        /// The party.
+        party: PartyId,
+        /// The channel.
+        channel: Channel,
     },
 }
 

@@ -5,8 +5,28 @@
 //! - Contact points ([`contact_point`]): [`EmailAddress`] (trimmed, domain
 //!   lower-cased, Gmail's equivalences when [`EmailRules`] say so),
 //!   [`PhoneNumber`] in E.164 from any usual spelling with a default
-//!   [`CountryCode`], and [`PostalAddress`]. Each is validated when built;
-//!   a refusal is an [`Error`] naming the field and what was wrong.
+//!   [`CountryCode`], [`PostalAddress`] and [`WebDomain`]. Each is validated
+//!   when built; a refusal is an [`Error`] naming the field and what was
+//!   wrong.
+//! - Parties: a [`Contact`] is a person, an [`Organization`] an account,
+//!   both identified by a [`PartyId`](bureau_core::PartyId) and both
+//!   [`bureau_core::Aggregate`]s: a command ([`ContactCommand`],
+//!   [`OrganizationCommand`]) is a change at an instant, decided into events
+//!   ([`ContactEvent`], [`OrganizationEvent`]) that replay into the same
+//!   state. What they share is a [`Profile`]: owner, [`Tag`]s, custom fields
+//!   ([`FieldSchema`], [`FieldDefinition`], [`FieldValue`]), phone numbers,
+//!   postal addresses and the [`LifecycleStage`] with every [`StageChange`]
+//!   and its [`StageCause`]. A contact also has email addresses and
+//!   [`Role`]s at organizations.
+//! - Consent ([`Consents`], [`ConsentRecord`]) per [`Channel`] and
+//!   [`Purpose`], granted or withdrawn at an instant from a [`Source`]. A
+//!   [`ContactChange::MarketingTouch`] is recorded only when consent is in
+//!   force and the contact can be reached on the channel
+//!   ([`Contact::may_contact`]).
+//! - Personal data: [`Contact::personal_data`] gathers it for an export;
+//!   [`ContactChange::Erase`] blanks it in the state (name, emails, phones,
+//!   addresses, personal fields, role titles) while ids and business facts
+//!   remain.
 //!
 //! Nothing here reads a clock, draws a random number or does I/O: instants
 //! and ids are arguments.
@@ -14,29 +34,77 @@
 //! # Examples
 //!
 //! ```
-//! use bureau_crm::{CountryCode, EmailAddress, PhoneNumber};
+//! use bureau_core::{Aggregate, PartyId, UserId};
+//! use bureau_crm::{
+//!     Contact, ContactChange, ContactCommand, CountryCode, EmailAddress, LifecycleStage, Name,
+//!     PhoneNumber, ProfileChange, StageCause,
+//! };
+//! use chrono::{DateTime, TimeDelta};
 //!
-//! let email: EmailAddress = " ada@Example.COM".parse()?;
-//! assert_eq!(email.as_str(), "ada@example.com");
-//! let phone = PhoneNumber::parse("030 1234 5678", Some(CountryCode::DE))?;
-//! assert_eq!(phone.as_str(), "+493012345678");
-//! # Ok::<(), bureau_crm::Error>(())
+//! let t0 = DateTime::UNIX_EPOCH + TimeDelta::days(20_000);
+//! let owner = UserId::from_u128(7);
+//! let mut contact = Contact::default();
+//! let mut events = Vec::new();
+//! for change in [
+//!     ContactChange::Create { id: PartyId::from_u128(1), name: Name::new("Ada Lovelace")? },
+//!     ContactChange::AddEmail(" ada@Example.COM".parse()?),
+//!     ContactChange::Profile(ProfileChange::AddPhone(PhoneNumber::parse("030 1234 5678", Some(CountryCode::DE))?)),
+//!     ContactChange::Profile(ProfileChange::ChangeStage { to: LifecycleStage::Lead, cause: StageCause::User(owner) }),
+//!     ContactChange::Profile(ProfileChange::ChangeStage { to: LifecycleStage::Customer, cause: StageCause::User(owner) }),
+//! ] {
+//!     events.extend(contact.handle(&ContactCommand::new(t0, change))?);
+//! }
+//! assert_eq!(contact.emails()[0].as_str(), "ada@example.com");
+//! assert_eq!(contact.profile().phones()[0].as_str(), "+493012345678");
+//! assert_eq!(contact.profile().stage(), Some(LifecycleStage::Customer));
+//!
+//! // Forward only: a customer does not become a lead again.
+//! let back = ContactCommand::new(t0, ContactChange::Profile(ProfileChange::ChangeStage {
+//!     to: LifecycleStage::Lead,
+//!     cause: StageCause::User(owner),
+//! }));
+//! assert!(contact.decide(&back).is_err());
+//!
+//! // The stored events rebuild the same contact.
+//! assert_eq!(Contact::from_events(&events)?, contact);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Crate features
 //!
 //! - `serde`: `Serialize`/`Deserialize` for every value (contact points are
 //!   validated again on the way in).
-//! - `proptest`: the [`strategy`] module, generating valid values for
-//!   property tests.
+//! - `proptest`: the [`strategy`] module, generating valid values and
+//!   contact histories for property tests.
 
+mod consent;
+mod contact;
 pub mod contact_point;
+mod custom_field;
 mod error;
+mod lifecycle;
+mod organization;
+mod profile;
+#[cfg(all(test, feature = "proptest"))]
+mod properties;
 #[cfg(feature = "proptest")]
 pub mod strategy;
+mod text;
 
-pub use contact_point::{CountryCode, EmailAddress, EmailRules, PhoneNumber, PostalAddress};
+pub use consent::{Channel, ConsentRecord, ConsentState, Consents};
+pub use contact::{
+    Contact, ContactChange, ContactCommand, ContactEvent, MarketingTouch, PersonalData, Role,
+};
+pub use contact_point::{
+    CountryCode, EmailAddress, EmailRules, PhoneNumber, PostalAddress, PostalAddressBuilder,
+    WebDomain,
+};
+pub use custom_field::{FieldDefinition, FieldKind, FieldSchema, FieldValue, Sensitivity};
 pub use error::{EmailProblem, Error, PhoneProblem, Result};
+pub use lifecycle::{LifecycleStage, StageCause, StageChange};
+pub use organization::{Organization, OrganizationChange, OrganizationCommand, OrganizationEvent};
+pub use profile::{Profile, ProfileChange};
+pub use text::{FieldKey, FieldText, JobTitle, Name, Purpose, RuleName, Source, Subject, Tag};
 
 /// The README's examples, run as doc tests.
 #[cfg(doctest)]

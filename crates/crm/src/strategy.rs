@@ -2,6 +2,7 @@
 //!
 //! Every value generated is accepted by the constructor of its type and is
 //! already in normal form: parsing its text again gives the same value.
+//! Every history generated is accepted by its aggregate event by event.
 //!
 //! ```
 //! use bureau_crm::{strategy, EmailAddress};
@@ -13,8 +14,15 @@
 //! ```
 
 use ::proptest::prelude::*;
+use bureau_core::{Aggregate, Decimal, PartyId, UserId};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
-use crate::{CountryCode, EmailAddress, PhoneNumber, PostalAddress};
+use crate::{
+    Channel, ConsentState, Contact, ContactChange, ContactCommand, ContactEvent, CountryCode,
+    EmailAddress, FieldDefinition, FieldKey, FieldKind, FieldText, FieldValue, JobTitle,
+    LifecycleStage, Name, PhoneNumber, PostalAddress, ProfileChange, Purpose, Sensitivity, Source,
+    StageCause, Tag,
+};
 
 /// One of the countries whose numbering plan is known.
 pub fn country() -> impl Strategy<Value = CountryCode> {
@@ -82,4 +90,154 @@ pub fn postal_address() -> impl Strategy<Value = PostalAddress> {
             }
             builder.build().ok()
         })
+}
+
+/// A contact's stored history: a creation, then up to `max_changes`
+/// changes drawn from every kind (contact points, tags, owner, custom
+/// fields, roles, consent, marketing touches, stage moves, at the end
+/// sometimes an erasure), each kept only if the contact accepts it, at
+/// instants that never go backwards. Replaying it with
+/// [`Contact::from_events`](crate::Contact::from_events) always succeeds.
+pub fn contact_history(max_changes: usize) -> impl Strategy<Value = Vec<ContactEvent>> {
+    (
+        1_u128..=1_000,
+        name(),
+        prop::collection::vec((contact_change(), 0_i64..=3 * 86_400), 0..=max_changes),
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(|(id, name, changes, erase)| {
+            let start = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(20_000);
+            let mut contact = Contact::default();
+            let mut events = Vec::new();
+            let mut at = start;
+            let create = ContactChange::Create {
+                id: PartyId::from_u128(id),
+                name,
+            };
+            let tail = erase.then_some((ContactChange::Erase, 0));
+            for (change, gap) in std::iter::once((create, 0)).chain(changes).chain(tail) {
+                at += TimeDelta::seconds(gap);
+                if let Ok(decided) = contact.handle(&ContactCommand::new(at, change)) {
+                    events.extend(decided);
+                }
+            }
+            events
+        })
+}
+
+/// A contact folded from a [`contact_history`] of up to 20 changes.
+pub fn contact() -> impl Strategy<Value = Contact> {
+    contact_history(20).prop_filter_map("replayable", |events| Contact::from_events(&events).ok())
+}
+
+/// A person's name of one or two words.
+pub fn name() -> impl Strategy<Value = Name> {
+    "[A-Z][a-z]{1,10}( [A-Z][a-z]{1,12})?".prop_filter_map("valid name", |n| Name::new(&n).ok())
+}
+
+fn small_text<T: 'static + std::fmt::Debug + Clone>(
+    options: &'static [&'static str],
+    make: fn(&str) -> crate::Result<T>,
+) -> impl Strategy<Value = T> + Clone {
+    prop::sample::select(options).prop_filter_map("valid text", move |text| make(text).ok())
+}
+
+fn stage() -> impl Strategy<Value = LifecycleStage> {
+    prop::sample::select(LifecycleStage::ALL.to_vec())
+}
+
+fn field() -> impl Strategy<Value = (FieldDefinition, FieldValue)> {
+    let tier = || {
+        FieldKind::Choice(
+            ["gold", "silver"]
+                .iter()
+                .filter_map(|t| FieldText::new(t).ok())
+                .collect(),
+        )
+    };
+    prop_oneof![
+        (0_i64..=1000).prop_filter_map("field", |n| Some((
+            FieldDefinition::new(
+                FieldKey::new("seats").ok()?,
+                FieldKind::Number,
+                Sensitivity::Business
+            ),
+            FieldValue::Number(Decimal::from(n)),
+        ))),
+        (1_u32..=28).prop_filter_map("field", |day| Some((
+            FieldDefinition::new(
+                FieldKey::new("birthday").ok()?,
+                FieldKind::Date,
+                Sensitivity::Personal
+            ),
+            FieldValue::Date(NaiveDate::from_ymd_opt(1990, 5, day)?),
+        ))),
+        prop::sample::select(vec!["gold", "silver"]).prop_filter_map("field", move |t| Some((
+            FieldDefinition::new(FieldKey::new("tier").ok()?, tier(), Sensitivity::Business),
+            FieldValue::Choice(FieldText::new(t).ok()?),
+        ))),
+    ]
+}
+
+fn channel() -> impl Strategy<Value = Channel> {
+    prop::sample::select(vec![
+        Channel::Email,
+        Channel::Phone,
+        Channel::Sms,
+        Channel::Post,
+    ])
+}
+
+fn contact_change() -> impl Strategy<Value = ContactChange> {
+    let tag = small_text(&["vip", "partner", "beta"], Tag::new);
+    let purpose = small_text(&["newsletter", "offers"], Purpose::new);
+    let source = small_text(&["signup form", "phone call"], Source::new);
+    let organization = (1_u128..=3).prop_map(|n| PartyId::from_u128(10_000 + n));
+    prop_oneof![
+        name().prop_map(ContactChange::Rename),
+        email().prop_map(ContactChange::AddEmail),
+        phone().prop_map(|p| ContactChange::Profile(ProfileChange::AddPhone(p))),
+        postal_address().prop_map(|a| ContactChange::Profile(ProfileChange::AddAddress(a))),
+        tag.clone()
+            .prop_map(|t| ContactChange::Profile(ProfileChange::AddTag(t))),
+        tag.prop_map(|t| ContactChange::Profile(ProfileChange::RemoveTag(t))),
+        prop::option::of((1_u128..=3).prop_map(UserId::from_u128))
+            .prop_map(|o| ContactChange::Profile(ProfileChange::AssignOwner(o))),
+        field().prop_map(|(d, v)| ContactChange::Profile(ProfileChange::SetField(d, v))),
+        (stage(), 1_u128..=3).prop_map(|(to, user)| ContactChange::Profile(
+            ProfileChange::ChangeStage {
+                to,
+                cause: StageCause::User(UserId::from_u128(user))
+            }
+        )),
+        (
+            organization.clone(),
+            prop::option::of(small_text(&["CTO", "Buyer"], JobTitle::new))
+        )
+            .prop_map(|(organization, title)| ContactChange::AddRole {
+                organization,
+                title
+            }),
+        organization.prop_map(|organization| ContactChange::EndRole { organization }),
+        (
+            channel(),
+            purpose.clone(),
+            prop::bool::weighted(0.7),
+            source
+        )
+            .prop_map(
+                |(channel, purpose, granted, source)| ContactChange::Consent {
+                    channel,
+                    purpose,
+                    state: if granted {
+                        ConsentState::Granted
+                    } else {
+                        ConsentState::Withdrawn
+                    },
+                    source,
+                }
+            ),
+        (channel(), purpose)
+            .prop_map(|(channel, purpose)| ContactChange::MarketingTouch { channel, purpose }),
+    ]
 }
