@@ -5,7 +5,7 @@ use std::fmt;
 use bureau_core::PartyId;
 use chrono::{DateTime, Utc};
 
-use crate::{Channel, FieldKey, FieldText, LifecycleStage, Purpose};
+use crate::{ActivityId, Channel, FieldKey, FieldText, LeadId, LifecycleStage, Purpose};
 
 /// Everything that can go wrong in bureau-crm. Every variant names the value
 /// that was wrong and, for contact points, the field it was given for.
@@ -184,6 +184,106 @@ pub enum Error {
         party: PartyId,
         /// The channel.
         channel: Channel,
+    },
+    /// An activity id already in the log.
+    #[error("activity {activity} is already logged")]
+    #[non_exhaustive]
+    ActivityExists {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// An activity linked to no party.
+    #[error("activity {activity} is linked to no party")]
+    #[non_exhaustive]
+    NoParties {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// A call of negative duration or a meeting ending before it starts.
+    #[error("activity {activity} ends before it starts")]
+    #[non_exhaustive]
+    NegativeSpan {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// An activity id not in the log.
+    #[error("no activity {activity} is logged")]
+    #[non_exhaustive]
+    UnknownActivity {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// Completing or rescheduling an activity that is not a task.
+    #[error("activity {activity} is not a task")]
+    #[non_exhaustive]
+    NotATask {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// Completing or rescheduling a task already done.
+    #[error("task {activity} was completed at {at}")]
+    #[non_exhaustive]
+    TaskCompleted {
+        /// The task.
+        activity: ActivityId,
+        /// When it was completed.
+        at: DateTime<Utc>,
+    },
+    /// Completing a task before it was created.
+    #[error("task {activity} cannot be completed at {at}, before it was created at {created}")]
+    #[non_exhaustive]
+    CompletedBeforeCreated {
+        /// The task.
+        activity: ActivityId,
+        /// The completion asked for.
+        at: DateTime<Utc>,
+        /// Its creation.
+        created: DateTime<Utc>,
+    },
+    /// A second capture of a lead.
+    #[error("lead {lead} is already captured")]
+    #[non_exhaustive]
+    LeadExists {
+        /// The lead.
+        lead: LeadId,
+    },
+    /// A lead command dated before the lead's last event.
+    #[error("change to lead {lead} at {at} is earlier than its last change at {previous}")]
+    #[non_exhaustive]
+    LeadOutOfOrder {
+        /// The lead.
+        lead: LeadId,
+        /// The command's instant.
+        at: DateTime<Utc>,
+        /// The last event's instant.
+        previous: DateTime<Utc>,
+    },
+    /// A command to a converted or disqualified lead.
+    #[error("lead {lead} is {status} and takes no more changes")]
+    #[non_exhaustive]
+    LeadClosed {
+        /// The lead.
+        lead: LeadId,
+        /// Its status.
+        status: &'static str,
+    },
+    /// A status move the lead rules do not allow.
+    #[error("lead {lead} may not move from {from} to {to}")]
+    #[non_exhaustive]
+    LeadTransition {
+        /// The lead.
+        lead: LeadId,
+        /// Its status.
+        from: &'static str,
+        /// The status asked for.
+        to: &'static str,
+    },
+    /// A conversion asking for an organization from a lead without a company.
+    #[error("lead {lead} has no company to create an organization from")]
+    #[non_exhaustive]
+    NoCompany {
+        /// The lead.
+        lead: LeadId,
     },
 }
 

@@ -27,6 +27,31 @@
 //!   [`ContactChange::Erase`] blanks it in the state (name, emails, phones,
 //!   addresses, personal fields, role titles) while ids and business facts
 //!   remain.
+//! - Activities: an [`ActivityLog`] (an aggregate) holds [`Activity`]s of
+//!   every [`ActivityKind`] (call, email, meeting, note, task with a due
+//!   instant and a completion) linked to parties;
+//!   [`ActivityLog::timeline`] lists a party's in order and
+//!   [`ActivityLog::overdue`] the tasks overdue at an instant.
+//! - Leads: a [`Lead`] (an aggregate) is captured with its [`LeadData`]
+//!   (source, campaign, contact data, company) and moves through
+//!   [`LeadStatus`] by guarded transitions to converted or disqualified
+//!   (with a [`DisqualifyReason`]). Its conversion event
+//!   ([`LeadEvent::Converted`]) carries the data of a contact, an
+//!   organization and an [`OpportunitySeed`], and turns it into the commands
+//!   that create them ([`Converted::contact_commands`],
+//!   [`Converted::organization_commands`]).
+//!
+//! | module / type | holds |
+//! |---|---|
+//! | [`contact_point`] | [`EmailAddress`], [`EmailRules`], [`PhoneNumber`], [`CountryCode`], [`PostalAddress`], [`WebDomain`] |
+//! | [`Contact`], [`Organization`], [`Profile`] | the party aggregates and what they share |
+//! | [`Consents`], [`Channel`], [`Purpose`] | consent per channel and purpose |
+//! | [`LifecycleStage`], [`StageChange`] | stages and their rules |
+//! | [`FieldSchema`], [`FieldDefinition`], [`FieldValue`] | typed custom fields |
+//! | [`ActivityLog`], [`Activity`] | activities, timelines, overdue tasks |
+//! | [`Lead`], [`LeadStatus`], [`Converted`] | leads and their conversion |
+//! | [`strategy`] (feature `proptest`) | generators of valid values and histories |
+//! | [`Error`] | the one error type |
 //!
 //! Nothing here reads a clock, draws a random number or does I/O: instants
 //! and ids are arguments.
@@ -75,13 +100,15 @@
 //! - `serde`: `Serialize`/`Deserialize` for every value (contact points are
 //!   validated again on the way in).
 //! - `proptest`: the [`strategy`] module, generating valid values and
-//!   contact histories for property tests.
+//!   contact and lead histories for property tests.
 
+mod activity;
 mod consent;
 mod contact;
 pub mod contact_point;
 mod custom_field;
 mod error;
+mod lead;
 mod lifecycle;
 mod organization;
 mod profile;
@@ -91,6 +118,9 @@ mod properties;
 pub mod strategy;
 mod text;
 
+pub use activity::{
+    Activity, ActivityCommand, ActivityEvent, ActivityId, ActivityKind, ActivityLog, Direction,
+};
 pub use consent::{Channel, ConsentRecord, ConsentState, Consents};
 pub use contact::{
     Contact, ContactChange, ContactCommand, ContactEvent, MarketingTouch, PersonalData, Role,
@@ -101,10 +131,35 @@ pub use contact_point::{
 };
 pub use custom_field::{FieldDefinition, FieldKind, FieldSchema, FieldValue, Sensitivity};
 pub use error::{EmailProblem, Error, PhoneProblem, Result};
+pub use lead::{
+    Conversion, Converted, DisqualifyReason, Lead, LeadChange, LeadCommand, LeadData, LeadEvent,
+    LeadId, LeadStatus, OpportunitySeed, StatusChange,
+};
 pub use lifecycle::{LifecycleStage, StageCause, StageChange};
 pub use organization::{Organization, OrganizationChange, OrganizationCommand, OrganizationEvent};
 pub use profile::{Profile, ProfileChange};
 pub use text::{FieldKey, FieldText, JobTitle, Name, Purpose, RuleName, Source, Subject, Tag};
+
+/// The kinds of entity this crate names with a [`bureau_core::Id`].
+pub mod kind {
+    use bureau_core::IdKind;
+
+    /// A call, email, meeting, note or task ([`ActivityId`](crate::ActivityId)).
+    #[derive(Debug)]
+    pub enum Activity {}
+
+    impl IdKind for Activity {
+        const NAME: &'static str = "activity";
+    }
+
+    /// A lead ([`LeadId`](crate::LeadId)).
+    #[derive(Debug)]
+    pub enum Lead {}
+
+    impl IdKind for Lead {
+        const NAME: &'static str = "lead";
+    }
+}
 
 /// The README's examples, run as doc tests.
 #[cfg(doctest)]

@@ -5,6 +5,7 @@ use std::fmt;
 use bureau_core::UserId;
 use chrono::{DateTime, Utc};
 
+use crate::LeadId;
 use crate::text::RuleName;
 
 /// Where a party stands in its relationship with the company, in the order
@@ -109,6 +110,8 @@ pub enum StageCause {
     User(UserId),
     /// A rule or automation set it.
     Rule(RuleName),
+    /// The conversion of a lead.
+    LeadConverted(LeadId),
 }
 
 impl fmt::Display for StageCause {
@@ -116,6 +119,7 @@ impl fmt::Display for StageCause {
         match self {
             StageCause::User(user) => write!(f, "user {user}"),
             StageCause::Rule(rule) => write!(f, "rule {rule}"),
+            StageCause::LeadConverted(lead) => write!(f, "conversion of lead {lead}"),
         }
     }
 }

@@ -131,3 +131,81 @@ fn histories_reach_every_kind_of_change() -> Result<(), Box<dyn std::error::Erro
     assert!(stage_moves > 150, "{stage_moves} stage moves");
     Ok(())
 }
+
+proptest! {
+    #[test]
+    fn replaying_a_lead_rebuilds_it(events in strategy::lead_history(15)) {
+        let mut folded = crate::Lead::default();
+        for event in &events {
+            folded.apply(event);
+        }
+        prop_assert_eq!(crate::Lead::from_events(&events)?, folded);
+        let json = serde_json::to_string(&events).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: Vec<crate::LeadEvent> = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, events);
+    }
+
+    #[test]
+    fn lead_status_moves_are_guarded(lead in strategy::lead()) {
+        let mut status = crate::LeadStatus::New;
+        for change in lead.status_history() {
+            prop_assert_eq!(&change.from, &status);
+            prop_assert!(change.from.may_move_to(&change.to));
+            status = change.to.clone();
+        }
+        prop_assert_eq!(&status, lead.status());
+    }
+
+    #[test]
+    fn a_conversion_creates_a_valid_contact_and_organization(events in strategy::lead_history(15)) {
+        for event in &events {
+            if let crate::LeadEvent::Converted { at, conversion } = event {
+                let mut contact = Contact::default();
+                for command in conversion.contact_commands(*at) {
+                    contact.handle(&command)?;
+                }
+                prop_assert_eq!(contact.id(), Some(conversion.contact));
+                prop_assert_eq!(contact.name(), Some(&conversion.data.name));
+                prop_assert_eq!(contact.profile().stage(), Some(LifecycleStage::Opportunity));
+                let mut organization = crate::Organization::default();
+                for command in conversion.organization_commands(*at) {
+                    organization.handle(&command)?;
+                }
+                prop_assert_eq!(organization.id(), conversion.organization);
+            }
+        }
+    }
+}
+
+#[test]
+fn lead_histories_reach_every_kind_of_change() -> Result<(), Box<dyn std::error::Error>> {
+    use bureau_core::DomainEvent;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeMap;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = strategy::lead_history(15);
+    let mut seen = BTreeMap::<&str, usize>::new();
+    for _ in 0..300 {
+        let events = strategy
+            .new_tree(&mut runner)
+            .map_err(|e| e.to_string())?
+            .current();
+        for event in &events {
+            *seen.entry(event.event_type()).or_default() += 1;
+        }
+    }
+    for kind in [
+        "lead_captured",
+        "attribute_set",
+        "owner_assigned",
+        "contacted",
+        "qualified",
+        "disqualified",
+        "converted",
+    ] {
+        assert!(seen.get(kind).is_some_and(|n| *n >= 20), "{kind}: {seen:?}");
+    }
+    Ok(())
+}

@@ -18,10 +18,11 @@ use bureau_core::{Aggregate, Decimal, PartyId, UserId};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::{
-    Channel, ConsentState, Contact, ContactChange, ContactCommand, ContactEvent, CountryCode,
-    EmailAddress, FieldDefinition, FieldKey, FieldKind, FieldText, FieldValue, JobTitle,
-    LifecycleStage, Name, PhoneNumber, PostalAddress, ProfileChange, Purpose, Sensitivity, Source,
-    StageCause, Tag,
+    Channel, ConsentState, Contact, ContactChange, ContactCommand, ContactEvent, Conversion,
+    CountryCode, DisqualifyReason, EmailAddress, FieldDefinition, FieldKey, FieldKind, FieldText,
+    FieldValue, JobTitle, Lead, LeadChange, LeadCommand, LeadData, LeadEvent, LeadId,
+    LifecycleStage, Name, OpportunitySeed, PhoneNumber, PostalAddress, ProfileChange, Purpose,
+    Sensitivity, Source, StageCause, Tag, WebDomain,
 };
 
 /// One of the countries whose numbering plan is known.
@@ -239,5 +240,105 @@ fn contact_change() -> impl Strategy<Value = ContactChange> {
             ),
         (channel(), purpose)
             .prop_map(|(channel, purpose)| ContactChange::MarketingTouch { channel, purpose }),
+    ]
+}
+
+/// A lead's stored history: a capture, then up to `max_changes` changes
+/// (attributes, owner, contacted, qualified, disqualified, converted), each
+/// kept only if the lead accepts it, at instants that never go backwards.
+/// Replaying it with [`Lead::from_events`](crate::Lead::from_events)
+/// always succeeds.
+pub fn lead_history(max_changes: usize) -> impl Strategy<Value = Vec<LeadEvent>> {
+    (
+        1_u128..=1_000,
+        lead_data(),
+        prop::collection::vec((lead_change(), 0_i64..=3 * 86_400), 0..=max_changes),
+    )
+        .prop_map(|(id, data, changes)| {
+            let mut at = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(20_000);
+            let mut lead = Lead::default();
+            let mut events = Vec::new();
+            let capture = LeadChange::Capture {
+                id: LeadId::from_u128(id),
+                data,
+            };
+            for (change, gap) in std::iter::once((capture, 0)).chain(changes) {
+                at += TimeDelta::seconds(gap);
+                if let Ok(decided) = lead.handle(&LeadCommand::new(at, change)) {
+                    events.extend(decided);
+                }
+            }
+            events
+        })
+}
+
+/// A lead folded from a [`lead_history`] of up to 10 changes.
+pub fn lead() -> impl Strategy<Value = Lead> {
+    lead_history(10).prop_filter_map("replayable", |events| Lead::from_events(&events).ok())
+}
+
+/// A lead's data: a name, a source, and maybe an email, a phone, a company
+/// with a domain, a campaign.
+pub fn lead_data() -> impl Strategy<Value = LeadData> {
+    (
+        name(),
+        small_text(&["webinar", "signup form", "trade fair"], Source::new),
+        prop::option::of(email()),
+        prop::option::of(phone()),
+        prop::option::of(small_text(&["Acme", "Globex", "Initech"], Name::new)),
+        prop::option::of(small_text(&["spring launch"], Name::new)),
+    )
+        .prop_map(|(name, source, email, phone, company, campaign)| {
+            let mut data = LeadData::new(name, source);
+            data.email = email;
+            data.phone = phone;
+            if let Some(company) = company {
+                data.domain = WebDomain::parse(&format!("{}.example", company.as_str())).ok();
+                data.company = Some(company);
+            }
+            data.campaign = campaign;
+            data
+        })
+}
+
+/// Attributes that fit rules read: `industry` (choice-like text),
+/// `employees` (number), `country` (text).
+pub fn lead_attribute() -> impl Strategy<Value = (FieldKey, FieldValue)> {
+    prop_oneof![
+        small_text(&["software", "retail", "public sector"], FieldText::new).prop_filter_map(
+            "attribute",
+            |t| Some((FieldKey::new("industry").ok()?, FieldValue::Text(t)))
+        ),
+        (1_i64..=50_000).prop_filter_map("attribute", |n| Some((
+            FieldKey::new("employees").ok()?,
+            FieldValue::Number(Decimal::from(n))
+        ))),
+        small_text(&["DE", "US", "FR"], FieldText::new).prop_filter_map("attribute", |t| Some((
+            FieldKey::new("country").ok()?,
+            FieldValue::Text(t)
+        ))),
+    ]
+}
+
+fn lead_change() -> impl Strategy<Value = LeadChange> {
+    let reason = prop::sample::select(vec![
+        DisqualifyReason::NoBudget,
+        DisqualifyReason::NoNeed,
+        DisqualifyReason::Competitor,
+        DisqualifyReason::Invalid,
+    ]);
+    prop_oneof![
+        4 => lead_attribute().prop_map(|(k, v)| LeadChange::SetAttribute(k, v)),
+        1 => prop::option::of((1_u128..=3).prop_map(UserId::from_u128)).prop_map(LeadChange::AssignOwner),
+        2 => Just(LeadChange::MarkContacted),
+        2 => Just(LeadChange::Qualify),
+        1 => reason.prop_map(LeadChange::Disqualify),
+        1 => (1_u128..=100, prop::option::of(101_u128..=200), name()).prop_map(|(contact, organization, deal)| {
+            LeadChange::Convert(Conversion {
+                contact: PartyId::from_u128(contact),
+                organization: organization.map(PartyId::from_u128),
+                opportunity: OpportunitySeed::new(deal),
+            })
+        }),
     ]
 }
