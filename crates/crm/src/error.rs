@@ -285,6 +285,21 @@ pub enum Error {
         /// The lead.
         lead: LeadId,
     },
+    /// An engagement kind that is empty, too long or holds another
+    /// character than ASCII letters, digits, `_`, `-`, `.`.
+    #[error("engagement kind {input:?} is not 1 to 16 ASCII letters, digits, '_', '-' or '.'")]
+    #[non_exhaustive]
+    InvalidEngagementKind {
+        /// The text as given.
+        input: String,
+    },
+    /// A scoring model that cannot be used.
+    #[error("invalid scoring model: {problem}")]
+    #[non_exhaustive]
+    InvalidModel {
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl Error {

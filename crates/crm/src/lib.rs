@@ -40,6 +40,14 @@
 //!   organization and an [`OpportunitySeed`], and turns it into the commands
 //!   that create them ([`Converted::contact_commands`],
 //!   [`Converted::organization_commands`]).
+//! - Lead scoring ([`scoring`]): a [`ScoringModel`] of [`FitRule`]s
+//!   (predicates over attributes, negative points allowed) and
+//!   [`EngagementRule`]s (points per [`EngagementKind`], halved every
+//!   half-life, capped per kind and overall) with [`Bands`] mapping the two
+//!   scores to a [`ScoreStage`]. [`ScoringModel::score`] is a pure,
+//!   allocation-free function of (model, lead, events, now);
+//!   [`ScoringModel::breakdown_into`] adds every [`Contribution`] into a
+//!   caller's buffer. The formulas are in [`scoring`].
 //!
 //! | module / type | holds |
 //! |---|---|
@@ -50,6 +58,7 @@
 //! | [`FieldSchema`], [`FieldDefinition`], [`FieldValue`] | typed custom fields |
 //! | [`ActivityLog`], [`Activity`] | activities, timelines, overdue tasks |
 //! | [`Lead`], [`LeadStatus`], [`Converted`] | leads and their conversion |
+//! | [`scoring`] | fit and engagement scores, bands, breakdowns |
 //! | [`strategy`] (feature `proptest`) | generators of valid values and histories |
 //! | [`Error`] | the one error type |
 //!
@@ -100,7 +109,7 @@
 //! - `serde`: `Serialize`/`Deserialize` for every value (contact points are
 //!   validated again on the way in).
 //! - `proptest`: the [`strategy`] module, generating valid values and
-//!   contact and lead histories for property tests.
+//!   contact and lead histories and scoring models for property tests.
 
 mod activity;
 mod consent;
@@ -114,6 +123,7 @@ mod organization;
 mod profile;
 #[cfg(all(test, feature = "proptest"))]
 mod properties;
+pub mod scoring;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 mod text;
@@ -138,6 +148,10 @@ pub use lead::{
 pub use lifecycle::{LifecycleStage, StageCause, StageChange};
 pub use organization::{Organization, OrganizationChange, OrganizationCommand, OrganizationEvent};
 pub use profile::{Profile, ProfileChange};
+pub use scoring::{
+    Attributes, Band, Bands, Contribution, Engagement, EngagementKind, EngagementRule, FitRule,
+    LeadScore, Predicate, Score, ScoreStage, ScoringModel,
+};
 pub use text::{FieldKey, FieldText, JobTitle, Name, Purpose, RuleName, Source, Subject, Tag};
 
 /// The kinds of entity this crate names with a [`bureau_core::Id`].

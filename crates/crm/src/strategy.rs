@@ -18,6 +18,10 @@ use bureau_core::{Aggregate, Decimal, PartyId, UserId};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::{
+    Band, Bands, Engagement, EngagementKind, EngagementRule, FitRule, Predicate, RuleName, Score,
+    ScoringModel,
+};
+use crate::{
     Channel, ConsentState, Contact, ContactChange, ContactCommand, ContactEvent, Conversion,
     CountryCode, DisqualifyReason, EmailAddress, FieldDefinition, FieldKey, FieldKind, FieldText,
     FieldValue, JobTitle, Lead, LeadChange, LeadCommand, LeadData, LeadEvent, LeadId,
@@ -341,4 +345,113 @@ fn lead_change() -> impl Strategy<Value = LeadChange> {
             })
         }),
     ]
+}
+
+/// The engagement kinds [`scoring_model`] has rules for, and one it has none
+/// for (`page_view`).
+pub fn engagement_kind() -> impl Strategy<Value = EngagementKind> {
+    small_text(
+        &[
+            "email_open",
+            "email_click",
+            "demo_request",
+            "webinar",
+            "page_view",
+        ],
+        EngagementKind::new,
+    )
+}
+
+/// Up to 50 behavioural events at most `horizon_days` before `end`.
+pub fn engagements(
+    end: DateTime<Utc>,
+    horizon_days: i64,
+) -> impl Strategy<Value = Vec<Engagement>> {
+    prop::collection::vec((engagement_kind(), 0..=horizon_days * 86_400), 0..=50).prop_map(
+        move |rows| {
+            rows.into_iter()
+                .map(|(kind, before)| Engagement::new(kind, end - TimeDelta::seconds(before)))
+                .collect()
+        },
+    )
+}
+
+/// A scoring model over [`lead_attribute`]'s attributes: up to 20 fit rules
+/// (negative points included), rules for four engagement kinds with
+/// optional caps, a half-life of one to 90 days, an optional overall cap,
+/// bands with the sales band above the marketing band, and sometimes the
+/// engagement-alone route.
+pub fn scoring_model() -> impl Strategy<Value = ScoringModel> {
+    let predicate = prop_oneof![
+        lead_attribute().prop_map(|(k, v)| Predicate::Equals(k, v)),
+        (0_i64..=20_000).prop_filter_map("key", |n| Some(Predicate::AtLeast(
+            FieldKey::new("employees").ok()?,
+            Decimal::from(n)
+        ))),
+        (0_i64..=20_000).prop_filter_map("key", |n| Some(Predicate::Below(
+            FieldKey::new("employees").ok()?,
+            Decimal::from(n)
+        ))),
+        small_text(&["industry", "country", "budget"], FieldKey::new).prop_map(Predicate::Present),
+        small_text(&["industry", "country", "budget"], FieldKey::new).prop_map(Predicate::Absent),
+    ];
+    let fit_rule = (predicate, -30_i32..=50).prop_filter_map("rule", |(predicate, points)| {
+        Some(FitRule::new(
+            RuleName::new("rule").ok()?,
+            predicate,
+            Score::points(points),
+        ))
+    });
+    let cap = || prop::option::of((0_i32..=200).prop_map(Score::points));
+    let engagement_rules = (
+        prop::collection::vec((0_i32..=50, cap()), 4),
+        Just(["email_open", "email_click", "demo_request", "webinar"]),
+    )
+        .prop_map(|(rows, kinds)| {
+            rows.into_iter()
+                .zip(kinds)
+                .filter_map(|((points, cap), kind)| {
+                    let rule =
+                        EngagementRule::new(EngagementKind::new(kind).ok()?, Score::points(points));
+                    Some(match cap {
+                        Some(cap) => rule.with_cap(cap),
+                        None => rule,
+                    })
+                })
+                .collect::<Vec<_>>()
+        });
+    let bands = (
+        0_i32..=60,
+        0_i32..=100,
+        0_i32..=60,
+        0_i32..=100,
+        prop::option::of(0_i32..=300),
+    )
+        .prop_map(
+            |(mql_fit, mql_engagement, more_fit, more_engagement, alone)| {
+                let bands = Bands::new(
+                    Band::new(Score::points(mql_fit), Score::points(mql_engagement)),
+                    Band::new(
+                        Score::points(mql_fit + more_fit),
+                        Score::points(mql_engagement + more_engagement),
+                    ),
+                );
+                match alone {
+                    Some(threshold) => {
+                        bands.with_sales_on_engagement_alone(Score::points(threshold))
+                    }
+                    None => bands,
+                }
+            },
+        );
+    (
+        prop::collection::vec(fit_rule, 0..=20),
+        engagement_rules,
+        1_i64..=90,
+        prop::option::of((0_i32..=300).prop_map(Score::points)),
+        bands,
+    )
+        .prop_filter_map("valid model", |(fit, engagement, days, cap, bands)| {
+            ScoringModel::new(fit, engagement, TimeDelta::days(days), cap, bands).ok()
+        })
 }
