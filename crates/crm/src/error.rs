@@ -300,6 +300,38 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A metric over nothing (no answers, no customers at the start).
+    #[error("{metric} has no data to compute from")]
+    #[non_exhaustive]
+    NoData {
+        /// The metric.
+        metric: &'static str,
+    },
+    /// A survey answer outside the metric's scale.
+    #[error("{metric} answer {value} is outside {min}..={max}")]
+    #[non_exhaustive]
+    ResponseOutOfRange {
+        /// The metric.
+        metric: &'static str,
+        /// The answer.
+        value: u8,
+        /// The lowest answer.
+        min: u8,
+        /// The highest answer.
+        max: u8,
+    },
+    /// An input a metric cannot use.
+    #[error("{metric}: {problem}")]
+    #[non_exhaustive]
+    InvalidMetricInput {
+        /// The metric.
+        metric: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Money arithmetic refused by bureau-core (currencies differ, overflow).
+    #[error(transparent)]
+    Core(#[from] bureau_core::Error),
 }
 
 impl Error {

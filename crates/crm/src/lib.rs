@@ -48,6 +48,9 @@
 //!   allocation-free function of (model, lead, events, now);
 //!   [`ScoringModel::breakdown_into`] adds every [`Contribution`] into a
 //!   caller's buffer. The formulas are in [`scoring`].
+//! - Customer metrics ([`metrics`]): NPS, CSAT, CES, customer churn,
+//!   revenue churn and net revenue retention, lifetime value (simple, from
+//!   churn, discounted) and acquisition cost, each with its formula.
 //!
 //! | module / type | holds |
 //! |---|---|
@@ -59,6 +62,7 @@
 //! | [`ActivityLog`], [`Activity`] | activities, timelines, overdue tasks |
 //! | [`Lead`], [`LeadStatus`], [`Converted`] | leads and their conversion |
 //! | [`scoring`] | fit and engagement scores, bands, breakdowns |
+//! | [`metrics`] | NPS, CSAT, CES, churn, revenue retention, CLV, CAC with their formulas |
 //! | [`strategy`] (feature `proptest`) | generators of valid values and histories |
 //! | [`Error`] | the one error type |
 //!
@@ -119,6 +123,7 @@ mod custom_field;
 mod error;
 mod lead;
 mod lifecycle;
+pub mod metrics;
 mod organization;
 mod profile;
 #[cfg(all(test, feature = "proptest"))]
