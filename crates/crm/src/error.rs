@@ -431,21 +431,14 @@ pub enum PhoneProblem {
     /// A national number without a country: the number does not start with
     /// `+` or `00` and no default country was given.
     NoCountry,
-    /// The default country is not in the table of countries this crate knows
-    /// the numbering plan of ([`PhoneNumber`](crate::PhoneNumber) lists them).
+    /// The default country has no numbering plan in the metadata.
     UnknownCountry(String),
-    /// An international number whose country code starts with 0.
-    ZeroCountryCode,
-    /// The national significant number has a length the country's plan does
-    /// not allow.
-    Length {
-        /// The digits counted.
-        digits: usize,
-        /// The fewest allowed.
-        min: usize,
-        /// The most allowed.
-        max: usize,
-    },
+    /// The text does not read as a phone number (the reason as the
+    /// numbering-plan parser gives it).
+    Unreadable(String),
+    /// The number is not valid in its country's numbering plan (a range not
+    /// assigned, or a length the plan does not allow).
+    NotValid,
 }
 
 impl fmt::Display for PhoneProblem {
@@ -457,16 +450,12 @@ impl fmt::Display for PhoneProblem {
                 f.write_str("has no country code and no default country was given")
             }
             PhoneProblem::UnknownCountry(code) => {
-                write!(
-                    f,
-                    "is national to {code}, whose numbering plan is not known"
-                )
+                write!(f, "is national to {code}, which has no numbering plan")
             }
-            PhoneProblem::ZeroCountryCode => f.write_str("has a country code starting with 0"),
-            PhoneProblem::Length { digits, min, max } => write!(
-                f,
-                "has a national number of {digits} digits, outside {min}..={max}"
-            ),
+            PhoneProblem::Unreadable(reason) => write!(f, "does not read as a number: {reason}"),
+            PhoneProblem::NotValid => {
+                f.write_str("is not a valid number in its country's numbering plan")
+            }
         }
     }
 }

@@ -5,9 +5,10 @@
 //! - Contact points ([`contact_point`]): [`EmailAddress`] (trimmed, domain
 //!   lower-cased, Gmail's equivalences when [`EmailRules`] say so),
 //!   [`PhoneNumber`] in E.164 from any usual spelling with a default
-//!   [`CountryCode`], [`PostalAddress`] and [`WebDomain`]. Each is validated
-//!   when built; a refusal is an [`Error`] naming the field and what was
-//!   wrong.
+//!   [`CountryCode`], valid in its country's numbering plan (the metadata
+//!   of the `phonenumber` crate), [`PostalAddress`] and [`WebDomain`].
+//!   Each is validated when built; a refusal is an [`Error`] naming the
+//!   field and what was wrong.
 //! - Parties: a [`Contact`] is a person, an [`Organization`] an account,
 //!   both identified by a [`PartyId`](bureau_core::PartyId) and both
 //!   [`bureau_core::Aggregate`]s: a command ([`ContactCommand`],
