@@ -145,6 +145,7 @@ impl DomainEvent for ContactEvent {
 
 /// A marketing message that consent allowed, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct MarketingTouch {
     /// When.
@@ -156,6 +157,9 @@ pub struct MarketingTouch {
 }
 
 /// A person's personal data, for an export (a data subject access request).
+/// The activities linked to the person live in an
+/// [`ActivityLog`](crate::ActivityLog): export them with
+/// [`ActivityLog::timeline`](crate::ActivityLog::timeline).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -176,6 +180,8 @@ pub struct PersonalData<'a> {
     pub roles: &'a [Role],
     /// Every consent statement.
     pub consents: &'a [ConsentRecord],
+    /// Every marketing touch recorded.
+    pub touches: &'a [MarketingTouch],
 }
 
 /// A person the company deals with, as a [`bureau_core::Aggregate`]: every
@@ -363,6 +369,7 @@ impl Contact {
             fields: self.profile.personal_fields(),
             roles: &self.roles,
             consents: self.consents.history(),
+            touches: &self.touches,
         })
     }
 
