@@ -1,0 +1,495 @@
+//! A contact: a person the company deals with, as an aggregate.
+
+use bureau_core::{Aggregate, DomainEvent, PartyId};
+use chrono::{DateTime, Utc};
+
+use crate::consent::{Channel, ConsentRecord, Consents};
+use crate::custom_field::{FieldDefinition, FieldValue};
+use crate::profile::{Profile, ProfileChange, Stream};
+use crate::text::{JobTitle, Name, Purpose, Source};
+use crate::{EmailAddress, Error, PhoneNumber, PostalAddress, Result};
+
+/// A person's role at an organization.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Role {
+    /// The organization.
+    pub organization: PartyId,
+    /// The title held there; blanked when the person is erased.
+    pub title: Option<JobTitle>,
+    /// Since when.
+    pub since: DateTime<Utc>,
+    /// Until when, once ended.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// What a contact command or event changes.
+///
+/// ```
+/// use bureau_crm::ContactChange;
+/// assert_eq!(ContactChange::Erase.name(), "erased");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum ContactChange {
+    /// The contact comes into being (first event of its stream).
+    Create {
+        /// Its id.
+        id: PartyId,
+        /// Its name.
+        name: Name,
+    },
+    /// A new name.
+    Rename(Name),
+    /// Adds an email address (refused if present).
+    AddEmail(EmailAddress),
+    /// Removes an email address (refused if absent).
+    RemoveEmail(EmailAddress),
+    /// A change shared with organizations.
+    Profile(ProfileChange),
+    /// Starts a role at an organization (refused while a role there is open).
+    AddRole {
+        /// The organization.
+        organization: PartyId,
+        /// The title, if known.
+        title: Option<JobTitle>,
+    },
+    /// Ends the open role at an organization.
+    EndRole {
+        /// The organization.
+        organization: PartyId,
+    },
+    /// States consent, granted or withdrawn. Its instant is the command's.
+    Consent {
+        /// The channel.
+        channel: Channel,
+        /// The purpose.
+        purpose: Purpose,
+        /// Granted or withdrawn.
+        state: crate::ConsentState,
+        /// Where it was stated.
+        source: Source,
+    },
+    /// Records a marketing message as sendable: refused unless consent for
+    /// the channel and purpose is granted and the contact has a contact
+    /// point for the channel.
+    MarketingTouch {
+        /// The channel.
+        channel: Channel,
+        /// The purpose.
+        purpose: Purpose,
+    },
+    /// Blanks the person's personal data: name, email addresses, phone
+    /// numbers, postal addresses, personal custom fields, role titles. The
+    /// id, roles' organizations and instants, owner, tags, business fields,
+    /// stages, consent statements and touches remain. The contact takes no
+    /// command after it.
+    Erase,
+}
+
+impl ContactChange {
+    /// The change's name, as an event type.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ContactChange::Create { .. } => "contact_created",
+            ContactChange::Rename(_) => "renamed",
+            ContactChange::AddEmail(_) => "email_added",
+            ContactChange::RemoveEmail(_) => "email_removed",
+            ContactChange::Profile(change) => change.name(),
+            ContactChange::AddRole { .. } => "role_added",
+            ContactChange::EndRole { .. } => "role_ended",
+            ContactChange::Consent { .. } => "consent_stated",
+            ContactChange::MarketingTouch { .. } => "marketing_touch_recorded",
+            ContactChange::Erase => "erased",
+        }
+    }
+}
+
+/// A command to a [`Contact`]: a change at an instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ContactCommand {
+    /// When the change happens; never earlier than the contact's last event.
+    pub at: DateTime<Utc>,
+    /// What changes.
+    pub change: ContactChange,
+}
+
+impl ContactCommand {
+    /// A command.
+    pub fn new(at: DateTime<Utc>, change: ContactChange) -> Self {
+        ContactCommand { at, change }
+    }
+}
+
+/// An event of a [`Contact`]'s stream: a change that was accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ContactEvent {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// What changed.
+    pub change: ContactChange,
+}
+
+impl DomainEvent for ContactEvent {
+    fn event_type(&self) -> &'static str {
+        self.change.name()
+    }
+}
+
+/// A marketing message that consent allowed, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct MarketingTouch {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Through which channel.
+    pub channel: Channel,
+    /// For which purpose.
+    pub purpose: Purpose,
+}
+
+/// A person's personal data, for an export (a data subject access request).
+/// The activities linked to the person live in an
+/// [`ActivityLog`](crate::ActivityLog): export them with
+/// [`ActivityLog::timeline`](crate::ActivityLog::timeline).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct PersonalData<'a> {
+    /// The contact.
+    pub id: PartyId,
+    /// The name, unless erased.
+    pub name: Option<&'a Name>,
+    /// The email addresses.
+    pub emails: &'a [EmailAddress],
+    /// The phone numbers.
+    pub phones: &'a [PhoneNumber],
+    /// The postal addresses.
+    pub addresses: &'a [PostalAddress],
+    /// The custom fields marked personal.
+    pub fields: Vec<(&'a FieldDefinition, &'a FieldValue)>,
+    /// The roles at organizations.
+    pub roles: &'a [Role],
+    /// Every consent statement.
+    pub consents: &'a [ConsentRecord],
+    /// Every marketing touch recorded.
+    pub touches: &'a [MarketingTouch],
+}
+
+/// A person the company deals with, as a [`bureau_core::Aggregate`]: every
+/// change is a [`ContactCommand`] decided into [`ContactEvent`]s.
+///
+/// Commands come in the order of their instants (an earlier one is
+/// [`Error::OutOfOrder`]); the first creates the contact; after
+/// [`ContactChange::Erase`] none is accepted.
+///
+/// ```
+/// use bureau_core::{Aggregate, PartyId};
+/// use bureau_crm::{Channel, ConsentState, Contact, ContactChange, ContactCommand, EmailAddress, Name, Purpose, Source};
+/// use chrono::{DateTime, TimeDelta};
+///
+/// let t0 = DateTime::UNIX_EPOCH;
+/// let news = Purpose::new("newsletter")?;
+/// let mut ada = Contact::default();
+/// for change in [
+///     ContactChange::Create { id: PartyId::from_u128(1), name: Name::new("Ada Lovelace")? },
+///     ContactChange::AddEmail(EmailAddress::parse("ada@example.com")?),
+/// ] {
+///     ada.handle(&ContactCommand::new(t0, change))?;
+/// }
+/// let touch = ContactCommand::new(t0, ContactChange::MarketingTouch { channel: Channel::Email, purpose: news.clone() });
+/// assert!(ada.decide(&touch).is_err()); // no consent yet
+///
+/// ada.handle(&ContactCommand::new(t0, ContactChange::Consent {
+///     channel: Channel::Email,
+///     purpose: news.clone(),
+///     state: ConsentState::Granted,
+///     source: Source::new("signup form")?,
+/// }))?;
+/// ada.handle(&touch)?;
+/// assert_eq!(ada.touches().len(), 1);
+///
+/// ada.handle(&ContactCommand::new(t0 + TimeDelta::days(30), ContactChange::Erase))?;
+/// assert_eq!(ada.name(), None);
+/// assert!(ada.emails().is_empty());
+/// assert_eq!(ada.id(), Some(PartyId::from_u128(1)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Contact {
+    stream: Stream,
+    name: Option<Name>,
+    emails: Vec<EmailAddress>,
+    profile: Profile,
+    roles: Vec<Role>,
+    consents: Consents,
+    touches: Vec<MarketingTouch>,
+    erased_at: Option<DateTime<Utc>>,
+}
+
+impl Contact {
+    /// A contact rebuilt from its stored events.
+    ///
+    /// # Errors
+    ///
+    /// The first event [`Aggregate::replay`] refuses.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a ContactEvent>) -> Result<Self> {
+        let mut contact = Contact::default();
+        for event in events {
+            contact.replay(event)?;
+        }
+        Ok(contact)
+    }
+
+    /// The id, once created.
+    pub fn id(&self) -> Option<PartyId> {
+        self.stream.id
+    }
+
+    /// The name; `None` before creation and after erasure.
+    pub fn name(&self) -> Option<&Name> {
+        self.name.as_ref()
+    }
+
+    /// The email addresses, in the order added.
+    pub fn emails(&self) -> &[EmailAddress] {
+        &self.emails
+    }
+
+    /// Owner, tags, custom fields, phones, addresses and stage.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// Every role, open and ended, in the order started.
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// The consent statements.
+    pub fn consents(&self) -> &Consents {
+        &self.consents
+    }
+
+    /// The marketing touches recorded, in order.
+    pub fn touches(&self) -> &[MarketingTouch] {
+        &self.touches
+    }
+
+    /// When the contact was erased.
+    pub fn erased_at(&self) -> Option<DateTime<Utc>> {
+        self.erased_at
+    }
+
+    /// Whether a marketing message through `channel` for `purpose` may be
+    /// sent at `at`: consent in force then, and a contact point for the
+    /// channel now.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotCreated`], [`Error::Erased`], [`Error::NoConsent`] or
+    /// [`Error::NoContactPoint`].
+    ///
+    /// ```
+    /// use bureau_core::{Aggregate, PartyId};
+    /// use bureau_crm::{Channel, Contact, ContactChange, ContactCommand, Error, Name, Purpose};
+    /// use chrono::DateTime;
+    ///
+    /// let mut contact = Contact::default();
+    /// contact.handle(&ContactCommand::new(DateTime::UNIX_EPOCH, ContactChange::Create {
+    ///     id: PartyId::from_u128(1),
+    ///     name: Name::new("Grace Hopper")?,
+    /// }))?;
+    /// let err = contact.may_contact(Channel::Sms, &Purpose::new("offers")?, DateTime::UNIX_EPOCH).unwrap_err();
+    /// assert!(matches!(err, Error::NoConsent { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn may_contact(
+        &self,
+        channel: Channel,
+        purpose: &Purpose,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let party = self.stream.id.ok_or(Error::NotCreated)?;
+        if self.erased_at.is_some() {
+            return Err(Error::Erased { party });
+        }
+        if !self.consents.state_at(channel, purpose, at).is_granted() {
+            return Err(Error::NoConsent {
+                party,
+                channel,
+                purpose: purpose.clone(),
+            });
+        }
+        let reachable = match channel {
+            Channel::Email => !self.emails.is_empty(),
+            Channel::Phone | Channel::Sms => !self.profile.phones().is_empty(),
+            Channel::Post => !self.profile.addresses().is_empty(),
+        };
+        if !reachable {
+            return Err(Error::NoContactPoint { party, channel });
+        }
+        Ok(())
+    }
+
+    /// The person's personal data, for an export.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotCreated`] before creation.
+    ///
+    /// ```
+    /// use bureau_core::{Aggregate, PartyId};
+    /// use bureau_crm::{Contact, ContactChange, ContactCommand, Name};
+    /// use chrono::DateTime;
+    ///
+    /// let mut contact = Contact::default();
+    /// contact.handle(&ContactCommand::new(DateTime::UNIX_EPOCH, ContactChange::Create {
+    ///     id: PartyId::from_u128(1),
+    ///     name: Name::new("Grace Hopper")?,
+    /// }))?;
+    /// assert_eq!(contact.personal_data()?.name.map(|n| n.as_str()), Some("Grace Hopper"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn personal_data(&self) -> Result<PersonalData<'_>> {
+        Ok(PersonalData {
+            id: self.stream.id.ok_or(Error::NotCreated)?,
+            name: self.name.as_ref(),
+            emails: &self.emails,
+            phones: self.profile.phones(),
+            addresses: self.profile.addresses(),
+            fields: self.profile.personal_fields(),
+            roles: &self.roles,
+            consents: self.consents.history(),
+            touches: &self.touches,
+        })
+    }
+
+    fn open_role(&self, organization: PartyId) -> Option<&Role> {
+        self.roles
+            .iter()
+            .find(|r| r.organization == organization && r.until.is_none())
+    }
+}
+
+impl Aggregate for Contact {
+    type Command = ContactCommand;
+    type Event = ContactEvent;
+    type Error = Error;
+
+    fn decide(&self, command: &ContactCommand) -> Result<Vec<ContactEvent>> {
+        let at = command.at;
+        if let ContactChange::Create { .. } = command.change {
+            self.stream.check_create()?;
+        } else {
+            let party = self.stream.check(at)?;
+            let present = |what: String| Error::AlreadyPresent { party, what };
+            let absent = |what: String| Error::NotPresent { party, what };
+            match &command.change {
+                ContactChange::AddEmail(email) if self.emails.contains(email) => {
+                    return Err(present(format!("email {email}")));
+                }
+                ContactChange::RemoveEmail(email) if !self.emails.contains(email) => {
+                    return Err(absent(format!("email {email}")));
+                }
+                ContactChange::Profile(change) => self.profile.check(party, change)?,
+                ContactChange::AddRole { organization, .. }
+                    if self.open_role(*organization).is_some() =>
+                {
+                    return Err(present(format!("role at {organization}")));
+                }
+                ContactChange::EndRole { organization }
+                    if self.open_role(*organization).is_none() =>
+                {
+                    return Err(absent(format!("role at {organization}")));
+                }
+                ContactChange::MarketingTouch { channel, purpose } => {
+                    self.may_contact(*channel, purpose, at)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(vec![ContactEvent {
+            at,
+            change: command.change.clone(),
+        }])
+    }
+
+    fn apply(&mut self, event: &ContactEvent) {
+        let at = event.at;
+        self.stream.last_at = Some(at);
+        match &event.change {
+            ContactChange::Create { id, name } => {
+                self.stream.id = Some(*id);
+                self.name = Some(name.clone());
+            }
+            ContactChange::Rename(name) => self.name = Some(name.clone()),
+            ContactChange::AddEmail(email) => self.emails.push(email.clone()),
+            ContactChange::RemoveEmail(email) => self.emails.retain(|e| e != email),
+            ContactChange::Profile(change) => self.profile.apply(change, at),
+            ContactChange::AddRole {
+                organization,
+                title,
+            } => self.roles.push(Role {
+                organization: *organization,
+                title: title.clone(),
+                since: at,
+                until: None,
+            }),
+            ContactChange::EndRole { organization } => {
+                if let Some(role) = self
+                    .roles
+                    .iter_mut()
+                    .find(|r| r.organization == *organization && r.until.is_none())
+                {
+                    role.until = Some(at);
+                }
+            }
+            ContactChange::Consent {
+                channel,
+                purpose,
+                state,
+                source,
+            } => self.consents.record(ConsentRecord::new(
+                *channel,
+                purpose.clone(),
+                *state,
+                at,
+                source.clone(),
+            )),
+            ContactChange::MarketingTouch { channel, purpose } => {
+                self.touches.push(MarketingTouch {
+                    at,
+                    channel: *channel,
+                    purpose: purpose.clone(),
+                });
+            }
+            ContactChange::Erase => {
+                self.name = None;
+                self.emails.clear();
+                self.profile.erase_personal();
+                for role in &mut self.roles {
+                    role.title = None;
+                }
+                self.erased_at = Some(at);
+                self.stream.erased = true;
+            }
+        }
+    }
+
+    /// Checks a stored event as [`decide`](Aggregate::decide) would have,
+    /// then folds it; a refused event changes nothing.
+    fn replay(&mut self, event: &ContactEvent) -> Result<()> {
+        self.decide(&ContactCommand::new(event.at, event.change.clone()))?;
+        self.apply(event);
+        Ok(())
+    }
+}

@@ -1,0 +1,165 @@
+//! Lifecycle stages of a party and the rules for moving between them.
+
+use std::fmt;
+
+use bureau_core::UserId;
+use chrono::{DateTime, Utc};
+
+use crate::LeadId;
+use crate::text::RuleName;
+
+/// Where a party stands in its relationship with the company, in the order
+/// a relationship usually goes, plus [`Churned`](LifecycleStage::Churned).
+///
+/// Moves follow [`LifecycleStage::may_move_to`]: forward only (stages may be
+/// skipped), with two documented steps back: a customer or evangelist who
+/// leaves is churned, and a churned party that buys again is a customer.
+///
+/// ```
+/// use bureau_crm::LifecycleStage;
+///
+/// assert!(LifecycleStage::Lead.may_move_to(LifecycleStage::Opportunity));
+/// assert!(!LifecycleStage::Opportunity.may_move_to(LifecycleStage::Lead));
+/// assert!(LifecycleStage::Customer.may_move_to(LifecycleStage::Churned));
+/// assert!(LifecycleStage::Churned.may_move_to(LifecycleStage::Customer));
+/// assert!(!LifecycleStage::Lead.may_move_to(LifecycleStage::Churned));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum LifecycleStage {
+    /// Receives content, nothing more.
+    Subscriber,
+    /// Showed interest.
+    Lead,
+    /// Qualified by marketing (MQL).
+    MarketingQualified,
+    /// Qualified by sales (SQL).
+    SalesQualified,
+    /// In an open deal.
+    Opportunity,
+    /// Bought.
+    Customer,
+    /// A customer who recommends the company.
+    Evangelist,
+    /// A former customer.
+    Churned,
+}
+
+impl LifecycleStage {
+    /// Every stage, in the order of a relationship, churned last.
+    pub const ALL: [LifecycleStage; 8] = [
+        LifecycleStage::Subscriber,
+        LifecycleStage::Lead,
+        LifecycleStage::MarketingQualified,
+        LifecycleStage::SalesQualified,
+        LifecycleStage::Opportunity,
+        LifecycleStage::Customer,
+        LifecycleStage::Evangelist,
+        LifecycleStage::Churned,
+    ];
+
+    /// Whether a party at this stage may move to `to`: to any later stage
+    /// before churned; from customer or evangelist to churned; from churned
+    /// back to customer (won back). Never to the stage it is at.
+    ///
+    /// ```
+    /// use bureau_crm::LifecycleStage;
+    /// assert!(LifecycleStage::Subscriber.may_move_to(LifecycleStage::Customer));
+    /// assert!(!LifecycleStage::Customer.may_move_to(LifecycleStage::Customer));
+    /// ```
+    pub fn may_move_to(self, to: LifecycleStage) -> bool {
+        use LifecycleStage::{Churned, Customer, Evangelist};
+        match (self, to) {
+            (Customer | Evangelist, Churned) | (Churned, Customer) => true,
+            (_, Churned) | (Churned, _) => false,
+            (from, to) => to > from,
+        }
+    }
+}
+
+impl fmt::Display for LifecycleStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            LifecycleStage::Subscriber => "subscriber",
+            LifecycleStage::Lead => "lead",
+            LifecycleStage::MarketingQualified => "marketing_qualified",
+            LifecycleStage::SalesQualified => "sales_qualified",
+            LifecycleStage::Opportunity => "opportunity",
+            LifecycleStage::Customer => "customer",
+            LifecycleStage::Evangelist => "evangelist",
+            LifecycleStage::Churned => "churned",
+        })
+    }
+}
+
+/// Why a stage changed.
+///
+/// ```
+/// use bureau_crm::{RuleName, StageCause};
+/// let cause = StageCause::Rule(RuleName::new("deal won")?);
+/// assert_eq!(cause.to_string(), "rule deal won");
+/// # Ok::<(), bureau_crm::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum StageCause {
+    /// A user set it.
+    User(UserId),
+    /// A rule or automation set it.
+    Rule(RuleName),
+    /// The conversion of a lead.
+    LeadConverted(LeadId),
+}
+
+impl fmt::Display for StageCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StageCause::User(user) => write!(f, "user {user}"),
+            StageCause::Rule(rule) => write!(f, "rule {rule}"),
+            StageCause::LeadConverted(lead) => write!(f, "conversion of lead {lead}"),
+        }
+    }
+}
+
+/// One recorded move between stages.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct StageChange {
+    /// The stage before, `None` for the first stage set.
+    pub from: Option<LifecycleStage>,
+    /// The stage after.
+    pub to: LifecycleStage,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why.
+    pub cause: StageCause,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LifecycleStage::{self, *};
+
+    #[test]
+    fn transition_table() {
+        // Row: from; columns in ALL order; 1 = allowed.
+        let table: [(LifecycleStage, [u8; 8]); 8] = [
+            (Subscriber, [0, 1, 1, 1, 1, 1, 1, 0]),
+            (Lead, [0, 0, 1, 1, 1, 1, 1, 0]),
+            (MarketingQualified, [0, 0, 0, 1, 1, 1, 1, 0]),
+            (SalesQualified, [0, 0, 0, 0, 1, 1, 1, 0]),
+            (Opportunity, [0, 0, 0, 0, 0, 1, 1, 0]),
+            (Customer, [0, 0, 0, 0, 0, 0, 1, 1]),
+            (Evangelist, [0, 0, 0, 0, 0, 0, 0, 1]),
+            (Churned, [0, 0, 0, 0, 0, 1, 0, 0]),
+        ];
+        for (from, row) in table {
+            for (to, allowed) in LifecycleStage::ALL.into_iter().zip(row) {
+                assert_eq!(from.may_move_to(to), allowed == 1, "{from} -> {to}");
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Property tests of the aggregates, over the crate's own strategies.
+
+use bureau_core::Aggregate;
+use proptest::prelude::*;
+
+use crate::{Contact, ContactChange, ContactCommand, ContactEvent, LifecycleStage, strategy};
+
+proptest! {
+    #[test]
+    fn replaying_a_history_rebuilds_the_same_contact(events in strategy::contact_history(30)) {
+        let mut folded = Contact::default();
+        for event in &events {
+            folded.apply(event);
+        }
+        prop_assert_eq!(Contact::from_events(&events)?, folded);
+    }
+
+    #[test]
+    fn stage_history_follows_the_rules(contact in strategy::contact()) {
+        let history = contact.profile().stage_history();
+        for pair in history.windows(2) {
+            prop_assert_eq!(pair[1].from, Some(pair[0].to));
+            prop_assert!(pair[0].to.may_move_to(pair[1].to));
+        }
+        if let Some(first) = history.first() {
+            prop_assert_eq!(first.from, None);
+        }
+        prop_assert!(history.windows(2).all(|p| p[0].at <= p[1].at));
+    }
+
+    #[test]
+    fn every_touch_had_consent_in_force(contact in strategy::contact()) {
+        for touch in contact.touches() {
+            prop_assert!(contact.consents().state_at(touch.channel, &touch.purpose, touch.at).is_granted());
+        }
+    }
+
+    #[test]
+    fn erasure_blanks_personal_data_and_keeps_the_rest(events in strategy::contact_history(30)) {
+        let before = Contact::from_events(&events)?;
+        let Some(last) = events.last() else { return Ok(()) };
+        let mut after = before.clone();
+        let erase = ContactCommand::new(last.at, ContactChange::Erase);
+        match after.handle(&erase) {
+            Ok(_) => {
+                let data = after.personal_data()?;
+                prop_assert!(data.name.is_none() && data.emails.is_empty() && data.phones.is_empty());
+                prop_assert!(data.addresses.is_empty() && data.fields.is_empty());
+                prop_assert!(data.roles.iter().all(|r| r.title.is_none()));
+                prop_assert_eq!(after.id(), before.id());
+                prop_assert_eq!(after.profile().stage_history(), before.profile().stage_history());
+                prop_assert_eq!(after.profile().tags(), before.profile().tags());
+                prop_assert_eq!(after.touches(), before.touches());
+                prop_assert_eq!(after.roles().len(), before.roles().len());
+                // Nothing is accepted any more.
+                prop_assert!(after.decide(&erase).is_err());
+            }
+            // Already erased by the history itself.
+            Err(_) => prop_assert!(before.erased_at().is_some()),
+        }
+    }
+
+    #[test]
+    fn a_refused_command_changes_nothing(
+        contact in strategy::contact(),
+        stage in prop::sample::select(LifecycleStage::ALL.to_vec()),
+    ) {
+        let before = contact.clone();
+        let mut contact = contact;
+        let at = before.consents().history().last().map_or(chrono::DateTime::UNIX_EPOCH, |c| c.at());
+        let command = ContactCommand::new(at, ContactChange::Profile(crate::ProfileChange::ChangeStage {
+            to: stage,
+            cause: crate::StageCause::User(bureau_core::UserId::from_u128(1)),
+        }));
+        if contact.handle(&command).is_err() {
+            prop_assert_eq!(contact, before);
+        }
+    }
+
+    #[test]
+    fn events_survive_serialization(events in strategy::contact_history(20)) {
+        let json = serde_json::to_string(&events).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: Vec<ContactEvent> = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, events);
+    }
+}
+
+#[test]
+fn histories_reach_every_kind_of_change() -> Result<(), Box<dyn std::error::Error>> {
+    use bureau_core::DomainEvent;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeSet;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = strategy::contact_history(30);
+    let mut seen = BTreeSet::new();
+    let mut stage_moves = 0;
+    for _ in 0..300 {
+        let events = strategy
+            .new_tree(&mut runner)
+            .map_err(|e| e.to_string())?
+            .current();
+        stage_moves += events
+            .iter()
+            .filter(|e| e.event_type() == "stage_changed")
+            .count();
+        seen.extend(events.iter().map(DomainEvent::event_type));
+    }
+    for kind in [
+        "contact_created",
+        "renamed",
+        "email_added",
+        "phone_added",
+        "address_added",
+        "tag_added",
+        "tag_removed",
+        "owner_assigned",
+        "field_set",
+        "stage_changed",
+        "role_added",
+        "role_ended",
+        "consent_stated",
+        "marketing_touch_recorded",
+        "erased",
+    ] {
+        assert!(seen.contains(kind), "no {kind} in 300 histories");
+    }
+    // About one stage move in every history on average, so that the stage
+    // properties see long chains of moves.
+    assert!(stage_moves > 150, "{stage_moves} stage moves");
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn replaying_a_lead_rebuilds_it(events in strategy::lead_history(15)) {
+        let mut folded = crate::Lead::default();
+        for event in &events {
+            folded.apply(event);
+        }
+        prop_assert_eq!(crate::Lead::from_events(&events)?, folded);
+        let json = serde_json::to_string(&events).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: Vec<crate::LeadEvent> = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, events);
+    }
+
+    #[test]
+    fn lead_status_moves_are_guarded(lead in strategy::lead()) {
+        let mut status = crate::LeadStatus::New;
+        for change in lead.status_history() {
+            prop_assert_eq!(&change.from, &status);
+            prop_assert!(change.from.may_move_to(&change.to));
+            status = change.to.clone();
+        }
+        prop_assert_eq!(&status, lead.status());
+    }
+
+    #[test]
+    fn a_conversion_creates_a_valid_contact_and_organization(events in strategy::lead_history(15)) {
+        for event in &events {
+            if let crate::LeadEvent::Converted { at, conversion } = event {
+                let mut contact = Contact::default();
+                for command in conversion.contact_commands(*at) {
+                    contact.handle(&command)?;
+                }
+                prop_assert_eq!(contact.id(), Some(conversion.contact));
+                prop_assert_eq!(contact.name(), Some(&conversion.data.name));
+                prop_assert_eq!(contact.profile().stage(), Some(LifecycleStage::Opportunity));
+                let mut organization = crate::Organization::default();
+                for command in conversion.organization_commands(*at) {
+                    organization.handle(&command)?;
+                }
+                prop_assert_eq!(organization.id(), conversion.organization);
+            }
+        }
+    }
+}
+
+#[test]
+fn lead_histories_reach_every_kind_of_change() -> Result<(), Box<dyn std::error::Error>> {
+    use bureau_core::DomainEvent;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeMap;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = strategy::lead_history(15);
+    let mut seen = BTreeMap::<&str, usize>::new();
+    for _ in 0..300 {
+        let events = strategy
+            .new_tree(&mut runner)
+            .map_err(|e| e.to_string())?
+            .current();
+        for event in &events {
+            *seen.entry(event.event_type()).or_default() += 1;
+        }
+    }
+    for kind in [
+        "lead_captured",
+        "attribute_set",
+        "owner_assigned",
+        "contacted",
+        "qualified",
+        "disqualified",
+        "converted",
+    ] {
+        assert!(seen.get(kind).is_some_and(|n| *n >= 20), "{kind}: {seen:?}");
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! A lead's way through the crate, as a caller would wire it: captured,
+//! scored, qualified, converted into a contact and an organization, reached
+//! with consent, its activities logged, its events stored as JSON and
+//! reloaded, and finally erased.
+
+use std::collections::BTreeMap;
+
+use bureau_core::{Aggregate, Decimal, PartyId, UserId};
+use bureau_crm::{
+    Activity, ActivityCommand, ActivityEvent, ActivityId, ActivityKind, ActivityLog, Band, Bands,
+    Channel, ConsentState, Contact, ContactChange, ContactCommand, ContactEvent, Conversion,
+    Engagement, EngagementKind, EngagementRule, FieldKey, FieldValue, FitRule, Lead, LeadChange,
+    LeadCommand, LeadData, LeadEvent, LeadId, LeadStatus, LifecycleStage, Name, OpportunitySeed,
+    Organization, OrganizationEvent, Predicate, Purpose, RuleName, Score, ScoreStage, ScoringModel,
+    Source, Subject,
+};
+use chrono::{DateTime, TimeDelta, Utc};
+
+type Fallible = Result<(), Box<dyn std::error::Error>>;
+
+fn day(n: i64) -> DateTime<Utc> {
+    DateTime::UNIX_EPOCH + TimeDelta::days(20_000 + n)
+}
+
+fn stored<T: serde::Serialize + serde::de::DeserializeOwned>(
+    events: &[T],
+) -> Result<Vec<T>, serde_json::Error> {
+    serde_json::from_str(&serde_json::to_string(events)?)
+}
+
+fn model() -> Result<ScoringModel, bureau_crm::Error> {
+    let employees = FieldKey::new("employees")?;
+    ScoringModel::new(
+        vec![
+            FitRule::new(
+                RuleName::new("200+ staff")?,
+                Predicate::AtLeast(employees.clone(), Decimal::from(200)),
+                Score::points(40),
+            ),
+            FitRule::new(
+                RuleName::new("no staff count")?,
+                Predicate::Absent(employees),
+                Score::points(-10),
+            ),
+        ],
+        vec![
+            EngagementRule::new(EngagementKind::new("demo_request")?, Score::points(50)),
+            EngagementRule::new(EngagementKind::new("email_open")?, Score::points(3))
+                .with_cap(Score::points(15)),
+        ],
+        TimeDelta::days(14),
+        Some(Score::points(100)),
+        Bands::new(
+            Band::new(Score::ZERO, Score::points(10)),
+            Band::new(Score::points(30), Score::points(40)),
+        ),
+    )
+}
+
+#[test]
+fn a_lead_becomes_a_customer_and_is_erased() -> Fallible {
+    let owner = UserId::from_u128(7);
+    let (contact_id, organization_id) = (PartyId::from_u128(100), PartyId::from_u128(200));
+
+    // Captured and enriched.
+    let mut lead = Lead::default();
+    let mut lead_events = Vec::new();
+    let data = LeadData::new(Name::new("Ada Lovelace")?, Source::new("webinar")?)
+        .with_email("Ada@Engines.example".parse()?)
+        .with_company(Name::new("Analytical Engines")?)
+        .with_campaign(Name::new("spring launch")?);
+    for (at, change) in [
+        (
+            day(0),
+            LeadChange::Capture {
+                id: LeadId::from_u128(1),
+                data,
+            },
+        ),
+        (
+            day(0),
+            LeadChange::SetAttribute(
+                FieldKey::new("employees")?,
+                FieldValue::Number(Decimal::from(250)),
+            ),
+        ),
+        (day(1), LeadChange::AssignOwner(Some(owner))),
+        (day(1), LeadChange::MarkContacted),
+    ] {
+        lead_events.extend(lead.handle(&LeadCommand::new(at, change))?);
+    }
+
+    // Scored: good fit, and a demo request makes it sales-qualified.
+    let model = model()?;
+    let open = EngagementKind::new("email_open")?;
+    let mut behaviour = vec![Engagement::new(open, day(1)); 8];
+    let before = model.score(&lead, &behaviour, day(2));
+    assert_eq!(before.fit, Score::points(40));
+    assert_eq!(before.stage, ScoreStage::MarketingQualified);
+    behaviour.push(Engagement::new(
+        EngagementKind::new("demo_request")?,
+        day(2),
+    ));
+    let after = model.score(&lead, &behaviour, day(2));
+    assert_eq!(after.stage, ScoreStage::SalesQualified);
+    let mut lines = Vec::new();
+    assert_eq!(
+        model.breakdown_into(&lead, &behaviour, day(2), &mut lines),
+        after
+    );
+    assert_eq!(lines.len(), 3);
+
+    // Qualified and converted.
+    lead_events.extend(lead.handle(&LeadCommand::new(day(2), LeadChange::Qualify))?);
+    let conversion = Conversion::new(
+        contact_id,
+        Some(organization_id),
+        OpportunitySeed::new(Name::new("250 seats")?),
+    );
+    lead_events.extend(lead.handle(&LeadCommand::new(day(3), LeadChange::Convert(conversion)))?);
+    assert_eq!(lead.status(), &LeadStatus::Converted);
+    let Some(LeadEvent::Converted { conversion, at }) = lead_events.last() else {
+        return Err("the last lead event is the conversion".into());
+    };
+
+    let mut organization = Organization::default();
+    let mut organization_events: Vec<OrganizationEvent> = Vec::new();
+    for command in conversion.organization_commands(*at) {
+        organization_events.extend(organization.handle(&command)?);
+    }
+    let mut contact = Contact::default();
+    let mut contact_events: Vec<ContactEvent> = Vec::new();
+    for command in conversion.contact_commands(*at) {
+        contact_events.extend(contact.handle(&command)?);
+    }
+    assert_eq!(contact.emails()[0].as_str(), "Ada@engines.example");
+    assert_eq!(contact.roles()[0].organization, organization_id);
+    assert_eq!(contact.profile().owner(), Some(owner));
+    assert_eq!(
+        organization.name().map(Name::as_str),
+        Some("Analytical Engines")
+    );
+
+    // Reached with consent only.
+    let news = Purpose::new("newsletter")?;
+    let touch = ContactCommand::new(
+        day(4),
+        ContactChange::MarketingTouch {
+            channel: Channel::Email,
+            purpose: news.clone(),
+        },
+    );
+    assert!(contact.decide(&touch).is_err());
+    contact_events.extend(contact.handle(&ContactCommand::new(
+        day(4),
+        ContactChange::Consent {
+            channel: Channel::Email,
+            purpose: news,
+            state: ConsentState::Granted,
+            source: Source::new("webinar sign-up")?,
+        },
+    ))?);
+    contact_events.extend(contact.handle(&touch)?);
+
+    // Activities, with a task that falls overdue.
+    let mut log = ActivityLog::default();
+    let mut activity_events: Vec<ActivityEvent> = Vec::new();
+    let follow_up = Activity::new(
+        ActivityId::from_u128(1),
+        day(3),
+        Subject::new("Send the proposal")?,
+        ActivityKind::Task { due: day(5) },
+    )
+    .with_party(contact_id)
+    .with_owner(owner);
+    activity_events.extend(log.handle(&ActivityCommand::Log(follow_up))?);
+    assert_eq!(log.overdue(day(6)).count(), 1);
+
+    // Won: a customer.
+    contact_events.extend(contact.handle(&ContactCommand::new(
+        day(7),
+        ContactChange::Profile(bureau_crm::ProfileChange::ChangeStage {
+            to: LifecycleStage::Customer,
+            cause: bureau_crm::StageCause::User(owner),
+        }),
+    ))?);
+
+    // Stored as JSON and reloaded into the same states.
+    assert_eq!(Lead::from_events(&stored(&lead_events)?)?, lead);
+    assert_eq!(Contact::from_events(&stored(&contact_events)?)?, contact);
+    assert_eq!(
+        Organization::from_events(&stored(&organization_events)?)?,
+        organization
+    );
+    assert_eq!(ActivityLog::from_events(&stored(&activity_events)?)?, log);
+
+    // Erased: personal data gone, the business history kept.
+    contact.handle(&ContactCommand::new(day(30), ContactChange::Erase))?;
+    let data = contact.personal_data()?;
+    assert!(data.name.is_none() && data.emails.is_empty());
+    assert_eq!(contact.profile().stage(), Some(LifecycleStage::Customer));
+    assert_eq!(contact.touches().len(), 1);
+    assert_eq!(log.timeline(contact_id).count(), 1);
+    Ok(())
+}
+
+#[test]
+fn scoring_reads_any_attribute_source() -> Fallible {
+    let model = model()?;
+    let mut attributes = BTreeMap::new();
+    let empty = model.score(&attributes, &[], day(0));
+    assert_eq!(empty.fit, Score::points(-10));
+    attributes.insert(
+        FieldKey::new("employees")?,
+        FieldValue::Number(Decimal::from(5)),
+    );
+    assert_eq!(model.score(&attributes, &[], day(0)).fit, Score::ZERO);
+    Ok(())
+}
