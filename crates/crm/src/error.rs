@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use bureau_core::PartyId;
-use chrono::{DateTime, Utc};
+use bureau_core::{Decimal, Money, PartyId};
+use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::{ActivityId, Channel, FieldKey, FieldText, LeadId, LifecycleStage, Purpose};
+use crate::{ActivityId, Channel, FieldKey, FieldText, LeadId, LifecycleStage, Purpose, TouchKind};
 
 /// Everything that can go wrong in bureau-crm. Every variant names the value
 /// that was wrong and, for contact points, the field it was given for.
@@ -328,6 +328,62 @@ pub enum Error {
         metric: &'static str,
         /// What is wrong.
         problem: String,
+    },
+    /// An amount that must not be negative (a budget, a spend).
+    #[error("{field} {amount} is negative")]
+    #[non_exhaustive]
+    NegativeAmount {
+        /// Which field.
+        field: &'static str,
+        /// The amount given.
+        amount: Money,
+    },
+    /// A negative attribution weight.
+    #[error("{field} gives touch kind {kind} the negative weight {weight}")]
+    #[non_exhaustive]
+    NegativeWeight {
+        /// Which field.
+        field: &'static str,
+        /// The kind weighed.
+        kind: TouchKind,
+        /// The weight given.
+        weight: Decimal,
+    },
+    /// A duration that must be positive (a lookback window, a half-life).
+    #[error("{field} must be positive, not {value}")]
+    #[non_exhaustive]
+    NotPositive {
+        /// Which field.
+        field: &'static str,
+        /// The duration given.
+        value: TimeDelta,
+    },
+    /// A touchpoint later than the conversion it is attributed to.
+    #[error("touchpoints[{index}] at {at} is after the conversion at {conversion}")]
+    #[non_exhaustive]
+    TouchAfterConversion {
+        /// Its index in the touchpoints given.
+        index: usize,
+        /// Its instant.
+        at: DateTime<Utc>,
+        /// The conversion's instant.
+        conversion: DateTime<Utc>,
+    },
+    /// No touchpoint inside the lookback window of a conversion.
+    #[error("touchpoints has none within {lookback} before the conversion at {conversion}")]
+    #[non_exhaustive]
+    NoTouchpoints {
+        /// The conversion's instant.
+        conversion: DateTime<Utc>,
+        /// The window.
+        lookback: TimeDelta,
+    },
+    /// Attribution weights that are zero for every touch considered.
+    #[error("{field} are zero for every touchpoint in the window")]
+    #[non_exhaustive]
+    WeightsAllZero {
+        /// Which field.
+        field: &'static str,
     },
     /// Money arithmetic refused by bureau-core (currencies differ, overflow).
     #[error(transparent)]

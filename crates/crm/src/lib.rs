@@ -117,6 +117,8 @@
 //!   contact and lead histories and scoring models for property tests.
 
 mod activity;
+pub mod attribution;
+mod campaign;
 mod consent;
 mod contact;
 pub mod contact_point;
@@ -136,6 +138,9 @@ mod text;
 
 pub use activity::{
     Activity, ActivityCommand, ActivityEvent, ActivityId, ActivityKind, ActivityLog, Direction,
+};
+pub use campaign::{
+    Campaign, CampaignId, CampaignReport, CampaignTotals, MarketingChannel, TouchKind, Touchpoint,
 };
 pub use consent::{Channel, ConsentRecord, ConsentState, Consents};
 pub use contact::{
@@ -170,6 +175,14 @@ pub mod kind {
 
     impl IdKind for Activity {
         const NAME: &'static str = "activity";
+    }
+
+    /// A marketing campaign ([`CampaignId`](crate::CampaignId)).
+    #[derive(Debug)]
+    pub enum Campaign {}
+
+    impl IdKind for Campaign {
+        const NAME: &'static str = "campaign";
     }
 
     /// A lead ([`LeadId`](crate::LeadId)).

@@ -209,3 +209,77 @@ fn lead_histories_reach_every_kind_of_change() -> Result<(), Box<dyn std::error:
     }
     Ok(())
 }
+
+mod attribution {
+    use bureau_core::{Decimal, Money};
+    use chrono::{DateTime, TimeDelta};
+    use proptest::prelude::*;
+
+    use crate::attribution::{Attribution, AttributionModel, ConversionEvent};
+    use crate::{Error, strategy};
+
+    fn conversion_at() -> chrono::DateTime<chrono::Utc> {
+        DateTime::UNIX_EPOCH + TimeDelta::days(20_000)
+    }
+
+    proptest! {
+        #[test]
+        fn shares_sum_to_one_and_parts_to_the_revenue(
+            model in strategy::attribution_model(),
+            touches in strategy::touchpoints(conversion_at(), 40, 1..26),
+            revenue in bureau_core::strategy::money(),
+        ) {
+            let sale = ConversionEvent::new(conversion_at(), revenue);
+            let mut out = Attribution::default();
+            match model.attribute_into(&sale, TimeDelta::days(30), &touches, &mut out) {
+                Err(Error::NoTouchpoints { .. }) => {
+                    prop_assume!(false);
+                }
+                Err(Error::WeightsAllZero { .. }) => {
+                    // Only custom weights can be zero for every touch.
+                    prop_assert!(matches!(model, AttributionModel::Custom(_)));
+                    prop_assume!(false);
+                }
+                result => prop_assert!(result.is_ok(), "{result:?}"),
+            }
+            let shares: Decimal = out.credits().map(|c| c.share.value()).sum();
+            prop_assert_eq!(shares, Decimal::ONE);
+            prop_assert!(out.credits().all(|c| c.share.value() >= Decimal::ZERO && c.share.value() <= Decimal::ONE));
+            let parts = Money::checked_sum(out.credits().map(|c| c.revenue), revenue.currency())?;
+            prop_assert_eq!(parts, revenue);
+            prop_assert!(out.credits().all(|c| c.touchpoint.at >= conversion_at() - TimeDelta::days(30)));
+        }
+
+        #[test]
+        fn input_order_does_not_change_the_result(
+            model in strategy::attribution_model(),
+            (touches, shuffled) in strategy::touchpoints(conversion_at(), 3, 1..21)
+                .prop_flat_map(|t| (Just(t.clone()), Just(t).prop_shuffle())),
+        ) {
+            let sale = ConversionEvent::new(conversion_at(), "1000.00 EUR".parse::<Money>()?);
+            let a = model.attribute(&sale, TimeDelta::days(30), &touches);
+            let b = model.attribute(&sale, TimeDelta::days(30), &shuffled);
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn a_touch_after_the_conversion_is_refused(
+            model in strategy::attribution_model(),
+            mut touches in strategy::touchpoints(conversion_at(), 10, 1..10),
+            late in 1_i64..100_000,
+            at in any::<prop::sample::Index>(),
+        ) {
+            let index = at.index(touches.len());
+            if let Some(touch) = touches.get_mut(index) {
+                touch.at = conversion_at() + TimeDelta::seconds(late);
+            }
+            let sale = ConversionEvent::new(conversion_at(), "1.00 EUR".parse::<Money>()?);
+            let err = model.attribute(&sale, TimeDelta::days(30), &touches).err();
+            let first_late = touches.iter().position(|t| t.at > conversion_at());
+            prop_assert!(
+                matches!(err, Some(Error::TouchAfterConversion { index: i, .. }) if Some(i) == first_late),
+                "{err:?}"
+            );
+        }
+    }
+}

@@ -454,3 +454,107 @@ pub fn scoring_model() -> impl Strategy<Value = ScoringModel> {
             ScoringModel::new(fit, engagement, TimeDelta::days(days), cap, bands).ok()
         })
 }
+
+/// Any touch kind.
+pub fn touch_kind() -> impl Strategy<Value = crate::TouchKind> {
+    prop::sample::select(crate::TouchKind::ALL.to_vec())
+}
+
+/// Any marketing channel.
+pub fn marketing_channel() -> impl Strategy<Value = crate::MarketingChannel> {
+    use crate::MarketingChannel as M;
+    prop::sample::select(vec![
+        M::Email,
+        M::PaidSearch,
+        M::OrganicSearch,
+        M::Social,
+        M::Display,
+        M::Referral,
+        M::Event,
+        M::Outbound,
+        M::Direct,
+    ])
+}
+
+/// A touchpoint in `[end − days, end]` (to the second), by one of three
+/// parties, for one of three campaigns or none. Direct touches come through
+/// the direct channel with no campaign.
+///
+/// ```
+/// use bureau_crm::strategy;
+/// use chrono::{DateTime, TimeDelta};
+/// use proptest::prelude::*;
+///
+/// let end = DateTime::UNIX_EPOCH + TimeDelta::days(20_000);
+/// proptest!(|(touch in strategy::touchpoint(end, 30))| {
+///     prop_assert!(touch.at <= end && touch.at >= end - TimeDelta::days(30));
+/// });
+/// ```
+pub fn touchpoint(end: DateTime<Utc>, days: u32) -> impl Strategy<Value = crate::Touchpoint> {
+    let seconds = i64::from(days) * 86_400;
+    (
+        0..=seconds,
+        touch_kind(),
+        marketing_channel(),
+        prop::option::of(1_u128..=3),
+        1_u128..=3,
+    )
+        .prop_map(move |(back, kind, channel, campaign, party)| {
+            let (channel, campaign) = if kind == crate::TouchKind::Direct {
+                (crate::MarketingChannel::Direct, None)
+            } else {
+                (channel, campaign.map(crate::CampaignId::from_u128))
+            };
+            crate::Touchpoint::new(
+                PartyId::from_u128(party),
+                campaign,
+                channel,
+                end - TimeDelta::seconds(back),
+                kind,
+            )
+        })
+}
+
+/// Between `count.start` and `count.end - 1` touchpoints in `[end − days,
+/// end]`, in no particular order (instants may repeat: ties are common
+/// when `days` is small).
+pub fn touchpoints(
+    end: DateTime<Utc>,
+    days: u32,
+    count: std::ops::Range<usize>,
+) -> impl Strategy<Value = Vec<crate::Touchpoint>> {
+    prop::collection::vec(touchpoint(end, days), count)
+}
+
+/// Custom weights: each kind 0 to 10 in tenths, at least one kind positive.
+pub fn kind_weights() -> impl Strategy<Value = crate::attribution::KindWeights> {
+    prop::collection::vec(0_i64..=100, 7).prop_filter_map("all weights zero", |tenths| {
+        if tenths.iter().all(|t| *t == 0) {
+            return None;
+        }
+        let pairs: Vec<_> = crate::TouchKind::ALL
+            .iter()
+            .zip(tenths)
+            .map(|(kind, t)| (*kind, Decimal::new(t, 1)))
+            .collect();
+        crate::attribution::KindWeights::new(&pairs).ok()
+    })
+}
+
+/// Every attribution model; time decay with a half-life of one hour to 30
+/// days.
+pub fn attribution_model() -> impl Strategy<Value = crate::attribution::AttributionModel> {
+    use crate::attribution::AttributionModel as A;
+    prop_oneof![
+        Just(A::FirstTouch),
+        Just(A::LastTouch),
+        Just(A::LastNonDirect),
+        Just(A::Linear),
+        (1_i64..=720).prop_map(|hours| A::TimeDecay {
+            half_life: TimeDelta::hours(hours)
+        }),
+        Just(A::PositionBased),
+        Just(A::WShaped),
+        kind_weights().prop_map(A::Custom),
+    ]
+}

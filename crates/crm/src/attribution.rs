@@ -1,0 +1,752 @@
+//! Attribution of a conversion's revenue to the touchpoints that led to it.
+//!
+//! The touchpoints considered are those of the lookback window
+//! `[conversion − lookback, conversion]`, sorted by instant, ties broken by
+//! kind, channel, campaign and party (the order of [`Touchpoint`]). Each
+//! model gives every touchpoint a weight; the credits are the weights
+//! normalised to exact shares that sum to exactly 1:
+//!
+//! | model | weight of touch `i` of `n` (in order, `0` first) |
+//! |---|---|
+//! | [`FirstTouch`](AttributionModel::FirstTouch) | 1 for the first, 0 for the others |
+//! | [`LastTouch`](AttributionModel::LastTouch) | 1 for the last, 0 for the others |
+//! | [`LastNonDirect`](AttributionModel::LastNonDirect) | 1 for the last whose kind is not [`TouchKind::Direct`]; the last if all are direct |
+//! | [`Linear`](AttributionModel::Linear) | 1 each |
+//! | [`TimeDecay`](AttributionModel::TimeDecay) | 2^(−(t_last − t_i) / half_life): halved per half-life before the last touch |
+//! | [`PositionBased`](AttributionModel::PositionBased) | n = 1: 1; n = 2: ½ each; n ≥ 3: 40 % first, 40 % last, 20 % spread evenly over the middle |
+//! | [`WShaped`](AttributionModel::WShaped) | 30 % per key role (below), 10 % spread evenly over the other touches |
+//! | [`Custom`](AttributionModel::Custom) | the weight of its kind in [`KindWeights`] |
+//!
+//! W-shaped key roles: the first touch, the first [`TouchKind::LeadCreated`]
+//! touch and the first [`TouchKind::OpportunityCreated`] touch. A touch
+//! holding several roles gets 30 % for each; a role no touch holds (no
+//! lead-creation touch in the window) gives nothing, and when no touch is
+//! left besides the key ones the 10 % is not given either. The weights are
+//! then normalised, so with n = 1 the single touch gets 100 %, and first +
+//! lead creation alone get 50 % each.
+//!
+//! Time decay counts from the last touch in the window rather than from the
+//! conversion: normalisation makes the two equal, and the last touch's
+//! weight of exactly 1 keeps the sum from vanishing however old the
+//! touches are. It is computed in `f64` (the decay is continuous) and each
+//! weight truncated toward zero to 18 decimal places.
+//!
+//! Normalisation: share_i = w_i / Σw truncated toward zero to 18 decimal
+//! places; what truncation leaves (less than n × 10⁻¹⁸) goes to the touch
+//! with the largest weight, the earliest in order among equals. The
+//! revenue is split by the shares with [`Money::allocate`] (largest
+//! remainder), so its parts sum to the revenue to the minor unit.
+//!
+//! # Examples
+//!
+//! ```
+//! use bureau_core::{Decimal, Money, PartyId, Rate};
+//! use bureau_crm::attribution::{AttributionModel, ConversionEvent};
+//! use bureau_crm::{MarketingChannel, TouchKind, Touchpoint};
+//! use chrono::{DateTime, TimeDelta};
+//!
+//! let t0 = DateTime::UNIX_EPOCH + TimeDelta::days(20_000);
+//! let ada = PartyId::from_u128(1);
+//! let touches = [
+//!     Touchpoint::new(ada, None, MarketingChannel::Social, t0, TouchKind::Click),
+//!     Touchpoint::new(ada, None, MarketingChannel::Email, t0 + TimeDelta::days(2), TouchKind::Visit),
+//!     Touchpoint::new(ada, None, MarketingChannel::PaidSearch, t0 + TimeDelta::days(5), TouchKind::Form),
+//! ];
+//! let sale = ConversionEvent::new(t0 + TimeDelta::days(6), "100.00 USD".parse::<Money>()?);
+//! let result = AttributionModel::PositionBased.attribute(&sale, TimeDelta::days(30), &touches)?;
+//! let shares: Vec<Rate> = result.credits().map(|c| c.share).collect();
+//! assert_eq!(shares, [Decimal::new(4, 1), Decimal::new(2, 1), Decimal::new(4, 1)].map(Rate::new));
+//! let parts: Vec<Money> = result.credits().map(|c| c.revenue).collect();
+//! assert_eq!(parts, ["40.00 USD".parse::<Money>()?, "20.00 USD".parse()?, "40.00 USD".parse()?]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use bureau_core::{Decimal, Money, Rate};
+use chrono::{DateTime, TimeDelta, Utc};
+use rust_decimal::RoundingStrategy as DecimalRounding;
+
+use crate::{CampaignId, Error, Result, TouchKind, Touchpoint};
+
+/// The decimal places of a share.
+const SHARE_PLACES: u32 = 18;
+
+/// A conversion: when it happened and the revenue it brought.
+///
+/// ```
+/// use bureau_crm::attribution::ConversionEvent;
+/// use chrono::DateTime;
+/// let sale = ConversionEvent::new(DateTime::UNIX_EPOCH, "10.00 EUR".parse()?);
+/// assert_eq!(sale.revenue.to_string(), "10.00 EUR");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ConversionEvent {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The revenue to attribute (may be negative, a refund: it splits as the
+    /// mirror of its absolute value).
+    pub revenue: Money,
+}
+
+impl ConversionEvent {
+    /// A conversion.
+    pub const fn new(at: DateTime<Utc>, revenue: Money) -> Self {
+        Self { at, revenue }
+    }
+}
+
+/// A weight per [`TouchKind`] for the custom model. Kinds not named weigh 0.
+///
+/// ```
+/// use bureau_core::Decimal;
+/// use bureau_crm::TouchKind;
+/// use bureau_crm::attribution::KindWeights;
+///
+/// let weights = KindWeights::new(&[(TouchKind::Click, Decimal::ONE), (TouchKind::LeadCreated, Decimal::from(3))])?;
+/// assert_eq!(weights.weight(TouchKind::LeadCreated), Decimal::from(3));
+/// assert_eq!(weights.weight(TouchKind::Impression), Decimal::ZERO);
+/// assert!(KindWeights::new(&[(TouchKind::Click, Decimal::NEGATIVE_ONE)]).is_err());
+/// # Ok::<(), bureau_crm::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct KindWeights([Decimal; 7]);
+
+impl KindWeights {
+    /// The weights given; a kind named twice keeps the last.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NegativeWeight`] naming the kind. Weights that are all zero
+    /// are accepted here and refused by attribution when every touch in the
+    /// window weighs zero.
+    pub fn new(weights: &[(TouchKind, Decimal)]) -> Result<Self> {
+        let mut table = [Decimal::ZERO; 7];
+        for (kind, weight) in weights {
+            if weight.is_sign_negative() && !weight.is_zero() {
+                return Err(Error::NegativeWeight {
+                    field: "weights",
+                    kind: *kind,
+                    weight: *weight,
+                });
+            }
+            if let Some(slot) = table.get_mut(kind.index()) {
+                *slot = *weight;
+            }
+        }
+        Ok(Self(table))
+    }
+
+    /// The weight of `kind`.
+    pub fn weight(&self, kind: TouchKind) -> Decimal {
+        self.0.get(kind.index()).copied().unwrap_or_default()
+    }
+}
+
+/// How a conversion's credit is spread over its touchpoints. The weights of
+/// each model are in the [module docs](self).
+///
+/// ```
+/// use bureau_crm::attribution::AttributionModel;
+/// use chrono::TimeDelta;
+/// let model = AttributionModel::TimeDecay { half_life: TimeDelta::days(7) };
+/// assert_eq!(model.name(), "time decay");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AttributionModel {
+    /// All to the first touch.
+    FirstTouch,
+    /// All to the last touch.
+    LastTouch,
+    /// All to the last touch that is not direct (the last touch if all are).
+    LastNonDirect,
+    /// Equal shares.
+    Linear,
+    /// Halved for every `half_life` before the last touch.
+    TimeDecay {
+        /// Must be positive.
+        half_life: TimeDelta,
+    },
+    /// 40 % first, 40 % last, 20 % over the middle.
+    PositionBased,
+    /// 30 % each to first, lead creation and opportunity creation, 10 % over
+    /// the rest.
+    WShaped,
+    /// A weight per touch kind.
+    Custom(KindWeights),
+}
+
+impl AttributionModel {
+    /// The model's name, lower case.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            AttributionModel::FirstTouch => "first touch",
+            AttributionModel::LastTouch => "last touch",
+            AttributionModel::LastNonDirect => "last non-direct touch",
+            AttributionModel::Linear => "linear",
+            AttributionModel::TimeDecay { .. } => "time decay",
+            AttributionModel::PositionBased => "position based",
+            AttributionModel::WShaped => "w-shaped",
+            AttributionModel::Custom(_) => "custom",
+        }
+    }
+
+    /// The attribution of `conversion` over the `touchpoints` inside
+    /// `lookback` before it, in a new [`Attribution`]. To attribute many
+    /// conversions, reuse one buffer with [`AttributionModel::attribute_into`].
+    ///
+    /// # Errors
+    ///
+    /// As [`AttributionModel::attribute_into`].
+    ///
+    /// ```
+    /// use bureau_core::{Money, PartyId};
+    /// use bureau_crm::attribution::{AttributionModel, ConversionEvent};
+    /// use bureau_crm::{MarketingChannel, TouchKind, Touchpoint};
+    /// use chrono::{DateTime, TimeDelta};
+    ///
+    /// let t0 = DateTime::UNIX_EPOCH + TimeDelta::days(20_000);
+    /// let p = PartyId::from_u128(1);
+    /// let touches = [
+    ///     Touchpoint::new(p, None, MarketingChannel::Email, t0, TouchKind::Click),
+    ///     Touchpoint::new(p, None, MarketingChannel::Direct, t0 + TimeDelta::hours(1), TouchKind::Direct),
+    /// ];
+    /// let sale = ConversionEvent::new(t0 + TimeDelta::hours(2), "9.99 USD".parse()?);
+    /// let result = AttributionModel::LastNonDirect.attribute(&sale, TimeDelta::days(1), &touches)?;
+    /// let email = result.credits().next().ok_or("no credit")?;
+    /// assert_eq!(email.revenue, "9.99 USD".parse()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn attribute(
+        &self,
+        conversion: &ConversionEvent,
+        lookback: TimeDelta,
+        touchpoints: &[Touchpoint],
+    ) -> Result<Attribution> {
+        let mut attribution = Attribution::default();
+        self.attribute_into(conversion, lookback, touchpoints, &mut attribution)?;
+        Ok(attribution)
+    }
+
+    /// As [`AttributionModel::attribute`], into `out`, whose buffers are
+    /// cleared and reused (they grow to the largest window seen and stay):
+    /// past the first calls, the only allocation left is the one
+    /// [`Money::allocate`] makes for the revenue parts. On error `out` is
+    /// left empty.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::NotPositive`] naming `lookback` or `half_life` when it is
+    ///   zero or negative;
+    /// - [`Error::TouchAfterConversion`] naming the index in `touchpoints`
+    ///   of the first touch later than the conversion;
+    /// - [`Error::NoTouchpoints`] when no touch is inside the window;
+    /// - [`Error::WeightsAllZero`] naming `weights` when the custom weights
+    ///   of every touch in the window are zero;
+    /// - [`Error::Core`] if splitting the revenue overflows.
+    ///
+    /// ```
+    /// use bureau_core::{Money, PartyId};
+    /// use bureau_crm::attribution::{Attribution, AttributionModel, ConversionEvent};
+    /// use bureau_crm::{Error, MarketingChannel, TouchKind, Touchpoint};
+    /// use chrono::{DateTime, TimeDelta};
+    ///
+    /// let t0 = DateTime::UNIX_EPOCH + TimeDelta::days(20_000);
+    /// let touches = [Touchpoint::new(PartyId::from_u128(1), None, MarketingChannel::Email, t0, TouchKind::Click)];
+    /// let mut out = Attribution::default();
+    /// let sale = ConversionEvent::new(t0 - TimeDelta::hours(1), "1.00 USD".parse::<Money>()?);
+    /// let err = AttributionModel::Linear.attribute_into(&sale, TimeDelta::days(1), &touches, &mut out);
+    /// assert!(matches!(err, Err(Error::TouchAfterConversion { index: 0, .. })));
+    /// let old = ConversionEvent::new(t0 + TimeDelta::days(60), "1.00 USD".parse::<Money>()?);
+    /// let err = AttributionModel::Linear.attribute_into(&old, TimeDelta::days(30), &touches, &mut out);
+    /// assert!(matches!(err, Err(Error::NoTouchpoints { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn attribute_into(
+        &self,
+        conversion: &ConversionEvent,
+        lookback: TimeDelta,
+        touchpoints: &[Touchpoint],
+        out: &mut Attribution,
+    ) -> Result<()> {
+        out.clear();
+        let result = self.fill(conversion, lookback, touchpoints, out);
+        if result.is_err() {
+            out.clear();
+        }
+        result
+    }
+
+    fn fill(
+        &self,
+        conversion: &ConversionEvent,
+        lookback: TimeDelta,
+        touchpoints: &[Touchpoint],
+        out: &mut Attribution,
+    ) -> Result<()> {
+        if lookback <= TimeDelta::zero() {
+            return Err(Error::NotPositive {
+                field: "lookback",
+                value: lookback,
+            });
+        }
+        if let AttributionModel::TimeDecay { half_life } = self
+            && *half_life <= TimeDelta::zero()
+        {
+            return Err(Error::NotPositive {
+                field: "half_life",
+                value: *half_life,
+            });
+        }
+        let from = conversion.at.checked_sub_signed(lookback);
+        for (index, touch) in touchpoints.iter().enumerate() {
+            if touch.at > conversion.at {
+                return Err(Error::TouchAfterConversion {
+                    index,
+                    at: touch.at,
+                    conversion: conversion.at,
+                });
+            }
+            if from.is_none_or(|from| touch.at >= from) {
+                out.touchpoints.push(*touch);
+            }
+        }
+        if out.touchpoints.is_empty() {
+            return Err(Error::NoTouchpoints {
+                conversion: conversion.at,
+                lookback,
+            });
+        }
+        // Identical touchpoints are interchangeable, so an unstable sort
+        // gives the same result whatever the input order.
+        out.touchpoints.sort_unstable();
+        self.weigh(&out.touchpoints, &mut out.weights);
+        normalise(&out.weights, &mut out.shares)?;
+        let parts = conversion.revenue.allocate(&out.shares)?;
+        out.revenue.extend(parts);
+        out.total = Some(conversion.revenue);
+        Ok(())
+    }
+
+    /// Pushes one raw weight per touch (sorted, non-empty) into `weights`.
+    /// Raw weights are whole numbers except for time decay and custom.
+    fn weigh(&self, touches: &[Touchpoint], weights: &mut Vec<Decimal>) {
+        let n = touches.len();
+        let last = n.saturating_sub(1);
+        match self {
+            AttributionModel::FirstTouch => {
+                weights.extend((0..n).map(|i| Decimal::from(u8::from(i == 0))));
+            }
+            AttributionModel::LastTouch => {
+                weights.extend((0..n).map(|i| Decimal::from(u8::from(i == last))));
+            }
+            AttributionModel::LastNonDirect => {
+                let chosen = touches
+                    .iter()
+                    .rposition(|t| t.kind != TouchKind::Direct)
+                    .unwrap_or(last);
+                weights.extend((0..n).map(|i| Decimal::from(u8::from(i == chosen))));
+            }
+            AttributionModel::Linear => weights.extend((0..n).map(|_| Decimal::ONE)),
+            AttributionModel::TimeDecay { half_life } => {
+                let newest = touches.get(last).map_or(DateTime::UNIX_EPOCH, |t| t.at);
+                weights.extend(touches.iter().map(|t| decay(newest - t.at, *half_life)));
+            }
+            AttributionModel::PositionBased => {
+                if n <= 2 {
+                    weights.extend((0..n).map(|_| Decimal::ONE));
+                } else {
+                    // 40 : 20/(n−2) : 40, scaled by 5(n−2)/100 to whole
+                    // numbers: 2(n−2) for each end, 1 for each middle touch.
+                    let end = Decimal::from(2 * (n - 2));
+                    weights.extend((0..n).map(|i| {
+                        if i == 0 || i == last {
+                            end
+                        } else {
+                            Decimal::ONE
+                        }
+                    }));
+                }
+            }
+            AttributionModel::WShaped => w_shaped(touches, weights),
+            AttributionModel::Custom(table) => {
+                weights.extend(touches.iter().map(|t| table.weight(t.kind)));
+            }
+        }
+    }
+}
+
+/// W-shaped raw weights, scaled by the number m of other touches so they
+/// are whole: 3m per key role held, 1 per other touch (30 % : 10 %/m); with
+/// no other touch, 1 per key role held.
+fn w_shaped(touches: &[Touchpoint], weights: &mut Vec<Decimal>) {
+    let lead = touches
+        .iter()
+        .position(|t| t.kind == TouchKind::LeadCreated);
+    let opportunity = touches
+        .iter()
+        .position(|t| t.kind == TouchKind::OpportunityCreated);
+    let roles = |i: usize| {
+        u32::from(i == 0) + u32::from(lead == Some(i)) + u32::from(opportunity == Some(i))
+    };
+    let others = (0..touches.len()).filter(|i| roles(*i) == 0).count();
+    let per_role = if others == 0 {
+        Decimal::ONE
+    } else {
+        Decimal::from(3 * others)
+    };
+    weights.extend((0..touches.len()).map(|i| match roles(i) {
+        0 => Decimal::ONE,
+        held => per_role * Decimal::from(held),
+    }));
+}
+
+/// 2^(−age / half_life), truncated toward zero to [`SHARE_PLACES`].
+#[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
+// The decay is continuous: f64 here only, back to a Decimal with one named
+// truncation. Ages and half-lives in milliseconds are far below 2^53 for
+// any real window, so the conversions to f64 lose nothing that matters.
+fn decay(age: TimeDelta, half_life: TimeDelta) -> Decimal {
+    let age = age.num_milliseconds() as f64;
+    let half_life = half_life.num_milliseconds().max(1) as f64;
+    Decimal::from_f64_retain((-age / half_life).exp2())
+        .unwrap_or(Decimal::ZERO)
+        .round_dp_with_strategy(SHARE_PLACES, DecimalRounding::ToZero)
+}
+
+/// Shares summing to exactly 1 from non-negative `weights`, into `shares`.
+fn normalise(weights: &[Decimal], shares: &mut Vec<Decimal>) -> Result<()> {
+    let overflow = || Error::WeightsAllZero { field: "weights" };
+    let mut sum = Decimal::ZERO;
+    for weight in weights {
+        sum = sum.checked_add(*weight).ok_or_else(overflow)?;
+    }
+    if sum.is_zero() {
+        return Err(Error::WeightsAllZero { field: "weights" });
+    }
+    let mut given = Decimal::ZERO;
+    let mut largest = 0;
+    for (index, weight) in weights.iter().enumerate() {
+        if weights.get(largest).is_some_and(|l| weight > l) {
+            largest = index;
+        }
+        // A weight over a larger or equal sum is at most 1: no overflow.
+        let share = (weight / sum).round_dp_with_strategy(SHARE_PLACES, DecimalRounding::ToZero);
+        given += share;
+        shares.push(share);
+    }
+    if let Some(share) = shares.get_mut(largest) {
+        *share += Decimal::ONE - given;
+    }
+    Ok(())
+}
+
+/// The credits of one conversion, from [`AttributionModel::attribute`]; a
+/// reusable buffer for [`AttributionModel::attribute_into`].
+///
+/// ```
+/// use bureau_crm::attribution::Attribution;
+/// let empty = Attribution::default();
+/// assert!(empty.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attribution {
+    touchpoints: Vec<Touchpoint>,
+    weights: Vec<Decimal>,
+    shares: Vec<Decimal>,
+    revenue: Vec<Money>,
+    total: Option<Money>,
+}
+
+impl Attribution {
+    fn clear(&mut self) {
+        self.touchpoints.clear();
+        self.weights.clear();
+        self.shares.clear();
+        self.revenue.clear();
+        self.total = None;
+    }
+
+    /// How many touches are credited (those inside the window).
+    pub fn len(&self) -> usize {
+        self.touchpoints.len()
+    }
+
+    /// True before any attribution and after a failed one.
+    pub fn is_empty(&self) -> bool {
+        self.touchpoints.is_empty()
+    }
+
+    /// One credit per touch inside the window, in order (zero shares
+    /// included).
+    pub fn credits(&self) -> impl Iterator<Item = Credit> + '_ {
+        self.touchpoints
+            .iter()
+            .zip(&self.shares)
+            .zip(&self.revenue)
+            .map(|((touchpoint, share), revenue)| Credit {
+                touchpoint: *touchpoint,
+                share: Rate::new(*share),
+                revenue: *revenue,
+            })
+    }
+
+    /// The revenue credited to `campaign`'s touches; zero in the
+    /// conversion's currency if none. `None` when empty.
+    ///
+    /// ```
+    /// use bureau_core::{Money, PartyId};
+    /// use bureau_crm::attribution::{AttributionModel, ConversionEvent};
+    /// use bureau_crm::{CampaignId, MarketingChannel, TouchKind, Touchpoint};
+    /// use chrono::{DateTime, TimeDelta};
+    ///
+    /// let t0 = DateTime::UNIX_EPOCH + TimeDelta::days(20_000);
+    /// let (p, spring) = (PartyId::from_u128(1), CampaignId::from_u128(5));
+    /// let touches = [
+    ///     Touchpoint::new(p, Some(spring), MarketingChannel::Email, t0, TouchKind::Click),
+    ///     Touchpoint::new(p, Some(spring), MarketingChannel::Email, t0 + TimeDelta::hours(1), TouchKind::Visit),
+    ///     Touchpoint::new(p, None, MarketingChannel::Direct, t0 + TimeDelta::hours(2), TouchKind::Direct),
+    /// ];
+    /// let sale = ConversionEvent::new(t0 + TimeDelta::hours(3), "10.00 USD".parse()?);
+    /// let result = AttributionModel::Linear.attribute(&sale, TimeDelta::days(1), &touches)?;
+    /// assert_eq!(result.revenue_for(spring), Some("6.67 USD".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revenue_for(&self, campaign: CampaignId) -> Option<Money> {
+        let total = self.total?;
+        let minor: i128 = self
+            .touchpoints
+            .iter()
+            .zip(&self.revenue)
+            .filter(|(t, _)| t.campaign == Some(campaign))
+            .map(|(_, m)| m.to_minor())
+            .sum();
+        // Parts of one amount: their sum is at most the amount in magnitude.
+        Money::from_minor(minor, total.currency()).ok()
+    }
+}
+
+/// The credit of one touch: its share and its part of the revenue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Credit {
+    /// The touch.
+    pub touchpoint: Touchpoint,
+    /// Its share, in `[0, 1]`; the shares of a conversion sum to exactly 1.
+    pub share: Rate,
+    /// Its part of the revenue; the parts sum to the revenue exactly.
+    pub revenue: Money,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MarketingChannel;
+    use bureau_core::PartyId;
+
+    fn t0() -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + TimeDelta::days(20_000)
+    }
+
+    /// Touches one day apart, starting at `t0`.
+    fn touches(kinds: &[TouchKind]) -> Vec<Touchpoint> {
+        kinds
+            .iter()
+            .zip(0_i64..)
+            .map(|(kind, day)| {
+                Touchpoint::new(
+                    PartyId::from_u128(1),
+                    None,
+                    MarketingChannel::Email,
+                    t0() + TimeDelta::days(day),
+                    *kind,
+                )
+            })
+            .collect()
+    }
+
+    fn shares(model: AttributionModel, kinds: &[TouchKind]) -> Vec<String> {
+        let sale = ConversionEvent::new(t0() + TimeDelta::days(10), "100.00 USD".parse().unwrap());
+        let result = model
+            .attribute(&sale, TimeDelta::days(30), &touches(kinds))
+            .unwrap();
+        result
+            .credits()
+            .map(|c| c.share.value().normalize().to_string())
+            .collect()
+    }
+
+    use TouchKind::{Click, Direct, Form, Impression, LeadCreated, OpportunityCreated, Visit};
+
+    #[test]
+    fn published_formulas_for_one_two_three_and_five_touches() {
+        let decay = AttributionModel::TimeDecay {
+            half_life: TimeDelta::days(1),
+        };
+        let custom = AttributionModel::Custom(
+            KindWeights::new(&[
+                (Click, Decimal::ONE),
+                (Form, Decimal::from(2)),
+                (LeadCreated, Decimal::from(3)),
+            ])
+            .unwrap(),
+        );
+        let third = "0.333333333333333333";
+        let third_plus = "0.333333333333333334";
+        let middle_fifth = "0.066666666666666666";
+        #[rustfmt::skip]
+        let table: Vec<(AttributionModel, Vec<TouchKind>, Vec<&str>)> = vec![
+            (AttributionModel::FirstTouch, vec![Click], vec!["1"]),
+            (AttributionModel::FirstTouch, vec![Click, Visit], vec!["1", "0"]),
+            (AttributionModel::FirstTouch, vec![Click, Visit, Form], vec!["1", "0", "0"]),
+            (AttributionModel::FirstTouch, vec![Click, Visit, Form, Visit, Form], vec!["1", "0", "0", "0", "0"]),
+            (AttributionModel::LastTouch, vec![Direct], vec!["1"]),
+            (AttributionModel::LastTouch, vec![Click, Direct], vec!["0", "1"]),
+            (AttributionModel::LastTouch, vec![Click, Visit, Direct], vec!["0", "0", "1"]),
+            (AttributionModel::LastTouch, vec![Click, Visit, Form, Visit, Direct], vec!["0", "0", "0", "0", "1"]),
+            (AttributionModel::LastNonDirect, vec![Direct], vec!["1"]),
+            (AttributionModel::LastNonDirect, vec![Click, Direct], vec!["1", "0"]),
+            (AttributionModel::LastNonDirect, vec![Click, Visit, Direct], vec!["0", "1", "0"]),
+            (AttributionModel::LastNonDirect, vec![Click, Visit, Form, Direct, Direct], vec!["0", "0", "1", "0", "0"]),
+            (AttributionModel::Linear, vec![Click], vec!["1"]),
+            (AttributionModel::Linear, vec![Click, Visit], vec!["0.5", "0.5"]),
+            (AttributionModel::Linear, vec![Click, Visit, Form], vec![third_plus, third, third]),
+            (AttributionModel::Linear, vec![Click, Visit, Form, Visit, Form], vec!["0.2"; 5]),
+            (decay, vec![Click], vec!["1"]),
+            (decay, vec![Click, Visit], vec!["0.333333333333333333", "0.666666666666666667"]),
+            (decay, vec![Click, Visit, Form], vec!["0.142857142857142857", "0.285714285714285714", "0.571428571428571429"]),
+            (decay, vec![Click, Visit, Form, Visit, Form], vec![
+                "0.032258064516129032", "0.064516129032258064", "0.129032258064516129",
+                "0.258064516129032258", "0.516129032258064517",
+            ]),
+            (AttributionModel::PositionBased, vec![Click], vec!["1"]),
+            (AttributionModel::PositionBased, vec![Click, Visit], vec!["0.5", "0.5"]),
+            (AttributionModel::PositionBased, vec![Click, Visit, Form], vec!["0.4", "0.2", "0.4"]),
+            (AttributionModel::PositionBased, vec![Click, Visit, Form, Visit, Form], vec![
+                "0.400000000000000002", middle_fifth, middle_fifth, middle_fifth, "0.4",
+            ]),
+            (AttributionModel::WShaped, vec![Form], vec!["1"]),
+            (AttributionModel::WShaped, vec![Click, LeadCreated], vec!["0.5", "0.5"]),
+            (AttributionModel::WShaped, vec![Click, LeadCreated, OpportunityCreated], vec![third_plus, third, third]),
+            (AttributionModel::WShaped, vec![Click, Visit, LeadCreated, Visit, OpportunityCreated], vec![
+                "0.3", "0.05", "0.3", "0.05", "0.3",
+            ]),
+            // First and lead creation coincide: 60 % to it, 5 % each to the
+            // others, opportunity creation absent; normalised over 70 %.
+            (AttributionModel::WShaped, vec![LeadCreated, Visit, Visit], vec![
+                "0.857142857142857144", "0.071428571428571428", "0.071428571428571428",
+            ]),
+            (custom, vec![Click], vec!["1"]),
+            (custom, vec![Click, Form], vec![third, "0.666666666666666667"]),
+            (custom, vec![Impression, Click, LeadCreated], vec!["0", "0.25", "0.75"]),
+            (custom, vec![Click, Form, Form, LeadCreated, Direct], vec!["0.125", "0.25", "0.25", "0.375", "0"]),
+        ];
+        for (model, kinds, expected) in table {
+            assert_eq!(
+                shares(model, &kinds),
+                expected,
+                "{} over {kinds:?}",
+                model.name()
+            );
+        }
+    }
+
+    #[test]
+    fn revenue_is_split_to_the_cent() {
+        let sale = ConversionEvent::new(t0() + TimeDelta::days(3), "100.00 USD".parse().unwrap());
+        let result = AttributionModel::Linear
+            .attribute(&sale, TimeDelta::days(30), &touches(&[Click, Visit, Form]))
+            .unwrap();
+        let parts: Vec<String> = result.credits().map(|c| c.revenue.to_string()).collect();
+        assert_eq!(parts, ["33.34 USD", "33.33 USD", "33.33 USD"]);
+    }
+
+    #[test]
+    fn bad_input_names_the_field() {
+        let sale = ConversionEvent::new(t0() + TimeDelta::days(3), "1.00 USD".parse().unwrap());
+        let three = touches(&[Click, Visit, Form]);
+        let mut out = Attribution::default();
+        let run =
+            |model: AttributionModel, lookback, touches: &[Touchpoint], out: &mut Attribution| {
+                model.attribute_into(&sale, lookback, touches, out).err()
+            };
+        for half_life in [TimeDelta::zero(), TimeDelta::hours(-1)] {
+            let err = run(
+                AttributionModel::TimeDecay { half_life },
+                TimeDelta::days(1),
+                &three,
+                &mut out,
+            );
+            assert!(
+                matches!(
+                    err,
+                    Some(Error::NotPositive {
+                        field: "half_life",
+                        ..
+                    })
+                ),
+                "{err:?}"
+            );
+        }
+        let err = run(
+            AttributionModel::Linear,
+            TimeDelta::zero(),
+            &three,
+            &mut out,
+        );
+        assert!(matches!(
+            err,
+            Some(Error::NotPositive {
+                field: "lookback",
+                ..
+            })
+        ));
+        let late = touches(&[Click, Visit, Form, Visit, Form]);
+        let err = run(
+            AttributionModel::Linear,
+            TimeDelta::days(30),
+            &late,
+            &mut out,
+        );
+        assert!(
+            matches!(err, Some(Error::TouchAfterConversion { index: 4, .. })),
+            "{err:?}"
+        );
+        let err = run(
+            AttributionModel::Linear,
+            TimeDelta::hours(1),
+            &three,
+            &mut out,
+        );
+        assert!(matches!(err, Some(Error::NoTouchpoints { .. })));
+        let err = run(AttributionModel::Linear, TimeDelta::days(1), &[], &mut out);
+        assert!(matches!(err, Some(Error::NoTouchpoints { .. })));
+        let only_clicks =
+            AttributionModel::Custom(KindWeights::new(&[(Click, Decimal::ONE)]).unwrap());
+        let err = run(only_clicks, TimeDelta::days(1), &three, &mut out);
+        assert!(
+            matches!(err, Some(Error::WeightsAllZero { field: "weights" })),
+            "{err:?}"
+        );
+        assert!(out.is_empty());
+        assert!(matches!(
+            KindWeights::new(&[(Form, Decimal::NEGATIVE_ONE)]),
+            Err(Error::NegativeWeight {
+                field: "weights",
+                kind: Form,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn the_window_keeps_touches_from_lookback_before_the_conversion_on() {
+        let sale = ConversionEvent::new(t0() + TimeDelta::days(2), "1.00 USD".parse().unwrap());
+        let result = AttributionModel::FirstTouch
+            .attribute(&sale, TimeDelta::days(1), &touches(&[Click, Visit, Form]))
+            .unwrap();
+        let kinds: Vec<TouchKind> = result.credits().map(|c| c.touchpoint.kind).collect();
+        assert_eq!(kinds, [Visit, Form]); // the click, two days before, is outside
+    }
+}
