@@ -28,8 +28,9 @@
 //! Time decay counts from the last touch in the window rather than from the
 //! conversion: normalisation makes the two equal, and the last touch's
 //! weight of exactly 1 keeps the sum from vanishing however old the
-//! touches are. It is computed in `f64` (the decay is continuous) and each
-//! weight truncated toward zero to 18 decimal places.
+//! touches are. Ages and the half-life are taken to the millisecond; the
+//! decay is computed in `f64` (it is continuous) and each weight truncated
+//! toward zero to 18 decimal places.
 //!
 //! Normalisation: share_i = w_i / Σw truncated toward zero to 18 decimal
 //! places; what truncation leaves (less than n × 10⁻¹⁸) goes to the touch

@@ -52,6 +52,16 @@
 //! - Customer metrics ([`metrics`]): NPS, CSAT, CES, customer churn,
 //!   revenue churn and net revenue retention, lifetime value (simple, from
 //!   churn, discounted) and acquisition cost, each with its formula.
+//! - Campaigns and attribution: a [`Campaign`] runs on a
+//!   [`MarketingChannel`] with a budget over a period; a [`Touchpoint`] is
+//!   one contact of a party (a [`TouchKind`]: impression, click, visit,
+//!   form, lead or opportunity creation, direct visit).
+//!   [`attribution::AttributionModel`] spreads a conversion's revenue over
+//!   the touchpoints of a lookback window (first, last, last non-direct,
+//!   linear, time decay, position based, W-shaped, custom weights) as exact
+//!   shares summing to 1 and revenue parts summing to the revenue; the
+//!   formulas are in [`attribution`]. [`CampaignTotals::report`] gives ROI,
+//!   cost per lead and cost per acquisition.
 //!
 //! | module / type | holds |
 //! |---|---|
@@ -64,6 +74,8 @@
 //! | [`Lead`], [`LeadStatus`], [`Converted`] | leads and their conversion |
 //! | [`scoring`] | fit and engagement scores, bands, breakdowns |
 //! | [`metrics`] | NPS, CSAT, CES, churn, revenue retention, CLV, CAC with their formulas |
+//! | [`Campaign`], [`Touchpoint`], [`CampaignTotals`] | campaigns, touchpoints, campaign reports |
+//! | [`attribution`] | multi-touch attribution models with their formulas |
 //! | [`strategy`] (feature `proptest`) | generators of valid values and histories |
 //! | [`Error`] | the one error type |
 //!
@@ -114,7 +126,8 @@
 //! - `serde`: `Serialize`/`Deserialize` for every value (contact points are
 //!   validated again on the way in).
 //! - `proptest`: the [`strategy`] module, generating valid values and
-//!   contact and lead histories and scoring models for property tests.
+//!   contact and lead histories, scoring models, touchpoints and
+//!   attribution models for property tests.
 
 mod activity;
 pub mod attribution;

@@ -1,7 +1,8 @@
 //! A lead's way through the crate, as a caller would wire it: captured,
 //! scored, qualified, converted into a contact and an organization, reached
 //! with consent, its activities logged, its events stored as JSON and
-//! reloaded, and finally erased.
+//! reloaded, and finally erased; and campaigns credited by attribution and
+//! reported.
 
 use std::collections::BTreeMap;
 
@@ -215,5 +216,88 @@ fn scoring_reads_any_attribute_source() -> Fallible {
         FieldValue::Number(Decimal::from(5)),
     );
     assert_eq!(model.score(&attributes, &[], day(0)).fit, Score::ZERO);
+    Ok(())
+}
+
+/// Two campaigns, many conversions attributed through one reused buffer,
+/// the touchpoints stored as JSON and read back, and each campaign's report
+/// from the revenue credited to it.
+#[test]
+fn campaigns_are_credited_and_reported() -> Fallible {
+    use bureau_core::{DateRange, Money, Rate, RoundingStrategy};
+    use bureau_crm::attribution::{Attribution, AttributionModel, ConversionEvent};
+    use bureau_crm::{
+        Campaign, CampaignId, CampaignTotals, MarketingChannel, TouchKind, Touchpoint,
+    };
+
+    let period = DateRange::new(day(0).date_naive(), day(90).date_naive())?;
+    let webinars = Campaign::new(
+        CampaignId::from_u128(1),
+        Name::new("Webinars")?,
+        MarketingChannel::Event,
+        "600.00 USD".parse()?,
+        period,
+    )?;
+    let search = Campaign::new(
+        CampaignId::from_u128(2),
+        Name::new("Search ads")?,
+        MarketingChannel::PaidSearch,
+        "400.00 USD".parse()?,
+        period,
+    )?;
+    let mut buffer = Attribution::default();
+    let mut credited = [Money::zero(bureau_core::Currency::USD); 2];
+    for customer in 1..=10_u128 {
+        let party = PartyId::from_u128(customer);
+        let start = i64::try_from(customer)?;
+        let touches = vec![
+            Touchpoint::new(
+                party,
+                Some(webinars.id()),
+                webinars.channel(),
+                day(start),
+                TouchKind::Form,
+            ),
+            Touchpoint::new(
+                party,
+                Some(search.id()),
+                search.channel(),
+                day(start + 3),
+                TouchKind::Click,
+            ),
+            Touchpoint::new(
+                party,
+                None,
+                MarketingChannel::Direct,
+                day(start + 4),
+                TouchKind::Direct,
+            ),
+        ];
+        let touches: Vec<Touchpoint> = stored(&touches)?;
+        let sale = ConversionEvent::new(day(start + 5), "300.00 USD".parse()?);
+        AttributionModel::PositionBased.attribute_into(
+            &sale,
+            TimeDelta::days(30),
+            &touches,
+            &mut buffer,
+        )?;
+        for (total, campaign) in credited.iter_mut().zip([&webinars, &search]) {
+            let part = buffer.revenue_for(campaign.id()).ok_or("no attribution")?;
+            *total = total.checked_add(part)?;
+        }
+    }
+    // 40 % to the first touch (webinars), 20 % to the middle (search), 40 % to the direct visit.
+    assert_eq!(
+        credited,
+        ["1200.00 USD".parse::<Money>()?, "600.00 USD".parse()?]
+    );
+    let report = CampaignTotals::new(webinars.budget(), credited[0], 10, 10)
+        .report(RoundingStrategy::MidpointNearestEven)?;
+    assert_eq!(report.roi, Some(Rate::new(Decimal::ONE))); // +100 %
+    assert_eq!(report.cost_per_acquisition, Some("60.00 USD".parse()?));
+    let report = CampaignTotals::new(search.budget(), credited[1], 0, 0)
+        .report(RoundingStrategy::MidpointNearestEven)?;
+    assert_eq!(report.roi, Some(Rate::new(Decimal::new(5, 1))));
+    assert_eq!(report.cost_per_lead, None);
     Ok(())
 }
