@@ -81,6 +81,7 @@ const SHARE_PLACES: u32 = 18;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConversionEvent {
     /// When it happened.
@@ -111,7 +112,32 @@ impl ConversionEvent {
 /// # Ok::<(), bureau_crm::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "[Decimal; 7]", into = "[Decimal; 7]")
+)]
 pub struct KindWeights([Decimal; 7]);
+
+/// The weights in the order of [`TouchKind::ALL`], checked as by
+/// [`KindWeights::new`].
+impl TryFrom<[Decimal; 7]> for KindWeights {
+    type Error = Error;
+
+    fn try_from(table: [Decimal; 7]) -> Result<Self> {
+        let mut pairs = [(TouchKind::Impression, Decimal::ZERO); 7];
+        for ((pair, kind), weight) in pairs.iter_mut().zip(TouchKind::ALL).zip(table) {
+            *pair = (kind, weight);
+        }
+        Self::new(&pairs)
+    }
+}
+
+impl From<KindWeights> for [Decimal; 7] {
+    fn from(weights: KindWeights) -> Self {
+        weights.0
+    }
+}
 
 impl KindWeights {
     /// The weights given; a kind named twice keeps the last.
@@ -530,6 +556,7 @@ impl Attribution {
 
 /// The credit of one touch: its share and its part of the revenue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Credit {
     /// The touch.
@@ -731,6 +758,41 @@ mod tests {
             "{err:?}"
         );
         assert!(out.is_empty());
+        let mut table = [Decimal::ZERO; 7];
+        table[2] = Decimal::new(-5, 1);
+        assert!(matches!(
+            KindWeights::try_from(table),
+            Err(Error::NegativeWeight { kind: Visit, .. })
+        ));
+        let messages = [
+            Error::NotPositive {
+                field: "half_life",
+                value: TimeDelta::zero(),
+            }
+            .to_string(),
+            Error::TouchAfterConversion {
+                index: 4,
+                at: t0(),
+                conversion: t0(),
+            }
+            .to_string(),
+            Error::WeightsAllZero { field: "weights" }.to_string(),
+        ];
+        assert!(
+            messages[0].starts_with("half_life must be positive"),
+            "{}",
+            messages[0]
+        );
+        assert!(
+            messages[1].starts_with("touchpoints[4] at "),
+            "{}",
+            messages[1]
+        );
+        assert!(
+            messages[2].starts_with("weights are zero"),
+            "{}",
+            messages[2]
+        );
         assert!(matches!(
             KindWeights::new(&[(Form, Decimal::NEGATIVE_ONE)]),
             Err(Error::NegativeWeight {
@@ -749,5 +811,15 @@ mod tests {
             .unwrap();
         let kinds: Vec<TouchKind> = result.credits().map(|c| c.touchpoint.kind).collect();
         assert_eq!(kinds, [Visit, Form]); // the click, two days before, is outside
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn kind_weights_are_checked_when_read() {
+        let weights = KindWeights::new(&[(Form, Decimal::new(15, 1))]).unwrap();
+        let json = serde_json::to_string(&weights).unwrap();
+        assert_eq!(json, r#"["0","0","0","1.5","0","0","0"]"#);
+        assert_eq!(serde_json::from_str::<KindWeights>(&json).unwrap(), weights);
+        assert!(serde_json::from_str::<KindWeights>(r#"["0","-1","0","0","0","0","0"]"#).is_err());
     }
 }

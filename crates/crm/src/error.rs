@@ -370,7 +370,7 @@ pub enum Error {
         conversion: DateTime<Utc>,
     },
     /// No touchpoint inside the lookback window of a conversion.
-    #[error("touchpoints has none within {lookback} before the conversion at {conversion}")]
+    #[error("touchpoints holds none within {lookback} before the conversion at {conversion}")]
     #[non_exhaustive]
     NoTouchpoints {
         /// The conversion's instant.
