@@ -10,7 +10,7 @@
 //! |---|---|
 //! | [`FirstTouch`](AttributionModel::FirstTouch) | 1 for the first, 0 for the others |
 //! | [`LastTouch`](AttributionModel::LastTouch) | 1 for the last, 0 for the others |
-//! | [`LastNonDirect`](AttributionModel::LastNonDirect) | 1 for the last whose kind is not [`TouchKind::Direct`]; the last if all are direct |
+//! | [`LastNonDirect`](AttributionModel::LastNonDirect) | 1 for the last that is not direct (kind [`TouchKind::Direct`] or channel [`MarketingChannel::Direct`](crate::MarketingChannel::Direct)); the last if all are direct |
 //! | [`Linear`](AttributionModel::Linear) | 1 each |
 //! | [`TimeDecay`](AttributionModel::TimeDecay) | 2^(−(t_last − t_i) / half_life): halved per half-life before the last touch |
 //! | [`PositionBased`](AttributionModel::PositionBased) | n = 1: 1; n = 2: ½ each; n ≥ 3: 40 % first, 40 % last, 20 % spread evenly over the middle |
@@ -186,7 +186,8 @@ pub enum AttributionModel {
     FirstTouch,
     /// All to the last touch.
     LastTouch,
-    /// All to the last touch that is not direct (the last touch if all are).
+    /// All to the last touch that is not direct, by kind or channel (the
+    /// last touch if all are).
     LastNonDirect,
     /// Equal shares.
     Linear,
@@ -369,10 +370,7 @@ impl AttributionModel {
                 weights.extend((0..n).map(|i| Decimal::from(u8::from(i == last))));
             }
             AttributionModel::LastNonDirect => {
-                let chosen = touches
-                    .iter()
-                    .rposition(|t| t.kind != TouchKind::Direct)
-                    .unwrap_or(last);
+                let chosen = touches.iter().rposition(|t| !t.is_direct()).unwrap_or(last);
                 weights.extend((0..n).map(|i| Decimal::from(u8::from(i == chosen))));
             }
             AttributionModel::Linear => weights.extend((0..n).map(|_| Decimal::ONE)),
@@ -801,6 +799,20 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn last_non_direct_skips_the_direct_channel_too() {
+        let mut three = touches(&[Click, Visit, Visit]);
+        if let Some(last) = three.last_mut() {
+            last.channel = MarketingChannel::Direct;
+        }
+        let sale = ConversionEvent::new(t0() + TimeDelta::days(3), "1.00 USD".parse().unwrap());
+        let result = AttributionModel::LastNonDirect
+            .attribute(&sale, TimeDelta::days(30), &three)
+            .unwrap();
+        let shares: Vec<Decimal> = result.credits().map(|c| c.share.value()).collect();
+        assert_eq!(shares, [Decimal::ZERO, Decimal::ONE, Decimal::ZERO]);
     }
 
     #[test]

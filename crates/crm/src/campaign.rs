@@ -272,6 +272,23 @@ impl Touchpoint {
             party,
         }
     }
+
+    /// Whether the touch is a direct visit: of kind [`TouchKind::Direct`] or
+    /// through [`MarketingChannel::Direct`]. Last non-direct attribution
+    /// skips such touches.
+    ///
+    /// ```
+    /// use bureau_core::PartyId;
+    /// use bureau_crm::{MarketingChannel, TouchKind, Touchpoint};
+    /// use chrono::DateTime;
+    ///
+    /// let p = PartyId::from_u128(1);
+    /// assert!(Touchpoint::new(p, None, MarketingChannel::Direct, DateTime::UNIX_EPOCH, TouchKind::Visit).is_direct());
+    /// assert!(!Touchpoint::new(p, None, MarketingChannel::Email, DateTime::UNIX_EPOCH, TouchKind::Visit).is_direct());
+    /// ```
+    pub fn is_direct(&self) -> bool {
+        self.kind == TouchKind::Direct || self.channel == MarketingChannel::Direct
+    }
 }
 
 /// What a campaign cost and brought over a period: the input of a
