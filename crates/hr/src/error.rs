@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use bureau_core::DateRange;
 
-use crate::{EmploymentStatus, LeaveDays, LeaveRequestId, RequestStatus};
+use crate::{EmploymentStatus, LeaveDays, LeaveRequestId, PayFrequency, RequestStatus};
 
 /// Everything that can go wrong in bureau-hr. Every variant names the value
 /// that was wrong.
@@ -303,6 +303,24 @@ pub enum Error {
     ReplayRejected {
         /// The event's type name ([`DomainEvent::event_type`](bureau_core::DomainEvent::event_type)).
         event: &'static str,
+    },
+    /// A pay schedule anchored on a day its frequency cannot start on.
+    #[error("{frequency} pay periods cannot start on {anchor}: {reason}")]
+    #[non_exhaustive]
+    InvalidPayAnchor {
+        /// The frequency.
+        frequency: PayFrequency,
+        /// The anchor date.
+        anchor: NaiveDate,
+        /// Which days are allowed.
+        reason: &'static str,
+    },
+    /// A pay period reaching past the dates chrono can represent.
+    #[error("the pay period of {date} reaches past the last representable date")]
+    #[non_exhaustive]
+    PayPeriodOutOfRange {
+        /// The date asked about.
+        date: NaiveDate,
     },
     /// A date or range error from bureau-core.
     #[error(transparent)]

@@ -359,3 +359,25 @@ pub fn employee(id: EmployeeId, max: usize) -> impl Strategy<Value = crate::Empl
         },
     )
 }
+
+/// A pay frequency, each as likely.
+pub fn pay_frequency() -> impl Strategy<Value = PayFrequency> {
+    prop::sample::select(vec![
+        PayFrequency::Weekly,
+        PayFrequency::Biweekly,
+        PayFrequency::SemiMonthly,
+        PayFrequency::Monthly,
+    ])
+}
+
+/// A valid pay schedule of any frequency, anchored in 2025 or 2026 on a day
+/// its frequency allows.
+pub fn pay_schedule() -> impl Strategy<Value = crate::PaySchedule> {
+    (pay_frequency(), 2025i32..=2026, 1u32..=12, 1u32..=28).prop_filter_map(
+        "anchor day not allowed",
+        |(frequency, year, month, day)| {
+            let anchor = NaiveDate::from_ymd_opt(year, month, day)?;
+            crate::PaySchedule::new(frequency, anchor).ok()
+        },
+    )
+}

@@ -2,3 +2,4 @@
 
 mod employees;
 mod leave;
+mod pay_periods;
