@@ -3,3 +3,4 @@
 mod employees;
 mod leave;
 mod pay_periods;
+mod timesheets;
