@@ -458,3 +458,46 @@ pub fn overtime_rules() -> impl Strategy<Value = crate::OvertimeRules> {
             rules
         })
 }
+
+/// A timesheet of `employee` for May 2026 on a calendar near that month
+/// (any time zone, holidays and schedule), opened and holding up to `max`
+/// recorded intervals; submitted or not.
+///
+/// ```
+/// use bureau_core::EmployeeId;
+/// use bureau_hr::strategy;
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let sheet = strategy::timesheet(EmployeeId::from_u128(3), 10).new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// assert!(sheet.status().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn timesheet(employee: EmployeeId, max: usize) -> impl Strategy<Value = crate::Timesheet> {
+    use bureau_core::{Aggregate, DateRange};
+    let may = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or(NaiveDate::MIN);
+    let june = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or(NaiveDate::MIN);
+    let from = may.and_time(chrono::NaiveTime::MIN).and_utc();
+    (
+        bureau_calendar::strategy::calendar_near(may),
+        worked_intervals(from, max),
+        any::<bool>(),
+    )
+        .prop_map(move |(calendar, work, submit)| {
+            let mut sheet = crate::Timesheet::new(employee);
+            if let Ok(period) = DateRange::new(may, june) {
+                let _opened = sheet.handle(&crate::TimesheetCommand::Open { period, calendar });
+            }
+            for interval in work {
+                // Intervals starting after May (in the calendar's zone) are
+                // refused and left out.
+                let _recorded = sheet.handle(&crate::TimesheetCommand::Record {
+                    work: crate::WorkedTime::Between(interval),
+                });
+            }
+            if submit {
+                let _submitted = sheet.handle(&crate::TimesheetCommand::Submit);
+            }
+            sheet
+        })
+}

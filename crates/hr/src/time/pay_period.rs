@@ -279,6 +279,19 @@ impl PaySchedule {
     }
 }
 
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PaySchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            frequency: PayFrequency,
+            anchor: NaiveDate,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        Self::new(raw.frequency, raw.anchor).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

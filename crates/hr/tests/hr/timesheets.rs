@@ -419,3 +419,36 @@ proptest! {
         prop_assert_eq!(replayed, sheet);
     }
 }
+
+proptest! {
+    #[test]
+    fn generated_timesheets_hold_no_overlap_and_round_trip_through_serde(
+        sheet in strategy::timesheet(EmployeeId::from_u128(9), 25),
+        rules in strategy::overtime_rules(),
+        schedule in strategy::pay_schedule(),
+    ) {
+        let intervals = sheet.intervals();
+        prop_assert!(intervals.windows(2).all(|w| matches!(w, [a, b] if a.end() <= b.start())));
+        let calendar = sheet.calendar().ok_or_else(|| TestCaseError::fail("not opened"))?;
+        let periods = rules.classify(calendar, &schedule, intervals).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(periods.iter().map(PeriodHours::total).sum::<Hours>(), sheet.total());
+        let text = serde_json::to_string(&(rules, schedule, intervals)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: (OvertimeRules, PaySchedule, Vec<WorkInterval>) = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, (rules, schedule, intervals.to_vec()));
+    }
+}
+
+#[test]
+fn deserializing_refuses_invalid_hours_and_intervals() {
+    assert_eq!(
+        serde_json::from_str::<Hours>("\"8.25\"").ok(),
+        Hours::new(Decimal::new(825, 2)).ok()
+    );
+    assert!(serde_json::from_str::<Hours>("\"-1\"").is_err());
+    assert!(serde_json::from_str::<Hours>("\"0.001\"").is_err());
+    assert!(serde_json::from_str::<Multiplier>("\"0.5\"").is_err());
+    let reversed = r#"{"start":"2026-05-05T12:00:00Z","end":"2026-05-05T09:00:00Z"}"#;
+    assert!(serde_json::from_str::<WorkInterval>(reversed).is_err());
+    let anchor = r#"{"frequency":"monthly","anchor":"2026-01-31"}"#;
+    assert!(serde_json::from_str::<PaySchedule>(anchor).is_err());
+}
