@@ -335,8 +335,8 @@ pub enum Error {
         /// The number.
         hours: Decimal,
     },
-    /// A pay multiplier below 1.
-    #[error("pay multiplier {multiplier} is below 1")]
+    /// A pay multiplier below 1 or above [`MAX_MULTIPLIER`](crate::MAX_MULTIPLIER).
+    #[error("pay multiplier {multiplier} is not between 1 and 100")]
     #[non_exhaustive]
     InvalidMultiplier {
         /// The multiplier.

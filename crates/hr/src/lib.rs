@@ -102,7 +102,7 @@ pub use text::{
     BankAccount, CalendarKey, CostCentre, DepartmentName, LeaveTypeName, LocationName,
     MAX_TEXT_LEN, NationalId, PersonName, PositionTitle, Reason, WorkEmail,
 };
-pub use time::hours::{Hours, Multiplier};
+pub use time::hours::{Hours, MAX_MULTIPLIER, Multiplier};
 pub use time::overtime::{OvertimeRules, PeriodHours, Threshold};
 pub use time::pay_period::{LAST_ANCHOR_DAY, PayPeriod, PaySchedule};
 pub use time::timesheet::{

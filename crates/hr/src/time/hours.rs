@@ -39,9 +39,12 @@ impl Hours {
     /// [`Error::InvalidHours`] for a negative number, a finer fraction than
     /// a hundredth, or one too large to count.
     pub fn new(hours: Decimal) -> Result<Self> {
-        let centi = hours * Decimal::ONE_HUNDRED;
-        match i64::try_from(centi) {
-            Ok(c) if c >= 0 && centi.fract().is_zero() => Ok(Self(c)),
+        let centi = hours
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .filter(|c| c.fract().is_zero())
+            .and_then(|c| i64::try_from(c).ok());
+        match centi {
+            Some(c) if c >= 0 => Ok(Self(c)),
             _ => Err(Error::InvalidHours { hours }),
         }
     }
@@ -98,7 +101,12 @@ impl fmt::Display for Hours {
     }
 }
 
-/// What an hour is paid at, as a multiple of the regular rate: at least 1.
+/// The highest [`Multiplier`]: far above any labour rule, low enough that
+/// weighted hours never overflow.
+pub const MAX_MULTIPLIER: u32 = 100;
+
+/// What an hour is paid at, as a multiple of the regular rate: from 1 to
+/// [`MAX_MULTIPLIER`].
 ///
 /// ```
 /// use bureau_core::Decimal;
@@ -125,10 +133,10 @@ impl Multiplier {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidMultiplier`] below 1: overtime never pays less than
-    /// a regular hour.
+    /// [`Error::InvalidMultiplier`] below 1 (overtime never pays less than
+    /// a regular hour) or above [`MAX_MULTIPLIER`].
     pub fn new(multiplier: Decimal) -> Result<Self> {
-        if multiplier < Decimal::ONE {
+        if multiplier < Decimal::ONE || multiplier > Decimal::from(MAX_MULTIPLIER) {
             return Err(Error::InvalidMultiplier { multiplier });
         }
         Ok(Self(multiplier.normalize()))

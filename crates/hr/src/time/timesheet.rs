@@ -145,16 +145,14 @@ impl WorkedTime {
             Self::OnDay { date, interval } => {
                 let tz = calendar.schedule().time_zone();
                 let at = |seconds: u32| -> Result<DateTime<Utc>> {
-                    let day = date
-                        .checked_add_days(Days::new(u64::from(seconds / 86_400)))
-                        .ok_or(Error::NonexistentLocalTime {
-                            date,
-                            time: interval,
-                        })?;
-                    let naive = day.and_time(chrono::NaiveTime::MIN)
-                        + chrono::TimeDelta::seconds(i64::from(seconds % 86_400));
-                    tz.from_local_datetime(&naive)
-                        .earliest()
+                    date.checked_add_days(Days::new(u64::from(seconds / 86_400)))
+                        .map(|day| day.and_time(chrono::NaiveTime::MIN))
+                        .and_then(|midnight| {
+                            midnight.checked_add_signed(chrono::TimeDelta::seconds(i64::from(
+                                seconds % 86_400,
+                            )))
+                        })
+                        .and_then(|naive| tz.from_local_datetime(&naive).earliest())
                         .map(|t| t.with_timezone(&Utc))
                         .ok_or(Error::NonexistentLocalTime {
                             date,
