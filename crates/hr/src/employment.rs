@@ -122,6 +122,18 @@ impl PayFrequency {
     }
 }
 
+/// Lowercase, as in messages: `weekly`, `biweekly`, `semi-monthly`, `monthly`.
+impl fmt::Display for PayFrequency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Weekly => "weekly",
+            Self::Biweekly => "biweekly",
+            Self::SemiMonthly => "semi-monthly",
+            Self::Monthly => "monthly",
+        })
+    }
+}
+
 /// What a pay rate's amount is paid for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -5,7 +5,13 @@ use chrono::NaiveDate;
 
 use bureau_core::DateRange;
 
-use crate::{EmploymentStatus, LeaveDays, LeaveRequestId, RequestStatus};
+use bureau_calendar::WallInterval;
+use chrono::{DateTime, Utc};
+
+use crate::{
+    EmploymentStatus, LeaveDays, LeaveRequestId, PayFrequency, RequestStatus, TimesheetStatus,
+    WorkInterval,
+};
 
 /// Everything that can go wrong in bureau-hr. Every variant names the value
 /// that was wrong.
@@ -303,6 +309,94 @@ pub enum Error {
     ReplayRejected {
         /// The event's type name ([`DomainEvent::event_type`](bureau_core::DomainEvent::event_type)).
         event: &'static str,
+    },
+    /// A pay schedule anchored on a day its frequency cannot start on.
+    #[error("{frequency} pay periods cannot start on {anchor}: {reason}")]
+    #[non_exhaustive]
+    InvalidPayAnchor {
+        /// The frequency.
+        frequency: PayFrequency,
+        /// The anchor date.
+        anchor: NaiveDate,
+        /// Which days are allowed.
+        reason: &'static str,
+    },
+    /// A pay period reaching past the dates chrono can represent.
+    #[error("the pay period of {date} reaches past the last representable date")]
+    #[non_exhaustive]
+    PayPeriodOutOfRange {
+        /// The date asked about.
+        date: NaiveDate,
+    },
+    /// Hours that are negative, finer than a hundredth or too many.
+    #[error("hours {hours} are not a non-negative multiple of 0.01")]
+    #[non_exhaustive]
+    InvalidHours {
+        /// The number.
+        hours: Decimal,
+    },
+    /// A pay multiplier below 1 or above [`MAX_MULTIPLIER`](crate::MAX_MULTIPLIER).
+    #[error("pay multiplier {multiplier} is not between 1 and 100")]
+    #[non_exhaustive]
+    InvalidMultiplier {
+        /// The multiplier.
+        multiplier: Decimal,
+    },
+    /// A worked interval that cannot be recorded.
+    #[error("worked interval {start} to {end}: {reason}")]
+    #[non_exhaustive]
+    InvalidWorkInterval {
+        /// Its start.
+        start: DateTime<Utc>,
+        /// Its end.
+        end: DateTime<Utc>,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A local time a clock change skips.
+    #[error("worked time {time} on {date} names a local time that does not exist")]
+    #[non_exhaustive]
+    NonexistentLocalTime {
+        /// The local date.
+        date: NaiveDate,
+        /// The wall-clock interval.
+        time: WallInterval,
+    },
+    /// Worked time starting outside the timesheet's days.
+    #[error("worked interval {interval} starts outside the timesheet's days {period}")]
+    #[non_exhaustive]
+    WorkOutsidePeriod {
+        /// The interval.
+        interval: WorkInterval,
+        /// The timesheet's days.
+        period: DateRange,
+    },
+    /// Worked time overlapping time already recorded.
+    #[error("worked interval {interval} overlaps {existing}")]
+    #[non_exhaustive]
+    OverlappingWork {
+        /// The new interval.
+        interval: WorkInterval,
+        /// The interval it overlaps.
+        existing: WorkInterval,
+    },
+    /// A timesheet command its status does not allow.
+    #[error("timesheet of {employee} is {}: cannot {command}", status.map_or("not opened".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    TimesheetNotAllowed {
+        /// The employee.
+        employee: EmployeeId,
+        /// Its status, `None` before it is opened.
+        status: Option<TimesheetStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// An employee approving their own timesheet.
+    #[error("employee {employee} cannot approve their own timesheet")]
+    #[non_exhaustive]
+    SelfApproval {
+        /// The employee.
+        employee: EmployeeId,
     },
     /// A date or range error from bureau-core.
     #[error(transparent)]

@@ -29,6 +29,18 @@
 //!   [`WorkingDays`](bureau_calendar::WorkingDays)) through approve, reject
 //!   and cancel. [`LeaveAccount::balance_as_of`] is a binary search over
 //!   sorted movements with running totals.
+//! - [`PaySchedule`]: a [`PayFrequency`] and an anchor date cutting time
+//!   into [`PayPeriod`]s (semi-monthly from the 1st and 16th or from any
+//!   other anchor day, monthly from the 1st or the 26th, ...); the periods
+//!   overlapping a range, and the periods a tax year pays for.
+//! - [`Timesheet`]: an aggregate of one employee's [`WorkInterval`]s over a
+//!   period ([`WorkedTime`]: instants, or a local date and
+//!   [`WallInterval`](bureau_calendar::WallInterval) on the employee's
+//!   calendar), overlaps refused, submitted and approved.
+//!   [`OvertimeRules`] (daily and weekly [`Threshold`]s, rest-day and
+//!   holiday [`Multiplier`]s) classify worked time into [`PeriodHours`]:
+//!   exact [`Hours`] by pay period and multiplier, daily overtime left out
+//!   of the weekly count, the highest multiplier winning.
 //!
 //! Nothing here reads a clock or draws a random value: every date is an
 //! input, and the same inputs give the same outputs.
@@ -43,6 +55,7 @@
 //! | `employee` | [`Employee`], [`EmployeeCommand`], [`EmployeeEvent`], [`EmploymentRecord`] |
 //! | `org` | [`OrgChart`], [`OrgCommand`], [`OrgEvent`], [`Placement`] |
 //! | `leave` | [`LeavePolicy`], [`LeaveAccount`], [`LeaveCommand`], [`LeaveEvent`], [`LeaveSpan`], [`LeaveDays`], [`Movement`] |
+//! | `time` | [`PaySchedule`], [`PayPeriod`], [`Timesheet`], [`TimesheetCommand`], [`TimesheetEvent`], [`WorkInterval`], [`OvertimeRules`], [`PeriodHours`], [`Hours`], [`Multiplier`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
 //!
 //! # Crate features
@@ -50,7 +63,8 @@
 //! - `serde`: serialize and deserialize commands, events and records;
 //!   deserializing validates text and fractions.
 //! - `proptest`: [`strategy`], generators of valid employment terms and
-//!   command sequences, org chart changes, leave policies and leave spans.
+//!   command sequences, org chart changes, leave policies, leave spans, pay
+//!   schedules, worked intervals and overtime rules.
 
 mod employee;
 mod employment;
@@ -62,6 +76,7 @@ mod sensitive;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 mod text;
+mod time;
 
 pub use employee::{
     Change, Employee, EmployeeCommand, EmployeeEvent, EmploymentRecord, EmploymentStatus,
@@ -86,6 +101,12 @@ pub use sensitive::{PersonalData, Sensitive};
 pub use text::{
     BankAccount, CalendarKey, CostCentre, DepartmentName, LeaveTypeName, LocationName,
     MAX_TEXT_LEN, NationalId, PersonName, PositionTitle, Reason, WorkEmail,
+};
+pub use time::hours::{Hours, MAX_MULTIPLIER, Multiplier};
+pub use time::overtime::{OvertimeRules, PeriodHours, Threshold};
+pub use time::pay_period::{LAST_ANCHOR_DAY, PayPeriod, PaySchedule};
+pub use time::timesheet::{
+    Timesheet, TimesheetCommand, TimesheetEvent, TimesheetStatus, WorkInterval, WorkedTime,
 };
 
 /// The README's examples, run as doc tests.

@@ -1,6 +1,7 @@
 //! Strategies generating valid values, for property tests: employment
 //! terms, profiles, employees, lifecycle command sequences, org chart
-//! changes, leave policies and leave spans.
+//! changes, leave policies, leave spans, pay schedules, worked intervals
+//! and overtime rules.
 //!
 //! ```
 //! use bureau_hr::strategy;
@@ -358,4 +359,145 @@ pub fn employee(id: EmployeeId, max: usize) -> impl Strategy<Value = crate::Empl
             employee
         },
     )
+}
+
+/// A pay frequency, each as likely.
+pub fn pay_frequency() -> impl Strategy<Value = PayFrequency> {
+    prop::sample::select(vec![
+        PayFrequency::Weekly,
+        PayFrequency::Biweekly,
+        PayFrequency::SemiMonthly,
+        PayFrequency::Monthly,
+    ])
+}
+
+/// A valid pay schedule of any frequency, anchored in 2025 or 2026 on a day
+/// its frequency allows.
+pub fn pay_schedule() -> impl Strategy<Value = crate::PaySchedule> {
+    (pay_frequency(), 2025i32..=2026, 1u32..=12, 1u32..=28).prop_filter_map(
+        "anchor day not allowed",
+        |(frequency, year, month, day)| {
+            let anchor = NaiveDate::from_ymd_opt(year, month, day)?;
+            crate::PaySchedule::new(frequency, anchor).ok()
+        },
+    )
+}
+
+/// Up to `max` worked intervals from `from` on, in time order, none
+/// overlapping (some touching): each 6 minutes to 14 hours long, with gaps
+/// of up to 16 hours, all on a 6-minute grid.
+///
+/// ```
+/// use bureau_hr::strategy;
+/// use chrono::{TimeZone, Utc};
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let from = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).single().ok_or("time")?;
+/// let mut runner = TestRunner::deterministic();
+/// let work = strategy::worked_intervals(from, 20).new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// assert!(work.windows(2).all(|w| w[0].end() <= w[1].start()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn worked_intervals(
+    from: chrono::DateTime<chrono::Utc>,
+    max: usize,
+) -> impl Strategy<Value = Vec<crate::WorkInterval>> {
+    const STEP: i64 = 360;
+    prop::collection::vec((0i64..=160, 1i64..=140), 0..=max).prop_map(move |shape| {
+        let mut at = from;
+        let mut work = Vec::with_capacity(shape.len());
+        for (gap, length) in shape {
+            let start = at + chrono::TimeDelta::seconds(gap * STEP);
+            let end = start + chrono::TimeDelta::seconds(length * STEP);
+            if let Ok(interval) = crate::WorkInterval::new(start, end) {
+                work.push(interval);
+            }
+            at = end;
+        }
+        work
+    })
+}
+
+/// Overtime rules of any week start, with or without each of a daily
+/// threshold (6 to 10 hours), a weekly threshold (30 to 48 hours), a
+/// rest-day and a holiday multiplier; multipliers from 1 to 3 in quarters.
+pub fn overtime_rules() -> impl Strategy<Value = crate::OvertimeRules> {
+    let multiplier = (4i64..=12).prop_map(|quarters| {
+        crate::Multiplier::new(Decimal::new(quarters * 25, 2)).unwrap_or(crate::Multiplier::REGULAR)
+    });
+    let weekday = prop::sample::select(vec![
+        chrono::Weekday::Mon,
+        chrono::Weekday::Tue,
+        chrono::Weekday::Wed,
+        chrono::Weekday::Thu,
+        chrono::Weekday::Fri,
+        chrono::Weekday::Sat,
+        chrono::Weekday::Sun,
+    ]);
+    (
+        weekday,
+        prop::option::of((6u32..=10, multiplier.clone())),
+        prop::option::of((30u32..=48, multiplier.clone())),
+        prop::option::of(multiplier.clone()),
+        prop::option::of(multiplier),
+    )
+        .prop_map(|(week_start, daily, weekly, rest, holiday)| {
+            let mut rules = crate::OvertimeRules::new(week_start);
+            if let Some((hours, m)) = daily {
+                rules = rules.daily(crate::Hours::from(hours), m);
+            }
+            if let Some((hours, m)) = weekly {
+                rules = rules.weekly(crate::Hours::from(hours), m);
+            }
+            if let Some(m) = rest {
+                rules = rules.rest_days(m);
+            }
+            if let Some(m) = holiday {
+                rules = rules.holidays(m);
+            }
+            rules
+        })
+}
+
+/// A timesheet of `employee` for May 2026 on a calendar near that month
+/// (any time zone, holidays and schedule), opened and holding up to `max`
+/// recorded intervals; submitted or not.
+///
+/// ```
+/// use bureau_core::EmployeeId;
+/// use bureau_hr::strategy;
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let sheet = strategy::timesheet(EmployeeId::from_u128(3), 10).new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// assert!(sheet.status().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn timesheet(employee: EmployeeId, max: usize) -> impl Strategy<Value = crate::Timesheet> {
+    use bureau_core::{Aggregate, DateRange};
+    let may = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or(NaiveDate::MIN);
+    let june = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or(NaiveDate::MIN);
+    let from = may.and_time(chrono::NaiveTime::MIN).and_utc();
+    (
+        bureau_calendar::strategy::calendar_near(may),
+        worked_intervals(from, max),
+        any::<bool>(),
+    )
+        .prop_map(move |(calendar, work, submit)| {
+            let mut sheet = crate::Timesheet::new(employee);
+            if let Ok(period) = DateRange::new(may, june) {
+                let _opened = sheet.handle(&crate::TimesheetCommand::Open { period, calendar });
+            }
+            for interval in work {
+                // Intervals starting after May (in the calendar's zone) are
+                // refused and left out.
+                let _recorded = sheet.handle(&crate::TimesheetCommand::Record {
+                    work: crate::WorkedTime::Between(interval),
+                });
+            }
+            if submit {
+                let _submitted = sheet.handle(&crate::TimesheetCommand::Submit);
+            }
+            sheet
+        })
 }

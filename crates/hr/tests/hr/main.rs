@@ -2,3 +2,5 @@
 
 mod employees;
 mod leave;
+mod pay_periods;
+mod timesheets;
