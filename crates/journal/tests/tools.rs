@@ -1,0 +1,227 @@
+//! The real hledger and ledger-cli check what `write_hledger` writes: every
+//! balance assertion holds, and hledger's balances equal bureau's account
+//! by account. A missing binary skips a test with a note, and fails it when
+//! the environment variable `CI` is set.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use bureau_core::{Currency, Decimal, Money};
+use bureau_journal::{post, read, write_hledger};
+use bureau_ledger::{Account, AccountClass, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
+use chrono::{Days, NaiveDate};
+
+/// Whether `tool` runs; when not, a note (or a failure under `CI`).
+fn available(tool: &str) -> bool {
+    let found = Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is not installed and CI is set: install it (apt package {tool})"
+        );
+        eprintln!("note: {tool} is not installed; skipping the comparison with it");
+    }
+    found
+}
+
+/// 600 entries over a chart of every class (one contra), in USD, JPY and a
+/// custom commodity, amounts from a fixed pseudo-random sequence.
+fn book() -> Ledger {
+    let mut seed: u64 = 0x005e_ed0f_b00c;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let chart = [
+        (1000, "Assets:Bank", AccountKind::ASSET),
+        (1200, "Assets:Receivables", AccountKind::ASSET),
+        (2000, "Liabilities:Payables", AccountKind::LIABILITY),
+        (3000, "Equity:Capital", AccountKind::EQUITY),
+        (4000, "Income:Sales", AccountKind::INCOME),
+        (
+            4900,
+            "Income:Returns",
+            AccountKind::contra(AccountClass::Income),
+        ),
+        (6000, "Expenses:Rent", AccountKind::EXPENSE),
+        (6100, "Expenses:Wages and salaries", AccountKind::EXPENSE),
+    ];
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let mut ledger = Ledger::new();
+    for (code, name, kind) in chart {
+        let account = Account::new(
+            AccountId::from_u128(code),
+            code.to_string().parse().unwrap(),
+            name.parse().unwrap(),
+            kind,
+            start,
+        );
+        ledger.open_account(account).unwrap();
+    }
+    let currencies = [
+        Currency::USD,
+        Currency::JPY,
+        Currency::commodity("HOURS", 2).unwrap(),
+    ];
+    for n in 1..=600_u128 {
+        let date = start.checked_add_days(Days::new(next(365))).unwrap();
+        let currency = currencies[next(3) as usize];
+        let mut builder = JournalEntry::builder(
+            EntryId::from_u128(n),
+            date,
+            format!("entry {n}").parse().unwrap(),
+        );
+        let legs = 2 + next(3);
+        let mut net = 0_i128;
+        for leg in 0..legs {
+            let (code, _, _) = chart[next(chart.len() as u64) as usize];
+            let last = leg + 1 == legs;
+            let minor = if last {
+                net.abs()
+            } else {
+                1 + i128::from(next(10_000_000))
+            };
+            let debit = if last { net < 0 } else { next(2) == 0 };
+            if minor == 0 {
+                break;
+            }
+            let amount = Money::from_minor(minor, currency).unwrap();
+            let account = AccountId::from_u128(code);
+            builder = if debit {
+                builder.debit(account, amount)
+            } else {
+                builder.credit(account, amount)
+            };
+            net += if debit { minor } else { -minor };
+        }
+        if let Ok(entry) = builder.build() {
+            ledger.post(entry).unwrap();
+        }
+    }
+    ledger
+}
+
+fn written(name: &str, text: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "bureau-journal-{}-{name}.journal",
+        std::process::id()
+    ));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn runs_clean(tool: &str, args: &[&str], path: &PathBuf) -> (bool, String) {
+    let output = Command::new(tool)
+        .arg("-f")
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+#[test]
+fn hledger_agrees() {
+    if !available("hledger") {
+        return;
+    }
+    let ledger = book();
+    assert!(ledger.entries().count() > 500);
+    let text = write_hledger(&ledger).unwrap();
+    let path = written("agrees", &text);
+    let (ok, output) = runs_clean("hledger", &["check"], &path);
+    assert!(ok, "hledger check failed: {output}");
+    let (ok, csv) = runs_clean(
+        "hledger",
+        &["bal", "--flat", "-N", "--layout=bare", "-O", "csv"],
+        &path,
+    );
+    assert!(ok, "hledger bal failed: {csv}");
+    let mut theirs = BTreeMap::new();
+    for record in csv.lines().skip(1) {
+        let fields: Vec<&str> = record.trim_matches('"').split("\",\"").collect();
+        let [account, commodity, amount] = fields.as_slice() else {
+            panic!("unexpected hledger line {record:?}");
+        };
+        let amount: Decimal = amount.replace(',', "").parse().unwrap();
+        if !amount.is_zero() {
+            theirs.insert(
+                (account.to_string(), commodity.to_string()),
+                amount.normalize(),
+            );
+        }
+    }
+    let book = post(&read("agrees.journal", &text).unwrap()).unwrap();
+    let ours: BTreeMap<_, _> = book
+        .balances()
+        .unwrap()
+        .into_iter()
+        .map(|line| {
+            (
+                (
+                    line.account.to_string(),
+                    line.amount.currency().code().to_owned(),
+                ),
+                line.amount.amount().normalize(),
+            )
+        })
+        .collect();
+    assert!(ours.len() >= 8, "{ours:?}");
+    assert_eq!(ours, theirs);
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn hledger_catches_a_wrong_balance() {
+    if !available("hledger") {
+        return;
+    }
+    let text = write_hledger(&book()).unwrap();
+    let (head, tail) = text.split_at(text.find("balance assertions").unwrap());
+    let line = tail.lines().nth(1).unwrap();
+    let tampered = format!(
+        "{head}{}",
+        tail.replacen(line, &line.replacen("= ", "= 1", 1), 1)
+    );
+    let path = written("tampered", &tampered);
+    let (ok, output) = runs_clean("hledger", &["check"], &path);
+    assert!(!ok, "hledger accepted a wrong balance: {output}");
+    assert!(read("tampered.journal", &tampered).is_err());
+    std::fs::remove_file(path).ok();
+}
+
+#[test]
+fn ledger_cli_accepts_every_assertion() {
+    if !available("ledger") {
+        return;
+    }
+    let text = write_hledger(&book()).unwrap();
+    let path = written("ledger-cli", &text);
+    let (ok, output) = runs_clean("ledger", &["bal"], &path);
+    assert!(ok, "ledger bal failed: {output}");
+    std::fs::remove_file(path).ok();
+    let tampered = text.replacen(" 0.00 USD = ", " 0.00 USD = 1", 1);
+    let path = written("ledger-cli-tampered", &tampered);
+    let (ok, output) = runs_clean("ledger", &["bal"], &path);
+    assert!(!ok, "ledger accepted a wrong balance: {output}");
+    std::fs::remove_file(path).ok();
+}
