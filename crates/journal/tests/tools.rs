@@ -225,3 +225,140 @@ fn ledger_cli_accepts_every_assertion() {
     assert!(!ok, "ledger accepted a wrong balance: {output}");
     std::fs::remove_file(path).ok();
 }
+
+/// A journal in the forms people write by hand: `$` before the number with
+/// digit groups, signs on either side, codes before and after, inferred
+/// amounts, unit and total costs, comments, tags and directives.
+fn handwritten() -> String {
+    let mut seed: u64 = 0x00c0_ffee_1234;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let accounts = [
+        "Assets:Bank:Checking",
+        "Assets:Broker",
+        "Liabilities:Card",
+        "Equity:Opening balances",
+        "Revenue:Consulting",
+        "Expenses:Food:Groceries",
+        "Expenses:Travel",
+    ];
+    let mut text = String::from(
+        "; hand-written books\naccount Assets:Broker  ; type: A\ncommodity $1,000.00\nP 2026-01-01 AAPL $150.00\n\n",
+    );
+    for n in 1..=400_u64 {
+        let day = 1 + next(28);
+        let month = 1 + next(12);
+        let status = ["", "* ", "! "][next(3) as usize];
+        text.push_str(&format!(
+            "2026-{month:02}-{day:02} {status}(T{n}) payee {n}  ; n: {n}\n"
+        ));
+        let legs = 1 + next(3);
+        for _ in 0..legs {
+            let account = accounts[next(accounts.len() as u64) as usize];
+            let cents = next(20_000_000);
+            let (whole, fraction) = (cents / 100, cents % 100);
+            let grouped = if whole >= 1000 {
+                format!("{},{:03}", whole / 1000, whole % 1000)
+            } else {
+                whole.to_string()
+            };
+            let negative = next(2) == 0;
+            let amount = match next(7) {
+                0 => format!(
+                    "${}{grouped}.{fraction:02}",
+                    if negative { "-" } else { "" }
+                ),
+                1 => format!(
+                    "{}${grouped}.{fraction:02}",
+                    if negative { "-" } else { "" }
+                ),
+                2 => format!(
+                    "{}{whole}.{fraction:02} EUR",
+                    if negative { "-" } else { "" }
+                ),
+                3 => format!(
+                    "EUR {}{whole}.{fraction:02}",
+                    if negative { "-" } else { "" }
+                ),
+                4 => format!(
+                    "{}{} AAPL @ ${whole}.{fraction:02}",
+                    if negative { "-" } else { "" },
+                    1 + next(20)
+                ),
+                5 => format!(
+                    "{}{} AAPL @@ ${grouped}.{fraction:02}",
+                    if negative { "-" } else { "" },
+                    1 + next(20)
+                ),
+                _ => format!(
+                    "{}{whole}.{fraction:02}USD",
+                    if negative { "-" } else { "" }
+                ),
+            };
+            let comment = if next(4) == 0 { "  ; memo: x" } else { "" };
+            text.push_str(&format!("    {account}  {amount}{comment}\n"));
+        }
+        let account = accounts[next(accounts.len() as u64) as usize];
+        text.push_str(&format!("\t{account}\n\n"));
+    }
+    text
+}
+
+#[test]
+fn hledger_reads_the_same_balances() {
+    if !available("hledger") {
+        return;
+    }
+    let text = handwritten();
+    let path = written("handwritten", &text);
+    let (ok, csv) = runs_clean(
+        "hledger",
+        &["bal", "--flat", "-N", "--layout=bare", "-O", "csv"],
+        &path,
+    );
+    assert!(ok, "hledger bal failed: {csv}");
+    let mut theirs = BTreeMap::new();
+    for record in csv.lines().skip(1) {
+        let fields: Vec<&str> = record.trim_matches('"').split("\",\"").collect();
+        let [account, commodity, amount] = fields.as_slice() else {
+            panic!("unexpected hledger line {record:?}");
+        };
+        let amount: Decimal = amount.replace(',', "").parse().unwrap();
+        // hledger keeps `$` and `USD` apart; both are USD in bureau.
+        let commodity = if *commodity == "$" { "USD" } else { commodity };
+        *theirs
+            .entry((account.to_string(), commodity.to_owned()))
+            .or_insert(Decimal::ZERO) += amount;
+    }
+    theirs.retain(|_, amount: &mut Decimal| {
+        *amount = amount.normalize();
+        !amount.is_zero()
+    });
+    let book = post(&read("handwritten.journal", &text).unwrap()).unwrap();
+    let ours: BTreeMap<_, _> = book
+        .balances()
+        .unwrap()
+        .into_iter()
+        .filter(|line| line.account.as_str() != bureau_journal::CONVERSION_ACCOUNT)
+        .map(|line| {
+            (
+                (
+                    line.account.to_string(),
+                    line.amount.currency().code().to_owned(),
+                ),
+                line.amount.amount().normalize(),
+            )
+        })
+        .collect();
+    assert!(ours.len() >= 12, "{ours:?}");
+    assert_eq!(ours, theirs);
+    if available("ledger") {
+        let (ok, output) = runs_clean("ledger", &["bal"], &path);
+        assert!(ok, "ledger bal failed: {output}");
+    }
+    std::fs::remove_file(path).ok();
+}
