@@ -14,7 +14,9 @@
 //!   commodity.
 //! - [`write_hledger`] writes a bureau ledger as a journal that hledger reads,
 //!   ending in one balance assertion per account and currency, so that
-//!   `hledger -f FILE check` verifies bureau's balances independently.
+//!   `hledger -f FILE check` verifies bureau's balances independently;
+//!   [`write_beancount`] writes it as a beancount file that `bean-check`
+//!   verifies the same way.
 //!
 //! Every error is an [`Error`] naming the file, line and column and what was
 //! expected; no input makes the reader panic.
@@ -45,12 +47,14 @@
 #![allow(clippy::result_large_err)]
 
 mod amount;
+mod beancount;
 mod book;
 mod error;
 mod reader;
 mod writer;
 
 pub use amount::{Amount, Commodity};
+pub use beancount::write_beancount;
 pub use book::{BalanceLine, Book, CONVERSION_ACCOUNT, post};
 pub use error::{Error, Location, Result};
 pub use reader::{

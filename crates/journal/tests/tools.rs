@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use bureau_core::{Currency, Decimal, Money};
-use bureau_journal::{post, read, write_hledger};
+use bureau_journal::{post, read, write_beancount, write_hledger};
 use bureau_ledger::{Account, AccountClass, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
 use chrono::{Days, NaiveDate};
 
@@ -254,7 +254,7 @@ fn handwritten() -> String {
         let month = 1 + next(12);
         let status = ["", "* ", "! "][next(3) as usize];
         text.push_str(&format!(
-            "2026-{month:02}-{day:02} {status}(T{n}) payee {n}  ; n: {n}\n"
+            "2026-{month:02}-{day:02} {status}(T{n}) payee {n}  ; number: {n}\n"
         ));
         let legs = 1 + next(3);
         for _ in 0..legs {
@@ -361,4 +361,55 @@ fn hledger_reads_the_same_balances() {
         assert!(ok, "ledger bal failed: {output}");
     }
     std::fs::remove_file(path).ok();
+}
+
+fn bean_check(name: &str, text: &str) -> (bool, String) {
+    let path = std::env::temp_dir().join(format!(
+        "bureau-journal-{}-{name}.beancount",
+        std::process::id()
+    ));
+    std::fs::write(&path, text).unwrap();
+    let output = Command::new("bean-check").arg(&path).output().unwrap();
+    std::fs::remove_file(path).ok();
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+#[test]
+fn bean_check_accepts_every_balance() {
+    if !available("bean-check") {
+        return;
+    }
+    let generated = write_beancount(&book()).unwrap();
+    let (ok, output) = bean_check("generated", &generated);
+    assert!(ok, "bean-check failed: {output}");
+    // Names with spaces and revenue accounts, costs, sub-accounts.
+    let nested = format!(
+        "{}\n2026-12-30 nested\n    Assets:Bank:Checking:Sub account  $12.50\n    Assets:Bank:Checking\n",
+        handwritten()
+    );
+    let book = post(&read("nested.journal", &nested).unwrap()).unwrap();
+    let text = write_beancount(book.ledger()).unwrap();
+    assert!(text.contains(" open Income:Consulting\n"), "{text}");
+    let (ok, output) = bean_check("handwritten", &text);
+    assert!(ok, "bean-check failed: {output}");
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.contains(" balance "))
+        .unwrap();
+    let [day, keyword, name, number, code] = line.split(' ').collect::<Vec<_>>()[..] else {
+        panic!("unexpected balance line {line:?}");
+    };
+    let off_by_one = number.parse::<Decimal>().unwrap() + Decimal::ONE;
+    let wrong = format!("{day} {keyword} {name} {off_by_one} {code}");
+    let tampered = text.replacen(line, &wrong, 1);
+    let (ok, _) = bean_check("tampered", &tampered);
+    assert!(!ok, "bean-check accepted a wrong balance: {line}");
 }
