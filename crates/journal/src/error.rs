@@ -129,6 +129,18 @@ pub enum Error {
         /// What was found (`"directive alias"`, `"virtual posting"`).
         what: String,
     },
+    /// A file named by an `include` directive that the resolver could not
+    /// provide.
+    #[error("{location}: cannot include {path:?}: {reason}")]
+    #[non_exhaustive]
+    Include {
+        /// The directive.
+        location: Location,
+        /// The path as written.
+        path: String,
+        /// What the resolver reported.
+        reason: String,
+    },
     /// An account whose top-level name is none of the usual ones (Assets,
     /// Liabilities, Equity, Income or Revenue, Expenses) and whose `account`
     /// directive gives no type.

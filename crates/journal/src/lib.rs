@@ -7,7 +7,8 @@
 //!   with their postings (the one amount left out inferred), costs,
 //!   balance assertions (checked as the file is read), comments and tags,
 //!   [`MarketPrice`]s and [`AccountDeclaration`]s. It does no I/O: the caller
-//!   passes the text and the file name errors should show.
+//!   passes the text and the file name errors should show; [`read_with`]
+//!   reads `include`d files through a [`Resolver`] the caller provides.
 //! - [`post`] posts a journal into a new bureau ledger, deriving the chart of
 //!   accounts from the names and `account` directives, and returns a
 //!   [`Book`]: the ledger, the accounts by name and the currency of each
@@ -58,8 +59,8 @@ pub use beancount::write_beancount;
 pub use book::{BalanceLine, Book, CONVERSION_ACCOUNT, post};
 pub use error::{Error, Location, Result};
 pub use reader::{
-    AccountDeclaration, Assertion, Cost, Journal, JournalPosting, MarketPrice, Tag, Transaction,
-    read,
+    AccountDeclaration, Assertion, Cost, Journal, JournalPosting, MarketPrice, Resolver, Tag,
+    Transaction, read, read_with,
 };
 pub use writer::write_hledger;
 

@@ -134,8 +134,8 @@ enum Open {
     Directive,
 }
 
-struct Reader<'a> {
-    file: &'a str,
+struct Reader {
+    file: String,
     style: NumberStyle,
     journal: Journal,
     balances: HashMap<(String, Commodity), Decimal>,
@@ -164,98 +164,214 @@ struct Reader<'a> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read(file: &str, text: &str) -> Result<Journal> {
-    let mut reader = Reader {
-        file,
-        style: NumberStyle::POINT,
-        journal: Journal::default(),
-        balances: HashMap::new(),
-    };
-    let mut open = Open::Nothing;
-    let mut in_comment_block = false;
-    let mut pending: Option<Transaction> = None;
-    let mut missing: Vec<Option<usize>> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let number = index + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if in_comment_block {
-            if line.trim_end() == "end comment" {
-                in_comment_block = false;
-            }
-            continue;
+    let mut reader = Reader::new(file);
+    reader.read_text(text, None, 0)?;
+    Ok(reader.journal)
+}
+
+/// Reads a journal's text as [`read`] does, and the files its `include`
+/// directives name through `resolver`, each in place of its directive
+/// (errors inside one name that file).
+///
+/// # Errors
+///
+/// As [`read`], and [`Error::Include`] when the resolver cannot provide a
+/// file or includes nest deeper than 32 (a cycle).
+///
+/// ```
+/// use std::collections::BTreeMap;
+///
+/// let mut files = BTreeMap::new();
+/// files.insert("2025.journal".to_owned(), "\
+/// 2025-12-31 opening
+///     Assets:Bank  $100
+///     Equity:Opening
+/// ".to_owned());
+/// let journal = bureau_journal::read_with("main.journal", "\
+/// include 2025.journal
+/// 2026-01-02 check
+///     Assets:Bank  $0 = $100
+///     Equity:Opening
+/// ", &mut files)?;
+/// assert_eq!(journal.transactions.len(), 2);
+/// assert_eq!(journal.transactions[0].location.file, "2025.journal");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_with(file: &str, text: &str, resolver: &mut dyn Resolver) -> Result<Journal> {
+    let mut reader = Reader::new(file);
+    reader.read_text(text, Some(resolver), 0)?;
+    Ok(reader.journal)
+}
+
+/// Deepest nesting of `include` directives: deeper is taken for a cycle.
+const MAX_INCLUDE_DEPTH: usize = 32;
+
+/// Where the files named by `include` directives come from: the caller
+/// decides (a map in memory, the file system, an archive), so reading does
+/// no I/O of its own.
+pub trait Resolver {
+    /// The name (as errors should show it) and the text of the file that
+    /// `path` names in an `include` directive of the file named `from`.
+    ///
+    /// # Errors
+    ///
+    /// Why the file cannot be provided, in words.
+    fn resolve(&mut self, from: &str, path: &str)
+    -> core::result::Result<(String, String), String>;
+}
+
+/// Files in memory by path: `include PATH` reads the text stored under
+/// `PATH`, named `PATH` in errors.
+impl Resolver for std::collections::BTreeMap<String, String> {
+    fn resolve(
+        &mut self,
+        _from: &str,
+        path: &str,
+    ) -> core::result::Result<(String, String), String> {
+        self.get(path)
+            .map(|text| (path.to_owned(), text.clone()))
+            .ok_or_else(|| format!("no file {path:?}"))
+    }
+}
+
+impl Reader {
+    fn new(file: &str) -> Self {
+        Self {
+            file: file.to_owned(),
+            style: NumberStyle::POINT,
+            journal: Journal::default(),
+            balances: HashMap::new(),
         }
-        let indented = line.starts_with([' ', '\t']);
-        if indented {
-            let body = line.trim_start();
-            if body.is_empty() {
+    }
+
+    fn include<'r>(
+        &mut self,
+        path: &str,
+        number: usize,
+        resolver: Option<&mut (dyn Resolver + 'r)>,
+        depth: usize,
+    ) -> Result<()> {
+        let location = self.at(number, 1);
+        let Some(resolver) = resolver else {
+            return Err(Error::Unsupported {
+                location,
+                what: "`include` without a resolver (see `read_with`)".to_owned(),
+            });
+        };
+        if depth >= MAX_INCLUDE_DEPTH {
+            return Err(Error::Include {
+                location,
+                path: path.to_owned(),
+                reason: "includes nest deeper than 32 files (a cycle?)".to_owned(),
+            });
+        }
+        let (name, text) = resolver
+            .resolve(&self.file, path)
+            .map_err(|reason| Error::Include {
+                location,
+                path: path.to_owned(),
+                reason,
+            })?;
+        let outer = core::mem::replace(&mut self.file, name);
+        let read = self.read_text(&text, Some(resolver), depth + 1);
+        self.file = outer;
+        read
+    }
+
+    fn read_text<'r>(
+        &mut self,
+        text: &str,
+        mut resolver: Option<&mut (dyn Resolver + 'r)>,
+        depth: usize,
+    ) -> Result<()> {
+        let mut open = Open::Nothing;
+        let mut in_comment_block = false;
+        let mut pending: Option<Transaction> = None;
+        let mut missing: Vec<Option<usize>> = Vec::new();
+        for (index, raw) in text.lines().enumerate() {
+            let number = index + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if in_comment_block {
+                if line.trim_end() == "end comment" {
+                    in_comment_block = false;
+                }
                 continue;
             }
-            let column = line.chars().count() - body.chars().count() + 1;
-            match open {
-                Open::Transaction => {
-                    if let Some(transaction) = pending.as_mut() {
-                        reader.indented_line(transaction, &mut missing, body, number, column)?;
+            let indented = line.starts_with([' ', '\t']);
+            if indented {
+                let body = line.trim_start();
+                if body.is_empty() {
+                    continue;
+                }
+                let column = line.chars().count() - body.chars().count() + 1;
+                match open {
+                    Open::Transaction => {
+                        if let Some(transaction) = pending.as_mut() {
+                            self.indented_line(transaction, &mut missing, body, number, column)?;
+                        }
+                    }
+                    Open::Directive => {}
+                    Open::Nothing => {
+                        if !body.starts_with([';', '#']) {
+                            return Err(Error::Syntax {
+                                location: self.at(number, column),
+                                expected: "a transaction or directive before an indented line",
+                                found: body.to_owned(),
+                            });
+                        }
                     }
                 }
-                Open::Directive => {}
-                Open::Nothing => {
-                    if !body.starts_with([';', '#']) {
-                        return Err(Error::Syntax {
-                            location: reader.at(number, column),
-                            expected: "a transaction or directive before an indented line",
-                            found: body.to_owned(),
-                        });
-                    }
+                continue;
+            }
+            if let Some(transaction) = pending.take() {
+                self.finish(transaction, &missing)?;
+                missing.clear();
+            }
+            open = Open::Nothing;
+            if line.trim().is_empty() || line.starts_with([';', '#', '*', '%', '|']) {
+                continue;
+            }
+            if line.starts_with(|c: char| c.is_ascii_digit()) {
+                pending = Some(self.header(line, number)?);
+                open = Open::Transaction;
+                continue;
+            }
+            let (keyword, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
+            match keyword {
+                "comment" => in_comment_block = true,
+                "account" => {
+                    self.account(rest, number, keyword.len() + 2)?;
+                    open = Open::Directive;
+                }
+                "P" => self.price(rest, number)?,
+                "include" => self.include(rest.trim(), number, resolver.as_deref_mut(), depth)?,
+                "decimal-mark" => {
+                    self.style = match rest.trim() {
+                        "." => NumberStyle::POINT,
+                        "," => NumberStyle { decimal_mark: ',' },
+                        other => {
+                            return Err(Error::Syntax {
+                                location: self.at(number, keyword.len() + 2),
+                                expected: "`.` or `,` after decimal-mark",
+                                found: other.to_owned(),
+                            });
+                        }
+                    };
+                }
+                "commodity" | "payee" | "tag" => open = Open::Directive,
+                other => {
+                    return Err(Error::Unsupported {
+                        location: self.at(number, 1),
+                        what: format!("directive {other:?}"),
+                    });
                 }
             }
-            continue;
         }
         if let Some(transaction) = pending.take() {
-            reader.finish(transaction, &missing)?;
-            missing.clear();
+            self.finish(transaction, &missing)?;
         }
-        open = Open::Nothing;
-        if line.trim().is_empty() || line.starts_with([';', '#', '*', '%', '|']) {
-            continue;
-        }
-        if line.starts_with(|c: char| c.is_ascii_digit()) {
-            pending = Some(reader.header(line, number)?);
-            open = Open::Transaction;
-            continue;
-        }
-        let (keyword, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
-        match keyword {
-            "comment" => in_comment_block = true,
-            "account" => {
-                reader.account(rest, number, keyword.len() + 2)?;
-                open = Open::Directive;
-            }
-            "P" => reader.price(rest, number)?,
-            "decimal-mark" => {
-                reader.style = match rest.trim() {
-                    "." => NumberStyle::POINT,
-                    "," => NumberStyle { decimal_mark: ',' },
-                    other => {
-                        return Err(Error::Syntax {
-                            location: reader.at(number, keyword.len() + 2),
-                            expected: "`.` or `,` after decimal-mark",
-                            found: other.to_owned(),
-                        });
-                    }
-                };
-            }
-            "commodity" | "payee" | "tag" => open = Open::Directive,
-            other => {
-                return Err(Error::Unsupported {
-                    location: reader.at(number, 1),
-                    what: format!("directive {other:?}"),
-                });
-            }
-        }
+        Ok(())
     }
-    if let Some(transaction) = pending.take() {
-        reader.finish(transaction, &missing)?;
-    }
-    Ok(reader.journal)
 }
 
 /// The tags of a comment: every `name:` (no spaces in the name) with the
@@ -329,9 +445,9 @@ fn account_name(text: &str) -> (&str, &str) {
     text.split_at(end)
 }
 
-impl Reader<'_> {
+impl Reader {
     fn at(&self, line: usize, column: usize) -> Location {
-        Location::new(self.file, line, column)
+        Location::new(self.file.as_str(), line, column)
     }
 
     fn header(&self, line: &str, number: usize) -> Result<Transaction> {

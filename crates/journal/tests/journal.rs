@@ -354,3 +354,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn includes_through_the_callers_resolver() {
+    use std::collections::BTreeMap;
+    let mut files = BTreeMap::new();
+    files.insert(
+        "bad.journal".to_owned(),
+        "2026-01-01 x\n    Assets:A  $1\n    Equity:B  $2\n".to_owned(),
+    );
+    files.insert(
+        "loop.journal".to_owned(),
+        "include loop.journal\n".to_owned(),
+    );
+    let bad = bureau_journal::read_with("main.journal", "\ninclude bad.journal\n", &mut files);
+    match bad {
+        Err(Error::Unbalanced { location, .. }) => {
+            assert_eq!(location.to_string(), "bad.journal:1:1")
+        }
+        other => panic!("{other:?}"),
+    }
+    let missing = bureau_journal::read_with("main.journal", "include nope.journal\n", &mut files);
+    assert!(matches!(missing, Err(Error::Include { path, .. }) if path == "nope.journal"));
+    let cycle = bureau_journal::read_with("main.journal", "include loop.journal\n", &mut files);
+    assert!(matches!(cycle, Err(Error::Include { reason, .. }) if reason.contains("deeper")));
+    assert!(matches!(
+        read("main.journal", "include bad.journal\n"),
+        Err(Error::Unsupported { .. })
+    ));
+}
