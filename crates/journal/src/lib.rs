@@ -43,6 +43,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+//!
+//! # Crate features
+//!
+//! - `fs`: [`FileResolver`], reading `include`d files from the file system
+//!   relative to the including file. Without it the crate does no I/O.
+
 // An error ends a read and is built once; its size (the assertion's two
 // amounts, the location) costs nothing on the path of a valid journal.
 #![allow(clippy::result_large_err)]
@@ -51,6 +57,8 @@ mod amount;
 mod beancount;
 mod book;
 mod error;
+#[cfg(feature = "fs")]
+mod file_resolver;
 mod reader;
 mod writer;
 
@@ -58,6 +66,8 @@ pub use amount::{Amount, Commodity};
 pub use beancount::write_beancount;
 pub use book::{BalanceLine, Book, CONVERSION_ACCOUNT, post};
 pub use error::{Error, Location, Result};
+#[cfg(feature = "fs")]
+pub use file_resolver::FileResolver;
 pub use reader::{
     AccountDeclaration, Assertion, Cost, Journal, JournalPosting, MarketPrice, Resolver, Tag,
     Transaction, read, read_with,

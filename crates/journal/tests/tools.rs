@@ -413,3 +413,39 @@ fn bean_check_accepts_every_balance() {
     let (ok, _) = bean_check("tampered", &tampered);
     assert!(!ok, "bean-check accepted a wrong balance: {line}");
 }
+
+#[test]
+fn includes_from_the_file_system() {
+    let dir = std::env::temp_dir().join(format!("bureau-journal-{}-fs", std::process::id()));
+    std::fs::create_dir_all(dir.join("years")).unwrap();
+    std::fs::write(
+        dir.join("years/2025.journal"),
+        "2025-12-31 opening\n    Assets:Bank  $100\n    Equity:Opening\n",
+    )
+    .unwrap();
+    let main = dir.join("main.journal");
+    let text = "include years/2025.journal\n2026-01-02 check\n    Assets:Bank  $0 = $100\n    Equity:Opening\n";
+    let journal = bureau_journal::read_with(
+        &main.display().to_string(),
+        text,
+        &mut bureau_journal::FileResolver,
+    )
+    .unwrap();
+    assert_eq!(journal.transactions.len(), 2);
+    assert!(
+        journal.transactions[0]
+            .location
+            .file
+            .ends_with("2025.journal")
+    );
+    let missing = bureau_journal::read_with(
+        &main.display().to_string(),
+        "include nowhere.journal\n",
+        &mut bureau_journal::FileResolver,
+    );
+    assert!(matches!(
+        missing,
+        Err(bureau_journal::Error::Include { .. })
+    ));
+    std::fs::remove_dir_all(dir).ok();
+}
