@@ -3,6 +3,8 @@
 //! of `hledger bal --flat -N`: the amount right-aligned in 20 columns, two
 //! spaces, the account.
 //!
+//! With `JOURNAL_TIMINGS` set, the time to read and to post goes to stderr.
+//!
 //! ```sh
 //! cargo run --release -p bureau-journal --features fs --example journal_balance -- books.journal
 //! ```
@@ -17,8 +19,14 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let run = || -> Result<String, Box<dyn std::error::Error>> {
+        let started = std::time::Instant::now();
         let text = std::fs::read_to_string(&path)?;
-        let book = post(&read_with(&path, &text, &mut FileResolver)?)?;
+        let journal = read_with(&path, &text, &mut FileResolver)?;
+        let read = started.elapsed();
+        let book = post(&journal)?;
+        if std::env::var_os("JOURNAL_TIMINGS").is_some() {
+            eprintln!("read {read:?}, posted {:?}", started.elapsed());
+        }
         let mut out = String::new();
         for line in book.balances()? {
             out.push_str(&format!(

@@ -299,7 +299,9 @@ pub fn post(journal: &Journal) -> Result<Book> {
 /// A currency for every commodity posted.
 fn currencies(journal: &Journal) -> Result<BTreeMap<Commodity, Currency>> {
     let mut precision: BTreeMap<&Commodity, (u32, &Location)> = BTreeMap::new();
-    for posting in journal.transactions.iter().flat_map(|t| &t.postings) {
+    // Zero amounts are not posted (an inferred zero has no commodity).
+    let postings = journal.transactions.iter().flat_map(|t| &t.postings);
+    for posting in postings.filter(|p| !p.amount.quantity.is_zero()) {
         let scale = posting.amount.quantity.scale();
         let seen = precision
             .entry(&posting.amount.commodity)
@@ -332,10 +334,13 @@ fn post_transaction(
     // Postings grouped by currency, in the order the currencies appear.
     let mut groups: Vec<(Currency, Vec<Posting>, i128)> = Vec::new();
     for posting in &transaction.postings {
-        let account = chart.open(&Derived {
-            name: posting.account.clone(),
-            location: posting.location.clone(),
-        })?;
+        let account = match chart.accounts.get(posting.account.as_str()) {
+            Some(id) => *id,
+            None => chart.open(&Derived {
+                name: posting.account.clone(),
+                location: posting.location.clone(),
+            })?,
+        };
         if posting.amount.quantity.is_zero() {
             continue;
         }

@@ -158,6 +158,9 @@ fn assertions_checked_as_read() {
     Equity:Opening  $1
 ";
     read("t.journal", ok).unwrap();
+    let zero = format!("{ok}2026-01-03 nothing moves\n    Assets:Bank  $0\n    Equity:Opening\n");
+    let book = post(&read("t.journal", &zero).unwrap()).unwrap();
+    assert_eq!(book.ledger().entries().count(), 3);
     let failed = ok.replace("= $99", "= $98");
     match read("t.journal", &failed) {
         Err(Error::AssertionFailed {
