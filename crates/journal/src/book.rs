@@ -3,7 +3,7 @@
 //! per transaction and currency.
 
 use core::fmt;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use bureau_core::{Currency, Money};
 use bureau_ledger::{
@@ -25,9 +25,12 @@ pub const CONVERSION_ACCOUNT: &str = "Equity:Conversion";
 #[derive(Debug, Clone)]
 pub struct Book {
     ledger: Ledger,
-    accounts: BTreeMap<String, AccountId>,
+    accounts: Names,
     currencies: BTreeMap<Commodity, Currency>,
 }
+
+/// Account ids by full name: looked up once a posting, so hashed.
+type Names = HashMap<String, AccountId, foldhash::fast::RandomState>;
 
 /// One line of a flat balance report: an account's balance in one currency,
 /// debits positive (the sign hledger shows).
@@ -157,7 +160,7 @@ struct Chart<'a> {
     journal: &'a Journal,
     opened: NaiveDate,
     ledger: Ledger,
-    accounts: BTreeMap<String, AccountId>,
+    accounts: Names,
 }
 
 impl Chart<'_> {
@@ -276,7 +279,7 @@ pub fn post(journal: &Journal) -> Result<Book> {
         journal,
         opened,
         ledger: Ledger::new(),
-        accounts: BTreeMap::new(),
+        accounts: Names::default(),
     };
     for declaration in &journal.accounts {
         chart.open(&Derived {

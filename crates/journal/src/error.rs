@@ -1,6 +1,7 @@
 //! The one error type of bureau-journal.
 
 use core::fmt;
+use std::sync::Arc;
 
 use crate::Amount;
 
@@ -9,8 +10,9 @@ use crate::Amount;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub struct Location {
-    /// The file name as the caller gave it.
-    pub file: String,
+    /// The file name as the caller gave it (shared by every location in
+    /// the file).
+    pub file: Arc<str>,
     /// The line, from 1.
     pub line: usize,
     /// The column, from 1, in characters.
@@ -24,7 +26,7 @@ impl Location {
     /// let at = bureau_journal::Location::new("books.journal", 3, 5);
     /// assert_eq!(at.to_string(), "books.journal:3:5");
     /// ```
-    pub fn new(file: impl Into<String>, line: usize, column: usize) -> Self {
+    pub fn new(file: impl Into<Arc<str>>, line: usize, column: usize) -> Self {
         Self {
             file: file.into(),
             line,

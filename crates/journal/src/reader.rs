@@ -2,6 +2,7 @@
 //! declarations, with amounts inferred and balance assertions checked.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -135,10 +136,11 @@ enum Open {
 }
 
 struct Reader {
-    file: String,
+    file: Arc<str>,
     style: NumberStyle,
     journal: Journal,
-    balances: HashMap<(String, Commodity), Decimal>,
+    /// Running balance of each account, per commodity, for assertions.
+    balances: HashMap<String, Vec<(Commodity, Decimal)>, foldhash::fast::RandomState>,
 }
 
 /// Reads a journal's text. `file` names it in errors; nothing is read from
@@ -194,7 +196,7 @@ pub fn read(file: &str, text: &str) -> Result<Journal> {
 ///     Equity:Opening
 /// ", &mut files)?;
 /// assert_eq!(journal.transactions.len(), 2);
-/// assert_eq!(journal.transactions[0].location.file, "2025.journal");
+/// assert_eq!(&*journal.transactions[0].location.file, "2025.journal");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_with(file: &str, text: &str, resolver: &mut dyn Resolver) -> Result<Journal> {
@@ -237,10 +239,10 @@ impl Resolver for std::collections::BTreeMap<String, String> {
 impl Reader {
     fn new(file: &str) -> Self {
         Self {
-            file: file.to_owned(),
+            file: Arc::from(file),
             style: NumberStyle::POINT,
             journal: Journal::default(),
-            balances: HashMap::new(),
+            balances: HashMap::default(),
         }
     }
 
@@ -272,7 +274,7 @@ impl Reader {
                 path: path.to_owned(),
                 reason,
             })?;
-        let outer = core::mem::replace(&mut self.file, name);
+        let outer = core::mem::replace(&mut self.file, Arc::from(name));
         let read = self.read_text(&text, Some(resolver), depth + 1);
         self.file = outer;
         read
@@ -447,7 +449,7 @@ fn account_name(text: &str) -> (&str, &str) {
 
 impl Reader {
     fn at(&self, line: usize, column: usize) -> Location {
-        Location::new(self.file.as_str(), line, column)
+        Location::new(Arc::clone(&self.file), line, column)
     }
 
     fn header(&self, line: &str, number: usize) -> Result<Transaction> {
@@ -724,24 +726,37 @@ impl Reader {
     }
 
     fn check_assertion(&mut self, posting: &JournalPosting) -> Result<()> {
-        let key = (posting.account.clone(), posting.amount.commodity.clone());
-        let balance = self.balances.entry(key).or_default();
-        *balance = balance
-            .checked_add(posting.amount.quantity)
-            .ok_or_else(|| Error::BadAmount {
-                location: posting.location.clone(),
-                text: posting.amount.to_string(),
-                reason: "the account's balance overflows the range of a decimal",
-            })?;
+        if !self.balances.contains_key(posting.account.as_str()) {
+            self.balances.insert(posting.account.clone(), Vec::new());
+        }
+        let Some(sums) = self.balances.get_mut(posting.account.as_str()) else {
+            return Ok(());
+        };
+        let commodity = &posting.amount.commodity;
+        let at = match sums.iter().position(|(c, _)| c == commodity) {
+            Some(at) => at,
+            None => {
+                sums.push((commodity.clone(), Decimal::ZERO));
+                sums.len() - 1
+            }
+        };
+        if let Some((_, sum)) = sums.get_mut(at) {
+            *sum = sum
+                .checked_add(posting.amount.quantity)
+                .ok_or_else(|| Error::BadAmount {
+                    location: posting.location.clone(),
+                    text: posting.amount.to_string(),
+                    reason: "the account's balance overflows the range of a decimal",
+                })?;
+        }
         let Some(assertion) = &posting.assertion else {
             return Ok(());
         };
         let expected = &assertion.amount;
-        let actual = self
-            .balances
-            .get(&(posting.account.clone(), expected.commodity.clone()))
-            .copied()
-            .unwrap_or_default();
+        let actual = sums
+            .iter()
+            .find(|(c, _)| *c == expected.commodity)
+            .map_or(Decimal::ZERO, |(_, sum)| *sum);
         let failed = |actual: Amount| Error::AssertionFailed {
             location: posting.location.clone(),
             account: posting.account.clone(),
@@ -751,13 +766,12 @@ impl Reader {
         if actual != expected.quantity {
             return Err(failed(Amount::new(actual, expected.commodity.clone())));
         }
-        if assertion.exclusive {
-            let other = self.balances.iter().find(|((account, commodity), sum)| {
-                *account == posting.account && *commodity != expected.commodity && !sum.is_zero()
-            });
-            if let Some(((_, commodity), sum)) = other {
-                return Err(failed(Amount::new(*sum, commodity.clone())));
-            }
+        if assertion.exclusive
+            && let Some((commodity, sum)) = sums
+                .iter()
+                .find(|(c, sum)| *c != expected.commodity && !sum.is_zero())
+        {
+            return Err(failed(Amount::new(*sum, commodity.clone())));
         }
         Ok(())
     }
