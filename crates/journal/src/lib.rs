@@ -5,7 +5,7 @@
 //!
 //! - [`read`] turns a journal's text into a [`Journal`]: [`Transaction`]s
 //!   with their postings (the one amount left out inferred), costs,
-//!   balance assertions (checked as the file is read), comments and tags,
+//!   balance assertions (checked in date order, as hledger does), comments and tags,
 //!   [`MarketPrice`]s and [`AccountDeclaration`]s. It does no I/O: the caller
 //!   passes the text and the file name errors should show; [`read_with`]
 //!   reads `include`d files through a [`Resolver`] the caller provides.

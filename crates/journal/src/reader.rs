@@ -144,8 +144,10 @@ struct Reader {
 }
 
 /// Reads a journal's text. `file` names it in errors; nothing is read from
-/// disk. Balance assertions are checked in file order as each posting is
-/// read.
+/// disk. Balance assertions are checked as hledger checks them: postings
+/// in date order, in file order within a day, each assertion against the
+/// running balance of its account (sub-accounts excluded) once its
+/// posting is added.
 ///
 /// # Errors
 ///
@@ -168,6 +170,7 @@ struct Reader {
 pub fn read(file: &str, text: &str) -> Result<Journal> {
     let mut reader = Reader::new(file);
     reader.read_text(text, None, 0)?;
+    reader.check_assertions()?;
     Ok(reader.journal)
 }
 
@@ -202,6 +205,7 @@ pub fn read(file: &str, text: &str) -> Result<Journal> {
 pub fn read_with(file: &str, text: &str, resolver: &mut dyn Resolver) -> Result<Journal> {
     let mut reader = Reader::new(file);
     reader.read_text(text, Some(resolver), 0)?;
+    reader.check_assertions()?;
     Ok(reader.journal)
 }
 
@@ -718,11 +722,23 @@ impl Reader {
                 });
             }
         }
-        for posting in &transaction.postings {
-            self.check_assertion(posting)?;
-        }
         self.journal.transactions.push(transaction);
         Ok(())
+    }
+
+    /// Every balance assertion, postings taken in date order (file order
+    /// within a day).
+    fn check_assertions(&mut self) -> Result<()> {
+        let mut order: Vec<usize> = (0..self.journal.transactions.len()).collect();
+        let transactions = core::mem::take(&mut self.journal.transactions);
+        order.sort_by_key(|at| transactions.get(*at).map(|t| t.date));
+        let checked = order
+            .iter()
+            .filter_map(|at| transactions.get(*at))
+            .flat_map(|t| &t.postings)
+            .try_for_each(|posting| self.check_assertion(posting));
+        self.journal.transactions = transactions;
+        checked
     }
 
     fn check_assertion(&mut self, posting: &JournalPosting) -> Result<()> {

@@ -145,7 +145,7 @@ fn a_decimal_comma_when_declared() {
 }
 
 #[test]
-fn assertions_checked_as_read() {
+fn assertions_checked_in_date_order() {
     let ok = "\
 2026-01-01 a
     Assets:Bank  $100
@@ -161,6 +161,16 @@ fn assertions_checked_as_read() {
     let zero = format!("{ok}2026-01-03 nothing moves\n    Assets:Bank  $0\n    Equity:Opening\n");
     let book = post(&read("t.journal", &zero).unwrap()).unwrap();
     assert_eq!(book.ledger().entries().count(), 3);
+    // In date order, as hledger checks them, whatever the file order.
+    let reordered = "\
+2026-01-02 b
+    Assets:Bank  $-1 = $99
+    Equity:Opening  $1
+2026-01-01 a
+    Assets:Bank  $100
+    Equity:Opening
+";
+    read("t.journal", reordered).unwrap();
     let failed = ok.replace("= $99", "= $98");
     match read("t.journal", &failed) {
         Err(Error::AssertionFailed {
