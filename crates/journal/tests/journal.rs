@@ -396,3 +396,89 @@ fn includes_through_the_callers_resolver() {
         Err(Error::Unsupported { .. })
     ));
 }
+
+#[test]
+fn memos_metadata_contra_accounts_and_commodities_round_trip() {
+    use bureau_core::{Currency, Money};
+    use bureau_ledger::{Account, AccountClass, AccountId, AccountKind, JournalEntry, Posting};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+    let hours = Currency::commodity("HOURS", 2).unwrap();
+    let mut ledger = Ledger::new();
+    let chart = [
+        (1, "Assets:Bank", AccountKind::ASSET),
+        (
+            2,
+            "Sales returns",
+            AccountKind::contra(AccountClass::Income),
+        ),
+        (3, "Time:Billable", AccountKind::EXPENSE),
+        (4, "Income:Sales", AccountKind::INCOME),
+    ];
+    for (n, name, kind) in chart {
+        let account = Account::new(
+            AccountId::from_u128(n),
+            format!("C{n}").parse().unwrap(),
+            name.parse().unwrap(),
+            kind,
+            day,
+        );
+        ledger.open_account(account).unwrap();
+    }
+    let id = |n| AccountId::from_u128(n);
+    ledger
+        .post(
+            JournalEntry::builder(
+                EntryId::from_u128(7),
+                day,
+                "(refund) for order 12 | web".parse().unwrap(),
+            )
+            .posting(
+                Posting::debit(id(2), Money::from_minor(500, Currency::USD).unwrap())
+                    .with_memo("returned: 2 items".parse().unwrap()),
+            )
+            .credit(id(1), Money::from_minor(500, Currency::USD).unwrap())
+            .metadata("order".parse().unwrap(), "ORD-12".parse().unwrap())
+            .metadata("channel".parse().unwrap(), "web: eu".parse().unwrap())
+            .build()
+            .unwrap(),
+        )
+        .unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(EntryId::from_u128(8), day, "".parse().unwrap())
+                .debit(id(3), Money::from_minor(150, hours).unwrap())
+                .credit(id(4), Money::from_minor(150, hours).unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let text = write_hledger(&ledger).unwrap();
+    let book = post(&read("out.journal", &text).unwrap()).unwrap();
+    let back = book.ledger();
+    for (a, b) in ledger.entries().zip(back.entries()) {
+        assert_eq!(
+            (a.id(), a.date(), a.description(), a.metadata()),
+            (b.id(), b.date(), b.description(), b.metadata())
+        );
+        for (p, q) in a.postings().iter().zip(b.postings()) {
+            assert_eq!(
+                (p.side(), p.amount(), p.memo()),
+                (q.side(), q.amount(), q.memo())
+            );
+            assert_eq!(
+                ledger.account(p.account()).unwrap().name(),
+                back.account(q.account()).unwrap().name()
+            );
+        }
+    }
+    assert_eq!(back.entries().count(), 2);
+    let returns = back
+        .account(book.account("Sales returns").unwrap())
+        .unwrap();
+    assert_eq!(returns.kind(), AccountKind::contra(AccountClass::Income));
+    assert_eq!(returns.code().as_str(), "C2");
+    assert_eq!(
+        book.currency(&bureau_journal::Commodity::new("HOURS")),
+        Some(hours)
+    );
+}
