@@ -482,3 +482,60 @@ fn memos_metadata_contra_accounts_and_commodities_round_trip() {
         Some(hours)
     );
 }
+
+#[test]
+fn what_a_journal_cannot_hold_is_refused_by_name() {
+    use bureau_core::{Currency, Money};
+    use bureau_ledger::{Account, AccountId, AccountKind, JournalEntry};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+    let open = |name: &str| {
+        let mut ledger = Ledger::new();
+        for (n, name) in [(1, name), (2, "Equity:Capital")] {
+            let kind = if n == 1 {
+                AccountKind::ASSET
+            } else {
+                AccountKind::EQUITY
+            };
+            let account = Account::new(
+                AccountId::from_u128(n),
+                format!("C{n}").parse().unwrap(),
+                name.parse().unwrap(),
+                kind,
+                day,
+            );
+            ledger.open_account(account).unwrap();
+        }
+        ledger
+    };
+    let err = write_hledger(&open("Assets:Bank  EU")).unwrap_err();
+    assert!(
+        matches!(&err, Error::Unwritable { what: "account name", text, .. } if text == "Assets:Bank  EU"),
+        "{err}"
+    );
+    let mut ledger = open("Assets:Bank");
+    let money = Money::from_minor(100, Currency::EUR).unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(EntryId::from_u128(1), day, "fee; waived".parse().unwrap())
+                .debit(AccountId::from_u128(1), money)
+                .credit(AccountId::from_u128(2), money)
+                .metadata("x".parse().unwrap(), "1".parse().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    assert!(matches!(
+        write_hledger(&ledger),
+        Err(Error::Unwritable {
+            what: "description",
+            ..
+        })
+    ));
+    assert!(matches!(
+        bureau_journal::write_beancount(&ledger),
+        Err(Error::Unwritable {
+            what: "metadata key",
+            ..
+        })
+    ));
+}
