@@ -1,0 +1,226 @@
+//! Amounts as journals write them: a decimal quantity and a commodity
+//! symbol, before or after, with or without a space.
+
+use core::fmt;
+
+use rust_decimal::Decimal;
+
+/// A commodity as a journal names it: `$`, `USD`, `AAPL`, `"Gold bar"`; the
+/// empty string for a bare number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Commodity(String);
+
+impl Commodity {
+    /// The commodity named `symbol` (as written, without quotes).
+    ///
+    /// ```
+    /// assert_eq!(bureau_journal::Commodity::new("$").as_str(), "$");
+    /// ```
+    pub fn new(symbol: impl Into<String>) -> Self {
+        Self(symbol.into())
+    }
+
+    /// The symbol as written, without quotes.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether a journal may write the symbol without quotes.
+    fn is_simple(&self) -> bool {
+        !self.0.is_empty() && self.0.chars().all(is_symbol_char)
+    }
+
+    /// Whether the symbol is written before the number (`$5`), as currency
+    /// signs are, rather than after it (`5 USD`).
+    fn is_prefix(&self) -> bool {
+        self.is_simple() && !self.0.chars().any(char::is_alphabetic)
+    }
+}
+
+impl fmt::Display for Commodity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_simple() || self.0.is_empty() {
+            f.write_str(&self.0)
+        } else {
+            write!(f, "\"{}\"", self.0)
+        }
+    }
+}
+
+/// A quantity of a commodity (`$-1,250.00`, `10 AAPL`). Shown as journals
+/// write it: currency signs before the number, codes after it.
+///
+/// ```
+/// use bureau_journal::{Amount, Commodity};
+/// use rust_decimal::Decimal;
+///
+/// let amount = Amount::new(Decimal::new(-125_000, 2), Commodity::new("$"));
+/// assert_eq!(amount.to_string(), "$-1250.00");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub struct Amount {
+    /// The signed quantity.
+    pub quantity: Decimal,
+    /// The commodity.
+    pub commodity: Commodity,
+}
+
+impl Amount {
+    /// `quantity` of `commodity`.
+    pub fn new(quantity: Decimal, commodity: Commodity) -> Self {
+        Self {
+            quantity,
+            commodity,
+        }
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.commodity.as_str().is_empty() {
+            write!(f, "{}", self.quantity)
+        } else if self.commodity.is_prefix() {
+            write!(f, "{}{}", self.commodity, self.quantity)
+        } else {
+            write!(f, "{} {}", self.quantity, self.commodity)
+        }
+    }
+}
+
+/// Characters a commodity symbol may hold without quotes.
+pub(crate) fn is_symbol_char(c: char) -> bool {
+    !c.is_whitespace()
+        && !c.is_ascii_digit()
+        && !c.is_control()
+        && !matches!(
+            c,
+            '-' | '+' | '.' | ',' | ';' | '@' | '=' | '*' | '"' | '{' | '}' | '(' | ')' | '[' | ']'
+        )
+}
+
+/// How numbers are written: which mark separates the decimals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NumberStyle {
+    pub(crate) decimal_mark: char,
+}
+
+impl NumberStyle {
+    pub(crate) const POINT: Self = Self { decimal_mark: '.' };
+
+    fn group_mark(self) -> char {
+        if self.decimal_mark == '.' { ',' } else { '.' }
+    }
+}
+
+/// Reads `[-][COMMODITY][ ][-]NUMBER[ ][COMMODITY]`; the reason on failure.
+/// Returns the byte offset in `text` of the problem as well.
+pub(crate) fn parse_amount(text: &str, style: NumberStyle) -> Result<Amount, &'static str> {
+    let mut rest = text.trim();
+    let mut negative = false;
+    let mut signed = false;
+    if let Some(after) = rest.strip_prefix('-') {
+        (negative, signed, rest) = (true, true, after.trim_start());
+    } else if let Some(after) = rest.strip_prefix('+') {
+        (signed, rest) = (true, after.trim_start());
+    }
+    let mut commodity = None;
+    if !rest.starts_with(|c: char| c.is_ascii_digit() || c == style.decimal_mark) {
+        let (symbol, after) = take_commodity(rest)?;
+        commodity = Some(symbol);
+        rest = after.trim_start();
+        if !signed {
+            if let Some(after) = rest.strip_prefix('-') {
+                (negative, rest) = (true, after.trim_start());
+            } else if let Some(after) = rest.strip_prefix('+') {
+                rest = after.trim_start();
+            }
+        }
+    }
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(rest.len());
+    let (number, after) = rest.split_at(end);
+    let mut quantity = parse_number(number, style)?;
+    let after = after.trim();
+    if !after.is_empty() {
+        if commodity.is_some() {
+            return Err("a commodity on both sides of the number");
+        }
+        let (symbol, tail) = take_commodity(after)?;
+        if !tail.trim().is_empty() {
+            return Err("text after the commodity");
+        }
+        commodity = Some(symbol);
+    }
+    if negative {
+        quantity.set_sign_negative(true);
+    }
+    if quantity.is_zero() {
+        quantity.set_sign_positive(true);
+    }
+    Ok(Amount::new(quantity, commodity.unwrap_or_default()))
+}
+
+/// A quoted or bare commodity symbol at the start of `text`, and what follows.
+fn take_commodity(text: &str) -> Result<(Commodity, &str), &'static str> {
+    if let Some(quoted) = text.strip_prefix('"') {
+        let close = quoted
+            .find('"')
+            .ok_or("a quoted commodity without its closing quote")?;
+        let (symbol, after) = quoted.split_at(close);
+        if symbol.is_empty() {
+            return Err("an empty quoted commodity");
+        }
+        return Ok((Commodity::new(symbol), after.get(1..).unwrap_or("")));
+    }
+    let end = text
+        .find(|c: char| !is_symbol_char(c))
+        .unwrap_or(text.len());
+    if end == 0 {
+        return Err("a number with an optional commodity symbol");
+    }
+    let (symbol, after) = text.split_at(end);
+    Ok((Commodity::new(symbol), after))
+}
+
+/// Digits with digit groups of three and at most one decimal mark.
+fn parse_number(text: &str, style: NumberStyle) -> Result<Decimal, &'static str> {
+    if text.is_empty() {
+        return Err("a number");
+    }
+    let (whole, fraction) = match text.split_once(style.decimal_mark) {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let group = style.group_mark();
+    if let Some(fraction) = fraction
+        && !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err("digits after the decimal mark (declare `decimal-mark ,` for a decimal comma)");
+    }
+    let mut digits = String::with_capacity(text.len() + 1);
+    if whole.is_empty() {
+        digits.push('0');
+    } else {
+        let grouped = whole.contains(group);
+        for (index, part) in whole.split(group).enumerate() {
+            let valid = !part.is_empty()
+                && part.bytes().all(|b| b.is_ascii_digit())
+                && (!grouped || (index == 0 && part.len() <= 3) || part.len() == 3);
+            if !valid {
+                return Err(
+                    "digit groups of three between separators (declare `decimal-mark ,` for a decimal comma)",
+                );
+            }
+            digits.push_str(part);
+        }
+    }
+    if let Some(fraction) = fraction
+        && !fraction.is_empty()
+    {
+        digits.push('.');
+        digits.push_str(fraction);
+    }
+    Decimal::from_str_exact(&digits).map_err(|_| "a number with at most 28 significant digits")
+}

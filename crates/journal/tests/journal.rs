@@ -1,0 +1,541 @@
+//! Reading, posting and writing journals, checked against hand-worked
+//! cases, generated ledgers and the real hledger.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::result_large_err
+)]
+
+use bureau_journal::{Cost, Error, post, read, write_hledger};
+use bureau_ledger::{EntryId, Ledger, strategy};
+use proptest::prelude::*;
+
+fn balances(text: &str) -> Vec<String> {
+    let journal = read("t.journal", text).unwrap();
+    post(&journal)
+        .unwrap()
+        .balances()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn amounts_in_every_written_form() {
+    let text = "\
+2026-01-01 forms
+    Assets:A  $1,234.50
+    Assets:B  -$1.50
+    Assets:C  $-2.00
+    Assets:D  USD -3
+    Assets:E  4.00USD
+    Assets:F  - 5 USD
+    Equity:Opening
+";
+    assert_eq!(
+        balances(text),
+        [
+            "Assets:A  1234.50 USD",
+            "Assets:B  -1.50 USD",
+            "Assets:C  -2.00 USD",
+            "Assets:D  -3.00 USD",
+            "Assets:E  4.00 USD",
+            "Assets:F  -5.00 USD",
+            "Equity:Opening  -1227.00 USD",
+        ]
+    );
+}
+
+#[test]
+fn header_parts_comments_and_tags() {
+    let text = "\
+; a comment
+# another
+* and another
+comment
+this is skipped
+end comment
+2026/01/02=2026/01/05 * (INV-7) Supplier | paper  ; project: alpha, paid:
+    ; approved: yes
+    Expenses:Office supplies    12.00 EUR  ; till 2
+    Assets:Bank\t-12.00 EUR
+";
+    let journal = read("t.journal", text).unwrap();
+    let t = &journal.transactions[0];
+    assert_eq!(t.date.to_string(), "2026-01-02");
+    assert_eq!(
+        t.date2.map(|d| d.to_string()).as_deref(),
+        Some("2026-01-05")
+    );
+    assert_eq!(t.status, Some('*'));
+    assert_eq!(t.code.as_deref(), Some("INV-7"));
+    assert_eq!(t.description, "Supplier | paper");
+    let tags: Vec<(&str, &str)> = t
+        .tags
+        .iter()
+        .map(|t| (t.name.as_str(), t.value.as_str()))
+        .collect();
+    assert_eq!(
+        tags,
+        [("project", "alpha"), ("paid", ""), ("approved", "yes")]
+    );
+    assert_eq!(t.postings[0].account, "Expenses:Office supplies");
+    assert_eq!(t.postings[0].comment, "till 2");
+    assert_eq!(t.postings[0].location.line, 9);
+    assert_eq!(t.postings[0].location.column, 5);
+    let book = post(&journal).unwrap();
+    let entry = book.ledger().entries().next().unwrap();
+    assert_eq!(entry.metadata().len(), 3);
+    assert_eq!(entry.postings()[0].memo().unwrap().as_str(), "till 2");
+}
+
+#[test]
+fn costs_prices_and_account_directives() {
+    let text = "\
+account Funds  ; type: A
+account Funds:Broker
+P 2026-01-31 AAPL $155.00
+
+2026-01-10 buy
+    Funds:Broker  10 AAPL @ $150.00
+    Assets:Cash
+
+2026-01-11 buy more
+    Funds:Broker  2 AAPL @@ $310.00
+    Assets:Cash   $-310.00
+
+2026-01-12 exchange
+    Assets:Cash   EUR 90.00
+    Assets:Cash   $-100.00
+";
+    let journal = read("t.journal", text).unwrap();
+    assert_eq!(journal.prices.len(), 1);
+    assert_eq!(journal.prices[0].price.to_string(), "$155.00");
+    assert!(matches!(
+        journal.transactions[1].postings[0].cost,
+        Some(Cost::Total(_))
+    ));
+    assert_eq!(
+        balances(text),
+        [
+            "Assets:Cash  90.00 EUR",
+            "Assets:Cash  -1910.00 USD",
+            "Equity:Conversion  -12 AAPL",
+            "Equity:Conversion  -90.00 EUR",
+            "Equity:Conversion  1910.00 USD",
+            "Funds:Broker  12 AAPL",
+        ]
+    );
+}
+
+#[test]
+fn a_decimal_comma_when_declared() {
+    let text = "decimal-mark ,\n2026-01-01 x\n    Assets:A  1.234,5 EUR\n    Equity:B\n";
+    assert_eq!(
+        balances(text),
+        ["Assets:A  1234.50 EUR", "Equity:B  -1234.50 EUR"]
+    );
+    let undeclared = read(
+        "t.journal",
+        "2026-01-01 x\n    Assets:A  1,5 EUR\n    Equity:B\n",
+    );
+    assert!(matches!(undeclared, Err(Error::BadAmount { .. })));
+}
+
+#[test]
+fn assertions_checked_in_date_order() {
+    let ok = "\
+2026-01-01 a
+    Assets:Bank  $100
+    Assets:Bank  EUR 5
+    Equity:Opening  $-100
+    Equity:Opening  EUR -5
+2026-01-02 b
+    Assets:Bank  $0 = $100
+    Assets:Bank  $-1 = $99
+    Equity:Opening  $1
+";
+    read("t.journal", ok).unwrap();
+    let zero = format!("{ok}2026-01-03 nothing moves\n    Assets:Bank  $0\n    Equity:Opening\n");
+    let book = post(&read("t.journal", &zero).unwrap()).unwrap();
+    assert_eq!(book.ledger().entries().count(), 3);
+    // In date order, as hledger checks them, whatever the file order.
+    let reordered = "\
+2026-01-02 b
+    Assets:Bank  $-1 = $99
+    Equity:Opening  $1
+2026-01-01 a
+    Assets:Bank  $100
+    Equity:Opening
+";
+    read("t.journal", reordered).unwrap();
+    let failed = ok.replace("= $99", "= $98");
+    match read("t.journal", &failed) {
+        Err(Error::AssertionFailed {
+            location,
+            account,
+            expected,
+            actual,
+            ..
+        }) => {
+            assert_eq!((location.line, location.column), (8, 5));
+            assert_eq!(account, "Assets:Bank");
+            assert_eq!(expected.to_string(), "$98");
+            assert_eq!(actual.to_string(), "$99");
+        }
+        other => panic!("{other:?}"),
+    }
+    let exclusive = ok.replace("= $99", "== $99");
+    let err = read("t.journal", &exclusive).unwrap_err();
+    assert!(err.to_string().contains("actual 5 EUR"), "{err}");
+}
+
+#[test]
+fn errors_name_line_column_and_what_was_expected() {
+    let unbalanced = "2026-01-01 x\n    Assets:A  $10\n    Equity:B  $-9.50\n";
+    match read("u.journal", unbalanced) {
+        Err(Error::Unbalanced {
+            location,
+            differences,
+            ..
+        }) => {
+            assert_eq!(location.to_string(), "u.journal:1:1");
+            assert_eq!(differences[0].to_string(), "$0.50");
+        }
+        other => panic!("{other:?}"),
+    }
+    let two = "2026-01-01 x\n    Assets:A  $10\n    Equity:B\n    Equity:C\n";
+    assert!(matches!(
+        read("t", two),
+        Err(Error::TwoMissingAmounts { location, first_line: 3, .. }) if location.line == 4
+    ));
+    let date = read("t", "2026-02-30 x\n");
+    assert!(matches!(date, Err(Error::BadDate { text, .. }) if text == "2026-02-30"));
+    let amount = read("t", "2026-01-01 x\n    Assets:A  $1,0000\n    Equity:B\n");
+    match amount {
+        Err(Error::BadAmount { location, text, .. }) => {
+            assert_eq!((location.line, location.column), (2, 15));
+            assert_eq!(text, "$1,0000");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        read("t", "alias a = b\n"),
+        Err(Error::Unsupported { .. })
+    ));
+    let unclassified = read("t", "2026-01-01 x\n    Cash  $1\n    Equity:B\n").unwrap();
+    assert!(matches!(
+        post(&unclassified),
+        Err(Error::UnclassifiedAccount { account, .. }) if account == "Cash"
+    ));
+}
+
+const VALID: &str = "\
+account Assets:Bank  ; type: A
+P 2026-01-31 AAPL $155.00
+2026-01-05 * (1) opening  ; source: bank
+    Assets:Bank          $1,000.00
+    Equity:Opening
+2026-01-10 buy
+    Assets:Broker        10 AAPL @ $15.00
+    Assets:Bank          = $850.00
+2026-01-20 rent
+    Expenses:Rent        $250.00  ; March
+    Assets:Bank          $-250.00 = $600.00
+";
+
+/// Reading never panics, and whatever reads also posts without panicking.
+fn read_and_post(text: &str) {
+    if let Ok(journal) = read("fuzz.journal", text) {
+        let _ = post(&journal).map(|book| book.balances());
+    }
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+        read_and_post(&text);
+    }
+
+    #[test]
+    fn journal_like_text_never_panics(text in "[0-9 \\-/=*!();#@$:A-Za-z,.\t\n\"]{0,300}") {
+        read_and_post(&text);
+    }
+
+    #[test]
+    fn mutated_journals_never_panic(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+        cut in any::<prop::sample::Index>(),
+        moves in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), any::<bool>()), 0..4),
+    ) {
+        let mut lines: Vec<String> = VALID.lines().map(str::to_owned).collect();
+        for (from, to, duplicate) in moves {
+            let line = lines[from.index(lines.len())].clone();
+            if !duplicate {
+                lines.remove(from.index(lines.len()));
+            }
+            let at = to.index(lines.len() + 1);
+            lines.insert(at, line);
+        }
+        let at = cut.index(lines.len());
+        let keep = cut.index(lines[at].len() + 1);
+        lines[at] = lines[at].chars().take(keep).collect();
+        let mut bytes = lines.join("\n").into_bytes();
+        for (index, byte) in flips {
+            if !bytes.is_empty() {
+                let i = index.index(bytes.len());
+                bytes[i] = byte;
+            }
+        }
+        read_and_post(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+#[test]
+fn the_valid_journal_reads() {
+    assert_eq!(
+        balances(VALID),
+        [
+            "Assets:Bank  600.00 USD",
+            "Assets:Broker  10 AAPL",
+            "Equity:Conversion  -10 AAPL",
+            "Equity:Conversion  150.00 USD",
+            "Equity:Opening  -1000.00 USD",
+            "Expenses:Rent  250.00 USD",
+        ]
+    );
+}
+
+fn ledger_of(
+    chart: &[bureau_ledger::Account],
+    entries: Vec<bureau_ledger::JournalEntry>,
+) -> Ledger {
+    let mut ledger = Ledger::new();
+    for account in chart {
+        ledger.open_account(account.clone()).unwrap();
+    }
+    for entry in entries {
+        let _ = ledger.post(entry);
+    }
+    ledger
+}
+
+fn generated_ledger() -> impl Strategy<Value = Ledger> {
+    strategy::chart().prop_flat_map(|chart| {
+        let entries: Vec<_> = (1..=12_u128)
+            .map(|n| strategy::balanced_entry(chart.clone(), EntryId::from_u128(n)))
+            .collect();
+        (Just(chart), entries).prop_map(|(chart, entries)| ledger_of(&chart, entries))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn write_then_read_round_trips(ledger in generated_ledger()) {
+        let text = write_hledger(&ledger).unwrap();
+        let book = post(&read("out.journal", &text).unwrap()).unwrap();
+        let back = book.ledger();
+        let original: Vec<_> = ledger.entries().collect();
+        let read_back: Vec<_> = back.entries().collect();
+        prop_assert_eq!(original.len(), read_back.len());
+        for (a, b) in original.iter().zip(&read_back) {
+            prop_assert_eq!(a.id(), b.id());
+            prop_assert_eq!(a.date(), b.date());
+            prop_assert_eq!(a.description(), b.description());
+            prop_assert_eq!(a.metadata(), b.metadata());
+            let legs = |l: &Ledger, e: &bureau_ledger::JournalEntry| -> Vec<(String, bureau_ledger::Side, bureau_core::Money)> {
+                e.postings()
+                    .iter()
+                    .map(|p| (l.account(p.account()).unwrap().name().to_string(), p.side(), p.amount()))
+                    .collect()
+            };
+            prop_assert_eq!(legs(&ledger, a), legs(back, b));
+        }
+        for account in ledger.accounts() {
+            let twin = back.account(book.account(account.name().as_str()).unwrap()).unwrap();
+            prop_assert_eq!(account.kind(), twin.kind());
+            prop_assert_eq!(account.code(), twin.code());
+            for currency in ledger.currencies_of(account.id()).unwrap() {
+                prop_assert_eq!(
+                    ledger.balance(account.id(), currency).unwrap(),
+                    back.balance(twin.id(), currency).unwrap()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn includes_through_the_callers_resolver() {
+    use std::collections::BTreeMap;
+    let mut files = BTreeMap::new();
+    files.insert(
+        "bad.journal".to_owned(),
+        "2026-01-01 x\n    Assets:A  $1\n    Equity:B  $2\n".to_owned(),
+    );
+    files.insert(
+        "loop.journal".to_owned(),
+        "include loop.journal\n".to_owned(),
+    );
+    let bad = bureau_journal::read_with("main.journal", "\ninclude bad.journal\n", &mut files);
+    match bad {
+        Err(Error::Unbalanced { location, .. }) => {
+            assert_eq!(location.to_string(), "bad.journal:1:1")
+        }
+        other => panic!("{other:?}"),
+    }
+    let missing = bureau_journal::read_with("main.journal", "include nope.journal\n", &mut files);
+    assert!(matches!(missing, Err(Error::Include { path, .. }) if path == "nope.journal"));
+    let cycle = bureau_journal::read_with("main.journal", "include loop.journal\n", &mut files);
+    assert!(matches!(cycle, Err(Error::Include { reason, .. }) if reason.contains("deeper")));
+    assert!(matches!(
+        read("main.journal", "include bad.journal\n"),
+        Err(Error::Unsupported { .. })
+    ));
+}
+
+#[test]
+fn memos_metadata_contra_accounts_and_commodities_round_trip() {
+    use bureau_core::{Currency, Money};
+    use bureau_ledger::{Account, AccountClass, AccountId, AccountKind, JournalEntry, Posting};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+    let hours = Currency::commodity("HOURS", 2).unwrap();
+    let mut ledger = Ledger::new();
+    let chart = [
+        (1, "Assets:Bank", AccountKind::ASSET),
+        (
+            2,
+            "Sales returns",
+            AccountKind::contra(AccountClass::Income),
+        ),
+        (3, "Time:Billable", AccountKind::EXPENSE),
+        (4, "Income:Sales", AccountKind::INCOME),
+    ];
+    for (n, name, kind) in chart {
+        let account = Account::new(
+            AccountId::from_u128(n),
+            format!("C{n}").parse().unwrap(),
+            name.parse().unwrap(),
+            kind,
+            day,
+        );
+        ledger.open_account(account).unwrap();
+    }
+    let id = |n| AccountId::from_u128(n);
+    ledger
+        .post(
+            JournalEntry::builder(
+                EntryId::from_u128(7),
+                day,
+                "(refund) for order 12 | web".parse().unwrap(),
+            )
+            .posting(
+                Posting::debit(id(2), Money::from_minor(500, Currency::USD).unwrap())
+                    .with_memo("returned: 2 items".parse().unwrap()),
+            )
+            .credit(id(1), Money::from_minor(500, Currency::USD).unwrap())
+            .metadata("order".parse().unwrap(), "ORD-12".parse().unwrap())
+            .metadata("channel".parse().unwrap(), "web: eu".parse().unwrap())
+            .build()
+            .unwrap(),
+        )
+        .unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(EntryId::from_u128(8), day, "".parse().unwrap())
+                .debit(id(3), Money::from_minor(150, hours).unwrap())
+                .credit(id(4), Money::from_minor(150, hours).unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    let text = write_hledger(&ledger).unwrap();
+    let book = post(&read("out.journal", &text).unwrap()).unwrap();
+    let back = book.ledger();
+    for (a, b) in ledger.entries().zip(back.entries()) {
+        assert_eq!(
+            (a.id(), a.date(), a.description(), a.metadata()),
+            (b.id(), b.date(), b.description(), b.metadata())
+        );
+        for (p, q) in a.postings().iter().zip(b.postings()) {
+            assert_eq!(
+                (p.side(), p.amount(), p.memo()),
+                (q.side(), q.amount(), q.memo())
+            );
+            assert_eq!(
+                ledger.account(p.account()).unwrap().name(),
+                back.account(q.account()).unwrap().name()
+            );
+        }
+    }
+    assert_eq!(back.entries().count(), 2);
+    let returns = back
+        .account(book.account("Sales returns").unwrap())
+        .unwrap();
+    assert_eq!(returns.kind(), AccountKind::contra(AccountClass::Income));
+    assert_eq!(returns.code().as_str(), "C2");
+    assert_eq!(
+        book.currency(&bureau_journal::Commodity::new("HOURS")),
+        Some(hours)
+    );
+}
+
+#[test]
+fn what_a_journal_cannot_hold_is_refused_by_name() {
+    use bureau_core::{Currency, Money};
+    use bureau_ledger::{Account, AccountId, AccountKind, JournalEntry};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+    let open = |name: &str| {
+        let mut ledger = Ledger::new();
+        for (n, name) in [(1, name), (2, "Equity:Capital")] {
+            let kind = if n == 1 {
+                AccountKind::ASSET
+            } else {
+                AccountKind::EQUITY
+            };
+            let account = Account::new(
+                AccountId::from_u128(n),
+                format!("C{n}").parse().unwrap(),
+                name.parse().unwrap(),
+                kind,
+                day,
+            );
+            ledger.open_account(account).unwrap();
+        }
+        ledger
+    };
+    let err = write_hledger(&open("Assets:Bank  EU")).unwrap_err();
+    assert!(
+        matches!(&err, Error::Unwritable { what: "account name", text, .. } if text == "Assets:Bank  EU"),
+        "{err}"
+    );
+    let mut ledger = open("Assets:Bank");
+    let money = Money::from_minor(100, Currency::EUR).unwrap();
+    ledger
+        .post(
+            JournalEntry::builder(EntryId::from_u128(1), day, "fee; waived".parse().unwrap())
+                .debit(AccountId::from_u128(1), money)
+                .credit(AccountId::from_u128(2), money)
+                .metadata("x".parse().unwrap(), "1".parse().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    assert!(matches!(
+        write_hledger(&ledger),
+        Err(Error::Unwritable {
+            what: "description",
+            ..
+        })
+    ));
+    assert!(matches!(
+        bureau_journal::write_beancount(&ledger),
+        Err(Error::Unwritable {
+            what: "metadata key",
+            ..
+        })
+    ));
+}
