@@ -385,6 +385,27 @@ pub enum Error {
         /// Which field.
         field: &'static str,
     },
+    /// A similarity above 1000 thousandths.
+    #[error("similarity {per_mille} is above 1000 thousandths")]
+    #[non_exhaustive]
+    InvalidSimilarity {
+        /// The thousandths given.
+        per_mille: u16,
+    },
+    /// Two records given to the matcher with the same id.
+    #[error("records holds party {party} twice")]
+    #[non_exhaustive]
+    DuplicateRecord {
+        /// The id given twice.
+        party: PartyId,
+    },
+    /// More records than the matcher indexes (2^32).
+    #[error("records holds {count} records, more than 2^32")]
+    #[non_exhaustive]
+    TooManyRecords {
+        /// How many were given.
+        count: usize,
+    },
     /// Money arithmetic refused by bureau-core (currencies differ, overflow).
     #[error(transparent)]
     Core(#[from] bureau_core::Error),

@@ -136,6 +136,7 @@ mod consent;
 mod contact;
 pub mod contact_point;
 mod custom_field;
+pub mod dedup;
 mod error;
 mod lead;
 mod lifecycle;

@@ -558,3 +558,50 @@ pub fn attribution_model() -> impl Strategy<Value = crate::attribution::Attribut
         kind_weights().prop_map(A::Custom),
     ]
 }
+
+/// Up to `max` [`MatchRecord`](crate::dedup::MatchRecord)s with distinct
+/// ids, drawn from small pools of names (some misspelt), organizations,
+/// emails and phones, so that exact and fuzzy duplicates are common.
+pub fn match_records(max: usize) -> impl Strategy<Value = Vec<crate::dedup::MatchRecord>> {
+    const NAMES: &[&str] = &[
+        "Jonathan Smith",
+        "Jonathon Smith",
+        "Smith Jonathan",
+        "Ada Lovelace",
+        "Ada Lovelase",
+        "Grace Hopper",
+        "Grace Hoper",
+        "Alan Turing",
+    ];
+    const ORGANIZATIONS: &[&str] = &["Acme", "ACME Ltd", "Acme Ltd.", "Globex"];
+    const EMAILS: &[&str] = &["a@example.com", "b@example.com", "c@example.org"];
+    const PHONES: &[&str] = &["+4930123456", "+4930654321"];
+    let record = (
+        prop::option::of(prop::sample::select(NAMES)),
+        prop::option::of(prop::sample::select(ORGANIZATIONS)),
+        prop::option::weighted(0.3, prop::sample::select(EMAILS)),
+        prop::option::weighted(0.2, prop::sample::select(PHONES)),
+    );
+    prop::collection::vec(record, 0..=max).prop_map(|fields| {
+        fields
+            .into_iter()
+            .zip(1u128..)
+            .map(|((name, organization, email, phone), id)| {
+                let mut record = crate::dedup::MatchRecord::new(PartyId::from_u128(id));
+                if let Some(name) = name.and_then(|n| Name::new(n).ok()) {
+                    record = record.with_name(&name);
+                }
+                if let Some(org) = organization.and_then(|o| Name::new(o).ok()) {
+                    record = record.with_organization(&org);
+                }
+                if let Some(email) = email.and_then(|e| EmailAddress::parse(e).ok()) {
+                    record = record.with_email(email);
+                }
+                if let Some(phone) = phone.and_then(|p| PhoneNumber::parse(p, None).ok()) {
+                    record = record.with_phone(phone);
+                }
+                record
+            })
+            .collect()
+    })
+}
