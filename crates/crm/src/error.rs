@@ -406,6 +406,32 @@ pub enum Error {
         /// How many were given.
         count: usize,
     },
+    /// A merge of a party with itself.
+    #[error("party {party} cannot be merged with itself")]
+    #[non_exhaustive]
+    MergeWithItself {
+        /// The party.
+        party: PartyId,
+    },
+    /// A merge of a party already merged (the same pair again, or a party
+    /// already absorbed).
+    #[error("party {absorbed} is already merged into {survivor}")]
+    #[non_exhaustive]
+    AlreadyMerged {
+        /// The party it was merged into.
+        survivor: PartyId,
+        /// The party absorbed.
+        absorbed: PartyId,
+    },
+    /// An unmerge of a merge that does not stand.
+    #[error("party {absorbed} is not merged into {survivor}")]
+    #[non_exhaustive]
+    NotMerged {
+        /// The survivor named.
+        survivor: PartyId,
+        /// The absorbed party named.
+        absorbed: PartyId,
+    },
     /// Money arithmetic refused by bureau-core (currencies differ, overflow).
     #[error(transparent)]
     Core(#[from] bureau_core::Error),

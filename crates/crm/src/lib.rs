@@ -140,6 +140,7 @@ pub mod dedup;
 mod error;
 mod lead;
 mod lifecycle;
+pub mod merge;
 pub mod metrics;
 mod organization;
 mod profile;

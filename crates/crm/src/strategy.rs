@@ -605,3 +605,73 @@ pub fn match_records(max: usize) -> impl Strategy<Value = Vec<crate::dedup::Matc
             .collect()
     })
 }
+
+/// A [`PartyRecord`](crate::merge::PartyRecord) of party `id` with up to
+/// four fields (some blank) from two sources, up to six activities from a
+/// pool shared between records, and up to two roles.
+pub fn party_record(id: u128) -> impl Strategy<Value = crate::merge::PartyRecord> {
+    const KEYS: &[&str] = &["title", "city", "nickname", "website"];
+    const VALUES: &[&str] = &["a", "Berlin", "Chief Officer", "example.org"];
+    const SOURCES: &[&str] = &["web", "erp"];
+    let field = (
+        prop::sample::select(KEYS),
+        prop::option::weighted(0.8, prop::sample::select(VALUES)),
+        0i64..100,
+        prop::sample::select(SOURCES),
+    );
+    (
+        prop::collection::vec(field, 0..=4),
+        prop::collection::vec(0u128..8, 0..=6),
+        prop::collection::vec(0u128..3, 0..=2),
+    )
+        .prop_map(move |(fields, activities, roles)| {
+            let mut record = crate::merge::PartyRecord::new(PartyId::from_u128(id));
+            for (key, value, days, source) in fields {
+                let (Ok(key), Ok(source)) = (FieldKey::new(key), Source::new(source)) else {
+                    continue;
+                };
+                let value = value.and_then(|v| FieldText::new(v).ok());
+                let at = DateTime::UNIX_EPOCH + TimeDelta::days(days);
+                record = record.with_field(key, crate::merge::FieldEntry::new(value, at, source));
+            }
+            for activity in activities {
+                record = record.with_activity(crate::ActivityId::from_u128(activity));
+            }
+            for organization in roles {
+                record = record.with_role(crate::Role {
+                    organization: PartyId::from_u128(1000 + organization),
+                    title: None,
+                    since: DateTime::UNIX_EPOCH,
+                    until: None,
+                });
+            }
+            record
+        })
+}
+
+/// A [`MergePolicy`](crate::merge::MergePolicy) with any default rule and
+/// maybe a source order for the field `title`.
+pub fn merge_policy() -> impl Strategy<Value = crate::merge::MergePolicy> {
+    use crate::merge::{MergePolicy, Survivorship};
+    let order = || {
+        Survivorship::SourceOrder(
+            ["erp", "web"]
+                .iter()
+                .filter_map(|s| Source::new(s).ok())
+                .collect(),
+        )
+    };
+    (0usize..4, any::<bool>()).prop_map(move |(rule, title_by_source)| {
+        let default = match rule {
+            0 => Survivorship::MostRecentNonEmpty,
+            1 => Survivorship::FromSurvivor,
+            2 => Survivorship::Longest,
+            _ => order(),
+        };
+        let policy = MergePolicy::new(default);
+        match (title_by_source, FieldKey::new("title")) {
+            (true, Ok(key)) => policy.with_field(key, order()),
+            _ => policy,
+        }
+    })
+}
