@@ -132,6 +132,7 @@
 mod activity;
 pub mod attribution;
 mod campaign;
+pub mod case;
 mod consent;
 mod contact;
 pub mod contact_point;
@@ -178,7 +179,10 @@ pub use scoring::{
     Attributes, Band, Bands, Contribution, Engagement, EngagementKind, EngagementRule, FitRule,
     LeadScore, Predicate, Score, ScoreStage, ScoringModel,
 };
-pub use text::{FieldKey, FieldText, JobTitle, Name, Purpose, RuleName, Source, Subject, Tag};
+pub use text::{
+    FieldKey, FieldText, JobTitle, MacroName, MessageText, Name, Purpose, RuleName, Source,
+    Subject, Tag,
+};
 
 /// The kinds of entity this crate names with a [`bureau_core::Id`].
 pub mod kind {
@@ -198,6 +202,14 @@ pub mod kind {
 
     impl IdKind for Campaign {
         const NAME: &'static str = "campaign";
+    }
+
+    /// A group of support agents ([`GroupId`](crate::case::GroupId)).
+    #[derive(Debug)]
+    pub enum Group {}
+
+    impl IdKind for Group {
+        const NAME: &'static str = "group";
     }
 
     /// A lead ([`LeadId`](crate::LeadId)).
