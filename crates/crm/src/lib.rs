@@ -147,6 +147,7 @@ mod organization;
 mod profile;
 #[cfg(all(test, feature = "proptest"))]
 mod properties;
+pub mod routing;
 pub mod scoring;
 #[cfg(feature = "proptest")]
 pub mod strategy;
