@@ -933,3 +933,30 @@ mod tests {
         std::iter::once(open).chain(later.iter().cloned()).collect()
     }
 }
+
+#[cfg(all(test, feature = "proptest"))]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::strategy;
+
+    proptest! {
+        #[test]
+        fn a_history_replays_and_follows_the_status_rules(events in strategy::case_history(30)) {
+            let case = Case::from_events(&events)?;
+            let mut status = CaseStatus::New;
+            for event in &events {
+                if let CaseChange::Status(to) = event.change {
+                    prop_assert!(status.may_move_to(to));
+                    status = to;
+                }
+                if let CaseChange::Rate(_) = event.change {
+                    prop_assert_eq!(status, CaseStatus::Solved);
+                }
+            }
+            prop_assert_eq!(case.status(), Some(status));
+            prop_assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
+        }
+    }
+}

@@ -675,3 +675,91 @@ pub fn merge_policy() -> impl Strategy<Value = crate::merge::MergePolicy> {
         }
     })
 }
+
+fn case_change() -> impl Strategy<Value = crate::case::CaseChange> {
+    use crate::case::{CaseChange, CasePriority, CaseStatus, GroupId, Satisfaction};
+    let priority = prop::sample::select(vec![
+        CasePriority::Low,
+        CasePriority::Normal,
+        CasePriority::High,
+        CasePriority::Urgent,
+    ]);
+    let body = || {
+        small_text(
+            &["Thanks", "Any news?", "Fixed in 2.1", "Escalated"],
+            crate::MessageText::new,
+        )
+    };
+    let tag = || small_text(&["billing", "vip", "bug"], Tag::new);
+    prop_oneof![
+        3 => prop::sample::select(CaseStatus::ALL.to_vec()).prop_map(CaseChange::Status),
+        1 => priority.prop_map(CaseChange::Priority),
+        1 => (prop::option::of(1_u128..4), prop::option::of(1_u128..3)).prop_map(|(a, g)| {
+            CaseChange::Assign {
+                assignee: a.map(UserId::from_u128),
+                group: g.map(GroupId::from_u128),
+            }
+        }),
+        1 => tag().prop_map(CaseChange::AddTag),
+        1 => tag().prop_map(CaseChange::RemoveTag),
+        1 => (1_u128..4, body()).prop_map(|(a, body)| CaseChange::Reply {
+            agent: UserId::from_u128(a),
+            body
+        }),
+        1 => (1_u128..4, body()).prop_map(|(a, body)| CaseChange::Note {
+            agent: UserId::from_u128(a),
+            body
+        }),
+        1 => body().prop_map(|body| CaseChange::CustomerMessage { body }),
+        1 => (1_u8..=5).prop_filter_map("valid rating", |s| Satisfaction::new(s).ok().map(CaseChange::Rate)),
+    ]
+}
+
+/// The events of one support case: opened, then up to `max_changes`
+/// changes of every kind (statuses, priority, assignment, tags, replies,
+/// notes, customer messages, ratings), each kept only if the case accepts
+/// it, at instants that never go backwards. Replaying it with
+/// [`Case::from_events`](crate::case::Case::from_events) always succeeds.
+pub fn case_history(max_changes: usize) -> impl Strategy<Value = Vec<crate::case::CaseEvent>> {
+    use crate::case::{Case, CaseChange, CaseChannel, CaseCommand, CasePriority, Opener};
+    (
+        1_u128..=1_000,
+        prop::sample::select(vec![
+            CaseChannel::Email,
+            CaseChannel::Web,
+            CaseChannel::Chat,
+        ]),
+        prop::collection::vec((case_change(), 0_i64..=3_600), 0..=max_changes),
+    )
+        .prop_map(|(id, channel, changes)| {
+            let mut at = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(20_000);
+            let mut case = Case::default();
+            let mut events = Vec::new();
+            let Ok(subject) = crate::Subject::new("Help") else {
+                return events;
+            };
+            let open = CaseChange::Open {
+                id: bureau_core::TicketId::from_u128(id),
+                requester: PartyId::from_u128(id),
+                organization: None,
+                channel,
+                priority: CasePriority::Normal,
+                opened_by: Opener::Customer,
+                subject,
+            };
+            for (change, gap) in std::iter::once((open, 0)).chain(changes) {
+                at += TimeDelta::seconds(gap);
+                if let Ok(decided) = case.handle(&CaseCommand::new(at, change)) {
+                    events.extend(decided);
+                }
+            }
+            events
+        })
+}
+
+/// A case folded from a [`case_history`] of up to 20 changes.
+pub fn case() -> impl Strategy<Value = crate::case::Case> {
+    case_history(20).prop_filter_map("replayable", |events| {
+        crate::case::Case::from_events(&events).ok()
+    })
+}
