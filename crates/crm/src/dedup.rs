@@ -621,7 +621,7 @@ mod properties {
     proptest! {
         #[test]
         fn clusters_do_not_depend_on_input_order(
-            (records, shuffled) in strategy::match_records(24)
+            (records, shuffled) in strategy::match_records(16)
                 .prop_flat_map(|r| (Just(r.clone()), Just(r).prop_shuffle())),
         ) {
             let matcher = Matcher::default();
@@ -629,7 +629,7 @@ mod properties {
         }
 
         #[test]
-        fn every_link_is_a_match_and_clusters_are_disjoint(records in strategy::match_records(24)) {
+        fn every_link_is_a_match_and_clusters_are_disjoint(records in strategy::match_records(16)) {
             let matcher = Matcher::default();
             let by_id: BTreeMap<PartyId, &MatchRecord> = records.iter().map(|r| (r.id(), r)).collect();
             let clusters = matcher.clusters(&records)?;
