@@ -274,13 +274,15 @@ pub struct Matcher {
 }
 
 impl Default for Matcher {
-    /// Threshold 0.920; a blank name never matches; a blank organization
-    /// matches only a blank one.
+    /// Threshold 0.920; a blank name or organization never matches by the
+    /// fuzzy rule (names alone are too often shared by different people;
+    /// [`BlankPolicy::BothBlankEqual`] or [`BlankPolicy::Ignore`] trade
+    /// precision for recall).
     fn default() -> Self {
         Matcher {
             threshold: Similarity(920),
             name_blanks: BlankPolicy::NoMatch,
-            organization_blanks: BlankPolicy::BothBlankEqual,
+            organization_blanks: BlankPolicy::NoMatch,
         }
     }
 }
@@ -561,9 +563,10 @@ mod tests {
         let c = named(3, "John Smith", None);
         let m = Matcher::default();
         assert_eq!(m.compare(&a, &b), None);
-        assert!(m.compare(&a, &c).is_some());
-        let none = m.with_blank_policy(MatchField::Organization, BlankPolicy::NoMatch);
-        assert_eq!(none.compare(&a, &c), None);
+        assert_eq!(m.compare(&a, &c), None);
+        let both = m.with_blank_policy(MatchField::Organization, BlankPolicy::BothBlankEqual);
+        assert!(both.compare(&a, &c).is_some());
+        assert_eq!(both.compare(&a, &b), None);
         let ignore = m.with_blank_policy(MatchField::Organization, BlankPolicy::Ignore);
         assert!(ignore.compare(&a, &b).is_some());
         assert_eq!(ignore.clusters(&[a, b, c]).unwrap()[0].members.len(), 3);
