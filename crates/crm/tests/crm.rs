@@ -442,3 +442,114 @@ fn planted_duplicates_are_found() -> Fallible {
     assert!(precision >= 0.99, "precision {precision}");
     Ok(())
 }
+
+/// A case opened by chat, routed by skills, answered and solved by a macro,
+/// its events stored as JSON and reloaded; then two contacts found alike,
+/// merged and unmerged from the stored merge event.
+#[test]
+fn a_case_is_routed_and_solved_and_duplicates_are_merged() -> Fallible {
+    use bureau_calendar::{Calendar, Schedule, Tz};
+    use bureau_core::TicketId;
+    use bureau_crm::case::{
+        Case, CaseChange, CaseChannel, CaseCommand, CaseEvent, CasePriority, CaseStatus, GroupId,
+        Macro, Opener,
+    };
+    use bureau_crm::merge::{MergeCommand, MergeEvent, MergeLog, MergePolicy, PartyRecord};
+    use bureau_crm::routing::{Agent, CaseToRoute, RoutingReason, RoutingRule, route};
+    use bureau_crm::{MacroName, MessageText, Tag};
+
+    // 2024-10-07 is a Monday; 20,000 days after the epoch is 2024-10-04, a Friday.
+    let monday = DateTime::UNIX_EPOCH + TimeDelta::days(20_003) + TimeDelta::hours(10);
+    let mut case = Case::default();
+    let mut events: Vec<CaseEvent> = Vec::new();
+    events.extend(case.handle(&CaseCommand::new(
+        monday,
+        CaseChange::Open {
+            id: TicketId::from_u128(1),
+            requester: PartyId::from_u128(2),
+            organization: Some(PartyId::from_u128(3)),
+            channel: CaseChannel::Chat,
+            priority: CasePriority::High,
+            opened_by: Opener::Customer,
+            subject: Subject::new("Refund")?,
+        },
+    ))?);
+    let billing = Tag::new("billing")?;
+    events.extend(case.handle(&CaseCommand::new(
+        monday,
+        CaseChange::AddTag(billing.clone()),
+    ))?);
+
+    let office = Calendar::new(Schedule::weekdays(
+        Tz::Europe__Berlin,
+        "09:00-17:00".parse()?,
+    )?);
+    let agents = [
+        Agent::new(UserId::from_u128(10), &office, 3, 3).with_skill(billing.clone()),
+        Agent::new(UserId::from_u128(11), &office, 3, 1).with_skill(billing.clone()),
+    ];
+    let routed = route(
+        RoutingRule::Skills {
+            fallback: GroupId::from_u128(1),
+        },
+        &agents,
+        &[CaseToRoute::new(
+            TicketId::from_u128(1),
+            case.tags().cloned(),
+        )],
+        monday,
+    );
+    assert_eq!(
+        routed[0].agent,
+        Some(UserId::from_u128(11)),
+        "the first agent is at capacity"
+    );
+    assert_eq!(
+        routed[0].reason,
+        RoutingReason::Skills {
+            matched: [billing].into()
+        }
+    );
+    events.extend(case.handle(&CaseCommand::new(
+        monday,
+        routed[0].change().ok_or("unassigned")?,
+    ))?);
+    let refund = Macro::new(MacroName::new("refund issued")?)
+        .with_reply(MessageText::new("Your refund is on its way.")?)
+        .with_status(CaseStatus::Solved);
+    events.extend(case.handle(&CaseCommand::apply_macro(
+        monday + TimeDelta::minutes(20),
+        UserId::from_u128(11),
+        refund,
+    ))?);
+    assert_eq!(case.status(), Some(CaseStatus::Solved));
+    assert_eq!(Case::from_events(&stored(&events)?)?, case);
+
+    let (ada, ada_again) = (PartyId::from_u128(20), PartyId::from_u128(21));
+    let records = [
+        MatchRecord::new(ada)
+            .with_name(&Name::new("Ada Lovelace")?)
+            .with_organization(&Name::new("Analytical Engines")?),
+        MatchRecord::new(ada_again)
+            .with_name(&Name::new("Lovelace, Ada")?)
+            .with_organization(&Name::new("analytical engines")?),
+    ];
+    let clusters = Matcher::default().clusters(&records)?;
+    assert_eq!(clusters[0].members, [ada, ada_again]);
+    let survivor = PartyRecord::new(ada).with_activity(ActivityId::from_u128(1));
+    let absorbed = PartyRecord::new(ada_again).with_activity(ActivityId::from_u128(2));
+    let mut log = MergeLog::default();
+    let merged: Vec<MergeEvent> = log.handle(&MergeCommand::Merge {
+        at: monday,
+        survivor: survivor.clone(),
+        absorbed: absorbed.clone(),
+        policy: MergePolicy::default(),
+    })?;
+    let mut reloaded = MergeLog::default();
+    for event in stored(&merged)? {
+        reloaded.apply(&event);
+    }
+    assert_eq!(reloaded, log);
+    assert_eq!(reloaded.unmerged(ada, ada_again)?, (survivor, absorbed));
+    Ok(())
+}
