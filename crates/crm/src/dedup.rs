@@ -34,8 +34,16 @@ use crate::{EmailAddress, Error, PhoneNumber, Result};
 /// How alike two records are, in thousandths: 0 (nothing alike) to 1000
 /// (identical).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Similarity(u16);
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Similarity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let per_mille = u16::deserialize(d)?;
+        Similarity::from_per_mille(per_mille).map_err(serde::de::Error::custom)
+    }
+}
 
 impl Similarity {
     /// Identical.
@@ -586,6 +594,16 @@ mod tests {
         assert_eq!(
             Similarity::from_per_mille(1001),
             Err(Error::InvalidSimilarity { per_mille: 1001 })
+        );
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn similarity_is_checked_when_read() {
+        assert!(serde_json::from_str::<Similarity>("1001").is_err());
+        assert_eq!(
+            serde_json::from_str::<Similarity>("920").unwrap(),
+            Similarity(920)
         );
     }
 

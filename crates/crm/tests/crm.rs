@@ -1,8 +1,9 @@
 //! A lead's way through the crate, as a caller would wire it: captured,
 //! scored, qualified, converted into a contact and an organization, reached
 //! with consent, its activities logged, its events stored as JSON and
-//! reloaded, and finally erased; and campaigns credited by attribution and
-//! reported.
+//! reloaded, and finally erased; campaigns credited by attribution and
+//! reported; planted duplicates found; a support case routed, solved by a
+//! macro and reloaded; two duplicates merged and unmerged.
 
 use std::collections::BTreeMap;
 
