@@ -134,8 +134,9 @@ pub enum MatchField {
 /// assert_eq!(record.emails().len(), 1);
 /// # Ok::<(), bureau_crm::Error>(())
 /// ```
+// No serde: a record is the matcher's input, built through the methods
+// that normalise it, not stored.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MatchRecord {
     id: PartyId,
     name: Option<String>,
