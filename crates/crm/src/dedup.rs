@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use bureau_core::PartyId;
 
 use crate::text::Name;
-use crate::{EmailAddress, Error, PhoneNumber, Result};
+use crate::{Contact, EmailAddress, Error, PhoneNumber, Result};
 
 /// How alike two records are, in thousandths: 0 (nothing alike) to 1000
 /// (identical).
@@ -155,6 +155,26 @@ impl MatchRecord {
             emails: Vec::new(),
             phones: Vec::new(),
         }
+    }
+
+    /// The record of a created contact: its name, emails and phones, with
+    /// `organization` as the organization's name (a contact holds only the
+    /// ids of its organizations). `None` for a contact not created yet.
+    pub fn from_contact(contact: &Contact, organization: Option<&Name>) -> Option<Self> {
+        let mut record = MatchRecord::new(contact.id()?);
+        if let Some(name) = contact.name() {
+            record = record.with_name(name);
+        }
+        if let Some(organization) = organization {
+            record = record.with_organization(organization);
+        }
+        for email in contact.emails() {
+            record = record.with_email(email.clone());
+        }
+        for phone in contact.profile().phones() {
+            record = record.with_phone(phone.clone());
+        }
+        Some(record)
     }
 
     /// Sets the person's name (kept normalised; a name of no letter or
@@ -606,6 +626,32 @@ mod tests {
             serde_json::from_str::<Similarity>("920").unwrap(),
             Similarity(920)
         );
+    }
+
+    #[test]
+    fn a_contact_gives_its_record() {
+        use bureau_core::Aggregate;
+        let mut contact = Contact::default();
+        assert_eq!(MatchRecord::from_contact(&contact, None), None);
+        for change in [
+            crate::ContactChange::Create {
+                id: party(1),
+                name: Name::new("Ada Lovelace").unwrap(),
+            },
+            crate::ContactChange::AddEmail("ada@example.com".parse().unwrap()),
+        ] {
+            contact
+                .handle(&crate::ContactCommand::new(
+                    chrono::DateTime::UNIX_EPOCH,
+                    change,
+                ))
+                .unwrap();
+        }
+        let org = Name::new("Analytical Engines").unwrap();
+        let record = MatchRecord::from_contact(&contact, Some(&org)).unwrap();
+        assert_eq!(record.name(), Some("ada lovelace"));
+        assert_eq!(record.organization(), Some("analytical engines"));
+        assert_eq!(record.emails().len(), 1);
     }
 
     #[test]
