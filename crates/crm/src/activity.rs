@@ -104,6 +104,16 @@ impl Activity {
         self
     }
 
+    /// This activity linked to `to` instead of `from` (unchanged when not
+    /// linked to `from`).
+    pub(crate) fn replace_party(&self, from: PartyId, to: PartyId) -> Self {
+        let mut moved = self.clone();
+        if moved.parties.remove(&from) {
+            moved.parties.insert(to);
+        }
+        moved
+    }
+
     /// Sets the user responsible.
     pub fn with_owner(mut self, owner: UserId) -> Self {
         self.owner = Some(owner);

@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use bureau_core::{Decimal, Money, PartyId};
+use bureau_core::{Decimal, Money, PartyId, TicketId};
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::case::CaseStatus;
 use crate::{ActivityId, Channel, FieldKey, FieldText, LeadId, LifecycleStage, Purpose, TouchKind};
 
 /// Everything that can go wrong in bureau-crm. Every variant names the value
@@ -384,6 +385,108 @@ pub enum Error {
     WeightsAllZero {
         /// Which field.
         field: &'static str,
+    },
+    /// A similarity above 1000 thousandths.
+    #[error("similarity {per_mille} is above 1000 thousandths")]
+    #[non_exhaustive]
+    InvalidSimilarity {
+        /// The thousandths given.
+        per_mille: u16,
+    },
+    /// Two records given to the matcher with the same id.
+    #[error("records holds party {party} twice")]
+    #[non_exhaustive]
+    DuplicateRecord {
+        /// The id given twice.
+        party: PartyId,
+    },
+    /// More records than the matcher indexes (2^32).
+    #[error("records holds {count} records, more than 2^32")]
+    #[non_exhaustive]
+    TooManyRecords {
+        /// How many were given.
+        count: usize,
+    },
+    /// A merge of a party with itself.
+    #[error("party {party} cannot be merged with itself")]
+    #[non_exhaustive]
+    MergeWithItself {
+        /// The party.
+        party: PartyId,
+    },
+    /// A merge of a party already merged (the same pair again, or a party
+    /// already absorbed).
+    #[error("party {absorbed} is already merged into {survivor}")]
+    #[non_exhaustive]
+    AlreadyMerged {
+        /// The party it was merged into.
+        survivor: PartyId,
+        /// The party absorbed.
+        absorbed: PartyId,
+    },
+    /// An unmerge of a merge that does not stand.
+    #[error("party {absorbed} is not merged into {survivor}")]
+    #[non_exhaustive]
+    NotMerged {
+        /// The survivor named.
+        survivor: PartyId,
+        /// The absorbed party named.
+        absorbed: PartyId,
+    },
+    /// A change to a case that is not opened yet.
+    #[error("the case is not opened yet")]
+    CaseNotOpened,
+    /// A second opening of a case.
+    #[error("case {case} is already opened")]
+    #[non_exhaustive]
+    CaseExists {
+        /// The case.
+        case: TicketId,
+    },
+    /// A change to a closed case.
+    #[error("case {case} is closed and takes no more changes")]
+    #[non_exhaustive]
+    CaseClosed {
+        /// The case.
+        case: TicketId,
+    },
+    /// A status change the rules do not allow.
+    #[error("case {case} may not move from {from} to {to}")]
+    #[non_exhaustive]
+    CaseTransition {
+        /// The case.
+        case: TicketId,
+        /// Its status.
+        from: CaseStatus,
+        /// The status asked for.
+        to: CaseStatus,
+    },
+    /// A change earlier than the case's last one.
+    #[error("change to case {case} at {at} is earlier than its last change at {previous}")]
+    #[non_exhaustive]
+    CaseOutOfOrder {
+        /// The case.
+        case: TicketId,
+        /// The instant given.
+        at: DateTime<Utc>,
+        /// The last change's instant.
+        previous: DateTime<Utc>,
+    },
+    /// A satisfaction rating on a case that is not solved.
+    #[error("case {case} is {status}, not solved, and cannot be rated")]
+    #[non_exhaustive]
+    RatingBeforeSolved {
+        /// The case.
+        case: TicketId,
+        /// Its status.
+        status: CaseStatus,
+    },
+    /// A satisfaction score outside 1 to 5.
+    #[error("satisfaction score {score} is outside 1..=5")]
+    #[non_exhaustive]
+    InvalidRating {
+        /// The score given.
+        score: u8,
     },
     /// Money arithmetic refused by bureau-core (currencies differ, overflow).
     #[error(transparent)]

@@ -63,6 +63,16 @@
 //!   formulas are in [`attribution`]. [`CampaignTotals::report`] gives ROI,
 //!   cost per lead and cost per acquisition.
 //!
+//! - De-duplication ([`dedup`]): a [`dedup::Matcher`] clusters
+//!   [`dedup::MatchRecord`]s by exact email, exact phone or fuzzy name plus
+//!   organization over blocking keys, with the rule and score of every link.
+//! - Merge ([`merge`]): a [`merge::MergeLog`] merges two
+//!   [`merge::PartyRecord`]s under per-field [`merge::Survivorship`] rules
+//!   into an auditable [`merge::MergeRecord`], and unmerges from it.
+//! - Support cases ([`case`]): a [`case::Case`] aggregate with the statuses
+//!   of `bureau-sla`'s ticket history, and [`case::Macro`]s; [`routing`]
+//!   assigns cases to agents available by their calendar and capacity.
+//!
 //! | module / type | holds |
 //! |---|---|
 //! | [`contact_point`] | [`EmailAddress`], [`EmailRules`], [`PhoneNumber`], [`CountryCode`], [`PostalAddress`], [`WebDomain`] |
@@ -76,6 +86,10 @@
 //! | [`metrics`] | NPS, CSAT, CES, churn, revenue retention, CLV, CAC with their formulas |
 //! | [`Campaign`], [`Touchpoint`], [`CampaignTotals`] | campaigns, touchpoints, campaign reports |
 //! | [`attribution`] | multi-touch attribution models with their formulas |
+//! | [`dedup`] | match rules, blocking, clusters |
+//! | [`merge`] | survivorship, merge records, unmerge |
+//! | [`case`] | support cases, statuses, macros |
+//! | [`routing`] | round-robin, least-open and skills routing |
 //! | [`strategy`] (feature `proptest`) | generators of valid values and histories |
 //! | [`Error`] | the one error type |
 //!
@@ -132,18 +146,22 @@
 mod activity;
 pub mod attribution;
 mod campaign;
+pub mod case;
 mod consent;
 mod contact;
 pub mod contact_point;
 mod custom_field;
+pub mod dedup;
 mod error;
 mod lead;
 mod lifecycle;
+pub mod merge;
 pub mod metrics;
 mod organization;
 mod profile;
 #[cfg(all(test, feature = "proptest"))]
 mod properties;
+pub mod routing;
 pub mod scoring;
 #[cfg(feature = "proptest")]
 pub mod strategy;
@@ -176,7 +194,10 @@ pub use scoring::{
     Attributes, Band, Bands, Contribution, Engagement, EngagementKind, EngagementRule, FitRule,
     LeadScore, Predicate, Score, ScoreStage, ScoringModel,
 };
-pub use text::{FieldKey, FieldText, JobTitle, Name, Purpose, RuleName, Source, Subject, Tag};
+pub use text::{
+    FieldKey, FieldText, JobTitle, MacroName, MessageText, Name, Purpose, RuleName, Source,
+    Subject, Tag,
+};
 
 /// The kinds of entity this crate names with a [`bureau_core::Id`].
 pub mod kind {
@@ -196,6 +217,14 @@ pub mod kind {
 
     impl IdKind for Campaign {
         const NAME: &'static str = "campaign";
+    }
+
+    /// A group of support agents ([`GroupId`](crate::case::GroupId)).
+    #[derive(Debug)]
+    pub enum Group {}
+
+    impl IdKind for Group {
+        const NAME: &'static str = "group";
     }
 
     /// A lead ([`LeadId`](crate::LeadId)).

@@ -558,3 +558,208 @@ pub fn attribution_model() -> impl Strategy<Value = crate::attribution::Attribut
         kind_weights().prop_map(A::Custom),
     ]
 }
+
+/// Up to `max` [`MatchRecord`](crate::dedup::MatchRecord)s with distinct
+/// ids, drawn from small pools of names (some misspelt), organizations,
+/// emails and phones, so that exact and fuzzy duplicates are common.
+pub fn match_records(max: usize) -> impl Strategy<Value = Vec<crate::dedup::MatchRecord>> {
+    const NAMES: &[&str] = &[
+        "Jonathan Smith",
+        "Jonathon Smith",
+        "Smith Jonathan",
+        "Ada Lovelace",
+        "Ada Lovelase",
+        "Grace Hopper",
+        "Grace Hoper",
+        "Alan Turing",
+    ];
+    const ORGANIZATIONS: &[&str] = &["Acme", "ACME Ltd", "Acme Ltd.", "Globex"];
+    const EMAILS: &[&str] = &["a@example.com", "b@example.com", "c@example.org"];
+    const PHONES: &[&str] = &["+4930123456", "+4930654321"];
+    let record = (
+        prop::option::of(prop::sample::select(NAMES)),
+        prop::option::of(prop::sample::select(ORGANIZATIONS)),
+        prop::option::weighted(0.3, prop::sample::select(EMAILS)),
+        prop::option::weighted(0.2, prop::sample::select(PHONES)),
+    );
+    prop::collection::vec(record, 0..=max).prop_map(|fields| {
+        fields
+            .into_iter()
+            .zip(1u128..)
+            .map(|((name, organization, email, phone), id)| {
+                let mut record = crate::dedup::MatchRecord::new(PartyId::from_u128(id));
+                if let Some(name) = name.and_then(|n| Name::new(n).ok()) {
+                    record = record.with_name(&name);
+                }
+                if let Some(org) = organization.and_then(|o| Name::new(o).ok()) {
+                    record = record.with_organization(&org);
+                }
+                if let Some(email) = email.and_then(|e| EmailAddress::parse(e).ok()) {
+                    record = record.with_email(email);
+                }
+                if let Some(phone) = phone.and_then(|p| PhoneNumber::parse(p, None).ok()) {
+                    record = record.with_phone(phone);
+                }
+                record
+            })
+            .collect()
+    })
+}
+
+/// A [`PartyRecord`](crate::merge::PartyRecord) of party `id` with up to
+/// four fields (some blank) from two sources, up to six activities from a
+/// pool shared between records, and up to two roles.
+pub fn party_record(id: u128) -> impl Strategy<Value = crate::merge::PartyRecord> {
+    const KEYS: &[&str] = &["title", "city", "nickname", "website"];
+    const VALUES: &[&str] = &["a", "Berlin", "Chief Officer", "example.org"];
+    const SOURCES: &[&str] = &["web", "erp"];
+    let field = (
+        prop::sample::select(KEYS),
+        prop::option::weighted(0.8, prop::sample::select(VALUES)),
+        0i64..100,
+        prop::sample::select(SOURCES),
+    );
+    (
+        prop::collection::vec(field, 0..=4),
+        prop::collection::vec(0u128..8, 0..=6),
+        prop::collection::vec(0u128..3, 0..=2),
+    )
+        .prop_map(move |(fields, activities, roles)| {
+            let mut record = crate::merge::PartyRecord::new(PartyId::from_u128(id));
+            for (key, value, days, source) in fields {
+                let (Ok(key), Ok(source)) = (FieldKey::new(key), Source::new(source)) else {
+                    continue;
+                };
+                let value = value.and_then(|v| FieldText::new(v).ok());
+                let at = DateTime::UNIX_EPOCH + TimeDelta::days(days);
+                record = record.with_field(key, crate::merge::FieldEntry::new(value, at, source));
+            }
+            for activity in activities {
+                record = record.with_activity(crate::ActivityId::from_u128(activity));
+            }
+            for organization in roles {
+                record = record.with_role(crate::Role {
+                    organization: PartyId::from_u128(1000 + organization),
+                    title: None,
+                    since: DateTime::UNIX_EPOCH,
+                    until: None,
+                });
+            }
+            record
+        })
+}
+
+/// A [`MergePolicy`](crate::merge::MergePolicy) with any default rule and
+/// maybe a source order for the field `title`.
+pub fn merge_policy() -> impl Strategy<Value = crate::merge::MergePolicy> {
+    use crate::merge::{MergePolicy, Survivorship};
+    let order = || {
+        Survivorship::SourceOrder(
+            ["erp", "web"]
+                .iter()
+                .filter_map(|s| Source::new(s).ok())
+                .collect(),
+        )
+    };
+    (0usize..4, any::<bool>()).prop_map(move |(rule, title_by_source)| {
+        let default = match rule {
+            0 => Survivorship::MostRecentNonEmpty,
+            1 => Survivorship::FromSurvivor,
+            2 => Survivorship::Longest,
+            _ => order(),
+        };
+        let policy = MergePolicy::new(default);
+        match (title_by_source, FieldKey::new("title")) {
+            (true, Ok(key)) => policy.with_field(key, order()),
+            _ => policy,
+        }
+    })
+}
+
+fn case_change() -> impl Strategy<Value = crate::case::CaseChange> {
+    use crate::case::{CaseChange, CasePriority, CaseStatus, GroupId, Satisfaction};
+    let priority = prop::sample::select(vec![
+        CasePriority::Low,
+        CasePriority::Normal,
+        CasePriority::High,
+        CasePriority::Urgent,
+    ]);
+    let body = || {
+        small_text(
+            &["Thanks", "Any news?", "Fixed in 2.1", "Escalated"],
+            crate::MessageText::new,
+        )
+    };
+    let tag = || small_text(&["billing", "vip", "bug"], Tag::new);
+    prop_oneof![
+        3 => prop::sample::select(CaseStatus::ALL.to_vec()).prop_map(CaseChange::Status),
+        1 => priority.prop_map(CaseChange::Priority),
+        1 => (prop::option::of(1_u128..4), prop::option::of(1_u128..3)).prop_map(|(a, g)| {
+            CaseChange::Assign {
+                assignee: a.map(UserId::from_u128),
+                group: g.map(GroupId::from_u128),
+            }
+        }),
+        1 => tag().prop_map(CaseChange::AddTag),
+        1 => tag().prop_map(CaseChange::RemoveTag),
+        1 => (1_u128..4, body()).prop_map(|(a, body)| CaseChange::Reply {
+            agent: UserId::from_u128(a),
+            body
+        }),
+        1 => (1_u128..4, body()).prop_map(|(a, body)| CaseChange::Note {
+            agent: UserId::from_u128(a),
+            body
+        }),
+        1 => body().prop_map(|body| CaseChange::CustomerMessage { body }),
+        1 => (1_u8..=5).prop_filter_map("valid rating", |s| Satisfaction::new(s).ok().map(CaseChange::Rate)),
+    ]
+}
+
+/// The events of one support case: opened, then up to `max_changes`
+/// changes of every kind (statuses, priority, assignment, tags, replies,
+/// notes, customer messages, ratings), each kept only if the case accepts
+/// it, at instants that never go backwards. Replaying it with
+/// [`Case::from_events`](crate::case::Case::from_events) always succeeds.
+pub fn case_history(max_changes: usize) -> impl Strategy<Value = Vec<crate::case::CaseEvent>> {
+    use crate::case::{Case, CaseChange, CaseChannel, CaseCommand, CasePriority, Opener};
+    (
+        1_u128..=1_000,
+        prop::sample::select(vec![
+            CaseChannel::Email,
+            CaseChannel::Web,
+            CaseChannel::Chat,
+        ]),
+        prop::collection::vec((case_change(), 0_i64..=3_600), 0..=max_changes),
+    )
+        .prop_map(|(id, channel, changes)| {
+            let mut at = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(20_000);
+            let mut case = Case::default();
+            let mut events = Vec::new();
+            let Ok(subject) = crate::Subject::new("Help") else {
+                return events;
+            };
+            let open = CaseChange::Open {
+                id: bureau_core::TicketId::from_u128(id),
+                requester: PartyId::from_u128(id),
+                organization: None,
+                channel,
+                priority: CasePriority::Normal,
+                opened_by: Opener::Customer,
+                subject,
+            };
+            for (change, gap) in std::iter::once((open, 0)).chain(changes) {
+                at += TimeDelta::seconds(gap);
+                if let Ok(decided) = case.handle(&CaseCommand::new(at, change)) {
+                    events.extend(decided);
+                }
+            }
+            events
+        })
+}
+
+/// A case folded from a [`case_history`] of up to 20 changes.
+pub fn case() -> impl Strategy<Value = crate::case::Case> {
+    case_history(20).prop_filter_map("replayable", |events| {
+        crate::case::Case::from_events(&events).ok()
+    })
+}

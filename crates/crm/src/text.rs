@@ -130,3 +130,18 @@ text_newtype!(
     1000,
     "Renewal call"
 );
+text_newtype!(
+    /// The body of a reply, a note or a customer message on a case
+    /// (whitespace collapsed as in every text here).
+    MessageText,
+    "message",
+    20000,
+    "Thanks, we are on it."
+);
+text_newtype!(
+    /// The name of a support macro.
+    MacroName,
+    "macro name",
+    120,
+    "close as duplicate"
+);

@@ -1,12 +1,15 @@
 //! A lead's way through the crate, as a caller would wire it: captured,
 //! scored, qualified, converted into a contact and an organization, reached
 //! with consent, its activities logged, its events stored as JSON and
-//! reloaded, and finally erased; and campaigns credited by attribution and
-//! reported.
+//! reloaded, and finally erased; campaigns credited by attribution and
+//! reported; planted duplicates found; a support case routed, solved by a
+//! macro and reloaded; two duplicates merged and unmerged.
 
 use std::collections::BTreeMap;
 
 use bureau_core::{Aggregate, Decimal, PartyId, UserId};
+use bureau_crm::EmailAddress;
+use bureau_crm::dedup::{MatchRecord, Matcher};
 use bureau_crm::{
     Activity, ActivityCommand, ActivityEvent, ActivityId, ActivityKind, ActivityLog, Band, Bands,
     Channel, ConsentState, Contact, ContactChange, ContactCommand, ContactEvent, Conversion,
@@ -299,5 +302,255 @@ fn campaigns_are_credited_and_reported() -> Fallible {
         .report(RoundingStrategy::MidpointNearestEven)?;
     assert_eq!(report.roi, Some(Rate::new(Decimal::new(5, 1))));
     assert_eq!(report.cost_per_lead, None);
+    Ok(())
+}
+
+/// Records and the planted (original, duplicate) pairs among them.
+type Planted = (Vec<MatchRecord>, Vec<(PartyId, PartyId)>);
+
+/// A deterministic pseudo-random sequence (64-bit LCG, Knuth's constants),
+/// so the planted set is the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from((self.0 >> 33) % n as u64).unwrap_or(0)
+    }
+
+    fn word(&mut self, syllables: usize) -> String {
+        const SYLLABLES: &[&str] = &[
+            "ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ber", "dan", "fel", "gor", "han",
+            "jus", "kim", "lem", "mor", "nix", "pal", "quin", "ros", "sul", "tor", "vek", "wil",
+            "yar", "zen", "bra", "cle", "dro",
+        ];
+        let mut word = String::new();
+        for _ in 0..syllables {
+            word.push_str(SYLLABLES[self.below(SYLLABLES.len())]);
+        }
+        let mut chars = word.chars();
+        chars
+            .next()
+            .map_or(word.clone(), |c| c.to_uppercase().chain(chars).collect())
+    }
+}
+
+/// `n` records of which one in ten is a planted duplicate of an earlier one
+/// (half sharing its email under another spelling of the name, half with a
+/// one-letter typo in the surname and the organization spelt differently),
+/// and the planted pairs.
+fn planted(n: usize) -> Result<Planted, bureau_crm::Error> {
+    let mut rng = Lcg(42);
+    let organizations: Vec<String> = (0..2_000).map(|_| rng.word(3)).collect();
+    let mut records: Vec<MatchRecord> = Vec::with_capacity(n);
+    let mut originals: Vec<(usize, String, String, usize)> = Vec::new();
+    let mut pairs = Vec::new();
+    for i in 0..n {
+        let id = PartyId::from_u128(i as u128 + 1);
+        if i % 10 == 9 && !originals.is_empty() {
+            let k = rng.below(originals.len());
+            let (index, first, last, org) = originals[k].clone();
+            let original = records[index].id();
+            let record = if rng.below(2) == 0 {
+                let email =
+                    format!("{}.{}@{}.example", first, last, organizations[org]).to_lowercase();
+                MatchRecord::new(id)
+                    .with_name(&Name::new(&format!("{} {}", &first[..1], last))?)
+                    .with_email(EmailAddress::parse(&format!(" {email}"))?)
+            } else {
+                let mut typo: Vec<char> = last.chars().collect();
+                let at = 1 + rng.below(typo.len() - 1);
+                typo[at] = if typo[at] == 'x' { 'y' } else { 'x' };
+                let typo: String = typo.into_iter().collect();
+                MatchRecord::new(id)
+                    .with_name(&Name::new(
+                        &format!("{last}, {first}").replace(&last, &typo),
+                    )?)
+                    .with_organization(&Name::new(&format!(
+                        "{} Ltd.",
+                        organizations[org].to_uppercase()
+                    ))?)
+            };
+            records.push(record);
+            pairs.push((original, id));
+        } else {
+            let (first, last) = (rng.word(2), rng.word(3));
+            let org = rng.below(organizations.len());
+            let email = format!("{}.{}@{}.example", first, last, organizations[org]).to_lowercase();
+            records.push(
+                MatchRecord::new(id)
+                    .with_name(&Name::new(&format!("{first} {last}"))?)
+                    .with_organization(&Name::new(&format!("{} Ltd", organizations[org]))?)
+                    .with_email(EmailAddress::parse(&email)?),
+            );
+            originals.push((i, first, last, org));
+        }
+    }
+    Ok((records, pairs))
+}
+
+/// Recall and precision on planted duplicates. `DEDUP_RECORDS` sets the
+/// size (5,000 by default); the README quotes a release run at 1,000,000.
+#[test]
+fn planted_duplicates_are_found() -> Fallible {
+    let n = std::env::var("DEDUP_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
+    let (records, planted) = planted(n)?;
+    let started = std::time::Instant::now();
+    let clusters = Matcher::default().clusters(&records)?;
+    let elapsed = started.elapsed();
+    // A record's entity is the original it duplicates (or itself): two
+    // duplicates of one original are a true match too.
+    let entity: std::collections::HashMap<PartyId, PartyId> = planted
+        .iter()
+        .map(|&(original, duplicate)| (duplicate, original))
+        .collect();
+    let entity_of = |p: PartyId| entity.get(&p).copied().unwrap_or(p);
+    let cluster_of: std::collections::HashMap<PartyId, usize> = clusters
+        .iter()
+        .enumerate()
+        .flat_map(|(k, c)| c.members.iter().map(move |&m| (m, k)))
+        .collect();
+    let hits = planted
+        .iter()
+        .filter(|(a, b)| {
+            cluster_of
+                .get(a)
+                .is_some_and(|k| cluster_of.get(b) == Some(k))
+        })
+        .count();
+    let links: Vec<(PartyId, PartyId)> = clusters
+        .iter()
+        .flat_map(|c| c.links.iter().map(|l| (l.a, l.b)))
+        .collect();
+    let correct = links
+        .iter()
+        .filter(|&&(a, b)| entity_of(a) == entity_of(b))
+        .count();
+    let recall = hits as f64 / planted.len() as f64;
+    let precision = correct as f64 / links.len() as f64;
+    println!(
+        "{n} records, {} planted, {} links: recall {recall:.4}, precision {precision:.4}, {elapsed:?}",
+        planted.len(),
+        links.len()
+    );
+    assert!(recall >= 0.95, "recall {recall}");
+    assert!(precision >= 0.99, "precision {precision}");
+    Ok(())
+}
+
+/// A case opened by chat, routed by skills, answered and solved by a macro,
+/// its events stored as JSON and reloaded; then two contacts found alike,
+/// merged and unmerged from the stored merge event.
+#[test]
+fn a_case_is_routed_and_solved_and_duplicates_are_merged() -> Fallible {
+    use bureau_calendar::{Calendar, Schedule, Tz};
+    use bureau_core::TicketId;
+    use bureau_crm::case::{
+        Case, CaseChange, CaseChannel, CaseCommand, CaseEvent, CasePriority, CaseStatus, GroupId,
+        Macro, Opener,
+    };
+    use bureau_crm::merge::{MergeCommand, MergeEvent, MergeLog, MergePolicy, PartyRecord};
+    use bureau_crm::routing::{Agent, CaseToRoute, RoutingReason, RoutingRule, route};
+    use bureau_crm::{MacroName, MessageText, Tag};
+
+    // 2024-10-07 is a Monday; 20,000 days after the epoch is 2024-10-04, a Friday.
+    let monday = DateTime::UNIX_EPOCH + TimeDelta::days(20_003) + TimeDelta::hours(10);
+    let mut case = Case::default();
+    let mut events: Vec<CaseEvent> = Vec::new();
+    events.extend(case.handle(&CaseCommand::new(
+        monday,
+        CaseChange::Open {
+            id: TicketId::from_u128(1),
+            requester: PartyId::from_u128(2),
+            organization: Some(PartyId::from_u128(3)),
+            channel: CaseChannel::Chat,
+            priority: CasePriority::High,
+            opened_by: Opener::Customer,
+            subject: Subject::new("Refund")?,
+        },
+    ))?);
+    let billing = Tag::new("billing")?;
+    events.extend(case.handle(&CaseCommand::new(
+        monday,
+        CaseChange::AddTag(billing.clone()),
+    ))?);
+
+    let office = Calendar::new(Schedule::weekdays(
+        Tz::Europe__Berlin,
+        "09:00-17:00".parse()?,
+    )?);
+    let agents = [
+        Agent::new(UserId::from_u128(10), &office, 3, 3).with_skill(billing.clone()),
+        Agent::new(UserId::from_u128(11), &office, 3, 1).with_skill(billing.clone()),
+    ];
+    let routed = route(
+        RoutingRule::Skills {
+            fallback: GroupId::from_u128(1),
+        },
+        &agents,
+        &[CaseToRoute::new(
+            TicketId::from_u128(1),
+            case.tags().cloned(),
+        )],
+        monday,
+    );
+    assert_eq!(
+        routed[0].agent,
+        Some(UserId::from_u128(11)),
+        "the first agent is at capacity"
+    );
+    assert_eq!(
+        routed[0].reason,
+        RoutingReason::Skills {
+            matched: [billing].into()
+        }
+    );
+    events.extend(case.handle(&CaseCommand::new(
+        monday,
+        routed[0].change().ok_or("unassigned")?,
+    ))?);
+    let refund = Macro::new(MacroName::new("refund issued")?)
+        .with_reply(MessageText::new("Your refund is on its way.")?)
+        .with_status(CaseStatus::Solved);
+    events.extend(case.handle(&CaseCommand::apply_macro(
+        monday + TimeDelta::minutes(20),
+        UserId::from_u128(11),
+        refund,
+    ))?);
+    assert_eq!(case.status(), Some(CaseStatus::Solved));
+    assert_eq!(Case::from_events(&stored(&events)?)?, case);
+
+    let (ada, ada_again) = (PartyId::from_u128(20), PartyId::from_u128(21));
+    let records = [
+        MatchRecord::new(ada)
+            .with_name(&Name::new("Ada Lovelace")?)
+            .with_organization(&Name::new("Analytical Engines")?),
+        MatchRecord::new(ada_again)
+            .with_name(&Name::new("Lovelace, Ada")?)
+            .with_organization(&Name::new("analytical engines")?),
+    ];
+    let clusters = Matcher::default().clusters(&records)?;
+    assert_eq!(clusters[0].members, [ada, ada_again]);
+    let survivor = PartyRecord::new(ada).with_activity(ActivityId::from_u128(1));
+    let absorbed = PartyRecord::new(ada_again).with_activity(ActivityId::from_u128(2));
+    let mut log = MergeLog::default();
+    let merged: Vec<MergeEvent> = log.handle(&MergeCommand::Merge {
+        at: monday,
+        survivor: survivor.clone(),
+        absorbed: absorbed.clone(),
+        policy: MergePolicy::default(),
+    })?;
+    let mut reloaded = MergeLog::default();
+    for event in stored(&merged)? {
+        reloaded.apply(&event);
+    }
+    assert_eq!(reloaded, log);
+    assert_eq!(reloaded.unmerged(ada, ada_again)?, (survivor, absorbed));
     Ok(())
 }
