@@ -24,13 +24,15 @@
 //! - `serde`: serialize and deserialize catalogs, price lists, rules and
 //!   priced documents (amounts as decimal strings).
 //! - `proptest`: strategies generating valid catalogs, price books and
-//!   documents (`bureau_sales::strategy`).
+//!   documents ([`strategy`]).
 
 mod catalog;
 mod error;
 mod price_list;
 mod pricing;
 mod quantity;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 mod text;
 
 pub use catalog::{Catalog, Product, ProductStatus};
