@@ -205,6 +205,13 @@ pub enum Error {
         /// The fixed taxes.
         fixed: Money,
     },
+    /// A date computed from `date` leaves the calendar.
+    #[error("a date computed from {date} is out of range")]
+    #[non_exhaustive]
+    DateOutOfRange {
+        /// The date it was computed from.
+        date: NaiveDate,
+    },
     /// A computation left the range of a decimal.
     #[error("{operation} overflows the range of a decimal")]
     #[non_exhaustive]

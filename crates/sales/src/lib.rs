@@ -14,6 +14,9 @@
 //!   exclusive or inclusive, compound and fixed, exemptions, and rounding per
 //!   line or per document set once in a [`PricingConfig`]. A priced
 //!   document's totals equal the sums of its lines to the minor unit.
+//! - [`PaymentTerms`] (net N days, N days after the end of the month, an
+//!   early-payment discount such as 2/10 net 30) giving an invoice's due date
+//!   and discount deadline.
 //!
 //! # Examples
 //!
@@ -28,6 +31,7 @@
 
 mod catalog;
 mod error;
+mod payment_terms;
 mod price_list;
 mod pricing;
 mod quantity;
@@ -37,6 +41,7 @@ mod text;
 
 pub use catalog::{Catalog, Product, ProductStatus};
 pub use error::{Error, Result};
+pub use payment_terms::{DiscountOffer, DueBasis, PaymentSchedule, PaymentTerms};
 pub use price_list::{PriceBook, PriceList, PriceQuery, PriceResolution, PriceTier};
 pub use pricing::config::{PricingConfig, TaxInclusion, TaxRounding};
 pub use pricing::discount::{

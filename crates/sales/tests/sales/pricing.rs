@@ -1,8 +1,5 @@
 //! The pricing engine against worked cases, bad input, and its invariants.
 
-// A panic in a test is a failed test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use bureau_core::{Currency, DateRange, Money, Percent, ProductId, RoundingStrategy, money};
 use bureau_sales::strategy;
 use bureau_sales::*;
