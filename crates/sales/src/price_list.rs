@@ -12,9 +12,25 @@ use crate::{Error, PriceListCode, Quantity, Result, Segment};
 /// unit costs `unit_price`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawPriceTier"))]
 pub struct PriceTier {
     min_quantity: Quantity,
     unit_price: Money,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawPriceTier {
+    min_quantity: Quantity,
+    unit_price: Money,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawPriceTier> for PriceTier {
+    type Error = Error;
+    fn try_from(raw: RawPriceTier) -> Result<Self> {
+        Self::new(raw.min_quantity, raw.unit_price)
+    }
 }
 
 impl PriceTier {
@@ -71,12 +87,36 @@ impl PriceTier {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawPriceList"))]
 pub struct PriceList {
     code: PriceListCode,
     currency: Currency,
     segment: Option<Segment>,
     validity: DateRange,
     prices: BTreeMap<ProductId, Vec<PriceTier>>,
+}
+
+/// A price list as read, checked again by [`PriceList::with_prices`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawPriceList {
+    code: PriceListCode,
+    currency: Currency,
+    segment: Option<Segment>,
+    validity: DateRange,
+    prices: BTreeMap<ProductId, Vec<PriceTier>>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawPriceList> for PriceList {
+    type Error = Error;
+    fn try_from(raw: RawPriceList) -> Result<Self> {
+        let mut list = Self::new(raw.code, raw.currency, raw.segment, raw.validity);
+        for (product, tiers) in raw.prices {
+            list = list.with_prices(product, tiers)?;
+        }
+        Ok(list)
+    }
 }
 
 impl PriceList {

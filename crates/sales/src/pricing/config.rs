@@ -3,6 +3,12 @@
 use bureau_core::RoundingStrategy;
 
 /// Whether unit prices include the taxes on them.
+///
+/// A net price under one percentage tax, and the gross price it makes
+/// exclusive of tax, describe the same sale: priced inclusive, that gross is
+/// kept exactly, and net and tax are within one minor unit of the exclusive
+/// ones (the tax is rounded from a net that is itself exact only up to the
+/// rounding of the exclusive tax).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]

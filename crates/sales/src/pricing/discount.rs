@@ -47,9 +47,25 @@ pub enum LineDiscount {
 /// One volume tier: from `min_quantity` on, `percent` off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawVolumeTier"))]
 pub struct VolumeTier {
     min_quantity: Quantity,
     percent: Percent,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawVolumeTier {
+    min_quantity: Quantity,
+    percent: Percent,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawVolumeTier> for VolumeTier {
+    type Error = Error;
+    fn try_from(raw: RawVolumeTier) -> Result<Self> {
+        Self::new(raw.min_quantity, raw.percent)
+    }
 }
 
 impl VolumeTier {

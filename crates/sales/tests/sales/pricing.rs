@@ -439,3 +439,31 @@ proptest! {
         prop_assert_eq!(priced.totals().discount, plain.totals().discount.checked_add(spread)?);
     }
 }
+
+proptest! {
+    /// A net price and the gross price it makes under one percentage tax
+    /// describe the same sale: priced inclusive, the gross is kept exactly and
+    /// net and tax are within one minor unit of the exclusive ones.
+    #[test]
+    fn inclusive_and_exclusive_prices_agree(
+        net_minor in 0_i128..10_000_000,
+        tenths in 0_i64..=500,
+        per_document in any::<bool>(),
+    ) {
+        let net_price = Money::from_minor(net_minor, Currency::EUR)?;
+        let taxes = TaxTable::new([rule("VAT", TaxKind::Percentage(Percent::new(bureau_core::Decimal::new(tenths, 1))), "standard")])?;
+        let rounding = if per_document { TaxRounding::PerDocument } else { TaxRounding::PerLine };
+        let exclusive = PricingConfig::new(RoundingStrategy::MidpointAwayFromZero).with_tax_rounding(rounding);
+        let catalog = catalog();
+        let document = Document::new(Currency::EUR, day(3, 1)).with_line(DocumentLine::new(A, Quantity::from(1)));
+        let book = prices(net_price, net_price);
+        let priced = Pricing::new(&catalog, &book, &taxes, exclusive).price(&document)?;
+        let unit_gross = priced.totals().gross;
+        let gross_book = prices(unit_gross, unit_gross);
+        let inclusive = exclusive.with_inclusion(TaxInclusion::Inclusive);
+        let again = Pricing::new(&catalog, &gross_book, &taxes, inclusive).price(&document)?;
+        prop_assert_eq!(again.totals().gross, priced.totals().gross);
+        let gap = again.totals().net.checked_sub(priced.totals().net)?.to_minor();
+        prop_assert!(gap.abs() <= 1, "nets differ by {} minor units", gap);
+    }
+}

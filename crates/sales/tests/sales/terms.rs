@@ -100,3 +100,27 @@ fn serde_round_trips_and_revalidates() {
     assert!(serde_json::from_str::<DiscountRule>(&json.replace("\"10\"", "\"-10\"")).is_err());
     assert!(serde_json::from_str::<Sku>("\"has space\"").is_err());
 }
+
+#[test]
+fn price_lists_are_checked_when_read() {
+    let year = bureau_core::DateRange::new(date(2026, 1, 1), date(2027, 1, 1)).unwrap();
+    let product = bureau_core::ProductId::from_u128(7);
+    let list = PriceList::new(
+        PriceListCode::new("EU").unwrap(),
+        bureau_core::Currency::EUR,
+        None,
+        year,
+    )
+    .with_prices(
+        product,
+        [PriceTier::new(Quantity::ZERO, money!(5.00 EUR)).unwrap()],
+    )
+    .unwrap();
+    let json = serde_json::to_string(&list).unwrap();
+    assert_eq!(serde_json::from_str::<PriceList>(&json).unwrap(), list);
+    // A tier in another currency than the list's is refused on reading too.
+    let foreign = json.replace("\"EUR\"}", "\"USD\"}");
+    assert_ne!(foreign, json);
+    assert!(serde_json::from_str::<PriceList>(&foreign).is_err());
+    assert!(serde_json::from_str::<PriceList>(&json.replace("\"5.00\"", "\"-5.00\"")).is_err());
+}
