@@ -212,6 +212,33 @@ pub enum Error {
         /// The date it was computed from.
         date: NaiveDate,
     },
+    /// A quote command its status does not allow.
+    #[error("quote is {}: cannot {command}", status.map_or("not drafted".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    InvalidQuoteTransition {
+        /// Its status, `None` before it is drafted.
+        status: Option<crate::QuoteStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// Acceptance after the quote's validity.
+    #[error("quote valid until {valid_until} cannot be accepted on {on}")]
+    #[non_exhaustive]
+    QuoteExpired {
+        /// The last day it could be accepted.
+        valid_until: NaiveDate,
+        /// The day of the attempt.
+        on: NaiveDate,
+    },
+    /// Expiry recorded while the quote is still valid.
+    #[error("quote valid until {valid_until} has not expired on {on}")]
+    #[non_exhaustive]
+    QuoteStillValid {
+        /// The last day it may be accepted.
+        valid_until: NaiveDate,
+        /// The day of the attempt.
+        on: NaiveDate,
+    },
     /// A computation left the range of a decimal.
     #[error("{operation} overflows the range of a decimal")]
     #[non_exhaustive]

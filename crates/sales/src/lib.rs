@@ -17,6 +17,9 @@
 //! - [`PaymentTerms`] (net N days, N days after the end of the month, an
 //!   early-payment discount such as 2/10 net 30) giving an invoice's due date
 //!   and discount deadline.
+//! - [`Quote`], a [`bureau_core::Aggregate`] over a priced document: draft,
+//!   sent, accepted, rejected, expired after its validity date, revised as a
+//!   new version; a transition its status does not allow is a typed error.
 //!
 //! # Examples
 //!
@@ -35,6 +38,7 @@ mod payment_terms;
 mod price_list;
 mod pricing;
 mod quantity;
+mod quote;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 mod text;
@@ -53,6 +57,7 @@ pub use pricing::engine::Pricing;
 pub use pricing::priced::{LineStep, PricedDocument, PricedLine, TaxAmount, Totals};
 pub use pricing::tax::{TaxKind, TaxRule, TaxTable};
 pub use quantity::Quantity;
+pub use quote::{Quote, QuoteCommand, QuoteEvent, QuoteStatus};
 pub use text::{
     DiscountName, MAX_TEXT_LEN, PriceListCode, ProductGroup, ProductName, Segment, Sku,
     TaxCategory, TaxCode, UnitOfMeasure,
