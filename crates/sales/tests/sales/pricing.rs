@@ -405,6 +405,19 @@ proptest! {
     }
 
     #[test]
+    fn serde_round_trips((setup, document) in strategy::setup_and_document()) {
+        let priced = setup.engine().price(&document).unwrap();
+        let json = serde_json::to_string(&priced).unwrap();
+        prop_assert_eq!(&serde_json::from_str::<PricedDocument>(&json).unwrap(), &priced);
+        let json = serde_json::to_string(&setup.catalog).unwrap();
+        let catalog: Catalog = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&catalog, &setup.catalog);
+        let json = serde_json::to_string(&(&setup.prices, &setup.taxes, &setup.discounts, setup.config)).unwrap();
+        let read: (PriceBook, TaxTable, Vec<DiscountRule>, PricingConfig) = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(read, (setup.prices.clone(), setup.taxes.clone(), setup.discounts.clone(), setup.config));
+    }
+
+    #[test]
     fn removing_a_line_never_lowers_another_lines_price(
         (setup, document, removed) in strategy::setup_and_document()
             .prop_flat_map(|(s, d)| { let n = d.lines().len().max(1); (Just(s), Just(d), 0..n) })
