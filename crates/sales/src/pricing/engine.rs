@@ -104,12 +104,14 @@ fn overflow(operation: &'static str) -> Error {
     Error::Overflow { operation }
 }
 
-fn same_currency(what: &str, amount: Money, currency: Currency) -> Result<()> {
+/// `what` is only spelt out on the error path: pricing a line must not
+/// allocate a name per rule.
+fn same_currency(what: impl FnOnce() -> String, amount: Money, currency: Currency) -> Result<()> {
     if amount.currency() == currency {
         Ok(())
     } else {
         Err(Error::ForeignAmount {
-            what: what.to_owned(),
+            what: what(),
             currency: amount.currency(),
             document_currency: currency,
         })
@@ -287,7 +289,7 @@ impl<'a> Pricing<'a> {
                     None,
                 ),
                 DiscountKind::Line(LineDiscount::FixedPerUnit(per_unit)) => {
-                    same_currency(&format!("discount {}", rule.name()), *per_unit, currency)?;
+                    same_currency(|| format!("discount {}", rule.name()), *per_unit, currency)?;
                     let exact = per_unit
                         .amount()
                         .checked_mul(line.quantity.value())
@@ -295,7 +297,7 @@ impl<'a> Pricing<'a> {
                     (self.round(exact, currency)?, None, None)
                 }
                 DiscountKind::Line(LineDiscount::FixedPerLine(per_line)) => {
-                    same_currency(&format!("discount {}", rule.name()), *per_line, currency)?;
+                    same_currency(|| format!("discount {}", rule.name()), *per_line, currency)?;
                     (*per_line, None, None)
                 }
                 DiscountKind::Volume { basis, tiers } => {
@@ -340,7 +342,7 @@ impl<'a> Pricing<'a> {
                 subtotal.mul_rate(p.to_rate(), self.strategy())?
             }
             DocumentDiscount::Fixed(fixed) => {
-                same_currency("document discount", fixed, currency)?;
+                same_currency(|| "document discount".to_owned(), fixed, currency)?;
                 if fixed.is_negative() {
                     return Err(Error::NegativeAmount {
                         what: "document discount",
@@ -406,7 +408,7 @@ impl<'a> Pricing<'a> {
                     (on_net, on_fixed)
                 }
                 TaxKind::FixedPerUnit(per_unit) => {
-                    same_currency(&format!("tax {}", rule.code()), per_unit, currency)?;
+                    same_currency(|| format!("tax {}", rule.code()), per_unit, currency)?;
                     let fixed = per_unit
                         .amount()
                         .checked_mul(line.quantity.value())
