@@ -1,0 +1,279 @@
+//! The one error type of bureau-sales.
+
+use bureau_core::{Currency, Money, ProductId};
+use chrono::NaiveDate;
+
+use crate::{PriceListCode, Quantity, Sku, TaxCode};
+
+/// Everything that can go wrong in bureau-sales. Every variant names the
+/// value that was wrong; errors of a document line are wrapped in
+/// [`Error::Line`], which names the line.
+///
+/// ```
+/// use bureau_sales::Sku;
+/// let err = Sku::new("WID 001").unwrap_err();
+/// assert_eq!(err.to_string(), "invalid SKU \"WID 001\": may hold only ASCII letters, digits and - _ . /");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A name or code broke the text rules.
+    #[error("invalid {kind} {text:?}: {reason}")]
+    #[non_exhaustive]
+    InvalidText {
+        /// What the text was for.
+        kind: &'static str,
+        /// The text.
+        text: String,
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// A quantity that is not a decimal number.
+    #[error("invalid quantity {text:?}")]
+    #[non_exhaustive]
+    InvalidQuantity {
+        /// The text.
+        text: String,
+    },
+    /// Two products with one id in a catalog.
+    #[error("product {product} is already in the catalog")]
+    #[non_exhaustive]
+    DuplicateProduct {
+        /// The id.
+        product: ProductId,
+    },
+    /// Two products with one SKU in a catalog.
+    #[error("SKU {sku} is already used by product {product}")]
+    #[non_exhaustive]
+    DuplicateSku {
+        /// The SKU.
+        sku: Sku,
+        /// The product that has it.
+        product: ProductId,
+    },
+    /// A price tier or volume tier with a negative minimum quantity.
+    #[error("tier minimum quantity {quantity} is negative")]
+    #[non_exhaustive]
+    NegativeTierQuantity {
+        /// The quantity.
+        quantity: Quantity,
+    },
+    /// A negative unit price.
+    #[error("unit price {price} is negative")]
+    #[non_exhaustive]
+    NegativePrice {
+        /// The price.
+        price: Money,
+    },
+    /// A product given no price tier.
+    #[error("price list {list} gives product {product} no tier")]
+    #[non_exhaustive]
+    NoTiers {
+        /// The list.
+        list: PriceListCode,
+        /// The product.
+        product: ProductId,
+    },
+    /// Two tiers of one product starting at the same quantity.
+    #[error("price list {list} has two tiers from {quantity} for product {product}")]
+    #[non_exhaustive]
+    DuplicateTier {
+        /// The list.
+        list: PriceListCode,
+        /// The product.
+        product: ProductId,
+        /// The shared minimum quantity.
+        quantity: Quantity,
+    },
+    /// A price in another currency than its list's.
+    #[error("price list {list} is in {list_currency}, not {currency}")]
+    #[non_exhaustive]
+    PriceListCurrency {
+        /// The list.
+        list: PriceListCode,
+        /// The list's currency.
+        list_currency: Currency,
+        /// The price's currency.
+        currency: Currency,
+    },
+    /// No price list prices the product.
+    #[error("no price list prices product {product} in {currency} on {date}")]
+    #[non_exhaustive]
+    NoPrice {
+        /// The product.
+        product: ProductId,
+        /// The document's currency.
+        currency: Currency,
+        /// The document's date.
+        date: NaiveDate,
+    },
+    /// Only a price list in another currency prices the product.
+    #[error(
+        "product {product} is priced only by list {list} in {list_currency}, not in {currency}"
+    )]
+    #[non_exhaustive]
+    PriceInOtherCurrency {
+        /// The product.
+        product: ProductId,
+        /// The list that would have priced it.
+        list: PriceListCode,
+        /// That list's currency.
+        list_currency: Currency,
+        /// The document's currency.
+        currency: Currency,
+    },
+    /// A product that is not in the catalog.
+    #[error("product {product} is not in the catalog")]
+    #[non_exhaustive]
+    UnknownProduct {
+        /// The product.
+        product: ProductId,
+    },
+    /// A product that is no longer sold.
+    #[error("product {product} is inactive")]
+    #[non_exhaustive]
+    InactiveProduct {
+        /// The product.
+        product: ProductId,
+    },
+    /// A negative quantity on a document that is not a return.
+    #[error("quantity {quantity} is negative")]
+    #[non_exhaustive]
+    NegativeQuantity {
+        /// The quantity.
+        quantity: Quantity,
+    },
+    /// A percentage outside `[0, 100]` where a share of an amount is meant.
+    #[error("{what} {percent} is not between 0% and 100%")]
+    #[non_exhaustive]
+    PercentOutOfRange {
+        /// What the percentage was for.
+        what: &'static str,
+        /// The percentage, in percent.
+        percent: bureau_core::Decimal,
+    },
+    /// A negative rate where a tax rate is meant.
+    #[error("tax {code} has a negative rate {percent}%")]
+    #[non_exhaustive]
+    NegativeTaxRate {
+        /// The tax.
+        code: TaxCode,
+        /// The rate, in percent.
+        percent: bureau_core::Decimal,
+    },
+    /// A negative amount where a discount or fixed tax is meant.
+    #[error("{what} {amount} is negative")]
+    #[non_exhaustive]
+    NegativeAmount {
+        /// What the amount was for.
+        what: &'static str,
+        /// The amount.
+        amount: Money,
+    },
+    /// Volume tiers that are empty, repeat a quantity, or give a smaller
+    /// discount for a larger volume.
+    #[error("volume tiers are invalid: {reason}")]
+    #[non_exhaustive]
+    InvalidVolumeTiers {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A fixed amount in another currency than the document's.
+    #[error("{what} is in {currency}, the document in {document_currency}")]
+    #[non_exhaustive]
+    ForeignAmount {
+        /// What the amount was for.
+        what: String,
+        /// The amount's currency.
+        currency: Currency,
+        /// The document's currency.
+        document_currency: Currency,
+    },
+    /// Two tax rules with one code.
+    #[error("tax {code} is defined twice")]
+    #[non_exhaustive]
+    DuplicateTax {
+        /// The code.
+        code: TaxCode,
+    },
+    /// The inclusive price of a line is smaller than its fixed taxes.
+    #[error("tax-inclusive amount {amount} is smaller than the fixed taxes {fixed} it holds")]
+    #[non_exhaustive]
+    InclusiveBelowFixedTax {
+        /// The inclusive amount.
+        amount: Money,
+        /// The fixed taxes.
+        fixed: Money,
+    },
+    /// A date computed from `date` leaves the calendar.
+    #[error("a date computed from {date} is out of range")]
+    #[non_exhaustive]
+    DateOutOfRange {
+        /// The date it was computed from.
+        date: NaiveDate,
+    },
+    /// A quote command its status does not allow.
+    #[error("quote is {}: cannot {command}", status.map_or("not drafted".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    InvalidQuoteTransition {
+        /// Its status, `None` before it is drafted.
+        status: Option<crate::QuoteStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// Acceptance after the quote's validity.
+    #[error("quote valid until {valid_until} cannot be accepted on {on}")]
+    #[non_exhaustive]
+    QuoteExpired {
+        /// The last day it could be accepted.
+        valid_until: NaiveDate,
+        /// The day of the attempt.
+        on: NaiveDate,
+    },
+    /// Expiry recorded while the quote is still valid.
+    #[error("quote valid until {valid_until} has not expired on {on}")]
+    #[non_exhaustive]
+    QuoteStillValid {
+        /// The last day it may be accepted.
+        valid_until: NaiveDate,
+        /// The day of the attempt.
+        on: NaiveDate,
+    },
+    /// A computation left the range of a decimal.
+    #[error("{operation} overflows the range of a decimal")]
+    #[non_exhaustive]
+    Overflow {
+        /// What was being computed.
+        operation: &'static str,
+    },
+    /// An error on one document line.
+    #[error("line {line}: {source}")]
+    #[non_exhaustive]
+    Line {
+        /// The line's position in the document, from 0.
+        line: usize,
+        /// What was wrong with it.
+        #[source]
+        source: Box<Error>,
+    },
+    /// An error of bureau-core (currency mismatch, overflow).
+    #[error(transparent)]
+    Core {
+        /// The core error.
+        #[from]
+        source: bureau_core::Error,
+    },
+}
+
+impl Error {
+    /// `self` as the error of document line `line`.
+    pub(crate) fn on_line(self, line: usize) -> Self {
+        Self::Line {
+            line,
+            source: Box::new(self),
+        }
+    }
+}
+
+/// The result of bureau-sales operations.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

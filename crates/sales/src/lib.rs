@@ -1,0 +1,69 @@
+//! Sales rules as typed models and pure functions.
+//!
+//! # Overview
+//!
+//! - [`Catalog`] of [`Product`]s: id ([`bureau_core::ProductId`]), [`Sku`],
+//!   name, unit of measure, tax category, optional [`ProductGroup`], status.
+//! - [`PriceList`]s per currency and [`Segment`], valid over a date range,
+//!   with quantity [`PriceTier`]s, gathered in a [`PriceBook`] whose
+//!   [`resolve`](PriceBook::resolve) says which list and tier gave a price.
+//! - The pricing engine, [`Pricing::price`]: a pure function from a
+//!   [`Document`] to a [`PricedDocument`] with an explanation per line, line
+//!   discounts, volume tiers per line or cumulative over a product group, a
+//!   document discount spread with [`bureau_core::Money::allocate`], taxes
+//!   exclusive or inclusive, compound and fixed, exemptions, and rounding per
+//!   line or per document set once in a [`PricingConfig`]. A priced
+//!   document's totals equal the sums of its lines to the minor unit.
+//! - [`PaymentTerms`] (net N days, N days after the end of the month, an
+//!   early-payment discount such as 2/10 net 30) giving an invoice's due date
+//!   and discount deadline.
+//! - [`Quote`], a [`bureau_core::Aggregate`] over a priced document: draft,
+//!   sent, accepted, rejected, expired after its validity date, revised as a
+//!   new version; a transition its status does not allow is a typed error.
+//!
+//! # Examples
+//!
+//! The crate README holds a complete pricing example, run as a doc test.
+//!
+//! # Crate features
+//!
+//! - `serde`: serialize and deserialize catalogs, price lists, rules and
+//!   priced documents (amounts as decimal strings).
+//! - `proptest`: strategies generating valid catalogs, price books and
+//!   documents ([`strategy`]).
+
+mod catalog;
+mod error;
+mod payment_terms;
+mod price_list;
+mod pricing;
+mod quantity;
+mod quote;
+#[cfg(feature = "proptest")]
+pub mod strategy;
+mod text;
+
+pub use catalog::{Catalog, Product, ProductStatus};
+pub use error::{Error, Result};
+pub use payment_terms::{DiscountOffer, DueBasis, PaymentSchedule, PaymentTerms};
+pub use price_list::{PriceBook, PriceList, PriceQuery, PriceResolution, PriceTier};
+pub use pricing::config::{PricingConfig, TaxInclusion, TaxRounding};
+pub use pricing::discount::{
+    DiscountKind, DiscountRule, DiscountTarget, DocumentDiscount, LineDiscount, TierBasis,
+    VolumeTier,
+};
+pub use pricing::document::{Document, DocumentLine};
+pub use pricing::engine::Pricing;
+pub use pricing::priced::{LineStep, PricedDocument, PricedLine, TaxAmount, Totals};
+pub use pricing::tax::{TaxKind, TaxRule, TaxTable};
+pub use quantity::Quantity;
+pub use quote::{Quote, QuoteCommand, QuoteEvent, QuoteStatus};
+pub use text::{
+    DiscountName, MAX_TEXT_LEN, PriceListCode, ProductGroup, ProductName, Segment, Sku,
+    TaxCategory, TaxCode, UnitOfMeasure,
+};
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,587 @@
+//! The pricing engine: a pure function from a document to a priced document.
+
+use core::cmp::Ordering;
+
+use bureau_core::{Currency, Decimal, Money, RoundingStrategy};
+
+use crate::pricing::discount::check_percent;
+use crate::{
+    Catalog, DiscountKind, DiscountRule, Document, DocumentDiscount, DocumentLine, Error,
+    LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument, PricedLine, PricingConfig,
+    Product, ProductStatus, Quantity, Result, TaxAmount, TaxCode, TaxInclusion, TaxKind,
+    TaxRounding, TaxTable, TierBasis, Totals,
+};
+
+/// Extra decimal places, below the minor unit, of the weights that spread a
+/// document-rounded tax over the lines.
+const WEIGHT_EXTRA_PLACES: u32 = 6;
+
+/// The pricing engine: a catalog, a price book, discount rules, a tax table
+/// and the one [`PricingConfig`] every document is priced with.
+///
+/// [`Pricing::price`] is pure: the same engine and document give the same
+/// priced document, every time.
+///
+/// # How a line is priced
+///
+/// 1. The product must be in the catalog and active, the quantity not
+///    negative. The unit price comes from [`PriceBook::resolve`]; unit price
+///    times quantity is rounded (the line's list amount).
+/// 2. Discount rules targeting the line apply in the order given, each on
+///    what the earlier ones left, capped at it: a percentage of what is
+///    left (rounded), a fixed amount per unit (times quantity, rounded) or
+///    per line, or a volume percentage whose tier is chosen by the line's
+///    quantity or by the cumulative quantity of every line the rule targets.
+/// 3. The document discount (a percentage of the sum of the discounted lines,
+///    rounded once, or a fixed amount capped at that sum) is spread over the
+///    lines in proportion to their discounted amounts with
+///    [`Money::allocate`].
+/// 4. Taxes whose category matches the product's, less the customer's
+///    exemptions, apply in the tax table's order to the discounted amount,
+///    read as net or as gross by [`PricingConfig::inclusion`]; they are
+///    rounded per line or per document by [`PricingConfig::tax_rounding`].
+///
+/// # Examples
+///
+/// ```
+/// use bureau_core::{money, Currency, DateRange, Percent, ProductId, RoundingStrategy};
+/// use bureau_core::chrono::NaiveDate;
+/// use bureau_sales::*;
+/// let widget = ProductId::from_u128(1);
+/// let catalog = Catalog::from_products([Product::new(widget, Sku::new("WID")?,
+///     ProductName::new("Widget")?, UnitOfMeasure::new("each")?, TaxCategory::new("standard")?)])?;
+/// let year = DateRange::new(NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?,
+///                           NaiveDate::from_ymd_opt(2027, 1, 1).ok_or("date")?)?;
+/// let prices = PriceBook::new([PriceList::new(PriceListCode::new("EUR")?, Currency::EUR, None, year)
+///     .with_prices(widget, [PriceTier::new(Quantity::ZERO, money!(9.99 EUR))?])?]);
+/// let taxes = TaxTable::new([TaxRule::new(TaxCode::new("VAT19")?,
+///     TaxKind::Percentage(Percent::new(19.into())), [TaxCategory::new("standard")?])?])?;
+/// let discounts = [DiscountRule::line(DiscountName::new("Promo")?, DiscountTarget::All,
+///     LineDiscount::Percentage(Percent::new(10.into())))?];
+/// let engine = Pricing::new(&catalog, &prices, &taxes, PricingConfig::new(RoundingStrategy::MidpointAwayFromZero))
+///     .with_discounts(&discounts);
+///
+/// let document = Document::new(Currency::EUR, NaiveDate::from_ymd_opt(2026, 5, 4).ok_or("date")?)
+///     .with_line(DocumentLine::new(widget, Quantity::from(3)));
+/// let priced = engine.price(&document)?;
+/// let totals = priced.totals();
+/// assert_eq!(totals.list_amount, money!(29.97 EUR));
+/// assert_eq!(totals.discount, money!(3.00 EUR)); // 2.997 rounded
+/// assert_eq!(totals.net, money!(26.97 EUR));
+/// assert_eq!(totals.tax, money!(5.12 EUR));
+/// assert_eq!(totals.gross, money!(32.09 EUR));
+///
+/// // A bad line is an error naming it.
+/// let unknown = document.with_line(DocumentLine::new(ProductId::from_u128(9), Quantity::from(1)));
+/// let err = engine.price(&unknown).unwrap_err();
+/// assert!(matches!(err, Error::Line { line: 1, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Pricing<'a> {
+    catalog: &'a Catalog,
+    prices: &'a PriceBook,
+    discounts: &'a [DiscountRule],
+    taxes: &'a TaxTable,
+    config: PricingConfig,
+}
+
+/// A line while it is being priced.
+struct Work<'p> {
+    product: &'p Product,
+    quantity: Quantity,
+    unit_price: Money,
+    list_amount: Money,
+    /// What is left after the discounts so far.
+    remaining: Money,
+    steps: Vec<LineStep>,
+    /// The exact (unrounded) amount of each applicable tax, by index in the table.
+    exact_taxes: Vec<(usize, TaxCode, Decimal)>,
+    taxes: Vec<TaxAmount>,
+}
+
+fn overflow(operation: &'static str) -> Error {
+    Error::Overflow { operation }
+}
+
+/// `what` is only spelt out on the error path: pricing a line must not
+/// allocate a name per rule.
+fn same_currency(what: impl FnOnce() -> String, amount: Money, currency: Currency) -> Result<()> {
+    if amount.currency() == currency {
+        Ok(())
+    } else {
+        Err(Error::ForeignAmount {
+            what: what(),
+            currency: amount.currency(),
+            document_currency: currency,
+        })
+    }
+}
+
+fn min(a: Money, b: Money) -> Result<Money> {
+    Ok(if a.checked_cmp(b)? == Ordering::Greater {
+        b
+    } else {
+        a
+    })
+}
+
+impl<'a> Pricing<'a> {
+    /// An engine with no discount rule.
+    pub const fn new(
+        catalog: &'a Catalog,
+        prices: &'a PriceBook,
+        taxes: &'a TaxTable,
+        config: PricingConfig,
+    ) -> Self {
+        Self {
+            catalog,
+            prices,
+            discounts: &[],
+            taxes,
+            config,
+        }
+    }
+
+    /// The same engine with `discounts`, which stack in this order.
+    #[must_use]
+    pub const fn with_discounts(mut self, discounts: &'a [DiscountRule]) -> Self {
+        self.discounts = discounts;
+        self
+    }
+
+    /// The configuration documents are priced with.
+    pub const fn config(&self) -> PricingConfig {
+        self.config
+    }
+
+    /// Prices `document`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Line`] naming the line, wrapping [`Error::UnknownProduct`],
+    /// [`Error::InactiveProduct`], [`Error::NegativeQuantity`],
+    /// [`Error::NoPrice`], [`Error::PriceInOtherCurrency`],
+    /// [`Error::ForeignAmount`] (a fixed discount or tax in another currency)
+    /// or [`Error::InclusiveBelowFixedTax`]; for the document discount,
+    /// [`Error::ForeignAmount`], [`Error::NegativeAmount`] or
+    /// [`Error::PercentOutOfRange`]; [`Error::Overflow`] or [`Error::Core`]
+    /// when an amount leaves the range of a decimal.
+    pub fn price(&self, document: &Document) -> Result<PricedDocument> {
+        let currency = document.currency();
+        let mut work = Vec::with_capacity(document.lines().len());
+        for (index, line) in document.lines().iter().enumerate() {
+            work.push(
+                self.resolve_line(document, line)
+                    .map_err(|e| e.on_line(index))?,
+            );
+        }
+        let cumulative = self.cumulative_quantities(&work)?;
+        for (index, line) in work.iter_mut().enumerate() {
+            self.discount_line(line, &cumulative, currency)
+                .map_err(|e| e.on_line(index))?;
+        }
+        if let Some(discount) = document.discount() {
+            self.spread_document_discount(&mut work, discount, currency)?;
+        }
+        for (index, line) in work.iter_mut().enumerate() {
+            self.exact_taxes(line, document, currency)
+                .map_err(|e| e.on_line(index))?;
+        }
+        self.round_taxes(&mut work, currency)?;
+        self.assemble(document, work)
+    }
+
+    fn resolve_line<'p>(&'p self, document: &Document, line: &DocumentLine) -> Result<Work<'p>> {
+        let product = self
+            .catalog
+            .get(line.product)
+            .ok_or(Error::UnknownProduct {
+                product: line.product,
+            })?;
+        if product.status() == ProductStatus::Inactive {
+            return Err(Error::InactiveProduct {
+                product: line.product,
+            });
+        }
+        if line.quantity.is_negative() {
+            return Err(Error::NegativeQuantity {
+                quantity: line.quantity,
+            });
+        }
+        let mut query = PriceQuery::new(
+            line.product,
+            line.quantity,
+            document.currency(),
+            document.date(),
+        );
+        if let Some(segment) = document.segment() {
+            query = query.for_segment(segment);
+        }
+        let resolution = self.prices.resolve(&query)?;
+        let list_amount = self.round(
+            resolution
+                .unit_price
+                .amount()
+                .checked_mul(line.quantity.value())
+                .ok_or_else(|| overflow("unit price times quantity"))?,
+            document.currency(),
+        )?;
+        Ok(Work {
+            product,
+            quantity: line.quantity,
+            unit_price: resolution.unit_price,
+            list_amount,
+            remaining: list_amount,
+            steps: vec![LineStep::Price {
+                list: resolution.list,
+                tier_min_quantity: resolution.tier_min_quantity,
+                unit_price: resolution.unit_price,
+                amount: list_amount,
+            }],
+            exact_taxes: Vec::new(),
+            taxes: Vec::new(),
+        })
+    }
+
+    fn round(&self, amount: Decimal, currency: Currency) -> Result<Money> {
+        Ok(Money::rounded(amount, currency, self.strategy())?)
+    }
+
+    const fn strategy(&self) -> RoundingStrategy {
+        self.config.strategy()
+    }
+
+    /// For each rule choosing its tier by cumulative quantity, the sum of the
+    /// quantities of the lines it targets.
+    fn cumulative_quantities(&self, work: &[Work<'_>]) -> Result<Vec<Option<Quantity>>> {
+        self.discounts
+            .iter()
+            .map(|rule| match rule.kind() {
+                DiscountKind::Volume {
+                    basis: TierBasis::Cumulative,
+                    ..
+                } => work
+                    .iter()
+                    .filter(|line| rule.target().matches(line.product))
+                    .try_fold(Quantity::ZERO, |sum, line| sum.checked_add(line.quantity))
+                    .map(Some)
+                    .ok_or_else(|| overflow("cumulative quantity")),
+                _ => Ok(None),
+            })
+            .collect()
+    }
+
+    fn discount_line(
+        &self,
+        line: &mut Work<'_>,
+        cumulative: &[Option<Quantity>],
+        currency: Currency,
+    ) -> Result<()> {
+        for (rule, total) in self.discounts.iter().zip(cumulative) {
+            if !rule.target().matches(line.product) {
+                continue;
+            }
+            let (amount, percent, tier_quantity) = match rule.kind() {
+                DiscountKind::Line(LineDiscount::Percentage(p)) => (
+                    line.remaining.mul_rate(p.to_rate(), self.strategy())?,
+                    Some(*p),
+                    None,
+                ),
+                DiscountKind::Line(LineDiscount::FixedPerUnit(per_unit)) => {
+                    same_currency(|| format!("discount {}", rule.name()), *per_unit, currency)?;
+                    let exact = per_unit
+                        .amount()
+                        .checked_mul(line.quantity.value())
+                        .ok_or_else(|| overflow("discount per unit times quantity"))?;
+                    (self.round(exact, currency)?, None, None)
+                }
+                DiscountKind::Line(LineDiscount::FixedPerLine(per_line)) => {
+                    same_currency(|| format!("discount {}", rule.name()), *per_line, currency)?;
+                    (*per_line, None, None)
+                }
+                DiscountKind::Volume { basis, tiers } => {
+                    let quantity = match basis {
+                        TierBasis::Line => line.quantity,
+                        TierBasis::Cumulative => total.unwrap_or(line.quantity),
+                    };
+                    let Some(tier) = tiers.iter().rev().find(|t| t.min_quantity() <= quantity)
+                    else {
+                        continue;
+                    };
+                    (
+                        line.remaining
+                            .mul_rate(tier.percent().to_rate(), self.strategy())?,
+                        Some(tier.percent()),
+                        Some(quantity),
+                    )
+                }
+            };
+            let amount = min(amount, line.remaining)?;
+            line.remaining = line.remaining.checked_sub(amount)?;
+            line.steps.push(LineStep::Discount {
+                rule: rule.name().clone(),
+                percent,
+                tier_quantity,
+                amount,
+            });
+        }
+        Ok(())
+    }
+
+    fn spread_document_discount(
+        &self,
+        work: &mut [Work<'_>],
+        discount: DocumentDiscount,
+        currency: Currency,
+    ) -> Result<()> {
+        let subtotal = Money::checked_sum(work.iter().map(|l| l.remaining), currency)?;
+        let amount = match discount {
+            DocumentDiscount::Percentage(p) => {
+                check_percent("document discount", p)?;
+                subtotal.mul_rate(p.to_rate(), self.strategy())?
+            }
+            DocumentDiscount::Fixed(fixed) => {
+                same_currency(|| "document discount".to_owned(), fixed, currency)?;
+                if fixed.is_negative() {
+                    return Err(Error::NegativeAmount {
+                        what: "document discount",
+                        amount: fixed,
+                    });
+                }
+                min(fixed, subtotal)?
+            }
+        };
+        if amount.is_zero() {
+            return Ok(());
+        }
+        // `amount` is positive and at most `subtotal`, so some weight is
+        // positive, and no share exceeds its line's amount.
+        let weights: Vec<Decimal> = work.iter().map(|l| l.remaining.amount()).collect();
+        let shares = amount.allocate(&weights)?;
+        for (line, share) in work.iter_mut().zip(shares) {
+            if share.is_zero() {
+                continue;
+            }
+            line.remaining = line.remaining.checked_sub(share)?;
+            line.steps
+                .push(LineStep::DocumentDiscount { amount: share });
+        }
+        Ok(())
+    }
+
+    /// The exact amount of each tax on `line`.
+    ///
+    /// Every tax is affine in the net amount `n`: `a·n + b` (a percentage
+    /// `p` is `p·n`; a compound `c` is `c·(n + earlier taxes)`; a fixed tax is
+    /// `f·quantity`). Exclusive, `n` is the discounted amount; inclusive, the
+    /// discounted amount `g` is `n + Σ(a·n + b)`, so `n = (g − Σb) / (1 + Σa)`.
+    fn exact_taxes(
+        &self,
+        line: &mut Work<'_>,
+        document: &Document,
+        currency: Currency,
+    ) -> Result<()> {
+        let mut terms: Vec<(usize, &TaxCode, Decimal, Decimal)> = Vec::new();
+        let (mut sum_a, mut sum_b) = (Decimal::ZERO, Decimal::ZERO);
+        for (index, rule) in self.taxes.rules().iter().enumerate() {
+            if !rule.applies_to(line.product.tax_category()) {
+                continue;
+            }
+            if document.exemptions().contains(rule.code()) {
+                line.steps.push(LineStep::Exempt {
+                    code: rule.code().clone(),
+                });
+                continue;
+            }
+            let (a, b) = match rule.kind() {
+                TaxKind::Percentage(p) => (p.to_rate().value(), Decimal::ZERO),
+                TaxKind::Compound(p) => {
+                    let rate = p.to_rate().value();
+                    let on_net = Decimal::ONE
+                        .checked_add(sum_a)
+                        .and_then(|x| x.checked_mul(rate))
+                        .ok_or_else(|| overflow("compound tax"))?;
+                    let on_fixed = sum_b
+                        .checked_mul(rate)
+                        .ok_or_else(|| overflow("compound tax"))?;
+                    (on_net, on_fixed)
+                }
+                TaxKind::FixedPerUnit(per_unit) => {
+                    same_currency(|| format!("tax {}", rule.code()), per_unit, currency)?;
+                    let fixed = per_unit
+                        .amount()
+                        .checked_mul(line.quantity.value())
+                        .ok_or_else(|| overflow("fixed tax times quantity"))?;
+                    (Decimal::ZERO, fixed)
+                }
+            };
+            sum_a = sum_a.checked_add(a).ok_or_else(|| overflow("tax rates"))?;
+            sum_b = sum_b
+                .checked_add(b)
+                .ok_or_else(|| overflow("fixed taxes"))?;
+            terms.push((index, rule.code(), a, b));
+        }
+        let base = line.remaining.amount();
+        let net = match self.config.inclusion() {
+            TaxInclusion::Exclusive => base,
+            TaxInclusion::Inclusive => {
+                if base < sum_b {
+                    return Err(Error::InclusiveBelowFixedTax {
+                        amount: line.remaining,
+                        fixed: self.round(sum_b, currency)?,
+                    });
+                }
+                let divisor = Decimal::ONE
+                    .checked_add(sum_a)
+                    .ok_or_else(|| overflow("tax rates"))?;
+                (base - sum_b)
+                    .checked_div(divisor)
+                    .ok_or_else(|| overflow("inclusive net amount"))?
+            }
+        };
+        line.exact_taxes = terms
+            .into_iter()
+            .map(|(index, code, a, b)| {
+                a.checked_mul(net)
+                    .and_then(|x| x.checked_add(b))
+                    .map(|exact| (index, code.clone(), exact))
+                    .ok_or_else(|| overflow("tax"))
+            })
+            .collect::<Result<_>>()?;
+        Ok(())
+    }
+
+    fn round_taxes(&self, work: &mut [Work<'_>], currency: Currency) -> Result<()> {
+        match self.config.tax_rounding() {
+            TaxRounding::PerLine => {
+                for line in work.iter_mut() {
+                    line.taxes = line
+                        .exact_taxes
+                        .iter()
+                        .map(|(_, code, exact)| {
+                            Ok(TaxAmount {
+                                code: code.clone(),
+                                amount: self.round(*exact, currency)?,
+                            })
+                        })
+                        .collect::<Result<_>>()?;
+                }
+            }
+            TaxRounding::PerDocument => {
+                for (index, rule) in self.taxes.rules().iter().enumerate() {
+                    self.spread_tax(work, index, rule.code(), currency)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Rounds the document's exact tax `index` once and spreads it over the
+    /// lines that bear it, in proportion to their exact amounts.
+    fn spread_tax(
+        &self,
+        work: &mut [Work<'_>],
+        index: usize,
+        code: &TaxCode,
+        currency: Currency,
+    ) -> Result<()> {
+        let exact: Vec<(usize, Decimal)> = work
+            .iter()
+            .enumerate()
+            .filter_map(|(line, w)| {
+                w.exact_taxes
+                    .iter()
+                    .find(|(i, _, _)| *i == index)
+                    .map(|(_, _, amount)| (line, *amount))
+            })
+            .collect();
+        if exact.is_empty() {
+            return Ok(());
+        }
+        let sum = exact
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, (_, x)| acc.checked_add(*x))
+            .ok_or_else(|| overflow("document tax"))?;
+        let total = self.round(sum, currency)?;
+        let places = currency.minor_units() + WEIGHT_EXTRA_PLACES;
+        let mut weights: Vec<Decimal> = exact.iter().map(|(_, x)| x.round_dp(places)).collect();
+        if weights.iter().all(Decimal::is_zero) {
+            weights = exact.iter().map(|(_, x)| *x).collect();
+        }
+        let shares = if weights.iter().all(Decimal::is_zero) {
+            // Every exact amount is zero, so the total is too.
+            vec![total; exact.len()]
+        } else {
+            total.allocate(&weights)?
+        };
+        for ((line, _), share) in exact.iter().zip(shares) {
+            if let Some(w) = work.get_mut(*line) {
+                w.taxes.push(TaxAmount {
+                    code: code.clone(),
+                    amount: share,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn assemble(&self, document: &Document, work: Vec<Work<'_>>) -> Result<PricedDocument> {
+        let currency = document.currency();
+        let mut lines = Vec::with_capacity(work.len());
+        for mut line in work {
+            let tax = Money::checked_sum(line.taxes.iter().map(|t| t.amount), currency)?;
+            let (net, gross) = match self.config.inclusion() {
+                TaxInclusion::Exclusive => (line.remaining, line.remaining.checked_add(tax)?),
+                TaxInclusion::Inclusive => (line.remaining.checked_sub(tax)?, line.remaining),
+            };
+            for t in &line.taxes {
+                line.steps.push(LineStep::Tax {
+                    code: t.code.clone(),
+                    amount: t.amount,
+                });
+            }
+            lines.push(PricedLine {
+                product: line.product.id(),
+                quantity: line.quantity,
+                unit_price: line.unit_price,
+                list_amount: line.list_amount,
+                discount: line.list_amount.checked_sub(line.remaining)?,
+                net,
+                taxes: line.taxes,
+                tax,
+                gross,
+                steps: line.steps,
+            });
+        }
+        let sum = |f: fn(&PricedLine) -> Money| Money::checked_sum(lines.iter().map(f), currency);
+        let mut taxes = Vec::new();
+        for rule in self.taxes.rules() {
+            let mut charged = lines
+                .iter()
+                .flat_map(|l| l.taxes.iter())
+                .filter(|t| &t.code == rule.code())
+                .map(|t| t.amount)
+                .peekable();
+            if charged.peek().is_some() {
+                taxes.push(TaxAmount {
+                    code: rule.code().clone(),
+                    amount: Money::checked_sum(charged, currency)?,
+                });
+            }
+        }
+        let totals = Totals {
+            list_amount: sum(|l| l.list_amount)?,
+            discount: sum(|l| l.discount)?,
+            net: sum(|l| l.net)?,
+            taxes,
+            tax: sum(|l| l.tax)?,
+            gross: sum(|l| l.gross)?,
+        };
+        Ok(PricedDocument {
+            document: document.clone(),
+            lines,
+            totals,
+        })
+    }
+}

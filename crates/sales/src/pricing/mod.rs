@@ -1,0 +1,8 @@
+//! The pricing engine: rules, documents, and priced documents.
+
+pub(crate) mod config;
+pub(crate) mod discount;
+pub(crate) mod document;
+pub(crate) mod engine;
+pub(crate) mod priced;
+pub(crate) mod tax;

@@ -1,0 +1,74 @@
+//! Quantities of a product on a document line.
+
+use core::fmt;
+
+use bureau_core::Decimal;
+
+/// A quantity of a product, in the product's unit of measure: exact, may be
+/// fractional (`1.5` kg).
+///
+/// Any decimal is representable, so that a bad quantity on a document line is
+/// reported by the pricing engine naming the line; the engine refuses
+/// negative quantities.
+///
+/// ```
+/// use bureau_sales::Quantity;
+/// let q: Quantity = "2.5".parse()?;
+/// assert_eq!(q.to_string(), "2.5");
+/// assert!(Quantity::from(3) > q);
+/// # Ok::<(), bureau_sales::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Quantity(
+    #[cfg_attr(feature = "serde", serde(with = "rust_decimal::serde::str"))] Decimal,
+);
+
+impl Quantity {
+    /// No quantity.
+    pub const ZERO: Self = Self(Decimal::ZERO);
+
+    /// `value` units.
+    pub const fn new(value: Decimal) -> Self {
+        Self(value)
+    }
+
+    /// The number of units.
+    pub const fn value(self) -> Decimal {
+        self.0
+    }
+
+    /// Whether the quantity is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    /// The sum of two quantities, `None` on overflow.
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        self.0.checked_add(other.0).map(Self)
+    }
+}
+
+impl From<u32> for Quantity {
+    fn from(units: u32) -> Self {
+        Self(Decimal::from(units))
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl core::str::FromStr for Quantity {
+    type Err = crate::Error;
+    fn from_str(text: &str) -> crate::Result<Self> {
+        Decimal::from_str_exact(text)
+            .map(Self)
+            .map_err(|_| crate::Error::InvalidQuantity {
+                text: text.to_owned(),
+            })
+    }
+}

@@ -1,0 +1,147 @@
+//! Validated names and codes of the sales domain.
+
+use crate::{Error, Result};
+
+/// The longest name or code accepted, in bytes.
+pub const MAX_TEXT_LEN: usize = 200;
+
+/// How a text kind is checked.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// Any printable text without surrounding whitespace.
+    Name,
+    /// ASCII letters, digits and `-_./`, no spaces.
+    Code,
+}
+
+fn check(kind: &'static str, text: &str, rule: Rule) -> Result<()> {
+    let fail = |reason| {
+        Err(Error::InvalidText {
+            kind,
+            text: text.to_owned(),
+            reason,
+        })
+    };
+    if text.is_empty() {
+        return fail("is empty");
+    }
+    if text.len() > MAX_TEXT_LEN {
+        return fail("is longer than 200 bytes");
+    }
+    match rule {
+        Rule::Name => {
+            if text.trim() != text {
+                return fail("has leading or trailing whitespace");
+            }
+            if text.chars().any(char::is_control) {
+                return fail("holds a control character");
+            }
+        }
+        Rule::Code => {
+            if !text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+            {
+                return fail("may hold only ASCII letters, digits and - _ . /");
+            }
+        }
+    }
+    Ok(())
+}
+
+macro_rules! text_type {
+    ($(#[$meta:meta])* $name:ident, $kind:literal, $rule:expr, $example:literal) => {
+        $(#[$meta])*
+        ///
+        /// At most [`MAX_TEXT_LEN`] bytes, never empty; compared and ordered as
+        /// the exact text.
+        ///
+        /// ```
+        #[doc = concat!("use bureau_sales::", stringify!($name), ";")]
+        #[doc = concat!("let value = ", stringify!($name), "::new(", stringify!($example), ")?;")]
+        #[doc = concat!("assert_eq!(value.as_str(), ", stringify!($example), ");")]
+        #[doc = concat!("assert!(", stringify!($name), "::new(\"\").is_err());")]
+        /// # Ok::<(), bureau_sales::Error>(())
+        /// ```
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
+        pub struct $name(String);
+
+        impl $name {
+            /// The text, checked.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidText`] naming the rule the text broke.
+            pub fn new(text: impl Into<String>) -> Result<Self> {
+                let text = text.into();
+                check($kind, &text, $rule)?;
+                Ok(Self(text))
+            }
+
+            /// The text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = Error;
+            fn try_from(text: String) -> Result<Self> {
+                Self::new(text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    };
+}
+
+text_type!(
+    /// A stock keeping unit: the code a product is ordered by (ASCII letters,
+    /// digits and `-_./`).
+    Sku, "SKU", Rule::Code, "WID-001"
+);
+text_type!(
+    /// The name a product is shown with.
+    ProductName, "product name", Rule::Name, "Blue widget"
+);
+text_type!(
+    /// The unit a product's quantity counts (`each`, `kg`, `hour`).
+    UnitOfMeasure, "unit of measure", Rule::Name, "kg"
+);
+text_type!(
+    /// The tax category of a product, which tax rules select on (`standard`,
+    /// `reduced`, `exempt`).
+    TaxCategory, "tax category", Rule::Code, "standard"
+);
+text_type!(
+    /// A group of products whose quantities a cumulative volume tier adds up.
+    ProductGroup, "product group", Rule::Code, "widgets"
+);
+text_type!(
+    /// The code of a price list.
+    PriceListCode, "price list code", Rule::Code, "EU-2026"
+);
+text_type!(
+    /// A customer segment a price list is meant for (`retail`, `wholesale`).
+    Segment, "segment", Rule::Code, "wholesale"
+);
+text_type!(
+    /// The code of a tax rate (`VAT19`, `GST`); also what an exemption names.
+    TaxCode, "tax code", Rule::Code, "VAT19"
+);
+text_type!(
+    /// The name of a discount rule, shown in a line's explanation.
+    DiscountName, "discount name", Rule::Name, "Spring sale"
+);
