@@ -71,6 +71,7 @@ mod employment;
 mod error;
 mod leave;
 mod org;
+mod payroll;
 mod replay;
 mod sensitive;
 #[cfg(feature = "proptest")]
@@ -97,10 +98,17 @@ pub use leave::policy::{
 };
 pub use leave::span::{DayPart, LeaveEmployment, LeaveSpan};
 pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};
+pub use payroll::config::{
+    Contribution, ContributionBasis, NegativeNet, PayrollConfig, ProrationBasis,
+};
+pub use payroll::gross_to_net::{PayInput, gross_to_net, period_number};
+pub use payroll::payslip::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
+pub use payroll::run::{ComponentTotal, PayrollRun};
+pub use payroll::tax::{TaxBand, TaxMethod, TaxTable};
 pub use sensitive::{PersonalData, Sensitive};
 pub use text::{
     BankAccount, CalendarKey, CostCentre, DepartmentName, LeaveTypeName, LocationName,
-    MAX_TEXT_LEN, NationalId, PersonName, PositionTitle, Reason, WorkEmail,
+    MAX_TEXT_LEN, NationalId, PayComponentName, PersonName, PositionTitle, Reason, WorkEmail,
 };
 pub use time::hours::{Hours, MAX_MULTIPLIER, Multiplier};
 pub use time::overtime::{OvertimeRules, PeriodHours, Threshold};

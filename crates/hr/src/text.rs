@@ -164,6 +164,13 @@ text_newtype!(
     "leave type",
     "volunteering"
 );
+text_newtype!(
+    /// The name of a payroll component a caller defines: a deduction, a
+    /// contribution (`pension`, `health insurance`, `union dues`, ...).
+    PayComponentName,
+    "pay component",
+    "pension"
+);
 
 /// A work email address: one `@` with text on both sides, a dot in the
 /// domain, no spaces; compared exactly as given.

@@ -3,4 +3,5 @@
 mod employees;
 mod leave;
 mod pay_periods;
+mod payroll;
 mod timesheets;
