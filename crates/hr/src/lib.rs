@@ -41,6 +41,17 @@
 //!   holiday [`Multiplier`]s) classify worked time into [`PeriodHours`]:
 //!   exact [`Hours`] by pay period and multiplier, daily overtime left out
 //!   of the weekly count, the highest multiplier winning.
+//! - [`gross_to_net`]: one employee's [`Payslip`] for one period from a
+//!   [`PayInput`] (salary prorated by [`ProrationBasis`] through
+//!   [`Money::allocate`](bureau_core::Money::allocate), hourly pay and
+//!   overtime from [`PeriodHours`], bonus, commission, unpaid leave, pre-
+//!   and post-tax deductions) under a [`PayrollConfig`] (a progressive
+//!   [`TaxTable`] applied by [`TaxMethod`], [`Contribution`]s with annual
+//!   caps, one [`RoundingStrategy`](bureau_core::RoundingStrategy) applied
+//!   once per line, [`NegativeNet`]). Every [`PayLine`] keeps its
+//!   [`LineBasis`], [`LineRate`] and amount; [`YearToDate`] carries the
+//!   totals from one period to the next. [`PayrollRun`] runs many employees
+//!   and totals each component ([`ComponentTotal`]).
 //!
 //! Nothing here reads a clock or draws a random value: every date is an
 //! input, and the same inputs give the same outputs.
@@ -56,6 +67,7 @@
 //! | `org` | [`OrgChart`], [`OrgCommand`], [`OrgEvent`], [`Placement`] |
 //! | `leave` | [`LeavePolicy`], [`LeaveAccount`], [`LeaveCommand`], [`LeaveEvent`], [`LeaveSpan`], [`LeaveDays`], [`Movement`] |
 //! | `time` | [`PaySchedule`], [`PayPeriod`], [`Timesheet`], [`TimesheetCommand`], [`TimesheetEvent`], [`WorkInterval`], [`OvertimeRules`], [`PeriodHours`], [`Hours`], [`Multiplier`] |
+//! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollRun`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
 //!
 //! # Crate features
@@ -64,7 +76,8 @@
 //!   deserializing validates text and fractions.
 //! - `proptest`: [`strategy`], generators of valid employment terms and
 //!   command sequences, org chart changes, leave policies, leave spans, pay
-//!   schedules, worked intervals and overtime rules.
+//!   schedules, worked intervals, overtime rules, tax tables and payroll
+//!   configurations.
 
 mod employee;
 mod employment;

@@ -491,3 +491,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn payslips_serialize_amounts_as_strings_and_tax_tables_validate_when_read() -> TestResult {
+    let calendar = weekdays()?;
+    let config = PayrollConfig::new(table()?);
+    let slip = gross_to_net(
+        &config,
+        &salaried(month(1)?, 1, money!(60000.00 USD), &calendar)?,
+        &YearToDate::new(Currency::USD),
+    )?;
+    let json = serde_json::to_string(&slip)?;
+    assert!(json.contains(r#""amount":"5000.00""#), "{json}");
+    let table_json = serde_json::to_string(&table()?)?;
+    assert_eq!(serde_json::from_str::<TaxTable>(&table_json)?, table()?);
+    let unordered = r#"[{"from":{"amount":"0.00","currency":"USD"},"rate":"0.1"},{"from":{"amount":"0.00","currency":"USD"},"rate":"0.2"}]"#;
+    assert!(serde_json::from_str::<TaxTable>(unordered).is_err());
+    Ok(())
+}
