@@ -9,8 +9,8 @@ use bureau_calendar::WallInterval;
 use chrono::{DateTime, Utc};
 
 use crate::{
-    EmploymentStatus, Hours, LeaveDays, LeaveRequestId, PayComponentName, PayFrequency,
-    RequestStatus, TimesheetStatus, WorkInterval,
+    ClaimStatus, EmploymentStatus, ExpenseCategory, Hours, LeaveDays, LeaveRequestId,
+    PayComponentName, PayFrequency, RequestStatus, TimesheetStatus, WorkInterval,
 };
 
 /// Everything that can go wrong in bureau-hr. Every variant names the value
@@ -518,6 +518,59 @@ pub enum Error {
         employee: EmployeeId,
         /// The line being computed.
         line: &'static str,
+    },
+    /// An expense claim without a line.
+    #[error("expense claim of {claimant} has no line")]
+    #[non_exhaustive]
+    EmptyClaim {
+        /// The claimant.
+        claimant: EmployeeId,
+    },
+    /// An expense line in another currency without a matching exchange rate.
+    #[error("expense line {line}: {from} needs an exchange rate to {to}")]
+    #[non_exhaustive]
+    MissingExchangeRate {
+        /// The line's position in the claim, from 0.
+        line: usize,
+        /// The line's currency.
+        from: Currency,
+        /// The policy's currency.
+        to: Currency,
+    },
+    /// An expense line, or a day's lines of one category, above the policy's limit.
+    #[error("expense {category}{}: {amount} is above the limit of {limit}", date.map_or(String::new(), |d| format!(" on {d}")))]
+    #[non_exhaustive]
+    ExpenseLimitExceeded {
+        /// The category.
+        category: ExpenseCategory,
+        /// The day, for a daily limit; `None` for a limit per line.
+        date: Option<NaiveDate>,
+        /// The amount claimed, in the policy's currency.
+        amount: Money,
+        /// The limit.
+        limit: Money,
+    },
+    /// An expense claim command its status does not allow.
+    #[error("expense claim of {claimant} is {}: cannot {command}", status.map_or("not submitted".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    ClaimNotAllowed {
+        /// The claimant.
+        claimant: EmployeeId,
+        /// Its status, `None` before submission.
+        status: Option<ClaimStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A decision on an expense claim by someone other than the claimant's manager.
+    #[error("employee {approver} is not the manager of claimant {claimant} (manager: {})", manager.map_or("none".to_owned(), |m| m.to_string()))]
+    #[non_exhaustive]
+    NotClaimantsManager {
+        /// Who tried to decide.
+        approver: EmployeeId,
+        /// The claimant.
+        claimant: EmployeeId,
+        /// The claimant's manager in the org chart on the day.
+        manager: Option<EmployeeId>,
     },
     /// A date or range error from bureau-core.
     #[error(transparent)]

@@ -52,6 +52,11 @@
 //!   [`LineBasis`], [`LineRate`] and amount; [`YearToDate`] carries the
 //!   totals from one period to the next. [`PayrollRun`] runs many employees
 //!   and totals each component ([`ComponentTotal`]).
+//! - [`ExpenseClaim`]: an aggregate of [`ExpenseLine`]s in any currency
+//!   with the rate used, checked against an [`ExpensePolicy`] (limits per
+//!   category per line and per day), approved or rejected by the
+//!   claimant's manager in the [`OrgChart`] (never the claimant) and
+//!   reimbursed through payroll or as a payable ([`Reimbursement`]).
 //!
 //! Nothing here reads a clock or draws a random value: every date is an
 //! input, and the same inputs give the same outputs.
@@ -68,6 +73,7 @@
 //! | `leave` | [`LeavePolicy`], [`LeaveAccount`], [`LeaveCommand`], [`LeaveEvent`], [`LeaveSpan`], [`LeaveDays`], [`Movement`] |
 //! | `time` | [`PaySchedule`], [`PayPeriod`], [`Timesheet`], [`TimesheetCommand`], [`TimesheetEvent`], [`WorkInterval`], [`OvertimeRules`], [`PeriodHours`], [`Hours`], [`Multiplier`] |
 //! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollRun`] |
+//! | `expense` | [`ExpenseClaim`], [`ExpenseCommand`], [`ExpenseEvent`], [`ExpenseLine`], [`ExpensePolicy`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
 //!
 //! # Crate features
@@ -82,6 +88,7 @@
 mod employee;
 mod employment;
 mod error;
+mod expense;
 mod leave;
 mod org;
 mod payroll;
@@ -100,6 +107,8 @@ pub use employment::{
     ContractType, EmploymentTerms, Fte, PayBasis, PayFrequency, PayRate, Workplace,
 };
 pub use error::{Error, Result};
+pub use expense::claim::{ClaimStatus, ExpenseClaim, ExpenseCommand, ExpenseEvent, Reimbursement};
+pub use expense::policy::{ExpenseLine, ExpensePolicy};
 pub use leave::account::{
     AccrualProgress, LeaveAccount, LeaveCommand, LeaveEvent, LeaveRequestRecord, RequestStatus,
 };
@@ -120,8 +129,9 @@ pub use payroll::run::{ComponentTotal, PayrollRun};
 pub use payroll::tax::{TaxBand, TaxMethod, TaxTable};
 pub use sensitive::{PersonalData, Sensitive};
 pub use text::{
-    BankAccount, CalendarKey, CostCentre, DepartmentName, LeaveTypeName, LocationName,
-    MAX_TEXT_LEN, NationalId, PayComponentName, PersonName, PositionTitle, Reason, WorkEmail,
+    BankAccount, CalendarKey, CostCentre, DepartmentName, ExpenseCategory, LeaveTypeName,
+    LocationName, MAX_TEXT_LEN, NationalId, PayComponentName, PersonName, PositionTitle, Reason,
+    ReceiptReference, WorkEmail,
 };
 pub use time::hours::{Hours, MAX_MULTIPLIER, Multiplier};
 pub use time::overtime::{OvertimeRules, PeriodHours, Threshold};

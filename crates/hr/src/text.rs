@@ -165,6 +165,18 @@ text_newtype!(
     "volunteering"
 );
 text_newtype!(
+    /// An expense category a policy sets limits for (`travel`, `meals`, ...).
+    ExpenseCategory,
+    "expense category",
+    "meals"
+);
+text_newtype!(
+    /// The reference of a receipt backing an expense line.
+    ReceiptReference,
+    "receipt reference",
+    "R-2026-0042"
+);
+text_newtype!(
     /// The name of a payroll component a caller defines: a deduction, a
     /// contribution (`pension`, `health insurance`, `union dues`, ...).
     PayComponentName,

@@ -1,6 +1,7 @@
 //! Integration and property tests of bureau-hr.
 
 mod employees;
+mod expenses;
 mod leave;
 mod pay_periods;
 mod payroll;
