@@ -57,6 +57,9 @@
 //!   category per line and per day), approved or rejected by the
 //!   claimant's manager in the [`OrgChart`] (never the claimant) and
 //!   reimbursed through payroll or as a payable ([`Reimbursement`]).
+//! - [`headcount`] and [`workforce_metrics`]: heads and FTE as of a date;
+//!   joiners, leavers, turnover, retention, average tenure and absence
+//!   rate over a period ([`WorkforceMetrics`]).
 //!
 //! Nothing here reads a clock or draws a random value: every date is an
 //! input, and the same inputs give the same outputs.
@@ -74,6 +77,7 @@
 //! | `time` | [`PaySchedule`], [`PayPeriod`], [`Timesheet`], [`TimesheetCommand`], [`TimesheetEvent`], [`WorkInterval`], [`OvertimeRules`], [`PeriodHours`], [`Hours`], [`Multiplier`] |
 //! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollRun`] |
 //! | `expense` | [`ExpenseClaim`], [`ExpenseCommand`], [`ExpenseEvent`], [`ExpenseLine`], [`ExpensePolicy`] |
+//! | `metrics` | [`headcount`], [`workforce_metrics`], [`Headcount`], [`WorkforceMetrics`], [`Absence`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
 //!
 //! # Crate features
@@ -90,6 +94,7 @@ mod employment;
 mod error;
 mod expense;
 mod leave;
+mod metrics;
 mod org;
 mod payroll;
 mod replay;
@@ -119,6 +124,9 @@ pub use leave::policy::{
     LeaveStep, LeaveType, LeaveYearStart, MAX_ACCRUAL_YEARS, MAX_POLICY_DAYS, Proration,
 };
 pub use leave::span::{DayPart, LeaveEmployment, LeaveSpan};
+pub use metrics::{
+    Absence, Headcount, METRIC_PLACES, WorkforceMetrics, headcount, workforce_metrics,
+};
 pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};
 pub use payroll::config::{
     Contribution, ContributionBasis, NegativeNet, PayrollConfig, ProrationBasis,

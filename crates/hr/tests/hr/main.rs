@@ -3,6 +3,7 @@
 mod employees;
 mod expenses;
 mod leave;
+mod metrics;
 mod pay_periods;
 mod payroll;
 mod timesheets;
