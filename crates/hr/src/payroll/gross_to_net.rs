@@ -339,11 +339,19 @@ pub fn gross_to_net(
             .and_then(|a| a.checked_div(per_year))
             .ok_or_else(|| c.overflow("salary"))?;
         period_salary = c.round(exact, "salary")?;
-        let weights = day_weights(config.proration(), input.calendar, period_range, employed)?;
+        // Counting days on the calendar is the costly part: a whole period
+        // without unpaid leave pays the period's salary without it.
+        let whole = employed == period_range;
+        let counted = !(whole && input.unpaid_leave == LeaveDays::ZERO);
+        let weights = if counted {
+            day_weights(config.proration(), input.calendar, period_range, employed)?
+        } else {
+            [Decimal::ZERO, Decimal::ONE, Decimal::ZERO]
+        };
         let [before, within, after] = weights;
         period_days = before + within + after;
         salaried_days = within;
-        let paid = if within == period_days {
+        let paid = if whole || within == period_days {
             period_salary
         } else {
             period_salary
@@ -355,9 +363,13 @@ pub fn gross_to_net(
         c.push(
             LineKind::Salary,
             None,
-            LineBasis::Days {
-                days: within,
-                of: period_days,
+            if counted {
+                LineBasis::Days {
+                    days: within,
+                    of: period_days,
+                }
+            } else {
+                LineBasis::WholePeriod
             },
             LineRate::PerPeriod(period_salary),
             paid,
@@ -459,12 +471,13 @@ pub fn gross_to_net(
                  deductions: &[(PayComponentName, Money)]|
      -> Result<()> {
         for (component, amount) in deductions {
-            let label = format!("{kind} {component}");
-            c.check_currency(*amount, &label)?;
+            if amount.currency() != currency {
+                c.check_currency(*amount, &format!("{kind} {component}"))?;
+            }
             if amount.is_negative() {
                 return Err(Error::NegativeDeduction {
                     employee,
-                    line: label,
+                    line: format!("{kind} {component}"),
                     amount: *amount,
                 });
             }

@@ -99,6 +99,9 @@ impl core::fmt::Display for LineKind {
 pub enum LineBasis {
     /// An amount given as is (bonus, commission, a fixed deduction).
     Given,
+    /// The whole period, employed on every day without unpaid leave: no
+    /// days were counted.
+    WholePeriod,
     /// `days` out of the period's `of` days, in the configured
     /// [`ProrationBasis`](crate::ProrationBasis).
     Days {
