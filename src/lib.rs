@@ -17,6 +17,8 @@
 //!   ([`core::Error`], the error of money, rates, ids and periods, not of the
 //!   other crates: each module has its own `Error`).
 //! - [`calendar`] (feature `calendar`, default): working-time calendars.
+//! - [`hr`] (feature `hr`): employees, leave, time, payroll, expenses and
+//!   workforce metrics.
 //! - [`ledger`] (feature `ledger`, default): the double-entry general ledger.
 //! - [`sla`] (feature `sla`, default): service level agreements over ticket
 //!   histories.
@@ -40,6 +42,7 @@
 //! # Crate features
 //!
 //! - `calendar` (default): [`calendar`], working-time calendars.
+//! - `hr`: [`hr`], HR and payroll rules (turns on `calendar`).
 //! - `ledger` (default): [`ledger`], the double-entry general ledger.
 //! - `sla` (default): [`sla`], service level agreements over ticket histories
 //!   (turns on `calendar`).
@@ -69,6 +72,11 @@ pub use bureau_core::chrono;
 /// Working-time calendars: schedules in a time zone, holidays, DST-exact arithmetic.
 #[cfg(feature = "calendar")]
 pub use bureau_calendar as calendar;
+
+/// HR rules: employees, org chart, leave, timesheets and overtime, payroll
+/// gross to net, expense claims, workforce metrics.
+#[cfg(feature = "hr")]
+pub use bureau_hr as hr;
 
 /// The general ledger: accounts, entries, two-phase transfers, balances, reports, periods, audit chain.
 #[cfg(feature = "ledger")]

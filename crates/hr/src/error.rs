@@ -1,6 +1,6 @@
 //! The one error type of bureau-hr.
 
-use bureau_core::{Decimal, EmployeeId, Money};
+use bureau_core::{Currency, Decimal, EmployeeId, Money, Rate};
 use chrono::NaiveDate;
 
 use bureau_core::DateRange;
@@ -9,8 +9,8 @@ use bureau_calendar::WallInterval;
 use chrono::{DateTime, Utc};
 
 use crate::{
-    EmploymentStatus, LeaveDays, LeaveRequestId, PayFrequency, RequestStatus, TimesheetStatus,
-    WorkInterval,
+    ClaimStatus, EmploymentStatus, ExpenseCategory, Hours, LeaveDays, LeaveRequestId,
+    PayComponentName, PayFrequency, RequestStatus, TimesheetStatus, WorkInterval,
 };
 
 /// Everything that can go wrong in bureau-hr. Every variant names the value
@@ -397,6 +397,180 @@ pub enum Error {
     SelfApproval {
         /// The employee.
         employee: EmployeeId,
+    },
+    /// A tax table that is not a progressive table of bands.
+    #[error("invalid tax table: {reason}")]
+    #[non_exhaustive]
+    InvalidTaxTable {
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// A contribution rate outside `[0, 1]`.
+    #[error("contribution {component}: rate {rate} is not in [0, 1]")]
+    #[non_exhaustive]
+    InvalidContributionRate {
+        /// The contribution.
+        component: PayComponentName,
+        /// The rate.
+        rate: Rate,
+    },
+    /// Standard annual hours of zero, used to find a salary's hourly equivalent.
+    #[error("standard annual hours must be positive, not {hours}")]
+    #[non_exhaustive]
+    NoAnnualHours {
+        /// The hours given.
+        hours: Hours,
+    },
+    /// An amount in another currency than the payroll's.
+    #[error("employee {employee}: {line} is in {found}, the payroll pays in {expected}")]
+    #[non_exhaustive]
+    PayCurrency {
+        /// The employee.
+        employee: EmployeeId,
+        /// Which input.
+        line: String,
+        /// The payroll's currency.
+        expected: Currency,
+        /// The input's currency.
+        found: Currency,
+    },
+    /// A negative amount given as a deduction.
+    #[error("employee {employee}: deduction {line} of {amount} is negative")]
+    #[non_exhaustive]
+    NegativeDeduction {
+        /// The employee.
+        employee: EmployeeId,
+        /// The deduction.
+        line: String,
+        /// Its amount.
+        amount: Money,
+    },
+    /// A period number outside the tax year.
+    #[error("employee {employee}: period number {number} is not in 1..={max} for {frequency} pay")]
+    #[non_exhaustive]
+    InvalidPeriodNumber {
+        /// The employee.
+        employee: EmployeeId,
+        /// The number given.
+        number: u32,
+        /// The most periods a tax year holds at this frequency.
+        max: u32,
+        /// The pay frequency.
+        frequency: PayFrequency,
+    },
+    /// Days of employment outside the pay period.
+    #[error(
+        "employee {employee}: employed {employed} does not overlap the pay period {first} to {last}"
+    )]
+    #[non_exhaustive]
+    EmploymentOutsidePeriod {
+        /// The employee.
+        employee: EmployeeId,
+        /// The days of employment given.
+        employed: DateRange,
+        /// The period's first day.
+        first: NaiveDate,
+        /// The period's last day.
+        last: NaiveDate,
+    },
+    /// Hours classified for another pay period than the payslip's.
+    #[error(
+        "employee {employee}: hours of the period from {hours_first} given for the period from {period_first}"
+    )]
+    #[non_exhaustive]
+    HoursForOtherPeriod {
+        /// The employee.
+        employee: EmployeeId,
+        /// First day of the period the hours belong to.
+        hours_first: NaiveDate,
+        /// First day of the payslip's period.
+        period_first: NaiveDate,
+    },
+    /// More unpaid leave days than paid days, or unpaid leave without a salary.
+    #[error(
+        "employee {employee}: {unpaid} unpaid leave days cannot be deducted from {paid} salaried days"
+    )]
+    #[non_exhaustive]
+    UnpaidLeaveExceedsPaidDays {
+        /// The employee.
+        employee: EmployeeId,
+        /// The unpaid days.
+        unpaid: LeaveDays,
+        /// The salaried days of the period (zero for hourly pay).
+        paid: Decimal,
+    },
+    /// Net pay below zero under [`NegativeNet::Reject`](crate::NegativeNet::Reject).
+    #[error("employee {employee}: net pay {net} is below zero after {}", lines.join(", "))]
+    #[non_exhaustive]
+    NegativeNet {
+        /// The employee.
+        employee: EmployeeId,
+        /// The net pay that came out.
+        net: Money,
+        /// The deduction lines, as `kind component: amount`.
+        lines: Vec<String>,
+    },
+    /// A pay computation that leaves the range of an amount.
+    #[error("employee {employee}: {line} overflows")]
+    #[non_exhaustive]
+    PayOverflow {
+        /// The employee.
+        employee: EmployeeId,
+        /// The line being computed.
+        line: &'static str,
+    },
+    /// An expense claim without a line.
+    #[error("expense claim of {claimant} has no line")]
+    #[non_exhaustive]
+    EmptyClaim {
+        /// The claimant.
+        claimant: EmployeeId,
+    },
+    /// An expense line in another currency without a matching exchange rate.
+    #[error("expense line {line}: {from} needs an exchange rate to {to}")]
+    #[non_exhaustive]
+    MissingExchangeRate {
+        /// The line's position in the claim, from 0.
+        line: usize,
+        /// The line's currency.
+        from: Currency,
+        /// The policy's currency.
+        to: Currency,
+    },
+    /// An expense line, or a day's lines of one category, above the policy's limit.
+    #[error("expense {category}{}: {amount} is above the limit of {limit}", date.map_or(String::new(), |d| format!(" on {d}")))]
+    #[non_exhaustive]
+    ExpenseLimitExceeded {
+        /// The category.
+        category: ExpenseCategory,
+        /// The day, for a daily limit; `None` for a limit per line.
+        date: Option<NaiveDate>,
+        /// The amount claimed, in the policy's currency.
+        amount: Money,
+        /// The limit.
+        limit: Money,
+    },
+    /// An expense claim command its status does not allow.
+    #[error("expense claim of {claimant} is {}: cannot {command}", status.map_or("not submitted".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    ClaimNotAllowed {
+        /// The claimant.
+        claimant: EmployeeId,
+        /// Its status, `None` before submission.
+        status: Option<ClaimStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A decision on an expense claim by someone other than the claimant's manager.
+    #[error("employee {approver} is not the manager of claimant {claimant} (manager: {})", manager.map_or("none".to_owned(), |m| m.to_string()))]
+    #[non_exhaustive]
+    NotClaimantsManager {
+        /// Who tried to decide.
+        approver: EmployeeId,
+        /// The claimant.
+        claimant: EmployeeId,
+        /// The claimant's manager in the org chart on the day.
+        manager: Option<EmployeeId>,
     },
     /// A date or range error from bureau-core.
     #[error(transparent)]

@@ -41,6 +41,25 @@
 //!   holiday [`Multiplier`]s) classify worked time into [`PeriodHours`]:
 //!   exact [`Hours`] by pay period and multiplier, daily overtime left out
 //!   of the weekly count, the highest multiplier winning.
+//! - [`gross_to_net`]: one employee's [`Payslip`] for one period from a
+//!   [`PayInput`] (salary prorated by [`ProrationBasis`] through
+//!   [`Money::allocate`](bureau_core::Money::allocate), hourly pay and
+//!   overtime from [`PeriodHours`], bonus, commission, unpaid leave, pre-
+//!   and post-tax deductions) under a [`PayrollConfig`] (a progressive
+//!   [`TaxTable`] applied by [`TaxMethod`], [`Contribution`]s with annual
+//!   caps, one [`RoundingStrategy`](bureau_core::RoundingStrategy) applied
+//!   once per line, [`NegativeNet`]). Every [`PayLine`] keeps its
+//!   [`LineBasis`], [`LineRate`] and amount; [`YearToDate`] carries the
+//!   totals from one period to the next. [`PayrollRun`] runs many employees
+//!   and totals each component ([`ComponentTotal`]).
+//! - [`ExpenseClaim`]: an aggregate of [`ExpenseLine`]s in any currency
+//!   with the rate used, checked against an [`ExpensePolicy`] (limits per
+//!   category per line and per day), approved or rejected by the
+//!   claimant's manager in the [`OrgChart`] (never the claimant) and
+//!   reimbursed through payroll or as a payable ([`Reimbursement`]).
+//! - [`headcount`] and [`workforce_metrics`]: heads and FTE as of a date;
+//!   joiners, leavers, turnover, retention, average tenure and absence
+//!   rate over a period ([`WorkforceMetrics`]).
 //!
 //! Nothing here reads a clock or draws a random value: every date is an
 //! input, and the same inputs give the same outputs.
@@ -56,6 +75,9 @@
 //! | `org` | [`OrgChart`], [`OrgCommand`], [`OrgEvent`], [`Placement`] |
 //! | `leave` | [`LeavePolicy`], [`LeaveAccount`], [`LeaveCommand`], [`LeaveEvent`], [`LeaveSpan`], [`LeaveDays`], [`Movement`] |
 //! | `time` | [`PaySchedule`], [`PayPeriod`], [`Timesheet`], [`TimesheetCommand`], [`TimesheetEvent`], [`WorkInterval`], [`OvertimeRules`], [`PeriodHours`], [`Hours`], [`Multiplier`] |
+//! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollRun`] |
+//! | `expense` | [`ExpenseClaim`], [`ExpenseCommand`], [`ExpenseEvent`], [`ExpenseLine`], [`ExpensePolicy`] |
+//! | `metrics` | [`headcount`], [`workforce_metrics`], [`Headcount`], [`WorkforceMetrics`], [`Absence`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
 //!
 //! # Crate features
@@ -64,13 +86,17 @@
 //!   deserializing validates text and fractions.
 //! - `proptest`: [`strategy`], generators of valid employment terms and
 //!   command sequences, org chart changes, leave policies, leave spans, pay
-//!   schedules, worked intervals and overtime rules.
+//!   schedules, worked intervals, overtime rules, tax tables and payroll
+//!   configurations.
 
 mod employee;
 mod employment;
 mod error;
+mod expense;
 mod leave;
+mod metrics;
 mod org;
+mod payroll;
 mod replay;
 mod sensitive;
 #[cfg(feature = "proptest")]
@@ -86,6 +112,8 @@ pub use employment::{
     ContractType, EmploymentTerms, Fte, PayBasis, PayFrequency, PayRate, Workplace,
 };
 pub use error::{Error, Result};
+pub use expense::claim::{ClaimStatus, ExpenseClaim, ExpenseCommand, ExpenseEvent, Reimbursement};
+pub use expense::policy::{ExpenseLine, ExpensePolicy};
 pub use leave::account::{
     AccrualProgress, LeaveAccount, LeaveCommand, LeaveEvent, LeaveRequestRecord, RequestStatus,
 };
@@ -96,11 +124,22 @@ pub use leave::policy::{
     LeaveStep, LeaveType, LeaveYearStart, MAX_ACCRUAL_YEARS, MAX_POLICY_DAYS, Proration,
 };
 pub use leave::span::{DayPart, LeaveEmployment, LeaveSpan};
+pub use metrics::{
+    Absence, Headcount, METRIC_PLACES, WorkforceMetrics, headcount, workforce_metrics,
+};
 pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};
+pub use payroll::config::{
+    Contribution, ContributionBasis, NegativeNet, PayrollConfig, ProrationBasis,
+};
+pub use payroll::gross_to_net::{PayInput, gross_to_net, period_number};
+pub use payroll::payslip::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
+pub use payroll::run::{ComponentTotal, PayrollRun};
+pub use payroll::tax::{TaxBand, TaxMethod, TaxTable};
 pub use sensitive::{PersonalData, Sensitive};
 pub use text::{
-    BankAccount, CalendarKey, CostCentre, DepartmentName, LeaveTypeName, LocationName,
-    MAX_TEXT_LEN, NationalId, PersonName, PositionTitle, Reason, WorkEmail,
+    BankAccount, CalendarKey, CostCentre, DepartmentName, ExpenseCategory, LeaveTypeName,
+    LocationName, MAX_TEXT_LEN, NationalId, PayComponentName, PersonName, PositionTitle, Reason,
+    ReceiptReference, WorkEmail,
 };
 pub use time::hours::{Hours, MAX_MULTIPLIER, Multiplier};
 pub use time::overtime::{OvertimeRules, PeriodHours, Threshold};

@@ -1,7 +1,7 @@
 //! Strategies generating valid values, for property tests: employment
 //! terms, profiles, employees, lifecycle command sequences, org chart
-//! changes, leave policies, leave spans, pay schedules, worked intervals
-//! and overtime rules.
+//! changes, leave policies, leave spans, pay schedules, worked intervals,
+//! overtime rules, tax tables and payroll configurations.
 //!
 //! ```
 //! use bureau_hr::strategy;
@@ -500,4 +500,79 @@ pub fn timesheet(employee: EmployeeId, max: usize) -> impl Strategy<Value = crat
             }
             sheet
         })
+}
+
+/// A valid progressive tax table in USD: one to five bands, the first at
+/// zero, starts rising by 1 000.00 to 60 000.00, rates rising in whole
+/// percent up to 60%.
+pub fn tax_table() -> impl Strategy<Value = crate::TaxTable> {
+    proptest::collection::vec((1i128..=60, 0i64..=15), 1..=5).prop_filter_map(
+        "a valid table",
+        |steps| {
+            let mut from = 0i128;
+            let mut rate = 0i64;
+            let mut bands = Vec::with_capacity(steps.len());
+            for (index, (gap, rise)) in steps.into_iter().enumerate() {
+                if index > 0 {
+                    from += gap * 100_000;
+                }
+                rate = (rate + rise).min(60);
+                bands.push(crate::TaxBand::new(
+                    Money::from_minor(from, Currency::USD).ok()?,
+                    bureau_core::Rate::new(Decimal::new(rate, 2)),
+                ));
+            }
+            crate::TaxTable::new(bands).ok()
+        },
+    )
+}
+
+/// A valid payroll configuration in USD: a [`tax_table`], either tax
+/// method and proration basis, either rule for negative net pay, and up to
+/// two contributions at up to 10% each, the first capped.
+pub fn payroll_config() -> impl Strategy<Value = crate::PayrollConfig> {
+    (
+        tax_table(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        proptest::collection::vec((0i64..=1000, 0i64..=1000), 0..=2),
+    )
+        .prop_filter_map(
+            "a valid configuration",
+            |(table, cumulative, calendar_days, carry, contributions)| {
+                let mut config = crate::PayrollConfig::new(table)
+                    .with_tax_method(if cumulative {
+                        crate::TaxMethod::Cumulative
+                    } else {
+                        crate::TaxMethod::Annualised
+                    })
+                    .with_proration(if calendar_days {
+                        crate::ProrationBasis::CalendarDays
+                    } else {
+                        crate::ProrationBasis::WorkingDays
+                    })
+                    .with_negative_net(if carry {
+                        crate::NegativeNet::CarryForward
+                    } else {
+                        crate::NegativeNet::Reject
+                    });
+                for (index, (employee, employer)) in contributions.into_iter().enumerate() {
+                    let name =
+                        crate::PayComponentName::new(format!("contribution {index}")).ok()?;
+                    let mut contribution = crate::Contribution::new(
+                        name,
+                        bureau_core::Rate::new(Decimal::new(employee, 4)),
+                        bureau_core::Rate::new(Decimal::new(employer, 4)),
+                    )
+                    .ok()?;
+                    if index == 0 {
+                        contribution = contribution
+                            .with_annual_cap(Money::from_minor(6_000_000, Currency::USD).ok()?);
+                    }
+                    config = config.with_contribution(contribution);
+                }
+                Some(config)
+            },
+        )
 }

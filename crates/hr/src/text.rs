@@ -164,6 +164,25 @@ text_newtype!(
     "leave type",
     "volunteering"
 );
+text_newtype!(
+    /// An expense category a policy sets limits for (`travel`, `meals`, ...).
+    ExpenseCategory,
+    "expense category",
+    "meals"
+);
+text_newtype!(
+    /// The reference of a receipt backing an expense line.
+    ReceiptReference,
+    "receipt reference",
+    "R-2026-0042"
+);
+text_newtype!(
+    /// The name of a payroll component a caller defines: a deduction, a
+    /// contribution (`pension`, `health insurance`, `union dues`, ...).
+    PayComponentName,
+    "pay component",
+    "pension"
+);
 
 /// A work email address: one `@` with text on both sides, a dot in the
 /// domain, no spaces; compared exactly as given.

@@ -1,6 +1,9 @@
 //! Integration and property tests of bureau-hr.
 
 mod employees;
+mod expenses;
 mod leave;
+mod metrics;
 mod pay_periods;
+mod payroll;
 mod timesheets;

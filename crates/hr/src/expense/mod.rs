@@ -1,0 +1,5 @@
+//! Expense claims: lines in any currency, policy limits, approval by the
+//! claimant's manager, reimbursement.
+
+pub(crate) mod claim;
+pub(crate) mod policy;

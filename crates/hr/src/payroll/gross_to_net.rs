@@ -1,0 +1,683 @@
+//! Gross to net for one employee and one pay period, as a pure function.
+
+use bureau_calendar::Calendar;
+use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate};
+
+use crate::{
+    Contribution, ContributionBasis, Error, Fte, LeaveDays, LineBasis, LineKind, LineRate,
+    Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayPeriod, PayRate,
+    PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result, TaxMethod,
+    YearToDate,
+};
+
+/// What one employee is paid for in one period: pay rate and FTE, the days
+/// employed, hours from the timesheet's overtime classification, bonus,
+/// commission, unpaid leave, deductions and a shortfall carried in.
+///
+/// `period_number` is the period's place in the tax year, from 1 (see
+/// [`period_number`]); the cumulative tax method needs it.
+#[derive(Clone, Debug)]
+pub struct PayInput<'a> {
+    employee: EmployeeId,
+    period: PayPeriod,
+    frequency: PayFrequency,
+    period_number: u32,
+    pay_rate: PayRate,
+    fte: Fte,
+    calendar: &'a Calendar,
+    employed: Option<DateRange>,
+    hours: Option<&'a PeriodHours>,
+    unpaid_leave: LeaveDays,
+    bonus: Option<Money>,
+    commission: Option<Money>,
+    pre_tax: Vec<(PayComponentName, Money)>,
+    post_tax: Vec<(PayComponentName, Money)>,
+    carried_in: Option<Money>,
+}
+
+impl<'a> PayInput<'a> {
+    /// Pay at `pay_rate` and full time for the whole of `period`, the
+    /// `period_number`th of its tax year, counted on `calendar`.
+    pub fn new(
+        employee: EmployeeId,
+        period: PayPeriod,
+        frequency: PayFrequency,
+        period_number: u32,
+        pay_rate: PayRate,
+        calendar: &'a Calendar,
+    ) -> Self {
+        Self {
+            employee,
+            period,
+            frequency,
+            period_number,
+            pay_rate,
+            fte: Fte::FULL,
+            calendar,
+            employed: None,
+            hours: None,
+            unpaid_leave: LeaveDays::ZERO,
+            bonus: None,
+            commission: None,
+            pre_tax: Vec::new(),
+            post_tax: Vec::new(),
+            carried_in: None,
+        }
+    }
+
+    /// The same input at `fte` (scales a salary, not hourly pay).
+    #[must_use]
+    pub fn with_fte(mut self, fte: Fte) -> Self {
+        self.fte = fte;
+        self
+    }
+
+    /// The same input employed only on the days of `employed` (a joiner or
+    /// a leaver); the salary is prorated.
+    #[must_use]
+    pub fn employed(mut self, employed: DateRange) -> Self {
+        self.employed = Some(employed);
+        self
+    }
+
+    /// The same input with the period's hours, classified by
+    /// [`OvertimeRules::classify`](crate::OvertimeRules::classify). Hourly
+    /// pay pays every bucket; a salary pays the buckets above the regular
+    /// multiplier at its hourly equivalent.
+    #[must_use]
+    pub fn with_hours(mut self, hours: &'a PeriodHours) -> Self {
+        self.hours = Some(hours);
+        self
+    }
+
+    /// The same input with `days` of unpaid leave, counted in the
+    /// configured [`ProrationBasis`].
+    #[must_use]
+    pub fn with_unpaid_leave(mut self, days: LeaveDays) -> Self {
+        self.unpaid_leave = days;
+        self
+    }
+
+    /// The same input with a bonus.
+    #[must_use]
+    pub fn with_bonus(mut self, amount: Money) -> Self {
+        self.bonus = Some(amount);
+        self
+    }
+
+    /// The same input with a commission (computed elsewhere).
+    #[must_use]
+    pub fn with_commission(mut self, amount: Money) -> Self {
+        self.commission = Some(amount);
+        self
+    }
+
+    /// The same input with a deduction before tax.
+    #[must_use]
+    pub fn with_pre_tax_deduction(mut self, component: PayComponentName, amount: Money) -> Self {
+        self.pre_tax.push((component, amount));
+        self
+    }
+
+    /// The same input with a deduction after tax.
+    #[must_use]
+    pub fn with_post_tax_deduction(mut self, component: PayComponentName, amount: Money) -> Self {
+        self.post_tax.push((component, amount));
+        self
+    }
+
+    /// The same input with the shortfall the previous payslip carried
+    /// forward ([`Payslip::carried_forward`]).
+    #[must_use]
+    pub fn with_carried_in(mut self, amount: Money) -> Self {
+        self.carried_in = Some(amount);
+        self
+    }
+
+    /// The employee.
+    pub const fn employee(&self) -> EmployeeId {
+        self.employee
+    }
+
+    /// The pay period.
+    pub const fn period(&self) -> PayPeriod {
+        self.period
+    }
+}
+
+/// The place of `period` among the periods `schedule` pays in `tax_year`
+/// (those whose last day falls in it), from 1.
+///
+/// # Errors
+///
+/// [`Error::InvalidPeriodNumber`] (with number 0) naming `employee` when the
+/// period does not end in the tax year; range errors of the schedule.
+pub fn period_number(
+    employee: EmployeeId,
+    schedule: &PaySchedule,
+    tax_year: DateRange,
+    period: PayPeriod,
+) -> Result<u32> {
+    let periods = schedule.periods_ending_in(tax_year)?;
+    let max = u32::try_from(periods.len()).unwrap_or(u32::MAX);
+    periods
+        .iter()
+        .position(|p| *p == period)
+        .and_then(|index| u32::try_from(index + 1).ok())
+        .ok_or(Error::InvalidPeriodNumber {
+            employee,
+            number: 0,
+            max,
+            frequency: schedule.frequency(),
+        })
+}
+
+struct Computation<'c> {
+    config: &'c PayrollConfig,
+    employee: EmployeeId,
+    lines: Vec<PayLine>,
+}
+
+impl Computation<'_> {
+    fn overflow(&self, line: &'static str) -> Error {
+        Error::PayOverflow {
+            employee: self.employee,
+            line,
+        }
+    }
+
+    /// The one rounding of a line.
+    fn round(&self, exact: Decimal, line: &'static str) -> Result<Money> {
+        Money::rounded(exact, self.config.currency(), self.config.rounding())
+            .map_err(|_| self.overflow(line))
+    }
+
+    fn check_currency(&self, amount: Money, line: &str) -> Result<()> {
+        if amount.currency() == self.config.currency() {
+            Ok(())
+        } else {
+            Err(Error::PayCurrency {
+                employee: self.employee,
+                line: line.to_owned(),
+                expected: self.config.currency(),
+                found: amount.currency(),
+            })
+        }
+    }
+
+    fn push(
+        &mut self,
+        kind: LineKind,
+        component: Option<PayComponentName>,
+        basis: LineBasis,
+        rate: LineRate,
+        amount: Money,
+    ) {
+        self.lines
+            .push(PayLine::new(kind, component, basis, rate, amount));
+    }
+
+    fn sum(&self, select: impl Fn(LineKind) -> bool) -> Result<Money> {
+        Money::checked_sum(
+            self.lines
+                .iter()
+                .filter(|l| select(l.kind()))
+                .map(PayLine::amount),
+            self.config.currency(),
+        )
+        .map_err(|_| self.overflow("total"))
+    }
+}
+
+/// Day weights of a period cut into [before employment, employed, after].
+fn day_weights(
+    basis: ProrationBasis,
+    calendar: &Calendar,
+    period: DateRange,
+    employed: DateRange,
+) -> Result<[Decimal; 3]> {
+    let before = DateRange::new(period.start(), employed.start())?;
+    let after = DateRange::new(employed.end(), period.end())?;
+    let calendar_days = |range: DateRange| Decimal::from(range.len_days());
+    if basis == ProrationBasis::WorkingDays {
+        let working = [before, employed, after].map(|r| calendar.working_days_in(r).value());
+        if working.iter().any(|w| !w.is_zero()) {
+            return Ok(working);
+        }
+    }
+    Ok([before, employed, after].map(calendar_days))
+}
+
+/// Computes one payslip from `input` and the year to date before it.
+///
+/// The steps, each line rounded once with the configuration's strategy:
+///
+/// 1. **Salary** (an annual [`PayRate`]): the period's salary is `annual ×
+///    FTE ÷ periods per year`, rounded. A period employed on part of its
+///    days is paid its share by [`Money::allocate`] over the day weights
+///    `[days before employment, days employed, days after]` (working or
+///    calendar days per [`ProrationBasis`]): largest remainder, ties to the
+///    earlier part. So two payslips of one period split at any date add up
+///    to the whole period's salary exactly.
+/// 2. **Unpaid leave**: `period salary × unpaid days ÷ period days`, a
+///    negative earning.
+/// 3. **Hours**: hourly pay pays each bucket at `rate × multiplier`; a
+///    salary pays buckets above the regular multiplier at its hourly
+///    equivalent `annual × FTE ÷ annual hours`, rounded.
+/// 4. **Bonus and commission** as given. Gross is the sum of the earnings.
+/// 5. **Pre-tax deductions** as given; taxable pay is gross less them.
+/// 6. **Income tax** by the [`TaxMethod`].
+/// 7. **Contributions**: each rate on its basis, the basis capped by what
+///    is left of the annual cap after the year to date.
+/// 8. **Post-tax deductions** and a shortfall carried in.
+///
+/// Net is gross less the deduction lines. Below zero it is
+/// [`Error::NegativeNet`] or, under [`NegativeNet::CarryForward`], a
+/// [`LineKind::CarriedForward`] line bringing it to zero.
+///
+/// # Errors
+///
+/// [`Error::PayCurrency`] for an amount not in the payroll's currency,
+/// [`Error::InvalidPeriodNumber`], [`Error::EmploymentOutsidePeriod`],
+/// [`Error::HoursForOtherPeriod`], [`Error::UnpaidLeaveExceedsPaidDays`],
+/// [`Error::NegativeDeduction`], [`Error::NegativeNet`] and
+/// [`Error::PayOverflow`]; each names the employee.
+#[allow(clippy::too_many_lines)]
+pub fn gross_to_net(
+    config: &PayrollConfig,
+    input: &PayInput<'_>,
+    year_to_date: &YearToDate,
+) -> Result<Payslip> {
+    let employee = input.employee;
+    let mut c = Computation {
+        config,
+        employee,
+        lines: Vec::with_capacity(8 + input.pre_tax.len() + input.post_tax.len()),
+    };
+    let currency = config.currency();
+    let periods_per_year = input.frequency.periods_per_year();
+    // A tax year holds a 53rd week or a 27th fortnight now and then, never a
+    // 13th month or a 25th half month.
+    let max = match input.frequency {
+        PayFrequency::Weekly | PayFrequency::Biweekly => periods_per_year + 1,
+        _ => periods_per_year,
+    };
+    if input.period_number == 0 || input.period_number > max {
+        return Err(Error::InvalidPeriodNumber {
+            employee,
+            number: input.period_number,
+            max,
+            frequency: input.frequency,
+        });
+    }
+    let rate = input.pay_rate.amount();
+    c.check_currency(rate, "pay rate")?;
+    c.check_currency(year_to_date.gross(), "year to date")?;
+    let per_year = Decimal::from(periods_per_year);
+
+    // 1. Salary.
+    let period_range = input.period.range()?;
+    let employed = match input.employed {
+        None => period_range,
+        Some(range) => range
+            .intersection(&period_range)
+            .filter(|r| !r.is_empty())
+            .ok_or(Error::EmploymentOutsidePeriod {
+                employee,
+                employed: range,
+                first: input.period.first_day(),
+                last: input.period.last_day(),
+            })?,
+    };
+    let mut salaried_days = Decimal::ZERO;
+    let mut period_days = Decimal::ZERO;
+    let mut period_salary = Money::zero(currency);
+    if input.pay_rate.basis() == PayBasis::Annual {
+        let exact = rate
+            .amount()
+            .checked_mul(input.fte.value())
+            .and_then(|a| a.checked_div(per_year))
+            .ok_or_else(|| c.overflow("salary"))?;
+        period_salary = c.round(exact, "salary")?;
+        // Counting days on the calendar is the costly part: a whole period
+        // without unpaid leave pays the period's salary without it.
+        let whole = employed == period_range;
+        let counted = !(whole && input.unpaid_leave == LeaveDays::ZERO);
+        let weights = if counted {
+            day_weights(config.proration(), input.calendar, period_range, employed)?
+        } else {
+            [Decimal::ZERO, Decimal::ONE, Decimal::ZERO]
+        };
+        let [before, within, after] = weights;
+        period_days = before + within + after;
+        salaried_days = within;
+        let paid = if whole || within == period_days {
+            period_salary
+        } else {
+            period_salary
+                .allocate(&weights)
+                .ok()
+                .and_then(|parts| parts.get(1).copied())
+                .ok_or_else(|| c.overflow("salary"))?
+        };
+        c.push(
+            LineKind::Salary,
+            None,
+            if counted {
+                LineBasis::Days {
+                    days: within,
+                    of: period_days,
+                }
+            } else {
+                LineBasis::WholePeriod
+            },
+            LineRate::PerPeriod(period_salary),
+            paid,
+        );
+    }
+
+    // 2. Unpaid leave.
+    let unpaid = input.unpaid_leave.value();
+    if unpaid < Decimal::ZERO || unpaid > salaried_days {
+        return Err(Error::UnpaidLeaveExceedsPaidDays {
+            employee,
+            unpaid: input.unpaid_leave,
+            paid: salaried_days,
+        });
+    }
+    if !unpaid.is_zero() {
+        let exact = period_salary
+            .amount()
+            .checked_mul(unpaid)
+            .and_then(|a| a.checked_div(period_days))
+            .ok_or_else(|| c.overflow("unpaid leave"))?;
+        let amount = c.round(exact, "unpaid leave")?.neg();
+        c.push(
+            LineKind::UnpaidLeave,
+            None,
+            LineBasis::Days {
+                days: unpaid,
+                of: period_days,
+            },
+            LineRate::PerPeriod(period_salary),
+            amount,
+        );
+    }
+
+    // 3. Hours.
+    if let Some(hours) = input.hours {
+        if hours.period() != input.period {
+            return Err(Error::HoursForOtherPeriod {
+                employee,
+                hours_first: hours.period().first_day(),
+                period_first: input.period.first_day(),
+            });
+        }
+        let hourly = match input.pay_rate.basis() {
+            PayBasis::Hourly => rate,
+            _ => {
+                let exact = rate
+                    .amount()
+                    .checked_mul(input.fte.value())
+                    .and_then(|a| a.checked_div(config.annual_hours().value()))
+                    .ok_or_else(|| c.overflow("overtime"))?;
+                c.round(exact, "overtime")?
+            }
+        };
+        let salaried = input.pay_rate.basis() != PayBasis::Hourly;
+        for (multiplier, worked) in hours.buckets() {
+            if salaried && *multiplier <= Multiplier::REGULAR {
+                continue;
+            }
+            let exact = hourly
+                .amount()
+                .checked_mul(multiplier.value())
+                .and_then(|a| a.checked_mul(worked.value()))
+                .ok_or_else(|| c.overflow("hours"))?;
+            let amount = c.round(exact, "hours")?;
+            let kind = if *multiplier == Multiplier::REGULAR {
+                LineKind::Hourly
+            } else {
+                LineKind::Overtime
+            };
+            c.push(
+                kind,
+                None,
+                LineBasis::Hours(*worked),
+                LineRate::PerHour {
+                    amount: hourly,
+                    multiplier: *multiplier,
+                },
+                amount,
+            );
+        }
+    }
+
+    // 4. Bonus and commission.
+    for (kind, amount) in [
+        (LineKind::Bonus, input.bonus),
+        (LineKind::Commission, input.commission),
+    ] {
+        if let Some(amount) = amount {
+            c.check_currency(amount, &kind.to_string())?;
+            c.push(kind, None, LineBasis::Given, LineRate::None, amount);
+        }
+    }
+    let gross = c.sum(LineKind::is_earning)?;
+
+    // 5. Pre-tax deductions.
+    let given = |c: &mut Computation<'_>,
+                 kind: LineKind,
+                 deductions: &[(PayComponentName, Money)]|
+     -> Result<()> {
+        for (component, amount) in deductions {
+            if amount.currency() != currency {
+                c.check_currency(*amount, &format!("{kind} {component}"))?;
+            }
+            if amount.is_negative() {
+                return Err(Error::NegativeDeduction {
+                    employee,
+                    line: format!("{kind} {component}"),
+                    amount: *amount,
+                });
+            }
+            c.push(
+                kind,
+                Some(component.clone()),
+                LineBasis::Given,
+                LineRate::None,
+                *amount,
+            );
+        }
+        Ok(())
+    };
+    given(&mut c, LineKind::PreTaxDeduction, &input.pre_tax)?;
+    let pre_tax = c.sum(|k| k == LineKind::PreTaxDeduction)?;
+    let taxable = gross
+        .checked_sub(pre_tax)
+        .map_err(|_| c.overflow("taxable pay"))?;
+
+    // 6. Income tax.
+    let n = Decimal::from(input.period_number);
+    let (projected, tax) = match config.tax_method() {
+        TaxMethod::Annualised => {
+            let projected = taxable
+                .amount()
+                .checked_mul(per_year)
+                .ok_or_else(|| c.overflow("income tax"))?;
+            let annual_tax = config
+                .tax()
+                .tax_on(projected)
+                .ok_or_else(|| c.overflow("income tax"))?;
+            let exact = annual_tax
+                .checked_div(per_year)
+                .ok_or_else(|| c.overflow("income tax"))?;
+            (projected, c.round(exact, "income tax")?)
+        }
+        TaxMethod::Cumulative => {
+            let to_date = year_to_date
+                .taxable()
+                .checked_add(taxable)
+                .map_err(|_| c.overflow("income tax"))?;
+            let projected = to_date
+                .amount()
+                .checked_mul(per_year)
+                .and_then(|a| a.checked_div(n))
+                .ok_or_else(|| c.overflow("income tax"))?;
+            let due = config
+                .tax()
+                .tax_on(projected)
+                .and_then(|t| t.checked_mul(n))
+                .and_then(|t| t.checked_div(per_year))
+                .ok_or_else(|| c.overflow("income tax"))?;
+            let due = c.round(due, "income tax")?;
+            let tax = due
+                .checked_sub(year_to_date.tax())
+                .map_err(|_| c.overflow("income tax"))?;
+            (projected, tax)
+        }
+    };
+    let projected = c.round(projected, "income tax")?;
+    c.push(
+        LineKind::IncomeTax,
+        None,
+        LineBasis::Projected(projected),
+        LineRate::None,
+        tax,
+    );
+
+    // 7. Contributions.
+    let mut year = year_to_date.clone();
+    for contribution in config.contributions() {
+        let base = contribution_base(&c, contribution, gross, taxable, &mut year)?;
+        for (kind, rate) in [
+            (LineKind::EmployeeContribution, contribution.employee_rate()),
+            (LineKind::EmployerContribution, contribution.employer_rate()),
+        ] {
+            if rate == Rate::ZERO {
+                continue;
+            }
+            let exact = base
+                .amount()
+                .checked_mul(rate.value())
+                .ok_or_else(|| c.overflow("contribution"))?;
+            let amount = c.round(exact, "contribution")?;
+            c.push(
+                kind,
+                Some(contribution.name().clone()),
+                LineBasis::Amount(base),
+                LineRate::Fraction(rate),
+                amount,
+            );
+        }
+    }
+
+    // 8. Post-tax deductions and a shortfall carried in.
+    given(&mut c, LineKind::PostTaxDeduction, &input.post_tax)?;
+    if let Some(amount) = input.carried_in {
+        c.check_currency(amount, "carried in")?;
+        if amount.is_negative() {
+            return Err(Error::NegativeDeduction {
+                employee,
+                line: "carried in".to_owned(),
+                amount,
+            });
+        }
+        c.push(
+            LineKind::CarriedIn,
+            None,
+            LineBasis::Given,
+            LineRate::None,
+            amount,
+        );
+    }
+
+    let mut deductions = c.sum(LineKind::is_deduction)?;
+    let mut net = gross
+        .checked_sub(deductions)
+        .map_err(|_| c.overflow("net pay"))?;
+    let mut carried_forward = Money::zero(currency);
+    if net.is_negative() {
+        match config.negative_net() {
+            NegativeNet::CarryForward => {
+                c.push(
+                    LineKind::CarriedForward,
+                    None,
+                    LineBasis::Given,
+                    LineRate::None,
+                    net,
+                );
+                carried_forward = net.neg();
+                deductions = gross;
+                net = Money::zero(currency);
+            }
+            _ => {
+                return Err(Error::NegativeNet {
+                    employee,
+                    net,
+                    lines: c
+                        .lines
+                        .iter()
+                        .filter(|l| l.kind().is_deduction())
+                        .map(|l| format!("{}: {}", l.label(), l.amount()))
+                        .collect(),
+                });
+            }
+        }
+    }
+    let employee_share = c.sum(|k| k == LineKind::EmployeeContribution)?;
+    let employer_cost = c.sum(|k| k == LineKind::EmployerContribution)?;
+    year.add(gross, taxable, tax, employee_share, employer_cost, net)
+        .map_err(|_| c.overflow("year to date"))?;
+    Ok(Payslip {
+        employee,
+        period: input.period,
+        lines: c.lines,
+        gross,
+        taxable,
+        deductions,
+        net,
+        employer_cost,
+        carried_forward,
+        year_to_date: year,
+    })
+}
+
+/// The contribution's basis this period, capped by what the annual cap
+/// leaves after the year to date; records it in `year`.
+fn contribution_base(
+    c: &Computation<'_>,
+    contribution: &Contribution,
+    gross: Money,
+    taxable: Money,
+    year: &mut YearToDate,
+) -> Result<Money> {
+    let currency = gross.currency();
+    let zero = Money::zero(currency);
+    let raw = match contribution.basis() {
+        ContributionBasis::Taxable => taxable,
+        _ => gross,
+    };
+    let raw = if raw.is_negative() { zero } else { raw };
+    let so_far = year.contribution_basis(contribution.name());
+    let base = match contribution.annual_cap() {
+        Some(cap) => {
+            c.check_currency(cap, "contribution cap")?;
+            let left = cap
+                .checked_sub(so_far)
+                .map_err(|_| c.overflow("contribution"))?;
+            let left = if left.is_negative() { zero } else { left };
+            if raw.amount() > left.amount() {
+                left
+            } else {
+                raw
+            }
+        }
+        None => raw,
+    };
+    let total = so_far
+        .checked_add(base)
+        .map_err(|_| c.overflow("contribution"))?;
+    year.set_contribution_basis(contribution.name().clone(), total);
+    Ok(base)
+}

@@ -1,0 +1,384 @@
+//! Payslips: lines with basis, rate and amount, totals and year to date.
+
+use std::collections::BTreeMap;
+
+use bureau_core::{Currency, Decimal, EmployeeId, Money, Rate};
+
+use crate::{Hours, Multiplier, PayComponentName, PayPeriod};
+
+/// What a payslip line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LineKind {
+    /// Salary for the days paid in the period (an earning).
+    Salary,
+    /// Hours paid at the regular hourly rate (an earning).
+    Hourly,
+    /// Hours paid above the regular rate (an earning).
+    Overtime,
+    /// A bonus (an earning).
+    Bonus,
+    /// A commission given as an amount (an earning).
+    Commission,
+    /// Unpaid leave, a negative earning.
+    UnpaidLeave,
+    /// A deduction before tax.
+    PreTaxDeduction,
+    /// Income tax (a deduction; negative for a refund).
+    IncomeTax,
+    /// The employee's share of a contribution (a deduction).
+    EmployeeContribution,
+    /// The employer's share of a contribution: a cost, neither earning
+    /// nor deduction.
+    EmployerContribution,
+    /// A deduction after tax.
+    PostTaxDeduction,
+    /// A shortfall carried in from the previous period (a deduction).
+    CarriedIn,
+    /// The shortfall carried to the next period: a negative deduction that
+    /// brings net pay to zero.
+    CarriedForward,
+}
+
+impl LineKind {
+    /// Whether the line adds to gross pay.
+    pub const fn is_earning(self) -> bool {
+        matches!(
+            self,
+            Self::Salary
+                | Self::Hourly
+                | Self::Overtime
+                | Self::Bonus
+                | Self::Commission
+                | Self::UnpaidLeave
+        )
+    }
+
+    /// Whether the line is subtracted from gross pay to reach net pay.
+    pub const fn is_deduction(self) -> bool {
+        matches!(
+            self,
+            Self::PreTaxDeduction
+                | Self::IncomeTax
+                | Self::EmployeeContribution
+                | Self::PostTaxDeduction
+                | Self::CarriedIn
+                | Self::CarriedForward
+        )
+    }
+}
+
+/// Lowercase with spaces, as in messages: `salary`, `income tax`, ...
+impl core::fmt::Display for LineKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::Salary => "salary",
+            Self::Hourly => "hourly pay",
+            Self::Overtime => "overtime",
+            Self::Bonus => "bonus",
+            Self::Commission => "commission",
+            Self::UnpaidLeave => "unpaid leave",
+            Self::PreTaxDeduction => "pre-tax deduction",
+            Self::IncomeTax => "income tax",
+            Self::EmployeeContribution => "employee contribution",
+            Self::EmployerContribution => "employer contribution",
+            Self::PostTaxDeduction => "post-tax deduction",
+            Self::CarriedIn => "carried in",
+            Self::CarriedForward => "carried forward",
+        })
+    }
+}
+
+/// What a line's amount was computed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LineBasis {
+    /// An amount given as is (bonus, commission, a fixed deduction).
+    Given,
+    /// The whole period, employed on every day without unpaid leave: no
+    /// days were counted.
+    WholePeriod,
+    /// `days` out of the period's `of` days, in the configured
+    /// [`ProrationBasis`](crate::ProrationBasis).
+    Days {
+        /// The days counted.
+        days: Decimal,
+        /// The days of the whole period.
+        of: Decimal,
+    },
+    /// Hours worked.
+    Hours(Hours),
+    /// An amount a rate applies to (a contribution's capped basis).
+    Amount(Money),
+    /// The annual taxable pay the income tax was computed on.
+    Projected(Money),
+}
+
+/// The rate a line's basis was multiplied by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LineRate {
+    /// No rate: the amount was given, or came from a table.
+    None,
+    /// The salary of a whole period, shared by days.
+    PerPeriod(Money),
+    /// An hourly amount times a multiplier.
+    PerHour {
+        /// The regular hourly amount.
+        amount: Money,
+        /// The multiplier of these hours.
+        multiplier: Multiplier,
+    },
+    /// A fraction of the basis.
+    Fraction(Rate),
+}
+
+/// One line of a payslip. Its amount was rounded once, where it was
+/// computed; see [`PayrollConfig`](crate::PayrollConfig).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct PayLine {
+    kind: LineKind,
+    component: Option<PayComponentName>,
+    basis: LineBasis,
+    rate: LineRate,
+    amount: Money,
+}
+
+impl PayLine {
+    pub(crate) const fn new(
+        kind: LineKind,
+        component: Option<PayComponentName>,
+        basis: LineBasis,
+        rate: LineRate,
+        amount: Money,
+    ) -> Self {
+        Self {
+            kind,
+            component,
+            basis,
+            rate,
+            amount,
+        }
+    }
+
+    /// What the line is.
+    pub const fn kind(&self) -> LineKind {
+        self.kind
+    }
+
+    /// The caller's component it belongs to (a deduction's or
+    /// contribution's name), `None` for the built-in lines.
+    pub fn component(&self) -> Option<&PayComponentName> {
+        self.component.as_ref()
+    }
+
+    /// What the amount was computed on.
+    pub const fn basis(&self) -> LineBasis {
+        self.basis
+    }
+
+    /// The rate applied to the basis.
+    pub const fn rate(&self) -> LineRate {
+        self.rate
+    }
+
+    /// The rounded amount: positive for earnings and deductions, negative
+    /// for unpaid leave, a tax refund and a shortfall carried forward.
+    pub const fn amount(&self) -> Money {
+        self.amount
+    }
+
+    /// `kind` or `kind component`, as in messages.
+    pub fn label(&self) -> String {
+        match &self.component {
+            Some(component) => format!("{} {component}", self.kind),
+            None => self.kind.to_string(),
+        }
+    }
+}
+
+/// Totals of a tax year so far, carried from one payslip to the next.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct YearToDate {
+    gross: Money,
+    taxable: Money,
+    tax: Money,
+    employee_contributions: Money,
+    employer_contributions: Money,
+    net: Money,
+    contribution_bases: BTreeMap<PayComponentName, Money>,
+}
+
+impl YearToDate {
+    /// The start of a tax year: every total zero.
+    pub const fn new(currency: Currency) -> Self {
+        Self {
+            gross: Money::zero(currency),
+            taxable: Money::zero(currency),
+            tax: Money::zero(currency),
+            employee_contributions: Money::zero(currency),
+            employer_contributions: Money::zero(currency),
+            net: Money::zero(currency),
+            contribution_bases: BTreeMap::new(),
+        }
+    }
+
+    /// Gross pay.
+    pub const fn gross(&self) -> Money {
+        self.gross
+    }
+
+    /// Taxable pay.
+    pub const fn taxable(&self) -> Money {
+        self.taxable
+    }
+
+    /// Income tax paid.
+    pub const fn tax(&self) -> Money {
+        self.tax
+    }
+
+    /// The employee's contributions.
+    pub const fn employee_contributions(&self) -> Money {
+        self.employee_contributions
+    }
+
+    /// The employer's contributions.
+    pub const fn employer_contributions(&self) -> Money {
+        self.employer_contributions
+    }
+
+    /// Net pay.
+    pub const fn net(&self) -> Money {
+        self.net
+    }
+
+    /// The basis a contribution was charged on so far (what its cap counts).
+    pub fn contribution_basis(&self, component: &PayComponentName) -> Money {
+        self.contribution_bases
+            .get(component)
+            .copied()
+            .unwrap_or(Money::zero(self.gross.currency()))
+    }
+
+    pub(crate) fn set_contribution_basis(&mut self, component: PayComponentName, basis: Money) {
+        self.contribution_bases.insert(component, basis);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add(
+        &mut self,
+        gross: Money,
+        taxable: Money,
+        tax: Money,
+        employee: Money,
+        employer: Money,
+        net: Money,
+    ) -> bureau_core::Result<()> {
+        self.gross = self.gross.checked_add(gross)?;
+        self.taxable = self.taxable.checked_add(taxable)?;
+        self.tax = self.tax.checked_add(tax)?;
+        self.employee_contributions = self.employee_contributions.checked_add(employee)?;
+        self.employer_contributions = self.employer_contributions.checked_add(employer)?;
+        self.net = self.net.checked_add(net)?;
+        Ok(())
+    }
+}
+
+/// One employee's pay for one period: every line, the totals, what is
+/// carried forward and the year to date after this period.
+///
+/// Always `gross() - deductions() == net()`, exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Payslip {
+    pub(crate) employee: EmployeeId,
+    pub(crate) period: PayPeriod,
+    pub(crate) lines: Vec<PayLine>,
+    pub(crate) gross: Money,
+    pub(crate) taxable: Money,
+    pub(crate) deductions: Money,
+    pub(crate) net: Money,
+    pub(crate) employer_cost: Money,
+    pub(crate) carried_forward: Money,
+    pub(crate) year_to_date: YearToDate,
+}
+
+impl Payslip {
+    /// The employee paid.
+    pub const fn employee(&self) -> EmployeeId {
+        self.employee
+    }
+
+    /// The pay period.
+    pub const fn period(&self) -> PayPeriod {
+        self.period
+    }
+
+    /// Every line, earnings first, in the order they were computed.
+    pub fn lines(&self) -> &[PayLine] {
+        &self.lines
+    }
+
+    /// The lines of `kind`.
+    pub fn lines_of(&self, kind: LineKind) -> impl Iterator<Item = &PayLine> {
+        self.lines.iter().filter(move |l| l.kind == kind)
+    }
+
+    /// The sum of the lines of `kind`.
+    ///
+    /// # Errors
+    ///
+    /// [`bureau_core::Error::Overflow`] when the sum leaves the range of an amount.
+    pub fn total_of(&self, kind: LineKind) -> bureau_core::Result<Money> {
+        Money::checked_sum(
+            self.lines_of(kind).map(PayLine::amount),
+            self.gross.currency(),
+        )
+    }
+
+    /// The sum of the earning lines.
+    pub const fn gross(&self) -> Money {
+        self.gross
+    }
+
+    /// Gross pay less pre-tax deductions.
+    pub const fn taxable(&self) -> Money {
+        self.taxable
+    }
+
+    /// The sum of the deduction lines.
+    pub const fn deductions(&self) -> Money {
+        self.deductions
+    }
+
+    /// What the employee is paid: gross less deductions, never below zero.
+    pub const fn net(&self) -> Money {
+        self.net
+    }
+
+    /// The sum of the employer contribution lines.
+    pub const fn employer_cost(&self) -> Money {
+        self.employer_cost
+    }
+
+    /// The shortfall to deduct next period (zero unless net pay would have
+    /// been negative under [`NegativeNet::CarryForward`](crate::NegativeNet::CarryForward)).
+    pub const fn carried_forward(&self) -> Money {
+        self.carried_forward
+    }
+
+    /// The year to date with this payslip included: the one to give the
+    /// next period.
+    pub fn year_to_date(&self) -> &YearToDate {
+        &self.year_to_date
+    }
+}

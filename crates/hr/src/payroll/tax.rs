@@ -1,0 +1,156 @@
+//! Progressive income tax tables given by the caller.
+
+use bureau_core::{Currency, Decimal, Money, Rate};
+
+use crate::{Error, Result};
+
+/// One band of a progressive table: income from `from` (an annual amount)
+/// up to the next band's start is taxed at `rate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TaxBand {
+    from: Money,
+    rate: Rate,
+}
+
+impl TaxBand {
+    /// A band starting at the annual income `from`, taxed at `rate`.
+    pub const fn new(from: Money, rate: Rate) -> Self {
+        Self { from, rate }
+    }
+
+    /// Where the band starts, per year.
+    pub const fn from(&self) -> Money {
+        self.from
+    }
+
+    /// The rate of the income inside the band.
+    pub const fn rate(&self) -> Rate {
+        self.rate
+    }
+}
+
+/// A progressive income tax table: bands starting at zero, in strictly
+/// rising order, one currency, every rate in `[0, 1]`. Amounts are annual;
+/// a payslip scales them with [`TaxMethod`].
+///
+/// ```
+/// use bureau_core::{money, Decimal, Rate};
+/// use bureau_hr::{TaxBand, TaxTable};
+/// let table = TaxTable::new(vec![
+///     TaxBand::new(money!(0.00 EUR), Rate::ZERO),
+///     TaxBand::new(money!(10000.00 EUR), Rate::new("0.2".parse()?)),
+///     TaxBand::new(money!(50000.00 EUR), Rate::new("0.4".parse()?)),
+/// ])?;
+/// // 40000 at 20% and 10000 at 40%.
+/// assert_eq!(table.tax_on(Decimal::from(60000)), Some(Decimal::from(12000)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "Vec<TaxBand>", into = "Vec<TaxBand>")
+)]
+pub struct TaxTable {
+    bands: Vec<TaxBand>,
+}
+
+impl TaxTable {
+    /// Validates `bands` into a table.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidTaxTable`] when there is no band, the first does not
+    /// start at zero, the starts do not rise strictly, the currencies differ
+    /// or a rate is outside `[0, 1]`.
+    pub fn new(bands: Vec<TaxBand>) -> Result<Self> {
+        let invalid = |reason| Err(Error::InvalidTaxTable { reason });
+        let Some(first) = bands.first() else {
+            return invalid("it has no band");
+        };
+        if !first.from.amount().is_zero() {
+            return invalid("the first band does not start at zero");
+        }
+        let currency = first.from.currency();
+        if bands.iter().any(|b| b.from.currency() != currency) {
+            return invalid("the bands are in different currencies");
+        }
+        if bands.windows(2).any(|w| match w {
+            [a, b] => a.from.amount() >= b.from.amount(),
+            _ => false,
+        }) {
+            return invalid("the band starts do not rise strictly");
+        }
+        if bands
+            .iter()
+            .any(|b| !(Decimal::ZERO..=Decimal::ONE).contains(&b.rate.value()))
+        {
+            return invalid("a rate is outside [0, 1]");
+        }
+        Ok(Self { bands })
+    }
+
+    /// The bands, lowest first.
+    pub fn bands(&self) -> &[TaxBand] {
+        &self.bands
+    }
+
+    /// The currency of the bands.
+    pub fn currency(&self) -> Currency {
+        self.bands
+            .first()
+            .map_or(Currency::USD, |b| b.from.currency())
+    }
+
+    /// The exact (unrounded) tax on an annual income; zero for an income of
+    /// zero or less, `None` when the product leaves `Decimal`'s range.
+    pub fn tax_on(&self, annual: Decimal) -> Option<Decimal> {
+        let mut tax = Decimal::ZERO;
+        for (index, band) in self.bands.iter().enumerate() {
+            let start = band.from.amount();
+            if annual <= start {
+                break;
+            }
+            let top = self
+                .bands
+                .get(index + 1)
+                .map_or(annual, |next| next.from.amount().min(annual));
+            let slice = top.checked_sub(start)?;
+            tax = tax.checked_add(slice.checked_mul(band.rate.value())?)?;
+        }
+        Some(tax)
+    }
+}
+
+impl TryFrom<Vec<TaxBand>> for TaxTable {
+    type Error = Error;
+    fn try_from(bands: Vec<TaxBand>) -> Result<Self> {
+        Self::new(bands)
+    }
+}
+
+impl From<TaxTable> for Vec<TaxBand> {
+    fn from(table: TaxTable) -> Self {
+        table.bands
+    }
+}
+
+/// How a period's income tax is found from the annual table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum TaxMethod {
+    /// The period's taxable pay times the periods per year of the pay
+    /// frequency (12 for monthly, never 13) is taxed on the table; the
+    /// period pays that tax divided by the periods per year.
+    #[default]
+    Annualised,
+    /// Cumulative year to date: the taxable pay of the year so far, this
+    /// period included, is projected to a year as `ytd × periods per year ÷
+    /// period number`; the tax due to date is the table's tax on it times
+    /// `period number ÷ periods per year`, rounded once; the period pays
+    /// that less the tax already paid (a refund when negative).
+    Cumulative,
+}
