@@ -17,9 +17,15 @@
 //!   ([`core::Error`], the error of money, rates, ids and periods, not of the
 //!   other crates: each module has its own `Error`).
 //! - [`calendar`] (feature `calendar`, default): working-time calendars.
+//! - [`crm`] (feature `crm`): contacts, organizations, consent, leads and
+//!   scoring, de-duplication and merge, support cases, attribution.
 //! - [`hr`] (feature `hr`): employees, leave, time, payroll, expenses and
 //!   workforce metrics.
+//! - [`journal`] (feature `journal`): plain-text accounting journals read into
+//!   the ledger and written from it.
 //! - [`ledger`] (feature `ledger`, default): the double-entry general ledger.
+//! - [`sales`] (feature `sales`): catalog, price books, the pricing engine,
+//!   payment terms and quotes.
 //! - [`sla`] (feature `sla`, default): service level agreements over ticket
 //!   histories.
 //! - `store` (feature `store`): the storage ports (hash-chained event store,
@@ -42,8 +48,13 @@
 //! # Crate features
 //!
 //! - `calendar` (default): [`calendar`], working-time calendars.
+//! - `crm`: [`crm`], CRM rules (turns on `calendar`).
 //! - `hr`: [`hr`], HR and payroll rules (turns on `calendar`).
+//! - `journal`: [`journal`], hledger / ledger-cli journals and beancount
+//!   export (turns on `ledger`); `journal-fs` adds the file-system resolver
+//!   that follows `include` directives.
 //! - `ledger` (default): [`ledger`], the double-entry general ledger.
+//! - `sales`: [`sales`], sales rules: catalog, prices, discounts, taxes.
 //! - `sla` (default): [`sla`], service level agreements over ticket histories
 //!   (turns on `calendar`).
 //! - `store`: `bureau::store`, the storage ports and `AnyStore`. Turns on
@@ -73,14 +84,31 @@ pub use bureau_core::chrono;
 #[cfg(feature = "calendar")]
 pub use bureau_calendar as calendar;
 
+/// CRM rules: contacts and organizations, consent, lifecycle, activities,
+/// leads and scoring, de-duplication and merge, support cases and routing,
+/// campaign attribution, customer metrics.
+#[cfg(feature = "crm")]
+pub use bureau_crm as crm;
+
 /// HR rules: employees, org chart, leave, timesheets and overtime, payroll
 /// gross to net, expense claims, workforce metrics.
 #[cfg(feature = "hr")]
 pub use bureau_hr as hr;
 
+/// Plain-text accounting journals: the hledger / ledger-cli syntax read into a
+/// ledger (balance assertions checked, located errors), and a ledger written
+/// back as an hledger journal or a beancount file.
+#[cfg(feature = "journal")]
+pub use bureau_journal as journal;
+
 /// The general ledger: accounts, entries, two-phase transfers, balances, reports, periods, audit chain.
 #[cfg(feature = "ledger")]
 pub use bureau_ledger as ledger;
+
+/// Sales rules: catalog, price lists and books, the pricing engine (discounts,
+/// taxes, rounding per line or per document), payment terms, quotes.
+#[cfg(feature = "sales")]
+pub use bureau_sales as sales;
 
 /// Service level agreements over ticket histories: policies, SLA clocks on
 /// working-time calendars, breaches, escalations, adherence reports.
@@ -125,6 +153,19 @@ const _: () = {
     >;
 };
 
+#[cfg(all(feature = "store", feature = "crm"))]
+const _: () = {
+    type Repo = bureau_store::Repository<bureau_store::InMemoryStore>;
+    let _ = Repo::execute::<bureau_crm::ActivityLog>;
+    let _ = Repo::execute::<bureau_crm::case::Case>;
+    let _ = Repo::execute::<bureau_crm::Contact>;
+    let _ = Repo::execute::<bureau_crm::merge::MergeLog>;
+    let _ = Repo::execute::<bureau_crm::Organization>;
+};
+#[cfg(all(feature = "store", feature = "hr"))]
+const _: () = {
+    let _ = bureau_store::Repository::<bureau_store::InMemoryStore>::execute::<bureau_hr::OrgChart>;
+};
 /// The README's examples, run as doc tests.
 #[cfg(all(doctest, feature = "sqlite", feature = "postgres", feature = "ledger"))]
 #[doc = include_str!("../README.md")]
