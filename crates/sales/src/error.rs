@@ -28,6 +28,73 @@ pub enum Error {
         /// Which rule it broke.
         reason: &'static str,
     },
+    /// A pipeline that breaks a rule (no open stage, a duplicate stage, a
+    /// probability above 100%).
+    #[error("invalid pipeline: {reason}")]
+    #[non_exhaustive]
+    InvalidPipeline {
+        /// Which rule it broke.
+        reason: String,
+    },
+    /// A stage name its pipeline does not hold.
+    #[error("stage {stage:?} is not in the pipeline")]
+    #[non_exhaustive]
+    UnknownStage {
+        /// The stage.
+        stage: crate::StageName,
+    },
+    /// An opportunity command its status does not allow.
+    #[error("opportunity is {}: cannot {command}", status.map_or("not open yet".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    InvalidOpportunityTransition {
+        /// Its status, `None` before it is opened.
+        status: Option<crate::OpportunityStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// An opportunity command or event dated before the opportunity's last one.
+    #[error("opportunity change at {at} is earlier than its last change at {last}")]
+    #[non_exhaustive]
+    OutOfOrder {
+        /// The instant of the change.
+        at: chrono::DateTime<chrono::Utc>,
+        /// The instant of the last recorded change.
+        last: chrono::DateTime<chrono::Utc>,
+    },
+    /// An amount in another currency than the one asked for.
+    #[error("{what} is in {found}, not {expected}")]
+    #[non_exhaustive]
+    CurrencyMismatch {
+        /// What the amount is.
+        what: &'static str,
+        /// The currency asked for.
+        expected: Currency,
+        /// The amount's currency.
+        found: Currency,
+    },
+    /// Credit shares of a sale that do not add up to 100%.
+    #[error("credit shares of {reference} add up to {total}, not 100%")]
+    #[non_exhaustive]
+    InvalidShares {
+        /// The sale.
+        reference: crate::SaleReference,
+        /// What they add up to.
+        total: bureau_core::Percent,
+    },
+    /// A commission plan that breaks a rule.
+    #[error("invalid commission plan: {reason}")]
+    #[non_exhaustive]
+    InvalidCommissionPlan {
+        /// Which rule it broke.
+        reason: String,
+    },
+    /// A win model configuration that breaks a rule.
+    #[error("invalid win model: {reason}")]
+    #[non_exhaustive]
+    InvalidWinModel {
+        /// Which rule it broke.
+        reason: String,
+    },
     /// A quantity that is not a decimal number.
     #[error("invalid quantity {text:?}")]
     #[non_exhaustive]

@@ -34,7 +34,11 @@
 
 mod catalog;
 mod error;
+mod forecast;
+mod metrics;
+mod opportunity;
 mod payment_terms;
+mod pipeline;
 mod price_list;
 mod pricing;
 mod quantity;
@@ -42,10 +46,22 @@ mod quote;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 mod text;
+mod win_model;
 
 pub use catalog::{Catalog, Product, ProductStatus};
 pub use error::{Error, Result};
+pub use forecast::{
+    Forecast, ForecastOptions, ForecastTotal, ProbabilitySource, WeightedDeal, weighted_forecast,
+};
+pub use metrics::{
+    Days, FunnelStep, PipelineMetrics, StalledDeal, funnel, pipeline_metrics, stalled_deals,
+};
+pub use opportunity::{
+    Closing, Opportunity, OpportunityChange, OpportunityCommand, OpportunityData, OpportunityEvent,
+    OpportunityId, OpportunityKind, OpportunityStatus, StageEntry,
+};
 pub use payment_terms::{DiscountOffer, DueBasis, PaymentSchedule, PaymentTerms};
+pub use pipeline::{Pipeline, Stage, StageOutcome};
 pub use price_list::{PriceBook, PriceList, PriceQuery, PriceResolution, PriceTier};
 pub use pricing::config::{PricingConfig, TaxInclusion, TaxRounding};
 pub use pricing::discount::{
@@ -61,6 +77,12 @@ pub use quote::{Quote, QuoteCommand, QuoteEvent, QuoteStatus};
 pub use text::{
     DiscountName, MAX_TEXT_LEN, PriceListCode, ProductGroup, ProductName, Segment, Sku,
     TaxCategory, TaxCode, UnitOfMeasure,
+};
+
+pub use text::{AttributeName, AttributeValue, CloseReason, DealSource, SaleReference, StageName};
+pub use win_model::{
+    Evidence, FeatureContribution, PredictionBasis, WinFeature, WinModel, WinModelConfig,
+    WinPrediction,
 };
 
 /// The README's examples, run as doc tests.

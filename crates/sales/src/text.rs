@@ -108,6 +108,32 @@ macro_rules! text_type {
 }
 
 text_type!(
+    /// The name of a pipeline stage (`Qualification`, `Proposal`, `Won`).
+    StageName, "stage name", Rule::Name, "Proposal"
+);
+text_type!(
+    /// Where an opportunity came from (`webinar`, `referral`, `partner`).
+    DealSource, "deal source", Rule::Name, "referral"
+);
+text_type!(
+    /// Why an opportunity was won or lost, in words.
+    CloseReason, "close reason", Rule::Name, "Chose a competitor"
+);
+text_type!(
+    /// The name of a caller-defined attribute of an opportunity, which the
+    /// win model may read as a feature (`industry`, `region`).
+    AttributeName, "attribute name", Rule::Code, "industry"
+);
+text_type!(
+    /// The value of a caller-defined attribute of an opportunity.
+    AttributeValue, "attribute value", Rule::Name, "Manufacturing"
+);
+text_type!(
+    /// The reference of an invoice, credit note or payment a commission is
+    /// earned or clawed back on.
+    SaleReference, "sale reference", Rule::Code, "INV-2026-0042"
+);
+text_type!(
     /// A stock keeping unit: the code a product is ordered by (ASCII letters,
     /// digits and `-_./`).
     Sku, "SKU", Rule::Code, "WID-001"
