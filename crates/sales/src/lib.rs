@@ -33,6 +33,7 @@
 //!   documents ([`strategy`]).
 
 mod catalog;
+mod commission;
 mod error;
 mod forecast;
 mod metrics;
@@ -42,6 +43,7 @@ mod pipeline;
 mod price_list;
 mod pricing;
 mod quantity;
+mod quota;
 mod quote;
 #[cfg(feature = "proptest")]
 pub mod strategy;
@@ -49,6 +51,11 @@ mod text;
 mod win_model;
 
 pub use catalog::{Catalog, Product, ProductStatus};
+pub use commission::{
+    AttainmentBand, CommissionPlan, CommissionSlice, CommissionStatement, CommissionTier,
+    CreditShare, CreditedSale, EarnedOn, LineExplanation, SaleEventKind, StatementLine, TierMode,
+    commission_statement,
+};
 pub use error::{Error, Result};
 pub use forecast::{
     Forecast, ForecastOptions, ForecastTotal, ProbabilitySource, WeightedDeal, weighted_forecast,
@@ -73,6 +80,7 @@ pub use pricing::engine::Pricing;
 pub use pricing::priced::{LineStep, PricedDocument, PricedLine, TaxAmount, Totals};
 pub use pricing::tax::{TaxKind, TaxRule, TaxTable};
 pub use quantity::Quantity;
+pub use quota::Quota;
 pub use quote::{Quote, QuoteCommand, QuoteEvent, QuoteStatus};
 pub use text::{
     DiscountName, MAX_TEXT_LEN, PriceListCode, ProductGroup, ProductName, Segment, Sku,
