@@ -166,6 +166,13 @@ pub struct OpportunityEvent {
     pub change: OpportunityChange,
 }
 
+impl OpportunityEvent {
+    /// An event, as read back from storage; [`Aggregate::replay`] checks it.
+    pub fn new(at: DateTime<Utc>, change: OpportunityChange) -> Self {
+        OpportunityEvent { at, change }
+    }
+}
+
 impl DomainEvent for OpportunityEvent {
     fn event_type(&self) -> &'static str {
         match self.change {

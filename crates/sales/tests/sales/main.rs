@@ -3,6 +3,8 @@
 // A panic in a test is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod pipeline;
 mod pricing;
 mod quotes;
 mod terms;
+mod win_model;
