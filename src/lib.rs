@@ -166,6 +166,12 @@ const _: () = {
 const _: () = {
     let _ = bureau_store::Repository::<bureau_store::InMemoryStore>::execute::<bureau_hr::OrgChart>;
 };
+#[cfg(all(feature = "store", feature = "sales"))]
+const _: () = {
+    let _ = bureau_store::Repository::<bureau_store::InMemoryStore>::execute::<
+        bureau_sales::Opportunity,
+    >;
+};
 /// The README's examples, run as doc tests.
 #[cfg(all(doctest, feature = "sqlite", feature = "postgres", feature = "ledger"))]
 #[doc = include_str!("../README.md")]

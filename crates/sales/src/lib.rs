@@ -20,6 +20,20 @@
 //! - [`Quote`], a [`bureau_core::Aggregate`] over a priced document: draft,
 //!   sent, accepted, rejected, expired after its validity date, revised as a
 //!   new version; a transition its status does not allow is a typed error.
+//! - Pipelines and forecasts: a [`Pipeline`] of ordered [`Stage`]s with
+//!   default probabilities, ending in won or lost; the [`Opportunity`]
+//!   aggregate (amount, owner, party, stage history, expected close, won or
+//!   lost with a reason); the [`weighted_forecast`] by period, owner and
+//!   stage; [`pipeline_metrics`] (win rate, average deal size, sales cycle,
+//!   velocity), the conversion [`funnel`] and [`stalled_deals`].
+//! - The [`WinModel`], naive Bayes over categorical features with Laplace
+//!   smoothing, trained on closed opportunities, each prediction explained
+//!   feature by feature, its probability a rounded [`bureau_core::Percent`].
+//! - [`Quota`]s with attainment, and [`CommissionPlan`]s (flat, marginal or
+//!   retroactive tiers, accelerators and decelerators by attainment, caps,
+//!   earned on invoice or on payment) applied to [`CreditedSale`]s split
+//!   between owners by [`commission_statement`], clawbacks included, with
+//!   an explanation per line.
 //!
 //! # Examples
 //!

@@ -309,21 +309,41 @@ impl Weight {
 
 /// One feature's learned weights.
 #[derive(Clone, Debug)]
+///
+/// Sorted by value and searched by bisection: a prediction hashes nothing,
+/// and a feature of a few dozen values is found in a handful of comparisons.
 struct Table {
-    index: HashMap<u32, Weight>,
-    ids: HashMap<u128, Weight>,
-    text: HashMap<String, Weight>,
+    index: Vec<(u32, Weight)>,
+    ids: Vec<(u128, Weight)>,
+    text: Vec<(String, Weight)>,
     unseen: Weight,
+}
+
+fn find<K: Ord + ?Sized, Q: core::borrow::Borrow<K>>(
+    entries: &[(Q, Weight)],
+    key: &K,
+) -> Option<Weight> {
+    entries
+        .binary_search_by(|(k, _)| k.borrow().cmp(key))
+        .ok()
+        .and_then(|i| entries.get(i))
+        .map(|(_, w)| *w)
+}
+
+fn sorted<K: Ord>(entries: impl Iterator<Item = (K, Weight)>) -> Vec<(K, Weight)> {
+    let mut entries: Vec<(K, Weight)> = entries.collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries
 }
 
 impl Table {
     fn weight(&self, value: Value<'_>) -> (Weight, bool) {
         let found = match value {
-            Value::Index(i) => self.index.get(&i),
-            Value::Id(id) => self.ids.get(&id),
-            Value::Text(text) => self.text.get(text),
+            Value::Index(i) => find(&self.index, &i),
+            Value::Id(id) => find(&self.ids, &id),
+            Value::Text(text) => find::<str, String>(&self.text, text),
         };
-        found.map_or((self.unseen, false), |w| (*w, true))
+        found.map_or((self.unseen, false), |w| (w, true))
     }
 }
 
@@ -525,13 +545,9 @@ impl WinModel {
                         )
                     };
                     Table {
-                        index: c.index.iter().map(|(k, v)| (*k, weight(*v))).collect(),
-                        ids: c.ids.iter().map(|(k, v)| (*k, weight(*v))).collect(),
-                        text: c
-                            .text
-                            .iter()
-                            .map(|(k, v)| (k.clone(), weight(*v)))
-                            .collect(),
+                        index: sorted(c.index.iter().map(|(k, v)| (*k, weight(*v)))),
+                        ids: sorted(c.ids.iter().map(|(k, v)| (*k, weight(*v)))),
+                        text: sorted(c.text.iter().map(|(k, v)| (k.clone(), weight(*v)))),
                         unseen: weight([0, 0]),
                     }
                 })
@@ -596,15 +612,63 @@ impl WinModel {
                 evidence: weight.evidence,
             });
         }
-        let probability = 100.0 / (1.0 + (-log_odds).exp());
-        let probability = Decimal::from_f64(probability)
-            .unwrap_or_default()
-            .round_dp_with_strategy(2, self.config.rounding.into());
+        // In hundredths of a percent, from 0 to 10 000.
+        let hundredths = 10_000.0 / (1.0 + (-log_odds).exp());
         WinPrediction {
-            probability: Percent::new(probability),
+            probability: Percent::new(Decimal::new(round(hundredths, self.config.rounding), 2)),
             basis: PredictionBasis::Model,
             prior: trained.prior.evidence,
             contributions,
+        }
+    }
+}
+
+/// `value` (from 0 to 10 000, or NaN) rounded to a whole number by
+/// `strategy`. Rounding the float directly rather than through a decimal
+/// conversion keeps a prediction within the speed its callers count on.
+fn round(value: f64, strategy: RoundingStrategy) -> i64 {
+    let value = if value.is_nan() {
+        0.0
+    } else {
+        value.clamp(0.0, 10_000.0)
+    };
+    let tie = (value - value.trunc()).abs() == 0.5;
+    let rounded = match strategy {
+        RoundingStrategy::MidpointAwayFromZero => value.round(),
+        RoundingStrategy::MidpointTowardZero if tie => value.trunc(),
+        RoundingStrategy::MidpointTowardZero => value.round(),
+        RoundingStrategy::ToZero | RoundingStrategy::ToNegativeInfinity => value.floor(),
+        RoundingStrategy::AwayFromZero | RoundingStrategy::ToPositiveInfinity => value.ceil(),
+        _ => value.round_ties_even(),
+    };
+    // Clamped to 0..=10 000 above: the cast is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    let whole = rounded as i64;
+    whole
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_follows_the_named_strategy() {
+        use RoundingStrategy::*;
+        let cases = [
+            (1234.5, MidpointNearestEven, 1234),
+            (1235.5, MidpointNearestEven, 1236),
+            (1234.5, MidpointAwayFromZero, 1235),
+            (1234.5, MidpointTowardZero, 1234),
+            (1234.6, MidpointTowardZero, 1235),
+            (1234.9, ToZero, 1234),
+            (1234.1, AwayFromZero, 1235),
+            (1234.1, ToPositiveInfinity, 1235),
+            (1234.9, ToNegativeInfinity, 1234),
+            (f64::NAN, MidpointNearestEven, 0),
+            (10_000.4, MidpointNearestEven, 10_000),
+        ];
+        for (value, strategy, expected) in cases {
+            assert_eq!(round(value, strategy), expected, "{value} {strategy:?}");
         }
     }
 }
