@@ -24,7 +24,7 @@ fn pipeline() -> Pipeline {
     .unwrap()
 }
 
-/// Opportunity `n`, its features spread by `n`; closed (won or lost) when
+/// Opportunity `n` (1 000 to 97 000 EUR), its features spread by `n`; closed (won or lost) when
 /// `closed`.
 fn opportunity(pipeline: &Pipeline, n: u64, closed: bool) -> Opportunity {
     let sources = ["referral", "partner", "webinar", "cold call"];
@@ -35,7 +35,7 @@ fn opportunity(pipeline: &Pipeline, n: u64, closed: bool) -> Opportunity {
         OpportunityId::from_u128(u128::from(n)),
         pipeline.clone(),
         pipeline.stage_at(0).unwrap().name().clone(),
-        Money::from_minor(i128::from(1_000_00 + (n % 97) * 1_000_00), Currency::EUR).unwrap(),
+        Money::from_minor(i128::from(100_000 + (n % 97) * 100_000), Currency::EUR).unwrap(),
         EmployeeId::from_u128(u128::from(n % 25)),
         PartyId::from_u128(u128::from(n)),
         NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),

@@ -90,12 +90,46 @@ impl CreditShare {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SaleFields", into = "SaleFields"))]
 pub struct CreditedSale {
     reference: SaleReference,
     kind: SaleEventKind,
     amount: Money,
     date: NaiveDate,
     shares: Vec<CreditShare>,
+}
+
+/// A credited sale as stored, checked by [`CreditedSale::new`] when read back.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SaleFields {
+    reference: SaleReference,
+    kind: SaleEventKind,
+    amount: Money,
+    date: NaiveDate,
+    shares: Vec<CreditShare>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SaleFields> for CreditedSale {
+    type Error = Error;
+
+    fn try_from(f: SaleFields) -> Result<Self> {
+        CreditedSale::new(f.reference, f.kind, f.amount, f.date, f.shares)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<CreditedSale> for SaleFields {
+    fn from(s: CreditedSale) -> Self {
+        SaleFields {
+            reference: s.reference,
+            kind: s.kind,
+            amount: s.amount,
+            date: s.date,
+            shares: s.shares,
+        }
+    }
 }
 
 impl CreditedSale {
@@ -276,6 +310,7 @@ impl AttainmentBand {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "PlanFields", into = "PlanFields"))]
 pub struct CommissionPlan {
     tiers: Vec<CommissionTier>,
     mode: TierMode,
@@ -283,6 +318,48 @@ pub struct CommissionPlan {
     cap: Option<Money>,
     earned_on: EarnedOn,
     rounding: RoundingStrategy,
+}
+
+/// A plan as stored, checked by the plan's constructors when read back.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PlanFields {
+    tiers: Vec<CommissionTier>,
+    mode: TierMode,
+    bands: Vec<AttainmentBand>,
+    cap: Option<Money>,
+    earned_on: EarnedOn,
+    rounding: RoundingStrategy,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PlanFields> for CommissionPlan {
+    type Error = Error;
+
+    fn try_from(f: PlanFields) -> Result<Self> {
+        let mut plan = CommissionPlan::tiered(f.mode, f.tiers)?
+            .with_bands(f.bands)?
+            .earned_on(f.earned_on)
+            .with_rounding(f.rounding);
+        if let Some(cap) = f.cap {
+            plan = plan.with_cap(cap)?;
+        }
+        Ok(plan)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<CommissionPlan> for PlanFields {
+    fn from(p: CommissionPlan) -> Self {
+        PlanFields {
+            tiers: p.tiers,
+            mode: p.mode,
+            bands: p.bands,
+            cap: p.cap,
+            earned_on: p.earned_on,
+            rounding: p.rounding,
+        }
+    }
 }
 
 impl CommissionPlan {

@@ -32,6 +32,10 @@ pub enum StageOutcome {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "StageFields", into = "StageFields")
+)]
 pub struct Stage {
     name: StageName,
     probability: Percent,
@@ -93,6 +97,39 @@ impl Stage {
     /// Open, won or lost.
     pub const fn outcome(&self) -> StageOutcome {
         self.outcome
+    }
+}
+
+/// A stage as stored, checked by [`Stage::open`] when read back.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StageFields {
+    name: StageName,
+    probability: Percent,
+    outcome: StageOutcome,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StageFields> for Stage {
+    type Error = Error;
+
+    fn try_from(fields: StageFields) -> Result<Self> {
+        Ok(match fields.outcome {
+            StageOutcome::Open => Stage::open(fields.name, fields.probability)?,
+            StageOutcome::Won => Stage::won(fields.name),
+            StageOutcome::Lost => Stage::lost(fields.name),
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Stage> for StageFields {
+    fn from(stage: Stage) -> Self {
+        StageFields {
+            name: stage.name,
+            probability: stage.probability,
+            outcome: stage.outcome,
+        }
     }
 }
 

@@ -17,10 +17,43 @@ use crate::{Error, Result};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "QuotaFields", into = "QuotaFields")
+)]
 pub struct Quota {
     owner: EmployeeId,
     period: Period,
     target: Money,
+}
+
+/// A quota as stored, checked by [`Quota::new`] when read back.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct QuotaFields {
+    owner: EmployeeId,
+    period: Period,
+    target: Money,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<QuotaFields> for Quota {
+    type Error = Error;
+
+    fn try_from(f: QuotaFields) -> Result<Self> {
+        Quota::new(f.owner, f.period, f.target)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Quota> for QuotaFields {
+    fn from(q: Quota) -> Self {
+        QuotaFields {
+            owner: q.owner,
+            period: q.period,
+            target: q.target,
+        }
+    }
 }
 
 impl Quota {

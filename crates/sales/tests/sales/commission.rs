@@ -216,3 +216,49 @@ fn decelerators_below_quota_and_a_missing_quota_is_refused() {
         "invalid commission plan: the plan has attainment bands but no quota was given"
     );
 }
+
+#[test]
+fn plans_sales_quotas_and_stages_survive_serde_and_are_checked_when_read() {
+    let plan = CommissionPlan::tiered(
+        TierMode::Retroactive,
+        [
+            CommissionTier::new(eur(0), Percent::new(5.into())),
+            CommissionTier::new(eur(10_000_00), Percent::new(10.into())),
+        ],
+    )
+    .unwrap()
+    .with_cap(eur(1_500_00))
+    .unwrap()
+    .earned_on(EarnedOn::Payment);
+    let json = serde_json::to_string(&plan).unwrap();
+    assert_eq!(serde_json::from_str::<CommissionPlan>(&json).unwrap(), plan);
+    // Tiers that fall in start are refused on the way in too.
+    let mut swapped: serde_json::Value = serde_json::from_str(&json).unwrap();
+    swapped["tiers"].as_array_mut().unwrap().reverse();
+    assert!(serde_json::from_value::<CommissionPlan>(swapped).is_err());
+
+    let sale = sale(1, SaleEventKind::Invoiced, 8_000_00, 1, 60);
+    let json = serde_json::to_string(&sale).unwrap();
+    assert_eq!(serde_json::from_str::<CreditedSale>(&json).unwrap(), sale);
+    let mut over: serde_json::Value = serde_json::from_str(&json).unwrap();
+    over["shares"][0]["share"] = serde_json::Value::from("70");
+    assert!(serde_json::from_value::<CreditedSale>(over).is_err());
+
+    let quota = quota(ANN, 10_000_00);
+    let json = serde_json::to_string(&quota).unwrap();
+    assert_eq!(serde_json::from_str::<Quota>(&json).unwrap(), quota);
+
+    let stage = bureau_sales::Stage::open(
+        bureau_sales::StageName::new("Proposal").unwrap(),
+        Percent::new(40.into()),
+    )
+    .unwrap();
+    let json = serde_json::to_string(&stage).unwrap();
+    assert_eq!(
+        serde_json::from_str::<bureau_sales::Stage>(&json).unwrap(),
+        stage
+    );
+    assert!(
+        serde_json::from_str::<bureau_sales::Stage>(&json.replace("\"40\"", "\"140\"")).is_err()
+    );
+}
