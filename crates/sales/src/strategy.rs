@@ -28,6 +28,11 @@ use crate::{
 const GROUPS: [&str; 2] = ["widgets", "gadgets"];
 const CATEGORIES: [&str; 2] = ["standard", "reduced"];
 
+mod pipeline;
+pub use pipeline::{
+    commission_plan, credited_sale, opened_at, opportunities, opportunity, pipeline,
+};
+
 /// Everything a [`Pricing`] engine borrows, generated together so that every
 /// product of the catalog has a price.
 #[derive(Clone, Debug)]

@@ -8,7 +8,7 @@
 use bureau_core::{Currency, Decimal, EmployeeId, Money, Percent, Period, Rate};
 use bureau_sales::{
     AttainmentBand, CommissionPlan, CommissionTier, CreditShare, CreditedSale, EarnedOn, Quota,
-    SaleEventKind, SaleReference, TierMode, commission_statement,
+    SaleEventKind, SaleReference, TierMode, commission_statement, strategy,
 };
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -22,57 +22,6 @@ fn eur(cents: i64) -> Money {
 
 fn quarter() -> Period {
     Period::quarter(2026, 2).unwrap()
-}
-
-/// A plan with non-decreasing tier rates and non-negative multipliers.
-fn plan() -> impl Strategy<Value = (CommissionPlan, bool)> {
-    (
-        prop::sample::select(vec![TierMode::Marginal, TierMode::Retroactive]),
-        prop::collection::vec((1_i64..5_000_000, 0_i64..500), 1..4),
-        prop::collection::vec((1_i64..200, 0_i64..300), 0..3),
-        prop::option::of(1_i64..50_000_000),
-        any::<bool>(),
-    )
-        .prop_map(|(mode, steps, bands, cap, on_payment)| {
-            // Tier starts and rates both accumulate: starts rise, rates never fall.
-            let (mut from, mut rate) = (0_i64, 0_i64);
-            let tiers: Vec<CommissionTier> = steps
-                .iter()
-                .enumerate()
-                .map(|(i, (gap, step))| {
-                    if i > 0 {
-                        from += gap;
-                    }
-                    rate += step;
-                    CommissionTier::new(eur(from), Percent::new(Decimal::new(rate, 2)))
-                })
-                .collect();
-            let mut start = 0_i64;
-            let bands: Vec<AttainmentBand> = bands
-                .iter()
-                .map(|(gap, multiplier)| {
-                    start += gap;
-                    AttainmentBand::new(
-                        Percent::new(start.into()),
-                        Rate::new(Decimal::new(*multiplier, 2)),
-                    )
-                })
-                .collect();
-            let has_bands = !bands.is_empty();
-            let mut plan = CommissionPlan::tiered(mode, tiers)
-                .unwrap()
-                .with_bands(bands)
-                .unwrap()
-                .earned_on(if on_payment {
-                    EarnedOn::Payment
-                } else {
-                    EarnedOn::Invoice
-                });
-            if let Some(cap) = cap {
-                plan = plan.with_cap(eur(cap)).unwrap();
-            }
-            (plan, has_bands)
-        })
 }
 
 fn credit_kind(plan: &CommissionPlan) -> (SaleEventKind, SaleEventKind) {
@@ -112,14 +61,14 @@ fn quota(owner: EmployeeId, cents: i64) -> Quota {
 proptest! {
     #[test]
     fn commission_never_falls_when_credit_grows(
-        (plan, has_bands) in plan(),
+        plan in strategy::commission_plan(Currency::EUR),
         sales in sales(),
         extra in (1_i64..3_000_000, 0_u32..80, 1_i64..=100),
         target in 1_i64..20_000_000,
     ) {
         let (credit, _) = credit_kind(&plan);
         let quota = quota(ANN, target);
-        let quota = has_bands.then_some(&quota);
+        let quota = Some(&quota);
         let mut credited: Vec<CreditedSale> = sales.iter().enumerate()
             .map(|(n, (cents, day, share))| sale(n, credit, *cents, *day, *share)).collect();
         let before = commission_statement(&plan, ANN, quarter(), quota, &credited).unwrap();
@@ -134,13 +83,13 @@ proptest! {
 
     #[test]
     fn clawing_back_everything_returns_commission_to_zero(
-        (plan, has_bands) in plan(),
+        plan in strategy::commission_plan(Currency::EUR),
         sales in sales(),
         target in 1_i64..20_000_000,
     ) {
         let (credit, clawback) = credit_kind(&plan);
         let quota = quota(ANN, target);
-        let quota = has_bands.then_some(&quota);
+        let quota = Some(&quota);
         let mut credited: Vec<CreditedSale> = sales.iter().enumerate()
             .map(|(n, (cents, day, share))| sale(n, credit, *cents, *day, *share)).collect();
         // Clawbacks after every credit, in reverse order.

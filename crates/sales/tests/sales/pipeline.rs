@@ -170,6 +170,38 @@ proptest! {
     }
 }
 
+proptest! {
+    #[test]
+    fn forecast_by_stage_default_or_model_is_the_sum_of_its_deals(
+        (_, deals) in bureau_sales::strategy::opportunities(30, Currency::EUR),
+    ) {
+        let model = bureau_sales::WinModel::train(
+            bureau_sales::WinModelConfig::new().with_min_history(0), &deals).unwrap();
+        let as_of = bureau_sales::strategy::opened_at() + TimeDelta::days(60);
+        for source in [
+            bureau_sales::ProbabilitySource::StageDefault,
+            bureau_sales::ProbabilitySource::Model { model: &model, as_of },
+        ] {
+            let options = ForecastOptions::new(Currency::EUR).with_probability(source);
+            let forecast = weighted_forecast(&deals, &options).unwrap();
+            let expected = Money::checked_sum(deals.iter()
+                .filter(|o| o.status() == Some(OpportunityStatus::Open))
+                .map(|o| {
+                    let p = match source {
+                        bureau_sales::ProbabilitySource::Model { .. } => model.predict(o, as_of).probability,
+                        _ => o.probability().unwrap(),
+                    };
+                    o.amount().unwrap().mul_rate(p.to_rate(), RoundingStrategy::MidpointNearestEven).unwrap()
+                }), Currency::EUR).unwrap();
+            prop_assert_eq!(forecast.total.weighted, expected);
+            let by_owner = Money::checked_sum(forecast.by_owner.values().map(|t| t.weighted), Currency::EUR).unwrap();
+            prop_assert_eq!(by_owner, expected);
+            prop_assert!(forecast.deals.iter().all(|d|
+                d.probability >= Percent::new(0.into()) && d.probability <= Percent::new(100.into())));
+        }
+    }
+}
+
 #[test]
 fn replaying_an_event_the_rules_refuse_is_an_error() {
     let open = OpportunityEvent::new(t0(), open_command(1, 0, 100, 1, 0).change);
