@@ -25,7 +25,8 @@
 //!   the ledger and written from it.
 //! - [`ledger`] (feature `ledger`, default): the double-entry general ledger.
 //! - [`sales`] (feature `sales`): catalog, price books, the pricing engine,
-//!   payment terms and quotes.
+//!   payment terms, quotes, the pipeline and forecast, the win model, quotas
+//!   and commissions.
 //! - [`sla`] (feature `sla`, default): service level agreements over ticket
 //!   histories.
 //! - `store` (feature `store`): the storage ports (hash-chained event store,
@@ -106,7 +107,9 @@ pub use bureau_journal as journal;
 pub use bureau_ledger as ledger;
 
 /// Sales rules: catalog, price lists and books, the pricing engine (discounts,
-/// taxes, rounding per line or per document), payment terms, quotes.
+/// taxes, rounding per line or per document), payment terms, quotes,
+/// opportunities in a pipeline, the weighted forecast, the win model, quotas
+/// and commission statements.
 #[cfg(feature = "sales")]
 pub use bureau_sales as sales;
 
