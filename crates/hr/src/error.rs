@@ -57,6 +57,18 @@ pub enum Error {
         /// The amount.
         amount: Money,
     },
+    /// A command other than the creating one sent to an aggregate in its
+    /// default, not yet created state (an employee not hired, a leave
+    /// account not configured, a timesheet not opened, a claim not
+    /// submitted).
+    #[error("no {aggregate} created yet: cannot {command}")]
+    #[non_exhaustive]
+    NotCreated {
+        /// Which kind of aggregate.
+        aggregate: &'static str,
+        /// What was asked.
+        command: &'static str,
+    },
     /// An employee named as their own manager.
     #[error("employee {employee} cannot be their own manager")]
     #[non_exhaustive]
@@ -65,13 +77,13 @@ pub enum Error {
         employee: EmployeeId,
     },
     /// A lifecycle command the employee's status does not allow.
-    #[error("employee {employee} is {}: cannot {command}", status.map_or("not hired".to_owned(), |s| s.to_string()))]
+    #[error("employee {employee} is {status}: cannot {command}")]
     #[non_exhaustive]
     InvalidTransition {
         /// The employee.
         employee: EmployeeId,
-        /// Their latest status, `None` before the hire.
-        status: Option<EmploymentStatus>,
+        /// Their latest status.
+        status: EmploymentStatus,
         /// What was asked.
         command: &'static str,
     },
@@ -193,12 +205,15 @@ pub enum Error {
         /// The end asked for.
         end: NaiveDate,
     },
-    /// A leave account used before [`LeaveCommand::Configure`](crate::LeaveCommand::Configure).
-    #[error("the leave account of employee {employee} is not configured")]
+    /// A command naming another employee than the one the aggregate
+    /// belongs to.
+    #[error("this belongs to employee {employee}, not to {given}")]
     #[non_exhaustive]
-    NotConfigured {
-        /// The employee.
+    OtherEmployee {
+        /// Whose it is.
         employee: EmployeeId,
+        /// Who the command named.
+        given: EmployeeId,
     },
     /// Changing the employment start of an account that has accrued.
     #[error(
@@ -381,13 +396,13 @@ pub enum Error {
         existing: WorkInterval,
     },
     /// A timesheet command its status does not allow.
-    #[error("timesheet of {employee} is {}: cannot {command}", status.map_or("not opened".to_owned(), |s| s.to_string()))]
+    #[error("timesheet of {employee} is {status}: cannot {command}")]
     #[non_exhaustive]
     TimesheetNotAllowed {
         /// The employee.
         employee: EmployeeId,
-        /// Its status, `None` before it is opened.
-        status: Option<TimesheetStatus>,
+        /// Its status.
+        status: TimesheetStatus,
         /// What was asked.
         command: &'static str,
     },
@@ -551,13 +566,13 @@ pub enum Error {
         limit: Money,
     },
     /// An expense claim command its status does not allow.
-    #[error("expense claim of {claimant} is {}: cannot {command}", status.map_or("not submitted".to_owned(), |s| s.to_string()))]
+    #[error("expense claim of {claimant} is {status}: cannot {command}")]
     #[non_exhaustive]
     ClaimNotAllowed {
         /// The claimant.
         claimant: EmployeeId,
-        /// Its status, `None` before submission.
-        status: Option<ClaimStatus>,
+        /// Its status.
+        status: ClaimStatus,
         /// What was asked.
         command: &'static str,
     },

@@ -61,6 +61,13 @@
 //!   joiners, leavers, turnover, retention, average tenure and absence
 //!   rate over a period ([`WorkforceMetrics`]).
 //!
+//! Every aggregate is `Default`, in a "not created yet" state that accepts
+//! only its creating command ([`EmployeeCommand::Hire`],
+//! [`LeaveCommand::Configure`], [`TimesheetCommand::Open`],
+//! [`ExpenseCommand::Submit`], each naming the employee) and refuses the
+//! others with [`Error::NotCreated`], so a storage repository can fold a
+//! stream into it.
+//!
 //! Nothing here reads a clock or draws a random value: every date is an
 //! input, and the same inputs give the same outputs.
 //!

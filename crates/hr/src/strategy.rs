@@ -132,10 +132,11 @@ fn lifecycle_command(from: NaiveDate) -> impl Strategy<Value = EmployeeCommand> 
         reason,
         0u8..9,
         any::<bool>(),
+        any::<u128>().prop_map(EmployeeId::from_u128),
     )
         .prop_filter_map(
             "valid reason",
-            |(date, terms, pay_rate, profile, reason, kind, probation)| {
+            |(date, terms, pay_rate, profile, reason, kind, probation, employee)| {
                 let reason = reason.ok()?;
                 let probation = if probation {
                     Probation::Required
@@ -144,6 +145,7 @@ fn lifecycle_command(from: NaiveDate) -> impl Strategy<Value = EmployeeCommand> 
                 };
                 Some(match kind {
                     0 => EmployeeCommand::Hire {
+                        employee,
                         date,
                         profile,
                         terms,
@@ -344,8 +346,9 @@ pub fn employee(id: EmployeeId, max: usize) -> impl Strategy<Value = crate::Empl
     let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN);
     (employment_terms(), profile(), lifecycle_commands(max)).prop_map(
         move |(terms, profile, commands)| {
-            let mut employee = crate::Employee::new(id);
+            let mut employee = crate::Employee::default();
             let hire = EmployeeCommand::Hire {
+                employee: id,
                 date: start,
                 profile,
                 terms,
@@ -484,9 +487,13 @@ pub fn timesheet(employee: EmployeeId, max: usize) -> impl Strategy<Value = crat
         any::<bool>(),
     )
         .prop_map(move |(calendar, work, submit)| {
-            let mut sheet = crate::Timesheet::new(employee);
+            let mut sheet = crate::Timesheet::default();
             if let Ok(period) = DateRange::new(may, june) {
-                let _opened = sheet.handle(&crate::TimesheetCommand::Open { period, calendar });
+                let _opened = sheet.handle(&crate::TimesheetCommand::Open {
+                    employee,
+                    period,
+                    calendar,
+                });
             }
             for interval in work {
                 // Intervals starting after May (in the calendar's zone) are

@@ -6,4 +6,5 @@ mod leave;
 mod metrics;
 mod pay_periods;
 mod payroll;
+mod storage;
 mod timesheets;

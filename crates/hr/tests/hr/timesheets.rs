@@ -222,8 +222,9 @@ fn overlapping_work_is_refused_in_classification() -> TestResult {
 }
 
 fn opened() -> Result<Timesheet, Box<dyn std::error::Error>> {
-    let mut sheet = Timesheet::new(EmployeeId::from_u128(7));
+    let mut sheet = Timesheet::default();
     sheet.handle(&TimesheetCommand::Open {
+        employee: EmployeeId::from_u128(7),
         period: DateRange::new(day(2026, 5, 1), day(2026, 6, 1))?,
         calendar: calendar(),
     })?;
@@ -276,7 +277,7 @@ fn a_timesheet_is_submitted_then_approved_by_someone_else() -> TestResult {
     assert!(matches!(
         early,
         Err(Error::TimesheetNotAllowed {
-            status: Some(TimesheetStatus::Open),
+            status: TimesheetStatus::Open,
             ..
         })
     ));
@@ -401,10 +402,10 @@ proptest! {
 
     #[test]
     fn a_timesheet_replays_to_the_same_state(work in strategy::worked_intervals(week_start(), 20)) {
-        let mut sheet = Timesheet::new(EmployeeId::from_u128(7));
+        let mut sheet = Timesheet::default();
         let mut events = Vec::new();
         let period = DateRange::new(day(2026, 4, 27), day(2026, 6, 1)).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut commands = vec![TimesheetCommand::Open { period, calendar: calendar() }];
+        let mut commands = vec![TimesheetCommand::Open { employee: EmployeeId::from_u128(7), period, calendar: calendar() }];
         commands.extend(work.iter().map(|i| TimesheetCommand::Record { work: WorkedTime::Between(*i) }));
         commands.push(TimesheetCommand::Submit);
         for command in &commands {
@@ -412,7 +413,7 @@ proptest! {
                 events.extend(decided);
             }
         }
-        let mut replayed = Timesheet::new(EmployeeId::from_u128(7));
+        let mut replayed = Timesheet::default();
         for event in &events {
             replayed.replay(event).map_err(|e| TestCaseError::fail(e.to_string()))?;
         }
