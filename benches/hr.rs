@@ -6,8 +6,8 @@
 use bureau::calendar::{Calendar, Schedule, Tz};
 use bureau::hr::{
     Contribution, Hours, LeaveDays, Multiplier, OvertimeRules, PayComponentName, PayFrequency,
-    PayInput, PayRate, PaySchedule, PayrollConfig, PayrollRun, PeriodHours, TaxBand, TaxTable,
-    WorkedTime, YearToDate, gross_to_net,
+    PayInput, PayRate, PaySchedule, PayrollCalculation, PayrollConfig, PeriodHours, TaxBand,
+    TaxTable, WorkedTime, YearToDate, gross_to_net,
 };
 use bureau::{Currency, Decimal, EmployeeId, Money, Rate};
 use chrono::{NaiveDate, Weekday};
@@ -121,7 +121,7 @@ fn payroll(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("payroll_run_10000_employees", |b| {
         b.iter(|| {
-            PayrollRun::run(
+            PayrollCalculation::run(
                 black_box(&config),
                 inputs.iter().cloned().map(|input| (input, &fresh)),
             )

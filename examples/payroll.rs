@@ -7,8 +7,8 @@
 use bureau::calendar::{Calendar, Schedule, Tz};
 use bureau::hr::{
     Contribution, Hours, LeaveDays, LineKind, Multiplier, OvertimeRules, PayComponentName,
-    PayFrequency, PayInput, PayRate, PaySchedule, PayrollConfig, PayrollRun, TaxBand, TaxTable,
-    WorkedTime, YearToDate,
+    PayFrequency, PayInput, PayRate, PaySchedule, PayrollCalculation, PayrollConfig, TaxBand,
+    TaxTable, WorkedTime, YearToDate,
 };
 use bureau::{Currency, DateRange, Decimal, EmployeeId, Money, Rate};
 use chrono::{NaiveDate, Weekday};
@@ -103,7 +103,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &fresh,
         ),
     ];
-    let run = PayrollRun::run(&config, inputs)?;
+    let run = PayrollCalculation::run(&config, inputs)?;
 
     for slip in run.payslips() {
         println!(

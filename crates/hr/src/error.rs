@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     ClaimStatus, EmploymentStatus, ExpenseCategory, Hours, LeaveDays, LeaveRequestId,
-    PayComponentName, PayFrequency, RequestStatus, TimesheetStatus, WorkInterval,
+    PayComponentName, PayFrequency, PayrollRunStatus, RequestStatus, TimesheetStatus, WorkInterval,
 };
 
 /// Everything that can go wrong in bureau-hr. Every variant names the value
@@ -533,6 +533,52 @@ pub enum Error {
         employee: EmployeeId,
         /// The line being computed.
         line: &'static str,
+    },
+    /// A stored or received value (read with `serde`) that no constructor
+    /// would build.
+    #[error("invalid {what}: {reason}")]
+    #[non_exhaustive]
+    InvalidRecord {
+        /// What was read.
+        what: &'static str,
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// A payroll run command its status does not allow.
+    #[error("payroll run of the period from {first_day} is {status}: cannot {command}")]
+    #[non_exhaustive]
+    PayrollRunNotAllowed {
+        /// The first day of the run's period.
+        first_day: NaiveDate,
+        /// Its status.
+        status: PayrollRunStatus,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A payslip that does not belong in the payroll run it was given to.
+    #[error("the payslip of employee {employee} does not belong in the run: {reason}")]
+    #[non_exhaustive]
+    PayslipNotInRun {
+        /// Whose payslip.
+        employee: EmployeeId,
+        /// Why not.
+        reason: &'static str,
+    },
+    /// Someone approving a payroll run that pays them.
+    #[error("employee {approver} is paid in the run and cannot approve it")]
+    #[non_exhaustive]
+    OwnPayApproval {
+        /// Who tried to approve.
+        approver: EmployeeId,
+    },
+    /// A payroll run paid before the day it was approved.
+    #[error("payroll run approved on {approved} cannot be paid on {paid}")]
+    #[non_exhaustive]
+    PaidBeforeApproval {
+        /// The approval day.
+        approved: NaiveDate,
+        /// The pay day asked.
+        paid: NaiveDate,
     },
     /// An expense claim without a line.
     #[error("expense claim of {claimant} has no line")]

@@ -50,8 +50,12 @@
 //!   caps, one [`RoundingStrategy`](bureau_core::RoundingStrategy) applied
 //!   once per line, [`NegativeNet`]). Every [`PayLine`] keeps its
 //!   [`LineBasis`], [`LineRate`] and amount; [`YearToDate`] carries the
-//!   totals from one period to the next. [`PayrollRun`] runs many employees
-//!   and totals each component ([`ComponentTotal`]).
+//!   totals from one period to the next. [`PayrollCalculation`] runs many
+//!   employees and totals each component ([`ComponentTotal`]).
+//! - [`PayrollRun`]: one pay period's payroll as an aggregate, opened with
+//!   its [`PayrollConfig`], calculated (the payslips recorded), approved
+//!   by someone it does not pay, and paid ([`PayrollRunEvent::Paid`]
+//!   carries the totals per component for a ledger posting).
 //! - [`ExpenseClaim`]: an aggregate of [`ExpenseLine`]s in any currency
 //!   with the rate used, checked against an [`ExpensePolicy`] (limits per
 //!   category per line and per day), approved or rejected by the
@@ -64,7 +68,8 @@
 //! Every aggregate is `Default`, in a "not created yet" state that accepts
 //! only its creating command ([`EmployeeCommand::Hire`],
 //! [`LeaveCommand::Configure`], [`TimesheetCommand::Open`],
-//! [`ExpenseCommand::Submit`], each naming the employee) and refuses the
+//! [`ExpenseCommand::Submit`], each naming the employee;
+//! [`PayrollRunCommand::Open`]) and refuses the
 //! others with [`Error::NotCreated`], so a storage repository can fold a
 //! stream into it.
 //!
@@ -82,7 +87,7 @@
 //! | `org` | [`OrgChart`], [`OrgCommand`], [`OrgEvent`], [`Placement`] |
 //! | `leave` | [`LeavePolicy`], [`LeaveAccount`], [`LeaveCommand`], [`LeaveEvent`], [`LeaveSpan`], [`LeaveDays`], [`Movement`] |
 //! | `time` | [`PaySchedule`], [`PayPeriod`], [`Timesheet`], [`TimesheetCommand`], [`TimesheetEvent`], [`WorkInterval`], [`OvertimeRules`], [`PeriodHours`], [`Hours`], [`Multiplier`] |
-//! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollRun`] |
+//! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollCalculation`], [`PayrollRun`] |
 //! | `expense` | [`ExpenseClaim`], [`ExpenseCommand`], [`ExpenseEvent`], [`ExpenseLine`], [`ExpensePolicy`] |
 //! | `metrics` | [`headcount`], [`workforce_metrics`], [`Headcount`], [`WorkforceMetrics`], [`Absence`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
@@ -90,7 +95,8 @@
 //! # Crate features
 //!
 //! - `serde`: serialize and deserialize commands, events and records;
-//!   deserializing validates text and fractions.
+//!   deserializing validates what the constructors validate (text,
+//!   fractions, tax tables, payroll configurations, pay periods, payslips).
 //! - `proptest`: [`strategy`], generators of valid employment terms and
 //!   command sequences, org chart changes, leave policies, leave spans, pay
 //!   schedules, worked intervals, overtime rules, tax tables and payroll
@@ -135,12 +141,13 @@ pub use metrics::{
     Absence, Headcount, METRIC_PLACES, WorkforceMetrics, headcount, workforce_metrics,
 };
 pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};
+pub use payroll::calculation::{ComponentTotal, PayrollCalculation};
 pub use payroll::config::{
     Contribution, ContributionBasis, NegativeNet, PayrollConfig, ProrationBasis,
 };
 pub use payroll::gross_to_net::{PayInput, gross_to_net, period_number};
 pub use payroll::payslip::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
-pub use payroll::run::{ComponentTotal, PayrollRun};
+pub use payroll::run::{PayrollRun, PayrollRunCommand, PayrollRunEvent, PayrollRunStatus};
 pub use payroll::tax::{TaxBand, TaxMethod, TaxTable};
 pub use sensitive::{PersonalData, Sensitive};
 pub use text::{

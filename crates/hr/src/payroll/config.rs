@@ -62,8 +62,14 @@ pub enum ContributionBasis {
 /// assert!(Contribution::new(PayComponentName::new("bad")?, Rate::new("1.5".parse()?), Rate::ZERO).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Read with `serde`, a contribution goes through [`Contribution::new`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "serde_repr::ContributionRepr")
+)]
 pub struct Contribution {
     name: PayComponentName,
     employee_rate: Rate,
@@ -159,8 +165,16 @@ impl Contribution {
 /// assert_eq!(config.rounding(), RoundingStrategy::MidpointAwayFromZero);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Read with `serde`, a configuration is built through the same
+/// constructors (the tax table, each contribution and the annual hours
+/// checked).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "serde_repr::PayrollConfigRepr")
+)]
 pub struct PayrollConfig {
     tax: TaxTable,
     tax_method: TaxMethod,
@@ -275,5 +289,64 @@ impl PayrollConfig {
     /// The hours of a full-time year.
     pub const fn annual_hours(&self) -> Hours {
         self.annual_hours
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_repr {
+    //! Configurations as read, built through their constructors.
+
+    use bureau_core::{Money, Rate, RoundingStrategy};
+
+    use super::{Contribution, ContributionBasis, NegativeNet, PayrollConfig, ProrationBasis};
+    use crate::{Error, Hours, PayComponentName, Result, TaxMethod, TaxTable};
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct ContributionRepr {
+        name: PayComponentName,
+        employee_rate: Rate,
+        employer_rate: Rate,
+        basis: ContributionBasis,
+        annual_cap: Option<Money>,
+    }
+
+    impl TryFrom<ContributionRepr> for Contribution {
+        type Error = Error;
+
+        fn try_from(r: ContributionRepr) -> Result<Self> {
+            let contribution =
+                Contribution::new(r.name, r.employee_rate, r.employer_rate)?.with_basis(r.basis);
+            Ok(match r.annual_cap {
+                Some(cap) => contribution.with_annual_cap(cap),
+                None => contribution,
+            })
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct PayrollConfigRepr {
+        tax: TaxTable,
+        tax_method: TaxMethod,
+        rounding: RoundingStrategy,
+        proration: ProrationBasis,
+        negative_net: NegativeNet,
+        contributions: Vec<Contribution>,
+        annual_hours: Hours,
+    }
+
+    impl TryFrom<PayrollConfigRepr> for PayrollConfig {
+        type Error = Error;
+
+        fn try_from(r: PayrollConfigRepr) -> Result<Self> {
+            let config = r
+                .contributions
+                .into_iter()
+                .fold(PayrollConfig::new(r.tax), PayrollConfig::with_contribution)
+                .with_tax_method(r.tax_method)
+                .with_rounding(r.rounding)
+                .with_proration(r.proration)
+                .with_negative_net(r.negative_net);
+            config.with_annual_hours(r.annual_hours)
+        }
     }
 }

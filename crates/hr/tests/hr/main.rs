@@ -6,5 +6,6 @@ mod leave;
 mod metrics;
 mod pay_periods;
 mod payroll;
+mod payroll_runs;
 mod storage;
 mod timesheets;

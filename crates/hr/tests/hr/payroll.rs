@@ -5,8 +5,8 @@ use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money, Rate, money};
 use bureau_hr::{
     Contribution, Error, Fte, Hours, LeaveDays, LineBasis, LineKind, Multiplier, NegativeNet,
     OvertimeRules, PayComponentName, PayFrequency, PayInput, PayPeriod, PayRate, PaySchedule,
-    PayrollConfig, PayrollRun, Payslip, ProrationBasis, TaxBand, TaxMethod, TaxTable, WorkedTime,
-    YearToDate, gross_to_net, period_number, strategy,
+    PayrollCalculation, PayrollConfig, Payslip, ProrationBasis, TaxBand, TaxMethod, TaxTable,
+    WorkedTime, YearToDate, gross_to_net, period_number, strategy,
 };
 use chrono::{Days, NaiveDate, Weekday};
 use proptest::prelude::*;
@@ -404,7 +404,7 @@ fn a_run_sums_each_component() -> TestResult {
         .with_bonus(money!(100.00 USD));
         inputs.push((input, &fresh));
     }
-    let run = PayrollRun::run(&config, inputs)?;
+    let run = PayrollCalculation::run(&config, inputs)?;
     assert_eq!(run.payslips().len(), 3);
     assert_eq!(
         run.total_of(LineKind::Salary)

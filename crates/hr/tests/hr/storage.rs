@@ -245,3 +245,54 @@ fn an_org_chart_is_stored_and_reloaded() -> TestResult {
     assert_eq!(chart.manager_of(ADA, day(3, 1)), Some(GRACE));
     Ok(())
 }
+
+#[test]
+fn a_payroll_run_is_stored_and_reloaded() -> TestResult {
+    use bureau_core::Rate;
+    use bureau_hr::{
+        PayFrequency, PayInput, PaySchedule, PayrollCalculation, PayrollConfig, PayrollRun,
+        PayrollRunCommand, PayrollRunStatus, TaxBand, TaxTable, YearToDate,
+    };
+    let config = PayrollConfig::new(TaxTable::new(vec![TaxBand::new(
+        money!(0.00 USD),
+        Rate::new("0.1".parse()?),
+    )])?);
+    let june = PaySchedule::new(PayFrequency::Monthly, day(1, 1))?.period_containing(day(6, 1))?;
+    let calendar = weekdays()?;
+    let fresh = YearToDate::new(Currency::USD);
+    let input = PayInput::new(
+        ADA,
+        june,
+        PayFrequency::Monthly,
+        6,
+        PayRate::annual(money!(60000.00 USD))?,
+        &calendar,
+    );
+    let calculation = PayrollCalculation::run(&config, [(input, &fresh)])?;
+    let run = store_and_reload::<PayrollRun>(
+        "payroll-2026-06",
+        &[
+            PayrollRunCommand::Open {
+                period: june,
+                config,
+            },
+            PayrollRunCommand::Calculate { calculation },
+            // Refused: Ada is paid in the run.
+            PayrollRunCommand::Approve {
+                approver: ADA,
+                on: day(6, 26),
+            },
+            PayrollRunCommand::Approve {
+                approver: GRACE,
+                on: day(6, 26),
+            },
+            PayrollRunCommand::Pay { on: day(6, 30) },
+        ],
+    )?;
+    assert_eq!(run.status(), Some(PayrollRunStatus::Paid));
+    assert_eq!(
+        run.calculation().map(PayrollCalculation::net),
+        Some(money!(4500.00 USD))
+    );
+    refused_before_creation::<PayrollRun>(&PayrollRunCommand::Pay { on: day(6, 30) })
+}
