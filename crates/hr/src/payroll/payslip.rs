@@ -290,12 +290,22 @@ impl YearToDate {
         employer: Money,
         net: Money,
     ) -> bureau_core::Result<()> {
-        self.gross = self.gross.checked_add(gross)?;
-        self.taxable = self.taxable.checked_add(taxable)?;
-        self.tax = self.tax.checked_add(tax)?;
-        self.employee_contributions = self.employee_contributions.checked_add(employee)?;
-        self.employer_contributions = self.employer_contributions.checked_add(employer)?;
-        self.net = self.net.checked_add(net)?;
+        // Amounts in one currency count minor units: adding them is the
+        // sum, without a decimal addition per total.
+        let add =
+            |total: Money, amount: Money| match total.to_minor().checked_add(amount.to_minor()) {
+                Some(minor) if amount.currency() == total.currency() => {
+                    Money::from_minor(minor, total.currency())
+                }
+                // Mixed currencies or an overflow: the checked addition names it.
+                _ => total.checked_add(amount),
+            };
+        self.gross = add(self.gross, gross)?;
+        self.taxable = add(self.taxable, taxable)?;
+        self.tax = add(self.tax, tax)?;
+        self.employee_contributions = add(self.employee_contributions, employee)?;
+        self.employer_contributions = add(self.employer_contributions, employer)?;
+        self.net = add(self.net, net)?;
         Ok(())
     }
 }
