@@ -440,14 +440,18 @@ pub fn overtime_rules() -> impl Strategy<Value = crate::OvertimeRules> {
     (
         weekday,
         prop::option::of((6u32..=10, multiplier.clone())),
+        prop::option::of((9u32..=14, multiplier.clone())),
         prop::option::of((30u32..=48, multiplier.clone())),
         prop::option::of(multiplier.clone()),
         prop::option::of(multiplier),
     )
-        .prop_map(|(week_start, daily, weekly, rest, holiday)| {
+        .prop_map(|(week_start, daily, tier, weekly, rest, holiday)| {
             let mut rules = crate::OvertimeRules::new(week_start);
             if let Some((hours, m)) = daily {
                 rules = rules.daily(crate::Hours::from(hours), m);
+            }
+            if let Some((hours, m)) = tier {
+                rules = rules.daily_tier(crate::Hours::from(hours), m);
             }
             if let Some((hours, m)) = weekly {
                 rules = rules.weekly(crate::Hours::from(hours), m);

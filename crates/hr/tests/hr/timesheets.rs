@@ -83,6 +83,53 @@ fn daily_overtime_does_not_count_toward_the_weekly_threshold() -> TestResult {
 }
 
 #[test]
+fn two_daily_tiers_and_a_weekly_threshold_pay_each_hour_once() -> TestResult {
+    // Monday 4 May is a holiday of the calendar: work Tuesday to Saturday.
+    // Tuesday 14 hours: 8 regular, 4 at 1.5x (8-12), 2 at 2x (beyond 12).
+    // Wednesday to Saturday 9 hours: 8 regular, 1 at 1.5x each.
+    // Regular hours of the week: 8 x 5 = 40, none beyond 40.
+    let rules = OvertimeRules::new(Weekday::Mon)
+        .daily_tier(Hours::from(12), Multiplier::DOUBLE)
+        .daily(Hours::from(8), Multiplier::TIME_AND_A_HALF)
+        .weekly(Hours::from(40), Multiplier::TIME_AND_A_HALF);
+    assert_eq!(
+        rules
+            .daily_tiers()
+            .iter()
+            .map(|t| t.hours)
+            .collect::<Vec<_>>(),
+        [Hours::from(8), Hours::from(12)]
+    );
+    let mut work = vec![on(day(2026, 5, 5), "06:00-20:00")?];
+    for d in 6..=9 {
+        work.push(on(day(2026, 5, d), "08:00-17:00")?);
+    }
+    let periods = rules.classify(&calendar(), &monthly()?, &work)?;
+    let may = only(&periods)?;
+    assert_eq!(
+        may.buckets(),
+        [
+            (Multiplier::REGULAR, Hours::from(40)),
+            (Multiplier::TIME_AND_A_HALF, Hours::from(8)),
+            (Multiplier::DOUBLE, Hours::from(2)),
+        ]
+    );
+    // A sixth day of 9 hours: 8 more regular hours, all beyond 40 a week,
+    // and 1 of daily overtime; still no hour in two buckets.
+    work.push(on(day(2026, 5, 10), "08:00-17:00")?);
+    let periods = rules.classify(&calendar(), &monthly()?, &work)?;
+    let may = only(&periods)?;
+    assert_eq!(may.hours_at(Multiplier::REGULAR), Hours::from(40));
+    assert_eq!(
+        may.hours_at(Multiplier::TIME_AND_A_HALF),
+        Hours::from(8 + 1 + 8)
+    );
+    assert_eq!(may.hours_at(Multiplier::DOUBLE), Hours::from(2));
+    assert_eq!(may.total(), Hours::from(14 + 4 * 9 + 9));
+    Ok(())
+}
+
+#[test]
 fn beyond_forty_hours_a_week_is_time_and_a_half() -> TestResult {
     // Six days of 7.5 hours: no day beyond 8, the sixth day's last 5 hours
     // beyond 40 a week.
