@@ -102,11 +102,13 @@ impl PayrollCalculation {
     /// `currency`; [`Error::PayOverflow`] when a total leaves the range of
     /// an amount.
     pub fn from_payslips(currency: Currency, payslips: Vec<Payslip>) -> Result<Self> {
-        let mut totals: BTreeMap<(LineKind, Option<PayComponentName>), (Money, usize)> =
+        // Sums in minor units: every line of a payslip is in the payslip's
+        // currency (its constructors and its deserialization check it), and
+        // each payslip's currency is checked here.
+        let mut totals: BTreeMap<(LineKind, Option<PayComponentName>), (i128, usize)> =
             BTreeMap::new();
-        let mut gross = Money::zero(currency);
-        let mut net = Money::zero(currency);
-        let mut employer_cost = Money::zero(currency);
+        let (mut gross, mut net, mut employer_cost) = (0i128, 0i128, 0i128);
+        let mut overflowed = None;
         for payslip in &payslips {
             if payslip.gross().currency() != currency {
                 return Err(Error::PayCurrency {
@@ -116,32 +118,52 @@ impl PayrollCalculation {
                     found: payslip.gross().currency(),
                 });
             }
-            let overflow = || Error::PayOverflow {
-                employee: payslip.employee(),
-                line: "payroll run total",
-            };
+            let mut add =
+                |total: &mut i128, amount: Money| match total.checked_add(amount.to_minor()) {
+                    Some(sum) => *total = sum,
+                    None => overflowed = overflowed.or(Some(payslip.employee())),
+                };
             for line in payslip.lines() {
-                let entry = totals
-                    .entry((line.kind(), line.component().cloned()))
-                    .or_insert((Money::zero(currency), 0));
-                entry.0 = entry.0.checked_add(line.amount()).map_err(|_| overflow())?;
+                let key = (line.kind(), line.component().cloned());
+                let entry = totals.entry(key).or_insert((0, 0));
+                add(&mut entry.0, line.amount());
                 entry.1 += 1;
             }
-            gross = gross.checked_add(payslip.gross()).map_err(|_| overflow())?;
-            net = net.checked_add(payslip.net()).map_err(|_| overflow())?;
-            employer_cost = employer_cost
-                .checked_add(payslip.employer_cost())
-                .map_err(|_| overflow())?;
+            add(&mut gross, payslip.gross());
+            add(&mut net, payslip.net());
+            add(&mut employer_cost, payslip.employer_cost());
+        }
+        // A sum beyond what an amount holds names the payslip it passed
+        // the limit at, or the last one when only the final total does not
+        // fit.
+        let blamed = overflowed.or_else(|| payslips.last().map(Payslip::employee));
+        let money = |minor: i128| {
+            Money::from_minor(minor, currency).map_err(|error| match blamed {
+                Some(employee) => Error::PayOverflow {
+                    employee,
+                    line: "payroll run total",
+                },
+                None => Error::Core(error),
+            })
+        };
+        if let Some(employee) = overflowed {
+            return Err(Error::PayOverflow {
+                employee,
+                line: "payroll run total",
+            });
         }
         let components = totals
             .into_iter()
-            .map(|((kind, component), (amount, payslips))| ComponentTotal {
-                kind,
-                component,
-                amount,
-                payslips,
+            .map(|((kind, component), (minor, payslips))| {
+                Ok(ComponentTotal {
+                    kind,
+                    component,
+                    amount: money(minor)?,
+                    payslips,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
+        let (gross, net, employer_cost) = (money(gross)?, money(net)?, money(employer_cost)?);
         Ok(Self {
             currency,
             payslips,
