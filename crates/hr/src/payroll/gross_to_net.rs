@@ -345,7 +345,14 @@ fn day_weights(
     let after = DateRange::new(employed.end(), period.end())?;
     let calendar_days = |range: DateRange| Decimal::from(range.len_days());
     if basis == ProrationBasis::WorkingDays {
-        let working = [before, employed, after].map(|r| calendar.working_days_in(r).value());
+        // A joiner's or leaver's period has one empty side: not counted.
+        let working = [before, employed, after].map(|r| {
+            if r.is_empty() {
+                Decimal::ZERO
+            } else {
+                calendar.working_days_in(r).value()
+            }
+        });
         if working.iter().any(|w| !w.is_zero()) {
             return Ok(working);
         }
