@@ -170,6 +170,8 @@ const _: () = {
     let _ = Repo::execute::<bureau_hr::LeaveAccount>;
     let _ = Repo::execute::<bureau_hr::OrgChart>;
     let _ = Repo::execute::<bureau_hr::PayrollRun>;
+    let _ = Repo::execute::<bureau_hr::Candidate>;
+    let _ = Repo::execute::<bureau_hr::Requisition>;
     let _ = Repo::execute::<bureau_hr::Timesheet>;
 };
 /// The README's examples, run as doc tests.

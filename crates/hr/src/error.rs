@@ -580,6 +580,49 @@ pub enum Error {
         /// The pay day asked.
         paid: NaiveDate,
     },
+    /// A recruitment command the state of a requisition or candidate does
+    /// not allow.
+    #[error("{subject} {id} is {status}: cannot {command}")]
+    #[non_exhaustive]
+    RecruitmentNotAllowed {
+        /// `requisition` or `candidate`.
+        subject: &'static str,
+        /// Its id, as text.
+        id: String,
+        /// Where it stands.
+        status: &'static str,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A requisition, pipeline or offer that breaks a recruitment rule.
+    #[error("invalid {what}: {reason}")]
+    #[non_exhaustive]
+    InvalidRecruitment {
+        /// What was given.
+        what: &'static str,
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// A stage that is not the candidate's next one.
+    #[error("candidate {candidate} cannot move to stage {stage}: {reason}")]
+    #[non_exhaustive]
+    StageNotNext {
+        /// The candidate, as text.
+        candidate: String,
+        /// The stage asked.
+        stage: String,
+        /// Why not.
+        reason: &'static str,
+    },
+    /// An offer above the requisition's budget.
+    #[error("offer of {offered} a year is above the budget of {budget}")]
+    #[non_exhaustive]
+    OverBudget {
+        /// The annual pay offered.
+        offered: Money,
+        /// The budget.
+        budget: Money,
+    },
     /// An expense claim without a line.
     #[error("expense claim of {claimant} has no line")]
     #[non_exhaustive]

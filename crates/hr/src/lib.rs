@@ -61,6 +61,12 @@
 //!   category per line and per day), approved or rejected by the
 //!   claimant's manager in the [`OrgChart`] (never the claimant) and
 //!   reimbursed through payroll or as a payable ([`Reimbursement`]).
+//! - [`Requisition`]: a position, department, headcount, annual budget per
+//!   hire and [`Pipeline`] of stages; it counts hires up to the headcount.
+//!   [`Candidate`]: one application moving through the pipeline a stage
+//!   at a time to an [`Offer`] within the budget, accepted or declined,
+//!   and a hire whose [`CandidateEvent::Hired`] carries what
+//!   [`EmployeeCommand::Hire`] needs ([`CandidateEvent::employee_hire`]).
 //! - [`headcount`] and [`workforce_metrics`]: heads and FTE as of a date;
 //!   joiners, leavers, turnover, retention, average tenure and absence
 //!   rate over a period ([`WorkforceMetrics`]).
@@ -69,7 +75,8 @@
 //! only its creating command ([`EmployeeCommand::Hire`],
 //! [`LeaveCommand::Configure`], [`TimesheetCommand::Open`],
 //! [`ExpenseCommand::Submit`], each naming the employee;
-//! [`PayrollRunCommand::Open`]) and refuses the
+//! [`PayrollRunCommand::Open`], [`RequisitionCommand::Open`],
+//! [`CandidateCommand::Apply`]) and refuses the
 //! others with [`Error::NotCreated`], so a storage repository can fold a
 //! stream into it.
 //!
@@ -89,6 +96,7 @@
 //! | `time` | [`PaySchedule`], [`PayPeriod`], [`Timesheet`], [`TimesheetCommand`], [`TimesheetEvent`], [`WorkInterval`], [`OvertimeRules`], [`PeriodHours`], [`Hours`], [`Multiplier`] |
 //! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollCalculation`], [`PayrollRun`] |
 //! | `expense` | [`ExpenseClaim`], [`ExpenseCommand`], [`ExpenseEvent`], [`ExpenseLine`], [`ExpensePolicy`] |
+//! | `recruitment` | [`Requisition`], [`Candidate`], [`Pipeline`], [`Offer`], their commands and events |
 //! | `metrics` | [`headcount`], [`workforce_metrics`], [`Headcount`], [`WorkforceMetrics`], [`Absence`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
 //!
@@ -110,6 +118,7 @@ mod leave;
 mod metrics;
 mod org;
 mod payroll;
+mod recruitment;
 mod replay;
 mod sensitive;
 #[cfg(feature = "proptest")]
@@ -149,11 +158,18 @@ pub use payroll::gross_to_net::{PayInput, gross_to_net, period_number};
 pub use payroll::payslip::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
 pub use payroll::run::{PayrollRun, PayrollRunCommand, PayrollRunEvent, PayrollRunStatus};
 pub use payroll::tax::{TaxBand, TaxMethod, TaxTable};
+pub use recruitment::candidate::{
+    Candidate, CandidateCommand, CandidateEvent, CandidateStatus, Offer,
+};
+pub use recruitment::requisition::{
+    CandidateId, CandidateKind, Pipeline, Requisition, RequisitionCommand, RequisitionEvent,
+    RequisitionId, RequisitionKind, RequisitionStatus,
+};
 pub use sensitive::{PersonalData, Sensitive};
 pub use text::{
     BankAccount, CalendarKey, CostCentre, DepartmentName, ExpenseCategory, LeaveTypeName,
     LocationName, MAX_TEXT_LEN, NationalId, PayComponentName, PersonName, PositionTitle, Reason,
-    ReceiptReference, WorkEmail,
+    ReceiptReference, StageName, WorkEmail,
 };
 pub use time::hours::{Hours, MAX_MULTIPLIER, Multiplier};
 pub use time::overtime::{OvertimeRules, PeriodHours, Threshold};

@@ -179,6 +179,12 @@ text_newtype!(
     "R-2026-0042"
 );
 text_newtype!(
+    /// The name of a recruitment stage (`screening`, `interview`, ...).
+    StageName,
+    "stage",
+    "interview"
+);
+text_newtype!(
     /// The name of a payroll component a caller defines: a deduction, a
     /// contribution (`pension`, `health insurance`, `union dues`, ...).
     PayComponentName,

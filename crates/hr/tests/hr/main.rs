@@ -7,5 +7,6 @@ mod metrics;
 mod pay_periods;
 mod payroll;
 mod payroll_runs;
+mod recruitment;
 mod storage;
 mod timesheets;

@@ -296,3 +296,67 @@ fn a_payroll_run_is_stored_and_reloaded() -> TestResult {
     );
     refused_before_creation::<PayrollRun>(&PayrollRunCommand::Pay { on: day(6, 30) })
 }
+
+#[test]
+fn a_requisition_and_a_candidate_are_stored_and_reloaded() -> TestResult {
+    use bureau_hr::{
+        Candidate, CandidateCommand, CandidateId, CandidateStatus, Offer, Pipeline, Requisition,
+        RequisitionCommand, RequisitionId, RequisitionStatus, StageName,
+    };
+    let pipeline = Pipeline::new(vec![
+        StageName::new("screening")?,
+        StageName::new("interview")?,
+    ])?;
+    let candidate = CandidateId::from_u128(5);
+    let requisition = store_and_reload::<Requisition>(
+        "requisition-1",
+        &[
+            RequisitionCommand::Open {
+                id: RequisitionId::from_u128(1),
+                position: PositionTitle::new("Engineer")?,
+                department: DepartmentName::new("Engineering")?,
+                headcount: 1,
+                budget: money!(90000.00 USD),
+                pipeline: pipeline.clone(),
+            },
+            RequisitionCommand::RecordHire { candidate },
+            // Refused: the headcount is filled.
+            RequisitionCommand::RecordHire {
+                candidate: CandidateId::from_u128(6),
+            },
+        ],
+    )?;
+    assert_eq!(requisition.status(), Some(RequisitionStatus::Filled));
+    let profile = Profile::new(
+        PersonName::new("Ada Lovelace")?,
+        WorkEmail::new("ada@example.com")?,
+        PersonalData::new(),
+    );
+    let ada = store_and_reload::<Candidate>(
+        "candidate-5",
+        &[
+            CandidateCommand::Apply {
+                id: candidate,
+                requisition: RequisitionId::from_u128(1),
+                profile,
+                pipeline,
+                budget: money!(90000.00 USD),
+            },
+            CandidateCommand::Advance {
+                stage: StageName::new("interview")?,
+            },
+            CandidateCommand::MakeOffer {
+                offer: Offer::new(terms()?, day(9, 1), day(7, 15)),
+            },
+            CandidateCommand::AcceptOffer { on: day(7, 1) },
+            CandidateCommand::Hire {
+                employee: ADA,
+                probation: Probation::Waived,
+            },
+        ],
+    )?;
+    assert_eq!(ada.status(), Some(CandidateStatus::Hired));
+    assert_eq!(ada.employee(), Some(ADA));
+    refused_before_creation::<Candidate>(&CandidateCommand::AcceptOffer { on: day(7, 1) })?;
+    refused_before_creation::<Requisition>(&RequisitionCommand::RecordHire { candidate })
+}
