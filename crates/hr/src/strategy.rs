@@ -1,7 +1,8 @@
 //! Strategies generating valid values, for property tests: employment
 //! terms, profiles, employees, lifecycle command sequences, org chart
 //! changes, leave policies, leave spans, pay schedules, worked intervals,
-//! overtime rules, tax tables and payroll configurations.
+//! overtime rules, tax tables, payroll configurations and recruitment
+//! pipelines.
 //!
 //! ```
 //! use bureau_hr::strategy;
@@ -586,4 +587,36 @@ pub fn payroll_config() -> impl Strategy<Value = crate::PayrollConfig> {
                 Some(config)
             },
         )
+}
+
+/// A recruitment pipeline of 1 to 5 stages, drawn in order from a list of
+/// common stage names (so none comes twice).
+///
+/// ```
+/// use bureau_hr::strategy;
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let pipeline = strategy::pipeline().new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// assert!((1..=5).contains(&pipeline.len()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pipeline() -> impl Strategy<Value = crate::Pipeline> {
+    const STAGES: [&str; 7] = [
+        "applied",
+        "screening",
+        "phone interview",
+        "technical interview",
+        "onsite",
+        "references",
+        "final review",
+    ];
+    proptest::sample::subsequence(STAGES.to_vec(), 1..=5).prop_filter_map("valid stages", |names| {
+        let stages = names
+            .into_iter()
+            .map(crate::StageName::new)
+            .collect::<crate::Result<Vec<_>>>()
+            .ok()?;
+        crate::Pipeline::new(stages).ok()
+    })
 }

@@ -235,6 +235,27 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
+    fn generated_pipelines_round_trip_and_walk_stage_by_stage(pipeline in bureau_hr::strategy::pipeline()) {
+        let json = serde_json::to_string(&pipeline).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let read: Pipeline = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&read, &pipeline);
+        let mut candidate = Candidate::default();
+        let Ok(CandidateCommand::Apply { id, requisition, profile, budget, .. }) = apply() else {
+            return Err(TestCaseError::fail("no application"));
+        };
+        candidate.handle(&CandidateCommand::Apply { id, requisition, profile, pipeline: pipeline.clone(), budget })
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for stage in pipeline.stages().skip(1) {
+            candidate.handle(&CandidateCommand::Advance { stage: stage.clone() })
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        prop_assert_eq!(candidate.stage(), pipeline.stage(pipeline.len() - 1));
+        // Past the last stage there is none to move to.
+        let again = CandidateCommand::Advance { stage: pipeline.first().clone() };
+        prop_assert!(candidate.decide(&again).is_err());
+    }
+
+    #[test]
     fn candidate_transitions_are_guarded_and_replay(
         steps in proptest::collection::vec((0u8..7, 0usize..4, 60_000i64..100_000, 1u32..31), 1..25),
     ) {
