@@ -101,7 +101,7 @@ impl Pipeline {
         1 + self.rest.len()
     }
 
-    /// Never: a pipeline has at least one stage (for the `len` lint's sake).
+    /// Always `false`: a pipeline has at least one stage.
     pub fn is_empty(&self) -> bool {
         false
     }

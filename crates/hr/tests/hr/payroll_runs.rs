@@ -188,6 +188,16 @@ fn configs_payslips_and_runs_read_back_checked() -> TestResult {
     let slip = calculation.payslips().first().ok_or("no payslip")?;
     let slip_json = serde_json::to_string(slip)?;
     assert_eq!(&serde_json::from_str::<Payslip>(&slip_json)?, slip);
+    // The year to date keeps its contribution bases as a map by name.
+    assert!(
+        slip_json.contains(r#""contribution_bases":{"pension":{"amount":"5000.00""#),
+        "{slip_json}"
+    );
+    assert_eq!(
+        slip.year_to_date()
+            .contribution_basis(&PayComponentName::new("pension")?),
+        money!(5000.00 USD)
+    );
     // A net that is not gross less deductions is refused.
     let net = format!(r#""net":{{"amount":"{}""#, slip.net().amount());
     let tampered = slip_json.replace(&net, r#""net":{"amount":"9999.00""#);
