@@ -152,7 +152,7 @@ pub use metrics::{
 pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};
 pub use payroll::calculation::{ComponentTotal, PayrollCalculation};
 pub use payroll::config::{
-    Contribution, ContributionBasis, NegativeNet, PayrollConfig, ProrationBasis,
+    Contribution, ContributionBasis, ContributionTiming, NegativeNet, PayrollConfig, ProrationBasis,
 };
 pub use payroll::gross_to_net::{PayInput, gross_to_net, period_number};
 pub use payroll::payslip::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};

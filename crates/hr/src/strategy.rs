@@ -541,14 +541,15 @@ pub fn tax_table() -> impl Strategy<Value = crate::TaxTable> {
 
 /// A valid payroll configuration in USD: a [`tax_table`], either tax
 /// method and proration basis, either rule for negative net pay, and up to
-/// two contributions at up to 10% each, the first capped.
+/// two contributions at up to 10% each, the first capped, each taken
+/// before or after tax.
 pub fn payroll_config() -> impl Strategy<Value = crate::PayrollConfig> {
     (
         tax_table(),
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
-        proptest::collection::vec((0i64..=1000, 0i64..=1000), 0..=2),
+        proptest::collection::vec((0i64..=1000, 0i64..=1000, any::<bool>()), 0..=2),
     )
         .prop_filter_map(
             "a valid configuration",
@@ -569,7 +570,9 @@ pub fn payroll_config() -> impl Strategy<Value = crate::PayrollConfig> {
                     } else {
                         crate::NegativeNet::Reject
                     });
-                for (index, (employee, employer)) in contributions.into_iter().enumerate() {
+                for (index, (employee, employer, before_tax)) in
+                    contributions.into_iter().enumerate()
+                {
                     let name =
                         crate::PayComponentName::new(format!("contribution {index}")).ok()?;
                     let mut contribution = crate::Contribution::new(
@@ -581,6 +584,10 @@ pub fn payroll_config() -> impl Strategy<Value = crate::PayrollConfig> {
                     if index == 0 {
                         contribution = contribution
                             .with_annual_cap(Money::from_minor(6_000_000, Currency::USD).ok()?);
+                    }
+                    if before_tax {
+                        contribution =
+                            contribution.with_timing(crate::ContributionTiming::BeforeTax);
                     }
                     config = config.with_contribution(contribution);
                 }

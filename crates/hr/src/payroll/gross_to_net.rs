@@ -4,10 +4,10 @@ use bureau_calendar::Calendar;
 use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate, RoundingStrategy};
 
 use crate::{
-    Contribution, ContributionBasis, Error, Fte, LeaveDays, LineBasis, LineKind, LineRate,
-    Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayPeriod, PayRate,
-    PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result, TaxMethod,
-    YearToDate,
+    Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineBasis,
+    LineKind, LineRate, Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine,
+    PayPeriod, PayRate, PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result,
+    TaxMethod, YearToDate,
 };
 
 /// What one employee is paid for in one period: pay rate and FTE, the days
@@ -187,6 +187,7 @@ struct Computation<'c> {
 #[derive(Default)]
 struct Totals {
     earnings: i128,
+    /// Pre-tax deductions and pre-tax contributions.
     pre_tax: i128,
     deductions: i128,
     employee: i128,
@@ -205,6 +206,10 @@ impl Totals {
         match kind {
             LineKind::PreTaxDeduction => add(&mut self.pre_tax),
             LineKind::EmployeeContribution => add(&mut self.employee),
+            LineKind::PreTaxContribution => {
+                add(&mut self.employee);
+                add(&mut self.pre_tax);
+            }
             LineKind::EmployerContribution => add(&mut self.employer),
             _ => {}
         }
@@ -377,10 +382,13 @@ fn day_weights(
 ///    salary pays buckets above the regular multiplier at its hourly
 ///    equivalent `annual × FTE ÷ annual hours`, rounded.
 /// 4. **Bonus and commission** as given. Gross is the sum of the earnings.
-/// 5. **Pre-tax deductions** as given; taxable pay is gross less them.
+/// 5. **Pre-tax deductions** as given, then the contributions taken
+///    before tax ([`ContributionTiming::BeforeTax`]); taxable pay is gross
+///    less both.
 /// 6. **Income tax** by the [`TaxMethod`].
-/// 7. **Contributions**: each rate on its basis, the basis capped by what
-///    is left of the annual cap after the year to date.
+/// 7. **Contributions** after tax. Every contribution applies its rates to
+///    its basis (gross, or gross less pre-tax deductions), the basis capped
+///    by what is left of the annual cap after the year to date.
 /// 8. **Post-tax deductions** and a shortfall carried in.
 ///
 /// Net is gross less the deduction lines. Below zero it is
@@ -612,9 +620,19 @@ pub fn gross_to_net(
         Ok(())
     };
     given(&mut c, LineKind::PreTaxDeduction, &input.pre_tax)?;
-    let pre_tax = c.total(|t| t.pre_tax)?;
+    // The basis of a contribution on taxable pay: gross less pre-tax
+    // deductions, before any contribution.
+    let before_contributions = gross
+        .checked_sub(c.total(|t| t.pre_tax)?)
+        .map_err(|_| c.overflow("taxable pay"))?;
+    let mut year = year_to_date.clone();
+    for contribution in config.contributions() {
+        if contribution.timing() == ContributionTiming::BeforeTax {
+            contribute(&mut c, contribution, gross, before_contributions, &mut year)?;
+        }
+    }
     let taxable = gross
-        .checked_sub(pre_tax)
+        .checked_sub(c.total(|t| t.pre_tax)?)
         .map_err(|_| c.overflow("taxable pay"))?;
 
     // 6. Income tax.
@@ -666,29 +684,10 @@ pub fn gross_to_net(
         tax,
     );
 
-    // 7. Contributions.
-    let mut year = year_to_date.clone();
+    // 7. Contributions after tax.
     for contribution in config.contributions() {
-        let base = contribution_base(&c, contribution, gross, taxable, &mut year)?;
-        for (kind, rate) in [
-            (LineKind::EmployeeContribution, contribution.employee_rate()),
-            (LineKind::EmployerContribution, contribution.employer_rate()),
-        ] {
-            if rate == Rate::ZERO {
-                continue;
-            }
-            let exact = base
-                .amount()
-                .checked_mul(rate.value())
-                .ok_or_else(|| c.overflow("contribution"))?;
-            let amount = c.round(exact, "contribution")?;
-            c.push(
-                kind,
-                Some(contribution.name().clone()),
-                LineBasis::Amount(base),
-                LineRate::Fraction(rate),
-                amount,
-            );
+        if contribution.timing() != ContributionTiming::BeforeTax {
+            contribute(&mut c, contribution, gross, before_contributions, &mut year)?;
         }
     }
 
@@ -761,6 +760,43 @@ pub fn gross_to_net(
         carried_forward,
         year_to_date: year,
     })
+}
+
+/// The employee and employer lines of `contribution` (the employee's as a
+/// [`LineKind::PreTaxContribution`] when it is taken before tax).
+fn contribute(
+    c: &mut Computation<'_>,
+    contribution: &Contribution,
+    gross: Money,
+    taxable: Money,
+    year: &mut YearToDate,
+) -> Result<()> {
+    let base = contribution_base(c, contribution, gross, taxable, year)?;
+    let employee_kind = match contribution.timing() {
+        ContributionTiming::BeforeTax => LineKind::PreTaxContribution,
+        _ => LineKind::EmployeeContribution,
+    };
+    for (kind, rate) in [
+        (employee_kind, contribution.employee_rate()),
+        (LineKind::EmployerContribution, contribution.employer_rate()),
+    ] {
+        if rate == Rate::ZERO {
+            continue;
+        }
+        let exact = base
+            .amount()
+            .checked_mul(rate.value())
+            .ok_or_else(|| c.overflow("contribution"))?;
+        let amount = c.round(exact, "contribution")?;
+        c.push(
+            kind,
+            Some(contribution.name().clone()),
+            LineBasis::Amount(base),
+            LineRate::Fraction(rate),
+            amount,
+        );
+    }
+    Ok(())
 }
 
 /// The contribution's basis this period, capped by what the annual cap

@@ -28,8 +28,12 @@ pub enum LineKind {
     PreTaxDeduction,
     /// Income tax (a deduction; negative for a refund).
     IncomeTax,
-    /// The employee's share of a contribution (a deduction).
+    /// The employee's share of a contribution (a deduction after tax).
     EmployeeContribution,
+    /// The employee's share of a contribution taken before tax
+    /// ([`ContributionTiming::BeforeTax`](crate::ContributionTiming::BeforeTax)):
+    /// a deduction that lowers taxable pay.
+    PreTaxContribution,
     /// The employer's share of a contribution: a cost, neither earning
     /// nor deduction.
     EmployerContribution,
@@ -63,6 +67,7 @@ impl LineKind {
             Self::PreTaxDeduction
                 | Self::IncomeTax
                 | Self::EmployeeContribution
+                | Self::PreTaxContribution
                 | Self::PostTaxDeduction
                 | Self::CarriedIn
                 | Self::CarriedForward
@@ -83,6 +88,7 @@ impl core::fmt::Display for LineKind {
             Self::PreTaxDeduction => "pre-tax deduction",
             Self::IncomeTax => "income tax",
             Self::EmployeeContribution => "employee contribution",
+            Self::PreTaxContribution => "pre-tax contribution",
             Self::EmployerContribution => "employer contribution",
             Self::PostTaxDeduction => "post-tax deduction",
             Self::CarriedIn => "carried in",
@@ -376,7 +382,7 @@ impl Payslip {
         self.gross
     }
 
-    /// Gross pay less pre-tax deductions.
+    /// Gross pay less pre-tax deductions and pre-tax contributions.
     pub const fn taxable(&self) -> Money {
         self.taxable
     }
@@ -506,9 +512,14 @@ mod serde_repr {
             if sum(&r.lines, currency, LineKind::is_deduction)? != r.deductions {
                 return invalid(WHAT, "deductions are not the sum of the deduction lines");
             }
-            let pre_tax = sum(&r.lines, currency, |k| k == LineKind::PreTaxDeduction)?;
+            let pre_tax = sum(&r.lines, currency, |k| {
+                matches!(k, LineKind::PreTaxDeduction | LineKind::PreTaxContribution)
+            })?;
             if r.gross.checked_sub(pre_tax).map_err(overflow)? != r.taxable {
-                return invalid(WHAT, "taxable pay is not gross less pre-tax deductions");
+                return invalid(
+                    WHAT,
+                    "taxable pay is not gross less pre-tax deductions and contributions",
+                );
             }
             if sum(&r.lines, currency, |k| k == LineKind::EmployerContribution)? != r.employer_cost
             {
