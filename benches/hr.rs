@@ -1,16 +1,18 @@
 //! HR benchmarks: one payslip from gross to net with 10 lines and a
-//! 5-band tax table, and a payroll run of 10 000 employees with unpaid
-//! leave and overtime.
+//! 5-band tax table, a payroll run of 10 000 employees with unpaid leave
+//! and overtime, and a leave balance as of a date over 5 years of
+//! movements.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bureau::calendar::{Calendar, Schedule, Tz};
 use bureau::hr::{
-    Contribution, Hours, LeaveDays, Multiplier, OvertimeRules, PayComponentName, PayFrequency,
-    PayInput, PayRate, PaySchedule, PayrollConfig, PayrollRun, PeriodHours, TaxBand, TaxTable,
-    WorkedTime, YearToDate, gross_to_net,
+    AccrualFrequency, CarryOver, Contribution, Fte, Hours, LeaveAccount, LeaveCommand, LeaveDays,
+    LeaveEmployment, LeavePolicy, LeaveRequestId, LeaveSpan, LeaveType, Multiplier, OvertimeRules,
+    PayComponentName, PayFrequency, PayInput, PayRate, PaySchedule, PayrollCalculation,
+    PayrollConfig, PeriodHours, TaxBand, TaxTable, WorkedTime, YearToDate, gross_to_net,
 };
-use bureau::{Currency, Decimal, EmployeeId, Money, Rate};
-use chrono::{NaiveDate, Weekday};
+use bureau::{Aggregate, Currency, DateRange, Decimal, EmployeeId, Money, Rate};
+use chrono::{Datelike, NaiveDate, Weekday};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -121,7 +123,7 @@ fn payroll(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("payroll_run_10000_employees", |b| {
         b.iter(|| {
-            PayrollRun::run(
+            PayrollCalculation::run(
                 black_box(&config),
                 inputs.iter().cloned().map(|input| (input, &fresh)),
             )
@@ -131,5 +133,79 @@ fn payroll(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, payroll);
+/// Five years (2021-2025) of monthly accrual, year-end carry-over and
+/// expiry, and two approved days of leave a month.
+fn five_year_account(calendar: &Calendar) -> LeaveAccount {
+    let policy = LeavePolicy::builder(LeaveType::Annual, LeaveDays::from(24))
+        .accrual(AccrualFrequency::Monthly)
+        .carry_over(
+            CarryOver::capped(LeaveDays::from(5))
+                .unwrap()
+                .expiring_after_months(3)
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+    let mut account = LeaveAccount::default();
+    account
+        .handle(&LeaveCommand::Configure {
+            employee: EmployeeId::from_u128(1),
+            policy,
+            calendar: calendar.clone(),
+            employment: LeaveEmployment::new(start, Fte::FULL),
+        })
+        .unwrap();
+    let mut id = 0u128;
+    for year in 2021..=2025 {
+        for month in 1..=12 {
+            let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap();
+            let month_end = first
+                .checked_add_months(chrono::Months::new(1))
+                .and_then(|d| d.pred_opt())
+                .unwrap();
+            account
+                .handle(&LeaveCommand::Accrue { through: month_end })
+                .unwrap();
+            // The second Tuesday and Wednesday of the month.
+            let tuesday = (8..=14)
+                .filter_map(|d| NaiveDate::from_ymd_opt(year, month, d))
+                .find(|d| d.weekday() == Weekday::Tue)
+                .unwrap();
+            let span = LeaveSpan::new(
+                DateRange::new(
+                    tuesday,
+                    tuesday.checked_add_days(chrono::Days::new(2)).unwrap(),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            id += 1;
+            let request = LeaveRequestId::from_u128(id);
+            account
+                .handle(&LeaveCommand::Request { id: request, span })
+                .unwrap();
+            account
+                .handle(&LeaveCommand::Approve { id: request })
+                .unwrap();
+        }
+    }
+    account
+}
+
+fn leave(c: &mut Criterion) {
+    let calendar =
+        Calendar::new(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse().unwrap()).unwrap());
+    let account = five_year_account(&calendar);
+    assert!(account.movements().len() >= 5 * 12 * 2);
+    let date = NaiveDate::from_ymd_opt(2023, 7, 19).unwrap();
+    let mut group = c.benchmark_group("hr");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("leave_balance_as_of_5_years_of_movements", |b| {
+        b.iter(|| black_box(&account).balance_as_of(black_box(date)));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, payroll, leave);
 criterion_main!(benches);

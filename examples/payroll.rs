@@ -1,16 +1,18 @@
 //! A month's payroll for a small company: salaried staff, a joiner in the
 //! middle of the month, unpaid leave, an hourly employee with overtime from
 //! a timesheet, a capped pension contribution and a progressive tax table.
+//! The month's run is opened, calculated, approved by someone it does not
+//! pay and paid; the payment event carries the totals a ledger posts.
 //!
 //! Run with `cargo run --example payroll --features hr`.
 
 use bureau::calendar::{Calendar, Schedule, Tz};
 use bureau::hr::{
     Contribution, Hours, LeaveDays, LineKind, Multiplier, OvertimeRules, PayComponentName,
-    PayFrequency, PayInput, PayRate, PaySchedule, PayrollConfig, PayrollRun, TaxBand, TaxTable,
-    WorkedTime, YearToDate,
+    PayFrequency, PayInput, PayRate, PaySchedule, PayrollCalculation, PayrollConfig, PayrollRun,
+    PayrollRunCommand, PayrollRunEvent, TaxBand, TaxTable, WorkedTime, YearToDate,
 };
-use bureau::{Currency, DateRange, Decimal, EmployeeId, Money, Rate};
+use bureau::{Aggregate, Currency, DateRange, Decimal, EmployeeId, Money, Rate};
 use chrono::{NaiveDate, Weekday};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -103,7 +105,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &fresh,
         ),
     ];
-    let run = PayrollRun::run(&config, inputs)?;
+    let mut june_run = PayrollRun::default();
+    june_run.handle(&PayrollRunCommand::Open {
+        period: june,
+        config: config.clone(),
+    })?;
+    let run = PayrollCalculation::run(&config, inputs)?;
+    june_run.handle(&PayrollRunCommand::Calculate {
+        calculation: run.clone(),
+    })?;
 
     for slip in run.payslips() {
         println!(
@@ -147,5 +157,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "income tax withheld {}",
         taxes.map_or("none".to_owned(), |t| t.to_string())
     );
+
+    // The payroll manager, not paid in this run, approves it.
+    june_run.handle(&PayrollRunCommand::Approve {
+        approver: EmployeeId::from_u128(100),
+        on: date(6, 26)?,
+    })?;
+    for event in june_run.handle(&PayrollRunCommand::Pay { on: date(6, 30)? })? {
+        if let PayrollRunEvent::Paid { on, net, .. } = event {
+            println!("paid on {on}: {net} to the employees' accounts");
+        }
+    }
     Ok(())
 }

@@ -167,7 +167,15 @@ const _: () = {
 };
 #[cfg(all(feature = "store", feature = "hr"))]
 const _: () = {
-    let _ = bureau_store::Repository::<bureau_store::InMemoryStore>::execute::<bureau_hr::OrgChart>;
+    type Repo = bureau_store::Repository<bureau_store::InMemoryStore>;
+    let _ = Repo::execute::<bureau_hr::Employee>;
+    let _ = Repo::execute::<bureau_hr::ExpenseClaim>;
+    let _ = Repo::execute::<bureau_hr::LeaveAccount>;
+    let _ = Repo::execute::<bureau_hr::OrgChart>;
+    let _ = Repo::execute::<bureau_hr::PayrollRun>;
+    let _ = Repo::execute::<bureau_hr::Candidate>;
+    let _ = Repo::execute::<bureau_hr::Requisition>;
+    let _ = Repo::execute::<bureau_hr::Timesheet>;
 };
 #[cfg(all(feature = "store", feature = "sales"))]
 const _: () = {

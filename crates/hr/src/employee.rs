@@ -170,8 +170,12 @@ impl EmploymentRecord {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum EmployeeCommand {
-    /// Hire on `date` (the first working day).
+    /// Hire `employee` on `date` (the first working day): the command
+    /// that creates an employee, accepted only on
+    /// [`Employee::default`].
     Hire {
+        /// Who the employee is.
+        employee: EmployeeId,
         /// First day of employment.
         date: NaiveDate,
         /// Who is hired.
@@ -265,6 +269,8 @@ impl EmployeeCommand {
 pub enum EmployeeEvent {
     /// Hired.
     Hired {
+        /// The employee.
+        employee: EmployeeId,
         /// First day.
         date: NaiveDate,
         /// Who.
@@ -357,8 +363,8 @@ impl DomainEvent for EmployeeEvent {
 ///     PayRate::annual(money!(70000.00 USD))?,
 /// );
 /// let profile = Profile::new(PersonName::new("Ada Lovelace")?, WorkEmail::new("ada@example.com")?, PersonalData::new());
-/// let mut ada = Employee::new(EmployeeId::from_u128(7));
-/// ada.handle(&EmployeeCommand::Hire { date: day(1, 5)?, profile, terms: terms.clone(), probation: Probation::Required })?;
+/// let mut ada = Employee::default();
+/// ada.handle(&EmployeeCommand::Hire { employee: EmployeeId::from_u128(7), date: day(1, 5)?, profile, terms: terms.clone(), probation: Probation::Required })?;
 /// ada.handle(&EmployeeCommand::EndProbation { date: day(7, 5)? })?;
 /// ada.handle(&EmployeeCommand::Promote { date: day(9, 1)?, terms: terms.with_position(PositionTitle::new("Senior Engineer")?) })?;
 /// ada.handle(&EmployeeCommand::Terminate { notice_given: day(10, 1)?, last_working_day: day(12, 31)?, reason: Reason::new("relocation")? })?;
@@ -372,34 +378,35 @@ impl DomainEvent for EmployeeEvent {
 ///
 /// // A rejected command names what was wrong and changes nothing.
 /// let err = ada.handle(&EmployeeCommand::EndProbation { date: day(12, 1)? }).unwrap_err();
-/// assert_eq!(err.to_string(), format!("employee {} is terminated: cannot end probation", ada.id()));
+/// assert_eq!(err.to_string(), format!("employee {} is terminated: cannot end probation", EmployeeId::from_u128(7)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// [`Employee::default`] is an employee not hired yet, the state a stored
+/// stream starts from: it accepts [`EmployeeCommand::Hire`] and refuses
+/// every other command with [`Error::NotCreated`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Employee {
-    id: EmployeeId,
-    profile: Option<Profile>,
+    hired: Option<Hired>,
     records: Vec<EmploymentRecord>,
 }
 
-impl Employee {
-    /// An employee `id` not hired yet.
-    pub fn new(id: EmployeeId) -> Self {
-        Self {
-            id,
-            profile: None,
-            records: Vec::new(),
-        }
-    }
+/// Who a hired employee is; absent before the hire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Hired {
+    id: EmployeeId,
+    profile: Profile,
+}
 
-    /// The id.
-    pub fn id(&self) -> EmployeeId {
-        self.id
+impl Employee {
+    /// The id, `None` before the hire.
+    pub fn id(&self) -> Option<EmployeeId> {
+        self.hired.as_ref().map(|h| h.id)
     }
 
     /// The profile, `None` before the hire.
     pub fn profile(&self) -> Option<&Profile> {
-        self.profile.as_ref()
+        self.hired.as_ref().map(|h| &h.profile)
     }
 
     /// The whole employment history, oldest first (effective dates never
@@ -412,10 +419,9 @@ impl Employee {
     /// it; `None` before the hire.
     ///
     /// ```
-    /// use bureau_core::EmployeeId;
     /// use bureau_hr::Employee;
     /// use chrono::NaiveDate;
-    /// assert!(Employee::new(EmployeeId::from_u128(1)).record_as_of(NaiveDate::MIN).is_none());
+    /// assert!(Employee::default().record_as_of(NaiveDate::MIN).is_none());
     /// ```
     pub fn record_as_of(&self, date: NaiveDate) -> Option<&EmploymentRecord> {
         let after = self.records.partition_point(|r| r.effective <= date);
@@ -451,18 +457,26 @@ impl Employee {
         self.records.last()
     }
 
-    fn refuse(&self, command: &EmployeeCommand) -> Error {
+    /// The id of a hired employee; [`Error::NotCreated`] before the hire.
+    fn hired_id(&self, command: &EmployeeCommand) -> Result<EmployeeId> {
+        self.id().ok_or(Error::NotCreated {
+            aggregate: "employee",
+            command: command.name(),
+        })
+    }
+
+    fn refuse(&self, id: EmployeeId, status: EmploymentStatus, command: &EmployeeCommand) -> Error {
         Error::InvalidTransition {
-            employee: self.id,
-            status: self.latest().map(|r| r.status),
+            employee: id,
+            status,
             command: command.name(),
         }
     }
 
-    fn check_date(&self, date: NaiveDate) -> Result<()> {
+    fn check_date(&self, id: EmployeeId, date: NaiveDate) -> Result<()> {
         match self.latest() {
             Some(latest) if date < latest.effective => Err(Error::Backdated {
-                employee: self.id,
+                employee: id,
                 date,
                 latest: latest.effective,
             }),
@@ -470,20 +484,26 @@ impl Employee {
         }
     }
 
-    fn check_terms(&self, terms: &EmploymentTerms) -> Result<()> {
-        if terms.manager() == Some(self.id) {
-            return Err(Error::SelfManaged { employee: self.id });
+    fn check_terms(id: EmployeeId, terms: &EmploymentTerms) -> Result<()> {
+        if terms.manager() == Some(id) {
+            return Err(Error::SelfManaged { employee: id });
         }
         Ok(())
     }
 
     /// The terms in force now, for an employed employee.
-    fn employed_terms(&self, command: &EmployeeCommand) -> Result<&EmploymentTerms> {
+    fn employed_terms(
+        &self,
+        id: EmployeeId,
+        status: EmploymentStatus,
+        command: &EmployeeCommand,
+    ) -> Result<&EmploymentTerms> {
         match self.latest() {
-            Some(latest) if latest.status.is_employed() => {
-                latest.terms.as_ref().ok_or_else(|| self.refuse(command))
-            }
-            _ => Err(self.refuse(command)),
+            Some(latest) if latest.status.is_employed() => latest
+                .terms
+                .as_ref()
+                .ok_or_else(|| self.refuse(id, status, command)),
+            _ => Err(self.refuse(id, status, command)),
         }
     }
 }
@@ -494,36 +514,42 @@ impl Aggregate for Employee {
     type Error = Error;
 
     fn decide(&self, command: &EmployeeCommand) -> Result<Vec<EmployeeEvent>> {
-        let status = self.latest().map(|r| r.status);
-        let event = match command {
-            EmployeeCommand::Hire {
-                date,
-                profile,
-                terms,
-                probation,
-            } => {
-                if status.is_some() {
-                    return Err(self.refuse(command));
-                }
-                self.check_terms(terms)?;
-                EmployeeEvent::Hired {
-                    date: *date,
-                    profile: profile.clone(),
-                    terms: terms.clone(),
-                    probation: *probation,
-                }
+        if let EmployeeCommand::Hire {
+            employee,
+            date,
+            profile,
+            terms,
+            probation,
+        } = command
+        {
+            if let Some(id) = self.id() {
+                let status = self.latest().map_or(EmploymentStatus::Active, |r| r.status);
+                return Err(self.refuse(id, status, command));
             }
+            Self::check_terms(*employee, terms)?;
+            return Ok(vec![EmployeeEvent::Hired {
+                employee: *employee,
+                date: *date,
+                profile: profile.clone(),
+                terms: terms.clone(),
+                probation: *probation,
+            }]);
+        }
+        let id = self.hired_id(command)?;
+        let status = self.latest().map_or(EmploymentStatus::Active, |r| r.status);
+        let event = match command {
+            EmployeeCommand::Hire { .. } => return Err(self.refuse(id, status, command)),
             EmployeeCommand::EndProbation { date } => {
-                if status != Some(EmploymentStatus::Probation) {
-                    return Err(self.refuse(command));
+                if status != EmploymentStatus::Probation {
+                    return Err(self.refuse(id, status, command));
                 }
-                self.check_date(*date)?;
+                self.check_date(id, *date)?;
                 EmployeeEvent::ProbationEnded { date: *date }
             }
             EmployeeCommand::Transfer { date, terms } => {
-                let current = self.employed_terms(command)?;
-                self.check_date(*date)?;
-                self.check_terms(terms)?;
+                let current = self.employed_terms(id, status, command)?;
+                self.check_date(id, *date)?;
+                Self::check_terms(id, terms)?;
                 let moved = terms.department() != current.department()
                     || terms.workplace() != current.workplace()
                     || terms.manager() != current.manager()
@@ -533,7 +559,7 @@ impl Aggregate for Employee {
                     || terms.pay_rate() != current.pay_rate()
                 {
                     return Err(Error::NoChange {
-                        employee: self.id,
+                        employee: id,
                         command: command.name(),
                     });
                 }
@@ -544,12 +570,12 @@ impl Aggregate for Employee {
                 }
             }
             EmployeeCommand::Promote { date, terms } => {
-                let current = self.employed_terms(command)?;
-                self.check_date(*date)?;
-                self.check_terms(terms)?;
+                let current = self.employed_terms(id, status, command)?;
+                self.check_date(id, *date)?;
+                Self::check_terms(id, terms)?;
                 if terms.position() == current.position() {
                     return Err(Error::NoChange {
-                        employee: self.id,
+                        employee: id,
                         command: command.name(),
                     });
                 }
@@ -560,11 +586,11 @@ impl Aggregate for Employee {
                 }
             }
             EmployeeCommand::ChangePay { date, pay_rate } => {
-                let current = self.employed_terms(command)?;
-                self.check_date(*date)?;
+                let current = self.employed_terms(id, status, command)?;
+                self.check_date(id, *date)?;
                 if current.pay_rate() == *pay_rate {
                     return Err(Error::NoChange {
-                        employee: self.id,
+                        employee: id,
                         command: command.name(),
                     });
                 }
@@ -577,21 +603,21 @@ impl Aggregate for Employee {
             EmployeeCommand::StartLeaveOfAbsence { date, reason } => {
                 if !matches!(
                     status,
-                    Some(EmploymentStatus::Probation | EmploymentStatus::Active)
+                    EmploymentStatus::Probation | EmploymentStatus::Active
                 ) {
-                    return Err(self.refuse(command));
+                    return Err(self.refuse(id, status, command));
                 }
-                self.check_date(*date)?;
+                self.check_date(id, *date)?;
                 EmployeeEvent::LeaveOfAbsenceStarted {
                     date: *date,
                     reason: reason.clone(),
                 }
             }
             EmployeeCommand::ReturnFromLeave { date } => {
-                if status != Some(EmploymentStatus::OnLeave) {
-                    return Err(self.refuse(command));
+                if status != EmploymentStatus::OnLeave {
+                    return Err(self.refuse(id, status, command));
                 }
-                self.check_date(*date)?;
+                self.check_date(id, *date)?;
                 EmployeeEvent::ReturnedFromLeave { date: *date }
             }
             EmployeeCommand::Terminate {
@@ -599,14 +625,14 @@ impl Aggregate for Employee {
                 last_working_day,
                 reason,
             } => {
-                self.employed_terms(command)?;
+                self.employed_terms(id, status, command)?;
                 if notice_given > last_working_day {
                     return Err(Error::NoticeAfterLastDay {
                         notice_given: *notice_given,
                         last_working_day: *last_working_day,
                     });
                 }
-                self.check_date(*last_working_day)?;
+                self.check_date(id, *last_working_day)?;
                 let effective = last_working_day.succ_opt().ok_or(Error::DateOutOfRange {
                     date: *last_working_day,
                 })?;
@@ -622,11 +648,11 @@ impl Aggregate for Employee {
                 terms,
                 probation,
             } => {
-                if status != Some(EmploymentStatus::Terminated) {
-                    return Err(self.refuse(command));
+                if status != EmploymentStatus::Terminated {
+                    return Err(self.refuse(id, status, command));
                 }
-                self.check_date(*date)?;
-                self.check_terms(terms)?;
+                self.check_date(id, *date)?;
+                Self::check_terms(id, terms)?;
                 EmployeeEvent::Rehired {
                     date: *date,
                     terms: terms.clone(),
@@ -647,11 +673,13 @@ impl Aggregate for Employee {
     fn replay(&mut self, event: &EmployeeEvent) -> Result<()> {
         let command = match event.clone() {
             EmployeeEvent::Hired {
+                employee,
                 date,
                 profile,
                 terms,
                 probation,
             } => EmployeeCommand::Hire {
+                employee,
                 date,
                 profile,
                 terms,
@@ -706,12 +734,16 @@ impl Aggregate for Employee {
         };
         let record = match event {
             EmployeeEvent::Hired {
+                employee,
                 date,
                 profile,
                 terms,
                 probation,
             } => {
-                self.profile = Some(profile.clone());
+                self.hired = Some(Hired {
+                    id: *employee,
+                    profile: profile.clone(),
+                });
                 EmploymentRecord {
                     effective: *date,
                     change: Change::Hire,

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     ClaimStatus, EmploymentStatus, ExpenseCategory, Hours, LeaveDays, LeaveRequestId,
-    PayComponentName, PayFrequency, RequestStatus, TimesheetStatus, WorkInterval,
+    PayComponentName, PayFrequency, PayrollRunStatus, RequestStatus, TimesheetStatus, WorkInterval,
 };
 
 /// Everything that can go wrong in bureau-hr. Every variant names the value
@@ -57,6 +57,18 @@ pub enum Error {
         /// The amount.
         amount: Money,
     },
+    /// A command other than the creating one sent to an aggregate in its
+    /// default, not yet created state (an employee not hired, a leave
+    /// account not configured, a timesheet not opened, a claim not
+    /// submitted).
+    #[error("no {aggregate} created yet: cannot {command}")]
+    #[non_exhaustive]
+    NotCreated {
+        /// Which kind of aggregate.
+        aggregate: &'static str,
+        /// What was asked.
+        command: &'static str,
+    },
     /// An employee named as their own manager.
     #[error("employee {employee} cannot be their own manager")]
     #[non_exhaustive]
@@ -65,13 +77,13 @@ pub enum Error {
         employee: EmployeeId,
     },
     /// A lifecycle command the employee's status does not allow.
-    #[error("employee {employee} is {}: cannot {command}", status.map_or("not hired".to_owned(), |s| s.to_string()))]
+    #[error("employee {employee} is {status}: cannot {command}")]
     #[non_exhaustive]
     InvalidTransition {
         /// The employee.
         employee: EmployeeId,
-        /// Their latest status, `None` before the hire.
-        status: Option<EmploymentStatus>,
+        /// Their latest status.
+        status: EmploymentStatus,
         /// What was asked.
         command: &'static str,
     },
@@ -193,12 +205,15 @@ pub enum Error {
         /// The end asked for.
         end: NaiveDate,
     },
-    /// A leave account used before [`LeaveCommand::Configure`](crate::LeaveCommand::Configure).
-    #[error("the leave account of employee {employee} is not configured")]
+    /// A command naming another employee than the one the aggregate
+    /// belongs to.
+    #[error("this belongs to employee {employee}, not to {given}")]
     #[non_exhaustive]
-    NotConfigured {
-        /// The employee.
+    OtherEmployee {
+        /// Whose it is.
         employee: EmployeeId,
+        /// Who the command named.
+        given: EmployeeId,
     },
     /// Changing the employment start of an account that has accrued.
     #[error(
@@ -381,13 +396,13 @@ pub enum Error {
         existing: WorkInterval,
     },
     /// A timesheet command its status does not allow.
-    #[error("timesheet of {employee} is {}: cannot {command}", status.map_or("not opened".to_owned(), |s| s.to_string()))]
+    #[error("timesheet of {employee} is {status}: cannot {command}")]
     #[non_exhaustive]
     TimesheetNotAllowed {
         /// The employee.
         employee: EmployeeId,
-        /// Its status, `None` before it is opened.
-        status: Option<TimesheetStatus>,
+        /// Its status.
+        status: TimesheetStatus,
         /// What was asked.
         command: &'static str,
     },
@@ -519,6 +534,95 @@ pub enum Error {
         /// The line being computed.
         line: &'static str,
     },
+    /// A stored or received value (read with `serde`) that no constructor
+    /// would build.
+    #[error("invalid {what}: {reason}")]
+    #[non_exhaustive]
+    InvalidRecord {
+        /// What was read.
+        what: &'static str,
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// A payroll run command its status does not allow.
+    #[error("payroll run of the period from {first_day} is {status}: cannot {command}")]
+    #[non_exhaustive]
+    PayrollRunNotAllowed {
+        /// The first day of the run's period.
+        first_day: NaiveDate,
+        /// Its status.
+        status: PayrollRunStatus,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A payslip that does not belong in the payroll run it was given to.
+    #[error("the payslip of employee {employee} does not belong in the run: {reason}")]
+    #[non_exhaustive]
+    PayslipNotInRun {
+        /// Whose payslip.
+        employee: EmployeeId,
+        /// Why not.
+        reason: &'static str,
+    },
+    /// Someone approving a payroll run that pays them.
+    #[error("employee {approver} is paid in the run and cannot approve it")]
+    #[non_exhaustive]
+    OwnPayApproval {
+        /// Who tried to approve.
+        approver: EmployeeId,
+    },
+    /// A payroll run paid before the day it was approved.
+    #[error("payroll run approved on {approved} cannot be paid on {paid}")]
+    #[non_exhaustive]
+    PaidBeforeApproval {
+        /// The approval day.
+        approved: NaiveDate,
+        /// The pay day asked.
+        paid: NaiveDate,
+    },
+    /// A recruitment command the state of a requisition or candidate does
+    /// not allow.
+    #[error("{subject} {id} is {status}: cannot {command}")]
+    #[non_exhaustive]
+    RecruitmentNotAllowed {
+        /// `requisition` or `candidate`.
+        subject: &'static str,
+        /// Its id, as text.
+        id: String,
+        /// Where it stands.
+        status: &'static str,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A requisition, pipeline or offer that breaks a recruitment rule.
+    #[error("invalid {what}: {reason}")]
+    #[non_exhaustive]
+    InvalidRecruitment {
+        /// What was given.
+        what: &'static str,
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// A stage that is not the candidate's next one.
+    #[error("candidate {candidate} cannot move to stage {stage}: {reason}")]
+    #[non_exhaustive]
+    StageNotNext {
+        /// The candidate, as text.
+        candidate: String,
+        /// The stage asked.
+        stage: String,
+        /// Why not.
+        reason: &'static str,
+    },
+    /// An offer above the requisition's budget.
+    #[error("offer of {offered} a year is above the budget of {budget}")]
+    #[non_exhaustive]
+    OverBudget {
+        /// The annual pay offered.
+        offered: Money,
+        /// The budget.
+        budget: Money,
+    },
     /// An expense claim without a line.
     #[error("expense claim of {claimant} has no line")]
     #[non_exhaustive]
@@ -551,13 +655,13 @@ pub enum Error {
         limit: Money,
     },
     /// An expense claim command its status does not allow.
-    #[error("expense claim of {claimant} is {}: cannot {command}", status.map_or("not submitted".to_owned(), |s| s.to_string()))]
+    #[error("expense claim of {claimant} is {status}: cannot {command}")]
     #[non_exhaustive]
     ClaimNotAllowed {
         /// The claimant.
         claimant: EmployeeId,
-        /// Its status, `None` before submission.
-        status: Option<ClaimStatus>,
+        /// Its status.
+        status: ClaimStatus,
         /// What was asked.
         command: &'static str,
     },

@@ -50,16 +50,35 @@
 //!   caps, one [`RoundingStrategy`](bureau_core::RoundingStrategy) applied
 //!   once per line, [`NegativeNet`]). Every [`PayLine`] keeps its
 //!   [`LineBasis`], [`LineRate`] and amount; [`YearToDate`] carries the
-//!   totals from one period to the next. [`PayrollRun`] runs many employees
-//!   and totals each component ([`ComponentTotal`]).
+//!   totals from one period to the next. [`PayrollCalculation`] runs many
+//!   employees and totals each component ([`ComponentTotal`]).
+//! - [`PayrollRun`]: one pay period's payroll as an aggregate, opened with
+//!   its [`PayrollConfig`], calculated (the payslips recorded), approved
+//!   by someone it does not pay, and paid ([`PayrollRunEvent::Paid`]
+//!   carries the totals per component for a ledger posting).
 //! - [`ExpenseClaim`]: an aggregate of [`ExpenseLine`]s in any currency
 //!   with the rate used, checked against an [`ExpensePolicy`] (limits per
 //!   category per line and per day), approved or rejected by the
 //!   claimant's manager in the [`OrgChart`] (never the claimant) and
 //!   reimbursed through payroll or as a payable ([`Reimbursement`]).
+//! - [`Requisition`]: a position, department, headcount, annual budget per
+//!   hire and [`Pipeline`] of stages; it counts hires up to the headcount.
+//!   [`Candidate`]: one application moving through the pipeline a stage
+//!   at a time to an [`Offer`] within the budget, accepted or declined,
+//!   and a hire whose [`CandidateEvent::Hired`] carries what
+//!   [`EmployeeCommand::Hire`] needs ([`CandidateEvent::employee_hire`]).
 //! - [`headcount`] and [`workforce_metrics`]: heads and FTE as of a date;
 //!   joiners, leavers, turnover, retention, average tenure and absence
 //!   rate over a period ([`WorkforceMetrics`]).
+//!
+//! Every aggregate is `Default`, in a "not created yet" state that accepts
+//! only its creating command ([`EmployeeCommand::Hire`],
+//! [`LeaveCommand::Configure`], [`TimesheetCommand::Open`],
+//! [`ExpenseCommand::Submit`], each naming the employee;
+//! [`PayrollRunCommand::Open`], [`RequisitionCommand::Open`],
+//! [`CandidateCommand::Apply`]) and refuses the
+//! others with [`Error::NotCreated`], so a storage repository can fold a
+//! stream into it.
 //!
 //! Nothing here reads a clock or draws a random value: every date is an
 //! input, and the same inputs give the same outputs.
@@ -75,15 +94,17 @@
 //! | `org` | [`OrgChart`], [`OrgCommand`], [`OrgEvent`], [`Placement`] |
 //! | `leave` | [`LeavePolicy`], [`LeaveAccount`], [`LeaveCommand`], [`LeaveEvent`], [`LeaveSpan`], [`LeaveDays`], [`Movement`] |
 //! | `time` | [`PaySchedule`], [`PayPeriod`], [`Timesheet`], [`TimesheetCommand`], [`TimesheetEvent`], [`WorkInterval`], [`OvertimeRules`], [`PeriodHours`], [`Hours`], [`Multiplier`] |
-//! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollRun`] |
+//! | `payroll` | [`PayrollConfig`], [`TaxTable`], [`Contribution`], [`PayInput`], [`gross_to_net`], [`Payslip`], [`PayLine`], [`YearToDate`], [`PayrollCalculation`], [`PayrollRun`] |
 //! | `expense` | [`ExpenseClaim`], [`ExpenseCommand`], [`ExpenseEvent`], [`ExpenseLine`], [`ExpensePolicy`] |
+//! | `recruitment` | [`Requisition`], [`Candidate`], [`Pipeline`], [`Offer`], their commands and events |
 //! | `metrics` | [`headcount`], [`workforce_metrics`], [`Headcount`], [`WorkforceMetrics`], [`Absence`] |
 //! | [`strategy`] (feature `proptest`) | generators of valid values |
 //!
 //! # Crate features
 //!
 //! - `serde`: serialize and deserialize commands, events and records;
-//!   deserializing validates text and fractions.
+//!   deserializing validates what the constructors validate (text,
+//!   fractions, tax tables, payroll configurations, pay periods, payslips).
 //! - `proptest`: [`strategy`], generators of valid employment terms and
 //!   command sequences, org chart changes, leave policies, leave spans, pay
 //!   schedules, worked intervals, overtime rules, tax tables and payroll
@@ -97,6 +118,7 @@ mod leave;
 mod metrics;
 mod org;
 mod payroll;
+mod recruitment;
 mod replay;
 mod sensitive;
 #[cfg(feature = "proptest")]
@@ -128,18 +150,26 @@ pub use metrics::{
     Absence, Headcount, METRIC_PLACES, WorkforceMetrics, headcount, workforce_metrics,
 };
 pub use org::{OrgChart, OrgCommand, OrgEvent, Placement};
+pub use payroll::calculation::{ComponentTotal, PayrollCalculation};
 pub use payroll::config::{
-    Contribution, ContributionBasis, NegativeNet, PayrollConfig, ProrationBasis,
+    Contribution, ContributionBasis, ContributionTiming, NegativeNet, PayrollConfig, ProrationBasis,
 };
 pub use payroll::gross_to_net::{PayInput, gross_to_net, period_number};
 pub use payroll::payslip::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
-pub use payroll::run::{ComponentTotal, PayrollRun};
+pub use payroll::run::{PayrollRun, PayrollRunCommand, PayrollRunEvent, PayrollRunStatus};
 pub use payroll::tax::{TaxBand, TaxMethod, TaxTable};
+pub use recruitment::candidate::{
+    Candidate, CandidateCommand, CandidateEvent, CandidateStatus, Offer,
+};
+pub use recruitment::requisition::{
+    CandidateId, CandidateKind, Pipeline, Requisition, RequisitionCommand, RequisitionEvent,
+    RequisitionId, RequisitionKind, RequisitionStatus,
+};
 pub use sensitive::{PersonalData, Sensitive};
 pub use text::{
     BankAccount, CalendarKey, CostCentre, DepartmentName, ExpenseCategory, LeaveTypeName,
     LocationName, MAX_TEXT_LEN, NationalId, PayComponentName, PersonName, PositionTitle, Reason,
-    ReceiptReference, WorkEmail,
+    ReceiptReference, StageName, WorkEmail,
 };
 pub use time::hours::{Hours, MAX_MULTIPLIER, Multiplier};
 pub use time::overtime::{OvertimeRules, PeriodHours, Threshold};

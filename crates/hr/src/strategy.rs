@@ -1,7 +1,8 @@
 //! Strategies generating valid values, for property tests: employment
 //! terms, profiles, employees, lifecycle command sequences, org chart
 //! changes, leave policies, leave spans, pay schedules, worked intervals,
-//! overtime rules, tax tables and payroll configurations.
+//! overtime rules, tax tables, payroll configurations and recruitment
+//! pipelines.
 //!
 //! ```
 //! use bureau_hr::strategy;
@@ -132,10 +133,11 @@ fn lifecycle_command(from: NaiveDate) -> impl Strategy<Value = EmployeeCommand> 
         reason,
         0u8..9,
         any::<bool>(),
+        any::<u128>().prop_map(EmployeeId::from_u128),
     )
         .prop_filter_map(
             "valid reason",
-            |(date, terms, pay_rate, profile, reason, kind, probation)| {
+            |(date, terms, pay_rate, profile, reason, kind, probation, employee)| {
                 let reason = reason.ok()?;
                 let probation = if probation {
                     Probation::Required
@@ -144,6 +146,7 @@ fn lifecycle_command(from: NaiveDate) -> impl Strategy<Value = EmployeeCommand> 
                 };
                 Some(match kind {
                     0 => EmployeeCommand::Hire {
+                        employee,
                         date,
                         profile,
                         terms,
@@ -344,8 +347,9 @@ pub fn employee(id: EmployeeId, max: usize) -> impl Strategy<Value = crate::Empl
     let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or(NaiveDate::MIN);
     (employment_terms(), profile(), lifecycle_commands(max)).prop_map(
         move |(terms, profile, commands)| {
-            let mut employee = crate::Employee::new(id);
+            let mut employee = crate::Employee::default();
             let hire = EmployeeCommand::Hire {
+                employee: id,
                 date: start,
                 profile,
                 terms,
@@ -437,14 +441,18 @@ pub fn overtime_rules() -> impl Strategy<Value = crate::OvertimeRules> {
     (
         weekday,
         prop::option::of((6u32..=10, multiplier.clone())),
+        prop::option::of((9u32..=14, multiplier.clone())),
         prop::option::of((30u32..=48, multiplier.clone())),
         prop::option::of(multiplier.clone()),
         prop::option::of(multiplier),
     )
-        .prop_map(|(week_start, daily, weekly, rest, holiday)| {
+        .prop_map(|(week_start, daily, tier, weekly, rest, holiday)| {
             let mut rules = crate::OvertimeRules::new(week_start);
             if let Some((hours, m)) = daily {
                 rules = rules.daily(crate::Hours::from(hours), m);
+            }
+            if let Some((hours, m)) = tier {
+                rules = rules.daily_tier(crate::Hours::from(hours), m);
             }
             if let Some((hours, m)) = weekly {
                 rules = rules.weekly(crate::Hours::from(hours), m);
@@ -484,9 +492,13 @@ pub fn timesheet(employee: EmployeeId, max: usize) -> impl Strategy<Value = crat
         any::<bool>(),
     )
         .prop_map(move |(calendar, work, submit)| {
-            let mut sheet = crate::Timesheet::new(employee);
+            let mut sheet = crate::Timesheet::default();
             if let Ok(period) = DateRange::new(may, june) {
-                let _opened = sheet.handle(&crate::TimesheetCommand::Open { period, calendar });
+                let _opened = sheet.handle(&crate::TimesheetCommand::Open {
+                    employee,
+                    period,
+                    calendar,
+                });
             }
             for interval in work {
                 // Intervals starting after May (in the calendar's zone) are
@@ -529,14 +541,15 @@ pub fn tax_table() -> impl Strategy<Value = crate::TaxTable> {
 
 /// A valid payroll configuration in USD: a [`tax_table`], either tax
 /// method and proration basis, either rule for negative net pay, and up to
-/// two contributions at up to 10% each, the first capped.
+/// two contributions at up to 10% each, the first capped, each taken
+/// before or after tax.
 pub fn payroll_config() -> impl Strategy<Value = crate::PayrollConfig> {
     (
         tax_table(),
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
-        proptest::collection::vec((0i64..=1000, 0i64..=1000), 0..=2),
+        proptest::collection::vec((0i64..=1000, 0i64..=1000, any::<bool>()), 0..=2),
     )
         .prop_filter_map(
             "a valid configuration",
@@ -557,7 +570,9 @@ pub fn payroll_config() -> impl Strategy<Value = crate::PayrollConfig> {
                     } else {
                         crate::NegativeNet::Reject
                     });
-                for (index, (employee, employer)) in contributions.into_iter().enumerate() {
+                for (index, (employee, employer, before_tax)) in
+                    contributions.into_iter().enumerate()
+                {
                     let name =
                         crate::PayComponentName::new(format!("contribution {index}")).ok()?;
                     let mut contribution = crate::Contribution::new(
@@ -570,9 +585,45 @@ pub fn payroll_config() -> impl Strategy<Value = crate::PayrollConfig> {
                         contribution = contribution
                             .with_annual_cap(Money::from_minor(6_000_000, Currency::USD).ok()?);
                     }
+                    if before_tax {
+                        contribution =
+                            contribution.with_timing(crate::ContributionTiming::BeforeTax);
+                    }
                     config = config.with_contribution(contribution);
                 }
                 Some(config)
             },
         )
+}
+
+/// A recruitment pipeline of 1 to 5 stages, drawn in order from a list of
+/// common stage names (so none comes twice).
+///
+/// ```
+/// use bureau_hr::strategy;
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let pipeline = strategy::pipeline().new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// assert!((1..=5).contains(&pipeline.len()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pipeline() -> impl Strategy<Value = crate::Pipeline> {
+    const STAGES: [&str; 7] = [
+        "applied",
+        "screening",
+        "phone interview",
+        "technical interview",
+        "onsite",
+        "references",
+        "final review",
+    ];
+    proptest::sample::subsequence(STAGES.to_vec(), 1..=5).prop_filter_map("valid stages", |names| {
+        let stages = names
+            .into_iter()
+            .map(crate::StageName::new)
+            .collect::<crate::Result<Vec<_>>>()
+            .ok()?;
+        crate::Pipeline::new(stages).ok()
+    })
 }

@@ -3,6 +3,8 @@
 
 use core::fmt;
 
+use compact_str::CompactString;
+
 use crate::{Error, Result};
 
 /// The longest text a name or code may hold, in characters.
@@ -37,7 +39,7 @@ macro_rules! text_newtype {
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
-        pub struct $name(String);
+        pub struct $name(CompactString);
 
         impl $name {
             /// Validates and wraps `text` (compared exactly, case included).
@@ -58,7 +60,7 @@ macro_rules! text_newtype {
             pub fn new(text: impl Into<String>) -> Result<Self> {
                 let text = text.into();
                 validate($kind, &text)?;
-                Ok(Self(text))
+                Ok(Self(CompactString::from(text)))
             }
 
             /// The text.
@@ -95,7 +97,7 @@ macro_rules! text_newtype {
 
         impl From<$name> for String {
             fn from(value: $name) -> Self {
-                value.0
+                value.0.into_string()
             }
         }
     };
@@ -175,6 +177,12 @@ text_newtype!(
     ReceiptReference,
     "receipt reference",
     "R-2026-0042"
+);
+text_newtype!(
+    /// The name of a recruitment stage (`screening`, `interview`, ...).
+    StageName,
+    "stage",
+    "interview"
 );
 text_newtype!(
     /// The name of a payroll component a caller defines: a deduction, a

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use bureau_core::{Aggregate, EmployeeId, Money};
+use bureau_core::{Aggregate, DomainEvent, EmployeeId, Money};
 use chrono::NaiveDate;
 
 use crate::{Error, ExpenseLine, ExpensePolicy, OrgChart, Reason, Result};
@@ -58,8 +58,11 @@ pub enum Reimbursement {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ExpenseCommand {
-    /// Submit the lines under the policy.
+    /// Submit the lines under the policy: the command that creates a
+    /// claim, accepted only on [`ExpenseClaim::default`].
     Submit {
+        /// Whose claim it is.
+        claimant: EmployeeId,
         /// The policy the lines are checked against.
         policy: ExpensePolicy,
         /// The expenses.
@@ -102,6 +105,8 @@ pub enum ExpenseCommand {
 pub enum ExpenseEvent {
     /// The lines were submitted; `amounts` are in the policy's currency.
     Submitted {
+        /// Whose claim it is.
+        claimant: EmployeeId,
         /// The policy.
         policy: ExpensePolicy,
         /// The expenses.
@@ -140,6 +145,17 @@ pub enum ExpenseEvent {
     },
 }
 
+impl DomainEvent for ExpenseEvent {
+    fn event_type(&self) -> &'static str {
+        match self {
+            Self::Submitted { .. } => "expense_claim_submitted",
+            Self::Approved { .. } => "expense_claim_approved",
+            Self::Rejected { .. } => "expense_claim_rejected",
+            Self::Reimbursed { .. } => "expense_claim_reimbursed",
+        }
+    }
+}
+
 /// One employee's expense claim: submitted with lines checked against a
 /// policy, approved or rejected by the claimant's manager (never the
 /// claimant), then reimbursed through payroll or as a payable.
@@ -156,9 +172,9 @@ pub enum ExpenseEvent {
 /// org.handle(&OrgCommand::Place { employee: grace, date: day, placement: Placement::new(DepartmentName::new("Sales")?, None) })?;
 /// org.handle(&OrgCommand::Place { employee: ada, date: day, placement: Placement::new(DepartmentName::new("Sales")?, Some(grace)) })?;
 ///
-/// let mut claim = ExpenseClaim::new(ada);
+/// let mut claim = ExpenseClaim::default();
 /// let taxi = ExpenseLine::new(day, ExpenseCategory::new("travel")?, money!(32.50 EUR));
-/// claim.handle(&ExpenseCommand::Submit { policy: ExpensePolicy::new(Currency::EUR), lines: vec![taxi] })?;
+/// claim.handle(&ExpenseCommand::Submit { claimant: ada, policy: ExpensePolicy::new(Currency::EUR), lines: vec![taxi] })?;
 /// assert!(claim.approve(&org, ada, day).is_err()); // never the claimant
 /// claim.approve(&org, grace, day)?;
 /// claim.handle(&ExpenseCommand::Reimburse { via: Reimbursement::Payroll, on: day })?;
@@ -166,9 +182,13 @@ pub enum ExpenseEvent {
 /// assert_eq!(claim.total(), Some(money!(32.50 EUR)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// [`ExpenseClaim::default`] is a claim not submitted yet, the state a
+/// stored stream starts from: it accepts [`ExpenseCommand::Submit`] and
+/// refuses every other command with [`Error::NotCreated`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExpenseClaim {
-    claimant: EmployeeId,
+    claimant: Option<EmployeeId>,
     status: Option<ClaimStatus>,
     lines: Vec<ExpenseLine>,
     amounts: Vec<Money>,
@@ -177,20 +197,8 @@ pub struct ExpenseClaim {
 }
 
 impl ExpenseClaim {
-    /// A claim of `claimant`, not yet submitted.
-    pub const fn new(claimant: EmployeeId) -> Self {
-        Self {
-            claimant,
-            status: None,
-            lines: Vec::new(),
-            amounts: Vec::new(),
-            total: None,
-            approver: None,
-        }
-    }
-
-    /// The claimant.
-    pub const fn claimant(&self) -> EmployeeId {
+    /// The claimant, `None` before submission.
+    pub const fn claimant(&self) -> Option<EmployeeId> {
         self.claimant
     }
 
@@ -224,14 +232,15 @@ impl ExpenseClaim {
     /// # Errors
     ///
     /// As [`ExpenseCommand::Approve`]: [`Error::NotClaimantsManager`],
-    /// [`Error::ClaimNotAllowed`].
+    /// [`Error::ClaimNotAllowed`], [`Error::NotCreated`].
     pub fn approve(
         &mut self,
         org: &OrgChart,
         approver: EmployeeId,
         on: NaiveDate,
     ) -> Result<Vec<ExpenseEvent>> {
-        let manager = org.manager_of(self.claimant, on);
+        let (claimant, _) = self.created("approve")?;
+        let manager = org.manager_of(claimant, on);
         self.handle(&ExpenseCommand::Approve {
             approver,
             manager,
@@ -244,7 +253,7 @@ impl ExpenseClaim {
     /// # Errors
     ///
     /// As [`ExpenseCommand::Reject`]: [`Error::NotClaimantsManager`],
-    /// [`Error::ClaimNotAllowed`].
+    /// [`Error::ClaimNotAllowed`], [`Error::NotCreated`].
     pub fn reject(
         &mut self,
         org: &OrgChart,
@@ -252,7 +261,8 @@ impl ExpenseClaim {
         on: NaiveDate,
         reason: Reason,
     ) -> Result<Vec<ExpenseEvent>> {
-        let manager = org.manager_of(self.claimant, on);
+        let (claimant, _) = self.created("reject")?;
+        let manager = org.manager_of(claimant, on);
         self.handle(&ExpenseCommand::Reject {
             approver,
             manager,
@@ -261,23 +271,41 @@ impl ExpenseClaim {
         })
     }
 
-    fn expect(&self, status: Option<ClaimStatus>, command: &'static str) -> Result<()> {
-        if self.status == status {
-            Ok(())
+    /// The claimant and status of a submitted claim; [`Error::NotCreated`]
+    /// before submission.
+    fn created(&self, command: &'static str) -> Result<(EmployeeId, ClaimStatus)> {
+        match (self.claimant, self.status) {
+            (Some(claimant), Some(status)) => Ok((claimant, status)),
+            _ => Err(Error::NotCreated {
+                aggregate: "expense claim",
+                command,
+            }),
+        }
+    }
+
+    /// The claimant, when the claim stands at `wanted`.
+    fn expect(&self, wanted: ClaimStatus, command: &'static str) -> Result<EmployeeId> {
+        let (claimant, status) = self.created(command)?;
+        if status == wanted {
+            Ok(claimant)
         } else {
             Err(Error::ClaimNotAllowed {
-                claimant: self.claimant,
-                status: self.status,
+                claimant,
+                status,
                 command,
             })
         }
     }
 
-    fn check_manager(&self, approver: EmployeeId, manager: Option<EmployeeId>) -> Result<()> {
-        if approver == self.claimant || manager != Some(approver) {
+    fn check_manager(
+        claimant: EmployeeId,
+        approver: EmployeeId,
+        manager: Option<EmployeeId>,
+    ) -> Result<()> {
+        if approver == claimant || manager != Some(approver) {
             return Err(Error::NotClaimantsManager {
                 approver,
-                claimant: self.claimant,
+                claimant,
                 manager,
             });
         }
@@ -292,16 +320,27 @@ impl Aggregate for ExpenseClaim {
 
     fn decide(&self, command: &ExpenseCommand) -> Result<Vec<ExpenseEvent>> {
         match command {
-            ExpenseCommand::Submit { policy, lines } => {
-                self.expect(None, "submit")?;
+            ExpenseCommand::Submit {
+                claimant,
+                policy,
+                lines,
+            } => {
+                if let (Some(claimant), Some(status)) = (self.claimant, self.status) {
+                    return Err(Error::ClaimNotAllowed {
+                        claimant,
+                        status,
+                        command: "submit",
+                    });
+                }
                 if lines.is_empty() {
                     return Err(Error::EmptyClaim {
-                        claimant: self.claimant,
+                        claimant: *claimant,
                     });
                 }
                 let amounts = policy.check(lines)?;
                 let total = Money::checked_sum(amounts.iter().copied(), policy.currency())?;
                 Ok(vec![ExpenseEvent::Submitted {
+                    claimant: *claimant,
                     policy: policy.clone(),
                     lines: lines.clone(),
                     amounts,
@@ -313,8 +352,8 @@ impl Aggregate for ExpenseClaim {
                 manager,
                 on,
             } => {
-                self.expect(Some(ClaimStatus::Submitted), "approve")?;
-                self.check_manager(*approver, *manager)?;
+                let claimant = self.expect(ClaimStatus::Submitted, "approve")?;
+                Self::check_manager(claimant, *approver, *manager)?;
                 Ok(vec![ExpenseEvent::Approved {
                     approver: *approver,
                     on: *on,
@@ -326,8 +365,8 @@ impl Aggregate for ExpenseClaim {
                 on,
                 reason,
             } => {
-                self.expect(Some(ClaimStatus::Submitted), "reject")?;
-                self.check_manager(*approver, *manager)?;
+                let claimant = self.expect(ClaimStatus::Submitted, "reject")?;
+                Self::check_manager(claimant, *approver, *manager)?;
                 Ok(vec![ExpenseEvent::Rejected {
                     approver: *approver,
                     on: *on,
@@ -335,16 +374,16 @@ impl Aggregate for ExpenseClaim {
                 }])
             }
             ExpenseCommand::Reimburse { via, on } => {
-                self.expect(Some(ClaimStatus::Approved), "reimburse")?;
+                let claimant = self.expect(ClaimStatus::Approved, "reimburse")?;
                 let Some(amount) = self.total else {
                     return Err(Error::ClaimNotAllowed {
-                        claimant: self.claimant,
-                        status: self.status,
+                        claimant,
+                        status: ClaimStatus::Approved,
                         command: "reimburse",
                     });
                 };
                 Ok(vec![ExpenseEvent::Reimbursed {
-                    claimant: self.claimant,
+                    claimant,
                     via: *via,
                     amount,
                     on: *on,
@@ -353,14 +392,56 @@ impl Aggregate for ExpenseClaim {
         }
     }
 
+    /// Replays a stored event only if deciding the command it records, on
+    /// the current state, gives that same event back (a decision is
+    /// replayed with its approver as the manager of the day, which the
+    /// event attests).
+    ///
+    /// # Errors
+    ///
+    /// The error the command would get, or [`Error::ReplayRejected`].
+    fn replay(&mut self, event: &ExpenseEvent) -> Result<()> {
+        let command = match event.clone() {
+            ExpenseEvent::Submitted {
+                claimant,
+                policy,
+                lines,
+                ..
+            } => ExpenseCommand::Submit {
+                claimant,
+                policy,
+                lines,
+            },
+            ExpenseEvent::Approved { approver, on } => ExpenseCommand::Approve {
+                approver,
+                manager: Some(approver),
+                on,
+            },
+            ExpenseEvent::Rejected {
+                approver,
+                on,
+                reason,
+            } => ExpenseCommand::Reject {
+                approver,
+                manager: Some(approver),
+                on,
+                reason,
+            },
+            ExpenseEvent::Reimbursed { via, on, .. } => ExpenseCommand::Reimburse { via, on },
+        };
+        crate::replay::by_deciding(self, &command, event)
+    }
+
     fn apply(&mut self, event: &ExpenseEvent) {
         match event {
             ExpenseEvent::Submitted {
+                claimant,
                 lines,
                 amounts,
                 total,
                 ..
             } => {
+                self.claimant = Some(*claimant);
                 self.status = Some(ClaimStatus::Submitted);
                 self.lines.clone_from(lines);
                 self.amounts.clone_from(amounts);

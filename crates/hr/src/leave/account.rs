@@ -95,8 +95,11 @@ pub struct AccrualProgress {
 pub enum LeaveCommand {
     /// Set (or change) the policy, the employee's working-time calendar and
     /// employment. Accruals already posted stay; later ones follow the new
-    /// setup.
+    /// setup. The first `Configure` creates the account (accepted on
+    /// [`LeaveAccount::default`]); a later one must name the same employee.
     Configure {
+        /// Whose account it is.
+        employee: EmployeeId,
         /// The policy.
         policy: LeavePolicy,
         /// The calendar requests are counted on.
@@ -151,6 +154,8 @@ pub enum LeaveCommand {
 pub enum LeaveEvent {
     /// The setup changed.
     Configured {
+        /// Whose account it is.
+        employee: EmployeeId,
         /// The policy.
         policy: LeavePolicy,
         /// The calendar.
@@ -218,6 +223,7 @@ impl DomainEvent for LeaveEvent {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Setup {
+    employee: EmployeeId,
     policy: LeavePolicy,
     calendar: Calendar,
     employment: LeaveEmployment,
@@ -245,8 +251,8 @@ struct Setup {
 /// let policy = LeavePolicy::builder(LeaveType::Annual, LeaveDays::from(24)).build()?;
 /// let calendar = Calendar::new(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse()?)?);
 /// let employment = LeaveEmployment::new(day(1, 1)?, Fte::FULL);
-/// let mut account = LeaveAccount::new(EmployeeId::from_u128(1));
-/// account.handle(&LeaveCommand::Configure { policy, calendar, employment })?;
+/// let mut account = LeaveAccount::default();
+/// account.handle(&LeaveCommand::Configure { employee: EmployeeId::from_u128(1), policy, calendar, employment })?;
 /// account.handle(&LeaveCommand::Accrue { through: day(12, 31)? })?;
 /// assert_eq!(account.balance_as_of(day(3, 15)?), LeaveDays::from(6));
 /// assert_eq!(account.balance_as_of(day(12, 31)?), LeaveDays::from(24));
@@ -261,9 +267,12 @@ struct Setup {
 /// assert_eq!(account.balance_as_of(day(6, 1)?), LeaveDays::from(12));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// [`LeaveAccount::default`] is an account not configured yet, the state a
+/// stored stream starts from: it accepts [`LeaveCommand::Configure`] and
+/// refuses every other command with [`Error::NotCreated`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LeaveAccount {
-    employee: EmployeeId,
     setup: Option<Setup>,
     ledger: Ledger,
     requests: BTreeMap<LeaveRequestId, LeaveRequestRecord>,
@@ -288,21 +297,9 @@ enum Step {
 }
 
 impl LeaveAccount {
-    /// An account of `employee`, not configured yet.
-    pub fn new(employee: EmployeeId) -> Self {
-        Self {
-            employee,
-            setup: None,
-            ledger: Ledger::default(),
-            requests: BTreeMap::new(),
-            accrued_through: None,
-            progress: AccrualProgress::default(),
-        }
-    }
-
-    /// The employee.
-    pub fn employee(&self) -> EmployeeId {
-        self.employee
+    /// The employee, `None` before the account is configured.
+    pub fn employee(&self) -> Option<EmployeeId> {
+        self.setup.as_ref().map(|s| s.employee)
     }
 
     /// The policy, `None` before the account is configured.
@@ -331,9 +328,10 @@ impl LeaveAccount {
         self.accrued_through
     }
 
-    fn setup(&self) -> Result<&Setup> {
-        self.setup.as_ref().ok_or(Error::NotConfigured {
-            employee: self.employee,
+    fn setup(&self, command: &'static str) -> Result<&Setup> {
+        self.setup.as_ref().ok_or(Error::NotCreated {
+            aggregate: "leave account",
+            command,
         })
     }
 
@@ -350,7 +348,7 @@ impl LeaveAccount {
     }
 
     fn decide_request(&self, id: LeaveRequestId, span: &LeaveSpan) -> Result<LeaveEvent> {
-        let setup = self.setup()?;
+        let setup = self.setup("request leave")?;
         if self.requests.contains_key(&id) {
             return Err(Error::DuplicateRequest { request: id });
         }
@@ -395,7 +393,7 @@ impl LeaveAccount {
     }
 
     fn decide_accrual(&self, through: NaiveDate) -> Result<Vec<LeaveEvent>> {
-        let setup = self.setup()?;
+        let setup = self.setup("accrue")?;
         let policy = &setup.policy;
         let employment = &setup.employment;
         let from = match self.accrued_through {
@@ -648,20 +646,29 @@ impl Aggregate for LeaveAccount {
     fn decide(&self, command: &LeaveCommand) -> Result<Vec<LeaveEvent>> {
         match command {
             LeaveCommand::Configure {
+                employee,
                 policy,
                 calendar,
                 employment,
             } => {
-                if let Some(setup) = &self.setup
-                    && self.accrued_through.is_some()
-                    && setup.employment.start() != employment.start()
-                {
-                    return Err(Error::EmploymentStartChanged {
-                        employee: self.employee,
-                        start: setup.employment.start(),
-                    });
+                if let Some(setup) = &self.setup {
+                    if setup.employee != *employee {
+                        return Err(Error::OtherEmployee {
+                            employee: setup.employee,
+                            given: *employee,
+                        });
+                    }
+                    if self.accrued_through.is_some()
+                        && setup.employment.start() != employment.start()
+                    {
+                        return Err(Error::EmploymentStartChanged {
+                            employee: setup.employee,
+                            start: setup.employment.start(),
+                        });
+                    }
                 }
                 Ok(vec![LeaveEvent::Configured {
+                    employee: *employee,
                     policy: policy.clone(),
                     calendar: calendar.clone(),
                     employment: *employment,
@@ -670,7 +677,7 @@ impl Aggregate for LeaveAccount {
             LeaveCommand::Accrue { through } => self.decide_accrual(*through),
             LeaveCommand::Request { id, span } => Ok(vec![self.decide_request(*id, span)?]),
             LeaveCommand::Approve { id } => {
-                let setup = self.setup()?;
+                let setup = self.setup("approve a request")?;
                 let request = self.existing(*id)?;
                 if request.status != RequestStatus::Pending {
                     return Err(Error::RequestNotPending {
@@ -694,6 +701,7 @@ impl Aggregate for LeaveAccount {
                 }])
             }
             LeaveCommand::Reject { id } => {
+                self.setup("reject a request")?;
                 let request = self.existing(*id)?;
                 if request.status != RequestStatus::Pending {
                     return Err(Error::RequestNotPending {
@@ -704,6 +712,7 @@ impl Aggregate for LeaveAccount {
                 Ok(vec![LeaveEvent::Rejected { id: *id }])
             }
             LeaveCommand::Cancel { id } => {
+                self.setup("cancel a request")?;
                 let request = self.existing(*id)?;
                 if !request.is_live() {
                     return Err(Error::RequestNotPending {
@@ -714,7 +723,7 @@ impl Aggregate for LeaveAccount {
                 Ok(vec![LeaveEvent::Cancelled { id: *id }])
             }
             LeaveCommand::Adjust { date, days, reason } => {
-                let setup = self.setup()?;
+                let setup = self.setup("adjust the balance")?;
                 let limit = Decimal::from(MAX_POLICY_DAYS);
                 if days.value().is_zero() || days.value().abs() > limit {
                     return Err(Error::InvalidPolicyDays {
@@ -748,10 +757,12 @@ impl Aggregate for LeaveAccount {
     fn replay(&mut self, event: &LeaveEvent) -> Result<()> {
         let command = match event.clone() {
             LeaveEvent::Configured {
+                employee,
                 policy,
                 calendar,
                 employment,
             } => LeaveCommand::Configure {
+                employee,
                 policy,
                 calendar,
                 employment,
@@ -773,11 +784,13 @@ impl Aggregate for LeaveAccount {
     fn apply(&mut self, event: &LeaveEvent) {
         match event {
             LeaveEvent::Configured {
+                employee,
                 policy,
                 calendar,
                 employment,
             } => {
                 self.setup = Some(Setup {
+                    employee: *employee,
                     policy: policy.clone(),
                     calendar: calendar.clone(),
                     employment: *employment,

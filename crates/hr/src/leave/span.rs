@@ -214,8 +214,8 @@ impl LeaveEmployment {
     /// )
     /// .with_fte(Fte::new(Decimal::new(6, 1))?);
     /// let profile = Profile::new(PersonName::new("Lin")?, WorkEmail::new("lin@example.com")?, PersonalData::new());
-    /// let mut lin = Employee::new(EmployeeId::from_u128(3));
-    /// lin.handle(&EmployeeCommand::Hire { date: day(3, 16)?, profile, terms, probation: Probation::Waived })?;
+    /// let mut lin = Employee::default();
+    /// lin.handle(&EmployeeCommand::Hire { employee: EmployeeId::from_u128(3), date: day(3, 16)?, profile, terms, probation: Probation::Waived })?;
     /// lin.handle(&EmployeeCommand::Terminate { notice_given: day(9, 1)?, last_working_day: day(9, 30)?, reason: Reason::new("resigned")? })?;
     ///
     /// let job = LeaveEmployment::of_employee(&lin, day(6, 1)?).ok_or("not employed")?;

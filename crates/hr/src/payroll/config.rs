@@ -44,11 +44,27 @@ pub enum ContributionBasis {
     /// Gross pay.
     #[default]
     Gross,
-    /// Taxable pay (gross less pre-tax deductions).
+    /// Gross pay less pre-tax deductions (before any contribution, so a
+    /// pre-tax contribution's basis never depends on itself).
     Taxable,
 }
 
-/// A social contribution: an employee rate (deducted after tax) and an
+/// When a contribution's employee share is deducted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum ContributionTiming {
+    /// After income tax: taxable pay keeps it.
+    #[default]
+    AfterTax,
+    /// Before income tax (a pension or retirement plan with tax relief):
+    /// taxable pay is lowered by it.
+    BeforeTax,
+}
+
+/// A social contribution: an employee rate (deducted after tax, or before
+/// with [`Contribution::with_timing`]) and an
 /// employer rate (a cost, not a deduction) on a basis, the basis capped per
 /// year when a cap is set. The cap counts the basis of the year to date, so
 /// the period that crosses it pays on the part below it only.
@@ -62,14 +78,21 @@ pub enum ContributionBasis {
 /// assert!(Contribution::new(PayComponentName::new("bad")?, Rate::new("1.5".parse()?), Rate::ZERO).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Read with `serde`, a contribution goes through [`Contribution::new`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "serde_repr::ContributionRepr")
+)]
 pub struct Contribution {
     name: PayComponentName,
     employee_rate: Rate,
     employer_rate: Rate,
     basis: ContributionBasis,
     annual_cap: Option<Money>,
+    timing: ContributionTiming,
 }
 
 fn is_fraction(rate: Rate) -> bool {
@@ -97,6 +120,7 @@ impl Contribution {
             employer_rate,
             basis: ContributionBasis::Gross,
             annual_cap: None,
+            timing: ContributionTiming::AfterTax,
         })
     }
 
@@ -105,6 +129,27 @@ impl Contribution {
     pub fn with_basis(mut self, basis: ContributionBasis) -> Self {
         self.basis = basis;
         self
+    }
+
+    /// The same contribution with its employee share deducted at `timing`.
+    ///
+    /// ```
+    /// use bureau_core::Rate;
+    /// use bureau_hr::{Contribution, ContributionTiming, PayComponentName};
+    /// let pension = Contribution::new(PayComponentName::new("pension")?, Rate::new("0.05".parse()?), Rate::ZERO)?
+    ///     .with_timing(ContributionTiming::BeforeTax);
+    /// assert_eq!(pension.timing(), ContributionTiming::BeforeTax);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_timing(mut self, timing: ContributionTiming) -> Self {
+        self.timing = timing;
+        self
+    }
+
+    /// When the employee share is deducted.
+    pub const fn timing(&self) -> ContributionTiming {
+        self.timing
     }
 
     /// The same contribution with its basis capped at `cap` per tax year.
@@ -159,8 +204,16 @@ impl Contribution {
 /// assert_eq!(config.rounding(), RoundingStrategy::MidpointAwayFromZero);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Read with `serde`, a configuration is built through the same
+/// constructors (the tax table, each contribution and the annual hours
+/// checked).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "serde_repr::PayrollConfigRepr")
+)]
 pub struct PayrollConfig {
     tax: TaxTable,
     tax_method: TaxMethod,
@@ -275,5 +328,70 @@ impl PayrollConfig {
     /// The hours of a full-time year.
     pub const fn annual_hours(&self) -> Hours {
         self.annual_hours
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_repr {
+    //! Configurations as read, built through their constructors.
+
+    use bureau_core::{Money, Rate, RoundingStrategy};
+
+    use super::{
+        Contribution, ContributionBasis, ContributionTiming, NegativeNet, PayrollConfig,
+        ProrationBasis,
+    };
+    use crate::{Error, Hours, PayComponentName, Result, TaxMethod, TaxTable};
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct ContributionRepr {
+        name: PayComponentName,
+        employee_rate: Rate,
+        employer_rate: Rate,
+        basis: ContributionBasis,
+        annual_cap: Option<Money>,
+        #[serde(default)]
+        timing: ContributionTiming,
+    }
+
+    impl TryFrom<ContributionRepr> for Contribution {
+        type Error = Error;
+
+        fn try_from(r: ContributionRepr) -> Result<Self> {
+            let contribution = Contribution::new(r.name, r.employee_rate, r.employer_rate)?
+                .with_basis(r.basis)
+                .with_timing(r.timing);
+            Ok(match r.annual_cap {
+                Some(cap) => contribution.with_annual_cap(cap),
+                None => contribution,
+            })
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct PayrollConfigRepr {
+        tax: TaxTable,
+        tax_method: TaxMethod,
+        rounding: RoundingStrategy,
+        proration: ProrationBasis,
+        negative_net: NegativeNet,
+        contributions: Vec<Contribution>,
+        annual_hours: Hours,
+    }
+
+    impl TryFrom<PayrollConfigRepr> for PayrollConfig {
+        type Error = Error;
+
+        fn try_from(r: PayrollConfigRepr) -> Result<Self> {
+            let config = r
+                .contributions
+                .into_iter()
+                .fold(PayrollConfig::new(r.tax), PayrollConfig::with_contribution)
+                .with_tax_method(r.tax_method)
+                .with_rounding(r.rounding)
+                .with_proration(r.proration)
+                .with_negative_net(r.negative_net);
+            config.with_annual_hours(r.annual_hours)
+        }
     }
 }

@@ -1,13 +1,13 @@
 //! Gross to net for one employee and one pay period, as a pure function.
 
 use bureau_calendar::Calendar;
-use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate};
+use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate, RoundingStrategy};
 
 use crate::{
-    Contribution, ContributionBasis, Error, Fte, LeaveDays, LineBasis, LineKind, LineRate,
-    Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayPeriod, PayRate,
-    PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result, TaxMethod,
-    YearToDate,
+    Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineBasis,
+    LineKind, LineRate, Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine,
+    PayPeriod, PayRate, PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result,
+    TaxMethod, YearToDate,
 };
 
 /// What one employee is paid for in one period: pay rate and FTE, the days
@@ -176,6 +176,44 @@ struct Computation<'c> {
     config: &'c PayrollConfig,
     employee: EmployeeId,
     lines: Vec<PayLine>,
+    /// Running sums in minor units, kept as lines are pushed so that no
+    /// total walks the lines again.
+    totals: Totals,
+}
+
+/// Sums of a payslip's lines by group, in minor units of the payroll's
+/// currency. Every line is at most 2^96 minor units, so a sum of a few
+/// lines stays far inside `i128`; saturation only guards the impossible.
+#[derive(Default)]
+struct Totals {
+    earnings: i128,
+    /// Pre-tax deductions and pre-tax contributions.
+    pre_tax: i128,
+    deductions: i128,
+    employee: i128,
+    employer: i128,
+}
+
+impl Totals {
+    fn add(&mut self, kind: LineKind, minor: i128) {
+        let add = |total: &mut i128| *total = total.saturating_add(minor);
+        if kind.is_earning() {
+            add(&mut self.earnings);
+        }
+        if kind.is_deduction() {
+            add(&mut self.deductions);
+        }
+        match kind {
+            LineKind::PreTaxDeduction => add(&mut self.pre_tax),
+            LineKind::EmployeeContribution => add(&mut self.employee),
+            LineKind::PreTaxContribution => {
+                add(&mut self.employee);
+                add(&mut self.pre_tax);
+            }
+            LineKind::EmployerContribution => add(&mut self.employer),
+            _ => {}
+        }
+    }
 }
 
 impl Computation<'_> {
@@ -186,10 +224,15 @@ impl Computation<'_> {
         }
     }
 
-    /// The one rounding of a line.
+    /// The one rounding of a line: the same value as [`Money::rounded`]
+    /// with the configuration's strategy, computed on the mantissa.
     fn round(&self, exact: Decimal, line: &'static str) -> Result<Money> {
-        Money::rounded(exact, self.config.currency(), self.config.rounding())
-            .map_err(|_| self.overflow(line))
+        let currency = self.config.currency();
+        match round_minor(exact, currency.minor_units(), self.config.rounding()) {
+            Some(minor) => Money::from_minor(minor, currency),
+            None => Money::rounded(exact, currency, self.config.rounding()),
+        }
+        .map_err(|_| self.overflow(line))
     }
 
     fn check_currency(&self, amount: Money, line: &str) -> Result<()> {
@@ -213,20 +256,87 @@ impl Computation<'_> {
         rate: LineRate,
         amount: Money,
     ) {
+        self.totals.add(kind, amount.to_minor());
         self.lines
             .push(PayLine::new(kind, component, basis, rate, amount));
     }
 
-    fn sum(&self, select: impl Fn(LineKind) -> bool) -> Result<Money> {
-        Money::checked_sum(
-            self.lines
-                .iter()
-                .filter(|l| select(l.kind()))
-                .map(PayLine::amount),
-            self.config.currency(),
-        )
-        .map_err(|_| self.overflow("total"))
+    /// A running total as money.
+    fn total(&self, select: fn(&Totals) -> i128) -> Result<Money> {
+        Money::from_minor(select(&self.totals), self.config.currency())
+            .map_err(|_| self.overflow("total"))
     }
+}
+
+/// `exact` rounded to `places` decimal places by `strategy`, in units of
+/// the last place; `None` for a strategy this does not know.
+///
+/// A payslip rounds about ten amounts, most of them quotients with 28
+/// digits; one integer division of the mantissa by a power of ten is a
+/// fraction of the cost of rounding a decimal digit by digit, and gives the
+/// same value (a unit test compares it with [`Money::rounded`]).
+fn round_minor(exact: Decimal, places: u32, strategy: RoundingStrategy) -> Option<i128> {
+    let mantissa = exact.mantissa();
+    let scale = exact.scale();
+    if scale <= places {
+        return mantissa.checked_mul(10i128.checked_pow(places - scale)?);
+    }
+    // A decimal's scale is at most 28, and 10^28 < 2^127.
+    let divisor = 10i128.checked_pow(scale - places)?;
+    let truncated = mantissa / divisor;
+    let remainder = mantissa % divisor;
+    if remainder == 0 {
+        return Some(truncated);
+    }
+    let negative = mantissa < 0;
+    // The mantissa is below 2^96 and the divisor at least 10: one more
+    // unit cannot overflow.
+    let away = if negative {
+        truncated - 1
+    } else {
+        truncated + 1
+    };
+    let half = (remainder.unsigned_abs() * 2).cmp(&divisor.unsigned_abs());
+    let rounded = match strategy {
+        RoundingStrategy::MidpointNearestEven => match half {
+            core::cmp::Ordering::Less => truncated,
+            core::cmp::Ordering::Greater => away,
+            core::cmp::Ordering::Equal if truncated % 2 == 0 => truncated,
+            core::cmp::Ordering::Equal => away,
+        },
+        RoundingStrategy::MidpointAwayFromZero => {
+            if half.is_lt() {
+                truncated
+            } else {
+                away
+            }
+        }
+        RoundingStrategy::MidpointTowardZero => {
+            if half.is_gt() {
+                away
+            } else {
+                truncated
+            }
+        }
+        RoundingStrategy::ToZero => truncated,
+        RoundingStrategy::AwayFromZero => away,
+        RoundingStrategy::ToNegativeInfinity => {
+            if negative {
+                away
+            } else {
+                truncated
+            }
+        }
+        RoundingStrategy::ToPositiveInfinity => {
+            if negative {
+                truncated
+            } else {
+                away
+            }
+        }
+        _ => return None,
+    };
+    Some(rounded)
 }
 
 /// Day weights of a period cut into [before employment, employed, after].
@@ -240,7 +350,14 @@ fn day_weights(
     let after = DateRange::new(employed.end(), period.end())?;
     let calendar_days = |range: DateRange| Decimal::from(range.len_days());
     if basis == ProrationBasis::WorkingDays {
-        let working = [before, employed, after].map(|r| calendar.working_days_in(r).value());
+        // A joiner's or leaver's period has one empty side: not counted.
+        let working = [before, employed, after].map(|r| {
+            if r.is_empty() {
+                Decimal::ZERO
+            } else {
+                calendar.working_days_in(r).value()
+            }
+        });
         if working.iter().any(|w| !w.is_zero()) {
             return Ok(working);
         }
@@ -265,10 +382,13 @@ fn day_weights(
 ///    salary pays buckets above the regular multiplier at its hourly
 ///    equivalent `annual × FTE ÷ annual hours`, rounded.
 /// 4. **Bonus and commission** as given. Gross is the sum of the earnings.
-/// 5. **Pre-tax deductions** as given; taxable pay is gross less them.
+/// 5. **Pre-tax deductions** as given, then the contributions taken
+///    before tax ([`ContributionTiming::BeforeTax`]); taxable pay is gross
+///    less both.
 /// 6. **Income tax** by the [`TaxMethod`].
-/// 7. **Contributions**: each rate on its basis, the basis capped by what
-///    is left of the annual cap after the year to date.
+/// 7. **Contributions** after tax. Every contribution applies its rates to
+///    its basis (gross, or gross less pre-tax deductions), the basis capped
+///    by what is left of the annual cap after the year to date.
 /// 8. **Post-tax deductions** and a shortfall carried in.
 ///
 /// Net is gross less the deduction lines. Below zero it is
@@ -292,7 +412,13 @@ pub fn gross_to_net(
     let mut c = Computation {
         config,
         employee,
-        lines: Vec::with_capacity(8 + input.pre_tax.len() + input.post_tax.len()),
+        lines: Vec::with_capacity(
+            8 + 2 * config.contributions().len()
+                + input.pre_tax.len()
+                + input.post_tax.len()
+                + input.hours.map_or(0, |h| h.buckets().len()),
+        ),
+        totals: Totals::default(),
     };
     let currency = config.currency();
     let periods_per_year = input.frequency.periods_per_year();
@@ -459,11 +585,13 @@ pub fn gross_to_net(
         (LineKind::Commission, input.commission),
     ] {
         if let Some(amount) = amount {
-            c.check_currency(amount, &kind.to_string())?;
+            if amount.currency() != currency {
+                c.check_currency(amount, &kind.to_string())?;
+            }
             c.push(kind, None, LineBasis::Given, LineRate::None, amount);
         }
     }
-    let gross = c.sum(LineKind::is_earning)?;
+    let gross = c.total(|t| t.earnings)?;
 
     // 5. Pre-tax deductions.
     let given = |c: &mut Computation<'_>,
@@ -492,9 +620,19 @@ pub fn gross_to_net(
         Ok(())
     };
     given(&mut c, LineKind::PreTaxDeduction, &input.pre_tax)?;
-    let pre_tax = c.sum(|k| k == LineKind::PreTaxDeduction)?;
+    // The basis of a contribution on taxable pay: gross less pre-tax
+    // deductions, before any contribution.
+    let before_contributions = gross
+        .checked_sub(c.total(|t| t.pre_tax)?)
+        .map_err(|_| c.overflow("taxable pay"))?;
+    let mut year = year_to_date.clone();
+    for contribution in config.contributions() {
+        if contribution.timing() == ContributionTiming::BeforeTax {
+            contribute(&mut c, contribution, gross, before_contributions, &mut year)?;
+        }
+    }
     let taxable = gross
-        .checked_sub(pre_tax)
+        .checked_sub(c.total(|t| t.pre_tax)?)
         .map_err(|_| c.overflow("taxable pay"))?;
 
     // 6. Income tax.
@@ -546,29 +684,10 @@ pub fn gross_to_net(
         tax,
     );
 
-    // 7. Contributions.
-    let mut year = year_to_date.clone();
+    // 7. Contributions after tax.
     for contribution in config.contributions() {
-        let base = contribution_base(&c, contribution, gross, taxable, &mut year)?;
-        for (kind, rate) in [
-            (LineKind::EmployeeContribution, contribution.employee_rate()),
-            (LineKind::EmployerContribution, contribution.employer_rate()),
-        ] {
-            if rate == Rate::ZERO {
-                continue;
-            }
-            let exact = base
-                .amount()
-                .checked_mul(rate.value())
-                .ok_or_else(|| c.overflow("contribution"))?;
-            let amount = c.round(exact, "contribution")?;
-            c.push(
-                kind,
-                Some(contribution.name().clone()),
-                LineBasis::Amount(base),
-                LineRate::Fraction(rate),
-                amount,
-            );
+        if contribution.timing() != ContributionTiming::BeforeTax {
+            contribute(&mut c, contribution, gross, before_contributions, &mut year)?;
         }
     }
 
@@ -592,7 +711,7 @@ pub fn gross_to_net(
         );
     }
 
-    let mut deductions = c.sum(LineKind::is_deduction)?;
+    let mut deductions = c.total(|t| t.deductions)?;
     let mut net = gross
         .checked_sub(deductions)
         .map_err(|_| c.overflow("net pay"))?;
@@ -625,8 +744,8 @@ pub fn gross_to_net(
             }
         }
     }
-    let employee_share = c.sum(|k| k == LineKind::EmployeeContribution)?;
-    let employer_cost = c.sum(|k| k == LineKind::EmployerContribution)?;
+    let employee_share = c.total(|t| t.employee)?;
+    let employer_cost = c.total(|t| t.employer)?;
     year.add(gross, taxable, tax, employee_share, employer_cost, net)
         .map_err(|_| c.overflow("year to date"))?;
     Ok(Payslip {
@@ -641,6 +760,43 @@ pub fn gross_to_net(
         carried_forward,
         year_to_date: year,
     })
+}
+
+/// The employee and employer lines of `contribution` (the employee's as a
+/// [`LineKind::PreTaxContribution`] when it is taken before tax).
+fn contribute(
+    c: &mut Computation<'_>,
+    contribution: &Contribution,
+    gross: Money,
+    taxable: Money,
+    year: &mut YearToDate,
+) -> Result<()> {
+    let base = contribution_base(c, contribution, gross, taxable, year)?;
+    let employee_kind = match contribution.timing() {
+        ContributionTiming::BeforeTax => LineKind::PreTaxContribution,
+        _ => LineKind::EmployeeContribution,
+    };
+    for (kind, rate) in [
+        (employee_kind, contribution.employee_rate()),
+        (LineKind::EmployerContribution, contribution.employer_rate()),
+    ] {
+        if rate == Rate::ZERO {
+            continue;
+        }
+        let exact = base
+            .amount()
+            .checked_mul(rate.value())
+            .ok_or_else(|| c.overflow("contribution"))?;
+        let amount = c.round(exact, "contribution")?;
+        c.push(
+            kind,
+            Some(contribution.name().clone()),
+            LineBasis::Amount(base),
+            LineRate::Fraction(rate),
+            amount,
+        );
+    }
+    Ok(())
 }
 
 /// The contribution's basis this period, capped by what the annual cap
@@ -680,4 +836,57 @@ fn contribution_base(
         .map_err(|_| c.overflow("contribution"))?;
     year.set_contribution_basis(contribution.name().clone(), total);
     Ok(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use bureau_core::{Currency, Decimal, Money, RoundingStrategy};
+    use proptest::prelude::*;
+
+    use super::round_minor;
+
+    const STRATEGIES: [RoundingStrategy; 7] = [
+        RoundingStrategy::MidpointNearestEven,
+        RoundingStrategy::MidpointAwayFromZero,
+        RoundingStrategy::MidpointTowardZero,
+        RoundingStrategy::ToZero,
+        RoundingStrategy::AwayFromZero,
+        RoundingStrategy::ToNegativeInfinity,
+        RoundingStrategy::ToPositiveInfinity,
+    ];
+
+    proptest! {
+        #[test]
+        fn rounding_the_mantissa_agrees_with_money_rounded(
+            lo in any::<u32>(),
+            mid in any::<u32>(),
+            hi in 0u32..1000,
+            negative in any::<bool>(),
+            scale in 0u32..=28,
+            strategy in 0usize..7,
+            currency in prop::sample::select(vec![Currency::USD, Currency::JPY, Currency::KWD]),
+        ) {
+            let exact = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let strategy = STRATEGIES[strategy];
+            let expected = Money::rounded(exact, currency, strategy).ok();
+            let fast = round_minor(exact, currency.minor_units(), strategy)
+                .and_then(|minor| Money::from_minor(minor, currency).ok());
+            prop_assert_eq!(fast, expected);
+        }
+    }
+
+    #[test]
+    fn ties_follow_the_strategy() {
+        // 2.345 and -2.345 to cents.
+        let tie = Decimal::new(2345, 3);
+        let cases = [
+            (RoundingStrategy::MidpointNearestEven, 234),
+            (RoundingStrategy::MidpointAwayFromZero, 235),
+            (RoundingStrategy::MidpointTowardZero, 234),
+        ];
+        for (strategy, cents) in cases {
+            assert_eq!(round_minor(tie, 2, strategy), Some(cents));
+            assert_eq!(round_minor(-tie, 2, strategy), Some(-cents));
+        }
+    }
 }

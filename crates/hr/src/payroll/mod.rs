@@ -1,5 +1,6 @@
 //! Payroll: gross to net per employee and period, and runs over many.
 
+pub(crate) mod calculation;
 pub(crate) mod config;
 pub(crate) mod gross_to_net;
 pub(crate) mod payslip;

@@ -28,8 +28,12 @@ pub enum LineKind {
     PreTaxDeduction,
     /// Income tax (a deduction; negative for a refund).
     IncomeTax,
-    /// The employee's share of a contribution (a deduction).
+    /// The employee's share of a contribution (a deduction after tax).
     EmployeeContribution,
+    /// The employee's share of a contribution taken before tax
+    /// ([`ContributionTiming::BeforeTax`](crate::ContributionTiming::BeforeTax)):
+    /// a deduction that lowers taxable pay.
+    PreTaxContribution,
     /// The employer's share of a contribution: a cost, neither earning
     /// nor deduction.
     EmployerContribution,
@@ -63,6 +67,7 @@ impl LineKind {
             Self::PreTaxDeduction
                 | Self::IncomeTax
                 | Self::EmployeeContribution
+                | Self::PreTaxContribution
                 | Self::PostTaxDeduction
                 | Self::CarriedIn
                 | Self::CarriedForward
@@ -83,6 +88,7 @@ impl core::fmt::Display for LineKind {
             Self::PreTaxDeduction => "pre-tax deduction",
             Self::IncomeTax => "income tax",
             Self::EmployeeContribution => "employee contribution",
+            Self::PreTaxContribution => "pre-tax contribution",
             Self::EmployerContribution => "employer contribution",
             Self::PostTaxDeduction => "post-tax deduction",
             Self::CarriedIn => "carried in",
@@ -93,7 +99,7 @@ impl core::fmt::Display for LineKind {
 
 /// What a line's amount was computed on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum LineBasis {
@@ -120,7 +126,7 @@ pub enum LineBasis {
 
 /// The rate a line's basis was multiplied by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum LineRate {
@@ -141,8 +147,15 @@ pub enum LineRate {
 
 /// One line of a payslip. Its amount was rounded once, where it was
 /// computed; see [`PayrollConfig`](crate::PayrollConfig).
+///
+/// Read with `serde`, a line whose basis or rate is in another currency
+/// than its amount is refused.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "serde_repr::PayLineRepr")
+)]
 pub struct PayLine {
     kind: LineKind,
     component: Option<PayComponentName>,
@@ -283,12 +296,22 @@ impl YearToDate {
         employer: Money,
         net: Money,
     ) -> bureau_core::Result<()> {
-        self.gross = self.gross.checked_add(gross)?;
-        self.taxable = self.taxable.checked_add(taxable)?;
-        self.tax = self.tax.checked_add(tax)?;
-        self.employee_contributions = self.employee_contributions.checked_add(employee)?;
-        self.employer_contributions = self.employer_contributions.checked_add(employer)?;
-        self.net = self.net.checked_add(net)?;
+        // Amounts in one currency count minor units: adding them is the
+        // sum, without a decimal addition per total.
+        let add =
+            |total: Money, amount: Money| match total.to_minor().checked_add(amount.to_minor()) {
+                Some(minor) if amount.currency() == total.currency() => {
+                    Money::from_minor(minor, total.currency())
+                }
+                // Mixed currencies or an overflow: the checked addition names it.
+                _ => total.checked_add(amount),
+            };
+        self.gross = add(self.gross, gross)?;
+        self.taxable = add(self.taxable, taxable)?;
+        self.tax = add(self.tax, tax)?;
+        self.employee_contributions = add(self.employee_contributions, employee)?;
+        self.employer_contributions = add(self.employer_contributions, employer)?;
+        self.net = add(self.net, net)?;
         Ok(())
     }
 }
@@ -296,9 +319,18 @@ impl YearToDate {
 /// One employee's pay for one period: every line, the totals, what is
 /// carried forward and the year to date after this period.
 ///
-/// Always `gross() - deductions() == net()`, exactly.
+/// Always `gross() - deductions() == net()`, exactly. Read with `serde`, a
+/// payslip is checked the same way: one currency throughout, gross the sum
+/// of the earning lines, deductions the sum of the deduction lines,
+/// taxable pay gross less pre-tax deductions, employer cost the sum of the
+/// employer contributions, net gross less deductions and never negative,
+/// and what is carried forward the opposite of the carried-forward line.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "serde_repr::PayslipRepr")
+)]
 pub struct Payslip {
     pub(crate) employee: EmployeeId,
     pub(crate) period: PayPeriod,
@@ -350,7 +382,7 @@ impl Payslip {
         self.gross
     }
 
-    /// Gross pay less pre-tax deductions.
+    /// Gross pay less pre-tax deductions and pre-tax contributions.
     pub const fn taxable(&self) -> Money {
         self.taxable
     }
@@ -380,5 +412,142 @@ impl Payslip {
     /// next period.
     pub fn year_to_date(&self) -> &YearToDate {
         &self.year_to_date
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_repr {
+    //! Payslips and lines as read, checked before they become values.
+
+    use bureau_core::{Currency, EmployeeId, Money};
+
+    use super::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
+    use crate::{Error, PayComponentName, PayPeriod, Result};
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct PayLineRepr {
+        kind: LineKind,
+        component: Option<PayComponentName>,
+        basis: LineBasis,
+        rate: LineRate,
+        amount: Money,
+    }
+
+    fn invalid<T>(what: &'static str, reason: &'static str) -> Result<T> {
+        Err(Error::InvalidRecord { what, reason })
+    }
+
+    impl TryFrom<PayLineRepr> for PayLine {
+        type Error = Error;
+
+        fn try_from(r: PayLineRepr) -> Result<Self> {
+            let currency = r.amount.currency();
+            let basis = match r.basis {
+                LineBasis::Amount(m) | LineBasis::Projected(m) => Some(m.currency()),
+                _ => None,
+            };
+            let rate = match r.rate {
+                LineRate::PerPeriod(m) | LineRate::PerHour { amount: m, .. } => Some(m.currency()),
+                _ => None,
+            };
+            if basis.is_some_and(|c| c != currency) || rate.is_some_and(|c| c != currency) {
+                return invalid("pay line", "its basis or rate is in another currency");
+            }
+            Ok(PayLine::new(r.kind, r.component, r.basis, r.rate, r.amount))
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct PayslipRepr {
+        employee: EmployeeId,
+        period: PayPeriod,
+        lines: Vec<PayLine>,
+        gross: Money,
+        taxable: Money,
+        deductions: Money,
+        net: Money,
+        employer_cost: Money,
+        carried_forward: Money,
+        year_to_date: YearToDate,
+    }
+
+    fn sum(
+        lines: &[PayLine],
+        currency: Currency,
+        kind: impl Fn(LineKind) -> bool,
+    ) -> Result<Money> {
+        Money::checked_sum(
+            lines.iter().filter(|l| kind(l.kind())).map(PayLine::amount),
+            currency,
+        )
+        .or_else(|_| invalid("payslip", "its lines overflow"))
+    }
+
+    impl TryFrom<PayslipRepr> for Payslip {
+        type Error = Error;
+
+        fn try_from(r: PayslipRepr) -> Result<Self> {
+            const WHAT: &str = "payslip";
+            let currency = r.gross.currency();
+            let totals = [
+                r.taxable,
+                r.deductions,
+                r.net,
+                r.employer_cost,
+                r.carried_forward,
+            ];
+            if totals.iter().any(|m| m.currency() != currency)
+                || r.lines.iter().any(|l| l.amount().currency() != currency)
+                || r.year_to_date.gross().currency() != currency
+            {
+                return invalid(WHAT, "it mixes currencies");
+            }
+            let overflow = |_| Error::InvalidRecord {
+                what: WHAT,
+                reason: "its totals overflow",
+            };
+            if sum(&r.lines, currency, LineKind::is_earning)? != r.gross {
+                return invalid(WHAT, "gross is not the sum of the earning lines");
+            }
+            if sum(&r.lines, currency, LineKind::is_deduction)? != r.deductions {
+                return invalid(WHAT, "deductions are not the sum of the deduction lines");
+            }
+            let pre_tax = sum(&r.lines, currency, |k| {
+                matches!(k, LineKind::PreTaxDeduction | LineKind::PreTaxContribution)
+            })?;
+            if r.gross.checked_sub(pre_tax).map_err(overflow)? != r.taxable {
+                return invalid(
+                    WHAT,
+                    "taxable pay is not gross less pre-tax deductions and contributions",
+                );
+            }
+            if sum(&r.lines, currency, |k| k == LineKind::EmployerContribution)? != r.employer_cost
+            {
+                return invalid(
+                    WHAT,
+                    "employer cost is not the sum of the employer contributions",
+                );
+            }
+            if r.gross.checked_sub(r.deductions).map_err(overflow)? != r.net || r.net.is_negative()
+            {
+                return invalid(WHAT, "net is not gross less deductions, or is negative");
+            }
+            let carried = sum(&r.lines, currency, |k| k == LineKind::CarriedForward)?;
+            if carried.neg() != r.carried_forward {
+                return invalid(WHAT, "what is carried forward differs from its line");
+            }
+            Ok(Payslip {
+                employee: r.employee,
+                period: r.period,
+                lines: r.lines,
+                gross: r.gross,
+                taxable: r.taxable,
+                deductions: r.deductions,
+                net: r.net,
+                employer_cost: r.employer_cost,
+                carried_forward: r.carried_forward,
+                year_to_date: r.year_to_date,
+            })
+        }
     }
 }

@@ -54,6 +54,9 @@ impl TaxBand {
 )]
 pub struct TaxTable {
     bands: Vec<TaxBand>,
+    /// The tax on an income up to each band's start: a function of the
+    /// bands, kept so that the tax on an income reads one band.
+    below: Vec<Decimal>,
 }
 
 impl TaxTable {
@@ -88,7 +91,24 @@ impl TaxTable {
         {
             return invalid("a rate is outside [0, 1]");
         }
-        Ok(Self { bands })
+        let mut below = Vec::with_capacity(bands.len());
+        let mut tax = Decimal::ZERO;
+        for (index, band) in bands.iter().enumerate() {
+            below.push(tax);
+            if let Some(next) = bands.get(index + 1) {
+                // Added in band order, as the band-by-band sum would be:
+                // the same decimal result to the last digit.
+                let slice = next.from.amount().checked_sub(band.from.amount());
+                match slice
+                    .and_then(|s| s.checked_mul(band.rate.value()))
+                    .and_then(|t| tax.checked_add(t))
+                {
+                    Some(sum) => tax = sum,
+                    None => return invalid("the tax of its bands leaves the range of an amount"),
+                }
+            }
+        }
+        Ok(Self { bands, below })
     }
 
     /// The bands, lowest first.
@@ -106,20 +126,16 @@ impl TaxTable {
     /// The exact (unrounded) tax on an annual income; zero for an income of
     /// zero or less, `None` when the product leaves `Decimal`'s range.
     pub fn tax_on(&self, annual: Decimal) -> Option<Decimal> {
-        let mut tax = Decimal::ZERO;
-        for (index, band) in self.bands.iter().enumerate() {
-            let start = band.from.amount();
-            if annual <= start {
-                break;
-            }
-            let top = self
-                .bands
-                .get(index + 1)
-                .map_or(annual, |next| next.from.amount().min(annual));
-            let slice = top.checked_sub(start)?;
-            tax = tax.checked_add(slice.checked_mul(band.rate.value())?)?;
-        }
-        Some(tax)
+        let above = self
+            .bands
+            .partition_point(|band| band.from.amount() < annual);
+        let Some(index) = above.checked_sub(1) else {
+            return Some(Decimal::ZERO);
+        };
+        let band = self.bands.get(index)?;
+        let below = self.below.get(index)?;
+        let slice = annual.checked_sub(band.from.amount())?;
+        below.checked_add(slice.checked_mul(band.rate.value())?)
     }
 }
 
@@ -153,4 +169,40 @@ pub enum TaxMethod {
     /// `period number ÷ periods per year`, rounded once; the period pays
     /// that less the tax already paid (a refund when negative).
     Cumulative,
+}
+
+#[cfg(all(test, feature = "proptest"))]
+mod tests {
+    use bureau_core::Decimal;
+    use proptest::prelude::*;
+
+    use super::TaxTable;
+
+    /// The tax band by band, as the definition reads.
+    fn band_by_band(table: &TaxTable, annual: Decimal) -> Option<Decimal> {
+        let mut tax = Decimal::ZERO;
+        for (index, band) in table.bands().iter().enumerate() {
+            let start = band.from.amount();
+            if annual <= start {
+                break;
+            }
+            let top = table
+                .bands()
+                .get(index + 1)
+                .map_or(annual, |next| next.from.amount().min(annual));
+            tax = tax.checked_add(top.checked_sub(start)?.checked_mul(band.rate.value())?)?;
+        }
+        Some(tax)
+    }
+
+    proptest! {
+        #[test]
+        fn the_tax_read_from_one_band_is_the_band_by_band_sum(
+            table in crate::strategy::tax_table(),
+            cents in -1_000_000i64..2_000_000_000,
+        ) {
+            let annual = Decimal::new(cents, 2);
+            prop_assert_eq!(table.tax_on(annual), band_by_band(&table, annual));
+        }
+    }
 }

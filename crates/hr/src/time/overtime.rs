@@ -29,7 +29,10 @@ pub struct Threshold {
 ///
 /// 1. Worked time is cut at local midnights in the calendar's time zone;
 ///    each local date gets its hours.
-/// 2. A day's hours beyond the daily threshold are daily overtime.
+/// 2. A day's hours beyond the daily threshold are daily overtime; with a
+///    second daily tier ([`OvertimeRules::daily_tier`]), those beyond the
+///    higher threshold are paid at its multiplier instead (1.5x beyond 8
+///    hours, 2x beyond 12), each hour in one tier only.
 /// 3. **Daily overtime does not count toward the weekly threshold**: the
 ///    rest of each day's hours add up, day by day in date order, over the
 ///    week; those beyond the weekly threshold are weekly overtime. An hour
@@ -52,6 +55,8 @@ pub struct Threshold {
 pub struct OvertimeRules {
     week_start: Weekday,
     daily: Option<Threshold>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    daily_upper: Option<Threshold>,
     weekly: Option<Threshold>,
     rest_days: Option<Multiplier>,
     holidays: Option<Multiplier>,
@@ -64,6 +69,7 @@ impl OvertimeRules {
         Self {
             week_start,
             daily: None,
+            daily_upper: None,
             weekly: None,
             rest_days: None,
             holidays: None,
@@ -74,6 +80,39 @@ impl OvertimeRules {
     #[must_use]
     pub const fn daily(mut self, hours: Hours, multiplier: Multiplier) -> Self {
         self.daily = Some(Threshold { hours, multiplier });
+        self
+    }
+
+    /// A second daily tier: hours beyond `hours` a day are paid at
+    /// `multiplier` rather than at the first tier's. The two tiers are
+    /// ordered by their hours, whichever was set first, so the hours
+    /// between the lower and the higher threshold are paid at the lower
+    /// tier's multiplier and the hours beyond the higher one at its own.
+    /// Both tiers are daily overtime, left out of the weekly count.
+    ///
+    /// ```
+    /// use bureau_calendar::Calendar;
+    /// use bureau_hr::{Hours, Multiplier, OvertimeRules, PayFrequency, PaySchedule, WorkInterval};
+    /// use chrono::{NaiveDate, TimeZone, Utc, Weekday};
+    /// // 14 hours on one day: 8 regular, 4 at 1.5x, 2 at 2x.
+    /// let start = Utc.with_ymd_and_hms(2026, 5, 4, 6, 0, 0).single().ok_or("time")?;
+    /// let end = Utc.with_ymd_and_hms(2026, 5, 4, 20, 0, 0).single().ok_or("time")?;
+    /// let rules = OvertimeRules::new(Weekday::Mon)
+    ///     .daily(Hours::from(8), Multiplier::TIME_AND_A_HALF)
+    ///     .daily_tier(Hours::from(12), Multiplier::DOUBLE);
+    /// let monthly = PaySchedule::new(PayFrequency::Monthly, NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?)?;
+    /// let periods = rules.classify(&Calendar::always(), &monthly, &[WorkInterval::new(start, end)?])?;
+    /// let may = periods.first().ok_or("no period")?;
+    /// assert_eq!(may.buckets(), [
+    ///     (Multiplier::REGULAR, Hours::from(8)),
+    ///     (Multiplier::TIME_AND_A_HALF, Hours::from(4)),
+    ///     (Multiplier::DOUBLE, Hours::from(2)),
+    /// ]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn daily_tier(mut self, hours: Hours, multiplier: Multiplier) -> Self {
+        self.daily_upper = Some(Threshold { hours, multiplier });
         self
     }
 
@@ -107,6 +146,14 @@ impl OvertimeRules {
     /// The daily threshold, if any.
     pub const fn daily_threshold(&self) -> Option<Threshold> {
         self.daily
+    }
+
+    /// The daily tiers set, lower threshold first (ties: lower multiplier
+    /// first): the first threshold and the [`daily_tier`](Self::daily_tier).
+    pub fn daily_tiers(&self) -> Vec<Threshold> {
+        let mut tiers: Vec<Threshold> = self.daily.into_iter().chain(self.daily_upper).collect();
+        tiers.sort_by_key(|t| (t.hours, t.multiplier));
+        tiers
     }
 
     /// The weekly threshold, if any.
@@ -188,6 +235,7 @@ impl OvertimeRules {
             .flat_map(|year| calendar.holidays_in(year).into_iter().map(|(d, _)| d))
             .collect();
 
+        let tiers = self.daily_tiers();
         let mut periods: BTreeMap<PayPeriod, BTreeMap<Multiplier, i64>> = BTreeMap::new();
         let mut week: Option<(NaiveDate, i64)> = None;
         for (&date, &worked) in &days {
@@ -196,7 +244,18 @@ impl OvertimeRules {
                 Some((start, counted)) if start == week_start => counted,
                 _ => 0,
             };
-            let daily_over = self.daily.map_or(0, |t| (worked - t.hours.centi()).max(0));
+            // Each tier takes the hours between its threshold and the next
+            // one's: no hour falls in two tiers.
+            let mut tier_hours = [(Multiplier::REGULAR, 0i64); 2];
+            for (index, tier) in tiers.iter().enumerate() {
+                let ceiling = tiers
+                    .get(index + 1)
+                    .map_or(worked, |next| next.hours.centi().min(worked));
+                if let Some(slot) = tier_hours.get_mut(index) {
+                    *slot = (tier.multiplier, (ceiling - tier.hours.centi()).max(0));
+                }
+            }
+            let daily_over: i64 = tier_hours.iter().map(|(_, centi)| centi).sum();
             let countable = worked - daily_over;
             let weekly_over = self.weekly.map_or(0, |t| {
                 let after = counted_before + countable;
@@ -216,12 +275,11 @@ impl OvertimeRules {
             let buckets = periods
                 .entry(schedule.period_containing(date)?)
                 .or_default();
+            let [lower, upper] = tier_hours;
             let chunks = [
                 (Multiplier::REGULAR, regular),
-                (
-                    self.daily.map_or(Multiplier::REGULAR, |t| t.multiplier),
-                    daily_over,
-                ),
+                lower,
+                upper,
                 (
                     self.weekly.map_or(Multiplier::REGULAR, |t| t.multiplier),
                     weekly_over,

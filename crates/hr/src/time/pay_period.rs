@@ -21,11 +21,44 @@ pub const LAST_ANCHOR_DAY: u32 = 28;
 /// assert_eq!(period.last_day(), NaiveDate::from_ymd_opt(2026, 3, 25).ok_or("date")?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Read with `serde`, a period whose last day comes before its first is
+/// refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PeriodDays")
+)]
 pub struct PayPeriod {
     start: NaiveDate,
     last: NaiveDate,
+}
+
+/// A [`PayPeriod`] as read, before its days are checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct PeriodDays {
+    start: NaiveDate,
+    last: NaiveDate,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PeriodDays> for PayPeriod {
+    type Error = Error;
+
+    fn try_from(days: PeriodDays) -> Result<Self> {
+        if days.last < days.start {
+            return Err(Error::InvalidRecord {
+                what: "pay period",
+                reason: "its last day comes before its first",
+            });
+        }
+        Ok(Self {
+            start: days.start,
+            last: days.last,
+        })
+    }
 }
 
 impl PayPeriod {

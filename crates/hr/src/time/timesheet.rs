@@ -196,8 +196,12 @@ impl fmt::Display for TimesheetStatus {
 #[non_exhaustive]
 pub enum TimesheetCommand {
     /// Start the timesheet of `period` (local dates) on the employee's
-    /// calendar, which reads local times and names holidays and rest days.
+    /// calendar, which reads local times and names holidays and rest days:
+    /// the command that creates a timesheet, accepted only on
+    /// [`Timesheet::default`].
     Open {
+        /// Whose timesheet it is.
+        employee: EmployeeId,
         /// The days it covers: usually a [`PayPeriod`](crate::PayPeriod)'s range.
         period: DateRange,
         /// The employee's working-time calendar.
@@ -231,6 +235,8 @@ pub enum TimesheetCommand {
 pub enum TimesheetEvent {
     /// Opened.
     Opened {
+        /// Whose timesheet it is.
+        employee: EmployeeId,
         /// The days it covers.
         period: DateRange,
         /// The employee's calendar.
@@ -281,8 +287,8 @@ impl DomainEvent for TimesheetEvent {
 ///
 /// let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).ok_or("date");
 /// let calendar = Calendar::new(Schedule::weekdays(Tz::America__New_York, "09:00-17:00".parse()?)?);
-/// let mut sheet = Timesheet::new(EmployeeId::from_u128(7));
-/// sheet.handle(&TimesheetCommand::Open { period: DateRange::new(d(3, 1)?, d(4, 1)?)?, calendar })?;
+/// let mut sheet = Timesheet::default();
+/// sheet.handle(&TimesheetCommand::Open { employee: EmployeeId::from_u128(7), period: DateRange::new(d(3, 1)?, d(4, 1)?)?, calendar })?;
 /// sheet.handle(&TimesheetCommand::Record { work: WorkedTime::OnDay { date: d(3, 2)?, interval: "08:00-12:00".parse()? } })?;
 /// let overlap = WorkedTime::OnDay { date: d(3, 2)?, interval: "11:00-15:00".parse()? };
 /// assert!(sheet.handle(&TimesheetCommand::Record { work: overlap }).is_err());
@@ -292,43 +298,44 @@ impl DomainEvent for TimesheetEvent {
 /// assert_eq!(sheet.total().to_string(), "4");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+///
+/// [`Timesheet::default`] is a timesheet not opened yet, the state a stored
+/// stream starts from: it accepts [`TimesheetCommand::Open`] and refuses
+/// every other command with [`Error::NotCreated`].
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Timesheet {
-    employee: EmployeeId,
-    setup: Option<(DateRange, Calendar)>,
+    setup: Option<Setup>,
     intervals: Vec<WorkInterval>,
-    status: Option<TimesheetStatus>,
+}
+
+/// What an opened timesheet is for; absent before it is opened.
+#[derive(Clone, Debug, PartialEq)]
+struct Setup {
+    employee: EmployeeId,
+    period: DateRange,
+    calendar: Calendar,
+    status: TimesheetStatus,
 }
 
 impl Timesheet {
-    /// The timesheet of `employee`, not opened yet.
-    pub fn new(employee: EmployeeId) -> Self {
-        Self {
-            employee,
-            setup: None,
-            intervals: Vec::new(),
-            status: None,
-        }
-    }
-
-    /// The employee.
-    pub const fn employee(&self) -> EmployeeId {
-        self.employee
+    /// The employee, `None` before it is opened.
+    pub fn employee(&self) -> Option<EmployeeId> {
+        self.setup.as_ref().map(|s| s.employee)
     }
 
     /// Where it stands; `None` before it is opened.
-    pub const fn status(&self) -> Option<TimesheetStatus> {
-        self.status
+    pub fn status(&self) -> Option<TimesheetStatus> {
+        self.setup.as_ref().map(|s| s.status)
     }
 
     /// The days it covers, once opened.
     pub fn period(&self) -> Option<DateRange> {
-        self.setup.as_ref().map(|(period, _)| *period)
+        self.setup.as_ref().map(|s| s.period)
     }
 
     /// The employee's calendar, once opened.
     pub fn calendar(&self) -> Option<&Calendar> {
-        self.setup.as_ref().map(|(_, calendar)| calendar)
+        self.setup.as_ref().map(|s| &s.calendar)
     }
 
     /// The recorded intervals, in time order, none overlapping.
@@ -341,13 +348,24 @@ impl Timesheet {
         self.intervals.iter().map(WorkInterval::hours).sum()
     }
 
-    fn expect_status(&self, wanted: TimesheetStatus, command: &'static str) -> Result<()> {
-        if self.status == Some(wanted) {
-            return Ok(());
+    fn set_status(&mut self, status: TimesheetStatus) {
+        if let Some(setup) = &mut self.setup {
+            setup.status = status;
+        }
+    }
+
+    /// The setup of a timesheet standing at `wanted`.
+    fn expect_status(&self, wanted: TimesheetStatus, command: &'static str) -> Result<&Setup> {
+        let setup = self.setup.as_ref().ok_or(Error::NotCreated {
+            aggregate: "timesheet",
+            command,
+        })?;
+        if setup.status == wanted {
+            return Ok(setup);
         }
         Err(Error::TimesheetNotAllowed {
-            employee: self.employee,
-            status: self.status,
+            employee: setup.employee,
+            status: setup.status,
             command,
         })
     }
@@ -360,28 +378,28 @@ impl Aggregate for Timesheet {
 
     fn decide(&self, command: &TimesheetCommand) -> Result<Vec<TimesheetEvent>> {
         match command {
-            TimesheetCommand::Open { period, calendar } => {
-                if self.status.is_some() {
+            TimesheetCommand::Open {
+                employee,
+                period,
+                calendar,
+            } => {
+                if let Some(setup) = &self.setup {
                     return Err(Error::TimesheetNotAllowed {
-                        employee: self.employee,
-                        status: self.status,
+                        employee: setup.employee,
+                        status: setup.status,
                         command: "open",
                     });
                 }
                 Ok(vec![TimesheetEvent::Opened {
+                    employee: *employee,
                     period: *period,
                     calendar: calendar.clone(),
                 }])
             }
             TimesheetCommand::Record { work } => {
-                self.expect_status(TimesheetStatus::Open, "record work")?;
-                let Some((period, calendar)) = &self.setup else {
-                    return Err(Error::TimesheetNotAllowed {
-                        employee: self.employee,
-                        status: self.status,
-                        command: "record work",
-                    });
-                };
+                let Setup {
+                    period, calendar, ..
+                } = self.expect_status(TimesheetStatus::Open, "record work")?;
                 let interval = work.resolve(calendar)?;
                 let tz = calendar.schedule().time_zone();
                 let day = interval.start.with_timezone(&tz).date_naive();
@@ -404,10 +422,10 @@ impl Aggregate for Timesheet {
                 Ok(vec![TimesheetEvent::Submitted])
             }
             TimesheetCommand::Approve { approver } => {
-                self.expect_status(TimesheetStatus::Submitted, "approve")?;
-                if *approver == self.employee {
+                let setup = self.expect_status(TimesheetStatus::Submitted, "approve")?;
+                if *approver == setup.employee {
                     return Err(Error::SelfApproval {
-                        employee: self.employee,
+                        employee: setup.employee,
                     });
                 }
                 Ok(vec![TimesheetEvent::Approved {
@@ -425,17 +443,25 @@ impl Aggregate for Timesheet {
 
     fn apply(&mut self, event: &TimesheetEvent) {
         match event {
-            TimesheetEvent::Opened { period, calendar } => {
-                self.setup = Some((*period, calendar.clone()));
-                self.status = Some(TimesheetStatus::Open);
+            TimesheetEvent::Opened {
+                employee,
+                period,
+                calendar,
+            } => {
+                self.setup = Some(Setup {
+                    employee: *employee,
+                    period: *period,
+                    calendar: calendar.clone(),
+                    status: TimesheetStatus::Open,
+                });
             }
             TimesheetEvent::Recorded { interval } => {
                 let at = self.intervals.partition_point(|i| i < interval);
                 self.intervals.insert(at, *interval);
             }
-            TimesheetEvent::Submitted => self.status = Some(TimesheetStatus::Submitted),
-            TimesheetEvent::Approved { .. } => self.status = Some(TimesheetStatus::Approved),
-            TimesheetEvent::Returned { .. } => self.status = Some(TimesheetStatus::Open),
+            TimesheetEvent::Submitted => self.set_status(TimesheetStatus::Submitted),
+            TimesheetEvent::Approved { .. } => self.set_status(TimesheetStatus::Approved),
+            TimesheetEvent::Returned { .. } => self.set_status(TimesheetStatus::Open),
         }
     }
 
@@ -447,9 +473,15 @@ impl Aggregate for Timesheet {
     /// The error the command would get, or [`Error::ReplayRejected`].
     fn replay(&mut self, event: &TimesheetEvent) -> Result<()> {
         let command = match event.clone() {
-            TimesheetEvent::Opened { period, calendar } => {
-                TimesheetCommand::Open { period, calendar }
-            }
+            TimesheetEvent::Opened {
+                employee,
+                period,
+                calendar,
+            } => TimesheetCommand::Open {
+                employee,
+                period,
+                calendar,
+            },
             TimesheetEvent::Recorded { interval } => TimesheetCommand::Record {
                 work: WorkedTime::Between(interval),
             },

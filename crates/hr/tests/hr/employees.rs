@@ -27,8 +27,10 @@ fn terms() -> Result<EmploymentTerms, Error> {
     ))
 }
 
+/// Hires employee 9.
 fn hire(date: NaiveDate) -> Result<EmployeeCommand, Error> {
     Ok(EmployeeCommand::Hire {
+        employee: EmployeeId::from_u128(9),
         date,
         profile: Profile::new(
             PersonName::new("Ada Lovelace")?,
@@ -43,7 +45,7 @@ fn hire(date: NaiveDate) -> Result<EmployeeCommand, Error> {
 #[test]
 fn lifecycle_guards_name_the_employee_and_status() -> TestResult {
     let id = EmployeeId::from_u128(9);
-    let mut e = Employee::new(id);
+    let mut e = Employee::default();
     let err = e
         .decide(&EmployeeCommand::EndProbation {
             date: day(2026, 1, 1),
@@ -51,13 +53,14 @@ fn lifecycle_guards_name_the_employee_and_status() -> TestResult {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("employee {id} is not hired: cannot end probation")
+        "no employee created yet: cannot end probation"
     );
     e.handle(&hire(day(2026, 2, 1))?)?;
-    assert!(matches!(
-        e.decide(&hire(day(2026, 3, 1))?),
-        Err(Error::InvalidTransition { .. })
-    ));
+    assert_eq!(e.id(), Some(id));
+    assert_eq!(
+        e.decide(&hire(day(2026, 3, 1))?).map_err(|e| e.to_string()),
+        Err(format!("employee {id} is on probation: cannot hire"))
+    );
     let err = e
         .decide(&EmployeeCommand::EndProbation {
             date: day(2026, 1, 1),
@@ -89,7 +92,7 @@ fn lifecycle_guards_name_the_employee_and_status() -> TestResult {
 
 #[test]
 fn replay_holds_stored_events_to_the_rules() -> TestResult {
-    let mut e = Employee::new(EmployeeId::from_u128(1));
+    let mut e = Employee::default();
     let hired = e.handle(&hire(day(2026, 1, 1))?)?;
     let first = hired.first().ok_or("no event")?;
     let err = e.replay(first).unwrap_err();
@@ -121,7 +124,7 @@ fn replay_holds_stored_events_to_the_rules() -> TestResult {
 
 #[test]
 fn leave_of_absence_keeps_terms_and_returns_to_the_previous_standing() -> TestResult {
-    let mut e = Employee::new(EmployeeId::from_u128(1));
+    let mut e = Employee::default();
     e.handle(&hire(day(2026, 1, 5))?)?;
     e.handle(&EmployeeCommand::StartLeaveOfAbsence {
         date: day(2026, 2, 1),
@@ -144,7 +147,7 @@ fn leave_of_absence_keeps_terms_and_returns_to_the_previous_standing() -> TestRe
 
 #[test]
 fn rehire_starts_a_new_employment() -> TestResult {
-    let mut e = Employee::new(EmployeeId::from_u128(1));
+    let mut e = Employee::default();
     e.handle(&hire(day(2024, 1, 1))?)?;
     e.handle(&EmployeeCommand::Terminate {
         notice_given: day(2024, 5, 1),
@@ -174,7 +177,7 @@ fn rehire_starts_a_new_employment() -> TestResult {
 
 #[test]
 fn pay_change_and_promotion_are_effective_dated() -> TestResult {
-    let mut e = Employee::new(EmployeeId::from_u128(1));
+    let mut e = Employee::default();
     e.handle(&hire(day(2026, 1, 1))?)?;
     let raise = PayRate::annual(money!(75000.00 USD))?;
     e.handle(&EmployeeCommand::ChangePay {
@@ -200,12 +203,13 @@ fn pay_change_and_promotion_are_effective_dated() -> TestResult {
 
 #[test]
 fn debug_output_hides_sensitive_data() -> TestResult {
-    let mut e = Employee::new(EmployeeId::from_u128(1));
+    let mut e = Employee::default();
     let personal = PersonalData::new()
         .national_id(bureau_hr::NationalId::new("987-65-4321")?)
         .bank_account(bureau_hr::BankAccount::new("DE89370400440532013000")?)
         .birth_date(day(1985, 12, 10));
     e.handle(&EmployeeCommand::Hire {
+        employee: EmployeeId::from_u128(1),
         date: day(2026, 1, 1),
         profile: Profile::new(
             PersonName::new("Ada")?,
@@ -326,7 +330,7 @@ proptest! {
 
     #[test]
     fn a_rejected_command_leaves_the_employee_untouched(commands in strategy::lifecycle_commands(20)) {
-        let mut employee = Employee::new(EmployeeId::from_u128(1));
+        let mut employee = Employee::default();
         let mut events = Vec::new();
         for command in &commands {
             let before = employee.clone();
@@ -337,7 +341,7 @@ proptest! {
         }
         // History is effective dated in order, and replay rebuilds it.
         prop_assert!(employee.records().windows(2).all(|w| w[0].effective() <= w[1].effective()));
-        let mut rebuilt = Employee::new(EmployeeId::from_u128(1));
+        let mut rebuilt = Employee::default();
         for event in &events {
             rebuilt.replay(event)?;
         }
@@ -347,9 +351,9 @@ proptest! {
     #[test]
     fn accepted_terms_never_make_an_employee_their_own_manager(terms in strategy::employment_terms()) {
         let id = EmployeeId::from_u128(5);
-        let mut e = Employee::new(id);
+        let mut e = Employee::default();
         let profile = Profile::new(PersonName::new("P").map_err(|e| TestCaseError::fail(e.to_string()))?, WorkEmail::new("p@example.com").map_err(|e| TestCaseError::fail(e.to_string()))?, PersonalData::new());
-        let cmd = EmployeeCommand::Hire { date: day(2026, 1, 1), profile, terms: terms.with_manager(id), probation: Probation::Waived };
+        let cmd = EmployeeCommand::Hire { employee: id, date: day(2026, 1, 1), profile, terms: terms.with_manager(id), probation: Probation::Waived };
         prop_assert!(e.handle(&cmd).is_err());
         prop_assert!(e.records().is_empty());
     }

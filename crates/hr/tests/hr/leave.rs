@@ -30,8 +30,9 @@ fn weekdays() -> Calendar {
 }
 
 fn account(policy: LeavePolicy, employment: LeaveEmployment) -> Result<LeaveAccount, Error> {
-    let mut account = LeaveAccount::new(EmployeeId::from_u128(1));
+    let mut account = LeaveAccount::default();
     account.handle(&LeaveCommand::Configure {
+        employee: EmployeeId::from_u128(1),
         policy,
         calendar: weekdays(),
         employment,
@@ -322,13 +323,47 @@ fn requests_guard_balance_service_overlap_and_status() -> TestResult {
 
 #[test]
 fn an_unconfigured_account_refuses_everything() {
-    let a = LeaveAccount::new(EmployeeId::from_u128(4));
+    let a = LeaveAccount::default();
     let err = a
         .decide(&LeaveCommand::Accrue {
             through: day(2026, 1, 1),
         })
         .unwrap_err();
-    assert!(matches!(err, Error::NotConfigured { .. }));
+    assert_eq!(
+        err.to_string(),
+        "no leave account created yet: cannot accrue"
+    );
+    for command in [
+        LeaveCommand::Approve {
+            id: LeaveRequestId::from_u128(1),
+        },
+        LeaveCommand::Reject {
+            id: LeaveRequestId::from_u128(1),
+        },
+        LeaveCommand::Cancel {
+            id: LeaveRequestId::from_u128(1),
+        },
+    ] {
+        assert!(matches!(a.decide(&command), Err(Error::NotCreated { .. })));
+    }
+}
+
+#[test]
+fn a_configured_account_belongs_to_one_employee() -> TestResult {
+    let mut a = account(
+        annual(24).build()?,
+        LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+    )?;
+    assert_eq!(a.employee(), Some(EmployeeId::from_u128(1)));
+    let other = a.handle(&LeaveCommand::Configure {
+        employee: EmployeeId::from_u128(2),
+        policy: annual(20).build()?,
+        calendar: weekdays(),
+        employment: LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+    });
+    assert!(matches!(other, Err(Error::OtherEmployee { .. })));
+    assert_eq!(a.employee(), Some(EmployeeId::from_u128(1)));
+    Ok(())
 }
 
 #[test]
@@ -349,8 +384,9 @@ fn accruing_centuries_ahead_is_an_error() -> TestResult {
 #[cfg(feature = "serde")]
 #[test]
 fn leave_events_round_trip_through_json() -> TestResult {
-    let mut a = LeaveAccount::new(EmployeeId::from_u128(1));
+    let mut a = LeaveAccount::default();
     let mut events = a.handle(&LeaveCommand::Configure {
+        employee: EmployeeId::from_u128(1),
         policy: annual(24).build()?,
         calendar: weekdays(),
         employment: LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
@@ -362,7 +398,7 @@ fn leave_events_round_trip_through_json() -> TestResult {
     let read = serde_json::from_str::<Vec<bureau_hr::LeaveEvent>>(&json)?;
     assert_eq!(read, events);
     // Stored and read back, the stream rebuilds the account.
-    let mut rebuilt = LeaveAccount::new(EmployeeId::from_u128(1));
+    let mut rebuilt = LeaveAccount::default();
     for event in &read {
         rebuilt.replay(event)?;
     }

@@ -6,4 +6,7 @@ mod leave;
 mod metrics;
 mod pay_periods;
 mod payroll;
+mod payroll_runs;
+mod recruitment;
+mod storage;
 mod timesheets;

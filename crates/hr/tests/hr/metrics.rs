@@ -22,8 +22,9 @@ fn hired(id: u128, date: NaiveDate, fte: Fte) -> Result<Employee, Error> {
         PayRate::annual(money!(40000.00 USD))?,
     )
     .with_fte(fte);
-    let mut employee = Employee::new(EmployeeId::from_u128(id));
+    let mut employee = Employee::default();
     employee.handle(&EmployeeCommand::Hire {
+        employee: EmployeeId::from_u128(id),
         date,
         profile: Profile::new(
             PersonName::new("Someone")?,

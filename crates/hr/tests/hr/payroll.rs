@@ -3,10 +3,10 @@
 use bureau_calendar::{Calendar, Schedule, Tz};
 use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money, Rate, money};
 use bureau_hr::{
-    Contribution, Error, Fte, Hours, LeaveDays, LineBasis, LineKind, Multiplier, NegativeNet,
-    OvertimeRules, PayComponentName, PayFrequency, PayInput, PayPeriod, PayRate, PaySchedule,
-    PayrollConfig, PayrollRun, Payslip, ProrationBasis, TaxBand, TaxMethod, TaxTable, WorkedTime,
-    YearToDate, gross_to_net, period_number, strategy,
+    Contribution, ContributionTiming, Error, Fte, Hours, LeaveDays, LineBasis, LineKind,
+    Multiplier, NegativeNet, OvertimeRules, PayComponentName, PayFrequency, PayInput, PayPeriod,
+    PayRate, PaySchedule, PayrollCalculation, PayrollConfig, Payslip, ProrationBasis, TaxBand,
+    TaxMethod, TaxTable, WorkedTime, YearToDate, gross_to_net, period_number, strategy,
 };
 use chrono::{Days, NaiveDate, Weekday};
 use proptest::prelude::*;
@@ -404,7 +404,7 @@ fn a_run_sums_each_component() -> TestResult {
         .with_bonus(money!(100.00 USD));
         inputs.push((input, &fresh));
     }
-    let run = PayrollRun::run(&config, inputs)?;
+    let run = PayrollCalculation::run(&config, inputs)?;
     assert_eq!(run.payslips().len(), 3);
     assert_eq!(
         run.total_of(LineKind::Salary)
@@ -507,5 +507,59 @@ fn payslips_serialize_amounts_as_strings_and_tax_tables_validate_when_read() -> 
     assert_eq!(serde_json::from_str::<TaxTable>(&table_json)?, table()?);
     let unordered = r#"[{"from":{"amount":"0.00","currency":"USD"},"rate":"0.1"},{"from":{"amount":"0.00","currency":"USD"},"rate":"0.2"}]"#;
     assert!(serde_json::from_str::<TaxTable>(unordered).is_err());
+    Ok(())
+}
+
+#[test]
+fn a_pension_taken_before_tax_lowers_taxable_pay_and_tax() -> TestResult {
+    let calendar = weekdays()?;
+    let pension = |timing| -> Result<Contribution, Error> {
+        Ok(Contribution::new(
+            name("pension")?,
+            Rate::new(Decimal::new(5, 2)),
+            Rate::new(Decimal::new(8, 2)),
+        )?
+        .with_timing(timing))
+    };
+    let input = salaried(month(3)?, 3, money!(60000.00 USD), &calendar)?;
+    let fresh = YearToDate::new(Currency::USD);
+    let after = gross_to_net(
+        &PayrollConfig::new(table()?).with_contribution(pension(ContributionTiming::AfterTax)?),
+        &input,
+        &fresh,
+    )?;
+    let before = gross_to_net(
+        &PayrollConfig::new(table()?).with_contribution(pension(ContributionTiming::BeforeTax)?),
+        &input,
+        &fresh,
+    )?;
+    // 5 000 a month, 250 to the pension either way.
+    assert_eq!(after.taxable(), money!(5000.00 USD));
+    assert_eq!(before.taxable(), money!(4750.00 USD));
+    // 60 000 a year: 36 000 at 20% and 12 000 at 40%, 12 000 a year or
+    // 1 000 a month; with the pension before tax, 57 000: 7 200 and 3 600,
+    // 900 a month.
+    assert_eq!(after.total_of(LineKind::IncomeTax)?, money!(1000.00 USD));
+    assert_eq!(before.total_of(LineKind::IncomeTax)?, money!(900.00 USD));
+    assert_eq!(
+        before.total_of(LineKind::PreTaxContribution)?,
+        money!(250.00 USD)
+    );
+    assert_eq!(
+        before.total_of(LineKind::EmployeeContribution)?,
+        money!(0.00 USD)
+    );
+    assert_eq!(before.net(), money!(3850.00 USD));
+    assert_eq!(after.net(), money!(3750.00 USD));
+    assert_eq!(before.employer_cost(), money!(400.00 USD));
+    assert_eq!(
+        before.year_to_date().employee_contributions(),
+        money!(250.00 USD)
+    );
+    assert_eq!(before.year_to_date().taxable(), money!(4750.00 USD));
+    assert_balanced(&before)?;
+    // Read back, the payslip still balances with the contribution before tax.
+    let json = serde_json::to_string(&before)?;
+    assert_eq!(serde_json::from_str::<Payslip>(&json)?, before);
     Ok(())
 }

@@ -83,6 +83,53 @@ fn daily_overtime_does_not_count_toward_the_weekly_threshold() -> TestResult {
 }
 
 #[test]
+fn two_daily_tiers_and_a_weekly_threshold_pay_each_hour_once() -> TestResult {
+    // Monday 4 May is a holiday of the calendar: work Tuesday to Saturday.
+    // Tuesday 14 hours: 8 regular, 4 at 1.5x (8-12), 2 at 2x (beyond 12).
+    // Wednesday to Saturday 9 hours: 8 regular, 1 at 1.5x each.
+    // Regular hours of the week: 8 x 5 = 40, none beyond 40.
+    let rules = OvertimeRules::new(Weekday::Mon)
+        .daily_tier(Hours::from(12), Multiplier::DOUBLE)
+        .daily(Hours::from(8), Multiplier::TIME_AND_A_HALF)
+        .weekly(Hours::from(40), Multiplier::TIME_AND_A_HALF);
+    assert_eq!(
+        rules
+            .daily_tiers()
+            .iter()
+            .map(|t| t.hours)
+            .collect::<Vec<_>>(),
+        [Hours::from(8), Hours::from(12)]
+    );
+    let mut work = vec![on(day(2026, 5, 5), "06:00-20:00")?];
+    for d in 6..=9 {
+        work.push(on(day(2026, 5, d), "08:00-17:00")?);
+    }
+    let periods = rules.classify(&calendar(), &monthly()?, &work)?;
+    let may = only(&periods)?;
+    assert_eq!(
+        may.buckets(),
+        [
+            (Multiplier::REGULAR, Hours::from(40)),
+            (Multiplier::TIME_AND_A_HALF, Hours::from(8)),
+            (Multiplier::DOUBLE, Hours::from(2)),
+        ]
+    );
+    // A sixth day of 9 hours: 8 more regular hours, all beyond 40 a week,
+    // and 1 of daily overtime; still no hour in two buckets.
+    work.push(on(day(2026, 5, 10), "08:00-17:00")?);
+    let periods = rules.classify(&calendar(), &monthly()?, &work)?;
+    let may = only(&periods)?;
+    assert_eq!(may.hours_at(Multiplier::REGULAR), Hours::from(40));
+    assert_eq!(
+        may.hours_at(Multiplier::TIME_AND_A_HALF),
+        Hours::from(8 + 1 + 8)
+    );
+    assert_eq!(may.hours_at(Multiplier::DOUBLE), Hours::from(2));
+    assert_eq!(may.total(), Hours::from(14 + 4 * 9 + 9));
+    Ok(())
+}
+
+#[test]
 fn beyond_forty_hours_a_week_is_time_and_a_half() -> TestResult {
     // Six days of 7.5 hours: no day beyond 8, the sixth day's last 5 hours
     // beyond 40 a week.
@@ -222,8 +269,9 @@ fn overlapping_work_is_refused_in_classification() -> TestResult {
 }
 
 fn opened() -> Result<Timesheet, Box<dyn std::error::Error>> {
-    let mut sheet = Timesheet::new(EmployeeId::from_u128(7));
+    let mut sheet = Timesheet::default();
     sheet.handle(&TimesheetCommand::Open {
+        employee: EmployeeId::from_u128(7),
         period: DateRange::new(day(2026, 5, 1), day(2026, 6, 1))?,
         calendar: calendar(),
     })?;
@@ -276,7 +324,7 @@ fn a_timesheet_is_submitted_then_approved_by_someone_else() -> TestResult {
     assert!(matches!(
         early,
         Err(Error::TimesheetNotAllowed {
-            status: Some(TimesheetStatus::Open),
+            status: TimesheetStatus::Open,
             ..
         })
     ));
@@ -401,10 +449,10 @@ proptest! {
 
     #[test]
     fn a_timesheet_replays_to_the_same_state(work in strategy::worked_intervals(week_start(), 20)) {
-        let mut sheet = Timesheet::new(EmployeeId::from_u128(7));
+        let mut sheet = Timesheet::default();
         let mut events = Vec::new();
         let period = DateRange::new(day(2026, 4, 27), day(2026, 6, 1)).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut commands = vec![TimesheetCommand::Open { period, calendar: calendar() }];
+        let mut commands = vec![TimesheetCommand::Open { employee: EmployeeId::from_u128(7), period, calendar: calendar() }];
         commands.extend(work.iter().map(|i| TimesheetCommand::Record { work: WorkedTime::Between(*i) }));
         commands.push(TimesheetCommand::Submit);
         for command in &commands {
@@ -412,7 +460,7 @@ proptest! {
                 events.extend(decided);
             }
         }
-        let mut replayed = Timesheet::new(EmployeeId::from_u128(7));
+        let mut replayed = Timesheet::default();
         for event in &events {
             replayed.replay(event).map_err(|e| TestCaseError::fail(e.to_string()))?;
         }
