@@ -19,8 +19,8 @@
 //! - [`calendar`] (feature `calendar`, default): working-time calendars.
 //! - [`crm`] (feature `crm`): contacts, organizations, consent, leads and
 //!   scoring, de-duplication and merge, support cases, attribution.
-//! - [`hr`] (feature `hr`): employees, leave, time, payroll, expenses and
-//!   workforce metrics.
+//! - [`hr`] (feature `hr`): employees, leave, time, payroll, expenses,
+//!   recruitment and workforce metrics.
 //! - [`journal`] (feature `journal`): plain-text accounting journals read into
 //!   the ledger and written from it.
 //! - [`ledger`] (feature `ledger`, default): the double-entry general ledger.
@@ -92,7 +92,8 @@ pub use bureau_calendar as calendar;
 pub use bureau_crm as crm;
 
 /// HR rules: employees, org chart, leave, timesheets and overtime, payroll
-/// gross to net, expense claims, workforce metrics.
+/// gross to net and payroll runs, expense claims, recruitment, workforce
+/// metrics.
 #[cfg(feature = "hr")]
 pub use bureau_hr as hr;
 
