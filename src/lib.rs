@@ -106,7 +106,8 @@ pub use bureau_journal as journal;
 pub use bureau_ledger as ledger;
 
 /// Sales rules: catalog, price lists and books, the pricing engine (discounts,
-/// taxes, rounding per line or per document), payment terms, quotes.
+/// taxes, rounding per line or per document), payment terms, quotes, orders,
+/// invoices and credit notes.
 #[cfg(feature = "sales")]
 pub use bureau_sales as sales;
 
@@ -165,6 +166,14 @@ const _: () = {
 #[cfg(all(feature = "store", feature = "hr"))]
 const _: () = {
     let _ = bureau_store::Repository::<bureau_store::InMemoryStore>::execute::<bureau_hr::OrgChart>;
+};
+#[cfg(all(feature = "store", feature = "sales"))]
+const _: () = {
+    type Repo = bureau_store::Repository<bureau_store::InMemoryStore>;
+    let _ = Repo::execute::<bureau_sales::CreditNote>;
+    let _ = Repo::execute::<bureau_sales::Invoice>;
+    let _ = Repo::execute::<bureau_sales::Order>;
+    let _ = Repo::execute::<bureau_sales::Quote>;
 };
 /// The README's examples, run as doc tests.
 #[cfg(all(doctest, feature = "sqlite", feature = "postgres", feature = "ledger"))]

@@ -33,7 +33,10 @@
 //!   documents ([`strategy`]).
 
 mod catalog;
+mod credit_note;
 mod error;
+mod invoice;
+mod order;
 mod payment_terms;
 mod price_list;
 mod pricing;
@@ -44,7 +47,14 @@ pub mod strategy;
 mod text;
 
 pub use catalog::{Catalog, Product, ProductStatus};
+pub use credit_note::{
+    CreditNote, CreditNoteCommand, CreditNoteEvent, CreditNoteIssue, CreditNoteStatus,
+};
 pub use error::{Error, Result};
+pub use invoice::{
+    Credit, Invoice, InvoiceCommand, InvoiceEvent, InvoiceIssue, InvoiceStatus, LineAmount,
+};
+pub use order::{InvoiceScope, LineQuantity, Order, OrderCommand, OrderEvent, OrderStatus};
 pub use payment_terms::{DiscountOffer, DueBasis, PaymentSchedule, PaymentTerms};
 pub use price_list::{PriceBook, PriceList, PriceQuery, PriceResolution, PriceTier};
 pub use pricing::config::{PricingConfig, TaxInclusion, TaxRounding};
@@ -59,8 +69,8 @@ pub use pricing::tax::{TaxKind, TaxRule, TaxTable};
 pub use quantity::Quantity;
 pub use quote::{Quote, QuoteCommand, QuoteEvent, QuoteStatus};
 pub use text::{
-    DiscountName, MAX_TEXT_LEN, PriceListCode, ProductGroup, ProductName, Segment, Sku,
-    TaxCategory, TaxCode, UnitOfMeasure,
+    DiscountName, DocumentNumber, MAX_TEXT_LEN, PriceListCode, ProductGroup, ProductName, Segment,
+    Sku, TaxCategory, TaxCode, UnitOfMeasure,
 };
 
 /// The README's examples, run as doc tests.

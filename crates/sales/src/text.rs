@@ -145,3 +145,8 @@ text_type!(
     /// The name of a discount rule, shown in a line's explanation.
     DiscountName, "discount name", Rule::Name, "Spring sale"
 );
+text_type!(
+    /// The number of a sales document (order, invoice, credit note), which
+    /// links one document to the one it comes from.
+    DocumentNumber, "document number", Rule::Code, "INV-2026-0001"
+);

@@ -100,6 +100,10 @@ impl Document {
         self
     }
 
+    pub(crate) fn set_date(&mut self, date: NaiveDate) {
+        self.date = date;
+    }
+
     /// The currency every amount is in.
     pub const fn currency(&self) -> Currency {
         self.currency

@@ -554,31 +554,13 @@ impl<'a> Pricing<'a> {
                 steps: line.steps,
             });
         }
-        let sum = |f: fn(&PricedLine) -> Money| Money::checked_sum(lines.iter().map(f), currency);
-        let mut taxes = Vec::new();
-        for rule in self.taxes.rules() {
-            let mut charged = lines
-                .iter()
-                .flat_map(|l| l.taxes.iter())
-                .filter(|t| &t.code == rule.code())
-                .map(|t| t.amount)
-                .peekable();
-            if charged.peek().is_some() {
-                taxes.push(TaxAmount {
-                    code: rule.code().clone(),
-                    amount: Money::checked_sum(charged, currency)?,
-                });
-            }
-        }
-        let totals = Totals {
-            list_amount: sum(|l| l.list_amount)?,
-            discount: sum(|l| l.discount)?,
-            net: sum(|l| l.net)?,
-            taxes,
-            tax: sum(|l| l.tax)?,
-            gross: sum(|l| l.gross)?,
-        };
+        let totals = Totals::of(
+            &lines,
+            currency,
+            self.taxes.rules().iter().map(|r| r.code()),
+        )?;
         Ok(PricedDocument {
+            config: self.config,
             document: document.clone(),
             lines,
             totals,
