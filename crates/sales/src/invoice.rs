@@ -46,8 +46,9 @@ pub enum InvoiceStatus {
     Issued,
     /// Some of it paid.
     PartiallyPaid,
-    /// Nothing left to pay, and something was paid (a credit after payment
-    /// leaves a refund due, shown as a negative balance).
+    /// Nothing left to pay, and something was paid or nothing was ever due
+    /// (a credit after payment leaves a refund due, shown as a negative
+    /// balance).
     Paid,
     /// Nothing left to pay, and nothing was paid: credit notes cancelled it.
     Credited,
@@ -187,7 +188,8 @@ pub struct Invoice {
     paid: Option<Money>,
     discounts: Option<Money>,
     credited: Option<Money>,
-    uncredited: Vec<PricedLine>,
+    /// What is left to credit of each line, `None` once credited whole.
+    uncredited: Vec<Option<PricedLine>>,
     credit_notes: Vec<DocumentNumber>,
 }
 
@@ -217,8 +219,9 @@ impl Invoice {
         self.credited
     }
 
-    /// What is left to credit of each line.
-    pub fn uncredited(&self) -> &[PricedLine] {
+    /// What is left to credit of each line, its units and amounts; `None`
+    /// once the line is credited whole.
+    pub fn uncredited(&self) -> &[Option<PricedLine>] {
         &self.uncredited
     }
 
@@ -247,11 +250,12 @@ impl Invoice {
         self.issue.as_ref()?;
         let settled = self.balance().is_some_and(|b| !b.is_positive());
         let paid = self.paid.is_some_and(|p| p.is_positive());
-        Some(match (settled, paid) {
-            (true, true) => InvoiceStatus::Paid,
-            (true, false) => InvoiceStatus::Credited,
-            (false, true) => InvoiceStatus::PartiallyPaid,
-            (false, false) => InvoiceStatus::Issued,
+        let credited = !self.credit_notes.is_empty();
+        Some(match (settled, paid, credited) {
+            (true, false, true) => InvoiceStatus::Credited,
+            (true, _, _) => InvoiceStatus::Paid,
+            (false, true, _) => InvoiceStatus::PartiallyPaid,
+            (false, false, _) => InvoiceStatus::Issued,
         })
     }
 
@@ -323,10 +327,7 @@ impl Invoice {
             } => {
                 check_line_quantities(lines, open.len(), "return")?;
                 for l in lines {
-                    let line = open.get(l.line).ok_or(Error::NoSuchLine {
-                        line: l.line,
-                        lines: open.len(),
-                    })?;
+                    let line = open_line(open, l.line)?;
                     if l.quantity > line.quantity {
                         return Err(Error::ExceedsOpenQuantity {
                             what: "return",
@@ -354,10 +355,13 @@ impl Invoice {
                     return Err(Error::NothingTo { what: "credit" });
                 }
                 for (index, l) in lines.iter().enumerate() {
-                    let line = open.get(l.line).ok_or(Error::NoSuchLine {
-                        line: l.line,
-                        lines: open.len(),
-                    })?;
+                    if l.line >= open.len() {
+                        return Err(Error::NoSuchLine {
+                            line: l.line,
+                            lines: open.len(),
+                        });
+                    }
+                    let line = open_line(open, l.line)?;
                     if lines.iter().take(index).any(|o| o.line == l.line) {
                         return Err(Error::RepeatedLine { line: l.line });
                     }
@@ -368,7 +372,7 @@ impl Invoice {
             }
             Credit::Full => {
                 for (index, line) in open.iter().enumerate() {
-                    if line.quantity.is_positive() || !line.gross.is_zero() {
+                    if let Some(line) = line {
                         taken.push((index, line.share(Decimal::ONE, line.quantity, config)?));
                     }
                 }
@@ -409,6 +413,19 @@ impl Invoice {
                 credit: note.credit.clone(),
             },
         }
+    }
+}
+
+/// Line `line` of `open`, still open: a line credited whole is
+/// [`Error::NothingTo`] credit, on that line.
+fn open_line(open: &[Option<PricedLine>], line: usize) -> Result<&PricedLine> {
+    match open.get(line) {
+        None => Err(Error::NoSuchLine {
+            line,
+            lines: open.len(),
+        }),
+        Some(None) => Err(Error::NothingTo { what: "credit" }.on_line(line)),
+        Some(Some(open)) => Ok(open),
     }
 }
 
@@ -470,10 +487,16 @@ impl Aggregate for Invoice {
     fn apply(&mut self, event: &InvoiceEvent) {
         match event {
             InvoiceEvent::Issued(issue) => {
-                self.uncredited = issue.priced.lines().to_vec();
-                for line in &mut self.uncredited {
-                    line.steps.clear();
-                }
+                self.uncredited = issue
+                    .priced
+                    .lines()
+                    .iter()
+                    .map(|line| {
+                        let mut open = line.clone();
+                        open.steps.clear();
+                        Some(open)
+                    })
+                    .collect();
                 self.issue = Some(issue.clone());
             }
             InvoiceEvent::Paid {
@@ -484,10 +507,12 @@ impl Aggregate for Invoice {
             }
             InvoiceEvent::Credited(note) => {
                 for (line, index) in note.priced.lines().iter().zip(&note.invoice_lines) {
-                    if let Some(open) = self.uncredited.get_mut(*index)
-                        && let Ok(left) = open.less(line)
-                    {
-                        *open = left;
+                    if let Some(slot) = self.uncredited.get_mut(*index) {
+                        *slot = match slot.take() {
+                            Some(_) if line.is_whole_share() => None,
+                            Some(open) => Some(open.less(line).unwrap_or(open)),
+                            None => None,
+                        };
                     }
                 }
                 self.credited = Some(add(self.credited, note.refund));

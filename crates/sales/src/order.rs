@@ -223,8 +223,8 @@ pub struct Order {
     placed_on: Option<NaiveDate>,
     priced: Option<Box<PricedDocument>>,
     shipped: Vec<Quantity>,
-    /// What is left to invoice of each line.
-    uninvoiced: Vec<PricedLine>,
+    /// What is left to invoice of each line, `None` once it is invoiced whole.
+    uninvoiced: Vec<Option<PricedLine>>,
     invoices: Vec<DocumentNumber>,
 }
 
@@ -321,8 +321,9 @@ impl Order {
             .collect()
     }
 
-    /// What is left to invoice of each line: its units and amounts.
-    pub fn uninvoiced(&self) -> &[PricedLine] {
+    /// What is left to invoice of each line, its units and amounts; `None`
+    /// once the line is invoiced whole.
+    pub fn uninvoiced(&self) -> &[Option<PricedLine>] {
         &self.uninvoiced
     }
 
@@ -383,13 +384,9 @@ impl Order {
         let mut lines = Vec::new();
         let mut order_lines = Vec::new();
         for (index, (open, shipped)) in self.uninvoiced.iter().zip(&self.shipped).enumerate() {
+            let Some(open) = open else { continue };
             let share = match scope {
-                InvoiceScope::All => {
-                    if !open.quantity.is_positive() && open.gross.is_zero() {
-                        continue;
-                    }
-                    open.share(Decimal::ONE, open.quantity, config)
-                }
+                InvoiceScope::All => open.share(Decimal::ONE, open.quantity, config),
                 InvoiceScope::Delivered => {
                     let ordered = priced
                         .lines()
@@ -508,10 +505,15 @@ impl Aggregate for Order {
                 self.number = Some(number.clone());
                 self.placed_on = Some(*on);
                 self.shipped = vec![Quantity::ZERO; priced.lines().len()];
-                self.uninvoiced = priced.lines().to_vec();
-                for line in &mut self.uninvoiced {
-                    line.steps.clear();
-                }
+                self.uninvoiced = priced
+                    .lines()
+                    .iter()
+                    .map(|line| {
+                        let mut open = line.clone();
+                        open.steps.clear();
+                        Some(open)
+                    })
+                    .collect();
                 self.priced = Some(priced.clone());
             }
             OrderEvent::Shipped { lines, .. } => {
@@ -529,10 +531,12 @@ impl Aggregate for Order {
             }
             OrderEvent::Invoiced(issue) => {
                 for (line, index) in issue.priced.lines().iter().zip(&issue.order_lines) {
-                    if let Some(open) = self.uninvoiced.get_mut(*index)
-                        && let Ok(left) = open.less(line)
-                    {
-                        *open = left;
+                    if let Some(slot) = self.uninvoiced.get_mut(*index) {
+                        *slot = match slot.take() {
+                            Some(_) if line.is_whole_share() => None,
+                            Some(open) => Some(open.less(line).unwrap_or(open)),
+                            None => None,
+                        };
                     }
                 }
                 self.invoices.push(issue.number.clone());

@@ -260,6 +260,11 @@ impl PricedLine {
         })
     }
 
+    /// Whether this line is a share that took the whole of what was open.
+    pub(crate) fn is_whole_share(&self) -> bool {
+        matches!(self.steps.as_slice(), [LineStep::Share { fraction }] if *fraction == Decimal::ONE)
+    }
+
     /// What is left open of this line once `taken` (a share of it) is gone.
     pub(crate) fn less(&self, taken: &Self) -> Result<Self> {
         let quantity = Quantity::new(
