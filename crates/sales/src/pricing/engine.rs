@@ -3,8 +3,10 @@
 use core::cmp::Ordering;
 
 use bureau_core::{Currency, Decimal, Money, RoundingStrategy};
+use smallvec::SmallVec;
 
 use crate::pricing::discount::check_percent;
+use crate::pricing::priced::sum_money;
 use crate::{
     Catalog, DiscountKind, DiscountRule, Document, DocumentDiscount, DocumentLine, Error,
     LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument, PricedLine, PricingConfig,
@@ -95,8 +97,10 @@ struct Work<'p> {
     /// What is left after the discounts so far.
     remaining: Money,
     steps: Vec<LineStep>,
-    /// The exact (unrounded) amount of each applicable tax, by index in the table.
-    exact_taxes: Vec<(usize, TaxCode, Decimal)>,
+    /// The exact (unrounded) amount of each applicable tax, by index in the
+    /// table; inline for up to four taxes, so that a line allocates only
+    /// what it returns.
+    exact_taxes: SmallVec<[(usize, Decimal); 4]>,
     taxes: Vec<TaxAmount>,
 }
 
@@ -233,13 +237,20 @@ impl<'a> Pricing<'a> {
             unit_price: resolution.unit_price,
             list_amount,
             remaining: list_amount,
-            steps: vec![LineStep::Price {
-                list: resolution.list,
-                tier_min_quantity: resolution.tier_min_quantity,
-                unit_price: resolution.unit_price,
-                amount: list_amount,
-            }],
-            exact_taxes: Vec::new(),
+            steps: {
+                // Room for every step the line can take: price, each rule,
+                // its document discount, each tax.
+                let mut steps =
+                    Vec::with_capacity(2 + self.discounts.len() + self.taxes.rules().len());
+                steps.push(LineStep::Price {
+                    list: resolution.list,
+                    tier_min_quantity: resolution.tier_min_quantity,
+                    unit_price: resolution.unit_price,
+                    amount: list_amount,
+                });
+                steps
+            },
+            exact_taxes: SmallVec::new(),
             taxes: Vec::new(),
         })
     }
@@ -335,7 +346,7 @@ impl<'a> Pricing<'a> {
         discount: DocumentDiscount,
         currency: Currency,
     ) -> Result<()> {
-        let subtotal = Money::checked_sum(work.iter().map(|l| l.remaining), currency)?;
+        let subtotal = sum_money(work.iter().map(|l| l.remaining), currency)?;
         let amount = match discount {
             DocumentDiscount::Percentage(p) => {
                 check_percent("document discount", p)?;
@@ -382,7 +393,7 @@ impl<'a> Pricing<'a> {
         document: &Document,
         currency: Currency,
     ) -> Result<()> {
-        let mut terms: Vec<(usize, &TaxCode, Decimal, Decimal)> = Vec::new();
+        let mut terms: SmallVec<[(usize, Decimal, Decimal); 4]> = SmallVec::new();
         let (mut sum_a, mut sum_b) = (Decimal::ZERO, Decimal::ZERO);
         for (index, rule) in self.taxes.rules().iter().enumerate() {
             if !rule.applies_to(line.product.tax_category()) {
@@ -420,7 +431,7 @@ impl<'a> Pricing<'a> {
             sum_b = sum_b
                 .checked_add(b)
                 .ok_or_else(|| overflow("fixed taxes"))?;
-            terms.push((index, rule.code(), a, b));
+            terms.push((index, a, b));
         }
         let base = line.remaining.amount();
         let net = match self.config.inclusion() {
@@ -442,10 +453,10 @@ impl<'a> Pricing<'a> {
         };
         line.exact_taxes = terms
             .into_iter()
-            .map(|(index, code, a, b)| {
+            .map(|(index, a, b)| {
                 a.checked_mul(net)
                     .and_then(|x| x.checked_add(b))
-                    .map(|exact| (index, code.clone(), exact))
+                    .map(|exact| (index, exact))
                     .ok_or_else(|| overflow("tax"))
             })
             .collect::<Result<_>>()?;
@@ -456,16 +467,16 @@ impl<'a> Pricing<'a> {
         match self.config.tax_rounding() {
             TaxRounding::PerLine => {
                 for line in work.iter_mut() {
-                    line.taxes = line
-                        .exact_taxes
-                        .iter()
-                        .map(|(_, code, exact)| {
-                            Ok(TaxAmount {
-                                code: code.clone(),
+                    let mut taxes = Vec::with_capacity(line.exact_taxes.len());
+                    for (index, exact) in &line.exact_taxes {
+                        if let Some(rule) = self.taxes.rules().get(*index) {
+                            taxes.push(TaxAmount {
+                                code: rule.code().clone(),
                                 amount: self.round(*exact, currency)?,
-                            })
-                        })
-                        .collect::<Result<_>>()?;
+                            });
+                        }
+                    }
+                    line.taxes = taxes;
                 }
             }
             TaxRounding::PerDocument => {
@@ -492,8 +503,8 @@ impl<'a> Pricing<'a> {
             .filter_map(|(line, w)| {
                 w.exact_taxes
                     .iter()
-                    .find(|(i, _, _)| *i == index)
-                    .map(|(_, _, amount)| (line, *amount))
+                    .find(|(i, _)| *i == index)
+                    .map(|(_, amount)| (line, *amount))
             })
             .collect();
         if exact.is_empty() {
@@ -517,6 +528,9 @@ impl<'a> Pricing<'a> {
         };
         for ((line, _), share) in exact.iter().zip(shares) {
             if let Some(w) = work.get_mut(*line) {
+                if w.taxes.capacity() == 0 {
+                    w.taxes.reserve_exact(w.exact_taxes.len());
+                }
                 w.taxes.push(TaxAmount {
                     code: code.clone(),
                     amount: share,
@@ -530,7 +544,7 @@ impl<'a> Pricing<'a> {
         let currency = document.currency();
         let mut lines = Vec::with_capacity(work.len());
         for mut line in work {
-            let tax = Money::checked_sum(line.taxes.iter().map(|t| t.amount), currency)?;
+            let tax = sum_money(line.taxes.iter().map(|t| t.amount), currency)?;
             let (net, gross) = match self.config.inclusion() {
                 TaxInclusion::Exclusive => (line.remaining, line.remaining.checked_add(tax)?),
                 TaxInclusion::Inclusive => (line.remaining.checked_sub(tax)?, line.remaining),

@@ -162,6 +162,28 @@ impl PricedDocument {
     }
 }
 
+/// The sum of `amounts`, all in `currency`, added as whole minor units:
+/// what [`Money::checked_sum`] gives, without re-checking the scale of
+/// every partial sum (a priced document adds thousands of amounts).
+pub(crate) fn sum_money<I: IntoIterator<Item = Money>>(
+    amounts: I,
+    currency: Currency,
+) -> Result<Money> {
+    let mut minor: i128 = 0;
+    for amount in amounts {
+        if amount.currency() != currency {
+            // Money's own addition names the mismatch.
+            Money::zero(currency).checked_add(amount)?;
+        }
+        minor = minor
+            .checked_add(amount.to_minor())
+            .ok_or(Error::Overflow {
+                operation: "sum of amounts",
+            })?;
+    }
+    Ok(Money::from_minor(minor, currency)?)
+}
+
 impl Totals {
     /// The totals of `lines`, with the taxes listed in the order of `codes`
     /// (taxes charged on no line are left out).
@@ -170,7 +192,35 @@ impl Totals {
         currency: Currency,
         codes: impl IntoIterator<Item = &'c TaxCode>,
     ) -> Result<Self> {
-        let sum = |f: fn(&PricedLine) -> Money| Money::checked_sum(lines.iter().map(f), currency);
+        let minor = |m: Money| m.to_minor();
+        let overflow = || Error::Overflow {
+            operation: "document totals",
+        };
+        let (mut list, mut discount, mut net, mut tax, mut gross) =
+            (0_i128, 0_i128, 0_i128, 0_i128, 0_i128);
+        for line in lines {
+            for m in [
+                line.list_amount,
+                line.discount,
+                line.net,
+                line.tax,
+                line.gross,
+            ] {
+                if m.currency() != currency {
+                    Money::zero(currency).checked_add(m)?;
+                }
+            }
+            list = list
+                .checked_add(minor(line.list_amount))
+                .ok_or_else(overflow)?;
+            discount = discount
+                .checked_add(minor(line.discount))
+                .ok_or_else(overflow)?;
+            net = net.checked_add(minor(line.net)).ok_or_else(overflow)?;
+            tax = tax.checked_add(minor(line.tax)).ok_or_else(overflow)?;
+            gross = gross.checked_add(minor(line.gross)).ok_or_else(overflow)?;
+        }
+        let money = |m: i128| Money::from_minor(m, currency);
         let mut taxes = Vec::new();
         for code in codes {
             let mut charged = lines
@@ -182,17 +232,17 @@ impl Totals {
             if charged.peek().is_some() {
                 taxes.push(TaxAmount {
                     code: code.clone(),
-                    amount: Money::checked_sum(charged, currency)?,
+                    amount: sum_money(charged, currency)?,
                 });
             }
         }
         Ok(Self {
-            list_amount: sum(|l| l.list_amount)?,
-            discount: sum(|l| l.discount)?,
-            net: sum(|l| l.net)?,
+            list_amount: money(list)?,
+            discount: money(discount)?,
+            net: money(net)?,
             taxes,
-            tax: sum(|l| l.tax)?,
-            gross: sum(|l| l.gross)?,
+            tax: money(tax)?,
+            gross: money(gross)?,
         })
     }
 }
@@ -235,7 +285,7 @@ impl PricedLine {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let tax = Money::checked_sum(taxes.iter().map(|t| t.amount), currency)?;
+        let tax = sum_money(taxes.iter().map(|t| t.amount), currency)?;
         let (net, gross, discounted) = match config.inclusion() {
             TaxInclusion::Exclusive => {
                 let net = scale(self.net)?;
