@@ -144,7 +144,7 @@ fn main() -> Result<()> {
         ],
     })?;
     println!(
-        "Order {} is {}; backorder {:?}\n",
+        "Order {} is {}; backorder {}\n",
         place_number(&order),
         order.status().ok_or("no status")?,
         order
@@ -152,6 +152,7 @@ fn main() -> Result<()> {
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
+            .join(", ")
     );
 
     // Invoice what was delivered, 2% off if paid within 10 days, net 30.
