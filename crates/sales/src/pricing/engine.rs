@@ -122,6 +122,12 @@ fn same_currency(what: impl FnOnce() -> String, amount: Money, currency: Currenc
     }
 }
 
+/// `a - b` minor units of `currency`.
+fn minor_difference(a: i128, b: i128, currency: Currency) -> Result<Money> {
+    let difference = a.checked_sub(b).ok_or_else(|| overflow("difference"))?;
+    Ok(Money::from_minor(difference, currency)?)
+}
+
 fn min(a: Money, b: Money) -> Result<Money> {
     Ok(if a.checked_cmp(b)? == Ordering::Greater {
         b
@@ -328,8 +334,13 @@ impl<'a> Pricing<'a> {
                     )
                 }
             };
-            let amount = min(amount, line.remaining)?;
-            line.remaining = line.remaining.checked_sub(amount)?;
+            // Both amounts are in the document's currency (a fixed amount
+            // was checked above), so the cap and the subtraction are done on
+            // whole minor units.
+            let (off, left) = (amount.to_minor(), line.remaining.to_minor());
+            let off = off.min(left);
+            let amount = Money::from_minor(off, currency)?;
+            line.remaining = minor_difference(left, off, currency)?;
             line.steps.push(LineStep::Discount {
                 rule: rule.name().clone(),
                 percent,
@@ -374,7 +385,8 @@ impl<'a> Pricing<'a> {
             if share.is_zero() {
                 continue;
             }
-            line.remaining = line.remaining.checked_sub(share)?;
+            line.remaining =
+                minor_difference(line.remaining.to_minor(), share.to_minor(), currency)?;
             line.steps
                 .push(LineStep::DocumentDiscount { amount: share });
         }
@@ -545,9 +557,21 @@ impl<'a> Pricing<'a> {
         let mut lines = Vec::with_capacity(work.len());
         for mut line in work {
             let tax = sum_money(line.taxes.iter().map(|t| t.amount), currency)?;
+            let (remaining, tax_minor) = (line.remaining.to_minor(), tax.to_minor());
             let (net, gross) = match self.config.inclusion() {
-                TaxInclusion::Exclusive => (line.remaining, line.remaining.checked_add(tax)?),
-                TaxInclusion::Inclusive => (line.remaining.checked_sub(tax)?, line.remaining),
+                TaxInclusion::Exclusive => (
+                    line.remaining,
+                    Money::from_minor(
+                        remaining
+                            .checked_add(tax_minor)
+                            .ok_or_else(|| overflow("gross amount"))?,
+                        currency,
+                    )?,
+                ),
+                TaxInclusion::Inclusive => (
+                    minor_difference(remaining, tax_minor, currency)?,
+                    line.remaining,
+                ),
             };
             for t in &line.taxes {
                 line.steps.push(LineStep::Tax {
@@ -560,7 +584,11 @@ impl<'a> Pricing<'a> {
                 quantity: line.quantity,
                 unit_price: line.unit_price,
                 list_amount: line.list_amount,
-                discount: line.list_amount.checked_sub(line.remaining)?,
+                discount: minor_difference(
+                    line.list_amount.to_minor(),
+                    line.remaining.to_minor(),
+                    currency,
+                )?,
                 net,
                 taxes: line.taxes,
                 tax,
