@@ -20,6 +20,14 @@
 //! - [`Quote`], a [`bureau_core::Aggregate`] over a priced document: draft,
 //!   sent, accepted, rejected, expired after its validity date, revised as a
 //!   new version; a transition its status does not allow is a typed error.
+//!   Its acceptance carries the offer that places an [`Order`].
+//! - [`Order`], [`Invoice`] and [`CreditNote`], aggregates linked by
+//!   [`DocumentNumber`]: an order ships in parts and raises invoices (all,
+//!   delivered units, a down payment); an invoice takes payments under its
+//!   [`PaymentTerms`] and raises credit notes (returns with a restocking fee,
+//!   corrections, a full credit) that never credit more than was invoiced.
+//!   Their lines are shares of the lines they come from, rounded with the
+//!   same [`PricingConfig`], so shares add up to the whole to the minor unit.
 //!
 //! # Examples
 //!
