@@ -249,10 +249,11 @@ impl Totals {
 
 impl PricedLine {
     /// `fraction` (in `(0, 1]`) of this open line, `quantity` of its units:
-    /// list amount, net or gross (whichever `inclusion` keeps exact) and
-    /// each tax scaled and rounded with `config`'s strategy, the rest derived
-    /// so that `gross = net + tax` and `discount = list - discounted` still
-    /// hold. A fraction of one takes the line whole, to the minor unit.
+    /// net, discount and each tax scaled and rounded with `config`'s
+    /// strategy, gross and list amount derived so that `gross = net + tax`
+    /// and `list - discount` is the discounted amount (net exclusive of tax,
+    /// gross inclusive). A fraction of one takes the line whole, to the
+    /// minor unit.
     pub(crate) fn share(
         &self,
         fraction: Decimal,
@@ -274,7 +275,11 @@ impl PricedLine {
             })?;
             Ok(Money::rounded(exact, currency, config.strategy())?)
         };
-        let list_amount = scale(self.list_amount)?;
+        // Net, each tax and the discount are scaled on their own, so none
+        // exceeds what is open of it and what is left never goes negative;
+        // gross and list amount are derived so the line's identities hold.
+        let net = scale(self.net)?;
+        let discount = scale(self.discount)?;
         let taxes = self
             .taxes
             .iter()
@@ -286,22 +291,17 @@ impl PricedLine {
             })
             .collect::<Result<Vec<_>>>()?;
         let tax = sum_money(taxes.iter().map(|t| t.amount), currency)?;
-        let (net, gross, discounted) = match config.inclusion() {
-            TaxInclusion::Exclusive => {
-                let net = scale(self.net)?;
-                (net, net.checked_add(tax)?, net)
-            }
-            TaxInclusion::Inclusive => {
-                let gross = scale(self.gross)?;
-                (gross.checked_sub(tax)?, gross, gross)
-            }
+        let gross = net.checked_add(tax)?;
+        let discounted = match config.inclusion() {
+            TaxInclusion::Exclusive => net,
+            TaxInclusion::Inclusive => gross,
         };
         Ok(Self {
             product: self.product,
             quantity,
             unit_price: self.unit_price,
-            list_amount,
-            discount: list_amount.checked_sub(discounted)?,
+            list_amount: discounted.checked_add(discount)?,
+            discount,
             net,
             taxes,
             tax,

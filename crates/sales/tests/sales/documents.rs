@@ -108,6 +108,30 @@ fn assert_refusal_kind(err: &Error) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// A line's identities hold and no amount is negative.
+fn check_line(line: &PricedLine, inclusion: TaxInclusion) -> Result<(), TestCaseError> {
+    for amount in [
+        line.list_amount,
+        line.discount,
+        line.net,
+        line.tax,
+        line.gross,
+    ] {
+        prop_assert!(!amount.is_negative(), "negative amount in {:?}", line);
+    }
+    prop_assert!(line.taxes.iter().all(|t| !t.amount.is_negative()));
+    prop_assert_eq!(line.net.checked_add(line.tax).unwrap(), line.gross);
+    let discounted = match inclusion {
+        TaxInclusion::Exclusive => line.net,
+        _ => line.gross,
+    };
+    prop_assert_eq!(
+        line.list_amount.checked_sub(line.discount).unwrap(),
+        discounted
+    );
+    Ok(())
+}
+
 /// Every amount of `documents` summed, taxes by code.
 fn sum_totals<'a>(documents: impl IntoIterator<Item = &'a PricedDocument>) -> Vec<(String, Money)> {
     let mut sums: Vec<(String, Money)> = Vec::new();
@@ -181,10 +205,16 @@ proptest! {
                 Ok(decided) => {
                     for event in &decided {
                         if let OrderEvent::Invoiced(issue) = event {
+                            for line in issue.priced.lines() {
+                                check_line(line, priced.config().inclusion())?;
+                            }
                             invoices.push(issue.priced.clone());
                         }
                     }
                     events.extend(decided);
+                    for line in order.uninvoiced().iter().flatten() {
+                        check_line(line, priced.config().inclusion())?;
+                    }
                 }
                 Err(err) => {
                     prop_assert_eq!(&order, &before);
@@ -278,6 +308,9 @@ proptest! {
                         if let InvoiceEvent::Credited(note) = event {
                             prop_assert_eq!(&note.invoice, &number("INV-1"));
                             prop_assert!(!note.refund.is_negative());
+                            for line in note.priced.lines() {
+                                check_line(line, priced.config().inclusion())?;
+                            }
                             notes.push(note.priced.clone());
                         }
                     }
