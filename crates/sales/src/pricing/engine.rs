@@ -7,6 +7,7 @@ use smallvec::SmallVec;
 
 use crate::pricing::discount::check_percent;
 use crate::pricing::priced::sum_money;
+use crate::pricing::rounding;
 use crate::{
     Catalog, DiscountKind, DiscountRule, Document, DocumentDiscount, DocumentLine, Error,
     LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument, PricedLine, PricingConfig,
@@ -194,8 +195,18 @@ impl<'a> Pricing<'a> {
         if let Some(discount) = document.discount() {
             self.spread_document_discount(&mut work, discount, currency)?;
         }
+        // Each tax's rate, once per document rather than once per line.
+        let rates: SmallVec<[Decimal; 4]> = self
+            .taxes
+            .rules()
+            .iter()
+            .map(|rule| match rule.kind() {
+                TaxKind::Percentage(p) | TaxKind::Compound(p) => p.to_rate().value(),
+                _ => Decimal::ZERO,
+            })
+            .collect();
         for (index, line) in work.iter_mut().enumerate() {
-            self.exact_taxes(line, document, currency)
+            self.exact_taxes(line, document, &rates, currency)
                 .map_err(|e| e.on_line(index))?;
         }
         self.round_taxes(&mut work, currency)?;
@@ -262,7 +273,7 @@ impl<'a> Pricing<'a> {
     }
 
     fn round(&self, amount: Decimal, currency: Currency) -> Result<Money> {
-        Ok(Money::rounded(amount, currency, self.strategy())?)
+        rounding::round(amount, currency, self.strategy())
     }
 
     const fn strategy(&self) -> RoundingStrategy {
@@ -301,7 +312,13 @@ impl<'a> Pricing<'a> {
             }
             let (amount, percent, tier_quantity) = match rule.kind() {
                 DiscountKind::Line(LineDiscount::Percentage(p)) => (
-                    line.remaining.mul_rate(p.to_rate(), self.strategy())?,
+                    self.round(
+                        line.remaining
+                            .amount()
+                            .checked_mul(p.to_rate().value())
+                            .ok_or_else(|| overflow("percentage discount"))?,
+                        currency,
+                    )?,
                     Some(*p),
                     None,
                 ),
@@ -327,8 +344,13 @@ impl<'a> Pricing<'a> {
                         continue;
                     };
                     (
-                        line.remaining
-                            .mul_rate(tier.percent().to_rate(), self.strategy())?,
+                        self.round(
+                            line.remaining
+                                .amount()
+                                .checked_mul(tier.percent().to_rate().value())
+                                .ok_or_else(|| overflow("volume discount"))?,
+                            currency,
+                        )?,
                         Some(tier.percent()),
                         Some(quantity),
                     )
@@ -403,6 +425,7 @@ impl<'a> Pricing<'a> {
         &self,
         line: &mut Work<'_>,
         document: &Document,
+        rates: &[Decimal],
         currency: Currency,
     ) -> Result<()> {
         let mut terms: SmallVec<[(usize, Decimal, Decimal); 4]> = SmallVec::new();
@@ -411,16 +434,16 @@ impl<'a> Pricing<'a> {
             if !rule.applies_to(line.product.tax_category()) {
                 continue;
             }
-            if document.exemptions().contains(rule.code()) {
+            if !document.exemptions().is_empty() && document.exemptions().contains(rule.code()) {
                 line.steps.push(LineStep::Exempt {
                     code: rule.code().clone(),
                 });
                 continue;
             }
+            let rate = rates.get(index).copied().unwrap_or(Decimal::ZERO);
             let (a, b) = match rule.kind() {
-                TaxKind::Percentage(p) => (p.to_rate().value(), Decimal::ZERO),
-                TaxKind::Compound(p) => {
-                    let rate = p.to_rate().value();
+                TaxKind::Percentage(_) => (rate, Decimal::ZERO),
+                TaxKind::Compound(_) => {
                     let on_net = Decimal::ONE
                         .checked_add(sum_a)
                         .and_then(|x| x.checked_mul(rate))
@@ -463,15 +486,13 @@ impl<'a> Pricing<'a> {
                     .ok_or_else(|| overflow("inclusive net amount"))?
             }
         };
-        line.exact_taxes = terms
-            .into_iter()
-            .map(|(index, a, b)| {
-                a.checked_mul(net)
-                    .and_then(|x| x.checked_add(b))
-                    .map(|exact| (index, exact))
-                    .ok_or_else(|| overflow("tax"))
-            })
-            .collect::<Result<_>>()?;
+        for (index, a, b) in terms {
+            let exact = a
+                .checked_mul(net)
+                .and_then(|x| x.checked_add(b))
+                .ok_or_else(|| overflow("tax"))?;
+            line.exact_taxes.push((index, exact));
+        }
         Ok(())
     }
 

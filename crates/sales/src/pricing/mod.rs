@@ -5,4 +5,5 @@ pub(crate) mod discount;
 pub(crate) mod document;
 pub(crate) mod engine;
 pub(crate) mod priced;
+pub(crate) mod rounding;
 pub(crate) mod tax;
