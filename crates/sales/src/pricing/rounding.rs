@@ -51,7 +51,12 @@ pub(crate) fn round(
 /// `value / divisor` rounded with `strategy`; `divisor` is positive.
 /// `None` for a strategy this does not know, which the general path rounds.
 fn divide(value: i128, divisor: i128, strategy: RoundingStrategy) -> Option<i128> {
-    let (quotient, remainder) = (value / divisor, value % divisor);
+    // A 64-bit division is a machine instruction, a 128-bit one a library
+    // call; line amounts nearly always fit the former.
+    let (quotient, remainder) = match (i64::try_from(value), i64::try_from(divisor)) {
+        (Ok(v), Ok(d)) => (i128::from(v / d), i128::from(v % d)),
+        _ => (value / divisor, value % divisor),
+    };
     if remainder == 0 {
         return Some(quotient);
     }
