@@ -448,9 +448,16 @@ impl<'a> Pricing<'a> {
                         .checked_add(sum_a)
                         .and_then(|x| x.checked_mul(rate))
                         .ok_or_else(|| overflow("compound tax"))?;
-                    let on_fixed = sum_b
-                        .checked_mul(rate)
-                        .ok_or_else(|| overflow("compound tax"))?;
+                    // Adding and multiplying zeros is skipped, here and
+                    // below: most lines bear no fixed tax, and each decimal
+                    // operation costs as much as the rest of a tax.
+                    let on_fixed = if sum_b.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        sum_b
+                            .checked_mul(rate)
+                            .ok_or_else(|| overflow("compound tax"))?
+                    };
                     (on_net, on_fixed)
                 }
                 TaxKind::FixedPerUnit(per_unit) => {
@@ -463,9 +470,11 @@ impl<'a> Pricing<'a> {
                 }
             };
             sum_a = sum_a.checked_add(a).ok_or_else(|| overflow("tax rates"))?;
-            sum_b = sum_b
-                .checked_add(b)
-                .ok_or_else(|| overflow("fixed taxes"))?;
+            if !b.is_zero() {
+                sum_b = sum_b
+                    .checked_add(b)
+                    .ok_or_else(|| overflow("fixed taxes"))?;
+            }
             terms.push((index, a, b));
         }
         let base = line.remaining.amount();
@@ -487,10 +496,12 @@ impl<'a> Pricing<'a> {
             }
         };
         for (index, a, b) in terms {
-            let exact = a
-                .checked_mul(net)
-                .and_then(|x| x.checked_add(b))
-                .ok_or_else(|| overflow("tax"))?;
+            let on_net = a.checked_mul(net).ok_or_else(|| overflow("tax"))?;
+            let exact = if b.is_zero() {
+                on_net
+            } else {
+                on_net.checked_add(b).ok_or_else(|| overflow("tax"))?
+            };
             line.exact_taxes.push((index, exact));
         }
         Ok(())
