@@ -95,6 +95,19 @@ impl DomainEvent for CreditNoteEvent {
 /// A credit note: an [`Aggregate`] linked to the invoice it corrects; a
 /// command its status does not allow is
 /// [`Error::InvalidCreditNoteTransition`] naming the status.
+///
+/// It is issued from the [`CreditNoteIssue`] an invoice decided (see
+/// [`Invoice`](crate::Invoice) for one), then settled once:
+///
+/// ```
+/// use bureau_core::Aggregate;
+/// use bureau_core::chrono::NaiveDate;
+/// use bureau_sales::{CreditNote, CreditNoteCommand, Error};
+/// let on = NaiveDate::from_ymd_opt(2026, 3, 1).ok_or("date")?;
+/// let err = CreditNote::default().decide(&CreditNoteCommand::Settle { on }).unwrap_err();
+/// assert!(matches!(err, Error::InvalidCreditNoteTransition { status: None, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CreditNote {
     issue: Option<Box<CreditNoteIssue>>,

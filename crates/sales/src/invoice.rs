@@ -180,8 +180,47 @@ impl DomainEvent for InvoiceEvent {
 /// of each line, so that credit notes never credit more than was invoiced
 /// and a full credit takes exactly what is left.
 ///
-/// See `examples/sales.rs` for an invoice raised from an order, paid and
-/// credited.
+/// ```
+/// use bureau_core::{money, Aggregate, Currency, DateRange, Percent, ProductId, RoundingStrategy};
+/// use bureau_core::chrono::NaiveDate;
+/// use bureau_sales::*;
+/// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).ok_or("date");
+/// let widget = ProductId::from_u128(1);
+/// let catalog = Catalog::from_products([Product::new(widget, Sku::new("WID")?,
+///     ProductName::new("Widget")?, UnitOfMeasure::new("each")?, TaxCategory::new("standard")?)])?;
+/// let prices = PriceBook::new([PriceList::new(PriceListCode::new("EUR")?, Currency::EUR, None,
+///     DateRange::new(day(1, 1)?, day(12, 31)?)?)
+///     .with_prices(widget, [PriceTier::new(Quantity::ZERO, money!(10.00 EUR))?])?]);
+/// let taxes = TaxTable::default();
+/// let engine = Pricing::new(&catalog, &prices, &taxes, PricingConfig::new(RoundingStrategy::MidpointNearestEven));
+/// let priced = engine.price(&Document::new(Currency::EUR, day(3, 1)?)
+///     .with_line(DocumentLine::new(widget, Quantity::from(10))))?;
+/// let mut order = Order::default();
+/// order.handle(&OrderCommand::Place { number: DocumentNumber::new("SO-1")?,
+///     priced: Box::new(priced), on: day(3, 1)? })?;
+/// let raised = order.handle(&OrderCommand::Invoice { number: DocumentNumber::new("INV-1")?,
+///     on: day(3, 2)?, scope: InvoiceScope::All,
+///     terms: PaymentTerms::net(30).with_early_payment(Percent::new(2.into()), 10)? })?;
+/// let OrderEvent::Invoiced(issue) = &raised[0] else { return Err("no invoice".into()) };
+///
+/// let mut invoice = Invoice::default();
+/// invoice.handle(&InvoiceCommand::Issue(issue.clone()))?;
+/// invoice.handle(&InvoiceCommand::Pay { amount: money!(40.00 EUR), on: day(3, 5)? })?;
+/// assert_eq!(invoice.status(), Some(InvoiceStatus::PartiallyPaid));
+/// // Three units come back: credited in full, 10% kept as a restocking fee.
+/// let credited = invoice.handle(&InvoiceCommand::Credit { number: DocumentNumber::new("CN-1")?,
+///     on: day(3, 6)?, credit: Credit::Return { lines: vec![LineQuantity::new(0, Quantity::from(3))],
+///     restocking_fee: Some(Percent::new(10.into())) } })?;
+/// let InvoiceEvent::Credited(note) = &credited[0] else { return Err("no credit".into()) };
+/// assert_eq!((note.priced.totals().gross, note.refund), (money!(30.00 EUR), money!(27.00 EUR)));
+/// assert_eq!(invoice.balance(), Some(money!(33.00 EUR)));
+/// // Seven units are left to return, not eight.
+/// let err = invoice.decide(&InvoiceCommand::Credit { number: DocumentNumber::new("CN-2")?,
+///     on: day(3, 7)?, credit: Credit::Return { lines: vec![LineQuantity::new(0, Quantity::from(8))],
+///     restocking_fee: None } }).unwrap_err();
+/// assert_eq!(err.to_string(), "line 0: return of 8 exceeds the 7 open");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Invoice {
     issue: Option<Box<InvoiceIssue>>,
