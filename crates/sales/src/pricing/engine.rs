@@ -31,7 +31,8 @@ const WEIGHT_EXTRA_PLACES: u32 = 6;
 ///    negative. The unit price comes from [`PriceBook::resolve`]; unit price
 ///    times quantity is rounded (the line's list amount).
 /// 2. Discount rules targeting the line apply in the order given, each on
-///    what the earlier ones left, capped at it: a percentage of what is
+///    what the earlier ones left, capped at it and at the rule's
+///    [cap per line](DiscountRule::with_cap_per_line): a percentage of what is
 ///    left (rounded), a fixed amount per unit (times quantity, rounded) or
 ///    per line, or a volume percentage whose tier is chosen by the line's
 ///    quantity or by the cumulative quantity of every line the rule targets.
@@ -359,7 +360,11 @@ impl<'a> Pricing<'a> {
             // Both amounts are in the document's currency (a fixed amount
             // was checked above), so the cap and the subtraction are done on
             // whole minor units.
-            let (off, left) = (amount.to_minor(), line.remaining.to_minor());
+            let (mut off, left) = (amount.to_minor(), line.remaining.to_minor());
+            if let Some(cap) = rule.cap_per_line() {
+                same_currency(|| format!("cap of discount {}", rule.name()), cap, currency)?;
+                off = off.min(cap.to_minor());
+            }
             let off = off.min(left);
             let amount = Money::from_minor(off, currency)?;
             line.remaining = minor_difference(left, off, currency)?;
