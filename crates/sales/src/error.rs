@@ -239,6 +239,46 @@ pub enum Error {
         /// The day of the attempt.
         on: NaiveDate,
     },
+    /// A coupon the engine does not know.
+    #[error("coupon {code} does not exist")]
+    #[non_exhaustive]
+    UnknownCoupon {
+        /// The code.
+        code: crate::CouponCode,
+    },
+    /// A coupon redeemed outside its validity.
+    #[error("coupon {code} is valid from {start} until before {end}, not on {date}")]
+    #[non_exhaustive]
+    CouponNotValid {
+        /// The code.
+        code: crate::CouponCode,
+        /// Its first day.
+        start: NaiveDate,
+        /// The day after its last.
+        end: NaiveDate,
+        /// The document's date.
+        date: NaiveDate,
+    },
+    /// A coupon redeemed on an order below its minimum.
+    #[error("coupon {code} needs an order of {minimum}, not {amount}")]
+    #[non_exhaustive]
+    CouponBelowMinimum {
+        /// The code.
+        code: crate::CouponCode,
+        /// Its minimum.
+        minimum: Money,
+        /// The order, after line discounts.
+        amount: Money,
+    },
+    /// A coupon redeemed as many times as it may be.
+    #[error("coupon {code} was used {used} times, its limit")]
+    #[non_exhaustive]
+    CouponUsedUp {
+        /// The code.
+        code: crate::CouponCode,
+        /// Its limit, reached.
+        used: u32,
+    },
     /// An order command its status does not allow.
     #[error("order is {}: cannot {command}", status.map_or("not placed".to_owned(), |s| s.to_string()))]
     #[non_exhaustive]

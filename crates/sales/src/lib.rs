@@ -10,7 +10,8 @@
 //! - The pricing engine, [`Pricing::price`]: a pure function from a
 //!   [`Document`] to a [`PricedDocument`] with an explanation per line, line
 //!   discounts, volume tiers per line or cumulative over a product group, a
-//!   document discount spread with [`bureau_core::Money::allocate`], taxes
+//!   document discount and [`Coupon`]s spread with
+//!   [`bureau_core::Money::allocate`], taxes
 //!   exclusive or inclusive, compound and fixed, exemptions, and rounding per
 //!   line or per document set once in a [`PricingConfig`]. A priced
 //!   document's totals equal the sums of its lines to the minor unit.
@@ -66,19 +67,20 @@ pub use order::{InvoiceScope, LineQuantity, Order, OrderCommand, OrderEvent, Ord
 pub use payment_terms::{DiscountOffer, DueBasis, PaymentSchedule, PaymentTerms};
 pub use price_list::{PriceBook, PriceList, PriceQuery, PriceResolution, PriceTier};
 pub use pricing::config::{PricingConfig, TaxInclusion, TaxRounding};
+pub use pricing::coupon::Coupon;
 pub use pricing::discount::{
     DiscountKind, DiscountRule, DiscountTarget, DocumentDiscount, LineDiscount, TierBasis,
     VolumeTier,
 };
-pub use pricing::document::{Document, DocumentLine};
+pub use pricing::document::{CouponUse, Document, DocumentLine};
 pub use pricing::engine::Pricing;
 pub use pricing::priced::{LineStep, PricedDocument, PricedLine, TaxAmount, Totals};
 pub use pricing::tax::{TaxKind, TaxRule, TaxTable};
 pub use quantity::Quantity;
 pub use quote::{Quote, QuoteCommand, QuoteEvent, QuoteStatus};
 pub use text::{
-    DiscountName, DocumentNumber, MAX_TEXT_LEN, PriceListCode, ProductGroup, ProductName, Segment,
-    Sku, TaxCategory, TaxCode, UnitOfMeasure,
+    CouponCode, DiscountName, DocumentNumber, MAX_TEXT_LEN, PriceListCode, ProductGroup,
+    ProductName, Segment, Sku, TaxCategory, TaxCode, UnitOfMeasure,
 };
 
 /// The README's examples, run as doc tests.

@@ -156,3 +156,7 @@ text_type!(
     /// links one document to the one it comes from.
     DocumentNumber, "document number", Rule::Code, "INV-2026-0001"
 );
+text_type!(
+    /// The code a customer gives to redeem a coupon.
+    CouponCode, "coupon code", Rule::Code, "SPRING10"
+);

@@ -9,10 +9,10 @@ use crate::pricing::discount::check_percent;
 use crate::pricing::priced::sum_money;
 use crate::pricing::rounding;
 use crate::{
-    Catalog, DiscountKind, DiscountRule, Document, DocumentDiscount, DocumentLine, Error,
-    LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument, PricedLine, PricingConfig,
-    Product, ProductStatus, Quantity, Result, TaxAmount, TaxCode, TaxInclusion, TaxKind,
-    TaxRounding, TaxTable, TierBasis, Totals,
+    Catalog, Coupon, CouponUse, DiscountKind, DiscountRule, Document, DocumentDiscount,
+    DocumentLine, Error, LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument, PricedLine,
+    PricingConfig, Product, ProductStatus, Quantity, Result, TaxAmount, TaxCode, TaxInclusion,
+    TaxKind, TaxRounding, TaxTable, TierBasis, Totals,
 };
 
 /// Extra decimal places, below the minor unit, of the weights that spread a
@@ -40,6 +40,8 @@ const WEIGHT_EXTRA_PLACES: u32 = 6;
 ///    rounded once, or a fixed amount capped at that sum) is spread over the
 ///    lines in proportion to their discounted amounts with
 ///    [`Money::allocate`].
+///    Then each coupon the document redeems, checked against its validity,
+///    minimum and usage limit, is spread the same way.
 /// 4. Taxes whose category matches the product's, less the customer's
 ///    exemptions, apply in the tax table's order to the discounted amount,
 ///    read as net or as gross by [`PricingConfig::inclusion`]; they are
@@ -86,6 +88,7 @@ pub struct Pricing<'a> {
     catalog: &'a Catalog,
     prices: &'a PriceBook,
     discounts: &'a [DiscountRule],
+    coupons: &'a [Coupon],
     taxes: &'a TaxTable,
     config: PricingConfig,
 }
@@ -150,6 +153,7 @@ impl<'a> Pricing<'a> {
             catalog,
             prices,
             discounts: &[],
+            coupons: &[],
             taxes,
             config,
         }
@@ -159,6 +163,14 @@ impl<'a> Pricing<'a> {
     #[must_use]
     pub const fn with_discounts(mut self, discounts: &'a [DiscountRule]) -> Self {
         self.discounts = discounts;
+        self
+    }
+
+    /// The same engine redeeming `coupons`, looked up by the codes a
+    /// document gives ([`Document::with_coupon`]).
+    #[must_use]
+    pub const fn with_coupons(mut self, coupons: &'a [Coupon]) -> Self {
+        self.coupons = coupons;
         self
     }
 
@@ -177,7 +189,9 @@ impl<'a> Pricing<'a> {
     /// [`Error::ForeignAmount`] (a fixed discount or tax in another currency)
     /// or [`Error::InclusiveBelowFixedTax`]; for the document discount,
     /// [`Error::ForeignAmount`], [`Error::NegativeAmount`] or
-    /// [`Error::PercentOutOfRange`]; [`Error::Overflow`] or [`Error::Core`]
+    /// [`Error::PercentOutOfRange`]; for a coupon, [`Error::UnknownCoupon`],
+    /// [`Error::CouponNotValid`], [`Error::CouponUsedUp`] or
+    /// [`Error::CouponBelowMinimum`]; [`Error::Overflow`] or [`Error::Core`]
     /// when an amount leaves the range of a decimal.
     pub fn price(&self, document: &Document) -> Result<PricedDocument> {
         let currency = document.currency();
@@ -194,7 +208,12 @@ impl<'a> Pricing<'a> {
                 .map_err(|e| e.on_line(index))?;
         }
         if let Some(discount) = document.discount() {
-            self.spread_document_discount(&mut work, discount, currency)?;
+            self.spread_document_discount(&mut work, discount, currency, &|amount| {
+                LineStep::DocumentDiscount { amount }
+            })?;
+        }
+        for used in document.coupons() {
+            self.redeem(&mut work, document, used)?;
         }
         // Each tax's rate, once per document rather than once per line.
         let rates: SmallVec<[Decimal; 4]> = self
@@ -383,6 +402,7 @@ impl<'a> Pricing<'a> {
         work: &mut [Work<'_>],
         discount: DocumentDiscount,
         currency: Currency,
+        step: &dyn Fn(Money) -> LineStep,
     ) -> Result<()> {
         let subtotal = sum_money(work.iter().map(|l| l.remaining), currency)?;
         let amount = match discount {
@@ -414,10 +434,55 @@ impl<'a> Pricing<'a> {
             }
             line.remaining =
                 minor_difference(line.remaining.to_minor(), share.to_minor(), currency)?;
-            line.steps
-                .push(LineStep::DocumentDiscount { amount: share });
+            line.steps.push(step(share));
         }
         Ok(())
+    }
+
+    /// Checks the coupon `used` against its rules on `document`, whose lines
+    /// so far come to `work`, and spreads its discount.
+    fn redeem(&self, work: &mut [Work<'_>], document: &Document, used: &CouponUse) -> Result<()> {
+        let code = &used.code;
+        let coupon = self
+            .coupons
+            .iter()
+            .find(|c| c.code() == code)
+            .ok_or_else(|| Error::UnknownCoupon { code: code.clone() })?;
+        let validity = coupon.validity();
+        if !validity.contains(document.date()) {
+            return Err(Error::CouponNotValid {
+                code: code.clone(),
+                start: validity.start(),
+                end: validity.end(),
+                date: document.date(),
+            });
+        }
+        if let Some(limit) = coupon.usage_limit()
+            && used.used_before >= limit
+        {
+            return Err(Error::CouponUsedUp {
+                code: code.clone(),
+                used: used.used_before,
+            });
+        }
+        let currency = document.currency();
+        if let Some(minimum) = coupon.minimum() {
+            same_currency(|| format!("minimum of coupon {code}"), minimum, currency)?;
+            let amount = sum_money(work.iter().map(|l| l.remaining), currency)?;
+            if amount.to_minor() < minimum.to_minor() {
+                return Err(Error::CouponBelowMinimum {
+                    code: code.clone(),
+                    minimum,
+                    amount,
+                });
+            }
+        }
+        self.spread_document_discount(work, coupon.discount(), currency, &|amount| {
+            LineStep::Coupon {
+                code: code.clone(),
+                amount,
+            }
+        })
     }
 
     /// The exact amount of each tax on `line`.

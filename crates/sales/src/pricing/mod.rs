@@ -1,6 +1,7 @@
 //! The pricing engine: rules, documents, and priced documents.
 
 pub(crate) mod config;
+pub(crate) mod coupon;
 pub(crate) mod discount;
 pub(crate) mod document;
 pub(crate) mod engine;

@@ -40,6 +40,13 @@ pub enum LineStep {
         /// The share.
         amount: Money,
     },
+    /// The line's share of a coupon's discount.
+    Coupon {
+        /// The coupon.
+        code: crate::CouponCode,
+        /// The share.
+        amount: Money,
+    },
     /// A tax was charged.
     Tax {
         /// The tax.

@@ -352,6 +352,61 @@ fn a_rule_takes_at_most_its_cap_off_a_line() -> TestResult {
 }
 
 #[test]
+fn coupons_apply_within_their_rules() -> TestResult {
+    let catalog = catalog();
+    let book = prices(money!(10.00 EUR), money!(10.00 EUR));
+    let taxes = TaxTable::default();
+    let march = DateRange::new(day(3, 1), day(4, 1))?;
+    let code = CouponCode::new("MARCH5")?;
+    let coupons = [Coupon::new(
+        code.clone(),
+        DocumentDiscount::Fixed(money!(5.00 EUR)),
+        march,
+    )?
+    .with_minimum(money!(40.00 EUR))?
+    .with_usage_limit(3)];
+    let engine = Pricing::new(
+        &catalog,
+        &book,
+        &taxes,
+        PricingConfig::new(RoundingStrategy::MidpointNearestEven),
+    )
+    .with_coupons(&coupons);
+    let order = |date, used| {
+        Document::new(Currency::EUR, date)
+            .with_lines([line(A, "3"), line(B, "2")])
+            .with_coupon(code.clone(), used)
+    };
+    // 50.00 of goods, 5.00 off spread 3.00 / 2.00.
+    let priced = engine.price(&order(day(3, 31), 2))?;
+    assert_eq!(priced.totals().net, money!(45.00 EUR));
+    assert!(matches!(&priced.lines()[0].steps[1],
+        LineStep::Coupon { code: c, amount } if *c == code && *amount == money!(3.00 EUR)));
+
+    let err = engine.price(&order(day(4, 1), 0)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "coupon MARCH5 is valid from 2026-03-01 until before 2026-04-01, not on 2026-04-01"
+    );
+    let err = engine.price(&order(day(3, 2), 3)).unwrap_err();
+    assert!(matches!(err, Error::CouponUsedUp { used: 3, .. }), "{err}");
+    let small = Document::new(Currency::EUR, day(3, 2))
+        .with_line(line(A, "3"))
+        .with_coupon(code.clone(), 0);
+    let err = engine.price(&small).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "coupon MARCH5 needs an order of 40.00 EUR, not 30.00 EUR"
+    );
+    let unknown = order(day(3, 2), 0).with_coupon(CouponCode::new("NOPE")?, 0);
+    assert!(matches!(
+        engine.price(&unknown),
+        Err(Error::UnknownCoupon { .. })
+    ));
+    Ok(())
+}
+
+#[test]
 fn bad_lines_are_errors_naming_the_line() -> TestResult {
     let catalog = catalog();
     let book = prices(money!(10.00 EUR), money!(10.00 EUR));
