@@ -25,8 +25,8 @@
 //!   the ledger and written from it.
 //! - [`ledger`] (feature `ledger`, default): the double-entry general ledger.
 //! - [`sales`] (feature `sales`): catalog, price books, the pricing engine,
-//!   payment terms, quotes, the pipeline and forecast, the win model, quotas
-//!   and commissions.
+//!   quotes, orders, invoices and credit notes, the pipeline and forecast,
+//!   the win model, quotas and commissions.
 //! - [`sla`] (feature `sla`, default): service level agreements over ticket
 //!   histories.
 //! - `store` (feature `store`): the storage ports (hash-chained event store,
@@ -108,9 +108,9 @@ pub use bureau_journal as journal;
 pub use bureau_ledger as ledger;
 
 /// Sales rules: catalog, price lists and books, the pricing engine (discounts,
-/// taxes, rounding per line or per document), payment terms, quotes,
-/// opportunities in a pipeline, the weighted forecast, the win model, quotas
-/// and commission statements.
+/// taxes, rounding per line or per document), payment terms, quotes, orders,
+/// invoices and credit notes, opportunities in a pipeline, the weighted
+/// forecast, the win model, quotas and commission statements.
 #[cfg(feature = "sales")]
 pub use bureau_sales as sales;
 
@@ -180,10 +180,14 @@ const _: () = {
 };
 #[cfg(all(feature = "store", feature = "sales"))]
 const _: () = {
-    let _ = bureau_store::Repository::<bureau_store::InMemoryStore>::execute::<
-        bureau_sales::Opportunity,
-    >;
+    type Repo = bureau_store::Repository<bureau_store::InMemoryStore>;
+    let _ = Repo::execute::<bureau_sales::CreditNote>;
+    let _ = Repo::execute::<bureau_sales::Invoice>;
+    let _ = Repo::execute::<bureau_sales::Opportunity>;
+    let _ = Repo::execute::<bureau_sales::Order>;
+    let _ = Repo::execute::<bureau_sales::Quote>;
 };
+
 /// The README's examples, run as doc tests.
 #[cfg(all(doctest, feature = "sqlite", feature = "postgres", feature = "ledger"))]
 #[doc = include_str!("../README.md")]

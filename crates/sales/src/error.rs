@@ -306,6 +306,156 @@ pub enum Error {
         /// The day of the attempt.
         on: NaiveDate,
     },
+    /// A coupon the engine does not know.
+    #[error("coupon {code} does not exist")]
+    #[non_exhaustive]
+    UnknownCoupon {
+        /// The code.
+        code: crate::CouponCode,
+    },
+    /// A coupon redeemed outside its validity.
+    #[error("coupon {code} is valid from {start} until before {end}, not on {date}")]
+    #[non_exhaustive]
+    CouponNotValid {
+        /// The code.
+        code: crate::CouponCode,
+        /// Its first day.
+        start: NaiveDate,
+        /// The day after its last.
+        end: NaiveDate,
+        /// The document's date.
+        date: NaiveDate,
+    },
+    /// A coupon redeemed on an order below its minimum.
+    #[error("coupon {code} needs an order of {minimum}, not {amount}")]
+    #[non_exhaustive]
+    CouponBelowMinimum {
+        /// The code.
+        code: crate::CouponCode,
+        /// Its minimum.
+        minimum: Money,
+        /// The order, after line discounts.
+        amount: Money,
+    },
+    /// A coupon redeemed as many times as it may be.
+    #[error("coupon {code} was used {used} times, its limit")]
+    #[non_exhaustive]
+    CouponUsedUp {
+        /// The code.
+        code: crate::CouponCode,
+        /// Its limit, reached.
+        used: u32,
+    },
+    /// An order command its status does not allow.
+    #[error("order is {}: cannot {command}", status.map_or("not placed".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    InvalidOrderTransition {
+        /// Its status, `None` before it is placed.
+        status: Option<crate::OrderStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// An invoice command its status does not allow.
+    #[error("invoice is {}: cannot {command}", status.map_or("not issued".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    InvalidInvoiceTransition {
+        /// Its status, `None` before it is issued.
+        status: Option<crate::InvoiceStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A credit note command its status does not allow.
+    #[error("credit note is {}: cannot {command}", status.map_or("not issued".to_owned(), |s| s.to_string()))]
+    #[non_exhaustive]
+    InvalidCreditNoteTransition {
+        /// Its status, `None` before it is issued.
+        status: Option<crate::CreditNoteStatus>,
+        /// What was asked.
+        command: &'static str,
+    },
+    /// A line number the document does not have.
+    #[error("line {line} does not exist: the document has {lines} lines")]
+    #[non_exhaustive]
+    NoSuchLine {
+        /// The line asked for, from 0.
+        line: usize,
+        /// How many lines the document has.
+        lines: usize,
+    },
+    /// The same line twice in one shipment, invoice or credit.
+    #[error("line {line} is given twice")]
+    #[non_exhaustive]
+    RepeatedLine {
+        /// The line, from 0.
+        line: usize,
+    },
+    /// A zero or negative quantity where units are shipped or returned.
+    #[error("{what} quantity {quantity} is not positive")]
+    #[non_exhaustive]
+    QuantityNotPositive {
+        /// What the quantity was for.
+        what: &'static str,
+        /// The quantity.
+        quantity: Quantity,
+    },
+    /// More units than are open on a line (shipping more than the backorder,
+    /// returning more than was invoiced and not yet credited).
+    #[error("{what} of {quantity} exceeds the {open} open")]
+    #[non_exhaustive]
+    ExceedsOpenQuantity {
+        /// What was asked (`shipment`, `return`).
+        what: &'static str,
+        /// The quantity asked for.
+        quantity: Quantity,
+        /// The quantity open.
+        open: Quantity,
+    },
+    /// A zero or negative amount where a payment or correction is meant.
+    #[error("{what} {amount} is not positive")]
+    #[non_exhaustive]
+    AmountNotPositive {
+        /// What the amount was for.
+        what: &'static str,
+        /// The amount.
+        amount: Money,
+    },
+    /// A credit larger than what is invoiced and not yet credited.
+    #[error("credit of {amount} exceeds the {open} invoiced and not yet credited")]
+    #[non_exhaustive]
+    CreditExceedsInvoice {
+        /// The credit asked for.
+        amount: Money,
+        /// What is left to credit.
+        open: Money,
+    },
+    /// A payment larger than what is left to pay.
+    #[error("payment of {amount} exceeds the balance {balance}")]
+    #[non_exhaustive]
+    Overpayment {
+        /// The payment.
+        amount: Money,
+        /// What was left to pay.
+        balance: Money,
+    },
+    /// A document that would have no line or no amount.
+    #[error("nothing to {what}")]
+    #[non_exhaustive]
+    NothingTo {
+        /// What was asked (`invoice`, `credit`).
+        what: &'static str,
+    },
+    /// A stored event that the rules would not have decided in the state it
+    /// is replayed on.
+    #[error("stored {event} event contradicts the {aggregate}: {reason}")]
+    #[non_exhaustive]
+    ContradictoryEvent {
+        /// The aggregate (`order`, `invoice`, `credit note`).
+        aggregate: &'static str,
+        /// The event's type.
+        event: &'static str,
+        /// Why, as the rules would have refused it.
+        reason: String,
+    },
     /// A computation left the range of a decimal.
     #[error("{operation} overflows the range of a decimal")]
     #[non_exhaustive]

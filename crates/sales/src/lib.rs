@@ -10,7 +10,8 @@
 //! - The pricing engine, [`Pricing::price`]: a pure function from a
 //!   [`Document`] to a [`PricedDocument`] with an explanation per line, line
 //!   discounts, volume tiers per line or cumulative over a product group, a
-//!   document discount spread with [`bureau_core::Money::allocate`], taxes
+//!   document discount and [`Coupon`]s spread with
+//!   [`bureau_core::Money::allocate`], taxes
 //!   exclusive or inclusive, compound and fixed, exemptions, and rounding per
 //!   line or per document set once in a [`PricingConfig`]. A priced
 //!   document's totals equal the sums of its lines to the minor unit.
@@ -20,6 +21,14 @@
 //! - [`Quote`], a [`bureau_core::Aggregate`] over a priced document: draft,
 //!   sent, accepted, rejected, expired after its validity date, revised as a
 //!   new version; a transition its status does not allow is a typed error.
+//!   Its acceptance carries the offer that places an [`Order`].
+//! - [`Order`], [`Invoice`] and [`CreditNote`], aggregates linked by
+//!   [`DocumentNumber`]: an order ships in parts and raises invoices (all,
+//!   delivered units, a down payment); an invoice takes payments under its
+//!   [`PaymentTerms`] and raises credit notes (returns with a restocking fee,
+//!   corrections, a full credit) that never credit more than was invoiced.
+//!   Their lines are shares of the lines they come from, rounded with the
+//!   same [`PricingConfig`], so shares add up to the whole to the minor unit.
 //! - Pipelines and forecasts: a [`Pipeline`] of ordered [`Stage`]s with
 //!   default probabilities, ending in won or lost; the [`Opportunity`]
 //!   aggregate (amount, owner, party, stage history, expected close, won or
@@ -41,17 +50,23 @@
 //!
 //! # Crate features
 //!
-//! - `serde`: serialize and deserialize catalogs, price lists, rules and
-//!   priced documents (amounts as decimal strings).
-//! - `proptest`: strategies generating valid catalogs, price books and
-//!   documents ([`strategy`]).
+//! - `serde`: serialize and deserialize catalogs, price lists, rules, priced
+//!   documents, the documents' and opportunities' events, pipelines, quotas,
+//!   commission plans and credited sales (amounts as decimal strings; values
+//!   read back through their constructors' checks).
+//! - `proptest`: strategies generating valid catalogs, price books,
+//!   documents, pipelines, opportunities, commission plans and credited sales
+//!   ([`strategy`]).
 
 mod catalog;
 mod commission;
+mod credit_note;
 mod error;
 mod forecast;
+mod invoice;
 mod metrics;
 mod opportunity;
+mod order;
 mod payment_terms;
 mod pipeline;
 mod price_list;
@@ -70,9 +85,15 @@ pub use commission::{
     CreditShare, CreditedSale, EarnedOn, LineExplanation, SaleEventKind, StatementLine, TierMode,
     commission_statement,
 };
+pub use credit_note::{
+    CreditNote, CreditNoteCommand, CreditNoteEvent, CreditNoteIssue, CreditNoteStatus,
+};
 pub use error::{Error, Result};
 pub use forecast::{
     Forecast, ForecastOptions, ForecastTotal, ProbabilitySource, WeightedDeal, weighted_forecast,
+};
+pub use invoice::{
+    Credit, Invoice, InvoiceCommand, InvoiceEvent, InvoiceIssue, InvoiceStatus, LineAmount,
 };
 pub use metrics::{
     Days, FunnelStep, PipelineMetrics, StalledDeal, funnel, pipeline_metrics, stalled_deals,
@@ -81,15 +102,17 @@ pub use opportunity::{
     Closing, Opportunity, OpportunityChange, OpportunityCommand, OpportunityData, OpportunityEvent,
     OpportunityId, OpportunityKind, OpportunityStatus, StageEntry,
 };
+pub use order::{InvoiceScope, LineQuantity, Order, OrderCommand, OrderEvent, OrderStatus};
 pub use payment_terms::{DiscountOffer, DueBasis, PaymentSchedule, PaymentTerms};
 pub use pipeline::{Pipeline, Stage, StageOutcome};
 pub use price_list::{PriceBook, PriceList, PriceQuery, PriceResolution, PriceTier};
 pub use pricing::config::{PricingConfig, TaxInclusion, TaxRounding};
+pub use pricing::coupon::Coupon;
 pub use pricing::discount::{
     DiscountKind, DiscountRule, DiscountTarget, DocumentDiscount, LineDiscount, TierBasis,
     VolumeTier,
 };
-pub use pricing::document::{Document, DocumentLine};
+pub use pricing::document::{CouponUse, Document, DocumentLine};
 pub use pricing::engine::Pricing;
 pub use pricing::priced::{LineStep, PricedDocument, PricedLine, TaxAmount, Totals};
 pub use pricing::tax::{TaxKind, TaxRule, TaxTable};
@@ -97,8 +120,8 @@ pub use quantity::Quantity;
 pub use quota::Quota;
 pub use quote::{Quote, QuoteCommand, QuoteEvent, QuoteStatus};
 pub use text::{
-    DiscountName, MAX_TEXT_LEN, PriceListCode, ProductGroup, ProductName, Segment, Sku,
-    TaxCategory, TaxCode, UnitOfMeasure,
+    CouponCode, DiscountName, DocumentNumber, MAX_TEXT_LEN, PriceListCode, ProductGroup,
+    ProductName, Segment, Sku, TaxCategory, TaxCode, UnitOfMeasure,
 };
 
 pub use text::{AttributeName, AttributeValue, CloseReason, DealSource, SaleReference, StageName};

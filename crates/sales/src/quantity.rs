@@ -44,6 +44,16 @@ impl Quantity {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
 
+    /// Whether the quantity is above zero.
+    pub fn is_positive(self) -> bool {
+        self.0 > Decimal::ZERO
+    }
+
+    /// `self` less `other`, `None` on overflow.
+    pub fn checked_sub(self, other: Self) -> Option<Self> {
+        self.0.checked_sub(other.0).map(Self)
+    }
+
     /// The sum of two quantities, `None` on overflow.
     pub fn checked_add(self, other: Self) -> Option<Self> {
         self.0.checked_add(other.0).map(Self)

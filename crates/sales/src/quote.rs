@@ -1,7 +1,7 @@
 //! Quotes: a priced offer with a validity date, sent, accepted, rejected,
 //! expired or revised as a new version.
 
-use bureau_core::Aggregate;
+use bureau_core::{Aggregate, DomainEvent};
 use chrono::NaiveDate;
 
 use crate::{Error, PricedDocument, Result};
@@ -89,10 +89,14 @@ pub enum QuoteEvent {
     },
     /// It was sent.
     Sent,
-    /// It was accepted.
+    /// It was accepted, which places an order: the event carries the
+    /// accepted offer, which [`OrderCommand::from_acceptance`](crate::OrderCommand::from_acceptance)
+    /// turns into the order.
     Accepted {
         /// The day of acceptance.
         on: NaiveDate,
+        /// The offer accepted: the order's lines and totals.
+        priced: Box<PricedDocument>,
     },
     /// It was rejected.
     Rejected,
@@ -219,7 +223,8 @@ impl Aggregate for Quote {
                         on: *on,
                     });
                 }
-                QuoteEvent::Accepted { on: *on }
+                let priced = self.priced.clone().ok_or_else(|| self.refuse("accept"))?;
+                QuoteEvent::Accepted { on: *on, priced }
             }
             (QuoteCommand::Accept { .. }, _) => return Err(self.refuse("accept")),
             (QuoteCommand::Reject, Some(Sent)) => QuoteEvent::Rejected,
@@ -251,12 +256,24 @@ impl Aggregate for Quote {
                 self.valid_until = Some(*valid_until);
             }
             QuoteEvent::Sent => self.status = Some(QuoteStatus::Sent),
-            QuoteEvent::Accepted { on } => {
+            QuoteEvent::Accepted { on, .. } => {
                 self.status = Some(QuoteStatus::Accepted);
                 self.accepted_on = Some(*on);
             }
             QuoteEvent::Rejected => self.status = Some(QuoteStatus::Rejected),
             QuoteEvent::Expired { .. } => self.status = Some(QuoteStatus::Expired),
+        }
+    }
+}
+
+impl DomainEvent for QuoteEvent {
+    fn event_type(&self) -> &'static str {
+        match self {
+            Self::Drafted { .. } => "drafted",
+            Self::Sent => "sent",
+            Self::Accepted { .. } => "accepted",
+            Self::Rejected => "rejected",
+            Self::Expired { .. } => "expired",
         }
     }
 }

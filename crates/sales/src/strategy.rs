@@ -203,11 +203,16 @@ pub fn discount_rule(currency: Currency, products: usize) -> impl Strategy<Value
             ))
         }),
     ];
-    (target(products), kind, 0_u32..100).prop_filter_map("valid", |(target, kind, n)| {
+    let cap = prop::option::of(amount(currency, 3_000));
+    (target(products), kind, 0_u32..100, cap).prop_filter_map("valid", |(target, kind, n, cap)| {
         let name = text(DiscountName::new, &format!("Rule {n}"))?;
-        match kind {
+        let rule = match kind {
             Ok(discount) => DiscountRule::line(name, target, discount).ok(),
             Err((tiers, basis)) => DiscountRule::volume(name, target, basis, tiers).ok(),
+        }?;
+        match cap {
+            Some(cap) => rule.with_cap_per_line(cap).ok(),
+            None => Some(rule),
         }
     })
 }

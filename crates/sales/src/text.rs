@@ -1,9 +1,15 @@
 //! Validated names and codes of the sales domain.
 
+use std::sync::Arc;
+
 use crate::{Error, Result};
 
 /// The longest name or code accepted, in bytes.
 pub const MAX_TEXT_LEN: usize = 200;
+
+// The text of every name and code is shared (`Arc<str>`): a priced line's
+// explanation names its price list, discount rules and taxes, and cloning a
+// name must not allocate once per line and rule.
 
 /// How a text kind is checked.
 #[derive(Clone, Copy)]
@@ -66,7 +72,7 @@ macro_rules! text_type {
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// The text, checked.
@@ -77,7 +83,7 @@ macro_rules! text_type {
             pub fn new(text: impl Into<String>) -> Result<Self> {
                 let text = text.into();
                 check($kind, &text, $rule)?;
-                Ok(Self(text))
+                Ok(Self(Arc::from(text)))
             }
 
             /// The text.
@@ -101,7 +107,7 @@ macro_rules! text_type {
 
         impl From<$name> for String {
             fn from(value: $name) -> Self {
-                value.0
+                String::from(&*value.0)
             }
         }
     };
@@ -170,4 +176,13 @@ text_type!(
 text_type!(
     /// The name of a discount rule, shown in a line's explanation.
     DiscountName, "discount name", Rule::Name, "Spring sale"
+);
+text_type!(
+    /// The number of a sales document (order, invoice, credit note), which
+    /// links one document to the one it comes from.
+    DocumentNumber, "document number", Rule::Code, "INV-2026-0001"
+);
+text_type!(
+    /// The code a customer gives to redeem a coupon.
+    CouponCode, "coupon code", Rule::Code, "SPRING10"
 );

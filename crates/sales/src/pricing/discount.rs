@@ -163,6 +163,11 @@ pub struct DiscountRule {
     name: DiscountName,
     target: DiscountTarget,
     kind: DiscountKind,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    cap_per_line: Option<Money>,
 }
 
 #[cfg(feature = "serde")]
@@ -171,17 +176,23 @@ struct RawDiscountRule {
     name: DiscountName,
     target: DiscountTarget,
     kind: DiscountKind,
+    #[serde(default)]
+    cap_per_line: Option<Money>,
 }
 
 #[cfg(feature = "serde")]
 impl TryFrom<RawDiscountRule> for DiscountRule {
     type Error = Error;
     fn try_from(raw: RawDiscountRule) -> Result<Self> {
-        match raw.kind {
+        let rule = match raw.kind {
             DiscountKind::Line(discount) => Self::line(raw.name, raw.target, discount),
             DiscountKind::Volume { basis, tiers } => {
                 Self::volume(raw.name, raw.target, basis, tiers)
             }
+        }?;
+        match raw.cap_per_line {
+            Some(cap) => rule.with_cap_per_line(cap),
+            None => Ok(rule),
         }
     }
 }
@@ -224,6 +235,7 @@ impl DiscountRule {
             name,
             target,
             kind: DiscountKind::Line(discount),
+            cap_per_line: None,
         })
     }
 
@@ -264,6 +276,7 @@ impl DiscountRule {
             name,
             target,
             kind: DiscountKind::Volume { basis, tiers },
+            cap_per_line: None,
         })
     }
 
@@ -280,6 +293,41 @@ impl DiscountRule {
     /// What it does.
     pub const fn kind(&self) -> &DiscountKind {
         &self.kind
+    }
+
+    /// The same rule taking at most `cap` off any one line (a percentage
+    /// that must not exceed a fixed amount, a volume tier with a ceiling).
+    /// The cap must be in the currency of the documents it prices; one in
+    /// another currency is [`Error::ForeignAmount`] naming the line.
+    ///
+    /// ```
+    /// use bureau_core::{money, Percent};
+    /// use bureau_sales::{DiscountName, DiscountRule, DiscountTarget, LineDiscount};
+    /// let rule = DiscountRule::line(DiscountName::new("Half off")?, DiscountTarget::All,
+    ///     LineDiscount::Percentage(Percent::new(50.into())))?
+    ///     .with_cap_per_line(money!(25.00 EUR))?;
+    /// assert_eq!(rule.cap_per_line(), Some(money!(25.00 EUR)));
+    /// assert!(rule.with_cap_per_line(money!(-1.00 EUR)).is_err());
+    /// # Ok::<(), bureau_sales::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NegativeAmount`] for a negative cap.
+    pub fn with_cap_per_line(mut self, cap: Money) -> Result<Self> {
+        if cap.is_negative() {
+            return Err(Error::NegativeAmount {
+                what: "discount cap",
+                amount: cap,
+            });
+        }
+        self.cap_per_line = Some(cap);
+        Ok(self)
+    }
+
+    /// The most it takes off one line, if capped.
+    pub const fn cap_per_line(&self) -> Option<Money> {
+        self.cap_per_line
     }
 }
 

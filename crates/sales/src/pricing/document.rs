@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use bureau_core::{Currency, ProductId};
 use chrono::NaiveDate;
 
-use crate::{DocumentDiscount, Quantity, Segment, TaxCode};
+use crate::{CouponCode, DocumentDiscount, Quantity, Segment, TaxCode};
 
 /// One line of a document: a quantity of a product.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,6 +49,22 @@ pub struct Document {
     lines: Vec<DocumentLine>,
     discount: Option<DocumentDiscount>,
     exemptions: BTreeSet<TaxCode>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    coupons: Vec<CouponUse>,
+}
+
+/// A coupon a document redeems, with how many times it was used before.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CouponUse {
+    /// The coupon's code.
+    pub code: CouponCode,
+    /// How many times it was redeemed before this document.
+    pub used_before: u32,
 }
 
 impl Document {
@@ -62,6 +78,7 @@ impl Document {
             lines: Vec::new(),
             discount: None,
             exemptions: BTreeSet::new(),
+            coupons: Vec::new(),
         }
     }
 
@@ -98,6 +115,23 @@ impl Document {
     pub fn exempt_from(mut self, code: TaxCode) -> Self {
         self.exemptions.insert(code);
         self
+    }
+
+    pub(crate) fn set_date(&mut self, date: NaiveDate) {
+        self.date = date;
+    }
+
+    /// The same document redeeming the coupon `code`, redeemed
+    /// `used_before` times before (a count the caller keeps).
+    #[must_use]
+    pub fn with_coupon(mut self, code: CouponCode, used_before: u32) -> Self {
+        self.coupons.push(CouponUse { code, used_before });
+        self
+    }
+
+    /// The coupons it redeems, in order.
+    pub fn coupons(&self) -> &[CouponUse] {
+        &self.coupons
     }
 
     /// The currency every amount is in.

@@ -3,13 +3,16 @@
 use core::cmp::Ordering;
 
 use bureau_core::{Currency, Decimal, Money, RoundingStrategy};
+use smallvec::SmallVec;
 
 use crate::pricing::discount::check_percent;
+use crate::pricing::priced::sum_money;
+use crate::pricing::rounding;
 use crate::{
-    Catalog, DiscountKind, DiscountRule, Document, DocumentDiscount, DocumentLine, Error,
-    LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument, PricedLine, PricingConfig,
-    Product, ProductStatus, Quantity, Result, TaxAmount, TaxCode, TaxInclusion, TaxKind,
-    TaxRounding, TaxTable, TierBasis, Totals,
+    Catalog, Coupon, CouponUse, DiscountKind, DiscountRule, Document, DocumentDiscount,
+    DocumentLine, Error, LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument, PricedLine,
+    PricingConfig, Product, ProductStatus, Quantity, Result, TaxAmount, TaxCode, TaxInclusion,
+    TaxKind, TaxRounding, TaxTable, TierBasis, Totals,
 };
 
 /// Extra decimal places, below the minor unit, of the weights that spread a
@@ -28,7 +31,8 @@ const WEIGHT_EXTRA_PLACES: u32 = 6;
 ///    negative. The unit price comes from [`PriceBook::resolve`]; unit price
 ///    times quantity is rounded (the line's list amount).
 /// 2. Discount rules targeting the line apply in the order given, each on
-///    what the earlier ones left, capped at it: a percentage of what is
+///    what the earlier ones left, capped at it and at the rule's
+///    [cap per line](DiscountRule::with_cap_per_line): a percentage of what is
 ///    left (rounded), a fixed amount per unit (times quantity, rounded) or
 ///    per line, or a volume percentage whose tier is chosen by the line's
 ///    quantity or by the cumulative quantity of every line the rule targets.
@@ -36,6 +40,8 @@ const WEIGHT_EXTRA_PLACES: u32 = 6;
 ///    rounded once, or a fixed amount capped at that sum) is spread over the
 ///    lines in proportion to their discounted amounts with
 ///    [`Money::allocate`].
+///    Then each coupon the document redeems, checked against its validity,
+///    minimum and usage limit, is spread the same way.
 /// 4. Taxes whose category matches the product's, less the customer's
 ///    exemptions, apply in the tax table's order to the discounted amount,
 ///    read as net or as gross by [`PricingConfig::inclusion`]; they are
@@ -82,6 +88,7 @@ pub struct Pricing<'a> {
     catalog: &'a Catalog,
     prices: &'a PriceBook,
     discounts: &'a [DiscountRule],
+    coupons: &'a [Coupon],
     taxes: &'a TaxTable,
     config: PricingConfig,
 }
@@ -95,8 +102,10 @@ struct Work<'p> {
     /// What is left after the discounts so far.
     remaining: Money,
     steps: Vec<LineStep>,
-    /// The exact (unrounded) amount of each applicable tax, by index in the table.
-    exact_taxes: Vec<(usize, TaxCode, Decimal)>,
+    /// The exact (unrounded) amount of each applicable tax, by index in the
+    /// table; inline for up to four taxes, so that a line allocates only
+    /// what it returns.
+    exact_taxes: SmallVec<[(usize, Decimal); 4]>,
     taxes: Vec<TaxAmount>,
 }
 
@@ -116,6 +125,12 @@ fn same_currency(what: impl FnOnce() -> String, amount: Money, currency: Currenc
             document_currency: currency,
         })
     }
+}
+
+/// `a - b` minor units of `currency`.
+fn minor_difference(a: i128, b: i128, currency: Currency) -> Result<Money> {
+    let difference = a.checked_sub(b).ok_or_else(|| overflow("difference"))?;
+    Ok(Money::from_minor(difference, currency)?)
 }
 
 fn min(a: Money, b: Money) -> Result<Money> {
@@ -138,6 +153,7 @@ impl<'a> Pricing<'a> {
             catalog,
             prices,
             discounts: &[],
+            coupons: &[],
             taxes,
             config,
         }
@@ -147,6 +163,14 @@ impl<'a> Pricing<'a> {
     #[must_use]
     pub const fn with_discounts(mut self, discounts: &'a [DiscountRule]) -> Self {
         self.discounts = discounts;
+        self
+    }
+
+    /// The same engine redeeming `coupons`, looked up by the codes a
+    /// document gives ([`Document::with_coupon`]).
+    #[must_use]
+    pub const fn with_coupons(mut self, coupons: &'a [Coupon]) -> Self {
+        self.coupons = coupons;
         self
     }
 
@@ -165,7 +189,9 @@ impl<'a> Pricing<'a> {
     /// [`Error::ForeignAmount`] (a fixed discount or tax in another currency)
     /// or [`Error::InclusiveBelowFixedTax`]; for the document discount,
     /// [`Error::ForeignAmount`], [`Error::NegativeAmount`] or
-    /// [`Error::PercentOutOfRange`]; [`Error::Overflow`] or [`Error::Core`]
+    /// [`Error::PercentOutOfRange`]; for a coupon, [`Error::UnknownCoupon`],
+    /// [`Error::CouponNotValid`], [`Error::CouponUsedUp`] or
+    /// [`Error::CouponBelowMinimum`]; [`Error::Overflow`] or [`Error::Core`]
     /// when an amount leaves the range of a decimal.
     pub fn price(&self, document: &Document) -> Result<PricedDocument> {
         let currency = document.currency();
@@ -182,10 +208,25 @@ impl<'a> Pricing<'a> {
                 .map_err(|e| e.on_line(index))?;
         }
         if let Some(discount) = document.discount() {
-            self.spread_document_discount(&mut work, discount, currency)?;
+            self.spread_document_discount(&mut work, discount, currency, &|amount| {
+                LineStep::DocumentDiscount { amount }
+            })?;
         }
+        for used in document.coupons() {
+            self.redeem(&mut work, document, used)?;
+        }
+        // Each tax's rate, once per document rather than once per line.
+        let rates: SmallVec<[Decimal; 4]> = self
+            .taxes
+            .rules()
+            .iter()
+            .map(|rule| match rule.kind() {
+                TaxKind::Percentage(p) | TaxKind::Compound(p) => p.to_rate().value(),
+                _ => Decimal::ZERO,
+            })
+            .collect();
         for (index, line) in work.iter_mut().enumerate() {
-            self.exact_taxes(line, document, currency)
+            self.exact_taxes(line, document, &rates, currency)
                 .map_err(|e| e.on_line(index))?;
         }
         self.round_taxes(&mut work, currency)?;
@@ -233,19 +274,26 @@ impl<'a> Pricing<'a> {
             unit_price: resolution.unit_price,
             list_amount,
             remaining: list_amount,
-            steps: vec![LineStep::Price {
-                list: resolution.list,
-                tier_min_quantity: resolution.tier_min_quantity,
-                unit_price: resolution.unit_price,
-                amount: list_amount,
-            }],
-            exact_taxes: Vec::new(),
+            steps: {
+                // Room for every step the line can take: price, each rule,
+                // its document discount, each tax.
+                let mut steps =
+                    Vec::with_capacity(2 + self.discounts.len() + self.taxes.rules().len());
+                steps.push(LineStep::Price {
+                    list: resolution.list,
+                    tier_min_quantity: resolution.tier_min_quantity,
+                    unit_price: resolution.unit_price,
+                    amount: list_amount,
+                });
+                steps
+            },
+            exact_taxes: SmallVec::new(),
             taxes: Vec::new(),
         })
     }
 
     fn round(&self, amount: Decimal, currency: Currency) -> Result<Money> {
-        Ok(Money::rounded(amount, currency, self.strategy())?)
+        rounding::round(amount, currency, self.strategy())
     }
 
     const fn strategy(&self) -> RoundingStrategy {
@@ -284,7 +332,13 @@ impl<'a> Pricing<'a> {
             }
             let (amount, percent, tier_quantity) = match rule.kind() {
                 DiscountKind::Line(LineDiscount::Percentage(p)) => (
-                    line.remaining.mul_rate(p.to_rate(), self.strategy())?,
+                    self.round(
+                        line.remaining
+                            .amount()
+                            .checked_mul(p.to_rate().value())
+                            .ok_or_else(|| overflow("percentage discount"))?,
+                        currency,
+                    )?,
                     Some(*p),
                     None,
                 ),
@@ -310,15 +364,29 @@ impl<'a> Pricing<'a> {
                         continue;
                     };
                     (
-                        line.remaining
-                            .mul_rate(tier.percent().to_rate(), self.strategy())?,
+                        self.round(
+                            line.remaining
+                                .amount()
+                                .checked_mul(tier.percent().to_rate().value())
+                                .ok_or_else(|| overflow("volume discount"))?,
+                            currency,
+                        )?,
                         Some(tier.percent()),
                         Some(quantity),
                     )
                 }
             };
-            let amount = min(amount, line.remaining)?;
-            line.remaining = line.remaining.checked_sub(amount)?;
+            // Both amounts are in the document's currency (a fixed amount
+            // was checked above), so the cap and the subtraction are done on
+            // whole minor units.
+            let (mut off, left) = (amount.to_minor(), line.remaining.to_minor());
+            if let Some(cap) = rule.cap_per_line() {
+                same_currency(|| format!("cap of discount {}", rule.name()), cap, currency)?;
+                off = off.min(cap.to_minor());
+            }
+            let off = off.min(left);
+            let amount = Money::from_minor(off, currency)?;
+            line.remaining = minor_difference(left, off, currency)?;
             line.steps.push(LineStep::Discount {
                 rule: rule.name().clone(),
                 percent,
@@ -334,8 +402,9 @@ impl<'a> Pricing<'a> {
         work: &mut [Work<'_>],
         discount: DocumentDiscount,
         currency: Currency,
+        step: &dyn Fn(Money) -> LineStep,
     ) -> Result<()> {
-        let subtotal = Money::checked_sum(work.iter().map(|l| l.remaining), currency)?;
+        let subtotal = sum_money(work.iter().map(|l| l.remaining), currency)?;
         let amount = match discount {
             DocumentDiscount::Percentage(p) => {
                 check_percent("document discount", p)?;
@@ -363,11 +432,57 @@ impl<'a> Pricing<'a> {
             if share.is_zero() {
                 continue;
             }
-            line.remaining = line.remaining.checked_sub(share)?;
-            line.steps
-                .push(LineStep::DocumentDiscount { amount: share });
+            line.remaining =
+                minor_difference(line.remaining.to_minor(), share.to_minor(), currency)?;
+            line.steps.push(step(share));
         }
         Ok(())
+    }
+
+    /// Checks the coupon `used` against its rules on `document`, whose lines
+    /// so far come to `work`, and spreads its discount.
+    fn redeem(&self, work: &mut [Work<'_>], document: &Document, used: &CouponUse) -> Result<()> {
+        let code = &used.code;
+        let coupon = self
+            .coupons
+            .iter()
+            .find(|c| c.code() == code)
+            .ok_or_else(|| Error::UnknownCoupon { code: code.clone() })?;
+        let validity = coupon.validity();
+        if !validity.contains(document.date()) {
+            return Err(Error::CouponNotValid {
+                code: code.clone(),
+                start: validity.start(),
+                end: validity.end(),
+                date: document.date(),
+            });
+        }
+        if let Some(limit) = coupon.usage_limit()
+            && used.used_before >= limit
+        {
+            return Err(Error::CouponUsedUp {
+                code: code.clone(),
+                used: used.used_before,
+            });
+        }
+        let currency = document.currency();
+        if let Some(minimum) = coupon.minimum() {
+            same_currency(|| format!("minimum of coupon {code}"), minimum, currency)?;
+            let amount = sum_money(work.iter().map(|l| l.remaining), currency)?;
+            if amount.to_minor() < minimum.to_minor() {
+                return Err(Error::CouponBelowMinimum {
+                    code: code.clone(),
+                    minimum,
+                    amount,
+                });
+            }
+        }
+        self.spread_document_discount(work, coupon.discount(), currency, &|amount| {
+            LineStep::Coupon {
+                code: code.clone(),
+                amount,
+            }
+        })
     }
 
     /// The exact amount of each tax on `line`.
@@ -380,31 +495,39 @@ impl<'a> Pricing<'a> {
         &self,
         line: &mut Work<'_>,
         document: &Document,
+        rates: &[Decimal],
         currency: Currency,
     ) -> Result<()> {
-        let mut terms: Vec<(usize, &TaxCode, Decimal, Decimal)> = Vec::new();
+        let mut terms: SmallVec<[(usize, Decimal, Decimal); 4]> = SmallVec::new();
         let (mut sum_a, mut sum_b) = (Decimal::ZERO, Decimal::ZERO);
         for (index, rule) in self.taxes.rules().iter().enumerate() {
             if !rule.applies_to(line.product.tax_category()) {
                 continue;
             }
-            if document.exemptions().contains(rule.code()) {
+            if !document.exemptions().is_empty() && document.exemptions().contains(rule.code()) {
                 line.steps.push(LineStep::Exempt {
                     code: rule.code().clone(),
                 });
                 continue;
             }
+            let rate = rates.get(index).copied().unwrap_or(Decimal::ZERO);
             let (a, b) = match rule.kind() {
-                TaxKind::Percentage(p) => (p.to_rate().value(), Decimal::ZERO),
-                TaxKind::Compound(p) => {
-                    let rate = p.to_rate().value();
+                TaxKind::Percentage(_) => (rate, Decimal::ZERO),
+                TaxKind::Compound(_) => {
                     let on_net = Decimal::ONE
                         .checked_add(sum_a)
                         .and_then(|x| x.checked_mul(rate))
                         .ok_or_else(|| overflow("compound tax"))?;
-                    let on_fixed = sum_b
-                        .checked_mul(rate)
-                        .ok_or_else(|| overflow("compound tax"))?;
+                    // Adding and multiplying zeros is skipped, here and
+                    // below: most lines bear no fixed tax, and each decimal
+                    // operation costs as much as the rest of a tax.
+                    let on_fixed = if sum_b.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        sum_b
+                            .checked_mul(rate)
+                            .ok_or_else(|| overflow("compound tax"))?
+                    };
                     (on_net, on_fixed)
                 }
                 TaxKind::FixedPerUnit(per_unit) => {
@@ -417,10 +540,12 @@ impl<'a> Pricing<'a> {
                 }
             };
             sum_a = sum_a.checked_add(a).ok_or_else(|| overflow("tax rates"))?;
-            sum_b = sum_b
-                .checked_add(b)
-                .ok_or_else(|| overflow("fixed taxes"))?;
-            terms.push((index, rule.code(), a, b));
+            if !b.is_zero() {
+                sum_b = sum_b
+                    .checked_add(b)
+                    .ok_or_else(|| overflow("fixed taxes"))?;
+            }
+            terms.push((index, a, b));
         }
         let base = line.remaining.amount();
         let net = match self.config.inclusion() {
@@ -440,15 +565,15 @@ impl<'a> Pricing<'a> {
                     .ok_or_else(|| overflow("inclusive net amount"))?
             }
         };
-        line.exact_taxes = terms
-            .into_iter()
-            .map(|(index, code, a, b)| {
-                a.checked_mul(net)
-                    .and_then(|x| x.checked_add(b))
-                    .map(|exact| (index, code.clone(), exact))
-                    .ok_or_else(|| overflow("tax"))
-            })
-            .collect::<Result<_>>()?;
+        for (index, a, b) in terms {
+            let on_net = a.checked_mul(net).ok_or_else(|| overflow("tax"))?;
+            let exact = if b.is_zero() {
+                on_net
+            } else {
+                on_net.checked_add(b).ok_or_else(|| overflow("tax"))?
+            };
+            line.exact_taxes.push((index, exact));
+        }
         Ok(())
     }
 
@@ -456,16 +581,16 @@ impl<'a> Pricing<'a> {
         match self.config.tax_rounding() {
             TaxRounding::PerLine => {
                 for line in work.iter_mut() {
-                    line.taxes = line
-                        .exact_taxes
-                        .iter()
-                        .map(|(_, code, exact)| {
-                            Ok(TaxAmount {
-                                code: code.clone(),
+                    let mut taxes = Vec::with_capacity(line.exact_taxes.len());
+                    for (index, exact) in &line.exact_taxes {
+                        if let Some(rule) = self.taxes.rules().get(*index) {
+                            taxes.push(TaxAmount {
+                                code: rule.code().clone(),
                                 amount: self.round(*exact, currency)?,
-                            })
-                        })
-                        .collect::<Result<_>>()?;
+                            });
+                        }
+                    }
+                    line.taxes = taxes;
                 }
             }
             TaxRounding::PerDocument => {
@@ -492,8 +617,8 @@ impl<'a> Pricing<'a> {
             .filter_map(|(line, w)| {
                 w.exact_taxes
                     .iter()
-                    .find(|(i, _, _)| *i == index)
-                    .map(|(_, _, amount)| (line, *amount))
+                    .find(|(i, _)| *i == index)
+                    .map(|(_, amount)| (line, *amount))
             })
             .collect();
         if exact.is_empty() {
@@ -517,6 +642,9 @@ impl<'a> Pricing<'a> {
         };
         for ((line, _), share) in exact.iter().zip(shares) {
             if let Some(w) = work.get_mut(*line) {
+                if w.taxes.capacity() == 0 {
+                    w.taxes.reserve_exact(w.exact_taxes.len());
+                }
                 w.taxes.push(TaxAmount {
                     code: code.clone(),
                     amount: share,
@@ -530,10 +658,22 @@ impl<'a> Pricing<'a> {
         let currency = document.currency();
         let mut lines = Vec::with_capacity(work.len());
         for mut line in work {
-            let tax = Money::checked_sum(line.taxes.iter().map(|t| t.amount), currency)?;
+            let tax = sum_money(line.taxes.iter().map(|t| t.amount), currency)?;
+            let (remaining, tax_minor) = (line.remaining.to_minor(), tax.to_minor());
             let (net, gross) = match self.config.inclusion() {
-                TaxInclusion::Exclusive => (line.remaining, line.remaining.checked_add(tax)?),
-                TaxInclusion::Inclusive => (line.remaining.checked_sub(tax)?, line.remaining),
+                TaxInclusion::Exclusive => (
+                    line.remaining,
+                    Money::from_minor(
+                        remaining
+                            .checked_add(tax_minor)
+                            .ok_or_else(|| overflow("gross amount"))?,
+                        currency,
+                    )?,
+                ),
+                TaxInclusion::Inclusive => (
+                    minor_difference(remaining, tax_minor, currency)?,
+                    line.remaining,
+                ),
             };
             for t in &line.taxes {
                 line.steps.push(LineStep::Tax {
@@ -546,7 +686,11 @@ impl<'a> Pricing<'a> {
                 quantity: line.quantity,
                 unit_price: line.unit_price,
                 list_amount: line.list_amount,
-                discount: line.list_amount.checked_sub(line.remaining)?,
+                discount: minor_difference(
+                    line.list_amount.to_minor(),
+                    line.remaining.to_minor(),
+                    currency,
+                )?,
                 net,
                 taxes: line.taxes,
                 tax,
@@ -554,31 +698,13 @@ impl<'a> Pricing<'a> {
                 steps: line.steps,
             });
         }
-        let sum = |f: fn(&PricedLine) -> Money| Money::checked_sum(lines.iter().map(f), currency);
-        let mut taxes = Vec::new();
-        for rule in self.taxes.rules() {
-            let mut charged = lines
-                .iter()
-                .flat_map(|l| l.taxes.iter())
-                .filter(|t| &t.code == rule.code())
-                .map(|t| t.amount)
-                .peekable();
-            if charged.peek().is_some() {
-                taxes.push(TaxAmount {
-                    code: rule.code().clone(),
-                    amount: Money::checked_sum(charged, currency)?,
-                });
-            }
-        }
-        let totals = Totals {
-            list_amount: sum(|l| l.list_amount)?,
-            discount: sum(|l| l.discount)?,
-            net: sum(|l| l.net)?,
-            taxes,
-            tax: sum(|l| l.tax)?,
-            gross: sum(|l| l.gross)?,
-        };
+        let totals = Totals::of(
+            &lines,
+            currency,
+            self.taxes.rules().iter().map(|r| r.code()),
+        )?;
         Ok(PricedDocument {
+            config: self.config,
             document: document.clone(),
             lines,
             totals,

@@ -1,8 +1,10 @@
 //! The pricing engine: rules, documents, and priced documents.
 
 pub(crate) mod config;
+pub(crate) mod coupon;
 pub(crate) mod discount;
 pub(crate) mod document;
 pub(crate) mod engine;
 pub(crate) mod priced;
+pub(crate) mod rounding;
 pub(crate) mod tax;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod commission;
+mod documents;
 mod pipeline;
 mod pricing;
 mod quotes;

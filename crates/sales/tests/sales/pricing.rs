@@ -315,6 +315,98 @@ fn discounts_stack_in_order_and_are_capped() -> TestResult {
 }
 
 #[test]
+fn a_rule_takes_at_most_its_cap_off_a_line() -> TestResult {
+    let catalog = catalog();
+    let book = prices(money!(10.00 EUR), money!(10.00 EUR));
+    let taxes = TaxTable::default();
+    let discounts = [DiscountRule::line(
+        DiscountName::new("ten, at most 2.50")?,
+        DiscountTarget::All,
+        LineDiscount::Percentage(pct("10")),
+    )?
+    .with_cap_per_line(money!(2.50 EUR))?];
+    let engine = Pricing::new(
+        &catalog,
+        &book,
+        &taxes,
+        PricingConfig::new(RoundingStrategy::MidpointNearestEven),
+    )
+    .with_discounts(&discounts);
+    let document = Document::new(Currency::EUR, day(3, 1)).with_lines([line(A, "3"), line(B, "2")]);
+    let priced = engine.price(&document)?;
+    // A: 10% of 30.00 is 3.00, capped at 2.50; B: 10% of 20.00 is 2.00.
+    assert_eq!(priced.lines()[0].discount, money!(2.50 EUR));
+    assert_eq!(priced.lines()[1].discount, money!(2.00 EUR));
+
+    // A cap in another currency than the document's names the line.
+    let usd_cap = [discounts[0].clone().with_cap_per_line(money!(1.00 USD))?];
+    let err = engine
+        .with_discounts(&usd_cap)
+        .price(&document)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Line { line: 0, source, .. } if matches!(**source, Error::ForeignAmount { .. })),
+        "{err}"
+    );
+    Ok(())
+}
+
+#[test]
+fn coupons_apply_within_their_rules() -> TestResult {
+    let catalog = catalog();
+    let book = prices(money!(10.00 EUR), money!(10.00 EUR));
+    let taxes = TaxTable::default();
+    let march = DateRange::new(day(3, 1), day(4, 1))?;
+    let code = CouponCode::new("MARCH5")?;
+    let coupons = [Coupon::new(
+        code.clone(),
+        DocumentDiscount::Fixed(money!(5.00 EUR)),
+        march,
+    )?
+    .with_minimum(money!(40.00 EUR))?
+    .with_usage_limit(3)];
+    let engine = Pricing::new(
+        &catalog,
+        &book,
+        &taxes,
+        PricingConfig::new(RoundingStrategy::MidpointNearestEven),
+    )
+    .with_coupons(&coupons);
+    let order = |date, used| {
+        Document::new(Currency::EUR, date)
+            .with_lines([line(A, "3"), line(B, "2")])
+            .with_coupon(code.clone(), used)
+    };
+    // 50.00 of goods, 5.00 off spread 3.00 / 2.00.
+    let priced = engine.price(&order(day(3, 31), 2))?;
+    assert_eq!(priced.totals().net, money!(45.00 EUR));
+    assert!(matches!(&priced.lines()[0].steps[1],
+        LineStep::Coupon { code: c, amount } if *c == code && *amount == money!(3.00 EUR)));
+
+    let err = engine.price(&order(day(4, 1), 0)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "coupon MARCH5 is valid from 2026-03-01 until before 2026-04-01, not on 2026-04-01"
+    );
+    let err = engine.price(&order(day(3, 2), 3)).unwrap_err();
+    assert!(matches!(err, Error::CouponUsedUp { used: 3, .. }), "{err}");
+    let small = Document::new(Currency::EUR, day(3, 2))
+        .with_line(line(A, "3"))
+        .with_coupon(code.clone(), 0);
+    let err = engine.price(&small).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "coupon MARCH5 needs an order of 40.00 EUR, not 30.00 EUR"
+    );
+    let unknown = order(day(3, 2), 0).with_coupon(CouponCode::new("NOPE")?, 0);
+    assert!(matches!(
+        engine.price(&unknown),
+        Err(Error::UnknownCoupon { .. })
+    ));
+    Ok(())
+}
+
+#[test]
 fn bad_lines_are_errors_naming_the_line() -> TestResult {
     let catalog = catalog();
     let book = prices(money!(10.00 EUR), money!(10.00 EUR));
@@ -390,6 +482,19 @@ proptest! {
             prop_assert_eq!(total.amount, sum(c, on_lines));
         }
         for line in lines {
+            // No rule takes more than its cap off a line (rules sharing a
+            // name are checked against the largest of their caps).
+            for step in &line.steps {
+                if let LineStep::Discount { rule, amount, .. } = step {
+                    let caps: Vec<Option<Money>> = setup.discounts.iter()
+                        .filter(|r| r.name() == rule).map(DiscountRule::cap_per_line).collect();
+                    if let Some(Some(cap)) = caps.iter().copied().max_by_key(|c| c.map(|m| m.to_minor()))
+                        && caps.iter().all(Option::is_some)
+                    {
+                        prop_assert!(amount.to_minor() <= cap.to_minor(), "{} over its cap {}", amount, cap);
+                    }
+                }
+            }
             prop_assert_eq!(line.gross, line.net.checked_add(line.tax)?);
             prop_assert_eq!(line.tax, sum(c, line.taxes.iter().map(|t| t.amount)));
             prop_assert!(!discounted(line).is_negative());
