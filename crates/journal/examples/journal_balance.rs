@@ -3,7 +3,7 @@
 //! of `hledger bal --flat -N`: the amount right-aligned in 20 columns, two
 //! spaces, the account.
 //!
-//! With `JOURNAL_TIMINGS` set, the time to read and to post goes to stderr.
+//! With `JOURNAL_TIMINGS` set, the time to read and post goes to stderr.
 //!
 //! ```sh
 //! cargo run --release -p bureau-journal --features fs --example journal_balance -- books.journal
@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use bureau_journal::{FileResolver, post, read_with};
+use bureau_journal::{FileResolver, load_with};
 
 fn main() -> ExitCode {
     let Some(path) = std::env::args().nth(1) else {
@@ -21,11 +21,9 @@ fn main() -> ExitCode {
     let run = || -> Result<String, Box<dyn std::error::Error>> {
         let started = std::time::Instant::now();
         let text = std::fs::read_to_string(&path)?;
-        let journal = read_with(&path, &text, &mut FileResolver)?;
-        let read = started.elapsed();
-        let book = post(&journal)?;
+        let book = load_with(&path, &text, &mut FileResolver)?;
         if std::env::var_os("JOURNAL_TIMINGS").is_some() {
-            eprintln!("read {read:?}, posted {:?}", started.elapsed());
+            eprintln!("read and posted in {:?}", started.elapsed());
         }
         let mut out = String::new();
         for line in book.balances()? {

@@ -210,7 +210,7 @@ pub fn read_with(file: &str, text: &str, resolver: &mut dyn Resolver) -> Result<
 }
 
 /// Deepest nesting of `include` directives: deeper is taken for a cycle.
-const MAX_INCLUDE_DEPTH: usize = 32;
+pub(crate) const MAX_INCLUDE_DEPTH: usize = 32;
 
 /// Where the files named by `include` directives come from: the caller
 /// decides (a map in memory, the file system, an archive), so reading does
@@ -382,8 +382,23 @@ impl Reader {
 
 /// The tags of a comment: every `name:` (no spaces in the name) with the
 /// text after it up to a comma.
-fn tags_of(comment: &str) -> Vec<Tag> {
+pub(crate) fn tags_of(comment: &str) -> Vec<Tag> {
     let mut tags = Vec::new();
+    each_tag(comment, |name, value| {
+        tags.push(Tag {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        });
+    });
+    tags
+}
+
+/// Calls `f` with the name and trimmed value of every tag of a comment, in
+/// order, as [`tags_of`] finds them.
+pub(crate) fn each_tag<'c>(comment: &'c str, mut f: impl FnMut(&'c str, &'c str)) {
+    if !comment.contains(':') {
+        return;
+    }
     for piece in comment.split(',') {
         let Some((before, value)) = piece.split_once(':') else {
             continue;
@@ -393,25 +408,38 @@ fn tags_of(comment: &str) -> Vec<Tag> {
             .next()
             .unwrap_or_default();
         if !name.is_empty() {
-            tags.push(Tag {
-                name: name.to_owned(),
-                value: value.trim().to_owned(),
-            });
+            f(name, value.trim());
         }
     }
-    tags
 }
 
 /// Splits `text` at the first `;` into what comes before (trimmed at its
 /// end) and the comment after it (trimmed), with the comment's byte offset.
-fn split_comment(text: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_comment(text: &str) -> (&str, Option<&str>) {
     match text.split_once(';') {
         Some((body, comment)) => (body.trim_end(), Some(comment.trim())),
         None => (text.trim_end(), None),
     }
 }
 
-fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    // `YYYY-MM-DD` (or with `/` or `.`), what nearly every journal writes,
+    // read without splitting; anything else takes the general path.
+    if let [y1, y2, y3, y4, s1, m1, m2, s2, d1, d2] = *text.as_bytes()
+        && s1 == s2
+        && matches!(s1, b'-' | b'/' | b'.')
+        && [y1, y2, y3, y4, m1, m2, d1, d2]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let digit = |b: u8| u32::from(b - b'0');
+        let year = digit(y1) * 1000 + digit(y2) * 100 + digit(y3) * 10 + digit(y4);
+        return NaiveDate::from_ymd_opt(
+            i32::try_from(year).ok()?,
+            digit(m1) * 10 + digit(m2),
+            digit(d1) * 10 + digit(d2),
+        );
+    }
     let separator = text.chars().find(|c| !c.is_ascii_digit())?;
     if !matches!(separator, '-' | '/' | '.') {
         return None;
@@ -427,13 +455,13 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// The column (from 1, in characters) of the byte offset `at` in `line`.
-fn column_of(line: &str, at: usize) -> usize {
+pub(crate) fn column_of(line: &str, at: usize) -> usize {
     line.get(..at)
         .map_or(1, |before| before.chars().count() + 1)
 }
 
 /// The byte offset of `part` within `whole`, when `part` is a slice of it.
-fn offset_in(whole: &str, part: &str) -> usize {
+pub(crate) fn offset_in(whole: &str, part: &str) -> usize {
     (part.as_ptr() as usize)
         .checked_sub(whole.as_ptr() as usize)
         .filter(|offset| *offset <= whole.len())
@@ -441,7 +469,7 @@ fn offset_in(whole: &str, part: &str) -> usize {
 }
 
 /// An account name: not empty, single spaces only, no tab, no `;`.
-fn account_name(text: &str) -> (&str, &str) {
+pub(crate) fn account_name(text: &str) -> (&str, &str) {
     let end = text
         .find("  ")
         .into_iter()

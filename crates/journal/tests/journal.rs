@@ -7,11 +7,12 @@
     clippy::result_large_err
 )]
 
-use bureau_journal::{Cost, Error, post, read, write_hledger};
+use bureau_journal::{Cost, Error, load, post, read, write_hledger};
 use bureau_ledger::{EntryId, Ledger, strategy};
 use proptest::prelude::*;
 
 fn balances(text: &str) -> Vec<String> {
+    read_and_post(text);
     let journal = read("t.journal", text).unwrap();
     post(&journal)
         .unwrap()
@@ -246,10 +247,21 @@ P 2026-01-31 AAPL $155.00
     Assets:Bank          $-250.00 = $600.00
 ";
 
-/// Reading never panics, and whatever reads also posts without panicking.
+/// Reading never panics, whatever reads also posts without panicking, and
+/// `load` agrees with `read` then `post`: the same error for a journal that
+/// does not read, the same balances for one that posts.
 fn read_and_post(text: &str) {
-    if let Ok(journal) = read("fuzz.journal", text) {
-        let _ = post(&journal).map(|book| book.balances());
+    let fast = load("fuzz.journal", text).and_then(|book| book.balances());
+    match read("fuzz.journal", text) {
+        Err(error) => assert_eq!(fast, Err(error), "load and read disagree on {text:?}"),
+        Ok(journal) => {
+            let slow = post(&journal).and_then(|book| book.balances());
+            match (slow, fast) {
+                (Ok(slow), Ok(fast)) => assert_eq!(slow, fast, "balances differ for {text:?}"),
+                (Err(_), Err(_)) => {}
+                (slow, fast) => panic!("post gave {slow:?}, load {fast:?}, for {text:?}"),
+            }
+        }
     }
 }
 
