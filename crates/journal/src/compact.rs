@@ -19,7 +19,7 @@ use bureau_ledger::{
     EntryDescription, EntryId, JournalEntry, Ledger, Memo, MetadataKey, MetadataValue, Posting,
     Side,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::amount::{NumberStyle, parse_amount, parse_amount_parts};
@@ -798,11 +798,23 @@ impl<'m> Loader<'m> {
         Ok(())
     }
 
-    /// The transactions in date order, file order within a day.
+    /// The transactions in date order, file order within a day: sorted as
+    /// single integers (day, then position), without reaching into the
+    /// records for every comparison.
     fn date_order(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..to_u32(self.txs.len())).collect();
-        order.sort_by_key(|at| self.txs.get(*at as usize).map(|t| t.date));
-        order
+        let mut keys: Vec<u64> = self
+            .txs
+            .iter()
+            .enumerate()
+            .map(|(at, tx)| {
+                let day = i64::from(tx.date.num_days_from_ce()) - i64::from(i32::MIN);
+                (u64::try_from(day).unwrap_or(0) << 32) | u64::from(to_u32(at))
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter()
+            .map(|key| to_u32(usize::try_from(key & u64::from(u32::MAX)).unwrap_or(0)))
+            .collect()
     }
 
     fn check_assertions(&self, order: &[u32]) -> Result<()> {

@@ -470,11 +470,13 @@ pub(crate) fn offset_in(whole: &str, part: &str) -> usize {
 
 /// An account name: not empty, single spaces only, no tab, no `;`.
 pub(crate) fn account_name(text: &str) -> (&str, &str) {
-    let end = text
-        .find("  ")
-        .into_iter()
-        .chain(text.find('\t'))
-        .min()
+    // One pass for the first tab or double space (both ASCII, so the split
+    // falls on a character boundary).
+    let bytes = text.as_bytes();
+    let end = bytes
+        .iter()
+        .enumerate()
+        .position(|(at, b)| *b == b'\t' || (*b == b' ' && bytes.get(at + 1) == Some(&b' ')))
         .unwrap_or(text.len());
     text.split_at(end)
 }

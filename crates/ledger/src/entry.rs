@@ -383,6 +383,7 @@ struct Metadata {
 }
 
 impl Metadata {
+    #[cfg(feature = "serde")]
     fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
