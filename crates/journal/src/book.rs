@@ -70,6 +70,28 @@ impl Book {
         self.currencies.get(commodity).copied()
     }
 
+    /// The commodity of the journal that became `currency`, when exactly one
+    /// did (`$` and `USD` in one journal are both USD, and neither is
+    /// returned).
+    ///
+    /// ```
+    /// let book = bureau_journal::load("books.journal", "\
+    /// 2026-01-05 opening
+    ///     Assets:Bank      $10
+    ///     Equity:Opening
+    /// ")?;
+    /// let dollar = book.commodity(bureau_core::Currency::USD).ok_or("no $")?;
+    /// assert_eq!(dollar.as_str(), "$");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn commodity(&self, currency: Currency) -> Option<&Commodity> {
+        let mut found = self.currencies.iter().filter(|(_, c)| **c == currency);
+        match (found.next(), found.next()) {
+            (Some((commodity, _)), None) => Some(commodity),
+            _ => None,
+        }
+    }
+
     /// Every non-zero balance, by account name and then currency code, debits
     /// positive: what `hledger bal --flat` shows (without its layout).
     ///
