@@ -198,11 +198,18 @@ fn parse_number(text: &str, style: NumberStyle) -> Result<Decimal, &'static str>
     if text.is_empty() {
         return Err("a number");
     }
-    let (whole, fraction) = match text.split_once(style.decimal_mark) {
-        Some((whole, fraction)) => (whole, Some(fraction)),
+    // Both marks are ASCII: the number is split and checked byte by byte.
+    let (mark, group) = match style.decimal_mark {
+        ',' => (b',', b'.'),
+        _ => (b'.', b','),
+    };
+    let (whole, fraction) = match text.bytes().position(|b| b == mark) {
+        Some(at) => (
+            text.get(..at).unwrap_or(""),
+            Some(text.get(at + 1..).unwrap_or("")),
+        ),
         None => (text, None),
     };
-    let group = style.group_mark();
     if let Some(fraction) = fraction
         && !fraction.bytes().all(|b| b.is_ascii_digit())
     {
@@ -213,23 +220,22 @@ fn parse_number(text: &str, style: NumberStyle) -> Result<Decimal, &'static str>
     // building a string; longer numbers take the exact parse below.
     let mut mantissa: i128 = 0;
     let mut count = 0_usize;
-    let grouped = whole.contains(group);
-    for (index, part) in whole.split(group).enumerate() {
-        if whole.is_empty() {
-            break;
-        }
-        let valid = !part.is_empty()
-            && part.bytes().all(|b| b.is_ascii_digit())
-            && (!grouped || (index == 0 && part.len() <= 3) || part.len() == 3);
-        if !valid {
-            return Err(
-                "digit groups of three between separators (declare `decimal-mark ,` for a decimal comma)",
-            );
-        }
-        count += part.len();
-        if count <= 27 {
-            for b in part.bytes() {
-                mantissa = mantissa * 10 + i128::from(b - b'0');
+    let grouped = whole.as_bytes().contains(&group);
+    if !whole.is_empty() {
+        for (index, part) in whole.as_bytes().split(|b| *b == group).enumerate() {
+            let valid = !part.is_empty()
+                && part.iter().all(u8::is_ascii_digit)
+                && (!grouped || (index == 0 && part.len() <= 3) || part.len() == 3);
+            if !valid {
+                return Err(
+                    "digit groups of three between separators (declare `decimal-mark ,` for a decimal comma)",
+                );
+            }
+            count += part.len();
+            if count <= 27 {
+                for b in part {
+                    mantissa = mantissa * 10 + i128::from(b - b'0');
+                }
             }
         }
     }
@@ -243,11 +249,11 @@ fn parse_number(text: &str, style: NumberStyle) -> Result<Decimal, &'static str>
             return Ok(quantity);
         }
     }
+    let group = style.group_mark();
     let mut digits = String::with_capacity(text.len() + 1);
     if whole.is_empty() {
         digits.push('0');
     } else {
-        let grouped = whole.contains(group);
         for (index, part) in whole.split(group).enumerate() {
             let valid = !part.is_empty()
                 && part.bytes().all(|b| b.is_ascii_digit())

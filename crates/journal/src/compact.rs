@@ -216,6 +216,22 @@ fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(NONE)
 }
 
+/// `text` split at the mark found at byte `offset` (a doubled mark taken
+/// whole): what comes before, what follows, and whether it was doubled.
+fn split_at_mark(text: &str, offset: Option<usize>, mark: char) -> (&str, Option<&str>, bool) {
+    match offset {
+        Some(offset) if offset < text.len() => {
+            let before = text.get(..offset).unwrap_or("");
+            let after = text.get(offset + 1..).unwrap_or("");
+            match after.strip_prefix(mark) {
+                Some(doubled) => (before, Some(doubled), true),
+                None => (before, Some(after), false),
+            }
+        }
+        _ => (text, None, false),
+    }
+}
+
 /// The column (from 1, in characters) of byte `at` of `line`.
 fn column_at(line: &str, at: usize) -> usize {
     match line.get(..at) {
@@ -533,23 +549,35 @@ impl<'m> Loader<'m> {
                 found: rest_of.to_owned(),
             });
         }
-        let (amounts, comment) = split_comment(rest);
+        // One pass over the rest of the line for the comment's `;`, the
+        // assertion's `=` and the cost's `@` (the first of each, `=` before
+        // the comment and `@` before the assertion), as `split_comment` and
+        // `split_once` would find them.
+        let (mut semicolon, mut equals, mut at) = (None, None, None);
+        for (offset, byte) in rest.bytes().enumerate() {
+            match byte {
+                b';' => {
+                    semicolon = Some(offset);
+                    break;
+                }
+                b'=' if equals.is_none() => equals = Some(offset),
+                b'@' if equals.is_none() && at.is_none() => at = Some(offset),
+                _ => {}
+            }
+        }
+        let (amounts, comment) = match semicolon {
+            Some(offset) => (
+                rest.get(..offset).unwrap_or("").trim_end(),
+                Some(rest.get(offset + 1..).unwrap_or("").trim()),
+            ),
+            None => (rest.trim_end(), None),
+        };
         let location_of =
             |this: &Self, part: &str| this.at(file, number, column_at(line, offset_in(line, part)));
-        let (amount_text, assertion_text, exclusive) = match amounts.split_once('=') {
-            Some((amount, assertion)) => match assertion.strip_prefix('=') {
-                Some(exclusive) => (amount, Some(exclusive), true),
-                None => (amount, Some(assertion), false),
-            },
-            None => (amounts, None, false),
-        };
-        let (amount_text, cost_text, total) = match amount_text.split_once('@') {
-            Some((amount, cost)) => match cost.strip_prefix('@') {
-                Some(total) => (amount, Some(total), true),
-                None => (amount, Some(cost), false),
-            },
-            None => (amount_text, None, false),
-        };
+        // `amounts` is `rest` trimmed at its end: offsets before the `;`
+        // stay valid, and a `=` or `@` found lies within it.
+        let (amount_text, assertion_text, exclusive) = split_at_mark(amounts, equals, '=');
+        let (amount_text, cost_text, total) = split_at_mark(amount_text, at, '@');
         let style = self.style;
         let amount_of = |this: &mut Self, part: &str| {
             let (quantity, symbol) =
