@@ -1090,23 +1090,27 @@ impl<'m> Loader<'m> {
             let Some((currency, sum)) = state.groups.get(group).copied() else {
                 continue;
             };
-            let mut legs: Vec<Posting> = state
+            let matching = state
                 .legs
-                .iter_mut()
+                .iter()
                 .filter(|leg| leg.as_ref().is_some_and(|(c, _)| *c == currency))
-                .filter_map(|leg| leg.take().map(|(_, posting)| posting))
-                .collect();
-            if sum != 0 {
-                let conversion = chart.open(&Derived {
-                    name: CONVERSION_ACCOUNT.to_owned(),
-                    location: tx_location(),
-                })?;
+                .count();
+            let conversion = if sum == 0 {
+                None
+            } else {
+                let account = match chart.accounts.get(CONVERSION_ACCOUNT) {
+                    Some(id) => *id,
+                    None => chart.open(&Derived {
+                        name: CONVERSION_ACCOUNT.to_owned(),
+                        location: tx_location(),
+                    })?,
+                };
                 let side = if sum > 0 { Side::Credit } else { Side::Debit };
                 let money = Money::from_minor(sum.saturating_abs(), currency)
                     .map_err(|source| rejected(source.into()))?;
-                legs.push(Posting::new(conversion, side, money));
-            }
-            if legs.len() < 2 {
+                Some(Posting::new(account, side, money))
+            };
+            if matching + usize::from(conversion.is_some()) < 2 {
                 continue;
             }
             let coded = tx
@@ -1122,7 +1126,12 @@ impl<'m> Loader<'m> {
             };
             first = false;
             let mut builder = JournalEntry::builder(id, tx.date, description.clone());
-            for leg in legs {
+            let legs = state
+                .legs
+                .iter_mut()
+                .filter(|leg| leg.as_ref().is_some_and(|(c, _)| *c == currency))
+                .filter_map(|leg| leg.take().map(|(_, posting)| posting));
+            for leg in legs.chain(conversion) {
                 builder = builder.posting(leg);
             }
             for (key, value) in &state.metadata {
