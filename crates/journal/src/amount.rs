@@ -184,9 +184,20 @@ fn take_commodity(text: &str) -> Result<(&str, &str), &'static str> {
         }
         return Ok((symbol, after.get(1..).unwrap_or("")));
     }
-    let end = text
-        .find(|c: char| !is_symbol_char(c))
-        .unwrap_or(text.len());
+    // ASCII letters, `$` and the like decided byte by byte; any other
+    // character (a `€`, a space that is not ASCII) by `is_symbol_char`.
+    let mut end = text.len();
+    for (at, c) in text.char_indices() {
+        let symbol = if c.is_ascii() {
+            c.is_ascii_alphabetic() || (c.is_ascii_graphic() && is_symbol_char(c))
+        } else {
+            is_symbol_char(c)
+        };
+        if !symbol {
+            end = at;
+            break;
+        }
+    }
     if end == 0 {
         return Err("a number with an optional commodity symbol");
     }
