@@ -13,6 +13,10 @@
 //!   accounts from the names and `account` directives, and returns a
 //!   [`Book`]: the ledger, the accounts by name and the currency of each
 //!   commodity.
+//! - [`load`] (and [`load_with`]) reads and posts in one go, for large
+//!   journals: the checks and errors of [`read`], the balances of [`post`],
+//!   without building the [`Journal`] (each transaction is kept as a compact
+//!   record borrowing the text until the entries are posted in date order).
 //! - [`write_hledger`] writes a bureau ledger as a journal that hledger reads,
 //!   ending in one balance assertion per account and currency, so that
 //!   `hledger -f FILE check` verifies bureau's balances independently;
