@@ -28,6 +28,11 @@ impl Lcg {
             .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % n
     }
+
+    /// A position below `len`.
+    fn index(&mut self, len: usize) -> usize {
+        usize::try_from(self.below(u64::try_from(len).unwrap())).unwrap()
+    }
 }
 
 /// The journal the benchmarks read, laid out as
@@ -57,7 +62,7 @@ fn journal(transactions: u64) -> String {
         .unwrap();
         let kind = rng.below(4);
         for _ in 0..=rng.below(3) {
-            let account = &accounts[rng.below(1000) as usize];
+            let account = &accounts[rng.index(accounts.len())];
             let cents = rng.below(20_000_000);
             let sign = if cents < 10_000_000 { "-" } else { "" };
             let cents = cents % 10_000_000;
@@ -81,7 +86,7 @@ fn journal(transactions: u64) -> String {
                 _ => writeln!(out, "    {account}  {sign}{whole}.{frac:02} EUR  ; memo").unwrap(),
             }
         }
-        writeln!(out, "    {}", accounts[rng.below(1000) as usize]).unwrap();
+        writeln!(out, "    {}", accounts[rng.index(accounts.len())]).unwrap();
     }
     out
 }
