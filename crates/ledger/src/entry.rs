@@ -708,12 +708,12 @@ impl JournalEntry {
         Ok(())
     }
 
-    /// No metadata key in the namespace the crate keeps for itself.
     /// The metadata pairs in key order, without building the map.
     pub(crate) fn metadata_pairs(&self) -> &[(MetadataKey, MetadataValue)] {
         self.extras.as_ref().map_or(&[], |e| &e.metadata.pairs)
     }
 
+    /// No metadata key in the namespace the crate keeps for itself.
     pub(crate) fn check_metadata(&self) -> Result<()> {
         match self
             .metadata_pairs()
@@ -1136,5 +1136,52 @@ impl CurrencySums {
 
     pub(crate) fn all_zero(&self) -> bool {
         self.iter().all(|(_, s)| s == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::hash::BuildHasher;
+
+    use super::{EntryId, JournalEntry};
+    use crate::AccountId;
+
+    fn entry() -> JournalEntry {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        JournalEntry::builder(EntryId::from_u128(1), day, "x".parse().unwrap())
+            .debit(AccountId::from_u128(1), "1.00 USD".parse().unwrap())
+            .credit(AccountId::from_u128(2), "1.00 USD".parse().unwrap())
+            .metadata("zone".parse().unwrap(), "b".parse().unwrap())
+            .metadata("area".parse().unwrap(), "a".parse().unwrap())
+            .metadata("zone".parse().unwrap(), "c".parse().unwrap())
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn metadata_pairs_and_the_lent_map_agree_whether_or_not_it_was_built() {
+        let lent = entry();
+        let untouched = lent.clone();
+        let keys: Vec<(&str, &str)> = lent
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        // Sorted by key, a later value replacing an earlier one.
+        assert_eq!(keys, [("area", "a"), ("zone", "c")]);
+        let pairs: Vec<(&str, &str)> = untouched
+            .metadata_pairs()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(pairs, keys);
+        // The map built on one and not the other changes neither equality
+        // nor hashing.
+        assert_eq!(lent, untouched);
+        let hasher = std::collections::hash_map::RandomState::new();
+        assert_eq!(hasher.hash_one(&lent), hasher.hash_one(&untouched));
+        assert_eq!(lent.first_difference(&untouched), None);
     }
 }
