@@ -86,6 +86,7 @@ struct AssertionRecord {
     quantity: Decimal,
     commodity: u32,
     exclusive: bool,
+    inclusive: bool,
 }
 
 /// What only reading a transaction needs of each posting.
@@ -609,11 +610,16 @@ impl<'m> Loader<'m> {
         };
         let assertion = match assertion_text {
             Some(text) => {
+                let (text, inclusive) = match text.strip_prefix('*') {
+                    Some(rest) => (rest, true),
+                    None => (text, false),
+                };
                 let (quantity, commodity) = amount_of(self, text)?;
                 self.assertions.push(AssertionRecord {
                     quantity,
                     commodity,
                     exclusive,
+                    inclusive,
                 });
                 to_u32(self.assertions.len() - 1)
             }
@@ -876,6 +882,16 @@ impl<'m> Loader<'m> {
                 let Some(assertion) = self.assertions.get(post.assertion as usize) else {
                     continue;
                 };
+                let subtree;
+                let sums = if assertion.inclusive {
+                    subtree = self.subtree_sums(&balances, post, location)?;
+                    &subtree
+                } else {
+                    match balances.get(post.account as usize) {
+                        Some(sums) => sums,
+                        None => continue,
+                    }
+                };
                 let failed = |quantity, commodity| Error::AssertionFailed {
                     location: location(),
                     account: self.accounts.name(post.account).to_owned(),
@@ -899,6 +915,48 @@ impl<'m> Loader<'m> {
             }
         }
         Ok(())
+    }
+
+    /// The balances of a posting's account and all its sub-accounts, per
+    /// commodity in the order of the commodities' names (as `read` lists
+    /// them for an inclusive assertion).
+    fn subtree_sums(
+        &self,
+        balances: &[Vec<(u32, Decimal)>],
+        post: &Post,
+        location: impl Fn() -> Location,
+    ) -> Result<Vec<(u32, Decimal)>> {
+        let account = self.accounts.name(post.account);
+        let mut totals: Vec<(u32, Decimal)> = Vec::new();
+        for (number, sums) in balances.iter().enumerate() {
+            let name = self.accounts.name(to_u32(number));
+            let within = name == account
+                || name
+                    .strip_prefix(account)
+                    .is_some_and(|rest| rest.starts_with(':'));
+            if !within {
+                continue;
+            }
+            for (commodity, sum) in sums {
+                let total = match totals.iter_mut().find(|(c, _)| c == commodity) {
+                    Some((_, total)) => total,
+                    None => {
+                        totals.push((*commodity, Decimal::ZERO));
+                        match totals.last_mut() {
+                            Some((_, total)) => total,
+                            None => continue,
+                        }
+                    }
+                };
+                *total = total.checked_add(*sum).ok_or_else(|| Error::BadAmount {
+                    location: location(),
+                    text: self.amount(post.quantity, post.commodity).to_string(),
+                    reason: "the account's balance overflows the range of a decimal",
+                })?;
+            }
+        }
+        totals.sort_by(|a, b| self.commodities.name(a.0).cmp(self.commodities.name(b.0)));
+        Ok(totals)
     }
 
     /// The comment of `range`, its lines joined by line breaks.

@@ -31,7 +31,7 @@ pub enum Cost {
 }
 
 /// A balance assertion: `= AMOUNT`, or `== AMOUNT` when the account must hold
-/// no other commodity.
+/// no other commodity; `=*` and `==*` count its sub-accounts too.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Assertion {
@@ -39,6 +39,9 @@ pub struct Assertion {
     pub amount: Amount,
     /// `==`: every other commodity of the account must be zero.
     pub exclusive: bool,
+    /// `=*`: the balance asserted is that of the account and all its
+    /// sub-accounts (`Assets:Bank` and `Assets:Bank:Checking`, ...).
+    pub inclusive: bool,
 }
 
 /// One posting of a transaction. After reading, every posting has an amount:
@@ -146,8 +149,8 @@ struct Reader {
 /// Reads a journal's text. `file` names it in errors; nothing is read from
 /// disk. Balance assertions are checked as hledger checks them: postings
 /// in date order, in file order within a day, each assertion against the
-/// running balance of its account (sub-accounts excluded) once its
-/// posting is added.
+/// running balance of its account (sub-accounts excluded, or included for
+/// `=*` and `==*`) once its posting is added.
 ///
 /// # Errors
 ///
@@ -641,10 +644,17 @@ impl Reader {
             None => None,
         };
         let assertion = match assertion_text {
-            Some(text) => Some(Assertion {
-                amount: amount_of(text)?,
-                exclusive,
-            }),
+            Some(text) => {
+                let (text, inclusive) = match text.strip_prefix('*') {
+                    Some(rest) => (rest, true),
+                    None => (text, false),
+                };
+                Some(Assertion {
+                    amount: amount_of(text)?,
+                    exclusive,
+                    inclusive,
+                })
+            }
             None => None,
         };
         let location = self.at(number, start);
@@ -797,6 +807,40 @@ impl Reader {
         }
         let Some(assertion) = &posting.assertion else {
             return Ok(());
+        };
+        let subtree;
+        let sums = if assertion.inclusive {
+            let mut totals: Vec<(Commodity, Decimal)> = Vec::new();
+            let prefix = format!("{}:", posting.account);
+            let accounts = self
+                .balances
+                .iter()
+                .filter(|(name, _)| **name == posting.account || name.starts_with(&prefix));
+            for (commodity, sum) in accounts.flat_map(|(_, sums)| sums) {
+                let total = match totals.iter_mut().find(|(c, _)| c == commodity) {
+                    Some((_, total)) => total,
+                    None => {
+                        totals.push((commodity.clone(), Decimal::ZERO));
+                        match totals.last_mut() {
+                            Some((_, total)) => total,
+                            None => continue,
+                        }
+                    }
+                };
+                *total = total.checked_add(*sum).ok_or_else(|| Error::BadAmount {
+                    location: posting.location.clone(),
+                    text: posting.amount.to_string(),
+                    reason: "the account's balance overflows the range of a decimal",
+                })?;
+            }
+            totals.sort_by(|a, b| a.0.cmp(&b.0));
+            subtree = totals;
+            &subtree
+        } else {
+            match self.balances.get(posting.account.as_str()) {
+                Some(sums) => sums,
+                None => return Ok(()),
+            }
         };
         let expected = &assertion.amount;
         let actual = sums

@@ -194,6 +194,58 @@ fn assertions_checked_in_date_order() {
 }
 
 #[test]
+fn inclusive_assertions_count_sub_accounts() {
+    let ok = "\
+2026-01-01 open
+    Assets:Bank:Checking  $100
+    Assets:Bank:Savings   $50
+    Assets:Bank:Savings   3 EUR
+    Assets:Bank           $5
+    Assets:Bankrupt       $7
+    Equity:Opening  -3 EUR
+    Equity:Opening
+
+2026-01-02 check
+    Assets:Bank  $0 =* $155
+    Assets:Bank  $0 = $5
+    Assets:Bank  0 EUR =* 3 EUR
+    Assets:Bank  $0 == $5
+    Equity  $0 =* $-162
+";
+    // `Assets:Bankrupt` is not under `Assets:Bank`.
+    assert_eq!(balances(ok).len(), 7);
+    let journal = read("t.journal", ok).unwrap();
+    let first = journal.transactions[1].postings[0]
+        .assertion
+        .as_ref()
+        .unwrap();
+    assert!(first.inclusive && !first.exclusive);
+    let cases = [
+        (ok.replacen("=* $155", "=* $5", 1), "$5", "$155"),
+        // Exclusive and inclusive: the sub-accounts' euros count.
+        (ok.replacen("$0 == $5", "$0 ==* $155", 1), "$155", "3 EUR"),
+    ];
+    for (text, expected, actual) in cases {
+        read_and_post(&text);
+        match read("t.journal", &text) {
+            Err(Error::AssertionFailed {
+                account,
+                expected: e,
+                actual: a,
+                ..
+            }) => {
+                assert_eq!(account, "Assets:Bank");
+                assert_eq!(
+                    (e.to_string(), a.to_string()),
+                    (expected.to_owned(), actual.to_owned())
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
 fn errors_name_line_column_and_what_was_expected() {
     let unbalanced = "2026-01-01 x\n    Assets:A  $10\n    Equity:B  $-9.50\n";
     match read("u.journal", unbalanced) {

@@ -658,3 +658,46 @@ fn the_tools_agree_on_a_generated_journal() {
 fn the_tools_agree_on_100k_transactions() {
     the_tools_agree_on(100_000, false);
 }
+
+/// `=*` and `==*` count sub-accounts, as hledger counts them: hledger and
+/// bureau accept the same journal, and both refuse it with one inclusive
+/// amount wrong.
+#[test]
+fn hledger_agrees_on_inclusive_assertions() {
+    if !available("hledger") {
+        return;
+    }
+    let ok = "\
+2026-01-01 open
+    Assets:Bank:Checking  $100
+    Assets:Bank:Savings   $50
+    Assets:Bank:Savings   3 EUR
+    Assets:Bank           $5
+    Equity:Opening  -3 EUR
+    Equity:Opening
+
+2026-01-02 check
+    Assets:Bank  $0 =* $155
+    Assets:Bank  0 EUR =* 3 EUR
+    Assets:Bank:Checking  $0 ==* $100
+    Equity  $0 =* $-155
+";
+    let wrong = ok.replace("=* $155", "=* $5");
+    // `Assets:Bank:Savings` holds euros as well.
+    let exclusive = ok.replace(
+        "Assets:Bank:Checking  $0 ==* $100",
+        "Assets:Bank  $0 ==* $155",
+    );
+    let cases = [
+        ("inclusive", ok, true),
+        ("inclusive-wrong", &wrong, false),
+        ("inclusive-exclusive", &exclusive, false),
+    ];
+    for (name, text, holds) in cases {
+        let path = written(name, text);
+        let (ok, output) = runs_clean("hledger", &["check"], &path);
+        std::fs::remove_file(path).ok();
+        assert_eq!(ok, holds, "hledger: {output}");
+        assert_eq!(load("t.journal", text).is_ok(), holds);
+    }
+}
