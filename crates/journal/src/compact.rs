@@ -134,6 +134,8 @@ struct Loader<'m> {
     posts: Vec<Post>,
     assertions: Vec<AssertionRecord>,
     comments: Vec<Span>,
+    /// The posts with a `date:` tag of their own, by position, in order.
+    post_dates: Vec<(u32, NaiveDate)>,
     scratch: Vec<Scratch>,
     sums: Vec<(u32, Decimal)>,
 }
@@ -257,6 +259,7 @@ impl<'m> Loader<'m> {
             posts: Vec::new(),
             assertions: Vec::new(),
             comments: Vec::new(),
+            post_dates: Vec::new(),
             scratch: Vec::new(),
             sums: Vec::new(),
         }
@@ -679,6 +682,7 @@ impl<'m> Loader<'m> {
             return Ok(());
         };
         let first = tx.postings.start as usize;
+        let dated = self.post_dates_of(tx, first)?;
         let mut sums = core::mem::take(&mut self.sums);
         sums.clear();
         let mut costed = false;
@@ -726,7 +730,59 @@ impl<'m> Loader<'m> {
         let implied = !costed && two;
         let result = self.settle(tx, first, implied, &sums);
         self.sums = sums;
-        result
+        result?;
+        if dated {
+            // Again over the postings as settled: an inferred one has the
+            // date of the posting it replaces.
+            let count = self.txs.last().map_or(0, |t| t.postings.len as usize);
+            for at in first..first + count {
+                if let Some(date) = self.post_date(tx.file, at)? {
+                    self.post_dates.push((to_u32(at), date));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a posting of the transaction just read has a `date:` tag,
+    /// each such date checked (in file order, before the balance).
+    fn post_dates_of(&self, tx: Tx, first: usize) -> Result<bool> {
+        let mut dated = false;
+        for at in first..first + tx.postings.len as usize {
+            dated |= self.post_date(tx.file, at)?.is_some();
+        }
+        Ok(dated)
+    }
+
+    /// The date of the `date:` tag of the posting at `at`, if it has one.
+    fn post_date(&self, file: u32, at: usize) -> Result<Option<NaiveDate>> {
+        let Some(post) = self.posts.get(at) else {
+            return Ok(None);
+        };
+        if post.comments.len == 0 {
+            return Ok(None);
+        }
+        // As `posting_date` reads the joined comment, line by line, without
+        // joining it.
+        let mut found = None;
+        for span in self
+            .comments
+            .get(post.comments.indices())
+            .unwrap_or_default()
+        {
+            each_tag(self.text_of(*span), |name, value| {
+                if name == "date" && found.is_none() {
+                    found = Some(value);
+                }
+            });
+        }
+        match found {
+            None => Ok(None),
+            Some(text) => parse_date(text).map(Some).ok_or_else(|| Error::BadDate {
+                location: self.at(file, post.line as usize, post.column as usize),
+                text: text.to_owned(),
+            }),
+        }
     }
 
     /// Replaces the missing posting by one per commodity left over, or
@@ -856,8 +912,8 @@ impl<'m> Loader<'m> {
             return Ok(());
         }
         let mut balances: Vec<Vec<(u32, Decimal)>> = vec![Vec::new(); self.accounts.names.len()];
-        for tx in order.iter().filter_map(|at| self.txs.get(*at as usize)) {
-            for post in self.posts.get(tx.postings.indices()).unwrap_or_default() {
+        for (tx, post) in self.assertion_order(order) {
+            {
                 let Some(sums) = balances.get_mut(post.account as usize) else {
                     continue;
                 };
@@ -915,6 +971,34 @@ impl<'m> Loader<'m> {
             }
         }
         Ok(())
+    }
+
+    /// Every posting with its transaction in the order assertions see them:
+    /// by day (a posting's own date, else its transaction's), then in file
+    /// order.
+    fn assertion_order(&self, order: &[u32]) -> Vec<(&Tx, &Post)> {
+        let in_date_order = order.iter().filter_map(|at| self.txs.get(*at as usize));
+        if self.post_dates.is_empty() {
+            return in_date_order
+                .flat_map(|tx| {
+                    let posts = self.posts.get(tx.postings.indices()).unwrap_or_default();
+                    posts.iter().map(move |post| (tx, post))
+                })
+                .collect();
+        }
+        let mut keyed: Vec<(NaiveDate, u32, &Tx)> = Vec::with_capacity(self.posts.len());
+        let mut dates = self.post_dates.iter().peekable();
+        for tx in &self.txs {
+            for at in tx.postings.indices() {
+                let own = dates.next_if(|(post, _)| *post as usize == at);
+                keyed.push((own.map_or(tx.date, |(_, date)| *date), to_u32(at), tx));
+            }
+        }
+        keyed.sort_unstable_by_key(|(date, at, _)| (*date, *at));
+        keyed
+            .into_iter()
+            .filter_map(|(_, at, tx)| Some((tx, self.posts.get(at as usize)?)))
+            .collect()
     }
 
     /// The balances of a posting's account and all its sub-accounts, per

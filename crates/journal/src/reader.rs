@@ -65,6 +65,10 @@ pub struct JournalPosting {
     pub comment: String,
     /// The tags of its comment.
     pub tags: Vec<Tag>,
+    /// The posting's own date, from a `date:` tag of its comment
+    /// (`; date: 2026-01-31`): its balance assertion and those after it are
+    /// checked on that day. The entry is posted on the transaction's date.
+    pub date: Option<NaiveDate>,
     /// Where the posting is.
     pub location: Location,
 }
@@ -416,6 +420,25 @@ pub(crate) fn each_tag<'c>(comment: &'c str, mut f: impl FnMut(&'c str, &'c str)
     }
 }
 
+/// The date of a posting's `date:` tag, if its comment has one.
+pub(crate) fn posting_date(comment: &str, location: &Location) -> Result<Option<NaiveDate>> {
+    let mut found = None;
+    for line in comment.split('\n') {
+        each_tag(line, |name, value| {
+            if name == "date" && found.is_none() {
+                found = Some(value);
+            }
+        });
+    }
+    match found {
+        None => Ok(None),
+        Some(text) => parse_date(text).map(Some).ok_or_else(|| Error::BadDate {
+            location: location.clone(),
+            text: text.to_owned(),
+        }),
+    }
+}
+
 /// Splits `text` at the first `;` into what comes before (trimmed at its
 /// end) and the comment after it (trimmed), with the comment's byte offset.
 pub(crate) fn split_comment(text: &str) -> (&str, Option<&str>) {
@@ -670,6 +693,7 @@ impl Reader {
             missing.push(None);
         }
         transaction.postings.push(JournalPosting {
+            date: None,
             account: name.to_owned(),
             amount: amount.unwrap_or_default(),
             inferred: false,
@@ -684,6 +708,9 @@ impl Reader {
 
     /// Infers the missing amount, checks the balance and the assertions.
     fn finish(&mut self, mut transaction: Transaction, missing: &[Option<usize>]) -> Result<()> {
+        for posting in &mut transaction.postings {
+            posting.date = posting_date(&posting.comment, &posting.location)?;
+        }
         let mut sums: Vec<(Commodity, Decimal)> = Vec::new();
         let overflow = |location: &Location, amount: &Amount| Error::BadAmount {
             location: location.clone(),
@@ -769,13 +796,19 @@ impl Reader {
     /// Every balance assertion, postings taken in date order (file order
     /// within a day).
     fn check_assertions(&mut self) -> Result<()> {
-        let mut order: Vec<usize> = (0..self.journal.transactions.len()).collect();
         let transactions = core::mem::take(&mut self.journal.transactions);
-        order.sort_by_key(|at| transactions.get(*at).map(|t| t.date));
+        // Postings by day (their own date, else their transaction's), then
+        // in file order.
+        let mut order: Vec<(NaiveDate, usize, usize)> = Vec::new();
+        for (t, transaction) in transactions.iter().enumerate() {
+            for (p, posting) in transaction.postings.iter().enumerate() {
+                order.push((posting.date.unwrap_or(transaction.date), t, p));
+            }
+        }
+        order.sort_unstable();
         let checked = order
             .iter()
-            .filter_map(|at| transactions.get(*at))
-            .flat_map(|t| &t.postings)
+            .filter_map(|(_, t, p)| transactions.get(*t)?.postings.get(*p))
             .try_for_each(|posting| self.check_assertion(posting));
         self.journal.transactions = transactions;
         checked

@@ -194,6 +194,45 @@ fn assertions_checked_in_date_order() {
 }
 
 #[test]
+fn posting_dates_order_the_assertions() {
+    let dated = "\
+2026-01-01 a
+    Assets:Bank  $100  ; date: 2026-01-10
+    Equity:Opening
+
+2026-01-05 b
+    Assets:Bank  $0 = $0
+    Equity:Opening  $0
+
+2026-01-10 c
+    Assets:Bank  $0 = $100
+    Equity:Opening  $0
+";
+    // The $100 counts from the 10th, as hledger counts it.
+    assert_eq!(balances(dated)[0], "Assets:Bank  100.00 USD");
+    let journal = read("t.journal", dated).unwrap();
+    let first = &journal.transactions[0].postings[0];
+    assert_eq!(first.date, chrono::NaiveDate::from_ymd_opt(2026, 1, 10));
+    assert_eq!(journal.transactions[0].postings[1].date, None);
+    // Without the posting date, the assertion of the 5th fails.
+    let undated = dated.replace("  ; date: 2026-01-10", "");
+    read_and_post(&undated);
+    assert!(matches!(
+        read("t.journal", &undated),
+        Err(Error::AssertionFailed { location, .. }) if location.line == 6
+    ));
+    // A date that is not one is refused where it is written.
+    let bad = dated.replace("2026-01-10\n", "2026-02-30\n");
+    read_and_post(&bad);
+    match read("t.journal", &bad) {
+        Err(Error::BadDate { location, text, .. }) => {
+            assert_eq!((location.line, text.as_str()), (2, "2026-02-30"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn inclusive_assertions_count_sub_accounts() {
     let ok = "\
 2026-01-01 open

@@ -701,3 +701,33 @@ fn hledger_agrees_on_inclusive_assertions() {
         assert_eq!(load("t.journal", text).is_ok(), holds);
     }
 }
+
+/// A posting's `date:` tag moves it to that day for the assertions, as in
+/// hledger: both accept the journal with the tag and refuse it without.
+#[test]
+fn hledger_agrees_on_posting_dates() {
+    if !available("hledger") {
+        return;
+    }
+    let dated = "\
+2026-01-01 a
+    Assets:Bank  $100  ; date: 2026-01-10
+    Equity:Opening
+
+2026-01-05 b
+    Assets:Bank  $0 = $0
+    Equity:Opening  $0
+
+2026-01-10 c
+    Assets:Bank  $0 = $100
+    Equity:Opening  $0
+";
+    let undated = dated.replace("  ; date: 2026-01-10", "");
+    for (name, text, holds) in [("dated", dated, true), ("undated", &undated, false)] {
+        let path = written(name, text);
+        let (ok, output) = runs_clean("hledger", &["check"], &path);
+        std::fs::remove_file(path).ok();
+        assert_eq!(ok, holds, "hledger: {output}");
+        assert_eq!(load("t.journal", text).is_ok(), holds);
+    }
+}
