@@ -3,37 +3,84 @@
 //! of `hledger bal --flat -N`: the amount right-aligned in 20 columns, two
 //! spaces, the account.
 //!
-//! With `JOURNAL_TIMINGS` set, the time to read and to post goes to stderr.
+//! With `--assertions`, prints bureau's balances instead as a journal that
+//! includes the books and then asserts each balance (in the books' own
+//! commodities, on their last day): `hledger -f bureau.journal check`
+//! checks every balance bureau computed against hledger's own reading of
+//! the books.
+//!
+//! With `JOURNAL_TIMINGS` set, the time to read and post goes to stderr.
 //!
 //! ```sh
 //! cargo run --release -p bureau-journal --features fs --example journal_balance -- books.journal
+//! cargo run --release -p bureau-journal --features fs --example journal_balance -- --assertions books.journal > bureau.journal
 //! ```
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use bureau_journal::{FileResolver, post, read_with};
+use bureau_journal::{Amount, Book, CONVERSION_ACCOUNT, FileResolver, load_with};
+
+/// The books included, then bureau's balances as balance assertions on
+/// their last day: one posting of zero per account and commodity, asserting
+/// its balance.
+/// Balances in a currency that two of the journal's commodities became
+/// (`$` and `USD`) and those of the conversion account (which the books do
+/// not name) are left out, with a comment saying so.
+fn assertions(book: &Book, path: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let last = book.ledger().entries().map(|e| e.date()).max();
+    let absolute = std::fs::canonicalize(path)?;
+    let mut out = format!(
+        "; bureau's balances of {path}, as balance assertions\ninclude {}\n",
+        absolute.display()
+    );
+    let Some(last) = last else {
+        return Ok(out);
+    };
+    let mut body = String::new();
+    for line in book.balances()? {
+        if line.account.as_str() == CONVERSION_ACCOUNT {
+            continue;
+        }
+        let currency = line.amount.currency();
+        let Some(commodity) = book.commodity(currency) else {
+            writeln!(
+                out,
+                "; not asserted: {} {line} (two commodities of the books are {currency})",
+                line.account
+            )?;
+            continue;
+        };
+        let amount = Amount::new(line.amount.amount(), commodity.clone());
+        writeln!(body, "    {}  0 = {amount}", line.account)?;
+    }
+    writeln!(out, "\n{last} bureau's balances\n{body}")?;
+    Ok(out)
+}
 
 fn main() -> ExitCode {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: journal_balance FILE");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let as_assertions = args.first().is_some_and(|a| a == "--assertions");
+    if as_assertions {
+        args.remove(0);
+    }
+    let [path] = args.as_slice() else {
+        eprintln!("usage: journal_balance [--assertions] FILE");
         return ExitCode::FAILURE;
     };
     let run = || -> Result<String, Box<dyn std::error::Error>> {
         let started = std::time::Instant::now();
-        let text = std::fs::read_to_string(&path)?;
-        let journal = read_with(&path, &text, &mut FileResolver)?;
-        let read = started.elapsed();
-        let book = post(&journal)?;
+        let text = std::fs::read_to_string(path)?;
+        let book = load_with(path, &text, &mut FileResolver)?;
         if std::env::var_os("JOURNAL_TIMINGS").is_some() {
-            eprintln!("read {read:?}, posted {:?}", started.elapsed());
+            eprintln!("read and posted in {:?}", started.elapsed());
+        }
+        if as_assertions {
+            return assertions(&book, path);
         }
         let mut out = String::new();
         for line in book.balances()? {
-            out.push_str(&format!(
-                "{:>20}  {}\n",
-                line.amount.to_string(),
-                line.account
-            ));
+            writeln!(out, "{:>20}  {}", line.amount.to_string(), line.account)?;
         }
         Ok(out)
     };

@@ -114,8 +114,17 @@ impl NumberStyle {
 }
 
 /// Reads `[-][COMMODITY][ ][-]NUMBER[ ][COMMODITY]`; the reason on failure.
-/// Returns the byte offset in `text` of the problem as well.
 pub(crate) fn parse_amount(text: &str, style: NumberStyle) -> Result<Amount, &'static str> {
+    let (quantity, symbol) = parse_amount_parts(text, style)?;
+    Ok(Amount::new(quantity, Commodity::new(symbol)))
+}
+
+/// [`parse_amount`] without building the commodity: the quantity and the
+/// symbol as a slice of `text` (without quotes; empty for a bare number).
+pub(crate) fn parse_amount_parts(
+    text: &str,
+    style: NumberStyle,
+) -> Result<(Decimal, &str), &'static str> {
     let mut rest = text.trim();
     let mut negative = false;
     let mut signed = false;
@@ -138,7 +147,8 @@ pub(crate) fn parse_amount(text: &str, style: NumberStyle) -> Result<Amount, &'s
         }
     }
     let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b'.' || b == b','))
         .unwrap_or(rest.len());
     let (number, after) = rest.split_at(end);
     let mut quantity = parse_number(number, style)?;
@@ -159,11 +169,11 @@ pub(crate) fn parse_amount(text: &str, style: NumberStyle) -> Result<Amount, &'s
     if quantity.is_zero() {
         quantity.set_sign_positive(true);
     }
-    Ok(Amount::new(quantity, commodity.unwrap_or_default()))
+    Ok((quantity, commodity.unwrap_or_default()))
 }
 
 /// A quoted or bare commodity symbol at the start of `text`, and what follows.
-fn take_commodity(text: &str) -> Result<(Commodity, &str), &'static str> {
+fn take_commodity(text: &str) -> Result<(&str, &str), &'static str> {
     if let Some(quoted) = text.strip_prefix('"') {
         let close = quoted
             .find('"')
@@ -172,16 +182,26 @@ fn take_commodity(text: &str) -> Result<(Commodity, &str), &'static str> {
         if symbol.is_empty() {
             return Err("an empty quoted commodity");
         }
-        return Ok((Commodity::new(symbol), after.get(1..).unwrap_or("")));
+        return Ok((symbol, after.get(1..).unwrap_or("")));
     }
-    let end = text
-        .find(|c: char| !is_symbol_char(c))
-        .unwrap_or(text.len());
+    // ASCII letters, `$` and the like decided byte by byte; any other
+    // character (a `€`, a space that is not ASCII) by `is_symbol_char`.
+    let mut end = text.len();
+    for (at, c) in text.char_indices() {
+        let symbol = if c.is_ascii() {
+            c.is_ascii_alphabetic() || (c.is_ascii_graphic() && is_symbol_char(c))
+        } else {
+            is_symbol_char(c)
+        };
+        if !symbol {
+            end = at;
+            break;
+        }
+    }
     if end == 0 {
         return Err("a number with an optional commodity symbol");
     }
-    let (symbol, after) = text.split_at(end);
-    Ok((Commodity::new(symbol), after))
+    Ok(text.split_at(end))
 }
 
 /// Digits with digit groups of three and at most one decimal mark.
@@ -189,21 +209,62 @@ fn parse_number(text: &str, style: NumberStyle) -> Result<Decimal, &'static str>
     if text.is_empty() {
         return Err("a number");
     }
-    let (whole, fraction) = match text.split_once(style.decimal_mark) {
-        Some((whole, fraction)) => (whole, Some(fraction)),
+    // Both marks are ASCII: the number is split and checked byte by byte.
+    let (mark, group) = match style.decimal_mark {
+        ',' => (b',', b'.'),
+        _ => (b'.', b','),
+    };
+    let (whole, fraction) = match text.bytes().position(|b| b == mark) {
+        Some(at) => (
+            text.get(..at).unwrap_or(""),
+            Some(text.get(at + 1..).unwrap_or("")),
+        ),
         None => (text, None),
     };
-    let group = style.group_mark();
     if let Some(fraction) = fraction
         && !fraction.bytes().all(|b| b.is_ascii_digit())
     {
         return Err("digits after the decimal mark (declare `decimal-mark ,` for a decimal comma)");
     }
+    // Up to 27 digits fit a decimal's 96-bit mantissa whatever they are:
+    // read them straight into it (as `from_str_exact` would), without
+    // building a string; longer numbers take the exact parse below.
+    let mut mantissa: i128 = 0;
+    let mut count = 0_usize;
+    let grouped = whole.as_bytes().contains(&group);
+    if !whole.is_empty() {
+        for (index, part) in whole.as_bytes().split(|b| *b == group).enumerate() {
+            let valid = !part.is_empty()
+                && part.iter().all(u8::is_ascii_digit)
+                && (!grouped || (index == 0 && part.len() <= 3) || part.len() == 3);
+            if !valid {
+                return Err(
+                    "digit groups of three between separators (declare `decimal-mark ,` for a decimal comma)",
+                );
+            }
+            count += part.len();
+            if count <= 27 {
+                for b in part {
+                    mantissa = mantissa * 10 + i128::from(b - b'0');
+                }
+            }
+        }
+    }
+    let fraction_digits = fraction.unwrap_or("");
+    if count + fraction_digits.len() <= 27 {
+        for b in fraction_digits.bytes() {
+            mantissa = mantissa * 10 + i128::from(b - b'0');
+        }
+        let scale = u32::try_from(fraction_digits.len()).unwrap_or(u32::MAX);
+        if let Ok(quantity) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+            return Ok(quantity);
+        }
+    }
+    let group = style.group_mark();
     let mut digits = String::with_capacity(text.len() + 1);
     if whole.is_empty() {
         digits.push('0');
     } else {
-        let grouped = whole.contains(group);
         for (index, part) in whole.split(group).enumerate() {
             let valid = !part.is_empty()
                 && part.bytes().all(|b| b.is_ascii_digit())

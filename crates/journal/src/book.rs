@@ -12,7 +12,7 @@ use bureau_ledger::{
 };
 use chrono::NaiveDate;
 
-use crate::{Commodity, Error, Journal, Location, Result, Transaction};
+use crate::{AccountDeclaration, Commodity, Error, Journal, Location, Result, Transaction};
 
 /// The equity account that takes the other side of conversions: a
 /// transaction with a cost (`@`, `@@`) or two commodities posts one entry
@@ -24,13 +24,13 @@ pub const CONVERSION_ACCOUNT: &str = "Equity:Conversion";
 /// the currency each commodity became.
 #[derive(Debug, Clone)]
 pub struct Book {
-    ledger: Ledger,
-    accounts: Names,
-    currencies: BTreeMap<Commodity, Currency>,
+    pub(crate) ledger: Ledger,
+    pub(crate) accounts: Names,
+    pub(crate) currencies: BTreeMap<Commodity, Currency>,
 }
 
 /// Account ids by full name: looked up once a posting, so hashed.
-type Names = HashMap<String, AccountId, foldhash::fast::RandomState>;
+pub(crate) type Names = HashMap<String, AccountId, foldhash::fast::RandomState>;
 
 /// One line of a flat balance report: an account's balance in one currency,
 /// debits positive (the sign hledger shows).
@@ -68,6 +68,28 @@ impl Book {
     /// The currency a commodity of the journal became (`$` is USD).
     pub fn currency(&self, commodity: &Commodity) -> Option<Currency> {
         self.currencies.get(commodity).copied()
+    }
+
+    /// The commodity of the journal that became `currency`, when exactly one
+    /// did (`$` and `USD` in one journal are both USD, and neither is
+    /// returned).
+    ///
+    /// ```
+    /// let book = bureau_journal::load("books.journal", "\
+    /// 2026-01-05 opening
+    ///     Assets:Bank      $10
+    ///     Equity:Opening
+    /// ")?;
+    /// let dollar = book.commodity(bureau_core::Currency::USD).ok_or("no $")?;
+    /// assert_eq!(dollar.as_str(), "$");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn commodity(&self, currency: Currency) -> Option<&Commodity> {
+        let mut found = self.currencies.iter().filter(|(_, c)| **c == currency);
+        match (found.next(), found.next()) {
+            (Some((commodity, _)), None) => Some(commodity),
+            _ => None,
+        }
     }
 
     /// Every non-zero balance, by account name and then currency code, debits
@@ -136,7 +158,7 @@ fn kind_of_name(name: &str) -> Option<AccountClass> {
 
 /// The currency a journal commodity stands for, `precision` being the most
 /// decimal places the journal writes it with.
-fn currency_of(commodity: &Commodity, precision: u32) -> bureau_core::Result<Currency> {
+pub(crate) fn currency_of(commodity: &Commodity, precision: u32) -> bureau_core::Result<Currency> {
     let code = match commodity.as_str() {
         "$" => "USD",
         "€" => "EUR",
@@ -151,21 +173,21 @@ fn currency_of(commodity: &Commodity, precision: u32) -> bureau_core::Result<Cur
 }
 
 /// A chart entry being derived.
-struct Derived {
-    name: String,
-    location: Location,
+pub(crate) struct Derived {
+    pub(crate) name: String,
+    pub(crate) location: Location,
 }
 
-struct Chart<'a> {
-    journal: &'a Journal,
-    opened: NaiveDate,
-    ledger: Ledger,
-    accounts: Names,
+pub(crate) struct Chart<'a> {
+    pub(crate) declarations: &'a [AccountDeclaration],
+    pub(crate) opened: NaiveDate,
+    pub(crate) ledger: Ledger,
+    pub(crate) accounts: Names,
 }
 
 impl Chart<'_> {
     /// Opens `name` unless it is open already.
-    fn open(&mut self, derived: &Derived) -> Result<AccountId> {
+    pub(crate) fn open(&mut self, derived: &Derived) -> Result<AccountId> {
         if let Some(id) = self.accounts.get(&derived.name) {
             return Ok(*id);
         }
@@ -174,11 +196,10 @@ impl Chart<'_> {
             source,
         };
         let name = &derived.name;
-        let own = self.journal.accounts.iter().find(|a| a.name == *name);
+        let own = self.declarations.iter().find(|a| a.name == *name);
         // The nearest declaration with a type, the account's own first.
         let declared = self
-            .journal
-            .accounts
+            .declarations
             .iter()
             .filter(|a| *name == a.name || name.starts_with(&format!("{}:", a.name)))
             .filter_map(|a| {
@@ -276,7 +297,7 @@ pub fn post(journal: &Journal) -> Result<Book> {
         .min()
         .unwrap_or(NaiveDate::MIN);
     let mut chart = Chart {
-        journal,
+        declarations: &journal.accounts,
         opened,
         ledger: Ledger::new(),
         accounts: Names::default(),

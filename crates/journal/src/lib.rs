@@ -13,6 +13,10 @@
 //!   accounts from the names and `account` directives, and returns a
 //!   [`Book`]: the ledger, the accounts by name and the currency of each
 //!   commodity.
+//! - [`load`] (and [`load_with`]) reads and posts in one go, for large
+//!   journals: the checks and errors of [`read`], the balances of [`post`],
+//!   without building the [`Journal`] (each transaction is kept as a compact
+//!   record borrowing the text until the entries are posted in date order).
 //! - [`write_hledger`] writes a bureau ledger as a journal that hledger reads,
 //!   ending in one balance assertion per account and currency, so that
 //!   `hledger -f FILE check` verifies bureau's balances independently;
@@ -56,6 +60,7 @@
 mod amount;
 mod beancount;
 mod book;
+mod compact;
 mod error;
 #[cfg(feature = "fs")]
 mod file_resolver;
@@ -65,6 +70,7 @@ mod writer;
 pub use amount::{Amount, Commodity};
 pub use beancount::write_beancount;
 pub use book::{BalanceLine, Book, CONVERSION_ACCOUNT, post};
+pub use compact::{load, load_with};
 pub use error::{Error, Location, Result};
 #[cfg(feature = "fs")]
 pub use file_resolver::FileResolver;

@@ -31,7 +31,7 @@ pub enum Cost {
 }
 
 /// A balance assertion: `= AMOUNT`, or `== AMOUNT` when the account must hold
-/// no other commodity.
+/// no other commodity; `=*` and `==*` count its sub-accounts too.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Assertion {
@@ -39,6 +39,9 @@ pub struct Assertion {
     pub amount: Amount,
     /// `==`: every other commodity of the account must be zero.
     pub exclusive: bool,
+    /// `=*`: the balance asserted is that of the account and all its
+    /// sub-accounts (`Assets:Bank` and `Assets:Bank:Checking`, ...).
+    pub inclusive: bool,
 }
 
 /// One posting of a transaction. After reading, every posting has an amount:
@@ -62,6 +65,10 @@ pub struct JournalPosting {
     pub comment: String,
     /// The tags of its comment.
     pub tags: Vec<Tag>,
+    /// The posting's own date, from a `date:` tag of its comment
+    /// (`; date: 2026-01-31`): its balance assertion and those after it are
+    /// checked on that day. The entry is posted on the transaction's date.
+    pub date: Option<NaiveDate>,
     /// Where the posting is.
     pub location: Location,
 }
@@ -146,8 +153,8 @@ struct Reader {
 /// Reads a journal's text. `file` names it in errors; nothing is read from
 /// disk. Balance assertions are checked as hledger checks them: postings
 /// in date order, in file order within a day, each assertion against the
-/// running balance of its account (sub-accounts excluded) once its
-/// posting is added.
+/// running balance of its account (sub-accounts excluded, or included for
+/// `=*` and `==*`) once its posting is added.
 ///
 /// # Errors
 ///
@@ -210,7 +217,7 @@ pub fn read_with(file: &str, text: &str, resolver: &mut dyn Resolver) -> Result<
 }
 
 /// Deepest nesting of `include` directives: deeper is taken for a cycle.
-const MAX_INCLUDE_DEPTH: usize = 32;
+pub(crate) const MAX_INCLUDE_DEPTH: usize = 32;
 
 /// Where the files named by `include` directives come from: the caller
 /// decides (a map in memory, the file system, an archive), so reading does
@@ -382,8 +389,23 @@ impl Reader {
 
 /// The tags of a comment: every `name:` (no spaces in the name) with the
 /// text after it up to a comma.
-fn tags_of(comment: &str) -> Vec<Tag> {
+pub(crate) fn tags_of(comment: &str) -> Vec<Tag> {
     let mut tags = Vec::new();
+    each_tag(comment, |name, value| {
+        tags.push(Tag {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        });
+    });
+    tags
+}
+
+/// Calls `f` with the name and trimmed value of every tag of a comment, in
+/// order, as [`tags_of`] finds them.
+pub(crate) fn each_tag<'c>(comment: &'c str, mut f: impl FnMut(&'c str, &'c str)) {
+    if !comment.contains(':') {
+        return;
+    }
     for piece in comment.split(',') {
         let Some((before, value)) = piece.split_once(':') else {
             continue;
@@ -393,25 +415,57 @@ fn tags_of(comment: &str) -> Vec<Tag> {
             .next()
             .unwrap_or_default();
         if !name.is_empty() {
-            tags.push(Tag {
-                name: name.to_owned(),
-                value: value.trim().to_owned(),
-            });
+            f(name, value.trim());
         }
     }
-    tags
+}
+
+/// The date of a posting's `date:` tag, if its comment has one.
+pub(crate) fn posting_date(comment: &str, location: &Location) -> Result<Option<NaiveDate>> {
+    let mut found = None;
+    for line in comment.split('\n') {
+        each_tag(line, |name, value| {
+            if name == "date" && found.is_none() {
+                found = Some(value);
+            }
+        });
+    }
+    match found {
+        None => Ok(None),
+        Some(text) => parse_date(text).map(Some).ok_or_else(|| Error::BadDate {
+            location: location.clone(),
+            text: text.to_owned(),
+        }),
+    }
 }
 
 /// Splits `text` at the first `;` into what comes before (trimmed at its
 /// end) and the comment after it (trimmed), with the comment's byte offset.
-fn split_comment(text: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_comment(text: &str) -> (&str, Option<&str>) {
     match text.split_once(';') {
         Some((body, comment)) => (body.trim_end(), Some(comment.trim())),
         None => (text.trim_end(), None),
     }
 }
 
-fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    // `YYYY-MM-DD` (or with `/` or `.`), what nearly every journal writes,
+    // read without splitting; anything else takes the general path.
+    if let [y1, y2, y3, y4, s1, m1, m2, s2, d1, d2] = *text.as_bytes()
+        && s1 == s2
+        && matches!(s1, b'-' | b'/' | b'.')
+        && [y1, y2, y3, y4, m1, m2, d1, d2]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let digit = |b: u8| u32::from(b - b'0');
+        let year = digit(y1) * 1000 + digit(y2) * 100 + digit(y3) * 10 + digit(y4);
+        return NaiveDate::from_ymd_opt(
+            i32::try_from(year).ok()?,
+            digit(m1) * 10 + digit(m2),
+            digit(d1) * 10 + digit(d2),
+        );
+    }
     let separator = text.chars().find(|c| !c.is_ascii_digit())?;
     if !matches!(separator, '-' | '/' | '.') {
         return None;
@@ -427,13 +481,13 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// The column (from 1, in characters) of the byte offset `at` in `line`.
-fn column_of(line: &str, at: usize) -> usize {
+pub(crate) fn column_of(line: &str, at: usize) -> usize {
     line.get(..at)
         .map_or(1, |before| before.chars().count() + 1)
 }
 
 /// The byte offset of `part` within `whole`, when `part` is a slice of it.
-fn offset_in(whole: &str, part: &str) -> usize {
+pub(crate) fn offset_in(whole: &str, part: &str) -> usize {
     (part.as_ptr() as usize)
         .checked_sub(whole.as_ptr() as usize)
         .filter(|offset| *offset <= whole.len())
@@ -441,12 +495,14 @@ fn offset_in(whole: &str, part: &str) -> usize {
 }
 
 /// An account name: not empty, single spaces only, no tab, no `;`.
-fn account_name(text: &str) -> (&str, &str) {
-    let end = text
-        .find("  ")
-        .into_iter()
-        .chain(text.find('\t'))
-        .min()
+pub(crate) fn account_name(text: &str) -> (&str, &str) {
+    // One pass for the first tab or double space (both ASCII, so the split
+    // falls on a character boundary).
+    let bytes = text.as_bytes();
+    let end = bytes
+        .iter()
+        .enumerate()
+        .position(|(at, b)| *b == b'\t' || (*b == b' ' && bytes.get(at + 1) == Some(&b' ')))
         .unwrap_or(text.len());
     text.split_at(end)
 }
@@ -611,10 +667,17 @@ impl Reader {
             None => None,
         };
         let assertion = match assertion_text {
-            Some(text) => Some(Assertion {
-                amount: amount_of(text)?,
-                exclusive,
-            }),
+            Some(text) => {
+                let (text, inclusive) = match text.strip_prefix('*') {
+                    Some(rest) => (rest, true),
+                    None => (text, false),
+                };
+                Some(Assertion {
+                    amount: amount_of(text)?,
+                    exclusive,
+                    inclusive,
+                })
+            }
             None => None,
         };
         let location = self.at(number, start);
@@ -630,6 +693,7 @@ impl Reader {
             missing.push(None);
         }
         transaction.postings.push(JournalPosting {
+            date: None,
             account: name.to_owned(),
             amount: amount.unwrap_or_default(),
             inferred: false,
@@ -644,6 +708,9 @@ impl Reader {
 
     /// Infers the missing amount, checks the balance and the assertions.
     fn finish(&mut self, mut transaction: Transaction, missing: &[Option<usize>]) -> Result<()> {
+        for posting in &mut transaction.postings {
+            posting.date = posting_date(&posting.comment, &posting.location)?;
+        }
         let mut sums: Vec<(Commodity, Decimal)> = Vec::new();
         let overflow = |location: &Location, amount: &Amount| Error::BadAmount {
             location: location.clone(),
@@ -729,13 +796,19 @@ impl Reader {
     /// Every balance assertion, postings taken in date order (file order
     /// within a day).
     fn check_assertions(&mut self) -> Result<()> {
-        let mut order: Vec<usize> = (0..self.journal.transactions.len()).collect();
         let transactions = core::mem::take(&mut self.journal.transactions);
-        order.sort_by_key(|at| transactions.get(*at).map(|t| t.date));
+        // Postings by day (their own date, else their transaction's), then
+        // in file order.
+        let mut order: Vec<(NaiveDate, usize, usize)> = Vec::new();
+        for (t, transaction) in transactions.iter().enumerate() {
+            for (p, posting) in transaction.postings.iter().enumerate() {
+                order.push((posting.date.unwrap_or(transaction.date), t, p));
+            }
+        }
+        order.sort_unstable();
         let checked = order
             .iter()
-            .filter_map(|at| transactions.get(*at))
-            .flat_map(|t| &t.postings)
+            .filter_map(|(_, t, p)| transactions.get(*t)?.postings.get(*p))
             .try_for_each(|posting| self.check_assertion(posting));
         self.journal.transactions = transactions;
         checked
@@ -767,6 +840,40 @@ impl Reader {
         }
         let Some(assertion) = &posting.assertion else {
             return Ok(());
+        };
+        let subtree;
+        let sums = if assertion.inclusive {
+            let mut totals: Vec<(Commodity, Decimal)> = Vec::new();
+            let prefix = format!("{}:", posting.account);
+            let accounts = self
+                .balances
+                .iter()
+                .filter(|(name, _)| **name == posting.account || name.starts_with(&prefix));
+            for (commodity, sum) in accounts.flat_map(|(_, sums)| sums) {
+                let total = match totals.iter_mut().find(|(c, _)| c == commodity) {
+                    Some((_, total)) => total,
+                    None => {
+                        totals.push((commodity.clone(), Decimal::ZERO));
+                        match totals.last_mut() {
+                            Some((_, total)) => total,
+                            None => continue,
+                        }
+                    }
+                };
+                *total = total.checked_add(*sum).ok_or_else(|| Error::BadAmount {
+                    location: posting.location.clone(),
+                    text: posting.amount.to_string(),
+                    reason: "the account's balance overflows the range of a decimal",
+                })?;
+            }
+            totals.sort_by(|a, b| a.0.cmp(&b.0));
+            subtree = totals;
+            &subtree
+        } else {
+            match self.balances.get(posting.account.as_str()) {
+                Some(sums) => sums,
+                None => return Ok(()),
+            }
         };
         let expected = &assertion.amount;
         let actual = sums

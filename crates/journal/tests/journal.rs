@@ -7,11 +7,12 @@
     clippy::result_large_err
 )]
 
-use bureau_journal::{Cost, Error, post, read, write_hledger};
+use bureau_journal::{Cost, Error, load, post, read, write_hledger};
 use bureau_ledger::{EntryId, Ledger, strategy};
 use proptest::prelude::*;
 
 fn balances(text: &str) -> Vec<String> {
+    read_and_post(text);
     let journal = read("t.journal", text).unwrap();
     post(&journal)
         .unwrap()
@@ -193,6 +194,97 @@ fn assertions_checked_in_date_order() {
 }
 
 #[test]
+fn posting_dates_order_the_assertions() {
+    let dated = "\
+2026-01-01 a
+    Assets:Bank  $100  ; date: 2026-01-10
+    Equity:Opening
+
+2026-01-05 b
+    Assets:Bank  $0 = $0
+    Equity:Opening  $0
+
+2026-01-10 c
+    Assets:Bank  $0 = $100
+    Equity:Opening  $0
+";
+    // The $100 counts from the 10th, as hledger counts it.
+    assert_eq!(balances(dated)[0], "Assets:Bank  100.00 USD");
+    let journal = read("t.journal", dated).unwrap();
+    let first = &journal.transactions[0].postings[0];
+    assert_eq!(first.date, chrono::NaiveDate::from_ymd_opt(2026, 1, 10));
+    assert_eq!(journal.transactions[0].postings[1].date, None);
+    // Without the posting date, the assertion of the 5th fails.
+    let undated = dated.replace("  ; date: 2026-01-10", "");
+    read_and_post(&undated);
+    assert!(matches!(
+        read("t.journal", &undated),
+        Err(Error::AssertionFailed { location, .. }) if location.line == 6
+    ));
+    // A date that is not one is refused where it is written.
+    let bad = dated.replace("2026-01-10\n", "2026-02-30\n");
+    read_and_post(&bad);
+    match read("t.journal", &bad) {
+        Err(Error::BadDate { location, text, .. }) => {
+            assert_eq!((location.line, text.as_str()), (2, "2026-02-30"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn inclusive_assertions_count_sub_accounts() {
+    let ok = "\
+2026-01-01 open
+    Assets:Bank:Checking  $100
+    Assets:Bank:Savings   $50
+    Assets:Bank:Savings   3 EUR
+    Assets:Bank           $5
+    Assets:Bankrupt       $7
+    Equity:Opening  -3 EUR
+    Equity:Opening
+
+2026-01-02 check
+    Assets:Bank  $0 =* $155
+    Assets:Bank  $0 = $5
+    Assets:Bank  0 EUR =* 3 EUR
+    Assets:Bank  $0 == $5
+    Equity  $0 =* $-162
+";
+    // `Assets:Bankrupt` is not under `Assets:Bank`.
+    assert_eq!(balances(ok).len(), 7);
+    let journal = read("t.journal", ok).unwrap();
+    let first = journal.transactions[1].postings[0]
+        .assertion
+        .as_ref()
+        .unwrap();
+    assert!(first.inclusive && !first.exclusive);
+    let cases = [
+        (ok.replacen("=* $155", "=* $5", 1), "$5", "$155"),
+        // Exclusive and inclusive: the sub-accounts' euros count.
+        (ok.replacen("$0 == $5", "$0 ==* $155", 1), "$155", "3 EUR"),
+    ];
+    for (text, expected, actual) in cases {
+        read_and_post(&text);
+        match read("t.journal", &text) {
+            Err(Error::AssertionFailed {
+                account,
+                expected: e,
+                actual: a,
+                ..
+            }) => {
+                assert_eq!(account, "Assets:Bank");
+                assert_eq!(
+                    (e.to_string(), a.to_string()),
+                    (expected.to_owned(), actual.to_owned())
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
 fn errors_name_line_column_and_what_was_expected() {
     let unbalanced = "2026-01-01 x\n    Assets:A  $10\n    Equity:B  $-9.50\n";
     match read("u.journal", unbalanced) {
@@ -246,10 +338,21 @@ P 2026-01-31 AAPL $155.00
     Assets:Bank          $-250.00 = $600.00
 ";
 
-/// Reading never panics, and whatever reads also posts without panicking.
+/// Reading never panics, whatever reads also posts without panicking, and
+/// `load` agrees with `read` then `post`: the same error for a journal that
+/// does not read, the same balances for one that posts.
 fn read_and_post(text: &str) {
-    if let Ok(journal) = read("fuzz.journal", text) {
-        let _ = post(&journal).map(|book| book.balances());
+    let fast = load("fuzz.journal", text).and_then(|book| book.balances());
+    match read("fuzz.journal", text) {
+        Err(error) => assert_eq!(fast, Err(error), "load and read disagree on {text:?}"),
+        Ok(journal) => {
+            let slow = post(&journal).and_then(|book| book.balances());
+            match (slow, fast) {
+                (Ok(slow), Ok(fast)) => assert_eq!(slow, fast, "balances differ for {text:?}"),
+                (Err(_), Err(_)) => {}
+                (slow, fast) => panic!("post gave {slow:?}, load {fast:?}, for {text:?}"),
+            }
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use bureau_core::{Currency, Decimal, Money};
-use bureau_journal::{post, read, write_beancount, write_hledger};
+use bureau_journal::{Book, load, post, read, write_beancount, write_hledger};
 use bureau_ledger::{Account, AccountClass, AccountId, AccountKind, EntryId, JournalEntry, Ledger};
 use chrono::{Days, NaiveDate};
 
@@ -448,4 +448,286 @@ fn includes_from_the_file_system() {
         Err(bureau_journal::Error::Include { .. })
     ));
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// A journal of `transactions` transactions over 1,000 accounts in three
+/// commodities (`$` with digit groups, `EUR`, `AAPL` bought at a cost in
+/// `$`), with monthly `P` prices, tags, memos and one inferred amount each,
+/// in no date order: what `reference/generate_journal.py` writes.
+fn generated(transactions: u64) -> String {
+    let mut seed: u64 = 15;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let tops = ["Assets", "Liabilities", "Equity", "Income", "Expenses"];
+    let accounts: Vec<String> = (0..1000)
+        .map(|i| format!("{}:Group {}:Account {i}", tops[i % 5], i % 37))
+        .collect();
+    let mut out = String::from("; generated\n");
+    for month in 1..=12 {
+        out.push_str(&format!(
+            "P 2026-{month:02}-01 AAPL ${}.00\n",
+            100 + next(100)
+        ));
+    }
+    for t in 1..=transactions {
+        let (month, day) = (1 + next(12), 1 + next(28));
+        out.push_str(&format!(
+            "\n2026-{month:02}-{day:02} * transaction {t}  ; batch: {}\n",
+            t % 100
+        ));
+        let kind = next(4);
+        for _ in 0..=next(3) {
+            let account = &accounts[next(1000) as usize];
+            let cents = next(20_000_000);
+            let sign = if cents < 10_000_000 { "-" } else { "" };
+            let (whole, frac) = ((cents % 10_000_000) / 100, cents % 100);
+            out.push_str(&match kind {
+                0 if whole >= 1000 => format!(
+                    "    {account}  {sign}${},{:03}.{frac:02}\n",
+                    whole / 1000,
+                    whole % 1000
+                ),
+                0 => format!("    {account}  {sign}${whole}.{frac:02}\n"),
+                1 => format!("    {account}  {sign}{whole}.{frac:02} EUR\n"),
+                2 => format!(
+                    "    {account}  {sign}{} AAPL @ ${whole}.{frac:02}\n",
+                    1 + next(50)
+                ),
+                _ => format!("    {account}  {sign}{whole}.{frac:02} EUR  ; memo\n"),
+            });
+        }
+        out.push_str(&format!("    {}\n", accounts[next(1000) as usize]));
+    }
+    out
+}
+
+/// Balances by account and commodity, `$` named USD (one currency in
+/// bureau, as the tools' `$` is here), zeros left out.
+type Balances = BTreeMap<(String, String), Decimal>;
+
+fn add(balances: &mut Balances, account: &str, commodity: &str, amount: Decimal) {
+    let commodity = if commodity == "$" { "USD" } else { commodity };
+    *balances
+        .entry((account.to_owned(), commodity.to_owned()))
+        .or_insert(Decimal::ZERO) += amount;
+}
+
+fn without_zeros(mut balances: Balances) -> Balances {
+    balances.retain(|_, amount| {
+        *amount = amount.normalize();
+        !amount.is_zero()
+    });
+    balances
+}
+
+/// Bureau's balances, without the conversion account (the tools show the
+/// other side of a cost in no account unless asked to).
+fn ours(book: &Book) -> Balances {
+    let mut balances = Balances::new();
+    for line in book.balances().unwrap() {
+        if line.account.as_str() != bureau_journal::CONVERSION_ACCOUNT {
+            add(
+                &mut balances,
+                line.account.as_str(),
+                line.amount.currency().code(),
+                line.amount.amount(),
+            );
+        }
+    }
+    without_zeros(balances)
+}
+
+/// `hledger bal --flat` as CSV, one line per account and commodity.
+fn hledgers(path: &PathBuf) -> Balances {
+    let (ok, csv) = runs_clean(
+        "hledger",
+        &["bal", "--flat", "-N", "--layout=bare", "-O", "csv"],
+        path,
+    );
+    assert!(ok, "hledger bal failed: {csv}");
+    let mut balances = Balances::new();
+    for record in csv.lines().skip(1) {
+        let fields: Vec<&str> = record.trim_matches('"').split("\",\"").collect();
+        let [account, commodity, amount] = fields.as_slice() else {
+            panic!("unexpected hledger line {record:?}");
+        };
+        add(
+            &mut balances,
+            account,
+            commodity,
+            amount.replace(',', "").parse().unwrap(),
+        );
+    }
+    without_zeros(balances)
+}
+
+/// An amount as ledger-cli shows it: `$-1,020.50`, `-7705.04 EUR`, `2 AAPL`.
+fn ledger_amount(text: &str) -> (String, Decimal) {
+    let text = text.trim().replace(',', "");
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let (commodity, number) = match rest.strip_prefix('$') {
+        Some(number) => ("$", number),
+        None => {
+            let (number, commodity) = rest
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("unexpected ledger amount {text:?}"));
+            (commodity, number)
+        }
+    };
+    let number: Decimal = number.parse().unwrap();
+    (
+        commodity.to_owned(),
+        if negative { -number } else { number },
+    )
+}
+
+/// `ledger bal --flat` with one tab between account and amount; an account
+/// holding several commodities shows the others on the lines below, alone.
+fn ledgers(path: &PathBuf) -> Balances {
+    let (ok, output) = runs_clean(
+        "ledger",
+        &[
+            "bal",
+            "--flat",
+            "--no-total",
+            "--balance-format",
+            "%(account)\t%(scrub(display_total))\n",
+        ],
+        path,
+    );
+    assert!(ok, "ledger bal failed: {output}");
+    let mut balances = Balances::new();
+    let mut account = String::new();
+    for line in output.lines().filter(|l| !l.trim().is_empty()) {
+        let amount = match line.split_once('\t') {
+            Some((name, amount)) => {
+                account = name.to_owned();
+                amount
+            }
+            None => line,
+        };
+        let (commodity, amount) = ledger_amount(amount);
+        add(&mut balances, &account, &commodity, amount);
+    }
+    without_zeros(balances)
+}
+
+/// Reads a generated journal of `transactions` transactions with `load`,
+/// and compares its balances account by account with hledger's and
+/// ledger-cli's on the same file; bean-check checks the beancount export
+/// when `bean_check_too`.
+fn the_tools_agree_on(transactions: u64, bean_check_too: bool) {
+    let text = generated(transactions);
+    let book = load("generated.journal", &text).unwrap();
+    let ours = ours(&book);
+    assert!(ours.len() > 900, "{} balances", ours.len());
+    let path = written(&format!("generated-{transactions}"), &text);
+    if available("hledger") {
+        assert_eq!(ours, hledgers(&path), "hledger's balances differ");
+    }
+    if available("ledger") {
+        assert_eq!(ours, ledgers(&path), "ledger-cli's balances differ");
+    }
+    std::fs::remove_file(path).ok();
+    if bean_check_too && available("bean-check") {
+        let exported = write_beancount(book.ledger()).unwrap();
+        let (ok, output) = bean_check(&format!("generated-{transactions}"), &exported);
+        assert!(ok, "bean-check failed: {output}");
+    }
+}
+
+#[test]
+fn the_tools_agree_on_a_generated_journal() {
+    let text = generated(2_000);
+    let slow = ours(&post(&read("generated.journal", &text).unwrap()).unwrap());
+    assert_eq!(slow, ours(&load("generated.journal", &text).unwrap()));
+    the_tools_agree_on(2_000, true);
+}
+
+/// The same on 100,000 transactions: about a minute in release mode, most
+/// of it hledger's (`.ci/run` runs it explicitly).
+#[test]
+#[ignore = "100,000 transactions: run in release mode, as .ci/run does"]
+fn the_tools_agree_on_100k_transactions() {
+    the_tools_agree_on(100_000, false);
+}
+
+/// `=*` and `==*` count sub-accounts, as hledger counts them: hledger and
+/// bureau accept the same journal, and both refuse it with one inclusive
+/// amount wrong.
+#[test]
+fn hledger_agrees_on_inclusive_assertions() {
+    if !available("hledger") {
+        return;
+    }
+    let ok = "\
+2026-01-01 open
+    Assets:Bank:Checking  $100
+    Assets:Bank:Savings   $50
+    Assets:Bank:Savings   3 EUR
+    Assets:Bank           $5
+    Equity:Opening  -3 EUR
+    Equity:Opening
+
+2026-01-02 check
+    Assets:Bank  $0 =* $155
+    Assets:Bank  0 EUR =* 3 EUR
+    Assets:Bank:Checking  $0 ==* $100
+    Equity  $0 =* $-155
+";
+    let wrong = ok.replace("=* $155", "=* $5");
+    // `Assets:Bank:Savings` holds euros as well.
+    let exclusive = ok.replace(
+        "Assets:Bank:Checking  $0 ==* $100",
+        "Assets:Bank  $0 ==* $155",
+    );
+    let cases = [
+        ("inclusive", ok, true),
+        ("inclusive-wrong", &wrong, false),
+        ("inclusive-exclusive", &exclusive, false),
+    ];
+    for (name, text, holds) in cases {
+        let path = written(name, text);
+        let (ok, output) = runs_clean("hledger", &["check"], &path);
+        std::fs::remove_file(path).ok();
+        assert_eq!(ok, holds, "hledger: {output}");
+        assert_eq!(load("t.journal", text).is_ok(), holds);
+    }
+}
+
+/// A posting's `date:` tag moves it to that day for the assertions, as in
+/// hledger: both accept the journal with the tag and refuse it without.
+#[test]
+fn hledger_agrees_on_posting_dates() {
+    if !available("hledger") {
+        return;
+    }
+    let dated = "\
+2026-01-01 a
+    Assets:Bank  $100  ; date: 2026-01-10
+    Equity:Opening
+
+2026-01-05 b
+    Assets:Bank  $0 = $0
+    Equity:Opening  $0
+
+2026-01-10 c
+    Assets:Bank  $0 = $100
+    Equity:Opening  $0
+";
+    let undated = dated.replace("  ; date: 2026-01-10", "");
+    for (name, text, holds) in [("dated", dated, true), ("undated", &undated, false)] {
+        let path = written(name, text);
+        let (ok, output) = runs_clean("hledger", &["check"], &path);
+        std::fs::remove_file(path).ok();
+        assert_eq!(ok, holds, "hledger: {output}");
+        assert_eq!(load("t.journal", text).is_ok(), holds);
+    }
 }

@@ -403,8 +403,8 @@ fn encode(entry: &JournalEntry, sink: &mut impl Sink) {
             put_date(sink, due);
         }
     }
-    put_len(sink, entry.metadata().len());
-    for (key, value) in entry.metadata() {
+    put_len(sink, entry.metadata_pairs().len());
+    for (key, value) in entry.metadata_pairs() {
         put_str(sink, key.as_str());
         put_str(sink, value.as_str());
     }

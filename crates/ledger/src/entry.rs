@@ -371,11 +371,89 @@ pub struct JournalEntry {
     extras: Option<Box<Extras>>,
 }
 
+/// An entry's metadata: the pairs sorted by key, one inline. A map's node
+/// is about 540 bytes whatever it holds, which for the usual one or two
+/// pairs would be most of an entry's memory; the map that
+/// [`JournalEntry::metadata`] lends is built from the pairs on its first
+/// call and kept.
+#[derive(Default)]
+struct Metadata {
+    pairs: SmallVec<[(MetadataKey, MetadataValue); 1]>,
+    map: std::sync::OnceLock<BTreeMap<MetadataKey, MetadataValue>>,
+}
+
+impl Metadata {
+    #[cfg(feature = "serde")]
+    fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Sets `key` to `value`, replacing an earlier value.
+    fn insert(&mut self, key: MetadataKey, value: MetadataValue) {
+        match self.pairs.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => {
+                if let Some(pair) = self.pairs.get_mut(at) {
+                    pair.1 = value;
+                }
+            }
+            Err(at) => self.pairs.insert(at, (key, value)),
+        }
+        self.map = std::sync::OnceLock::new();
+    }
+
+    fn map(&self) -> &BTreeMap<MetadataKey, MetadataValue> {
+        self.map
+            .get_or_init(|| self.pairs.iter().cloned().collect())
+    }
+}
+
+impl From<BTreeMap<MetadataKey, MetadataValue>> for Metadata {
+    fn from(map: BTreeMap<MetadataKey, MetadataValue>) -> Self {
+        Self {
+            pairs: map.into_iter().collect(),
+            map: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl Clone for Metadata {
+    fn clone(&self) -> Self {
+        Self {
+            pairs: self.pairs.clone(),
+            map: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+// Equality, hashing and debugging see the pairs only: whether the map was
+// built yet makes no difference.
+impl PartialEq for Metadata {
+    fn eq(&self, other: &Self) -> bool {
+        self.pairs == other.pairs
+    }
+}
+
+impl Eq for Metadata {}
+
+impl core::hash::Hash for Metadata {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.pairs.hash(state);
+    }
+}
+
+impl core::fmt::Debug for Metadata {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_map()
+            .entries(self.pairs.iter().map(|(k, v)| (k, v)))
+            .finish()
+    }
+}
+
 /// Metadata, exchange rates, author, reversed entry and closed year of an
 /// entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct Extras {
-    metadata: BTreeMap<MetadataKey, MetadataValue>,
+    metadata: Metadata,
     rates: Vec<ExchangeRate>,
     posted_by: Option<UserId>,
     reverses: Option<EntryId>,
@@ -433,7 +511,7 @@ mod wire {
     impl From<EntryWire> for JournalEntry {
         fn from(wire: EntryWire) -> Self {
             let extras = Extras {
-                metadata: wire.metadata,
+                metadata: wire.metadata.into(),
                 rates: wire.rates,
                 posted_by: wire.posted_by,
                 reverses: wire.reverses,
@@ -457,7 +535,7 @@ mod wire {
                 date: entry.date,
                 description: entry.description,
                 postings: entry.postings.into_vec(),
-                metadata: extras.metadata,
+                metadata: extras.metadata.pairs.into_iter().collect(),
                 rates: extras.rates,
                 posted_by: extras.posted_by,
                 reverses: extras.reverses,
@@ -528,7 +606,9 @@ impl JournalEntry {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn metadata(&self) -> &BTreeMap<MetadataKey, MetadataValue> {
-        self.extras.as_ref().map_or(&NO_METADATA, |e| &e.metadata)
+        self.extras
+            .as_ref()
+            .map_or(&NO_METADATA, |e| e.metadata.map())
     }
 
     /// The exchange rates of a multi-currency entry.
@@ -585,7 +665,7 @@ impl JournalEntry {
             Some(EntryField::Description)
         } else if self.postings != other.postings {
             Some(EntryField::Postings)
-        } else if self.metadata() != other.metadata() {
+        } else if self.metadata_pairs() != other.metadata_pairs() {
             Some(EntryField::Metadata)
         } else if self.rates() != other.rates() {
             Some(EntryField::ExchangeRates)
@@ -628,9 +708,19 @@ impl JournalEntry {
         Ok(())
     }
 
+    /// The metadata pairs in key order, without building the map.
+    pub(crate) fn metadata_pairs(&self) -> &[(MetadataKey, MetadataValue)] {
+        self.extras.as_ref().map_or(&[], |e| &e.metadata.pairs)
+    }
+
     /// No metadata key in the namespace the crate keeps for itself.
     pub(crate) fn check_metadata(&self) -> Result<()> {
-        match self.metadata().keys().find(|key| key.is_reserved()) {
+        match self
+            .metadata_pairs()
+            .iter()
+            .map(|(key, _)| key)
+            .find(|key| key.is_reserved())
+        {
             Some(key) => Err(Error::ReservedMetadataKey {
                 entry: self.id,
                 key: key.as_str().to_owned(),
@@ -726,7 +816,11 @@ impl JournalEntry {
             description: self.description.reversal(),
             postings: self.postings.iter().map(Posting::mirrored).collect(),
             extras: Some(Box::new(Extras {
-                metadata: self.metadata().clone(),
+                metadata: self
+                    .extras
+                    .as_ref()
+                    .map(|e| e.metadata.clone())
+                    .unwrap_or_default(),
                 rates: self.rates().to_vec(),
                 posted_by: self.posted_by(),
                 reverses: Some(self.id),
@@ -1042,5 +1136,52 @@ impl CurrencySums {
 
     pub(crate) fn all_zero(&self) -> bool {
         self.iter().all(|(_, s)| s == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::hash::BuildHasher;
+
+    use super::{EntryId, JournalEntry};
+    use crate::AccountId;
+
+    fn entry() -> JournalEntry {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        JournalEntry::builder(EntryId::from_u128(1), day, "x".parse().unwrap())
+            .debit(AccountId::from_u128(1), "1.00 USD".parse().unwrap())
+            .credit(AccountId::from_u128(2), "1.00 USD".parse().unwrap())
+            .metadata("zone".parse().unwrap(), "b".parse().unwrap())
+            .metadata("area".parse().unwrap(), "a".parse().unwrap())
+            .metadata("zone".parse().unwrap(), "c".parse().unwrap())
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn metadata_pairs_and_the_lent_map_agree_whether_or_not_it_was_built() {
+        let lent = entry();
+        let untouched = lent.clone();
+        let keys: Vec<(&str, &str)> = lent
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        // Sorted by key, a later value replacing an earlier one.
+        assert_eq!(keys, [("area", "a"), ("zone", "c")]);
+        let pairs: Vec<(&str, &str)> = untouched
+            .metadata_pairs()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(pairs, keys);
+        // The map built on one and not the other changes neither equality
+        // nor hashing.
+        assert_eq!(lent, untouched);
+        let hasher = std::collections::hash_map::RandomState::new();
+        assert_eq!(hasher.hash_one(&lent), hasher.hash_one(&untouched));
+        assert_eq!(lent.first_difference(&untouched), None);
     }
 }

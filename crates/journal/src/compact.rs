@@ -1,0 +1,1306 @@
+//! A journal read straight into a bureau ledger: every transaction parsed
+//! once from the borrowed text into a compact record (interned account and
+//! commodity numbers, spans of the text instead of strings), then its
+//! assertions checked and its entries posted in date order.
+//!
+//! Why records at all rather than posting each transaction as it is read:
+//! the chart opens every account on the journal's earliest date, a custom
+//! commodity's precision is the most decimal places the whole journal
+//! writes it with, and balance assertions hold in date order (file order
+//! within a day), so nothing can be posted before the last line is read.
+//! A record is 44 bytes a posting and 56 a transaction, with no heap block
+//! of its own.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use bureau_core::{Currency, Money};
+use bureau_ledger::{
+    EntryDescription, EntryId, JournalEntry, Ledger, Memo, MetadataKey, MetadataValue, Posting,
+    Side,
+};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::amount::{NumberStyle, parse_amount, parse_amount_parts};
+use crate::book::{CONVERSION_ACCOUNT, Chart, Derived, Names, currency_of};
+use crate::reader::{
+    MAX_INCLUDE_DEPTH, account_name, each_tag, offset_in, parse_date, split_comment, tags_of,
+};
+use crate::{AccountDeclaration, Amount, Book, Commodity, Error, Location, Resolver, Result};
+
+/// Each commodity's currency by commodity number, and by commodity.
+type Currencies = (Vec<Option<Currency>>, BTreeMap<Commodity, Currency>);
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// No assertion on a posting.
+const NONE: u32 = u32::MAX;
+
+/// Bytes `start..end` of one file's text.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    file: u32,
+    start: u32,
+    end: u32,
+}
+
+/// A range of a pool (`comments`, `posts`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Range {
+    start: u32,
+    len: u32,
+}
+
+impl Range {
+    fn indices(self) -> core::ops::Range<usize> {
+        let start = self.start as usize;
+        start..start + self.len as usize
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tx {
+    date: NaiveDate,
+    file: u32,
+    line: u32,
+    description: Span,
+    code: Option<Span>,
+    comments: Range,
+    postings: Range,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Post {
+    quantity: Decimal,
+    account: u32,
+    commodity: u32,
+    line: u32,
+    column: u32,
+    comments: Range,
+    assertion: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct AssertionRecord {
+    quantity: Decimal,
+    commodity: u32,
+    exclusive: bool,
+    inclusive: bool,
+}
+
+/// What only reading a transaction needs of each posting.
+#[derive(Clone, Copy, Debug)]
+struct Scratch {
+    missing: bool,
+    cost: Option<(bool, Decimal, u32)>,
+}
+
+/// Names numbered in order of first appearance.
+#[derive(Debug, Default)]
+struct Interner {
+    numbers: Map<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn number(&mut self, name: &str) -> (u32, bool) {
+        if let Some(number) = self.numbers.get(name) {
+            return (*number, false);
+        }
+        let number = u32::try_from(self.names.len()).unwrap_or(NONE);
+        self.numbers.insert(name.into(), number);
+        self.names.push(name.into());
+        (number, true)
+    }
+
+    fn name(&self, number: u32) -> &str {
+        self.names.get(number as usize).map_or("", |n| n)
+    }
+}
+
+struct Loader<'m> {
+    main: &'m str,
+    /// Texts of included files, by file number less one.
+    included: Vec<String>,
+    files: Vec<Arc<str>>,
+    style: NumberStyle,
+    accounts: Interner,
+    /// Where each account is first used: file, line, column.
+    first_use: Vec<(u32, u32, u32)>,
+    commodities: Interner,
+    declarations: Vec<AccountDeclaration>,
+    txs: Vec<Tx>,
+    posts: Vec<Post>,
+    assertions: Vec<AssertionRecord>,
+    comments: Vec<Span>,
+    /// The posts with a `date:` tag of their own, by position, in order.
+    post_dates: Vec<(u32, NaiveDate)>,
+    scratch: Vec<Scratch>,
+    sums: Vec<(u32, Decimal)>,
+}
+
+/// Reads a journal and posts it into a new ledger in one go: what
+/// [`post`](crate::post)`(&`[`read`](crate::read)`(file, text)?)` gives, the
+/// same balances, without building the [`Journal`](crate::Journal) (the
+/// fast way to balance a large journal; the transactions are not kept).
+///
+/// Every check of [`read`](crate::read) is made, in the same order, and its
+/// errors are the same; then every transaction is posted as
+/// [`post`](crate::post) posts it, but in date order (file order within a
+/// day), so the entry ids `1, 2, ...` count in that order and
+/// [`CONVERSION_ACCOUNT`](crate::CONVERSION_ACCOUNT) is opened after every
+/// account the journal names.
+///
+/// # Errors
+///
+/// Those of [`read`](crate::read) and [`post`](crate::post), and
+/// [`Error::Unsupported`] for a file of 4 GiB or more.
+///
+/// ```
+/// let book = bureau_journal::load("books.journal", "\
+/// 2026-01-20 rent
+///     Expenses:Rent        $250.00
+///     Assets:Bank          = $750.00
+///
+/// 2026-01-05 * opening
+///     Assets:Bank          $1,000.00
+///     Equity:Opening
+/// ")?;
+/// let lines: Vec<String> = book.balances()?.iter().map(ToString::to_string).collect();
+/// assert_eq!(lines, [
+///     "Assets:Bank  750.00 USD",
+///     "Equity:Opening  -1000.00 USD",
+///     "Expenses:Rent  250.00 USD",
+/// ]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load(file: &str, text: &str) -> Result<Book> {
+    let mut loader = Loader::new(file, text);
+    loader.read_text(0, text, None, 0)?;
+    loader.finish_loading()
+}
+
+/// [`load`] with the files that `include` directives name read through
+/// `resolver`, as [`read_with`](crate::read_with) reads them.
+///
+/// # Errors
+///
+/// Those of [`load`] and [`read_with`](crate::read_with).
+///
+/// ```
+/// use std::collections::BTreeMap;
+///
+/// let mut files = BTreeMap::new();
+/// files.insert("2025.journal".to_owned(), "\
+/// 2025-12-31 opening
+///     Assets:Bank  $100
+///     Equity:Opening
+/// ".to_owned());
+/// let book = bureau_journal::load_with("main.journal", "include 2025.journal\n", &mut files)?;
+/// assert_eq!(book.balances()?[0].to_string(), "Assets:Bank  100.00 USD");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_with(file: &str, text: &str, resolver: &mut dyn Resolver) -> Result<Book> {
+    let mut loader = Loader::new(file, text);
+    loader.read_text(0, text, Some(resolver), 0)?;
+    loader.finish_loading()
+}
+
+/// What the indented lines that follow belong to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Nothing,
+    Transaction,
+    Directive,
+}
+
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(NONE)
+}
+
+/// `text` split at the mark found at byte `offset` (a doubled mark taken
+/// whole): what comes before, what follows, and whether it was doubled.
+fn split_at_mark(text: &str, offset: Option<usize>, mark: char) -> (&str, Option<&str>, bool) {
+    match offset {
+        Some(offset) if offset < text.len() => {
+            let before = text.get(..offset).unwrap_or("");
+            let after = text.get(offset + 1..).unwrap_or("");
+            match after.strip_prefix(mark) {
+                Some(doubled) => (before, Some(doubled), true),
+                None => (before, Some(after), false),
+            }
+        }
+        _ => (text, None, false),
+    }
+}
+
+/// The column (from 1, in characters) of byte `at` of `line`.
+fn column_at(line: &str, at: usize) -> usize {
+    match line.get(..at) {
+        Some(before) if before.is_ascii() => at + 1,
+        Some(before) => before.chars().count() + 1,
+        None => 1,
+    }
+}
+
+impl<'m> Loader<'m> {
+    fn new(file: &str, main: &'m str) -> Self {
+        Self {
+            main,
+            included: Vec::new(),
+            files: vec![Arc::from(file)],
+            style: NumberStyle::POINT,
+            accounts: Interner::default(),
+            first_use: Vec::new(),
+            commodities: Interner::default(),
+            declarations: Vec::new(),
+            txs: Vec::new(),
+            posts: Vec::new(),
+            assertions: Vec::new(),
+            comments: Vec::new(),
+            post_dates: Vec::new(),
+            scratch: Vec::new(),
+            sums: Vec::new(),
+        }
+    }
+
+    fn at(&self, file: u32, line: usize, column: usize) -> Location {
+        let name = self
+            .files
+            .get(file as usize)
+            .map_or_else(|| Arc::from(""), Arc::clone);
+        Location::new(name, line, column)
+    }
+
+    fn text_of(&self, span: Span) -> &str {
+        let text = match span.file {
+            0 => self.main,
+            n => self.included.get(n as usize - 1).map_or("", String::as_str),
+        };
+        text.get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+
+    fn span(file: u32, text: &str, part: &str) -> Span {
+        let start = offset_in(text, part);
+        Span {
+            file,
+            start: to_u32(start),
+            end: to_u32(start + part.len()),
+        }
+    }
+
+    fn amount(&self, quantity: Decimal, commodity: u32) -> Amount {
+        Amount::new(quantity, Commodity::new(self.commodities.name(commodity)))
+    }
+
+    fn read_text<'r>(
+        &mut self,
+        file: u32,
+        text: &str,
+        mut resolver: Option<&mut (dyn Resolver + 'r)>,
+        depth: usize,
+    ) -> Result<()> {
+        if u32::try_from(text.len()).is_err() {
+            return Err(Error::Unsupported {
+                location: self.at(file, 1, 1),
+                what: "a file of 4 GiB or more".to_owned(),
+            });
+        }
+        let mut open = Open::Nothing;
+        let mut in_comment_block = false;
+        let mut pending = false;
+        for (index, raw) in text.split_inclusive('\n').enumerate() {
+            let number = index + 1;
+            let mut line = raw;
+            if let Some(stripped) = line.strip_suffix('\n') {
+                line = stripped.strip_suffix('\r').unwrap_or(stripped);
+            }
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if in_comment_block {
+                if line.trim_end() == "end comment" {
+                    in_comment_block = false;
+                }
+                continue;
+            }
+            if line.starts_with([' ', '\t']) {
+                let body = line.trim_start();
+                if body.is_empty() {
+                    continue;
+                }
+                match open {
+                    Open::Transaction => {
+                        if pending {
+                            self.indented_line(file, text, line, body, number)?;
+                        }
+                    }
+                    Open::Directive => {}
+                    Open::Nothing => {
+                        if !body.starts_with([';', '#']) {
+                            return Err(Error::Syntax {
+                                location: self.at(
+                                    file,
+                                    number,
+                                    column_at(line, offset_in(line, body)),
+                                ),
+                                expected: "a transaction or directive before an indented line",
+                                found: body.to_owned(),
+                            });
+                        }
+                    }
+                }
+                continue;
+            }
+            if pending {
+                self.finish()?;
+                pending = false;
+            }
+            open = Open::Nothing;
+            if line.trim().is_empty() || line.starts_with([';', '#', '*', '%', '|']) {
+                continue;
+            }
+            if line.starts_with(|c: char| c.is_ascii_digit()) {
+                self.header(file, text, line, number)?;
+                pending = true;
+                open = Open::Transaction;
+                continue;
+            }
+            let (keyword, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
+            match keyword {
+                "comment" => in_comment_block = true,
+                "account" => {
+                    self.account(file, rest, number, keyword.len() + 2)?;
+                    open = Open::Directive;
+                }
+                "P" => self.price(file, rest, number)?,
+                "include" => {
+                    self.include(file, rest.trim(), number, resolver.as_deref_mut(), depth)?;
+                }
+                "decimal-mark" => {
+                    self.style = match rest.trim() {
+                        "." => NumberStyle::POINT,
+                        "," => NumberStyle { decimal_mark: ',' },
+                        other => {
+                            return Err(Error::Syntax {
+                                location: self.at(file, number, keyword.len() + 2),
+                                expected: "`.` or `,` after decimal-mark",
+                                found: other.to_owned(),
+                            });
+                        }
+                    };
+                }
+                "commodity" | "payee" | "tag" => open = Open::Directive,
+                other => {
+                    return Err(Error::Unsupported {
+                        location: self.at(file, number, 1),
+                        what: format!("directive {other:?}"),
+                    });
+                }
+            }
+        }
+        if pending {
+            self.finish()?;
+        }
+        Ok(())
+    }
+
+    fn include<'r>(
+        &mut self,
+        from: u32,
+        path: &str,
+        number: usize,
+        resolver: Option<&mut (dyn Resolver + 'r)>,
+        depth: usize,
+    ) -> Result<()> {
+        let location = self.at(from, number, 1);
+        let Some(resolver) = resolver else {
+            return Err(Error::Unsupported {
+                location,
+                what: "`include` without a resolver (see `read_with`)".to_owned(),
+            });
+        };
+        if depth >= MAX_INCLUDE_DEPTH {
+            return Err(Error::Include {
+                location,
+                path: path.to_owned(),
+                reason: "includes nest deeper than 32 files (a cycle?)".to_owned(),
+            });
+        }
+        let (name, text) =
+            resolver
+                .resolve(&location.file, path)
+                .map_err(|reason| Error::Include {
+                    location,
+                    path: path.to_owned(),
+                    reason,
+                })?;
+        let file = to_u32(self.files.len());
+        self.files.push(Arc::from(name));
+        self.included.push(String::new());
+        let read = self.read_text(file, &text, Some(resolver), depth + 1);
+        if let Some(slot) = self.included.get_mut(file as usize - 1) {
+            *slot = text;
+        }
+        read
+    }
+
+    fn header(&mut self, file: u32, text: &str, line: &str, number: usize) -> Result<()> {
+        let date_end = line
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(line.len());
+        let (date_text, mut rest) = line.split_at(date_end);
+        let date = parse_date(date_text).ok_or_else(|| Error::BadDate {
+            location: self.at(file, number, 1),
+            text: date_text.to_owned(),
+        })?;
+        if let Some(after) = rest.strip_prefix('=') {
+            let end = after.find(char::is_whitespace).unwrap_or(after.len());
+            let (date2, tail) = after.split_at(end);
+            if parse_date(date2).is_none() {
+                return Err(Error::BadDate {
+                    location: self.at(file, number, column_at(line, offset_in(line, date2))),
+                    text: date2.to_owned(),
+                });
+            }
+            rest = tail;
+        }
+        if !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+            return Err(Error::Syntax {
+                location: self.at(file, number, column_at(line, offset_in(line, rest))),
+                expected: "a space after the date",
+                found: rest.to_owned(),
+            });
+        }
+        let (body, comment) = split_comment(rest);
+        let mut body = body.trim_start();
+        if body.starts_with(['*', '!']) {
+            body = body.get(1..).unwrap_or("").trim_start();
+        }
+        let mut code = None;
+        if let Some(after) = body.strip_prefix('(') {
+            let close = after.find(')').ok_or_else(|| Error::Syntax {
+                location: self.at(file, number, column_at(line, offset_in(line, body))),
+                expected: "a `)` closing the transaction code",
+                found: body.to_owned(),
+            })?;
+            code = after.get(..close).map(|c| Self::span(file, text, c));
+            body = after.get(close + 1..).unwrap_or("").trim_start();
+        }
+        let comments_start = to_u32(self.comments.len());
+        if let Some(comment) = comment {
+            self.comments.push(Self::span(file, text, comment));
+        }
+        self.txs.push(Tx {
+            date,
+            file,
+            line: to_u32(number),
+            description: Self::span(file, text, body.trim()),
+            code,
+            comments: Range {
+                start: comments_start,
+                len: to_u32(self.comments.len()) - comments_start,
+            },
+            postings: Range {
+                start: to_u32(self.posts.len()),
+                len: 0,
+            },
+        });
+        self.scratch.clear();
+        Ok(())
+    }
+
+    fn indented_line(
+        &mut self,
+        file: u32,
+        text: &str,
+        line: &str,
+        body: &str,
+        number: usize,
+    ) -> Result<()> {
+        if let Some(comment) = body.strip_prefix([';', '#']) {
+            let span = Self::span(file, text, comment.trim());
+            // Comments of one owner are consecutive: the transaction's come
+            // before its first posting, a posting's right after it.
+            self.comments.push(span);
+            match self.posts.last_mut().filter(|_| !self.scratch.is_empty()) {
+                Some(post) => post.comments.len += 1,
+                None => {
+                    if let Some(tx) = self.txs.last_mut() {
+                        tx.comments.len += 1;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        let mut rest_of = body;
+        if let Some(after) = rest_of.strip_prefix(['*', '!']) {
+            rest_of = after.trim_start();
+        }
+        let start = column_at(line, offset_in(line, rest_of));
+        if rest_of.starts_with(['(', '[']) {
+            return Err(Error::Unsupported {
+                location: self.at(file, number, start),
+                what: "a virtual posting (account in parentheses or brackets)".to_owned(),
+            });
+        }
+        let (name, rest) = account_name(rest_of);
+        let name = name.trim_end();
+        if name.is_empty() || name.contains(';') {
+            return Err(Error::Syntax {
+                location: self.at(file, number, start),
+                expected: "an account name, then two spaces or a tab before the amount",
+                found: rest_of.to_owned(),
+            });
+        }
+        // One pass over the rest of the line for the comment's `;`, the
+        // assertion's `=` and the cost's `@` (the first of each, `=` before
+        // the comment and `@` before the assertion), as `split_comment` and
+        // `split_once` would find them.
+        let (mut semicolon, mut equals, mut at) = (None, None, None);
+        for (offset, byte) in rest.bytes().enumerate() {
+            match byte {
+                b';' => {
+                    semicolon = Some(offset);
+                    break;
+                }
+                b'=' if equals.is_none() => equals = Some(offset),
+                b'@' if equals.is_none() && at.is_none() => at = Some(offset),
+                _ => {}
+            }
+        }
+        let (amounts, comment) = match semicolon {
+            Some(offset) => (
+                rest.get(..offset).unwrap_or("").trim_end(),
+                Some(rest.get(offset + 1..).unwrap_or("").trim()),
+            ),
+            None => (rest.trim_end(), None),
+        };
+        let location_of =
+            |this: &Self, part: &str| this.at(file, number, column_at(line, offset_in(line, part)));
+        // `amounts` is `rest` trimmed at its end: offsets before the `;`
+        // stay valid, and a `=` or `@` found lies within it.
+        let (amount_text, assertion_text, exclusive) = split_at_mark(amounts, equals, '=');
+        let (amount_text, cost_text, total) = split_at_mark(amount_text, at, '@');
+        let style = self.style;
+        let amount_of = |this: &mut Self, part: &str| {
+            let (quantity, symbol) =
+                parse_amount_parts(part, style).map_err(|reason| Error::BadAmount {
+                    location: location_of(this, part.trim_start()),
+                    text: part.trim().to_owned(),
+                    reason,
+                })?;
+            Ok::<_, Error>((quantity, this.commodities.number(symbol).0))
+        };
+        let amount = if amount_text.trim().is_empty() {
+            if cost_text.is_some() {
+                return Err(Error::Syntax {
+                    location: location_of(self, amount_text),
+                    expected: "an amount before its cost",
+                    found: amounts.to_owned(),
+                });
+            }
+            None
+        } else {
+            Some(amount_of(self, amount_text)?)
+        };
+        let cost = match cost_text {
+            Some(text) => {
+                let (quantity, commodity) = amount_of(self, text)?;
+                Some((total, quantity, commodity))
+            }
+            None => None,
+        };
+        let assertion = match assertion_text {
+            Some(text) => {
+                let (text, inclusive) = match text.strip_prefix('*') {
+                    Some(rest) => (rest, true),
+                    None => (text, false),
+                };
+                let (quantity, commodity) = amount_of(self, text)?;
+                self.assertions.push(AssertionRecord {
+                    quantity,
+                    commodity,
+                    exclusive,
+                    inclusive,
+                });
+                to_u32(self.assertions.len() - 1)
+            }
+            None => NONE,
+        };
+        if amount.is_none() {
+            let from = self.posts.len().saturating_sub(self.scratch.len());
+            let first = self
+                .scratch
+                .iter()
+                .zip(self.posts.get(from..).unwrap_or_default())
+                .find(|(s, _)| s.missing)
+                .map(|(_, p)| p.line as usize);
+            if let Some(first_line) = first {
+                return Err(Error::TwoMissingAmounts {
+                    location: self.at(file, number, start),
+                    first_line,
+                });
+            }
+        }
+        let (account, new) = self.accounts.number(name);
+        if new {
+            self.first_use.push((file, to_u32(number), to_u32(start)));
+        }
+        let comments_start = to_u32(self.comments.len());
+        if let Some(comment) = comment {
+            self.comments.push(Self::span(file, text, comment));
+        }
+        let (quantity, commodity) =
+            amount.unwrap_or((Decimal::ZERO, self.commodities.number("").0));
+        self.posts.push(Post {
+            quantity,
+            account,
+            commodity,
+            line: to_u32(number),
+            column: to_u32(start),
+            comments: Range {
+                start: comments_start,
+                len: to_u32(self.comments.len()) - comments_start,
+            },
+            assertion,
+        });
+        self.scratch.push(Scratch {
+            missing: amount.is_none(),
+            cost,
+        });
+        if let Some(tx) = self.txs.last_mut() {
+            tx.postings.len += 1;
+        }
+        Ok(())
+    }
+
+    /// Infers the missing amount and checks the balance of the transaction
+    /// just read.
+    fn finish(&mut self) -> Result<()> {
+        let Some(tx) = self.txs.last().copied() else {
+            return Ok(());
+        };
+        let first = tx.postings.start as usize;
+        let dated = self.post_dates_of(tx, first)?;
+        let mut sums = core::mem::take(&mut self.sums);
+        sums.clear();
+        let mut costed = false;
+        let posts = self.posts.get(first..).unwrap_or_default();
+        for (post, scratch) in posts.iter().zip(&self.scratch) {
+            if scratch.missing {
+                continue;
+            }
+            let overflow = |quantity, commodity| Error::BadAmount {
+                location: self.at(tx.file, post.line as usize, post.column as usize),
+                text: self.amount(quantity, commodity).to_string(),
+                reason: "the transaction's sum overflows the range of a decimal",
+            };
+            let (weight, commodity) = match scratch.cost {
+                None => (post.quantity, post.commodity),
+                Some((false, price, commodity)) => {
+                    costed = true;
+                    (
+                        post.quantity
+                            .checked_mul(price)
+                            .ok_or_else(|| overflow(price, commodity))?,
+                        commodity,
+                    )
+                }
+                Some((true, price, commodity)) => {
+                    costed = true;
+                    let mut total = price.abs();
+                    total.set_sign_negative(post.quantity.is_sign_negative());
+                    (total, commodity)
+                }
+            };
+            match sums.iter_mut().find(|(c, _)| *c == commodity) {
+                Some((_, sum)) => {
+                    *sum = sum
+                        .checked_add(weight)
+                        .ok_or_else(|| overflow(weight, commodity))?;
+                }
+                None => sums.push((commodity, weight)),
+            }
+        }
+        let two = sums.len() == 2;
+        sums.retain(|(_, sum)| !sum.is_zero());
+        // Two commodities and no cost: the tools take the conversion rate
+        // to be whatever balances the transaction.
+        let implied = !costed && two;
+        let result = self.settle(tx, first, implied, &sums);
+        self.sums = sums;
+        result?;
+        if dated {
+            // Again over the postings as settled: an inferred one has the
+            // date of the posting it replaces.
+            let count = self.txs.last().map_or(0, |t| t.postings.len as usize);
+            for at in first..first + count {
+                if let Some(date) = self.post_date(tx.file, at)? {
+                    self.post_dates.push((to_u32(at), date));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a posting of the transaction just read has a `date:` tag,
+    /// each such date checked (in file order, before the balance).
+    fn post_dates_of(&self, tx: Tx, first: usize) -> Result<bool> {
+        let mut dated = false;
+        for at in first..first + tx.postings.len as usize {
+            dated |= self.post_date(tx.file, at)?.is_some();
+        }
+        Ok(dated)
+    }
+
+    /// The date of the `date:` tag of the posting at `at`, if it has one.
+    fn post_date(&self, file: u32, at: usize) -> Result<Option<NaiveDate>> {
+        let Some(post) = self.posts.get(at) else {
+            return Ok(None);
+        };
+        if post.comments.len == 0 {
+            return Ok(None);
+        }
+        // As `posting_date` reads the joined comment, line by line, without
+        // joining it.
+        let mut found = None;
+        for span in self
+            .comments
+            .get(post.comments.indices())
+            .unwrap_or_default()
+        {
+            each_tag(self.text_of(*span), |name, value| {
+                if name == "date" && found.is_none() {
+                    found = Some(value);
+                }
+            });
+        }
+        match found {
+            None => Ok(None),
+            Some(text) => parse_date(text).map(Some).ok_or_else(|| Error::BadDate {
+                location: self.at(file, post.line as usize, post.column as usize),
+                text: text.to_owned(),
+            }),
+        }
+    }
+
+    /// Replaces the missing posting by one per commodity left over, or
+    /// refuses a transaction that does not balance.
+    fn settle(
+        &mut self,
+        tx: Tx,
+        first: usize,
+        implied: bool,
+        differences: &[(u32, Decimal)],
+    ) -> Result<()> {
+        let missing = self.scratch.iter().position(|s| s.missing);
+        let Some(at) = missing else {
+            let opposite = matches!(differences, [(_, a), (_, b)] if a.is_sign_negative() != b.is_sign_negative());
+            let balanced = differences.is_empty() || (implied && opposite);
+            if !balanced {
+                return Err(Error::Unbalanced {
+                    location: self.at(tx.file, tx.line as usize, 1),
+                    differences: differences
+                        .iter()
+                        .map(|(c, q)| self.amount(*q, *c))
+                        .collect(),
+                });
+            }
+            return Ok(());
+        };
+        let Some(template) = self.posts.get(first + at).copied() else {
+            return Ok(());
+        };
+        let zero = [(self.commodities.number("").0, Decimal::ZERO)];
+        let amounts = if differences.is_empty() {
+            &zero[..]
+        } else {
+            differences
+        };
+        let count = amounts.len();
+        let inferred = amounts
+            .iter()
+            .enumerate()
+            .map(|(n, (commodity, quantity))| Post {
+                quantity: -*quantity,
+                commodity: *commodity,
+                assertion: if n + 1 == count {
+                    template.assertion
+                } else {
+                    NONE
+                },
+                ..template
+            });
+        let inferred: Vec<Post> = inferred.collect();
+        let added = to_u32(inferred.len()) - 1;
+        self.posts.splice(first + at..=first + at, inferred);
+        if let Some(tx) = self.txs.last_mut() {
+            tx.postings.len += added;
+        }
+        Ok(())
+    }
+
+    fn account(&mut self, file: u32, rest: &str, number: usize, column: usize) -> Result<()> {
+        let text = rest.trim_start();
+        let column = column + rest.chars().count() - text.chars().count();
+        let (body, comment) = split_comment(text);
+        let (name, tail) = account_name(body);
+        let name = name.trim_end();
+        if name.is_empty() || !tail.trim().is_empty() {
+            return Err(Error::Syntax {
+                location: self.at(file, number, column),
+                expected: "an account name, then an optional `; type: A` comment",
+                found: text.to_owned(),
+            });
+        }
+        self.declarations.push(AccountDeclaration {
+            name: name.to_owned(),
+            tags: comment.map(tags_of).unwrap_or_default(),
+            location: self.at(file, number, 1),
+        });
+        Ok(())
+    }
+
+    fn price(&self, file: u32, rest: &str, number: usize) -> Result<()> {
+        let (body, _) = split_comment(rest);
+        let mut words = body.split_whitespace();
+        let location = self.at(file, number, 1);
+        let (Some(date_text), Some(_)) = (words.next(), words.next()) else {
+            return Err(Error::Syntax {
+                location,
+                expected: "P DATE COMMODITY PRICE",
+                found: rest.to_owned(),
+            });
+        };
+        if parse_date(date_text).is_none() {
+            return Err(Error::BadDate {
+                location,
+                text: date_text.to_owned(),
+            });
+        }
+        let price_text = words.collect::<Vec<_>>().join(" ");
+        parse_amount(&price_text, self.style).map_err(|reason| Error::BadAmount {
+            location,
+            text: price_text.clone(),
+            reason,
+        })?;
+        Ok(())
+    }
+
+    /// The transactions in date order, file order within a day: sorted as
+    /// single integers (day, then position), without reaching into the
+    /// records for every comparison.
+    fn date_order(&self) -> Vec<u32> {
+        let mut keys: Vec<u64> = self
+            .txs
+            .iter()
+            .enumerate()
+            .map(|(at, tx)| {
+                let day = i64::from(tx.date.num_days_from_ce()) - i64::from(i32::MIN);
+                (u64::try_from(day).unwrap_or(0) << 32) | u64::from(to_u32(at))
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter()
+            .map(|key| to_u32(usize::try_from(key & u64::from(u32::MAX)).unwrap_or(0)))
+            .collect()
+    }
+
+    fn check_assertions(&self, order: &[u32]) -> Result<()> {
+        if self.assertions.is_empty() {
+            return Ok(());
+        }
+        let mut balances: Vec<Vec<(u32, Decimal)>> = vec![Vec::new(); self.accounts.names.len()];
+        for (tx, post) in self.assertion_order(order) {
+            {
+                let Some(sums) = balances.get_mut(post.account as usize) else {
+                    continue;
+                };
+                let location = || self.at(tx.file, post.line as usize, post.column as usize);
+                let sum = match sums.iter_mut().find(|(c, _)| *c == post.commodity) {
+                    Some((_, sum)) => sum,
+                    None => {
+                        sums.push((post.commodity, Decimal::ZERO));
+                        match sums.last_mut() {
+                            Some((_, sum)) => sum,
+                            None => continue,
+                        }
+                    }
+                };
+                *sum = sum
+                    .checked_add(post.quantity)
+                    .ok_or_else(|| Error::BadAmount {
+                        location: location(),
+                        text: self.amount(post.quantity, post.commodity).to_string(),
+                        reason: "the account's balance overflows the range of a decimal",
+                    })?;
+                let Some(assertion) = self.assertions.get(post.assertion as usize) else {
+                    continue;
+                };
+                let subtree;
+                let sums = if assertion.inclusive {
+                    subtree = self.subtree_sums(&balances, post, location)?;
+                    &subtree
+                } else {
+                    match balances.get(post.account as usize) {
+                        Some(sums) => sums,
+                        None => continue,
+                    }
+                };
+                let failed = |quantity, commodity| Error::AssertionFailed {
+                    location: location(),
+                    account: self.accounts.name(post.account).to_owned(),
+                    expected: self.amount(assertion.quantity, assertion.commodity),
+                    actual: self.amount(quantity, commodity),
+                };
+                let actual = sums
+                    .iter()
+                    .find(|(c, _)| *c == assertion.commodity)
+                    .map_or(Decimal::ZERO, |(_, sum)| *sum);
+                if actual != assertion.quantity {
+                    return Err(failed(actual, assertion.commodity));
+                }
+                if assertion.exclusive
+                    && let Some((commodity, sum)) = sums
+                        .iter()
+                        .find(|(c, sum)| *c != assertion.commodity && !sum.is_zero())
+                {
+                    return Err(failed(*sum, *commodity));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every posting with its transaction in the order assertions see them:
+    /// by day (a posting's own date, else its transaction's), then in file
+    /// order.
+    fn assertion_order(&self, order: &[u32]) -> Vec<(&Tx, &Post)> {
+        let in_date_order = order.iter().filter_map(|at| self.txs.get(*at as usize));
+        if self.post_dates.is_empty() {
+            return in_date_order
+                .flat_map(|tx| {
+                    let posts = self.posts.get(tx.postings.indices()).unwrap_or_default();
+                    posts.iter().map(move |post| (tx, post))
+                })
+                .collect();
+        }
+        let mut keyed: Vec<(NaiveDate, u32, &Tx)> = Vec::with_capacity(self.posts.len());
+        let mut dates = self.post_dates.iter().peekable();
+        for tx in &self.txs {
+            for at in tx.postings.indices() {
+                let own = dates.next_if(|(post, _)| *post as usize == at);
+                keyed.push((own.map_or(tx.date, |(_, date)| *date), to_u32(at), tx));
+            }
+        }
+        keyed.sort_unstable_by_key(|(date, at, _)| (*date, *at));
+        keyed
+            .into_iter()
+            .filter_map(|(_, at, tx)| Some((tx, self.posts.get(at as usize)?)))
+            .collect()
+    }
+
+    /// The balances of a posting's account and all its sub-accounts, per
+    /// commodity in the order of the commodities' names (as `read` lists
+    /// them for an inclusive assertion).
+    fn subtree_sums(
+        &self,
+        balances: &[Vec<(u32, Decimal)>],
+        post: &Post,
+        location: impl Fn() -> Location,
+    ) -> Result<Vec<(u32, Decimal)>> {
+        let account = self.accounts.name(post.account);
+        let mut totals: Vec<(u32, Decimal)> = Vec::new();
+        for (number, sums) in balances.iter().enumerate() {
+            let name = self.accounts.name(to_u32(number));
+            let within = name == account
+                || name
+                    .strip_prefix(account)
+                    .is_some_and(|rest| rest.starts_with(':'));
+            if !within {
+                continue;
+            }
+            for (commodity, sum) in sums {
+                let total = match totals.iter_mut().find(|(c, _)| c == commodity) {
+                    Some((_, total)) => total,
+                    None => {
+                        totals.push((*commodity, Decimal::ZERO));
+                        match totals.last_mut() {
+                            Some((_, total)) => total,
+                            None => continue,
+                        }
+                    }
+                };
+                *total = total.checked_add(*sum).ok_or_else(|| Error::BadAmount {
+                    location: location(),
+                    text: self.amount(post.quantity, post.commodity).to_string(),
+                    reason: "the account's balance overflows the range of a decimal",
+                })?;
+            }
+        }
+        totals.sort_by(|a, b| self.commodities.name(a.0).cmp(self.commodities.name(b.0)));
+        Ok(totals)
+    }
+
+    /// The comment of `range`, its lines joined by line breaks.
+    fn comment(&self, range: Range) -> String {
+        let mut comment = String::new();
+        for span in self.comments.get(range.indices()).unwrap_or_default() {
+            if !comment.is_empty() {
+                comment.push('\n');
+            }
+            comment.push_str(self.text_of(*span));
+        }
+        comment
+    }
+
+    /// A currency for every commodity posted, by commodity number.
+    fn currencies(&self) -> Result<Currencies> {
+        let mut seen: Vec<Option<(u32, Location)>> = vec![None; self.commodities.names.len()];
+        for tx in &self.txs {
+            for post in self.posts.get(tx.postings.indices()).unwrap_or_default() {
+                if post.quantity.is_zero() {
+                    continue;
+                }
+                let scale = post.quantity.scale();
+                match seen.get_mut(post.commodity as usize) {
+                    Some(Some((places, _))) => *places = (*places).max(scale),
+                    Some(slot) => {
+                        let location = self.at(tx.file, post.line as usize, post.column as usize);
+                        *slot = Some((scale, location));
+                    }
+                    None => {}
+                }
+            }
+        }
+        let mut named: Vec<(&str, u32, u32, Location)> = seen
+            .into_iter()
+            .enumerate()
+            .filter_map(|(n, s)| {
+                s.map(|(places, at)| (self.commodities.name(to_u32(n)), to_u32(n), places, at))
+            })
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(b.0));
+        let mut by_number = vec![None; self.commodities.names.len()];
+        let mut by_name = BTreeMap::new();
+        for (name, number, places, location) in named {
+            let commodity = Commodity::new(name);
+            let currency =
+                currency_of(&commodity, places).map_err(|source| Error::UnsupportedCommodity {
+                    location,
+                    commodity: name.to_owned(),
+                    source,
+                })?;
+            if let Some(slot) = by_number.get_mut(number as usize) {
+                *slot = Some(currency);
+            }
+            by_name.insert(commodity, currency);
+        }
+        Ok((by_number, by_name))
+    }
+
+    fn finish_loading(self) -> Result<Book> {
+        let order = self.date_order();
+        self.check_assertions(&order)?;
+        let opened = self
+            .txs
+            .iter()
+            .map(|t| t.date)
+            .min()
+            .unwrap_or(NaiveDate::MIN);
+        let mut chart = Chart {
+            declarations: &self.declarations,
+            opened,
+            ledger: Ledger::new(),
+            accounts: Names::default(),
+        };
+        for declaration in &self.declarations {
+            chart.open(&Derived {
+                name: declaration.name.clone(),
+                location: declaration.location.clone(),
+            })?;
+        }
+        let (currencies, by_name) = self.currencies()?;
+        let mut ids = Vec::with_capacity(self.accounts.names.len());
+        for (number, name) in self.accounts.names.iter().enumerate() {
+            let (file, line, column) = self.first_use.get(number).copied().unwrap_or((0, 1, 1));
+            let id = match chart.accounts.get(&**name) {
+                Some(id) => *id,
+                None => chart.open(&Derived {
+                    name: name.to_string(),
+                    location: self.at(file, line as usize, column as usize),
+                })?,
+            };
+            ids.push(id);
+        }
+        let mut posting = Reused {
+            next_id: 0,
+            legs: Vec::new(),
+            groups: Vec::new(),
+            metadata: Vec::new(),
+        };
+        for tx in order.iter().filter_map(|at| self.txs.get(*at as usize)) {
+            self.post_transaction(&mut chart, &currencies, &ids, tx, &mut posting)?;
+        }
+        Ok(Book {
+            ledger: chart.ledger,
+            accounts: chart.accounts,
+            currencies: by_name,
+        })
+    }
+
+    fn post_transaction(
+        &self,
+        chart: &mut Chart<'_>,
+        currencies: &[Option<Currency>],
+        ids: &[bureau_ledger::AccountId],
+        tx: &Tx,
+        state: &mut Reused,
+    ) -> Result<()> {
+        let tx_location = || self.at(tx.file, tx.line as usize, 1);
+        let rejected = |source| Error::Rejected {
+            location: tx_location(),
+            source,
+        };
+        state.legs.clear();
+        state.groups.clear();
+        for post in self.posts.get(tx.postings.indices()).unwrap_or_default() {
+            if post.quantity.is_zero() {
+                continue;
+            }
+            let (Some(Some(currency)), Some(account)) = (
+                currencies.get(post.commodity as usize),
+                ids.get(post.account as usize),
+            ) else {
+                continue;
+            };
+            let location = || self.at(tx.file, post.line as usize, post.column as usize);
+            let money =
+                Money::new(post.quantity.abs(), *currency).map_err(|source| Error::Rejected {
+                    location: location(),
+                    source: source.into(),
+                })?;
+            let side = if post.quantity.is_sign_negative() {
+                Side::Credit
+            } else {
+                Side::Debit
+            };
+            let mut leg = Posting::new(*account, side, money);
+            let comment: std::borrow::Cow<'_, str> =
+                match self.comments.get(post.comments.indices()) {
+                    Some([only]) => self.text_of(*only).into(),
+                    Some([]) | None => "".into(),
+                    Some(_) => self.comment(post.comments).into(),
+                };
+            if !comment.is_empty() {
+                let memo = Memo::new(comment).map_err(|source| Error::Rejected {
+                    location: location(),
+                    source,
+                })?;
+                leg = leg.with_memo(memo);
+            }
+            let signed = match side {
+                Side::Debit => money.to_minor(),
+                Side::Credit => -money.to_minor(),
+            };
+            match state.groups.iter_mut().find(|(c, _)| c == currency) {
+                Some((_, sum)) => *sum = sum.saturating_add(signed),
+                None => state.groups.push((*currency, signed)),
+            }
+            state.legs.push(Some((*currency, leg)));
+        }
+        let description = EntryDescription::new(self.text_of(tx.description)).map_err(rejected)?;
+        state.metadata.clear();
+        for span in self.comments.get(tx.comments.indices()).unwrap_or_default() {
+            let mut failed = None;
+            each_tag(self.text_of(*span), |name, value| {
+                if failed.is_some() {
+                    return;
+                }
+                match (MetadataKey::new(name), MetadataValue::new(value)) {
+                    (Ok(key), Ok(value)) => state.metadata.push((key, value)),
+                    (Err(e), _) | (_, Err(e)) => failed = Some(e),
+                }
+            });
+            if let Some(source) = failed {
+                return Err(rejected(source));
+            }
+        }
+        let mut first = true;
+        for group in 0..state.groups.len() {
+            let Some((currency, sum)) = state.groups.get(group).copied() else {
+                continue;
+            };
+            let matching = state
+                .legs
+                .iter()
+                .filter(|leg| leg.as_ref().is_some_and(|(c, _)| *c == currency))
+                .count();
+            let conversion = if sum == 0 {
+                None
+            } else {
+                let account = match chart.accounts.get(CONVERSION_ACCOUNT) {
+                    Some(id) => *id,
+                    None => chart.open(&Derived {
+                        name: CONVERSION_ACCOUNT.to_owned(),
+                        location: tx_location(),
+                    })?,
+                };
+                let side = if sum > 0 { Side::Credit } else { Side::Debit };
+                let money = Money::from_minor(sum.saturating_abs(), currency)
+                    .map_err(|source| rejected(source.into()))?;
+                Some(Posting::new(account, side, money))
+            };
+            if matching + usize::from(conversion.is_some()) < 2 {
+                continue;
+            }
+            let coded = tx
+                .code
+                .filter(|_| first)
+                .and_then(|code| self.text_of(code).parse::<EntryId>().ok());
+            let id = match coded {
+                Some(id) => id,
+                None => {
+                    state.next_id += 1;
+                    EntryId::from_u128(state.next_id)
+                }
+            };
+            first = false;
+            let mut builder = JournalEntry::builder(id, tx.date, description.clone());
+            let legs = state
+                .legs
+                .iter_mut()
+                .filter(|leg| leg.as_ref().is_some_and(|(c, _)| *c == currency))
+                .filter_map(|leg| leg.take().map(|(_, posting)| posting));
+            for leg in legs.chain(conversion) {
+                builder = builder.posting(leg);
+            }
+            for (key, value) in &state.metadata {
+                builder = builder.metadata(key.clone(), value.clone());
+            }
+            let entry = builder.build().map_err(rejected)?;
+            chart.ledger.post(entry).map_err(rejected)?;
+        }
+        Ok(())
+    }
+}
+
+/// What posting reuses from one transaction to the next.
+struct Reused {
+    next_id: u128,
+    legs: Vec<Option<(Currency, Posting)>>,
+    groups: Vec<(Currency, i128)>,
+    metadata: Vec<(MetadataKey, MetadataValue)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Post, Tx};
+
+    #[test]
+    fn records_stay_as_small_as_the_module_says() {
+        assert_eq!(size_of::<Post>(), 44);
+        assert_eq!(size_of::<Tx>(), 56);
+    }
+}
