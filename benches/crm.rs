@@ -1,7 +1,11 @@
 //! CRM benchmarks: scoring a lead with 20 fit rules and 50 engagement
 //! events, attributing a conversion with 20 touchpoints under every model,
 //! and de-duplicating contacts with one planted duplicate in ten.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation
+)]
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
