@@ -362,7 +362,9 @@ impl AttributionModel {
         }
         // Identical touchpoints are interchangeable, so an unstable sort
         // gives the same result whatever the input order.
-        out.touchpoints.sort_unstable();
+        if !out.touchpoints.is_sorted() {
+            out.touchpoints.sort_unstable();
+        }
         let exact = self.weigh(&out.touchpoints, &mut out.weights)
             && normalise(&out.weights, &mut out.units)?;
         if exact {
@@ -615,7 +617,12 @@ fn split(
     }
     let leftover = usize::try_from(magnitude - given).unwrap_or(0);
     if leftover > 0 {
-        remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // The `leftover` largest remainders, ties to the earlier part: the
+        // order is total, so the set chosen is unique and needs no sort.
+        if leftover < remainders.len() {
+            remainders
+                .select_nth_unstable_by(leftover - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        }
         for &(_, index) in remainders.iter().take(leftover) {
             if let Some(part) = parts.get_mut(index) {
                 let minor = part.to_minor() + if total < 0 { -1 } else { 1 };
