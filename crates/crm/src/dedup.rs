@@ -32,8 +32,9 @@
 //! compared.
 //!
 //! The result does not depend on the order of the records: they are sorted
-//! by id first, every pair that matches is kept (not only those that happen
-//! to join two clusters first), and clusters and links come out sorted.
+//! by id first, every compared pair that matches is kept (not only those
+//! that happen to join two clusters first), and clusters and links come out
+//! sorted.
 
 use std::collections::BTreeMap;
 
@@ -280,7 +281,9 @@ pub struct MatchLink {
 pub struct Cluster {
     /// The members, in id order.
     pub members: Vec<PartyId>,
-    /// Every matching pair among them, in order; every member is in one.
+    /// Every matching pair among them that was compared (all pairs of a
+    /// block of up to 16, neighbours in larger ones: see the module docs),
+    /// in order; every member is in one.
     pub links: Vec<MatchLink>,
 }
 
