@@ -163,6 +163,7 @@ const _: () = {
     let _ = Repo::execute::<bureau_crm::ActivityLog>;
     let _ = Repo::execute::<bureau_crm::case::Case>;
     let _ = Repo::execute::<bureau_crm::Contact>;
+    let _ = Repo::execute::<bureau_crm::Lead>;
     let _ = Repo::execute::<bureau_crm::merge::MergeLog>;
     let _ = Repo::execute::<bureau_crm::Organization>;
 };

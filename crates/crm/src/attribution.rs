@@ -168,6 +168,19 @@ impl KindWeights {
     pub fn weight(&self, kind: TouchKind) -> Decimal {
         self.0.get(kind.index()).copied().unwrap_or_default()
     }
+
+    /// The weights as whole numbers in the same proportions (each brought
+    /// to the largest scale among them), `None` if one does not fit 128
+    /// bits.
+    fn whole(&self) -> Option<[u128; 7]> {
+        let scale = self.0.iter().map(Decimal::scale).max().unwrap_or(0);
+        let mut whole = [0_u128; 7];
+        for (slot, weight) in whole.iter_mut().zip(&self.0) {
+            let mantissa = u128::try_from(weight.mantissa()).ok()?;
+            *slot = mantissa.checked_mul(10_u128.checked_pow(scale - weight.scale())?)?;
+        }
+        Some(whole)
+    }
 }
 
 /// How a conversion's credit is spread over its touchpoints. The weights of
@@ -259,9 +272,10 @@ impl AttributionModel {
 
     /// As [`AttributionModel::attribute`], into `out`, whose buffers are
     /// cleared and reused (they grow to the largest window seen and stay):
-    /// past the first calls, the only allocation left is the one
-    /// [`Money::allocate`] makes for the revenue parts. On error `out` is
-    /// left empty.
+    /// past the first calls nothing is allocated, unless the revenue
+    /// exceeds 2^64 minor units or custom weights are too wide for whole
+    /// numbers of 128 bits (both then take a slower path that allocates).
+    /// On error `out` is left empty.
     ///
     /// # Errors
     ///
@@ -348,64 +362,99 @@ impl AttributionModel {
         }
         // Identical touchpoints are interchangeable, so an unstable sort
         // gives the same result whatever the input order.
-        out.touchpoints.sort_unstable();
-        self.weigh(&out.touchpoints, &mut out.weights);
-        normalise(&out.weights, &mut out.shares)?;
-        let parts = conversion.revenue.allocate(&out.shares)?;
-        out.revenue.extend(parts);
+        if !out.touchpoints.is_sorted() {
+            out.touchpoints.sort_unstable();
+        }
+        let exact = self.weigh(&out.touchpoints, &mut out.weights)
+            && normalise(&out.weights, &mut out.units)?;
+        if exact {
+            out.shares
+                .extend(out.units.iter().map(|&units| share_from_units(units)));
+            if split(
+                conversion.revenue,
+                &out.units,
+                &mut out.scratch,
+                &mut out.revenue,
+            )? {
+                out.total = Some(conversion.revenue);
+                return Ok(());
+            }
+        } else {
+            // Custom weights too wide for whole numbers in 128 bits: the
+            // same shares through decimal division.
+            out.shares.clear();
+            out.units.clear();
+            let mut weights = Vec::with_capacity(out.touchpoints.len());
+            if let AttributionModel::Custom(table) = self {
+                weights.extend(out.touchpoints.iter().map(|t| table.weight(t.kind)));
+            }
+            normalise_decimal(&weights, &mut out.shares)?;
+        }
+        out.revenue.clear();
+        out.revenue
+            .extend(conversion.revenue.allocate(&out.shares)?);
         out.total = Some(conversion.revenue);
         Ok(())
     }
 
-    /// Pushes one raw weight per touch (sorted, non-empty) into `weights`.
-    /// Raw weights are whole numbers except for time decay and custom.
-    fn weigh(&self, touches: &[Touchpoint], weights: &mut Vec<Decimal>) {
+    /// Pushes one raw weight per touch (sorted, non-empty) into `weights`,
+    /// as whole numbers in proportion to the model's weights; `false` when
+    /// the custom weights do not fit (the caller divides decimals instead).
+    fn weigh(&self, touches: &[Touchpoint], weights: &mut Vec<u128>) -> bool {
+        weights.clear();
         let n = touches.len();
         let last = n.saturating_sub(1);
         match self {
             AttributionModel::FirstTouch => {
-                weights.extend((0..n).map(|i| Decimal::from(u8::from(i == 0))));
+                weights.extend((0..n).map(|i| u128::from(i == 0)));
             }
             AttributionModel::LastTouch => {
-                weights.extend((0..n).map(|i| Decimal::from(u8::from(i == last))));
+                weights.extend((0..n).map(|i| u128::from(i == last)));
             }
             AttributionModel::LastNonDirect => {
                 let chosen = touches.iter().rposition(|t| !t.is_direct()).unwrap_or(last);
-                weights.extend((0..n).map(|i| Decimal::from(u8::from(i == chosen))));
+                weights.extend((0..n).map(|i| u128::from(i == chosen)));
             }
-            AttributionModel::Linear => weights.extend((0..n).map(|_| Decimal::ONE)),
+            AttributionModel::Linear => weights.extend((0..n).map(|_| 1)),
             AttributionModel::TimeDecay { half_life } => {
                 let newest = touches.get(last).map_or(DateTime::UNIX_EPOCH, |t| t.at);
-                weights.extend(touches.iter().map(|t| decay(newest - t.at, *half_life)));
+                let half_life = half_life.num_milliseconds().max(1);
+                weights.extend(
+                    touches
+                        .iter()
+                        .map(|t| decay(millis_between(t.at, newest), half_life)),
+                );
             }
             AttributionModel::PositionBased => {
                 if n <= 2 {
-                    weights.extend((0..n).map(|_| Decimal::ONE));
+                    weights.extend((0..n).map(|_| 1));
                 } else {
                     // 40 : 20/(n−2) : 40, scaled by 5(n−2)/100 to whole
                     // numbers: 2(n−2) for each end, 1 for each middle touch.
-                    let end = Decimal::from(2 * (n - 2));
-                    weights.extend((0..n).map(|i| {
-                        if i == 0 || i == last {
-                            end
-                        } else {
-                            Decimal::ONE
-                        }
-                    }));
+                    let end = 2 * (n as u128 - 2);
+                    weights.extend((0..n).map(|i| if i == 0 || i == last { end } else { 1 }));
                 }
             }
             AttributionModel::WShaped => w_shaped(touches, weights),
             AttributionModel::Custom(table) => {
-                weights.extend(touches.iter().map(|t| table.weight(t.kind)));
+                let Some(whole) = table.whole() else {
+                    return false;
+                };
+                weights.extend(
+                    touches
+                        .iter()
+                        .map(|t| whole.get(t.kind.index()).copied().unwrap_or(0)),
+                );
             }
         }
+        true
     }
 }
 
 /// W-shaped raw weights, scaled by the number m of other touches so they
 /// are whole: 3m per key role held, 1 per other touch (30 % : 10 %/m); with
 /// no other touch, 1 per key role held.
-fn w_shaped(touches: &[Touchpoint], weights: &mut Vec<Decimal>) {
+fn w_shaped(touches: &[Touchpoint], weights: &mut Vec<u128>) {
     let lead = touches
         .iter()
         .position(|t| t.kind == TouchKind::LeadCreated);
@@ -413,35 +462,187 @@ fn w_shaped(touches: &[Touchpoint], weights: &mut Vec<Decimal>) {
         .iter()
         .position(|t| t.kind == TouchKind::OpportunityCreated);
     let roles = |i: usize| {
-        u32::from(i == 0) + u32::from(lead == Some(i)) + u32::from(opportunity == Some(i))
+        u128::from(i == 0) + u128::from(lead == Some(i)) + u128::from(opportunity == Some(i))
     };
     let others = (0..touches.len()).filter(|i| roles(*i) == 0).count();
-    let per_role = if others == 0 {
-        Decimal::ONE
-    } else {
-        Decimal::from(3 * others)
-    };
+    let per_role = if others == 0 { 1 } else { 3 * others as u128 };
     weights.extend((0..touches.len()).map(|i| match roles(i) {
-        0 => Decimal::ONE,
-        held => per_role * Decimal::from(held),
+        0 => 1,
+        held => per_role * held,
     }));
 }
 
-/// 2^(−age / half_life), truncated toward zero to [`SHARE_PLACES`].
-#[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
-// The decay is continuous: f64 here only, back to a Decimal with one named
-// truncation. Ages and half-lives in milliseconds are far below 2^53 for
-// any real window, so the conversions to f64 lose nothing that matters.
-fn decay(age: TimeDelta, half_life: TimeDelta) -> Decimal {
-    let age = age.num_milliseconds() as f64;
-    let half_life = half_life.num_milliseconds().max(1) as f64;
-    Decimal::from_f64_retain((-age / half_life).exp2())
-        .unwrap_or(Decimal::ZERO)
-        .round_dp_with_strategy(SHARE_PLACES, DecimalRounding::ToZero)
+/// 10^[`SHARE_PLACES`]: one whole share in units of the last place.
+const ONE_SHARE: u128 = 1_000_000_000_000_000_000;
+
+/// Whole milliseconds from `from` to `to` (`from` not later), truncated as
+/// `TimeDelta::num_milliseconds` does, without a date subtraction.
+fn millis_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    let seconds = to.timestamp().saturating_sub(from.timestamp());
+    let nanos = i64::from(to.timestamp_subsec_nanos()) - i64::from(from.timestamp_subsec_nanos());
+    seconds
+        .saturating_mul(1000)
+        .saturating_add(nanos.div_euclid(1_000_000))
 }
 
-/// Shares summing to exactly 1 from non-negative `weights`, into `shares`.
-fn normalise(weights: &[Decimal], shares: &mut Vec<Decimal>) -> Result<()> {
+/// 2^(−age / half_life) (both in milliseconds) in units of 10⁻¹⁸,
+/// truncated toward zero: the exact truncation of the `f64` power.
+#[allow(clippy::float_arithmetic, clippy::cast_precision_loss)]
+// The decay is continuous: f64 here only, back to whole units with one
+// exact truncation. Ages and half-lives in milliseconds are far below 2^53
+// for any real window, so the conversions to f64 lose nothing that matters.
+fn decay(age: i64, half_life: i64) -> u128 {
+    let power = (-(age as f64) / half_life as f64).exp2();
+    if power.is_nan() || power <= 0.0 {
+        return 0;
+    }
+    if power >= 1.0 {
+        return ONE_SHARE;
+    }
+    // power = mantissa × 2^(exponent − 1075) for a normal f64; a subnormal
+    // one is below 10⁻³⁰⁷ and truncates to zero.
+    let bits = power.to_bits();
+    let exponent = (bits >> 52) & 0x7ff;
+    if exponent == 0 {
+        return 0;
+    }
+    let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
+    // Below 1, the exponent is below 1023: the shift is more than 52.
+    let shift = 1075 - u32::try_from(exponent).unwrap_or(0);
+    (mantissa * ONE_SHARE).checked_shr(shift).unwrap_or(0)
+}
+
+/// Shares summing to exactly [`ONE_SHARE`] from non-negative whole
+/// `weights`, into `units`: each weight's exact share truncated, what
+/// truncation leaves to the largest weight (the first among equals).
+/// `Ok(false)` when the weights are too wide for 128 bits.
+fn normalise(weights: &[u128], units: &mut Vec<u128>) -> Result<bool> {
+    units.clear();
+    let Some(sum) = weights
+        .iter()
+        .try_fold(0_u128, |sum, w| sum.checked_add(*w))
+    else {
+        return Ok(false);
+    };
+    if sum == 0 {
+        return Err(Error::WeightsAllZero { field: "weights" });
+    }
+    let mut given = 0;
+    let mut largest = 0;
+    // Most models repeat weights (zeros, equal middles): a weight equal to
+    // the one before gets its share without another 128-bit division.
+    let mut previous: Option<(u128, u128)> = None;
+    for (index, &weight) in weights.iter().enumerate() {
+        if weights.get(largest).is_some_and(|&l| weight > l) {
+            largest = index;
+        }
+        let share = match previous {
+            Some((w, share)) if w == weight => share,
+            _ => {
+                let Some(scaled) = weight.checked_mul(ONE_SHARE) else {
+                    units.clear();
+                    return Ok(false);
+                };
+                let share = scaled / sum;
+                previous = Some((weight, share));
+                share
+            }
+        };
+        given += share;
+        units.push(share);
+    }
+    if let Some(share) = units.get_mut(largest) {
+        *share += ONE_SHARE - given;
+    }
+    Ok(true)
+}
+
+/// A share of `units` × 10⁻¹⁸ as a decimal without trailing zeros.
+fn share_from_units(units: u128) -> Decimal {
+    // At most 10^18: fits 64 bits, where division by ten is cheap.
+    let mut mantissa = u64::try_from(units).unwrap_or(0);
+    if mantissa == 0 {
+        return Decimal::ZERO;
+    }
+    let mut scale = SHARE_PLACES;
+    // Zeros stripped eight, four, two, then one at a time: at most seven
+    // divisions instead of eighteen.
+    for (digits, power) in [(8, 100_000_000), (4, 10_000), (2, 100), (1, 10)] {
+        while scale >= digits && mantissa % power == 0 {
+            mantissa /= power;
+            scale -= digits;
+        }
+    }
+    Decimal::from_i128_with_scale(i128::from(mantissa), scale)
+}
+
+/// Splits `revenue` by the shares in `units` (summing to [`ONE_SHARE`]) as
+/// [`Money::allocate`] does: each part the floor of its exact share, the
+/// minor units left one each to the largest remainders, ties to the
+/// earlier part, a negative revenue as the mirror of its magnitude.
+/// `Ok(false)` when the revenue is too large for this path.
+fn split(
+    revenue: Money,
+    units: &[u128],
+    remainders: &mut Vec<(u128, usize)>,
+    parts: &mut Vec<Money>,
+) -> Result<bool> {
+    parts.clear();
+    remainders.clear();
+    let total = revenue.to_minor();
+    let Ok(magnitude) = u64::try_from(total.unsigned_abs()) else {
+        return Ok(false);
+    };
+    let magnitude = u128::from(magnitude);
+    let mut given = 0;
+    // As in `normalise`: equal shares split alike, one division for a run.
+    let mut previous: Option<(u128, u128, u128)> = None;
+    for (index, &share) in units.iter().enumerate() {
+        let (floor, remainder) = match previous {
+            Some((s, floor, remainder)) if s == share => (floor, remainder),
+            _ => {
+                // Below 2^64 × 10^18 < 2^124: no overflow.
+                let product = magnitude * share;
+                let floor = product / ONE_SHARE;
+                let remainder = product - floor * ONE_SHARE;
+                previous = Some((share, floor, remainder));
+                (floor, remainder)
+            }
+        };
+        given += floor;
+        if remainder > 0 {
+            remainders.push((remainder, index));
+        }
+        parts.push(Money::from_minor(signed(floor, total), revenue.currency())?);
+    }
+    let leftover = usize::try_from(magnitude - given).unwrap_or(0);
+    if leftover > 0 {
+        // The `leftover` largest remainders, ties to the earlier part: the
+        // order is total, so the set chosen is unique and needs no sort.
+        if leftover < remainders.len() {
+            remainders
+                .select_nth_unstable_by(leftover - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        }
+        for &(_, index) in remainders.iter().take(leftover) {
+            if let Some(part) = parts.get_mut(index) {
+                let minor = part.to_minor() + if total < 0 { -1 } else { 1 };
+                *part = Money::from_minor(minor, revenue.currency())?;
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// `magnitude` with the sign of `total`; below 2^64, so it fits.
+fn signed(magnitude: u128, total: i128) -> i128 {
+    let magnitude = i128::try_from(magnitude).unwrap_or(i128::MAX);
+    if total < 0 { -magnitude } else { magnitude }
+}
+
+/// Shares summing to exactly 1 from non-negative decimal `weights`, into
+/// `shares`, by decimal division: for custom weights too wide for
+/// [`normalise`].
+fn normalise_decimal(weights: &[Decimal], shares: &mut Vec<Decimal>) -> Result<()> {
     let overflow = || Error::WeightsAllZero { field: "weights" };
     let mut sum = Decimal::ZERO;
     for weight in weights {
@@ -478,7 +679,12 @@ fn normalise(weights: &[Decimal], shares: &mut Vec<Decimal>) -> Result<()> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Attribution {
     touchpoints: Vec<Touchpoint>,
-    weights: Vec<Decimal>,
+    /// Whole raw weights.
+    weights: Vec<u128>,
+    /// Shares in units of 10⁻¹⁸.
+    units: Vec<u128>,
+    /// The remainders of a revenue split, largest first.
+    scratch: Vec<(u128, usize)>,
     shares: Vec<Decimal>,
     revenue: Vec<Money>,
     total: Option<Money>,
@@ -488,6 +694,8 @@ impl Attribution {
     fn clear(&mut self) {
         self.touchpoints.clear();
         self.weights.clear();
+        self.units.clear();
+        self.scratch.clear();
         self.shares.clear();
         self.revenue.clear();
         self.total = None;
@@ -826,6 +1034,30 @@ mod tests {
     }
 
     #[cfg(feature = "serde")]
+    #[test]
+    fn decay_weights_are_the_exact_truncation_of_the_power() {
+        assert_eq!(decay(0, 1000), ONE_SHARE);
+        assert_eq!(decay(1000, 1000), ONE_SHARE / 2);
+        assert_eq!(decay(3000, 1000), ONE_SHARE / 8);
+        // 2^(-1/3) as an f64 is exactly 0.793700525984099791720893790625...
+        assert_eq!(decay(1, 3), 793_700_525_984_099_791);
+        assert_eq!(decay(i64::MAX, 1), 0);
+    }
+
+    #[test]
+    fn wide_custom_weights_divide_as_decimals() {
+        // 10^27 and 10^-27 need 54 digits between them: too wide for 128
+        // bits, so the shares come from decimal division.
+        let custom = AttributionModel::Custom(
+            KindWeights::new(&[
+                (Click, Decimal::from_i128_with_scale(10_i128.pow(27), 0)),
+                (Visit, Decimal::from_i128_with_scale(1, 27)),
+            ])
+            .unwrap(),
+        );
+        assert_eq!(shares(custom, &[Click, Visit]), ["1", "0"]);
+    }
+
     #[test]
     fn kind_weights_are_checked_when_read() {
         let weights = KindWeights::new(&[(Form, Decimal::new(15, 1))]).unwrap();

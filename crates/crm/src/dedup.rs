@@ -15,16 +15,28 @@
 //!    either side is handled by its [`BlankPolicy`].
 //!
 //! Records are only compared inside blocks that share a key: an email, a
-//! phone, or the first four characters of a word of the name (with the first
-//! three of the organization's first word when a blank organization cannot
-//! match). Two records that share no key are never compared, so the work
-//! grows with the size of the blocks, not with the square of the records.
+//! phone, or for the fuzzy rule, per word of the name, (a) the whole word
+//! with the first three characters of the organization's longest word, and
+//! (b) the word's first four characters with the whole organization
+//! (normalised; the organization is left out of both when its
+//! [`BlankPolicy`] is [`BlankPolicy::Ignore`]). So a pair with a typo in
+//! the name meets in (a) through a word spelt alike, and a pair with a typo
+//! in the organization meets in (a) too; a pair with a typo in every name
+//! word meets in (b) when the organization is spelt alike. A record the
+//! fuzzy rule cannot match (no name, or no organization under
+//! [`BlankPolicy::NoMatch`]) gets no fuzzy key. A block of up to 16
+//! records is compared pair by pair; in a larger one each record is
+//! compared with the 4 after it in (name, organization, id) order (sorted
+//! neighbourhood), so the work grows with the records, not with the
+//! square of a block's size. Two records that share no key are never
+//! compared.
 //!
 //! The result does not depend on the order of the records: they are sorted
-//! by id first, every pair that matches is kept (not only those that happen
-//! to join two clusters first), and clusters and links come out sorted.
+//! by id first, every compared pair that matches is kept (not only those
+//! that happen to join two clusters first), and clusters and links come out
+//! sorted.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use bureau_core::PartyId;
 
@@ -269,7 +281,9 @@ pub struct MatchLink {
 pub struct Cluster {
     /// The members, in id order.
     pub members: Vec<PartyId>,
-    /// Every matching pair among them, in order; every member is in one.
+    /// Every matching pair among them that was compared (all pairs of a
+    /// block of up to 16, neighbours in larger ones: see the module docs),
+    /// in order; every member is in one.
     pub links: Vec<MatchLink>,
 }
 
@@ -354,6 +368,11 @@ impl Matcher {
             return Some((MatchRule::ExactPhone, Similarity::EXACT));
         }
         let name = field_similarity(a.name(), b.name(), self.name_blanks)?;
+        // The pair's score is the lower of the two: a name below the
+        // threshold settles it without comparing the organizations.
+        if name.is_some_and(|n| n < self.threshold) {
+            return None;
+        }
         let organization =
             field_similarity(a.organization(), b.organization(), self.organization_blanks)?;
         let score = match (name, organization) {
@@ -380,8 +399,11 @@ impl Matcher {
                 return Err(Error::DuplicateRecord { party: x.id });
             }
         }
-        let mut blocks: HashMap<BlockKey<'_>, Vec<u32>> = HashMap::new();
+        // Every (key, record) pair, the key hashed: sorting them groups the
+        // blocks without a map of vectors. Two keys that collide only join
+        // two blocks, which costs comparisons, never a match.
         let block_on_organization = self.organization_blanks != BlankPolicy::Ignore;
+        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(sorted.len() * 6);
         for (index, record) in sorted.iter().enumerate() {
             let Ok(index) = u32::try_from(index) else {
                 return Err(Error::TooManyRecords {
@@ -389,51 +411,75 @@ impl Matcher {
                 });
             };
             for email in &record.emails {
-                blocks
-                    .entry(BlockKey::Email(email.as_str()))
-                    .or_default()
-                    .push(index);
+                keyed.push((block_key(&BlockKey::Email(email.as_str())), index));
             }
             for phone in &record.phones {
-                blocks
-                    .entry(BlockKey::Phone(phone.as_str()))
-                    .or_default()
-                    .push(index);
+                keyed.push((block_key(&BlockKey::Phone(phone.as_str())), index));
             }
-            if let Some(name) = record.name() {
+            // A record that the fuzzy rule cannot match needs no name keys.
+            let fuzzy =
+                record.organization().is_some() || self.organization_blanks != BlankPolicy::NoMatch;
+            if let Some(name) = record.name().filter(|_| fuzzy) {
                 let organization = if block_on_organization {
-                    record
-                        .organization()
-                        .and_then(|o| o.split(' ').next())
-                        .map_or("", |w| prefix(w, 3))
+                    record.organization().unwrap_or("")
                 } else {
                     ""
                 };
+                // The longest word (the first in order among equals) says
+                // most of the organization: "ltd" or "inc" would not.
+                let longest = organization
+                    .split(' ')
+                    .rev()
+                    .max_by_key(|w| w.chars().count())
+                    .unwrap_or("");
+                let start = prefix(longest, 3);
                 for word in name.split(' ') {
-                    blocks
-                        .entry(BlockKey::Name(prefix(word, 4), organization))
-                        .or_default()
-                        .push(index);
+                    let whole = BlockKey::Word(word, start);
+                    keyed.push((block_key(&whole), index));
+                    let begins = BlockKey::WordStart(prefix(word, 4), organization);
+                    keyed.push((block_key(&begins), index));
                 }
             }
         }
-        let mut seen: HashSet<(u32, u32)> = HashSet::new();
-        let mut links: Vec<(u32, u32, MatchRule, Similarity)> = Vec::new();
-        for members in blocks.values() {
-            for (k, &i) in members.iter().enumerate() {
-                for &j in members.iter().skip(k + 1) {
-                    let (i, j) = if i < j { (i, j) } else { (j, i) };
-                    if i == j || !seen.insert((i, j)) {
-                        continue;
-                    }
-                    let (Some(a), Some(b)) = (sorted.get(i as usize), sorted.get(j as usize))
-                    else {
-                        continue;
-                    };
-                    if let Some((rule, score)) = self.compare(a, b) {
-                        links.push((i, j, rule, score));
+        keyed.sort_unstable();
+        keyed.dedup();
+        let mut candidates: Vec<u64> = Vec::new();
+        let mut large: Vec<u32> = Vec::new();
+        for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+            if block.len() <= MAX_BLOCK {
+                // Indices ascend within a block: each pair as (smaller, larger).
+                for (k, &(_, i)) in block.iter().enumerate() {
+                    for &(_, j) in block.iter().skip(k + 1) {
+                        candidates.push(u64::from(i) << 32 | u64::from(j));
                     }
                 }
+            } else {
+                large.clear();
+                large.extend(block.iter().map(|&(_, i)| i));
+                let key = |i: u32| sorted.get(i as usize).map(|r| (r.name(), r.organization()));
+                large.sort_unstable_by(|&i, &j| key(i).cmp(&key(j)).then(i.cmp(&j)));
+                for (k, &i) in large.iter().enumerate() {
+                    for &j in large.iter().skip(k + 1).take(WINDOW) {
+                        let (i, j) = if i < j { (i, j) } else { (j, i) };
+                        candidates.push(u64::from(i) << 32 | u64::from(j));
+                    }
+                }
+            }
+        }
+        drop(keyed);
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut links: Vec<(u32, u32, MatchRule, Similarity)> = Vec::new();
+        for pair in candidates {
+            let (i, j) = (
+                u32::try_from(pair >> 32).unwrap_or(u32::MAX),
+                u32::try_from(pair & u64::from(u32::MAX)).unwrap_or(u32::MAX),
+            );
+            let (Some(a), Some(b)) = (sorted.get(i as usize), sorted.get(j as usize)) else {
+                continue;
+            };
+            if let Some((rule, score)) = self.compare(a, b) {
+                links.push((i, j, rule, score));
             }
         }
         let mut parent: Vec<u32> = (0..u32::try_from(sorted.len()).unwrap_or(u32::MAX)).collect();
@@ -524,11 +570,32 @@ fn find(parent: &mut [u32], mut i: u32) -> u32 {
     root
 }
 
+/// A block larger than this is not compared pair by pair: each record
+/// only with the [`WINDOW`] after it in (name, organization, id) order,
+/// which depends on the records only, not on their order in the input.
+const MAX_BLOCK: usize = 16;
+
+/// How many neighbours a record of a large block is compared with.
+const WINDOW: usize = 4;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum BlockKey<'a> {
     Email(&'a str),
     Phone(&'a str),
-    Name(&'a str, &'a str),
+    /// A whole word of the name and the first three characters of the
+    /// organization's longest word.
+    Word(&'a str, &'a str),
+    /// A name word's first four characters and the whole organization.
+    WordStart(&'a str, &'a str),
+}
+
+/// The hash of a block key; the same in every run (SipHash with fixed keys),
+/// so the blocks do not depend on anything but the records.
+fn block_key(key: &BlockKey<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -545,6 +612,34 @@ mod tests {
             r = r.with_organization(&Name::new(org).unwrap());
         }
         r
+    }
+
+    #[test]
+    fn a_large_block_is_compared_by_neighbours_whatever_the_order() {
+        // Forty people named Ada at organizations starting "Ana": one block
+        // of the whole word "ada", too large for every pair.
+        let surnames = [
+            "lovelace", "byron", "king", "smith", "jones", "brown", "taylor", "wilson",
+        ];
+        let mut records: Vec<MatchRecord> = (0..40_u128)
+            .map(|i| {
+                let surname = surnames[(i % 8) as usize];
+                named(
+                    i + 1,
+                    &format!("Ada {surname}{i}"),
+                    Some(&format!("Analytic{i} Ltd")),
+                )
+            })
+            .collect();
+        // A typo of record 5 in its surname, same organization.
+        records.push(named(100, "Ada jonex4", Some("ANALYTIC4 LTD.")));
+        let matcher = Matcher::default();
+        let clusters = matcher.clusters(&records).unwrap();
+        let together =
+            |c: &Cluster| c.members.contains(&party(5)) && c.members.contains(&party(100));
+        assert!(clusters.iter().any(together), "{clusters:?}");
+        records.reverse();
+        assert_eq!(matcher.clusters(&records).unwrap(), clusters);
     }
 
     #[test]
@@ -681,6 +776,8 @@ mod tests {
 
 #[cfg(all(test, feature = "proptest"))]
 mod properties {
+    use std::collections::HashSet;
+
     use proptest::prelude::*;
 
     use super::*;

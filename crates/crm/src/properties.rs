@@ -251,6 +251,22 @@ mod attribution {
         }
 
         #[test]
+        fn parts_are_those_of_money_allocate_over_the_shares(
+            model in strategy::attribution_model(),
+            touches in strategy::touchpoints(conversion_at(), 40, 1..26),
+            revenue in bureau_core::strategy::money(),
+        ) {
+            let sale = ConversionEvent::new(conversion_at(), revenue);
+            let Ok(out) = model.attribute(&sale, TimeDelta::days(30), &touches) else {
+                prop_assume!(false);
+                return Ok(());
+            };
+            let shares: Vec<Decimal> = out.credits().map(|c| c.share.value()).collect();
+            let parts: Vec<Money> = out.credits().map(|c| c.revenue).collect();
+            prop_assert_eq!(parts, revenue.allocate(&shares)?);
+        }
+
+        #[test]
         fn input_order_does_not_change_the_result(
             model in strategy::attribution_model(),
             (touches, shuffled) in strategy::touchpoints(conversion_at(), 3, 1..21)

@@ -39,6 +39,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::text::{FieldKey, FieldText, RuleName};
 use crate::{Error, FieldValue, Lead, Result};
 
+/// How many engagement rules one pass over the events serves: their running
+/// totals stay on the stack, so scoring allocates nothing however many
+/// rules a model has.
+const RULES_PER_PASS: usize = 16;
+
 /// A score or a number of points, in exact hundredths of a point.
 ///
 /// ```
@@ -626,16 +631,18 @@ impl ScoringModel {
             }
         }
         let mut engagement = Score::ZERO;
-        for rule in &self.engagement {
-            let (count, points, capped) = self.rule_total(rule, events, now);
-            if count > 0 {
-                engagement = engagement + points;
-                line(Contribution::Engagement {
-                    rule,
-                    events: count,
-                    points,
-                    capped,
-                });
+        for rules in self.engagement.chunks(RULES_PER_PASS) {
+            let totals = self.chunk_totals(rules, events, now);
+            for (rule, &(count, points, capped)) in rules.iter().zip(&totals) {
+                if count > 0 {
+                    engagement = engagement + points;
+                    line(Contribution::Engagement {
+                        rule,
+                        events: count,
+                        points,
+                        capped,
+                    });
+                }
             }
         }
         if let Some(cap) = self.cap
@@ -653,40 +660,60 @@ impl ScoringModel {
         }
     }
 
-    /// The decayed total of one rule's events: how many counted, the total
+    /// The decayed totals of up to [`RULES_PER_PASS`] rules' events, in one
+    /// pass over the events: for each rule how many counted, the total
     /// (capped, truncated toward zero to hundredths), whether the cap cut it.
+    /// Each rule's sum runs over its events in their order, so it is the
+    /// same floating-point sum as a pass per rule would give.
     #[allow(clippy::float_arithmetic, clippy::cast_possible_truncation)]
     // Exponential decay is continuous: computed in f64 here only, turned
     // back into exact hundredths with one truncation toward zero. Points and
     // caps are far below 2^53 hundredths, so the conversions are exact and
     // the `as` casts cannot truncate a meaningful value.
-    fn rule_total(
+    fn chunk_totals(
         &self,
-        rule: &EngagementRule,
+        rules: &[EngagementRule],
         events: &[Engagement],
         now: DateTime<Utc>,
-    ) -> (usize, Score, bool) {
+    ) -> [(usize, Score, bool); RULES_PER_PASS] {
         let half_life = self.half_life_seconds as f64;
-        let points = rule.points.0 as f64;
-        let mut count = 0;
-        let mut total = 0.0_f64;
+        let mut counts = [0_usize; RULES_PER_PASS];
+        let mut sums = [0.0_f64; RULES_PER_PASS];
+        let (now_seconds, now_nanos) = (now.timestamp(), now.timestamp_subsec_nanos());
         for event in events {
-            if event.kind != rule.kind || event.at > now {
+            if event.at > now {
                 continue;
             }
-            count += 1;
-            let age = (now - event.at).num_seconds() as f64;
-            total += points * (-age / half_life).exp2();
+            let Some(index) = rules.iter().position(|rule| rule.kind == event.kind) else {
+                continue;
+            };
+            let (Some(rule), Some(count), Some(sum)) =
+                (rules.get(index), counts.get_mut(index), sums.get_mut(index))
+            else {
+                continue;
+            };
+            *count += 1;
+            // Whole seconds of `now - event.at` (not negative), truncated as
+            // `TimeDelta::num_seconds` does, without a date subtraction.
+            let age = now_seconds
+                - event.at.timestamp()
+                - i64::from(now_nanos < event.at.timestamp_subsec_nanos());
+            let age = age as f64;
+            *sum += rule.points.0 as f64 * (-age / half_life).exp2();
         }
-        let mut hundredths = total.trunc() as i64;
-        let mut capped = false;
-        if let Some(cap) = rule.cap
-            && hundredths > cap.0
-        {
-            hundredths = cap.0;
-            capped = true;
+        let mut totals = [(0, Score::ZERO, false); RULES_PER_PASS];
+        for (((slot, rule), count), sum) in totals.iter_mut().zip(rules).zip(counts).zip(sums) {
+            let mut hundredths = sum.trunc() as i64;
+            let mut capped = false;
+            if let Some(cap) = rule.cap
+                && hundredths > cap.0
+            {
+                hundredths = cap.0;
+                capped = true;
+            }
+            *slot = (count, Score(hundredths), capped);
         }
-        (count, Score(hundredths), capped)
+        totals
     }
 }
 
@@ -778,6 +805,63 @@ mod tests {
             let score = model.score(&none, &events, now);
             assert_eq!(score.engagement.hundredths(), expected, "{events:?}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn ages_are_whole_seconds_truncated_toward_zero() -> Result<()> {
+        // A half-life of one second makes each truncated second visible.
+        let model = ScoringModel::new(
+            Vec::new(),
+            vec![EngagementRule::new(kind("open"), Score::points(64))],
+            TimeDelta::seconds(1),
+            None,
+            Bands::new(
+                Band::new(Score::ZERO, Score::ZERO),
+                Band::new(Score::ZERO, Score::ZERO),
+            ),
+        )?;
+        let now = DateTime::UNIX_EPOCH + TimeDelta::days(1000) + TimeDelta::milliseconds(300);
+        // (age in milliseconds, expected hundredths: 6400 >> whole seconds)
+        for (millis, expected) in [
+            (0, 6400),
+            (299, 6400),
+            (999, 6400),
+            (1000, 3200),
+            (1300, 3200),
+            (2999, 1600),
+            (3001, 800),
+        ] {
+            let event = Engagement::new(kind("open"), now - TimeDelta::milliseconds(millis));
+            let score = model.score(&BTreeMap::new(), &[event], now);
+            assert_eq!(score.engagement.hundredths(), expected, "{millis} ms");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn more_rules_than_one_pass_serves() -> Result<()> {
+        let rules: Vec<EngagementRule> = (0..RULES_PER_PASS * 2 + 3)
+            .map(|i| EngagementRule::new(kind(&format!("k{i}")), Score::points(1)))
+            .collect();
+        let model = ScoringModel::new(
+            Vec::new(),
+            rules,
+            TimeDelta::days(1),
+            None,
+            Bands::new(
+                Band::new(Score::ZERO, Score::ZERO),
+                Band::new(Score::ZERO, Score::ZERO),
+            ),
+        )?;
+        let now = DateTime::UNIX_EPOCH + TimeDelta::days(10);
+        let events: Vec<Engagement> = (0..RULES_PER_PASS * 2 + 3)
+            .map(|i| Engagement::new(kind(&format!("k{i}")), now))
+            .collect();
+        let mut lines = Vec::new();
+        let score = model.breakdown_into(&BTreeMap::new(), &events, now, &mut lines);
+        assert_eq!(score.engagement, Score::points(35));
+        assert_eq!(lines.len(), 35);
         Ok(())
     }
 

@@ -344,7 +344,9 @@ impl Lcg {
 /// and the planted pairs.
 fn planted(n: usize) -> Result<Planted, bureau_crm::Error> {
     let mut rng = Lcg(42);
-    let organizations: Vec<String> = (0..2_000).map(|_| rng.word(3)).collect();
+    // One organization per ten records (at least 2,000), of four syllables
+    // (810,000 names): the same density of namesakes at every size.
+    let organizations: Vec<String> = (0..(n / 10).max(2_000)).map(|_| rng.word(4)).collect();
     let mut records: Vec<MatchRecord> = Vec::with_capacity(n);
     let mut originals: Vec<(usize, String, String, usize)> = Vec::new();
     let mut pairs = Vec::new();
