@@ -3,7 +3,7 @@
 use bureau_calendar::Calendar;
 use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate};
 
-use super::rounding::{round_minor, round_quotient, round_ratio};
+use super::rounding::{power_of_ten, round_minor, round_quotient, round_ratio};
 use crate::{
     Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineBasis,
     LineKind, LineRate, Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine,
@@ -736,7 +736,7 @@ fn annualised_tax(
     let per_year = i128::from(periods_per_year);
     let projected = taxable.to_minor().checked_mul(per_year)?;
     let (annual_tax, scale) = c.config.tax().tax_on_minor(projected)?;
-    let divisor = per_year.checked_mul(10i128.checked_pow(scale)?)?;
+    let divisor = per_year.checked_mul(power_of_ten(scale)?)?;
     let tax = round_quotient(annual_tax, divisor, c.config.rounding())?;
     Some((
         Money::from_minor(projected, currency).ok()?,

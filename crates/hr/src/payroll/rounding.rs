@@ -20,7 +20,9 @@ pub(crate) fn round_quotient(
     strategy: RoundingStrategy,
 ) -> Option<i128> {
     let truncated = numerator.checked_div(denominator)?;
-    let remainder = numerator.checked_rem(denominator)?;
+    // One 128-bit division, not two: the true remainder is below the
+    // denominator in magnitude, so the wrapping arithmetic is exact.
+    let remainder = numerator.wrapping_sub(truncated.wrapping_mul(denominator));
     if remainder == 0 {
         return Some(truncated);
     }
@@ -74,6 +76,23 @@ pub(crate) fn round_quotient(
     Some(rounded)
 }
 
+/// `10^n` for `n` up to 38, the powers an `i128` holds: read, not
+/// computed by repeated multiplication for every line.
+const POWERS_OF_TEN: [i128; 39] = {
+    let mut powers = [1i128; 39];
+    let mut n = 1;
+    while n < 39 {
+        powers[n] = powers[n - 1] * 10;
+        n += 1;
+    }
+    powers
+};
+
+/// `10^n`, `None` past what an `i128` holds.
+pub(crate) fn power_of_ten(n: u32) -> Option<i128> {
+    POWERS_OF_TEN.get(usize::try_from(n).ok()?).copied()
+}
+
 /// `exact` rounded to `places` decimal places by `strategy`, in units of
 /// the last place.
 pub(crate) fn round_minor(exact: Decimal, places: u32, strategy: RoundingStrategy) -> Option<i128> {
@@ -100,9 +119,9 @@ pub(crate) fn round_ratio(
     //                     ÷ (denominator × 10^scale)
     let up = divisor_scale + places;
     if up >= scale {
-        numerator = numerator.checked_mul(10i128.checked_pow(up - scale)?)?;
+        numerator = numerator.checked_mul(power_of_ten(up - scale)?)?;
     } else {
-        denominator = denominator.checked_mul(10i128.checked_pow(scale - up)?)?;
+        denominator = denominator.checked_mul(power_of_ten(scale - up)?)?;
     }
     round_quotient(numerator, denominator, strategy)
 }
@@ -112,7 +131,7 @@ mod tests {
     use bureau_core::{Currency, Decimal, Money, RoundingStrategy};
     use proptest::prelude::*;
 
-    use super::{round_minor, round_ratio};
+    use super::{POWERS_OF_TEN, power_of_ten, round_minor, round_quotient, round_ratio};
 
     const STRATEGIES: [RoundingStrategy; 7] = [
         RoundingStrategy::MidpointNearestEven,
@@ -191,6 +210,35 @@ mod tests {
             assert_eq!(round_minor(tie, 2, strategy), Some(cents));
             assert_eq!(round_minor(-tie, 2, strategy), Some(-cents));
         }
+    }
+
+    #[test]
+    fn the_powers_of_ten_are_those_an_i128_holds() {
+        assert_eq!(power_of_ten(0), Some(1));
+        assert_eq!(power_of_ten(38), 10i128.checked_pow(38));
+        assert_eq!(power_of_ten(39), None);
+        assert!(POWERS_OF_TEN.windows(2).all(|w| w[1] == w[0] * 10));
+    }
+
+    #[test]
+    fn a_quotient_at_the_limits_rounds_without_overflow() {
+        // -i128::MAX / 3 and i128::MIN / -1 (which does not fit).
+        assert_eq!(
+            round_quotient(i128::MAX, -3, RoundingStrategy::ToZero),
+            Some(-(i128::MAX / 3))
+        );
+        assert_eq!(
+            round_quotient(i128::MIN, -1, RoundingStrategy::ToZero),
+            None
+        );
+        assert_eq!(
+            round_quotient(-7, 2, RoundingStrategy::MidpointAwayFromZero),
+            Some(-4)
+        );
+        assert_eq!(
+            round_quotient(7, -2, RoundingStrategy::MidpointNearestEven),
+            Some(-4)
+        );
     }
 
     #[test]
