@@ -107,8 +107,9 @@
 //!   fractions, tax tables, payroll configurations, pay periods, payslips).
 //! - `proptest`: [`strategy`], generators of valid employment terms and
 //!   command sequences, org chart changes, leave policies, leave spans, pay
-//!   schedules, worked intervals, overtime rules, tax tables and payroll
-//!   configurations.
+//!   schedules, worked intervals, overtime rules, tax tables, payroll
+//!   configurations, recruitment pipelines and candidate and requisition
+//!   command sequences.
 
 mod employee;
 mod employment;

@@ -1,8 +1,8 @@
 //! Strategies generating valid values, for property tests: employment
 //! terms, profiles, employees, lifecycle command sequences, org chart
 //! changes, leave policies, leave spans, pay schedules, worked intervals,
-//! overtime rules, tax tables, payroll configurations and recruitment
-//! pipelines.
+//! overtime rules, tax tables, payroll configurations, recruitment
+//! pipelines and candidate and requisition command sequences.
 //!
 //! ```
 //! use bureau_hr::strategy;
@@ -626,4 +626,273 @@ pub fn pipeline() -> impl Strategy<Value = crate::Pipeline> {
             .ok()?;
         crate::Pipeline::new(stages).ok()
     })
+}
+
+/// The first day of a generated offer's employment; offers expire in the
+/// month before it, and answers are dated in that month.
+fn offer_start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The `day`th of July 2026 (1 to 31), where offers are answered.
+fn july(day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 7, day.clamp(1, 31)).unwrap_or(NaiveDate::MIN)
+}
+
+/// An offer of `dollars` a year, starting on [`offer_start`] and expiring
+/// on `expires`.
+fn offer(dollars: i64, expires: NaiveDate) -> Option<crate::Offer> {
+    let pay =
+        PayRate::annual(Money::from_minor(i128::from(dollars) * 100, Currency::USD).ok()?).ok()?;
+    let terms = EmploymentTerms::new(
+        DepartmentName::new(DEPARTMENTS[0]).ok()?,
+        PositionTitle::new(POSITIONS[1]).ok()?,
+        Workplace::new(
+            LocationName::new(PLACES[2].0).ok()?,
+            CalendarKey::new(PLACES[2].1).ok()?,
+        ),
+        pay,
+    );
+    Some(crate::Offer::new(terms, offer_start(), expires))
+}
+
+/// One candidate command of any kind, for the noise between the steps of
+/// an application: stages named from the common names [`pipeline`] draws
+/// from (or none of them), offers from 80% to 120% of `budget` dollars
+/// (some expiring after the first day, which is refused), answers on any
+/// day of July.
+fn candidate_noise(budget: i64) -> impl Strategy<Value = crate::CandidateCommand> {
+    use crate::CandidateCommand;
+    const STAGES: [&str; 8] = [
+        "applied",
+        "screening",
+        "phone interview",
+        "technical interview",
+        "onsite",
+        "references",
+        "final review",
+        "unknown stage",
+    ];
+    let low = budget * 4 / 5;
+    let high = budget * 6 / 5;
+    prop_oneof![
+        3 => proptest::sample::select(STAGES.to_vec())
+            .prop_filter_map("valid stage", |name| Some(CandidateCommand::Advance {
+                stage: crate::StageName::new(name).ok()?
+            })),
+        1 => Just(()).prop_filter_map("valid reason", |()| Some(CandidateCommand::Reject {
+            reason: Reason::new("not a fit").ok()?
+        })),
+        3 => (low..=high, 1u32..=40).prop_filter_map("valid offer", |(dollars, day)| {
+            // A day past July stands for an expiry after the first day of work.
+            let expires = if day > 31 {
+                offer_start().checked_add_days(Days::new(1))?
+            } else {
+                july(day)
+            };
+            Some(CandidateCommand::MakeOffer { offer: offer(dollars, expires)? })
+        }),
+        2 => (1u32..=31).prop_map(|day| CandidateCommand::AcceptOffer { on: july(day) }),
+        1 => (1u32..=31).prop_filter_map("valid reason", |day| Some(CandidateCommand::DeclineOffer {
+            on: july(day),
+            reason: Reason::new("another offer").ok()?,
+        })),
+        1 => (1u128..=3).prop_map(|n| CandidateCommand::Hire {
+            employee: EmployeeId::from_u128(1000 + n),
+            probation: Probation::Waived,
+        }),
+    ]
+}
+
+/// The commands of one application, from [`CandidateCommand::Apply`]
+/// (a [`pipeline`] and a budget of 50 000 to 150 000 USD a year) through
+/// every stage in order, an offer within the budget (sometimes declined
+/// and followed by another), its acceptance by the expiry and the hire,
+/// with up to `noise` commands of every kind slipped in anywhere (before
+/// the application too). The noise may be refused or may change the
+/// course: an early offer is refused, a rejection ends the application,
+/// an acceptance after the expiry is refused. With `noise` zero, every
+/// sequence ends in a hire.
+///
+/// [`CandidateCommand::Apply`]: crate::CandidateCommand::Apply
+///
+/// ```
+/// use bureau_core::Aggregate;
+/// use bureau_hr::{strategy, Candidate, CandidateStatus};
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let commands = strategy::candidate_commands(0).new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// let mut candidate = Candidate::default();
+/// for command in &commands {
+///     candidate.handle(command)?;
+/// }
+/// assert_eq!(candidate.status(), Some(CandidateStatus::Hired));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn candidate_commands(noise: usize) -> impl Strategy<Value = Vec<crate::CandidateCommand>> {
+    (
+        pipeline(),
+        50_000i64..=150_000,
+        profile(),
+        1u128..=1000,
+        proptest::option::of(1u32..=31),
+        1u32..=31,
+    )
+        .prop_flat_map(
+            move |(pipeline, budget, profile, id, declined_on, expires)| {
+                let noise =
+                    proptest::collection::vec((any::<usize>(), candidate_noise(budget)), 0..=noise);
+                let within = (budget / 2)..=budget;
+                (
+                    Just((pipeline, budget, profile, id, declined_on)),
+                    within.clone(),
+                    within,
+                    expires..=31,
+                    1u32..=expires,
+                    noise,
+                )
+            },
+        )
+        .prop_filter_map(
+            "valid application",
+            |(
+                (pipeline, budget, profile, id, declined_on),
+                first,
+                second,
+                expires,
+                accepted,
+                noise,
+            )| {
+                use crate::CandidateCommand;
+                let mut path = vec![CandidateCommand::Apply {
+                    id: crate::CandidateId::from_u128(id),
+                    requisition: crate::RequisitionId::from_u128(1),
+                    profile,
+                    budget: Money::from_minor(i128::from(budget) * 100, Currency::USD).ok()?,
+                    pipeline: pipeline.clone(),
+                }];
+                path.extend(
+                    pipeline
+                        .stages()
+                        .skip(1)
+                        .map(|stage| CandidateCommand::Advance {
+                            stage: stage.clone(),
+                        }),
+                );
+                if let Some(day) = declined_on {
+                    path.push(CandidateCommand::MakeOffer {
+                        offer: offer(first, july(31))?,
+                    });
+                    path.push(CandidateCommand::DeclineOffer {
+                        on: july(day),
+                        reason: Reason::new("asked for more").ok()?,
+                    });
+                }
+                path.push(CandidateCommand::MakeOffer {
+                    offer: offer(second, july(expires))?,
+                });
+                path.push(CandidateCommand::AcceptOffer { on: july(accepted) });
+                path.push(CandidateCommand::Hire {
+                    employee: EmployeeId::from_u128(id),
+                    probation: Probation::Required,
+                });
+                Some(interleave(path, noise))
+            },
+        )
+}
+
+/// `path` with each `(place, command)` of `noise` put before the step at
+/// `place` modulo the steps (after the last one for the largest place),
+/// keeping the order of both.
+fn interleave<T>(path: Vec<T>, noise: Vec<(usize, T)>) -> Vec<T> {
+    let slots = path.len() + 1;
+    let mut noise: Vec<(usize, T)> = noise
+        .into_iter()
+        .map(|(place, c)| (place % slots, c))
+        .collect();
+    // Stable: noise bound for one place keeps its generated order.
+    noise.sort_by_key(|(place, _)| *place);
+    let mut noise = noise.into_iter().peekable();
+    let mut out = Vec::with_capacity(slots + noise.len());
+    for (index, step) in path.into_iter().enumerate() {
+        while let Some((_, command)) = noise.next_if(|(place, _)| *place == index) {
+            out.push(command);
+        }
+        out.push(step);
+    }
+    out.extend(noise.map(|(_, command)| command));
+    out
+}
+
+/// The commands of one requisition: [`RequisitionCommand::Open`] (a
+/// position, a department, a headcount of 1 to 4, a budget of 50 000 to
+/// 150 000 USD a year, a [`pipeline`]), then up to `max` hires of
+/// candidates 1 to 6 (so some are counted twice, which is refused, and
+/// some come after the headcount is reached), a closing now and then, and
+/// a second opening now and then (refused).
+///
+/// [`RequisitionCommand::Open`]: crate::RequisitionCommand::Open
+///
+/// ```
+/// use bureau_core::Aggregate;
+/// use bureau_hr::{strategy, Requisition};
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let mut runner = TestRunner::deterministic();
+/// let commands = strategy::requisition_commands(8).new_tree(&mut runner).map_err(|e| e.to_string())?.current();
+/// let mut requisition = Requisition::default();
+/// for command in &commands {
+///     let _accepted_or_refused = requisition.handle(command);
+/// }
+/// assert!(requisition.hires().len() <= requisition.headcount().unwrap_or(0) as usize);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn requisition_commands(max: usize) -> impl Strategy<Value = Vec<crate::RequisitionCommand>> {
+    use crate::RequisitionCommand;
+    #[derive(Clone, Copy, Debug)]
+    enum Step {
+        Hire(u128),
+        Close,
+        OpenAgain,
+    }
+    let step = prop_oneof![
+        8 => (1u128..=6).prop_map(Step::Hire),
+        1 => Just(Step::Close),
+        1 => Just(Step::OpenAgain),
+    ];
+    (
+        department(),
+        position(),
+        1u32..=4,
+        50_000i128..=150_000,
+        pipeline(),
+        1u128..=1000,
+        proptest::collection::vec(step, 0..=max),
+    )
+        .prop_filter_map(
+            "valid requisition",
+            |(department, position, headcount, budget, pipeline, id, steps)| {
+                let open = RequisitionCommand::Open {
+                    id: crate::RequisitionId::from_u128(id),
+                    position,
+                    department,
+                    headcount,
+                    budget: Money::from_minor(budget * 100, Currency::USD).ok()?,
+                    pipeline,
+                };
+                let reason = Reason::new("budget cut").ok()?;
+                let mut commands = vec![open.clone()];
+                commands.extend(steps.into_iter().map(|step| match step {
+                    Step::Hire(n) => RequisitionCommand::RecordHire {
+                        candidate: crate::CandidateId::from_u128(n),
+                    },
+                    Step::Close => RequisitionCommand::Close {
+                        reason: reason.clone(),
+                    },
+                    Step::OpenAgain => open.clone(),
+                }));
+                Some(commands)
+            },
+        )
 }

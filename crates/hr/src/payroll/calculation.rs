@@ -1,8 +1,6 @@
 //! The calculation of a payroll run over many employees, with totals per
 //! component.
 
-use std::collections::BTreeMap;
-
 use bureau_core::{Currency, Money};
 
 use crate::{
@@ -76,6 +74,52 @@ pub struct PayrollCalculation {
     employer_cost: Money,
 }
 
+/// The running sum of one component over a run, in minor units.
+struct ComponentSum {
+    kind: LineKind,
+    component: Option<PayComponentName>,
+    minor: i128,
+    payslips: usize,
+}
+
+/// The sums per component while a run is totalled. A run has a handful
+/// of components and its payslips list them in much the same order, so
+/// the search for a line's component starts after the previous line's
+/// and mostly ends at the first look; a component is cloned only the
+/// first time it is met.
+#[derive(Default)]
+struct ComponentSums {
+    sums: Vec<ComponentSum>,
+    next: usize,
+}
+
+impl ComponentSums {
+    fn entry(&mut self, kind: LineKind, component: Option<&PayComponentName>) -> &mut ComponentSum {
+        let len = self.sums.len();
+        let found = (0..len)
+            .map(|offset| (self.next + offset) % len)
+            .find(|&index| {
+                self.sums
+                    .get(index)
+                    .is_some_and(|s| s.kind == kind && s.component.as_ref() == component)
+            });
+        let index = found.unwrap_or_else(|| {
+            self.sums.push(ComponentSum {
+                kind,
+                component: component.cloned(),
+                minor: 0,
+                payslips: 0,
+            });
+            len
+        });
+        self.next = index + 1;
+        // `index` is in the vector: found in it, or just pushed.
+        let last = self.sums.len() - 1;
+        let index = index.min(last);
+        &mut self.sums[index]
+    }
+}
+
 impl PayrollCalculation {
     /// Runs [`gross_to_net`] for each input with its year to date.
     ///
@@ -105,8 +149,7 @@ impl PayrollCalculation {
         // Sums in minor units: every line of a payslip is in the payslip's
         // currency (its constructors and its deserialization check it), and
         // each payslip's currency is checked here.
-        let mut totals: BTreeMap<(LineKind, Option<PayComponentName>), (i128, usize)> =
-            BTreeMap::new();
+        let mut totals = ComponentSums::default();
         let (mut gross, mut net, mut employer_cost) = (0i128, 0i128, 0i128);
         let mut overflowed = None;
         for payslip in &payslips {
@@ -124,10 +167,9 @@ impl PayrollCalculation {
                     None => overflowed = overflowed.or(Some(payslip.employee())),
                 };
             for line in payslip.lines() {
-                let key = (line.kind(), line.component().cloned());
-                let entry = totals.entry(key).or_insert((0, 0));
-                add(&mut entry.0, line.amount());
-                entry.1 += 1;
+                let entry = totals.entry(line.kind(), line.component());
+                add(&mut entry.minor, line.amount());
+                entry.payslips += 1;
             }
             add(&mut gross, payslip.gross());
             add(&mut net, payslip.net());
@@ -152,14 +194,16 @@ impl PayrollCalculation {
                 line: "payroll run total",
             });
         }
-        let components = totals
+        let mut sums = totals.sums;
+        sums.sort_unstable_by(|a, b| (a.kind, &a.component).cmp(&(b.kind, &b.component)));
+        let components = sums
             .into_iter()
-            .map(|((kind, component), (minor, payslips))| {
+            .map(|sum| {
                 Ok(ComponentTotal {
-                    kind,
-                    component,
-                    amount: money(minor)?,
-                    payslips,
+                    kind: sum.kind,
+                    component: sum.component,
+                    amount: money(sum.minor)?,
+                    payslips: sum.payslips,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -1,8 +1,9 @@
 //! Gross to net for one employee and one pay period, as a pure function.
 
 use bureau_calendar::Calendar;
-use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate, RoundingStrategy};
+use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate};
 
+use super::rounding::{power_of_ten, round_minor, round_quotient, round_ratio};
 use crate::{
     Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineBasis,
     LineKind, LineRate, Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine,
@@ -235,6 +236,33 @@ impl Computation<'_> {
         .map_err(|_| self.overflow(line))
     }
 
+    /// The one rounding of a line whose exact amount is the product of
+    /// `factors`, divided by `divisor` when there is one: computed on
+    /// integers, never through a decimal quotient cut to 28 digits; in
+    /// decimals by `decimal` only when an integer would leave `i128` (or
+    /// the strategy is one the integer rounding does not know).
+    fn round_ratio(
+        &self,
+        factors: &[Decimal],
+        divisor: Option<Decimal>,
+        line: &'static str,
+        decimal: impl FnOnce() -> Option<Decimal>,
+    ) -> Result<Money> {
+        let currency = self.config.currency();
+        match round_ratio(
+            factors,
+            divisor,
+            currency.minor_units(),
+            self.config.rounding(),
+        ) {
+            Some(minor) => Money::from_minor(minor, currency).map_err(|_| self.overflow(line)),
+            None => {
+                let exact = decimal().ok_or_else(|| self.overflow(line))?;
+                self.round(exact, line)
+            }
+        }
+    }
+
     fn check_currency(&self, amount: Money, line: &str) -> Result<()> {
         if amount.currency() == self.config.currency() {
             Ok(())
@@ -266,77 +294,6 @@ impl Computation<'_> {
         Money::from_minor(select(&self.totals), self.config.currency())
             .map_err(|_| self.overflow("total"))
     }
-}
-
-/// `exact` rounded to `places` decimal places by `strategy`, in units of
-/// the last place; `None` for a strategy this does not know.
-///
-/// A payslip rounds about ten amounts, most of them quotients with 28
-/// digits; one integer division of the mantissa by a power of ten is a
-/// fraction of the cost of rounding a decimal digit by digit, and gives the
-/// same value (a unit test compares it with [`Money::rounded`]).
-fn round_minor(exact: Decimal, places: u32, strategy: RoundingStrategy) -> Option<i128> {
-    let mantissa = exact.mantissa();
-    let scale = exact.scale();
-    if scale <= places {
-        return mantissa.checked_mul(10i128.checked_pow(places - scale)?);
-    }
-    // A decimal's scale is at most 28, and 10^28 < 2^127.
-    let divisor = 10i128.checked_pow(scale - places)?;
-    let truncated = mantissa / divisor;
-    let remainder = mantissa % divisor;
-    if remainder == 0 {
-        return Some(truncated);
-    }
-    let negative = mantissa < 0;
-    // The mantissa is below 2^96 and the divisor at least 10: one more
-    // unit cannot overflow.
-    let away = if negative {
-        truncated - 1
-    } else {
-        truncated + 1
-    };
-    let half = (remainder.unsigned_abs() * 2).cmp(&divisor.unsigned_abs());
-    let rounded = match strategy {
-        RoundingStrategy::MidpointNearestEven => match half {
-            core::cmp::Ordering::Less => truncated,
-            core::cmp::Ordering::Greater => away,
-            core::cmp::Ordering::Equal if truncated % 2 == 0 => truncated,
-            core::cmp::Ordering::Equal => away,
-        },
-        RoundingStrategy::MidpointAwayFromZero => {
-            if half.is_lt() {
-                truncated
-            } else {
-                away
-            }
-        }
-        RoundingStrategy::MidpointTowardZero => {
-            if half.is_gt() {
-                away
-            } else {
-                truncated
-            }
-        }
-        RoundingStrategy::ToZero => truncated,
-        RoundingStrategy::AwayFromZero => away,
-        RoundingStrategy::ToNegativeInfinity => {
-            if negative {
-                away
-            } else {
-                truncated
-            }
-        }
-        RoundingStrategy::ToPositiveInfinity => {
-            if negative {
-                truncated
-            } else {
-                away
-            }
-        }
-        _ => return None,
-    };
-    Some(rounded)
 }
 
 /// Day weights of a period cut into [before employment, employed, after].
@@ -459,12 +416,10 @@ pub fn gross_to_net(
     let mut period_days = Decimal::ZERO;
     let mut period_salary = Money::zero(currency);
     if input.pay_rate.basis() == PayBasis::Annual {
-        let exact = rate
-            .amount()
-            .checked_mul(input.fte.value())
-            .and_then(|a| a.checked_div(per_year))
-            .ok_or_else(|| c.overflow("salary"))?;
-        period_salary = c.round(exact, "salary")?;
+        let (annual, fte) = (rate.amount(), input.fte.value());
+        period_salary = c.round_ratio(&[annual, fte], Some(per_year), "salary", || {
+            annual.checked_mul(fte)?.checked_div(per_year)
+        })?;
         // Counting days on the calendar is the costly part: a whole period
         // without unpaid leave pays the period's salary without it.
         let whole = employed == period_range;
@@ -512,12 +467,12 @@ pub fn gross_to_net(
         });
     }
     if !unpaid.is_zero() {
-        let exact = period_salary
-            .amount()
-            .checked_mul(unpaid)
-            .and_then(|a| a.checked_div(period_days))
-            .ok_or_else(|| c.overflow("unpaid leave"))?;
-        let amount = c.round(exact, "unpaid leave")?.neg();
+        let salary = period_salary.amount();
+        let amount = c
+            .round_ratio(&[salary, unpaid], Some(period_days), "unpaid leave", || {
+                salary.checked_mul(unpaid)?.checked_div(period_days)
+            })?
+            .neg();
         c.push(
             LineKind::UnpaidLeave,
             None,
@@ -542,12 +497,11 @@ pub fn gross_to_net(
         let hourly = match input.pay_rate.basis() {
             PayBasis::Hourly => rate,
             _ => {
-                let exact = rate
-                    .amount()
-                    .checked_mul(input.fte.value())
-                    .and_then(|a| a.checked_div(config.annual_hours().value()))
-                    .ok_or_else(|| c.overflow("overtime"))?;
-                c.round(exact, "overtime")?
+                let (annual, fte) = (rate.amount(), input.fte.value());
+                let hours = Decimal::new(config.annual_hours().centi(), 2);
+                c.round_ratio(&[annual, fte], Some(hours), "overtime", || {
+                    annual.checked_mul(fte)?.checked_div(hours)
+                })?
             }
         };
         let salaried = input.pay_rate.basis() != PayBasis::Hourly;
@@ -555,12 +509,11 @@ pub fn gross_to_net(
             if salaried && *multiplier <= Multiplier::REGULAR {
                 continue;
             }
-            let exact = hourly
-                .amount()
-                .checked_mul(multiplier.value())
-                .and_then(|a| a.checked_mul(worked.value()))
-                .ok_or_else(|| c.overflow("hours"))?;
-            let amount = c.round(exact, "hours")?;
+            let (per_hour, times) = (hourly.amount(), multiplier.value());
+            let worked_hours = Decimal::new(worked.centi(), 2);
+            let amount = c.round_ratio(&[per_hour, times, worked_hours], None, "hours", || {
+                per_hour.checked_mul(times)?.checked_mul(worked_hours)
+            })?;
             let kind = if *multiplier == Multiplier::REGULAR {
                 LineKind::Hourly
             } else {
@@ -637,8 +590,13 @@ pub fn gross_to_net(
 
     // 6. Income tax.
     let n = Decimal::from(input.period_number);
-    let (projected, tax) = match config.tax_method() {
-        TaxMethod::Annualised => {
+    let annualised = match config.tax_method() {
+        TaxMethod::Annualised => annualised_tax(&c, taxable, periods_per_year),
+        _ => None,
+    };
+    let (projected, tax) = match (annualised, config.tax_method()) {
+        (Some(projected_and_tax), _) => projected_and_tax,
+        (None, TaxMethod::Annualised) => {
             let projected = taxable
                 .amount()
                 .checked_mul(per_year)
@@ -650,9 +608,12 @@ pub fn gross_to_net(
             let exact = annual_tax
                 .checked_div(per_year)
                 .ok_or_else(|| c.overflow("income tax"))?;
-            (projected, c.round(exact, "income tax")?)
+            (
+                c.round(projected, "income tax")?,
+                c.round(exact, "income tax")?,
+            )
         }
-        TaxMethod::Cumulative => {
+        (None, _) => {
             let to_date = year_to_date
                 .taxable()
                 .checked_add(taxable)
@@ -672,10 +633,9 @@ pub fn gross_to_net(
             let tax = due
                 .checked_sub(year_to_date.tax())
                 .map_err(|_| c.overflow("income tax"))?;
-            (projected, tax)
+            (c.round(projected, "income tax")?, tax)
         }
     };
-    let projected = c.round(projected, "income tax")?;
     c.push(
         LineKind::IncomeTax,
         None,
@@ -762,6 +722,28 @@ pub fn gross_to_net(
     })
 }
 
+/// The annualised tax on integers: `(projected annual taxable pay, the
+/// period's tax)`, the table's tax on `taxable × periods per year` divided
+/// by the periods per year and rounded once; `None` when an integer would
+/// leave `i128` (or the strategy is one the integer rounding does not
+/// know), for the decimal computation to take over.
+fn annualised_tax(
+    c: &Computation<'_>,
+    taxable: Money,
+    periods_per_year: u32,
+) -> Option<(Money, Money)> {
+    let currency = c.config.currency();
+    let per_year = i128::from(periods_per_year);
+    let projected = taxable.to_minor().checked_mul(per_year)?;
+    let (annual_tax, scale) = c.config.tax().tax_on_minor(projected)?;
+    let divisor = per_year.checked_mul(power_of_ten(scale)?)?;
+    let tax = round_quotient(annual_tax, divisor, c.config.rounding())?;
+    Some((
+        Money::from_minor(projected, currency).ok()?,
+        Money::from_minor(tax, currency).ok()?,
+    ))
+}
+
 /// The employee and employer lines of `contribution` (the employee's as a
 /// [`LineKind::PreTaxContribution`] when it is taken before tax).
 fn contribute(
@@ -783,11 +765,10 @@ fn contribute(
         if rate == Rate::ZERO {
             continue;
         }
-        let exact = base
-            .amount()
-            .checked_mul(rate.value())
-            .ok_or_else(|| c.overflow("contribution"))?;
-        let amount = c.round(exact, "contribution")?;
+        let (basis, fraction) = (base.amount(), rate.value());
+        let amount = c.round_ratio(&[basis, fraction], None, "contribution", || {
+            basis.checked_mul(fraction)
+        })?;
         c.push(
             kind,
             Some(contribution.name().clone()),
@@ -836,57 +817,4 @@ fn contribution_base(
         .map_err(|_| c.overflow("contribution"))?;
     year.set_contribution_basis(contribution.name().clone(), total);
     Ok(base)
-}
-
-#[cfg(test)]
-mod tests {
-    use bureau_core::{Currency, Decimal, Money, RoundingStrategy};
-    use proptest::prelude::*;
-
-    use super::round_minor;
-
-    const STRATEGIES: [RoundingStrategy; 7] = [
-        RoundingStrategy::MidpointNearestEven,
-        RoundingStrategy::MidpointAwayFromZero,
-        RoundingStrategy::MidpointTowardZero,
-        RoundingStrategy::ToZero,
-        RoundingStrategy::AwayFromZero,
-        RoundingStrategy::ToNegativeInfinity,
-        RoundingStrategy::ToPositiveInfinity,
-    ];
-
-    proptest! {
-        #[test]
-        fn rounding_the_mantissa_agrees_with_money_rounded(
-            lo in any::<u32>(),
-            mid in any::<u32>(),
-            hi in 0u32..1000,
-            negative in any::<bool>(),
-            scale in 0u32..=28,
-            strategy in 0usize..7,
-            currency in prop::sample::select(vec![Currency::USD, Currency::JPY, Currency::KWD]),
-        ) {
-            let exact = Decimal::from_parts(lo, mid, hi, negative, scale);
-            let strategy = STRATEGIES[strategy];
-            let expected = Money::rounded(exact, currency, strategy).ok();
-            let fast = round_minor(exact, currency.minor_units(), strategy)
-                .and_then(|minor| Money::from_minor(minor, currency).ok());
-            prop_assert_eq!(fast, expected);
-        }
-    }
-
-    #[test]
-    fn ties_follow_the_strategy() {
-        // 2.345 and -2.345 to cents.
-        let tie = Decimal::new(2345, 3);
-        let cases = [
-            (RoundingStrategy::MidpointNearestEven, 234),
-            (RoundingStrategy::MidpointAwayFromZero, 235),
-            (RoundingStrategy::MidpointTowardZero, 234),
-        ];
-        for (strategy, cents) in cases {
-            assert_eq!(round_minor(tie, 2, strategy), Some(cents));
-            assert_eq!(round_minor(-tie, 2, strategy), Some(-cents));
-        }
-    }
 }

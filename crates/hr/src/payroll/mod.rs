@@ -4,5 +4,6 @@ pub(crate) mod calculation;
 pub(crate) mod config;
 pub(crate) mod gross_to_net;
 pub(crate) mod payslip;
+pub(crate) mod rounding;
 pub(crate) mod run;
 pub(crate) mod tax;

@@ -57,6 +57,47 @@ pub struct TaxTable {
     /// The tax on an income up to each band's start: a function of the
     /// bands, kept so that the tax on an income reads one band.
     below: Vec<Decimal>,
+    /// The same bands on integers, `None` when they do not fit in `i128`.
+    integer: Option<IntegerBands>,
+}
+
+/// A table's bands on integers: starts in minor units of the currency,
+/// rates in units of `10^-rate_scale`, and the tax below each start in
+/// units of `10^-(minor units + rate_scale)`, where every product of an
+/// amount and a rate is exact.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct IntegerBands {
+    rate_scale: u32,
+    /// `(start, rate, tax below the start)` per band, lowest first.
+    bands: Vec<(i128, i128, i128)>,
+}
+
+impl IntegerBands {
+    fn new(bands: &[TaxBand]) -> Option<Self> {
+        let rate_scale = bands.iter().map(|b| b.rate.value().scale()).max()?;
+        let mut out = Vec::with_capacity(bands.len());
+        let mut below: i128 = 0;
+        for (index, band) in bands.iter().enumerate() {
+            let rate = band.rate.value();
+            let rate = rate
+                .mantissa()
+                .checked_mul(10i128.checked_pow(rate_scale - rate.scale())?)?;
+            let start = band.from.to_minor();
+            out.push((start, rate, below));
+            if let Some(next) = bands.get(index + 1) {
+                below = next
+                    .from
+                    .to_minor()
+                    .checked_sub(start)?
+                    .checked_mul(rate)?
+                    .checked_add(below)?;
+            }
+        }
+        Some(Self {
+            rate_scale,
+            bands: out,
+        })
+    }
 }
 
 impl TaxTable {
@@ -108,7 +149,12 @@ impl TaxTable {
                 }
             }
         }
-        Ok(Self { bands, below })
+        let integer = IntegerBands::new(&bands);
+        Ok(Self {
+            bands,
+            below,
+            integer,
+        })
     }
 
     /// The bands, lowest first.
@@ -136,6 +182,29 @@ impl TaxTable {
         let below = self.below.get(index)?;
         let slice = annual.checked_sub(band.from.amount())?;
         below.checked_add(slice.checked_mul(band.rate.value())?)
+    }
+}
+
+impl TaxTable {
+    /// The exact tax on an annual income of `annual` minor units of the
+    /// table's currency, as `(tax, scale)`: the tax is `tax` units of
+    /// `10^-(minor units + scale)`. The same value as [`TaxTable::tax_on`],
+    /// by one binary search and integer arithmetic; `None` when an integer
+    /// would leave `i128`.
+    pub(crate) fn tax_on_minor(&self, annual: i128) -> Option<(i128, u32)> {
+        let integer = self.integer.as_ref()?;
+        let above = integer
+            .bands
+            .partition_point(|(start, _, _)| *start < annual);
+        let Some(index) = above.checked_sub(1) else {
+            return Some((0, integer.rate_scale));
+        };
+        let (start, rate, below) = integer.bands.get(index)?;
+        let tax = annual
+            .checked_sub(*start)?
+            .checked_mul(*rate)?
+            .checked_add(*below)?;
+        Some((tax, integer.rate_scale))
     }
 }
 
@@ -203,6 +272,17 @@ mod tests {
         ) {
             let annual = Decimal::new(cents, 2);
             prop_assert_eq!(table.tax_on(annual), band_by_band(&table, annual));
+        }
+
+        #[test]
+        fn the_tax_on_integers_is_the_decimal_tax(
+            table in crate::strategy::tax_table(),
+            minor in -1_000_000i128..2_000_000_000_000,
+        ) {
+            let places = table.currency().minor_units();
+            let annual = Decimal::from_i128_with_scale(minor, places);
+            let integer = table.tax_on_minor(minor).and_then(|(tax, scale)| Decimal::try_from_i128_with_scale(tax, places + scale).ok());
+            prop_assert_eq!(integer, table.tax_on(annual));
         }
     }
 }

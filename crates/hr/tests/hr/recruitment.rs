@@ -331,3 +331,108 @@ proptest! {
         prop_assert_eq!(rebuilt, requisition);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A generated application folded command by command: a refused
+    /// command changes nothing, the stage never goes back, an offer is
+    /// within the budget and made at the last stage, a hire follows an
+    /// accepted offer once, and replaying the events rebuilds the state.
+    #[test]
+    fn generated_applications_keep_the_candidate_rules(
+        commands in bureau_hr::strategy::candidate_commands(6),
+    ) {
+        // Noise may come before it, but a sequence holds one application.
+        let Some((pipeline, budget)) = commands.iter().find_map(|c| match c {
+            CandidateCommand::Apply { pipeline, budget, .. } => Some((pipeline, budget)),
+            _ => None,
+        }) else {
+            return Err(TestCaseError::fail("a sequence holds an application"));
+        };
+        let mut candidate = Candidate::default();
+        let mut history = Vec::new();
+        let mut last_stage = None;
+        for command in &commands {
+            let before = candidate.clone();
+            match candidate.handle(command) {
+                Ok(events) => history.extend(events),
+                Err(_) => prop_assert_eq!(&candidate, &before),
+            }
+            let position = candidate.stage().and_then(|s| pipeline.position(s));
+            prop_assert!(position >= last_stage);
+            last_stage = position;
+            if let Some(offer) = candidate.offer() {
+                prop_assert!(offer.terms().pay_rate().amount().amount() <= budget.amount());
+                prop_assert_eq!(position, Some(pipeline.len() - 1));
+                prop_assert!(offer.expires() <= offer.start());
+            }
+        }
+        let hired = history.iter().position(|e| matches!(e, CandidateEvent::Hired { .. }));
+        let hires = history.iter().filter(|e| matches!(e, CandidateEvent::Hired { .. })).count();
+        prop_assert!(hires <= 1);
+        prop_assert_eq!(hires == 1, candidate.status() == Some(CandidateStatus::Hired));
+        if let Some(hired) = hired {
+            let accepted = history.iter().rposition(|e| matches!(e, CandidateEvent::OfferAccepted { .. }));
+            prop_assert!(accepted.is_some_and(|a| a < hired));
+            prop_assert!(history.get(hired).and_then(CandidateEvent::employee_hire).is_some());
+        }
+        let mut rebuilt = Candidate::default();
+        for event in &history {
+            rebuilt.replay(event).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        prop_assert_eq!(rebuilt, candidate);
+    }
+
+    /// Without noise a generated application is accepted step by step and
+    /// ends in a hire whose employee command is accepted by a new employee.
+    #[test]
+    fn a_generated_application_without_noise_ends_in_a_hire(
+        commands in bureau_hr::strategy::candidate_commands(0),
+    ) {
+        let mut candidate = Candidate::default();
+        let mut history = Vec::new();
+        for command in &commands {
+            history.extend(candidate.handle(command).map_err(|e| TestCaseError::fail(e.to_string()))?);
+        }
+        prop_assert_eq!(candidate.status(), Some(CandidateStatus::Hired));
+        let hire = history.last().and_then(CandidateEvent::employee_hire).ok_or_else(|| TestCaseError::fail("no hire command"))?;
+        let mut employee = Employee::default();
+        employee.handle(&hire).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    }
+
+    /// A generated requisition folded command by command: refused
+    /// commands change nothing, hires are distinct and never more than the
+    /// headcount, the requisition is filled exactly when the headcount is
+    /// hired, a closed one counts no more hires, and replay rebuilds it.
+    #[test]
+    fn generated_requisitions_keep_the_headcount(
+        commands in bureau_hr::strategy::requisition_commands(12),
+    ) {
+        let mut requisition = Requisition::default();
+        let mut history = Vec::new();
+        for command in &commands {
+            let before = requisition.clone();
+            match requisition.handle(command) {
+                Ok(events) => history.extend(events),
+                Err(_) => prop_assert_eq!(&requisition, &before),
+            }
+            if before.status() == Some(RequisitionStatus::Closed) {
+                prop_assert_eq!(&requisition, &before);
+            }
+            let headcount = requisition.headcount().ok_or_else(|| TestCaseError::fail("the first command opens"))?;
+            let hires = requisition.hires();
+            prop_assert!(hires.len() <= headcount as usize);
+            prop_assert!(hires.iter().enumerate().all(|(i, h)| !hires[i + 1..].contains(h)));
+            prop_assert_eq!(
+                requisition.status() == Some(RequisitionStatus::Filled),
+                hires.len() == headcount as usize
+            );
+        }
+        let mut rebuilt = Requisition::default();
+        for event in &history {
+            rebuilt.replay(event).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        prop_assert_eq!(rebuilt, requisition);
+    }
+}

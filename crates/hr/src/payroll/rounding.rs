@@ -1,0 +1,252 @@
+//! The one rounding of a pay line, computed on integers.
+//!
+//! A line's exact amount is a product of decimals, sometimes divided by
+//! another (`annual × FTE ÷ periods per year`). Each decimal is a mantissa
+//! over a power of ten, so the exact amount in minor units is one integer
+//! quotient; rounding that quotient by the strategy gives the same value as
+//! [`Money::rounded`](bureau_core::Money::rounded) of the exact decimal, at
+//! a fraction of the cost of decimal multiplication, division and digit by
+//! digit rounding. When an integer would leave `i128`, the functions give
+//! `None` and the caller computes in decimals instead.
+
+use bureau_core::{Decimal, RoundingStrategy};
+use core::cmp::Ordering;
+
+/// `numerator ÷ denominator` rounded to an integer by `strategy`; `None`
+/// for a zero denominator, an overflow or a strategy this does not know.
+pub(crate) fn round_quotient(
+    numerator: i128,
+    denominator: i128,
+    strategy: RoundingStrategy,
+) -> Option<i128> {
+    let truncated = numerator.checked_div(denominator)?;
+    // One 128-bit division, not two: the true remainder is below the
+    // denominator in magnitude, so the wrapping arithmetic is exact.
+    let remainder = numerator.wrapping_sub(truncated.wrapping_mul(denominator));
+    if remainder == 0 {
+        return Some(truncated);
+    }
+    let negative = (numerator < 0) != (denominator < 0);
+    let away = if negative {
+        truncated.checked_sub(1)?
+    } else {
+        truncated.checked_add(1)?
+    };
+    // |remainder| < |denominator| <= 2^127, so twice it fits in u128.
+    let half = (remainder.unsigned_abs() * 2).cmp(&denominator.unsigned_abs());
+    let rounded = match strategy {
+        RoundingStrategy::MidpointNearestEven => match half {
+            Ordering::Less => truncated,
+            Ordering::Greater => away,
+            Ordering::Equal if truncated % 2 == 0 => truncated,
+            Ordering::Equal => away,
+        },
+        RoundingStrategy::MidpointAwayFromZero => {
+            if half.is_lt() {
+                truncated
+            } else {
+                away
+            }
+        }
+        RoundingStrategy::MidpointTowardZero => {
+            if half.is_gt() {
+                away
+            } else {
+                truncated
+            }
+        }
+        RoundingStrategy::ToZero => truncated,
+        RoundingStrategy::AwayFromZero => away,
+        RoundingStrategy::ToNegativeInfinity => {
+            if negative {
+                away
+            } else {
+                truncated
+            }
+        }
+        RoundingStrategy::ToPositiveInfinity => {
+            if negative {
+                truncated
+            } else {
+                away
+            }
+        }
+        _ => return None,
+    };
+    Some(rounded)
+}
+
+/// `10^n` for `n` up to 38, the powers an `i128` holds: read, not
+/// computed by repeated multiplication for every line.
+const POWERS_OF_TEN: [i128; 39] = {
+    let mut powers = [1i128; 39];
+    let mut n = 1;
+    while n < 39 {
+        powers[n] = powers[n - 1] * 10;
+        n += 1;
+    }
+    powers
+};
+
+/// `10^n`, `None` past what an `i128` holds.
+pub(crate) fn power_of_ten(n: u32) -> Option<i128> {
+    POWERS_OF_TEN.get(usize::try_from(n).ok()?).copied()
+}
+
+/// `exact` rounded to `places` decimal places by `strategy`, in units of
+/// the last place.
+pub(crate) fn round_minor(exact: Decimal, places: u32, strategy: RoundingStrategy) -> Option<i128> {
+    round_ratio(&[exact], None, places, strategy)
+}
+
+/// The product of `factors`, divided by `divisor` when there is one,
+/// rounded to `places` decimal places by `strategy`, in units of the last
+/// place: the exact value, never a decimal quotient cut to 28 digits first.
+pub(crate) fn round_ratio(
+    factors: &[Decimal],
+    divisor: Option<Decimal>,
+    places: u32,
+    strategy: RoundingStrategy,
+) -> Option<i128> {
+    let mut numerator: i128 = 1;
+    let mut scale: u32 = 0;
+    for factor in factors {
+        numerator = numerator.checked_mul(factor.mantissa())?;
+        scale += factor.scale();
+    }
+    let (mut denominator, divisor_scale) = divisor.map_or((1, 0), |d| (d.mantissa(), d.scale()));
+    // value × 10^places = numerator × 10^(divisor scale + places)
+    //                     ÷ (denominator × 10^scale)
+    let up = divisor_scale + places;
+    if up >= scale {
+        numerator = numerator.checked_mul(power_of_ten(up - scale)?)?;
+    } else {
+        denominator = denominator.checked_mul(power_of_ten(scale - up)?)?;
+    }
+    round_quotient(numerator, denominator, strategy)
+}
+
+#[cfg(test)]
+mod tests {
+    use bureau_core::{Currency, Decimal, Money, RoundingStrategy};
+    use proptest::prelude::*;
+
+    use super::{POWERS_OF_TEN, power_of_ten, round_minor, round_quotient, round_ratio};
+
+    const STRATEGIES: [RoundingStrategy; 7] = [
+        RoundingStrategy::MidpointNearestEven,
+        RoundingStrategy::MidpointAwayFromZero,
+        RoundingStrategy::MidpointTowardZero,
+        RoundingStrategy::ToZero,
+        RoundingStrategy::AwayFromZero,
+        RoundingStrategy::ToNegativeInfinity,
+        RoundingStrategy::ToPositiveInfinity,
+    ];
+
+    proptest! {
+        #[test]
+        fn rounding_the_mantissa_agrees_with_money_rounded(
+            lo in any::<u32>(),
+            mid in any::<u32>(),
+            hi in 0u32..1000,
+            negative in any::<bool>(),
+            scale in 0u32..=28,
+            strategy in 0usize..7,
+            currency in prop::sample::select(vec![Currency::USD, Currency::JPY, Currency::KWD]),
+        ) {
+            let exact = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let strategy = STRATEGIES[strategy];
+            let expected = Money::rounded(exact, currency, strategy).ok();
+            let fast = round_minor(exact, currency.minor_units(), strategy)
+                .and_then(|minor| Money::from_minor(minor, currency).ok());
+            prop_assert_eq!(fast, expected);
+        }
+
+        /// Products and quotients of pay-sized decimals (amounts, rates,
+        /// hours, day counts): the integer quotient rounds as the decimal
+        /// does.
+        #[test]
+        fn a_ratio_rounds_as_its_decimal_does(
+            amount in -10_000_000_000i64..10_000_000_000,
+            amount_scale in 0u32..=3,
+            factor in -1_000_000i64..1_000_000,
+            factor_scale in 0u32..=6,
+            divisor in 1i64..100_000,
+            divisor_scale in 0u32..=4,
+            negative_divisor in any::<bool>(),
+            strategy in 0usize..7,
+            currency in prop::sample::select(vec![Currency::USD, Currency::JPY, Currency::KWD]),
+        ) {
+            let strategy = STRATEGIES[strategy];
+            let amount = Decimal::new(amount, amount_scale);
+            let factor = Decimal::new(factor, factor_scale);
+            let divisor = Decimal::new(if negative_divisor { -divisor } else { divisor }, divisor_scale);
+            let places = currency.minor_units();
+            let product = amount.checked_mul(factor).unwrap_or_default();
+            prop_assert_eq!(
+                round_ratio(&[amount, factor], None, places, strategy)
+                    .and_then(|minor| Money::from_minor(minor, currency).ok()),
+                Money::rounded(product, currency, strategy).ok()
+            );
+            let quotient = product.checked_div(divisor).unwrap_or_default();
+            prop_assert_eq!(
+                round_ratio(&[amount, factor], Some(divisor), places, strategy)
+                    .and_then(|minor| Money::from_minor(minor, currency).ok()),
+                Money::rounded(quotient, currency, strategy).ok()
+            );
+        }
+    }
+
+    #[test]
+    fn ties_follow_the_strategy() {
+        // 2.345 and -2.345 to cents.
+        let tie = Decimal::new(2345, 3);
+        let cases = [
+            (RoundingStrategy::MidpointNearestEven, 234),
+            (RoundingStrategy::MidpointAwayFromZero, 235),
+            (RoundingStrategy::MidpointTowardZero, 234),
+        ];
+        for (strategy, cents) in cases {
+            assert_eq!(round_minor(tie, 2, strategy), Some(cents));
+            assert_eq!(round_minor(-tie, 2, strategy), Some(-cents));
+        }
+    }
+
+    #[test]
+    fn the_powers_of_ten_are_those_an_i128_holds() {
+        assert_eq!(power_of_ten(0), Some(1));
+        assert_eq!(power_of_ten(38), 10i128.checked_pow(38));
+        assert_eq!(power_of_ten(39), None);
+        assert!(POWERS_OF_TEN.windows(2).all(|w| w[1] == w[0] * 10));
+    }
+
+    #[test]
+    fn a_quotient_at_the_limits_rounds_without_overflow() {
+        // -i128::MAX / 3 and i128::MIN / -1 (which does not fit).
+        assert_eq!(
+            round_quotient(i128::MAX, -3, RoundingStrategy::ToZero),
+            Some(-(i128::MAX / 3))
+        );
+        assert_eq!(
+            round_quotient(i128::MIN, -1, RoundingStrategy::ToZero),
+            None
+        );
+        assert_eq!(
+            round_quotient(-7, 2, RoundingStrategy::MidpointAwayFromZero),
+            Some(-4)
+        );
+        assert_eq!(
+            round_quotient(7, -2, RoundingStrategy::MidpointNearestEven),
+            Some(-4)
+        );
+    }
+
+    #[test]
+    fn a_zero_divisor_is_no_value() {
+        let one = Decimal::ONE;
+        assert_eq!(
+            round_ratio(&[one], Some(Decimal::ZERO), 2, RoundingStrategy::ToZero),
+            None
+        );
+    }
+}
