@@ -512,6 +512,65 @@ fn decay(age: i64, half_life: i64) -> u128 {
     (mantissa * ONE_SHARE).checked_shr(shift).unwrap_or(0)
 }
 
+/// A divisor of 128-bit whole numbers with its reciprocal, so that dividing
+/// many numbers by it costs multiplications rather than a 128-bit division
+/// each (Barrett's method). Quotients and remainders are exact.
+#[derive(Clone, Copy, Debug)]
+struct Divisor {
+    divisor: u128,
+    /// ⌊(2^128 − 1) / divisor⌋.
+    reciprocal: u128,
+}
+
+impl Divisor {
+    /// `None` for zero.
+    const fn new(divisor: u128) -> Option<Self> {
+        if divisor == 0 {
+            return None;
+        }
+        Some(Divisor {
+            divisor,
+            reciprocal: u128::MAX / divisor,
+        })
+    }
+
+    /// ⌊n / divisor⌋ and n mod divisor.
+    ///
+    /// The estimate ⌊n × reciprocal / 2^128⌋ is at most the quotient and
+    /// falls short of it by less than 3 (the reciprocal is short of
+    /// 2^128 / divisor by less than 2, and n < 2^128), so at most three
+    /// subtractions correct it.
+    fn div_rem(self, n: u128) -> (u128, u128) {
+        let mut quotient = mul_high(n, self.reciprocal);
+        // quotient × divisor ≤ n: no overflow.
+        let mut remainder = n - quotient * self.divisor;
+        while remainder >= self.divisor {
+            quotient += 1;
+            remainder -= self.divisor;
+        }
+        (quotient, remainder)
+    }
+}
+
+/// The high 128 bits of the 256-bit product `a × b`.
+fn mul_high(a: u128, b: u128) -> u128 {
+    const LOW: u128 = (1 << 64) - 1;
+    let (a_high, a_low) = (a >> 64, a & LOW);
+    let (b_high, b_low) = (b >> 64, b & LOW);
+    // Four 64 × 64-bit products, none of which overflows 128 bits.
+    let low = a_low * b_low;
+    let cross_a = a_high * b_low;
+    let cross_b = a_low * b_high;
+    let middle = (low >> 64) + (cross_a & LOW) + (cross_b & LOW);
+    a_high * b_high + (cross_a >> 64) + (cross_b >> 64) + (middle >> 64)
+}
+
+/// [`ONE_SHARE`] as a [`Divisor`].
+const BY_ONE_SHARE: Divisor = Divisor {
+    divisor: ONE_SHARE,
+    reciprocal: u128::MAX / ONE_SHARE,
+};
+
 /// Shares summing to exactly [`ONE_SHARE`] from non-negative whole
 /// `weights`, into `units`: each weight's exact share truncated, what
 /// truncation leaves to the largest weight (the first among equals).
@@ -524,13 +583,13 @@ fn normalise(weights: &[u128], units: &mut Vec<u128>) -> Result<bool> {
     else {
         return Ok(false);
     };
-    if sum == 0 {
+    let Some(by_sum) = Divisor::new(sum) else {
         return Err(Error::WeightsAllZero { field: "weights" });
-    }
+    };
     let mut given = 0;
     let mut largest = 0;
     // Most models repeat weights (zeros, equal middles): a weight equal to
-    // the one before gets its share without another 128-bit division.
+    // the one before gets its share without another division.
     let mut previous: Option<(u128, u128)> = None;
     for (index, &weight) in weights.iter().enumerate() {
         if weights.get(largest).is_some_and(|&l| weight > l) {
@@ -543,7 +602,7 @@ fn normalise(weights: &[u128], units: &mut Vec<u128>) -> Result<bool> {
                     units.clear();
                     return Ok(false);
                 };
-                let share = scaled / sum;
+                let share = by_sum.div_rem(scaled).0;
                 previous = Some((weight, share));
                 share
             }
@@ -603,8 +662,7 @@ fn split(
             _ => {
                 // Below 2^64 × 10^18 < 2^124: no overflow.
                 let product = magnitude * share;
-                let floor = product / ONE_SHARE;
-                let remainder = product - floor * ONE_SHARE;
+                let (floor, remainder) = BY_ONE_SHARE.div_rem(product);
                 previous = Some((share, floor, remainder));
                 (floor, remainder)
             }
@@ -1031,6 +1089,42 @@ mod tests {
             .unwrap();
         let kinds: Vec<TouchKind> = result.credits().map(|c| c.touchpoint.kind).collect();
         assert_eq!(kinds, [Visit, Form]); // the click, two days before, is outside
+    }
+
+    #[test]
+    fn reciprocal_division_is_exact() {
+        let divisors = [
+            1,
+            2,
+            3,
+            7,
+            ONE_SHARE,
+            ONE_SHARE * 19 + 12_345,
+            u128::from(u64::MAX),
+            u128::from(u64::MAX) + 1,
+            u128::MAX / 3,
+            u128::MAX - 1,
+            u128::MAX,
+        ];
+        let mut n: u128 = 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834;
+        for divisor in divisors {
+            let by = Divisor::new(divisor).unwrap();
+            for _ in 0..200 {
+                // A xorshift sequence, with the values next to the divisor's
+                // multiples that an estimate is most likely to miss.
+                n ^= n << 13;
+                n ^= n >> 7;
+                n ^= n << 17;
+                for value in [n, n >> 64, n >> 100, divisor, divisor - 1, u128::MAX, 0] {
+                    assert_eq!(
+                        by.div_rem(value),
+                        (value / divisor, value % divisor),
+                        "{value} / {divisor}"
+                    );
+                }
+            }
+        }
+        assert!(Divisor::new(0).is_none());
     }
 
     #[cfg(feature = "serde")]

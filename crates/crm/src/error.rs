@@ -6,6 +6,7 @@ use bureau_core::{Decimal, Money, PartyId, TicketId};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::case::CaseStatus;
+use crate::scoring::ModelVersion;
 use crate::{ActivityId, Channel, FieldKey, FieldText, LeadId, LifecycleStage, Purpose, TouchKind};
 
 /// Everything that can go wrong in bureau-crm. Every variant names the value
@@ -300,6 +301,24 @@ pub enum Error {
     InvalidModel {
         /// What is wrong.
         problem: String,
+    },
+    /// A scoring model adopted from an instant before the current one's.
+    #[error("scoring model from {at} is earlier than the current one's, from {previous}")]
+    #[non_exhaustive]
+    ScoringOutOfOrder {
+        /// The instant of the model refused.
+        at: DateTime<Utc>,
+        /// The instant of the current model.
+        previous: DateTime<Utc>,
+    },
+    /// A stored scoring model whose version is not the next one.
+    #[error("stored scoring model is version {found}, expected {expected}")]
+    #[non_exhaustive]
+    ScoringVersion {
+        /// The version the setup gives next.
+        expected: ModelVersion,
+        /// The version stored.
+        found: ModelVersion,
     },
     /// A metric over nothing (no answers, no customers at the start).
     #[error("{metric} has no data to compute from")]

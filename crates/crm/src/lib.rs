@@ -48,7 +48,10 @@
 //!   scores to a [`ScoreStage`]. [`ScoringModel::score`] is a pure,
 //!   allocation-free function of (model, lead, events, now);
 //!   [`ScoringModel::breakdown_into`] adds every [`Contribution`] into a
-//!   caller's buffer. The formulas are in [`scoring`].
+//!   caller's buffer. The formulas are in [`scoring`]. The models in force
+//!   over time are configuration recorded as events: a [`ScoringSetup`]
+//!   aggregate adopts each [`ScoringModel`] from an instant under a
+//!   [`ModelVersion`] ([`ScoringCommand`], [`ScoringEvent`]).
 //! - Customer metrics ([`metrics`]): NPS, CSAT, CES, customer churn,
 //!   revenue churn and net revenue retention, lifetime value (simple, from
 //!   churn, discounted) and acquisition cost, each with its formula.
@@ -82,7 +85,7 @@
 //! | [`FieldSchema`], [`FieldDefinition`], [`FieldValue`] | typed custom fields |
 //! | [`ActivityLog`], [`Activity`] | activities, timelines, overdue tasks |
 //! | [`Lead`], [`LeadStatus`], [`Converted`] | leads and their conversion |
-//! | [`scoring`] | fit and engagement scores, bands, breakdowns |
+//! | [`scoring`] | fit and engagement scores, bands, breakdowns, the [`ScoringSetup`] of models in force |
 //! | [`metrics`] | NPS, CSAT, CES, churn, revenue retention, CLV, CAC with their formulas |
 //! | [`Campaign`], [`Touchpoint`], [`CampaignTotals`] | campaigns, touchpoints, campaign reports |
 //! | [`attribution`] | multi-touch attribution models with their formulas |
@@ -191,8 +194,9 @@ pub use lifecycle::{LifecycleStage, StageCause, StageChange};
 pub use organization::{Organization, OrganizationChange, OrganizationCommand, OrganizationEvent};
 pub use profile::{Profile, ProfileChange};
 pub use scoring::{
-    Attributes, Band, Bands, Contribution, Engagement, EngagementKind, EngagementRule, FitRule,
-    LeadScore, Predicate, Score, ScoreStage, ScoringModel,
+    AdoptedModel, Attributes, Band, Bands, Contribution, Engagement, EngagementKind,
+    EngagementRule, FitRule, LeadScore, ModelVersion, Predicate, Score, ScoreStage, ScoringCommand,
+    ScoringEvent, ScoringModel, ScoringSetup,
 };
 pub use text::{
     FieldKey, FieldText, JobTitle, MacroName, MessageText, Name, Purpose, RuleName, Source,

@@ -146,6 +146,25 @@ proptest! {
     }
 
     #[test]
+    fn replaying_a_scoring_setup_rebuilds_it(events in strategy::scoring_history(6)) {
+        let mut folded = crate::ScoringSetup::default();
+        for event in &events {
+            folded.apply(event);
+        }
+        let replayed = crate::ScoringSetup::from_events(&events)?;
+        prop_assert_eq!(&replayed, &folded);
+        let json = serde_json::to_string(&events).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: Vec<crate::ScoringEvent> = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&back, &events);
+        // Each model is in force from its instant until the next one's.
+        for (i, adopted) in replayed.models().iter().enumerate() {
+            let in_force = replayed.model_at(adopted.from).map(|m| m.version);
+            let replaced_at_once = replayed.models().get(i + 1).is_some_and(|next| next.from == adopted.from);
+            prop_assert!(replaced_at_once || in_force == Some(adopted.version));
+        }
+    }
+
+    #[test]
     fn lead_status_moves_are_guarded(lead in strategy::lead()) {
         let mut status = crate::LeadStatus::New;
         for change in lead.status_history() {

@@ -27,6 +27,10 @@
 //!   marketing band; else nurture. A lead below the sales band's fit is
 //!   never sales-qualified on engagement unless the model says so.
 //!
+//! The models a company scores with are configuration, recorded as events
+//! of a [`ScoringSetup`] aggregate: which model ([`ModelVersion`]) was in
+//! force from when, so that stored histories rescore alike.
+//!
 //! What always holds: with no new event, engagement never increases as
 //! `now` moves on; adding an event of positive points never lowers the
 //! engagement, the fit or the stage.
@@ -34,7 +38,11 @@
 use std::fmt;
 
 use bureau_core::Decimal;
+
+mod setup;
+
 use chrono::{DateTime, TimeDelta, Utc};
+pub use setup::{AdoptedModel, ModelVersion, ScoringCommand, ScoringEvent, ScoringSetup};
 
 use crate::text::{FieldKey, FieldText, RuleName};
 use crate::{Error, FieldValue, Lead, Result};
@@ -141,27 +149,45 @@ pub enum Predicate {
 impl Predicate {
     /// Whether the predicate holds for `attributes`.
     pub fn holds(&self, attributes: &impl Attributes) -> bool {
+        self.holds_for(attributes.attribute(self.key()))
+    }
+
+    /// The attribute it reads.
+    pub fn key(&self) -> &FieldKey {
         match self {
-            Predicate::Equals(key, expected) => attributes.attribute(key) == Some(expected),
-            Predicate::OneOf(key, texts) => match attributes.attribute(key) {
+            Predicate::Equals(key, _)
+            | Predicate::OneOf(key, _)
+            | Predicate::AtLeast(key, _)
+            | Predicate::Below(key, _)
+            | Predicate::Present(key)
+            | Predicate::Absent(key) => key,
+        }
+    }
+
+    /// Whether the predicate holds when its attribute has `value`.
+    fn holds_for(&self, value: Option<&FieldValue>) -> bool {
+        match self {
+            Predicate::Equals(_, expected) => value == Some(expected),
+            Predicate::OneOf(_, texts) => match value {
                 Some(FieldValue::Text(text) | FieldValue::Choice(text)) => texts.contains(text),
                 _ => false,
             },
-            Predicate::AtLeast(key, bound) => {
-                matches!(attributes.attribute(key), Some(FieldValue::Number(n)) if n >= bound)
+            Predicate::AtLeast(_, bound) => {
+                matches!(value, Some(FieldValue::Number(n)) if n >= bound)
             }
-            Predicate::Below(key, bound) => {
-                matches!(attributes.attribute(key), Some(FieldValue::Number(n)) if n < bound)
+            Predicate::Below(_, bound) => {
+                matches!(value, Some(FieldValue::Number(n)) if n < bound)
             }
-            Predicate::Present(key) => attributes.attribute(key).is_some(),
-            Predicate::Absent(key) => attributes.attribute(key).is_none(),
+            Predicate::Present(_) => value.is_some(),
+            Predicate::Absent(_) => value.is_none(),
         }
     }
 }
 
 /// What fit rules read: a lead's attribute values by key. Implemented for
 /// [`Lead`] and for a map of attributes; a caller with its own layout
-/// implements it to score without copying.
+/// implements it to score without copying. A score reads each attribute
+/// at most once, however many fit rules test it.
 pub trait Attributes {
     /// The value of `key`, if any.
     fn attribute(&self, key: &FieldKey) -> Option<&FieldValue>;
@@ -250,6 +276,12 @@ impl EngagementKind {
             bytes,
             len: u8::try_from(kind.len()).unwrap_or(u8::MAX),
         })
+    }
+
+    /// The kind as one number: its bytes, zero-padded. Kinds hold no zero
+    /// byte, so two kinds are equal exactly when their keys are.
+    fn key(&self) -> u128 {
+        u128::from_le_bytes(self.bytes)
     }
 
     /// The kind.
@@ -523,7 +555,44 @@ pub struct ScoringModel {
     half_life_seconds: i64,
     cap: Option<Score>,
     bands: Bands,
+    /// Derived from the rules; rebuilt, not stored.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    lookup: Lookup,
 }
+
+/// What [`ScoringModel::new`] derives from the rules so that scoring finds
+/// each engagement rule by a number comparison and reads each attribute of
+/// a lead once however many fit rules test it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Lookup {
+    /// Per fit rule, the position of its attribute among the distinct
+    /// attributes the fit rules read, in the order they first appear.
+    fit_attribute: Vec<usize>,
+    /// Per engagement rule, [`EngagementKind::key`].
+    kinds: Vec<u128>,
+}
+
+impl Lookup {
+    fn new(fit: &[FitRule], engagement: &[EngagementRule]) -> Self {
+        let mut positions = std::collections::BTreeMap::new();
+        let fit_attribute = fit
+            .iter()
+            .map(|rule| {
+                let next = positions.len();
+                *positions.entry(rule.predicate.key()).or_insert(next)
+            })
+            .collect();
+        Lookup {
+            fit_attribute,
+            kinds: engagement.iter().map(|rule| rule.kind.key()).collect(),
+        }
+    }
+}
+
+/// How many distinct attributes a score remembers once read (on the
+/// stack); a model's further attributes are read for each rule testing
+/// them.
+const ATTRIBUTES_REMEMBERED: usize = 32;
 
 impl ScoringModel {
     /// A model.
@@ -567,6 +636,7 @@ impl ScoringModel {
             return invalid("the overall engagement cap is negative".to_owned());
         }
         Ok(ScoringModel {
+            lookup: Lookup::new(&fit, &engagement),
             fit,
             engagement,
             half_life_seconds,
@@ -621,8 +691,15 @@ impl ScoringModel {
         mut line: impl FnMut(Contribution<'m>),
     ) -> LeadScore {
         let mut fit = Score::ZERO;
-        for rule in &self.fit {
-            if rule.predicate.holds(lead) {
+        let mut values: [Option<Option<&FieldValue>>; ATTRIBUTES_REMEMBERED] =
+            [None; ATTRIBUTES_REMEMBERED];
+        for (rule, &attribute) in self.fit.iter().zip(&self.lookup.fit_attribute) {
+            let value = match values.get_mut(attribute) {
+                Some(Some(read)) => *read,
+                Some(slot) => *slot.insert(lead.attribute(rule.predicate.key())),
+                None => lead.attribute(rule.predicate.key()),
+            };
+            if rule.predicate.holds_for(value) {
                 fit = fit + rule.points;
                 line(Contribution::Fit {
                     rule,
@@ -631,8 +708,12 @@ impl ScoringModel {
             }
         }
         let mut engagement = Score::ZERO;
-        for rules in self.engagement.chunks(RULES_PER_PASS) {
-            let totals = self.chunk_totals(rules, events, now);
+        let passes = self
+            .engagement
+            .chunks(RULES_PER_PASS)
+            .zip(self.lookup.kinds.chunks(RULES_PER_PASS));
+        for (rules, kinds) in passes {
+            let totals = self.chunk_totals(rules, kinds, events, now);
             for (rule, &(count, points, capped)) in rules.iter().zip(&totals) {
                 if count > 0 {
                     engagement = engagement + points;
@@ -673,6 +754,7 @@ impl ScoringModel {
     fn chunk_totals(
         &self,
         rules: &[EngagementRule],
+        kinds: &[u128],
         events: &[Engagement],
         now: DateTime<Utc>,
     ) -> [(usize, Score, bool); RULES_PER_PASS] {
@@ -684,7 +766,8 @@ impl ScoringModel {
             if event.at > now {
                 continue;
             }
-            let Some(index) = rules.iter().position(|rule| rule.kind == event.kind) else {
+            let kind = event.kind.key();
+            let Some(index) = kinds.iter().position(|&k| k == kind) else {
                 continue;
             };
             let (Some(rule), Some(count), Some(sum)) =

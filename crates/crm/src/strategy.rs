@@ -455,6 +455,34 @@ pub fn scoring_model() -> impl Strategy<Value = ScoringModel> {
         })
 }
 
+/// A [`ScoringSetup`](crate::ScoringSetup)'s stored history: up to
+/// `max_models` [`scoring_model`]s adopted at instants that never go
+/// backwards (sometimes the same instant), each kept as the setup decides
+/// it (the model already in force records nothing). Replaying it with
+/// [`ScoringSetup::from_events`](crate::ScoringSetup::from_events) always
+/// succeeds.
+pub fn scoring_history(max_models: usize) -> impl Strategy<Value = Vec<crate::ScoringEvent>> {
+    prop::collection::vec(
+        (
+            scoring_model(),
+            prop_oneof![Just(0_i64), 1_i64..=90 * 86_400],
+        ),
+        0..=max_models,
+    )
+    .prop_map(|steps| {
+        let mut at = DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(20_000);
+        let mut setup = crate::ScoringSetup::default();
+        let mut events = Vec::new();
+        for (model, gap) in steps {
+            at += TimeDelta::seconds(gap);
+            if let Ok(decided) = setup.handle(&crate::ScoringCommand::adopt(at, model)) {
+                events.extend(decided);
+            }
+        }
+        events
+    })
+}
+
 /// Any touch kind.
 pub fn touch_kind() -> impl Strategy<Value = crate::TouchKind> {
     prop::sample::select(crate::TouchKind::ALL.to_vec())
