@@ -25,7 +25,8 @@ use rust_decimal::Decimal;
 use crate::amount::{NumberStyle, parse_amount, parse_amount_parts};
 use crate::book::{CONVERSION_ACCOUNT, Chart, Derived, Names, currency_of};
 use crate::reader::{
-    MAX_INCLUDE_DEPTH, account_name, each_tag, offset_in, parse_date, split_comment, tags_of,
+    Aliases, MAX_INCLUDE_DEPTH, account_name, each_tag, offset_in, parse_date, split_comment,
+    tags_of,
 };
 use crate::{AccountDeclaration, Amount, Book, Commodity, Error, Location, Resolver, Result};
 
@@ -134,6 +135,7 @@ struct Loader<'m> {
     posts: Vec<Post>,
     assertions: Vec<AssertionRecord>,
     comments: Vec<Span>,
+    aliases: Aliases,
     /// The posts with a `date:` tag of their own, by position, in order.
     post_dates: Vec<(u32, NaiveDate)>,
     scratch: Vec<Scratch>,
@@ -259,6 +261,7 @@ impl<'m> Loader<'m> {
             posts: Vec::new(),
             assertions: Vec::new(),
             comments: Vec::new(),
+            aliases: Aliases::default(),
             post_dates: Vec::new(),
             scratch: Vec::new(),
             sums: Vec::new(),
@@ -369,6 +372,11 @@ impl<'m> Loader<'m> {
             let (keyword, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
             match keyword {
                 "comment" => in_comment_block = true,
+                "alias" => {
+                    let location = self.at(file, number, 1);
+                    self.aliases.define(rest, location)?;
+                }
+                "end" if rest.trim() == "aliases" => self.aliases.clear(),
                 "account" => {
                     self.account(file, rest, number, keyword.len() + 2)?;
                     open = Open::Directive;
@@ -643,7 +651,8 @@ impl<'m> Loader<'m> {
                 });
             }
         }
-        let (account, new) = self.accounts.number(name);
+        let name = self.aliases.apply(name);
+        let (account, new) = self.accounts.number(&name);
         if new {
             self.first_use.push((file, to_u32(number), to_u32(start)));
         }
@@ -1100,7 +1109,17 @@ impl<'m> Loader<'m> {
         Ok((by_number, by_name))
     }
 
-    fn finish_loading(self) -> Result<Book> {
+    fn finish_loading(mut self) -> Result<Book> {
+        // The records stay while the ledger fills: give back the room their
+        // vectors grew into (up to half of each), so that it does not add
+        // to the peak.
+        self.txs.shrink_to_fit();
+        self.posts.shrink_to_fit();
+        self.comments.shrink_to_fit();
+        self.assertions.shrink_to_fit();
+        self.post_dates.shrink_to_fit();
+        self.scratch = Vec::new();
+        self.sums = Vec::new();
         let order = self.date_order();
         self.check_assertions(&order)?;
         let opened = self

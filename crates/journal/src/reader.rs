@@ -148,6 +148,7 @@ struct Reader {
     journal: Journal,
     /// Running balance of each account, per commodity, for assertions.
     balances: HashMap<String, Vec<(Commodity, Decimal)>, foldhash::fast::RandomState>,
+    aliases: Aliases,
 }
 
 /// Reads a journal's text. `file` names it in errors; nothing is read from
@@ -254,6 +255,7 @@ impl Reader {
             style: NumberStyle::POINT,
             journal: Journal::default(),
             balances: HashMap::default(),
+            aliases: Aliases::default(),
         }
     }
 
@@ -352,6 +354,11 @@ impl Reader {
             let (keyword, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
             match keyword {
                 "comment" => in_comment_block = true,
+                "alias" => {
+                    let location = self.at(number, 1);
+                    self.aliases.define(rest, location)?;
+                }
+                "end" if rest.trim() == "aliases" => self.aliases.clear(),
                 "account" => {
                     self.account(rest, number, keyword.len() + 2)?;
                     open = Open::Directive;
@@ -417,6 +424,54 @@ pub(crate) fn each_tag<'c>(comment: &'c str, mut f: impl FnMut(&'c str, &'c str)
         if !name.is_empty() {
             f(name, value.trim());
         }
+    }
+}
+
+/// The `alias OLD = NEW` directives in force: an account named `OLD`, or
+/// `OLD:` and more, is renamed to `NEW` (and the rest), the most recent
+/// alias first, each applying to what the previous made of the name (as
+/// hledger applies them). `end aliases` ends them all.
+#[derive(Debug, Default)]
+pub(crate) struct Aliases(Vec<(String, String)>);
+
+impl Aliases {
+    /// Reads the text after `alias`.
+    pub(crate) fn define(&mut self, text: &str, location: Location) -> Result<()> {
+        let text = split_comment(text).0.trim();
+        if text.starts_with('/') {
+            return Err(Error::Unsupported {
+                location,
+                what: "a regular-expression alias".to_owned(),
+            });
+        }
+        match text.split_once('=') {
+            Some((old, new)) if !old.trim().is_empty() && !new.trim().is_empty() => {
+                self.0.push((old.trim().to_owned(), new.trim().to_owned()));
+                Ok(())
+            }
+            _ => Err(Error::Syntax {
+                location,
+                expected: "alias OLD = NEW",
+                found: text.to_owned(),
+            }),
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// `name` with every alias applied.
+    pub(crate) fn apply<'n>(&self, name: &'n str) -> std::borrow::Cow<'n, str> {
+        let mut name = std::borrow::Cow::Borrowed(name);
+        for (old, new) in self.0.iter().rev() {
+            let renamed = match name.strip_prefix(old.as_str()) {
+                Some(rest) if rest.is_empty() || rest.starts_with(':') => format!("{new}{rest}"),
+                _ => continue,
+            };
+            name = std::borrow::Cow::Owned(renamed);
+        }
+        name
     }
 }
 
@@ -694,7 +749,7 @@ impl Reader {
         }
         transaction.postings.push(JournalPosting {
             date: None,
-            account: name.to_owned(),
+            account: self.aliases.apply(name).into_owned(),
             amount: amount.unwrap_or_default(),
             inferred: false,
             cost,

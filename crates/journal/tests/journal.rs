@@ -314,9 +314,10 @@ fn errors_name_line_column_and_what_was_expected() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        read("t", "alias a = b\n"),
+        read("t", "alias /a/ = b\n"),
         Err(Error::Unsupported { .. })
     ));
+    assert!(matches!(read("t", "alias a\n"), Err(Error::Syntax { .. })));
     let unclassified = read("t", "2026-01-01 x\n    Cash  $1\n    Equity:B\n").unwrap();
     assert!(matches!(
         post(&unclassified),

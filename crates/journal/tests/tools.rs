@@ -731,3 +731,48 @@ fn hledger_agrees_on_posting_dates() {
         assert_eq!(load("t.journal", text).is_ok(), holds);
     }
 }
+
+/// `alias OLD = NEW` renames as hledger renames: whole components only,
+/// the most recent alias first, each on what the previous made of the name,
+/// until `end aliases`.
+#[test]
+fn hledger_agrees_on_aliases() {
+    if !available("hledger") {
+        return;
+    }
+    let text = "\
+alias checking = Assets:Bank:Checking
+alias Assets:Bank = Assets:B
+alias Expenses:b = Expenses:c
+alias Expenses:a = Expenses:b
+
+2026-01-01 a
+    checking  $1
+    checking:Sub  $2
+    checkingx:Other  $3
+    Expenses:a  $4
+    Equity:Opening
+end aliases
+
+2026-01-02 b
+    Assets:Bank:Checking  $4
+    Equity:Opening
+";
+    let book = load("aliases.journal", text);
+    // `checkingx` is not `checking`: its top level names no type.
+    assert!(
+        matches!(book, Err(bureau_journal::Error::UnclassifiedAccount { ref account, .. }) if account == "checkingx:Other"),
+        "{book:?}"
+    );
+    let text = text.replace("checkingx:Other", "Assets:checkingx");
+    let path = written("aliases", &text);
+    let theirs = hledgers(&path);
+    std::fs::remove_file(path).ok();
+    let ours = ours(&load("aliases.journal", &text).unwrap());
+    assert_eq!(ours, theirs);
+    assert!(ours.contains_key(&("Assets:Bank:Checking:Sub".to_owned(), "USD".to_owned())));
+    // `Expenses:a` became `Expenses:b`, then `Expenses:c`.
+    assert!(ours.contains_key(&("Expenses:c".to_owned(), "USD".to_owned())));
+    let slow = self::ours(&post(&read("aliases.journal", &text).unwrap()).unwrap());
+    assert_eq!(slow, ours);
+}
