@@ -203,8 +203,9 @@ impl<'a> Pricing<'a> {
             );
         }
         let cumulative = self.cumulative_quantities(&work)?;
+        let rule_rates = self.rule_rates();
         for (index, line) in work.iter_mut().enumerate() {
-            self.discount_line(line, &cumulative, currency)
+            self.discount_line(line, &cumulative, &rule_rates, currency)
                 .map_err(|e| e.on_line(index))?;
         }
         if let Some(discount) = document.discount() {
@@ -320,13 +321,34 @@ impl<'a> Pricing<'a> {
             .collect()
     }
 
+    /// The rate of each rule's percentages (one for a percentage rule, one
+    /// per tier for a volume rule, in the tiers' order), once per document:
+    /// turning a percentage into a rate divides and normalizes a decimal,
+    /// which done per line and rule cost as much as the discount itself.
+    fn rule_rates(&self) -> Vec<SmallVec<[Decimal; 4]>> {
+        self.discounts
+            .iter()
+            .map(|rule| match rule.kind() {
+                DiscountKind::Line(LineDiscount::Percentage(p)) => {
+                    core::iter::once(p.to_rate().value()).collect()
+                }
+                DiscountKind::Volume { tiers, .. } => tiers
+                    .iter()
+                    .map(|tier| tier.percent().to_rate().value())
+                    .collect(),
+                _ => SmallVec::new(),
+            })
+            .collect()
+    }
+
     fn discount_line(
         &self,
         line: &mut Work<'_>,
         cumulative: &[Option<Quantity>],
+        rule_rates: &[SmallVec<[Decimal; 4]>],
         currency: Currency,
     ) -> Result<()> {
-        for (rule, total) in self.discounts.iter().zip(cumulative) {
+        for ((rule, total), rates) in self.discounts.iter().zip(cumulative).zip(rule_rates) {
             if !rule.target().matches(line.product) {
                 continue;
             }
@@ -335,7 +357,12 @@ impl<'a> Pricing<'a> {
                     self.round(
                         line.remaining
                             .amount()
-                            .checked_mul(p.to_rate().value())
+                            .checked_mul(
+                                rates
+                                    .first()
+                                    .copied()
+                                    .unwrap_or_else(|| p.to_rate().value()),
+                            )
                             .ok_or_else(|| overflow("percentage discount"))?,
                         currency,
                     )?,
@@ -359,15 +386,23 @@ impl<'a> Pricing<'a> {
                         TierBasis::Line => line.quantity,
                         TierBasis::Cumulative => total.unwrap_or(line.quantity),
                     };
-                    let Some(tier) = tiers.iter().rev().find(|t| t.min_quantity() <= quantity)
+                    let Some((position, tier)) = tiers
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .find(|(_, t)| t.min_quantity() <= quantity)
                     else {
                         continue;
                     };
+                    let rate = rates
+                        .get(position)
+                        .copied()
+                        .unwrap_or_else(|| tier.percent().to_rate().value());
                     (
                         self.round(
                             line.remaining
                                 .amount()
-                                .checked_mul(tier.percent().to_rate().value())
+                                .checked_mul(rate)
                                 .ok_or_else(|| overflow("volume discount"))?,
                             currency,
                         )?,
