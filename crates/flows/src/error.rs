@@ -149,6 +149,27 @@ pub enum Error {
         /// The key.
         key: MappingKey,
     },
+    /// A rule or hand-off was given an aggregate that is not opened yet
+    /// (a payroll run, an opportunity, a case), so there is nothing to
+    /// post or hand off and no event to name.
+    #[error("the {what} given is not opened")]
+    NotOpened {
+        /// What it is.
+        what: &'static str,
+    },
+    /// A stored hand-off log records the same source event twice.
+    #[error("stored hand-off log records {event} twice")]
+    ContradictoryHandOffEvent {
+        /// The source event recorded twice.
+        event: SourceEvent,
+    },
+    /// A stored customer flag event contradicts the flags it is replayed
+    /// on.
+    #[error("stored customer flag event contradicts the flags: {reason}")]
+    ContradictoryFlagEvent {
+        /// Why.
+        reason: String,
+    },
     /// A stored mapping event contradicts the mapping it is replayed on.
     #[error("stored mapping event {event} contradicts the mapping: {reason}")]
     ContradictoryMappingEvent {

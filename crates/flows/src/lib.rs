@@ -55,19 +55,30 @@
 //!   source events and missing keys, serialize.
 //! - `proptest`: forwarded to the domain crates' strategies.
 
+mod commission;
 mod credit_note;
 mod error;
+mod flags;
+pub mod handoff;
 mod invoice;
 mod legs;
 mod mapping;
 mod payment;
+mod payroll;
 mod source;
 
+pub use commission::commission_entry;
 pub use credit_note::{credit_note_entry, refund_entry};
 pub use error::{Error, MissingKey, Result};
+pub use flags::{Breach, CustomerFlags, FlagCommand, FlagEvent};
+pub use handoff::{
+    HandOff, HandOffCommand, HandOffEvent, HandOffLog, OpportunitySetup, invoice_from_order,
+    opportunity_from_lead, order_from_won, quote_from_won, ticket_events,
+};
 pub use invoice::{DocumentPosting, down_payment_earned_entry, invoice_entry};
 pub use mapping::{AccountMapping, MappingCommand, MappingEvent, MappingKey};
 pub use payment::{ForeignPayment, PaymentBooking, PaymentPosting, payment_booking};
+pub use payroll::{PayrollPosting, payroll_entry, salaries_paid_entry};
 pub use source::SourceEvent;
 
 /// The README's examples, run as doc tests.

@@ -3,6 +3,7 @@
 use bureau_core::{EmployeeId, Period, TicketId};
 use bureau_crm::LeadId;
 use bureau_sales::{DocumentNumber, OpportunityId};
+use bureau_sla::Metric;
 use chrono::NaiveDate;
 
 /// The event a posting rule or a hand-off was working on, carried by every
@@ -35,7 +36,10 @@ pub enum SourceEvent {
     /// The payroll run of the pay period starting on the day was approved.
     PayrollApproved(NaiveDate),
     /// The salaries of the pay period starting on the day were paid.
-    SalariesPaid(NaiveDate),
+    ///
+    /// `None` when the event given was not a payment, whose period is not
+    /// read.
+    SalariesPaid(Option<NaiveDate>),
     /// A seller's commission statement for a period.
     CommissionStatement {
         /// The seller.
@@ -47,10 +51,21 @@ pub enum SourceEvent {
     LeadConverted(LeadId),
     /// An opportunity was won.
     OpportunityWon(OpportunityId),
-    /// A support case changed.
-    CaseChanged(TicketId),
-    /// A ticket breached a service level.
-    SlaBreached(TicketId),
+    /// A support case changed: the event at `position` (from 1) of the
+    /// case's stream.
+    CaseChanged {
+        /// The case.
+        ticket: TicketId,
+        /// The event's position in the case's stream.
+        position: u64,
+    },
+    /// A ticket breached the target of a metric.
+    SlaBreached {
+        /// The ticket.
+        ticket: TicketId,
+        /// The metric.
+        metric: Metric,
+    },
 }
 
 impl core::fmt::Display for SourceEvent {
@@ -66,14 +81,21 @@ impl core::fmt::Display for SourceEvent {
             Self::PayrollApproved(first) => {
                 write!(f, "payroll run of the period from {first} approved")
             }
-            Self::SalariesPaid(first) => write!(f, "salaries of the period from {first} paid"),
+            Self::SalariesPaid(Some(first)) => {
+                write!(f, "salaries of the period from {first} paid")
+            }
+            Self::SalariesPaid(None) => f.write_str("salaries paid"),
             Self::CommissionStatement { owner, period } => {
                 write!(f, "commission statement of {owner} for {period}")
             }
             Self::LeadConverted(lead) => write!(f, "lead {lead} converted"),
             Self::OpportunityWon(opportunity) => write!(f, "opportunity {opportunity} won"),
-            Self::CaseChanged(ticket) => write!(f, "case {ticket} changed"),
-            Self::SlaBreached(ticket) => write!(f, "service level of ticket {ticket} breached"),
+            Self::CaseChanged { ticket, position } => {
+                write!(f, "event {position} of case {ticket}")
+            }
+            Self::SlaBreached { ticket, metric } => {
+                write!(f, "{metric} target of ticket {ticket} breached")
+            }
         }
     }
 }
