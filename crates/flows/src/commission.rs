@@ -76,6 +76,9 @@ pub fn commission_entry(
         entry,
         on,
         &format!("commission of {owner} for {period}"),
-        &[("seller", owner.as_str()), ("commission_period", period.as_str())],
+        &[
+            ("seller", owner.as_str()),
+            ("commission_period", period.as_str()),
+        ],
     )
 }

@@ -152,7 +152,11 @@ impl CustomerFlags {
     /// cycles and the running one alike, that is not recorded yet. Store
     /// what handling them returns.
     #[must_use]
-    pub fn flag_breaches(&self, customer: PartyId, evaluation: &Evaluation<'_>) -> Vec<FlagCommand> {
+    pub fn flag_breaches(
+        &self,
+        customer: PartyId,
+        evaluation: &Evaluation<'_>,
+    ) -> Vec<FlagCommand> {
         let Some(ticket) = evaluation.ticket else {
             return Vec::new();
         };
@@ -245,8 +249,9 @@ impl Aggregate for CustomerFlags {
                         breach.metric, breach.ticket
                     )
                 }),
-            FlagEvent::Cleared { customer, .. } => (!self.is_flagged(*customer))
-                .then(|| format!("customer {customer} is not flagged")),
+            FlagEvent::Cleared { customer, .. } => {
+                (!self.is_flagged(*customer)).then(|| format!("customer {customer} is not flagged"))
+            }
         };
         if let Some(reason) = contradiction {
             return Err(Error::ContradictoryFlagEvent { reason });

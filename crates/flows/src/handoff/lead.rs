@@ -125,9 +125,8 @@ where
             .campaign
             .as_ref()
             .map_or(data.source.as_str(), |campaign| campaign.as_str());
-        let source_of_deal = DealSource::new(origin).map_err(|e| {
-            not_postable(format!("the lead's campaign is no deal source: {e}"))
-        })?;
+        let source_of_deal = DealSource::new(origin)
+            .map_err(|e| not_postable(format!("the lead's campaign is no deal source: {e}")))?;
         let party = conversion.organization.unwrap_or(conversion.contact);
         let opened = OpportunityData::new(
             setup.id,
