@@ -91,6 +91,13 @@ pub use bureau_calendar as calendar;
 #[cfg(feature = "crm")]
 pub use bureau_crm as crm;
 
+/// The offices joined: posting rules from invoices, credit notes, payments,
+/// payroll runs and commission statements into balanced ledger entries
+/// under an account mapping recorded as events, and idempotent hand-offs
+/// between CRM, sales, SLA and the ledger.
+#[cfg(feature = "flows")]
+pub use bureau_flows as flows;
+
 /// HR rules: employees, org chart, leave, timesheets and overtime, payroll
 /// gross to net and payroll runs, expense claims, recruitment, workforce
 /// metrics.
@@ -166,6 +173,13 @@ const _: () = {
     let _ = Repo::execute::<bureau_crm::Lead>;
     let _ = Repo::execute::<bureau_crm::merge::MergeLog>;
     let _ = Repo::execute::<bureau_crm::Organization>;
+};
+#[cfg(all(feature = "store", feature = "flows"))]
+const _: () = {
+    type Repo = bureau_store::Repository<bureau_store::InMemoryStore>;
+    let _ = Repo::execute::<bureau_flows::AccountMapping>;
+    let _ = Repo::execute::<bureau_flows::CustomerFlags>;
+    let _ = Repo::execute::<bureau_flows::HandOffLog>;
 };
 #[cfg(all(feature = "store", feature = "hr"))]
 const _: () = {

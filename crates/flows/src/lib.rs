@@ -1,6 +1,7 @@
 //! The front office and the back office joined: posting rules that turn
-//! sales documents into balanced `bureau-ledger` entries under a
-//! configurable account mapping.
+//! sales documents, payroll runs and commission statements into balanced
+//! `bureau-ledger` entries under a configurable account mapping, and
+//! idempotent hand-offs between CRM, sales, SLA and the ledger.
 //!
 //! # Overview
 //!
@@ -19,7 +20,17 @@
 //!   [`payment_booking`] (bank, receivable, early-payment discount; a
 //!   foreign payment through the ledger's
 //!   [`ForeignSettlement`](bureau_ledger::ForeignSettlement) with its
-//!   realised gain or loss) and [`refund_entry`].
+//!   realised gain or loss), [`refund_entry`], [`payroll_entry`] (salary
+//!   expense per cost centre, employer contributions, the payables of net
+//!   pay, tax withheld, contributions and deductions) with
+//!   [`salaries_paid_entry`], and [`commission_entry`].
+//! - Hand-offs ([`handoff`]) turn one domain's event into another's
+//!   commands: [`opportunity_from_lead`], [`quote_from_won`],
+//!   [`order_from_won`], [`invoice_from_order`], [`ticket_events`]. Each
+//!   consults the [`HandOffLog`] of processed source events first, so
+//!   replaying a stream creates nothing twice.
+//! - [`CustomerFlags`] records SLA breaches on the customer, once per
+//!   ticket and metric.
 //! - A document in another currency than the base keeps its receivable in
 //!   its own currency and converts every other leg at the given rate
 //!   through the ledger's conversion account.
