@@ -31,6 +31,9 @@
 //!   replaying a stream creates nothing twice.
 //! - [`CustomerFlags`] records SLA breaches on the customer, once per
 //!   ticket and metric.
+//! - [`metrics`] sees both offices at once: revenue per employee, cost to
+//!   serve per customer, quote-to-cash cycle time, days sales outstanding,
+//!   SLA adherence beside churn per segment.
 //! - A document in another currency than the base keeps its receivable in
 //!   its own currency and converts every other leg at the given rate
 //!   through the ledger's conversion account.
@@ -74,6 +77,7 @@ pub mod handoff;
 mod invoice;
 mod legs;
 mod mapping;
+pub mod metrics;
 mod payment;
 mod payroll;
 mod source;
