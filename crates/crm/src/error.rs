@@ -167,6 +167,15 @@ pub enum Error {
         /// The stage asked for.
         to: LifecycleStage,
     },
+    /// A lifecycle stage name that is none of [`LifecycleStage::ALL`].
+    #[error("{field} {input:?} is not a lifecycle stage")]
+    #[non_exhaustive]
+    UnknownStage {
+        /// Which field.
+        field: &'static str,
+        /// The text as given.
+        input: String,
+    },
     /// A marketing touch without consent in force.
     #[error("party {party} has not consented to {channel} for {purpose}")]
     #[non_exhaustive]
