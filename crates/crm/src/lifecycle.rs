@@ -206,6 +206,11 @@ mod tests {
     fn names_read_back_and_unknown_ones_are_refused() {
         for stage in LifecycleStage::ALL {
             assert_eq!(stage.to_string().parse::<LifecycleStage>(), Ok(stage));
+            // The serialized name is the same one.
+            assert_eq!(
+                serde_json::to_string(&stage).ok(),
+                Some(format!("\"{}\"", stage.as_str()))
+            );
         }
         for bad in ["", "Lead", "marketing qualified", "prospect", "mql"] {
             assert_eq!(
