@@ -452,6 +452,18 @@ pub enum Error {
         /// The party absorbed.
         absorbed: PartyId,
     },
+    /// A merged duplicate's role or consent statement dated after the
+    /// merge that brings it.
+    #[error("party {absorbed} brings a statement at {at}, after the merge at {merge}")]
+    #[non_exhaustive]
+    AbsorbedAfterMerge {
+        /// The duplicate merged in.
+        absorbed: PartyId,
+        /// The statement's instant (a role's start or end, a consent).
+        at: DateTime<Utc>,
+        /// The merge's instant.
+        merge: DateTime<Utc>,
+    },
     /// An unmerge of a merge that does not stand.
     #[error("party {absorbed} is not merged into {survivor}")]
     #[non_exhaustive]

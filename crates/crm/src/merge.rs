@@ -20,8 +20,8 @@ use bureau_core::{Aggregate, DomainEvent, PartyId};
 use chrono::{DateTime, Utc};
 
 use crate::{
-    Activity, ActivityCommand, ActivityId, ConsentRecord, Error, FieldKey, FieldText, Result, Role,
-    Source,
+    Activity, ActivityCommand, ActivityId, ConsentRecord, ContactChange, Error, FieldKey,
+    FieldText, Result, Role, Source,
 };
 
 /// One field's value on a record: the text (`None` when blank), when it was
@@ -395,6 +395,56 @@ impl MergeRecord {
             });
         }
         commands
+    }
+
+    /// The change that takes the absorbed record's roles and consent
+    /// statements into the survivor's [`Contact`](crate::Contact) stream,
+    /// with their own instants: a [`ContactChange::Absorb`] from the
+    /// absorbed party. Its command's instant should be the merge's
+    /// ([`MergeRecord::at`]), not earlier than any of them.
+    ///
+    /// ```
+    /// use bureau_core::{Aggregate, PartyId};
+    /// use bureau_crm::merge::{MergePolicy, MergeRecord, PartyRecord};
+    /// use bureau_crm::{Channel, ConsentRecord, ConsentState, Contact, ContactChange, ContactCommand, Name, Purpose, Source};
+    /// use chrono::{DateTime, TimeDelta};
+    ///
+    /// let t0 = DateTime::UNIX_EPOCH;
+    /// let (ada, ada_again) = (PartyId::from_u128(1), PartyId::from_u128(2));
+    /// let news = Purpose::new("newsletter")?;
+    /// let granted = ConsentRecord::new(Channel::Email, news.clone(), ConsentState::Granted, t0, Source::new("form")?);
+    /// let merge_at = t0 + TimeDelta::days(30);
+    /// let record = MergeRecord::new(
+    ///     merge_at,
+    ///     PartyRecord::new(ada),
+    ///     PartyRecord::new(ada_again).with_consent(granted.clone()),
+    ///     &MergePolicy::default(),
+    /// )?;
+    ///
+    /// let mut contact = Contact::default();
+    /// contact.handle(&ContactCommand::new(t0, ContactChange::Create { id: ada, name: Name::new("Ada Lovelace")? }))?;
+    /// contact.handle(&ContactCommand::new(merge_at, record.contact_change()))?;
+    /// assert_eq!(contact.consents().current(Channel::Email, &news), Some(&granted)); // stated at t0
+    ///
+    /// contact.handle(&ContactCommand::new(merge_at, record.unmerge_contact_change()))?;
+    /// assert!(contact.consents().history().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn contact_change(&self) -> ContactChange {
+        ContactChange::Absorb {
+            from: self.absorbed.id,
+            roles: self.absorbed.roles.clone(),
+            consents: self.absorbed.consents.clone(),
+        }
+    }
+
+    /// The change that undoes [`MergeRecord::contact_change`] in the
+    /// survivor's stream: a [`ContactChange::Release`] of the absorbed
+    /// party.
+    pub fn unmerge_contact_change(&self) -> ContactChange {
+        ContactChange::Release {
+            from: self.absorbed.id,
+        }
     }
 
     /// The commands that undo [`MergeRecord::activity_commands`]: each
@@ -859,6 +909,32 @@ mod properties {
                 activities.handle(&command)?;
             }
             prop_assert_eq!(activities, before);
+        }
+
+        #[test]
+        fn the_survivor_contact_takes_in_the_roles_and_gives_them_back(
+            (survivor, absorbed) in (strategy::party_record(1), strategy::party_record(2)),
+        ) {
+            use crate::{Contact, ContactCommand, Name};
+            let t0 = DateTime::UNIX_EPOCH;
+            let mut contact = Contact::default();
+            contact.handle(&ContactCommand::new(t0, ContactChange::Create { id: survivor.id(), name: Name::new("Ada")? }))?;
+            for role in survivor.roles() {
+                // A second open role at one organization is refused: the
+                // contact keeps one.
+                let _ = contact.handle(&ContactCommand::new(t0, ContactChange::AddRole { organization: role.organization, title: None }));
+            }
+            let (roles, consents) = (contact.roles().to_vec(), contact.consents().clone());
+            let record = MergeRecord::new(t0, survivor.clone(), absorbed.clone(), &MergePolicy::default())?;
+            contact.handle(&ContactCommand::new(t0, record.contact_change()))?;
+            for role in absorbed.roles() {
+                let kept = contact.roles().contains(role)
+                    || contact.roles().iter().any(|r| r.organization == role.organization && r.until.is_none());
+                prop_assert!(kept, "{role:?}");
+            }
+            contact.handle(&ContactCommand::new(t0, record.unmerge_contact_change()))?;
+            prop_assert_eq!(contact.roles(), &roles[..]);
+            prop_assert_eq!(contact.consents(), &consents);
         }
     }
 }

@@ -243,7 +243,56 @@ fn contact_change() -> impl Strategy<Value = ContactChange> {
             ),
         (channel(), purpose)
             .prop_map(|(channel, purpose)| ContactChange::MarketingTouch { channel, purpose }),
+        absorb(),
+        (1_u128..=3).prop_map(|n| ContactChange::Release {
+            from: PartyId::from_u128(20_000 + n)
+        }),
     ]
+}
+
+/// A duplicate's roles and consent statements, all dated in the ten days
+/// before the histories of [`contact_history`] start.
+fn absorb() -> impl Strategy<Value = ContactChange> {
+    let before = |day: i64| DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(19_990 + day);
+    let role = (1_u128..=3, 0_i64..5, prop::option::of(5_i64..10)).prop_map(
+        move |(organization, since, until)| crate::Role {
+            organization: PartyId::from_u128(10_000 + organization),
+            title: JobTitle::new("Buyer").ok(),
+            since: before(since),
+            until: until.map(before),
+        },
+    );
+    let consent = (
+        channel(),
+        small_text(&["newsletter", "offers"], Purpose::new),
+        any::<bool>(),
+        0_i64..10,
+    )
+        .prop_filter_map("a source", move |(channel, purpose, granted, day)| {
+            let state = if granted {
+                ConsentState::Granted
+            } else {
+                ConsentState::Withdrawn
+            };
+            let source = Source::new("merged record").ok()?;
+            Some(crate::ConsentRecord::new(
+                channel,
+                purpose,
+                state,
+                before(day),
+                source,
+            ))
+        });
+    (
+        1_u128..=3,
+        prop::collection::vec(role, 0..=2),
+        prop::collection::vec(consent, 0..=3),
+    )
+        .prop_map(|(from, roles, consents)| ContactChange::Absorb {
+            from: PartyId::from_u128(20_000 + from),
+            roles,
+            consents,
+        })
 }
 
 /// A lead's stored history: a capture, then up to `max_changes` changes
