@@ -109,6 +109,28 @@ pub enum ContactChange {
         /// The duplicate.
         from: PartyId,
     },
+    /// Moves the contact's roles at organization `from` to organization
+    /// `to`, when the two organizations merge (see
+    /// [`MergeRecord::organization_change`](crate::merge::MergeRecord::organization_change)).
+    /// An open role at `from` stays where it is when the contact has an
+    /// open role at `to` already (that one stands). Refused when `from` is
+    /// `to`, when the contact has no role at `from`, and when this move
+    /// stands already.
+    MoveRoles {
+        /// The organization absorbed.
+        from: PartyId,
+        /// The organization it was merged into.
+        to: PartyId,
+    },
+    /// Moves back to `from` the roles [`ContactChange::MoveRoles`] moved
+    /// from `from` to `to`, wherever a later move took them since (as they
+    /// are now otherwise). Refused unless that move stands.
+    RestoreRoles {
+        /// The organization absorbed.
+        from: PartyId,
+        /// The organization it was merged into.
+        to: PartyId,
+    },
     /// Blanks the person's personal data: name, email addresses, phone
     /// numbers, postal addresses, personal custom fields, role titles. The
     /// id, roles' organizations and instants, owner, tags, business fields,
@@ -132,6 +154,8 @@ impl ContactChange {
             ContactChange::MarketingTouch { .. } => "marketing_touch_recorded",
             ContactChange::Absorb { .. } => "duplicate_absorbed",
             ContactChange::Release { .. } => "duplicate_released",
+            ContactChange::MoveRoles { .. } => "roles_moved",
+            ContactChange::RestoreRoles { .. } => "roles_restored",
             ContactChange::Erase => "erased",
         }
     }
@@ -265,6 +289,8 @@ pub struct Contact {
     /// What each absorbed duplicate added: positions in `roles` and the
     /// consent statements.
     absorbed: BTreeMap<PartyId, Absorption>,
+    /// The positions in `roles` moved per standing move (from, to).
+    moved: BTreeMap<(PartyId, PartyId), Vec<usize>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -411,6 +437,29 @@ impl Contact {
         })
     }
 
+    /// Removes the role at `position`, keeping the positions recorded for
+    /// absorptions and moves pointing at the same roles.
+    fn forget_role(&mut self, position: usize) {
+        if position >= self.roles.len() {
+            return;
+        }
+        self.roles.remove(position);
+        let shift = |positions: &mut Vec<usize>| {
+            positions.retain(|p| *p != position);
+            for p in positions.iter_mut() {
+                if *p > position {
+                    *p -= 1;
+                }
+            }
+        };
+        for absorption in self.absorbed.values_mut() {
+            shift(&mut absorption.roles);
+        }
+        for positions in self.moved.values_mut() {
+            shift(positions);
+        }
+    }
+
     fn open_role(&self, organization: PartyId) -> Option<&Role> {
         self.roles
             .iter()
@@ -478,6 +527,28 @@ impl Aggregate for Contact {
                             merge: at,
                         });
                     }
+                }
+                ContactChange::MoveRoles { from, to } => {
+                    if from == to {
+                        return Err(Error::MergeWithItself { party: *from });
+                    }
+                    if self.moved.contains_key(&(*from, *to)) {
+                        return Err(Error::AlreadyMerged {
+                            survivor: *to,
+                            absorbed: *from,
+                        });
+                    }
+                    if !self.roles.iter().any(|r| r.organization == *from) {
+                        return Err(absent(format!("role at {from}")));
+                    }
+                }
+                ContactChange::RestoreRoles { from, to }
+                    if !self.moved.contains_key(&(*from, *to)) =>
+                {
+                    return Err(Error::NotMerged {
+                        survivor: *to,
+                        absorbed: *from,
+                    });
                 }
                 ContactChange::Release { from } if !self.absorbed.contains_key(from) => {
                     return Err(Error::NotMerged {
@@ -568,18 +639,27 @@ impl Aggregate for Contact {
                     let mut positions = absorption.roles;
                     positions.sort_unstable_by(|a, b| b.cmp(a));
                     for position in positions {
-                        if position < self.roles.len() {
-                            self.roles.remove(position);
-                        }
-                        for other in self.absorbed.values_mut() {
-                            for kept in &mut other.roles {
-                                if *kept > position {
-                                    *kept -= 1;
-                                }
-                            }
-                        }
+                        self.forget_role(position);
                     }
                     self.consents.release(&absorption.consents);
+                }
+            }
+            ContactChange::MoveRoles { from, to } => {
+                let open_at_to = self.open_role(*to).is_some();
+                let mut positions = Vec::new();
+                for (position, role) in self.roles.iter_mut().enumerate() {
+                    if role.organization == *from && !(open_at_to && role.until.is_none()) {
+                        role.organization = *to;
+                        positions.push(position);
+                    }
+                }
+                self.moved.insert((*from, *to), positions);
+            }
+            ContactChange::RestoreRoles { from, to } => {
+                for position in self.moved.remove(&(*from, *to)).unwrap_or_default() {
+                    if let Some(role) = self.roles.get_mut(position) {
+                        role.organization = *from;
+                    }
                 }
             }
             ContactChange::Erase => {
@@ -738,5 +818,146 @@ mod tests {
         );
         assert_eq!(contact.roles, roles);
         assert_eq!(Contact::from_events(&events).unwrap(), contact);
+    }
+
+    #[test]
+    fn roles_follow_a_merge_of_organizations_and_come_back() {
+        let (ada, acme, acme_again) = (party(1), party(10), party(11));
+        let mut contact = Contact::default();
+        let mut events = Vec::new();
+        let mut handle = |contact: &mut Contact, day, change| {
+            let decided = contact.handle(&command(day, change))?;
+            events.extend(decided);
+            Ok::<(), Error>(())
+        };
+        handle(
+            &mut contact,
+            0,
+            ContactChange::Create {
+                id: ada,
+                name: Name::new("Ada").unwrap(),
+            },
+        )
+        .unwrap();
+        for organization in [acme_again, acme] {
+            handle(
+                &mut contact,
+                1,
+                ContactChange::AddRole {
+                    organization,
+                    title: None,
+                },
+            )
+            .unwrap();
+        }
+        handle(
+            &mut contact,
+            2,
+            ContactChange::EndRole {
+                organization: acme_again,
+            },
+        )
+        .unwrap();
+        handle(
+            &mut contact,
+            3,
+            ContactChange::AddRole {
+                organization: acme_again,
+                title: None,
+            },
+        )
+        .unwrap();
+        let before = contact.roles.clone();
+        let moving = ContactChange::MoveRoles {
+            from: acme_again,
+            to: acme,
+        };
+        handle(&mut contact, 4, moving.clone()).unwrap();
+        // The ended role moved; the open one stayed, as Ada is open at Acme.
+        let organizations: Vec<PartyId> = contact.roles.iter().map(|r| r.organization).collect();
+        assert_eq!(organizations, [acme, acme, acme_again]);
+        assert_eq!(
+            contact.decide(&command(4, moving)),
+            Err(Error::AlreadyMerged {
+                survivor: acme,
+                absorbed: acme_again
+            })
+        );
+        assert_eq!(
+            contact.decide(&command(
+                4,
+                ContactChange::MoveRoles {
+                    from: acme,
+                    to: acme
+                }
+            )),
+            Err(Error::MergeWithItself { party: acme })
+        );
+        assert_eq!(
+            contact.decide(&command(
+                4,
+                ContactChange::MoveRoles {
+                    from: party(99),
+                    to: acme
+                }
+            )),
+            Err(Error::NotPresent {
+                party: ada,
+                what: format!("role at {}", party(99))
+            })
+        );
+        assert_eq!(
+            contact.decide(&command(
+                4,
+                ContactChange::RestoreRoles {
+                    from: acme,
+                    to: acme_again
+                }
+            )),
+            Err(Error::NotMerged {
+                survivor: acme_again,
+                absorbed: acme
+            })
+        );
+        handle(
+            &mut contact,
+            5,
+            ContactChange::RestoreRoles {
+                from: acme_again,
+                to: acme,
+            },
+        )
+        .unwrap();
+        assert_eq!(contact.roles, before);
+        assert_eq!(Contact::from_events(&events).unwrap(), contact);
+    }
+}
+
+#[cfg(all(test, feature = "proptest"))]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::strategy;
+
+    proptest! {
+        #[test]
+        fn absorbed_and_moved_roles_are_where_the_contact_says(events in strategy::contact_history(40)) {
+            let contact = Contact::from_events(&events)?;
+            // A moved role is at the organization moved to, or where a
+            // later move of that organization took it: at a position held.
+            for positions in contact.moved.values() {
+                for position in positions {
+                    prop_assert!(*position < contact.roles.len());
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for absorption in contact.absorbed.values() {
+                for position in &absorption.roles {
+                    prop_assert!(*position < contact.roles.len());
+                    prop_assert!(seen.insert(*position), "role {} added twice", position);
+                }
+            }
+        }
     }
 }

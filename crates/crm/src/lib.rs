@@ -76,7 +76,8 @@
 //!   activities in an [`ActivityLog`] ([`ActivityCommand::Link`],
 //!   [`ActivityCommand::Unlink`]) and the change that takes its roles and
 //!   consents into the survivor's [`Contact`] ([`ContactChange::Absorb`]),
-//!   and the ones that undo them.
+//!   for organizations the change that moves a contact's roles
+//!   ([`ContactChange::MoveRoles`]), and the ones that undo them.
 //! - Support cases ([`case`]): a [`case::Case`] aggregate with the statuses
 //!   of `bureau-sla`'s ticket history, and [`case::Macro`]s; [`routing`]
 //!   assigns cases to agents available by their calendar and capacity.

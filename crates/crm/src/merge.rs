@@ -447,6 +447,44 @@ impl MergeRecord {
         }
     }
 
+    /// For a merge of two organizations: the change that moves a
+    /// contact's roles at the absorbed organization to the survivor
+    /// ([`ContactChange::MoveRoles`]), for each contact with a role there.
+    ///
+    /// ```
+    /// use bureau_core::{Aggregate, PartyId};
+    /// use bureau_crm::merge::{MergePolicy, MergeRecord, PartyRecord};
+    /// use bureau_crm::{Contact, ContactChange, ContactCommand, Name};
+    /// use chrono::DateTime;
+    ///
+    /// let t0 = DateTime::UNIX_EPOCH;
+    /// let (acme, acme_again) = (PartyId::from_u128(10), PartyId::from_u128(11));
+    /// let record = MergeRecord::new(t0, PartyRecord::new(acme), PartyRecord::new(acme_again), &MergePolicy::default())?;
+    /// let mut ada = Contact::default();
+    /// ada.handle(&ContactCommand::new(t0, ContactChange::Create { id: PartyId::from_u128(1), name: Name::new("Ada")? }))?;
+    /// ada.handle(&ContactCommand::new(t0, ContactChange::AddRole { organization: acme_again, title: None }))?;
+    /// ada.handle(&ContactCommand::new(t0, record.organization_change()))?;
+    /// assert_eq!(ada.roles()[0].organization, acme);
+    /// ada.handle(&ContactCommand::new(t0, record.unmerge_organization_change()))?;
+    /// assert_eq!(ada.roles()[0].organization, acme_again);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn organization_change(&self) -> ContactChange {
+        ContactChange::MoveRoles {
+            from: self.absorbed.id,
+            to: self.survivor.id,
+        }
+    }
+
+    /// The change that undoes [`MergeRecord::organization_change`] in a
+    /// contact: [`ContactChange::RestoreRoles`].
+    pub fn unmerge_organization_change(&self) -> ContactChange {
+        ContactChange::RestoreRoles {
+            from: self.absorbed.id,
+            to: self.survivor.id,
+        }
+    }
+
     /// The commands that undo [`MergeRecord::activity_commands`]: each
     /// re-pointed activity linked to the absorbed party again, and
     /// unlinked from the survivor unless the survivor's record listed it.

@@ -124,6 +124,8 @@ fn histories_reach_every_kind_of_change() -> Result<(), Box<dyn std::error::Erro
         "marketing_touch_recorded",
         "duplicate_absorbed",
         "duplicate_released",
+        "roles_moved",
+        "roles_restored",
         "erased",
     ] {
         assert!(seen.contains(kind), "no {kind} in 300 histories");

@@ -222,7 +222,9 @@ fn contact_change() -> impl Strategy<Value = ContactChange> {
                 organization,
                 title
             }),
-        organization.prop_map(|organization| ContactChange::EndRole { organization }),
+        organization
+            .clone()
+            .prop_map(|organization| ContactChange::EndRole { organization }),
         (
             channel(),
             purpose.clone(),
@@ -247,6 +249,10 @@ fn contact_change() -> impl Strategy<Value = ContactChange> {
         (1_u128..=3).prop_map(|n| ContactChange::Release {
             from: PartyId::from_u128(20_000 + n)
         }),
+        (organization.clone(), organization.clone())
+            .prop_map(|(from, to)| ContactChange::MoveRoles { from, to }),
+        (organization.clone(), organization)
+            .prop_map(|(from, to)| ContactChange::RestoreRoles { from, to }),
     ]
 }
 
