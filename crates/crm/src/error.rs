@@ -490,6 +490,20 @@ pub enum Error {
         /// The case.
         case: TicketId,
     },
+    /// A merge of a case into itself.
+    #[error("case {case} cannot be merged into itself")]
+    #[non_exhaustive]
+    CaseMergedIntoItself {
+        /// The case.
+        case: TicketId,
+    },
+    /// A change to a deleted case.
+    #[error("case {case} is deleted and takes no more changes")]
+    #[non_exhaustive]
+    CaseDeleted {
+        /// The case.
+        case: TicketId,
+    },
     /// A status change the rules do not allow.
     #[error("case {case} may not move from {from} to {to}")]
     #[non_exhaustive]

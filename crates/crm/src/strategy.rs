@@ -795,12 +795,17 @@ fn case_change() -> impl Strategy<Value = crate::case::CaseChange> {
         }),
         1 => body().prop_map(|body| CaseChange::CustomerMessage { body }),
         1 => (1_u8..=5).prop_filter_map("valid rating", |s| Satisfaction::new(s).ok().map(CaseChange::Rate)),
+        // Rare, as they end a history: a merge into another case (ids
+        // above those of the histories) and a deletion.
+        1 => (2_000_u128..2_003).prop_map(|id| CaseChange::MergeInto(bureau_core::TicketId::from_u128(id))),
+        1 => Just(CaseChange::Delete),
     ]
 }
 
 /// The events of one support case: opened, then up to `max_changes`
 /// changes of every kind (statuses, priority, assignment, tags, replies,
-/// notes, customer messages, ratings), each kept only if the case accepts
+/// notes, customer messages, ratings, a merge into another case, a
+/// deletion), each kept only if the case accepts
 /// it, at instants that never go backwards. Replaying it with
 /// [`Case::from_events`](crate::case::Case::from_events) always succeeds.
 pub fn case_history(max_changes: usize) -> impl Strategy<Value = Vec<crate::case::CaseEvent>> {
