@@ -16,9 +16,10 @@ use bureau::crm::dedup::{MatchRecord, Matcher};
 use bureau::crm::merge::{FieldEntry, MergeCommand, MergeLog, MergePolicy, PartyRecord};
 use bureau::crm::routing::{Agent, CaseToRoute, RoutingRule, route};
 use bureau::crm::{
-    ActivityId, Band, Bands, CampaignId, Contribution, Engagement, EngagementKind, EngagementRule,
-    FieldKey, FieldText, FieldValue, FitRule, MarketingChannel, Name, Predicate, RuleName, Score,
-    ScoringModel, Source, Subject, Tag, TouchKind, Touchpoint,
+    Activity, ActivityCommand, ActivityId, ActivityKind, ActivityLog, Band, Bands, CampaignId,
+    Contribution, Engagement, EngagementKind, EngagementRule, FieldKey, FieldText, FieldValue,
+    FitRule, MarketingChannel, Name, Predicate, RuleName, Score, ScoringModel, Source, Subject,
+    Tag, TouchKind, Touchpoint,
 };
 use bureau::{Aggregate, Decimal, Money, PartyId, TicketId, UserId};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
@@ -154,12 +155,27 @@ fn merge(now: DateTime<Utc>) -> Result<(), Box<dyn Error>> {
             Source::new(source)?,
         ))
     };
+    // The activities as stored: a call with Ada, a note on her duplicate.
+    let mut activities = ActivityLog::default();
+    let (call, note) = (ActivityId::from_u128(10), ActivityId::from_u128(11));
+    for (id, party, subject, days_ago) in [
+        (call, ada, "Notes from the intro call", 40),
+        (note, ada_again, "Asked for pricing", 19),
+    ] {
+        let activity = Activity::new(
+            id,
+            now - TimeDelta::days(days_ago),
+            Subject::new(subject)?,
+            ActivityKind::Note,
+        );
+        activities.handle(&ActivityCommand::Log(activity.with_party(party)))?;
+    }
     let survivor = PartyRecord::new(ada)
         .with_field(title.clone(), entry("Analyst", 300, "import")?)
-        .with_activity(ActivityId::from_u128(10));
+        .with_activity(call);
     let absorbed = PartyRecord::new(ada_again)
         .with_field(title.clone(), entry("Head of Analysis", 20, "webform")?)
-        .with_activity(ActivityId::from_u128(11));
+        .with_activity(note);
     let mut log = MergeLog::default();
     log.handle(&MergeCommand::Merge {
         at: now,
@@ -184,9 +200,17 @@ fn merge(now: DateTime<Utc>) -> Result<(), Box<dyn Error>> {
             outcome.rule
         );
     }
+    // Re-point the absorbed record's activities in the stored log.
+    for command in record.activity_commands() {
+        activities.handle(&command)?;
+    }
+    let timeline: Vec<&str> = activities
+        .timeline(ada)
+        .map(|a| a.subject().as_str())
+        .collect();
     println!(
-        "  activities of the survivor: {}\n",
-        record.merged().activities().len()
+        "  timeline of the survivor: {timeline:?}; of the absorbed: {} activities\n",
+        activities.timeline(ada_again).count()
     );
     Ok(())
 }

@@ -199,6 +199,25 @@ pub enum ActivityCommand {
         /// The new due instant.
         due: DateTime<Utc>,
     },
+    /// Links one more party to an activity (refused for an unknown
+    /// activity or a party linked already). With [`ActivityCommand::Unlink`]
+    /// it re-points activities when parties merge: see
+    /// [`MergeRecord::activity_commands`](crate::merge::MergeRecord::activity_commands).
+    Link {
+        /// The activity.
+        activity: ActivityId,
+        /// The party.
+        party: PartyId,
+    },
+    /// Unlinks a party from an activity (refused for an unknown activity,
+    /// a party not linked, or the last party linked: an activity always
+    /// has one).
+    Unlink {
+        /// The activity.
+        activity: ActivityId,
+        /// The party.
+        party: PartyId,
+    },
 }
 
 /// An event of an [`ActivityLog`]: an accepted command.
@@ -223,6 +242,20 @@ pub enum ActivityEvent {
         /// The new due instant.
         due: DateTime<Utc>,
     },
+    /// A party was linked to an activity.
+    Linked {
+        /// The activity.
+        activity: ActivityId,
+        /// The party.
+        party: PartyId,
+    },
+    /// A party was unlinked from an activity.
+    Unlinked {
+        /// The activity.
+        activity: ActivityId,
+        /// The party.
+        party: PartyId,
+    },
 }
 
 impl DomainEvent for ActivityEvent {
@@ -231,6 +264,8 @@ impl DomainEvent for ActivityEvent {
             ActivityEvent::Logged(_) => "activity_logged",
             ActivityEvent::Completed { .. } => "task_completed",
             ActivityEvent::Rescheduled { .. } => "task_rescheduled",
+            ActivityEvent::Linked { .. } => "activity_linked",
+            ActivityEvent::Unlinked { .. } => "activity_unlinked",
         }
     }
 }
@@ -333,6 +368,12 @@ impl ActivityLog {
         })
     }
 
+    fn entry(&self, activity: ActivityId) -> Result<&Entry> {
+        self.activities
+            .get(&activity)
+            .ok_or(Error::UnknownActivity { activity })
+    }
+
     fn open_task(&self, task: ActivityId) -> Result<&Entry> {
         let entry = self
             .activities
@@ -385,6 +426,36 @@ impl Aggregate for ActivityLog {
                     due: *due,
                 }
             }
+            ActivityCommand::Link { activity, party } => {
+                if self.entry(*activity)?.activity.parties.contains(party) {
+                    return Err(Error::AlreadyPresent {
+                        party: *party,
+                        what: format!("activity {activity}"),
+                    });
+                }
+                ActivityEvent::Linked {
+                    activity: *activity,
+                    party: *party,
+                }
+            }
+            ActivityCommand::Unlink { activity, party } => {
+                let parties = &self.entry(*activity)?.activity.parties;
+                if !parties.contains(party) {
+                    return Err(Error::NotPresent {
+                        party: *party,
+                        what: format!("activity {activity}"),
+                    });
+                }
+                if parties.len() == 1 {
+                    return Err(Error::NoParties {
+                        activity: *activity,
+                    });
+                }
+                ActivityEvent::Unlinked {
+                    activity: *activity,
+                    party: *party,
+                }
+            }
         };
         Ok(vec![event])
     }
@@ -416,6 +487,28 @@ impl Aggregate for ActivityLog {
                     entry.activity.kind = ActivityKind::Task { due: *due };
                 }
             }
+            ActivityEvent::Linked { activity, party } => {
+                if let Some(entry) = self.activities.get_mut(activity) {
+                    entry.activity.parties.insert(*party);
+                    self.by_party
+                        .entry(*party)
+                        .or_default()
+                        .insert((entry.activity.at, *activity));
+                }
+            }
+            ActivityEvent::Unlinked { activity, party } => {
+                if let Some(entry) = self.activities.get_mut(activity) {
+                    entry.activity.parties.remove(party);
+                    if let Some(timeline) = self.by_party.get_mut(party) {
+                        timeline.remove(&(entry.activity.at, *activity));
+                        // No empty timelines: a log that unlinks what it
+                        // linked equals the log before.
+                        if timeline.is_empty() {
+                            self.by_party.remove(party);
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -431,6 +524,14 @@ impl Aggregate for ActivityLog {
             ActivityEvent::Rescheduled { task, due } => ActivityCommand::Reschedule {
                 task: *task,
                 due: *due,
+            },
+            ActivityEvent::Linked { activity, party } => ActivityCommand::Link {
+                activity: *activity,
+                party: *party,
+            },
+            ActivityEvent::Unlinked { activity, party } => ActivityCommand::Unlink {
+                activity: *activity,
+                party: *party,
             },
         };
         self.decide(&command)?;
@@ -516,6 +617,66 @@ mod tests {
             })
         );
     }
+
+    #[test]
+    fn links_move_an_activity_between_timelines_and_back() {
+        let (id, ada, bob) = (
+            ActivityId::from_u128(1),
+            PartyId::from_u128(1),
+            PartyId::from_u128(2),
+        );
+        let mut log = ActivityLog::default();
+        let note = Activity::new(id, at(0), subject(), ActivityKind::Note).with_party(ada);
+        let mut events = log.handle(&ActivityCommand::Log(note)).unwrap();
+        let before = log.clone();
+        let link = ActivityCommand::Link {
+            activity: id,
+            party: bob,
+        };
+        let unlink = |party| ActivityCommand::Unlink {
+            activity: id,
+            party,
+        };
+        events.extend(log.handle(&link).unwrap());
+        events.extend(log.handle(&unlink(ada)).unwrap());
+        assert_eq!(log.timeline(ada).count(), 0);
+        assert_eq!(
+            log.timeline(bob).map(Activity::id).collect::<Vec<_>>(),
+            [id]
+        );
+        assert_eq!(ActivityLog::from_events(&events).unwrap(), log);
+        let what = format!("activity {id}");
+        assert_eq!(
+            log.decide(&link),
+            Err(Error::AlreadyPresent {
+                party: bob,
+                what: what.clone()
+            })
+        );
+        assert_eq!(
+            log.decide(&unlink(ada)),
+            Err(Error::NotPresent { party: ada, what })
+        );
+        assert_eq!(
+            log.decide(&unlink(bob)),
+            Err(Error::NoParties { activity: id })
+        );
+        let unknown = ActivityId::from_u128(9);
+        assert_eq!(
+            log.decide(&ActivityCommand::Link {
+                activity: unknown,
+                party: ada
+            }),
+            Err(Error::UnknownActivity { activity: unknown })
+        );
+        log.handle(&ActivityCommand::Link {
+            activity: id,
+            party: ada,
+        })
+        .unwrap();
+        log.handle(&unlink(bob)).unwrap();
+        assert_eq!(log, before);
+    }
 }
 
 #[cfg(all(test, feature = "proptest"))]
@@ -536,19 +697,30 @@ mod properties {
                 0_i64..=500,
                 prop::option::of(0_i64..=500),
                 1_u128..=3,
-                any::<bool>(),
+                0_u8..5,
             ),
             0..=30,
         )
         .prop_map(|rows| {
             rows.into_iter()
-                .filter_map(|(id, start, due, party, complete)| {
+                .filter_map(|(id, start, due, party, action)| {
                     let id = ActivityId::from_u128(id);
                     let subject = Subject::new("s").ok()?;
-                    Some(if complete {
+                    let party_id = PartyId::from_u128(party);
+                    Some(if action == 2 {
                         ActivityCommand::Complete {
                             task: id,
                             at: at(start),
+                        }
+                    } else if action == 3 {
+                        ActivityCommand::Link {
+                            activity: id,
+                            party: party_id,
+                        }
+                    } else if action == 4 {
+                        ActivityCommand::Unlink {
+                            activity: id,
+                            party: party_id,
                         }
                     } else {
                         let kind =

@@ -20,9 +20,12 @@
 //!
 //! The statuses are those of `bureau-sla`'s ticket history one to one, with
 //! the same names ([`CaseStatus::as_str`]: `new`, `open`, `pending`,
-//! `on_hold`, `solved`, `closed`), and so are the transitions it accepts.
-//! Every [`CaseChange`] maps onto at most one SLA `EventKind` at the same
-//! instant:
+//! `on_hold`, `solved`, `closed`). Every move a case accepts is one the
+//! ticket history accepts (never to the same status, never back to new);
+//! the history also takes a close from any open status, which a case
+//! refuses (closed only from solved). Every [`CaseChange`] maps onto at
+//! most one SLA `EventKind` at the same instant, and every SLA event kind
+//! has its case change:
 //!
 //! | case change | SLA event kind |
 //! |---|---|
@@ -32,6 +35,8 @@
 //! | [`CaseChange::Note`] | `PrivateNote` |
 //! | [`CaseChange::CustomerMessage`] | `CustomerMessage` |
 //! | [`CaseChange::Priority`], [`CaseChange::Assign`], [`CaseChange::AddTag`], [`CaseChange::RemoveTag`] | `AttributesChanged` with the case's attributes after the change |
+//! | [`CaseChange::MergeInto`] | `Merged` (into the other ticket; the case is closed) |
+//! | [`CaseChange::Delete`] | `Deleted` |
 //! | [`CaseChange::Rate`] | none (no clock depends on it) |
 //!
 //! [`CaseChannel::as_str`] gives the channel names the SLA attributes use.
@@ -272,6 +277,12 @@ pub enum CaseChange {
     },
     /// The requester rates a solved case (a later rating replaces it).
     Rate(Satisfaction),
+    /// The case is merged into another case, which carries the request on,
+    /// and is closed by it (refused into itself).
+    MergeInto(TicketId),
+    /// The case is deleted (spam, opened by mistake): accepted once, a
+    /// closed case included; the case takes no change after it.
+    Delete,
 }
 
 impl CaseChange {
@@ -288,6 +299,8 @@ impl CaseChange {
             CaseChange::Note { .. } => "private_note",
             CaseChange::CustomerMessage { .. } => "customer_message",
             CaseChange::Rate(_) => "rated",
+            CaseChange::MergeInto(_) => "merged",
+            CaseChange::Delete => "deleted",
         }
     }
 }
@@ -521,6 +534,8 @@ struct Opened {
     tags: BTreeSet<Tag>,
     messages: Vec<Message>,
     satisfaction: Option<Satisfaction>,
+    merged_into: Option<TicketId>,
+    deleted: bool,
 }
 
 impl Case {
@@ -613,6 +628,16 @@ impl Case {
         self.opened.as_ref().and_then(|o| o.satisfaction)
     }
 
+    /// The case this one was merged into.
+    pub fn merged_into(&self) -> Option<TicketId> {
+        self.opened.as_ref().and_then(|o| o.merged_into)
+    }
+
+    /// Whether the case is deleted.
+    pub fn is_deleted(&self) -> bool {
+        self.opened.as_ref().is_some_and(|o| o.deleted)
+    }
+
     /// Whether the case counts against an agent's open load (not solved or
     /// closed).
     pub fn is_active(&self) -> bool {
@@ -629,7 +654,10 @@ impl Case {
             };
         };
         let case = opened.id;
-        if opened.status == CaseStatus::Closed {
+        if opened.deleted {
+            return Err(Error::CaseDeleted { case });
+        }
+        if opened.status == CaseStatus::Closed && *change != CaseChange::Delete {
             return Err(Error::CaseClosed { case });
         }
         if let Some(previous) = self.last_at
@@ -660,13 +688,18 @@ impl Case {
                     })
                 }
             }
+            CaseChange::MergeInto(into) if *into == case => {
+                Err(Error::CaseMergedIntoItself { case })
+            }
             CaseChange::AddTag(tag) => Ok(!opened.tags.contains(tag)),
             CaseChange::RemoveTag(tag) => Ok(opened.tags.contains(tag)),
             CaseChange::Priority(_)
             | CaseChange::Assign { .. }
             | CaseChange::Reply { .. }
             | CaseChange::Note { .. }
-            | CaseChange::CustomerMessage { .. } => Ok(true),
+            | CaseChange::CustomerMessage { .. }
+            | CaseChange::MergeInto(_)
+            | CaseChange::Delete => Ok(true),
         }
     }
 
@@ -744,6 +777,8 @@ impl Aggregate for Case {
                 tags: BTreeSet::new(),
                 messages: Vec::new(),
                 satisfaction: None,
+                merged_into: None,
+                deleted: false,
             });
             return;
         }
@@ -783,6 +818,11 @@ impl Aggregate for Case {
                 body: body.clone(),
             }),
             CaseChange::Rate(rating) => opened.satisfaction = Some(*rating),
+            CaseChange::MergeInto(into) => {
+                opened.merged_into = Some(*into);
+                opened.status = CaseStatus::Closed;
+            }
+            CaseChange::Delete => opened.deleted = true,
         }
     }
 }
@@ -848,6 +888,49 @@ mod tests {
                 TicketId::from_u128(1)
             )
         );
+    }
+
+    #[test]
+    fn a_merged_case_is_closed_and_a_deleted_one_takes_nothing() {
+        let (one, two) = (TicketId::from_u128(1), TicketId::from_u128(2));
+        let mut case = opened();
+        assert_eq!(
+            case.decide(&CaseCommand::new(t(1), CaseChange::MergeInto(one))),
+            Err(Error::CaseMergedIntoItself { case: one })
+        );
+        let mut events = Vec::new();
+        events.extend(
+            case.handle(&CaseCommand::new(t(1), CaseChange::MergeInto(two)))
+                .unwrap(),
+        );
+        assert_eq!(
+            (case.status(), case.merged_into()),
+            (Some(CaseStatus::Closed), Some(two))
+        );
+        assert!(!case.is_active());
+        assert_eq!(
+            case.decide(&CaseCommand::new(t(2), CaseChange::MergeInto(two))),
+            Err(Error::CaseClosed { case: one })
+        );
+        // A closed case may still be deleted, once.
+        events.extend(
+            case.handle(&CaseCommand::new(t(2), CaseChange::Delete))
+                .unwrap(),
+        );
+        assert!(case.is_deleted());
+        let again = case.decide(&CaseCommand::new(t(3), CaseChange::Delete));
+        assert_eq!(again, Err(Error::CaseDeleted { case: one }));
+        assert_eq!(
+            again.unwrap_err().to_string(),
+            format!("case {one} is deleted and takes no more changes")
+        );
+        let mut replayed = opened();
+        for event in &events {
+            replayed.apply(event);
+        }
+        assert_eq!(replayed, case);
+        assert_eq!(CaseChange::MergeInto(two).name(), "merged");
+        assert_eq!(CaseChange::Delete.name(), "deleted");
     }
 
     #[test]
@@ -954,8 +1037,18 @@ mod properties {
                 if let CaseChange::Rate(_) = event.change {
                     prop_assert_eq!(status, CaseStatus::Solved);
                 }
+                if let CaseChange::MergeInto(_) = event.change {
+                    status = CaseStatus::Closed;
+                }
             }
             prop_assert_eq!(case.status(), Some(status));
+            // Nothing after a deletion; after a close, only a deletion.
+            if let Some(deleted) = events.iter().position(|e| e.change == CaseChange::Delete) {
+                prop_assert_eq!(deleted, events.len() - 1);
+            }
+            if let Some(closed) = events.iter().position(|e| matches!(e.change, CaseChange::Status(CaseStatus::Closed) | CaseChange::MergeInto(_))) {
+                prop_assert!(events[closed + 1..].iter().all(|e| e.change == CaseChange::Delete));
+            }
             prop_assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
         }
     }

@@ -171,6 +171,42 @@ impl Consents {
         self.history.push(record);
     }
 
+    /// Adds statements of a merged duplicate, each at its place in time
+    /// (after the statements of the same instant already here), skipping
+    /// those already here; returns the ones added. The statement in force
+    /// per key is then the latest again.
+    pub(crate) fn absorb(&mut self, records: &[ConsentRecord]) -> Vec<ConsentRecord> {
+        let mut added = Vec::new();
+        for record in records {
+            if self.history.contains(record) || added.contains(record) {
+                continue;
+            }
+            let place = self.history.partition_point(|r| r.at <= record.at);
+            self.history.insert(place, record.clone());
+            added.push(record.clone());
+        }
+        self.reindex();
+        added
+    }
+
+    /// Removes statements [`Consents::absorb`] added (one occurrence each).
+    pub(crate) fn release(&mut self, records: &[ConsentRecord]) {
+        for record in records {
+            if let Some(place) = self.history.iter().position(|r| r == record) {
+                self.history.remove(place);
+            }
+        }
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        self.current.clear();
+        for (index, record) in self.history.iter().enumerate() {
+            self.current
+                .insert((record.channel, record.purpose.clone()), index);
+        }
+    }
+
     /// The statement in force for `channel` and `purpose`, if any.
     pub fn current(&self, channel: Channel, purpose: &Purpose) -> Option<&ConsentRecord> {
         self.current

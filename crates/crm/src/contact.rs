@@ -1,5 +1,7 @@
 //! A contact: a person the company deals with, as an aggregate.
 
+use std::collections::BTreeMap;
+
 use bureau_core::{Aggregate, DomainEvent, PartyId};
 use chrono::{DateTime, Utc};
 
@@ -82,6 +84,53 @@ pub enum ContactChange {
         /// The purpose.
         purpose: Purpose,
     },
+    /// Takes in the roles and consent statements of a duplicate merged into
+    /// this contact, each with its own instants (see
+    /// [`MergeRecord::contact_change`](crate::merge::MergeRecord::contact_change)).
+    /// A role equal to one here is kept once, and an open role at an
+    /// organization where this contact has an open role already is left
+    /// out (this contact's stands); a statement equal to one here is kept
+    /// once, the others take their place in time, so the statement in
+    /// force per channel and purpose is the latest of either. Refused for
+    /// the contact's own id, for a duplicate absorbed already and not
+    /// released, and for a role or statement dated after the command.
+    Absorb {
+        /// The duplicate.
+        from: PartyId,
+        /// Its roles.
+        roles: Vec<Role>,
+        /// Its consent statements.
+        consents: Vec<ConsentRecord>,
+    },
+    /// Gives back what [`ContactChange::Absorb`] from `from` took in: the
+    /// roles it added (as they are now) and the statements it added leave
+    /// the contact. Refused unless `from` is absorbed.
+    Release {
+        /// The duplicate.
+        from: PartyId,
+    },
+    /// Moves the contact's roles at organization `from` to organization
+    /// `to`, when the two organizations merge (see
+    /// [`MergeRecord::organization_change`](crate::merge::MergeRecord::organization_change)).
+    /// An open role at `from` stays where it is when the contact has an
+    /// open role at `to` already (that one stands). Refused when `from` is
+    /// `to`, when the contact has no role at `from`, and when this move
+    /// stands already.
+    MoveRoles {
+        /// The organization absorbed.
+        from: PartyId,
+        /// The organization it was merged into.
+        to: PartyId,
+    },
+    /// Moves back to `from` the roles [`ContactChange::MoveRoles`] moved
+    /// from `from` to `to`, wherever a later move took them since (as they
+    /// are now otherwise). Refused unless that move stands.
+    RestoreRoles {
+        /// The organization absorbed.
+        from: PartyId,
+        /// The organization it was merged into.
+        to: PartyId,
+    },
     /// Blanks the person's personal data: name, email addresses, phone
     /// numbers, postal addresses, personal custom fields, role titles. The
     /// id, roles' organizations and instants, owner, tags, business fields,
@@ -103,6 +152,10 @@ impl ContactChange {
             ContactChange::EndRole { .. } => "role_ended",
             ContactChange::Consent { .. } => "consent_stated",
             ContactChange::MarketingTouch { .. } => "marketing_touch_recorded",
+            ContactChange::Absorb { .. } => "duplicate_absorbed",
+            ContactChange::Release { .. } => "duplicate_released",
+            ContactChange::MoveRoles { .. } => "roles_moved",
+            ContactChange::RestoreRoles { .. } => "roles_restored",
             ContactChange::Erase => "erased",
         }
     }
@@ -233,6 +286,17 @@ pub struct Contact {
     consents: Consents,
     touches: Vec<MarketingTouch>,
     erased_at: Option<DateTime<Utc>>,
+    /// What each absorbed duplicate added: positions in `roles` and the
+    /// consent statements.
+    absorbed: BTreeMap<PartyId, Absorption>,
+    /// The positions in `roles` moved per standing move (from, to).
+    moved: BTreeMap<(PartyId, PartyId), Vec<usize>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Absorption {
+    roles: Vec<usize>,
+    consents: Vec<ConsentRecord>,
 }
 
 impl Contact {
@@ -373,6 +437,29 @@ impl Contact {
         })
     }
 
+    /// Removes the role at `position`, keeping the positions recorded for
+    /// absorptions and moves pointing at the same roles.
+    fn forget_role(&mut self, position: usize) {
+        if position >= self.roles.len() {
+            return;
+        }
+        self.roles.remove(position);
+        let shift = |positions: &mut Vec<usize>| {
+            positions.retain(|p| *p != position);
+            for p in positions.iter_mut() {
+                if *p > position {
+                    *p -= 1;
+                }
+            }
+        };
+        for absorption in self.absorbed.values_mut() {
+            shift(&mut absorption.roles);
+        }
+        for positions in self.moved.values_mut() {
+            shift(positions);
+        }
+    }
+
     fn open_role(&self, organization: PartyId) -> Option<&Role> {
         self.roles
             .iter()
@@ -413,6 +500,61 @@ impl Aggregate for Contact {
                 }
                 ContactChange::MarketingTouch { channel, purpose } => {
                     self.may_contact(*channel, purpose, at)?;
+                }
+                ContactChange::Absorb {
+                    from,
+                    roles,
+                    consents,
+                } => {
+                    if *from == party {
+                        return Err(Error::MergeWithItself { party });
+                    }
+                    if self.absorbed.contains_key(from) {
+                        return Err(Error::AlreadyMerged {
+                            survivor: party,
+                            absorbed: *from,
+                        });
+                    }
+                    let instants = roles
+                        .iter()
+                        .flat_map(|r| [Some(r.since), r.until])
+                        .flatten()
+                        .chain(consents.iter().map(ConsentRecord::at));
+                    if let Some(later) = instants.filter(|t| *t > at).min() {
+                        return Err(Error::AbsorbedAfterMerge {
+                            absorbed: *from,
+                            at: later,
+                            merge: at,
+                        });
+                    }
+                }
+                ContactChange::MoveRoles { from, to } => {
+                    if from == to {
+                        return Err(Error::MergeWithItself { party: *from });
+                    }
+                    if self.moved.contains_key(&(*from, *to)) {
+                        return Err(Error::AlreadyMerged {
+                            survivor: *to,
+                            absorbed: *from,
+                        });
+                    }
+                    if !self.roles.iter().any(|r| r.organization == *from) {
+                        return Err(absent(format!("role at {from}")));
+                    }
+                }
+                ContactChange::RestoreRoles { from, to }
+                    if !self.moved.contains_key(&(*from, *to)) =>
+                {
+                    return Err(Error::NotMerged {
+                        survivor: *to,
+                        absorbed: *from,
+                    });
+                }
+                ContactChange::Release { from } if !self.absorbed.contains_key(from) => {
+                    return Err(Error::NotMerged {
+                        survivor: party,
+                        absorbed: *from,
+                    });
                 }
                 _ => {}
             }
@@ -472,6 +614,54 @@ impl Aggregate for Contact {
                     purpose: purpose.clone(),
                 });
             }
+            ContactChange::Absorb {
+                from,
+                roles,
+                consents,
+            } => {
+                let mut absorption = Absorption::default();
+                for role in roles {
+                    let open_here =
+                        role.until.is_none() && self.open_role(role.organization).is_some();
+                    if open_here || self.roles.contains(role) {
+                        continue;
+                    }
+                    absorption.roles.push(self.roles.len());
+                    self.roles.push(role.clone());
+                }
+                absorption.consents = self.consents.absorb(consents);
+                self.absorbed.insert(*from, absorption);
+            }
+            ContactChange::Release { from } => {
+                if let Some(absorption) = self.absorbed.remove(from) {
+                    // Highest position first, so the lower ones stay put;
+                    // other absorptions' positions above move down.
+                    let mut positions = absorption.roles;
+                    positions.sort_unstable_by(|a, b| b.cmp(a));
+                    for position in positions {
+                        self.forget_role(position);
+                    }
+                    self.consents.release(&absorption.consents);
+                }
+            }
+            ContactChange::MoveRoles { from, to } => {
+                let open_at_to = self.open_role(*to).is_some();
+                let mut positions = Vec::new();
+                for (position, role) in self.roles.iter_mut().enumerate() {
+                    if role.organization == *from && !(open_at_to && role.until.is_none()) {
+                        role.organization = *to;
+                        positions.push(position);
+                    }
+                }
+                self.moved.insert((*from, *to), positions);
+            }
+            ContactChange::RestoreRoles { from, to } => {
+                for position in self.moved.remove(&(*from, *to)).unwrap_or_default() {
+                    if let Some(role) = self.roles.get_mut(position) {
+                        role.organization = *from;
+                    }
+                }
+            }
             ContactChange::Erase => {
                 self.name = None;
                 self.emails.clear();
@@ -491,5 +681,283 @@ impl Aggregate for Contact {
         self.decide(&ContactCommand::new(event.at, event.change.clone()))?;
         self.apply(event);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ConsentState;
+    use chrono::TimeDelta;
+
+    fn at(days: i64) -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + TimeDelta::days(days)
+    }
+
+    fn party(n: u128) -> PartyId {
+        PartyId::from_u128(n)
+    }
+
+    fn role(organization: u128, since: i64, until: Option<i64>) -> Role {
+        Role {
+            organization: party(organization),
+            title: None,
+            since: at(since),
+            until: until.map(at),
+        }
+    }
+
+    fn consent(state: ConsentState, day: i64) -> ConsentRecord {
+        ConsentRecord::new(
+            Channel::Email,
+            Purpose::new("news").unwrap(),
+            state,
+            at(day),
+            Source::new("form").unwrap(),
+        )
+    }
+
+    fn command(day: i64, change: ContactChange) -> ContactCommand {
+        ContactCommand::new(at(day), change)
+    }
+
+    #[test]
+    fn a_duplicate_is_absorbed_with_its_instants_and_released() {
+        let ada = party(1);
+        let mut contact = Contact::default();
+        let mut events = Vec::new();
+        for change in [
+            ContactChange::Create {
+                id: ada,
+                name: Name::new("Ada").unwrap(),
+            },
+            ContactChange::AddEmail("ada@example.com".parse().unwrap()),
+            ContactChange::AddRole {
+                organization: party(100),
+                title: None,
+            },
+            ContactChange::Consent {
+                channel: Channel::Email,
+                purpose: Purpose::new("news").unwrap(),
+                state: ConsentState::Withdrawn,
+                source: Source::new("form").unwrap(),
+            },
+        ] {
+            events.extend(contact.handle(&command(0, change)).unwrap());
+        }
+        let (roles, consents) = (contact.roles.clone(), contact.consents.clone());
+        let news = Purpose::new("news").unwrap();
+        assert!(contact.may_contact(Channel::Email, &news, at(20)).is_err());
+
+        // The duplicate: an open role at the same organization (left out),
+        // an ended one elsewhere, and a later grant of the same consent.
+        let absorb = |from| ContactChange::Absorb {
+            from,
+            roles: vec![role(100, 3, None), role(200, 1, Some(4)), role(0, 0, None)],
+            consents: vec![consent(ConsentState::Granted, 5)],
+        };
+        let mut later = absorb(party(2));
+        if let ContactChange::Absorb { consents, .. } = &mut later {
+            consents.push(consent(ConsentState::Withdrawn, 11));
+        }
+        assert_eq!(
+            contact.decide(&command(10, later)),
+            Err(Error::AbsorbedAfterMerge {
+                absorbed: party(2),
+                at: at(11),
+                merge: at(10)
+            })
+        );
+        assert_eq!(
+            contact.decide(&command(10, absorb(ada))),
+            Err(Error::MergeWithItself { party: ada })
+        );
+        assert_eq!(
+            contact.decide(&command(10, ContactChange::Release { from: party(2) })),
+            Err(Error::NotMerged {
+                survivor: ada,
+                absorbed: party(2)
+            })
+        );
+        events.extend(contact.handle(&command(10, absorb(party(2)))).unwrap());
+        assert_eq!(
+            contact.decide(&command(10, absorb(party(2)))),
+            Err(Error::AlreadyMerged {
+                survivor: ada,
+                absorbed: party(2)
+            })
+        );
+        let organizations: Vec<PartyId> = contact.roles().iter().map(|r| r.organization).collect();
+        assert_eq!(organizations, [party(100), party(200), party(0)]);
+        // The grant of day 5 is in force: it is later than the withdrawal
+        // of day 0, whatever the order they reached the contact in.
+        assert!(contact.may_contact(Channel::Email, &news, at(20)).is_ok());
+        assert!(contact.may_contact(Channel::Email, &news, at(2)).is_err());
+
+        // A second duplicate, then the first released: the second's role
+        // stays, found where it moved to.
+        let second = ContactChange::Absorb {
+            from: party(3),
+            roles: vec![role(300, 2, None)],
+            consents: Vec::new(),
+        };
+        events.extend(contact.handle(&command(12, second)).unwrap());
+        events.extend(
+            contact
+                .handle(&command(13, ContactChange::Release { from: party(2) }))
+                .unwrap(),
+        );
+        let organizations: Vec<PartyId> = contact.roles().iter().map(|r| r.organization).collect();
+        assert_eq!(organizations, [party(100), party(300)]);
+        assert_eq!(contact.consents, consents);
+        assert_eq!(Contact::from_events(&events).unwrap(), contact);
+        events.extend(
+            contact
+                .handle(&command(14, ContactChange::Release { from: party(3) }))
+                .unwrap(),
+        );
+        assert_eq!(contact.roles, roles);
+        assert_eq!(Contact::from_events(&events).unwrap(), contact);
+    }
+
+    #[test]
+    fn roles_follow_a_merge_of_organizations_and_come_back() {
+        let (ada, acme, acme_again) = (party(1), party(10), party(11));
+        let mut contact = Contact::default();
+        let mut events = Vec::new();
+        let mut handle = |contact: &mut Contact, day, change| {
+            let decided = contact.handle(&command(day, change))?;
+            events.extend(decided);
+            Ok::<(), Error>(())
+        };
+        handle(
+            &mut contact,
+            0,
+            ContactChange::Create {
+                id: ada,
+                name: Name::new("Ada").unwrap(),
+            },
+        )
+        .unwrap();
+        for organization in [acme_again, acme] {
+            handle(
+                &mut contact,
+                1,
+                ContactChange::AddRole {
+                    organization,
+                    title: None,
+                },
+            )
+            .unwrap();
+        }
+        handle(
+            &mut contact,
+            2,
+            ContactChange::EndRole {
+                organization: acme_again,
+            },
+        )
+        .unwrap();
+        handle(
+            &mut contact,
+            3,
+            ContactChange::AddRole {
+                organization: acme_again,
+                title: None,
+            },
+        )
+        .unwrap();
+        let before = contact.roles.clone();
+        let moving = ContactChange::MoveRoles {
+            from: acme_again,
+            to: acme,
+        };
+        handle(&mut contact, 4, moving.clone()).unwrap();
+        // The ended role moved; the open one stayed, as Ada is open at Acme.
+        let organizations: Vec<PartyId> = contact.roles.iter().map(|r| r.organization).collect();
+        assert_eq!(organizations, [acme, acme, acme_again]);
+        assert_eq!(
+            contact.decide(&command(4, moving)),
+            Err(Error::AlreadyMerged {
+                survivor: acme,
+                absorbed: acme_again
+            })
+        );
+        assert_eq!(
+            contact.decide(&command(
+                4,
+                ContactChange::MoveRoles {
+                    from: acme,
+                    to: acme
+                }
+            )),
+            Err(Error::MergeWithItself { party: acme })
+        );
+        assert_eq!(
+            contact.decide(&command(
+                4,
+                ContactChange::MoveRoles {
+                    from: party(99),
+                    to: acme
+                }
+            )),
+            Err(Error::NotPresent {
+                party: ada,
+                what: format!("role at {}", party(99))
+            })
+        );
+        assert_eq!(
+            contact.decide(&command(
+                4,
+                ContactChange::RestoreRoles {
+                    from: acme,
+                    to: acme_again
+                }
+            )),
+            Err(Error::NotMerged {
+                survivor: acme_again,
+                absorbed: acme
+            })
+        );
+        handle(
+            &mut contact,
+            5,
+            ContactChange::RestoreRoles {
+                from: acme_again,
+                to: acme,
+            },
+        )
+        .unwrap();
+        assert_eq!(contact.roles, before);
+        assert_eq!(Contact::from_events(&events).unwrap(), contact);
+    }
+}
+
+#[cfg(all(test, feature = "proptest"))]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::strategy;
+
+    proptest! {
+        #[test]
+        fn absorbed_and_moved_roles_are_where_the_contact_says(events in strategy::contact_history(40)) {
+            let contact = Contact::from_events(&events)?;
+            // A moved role is at the organization moved to, or where a
+            // later move of that organization took it: at a position held.
+            for positions in contact.moved.values() {
+                for position in positions {
+                    prop_assert!(*position < contact.roles.len());
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for absorption in contact.absorbed.values() {
+                for position in &absorption.roles {
+                    prop_assert!(*position < contact.roles.len());
+                    prop_assert!(seen.insert(*position), "role {} added twice", position);
+                }
+            }
+        }
     }
 }

@@ -167,6 +167,15 @@ pub enum Error {
         /// The stage asked for.
         to: LifecycleStage,
     },
+    /// A lifecycle stage name that is none of [`LifecycleStage::ALL`].
+    #[error("{field} {input:?} is not a lifecycle stage")]
+    #[non_exhaustive]
+    UnknownStage {
+        /// Which field.
+        field: &'static str,
+        /// The text as given.
+        input: String,
+    },
     /// A marketing touch without consent in force.
     #[error("party {party} has not consented to {channel} for {purpose}")]
     #[non_exhaustive]
@@ -443,6 +452,18 @@ pub enum Error {
         /// The party absorbed.
         absorbed: PartyId,
     },
+    /// A merged duplicate's role or consent statement dated after the
+    /// merge that brings it.
+    #[error("party {absorbed} brings a statement at {at}, after the merge at {merge}")]
+    #[non_exhaustive]
+    AbsorbedAfterMerge {
+        /// The duplicate merged in.
+        absorbed: PartyId,
+        /// The statement's instant (a role's start or end, a consent).
+        at: DateTime<Utc>,
+        /// The merge's instant.
+        merge: DateTime<Utc>,
+    },
     /// An unmerge of a merge that does not stand.
     #[error("party {absorbed} is not merged into {survivor}")]
     #[non_exhaustive]
@@ -466,6 +487,20 @@ pub enum Error {
     #[error("case {case} is closed and takes no more changes")]
     #[non_exhaustive]
     CaseClosed {
+        /// The case.
+        case: TicketId,
+    },
+    /// A merge of a case into itself.
+    #[error("case {case} cannot be merged into itself")]
+    #[non_exhaustive]
+    CaseMergedIntoItself {
+        /// The case.
+        case: TicketId,
+    },
+    /// A change to a deleted case.
+    #[error("case {case} is deleted and takes no more changes")]
+    #[non_exhaustive]
+    CaseDeleted {
         /// The case.
         case: TicketId,
     },

@@ -71,7 +71,13 @@
 //!   organization over blocking keys, with the rule and score of every link.
 //! - Merge ([`merge`]): a [`merge::MergeLog`] merges two
 //!   [`merge::PartyRecord`]s under per-field [`merge::Survivorship`] rules
-//!   into an auditable [`merge::MergeRecord`], and unmerges from it.
+//!   into an auditable [`merge::MergeRecord`], and unmerges from it. The
+//!   record gives the commands that re-point the absorbed party's
+//!   activities in an [`ActivityLog`] ([`ActivityCommand::Link`],
+//!   [`ActivityCommand::Unlink`]) and the change that takes its roles and
+//!   consents into the survivor's [`Contact`] ([`ContactChange::Absorb`]),
+//!   for organizations the change that moves a contact's roles
+//!   ([`ContactChange::MoveRoles`]), and the ones that undo them.
 //! - Support cases ([`case`]): a [`case::Case`] aggregate with the statuses
 //!   of `bureau-sla`'s ticket history, and [`case::Macro`]s; [`routing`]
 //!   assigns cases to agents available by their calendar and capacity.

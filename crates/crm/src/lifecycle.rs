@@ -1,12 +1,13 @@
 //! Lifecycle stages of a party and the rules for moving between them.
 
 use std::fmt;
+use std::str::FromStr;
 
 use bureau_core::UserId;
 use chrono::{DateTime, Utc};
 
-use crate::LeadId;
 use crate::text::RuleName;
+use crate::{Error, LeadId, Result};
 
 /// Where a party stands in its relationship with the company, in the order
 /// a relationship usually goes, plus [`Churned`](LifecycleStage::Churned).
@@ -78,9 +79,10 @@ impl LifecycleStage {
     }
 }
 
-impl fmt::Display for LifecycleStage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(match self {
+impl LifecycleStage {
+    /// The stage's name, in snake case as it is serialized and displayed.
+    pub const fn as_str(self) -> &'static str {
+        match self {
             LifecycleStage::Subscriber => "subscriber",
             LifecycleStage::Lead => "lead",
             LifecycleStage::MarketingQualified => "marketing_qualified",
@@ -89,7 +91,44 @@ impl fmt::Display for LifecycleStage {
             LifecycleStage::Customer => "customer",
             LifecycleStage::Evangelist => "evangelist",
             LifecycleStage::Churned => "churned",
-        })
+        }
+    }
+}
+
+impl fmt::Display for LifecycleStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// A stage from its name as [`LifecycleStage::as_str`] writes it, after
+/// trimming; the name is matched exactly (lower case, `_` between words).
+///
+/// # Errors
+///
+/// [`Error::UnknownStage`] naming the field `stage` and the text given.
+///
+/// ```
+/// use bureau_crm::{Error, LifecycleStage};
+///
+/// assert_eq!(" sales_qualified ".parse::<LifecycleStage>()?, LifecycleStage::SalesQualified);
+/// let err = "prospect".parse::<LifecycleStage>().unwrap_err();
+/// assert!(matches!(err, Error::UnknownStage { field: "stage", .. }));
+/// assert_eq!(err.to_string(), "stage \"prospect\" is not a lifecycle stage");
+/// # Ok::<(), bureau_crm::Error>(())
+/// ```
+impl FromStr for LifecycleStage {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let name = s.trim();
+        LifecycleStage::ALL
+            .into_iter()
+            .find(|stage| stage.as_str() == name)
+            .ok_or_else(|| Error::UnknownStage {
+                field: "stage",
+                input: s.to_owned(),
+            })
     }
 }
 
@@ -160,6 +199,28 @@ mod tests {
             for (to, allowed) in LifecycleStage::ALL.into_iter().zip(row) {
                 assert_eq!(from.may_move_to(to), allowed == 1, "{from} -> {to}");
             }
+        }
+    }
+
+    #[test]
+    fn names_read_back_and_unknown_ones_are_refused() {
+        for stage in LifecycleStage::ALL {
+            assert_eq!(stage.to_string().parse::<LifecycleStage>(), Ok(stage));
+            // The serialized name is the same one.
+            assert_eq!(
+                serde_json::to_string(&stage).ok(),
+                Some(format!("\"{}\"", stage.as_str()))
+            );
+        }
+        for bad in ["", "Lead", "marketing qualified", "prospect", "mql"] {
+            assert_eq!(
+                bad.parse::<LifecycleStage>(),
+                Err(crate::Error::UnknownStage {
+                    field: "stage",
+                    input: bad.to_owned()
+                }),
+                "{bad:?}"
+            );
         }
     }
 }

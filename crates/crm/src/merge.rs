@@ -20,7 +20,8 @@ use bureau_core::{Aggregate, DomainEvent, PartyId};
 use chrono::{DateTime, Utc};
 
 use crate::{
-    Activity, ActivityId, ConsentRecord, Error, FieldKey, FieldText, Result, Role, Source,
+    Activity, ActivityCommand, ActivityId, ConsentRecord, ContactChange, Error, FieldKey,
+    FieldText, Result, Role, Source,
 };
 
 /// One field's value on a record: the text (`None` when blank), when it was
@@ -331,6 +332,179 @@ impl MergeRecord {
     /// (unchanged when it was not linked to the absorbed party).
     pub fn repoint(&self, activity: &Activity) -> Activity {
         activity.replace_party(self.absorbed.id, self.survivor.id)
+    }
+
+    /// The commands that re-point the absorbed party's activities to the
+    /// survivor in an [`ActivityLog`](crate::ActivityLog): for each of
+    /// [`MergeRecord::repointed`], in id order, a
+    /// [`Link`](ActivityCommand::Link) of the survivor (left out when the
+    /// survivor's record lists the activity too) and then an
+    /// [`Unlink`](ActivityCommand::Unlink) of the absorbed party, so an
+    /// activity is never left without a party. Applied to a log whose
+    /// links are those of the two records, every activity of either is
+    /// then in the survivor's timeline once and none in the absorbed
+    /// party's.
+    ///
+    /// ```
+    /// use bureau_core::{Aggregate, PartyId};
+    /// use bureau_crm::merge::{MergeCommand, MergeLog, MergePolicy, PartyRecord};
+    /// use bureau_crm::{Activity, ActivityCommand, ActivityId, ActivityKind, ActivityLog, Subject};
+    /// use chrono::DateTime;
+    ///
+    /// let t0 = DateTime::UNIX_EPOCH;
+    /// let (ada, ada_again) = (PartyId::from_u128(1), PartyId::from_u128(2));
+    /// let call = ActivityId::from_u128(10);
+    /// let mut activities = ActivityLog::default();
+    /// let note = Activity::new(call, t0, Subject::new("Asked for a demo")?, ActivityKind::Note);
+    /// activities.handle(&ActivityCommand::Log(note.with_party(ada_again)))?;
+    /// let before = activities.clone();
+    ///
+    /// let mut merges = MergeLog::default();
+    /// merges.handle(&MergeCommand::Merge {
+    ///     at: t0,
+    ///     survivor: PartyRecord::new(ada),
+    ///     absorbed: PartyRecord::new(ada_again).with_activity(call),
+    ///     policy: MergePolicy::default(),
+    /// })?;
+    /// let record = merges.record(ada, ada_again).ok_or("no record")?;
+    /// for command in record.activity_commands() {
+    ///     activities.handle(&command)?;
+    /// }
+    /// assert_eq!(activities.timeline(ada).count(), 1);
+    /// assert_eq!(activities.timeline(ada_again).count(), 0);
+    ///
+    /// for command in record.unmerge_activity_commands() {
+    ///     activities.handle(&command)?;
+    /// }
+    /// assert_eq!(activities, before);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn activity_commands(&self) -> Vec<ActivityCommand> {
+        let (survivor, absorbed) = (self.survivor.id, self.absorbed.id);
+        let mut commands = Vec::with_capacity(2 * self.repointed.len());
+        for &activity in &self.repointed {
+            if !self.survivor.activities.contains(&activity) {
+                commands.push(ActivityCommand::Link {
+                    activity,
+                    party: survivor,
+                });
+            }
+            commands.push(ActivityCommand::Unlink {
+                activity,
+                party: absorbed,
+            });
+        }
+        commands
+    }
+
+    /// The change that takes the absorbed record's roles and consent
+    /// statements into the survivor's [`Contact`](crate::Contact) stream,
+    /// with their own instants: a [`ContactChange::Absorb`] from the
+    /// absorbed party. Its command's instant should be the merge's
+    /// ([`MergeRecord::at`]), not earlier than any of them.
+    ///
+    /// ```
+    /// use bureau_core::{Aggregate, PartyId};
+    /// use bureau_crm::merge::{MergePolicy, MergeRecord, PartyRecord};
+    /// use bureau_crm::{Channel, ConsentRecord, ConsentState, Contact, ContactChange, ContactCommand, Name, Purpose, Source};
+    /// use chrono::{DateTime, TimeDelta};
+    ///
+    /// let t0 = DateTime::UNIX_EPOCH;
+    /// let (ada, ada_again) = (PartyId::from_u128(1), PartyId::from_u128(2));
+    /// let news = Purpose::new("newsletter")?;
+    /// let granted = ConsentRecord::new(Channel::Email, news.clone(), ConsentState::Granted, t0, Source::new("form")?);
+    /// let merge_at = t0 + TimeDelta::days(30);
+    /// let record = MergeRecord::new(
+    ///     merge_at,
+    ///     PartyRecord::new(ada),
+    ///     PartyRecord::new(ada_again).with_consent(granted.clone()),
+    ///     &MergePolicy::default(),
+    /// )?;
+    ///
+    /// let mut contact = Contact::default();
+    /// contact.handle(&ContactCommand::new(t0, ContactChange::Create { id: ada, name: Name::new("Ada Lovelace")? }))?;
+    /// contact.handle(&ContactCommand::new(merge_at, record.contact_change()))?;
+    /// assert_eq!(contact.consents().current(Channel::Email, &news), Some(&granted)); // stated at t0
+    ///
+    /// contact.handle(&ContactCommand::new(merge_at, record.unmerge_contact_change()))?;
+    /// assert!(contact.consents().history().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn contact_change(&self) -> ContactChange {
+        ContactChange::Absorb {
+            from: self.absorbed.id,
+            roles: self.absorbed.roles.clone(),
+            consents: self.absorbed.consents.clone(),
+        }
+    }
+
+    /// The change that undoes [`MergeRecord::contact_change`] in the
+    /// survivor's stream: a [`ContactChange::Release`] of the absorbed
+    /// party.
+    pub fn unmerge_contact_change(&self) -> ContactChange {
+        ContactChange::Release {
+            from: self.absorbed.id,
+        }
+    }
+
+    /// For a merge of two organizations: the change that moves a
+    /// contact's roles at the absorbed organization to the survivor
+    /// ([`ContactChange::MoveRoles`]), for each contact with a role there.
+    ///
+    /// ```
+    /// use bureau_core::{Aggregate, PartyId};
+    /// use bureau_crm::merge::{MergePolicy, MergeRecord, PartyRecord};
+    /// use bureau_crm::{Contact, ContactChange, ContactCommand, Name};
+    /// use chrono::DateTime;
+    ///
+    /// let t0 = DateTime::UNIX_EPOCH;
+    /// let (acme, acme_again) = (PartyId::from_u128(10), PartyId::from_u128(11));
+    /// let record = MergeRecord::new(t0, PartyRecord::new(acme), PartyRecord::new(acme_again), &MergePolicy::default())?;
+    /// let mut ada = Contact::default();
+    /// ada.handle(&ContactCommand::new(t0, ContactChange::Create { id: PartyId::from_u128(1), name: Name::new("Ada")? }))?;
+    /// ada.handle(&ContactCommand::new(t0, ContactChange::AddRole { organization: acme_again, title: None }))?;
+    /// ada.handle(&ContactCommand::new(t0, record.organization_change()))?;
+    /// assert_eq!(ada.roles()[0].organization, acme);
+    /// ada.handle(&ContactCommand::new(t0, record.unmerge_organization_change()))?;
+    /// assert_eq!(ada.roles()[0].organization, acme_again);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn organization_change(&self) -> ContactChange {
+        ContactChange::MoveRoles {
+            from: self.absorbed.id,
+            to: self.survivor.id,
+        }
+    }
+
+    /// The change that undoes [`MergeRecord::organization_change`] in a
+    /// contact: [`ContactChange::RestoreRoles`].
+    pub fn unmerge_organization_change(&self) -> ContactChange {
+        ContactChange::RestoreRoles {
+            from: self.absorbed.id,
+            to: self.survivor.id,
+        }
+    }
+
+    /// The commands that undo [`MergeRecord::activity_commands`]: each
+    /// re-pointed activity linked to the absorbed party again, and
+    /// unlinked from the survivor unless the survivor's record listed it.
+    /// Applied after them, the log's links are as before the merge.
+    pub fn unmerge_activity_commands(&self) -> Vec<ActivityCommand> {
+        let (survivor, absorbed) = (self.survivor.id, self.absorbed.id);
+        let mut commands = Vec::with_capacity(2 * self.repointed.len());
+        for &activity in &self.repointed {
+            commands.push(ActivityCommand::Link {
+                activity,
+                party: absorbed,
+            });
+            if !self.survivor.activities.contains(&activity) {
+                commands.push(ActivityCommand::Unlink {
+                    activity,
+                    party: survivor,
+                });
+            }
+        }
+        commands
     }
 }
 
@@ -710,7 +884,7 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::strategy;
+    use crate::{ActivityKind, ActivityLog, strategy};
 
     proptest! {
         #[test]
@@ -741,6 +915,64 @@ mod properties {
             let (s, a) = log.unmerged(survivor.id(), absorbed.id())?;
             prop_assert_eq!(s, survivor);
             prop_assert_eq!(a, absorbed);
+        }
+
+        #[test]
+        fn re_pointing_moves_every_activity_once_and_unmerge_moves_them_back(
+            (survivor, absorbed) in (strategy::party_record(1), strategy::party_record(2)),
+        ) {
+            // A log whose links are those of the two records.
+            let mut activities = ActivityLog::default();
+            let subject = crate::Subject::new("s")?;
+            for (&id, minute) in survivor.activities().union(absorbed.activities()).zip(0_i64..) {
+                let mut activity = Activity::new(id, DateTime::UNIX_EPOCH + chrono::TimeDelta::minutes(minute), subject.clone(), ActivityKind::Note);
+                for record in [&survivor, &absorbed] {
+                    if record.activities().contains(&id) {
+                        activity = activity.with_party(record.id());
+                    }
+                }
+                activities.handle(&ActivityCommand::Log(activity))?;
+            }
+            let before = activities.clone();
+            let record = MergeRecord::new(DateTime::UNIX_EPOCH, survivor.clone(), absorbed.clone(), &MergePolicy::default())?;
+            for command in record.activity_commands() {
+                activities.handle(&command)?;
+            }
+            let timeline: Vec<ActivityId> = activities.timeline(survivor.id()).map(Activity::id).collect();
+            let unique: BTreeSet<ActivityId> = timeline.iter().copied().collect();
+            prop_assert_eq!(timeline.len(), unique.len());
+            prop_assert_eq!(&unique, record.merged().activities());
+            prop_assert_eq!(activities.timeline(absorbed.id()).count(), 0);
+            for command in record.unmerge_activity_commands() {
+                activities.handle(&command)?;
+            }
+            prop_assert_eq!(activities, before);
+        }
+
+        #[test]
+        fn the_survivor_contact_takes_in_the_roles_and_gives_them_back(
+            (survivor, absorbed) in (strategy::party_record(1), strategy::party_record(2)),
+        ) {
+            use crate::{Contact, ContactCommand, Name};
+            let t0 = DateTime::UNIX_EPOCH;
+            let mut contact = Contact::default();
+            contact.handle(&ContactCommand::new(t0, ContactChange::Create { id: survivor.id(), name: Name::new("Ada")? }))?;
+            for role in survivor.roles() {
+                // A second open role at one organization is refused: the
+                // contact keeps one.
+                let _ = contact.handle(&ContactCommand::new(t0, ContactChange::AddRole { organization: role.organization, title: None }));
+            }
+            let (roles, consents) = (contact.roles().to_vec(), contact.consents().clone());
+            let record = MergeRecord::new(t0, survivor.clone(), absorbed.clone(), &MergePolicy::default())?;
+            contact.handle(&ContactCommand::new(t0, record.contact_change()))?;
+            for role in absorbed.roles() {
+                let kept = contact.roles().contains(role)
+                    || contact.roles().iter().any(|r| r.organization == role.organization && r.until.is_none());
+                prop_assert!(kept, "{role:?}");
+            }
+            contact.handle(&ContactCommand::new(t0, record.unmerge_contact_change()))?;
+            prop_assert_eq!(contact.roles(), &roles[..]);
+            prop_assert_eq!(contact.consents(), &consents);
         }
     }
 }

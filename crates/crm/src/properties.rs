@@ -122,6 +122,10 @@ fn histories_reach_every_kind_of_change() -> Result<(), Box<dyn std::error::Erro
         "role_ended",
         "consent_stated",
         "marketing_touch_recorded",
+        "duplicate_absorbed",
+        "duplicate_released",
+        "roles_moved",
+        "roles_restored",
         "erased",
     ] {
         assert!(seen.contains(kind), "no {kind} in 300 histories");

@@ -222,7 +222,9 @@ fn contact_change() -> impl Strategy<Value = ContactChange> {
                 organization,
                 title
             }),
-        organization.prop_map(|organization| ContactChange::EndRole { organization }),
+        organization
+            .clone()
+            .prop_map(|organization| ContactChange::EndRole { organization }),
         (
             channel(),
             purpose.clone(),
@@ -243,7 +245,60 @@ fn contact_change() -> impl Strategy<Value = ContactChange> {
             ),
         (channel(), purpose)
             .prop_map(|(channel, purpose)| ContactChange::MarketingTouch { channel, purpose }),
+        absorb(),
+        (1_u128..=3).prop_map(|n| ContactChange::Release {
+            from: PartyId::from_u128(20_000 + n)
+        }),
+        (organization.clone(), organization.clone())
+            .prop_map(|(from, to)| ContactChange::MoveRoles { from, to }),
+        (organization.clone(), organization)
+            .prop_map(|(from, to)| ContactChange::RestoreRoles { from, to }),
     ]
+}
+
+/// A duplicate's roles and consent statements, all dated in the ten days
+/// before the histories of [`contact_history`] start.
+fn absorb() -> impl Strategy<Value = ContactChange> {
+    let before = |day: i64| DateTime::<Utc>::UNIX_EPOCH + TimeDelta::days(19_990 + day);
+    let role = (1_u128..=3, 0_i64..5, prop::option::of(5_i64..10)).prop_map(
+        move |(organization, since, until)| crate::Role {
+            organization: PartyId::from_u128(10_000 + organization),
+            title: JobTitle::new("Buyer").ok(),
+            since: before(since),
+            until: until.map(before),
+        },
+    );
+    let consent = (
+        channel(),
+        small_text(&["newsletter", "offers"], Purpose::new),
+        any::<bool>(),
+        0_i64..10,
+    )
+        .prop_filter_map("a source", move |(channel, purpose, granted, day)| {
+            let state = if granted {
+                ConsentState::Granted
+            } else {
+                ConsentState::Withdrawn
+            };
+            let source = Source::new("merged record").ok()?;
+            Some(crate::ConsentRecord::new(
+                channel,
+                purpose,
+                state,
+                before(day),
+                source,
+            ))
+        });
+    (
+        1_u128..=3,
+        prop::collection::vec(role, 0..=2),
+        prop::collection::vec(consent, 0..=3),
+    )
+        .prop_map(|(from, roles, consents)| ContactChange::Absorb {
+            from: PartyId::from_u128(20_000 + from),
+            roles,
+            consents,
+        })
 }
 
 /// A lead's stored history: a capture, then up to `max_changes` changes
@@ -740,12 +795,17 @@ fn case_change() -> impl Strategy<Value = crate::case::CaseChange> {
         }),
         1 => body().prop_map(|body| CaseChange::CustomerMessage { body }),
         1 => (1_u8..=5).prop_filter_map("valid rating", |s| Satisfaction::new(s).ok().map(CaseChange::Rate)),
+        // Rare, as they end a history: a merge into another case (ids
+        // above those of the histories) and a deletion.
+        1 => (2_000_u128..2_003).prop_map(|id| CaseChange::MergeInto(bureau_core::TicketId::from_u128(id))),
+        1 => Just(CaseChange::Delete),
     ]
 }
 
 /// The events of one support case: opened, then up to `max_changes`
 /// changes of every kind (statuses, priority, assignment, tags, replies,
-/// notes, customer messages, ratings), each kept only if the case accepts
+/// notes, customer messages, ratings, a merge into another case, a
+/// deletion), each kept only if the case accepts
 /// it, at instants that never go backwards. Replaying it with
 /// [`Case::from_events`](crate::case::Case::from_events) always succeeds.
 pub fn case_history(max_changes: usize) -> impl Strategy<Value = Vec<crate::case::CaseEvent>> {
