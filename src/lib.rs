@@ -173,6 +173,7 @@ const _: () = {
     let _ = Repo::execute::<bureau_crm::Lead>;
     let _ = Repo::execute::<bureau_crm::merge::MergeLog>;
     let _ = Repo::execute::<bureau_crm::Organization>;
+    let _ = Repo::execute::<bureau_crm::ScoringSetup>;
 };
 #[cfg(all(feature = "store", feature = "flows"))]
 const _: () = {

@@ -21,6 +21,8 @@ use crate::{Error, Result, SourceEvent};
 /// | public reply | public reply |
 /// | private note | private note |
 /// | customer message | customer message |
+/// | merged into another case | merged (into that ticket) |
+/// | deleted | deleted |
 /// | rating | none |
 ///
 /// The ticket's attributes are the case's priority, channel (named as
@@ -76,6 +78,8 @@ pub fn ticket_events(
             CaseChange::Reply { agent, .. } => vec![EventKind::PublicReply { agent: *agent }],
             CaseChange::Note { agent, .. } => vec![EventKind::PrivateNote { agent: *agent }],
             CaseChange::CustomerMessage { .. } => vec![EventKind::CustomerMessage],
+            CaseChange::MergeInto(into) => vec![EventKind::Merged { into: *into }],
+            CaseChange::Delete => vec![EventKind::Deleted],
             CaseChange::Rate(_) => Vec::new(),
             other => {
                 return Err(Error::NotPostable {
