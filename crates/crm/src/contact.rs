@@ -104,7 +104,8 @@ pub enum ContactChange {
     },
     /// Gives back what [`ContactChange::Absorb`] from `from` took in: the
     /// roles it added (as they are now) and the statements it added leave
-    /// the contact. Refused unless `from` is absorbed.
+    /// the contact. Refused unless `from` is absorbed, and when a marketing touch was sent
+    /// under a consent statement it brought ([`Error::ReleaseOrphansTouch`]).
     Release {
         /// The duplicate.
         from: PartyId,
@@ -555,6 +556,23 @@ impl Aggregate for Contact {
                         survivor: party,
                         absorbed: *from,
                     });
+                }
+                ContactChange::Release { from } => {
+                    // Every touch must keep the consent it was sent under.
+                    if let Some(absorption) = self.absorbed.get(from) {
+                        let mut kept = self.consents.clone();
+                        kept.release(&absorption.consents);
+                        if let Some(touch) = self
+                            .touches
+                            .iter()
+                            .find(|t| !kept.state_at(t.channel, &t.purpose, t.at).is_granted())
+                        {
+                            return Err(Error::ReleaseOrphansTouch {
+                                absorbed: *from,
+                                at: touch.at,
+                            });
+                        }
+                    }
                 }
                 _ => {}
             }

@@ -464,6 +464,16 @@ pub enum Error {
         /// The merge's instant.
         merge: DateTime<Utc>,
     },
+    /// An unmerge that would take back a consent statement a marketing
+    /// touch was sent under: the touch would be left without consent.
+    #[error("party {absorbed} cannot be released: the touch at {at} was sent under its consent")]
+    #[non_exhaustive]
+    ReleaseOrphansTouch {
+        /// The duplicate merged in.
+        absorbed: PartyId,
+        /// The touch's instant.
+        at: DateTime<Utc>,
+    },
     /// An unmerge of a merge that does not stand.
     #[error("party {absorbed} is not merged into {survivor}")]
     #[non_exhaustive]
