@@ -1,0 +1,195 @@
+//! The tour: a small software company's month, simulated end to end.
+//!
+//! Leads arrive and are scored, some convert into opportunities that move
+//! through the pipeline; won deals become orders, invoices and payments
+//! (some early with the discount, some late, some in dollars, one returned
+//! and refunded); support plans are billed; support cases run against
+//! their service levels on the Berlin desk's working hours; employees log
+//! time, take leave and are paid; the month is closed. Every aggregate's
+//! events are stored, the stored chain is verified, the ledger is replayed
+//! from the store, and the reports are printed.
+//!
+//! ```text
+//! cargo run --example tour [-- --months N --customers N --employees N --database-url URL]
+//! ```
+//!
+//! The events go to `./bureau-tour.db` (SQLite; recreated on each run), or
+//! to the database at `--database-url` or `DATABASE_URL` (`sqlite://path`
+//! or `postgres://...`), where the run takes streams no earlier run used.
+//! The story is seeded, so every run prints the same.
+
+mod company;
+mod outbox;
+mod random;
+mod report;
+mod simulation;
+
+use std::io::{IsTerminal, Write};
+
+use bureau::store::{AnyStore, EventStore, Repository, StreamId, Version};
+use bureau::store_sqlite::SqliteEventStore;
+
+use crate::company::Setup;
+use crate::outbox::Outbox;
+use crate::simulation::Company;
+
+type Failure = Box<dyn std::error::Error>;
+
+/// What the command line asked for.
+struct Options {
+    months: u32,
+    customers: usize,
+    employees: usize,
+    database_url: Option<String>,
+}
+
+const USAGE: &str = "usage: tour [--months N] [--customers N] [--employees N] [--database-url URL]";
+
+fn options() -> Result<Options, Failure> {
+    let mut options = Options {
+        months: 1,
+        customers: 40,
+        employees: 12,
+        database_url: std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{flag} needs a value; {USAGE}"))
+        };
+        match flag.as_str() {
+            "--months" => options.months = value()?.parse()?,
+            "--customers" => options.customers = value()?.parse()?,
+            "--employees" => options.employees = value()?.parse()?,
+            "--database-url" => options.database_url = Some(value()?),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown option {other}; {USAGE}").into()),
+        }
+    }
+    if options.months == 0 || options.months > 120 {
+        return Err("--months must be between 1 and 120".into());
+    }
+    if options.customers < 3 {
+        return Err("--customers must be at least 3 (one of them buys in dollars)".into());
+    }
+    if options.employees < 6 {
+        return Err("--employees must be at least 6 (sales, support and administration)".into());
+    }
+    Ok(options)
+}
+
+fn main() -> Result<(), Failure> {
+    let options = options()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(options))
+}
+
+/// The store, fresh for this run.
+async fn open_store(url: Option<&str>) -> Result<AnyStore, Failure> {
+    Ok(match url {
+        Some(url) => AnyStore::connect(url).await?,
+        None => {
+            // The tour's own file: start afresh so every run tells the same story.
+            let path = std::path::Path::new("bureau-tour.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let file = format!("{}{suffix}", path.display());
+                if std::path::Path::new(&file).exists() {
+                    std::fs::remove_file(&file)?;
+                }
+            }
+            SqliteEventStore::open(path).await?.into()
+        }
+    })
+}
+
+/// The prefix of this run's streams: none in a fresh database, `runN/`
+/// in one an earlier run wrote to.
+async fn fresh_prefix(store: &AnyStore) -> Result<String, Failure> {
+    for run in 1..=10_000_u32 {
+        let prefix = if run == 1 {
+            String::new()
+        } else {
+            format!("run{run}/")
+        };
+        let ledger = StreamId::new(format!("{prefix}ledger"))?;
+        if store.stream_version(&ledger).await? == Version::INITIAL {
+            return Ok(prefix);
+        }
+    }
+    Err("the database holds 10,000 runs of the tour already".into())
+}
+
+async fn run(options: Options) -> Result<(), Failure> {
+    let setup = Setup::new(options.months, options.customers, options.employees)?;
+    let store = open_store(options.database_url.as_deref()).await?;
+    let prefix = fresh_prefix(&store).await?;
+    let mut company = Company::open(&setup, Outbox::new(prefix))?;
+    company.outbox.flush(&store).await?;
+    let progress = std::io::stderr().is_terminal();
+    let days: Vec<_> = setup.days().collect();
+    let mut month_index = 0;
+    for (n, day) in days.iter().enumerate() {
+        if n > 0 && day.format("%d").to_string() == "01" {
+            month_index += 1;
+        }
+        company.day(*day, month_index)?;
+        company.outbox.flush(&store).await?;
+        if progress {
+            let mut err = std::io::stderr();
+            write!(
+                err,
+                "\rday {:>4}/{} {day}  {:>10} events stored",
+                n + 1,
+                days.len(),
+                company.outbox.stored_events()
+            )?;
+            err.flush()?;
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    report::print(&company)?;
+
+    // The record: the chain verified, and the books replayed from the store.
+    let checkpoint = store.verify().await?;
+    if checkpoint.checkpoint().is_none() {
+        return Err("the stored chain is broken".into());
+    }
+    let ledger_stream = company
+        .outbox
+        .stream_id("ledger")
+        .ok_or("no ledger")?
+        .clone();
+    let repository = Repository::new(store);
+    let replayed = repository
+        .load::<bureau::ledger::Ledger>(&ledger_stream)
+        .await?;
+    println!("\n== The record ==");
+    println!(
+        "{} events stored in {} streams; the stored chain verifies",
+        company.outbox.stored_events(),
+        company.outbox.streams()
+    );
+    println!(
+        "the ledger replayed from its {} events: {} entries, head {} ({})",
+        replayed.version(),
+        replayed.state().entries().count(),
+        replayed.state().head(),
+        if replayed.state().head() == company.ledger.head() {
+            "the same as in memory"
+        } else {
+            "DIFFERENT from memory"
+        }
+    );
+    if replayed.state().head() != company.ledger.head() {
+        return Err("the replayed ledger differs".into());
+    }
+    Ok(())
+}
