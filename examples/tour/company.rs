@@ -27,7 +27,7 @@ use bureau::{
 };
 use chrono::{NaiveDate, TimeDelta, Weekday};
 
-use crate::Failure;
+use super::Failure;
 
 /// The books are kept in euros.
 pub const BASE: Currency = Currency::EUR;

@@ -18,25 +18,29 @@
 //! or `postgres://...`), where the run takes streams no earlier run used.
 //! The story is seeded, so every run prints the same.
 
-mod company;
-mod outbox;
-mod random;
-mod report;
-mod simulation;
+// The tour is a program, not a library: its types are not for printing.
+#![allow(missing_debug_implementations)]
+
+pub(crate) mod company;
+pub(crate) mod outbox;
+pub(crate) mod random;
+pub(crate) mod report;
+pub(crate) mod simulation;
 
 use std::io::{IsTerminal, Write};
 
 use bureau::store::{AnyStore, EventStore, Repository, StreamId, Version};
 use bureau::store_sqlite::SqliteEventStore;
 
-use crate::company::Setup;
-use crate::outbox::Outbox;
-use crate::simulation::Company;
+use self::company::Setup;
+use self::outbox::Outbox;
+use self::simulation::Company;
 
-type Failure = Box<dyn std::error::Error>;
+/// Whatever went wrong, with its message.
+pub type Failure = Box<dyn std::error::Error>;
 
 /// What the command line asked for.
-struct Options {
+pub struct Options {
     months: u32,
     customers: usize,
     employees: usize,
@@ -128,10 +132,25 @@ async fn fresh_prefix(store: &AnyStore) -> Result<String, Failure> {
 async fn run(options: Options) -> Result<(), Failure> {
     let setup = Setup::new(options.months, options.customers, options.employees)?;
     let store = open_store(options.database_url.as_deref()).await?;
-    let prefix = fresh_prefix(&store).await?;
-    let mut company = Company::open(&setup, Outbox::new(prefix))?;
-    company.outbox.flush(&store).await?;
-    let progress = std::io::stderr().is_terminal();
+    let company = simulate(&setup, &store, std::io::stderr().is_terminal()).await?;
+    let mut out = String::new();
+    report::print(&company, &mut out)?;
+    record(&company, store, &mut out).await?;
+    print!("{out}");
+    Ok(())
+}
+
+/// Runs the simulation of `setup`, storing each day's events in `store`
+/// under streams no earlier run used; with `progress`, a line per day on
+/// standard error.
+pub async fn simulate<'s>(
+    setup: &'s Setup,
+    store: &AnyStore,
+    progress: bool,
+) -> Result<Company<'s>, Failure> {
+    let prefix = fresh_prefix(store).await?;
+    let mut company = Company::open(setup, Outbox::new(prefix))?;
+    company.outbox.flush(store).await?;
     let days: Vec<_> = setup.days().collect();
     let mut month_index = 0;
     for (n, day) in days.iter().enumerate() {
@@ -139,7 +158,7 @@ async fn run(options: Options) -> Result<(), Failure> {
             month_index += 1;
         }
         company.day(*day, month_index)?;
-        company.outbox.flush(&store).await?;
+        company.outbox.flush(store).await?;
         if progress {
             let mut err = std::io::stderr();
             write!(
@@ -155,9 +174,17 @@ async fn run(options: Options) -> Result<(), Failure> {
     if progress {
         eprintln!();
     }
-    report::print(&company)?;
+    Ok(company)
+}
 
-    // The record: the chain verified, and the books replayed from the store.
+/// The record: the stored chain verified, and the books replayed from the
+/// store and compared with the books in memory.
+pub async fn record(
+    company: &Company<'_>,
+    store: AnyStore,
+    out: &mut String,
+) -> Result<(), Failure> {
+    use std::fmt::Write as _;
     let checkpoint = store.verify().await?;
     if checkpoint.checkpoint().is_none() {
         return Err("the stored chain is broken".into());
@@ -171,24 +198,27 @@ async fn run(options: Options) -> Result<(), Failure> {
     let replayed = repository
         .load::<bureau::ledger::Ledger>(&ledger_stream)
         .await?;
-    println!("\n== The record ==");
-    println!(
+    writeln!(out, "\n== The record ==")?;
+    writeln!(
+        out,
         "{} events stored in {} streams; the stored chain verifies",
         company.outbox.stored_events(),
         company.outbox.streams()
-    );
-    println!(
+    )?;
+    let same = replayed.state().head() == company.ledger.head();
+    writeln!(
+        out,
         "the ledger replayed from its {} events: {} entries, head {} ({})",
         replayed.version(),
         replayed.state().entries().count(),
         replayed.state().head(),
-        if replayed.state().head() == company.ledger.head() {
+        if same {
             "the same as in memory"
         } else {
             "DIFFERENT from memory"
         }
-    );
-    if replayed.state().head() != company.ledger.head() {
+    )?;
+    if !same {
         return Err("the replayed ledger differs".into());
     }
     Ok(())

@@ -10,7 +10,7 @@ use bureau::store::{AnyStore, EventStore, ExpectedVersion, NewEvent, StreamId, V
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::Failure;
+use super::Failure;
 
 /// One stream's place: its id and the version stored so far.
 struct Stream {

@@ -3,6 +3,7 @@
 //! see both offices at once.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use bureau::flows::metrics::{
     CustomerService, SupportTime, adherence_and_churn, cost_to_serve, days_sales_outstanding,
@@ -14,69 +15,73 @@ use bureau::sla::{GroupBy, GroupKey, Outcome, adherence};
 use bureau::{Currency, Decimal, Money, RoundingStrategy};
 use chrono::{NaiveDate, TimeDelta};
 
-use crate::Failure;
-use crate::company::{BASE, FOREIGN};
-use crate::simulation::{Company, berlin};
+use super::Failure;
+use super::company::{BASE, FOREIGN};
+use super::simulation::{Company, berlin};
 
 const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointNearestEven;
 
 /// Every report, in the order a controller reads them.
-pub fn print(company: &Company<'_>) -> Result<(), Failure> {
+pub fn print(company: &Company<'_>, out: &mut String) -> Result<(), Failure> {
     let setup = company.setup;
     let last = setup.end.pred_opt().ok_or("date")?;
-    println!(
+    writeln!(
+        out,
         "bureau tour: {} to {}, {} customers at the start, {} staff",
         setup.start,
         last,
         setup.customers,
         setup.staff.len()
-    );
-    books(company, last)?;
-    receivables(company, last)?;
-    pipeline(company, last)?;
-    service_levels(company, last)?;
-    payroll(company)?;
-    metrics(company, last)?;
+    )?;
+    books(company, last, out)?;
+    receivables(company, last, out)?;
+    pipeline(company, last, out)?;
+    service_levels(company, last, out)?;
+    payroll(company, out)?;
+    metrics(company, last, out)?;
     Ok(())
 }
 
-fn books(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
+fn books(company: &Company<'_>, last: NaiveDate, out: &mut String) -> Result<(), Failure> {
     let ledger = &company.ledger;
-    println!("\n== Trial balance at {last} ==");
+    writeln!(out, "\n== Trial balance at {last} ==")?;
     let trial = ledger.trial_balance()?;
-    print!("{trial}");
-    println!("debits equal credits: {}", yes(trial.is_balanced()));
+    write!(out, "{trial}")?;
+    writeln!(out, "debits equal credits: {}", yes(trial.is_balanced()))?;
 
-    println!("\n== Income statement {} ==", company.setup.range()?);
+    writeln!(out, "\n== Income statement {} ==", company.setup.range()?)?;
     let income = ledger.income_statement(company.setup.range()?)?;
-    print!("{income}");
+    write!(out, "{income}")?;
 
-    println!("\n== Balance sheet at {last} ==");
+    writeln!(out, "\n== Balance sheet at {last} ==")?;
     let sheet = ledger.balance_sheet(last)?;
     for currency in sheet.currencies() {
         let total = |class| sheet.total(class, *currency).map(|m| m.to_string());
-        println!(
+        writeln!(
+            out,
             "{currency}: assets {}, liabilities {}, equity {}, current earnings {}",
             total(AccountClass::Asset)?,
             total(AccountClass::Liability)?,
             total(AccountClass::Equity)?,
             sheet.current_earnings(*currency)?
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "assets = liabilities + equity + current earnings: {}",
         yes(sheet.is_balanced())
-    );
+    )?;
     Ok(())
 }
 
-fn receivables(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
-    println!("\n== Receivables aging at {last} ==");
+fn receivables(company: &Company<'_>, last: NaiveDate, out: &mut String) -> Result<(), Failure> {
+    writeln!(out, "\n== Receivables aging at {last} ==")?;
     let lines = company.ledger.aging(company.setup.receivables, last)?;
-    println!(
+    writeln!(
+        out,
         "{:<8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>14}",
         "", "current", "1-30", "31-60", "61-90", "over 90", "total"
-    );
+    )?;
     for currency in [BASE, FOREIGN] {
         let mut sums = [0_i128; 5];
         for line in lines.iter().filter(|l| l.currency == currency) {
@@ -92,7 +97,8 @@ fn receivables(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
             }
         }
         let m = |minor| Money::from_minor(minor, currency).map(|m| m.amount().to_string());
-        println!(
+        writeln!(
+            out,
             "{currency:<8} {:>14} {:>12} {:>12} {:>12} {:>12} {:>14}",
             m(sums[0])?,
             m(sums[1])?,
@@ -100,16 +106,17 @@ fn receivables(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
             m(sums[3])?,
             m(sums[4])?,
             m(sums.iter().sum())?
-        );
+        )?;
         let open = open_invoices(company, currency)?;
-        println!(
+        writeln!(
+            out,
             "{currency:<8} open invoices {open}: the aging {} them",
             if open.to_minor() == sums.iter().sum::<i128>() {
                 "equals"
             } else {
                 "DIFFERS from"
             }
-        );
+        )?;
     }
     Ok(())
 }
@@ -126,7 +133,7 @@ pub fn open_invoices(company: &Company<'_>, currency: Currency) -> Result<Money,
     Ok(open)
 }
 
-fn pipeline(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
+fn pipeline(company: &Company<'_>, last: NaiveDate, out: &mut String) -> Result<(), Failure> {
     let deals: Vec<_> = company
         .opportunities
         .iter()
@@ -138,33 +145,40 @@ fn pipeline(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
         .filter(|o| o.status() == Some(OpportunityStatus::Open))
         .collect();
     let forecast = weighted_forecast(open.iter().copied(), &ForecastOptions::new(BASE))?;
-    println!("\n== Sales forecast at {last} (open deals, weighted by stage) ==");
-    println!(
+    writeln!(
+        out,
+        "\n== Sales forecast at {last} (open deals, weighted by stage) =="
+    )?;
+    writeln!(
+        out,
         "{:<16} {:>6} {:>16} {:>16}",
         "stage", "deals", "amount", "weighted"
-    );
+    )?;
     for (stage, total) in &forecast.by_stage {
-        println!(
+        writeln!(
+            out,
             "{:<16} {:>6} {:>16} {:>16}",
             stage.as_str(),
             total.count,
             total.amount.to_string(),
             total.weighted.to_string()
-        );
+        )?;
     }
     for (period, total) in &forecast.by_period {
-        println!(
+        writeln!(
+            out,
             "closing in {period}: {} deals, {} weighted",
             total.count, total.weighted
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "{:<16} {:>6} {:>16} {:>16}",
         "total",
         forecast.total.count,
         forecast.total.amount.to_string(),
         forecast.total.weighted.to_string()
-    );
+    )?;
     let won = deals
         .iter()
         .filter(|o| o.status() == Some(OpportunityStatus::Won))
@@ -173,33 +187,37 @@ fn pipeline(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
         .iter()
         .filter(|o| o.status() == Some(OpportunityStatus::Lost))
         .count();
-    println!(
+    writeln!(
+        out,
         "\n== Funnel ({} opportunities: {won} won, {lost} lost) ==",
         deals.len()
-    );
+    )?;
     for step in funnel(&company.setup.pipeline, deals.iter().copied(), ROUNDING) {
-        println!(
+        writeln!(
+            out,
             "{:<16} reached {:>6}  advanced {:>6}  conversion {}",
             step.stage.as_str(),
             step.reached,
             step.advanced,
             step.conversion.map_or("-".to_owned(), |p| p.to_string())
-        );
+        )?;
     }
     Ok(())
 }
 
-fn service_levels(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
+fn service_levels(company: &Company<'_>, last: NaiveDate, out: &mut String) -> Result<(), Failure> {
     let now = berlin(last, 23, 59)?;
     let evaluations = company.evaluations(now)?;
-    println!(
+    writeln!(
+        out,
         "\n== Service levels at {last} ({} cases on the Berlin desk, 09:00-17:00) ==",
         company.cases.len()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<20} {:>9} {:>9} {:>10} {:>14} {:>14}",
         "", "achieved", "breached", "adherence", "median reply", "median solve"
-    );
+    )?;
     for group in [GroupBy::Metric, GroupBy::Priority] {
         for row in adherence(&evaluations, group)? {
             if row.achieved + row.breached == 0 {
@@ -210,7 +228,8 @@ fn service_levels(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure>
                 GroupKey::Priority(priority) => format!("priority {priority}"),
                 other => format!("{other:?}"),
             };
-            println!(
+            writeln!(
+                out,
                 "{key:<20} {:>9} {:>9} {:>10} {:>14} {:>14}",
                 row.achieved,
                 row.breached,
@@ -218,12 +237,15 @@ fn service_levels(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure>
                     .map_or("-".to_owned(), |p| p.to_string()),
                 hours(row.first_reply.median),
                 hours(row.resolution.median)
-            );
+            )?;
         }
     }
     let flagged = company.flags.flagged().count();
     let churned = company.customers.iter().filter(|c| c.churned).count();
-    println!("customers flagged now: {flagged}; customers lost after repeated breaches: {churned}");
+    writeln!(
+        out,
+        "customers flagged now: {flagged}; customers lost after repeated breaches: {churned}"
+    )?;
     Ok(())
 }
 
@@ -233,9 +255,10 @@ fn hours(duration: Option<TimeDelta>) -> String {
     })
 }
 
-fn payroll(company: &Company<'_>) -> Result<(), Failure> {
-    println!("\n== Payroll ==");
-    println!(
+fn payroll(company: &Company<'_>, out: &mut String) -> Result<(), Failure> {
+    writeln!(out, "\n== Payroll ==")?;
+    writeln!(
+        out,
         "{:<8} {:>8} {:>14} {:>14} {:>14} {:>14} {:>9} {:>7} {:>7}",
         "month",
         "payslips",
@@ -246,9 +269,10 @@ fn payroll(company: &Company<'_>) -> Result<(), Failure> {
         "overtime",
         "unpaid",
         "leave"
-    );
+    )?;
     for month in &company.payroll {
-        println!(
+        writeln!(
+            out,
             "{:<8} {:>8} {:>14} {:>14} {:>14} {:>14} {:>8}h {:>6}d {:>6}d",
             month.period.to_string(),
             month.payslips,
@@ -259,21 +283,22 @@ fn payroll(company: &Company<'_>) -> Result<(), Failure> {
             month.overtime_hours,
             month.unpaid_days,
             month.leave_days
-        );
+        )?;
     }
     Ok(())
 }
 
-fn metrics(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
+fn metrics(company: &Company<'_>, last: NaiveDate, out: &mut String) -> Result<(), Failure> {
     let setup = company.setup;
-    println!("\n== Both offices at once ==");
+    writeln!(out, "\n== Both offices at once ==")?;
     let income = company.ledger.income_statement(setup.range()?)?;
     let revenue = income.total_income(BASE)?;
     let headcount = Decimal::from(setup.staff.len());
-    println!(
+    writeln!(
+        out,
         "revenue {revenue}; per employee {}",
         revenue_per_employee(revenue, headcount, ROUNDING)?
-    );
+    )?;
 
     let times: Vec<SupportTime> = company
         .cases
@@ -285,7 +310,8 @@ fn metrics(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
     let dearest = costs
         .iter()
         .max_by_key(|(party, cost)| (cost.to_minor(), std::cmp::Reverse(**party)));
-    println!(
+    writeln!(
+        out,
         "cost to serve at {} an hour: {total} over {} customers{}",
         setup.support_hour,
         costs.len(),
@@ -293,7 +319,7 @@ fn metrics(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
             "; highest {cost} (customer {})",
             party.as_uuid().as_u128()
         ))
-    );
+    )?;
 
     let cycles: Vec<(NaiveDate, NaiveDate)> = company
         .invoices
@@ -301,23 +327,25 @@ fn metrics(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
         .filter_map(|i| Some((i.deal_ordered?, i.paid_on?)))
         .collect();
     if cycles.is_empty() {
-        println!("quote to cash: no won deal paid yet");
+        writeln!(out, "quote to cash: no won deal paid yet")?;
     } else {
         let times = quote_to_cash(&cycles)?;
-        println!(
+        writeln!(
+            out,
             "quote to cash over {} paid deals: mean {} days, median {}, longest {}",
             times.deals, times.mean_days, times.median_days, times.longest_days
-        );
+        )?;
     }
 
     let outstanding = company.ledger.balance(setup.receivables, BASE)?;
     let sales_eur = sales_in(company, BASE)?;
     let days = u32::try_from((setup.end - setup.start).num_days())?;
     if !sales_eur.is_zero() {
-        println!(
+        writeln!(
+            out,
             "days sales outstanding (EUR invoices): {}",
             days_sales_outstanding(outstanding, sales_eur, days)?
-        );
+        )?;
     }
 
     // Per customer: targets met and measured, and whether they left.
@@ -346,27 +374,30 @@ fn metrics(company: &Company<'_>, last: NaiveDate) -> Result<(), Failure> {
             let (met, measured) = service.get(&index).copied().unwrap_or_default();
             CustomerService::new(customer.segment, met, measured, customer.churned)
         });
-    println!(
+    writeln!(
+        out,
         "{:<16} {:>9} {:>14} {:>8}",
         "segment", "customers", "SLA adherence", "churn"
-    );
+    )?;
     for row in adherence_and_churn(customers)? {
-        println!(
+        writeln!(
+            out,
             "{:<16} {:>9} {:>14} {:>8}",
             row.segment,
             row.customers,
             row.adherence.map_or("-".to_owned(), |p| p.to_string()),
             row.churn.to_string()
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "payments: {} late, {} in dollars; {} returns, {} refunded, {} set off against their invoice",
         company.late_payments,
         company.foreign_payments,
         company.returns,
         company.refunds,
         company.set_off
-    );
+    )?;
     Ok(())
 }
 

@@ -40,13 +40,13 @@ use bureau::{
 };
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Utc};
 
-use crate::Failure;
-use crate::company::{
+use super::Failure;
+use super::company::{
     BASE, BEHAVIOURS, BERLIN, CONTROLLER, FOREIGN, INDUSTRIES, LICENCE, SUPPORT_PLAN, Setup,
     TRAINING, employees_field, industry_field,
 };
-use crate::outbox::Outbox;
-use crate::random::Dice;
+use super::outbox::Outbox;
+use super::random::Dice;
 
 /// A customer of the company.
 pub struct Customer {
