@@ -319,6 +319,13 @@ impl EventStore for AnyStore {
         forward!(self, store => store.append(stream, expected, events).await)
     }
 
+    async fn append_streams(
+        &self,
+        batches: &[bureau_store::StreamBatch<'_>],
+    ) -> Result<Vec<Appended>> {
+        forward!(self, store => store.append_streams(batches).await)
+    }
+
     async fn read_stream_page(
         &self,
         stream: &StreamId,

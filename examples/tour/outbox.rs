@@ -1,12 +1,15 @@
 //! What the simulated day decided, waiting to be stored: every event of
 //! every aggregate, per stream, appended at the end of the day in one
-//! append per stream that changed (checked against the version the
-//! simulation last stored, so nothing is lost or written twice).
+//! atomic call for all the streams that changed (each checked against the
+//! version the simulation last stored, so nothing is lost or written
+//! twice).
 
 use std::collections::BTreeMap;
 
 use bureau::DomainEvent;
-use bureau::store::{AnyStore, EventStore, ExpectedVersion, NewEvent, StreamId, Version};
+use bureau::store::{
+    AnyStore, EventStore, ExpectedVersion, NewEvent, StreamBatch, StreamId, Version,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -75,18 +78,28 @@ impl Outbox {
         Ok(())
     }
 
-    /// Appends every pending event, stream by stream in the order they
+    /// Appends every pending event in one atomic call: each stream that
+    /// changed checked against the version this run last stored (so
+    /// nothing is lost or written twice), in the order the streams first
     /// changed; returns how many were stored.
     pub async fn flush(&mut self, store: &AnyStore) -> Result<u64, Failure> {
+        let changed = std::mem::take(&mut self.changed);
+        let mut batches = Vec::with_capacity(changed.len());
+        for name in &changed {
+            let stream = self.streams.get(name).ok_or("stream")?;
+            batches.push(StreamBatch::new(
+                &stream.id,
+                ExpectedVersion::Exact(stream.stored),
+                &stream.pending,
+            ));
+        }
+        let appended = store.append_streams(&batches).await?;
         let mut stored = 0;
-        for name in std::mem::take(&mut self.changed) {
-            let stream = self.streams.get_mut(&name).ok_or("stream")?;
-            let events = std::mem::take(&mut stream.pending);
-            let appended = store
-                .append(&stream.id, ExpectedVersion::Exact(stream.stored), &events)
-                .await?;
+        for (name, appended) in changed.iter().zip(appended) {
+            let stream = self.streams.get_mut(name).ok_or("stream")?;
+            stored += u64::try_from(stream.pending.len())?;
+            stream.pending.clear();
             stream.stored = appended.version();
-            stored += u64::try_from(events.len())?;
         }
         self.stored_events += stored;
         Ok(stored)

@@ -145,7 +145,8 @@ pub struct Company<'s> {
     pub customers: Vec<Customer>,
     leads: Vec<LeadFile>,
     pub opportunities: Vec<OpportunityFile>,
-    orders: Vec<Order>,
+    /// How many orders were placed (an invoiced order is not kept).
+    orders: usize,
     pub invoices: Vec<InvoiceFile>,
     credit_notes: Vec<CreditNoteFile>,
     pub cases: Vec<CaseFile<'s>>,
@@ -201,7 +202,7 @@ impl<'s> Company<'s> {
             customers: Vec::new(),
             leads: Vec::new(),
             opportunities: Vec::new(),
-            orders: Vec::new(),
+            orders: 0,
             invoices: Vec::new(),
             credit_notes: Vec::new(),
             cases: Vec::new(),
@@ -609,7 +610,7 @@ impl<'s> Company<'s> {
         if status == Some(OpportunityStatus::Won) {
             let on = at.with_timezone(&BERLIN).date_naive();
             let priced = self.price(BASE, &deal_lines(seats, training_days), on)?;
-            let number = DocumentNumber::new(format!("SO-{:06}", self.orders.len() + 1))?;
+            let number = DocumentNumber::new(format!("SO-{:06}", self.orders + 1))?;
             for event in &events {
                 let file = &self.opportunities[index];
                 let Some(hand_off) = order_from_won(
@@ -650,7 +651,7 @@ impl<'s> Company<'s> {
                 let currency = customer.currency;
                 let plans = u32::try_from(index % 3)? + 1;
                 let priced = self.price(currency, &[(SUPPORT_PLAN, plans)], day)?;
-                let number = DocumentNumber::new(format!("SO-{:06}", self.orders.len() + 1))?;
+                let number = DocumentNumber::new(format!("SO-{:06}", self.orders + 1))?;
                 let place = OrderCommand::Place {
                     number,
                     priced: Box::new(priced),
@@ -676,7 +677,7 @@ impl<'s> Company<'s> {
             return Err("an order is placed first".into());
         };
         let on = *on;
-        let order_index = self.orders.len();
+        let order_index = self.orders;
         let mut order = Order::default();
         let mut events = order.handle(&place)?;
         let lines = order
@@ -697,7 +698,7 @@ impl<'s> Company<'s> {
         events.extend(invoiced.iter().cloned());
         self.outbox
             .record(&format!("order-{}", order_index + 1), &events, at)?;
-        self.orders.push(order);
+        self.orders += 1;
         let party = self.customers[customer].party;
         let booked = match self.customers[customer].currency {
             FOREIGN => Some(usd_in_eur(on)?),

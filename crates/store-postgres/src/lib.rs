@@ -75,7 +75,7 @@ use std::borrow::Cow;
 use bureau_store::row::{self, Batch, Row, SealedRow};
 use bureau_store::{
     Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, SnapshotStore,
-    StoredSnapshot, StreamId, Version,
+    StoredSnapshot, StreamBatch, StreamId, Version,
 };
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -291,6 +291,41 @@ impl PgEventStore {
             }
         }
     }
+    async fn append_streams_inner(
+        &self,
+        batches: &[StreamBatch<'_>],
+    ) -> bureau_store::Result<Vec<Appended>> {
+        let mut checked = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let sealed = Batch::new(batch.stream, batch.events)?;
+            sealed.refuse_nul(NUL_REASON)?;
+            if let Some(event) = batch
+                .events
+                .iter()
+                .find(|event| event.recorded_at().timestamp_micros() < EARLIEST_MICROS)
+            {
+                return Err(bureau_store::Error::unsupported(
+                    event.recorded_at().to_rfc3339(),
+                    "PostgreSQL's timestamptz starts at 4714-11-24 00:00:00 UTC BC",
+                ));
+            }
+            checked.push(sealed);
+        }
+        let mut tx = self.pool.begin_with(LOCKING_BEGIN).await.map_err(backend)?;
+        let mut appended = Vec::with_capacity(batches.len());
+        for (batch, sealed) in batches.iter().zip(checked) {
+            // Under the one lock, each batch sees the earlier batches' rows.
+            match append_locked(&mut tx, batch.stream, batch.expected, sealed).await {
+                Ok(done) => appended.push(done),
+                Err(error) => {
+                    let _ = tx.rollback().await;
+                    return Err(error);
+                }
+            }
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(appended)
+    }
 }
 
 /// The part of an append that runs under the append lock. Every error it
@@ -360,6 +395,13 @@ impl EventStore for PgEventStore {
         events: &[NewEvent],
     ) -> impl Future<Output = bureau_store::Result<Appended>> + Send {
         self.append_inner(stream, expected, events)
+    }
+
+    fn append_streams(
+        &self,
+        batches: &[StreamBatch<'_>],
+    ) -> impl Future<Output = bureau_store::Result<Vec<Appended>>> + Send {
+        self.append_streams_inner(batches)
     }
 
     async fn read_stream_page(

@@ -292,6 +292,17 @@ async fn values_round_trip_verbatim() {
 }
 
 #[tokio::test]
+async fn several_streams_append_as_one() {
+    if !server_available().await {
+        return;
+    }
+    let schemas = Schemas::new(2);
+    let outcome = testkit::check_stream_batches(&schemas).await;
+    schemas.cleanup().await;
+    outcome.unwrap();
+}
+
+#[tokio::test]
 async fn the_database_refuses_a_duplicate_version_and_migrates_once() {
     if !server_available().await {
         return;

@@ -55,7 +55,7 @@ use std::time::Duration;
 use bureau_store::row::{self, Batch, RowBytes, SealedRow};
 use bureau_store::{
     Appended, EventStore, ExpectedVersion, NewEvent, Position, RecordedEvent, SnapshotStore,
-    StoredSnapshot, StreamId, Version,
+    StoredSnapshot, StreamBatch, StreamId, Version,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
@@ -460,65 +460,205 @@ impl SqliteEventStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(backend)?;
-        // One statement for the stream's version and the chain's head: each
-        // statement is a round trip to the driver's worker thread, which
-        // costs more than the reads themselves.
-        let (actual, last_position, last_hash): (i64, Option<i64>, Option<Vec<u8>>) =
-            sqlx::query_as(
-                "SELECT (SELECT COALESCE(MAX(version), 0) FROM bureau_events WHERE stream = ?1), \
-                 last.position, last.hash \
-                 FROM (SELECT 1) AS one LEFT JOIN \
-                 (SELECT position, hash FROM bureau_events ORDER BY position DESC LIMIT 1) AS last",
-            )
-            .bind(stream.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
-        let last = last_position.zip(last_hash);
-        let actual = Version::new(u64::try_from(actual).unwrap_or(0));
-        let (rows, appended) = match batch.seal(expected, actual, last) {
-            Ok(sealed) => sealed,
+        match append_locked(&mut tx, stream, expected, batch).await {
+            Ok(appended) => {
+                tx.commit().await.map_err(backend)?;
+                Ok(appended)
+            }
             Err(error) => {
                 // Roll back now rather than when the connection is next
                 // used: this releases the append lock for the next writer.
                 tx.rollback().await.map_err(backend)?;
-                return Err(error);
+                Err(error)
             }
-        };
-        let mut rows = rows.into_iter();
-        loop {
-            let chunk: Vec<SealedRow<'_>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            let mut insert = sqlx::QueryBuilder::new(INSERT_PREFIX);
-            insert.push_values(chunk, |mut values, row| {
-                values
-                    .push_bind(row.position)
-                    .push_bind(row.stream)
-                    .push_bind(row.version)
-                    .push_bind(row.recorded_at_micros)
-                    .push_bind(row.event_type)
-                    .push_bind(row.payload)
-                    .push_bind(row.causation_id)
-                    .push_bind(row.correlation_id)
-                    .push_bind(row.actor)
-                    .push_bind(row.hash.as_bytes().to_vec());
-            });
-            insert
-                .build()
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| match &error {
-                    sqlx::Error::Database(db) if db.is_unique_violation() => {
-                        bureau_store::Error::conflict(stream.clone(), expected, actual)
-                    }
-                    _ => backend(error),
-                })?;
         }
-        tx.commit().await.map_err(backend)?;
-        Ok(appended)
     }
+
+    async fn append_streams_inner(
+        &self,
+        batches: &[StreamBatch<'_>],
+    ) -> std::result::Result<Vec<Appended>, bureau_store::Error> {
+        let checked = batches
+            .iter()
+            .map(|b| Batch::new(b.stream, b.events))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        if checked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        match append_batches_locked(&mut tx, batches, checked).await {
+            Ok(appended) => {
+                tx.commit().await.map_err(backend)?;
+                Ok(appended)
+            }
+            Err(error) => {
+                tx.rollback().await.map_err(backend)?;
+                Err(error)
+            }
+        }
+    }
+}
+
+/// How many streams one version query names (SQLite binds up to 32766
+/// parameters a statement).
+const STREAMS_PER_QUERY: usize = 500;
+
+/// Several streams' batches under one write lock, in as few statements as
+/// the driver allows: one for the chain's head, one per 500 streams for
+/// their versions, one per [`ROWS_PER_INSERT`] rows whatever their stream.
+/// Each batch is sealed after the ones before it, as separate appends
+/// would be. The caller commits or rolls back.
+async fn append_batches_locked(
+    tx: &mut sqlx::SqliteConnection,
+    batches: &[StreamBatch<'_>],
+    checked: Vec<Batch<'_>>,
+) -> std::result::Result<Vec<Appended>, bureau_store::Error> {
+    let (last_position, last_hash): (Option<i64>, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT last.position, last.hash FROM (SELECT 1) AS one LEFT JOIN \
+         (SELECT position, hash FROM bureau_events ORDER BY position DESC LIMIT 1) AS last",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let mut last = last_position.zip(last_hash);
+    let mut names: Vec<&str> = batches.iter().map(|b| b.stream.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut versions: std::collections::HashMap<String, Version> =
+        std::collections::HashMap::with_capacity(names.len());
+    for chunk in names.chunks(STREAMS_PER_QUERY) {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT stream, MAX(version) FROM bureau_events WHERE stream IN (",
+        );
+        let mut separated = query.separated(", ");
+        for name in chunk {
+            separated.push_bind(*name);
+        }
+        query.push(") GROUP BY stream");
+        let found: Vec<(String, i64)> = query
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for (name, version) in found {
+            versions.insert(name, Version::new(u64::try_from(version).unwrap_or(0)));
+        }
+    }
+    let mut appended = Vec::with_capacity(batches.len());
+    let mut rows: Vec<(SealedRow<'_>, usize)> = Vec::new();
+    for (index, (batch, sealed)) in batches.iter().zip(checked).enumerate() {
+        let actual = versions
+            .get(batch.stream.as_str())
+            .copied()
+            .unwrap_or(Version::INITIAL);
+        let (sealed_rows, done) = sealed.seal(batch.expected, actual, last.clone())?;
+        if let Some(row) = sealed_rows.last() {
+            last = Some((row.position, row.hash.as_bytes().to_vec()));
+        }
+        versions.insert(batch.stream.as_str().to_owned(), done.version());
+        rows.extend(sealed_rows.into_iter().map(|row| (row, index)));
+        appended.push(done);
+    }
+    let mut rows = rows.into_iter();
+    loop {
+        let chunk: Vec<(SealedRow<'_>, usize)> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        let Some((_, first_batch)) = chunk.first() else {
+            break;
+        };
+        let first_batch = *first_batch;
+        let mut insert = sqlx::QueryBuilder::new(INSERT_PREFIX);
+        insert.push_values(chunk, |mut values, (row, _)| {
+            values
+                .push_bind(row.position)
+                .push_bind(row.stream)
+                .push_bind(row.version)
+                .push_bind(row.recorded_at_micros)
+                .push_bind(row.event_type)
+                .push_bind(row.payload)
+                .push_bind(row.causation_id)
+                .push_bind(row.correlation_id)
+                .push_bind(row.actor)
+                .push_bind(row.hash.as_bytes().to_vec());
+        });
+        insert.build().execute(&mut *tx).await.map_err(|error| {
+            match (&error, batches.get(first_batch)) {
+                // Under the write lock no other writer interleaves: a
+                // duplicate version is the batch's own stream at a version
+                // it did not expect.
+                (sqlx::Error::Database(db), Some(batch)) if db.is_unique_violation() => {
+                    bureau_store::Error::conflict(
+                        batch.stream.clone(),
+                        batch.expected,
+                        Version::INITIAL,
+                    )
+                }
+                _ => backend(error),
+            }
+        })?;
+    }
+    Ok(appended)
+}
+
+/// The part of an append that runs under the write lock: the version
+/// check, the chain link and the inserts. The caller commits or rolls back.
+async fn append_locked(
+    tx: &mut sqlx::SqliteConnection,
+    stream: &StreamId,
+    expected: ExpectedVersion,
+    batch: Batch<'_>,
+) -> std::result::Result<Appended, bureau_store::Error> {
+    // One statement for the stream's version and the chain's head: each
+    // statement is a round trip to the driver's worker thread, which
+    // costs more than the reads themselves.
+    let (actual, last_position, last_hash): (i64, Option<i64>, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(MAX(version), 0) FROM bureau_events WHERE stream = ?1), \
+             last.position, last.hash \
+             FROM (SELECT 1) AS one LEFT JOIN \
+             (SELECT position, hash FROM bureau_events ORDER BY position DESC LIMIT 1) AS last",
+    )
+    .bind(stream.as_str())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(backend)?;
+    let last = last_position.zip(last_hash);
+    let actual = Version::new(u64::try_from(actual).unwrap_or(0));
+    let (rows, appended) = batch.seal(expected, actual, last)?;
+    let mut rows = rows.into_iter();
+    loop {
+        let chunk: Vec<SealedRow<'_>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let mut insert = sqlx::QueryBuilder::new(INSERT_PREFIX);
+        insert.push_values(chunk, |mut values, row| {
+            values
+                .push_bind(row.position)
+                .push_bind(row.stream)
+                .push_bind(row.version)
+                .push_bind(row.recorded_at_micros)
+                .push_bind(row.event_type)
+                .push_bind(row.payload)
+                .push_bind(row.causation_id)
+                .push_bind(row.correlation_id)
+                .push_bind(row.actor)
+                .push_bind(row.hash.as_bytes().to_vec());
+        });
+        insert
+            .build()
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| match &error {
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    bureau_store::Error::conflict(stream.clone(), expected, actual)
+                }
+                _ => backend(error),
+            })?;
+    }
+    Ok(appended)
 }
 
 impl EventStore for SqliteEventStore {
@@ -529,6 +669,13 @@ impl EventStore for SqliteEventStore {
         events: &[NewEvent],
     ) -> impl Future<Output = bureau_store::Result<Appended>> + Send {
         self.append_inner(stream, expected, events)
+    }
+
+    fn append_streams(
+        &self,
+        batches: &[StreamBatch<'_>],
+    ) -> impl Future<Output = bureau_store::Result<Vec<Appended>>> + Send {
+        self.append_streams_inner(batches)
     }
 
     async fn read_stream_page(

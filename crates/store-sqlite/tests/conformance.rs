@@ -207,6 +207,11 @@ async fn values_round_trip_verbatim() {
     testkit::check_verbatim(&InMemory).await.unwrap();
 }
 
+#[tokio::test]
+async fn several_streams_append_as_one() {
+    testkit::check_stream_batches(&InMemory).await.unwrap();
+}
+
 #[test]
 fn payloads_and_metadata_read_back_exactly() {
     // In-memory databases are cheap: honour PROPTEST_CASES.

@@ -901,3 +901,45 @@ impl Appended {
         self.positions.map(|(_, last)| last)
     }
 }
+
+/// One stream's part of an [`EventStore::append_streams`](crate::EventStore::append_streams): the events to
+/// append to `stream` if it is at `expected`.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::{ExpectedVersion, NewEvent, StreamBatch, StreamId, Version};
+///
+/// let stream = StreamId::new("account-42")?;
+/// let events = [NewEvent::new("opened", serde_json::json!({}), chrono::DateTime::UNIX_EPOCH)];
+/// let batch = StreamBatch::new(&stream, ExpectedVersion::Exact(Version::INITIAL), &events);
+/// assert_eq!(batch.events.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamBatch<'a> {
+    /// The stream.
+    pub stream: &'a StreamId,
+    /// The version it must be at (after any earlier batch of the same
+    /// call for the same stream).
+    pub expected: ExpectedVersion,
+    /// The events, in order.
+    pub events: &'a [NewEvent],
+}
+
+impl<'a> StreamBatch<'a> {
+    /// `events` for `stream` at `expected`.
+    #[must_use]
+    pub const fn new(
+        stream: &'a StreamId,
+        expected: ExpectedVersion,
+        events: &'a [NewEvent],
+    ) -> Self {
+        Self {
+            stream,
+            expected,
+            events,
+        }
+    }
+}

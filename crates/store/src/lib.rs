@@ -71,7 +71,8 @@ pub use chain::{
 };
 pub use error::{Error, Result};
 pub use event::{
-    Appended, EventMetadata, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+    Appended, EventMetadata, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamBatch,
+    StreamId, Version,
 };
 pub use memory::InMemoryStore;
 pub use port::{EventStore, READ_PAGE};

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::chain::ChainHash;
 use crate::error::{Error, Result};
 use crate::event::{
-    Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+    Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamBatch, StreamId, Version,
 };
 use crate::port::EventStore;
 use crate::snapshot::{SnapshotStore, StoredSnapshot};
@@ -51,6 +51,60 @@ struct Inner {
 }
 
 impl Inner {
+    /// Appends one batch under the lock; pushes only after every check.
+    fn append(
+        &mut self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended> {
+        let actual = Version::new(
+            self.streams
+                .get(stream)
+                .map_or(0, |positions| positions.len() as u64),
+        );
+        if !expected.admits(actual) {
+            return Err(Error::Conflict {
+                stream: stream.clone(),
+                expected,
+                actual,
+            });
+        }
+        let (mut head, last_position) = self
+            .events
+            .last()
+            .map_or((ChainHash::GENESIS, Position::new(0)), |last| {
+                (last.hash(), last.position())
+            });
+        let mut staged = Vec::with_capacity(events.len());
+        let mut version = actual;
+        let mut position = last_position;
+        for event in events {
+            let overflow = || Error::Unsupported {
+                value: stream.to_string(),
+                reason: "the version or position would pass u64::MAX",
+            };
+            version = version.next().ok_or_else(overflow)?;
+            position = position.next().ok_or_else(overflow)?;
+            head = head.link(position, stream, version, event);
+            staged.push(RecordedEvent::new(
+                stream.clone(),
+                version,
+                position,
+                event.clone(),
+                head,
+            ));
+        }
+        let positions = staged
+            .first()
+            .zip(staged.last())
+            .map(|(first, last)| (first.position(), last.position()));
+        let stream_positions = self.streams.entry(stream.clone()).or_default();
+        stream_positions.extend(staged.iter().map(RecordedEvent::position));
+        self.events.extend(staged);
+        Ok(Appended::new(version, positions))
+    }
+
     /// `events` as read, or the error of the first unreadable one.
     fn readable(&self, events: Vec<RecordedEvent>) -> Result<Vec<RecordedEvent>> {
         if self.unreadable.is_empty() {
@@ -131,52 +185,40 @@ impl InMemoryStore {
             event.check_depth()?;
         }
         let mut inner = self.lock();
-        let actual = Version::new(
-            inner
-                .streams
-                .get(stream)
-                .map_or(0, |positions| positions.len() as u64),
-        );
-        if !expected.admits(actual) {
-            return Err(Error::Conflict {
-                stream: stream.clone(),
-                expected,
-                actual,
-            });
+        inner.append(stream, expected, events)
+    }
+
+    /// Every batch or none: on the first failure, what the earlier batches
+    /// pushed is cut off again before the lock is released.
+    fn append_streams_now(&self, batches: &[StreamBatch<'_>]) -> Result<Vec<Appended>> {
+        for batch in batches {
+            for event in batch.events {
+                event.check_depth()?;
+            }
         }
-        let (mut head, last_position) = inner
-            .events
-            .last()
-            .map_or((ChainHash::GENESIS, Position::new(0)), |last| {
-                (last.hash(), last.position())
-            });
-        let mut staged = Vec::with_capacity(events.len());
-        let mut version = actual;
-        let mut position = last_position;
-        for event in events {
-            let overflow = || Error::Unsupported {
-                value: stream.to_string(),
-                reason: "the version or position would pass u64::MAX",
-            };
-            version = version.next().ok_or_else(overflow)?;
-            position = position.next().ok_or_else(overflow)?;
-            head = head.link(position, stream, version, event);
-            staged.push(RecordedEvent::new(
-                stream.clone(),
-                version,
-                position,
-                event.clone(),
-                head,
-            ));
+        let mut inner = self.lock();
+        let events_before = inner.events.len();
+        let mut streams_before: HashMap<StreamId, usize> = HashMap::new();
+        let mut appended = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let length = inner.streams.get(batch.stream).map_or(0, Vec::len);
+            streams_before.entry(batch.stream.clone()).or_insert(length);
+            match inner.append(batch.stream, batch.expected, batch.events) {
+                Ok(done) => appended.push(done),
+                Err(error) => {
+                    inner.events.truncate(events_before);
+                    for (stream, length) in streams_before {
+                        if length == 0 {
+                            inner.streams.remove(&stream);
+                        } else if let Some(positions) = inner.streams.get_mut(&stream) {
+                            positions.truncate(length);
+                        }
+                    }
+                    return Err(error);
+                }
+            }
         }
-        let positions = staged
-            .first()
-            .zip(staged.last())
-            .map(|(first, last)| (first.position(), last.position()));
-        let stream_positions = inner.streams.entry(stream.clone()).or_default();
-        stream_positions.extend(staged.iter().map(RecordedEvent::position));
-        inner.events.extend(staged);
-        Ok(Appended::new(version, positions))
+        Ok(appended)
     }
 
     fn read_stream_now(
@@ -348,6 +390,13 @@ impl EventStore for InMemoryStore {
         events: &[NewEvent],
     ) -> impl Future<Output = Result<Appended>> + Send {
         std::future::ready(self.append_now(stream, expected, events))
+    }
+
+    fn append_streams(
+        &self,
+        batches: &[StreamBatch<'_>],
+    ) -> impl Future<Output = Result<Vec<Appended>>> + Send {
+        std::future::ready(self.append_streams_now(batches))
     }
 
     fn read_stream_page(

@@ -5,7 +5,7 @@ use std::future::Future;
 use crate::chain::{Checkpoint, Verification};
 use crate::error::Result;
 use crate::event::{
-    Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+    Appended, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamBatch, StreamId, Version,
 };
 
 /// How many events [`EventStore::read_stream`] and the repository's folds
@@ -66,6 +66,53 @@ pub trait EventStore: Send + Sync {
         expected: ExpectedVersion,
         events: &[NewEvent],
     ) -> impl Future<Output = Result<Appended>> + Send;
+
+    /// Appends several streams' batches as one atomic unit: every batch is
+    /// written, in the order given, or none is. Each batch's `expected` is
+    /// checked against its stream as the earlier batches of the same call
+    /// left it, so a stream may appear more than once. Positions follow the
+    /// batches' order and the chain runs through them as through separate
+    /// appends; a reader sees all of them or none.
+    ///
+    /// One transaction for many streams costs one commit instead of one
+    /// per stream: the way to store a day of a simulation or a unit of work
+    /// that touched many aggregates.
+    ///
+    /// # Errors
+    ///
+    /// As [`append`](Self::append), for the first batch that fails: a
+    /// [`Conflict`](crate::Error::Conflict) names its stream. Nothing of
+    /// any batch is written then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bureau_store::{EventStore, ExpectedVersion, InMemoryStore, NewEvent, StreamBatch, StreamId, Version};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let store = InMemoryStore::new();
+    /// let (a, b) = (StreamId::new("a")?, StreamId::new("b")?);
+    /// let event = |kind| NewEvent::new(kind, serde_json::json!({}), chrono::DateTime::UNIX_EPOCH);
+    /// let (one, two) = ([event("opened")], [event("opened"), event("closed")]);
+    /// let fresh = ExpectedVersion::Exact(Version::INITIAL);
+    /// let appended = store
+    ///     .append_streams(&[StreamBatch::new(&a, fresh, &one), StreamBatch::new(&b, fresh, &two)])
+    ///     .await?;
+    /// assert_eq!(appended[1].version(), Version::new(2));
+    /// // A conflict in the second batch writes nothing of the first.
+    /// let refused = store
+    ///     .append_streams(&[StreamBatch::new(&a, ExpectedVersion::Any, &one), StreamBatch::new(&b, fresh, &one)])
+    ///     .await;
+    /// assert!(refused.is_err());
+    /// assert_eq!(store.stream_version(&a).await?, Version::new(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn append_streams(
+        &self,
+        batches: &[StreamBatch<'_>],
+    ) -> impl Future<Output = Result<Vec<Appended>>> + Send;
 
     /// At most `limit` events of `stream` with version `from` or later, in
     /// version order. Continue from the last version's successor to page; a

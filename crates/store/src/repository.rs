@@ -779,6 +779,20 @@ mod tests {
             })
         }
 
+        async fn append_streams(
+            &self,
+            batches: &[crate::StreamBatch<'_>],
+        ) -> Result<Vec<Appended>> {
+            let mut appended = Vec::new();
+            for batch in batches {
+                appended.push(
+                    self.append(batch.stream, batch.expected, batch.events)
+                        .await?,
+                );
+            }
+            Ok(appended)
+        }
+
         async fn read_stream_page(
             &self,
             _: &StreamId,

@@ -34,6 +34,13 @@ async fn values_round_trip_verbatim() {
     testkit::check_verbatim(&InMemoryHarness).await.unwrap();
 }
 
+#[tokio::test]
+async fn several_streams_append_as_one() {
+    testkit::check_stream_batches(&InMemoryHarness)
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn writers_on_many_streams_and_a_following_reader() {
     testkit::check_concurrent_streams(&InMemoryHarness, 8, 200)

@@ -56,7 +56,7 @@ pub use model::check_sequences;
 pub use payloads::{check_limits, check_round_trip};
 pub use scenarios::{
     Tally, TallyEvent, check_concurrent_streams, check_concurrent_writers, check_contention,
-    check_corrupt_payloads, check_tampering, check_verbatim,
+    check_corrupt_payloads, check_stream_batches, check_tampering, check_verbatim,
 };
 pub use snapshots::{check_paging, check_snapshots};
 

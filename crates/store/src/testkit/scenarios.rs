@@ -12,7 +12,8 @@ use super::{Harness, TamperAction, ensure, fail};
 use crate::chain::{BreakKind, ChainHash, Verification};
 use crate::error::{Error, Result};
 use crate::event::{
-    EventMetadata, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamId, Version,
+    EventMetadata, ExpectedVersion, NewEvent, Position, RecordedEvent, StreamBatch, StreamId,
+    Version,
 };
 use crate::port::EventStore;
 use crate::repository::{EventContext, Repository, RetryPolicy};
@@ -910,6 +911,129 @@ pub async fn check_verbatim<H: Harness>(harness: &H) -> Result<()> {
     let verification = store.verify().await?;
     ensure(CHECK, verification.is_intact(), || {
         format!("chain of verbatim events: {verification:?}")
+    })?;
+    Ok(())
+}
+
+/// Checks [`EventStore::append_streams`]: several streams' batches in one
+/// call take contiguous positions in the order given, a stream may appear
+/// twice (its second batch checked against the first), the chain verifies
+/// through them; a conflict in any batch writes nothing of the others and
+/// leaves no gap in the positions; an empty call writes nothing.
+///
+/// # Errors
+///
+/// [`Error::Conformance`] naming what differed; store errors.
+///
+/// # Examples
+///
+/// ```
+/// use bureau_store::testkit::{check_stream_batches, InMemoryHarness};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+/// check_stream_batches(&InMemoryHarness).await?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn check_stream_batches<H: Harness>(harness: &H) -> Result<()> {
+    const CHECK: &str = "stream batches";
+    let store = harness.fresh().await?;
+    let (a, b, c) = (
+        StreamId::new("batch-a")?,
+        StreamId::new("batch-b")?,
+        StreamId::new("batch-c")?,
+    );
+    let event = |kind: &str, n: i64| NewEvent::new(kind, serde_json::json!({ "n": n }), instant(n));
+    let fresh = ExpectedVersion::Exact(Version::INITIAL);
+    let first = [event("opened", 1)];
+    let second = [event("opened", 2), event("moved", 3)];
+    let third = [event("closed", 4)];
+    let appended = store
+        .append_streams(&[
+            StreamBatch::new(&a, fresh, &first),
+            StreamBatch::new(&b, fresh, &second),
+            StreamBatch::new(&a, ExpectedVersion::Exact(Version::new(1)), &third),
+        ])
+        .await?;
+    let versions: Vec<u64> = appended.iter().map(|x| x.version().get()).collect();
+    ensure(CHECK, versions == [1, 2, 2], || {
+        format!("versions after the batches are {versions:?}, not [1, 2, 2]")
+    })?;
+    let positions: Vec<_> = appended
+        .iter()
+        .map(|x| {
+            (
+                x.first_position().map(Position::get),
+                x.last_position().map(Position::get),
+            )
+        })
+        .collect();
+    ensure(
+        CHECK,
+        positions == [(Some(1), Some(1)), (Some(2), Some(3)), (Some(4), Some(4))],
+        || format!("the batches took positions {positions:?}"),
+    )?;
+    let all = store.read_all(Position::FIRST, usize::MAX).await?;
+    let order: Vec<(String, u64)> = all
+        .iter()
+        .map(|e| (e.stream().as_str().to_owned(), e.version().get()))
+        .collect();
+    let expected_order = [
+        ("batch-a", 1),
+        ("batch-b", 1),
+        ("batch-b", 2),
+        ("batch-a", 2),
+    ]
+    .map(|(s, v)| (s.to_owned(), v));
+    ensure(CHECK, order == expected_order, || {
+        format!("events read back in the order {order:?}")
+    })?;
+
+    // A stale version in the last batch: nothing of the first is written.
+    let refused = store
+        .append_streams(&[
+            StreamBatch::new(&c, fresh, &first),
+            StreamBatch::new(&b, ExpectedVersion::Exact(Version::new(1)), &third),
+        ])
+        .await;
+    match refused {
+        Err(Error::Conflict { stream, .. }) if stream == b => {}
+        other => {
+            return Err(fail(
+                CHECK,
+                format!("a stale batch gave {other:?}, not a conflict on {b}"),
+            ));
+        }
+    }
+    ensure(
+        CHECK,
+        store.stream_version(&c).await? == Version::INITIAL,
+        || "a refused call left events in an earlier batch's stream".to_owned(),
+    )?;
+    ensure(
+        CHECK,
+        store.read_all(Position::FIRST, usize::MAX).await?.len() == 4,
+        || "a refused call wrote events".to_owned(),
+    )?;
+    ensure(CHECK, store.append_streams(&[]).await?.is_empty(), || {
+        "an empty call appended something".to_owned()
+    })?;
+
+    // The next append takes the next position: the refusal left no gap.
+    let next = store.append(&c, fresh, &first).await?;
+    ensure(
+        CHECK,
+        next.first_position() == Some(Position::new(5)),
+        || {
+            format!(
+                "the append after a refusal took position {:?}",
+                next.first_position()
+            )
+        },
+    )?;
+    let verification = store.verify().await?;
+    ensure(CHECK, verification.checkpoint().is_some(), || {
+        format!("the chain does not verify after batched appends: {verification:?}")
     })?;
     Ok(())
 }
