@@ -27,7 +27,7 @@ pub(crate) mod random;
 pub(crate) mod report;
 pub(crate) mod simulation;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use bureau::store::{AnyStore, EventStore, Repository, StreamId, Version};
 use bureau::store_sqlite::SqliteEventStore;
@@ -157,6 +157,16 @@ pub async fn simulate<'s>(
     let mut company = Company::open(setup, Outbox::new(prefix))?;
     company.outbox.flush(store).await?;
     let days: Vec<_> = setup.days().collect();
+    // Drawn only on a terminal: what is printed to standard output never
+    // changes, and a redirected standard error stays clean.
+    let bar = if progress {
+        indicatif::ProgressBar::new(u64::try_from(days.len())?)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} days {msg}",
+    )?);
     let mut month_index = 0;
     for (n, day) in days.iter().enumerate() {
         if n > 0 && day.format("%d").to_string() == "01" {
@@ -164,21 +174,13 @@ pub async fn simulate<'s>(
         }
         company.day(*day, month_index)?;
         company.outbox.flush(store).await?;
-        if progress {
-            let mut err = std::io::stderr();
-            write!(
-                err,
-                "\rday {:>4}/{} {day}  {:>10} events stored",
-                n + 1,
-                days.len(),
-                company.outbox.stored_events()
-            )?;
-            err.flush()?;
-        }
+        bar.set_message(format!(
+            "{day}, {} events stored",
+            company.outbox.stored_events()
+        ));
+        bar.inc(1);
     }
-    if progress {
-        eprintln!();
-    }
+    bar.finish_and_clear();
     Ok(company)
 }
 
