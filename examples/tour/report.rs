@@ -33,6 +33,16 @@ pub fn print(company: &Company<'_>, out: &mut String) -> Result<(), Failure> {
         setup.customers,
         setup.staff.len()
     )?;
+    writeln!(
+        out,
+        "simulated: leads {}, opportunities {}, invoices {} (with the month before's), credit notes {}, support cases {}, ledger entries {}",
+        company.lead_count(),
+        company.opportunities.len(),
+        company.invoices.len(),
+        company.credit_note_count(),
+        company.cases.len(),
+        company.ledger.entries().count()
+    )?;
     books(company, last, out)?;
     receivables(company, last, out)?;
     pipeline(company, last, out)?;

@@ -1138,6 +1138,16 @@ impl<'s> Company<'s> {
         self.outbox.record("flags", &events, end_of_day)
     }
 
+    /// How many leads arrived.
+    pub fn lead_count(&self) -> usize {
+        self.leads.len()
+    }
+
+    /// How many credit notes were issued.
+    pub fn credit_note_count(&self) -> usize {
+        self.credit_notes.len()
+    }
+
     /// The evaluation of every case at `now`, in case order.
     pub fn evaluations(&self, now: DateTime<Utc>) -> Result<Vec<Evaluation<'s>>, Failure> {
         self.cases
