@@ -28,8 +28,10 @@ use crate::{AccountMapping, DocumentPosting, Error, MappingKey, Result, SourceEv
 /// [`Error::NotPostable`] when `invoice` is not the invoice the credit note
 /// credits; otherwise as [`invoice_entry`](crate::invoice_entry).
 ///
-/// The crate's integration tests post invoices and credit notes of every
-/// kind and check the receivable.
+/// The crate's integration tests (`tests/documents.rs`) post credit notes
+/// of every kind (a return with and without a restocking fee, a price
+/// correction, a full credit; in euros and in dollars) and check the
+/// receivable.
 pub fn credit_note_entry(
     mapping: &AccountMapping,
     note: &CreditNoteIssue,
@@ -92,7 +94,8 @@ pub fn credit_note_entry(
 /// [`Error::Missing`] naming the account; [`Error::NothingToPost`] for a
 /// refund of zero.
 ///
-/// The crate's integration tests pay a refund after a return.
+/// The crate's integration tests (`tests/documents.rs`) pay a refund
+/// after a return, in euros and in dollars.
 pub fn refund_entry(
     mapping: &AccountMapping,
     note: &CreditNoteIssue,

@@ -238,8 +238,9 @@ pub fn invoice_entry(
 /// [`Error::NotPostable`] when `issue` is not a down-payment invoice; the
 /// errors of [`invoice_entry`] otherwise.
 ///
-/// See the crate's integration tests for a down payment invoiced, earned
-/// and the final invoice posted.
+/// The crate's integration tests (`tests/documents.rs`) invoice a down
+/// payment, earn it and post the final invoice, leaving down payments
+/// received at zero.
 pub fn down_payment_earned_entry(
     mapping: &AccountMapping,
     issue: &InvoiceIssue,

@@ -47,8 +47,9 @@
 //! # Examples
 //!
 //! [`invoice_entry`] shows an invoice posted from its order; the crate's
-//! integration tests post invoices, credit notes, payments and refunds
-//! into a ledger and check every entry balances.
+//! integration tests (`tests/documents.rs`) post invoices, down payments,
+//! credit notes, payments (on time, early, in dollars at a gain and at a
+//! loss) and refunds into a ledger and check every entry balances.
 //!
 //! ```
 //! use bureau_core::Currency;

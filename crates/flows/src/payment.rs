@@ -138,8 +138,9 @@ impl PaymentBooking {
 /// [`Error::Missing`] naming the payment and the missing account, base
 /// currency or rates (a foreign payment without [`ForeignPayment`]).
 ///
-/// The crate's integration tests pay invoices on time, early with the
-/// discount, and in a foreign currency at a gain and at a loss.
+/// The crate's integration tests (`tests/documents.rs`) pay invoices on
+/// time, early with the discount, and in a foreign currency at a gain and
+/// at a loss.
 pub fn payment_booking(
     mapping: &AccountMapping,
     invoice: &InvoiceIssue,
