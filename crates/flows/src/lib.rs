@@ -68,7 +68,9 @@
 //!
 //! - `serde`: the mapping's keys, commands and events, and the errors'
 //!   source events and missing keys, serialize.
-//! - `proptest`: forwarded to the domain crates' strategies.
+//! - `proptest`: the [`strategy`] module, generating account mappings with
+//!   their chart and priced invoices with the payments made on them;
+//!   forwarded to the domain crates' strategies.
 
 mod commission;
 mod credit_note;
@@ -82,6 +84,8 @@ pub mod metrics;
 mod payment;
 mod payroll;
 mod source;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 
 pub use commission::commission_entry;
 pub use credit_note::{credit_note_entry, refund_entry};

@@ -10,6 +10,7 @@ use bureau_core::{
     Aggregate, Currency, DateRange, Decimal, ExchangeRate, Money, PartyId, Percent, ProductId,
     Rate, RoundingStrategy, money,
 };
+use bureau_flows::strategy::{self, InvoicedSale};
 use bureau_flows::{
     AccountMapping, DocumentPosting, Error, ForeignPayment, HandOffCommand, HandOffEvent,
     HandOffLog, MappingCommand, MappingKey, MissingKey, PaymentBooking, PaymentPosting,
@@ -28,6 +29,8 @@ use bureau_sales::{
     ProductName, Quantity, Sku, TaxCategory, TaxCode, TaxKind, TaxRule, TaxTable, UnitOfMeasure,
 };
 use chrono::NaiveDate;
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -1222,4 +1225,88 @@ fn a_credit_note_posted_against_another_invoice_is_refused() -> Result<(), Failu
         ]
     );
     Ok(())
+}
+
+// ----- Any sale, generated -----
+
+/// Posts `sale`'s invoices and payments into its ledger and checks that
+/// every entry balances, that the ledger takes every booking, and that the
+/// customer's receivable is what the invoices leave open.
+fn posts_to_its_open_balances(sale: &InvoicedSale) -> Result<(), Failure> {
+    let mapping = &sale.chart.mapping;
+    let mut ledger = sale.chart.ledger()?;
+    let mut last = day(1, 1)?;
+    for (index, issue) in sale.invoices.iter().enumerate() {
+        let entry = invoice_entry(mapping, issue, &sale.document_posting(index))?;
+        assert_balanced(&entry);
+        last = last.max(entry.date());
+        ledger.handle(&LedgerCommand::Post(entry))?;
+    }
+    let currency = sale.setup.currency;
+    let mut received = Money::zero(currency);
+    let mut discounts = Money::zero(currency);
+    for (index, payment) in sale.payments.iter().enumerate() {
+        let issue = sale.invoices.get(payment.invoice).ok_or("invoice")?;
+        let InvoiceEvent::Paid {
+            amount,
+            on,
+            discount,
+        } = &payment.event
+        else {
+            return Err("a payment".into());
+        };
+        received = received.checked_add(*amount)?;
+        discounts = discounts.checked_add(*discount)?;
+        last = last.max(*on);
+        let booking =
+            payment_booking(mapping, issue, &payment.event, &sale.payment_posting(index))?;
+        for command in booking.into_commands() {
+            if let LedgerCommand::Post(entry) = &command {
+                assert_balanced(entry);
+            }
+            ledger.handle(&command)?;
+        }
+    }
+    let mut open = Money::zero(currency);
+    for invoice in sale.invoice_states() {
+        open = open.checked_add(invoice.balance().ok_or("issued")?)?;
+    }
+    let receivable = sale
+        .chart
+        .account(&MappingKey::Receivable)
+        .ok_or("receivable")?;
+    let items = ledger
+        .open_items(receivable, last)?
+        .into_iter()
+        .filter(|item| item.party == strategy::CUSTOMER)
+        .map(|item| item.open);
+    assert_eq!(Money::checked_sum(items, currency)?, open);
+    assert_eq!(ledger.balance(receivable, currency)?, open);
+    let bank = sale
+        .chart
+        .account(&MappingKey::Bank(currency))
+        .ok_or("bank")?;
+    assert_eq!(ledger.balance(bank, currency)?, received);
+    if mapping.base_currency() == Some(currency) {
+        let granted = sale
+            .chart
+            .account(&MappingKey::EarlyPaymentDiscounts)
+            .ok_or("discounts")?;
+        assert_eq!(ledger.balance(granted, currency)?, discounts);
+    }
+    assert!(ledger.trial_balance()?.is_balanced());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Any generated sale, in the base currency or another, invoiced at
+    /// once or as a down payment and the rest and paid in parts.
+    #[test]
+    fn any_invoiced_and_paid_sale_leaves_the_receivable_at_the_open_balances(
+        sale in strategy::invoiced_sale(),
+    ) {
+        posts_to_its_open_balances(&sale).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    }
 }
