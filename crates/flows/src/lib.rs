@@ -20,10 +20,12 @@
 //!   [`payment_booking`] (bank, receivable, early-payment discount; a
 //!   foreign payment through the ledger's
 //!   [`ForeignSettlement`](bureau_ledger::ForeignSettlement) with its
-//!   realised gain or loss), [`refund_entry`], [`payroll_entry`] (salary
-//!   expense per cost centre, employer contributions, the payables of net
-//!   pay, tax withheld, contributions and deductions) with
-//!   [`salaries_paid_entry`], and [`commission_entry`].
+//!   realised gain or loss), [`refund_entry`] (and
+//!   [`foreign_refund_entry`] in another currency, carrying the credit
+//!   note's booking rate), [`payroll_entry`] (salary expense per cost
+//!   centre, employer contributions, the payables of net pay, tax
+//!   withheld, contributions and deductions) with [`salaries_paid_entry`],
+//!   and [`commission_entry`].
 //! - Hand-offs ([`handoff`]) turn one domain's event into another's
 //!   commands: [`opportunity_from_lead`], [`quote_from_won`],
 //!   [`order_from_won`], [`invoice_from_order`], [`ticket_events`]. Each
@@ -88,7 +90,7 @@ mod source;
 pub mod strategy;
 
 pub use commission::commission_entry;
-pub use credit_note::{credit_note_entry, refund_entry};
+pub use credit_note::{credit_note_entry, foreign_refund_entry, refund_entry};
 pub use error::{Error, MissingKey, Result};
 pub use flags::{Breach, CustomerFlags, FlagCommand, FlagEvent};
 pub use handoff::{

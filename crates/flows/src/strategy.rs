@@ -1,7 +1,7 @@
 //! Strategies generating valid values for property tests of code that
 //! posts through bureau-flows: account mappings with the chart they map
-//! into, and priced invoices raised from an order with the payments made on
-//! them.
+//! into, and priced invoices raised from an order with what happened to
+//! them next (payments, credit notes, refunds).
 //!
 //! [`mapped_chart`] maps every role a sales document of a
 //! [`PricingSetup`] can need (receivables, revenue of each product group
@@ -15,12 +15,17 @@
 //! [`invoiced_sale`] prices a document of a generated setup, places it as
 //! an order and invoices it, in one invoice or as a down payment and the
 //! rest, under payment terms with or without an early-payment discount;
-//! then pays the invoices in parts, some early with the discount, each
-//! payment decided by the sales [`Invoice`] so that it is one the invoice
-//! accepts. Half of the sales are booked in another base currency than the
-//! document's, each invoice at its own rate and each payment settled at
-//! another. Every generated invoice bills more than zero. Shrinking moves
-//! toward fewer lines, smaller amounts and fewer payments.
+//! then takes up to eight [`SaleStep`]s: payments in part or in full, some
+//! early with the discount; credit notes (returns with or without a
+//! restocking fee, price corrections, full credits); refunds of credit
+//! notes issued on an invoice paid in full. Each step is decided by the
+//! sales [`Invoice`] or [`CreditNote`], so it is one they accept. Half of
+//! the sales are booked in another base currency than the document's,
+//! each invoice at its own rate and each payment settled at another; such
+//! a sale pays no more than the customer has open on the day, all invoices
+//! together (the ledger's foreign settlement refuses more). Every invoice
+//! and credit note is of more than zero. Shrinking moves toward fewer
+//! lines, smaller amounts and fewer steps.
 //!
 //! ```
 //! use bureau_core::Aggregate;
@@ -44,8 +49,9 @@ use bureau_ledger::{
 };
 use bureau_sales::strategy::PricingSetup;
 use bureau_sales::{
-    DocumentNumber, Invoice, InvoiceCommand, InvoiceEvent, InvoiceIssue, InvoiceScope, Order,
-    OrderCommand, OrderEvent, PaymentTerms, TaxCode,
+    Credit, CreditNote, CreditNoteCommand, CreditNoteEvent, CreditNoteIssue, DocumentNumber,
+    Invoice, InvoiceCommand, InvoiceEvent, InvoiceIssue, InvoiceScope, LineAmount, LineQuantity,
+    Order, OrderCommand, OrderEvent, PaymentTerms, TaxCode,
 };
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
@@ -214,22 +220,43 @@ pub fn mapped_chart(
         )
 }
 
-/// A payment on one of a sale's invoices: the invoice's `Paid` event, and
-/// for a sale booked in another currency the rate it settles at.
+/// What happened to a sale after its invoices were issued, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct SalePayment {
-    /// The position of the invoice in [`InvoicedSale::invoices`].
-    pub invoice: usize,
-    /// What the invoice decided: the amount, the day and the discount.
-    pub event: InvoiceEvent,
-    /// The rate of the day from the document's currency into the base,
-    /// when they differ.
-    pub settled: Option<ExchangeRate>,
+pub enum SaleStep {
+    /// A payment on an invoice.
+    Paid {
+        /// The position of the invoice in [`InvoicedSale::invoices`].
+        invoice: usize,
+        /// What the invoice decided: the amount, the day and the discount
+        /// ([`InvoiceEvent::Paid`]).
+        event: InvoiceEvent,
+        /// The rate of the day from the document's currency into the
+        /// base, when they differ.
+        settled: Option<ExchangeRate>,
+    },
+    /// A credit note issued against an invoice: a return (with or without
+    /// a restocking fee), a price correction or a full credit.
+    Credited {
+        /// The position of the invoice in [`InvoicedSale::invoices`].
+        invoice: usize,
+        /// What the invoice decided.
+        note: Box<CreditNoteIssue>,
+    },
+    /// The refund of a credit note paid out: only for a credit note issued
+    /// when its invoice was paid in full, so that the whole refund was due
+    /// back.
+    Refunded {
+        /// The position of the credit note among the sale's `Credited`
+        /// steps.
+        note: usize,
+        /// The credit note's `Settled` event.
+        event: CreditNoteEvent,
+    },
 }
 
-/// A priced sale invoiced to [`CUSTOMER`] and paid in parts (see the
-/// [module docs](self)).
+/// A priced sale invoiced to [`CUSTOMER`], paid in parts, corrected by
+/// credit notes and refunded (see the [module docs](self)).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct InvoicedSale {
@@ -244,9 +271,15 @@ pub struct InvoicedSale {
     /// Each invoice's booking rate from the document's currency into the
     /// base, when they differ (one per invoice).
     pub booked: Vec<Option<ExchangeRate>>,
-    /// The payments, in the order they were received; each is one the
-    /// invoice accepted after the ones before.
-    pub payments: Vec<SalePayment>,
+    /// What happened next, in order; each payment and credit note is one
+    /// the invoice accepted after the steps before.
+    pub steps: Vec<SaleStep>,
+}
+
+/// The entry id `base + index`.
+fn entry_id(base: u128, index: usize) -> EntryId {
+    let index = u128::try_from(index).unwrap_or(u128::MAX / 2);
+    EntryId::from_u128(base.saturating_add(index))
 }
 
 impl InvoicedSale {
@@ -254,55 +287,121 @@ impl InvoicedSale {
     /// [`CUSTOMER`], at its booking rate.
     #[must_use]
     pub fn document_posting(&self, index: usize) -> DocumentPosting<'_> {
-        let id = u128::try_from(index).map_or(u128::MAX, |i| i.saturating_add(1));
-        let posting = DocumentPosting::new(EntryId::from_u128(id), CUSTOMER, &self.setup.catalog);
+        let posting = DocumentPosting::new(entry_id(1, index), CUSTOMER, &self.setup.catalog);
         match self.booked.get(index).copied().flatten() {
             Some(rate) => posting.at_rate(rate),
             None => posting,
         }
     }
 
-    /// The posting of payment `index`: entry ids from 1001 (the payment)
-    /// and 2001 (its discount, in a foreign currency), for [`CUSTOMER`],
-    /// with the invoice's booking rate and the payment's.
+    /// The posting of the credit note of step `step`: entry id
+    /// `3001 + step`, for [`CUSTOMER`], at its invoice's booking rate.
     #[must_use]
-    pub fn payment_posting(&self, index: usize) -> PaymentPosting {
-        let n = u128::try_from(index).unwrap_or(u128::MAX / 2);
-        let posting = PaymentPosting::new(EntryId::from_u128(1001 + n), CUSTOMER);
-        let Some(payment) = self.payments.get(index) else {
+    pub fn credit_posting(&self, step: usize) -> DocumentPosting<'_> {
+        let posting = DocumentPosting::new(entry_id(3001, step), CUSTOMER, &self.setup.catalog);
+        let rate = match self.steps.get(step) {
+            Some(SaleStep::Credited { invoice, .. }) => {
+                self.booked.get(*invoice).copied().flatten()
+            }
+            _ => None,
+        };
+        match rate {
+            Some(rate) => posting.at_rate(rate),
+            None => posting,
+        }
+    }
+
+    /// The posting of the payment of step `step`: entry ids `1001 + step`
+    /// (the payment) and `2001 + step` (its discount, in a foreign
+    /// currency), for [`CUSTOMER`], with the invoice's booking rate and
+    /// the payment's.
+    #[must_use]
+    pub fn payment_posting(&self, step: usize) -> PaymentPosting {
+        let posting = PaymentPosting::new(entry_id(1001, step), CUSTOMER);
+        let Some(SaleStep::Paid {
+            invoice, settled, ..
+        }) = self.steps.get(step)
+        else {
             return posting;
         };
-        let booked = self.booked.get(payment.invoice).copied().flatten();
-        match (booked, payment.settled) {
+        match (self.booked.get(*invoice).copied().flatten(), settled) {
             (Some(booked), Some(settled)) => posting.in_foreign_currency(ForeignPayment::new(
                 booked,
-                settled,
-                EntryId::from_u128(2001 + n),
+                *settled,
+                entry_id(2001, step),
             )),
             _ => posting,
         }
     }
 
+    /// The entry id of the refund of step `step`: `4001 + step`.
+    #[must_use]
+    pub fn refund_entry_id(&self, step: usize) -> EntryId {
+        entry_id(4001, step)
+    }
+
+    /// The credit notes of the `Credited` steps, in order, with their
+    /// invoices' positions.
+    #[must_use]
+    pub fn credit_notes(&self) -> Vec<(usize, &CreditNoteIssue)> {
+        self.steps
+            .iter()
+            .filter_map(|step| match step {
+                SaleStep::Credited { invoice, note } => Some((*invoice, &**note)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The invoices as the sales side holds them: issued, with every
-    /// payment applied.
+    /// payment and credit note applied.
     #[must_use]
     pub fn invoice_states(&self) -> Vec<Invoice> {
-        let mut states: Vec<Invoice> = self
-            .invoices
-            .iter()
-            .map(|issue| {
-                let mut invoice = Invoice::default();
-                invoice.apply(&InvoiceEvent::Issued(Box::new(issue.clone())));
-                invoice
-            })
-            .collect();
-        for payment in &self.payments {
-            if let Some(invoice) = states.get_mut(payment.invoice) {
-                invoice.apply(&payment.event);
+        let mut states = issued(&self.invoices);
+        for step in &self.steps {
+            let (index, event) = match step {
+                SaleStep::Paid { invoice, event, .. } => (*invoice, event.clone()),
+                SaleStep::Credited { invoice, note } => {
+                    (*invoice, InvoiceEvent::Credited(note.clone()))
+                }
+                SaleStep::Refunded { .. } => continue,
+            };
+            if let Some(invoice) = states.get_mut(index) {
+                invoice.apply(&event);
             }
         }
         states
     }
+
+    /// The sum of the refunds paid out, in the document's currency.
+    ///
+    /// # Errors
+    ///
+    /// An overflow.
+    pub fn refunded(&self) -> Result<Money, bureau_core::Error> {
+        let notes = self.credit_notes();
+        let mut total = Money::zero(self.setup.currency);
+        for step in &self.steps {
+            if let SaleStep::Refunded { note, .. } = step
+                && let Some((_, note)) = notes.get(*note)
+            {
+                total = total.checked_add(note.refund)?;
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// Each of `issues` issued as an invoice.
+fn issued(issues: &[InvoiceIssue]) -> Vec<Invoice> {
+    issues
+        .iter()
+        .map(|issue| {
+            let mut invoice = Invoice::default();
+            invoice.apply(&InvoiceEvent::Issued(Box::new(issue.clone())));
+            invoice
+        })
+        .collect()
 }
 
 /// A rate from `from` into `to` between 0.01 and 100 with four decimals.
@@ -312,10 +411,34 @@ fn rate(from: Currency, to: Currency, on: NaiveDate) -> impl Strategy<Value = Ex
     })
 }
 
-/// What a generated payment tries: the invoice (by position, modulo the
-/// count), the share of the balance in thousandths, the days after the
-/// invoice date, whether to take the discount, and the rate of its day.
-type PaymentPlan = (usize, u32, u64, bool, Option<ExchangeRate>);
+/// What a generated step tries, on the invoice at a position (modulo the
+/// count), some days after the invoice date.
+#[derive(Clone, Debug)]
+enum Plan {
+    /// Pay a share of the balance in thousandths, or exactly what the
+    /// discount asks; at a rate of the day.
+    Pay {
+        invoice: usize,
+        thousandths: u32,
+        after: u64,
+        discount: bool,
+        settled: Option<ExchangeRate>,
+    },
+    /// Credit: a return of a share of a line's open units with a fee of 0
+    /// to 30%, a correction of a share of a line's open gross, or the
+    /// whole.
+    Credit {
+        invoice: usize,
+        kind: u8,
+        line: usize,
+        thousandths: u32,
+        fee: u8,
+        after: u64,
+    },
+    /// Refund the credit note at a position (modulo the count of those
+    /// refundable).
+    Refund { note: usize, after: u64 },
+}
 
 /// Terms of net 10 to 60 days, maybe with 0.5% to 5% off within 3 to 15
 /// days.
@@ -380,63 +503,292 @@ fn raise(
     Some(issues)
 }
 
-/// The payments `plans` make on `issues`, each decided by its invoice.
-fn pay(issues: &[InvoiceIssue], plans: Vec<PaymentPlan>) -> Vec<SalePayment> {
-    let mut invoices: Vec<Invoice> = issues
-        .iter()
-        .map(|issue| {
-            let mut invoice = Invoice::default();
-            invoice.apply(&InvoiceEvent::Issued(Box::new(issue.clone())));
-            invoice
-        })
-        .collect();
-    let mut payments = Vec::new();
-    for (which, thousandths, after, discount, settled) in plans {
-        let index = which % issues.len().max(1);
-        let (Some(issue), Some(invoice)) = (issues.get(index), invoices.get_mut(index)) else {
-            continue;
-        };
-        let Some(balance) = invoice.balance().filter(Money::is_positive) else {
-            continue;
-        };
-        let Some(on) = issue.on.checked_add_days(Days::new(after)) else {
-            continue;
-        };
-        let strategy = issue.priced.config().strategy();
-        let offer = issue.schedule.discount.filter(|offer| on <= offer.deadline);
-        let amount = match offer {
-            Some(offer) if discount => balance
-                .mul_rate(offer.percent.to_rate(), strategy)
-                .and_then(|off| balance.checked_sub(off)),
-            _ => {
-                let share = Rate::new(Decimal::new(i64::from(thousandths), 3));
-                balance.mul_rate(share, bureau_core::RoundingStrategy::ToZero)
-            }
-        };
-        let Ok(amount) = amount else { continue };
-        let amount = if amount.is_positive() {
-            amount
-        } else {
-            Money::from_minor(1, balance.currency()).unwrap_or(balance)
-        };
-        let Ok(events) = invoice.handle(&InvoiceCommand::Pay { amount, on }) else {
-            continue;
-        };
-        for event in events {
-            let settled = settled
-                .and_then(|rate| ExchangeRate::new(rate.from(), rate.to(), rate.rate(), on).ok());
-            payments.push(SalePayment {
-                invoice: index,
-                event,
-                settled,
-            });
-        }
+/// `share` thousandths of `amount`, rounded toward zero, at least one
+/// minor unit.
+fn share_of(amount: Money, thousandths: u32) -> Option<Money> {
+    let share = Rate::new(Decimal::new(i64::from(thousandths), 3));
+    let part = amount
+        .mul_rate(share, bureau_core::RoundingStrategy::ToZero)
+        .ok()?;
+    if part.is_positive() {
+        Some(part)
+    } else {
+        Money::from_minor(1, amount.currency()).ok()
     }
-    payments
 }
 
-/// A priced sale invoiced to [`CUSTOMER`] and paid in parts, with the
-/// chart and mapping it posts under (see the [module docs](self)).
+/// The payment `plan` makes on `invoice`, if the invoice takes it.
+fn payment(
+    issue: &InvoiceIssue,
+    invoice: &Invoice,
+    thousandths: u32,
+    on: NaiveDate,
+    discount: bool,
+) -> Option<InvoiceCommand> {
+    let balance = invoice.balance().filter(Money::is_positive)?;
+    let strategy = issue.priced.config().strategy();
+    let offer = issue.schedule.discount.filter(|offer| on <= offer.deadline);
+    let amount = match offer {
+        Some(offer) if discount => balance
+            .mul_rate(offer.percent.to_rate(), strategy)
+            .and_then(|off| balance.checked_sub(off))
+            .ok()
+            .filter(Money::is_positive)?,
+        _ => share_of(balance, thousandths)?,
+    };
+    Some(InvoiceCommand::Pay { amount, on })
+}
+
+/// The credit `kind` makes of `line` of `invoice`, if it has one open.
+fn credit(
+    invoice: &Invoice,
+    number: usize,
+    kind: u8,
+    line: usize,
+    thousandths: u32,
+    fee: u8,
+    on: NaiveDate,
+) -> Option<InvoiceCommand> {
+    let open = invoice.uncredited();
+    let index = line % open.len().max(1);
+    let credit = match (kind % 3, open.get(index).cloned().flatten()) {
+        (0, Some(open)) => {
+            let units = open.quantity.value() * Decimal::new(i64::from(thousandths), 3);
+            let units = bureau_sales::Quantity::new(units.round_dp(2).min(open.quantity.value()));
+            if !units.is_positive() {
+                return None;
+            }
+            Credit::Return {
+                lines: vec![LineQuantity::new(index, units)],
+                restocking_fee: (fee > 0).then(|| Percent::new(Decimal::from(fee))),
+            }
+        }
+        (1, Some(open)) => {
+            let amount = share_of(open.gross, thousandths)?;
+            Credit::Correction {
+                lines: vec![LineAmount::new(index, amount)],
+            }
+        }
+        _ => Credit::Full,
+    };
+    Some(InvoiceCommand::Credit {
+        number: DocumentNumber::new(format!("CN-{}", number + 1)).ok()?,
+        on,
+        credit,
+    })
+}
+
+/// The steps `plans` take on `issues`, each decided by its invoice (or
+/// credit note); what they refuse is left out.
+///
+/// A sale booked in another currency pays through the ledger's
+/// [`ForeignSettlement`](bureau_ledger::ForeignSettlement), which refuses to
+/// pay more than the customer has open on the day, all invoices together:
+/// a credit left on one invoice (a refund due, not paid out) lowers what
+/// the customer owes on the others. Such a sale makes no payment beyond
+/// that.
+fn settle(issues: &[InvoiceIssue], plans: Vec<Plan>, foreign: bool) -> Vec<SaleStep> {
+    let mut invoices = issued(issues);
+    // What moves the customer's receivable, by day: invoices and refunds
+    // up, payments, discounts and credit notes down.
+    let mut movements: Vec<(NaiveDate, i128)> = issues
+        .iter()
+        .map(|issue| (issue.on, issue.priced.totals().gross.to_minor()))
+        .collect();
+    let open_on = |movements: &[(NaiveDate, i128)], day: NaiveDate| -> i128 {
+        movements
+            .iter()
+            .filter(|(on, _)| *on <= day)
+            .map(|(_, minor)| *minor)
+            .fold(0_i128, i128::saturating_add)
+    };
+    let mut steps = Vec::new();
+    let mut notes: Vec<CreditNote> = Vec::new();
+    // The credit notes issued on a fully paid invoice: their whole refund
+    // is due back.
+    let mut refundable: Vec<usize> = Vec::new();
+    let count = issues.len().max(1);
+    for plan in plans {
+        match plan {
+            Plan::Pay {
+                invoice: which,
+                thousandths,
+                after,
+                discount,
+                settled,
+            } => {
+                let index = which % count;
+                let (Some(issue), Some(invoice)) = (issues.get(index), invoices.get_mut(index))
+                else {
+                    continue;
+                };
+                let Some(on) = issue.on.checked_add_days(Days::new(after)) else {
+                    continue;
+                };
+                let Some(command) = payment(issue, invoice, thousandths, on, discount) else {
+                    continue;
+                };
+                let Ok(events) = invoice.decide(&command) else {
+                    continue;
+                };
+                let mut moved = Vec::new();
+                for event in &events {
+                    if let InvoiceEvent::Paid {
+                        amount, discount, ..
+                    } = event
+                    {
+                        moved.push((on, -discount.to_minor()));
+                        moved.push((on, -amount.to_minor()));
+                    }
+                }
+                let mut after_discounts = movements.clone();
+                after_discounts.extend(moved.iter().step_by(2).copied());
+                let paid: i128 = moved.iter().skip(1).step_by(2).map(|(_, m)| -m).sum();
+                if foreign && open_on(&after_discounts, on) < paid {
+                    continue;
+                }
+                movements.extend(moved);
+                for event in &events {
+                    invoice.apply(event);
+                }
+                let settled = settled.and_then(|rate| {
+                    ExchangeRate::new(rate.from(), rate.to(), rate.rate(), on).ok()
+                });
+                steps.extend(events.into_iter().map(|event| SaleStep::Paid {
+                    invoice: index,
+                    event,
+                    settled,
+                }));
+            }
+            Plan::Credit {
+                invoice: which,
+                kind,
+                line,
+                thousandths,
+                fee,
+                after,
+            } => {
+                let index = which % count;
+                let (Some(issue), Some(invoice)) = (issues.get(index), invoices.get_mut(index))
+                else {
+                    continue;
+                };
+                let Some(on) = issue.on.checked_add_days(Days::new(after)) else {
+                    continue;
+                };
+                let paid_in_full = invoice.balance().is_some_and(|b| b.is_zero())
+                    && invoice.paid().is_some_and(|p| p.is_positive());
+                let Some(command) = credit(invoice, notes.len(), kind, line, thousandths, fee, on)
+                else {
+                    continue;
+                };
+                let Ok(events) = invoice.decide(&command) else {
+                    continue;
+                };
+                // A credit of nothing (a line priced at zero) has nothing
+                // to post.
+                if events.iter().any(|event| {
+                    matches!(event, InvoiceEvent::Credited(note)
+                        if !note.priced.totals().gross.is_positive())
+                }) {
+                    continue;
+                }
+                for event in events {
+                    invoice.apply(&event);
+                    let InvoiceEvent::Credited(note) = event else {
+                        continue;
+                    };
+                    let mut credit_note = CreditNote::default();
+                    if credit_note
+                        .handle(&CreditNoteCommand::Issue(note.clone()))
+                        .is_err()
+                    {
+                        continue;
+                    }
+                    if paid_in_full && note.refund.is_positive() {
+                        refundable.push(notes.len());
+                    }
+                    movements.push((note.on, -note.refund.to_minor()));
+                    notes.push(credit_note);
+                    steps.push(SaleStep::Credited {
+                        invoice: index,
+                        note,
+                    });
+                }
+            }
+            Plan::Refund { note, after } => {
+                if refundable.is_empty() {
+                    continue;
+                }
+                let position = refundable.remove(note % refundable.len());
+                let Some(credit_note) = notes.get_mut(position) else {
+                    continue;
+                };
+                let Some(on) = credit_note
+                    .issue()
+                    .and_then(|issue| issue.on.checked_add_days(Days::new(after)))
+                else {
+                    continue;
+                };
+                let Ok(events) = credit_note.handle(&CreditNoteCommand::Settle { on }) else {
+                    continue;
+                };
+                if let Some(issue) = credit_note.issue() {
+                    movements.push((on, issue.refund.to_minor()));
+                }
+                steps.extend(events.into_iter().map(|event| SaleStep::Refunded {
+                    note: position,
+                    event,
+                }));
+            }
+        }
+    }
+    steps
+}
+
+/// A generated step, payments twice as likely as the others.
+fn plan(settled: BoxedStrategy<Option<ExchangeRate>>) -> impl Strategy<Value = Plan> {
+    let pay = (
+        0_usize..2,
+        prop_oneof![Just(1000_u32), 1_u32..=1000],
+        prop_oneof![0_u64..15, 0_u64..90],
+        any::<bool>(),
+        settled,
+    )
+        .prop_map(
+            |(invoice, thousandths, after, discount, settled)| Plan::Pay {
+                invoice,
+                thousandths,
+                after,
+                discount,
+                settled,
+            },
+        );
+    let credit = (
+        0_usize..2,
+        any::<u8>(),
+        0_usize..8,
+        1_u32..=1000,
+        prop_oneof![Just(0_u8), 1_u8..=30],
+        0_u64..90,
+    )
+        .prop_map(
+            |(invoice, kind, line, thousandths, fee, after)| Plan::Credit {
+                invoice,
+                kind,
+                line,
+                thousandths,
+                fee,
+                after,
+            },
+        );
+    let refund = (0_usize..4, 0_u64..30).prop_map(|(note, after)| Plan::Refund { note, after });
+    prop_oneof![2 => pay, 1 => credit, 1 => refund]
+}
+
+/// A priced sale invoiced to [`CUSTOMER`], paid, credited and refunded,
+/// with the chart and mapping it posts under (see the
+/// [module docs](self)).
 pub fn invoiced_sale() -> impl Strategy<Value = InvoicedSale> {
     (bureau_sales::strategy::setup_and_document(), any::<bool>())
         .prop_flat_map(|((setup, document), foreign)| {
@@ -453,16 +805,6 @@ pub fn invoiced_sale() -> impl Strategy<Value = InvoicedSale> {
             } else {
                 Just(None).boxed()
             };
-            let plans = prop::collection::vec(
-                (
-                    0_usize..2,
-                    prop_oneof![Just(1000_u32), 1_u32..=1000],
-                    prop_oneof![0_u64..15, 0_u64..90],
-                    any::<bool>(),
-                    settled,
-                ),
-                0..6,
-            );
             (
                 Just(setup.clone()),
                 Just(document),
@@ -471,7 +813,7 @@ pub fn invoiced_sale() -> impl Strategy<Value = InvoicedSale> {
                 0_u64..60,
                 terms(),
                 rates,
-                plans,
+                prop::collection::vec(plan(settled), 0..8),
             )
         })
         .prop_filter_map(
@@ -487,13 +829,14 @@ pub fn invoiced_sale() -> impl Strategy<Value = InvoicedSale> {
                         })
                     })
                     .collect();
-                let payments = pay(&invoices, plans);
+                let foreign = chart.mapping.base_currency() != Some(setup.currency);
+                let steps = settle(&invoices, plans, foreign);
                 Some(InvoicedSale {
                     setup,
                     chart,
                     invoices,
                     booked,
-                    payments,
+                    steps,
                 })
             },
         )

@@ -10,12 +10,12 @@ use bureau_core::{
     Aggregate, Currency, DateRange, Decimal, ExchangeRate, Money, PartyId, Percent, ProductId,
     Rate, RoundingStrategy, money,
 };
-use bureau_flows::strategy::{self, InvoicedSale};
+use bureau_flows::strategy::{self, InvoicedSale, SaleStep};
 use bureau_flows::{
     AccountMapping, DocumentPosting, Error, ForeignPayment, HandOffCommand, HandOffEvent,
     HandOffLog, MappingCommand, MappingKey, MissingKey, PaymentBooking, PaymentPosting,
-    SourceEvent, credit_note_entry, down_payment_earned_entry, invoice_entry, invoice_from_order,
-    payment_booking, refund_entry,
+    SourceEvent, credit_note_entry, down_payment_earned_entry, foreign_refund_entry, invoice_entry,
+    invoice_from_order, payment_booking, refund_entry,
 };
 use bureau_ledger::{
     Account, AccountId, AccountKind, EntryId, JournalEntry, Ledger, LedgerCommand, LedgerConfig,
@@ -942,13 +942,15 @@ fn a_dollar_credit_note_is_converted_like_its_invoice_and_refunded_in_dollars()
     let mut credit_note = CreditNote::default();
     credit_note.handle(&CreditNoteCommand::Issue(Box::new(note.clone())))?;
     let settled = credit_note.handle(&CreditNoteCommand::Settle { on: day(3, 26)? })?;
-    let refund = refund_entry(
+    let refund = foreign_refund_entry(
         &books.mapping,
         &note,
         settled.first().ok_or("settled")?,
         EntryId::from_u128(4),
         US_CUSTOMER,
+        booked,
     )?;
+    assert_eq!(refund.rates(), [booked]);
     assert_eq!(
         legs(&refund),
         ["Debit 1200 28.80 USD", "Credit 1010 28.80 USD"]
@@ -961,6 +963,145 @@ fn a_dollar_credit_note_is_converted_like_its_invoice_and_refunded_in_dollars()
     );
     assert_eq!(books.balance(BANK_USD, Currency::USD)?, money!(115.20 USD));
     assert_eq!(books.balance(HARDWARE, Currency::EUR)?, money!(86.40 EUR));
+    Ok(())
+}
+
+/// The ledger matches a customer's open items by due date, not by
+/// invoice: a credit note on an invoice already paid settles the
+/// customer's next open invoice, and its refund then opens an item of its
+/// own. Paid in dollars, that item is valued at the rate its refund
+/// carries: with [`foreign_refund_entry`] the credit note's, without one
+/// the settlement is refused.
+#[test]
+fn a_dollar_refund_carries_its_rate_for_the_customers_next_settlement() -> Result<(), Failure> {
+    let sales = Sales::new()?;
+    let posting = |id, rate| {
+        DocumentPosting::new(EntryId::from_u128(id), US_CUSTOMER, &sales.catalog).at_rate(rate)
+    };
+    let foreign = |id, booked, settled, discount| {
+        PaymentPosting::new(EntryId::from_u128(id), US_CUSTOMER).in_foreign_currency(
+            ForeignPayment::new(booked, settled, EntryId::from_u128(discount)),
+        )
+    };
+    let (first_rate, second_rate) = (
+        usd_in_eur("0.90", day(3, 2)?)?,
+        usd_in_eur("0.92", day(3, 5)?)?,
+    );
+    let mut first_order = sales.order("SO-20", Currency::USD, day(3, 2)?, &[(WIDGET, 10)])?;
+    let (first, first_invoice) = raise(&mut first_order, "INV-20", day(3, 2)?, InvoiceScope::All)?;
+    let mut second_order = sales.order("SO-21", Currency::USD, day(3, 5)?, &[(WIDGET, 5)])?;
+    let (second, second_invoice) =
+        raise(&mut second_order, "INV-21", day(3, 5)?, InvoiceScope::All)?;
+    // Both ways of refunding, in two books.
+    let mut outcomes = Vec::new();
+    for with_rate in [true, false] {
+        let mut books = Books::open()?;
+        books.post(invoice_entry(
+            &books.mapping,
+            &first,
+            &posting(1, first_rate),
+        )?)?;
+        books.post(invoice_entry(
+            &books.mapping,
+            &second,
+            &posting(2, second_rate),
+        )?)?;
+        let mut invoice = first_invoice.clone();
+        let paid = pay(&mut invoice, money!(144.00 USD), day(3, 10)?)?;
+        let at = usd_in_eur("0.93", day(3, 10)?)?;
+        books.book(payment_booking(
+            &books.mapping,
+            &first,
+            &paid,
+            &foreign(3, first_rate, at, 4),
+        )?)?;
+        // Two widgets of the paid invoice come back: 28.80 USD, which the
+        // ledger sets against the second invoice.
+        let note = credit(
+            &mut invoice,
+            "CN-20",
+            day(3, 12)?,
+            Credit::Return {
+                lines: vec![LineQuantity::new(0, Quantity::from(2))],
+                restocking_fee: None,
+            },
+        )?;
+        books.post(credit_note_entry(
+            &books.mapping,
+            &note,
+            &first,
+            &posting(5, first_rate),
+        )?)?;
+        let open: Vec<Money> = books
+            .ledger
+            .open_items(account(RECEIVABLES), day(3, 12)?)?
+            .into_iter()
+            .map(|item| item.open)
+            .collect();
+        assert_eq!(open, [money!(43.20 USD)]);
+        let settled = CreditNoteEvent::Settled { on: day(3, 13)? };
+        let refund = if with_rate {
+            foreign_refund_entry(
+                &books.mapping,
+                &note,
+                &settled,
+                EntryId::from_u128(6),
+                US_CUSTOMER,
+                first_rate,
+            )?
+        } else {
+            refund_entry(
+                &books.mapping,
+                &note,
+                &settled,
+                EntryId::from_u128(6),
+                US_CUSTOMER,
+            )?
+        };
+        assert_eq!(
+            legs(&refund),
+            ["Debit 1200 28.80 USD", "Credit 1010 28.80 USD"]
+        );
+        books.post(refund)?;
+        // The second invoice is paid in full at 0.95.
+        let mut later = second_invoice.clone();
+        let paid = pay(&mut later, money!(72.00 USD), day(3, 20)?)?;
+        let at = usd_in_eur("0.95", day(3, 20)?)?;
+        let booking = payment_booking(
+            &books.mapping,
+            &second,
+            &paid,
+            &foreign(7, second_rate, at, 8),
+        )?;
+        let outcome = books.book(booking).map_err(|e| e.to_string());
+        if outcome.is_ok() {
+            assert!(
+                books
+                    .owed(US_CUSTOMER, Currency::USD, day(3, 20)?)?
+                    .is_zero()
+            );
+            // 144.00 x 0.03 on the first invoice; on the second payment
+            // 28.80 x 0.05 on the refund's item and 43.20 x 0.03 on the
+            // rest of the second invoice, each rounded.
+            let gains = [
+                realised_by_hand(money!(144.00 USD), "0.90", "0.93")?,
+                realised_by_hand(money!(28.80 USD), "0.90", "0.95")?,
+                realised_by_hand(money!(43.20 USD), "0.92", "0.95")?,
+            ];
+            assert_eq!(
+                gains,
+                [money!(4.32 EUR), money!(1.44 EUR), money!(1.30 EUR)]
+            );
+            assert_eq!(books.balance(FX_GAIN, Currency::EUR)?, money!(7.06 EUR));
+        }
+        outcomes.push(outcome);
+    }
+    assert!(outcomes[0].is_ok());
+    assert!(
+        matches!(&outcomes[1], Err(message) if message.contains("carries no exchange rate")),
+        "{:?}",
+        outcomes[1]
+    );
     Ok(())
 }
 
@@ -1229,45 +1370,100 @@ fn a_credit_note_posted_against_another_invoice_is_refused() -> Result<(), Failu
 
 // ----- Any sale, generated -----
 
-/// Posts `sale`'s invoices and payments into its ledger and checks that
-/// every entry balances, that the ledger takes every booking, and that the
-/// customer's receivable is what the invoices leave open.
+/// Posts `sale` into its ledger: its invoices, then its payments, credit
+/// notes and refunds in order, then, when the order began with a down
+/// payment not credited since, the down payment earned on the final
+/// invoice's day. Checks that every entry balances, that the ledger takes
+/// every booking, that the customer's receivable is what the invoices
+/// leave open plus the refunds paid out, that the bank holds what came in
+/// less what went out, and that down payments received clear.
 fn posts_to_its_open_balances(sale: &InvoicedSale) -> Result<(), Failure> {
     let mapping = &sale.chart.mapping;
     let mut ledger = sale.chart.ledger()?;
     let mut last = day(1, 1)?;
-    for (index, issue) in sale.invoices.iter().enumerate() {
-        let entry = invoice_entry(mapping, issue, &sale.document_posting(index))?;
+    let post = |ledger: &mut Ledger, entry: JournalEntry| -> Result<(), Failure> {
         assert_balanced(&entry);
-        last = last.max(entry.date());
         ledger.handle(&LedgerCommand::Post(entry))?;
+        Ok(())
+    };
+    for (index, issue) in sale.invoices.iter().enumerate() {
+        last = last.max(issue.on);
+        post(
+            &mut ledger,
+            invoice_entry(mapping, issue, &sale.document_posting(index))?,
+        )?;
     }
     let currency = sale.setup.currency;
-    let mut received = Money::zero(currency);
+    let mut bank = Money::zero(currency);
     let mut discounts = Money::zero(currency);
-    for (index, payment) in sale.payments.iter().enumerate() {
-        let issue = sale.invoices.get(payment.invoice).ok_or("invoice")?;
-        let InvoiceEvent::Paid {
-            amount,
-            on,
-            discount,
-        } = &payment.event
-        else {
-            return Err("a payment".into());
-        };
-        received = received.checked_add(*amount)?;
-        discounts = discounts.checked_add(*discount)?;
-        last = last.max(*on);
-        let booking =
-            payment_booking(mapping, issue, &payment.event, &sale.payment_posting(index))?;
-        for command in booking.into_commands() {
-            if let LedgerCommand::Post(entry) = &command {
-                assert_balanced(entry);
+    let notes = sale.credit_notes();
+    for (index, step) in sale.steps.iter().enumerate() {
+        match step {
+            SaleStep::Paid { invoice, event, .. } => {
+                let issue = sale.invoices.get(*invoice).ok_or("invoice")?;
+                let InvoiceEvent::Paid {
+                    amount,
+                    on,
+                    discount,
+                } = event
+                else {
+                    return Err("a payment".into());
+                };
+                bank = bank.checked_add(*amount)?;
+                discounts = discounts.checked_add(*discount)?;
+                let booking = payment_booking(mapping, issue, event, &sale.payment_posting(index))?;
+                last = last.max(*on);
+                for command in booking.into_commands() {
+                    if let LedgerCommand::Post(entry) = &command {
+                        assert_balanced(entry);
+                    }
+                    ledger.handle(&command)?;
+                }
             }
-            ledger.handle(&command)?;
+            SaleStep::Credited { invoice, note } => {
+                let issue = sale.invoices.get(*invoice).ok_or("invoice")?;
+                let entry = credit_note_entry(mapping, note, issue, &sale.credit_posting(index))?;
+                last = last.max(entry.date());
+                post(&mut ledger, entry)?;
+            }
+            SaleStep::Refunded { note, event } => {
+                let (invoice, note) = notes.get(*note).ok_or("credit note")?;
+                bank = bank.checked_sub(note.refund)?;
+                let (id, party) = (sale.refund_entry_id(index), strategy::CUSTOMER);
+                let entry = match sale.booked.get(*invoice).copied().flatten() {
+                    Some(booked) => foreign_refund_entry(mapping, note, event, id, party, booked)?,
+                    None => refund_entry(mapping, note, event, id, party)?,
+                };
+                last = last.max(entry.date());
+                post(&mut ledger, entry)?;
+            }
+            _ => return Err("a step the test does not know".into()),
         }
     }
-    let mut open = Money::zero(currency);
+    let credited = |invoice: usize| notes.iter().any(|(i, _)| *i == invoice);
+    if let (Some(down), Some(last_invoice)) = (sale.invoices.first(), sale.invoices.get(1))
+        && matches!(down.scope, InvoiceScope::DownPayment(_))
+        && !credited(0)
+    {
+        let mut posting = sale.document_posting(0);
+        posting.entry = EntryId::from_u128(5000);
+        // A down payment that held nothing in the base currency (no net,
+        // or one converted to less than a minor unit) has nothing to earn.
+        match down_payment_earned_entry(mapping, down, last_invoice.on, &posting) {
+            Ok(earned) => post(&mut ledger, earned)?,
+            Err(Error::NothingToPost { .. }) => {}
+            Err(other) => return Err(other.into()),
+        }
+        let held = sale
+            .chart
+            .account(&MappingKey::DownPayments)
+            .ok_or("down payments")?;
+        for currency in ledger.currencies_of(held)? {
+            assert!(ledger.balance(held, currency)?.is_zero(), "{currency}");
+        }
+    }
+
+    let mut open = sale.refunded()?;
     for invoice in sale.invoice_states() {
         open = open.checked_add(invoice.balance().ok_or("issued")?)?;
     }
@@ -1282,11 +1478,11 @@ fn posts_to_its_open_balances(sale: &InvoicedSale) -> Result<(), Failure> {
         .map(|item| item.open);
     assert_eq!(Money::checked_sum(items, currency)?, open);
     assert_eq!(ledger.balance(receivable, currency)?, open);
-    let bank = sale
+    let cash = sale
         .chart
         .account(&MappingKey::Bank(currency))
         .ok_or("bank")?;
-    assert_eq!(ledger.balance(bank, currency)?, received);
+    assert_eq!(ledger.balance(cash, currency)?, bank);
     if mapping.base_currency() == Some(currency) {
         let granted = sale
             .chart
@@ -1302,7 +1498,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
     /// Any generated sale, in the base currency or another, invoiced at
-    /// once or as a down payment and the rest and paid in parts.
+    /// once or as a down payment and the rest, paid in parts, credited and
+    /// refunded.
     #[test]
     fn any_invoiced_and_paid_sale_leaves_the_receivable_at_the_open_balances(
         sale in strategy::invoiced_sale(),
