@@ -971,7 +971,9 @@ fn a_dollar_credit_note_is_converted_like_its_invoice_and_refunded_in_dollars()
 /// customer's next open invoice, and its refund then opens an item of its
 /// own. Paid in dollars, that item is valued at the rate its refund
 /// carries: with [`foreign_refund_entry`] the credit note's, without one
-/// the settlement is refused.
+/// the settlement is refused. Before the refund is paid out, the customer
+/// owes less than the second invoice says, and paying it in full is
+/// refused too.
 #[test]
 fn a_dollar_refund_carries_its_rate_for_the_customers_next_settlement() -> Result<(), Failure> {
     let sales = Sales::new()?;
@@ -1039,6 +1041,24 @@ fn a_dollar_refund_carries_its_rate_for_the_customers_next_settlement() -> Resul
             .map(|item| item.open)
             .collect();
         assert_eq!(open, [money!(43.20 USD)]);
+        // Before the refund is paid out, the second invoice's 72.00 is
+        // more than the customer has open: the settlement is refused.
+        let mut early = second_invoice.clone();
+        let paid = pay(&mut early, money!(72.00 USD), day(3, 12)?)?;
+        let at = usd_in_eur("0.94", day(3, 12)?)?;
+        let booking = payment_booking(
+            &books.mapping,
+            &second,
+            &paid,
+            &foreign(9, second_rate, at, 10),
+        )?;
+        let refused = books.book(booking).map_err(|e| e.to_string()).err();
+        assert!(
+            refused
+                .as_deref()
+                .is_some_and(|m| m.contains("pays more than the 43.20 USD")),
+            "{refused:?}"
+        );
         let settled = CreditNoteEvent::Settled { on: day(3, 13)? };
         let refund = if with_rate {
             foreign_refund_entry(
