@@ -16,7 +16,9 @@ use crate::{AccountMapping, DocumentPosting, Error, MappingKey, Result, SourceEv
 ///   invoice is a down-payment invoice), and each tax code's credited total
 ///   to [`MappingKey::TaxPayable`];
 /// - credit [`MappingKey::Receivable`] with the refund, for the customer
-///   party (the ledger sets it against the invoice's open item);
+///   party (the ledger sets it against the customer's open items by due
+///   date, which are the invoice's while it is open, another invoice's
+///   once it is paid, or a credit of the customer's when none is open);
 /// - credit a restocking fee kept back to [`MappingKey::RestockingFees`].
 ///
 /// The receivable therefore falls by exactly the refund, as the sales
