@@ -51,7 +51,7 @@ use bureau_sales::strategy::PricingSetup;
 use bureau_sales::{
     Credit, CreditNote, CreditNoteCommand, CreditNoteEvent, CreditNoteIssue, DocumentNumber,
     Invoice, InvoiceCommand, InvoiceEvent, InvoiceIssue, InvoiceScope, LineAmount, LineQuantity,
-    Order, OrderCommand, OrderEvent, PaymentTerms, TaxCode,
+    Order, OrderCommand, OrderEvent, PaymentTerms,
 };
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
@@ -117,8 +117,9 @@ fn kind_of(key: &MappingKey) -> AccountKind {
     }
 }
 
-/// Every role a document of `setup` can need, booked in `base`: revenue
-/// keys and tax keys first, each group of them in the setup's order.
+/// Every role a document of `setup` can need, booked in `base`: the
+/// revenue keys followed by the other roles, and the tax keys, each in the
+/// setup's order.
 fn roles(setup: &PricingSetup, base: Currency) -> (Vec<MappingKey>, Vec<MappingKey>) {
     let mut revenue = vec![MappingKey::Revenue(None)];
     for product in setup.catalog.products() {
@@ -127,13 +128,12 @@ fn roles(setup: &PricingSetup, base: Currency) -> (Vec<MappingKey>, Vec<MappingK
             revenue.push(key);
         }
     }
-    let taxes: Vec<TaxCode> = setup
+    let taxes = setup
         .taxes
         .rules()
         .iter()
-        .map(|rule| rule.code().clone())
+        .map(|rule| MappingKey::TaxPayable(rule.code().clone()))
         .collect();
-    let taxes = taxes.into_iter().map(MappingKey::TaxPayable).collect();
     let mut banks = vec![setup.currency, base];
     banks.dedup();
     let mut others = vec![
@@ -167,17 +167,17 @@ pub fn mapped_chart(
     keys.extend(taxes);
     let count = keys.len();
     (
-        prop::collection::btree_set(1_u32..1_000_000, count),
+        prop::collection::btree_set(1_u32..1_000_000, count)
+            .prop_map(|ids| ids.into_iter().collect::<Vec<u32>>())
+            .prop_shuffle(),
         prop::collection::vec(0..revenue.max(1), revenue),
         prop::collection::vec(0..tax_count.max(1), tax_count),
     )
         .prop_filter_map(
             "a chart that opens",
             move |(ids, revenue_shares, tax_shares)| {
-                let ids: Vec<u32> = ids.into_iter().collect();
-                // Shuffled by the set's order against the keys'; a role
-                // shares the account of an earlier one of its group when its
-                // share points before it.
+                // A role shares the account of an earlier one of its group
+                // when its share points before it.
                 let mut chosen: Vec<AccountId> = Vec::with_capacity(count);
                 for (index, key) in keys.iter().enumerate() {
                     let own = AccountId::from_u128(u128::from(*ids.get(index)?));
