@@ -1,6 +1,6 @@
 //! Posting rules of credit notes and of the refunds they leave due.
 
-use bureau_core::PartyId;
+use bureau_core::{ExchangeRate, PartyId};
 use bureau_ledger::{EntryId, JournalEntry};
 use bureau_sales::{CreditNoteEvent, CreditNoteIssue, InvoiceIssue, InvoiceScope};
 
@@ -16,7 +16,9 @@ use crate::{AccountMapping, DocumentPosting, Error, MappingKey, Result, SourceEv
 ///   invoice is a down-payment invoice), and each tax code's credited total
 ///   to [`MappingKey::TaxPayable`];
 /// - credit [`MappingKey::Receivable`] with the refund, for the customer
-///   party (the ledger sets it against the invoice's open item);
+///   party (the ledger sets it against the customer's open items by due
+///   date, which are the invoice's while it is open, another invoice's
+///   once it is paid, or a credit of the customer's when none is open);
 /// - credit a restocking fee kept back to [`MappingKey::RestockingFees`].
 ///
 /// The receivable therefore falls by exactly the refund, as the sales
@@ -28,8 +30,10 @@ use crate::{AccountMapping, DocumentPosting, Error, MappingKey, Result, SourceEv
 /// [`Error::NotPostable`] when `invoice` is not the invoice the credit note
 /// credits; otherwise as [`invoice_entry`](crate::invoice_entry).
 ///
-/// The crate's integration tests post invoices and credit notes of every
-/// kind and check the receivable.
+/// The crate's integration tests (`tests/documents.rs`) post credit notes
+/// of every kind (a return with and without a restocking fee, a price
+/// correction, a full credit; in euros and in dollars) and check the
+/// receivable.
 pub fn credit_note_entry(
     mapping: &AccountMapping,
     note: &CreditNoteIssue,
@@ -80,11 +84,19 @@ pub fn credit_note_entry(
 /// [`CreditNoteEvent::Settled`], and the refund leaves the bank: debit
 /// [`MappingKey::Receivable`] for the party (closing the credit the credit
 /// note left), credit [`MappingKey::Bank`] in the credit note's currency.
-/// Both stay in that currency, so a foreign refund needs no rate.
+/// Both stay in that currency.
 ///
 /// A credit note settled by setting it off against its invoice needs no
 /// entry: its own posting already reduced the receivable. Post this only
 /// for a refund paid out.
+///
+/// For a credit note in another currency than the base, use
+/// [`foreign_refund_entry`]: the ledger matches a party's open items by due
+/// date, not by invoice, so a credit note's credit may have settled another
+/// open invoice of the customer, and the refund then opens an item of its
+/// own, which a later
+/// [`ForeignSettlement`](bureau_ledger::ForeignSettlement) can only value
+/// at a booking rate the refund's entry carries.
 ///
 /// # Errors
 ///
@@ -92,13 +104,55 @@ pub fn credit_note_entry(
 /// [`Error::Missing`] naming the account; [`Error::NothingToPost`] for a
 /// refund of zero.
 ///
-/// The crate's integration tests pay a refund after a return.
+/// The crate's integration tests (`tests/documents.rs`) pay a refund
+/// after a return, in euros and in dollars.
 pub fn refund_entry(
     mapping: &AccountMapping,
     note: &CreditNoteIssue,
     event: &CreditNoteEvent,
     entry: EntryId,
     party: PartyId,
+) -> Result<JournalEntry> {
+    refund(mapping, note, event, entry, party, None)
+}
+
+/// The entry of a refund paid out on a credit note in another currency
+/// than the mapping's base: the entry of [`refund_entry`], carrying
+/// `booked`, the rate the credit note was posted at (either way round), as
+/// its booking rate. Should the refund open an item on the receivable (its
+/// credit note having settled another of the customer's invoices), a
+/// foreign payment settles that item against this rate.
+///
+/// A credit note in the base currency needs no rate: `booked` is not
+/// recorded then.
+///
+/// # Errors
+///
+/// As [`refund_entry`]; [`Error::Missing`] with the base currency, or with
+/// [`MissingKey::ExchangeRate`](crate::MissingKey::ExchangeRate) when
+/// `booked` is not a rate between the credit note's currency and the base.
+///
+/// The crate's integration tests (`tests/documents.rs`) refund credit notes
+/// in dollars and in other generated currencies, and settle later payments
+/// of the same customer.
+pub fn foreign_refund_entry(
+    mapping: &AccountMapping,
+    note: &CreditNoteIssue,
+    event: &CreditNoteEvent,
+    entry: EntryId,
+    party: PartyId,
+    booked: ExchangeRate,
+) -> Result<JournalEntry> {
+    refund(mapping, note, event, entry, party, Some(booked))
+}
+
+fn refund(
+    mapping: &AccountMapping,
+    note: &CreditNoteIssue,
+    event: &CreditNoteEvent,
+    entry: EntryId,
+    party: PartyId,
+    booked: Option<ExchangeRate>,
 ) -> Result<JournalEntry> {
     let source = SourceEvent::RefundPaid(note.number.clone());
     let CreditNoteEvent::Settled { on } = event else {
@@ -109,9 +163,16 @@ pub fn refund_entry(
         });
     };
     let refund = note.refund;
+    let rate = match booked {
+        Some(booked) => conversion_rate(mapping, refund.currency(), Some(booked), &source)?,
+        None => None,
+    };
     let mut legs = Legs::new(mapping, source);
     legs.debit(LegSpec::new(MappingKey::Receivable, refund).party(party, None))?;
     legs.credit(LegSpec::new(MappingKey::Bank(refund.currency()), refund).kept())?;
+    if let Some(rate) = rate {
+        legs.record_rate(rate);
+    }
     legs.into_entry(
         entry,
         *on,

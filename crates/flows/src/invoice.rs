@@ -3,7 +3,7 @@
 
 use bureau_core::{ExchangeRate, PartyId};
 use bureau_ledger::{EntryId, JournalEntry};
-use bureau_sales::{Catalog, InvoiceIssue, InvoiceScope, PricedDocument};
+use bureau_sales::{Catalog, Invoice, InvoiceIssue, InvoiceScope, PricedDocument};
 
 use crate::legs::{LegSpec, Legs, conversion_rate};
 use crate::{AccountMapping, Error, MappingKey, MissingKey, Result, SourceEvent};
@@ -228,24 +228,38 @@ pub fn invoice_entry(
 /// [`MappingKey::Revenue`] of its product's group. The tax was due on the
 /// down-payment invoice and stays where it was posted.
 ///
+/// `invoice` is the down-payment invoice as it stands: what its credit
+/// notes credited was taken out of down payments received by
+/// [`credit_note_entry`](crate::credit_note_entry), so only what they left
+/// of each line ([`Invoice::uncredited`]) is earned. Down payments
+/// received then clear: a credited down payment is a price reduction, not
+/// revenue.
+///
 /// A foreign invoice is converted at the posting's rate, which should be
 /// the one the invoice was posted at so that down payments received clear
-/// to the minor unit; what rounding per group leaves goes to
-/// [`MappingKey::Conversion`].
+/// to the minor unit (after a credit note in part, each converted on its
+/// own, to within a minor unit per credit note); what rounding per group
+/// leaves goes to [`MappingKey::Conversion`].
 ///
 /// # Errors
 ///
-/// [`Error::NotPostable`] when `issue` is not a down-payment invoice; the
+/// [`Error::NotOpened`] when `invoice` is not issued;
+/// [`Error::NotPostable`] when it is not a down-payment invoice;
+/// [`Error::NothingToPost`] when credit notes credited all of it; the
 /// errors of [`invoice_entry`] otherwise.
 ///
-/// See the crate's integration tests for a down payment invoiced, earned
-/// and the final invoice posted.
+/// The crate's integration tests (`tests/documents.rs`) invoice a down
+/// payment, earn it and post the final invoice, leaving down payments
+/// received at zero, also after a credit note in part on the down payment.
 pub fn down_payment_earned_entry(
     mapping: &AccountMapping,
-    issue: &InvoiceIssue,
+    invoice: &Invoice,
     on: chrono::NaiveDate,
     posting: &DocumentPosting<'_>,
 ) -> Result<JournalEntry> {
+    let Some(issue) = invoice.issue() else {
+        return Err(Error::NotOpened { what: "invoice" });
+    };
     let event = SourceEvent::DownPaymentEarned(issue.number.clone());
     if !matches!(issue.scope, InvoiceScope::DownPayment(_)) {
         return Err(Error::NotPostable {
@@ -255,9 +269,17 @@ pub fn down_payment_earned_entry(
     }
     let priced = &issue.priced;
     let rate = conversion_rate(mapping, priced.document().currency(), posting.rate, &event)?;
-    let keys = revenue_keys(priced, posting.catalog, &event)?;
     let mut legs = Legs::new(mapping, event);
-    for (line, key) in priced.lines().iter().zip(keys) {
+    for line in invoice.uncredited().iter().flatten() {
+        let key = match posting.catalog.get(line.product) {
+            Some(product) => MappingKey::Revenue(product.group().cloned()),
+            None => {
+                return Err(Error::Missing {
+                    event: legs.event().clone(),
+                    key: MissingKey::Product(line.product),
+                });
+            }
+        };
         legs.debit(LegSpec::new(MappingKey::DownPayments, line.net))?;
         legs.credit(LegSpec::new(key, line.net))?;
     }

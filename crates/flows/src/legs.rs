@@ -209,6 +209,12 @@ impl<'m> Legs<'m> {
         Ok(())
     }
 
+    /// Records `rate` on the entry without converting anything: the
+    /// booking rate of legs kept in a foreign currency.
+    pub(crate) fn record_rate(&mut self, rate: ExchangeRate) {
+        self.rates.push(rate);
+    }
+
     /// The entry: one posting per leg whose amount is not zero, in the
     /// order the legs were added, debits positive.
     pub(crate) fn into_entry(

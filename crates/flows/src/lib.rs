@@ -20,10 +20,12 @@
 //!   [`payment_booking`] (bank, receivable, early-payment discount; a
 //!   foreign payment through the ledger's
 //!   [`ForeignSettlement`](bureau_ledger::ForeignSettlement) with its
-//!   realised gain or loss), [`refund_entry`], [`payroll_entry`] (salary
-//!   expense per cost centre, employer contributions, the payables of net
-//!   pay, tax withheld, contributions and deductions) with
-//!   [`salaries_paid_entry`], and [`commission_entry`].
+//!   realised gain or loss), [`refund_entry`] (and
+//!   [`foreign_refund_entry`] in another currency, carrying the credit
+//!   note's booking rate), [`payroll_entry`] (salary expense per cost
+//!   centre, employer contributions, the payables of net pay, tax
+//!   withheld, contributions and deductions) with [`salaries_paid_entry`],
+//!   and [`commission_entry`].
 //! - Hand-offs ([`handoff`]) turn one domain's event into another's
 //!   commands: [`opportunity_from_lead`], [`quote_from_won`],
 //!   [`order_from_won`], [`invoice_from_order`], [`ticket_events`]. Each
@@ -47,8 +49,9 @@
 //! # Examples
 //!
 //! [`invoice_entry`] shows an invoice posted from its order; the crate's
-//! integration tests post invoices, credit notes, payments and refunds
-//! into a ledger and check every entry balances.
+//! integration tests (`tests/documents.rs`) post invoices, down payments,
+//! credit notes, payments (on time, early, in dollars at a gain and at a
+//! loss) and refunds into a ledger and check every entry balances.
 //!
 //! ```
 //! use bureau_core::Currency;
@@ -67,7 +70,9 @@
 //!
 //! - `serde`: the mapping's keys, commands and events, and the errors'
 //!   source events and missing keys, serialize.
-//! - `proptest`: forwarded to the domain crates' strategies.
+//! - `proptest`: the [`strategy`] module, generating account mappings with
+//!   their chart and priced invoices with the payments made on them;
+//!   forwarded to the domain crates' strategies.
 
 mod commission;
 mod credit_note;
@@ -81,9 +86,11 @@ pub mod metrics;
 mod payment;
 mod payroll;
 mod source;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 
 pub use commission::commission_entry;
-pub use credit_note::{credit_note_entry, refund_entry};
+pub use credit_note::{credit_note_entry, foreign_refund_entry, refund_entry};
 pub use error::{Error, MissingKey, Result};
 pub use flags::{Breach, CustomerFlags, FlagCommand, FlagEvent};
 pub use handoff::{

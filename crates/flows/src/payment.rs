@@ -132,14 +132,26 @@ impl PaymentBooking {
 /// into the bank account in that currency with realised results to
 /// [`MappingKey::RealisedFxGain`] and [`MappingKey::RealisedFxLoss`].
 ///
+/// The ledger matches a customer's open items by due date across all
+/// their invoices, and a [`ForeignSettlement`] pays no more than the
+/// customer has open in the currency on the day, all invoices together. A
+/// credit left open on another invoice (a credit note whose refund is due
+/// and not paid out) lowers that, so a payment of what this invoice says
+/// is open may exceed it: the ledger then refuses the settlement
+/// ([`bureau_ledger::Error::SettlementExceedsOpenItems`]). Pay the refund
+/// out first ([`foreign_refund_entry`](crate::foreign_refund_entry)). A
+/// payment in the base currency is a plain entry, and what it pays beyond
+/// the open items stays open as the customer's credit.
+///
 /// # Errors
 ///
 /// [`Error::UnexpectedEvent`] for another event than `Paid`;
 /// [`Error::Missing`] naming the payment and the missing account, base
 /// currency or rates (a foreign payment without [`ForeignPayment`]).
 ///
-/// The crate's integration tests pay invoices on time, early with the
-/// discount, and in a foreign currency at a gain and at a loss.
+/// The crate's integration tests (`tests/documents.rs`) pay invoices on
+/// time, early with the discount, and in a foreign currency at a gain and
+/// at a loss.
 pub fn payment_booking(
     mapping: &AccountMapping,
     invoice: &InvoiceIssue,

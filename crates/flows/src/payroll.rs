@@ -96,8 +96,9 @@ where
 /// account, base currency or rate; [`Error::NothingToPost`] for a run that
 /// pays nothing.
 ///
-/// The crate's integration tests post a run with deductions, contributions,
-/// a tax refund and a shortfall carried forward, and check every total.
+/// The crate's integration tests (`tests/payroll.rs`) post a run with
+/// deductions and contributions, and a quarter with a tax refund and a
+/// shortfall carried forward and recovered, and check every total.
 pub fn payroll_entry<F>(
     mapping: &AccountMapping,
     run: &PayrollRun,
@@ -202,8 +203,8 @@ where
 /// [`Error::Missing`] naming the account; [`Error::NothingToPost`] for a
 /// run whose net pay is zero.
 ///
-/// The crate's integration tests pay a run after posting its accrual and
-/// check net pay payable is back to zero.
+/// The crate's integration tests (`tests/payroll.rs`) pay a run after
+/// posting its accrual and check net pay payable is back to zero.
 pub fn salaries_paid_entry(
     mapping: &AccountMapping,
     event: &PayrollRunEvent,

@@ -9,11 +9,11 @@ use bureau_flows::{
     salaries_paid_entry,
 };
 use bureau_hr::{
-    Contribution, CostCentre, LineKind, PayComponentName, PayFrequency, PayInput, PayRate,
-    PaySchedule, PayrollCalculation, PayrollConfig, PayrollRun, PayrollRunCommand, PayrollRunEvent,
-    TaxBand, TaxTable, YearToDate,
+    Contribution, CostCentre, LineKind, NegativeNet, PayComponentName, PayFrequency, PayInput,
+    PayRate, PaySchedule, PayrollCalculation, PayrollConfig, PayrollRun, PayrollRunCommand,
+    PayrollRunEvent, TaxBand, TaxMethod, TaxTable, YearToDate,
 };
-use bureau_ledger::{Account, AccountId, AccountKind, EntryId, Ledger};
+use bureau_ledger::{Account, AccountId, AccountKind, EntryId, Ledger, Side};
 use chrono::NaiveDate;
 
 type Failure = Box<dyn std::error::Error>;
@@ -338,5 +338,181 @@ fn a_run_not_approved_is_not_posted() -> Result<(), Failure> {
         salaries_paid_entry(&mapping, &opened, EntryId::from_u128(2)),
         Err(Error::UnexpectedEvent { .. })
     ));
+    Ok(())
+}
+
+/// Three monthly runs under the cumulative tax method, carrying a negative
+/// net forward: employee 1 (sales) takes a large pre-tax deduction in
+/// February, which lowers the year's taxable pay and refunds tax; employee
+/// 3 (support) repays a loan after tax in February, more than the month
+/// pays, and the shortfall is recovered in March.
+fn refund_and_shortfall_runs() -> Result<Vec<PayrollRun>, Failure> {
+    let table = TaxTable::new(vec![
+        TaxBand::new(money!(0.00 EUR), Rate::new("0.1".parse()?)),
+        TaxBand::new(money!(40000.00 EUR), Rate::new("0.3".parse()?)),
+    ])?;
+    let config = PayrollConfig::new(table)
+        .with_tax_method(TaxMethod::Cumulative)
+        .with_negative_net(NegativeNet::CarryForward);
+    let monthly = PaySchedule::new(PayFrequency::Monthly, day(1, 1)?)?;
+    let calendar = Calendar::always();
+    let mut ytd = [
+        YearToDate::new(Currency::EUR),
+        YearToDate::new(Currency::EUR),
+    ];
+    let mut carried = money!(0.00 EUR);
+    let mut runs = Vec::new();
+    for month in 1..=3_u32 {
+        let period = monthly.period_containing(day(month, 15)?)?;
+        let input = |n: u128, annual: Money| -> Result<PayInput<'_>, Failure> {
+            Ok(PayInput::new(
+                EmployeeId::from_u128(n),
+                period,
+                PayFrequency::Monthly,
+                month,
+                PayRate::annual(annual)?,
+                &calendar,
+            ))
+        };
+        let mut seller = input(1, money!(72000.00 EUR))?;
+        let mut agent = input(3, money!(36000.00 EUR))?;
+        if month == 2 {
+            seller = seller
+                .with_pre_tax_deduction(PayComponentName::new("car lease")?, money!(5000.00 EUR));
+            agent =
+                agent.with_post_tax_deduction(PayComponentName::new("loan")?, money!(4000.00 EUR));
+        }
+        if carried.is_positive() {
+            agent = agent.with_carried_in(carried);
+        }
+        let [seller_ytd, agent_ytd] = &ytd;
+        let calculation =
+            PayrollCalculation::run(&config, [(seller, seller_ytd), (agent, agent_ytd)])?;
+        let slips = calculation.payslips();
+        let slip = |n: u128| {
+            slips
+                .iter()
+                .find(|p| p.employee() == EmployeeId::from_u128(n))
+                .ok_or("payslip")
+        };
+        ytd = [
+            slip(1)?.year_to_date().clone(),
+            slip(3)?.year_to_date().clone(),
+        ];
+        carried = slip(3)?.carried_forward();
+        let mut run = PayrollRun::default();
+        run.handle(&PayrollRunCommand::Open {
+            period,
+            config: config.clone(),
+        })?;
+        run.handle(&PayrollRunCommand::Calculate { calculation })?;
+        run.handle(&PayrollRunCommand::Approve {
+            approver: EmployeeId::from_u128(9),
+            on: day(month, 27)?,
+        })?;
+        runs.push(run);
+    }
+    Ok(runs)
+}
+
+#[test]
+fn a_tax_refund_and_a_shortfall_carried_forward_and_in_are_posted() -> Result<(), Failure> {
+    let (mapping, mut ledger) = books()?;
+    let runs = refund_and_shortfall_runs()?;
+    let mut expense = Money::zero(Currency::EUR);
+    let mut tax = Money::zero(Currency::EUR);
+    for (index, run) in runs.iter().enumerate() {
+        let calculation = run.calculation().ok_or("calculated")?;
+        let entry = payroll_entry(
+            &mapping,
+            run,
+            &PayrollPosting::new(EntryId::from_u128(u128::try_from(index)? + 1), centre),
+        )?;
+        let of = |kind| -> Result<Money, Failure> {
+            let mut total = Money::zero(Currency::EUR);
+            for payslip in calculation.payslips() {
+                total = total.checked_add(payslip.total_of(kind)?)?;
+            }
+            Ok(total)
+        };
+        let withheld = of(LineKind::IncomeTax)?;
+        let forward = of(LineKind::CarriedForward)?;
+        let carried_in = of(LineKind::CarriedIn)?;
+        // The legs of the month's refund and shortfall, on the sides the
+        // rule says: a refund debits tax withheld, a shortfall carried
+        // forward debits what staff owe, one carried in credits it.
+        let leg = |code: u128| {
+            entry
+                .postings()
+                .iter()
+                .find(|p| p.account() == AccountId::from_u128(code))
+                .map(|p| (p.side(), p.amount()))
+        };
+        match index {
+            0 => {
+                assert!(withheld.is_positive());
+                assert_eq!(leg(1300), None);
+            }
+            1 => {
+                assert_eq!(forward, money!(-1300.00 EUR));
+                assert_eq!(leg(1300), Some((Side::Debit, money!(1300.00 EUR))));
+                // The seller's refund (-366.66) outweighs the agent's tax
+                // (300.00): tax withheld is debited.
+                assert_eq!(withheld, money!(-66.66 EUR));
+                assert_eq!(leg(2200), Some((Side::Debit, money!(66.66 EUR))));
+            }
+            _ => {
+                assert_eq!(carried_in, money!(1300.00 EUR));
+                assert_eq!(leg(1300), Some((Side::Credit, money!(1300.00 EUR))));
+            }
+        }
+        ledger.post(entry)?;
+        expense = expense.checked_add(calculation.gross())?;
+        expense = expense.checked_add(calculation.employer_cost())?;
+        tax = tax.checked_add(withheld)?;
+        let shortfall = balance(&ledger, 1300)?;
+        assert_eq!(
+            shortfall,
+            if index == 1 {
+                money!(1300.00 EUR)
+            } else {
+                money!(0.00 EUR)
+            }
+        );
+        assert_eq!(balance(&ledger, 2200)?, tax);
+    }
+    // February refunds the seller part of January's tax: the pre-tax
+    // deduction lowered the year's taxable pay.
+    let february = runs
+        .get(1)
+        .and_then(PayrollRun::calculation)
+        .ok_or("february")?;
+    let seller = february
+        .payslips()
+        .iter()
+        .find(|p| p.employee() == EmployeeId::from_u128(1))
+        .ok_or("seller")?;
+    // January withheld 13 600.00 / 12 = 1133.33 on 72 000.00 a year; by
+    // February the year's 7000.00 taxable projects to 42 000.00, whose tax
+    // of 4600.00 is 766.67 for two months: 366.66 comes back.
+    assert_eq!(seller.total_of(LineKind::IncomeTax)?, money!(-366.66 EUR));
+    let agent = february
+        .payslips()
+        .iter()
+        .find(|p| p.employee() == EmployeeId::from_u128(3))
+        .ok_or("agent")?;
+    assert!(agent.net().is_zero());
+    // Over the quarter: expense is gross plus employer contributions, and
+    // net pay payable holds what the payslips pay.
+    let booked = balance(&ledger, 6100)?
+        .checked_add(balance(&ledger, 6200)?)?
+        .checked_add(balance(&ledger, 6300)?)?;
+    assert_eq!(booked, expense);
+    let mut net = Money::zero(Currency::EUR);
+    for run in &runs {
+        net = net.checked_add(run.calculation().ok_or("calculated")?.net())?;
+    }
+    assert_eq!(balance(&ledger, 2100)?, net);
+    assert!(ledger.trial_balance()?.is_balanced());
     Ok(())
 }

@@ -35,8 +35,8 @@ use crate::{Error, Result, SourceEvent};
 /// [`Error::NotOpened`] when `case` is not opened; [`Error::NotPostable`]
 /// when it is another case than an opening event's.
 ///
-/// The crate's integration tests run a case through the hand-off, evaluate
-/// its SLA and replay it.
+/// The crate's integration tests (`tests/handoffs.rs`) run a case through
+/// the hand-off, evaluate its SLA and replay it.
 pub fn ticket_events(
     log: &HandOffLog,
     case: &Case,

@@ -24,7 +24,9 @@ use crate::{Error, Result, SourceEvent};
 /// [`Error::NotPostable`] when it is not won (the event is not
 /// its own), or the offer is in another currency than the deal.
 ///
-/// The crate's integration tests win a deal, quote it and replay the win.
+/// The crate's integration tests (`tests/handoffs.rs`) win a deal, quote
+/// it and replay the win, and refuse a deal not won and an offer in another
+/// currency.
 pub fn quote_from_won(
     log: &HandOffLog,
     opportunity: &Opportunity,
@@ -45,6 +47,9 @@ pub fn quote_from_won(
 /// # Errors
 ///
 /// As [`quote_from_won`].
+///
+/// The crate's integration tests (`tests/handoffs.rs`) win a deal, place
+/// its order and replay the win.
 pub fn order_from_won(
     log: &HandOffLog,
     opportunity: &Opportunity,

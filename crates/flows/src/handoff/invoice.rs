@@ -18,7 +18,8 @@ use crate::{AccountMapping, DocumentPosting, Result, SourceEvent, invoice_entry}
 ///
 /// As [`invoice_entry`].
 ///
-/// The crate's integration tests invoice an order and replay the event.
+/// The crate's integration tests (`tests/documents.rs`) invoice an order
+/// and replay the event.
 pub fn invoice_from_order(
     log: &HandOffLog,
     mapping: &AccountMapping,

@@ -84,7 +84,8 @@ where
 /// [`Error::NotPostable`] when the pipeline has no open stage or the
 /// campaign's name is no valid deal source.
 ///
-/// The crate's integration tests convert a lead and replay the conversion.
+/// The crate's integration tests (`tests/handoffs.rs`) convert a lead and
+/// replay the conversion.
 pub fn opportunity_from_lead<F>(
     log: &HandOffLog,
     event: &LeadEvent,
