@@ -1,14 +1,15 @@
 //! Gross to net for one employee and one pay period, as a pure function.
 
 use bureau_calendar::Calendar;
-use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate};
+use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money};
 
-use super::rounding::{power_of_ten, round_minor, round_quotient, round_ratio};
+use super::payslip::ContributionBases;
+use super::rounding::{mul, power_of_ten, round_quotient, round_ratio};
 use crate::{
     Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineBasis,
-    LineKind, LineRate, Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine,
-    PayPeriod, PayRate, PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result,
-    TaxMethod, YearToDate,
+    LineKind, LineRate, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayPeriod,
+    PayRate, PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result, TaxMethod,
+    YearToDate,
 };
 
 /// What one employee is paid for in one period: pay rate and FTE, the days
@@ -173,9 +174,14 @@ pub fn period_number(
         })
 }
 
+/// The straightforward computation the fast path is tested against.
+#[cfg(all(test, feature = "proptest"))]
+mod reference;
+
 struct Computation<'c> {
     config: &'c PayrollConfig,
     employee: EmployeeId,
+    currency: Currency,
     lines: Vec<PayLine>,
     /// Running sums in minor units, kept as lines are pushed so that no
     /// total walks the lines again.
@@ -225,15 +231,9 @@ impl Computation<'_> {
         }
     }
 
-    /// The one rounding of a line: the same value as [`Money::rounded`]
-    /// with the configuration's strategy, computed on the mantissa.
-    fn round(&self, exact: Decimal, line: &'static str) -> Result<Money> {
-        let currency = self.config.currency();
-        match round_minor(exact, currency.minor_units(), self.config.rounding()) {
-            Some(minor) => Money::from_minor(minor, currency),
-            None => Money::rounded(exact, currency, self.config.rounding()),
-        }
-        .map_err(|_| self.overflow(line))
+    /// `minor` minor units of the payroll's currency as money.
+    fn money(&self, minor: i128, line: &'static str) -> Result<Money> {
+        Money::from_minor(minor, self.currency).map_err(|_| self.overflow(line))
     }
 
     /// The one rounding of a line whose exact amount is the product of
@@ -248,14 +248,13 @@ impl Computation<'_> {
         line: &'static str,
         decimal: impl FnOnce() -> Option<Decimal>,
     ) -> Result<Money> {
-        let currency = self.config.currency();
         match round_ratio(
             factors,
             divisor,
-            currency.minor_units(),
+            self.currency.minor_units(),
             self.config.rounding(),
         ) {
-            Some(minor) => Money::from_minor(minor, currency).map_err(|_| self.overflow(line)),
+            Some(minor) => self.money(minor, line),
             None => {
                 let exact = decimal().ok_or_else(|| self.overflow(line))?;
                 self.round(exact, line)
@@ -263,14 +262,20 @@ impl Computation<'_> {
         }
     }
 
+    /// `exact` rounded once by the configuration's strategy, in decimals.
+    fn round(&self, exact: Decimal, line: &'static str) -> Result<Money> {
+        Money::rounded(exact, self.currency, self.config.rounding())
+            .map_err(|_| self.overflow(line))
+    }
+
     fn check_currency(&self, amount: Money, line: &str) -> Result<()> {
-        if amount.currency() == self.config.currency() {
+        if amount.currency() == self.currency {
             Ok(())
         } else {
             Err(Error::PayCurrency {
                 employee: self.employee,
                 line: line.to_owned(),
-                expected: self.config.currency(),
+                expected: self.currency,
                 found: amount.currency(),
             })
         }
@@ -289,10 +294,10 @@ impl Computation<'_> {
             .push(PayLine::new(kind, component, basis, rate, amount));
     }
 
-    /// A running total as money.
-    fn total(&self, select: fn(&Totals) -> i128) -> Result<Money> {
-        Money::from_minor(select(&self.totals), self.config.currency())
-            .map_err(|_| self.overflow("total"))
+    /// A difference of minor units (of totals, which stay far inside
+    /// `i128`), checked all the same.
+    fn sub(&self, a: i128, b: i128, line: &'static str) -> Result<i128> {
+        a.checked_sub(b).ok_or_else(|| self.overflow(line))
     }
 }
 
@@ -366,9 +371,11 @@ pub fn gross_to_net(
     year_to_date: &YearToDate,
 ) -> Result<Payslip> {
     let employee = input.employee;
+    let currency = config.currency();
     let mut c = Computation {
         config,
         employee,
+        currency,
         lines: Vec::with_capacity(
             8 + 2 * config.contributions().len()
                 + input.pre_tax.len()
@@ -377,7 +384,6 @@ pub fn gross_to_net(
         ),
         totals: Totals::default(),
     };
-    let currency = config.currency();
     let periods_per_year = input.frequency.periods_per_year();
     // A tax year holds a 53rd week or a 27th fortnight now and then, never a
     // 13th month or a 25th half month.
@@ -395,6 +401,8 @@ pub fn gross_to_net(
     }
     let rate = input.pay_rate.amount();
     c.check_currency(rate, "pay rate")?;
+    // Every amount of a year to date is in one currency (its constructor,
+    // `gross_to_net` and its deserialization see to it): its gross tells.
     c.check_currency(year_to_date.gross(), "year to date")?;
     let per_year = Decimal::from(periods_per_year);
 
@@ -412,6 +420,7 @@ pub fn gross_to_net(
                 last: input.period.last_day(),
             })?,
     };
+    let unpaid = input.unpaid_leave.value();
     let mut salaried_days = Decimal::ZERO;
     let mut period_days = Decimal::ZERO;
     let mut period_salary = Money::zero(currency);
@@ -423,50 +432,49 @@ pub fn gross_to_net(
         // Counting days on the calendar is the costly part: a whole period
         // without unpaid leave pays the period's salary without it.
         let whole = employed == period_range;
-        let counted = !(whole && input.unpaid_leave == LeaveDays::ZERO);
-        let weights = if counted {
-            day_weights(config.proration(), input.calendar, period_range, employed)?
+        let counted = !(whole && unpaid.is_zero());
+        let (paid, basis) = if counted {
+            let weights = day_weights(config.proration(), input.calendar, period_range, employed)?;
+            let [before, within, after] = weights;
+            period_days = before + within + after;
+            salaried_days = within;
+            let paid = if before.is_zero() && after.is_zero() {
+                period_salary
+            } else {
+                period_salary
+                    .allocate(&weights)
+                    .ok()
+                    .and_then(|parts| parts.get(1).copied())
+                    .ok_or_else(|| c.overflow("salary"))?
+            };
+            let basis = LineBasis::Days {
+                days: within,
+                of: period_days,
+            };
+            (paid, basis)
         } else {
-            [Decimal::ZERO, Decimal::ONE, Decimal::ZERO]
-        };
-        let [before, within, after] = weights;
-        period_days = before + within + after;
-        salaried_days = within;
-        let paid = if whole || within == period_days {
-            period_salary
-        } else {
-            period_salary
-                .allocate(&weights)
-                .ok()
-                .and_then(|parts| parts.get(1).copied())
-                .ok_or_else(|| c.overflow("salary"))?
+            (salaried_days, period_days) = (Decimal::ONE, Decimal::ONE);
+            (period_salary, LineBasis::WholePeriod)
         };
         c.push(
             LineKind::Salary,
             None,
-            if counted {
-                LineBasis::Days {
-                    days: within,
-                    of: period_days,
-                }
-            } else {
-                LineBasis::WholePeriod
-            },
+            basis,
             LineRate::PerPeriod(period_salary),
             paid,
         );
     }
 
-    // 2. Unpaid leave.
-    let unpaid = input.unpaid_leave.value();
-    if unpaid < Decimal::ZERO || unpaid > salaried_days {
-        return Err(Error::UnpaidLeaveExceedsPaidDays {
-            employee,
-            unpaid: input.unpaid_leave,
-            paid: salaried_days,
-        });
-    }
+    // 2. Unpaid leave. Zero days need no comparison: the salaried days are
+    // never negative.
     if !unpaid.is_zero() {
+        if unpaid.is_sign_negative() || unpaid > salaried_days {
+            return Err(Error::UnpaidLeaveExceedsPaidDays {
+                employee,
+                unpaid: input.unpaid_leave,
+                paid: salaried_days,
+            });
+        }
         let salary = period_salary.amount();
         let amount = c
             .round_ratio(&[salary, unpaid], Some(period_days), "unpaid leave", || {
@@ -494,19 +502,19 @@ pub fn gross_to_net(
                 period_first: input.period.first_day(),
             });
         }
-        let hourly = match input.pay_rate.basis() {
-            PayBasis::Hourly => rate,
-            _ => {
-                let (annual, fte) = (rate.amount(), input.fte.value());
-                let hours = Decimal::new(config.annual_hours().centi(), 2);
-                c.round_ratio(&[annual, fte], Some(hours), "overtime", || {
-                    annual.checked_mul(fte)?.checked_div(hours)
-                })?
-            }
-        };
         let salaried = input.pay_rate.basis() != PayBasis::Hourly;
+        let hourly = if salaried {
+            let (annual, fte) = (rate.amount(), input.fte.value());
+            let hours = Decimal::new(config.annual_hours().centi(), 2);
+            c.round_ratio(&[annual, fte], Some(hours), "overtime", || {
+                annual.checked_mul(fte)?.checked_div(hours)
+            })?
+        } else {
+            rate
+        };
         for (multiplier, worked) in hours.buckets() {
-            if salaried && *multiplier <= Multiplier::REGULAR {
+            let regular = multiplier.is_regular();
+            if salaried && regular {
                 continue;
             }
             let (per_hour, times) = (hourly.amount(), multiplier.value());
@@ -514,13 +522,12 @@ pub fn gross_to_net(
             let amount = c.round_ratio(&[per_hour, times, worked_hours], None, "hours", || {
                 per_hour.checked_mul(times)?.checked_mul(worked_hours)
             })?;
-            let kind = if *multiplier == Multiplier::REGULAR {
-                LineKind::Hourly
-            } else {
-                LineKind::Overtime
-            };
             c.push(
-                kind,
+                if regular {
+                    LineKind::Hourly
+                } else {
+                    LineKind::Overtime
+                },
                 None,
                 LineBasis::Hours(*worked),
                 LineRate::PerHour {
@@ -544,7 +551,9 @@ pub fn gross_to_net(
             c.push(kind, None, LineBasis::Given, LineRate::None, amount);
         }
     }
-    let gross = c.total(|t| t.earnings)?;
+    // From here on amounts stay minor units of the payroll's currency
+    // until they become a line or a total.
+    let gross = c.totals.earnings;
 
     // 5. Pre-tax deductions.
     let given = |c: &mut Computation<'_>,
@@ -575,66 +584,31 @@ pub fn gross_to_net(
     given(&mut c, LineKind::PreTaxDeduction, &input.pre_tax)?;
     // The basis of a contribution on taxable pay: gross less pre-tax
     // deductions, before any contribution.
-    let before_contributions = gross
-        .checked_sub(c.total(|t| t.pre_tax)?)
-        .map_err(|_| c.overflow("taxable pay"))?;
-    let mut year = year_to_date.clone();
+    let before_contributions = c.sub(gross, c.totals.pre_tax, "taxable pay")?;
+    let mut bases = year_to_date.contribution_bases().clone();
     for contribution in config.contributions() {
         if contribution.timing() == ContributionTiming::BeforeTax {
-            contribute(&mut c, contribution, gross, before_contributions, &mut year)?;
+            contribute(
+                &mut c,
+                contribution,
+                gross,
+                before_contributions,
+                &mut bases,
+            )?;
         }
     }
-    let taxable = gross
-        .checked_sub(c.total(|t| t.pre_tax)?)
-        .map_err(|_| c.overflow("taxable pay"))?;
+    let taxable = c.sub(gross, c.totals.pre_tax, "taxable pay")?;
 
     // 6. Income tax.
-    let n = Decimal::from(input.period_number);
-    let annualised = match config.tax_method() {
-        TaxMethod::Annualised => annualised_tax(&c, taxable, periods_per_year),
-        _ => None,
-    };
-    let (projected, tax) = match (annualised, config.tax_method()) {
-        (Some(projected_and_tax), _) => projected_and_tax,
-        (None, TaxMethod::Annualised) => {
-            let projected = taxable
-                .amount()
-                .checked_mul(per_year)
-                .ok_or_else(|| c.overflow("income tax"))?;
-            let annual_tax = config
-                .tax()
-                .tax_on(projected)
-                .ok_or_else(|| c.overflow("income tax"))?;
-            let exact = annual_tax
-                .checked_div(per_year)
-                .ok_or_else(|| c.overflow("income tax"))?;
-            (
-                c.round(projected, "income tax")?,
-                c.round(exact, "income tax")?,
-            )
-        }
-        (None, _) => {
-            let to_date = year_to_date
-                .taxable()
-                .checked_add(taxable)
-                .map_err(|_| c.overflow("income tax"))?;
-            let projected = to_date
-                .amount()
-                .checked_mul(per_year)
-                .and_then(|a| a.checked_div(n))
-                .ok_or_else(|| c.overflow("income tax"))?;
-            let due = config
-                .tax()
-                .tax_on(projected)
-                .and_then(|t| t.checked_mul(n))
-                .and_then(|t| t.checked_div(per_year))
-                .ok_or_else(|| c.overflow("income tax"))?;
-            let due = c.round(due, "income tax")?;
-            let tax = due
-                .checked_sub(year_to_date.tax())
-                .map_err(|_| c.overflow("income tax"))?;
-            (c.round(projected, "income tax")?, tax)
-        }
+    let (projected, tax) = match config.tax_method() {
+        TaxMethod::Annualised => annualised_tax(&c, taxable, periods_per_year)?,
+        _ => cumulative_tax(
+            &c,
+            taxable,
+            input.period_number,
+            periods_per_year,
+            year_to_date,
+        )?,
     };
     c.push(
         LineKind::IncomeTax,
@@ -647,7 +621,13 @@ pub fn gross_to_net(
     // 7. Contributions after tax.
     for contribution in config.contributions() {
         if contribution.timing() != ContributionTiming::BeforeTax {
-            contribute(&mut c, contribution, gross, before_contributions, &mut year)?;
+            contribute(
+                &mut c,
+                contribution,
+                gross,
+                before_contributions,
+                &mut bases,
+            )?;
         }
     }
 
@@ -671,29 +651,28 @@ pub fn gross_to_net(
         );
     }
 
-    let mut deductions = c.total(|t| t.deductions)?;
-    let mut net = gross
-        .checked_sub(deductions)
-        .map_err(|_| c.overflow("net pay"))?;
-    let mut carried_forward = Money::zero(currency);
-    if net.is_negative() {
+    let mut deductions = c.totals.deductions;
+    let mut net = c.sub(gross, deductions, "net pay")?;
+    let mut carried_forward = 0;
+    if net < 0 {
         match config.negative_net() {
             NegativeNet::CarryForward => {
+                let shortfall = c.money(net, "net pay")?;
                 c.push(
                     LineKind::CarriedForward,
                     None,
                     LineBasis::Given,
                     LineRate::None,
-                    net,
+                    shortfall,
                 );
-                carried_forward = net.neg();
+                carried_forward = -net;
                 deductions = gross;
-                net = Money::zero(currency);
+                net = 0;
             }
             _ => {
                 return Err(Error::NegativeNet {
                     employee,
-                    net,
+                    net: c.money(net, "net pay")?,
                     lines: c
                         .lines
                         .iter()
@@ -704,56 +683,149 @@ pub fn gross_to_net(
             }
         }
     }
-    let employee_share = c.total(|t| t.employee)?;
-    let employer_cost = c.total(|t| t.employer)?;
-    year.add(gross, taxable, tax, employee_share, employer_cost, net)
-        .map_err(|_| c.overflow("year to date"))?;
+    let (employee_share, employer_cost) = (c.totals.employee, c.totals.employer);
+    let year = year_to_date
+        .after(
+            gross,
+            taxable,
+            tax.to_minor(),
+            employee_share,
+            employer_cost,
+            net,
+            bases,
+        )
+        .ok_or_else(|| c.overflow("year to date"))?;
     Ok(Payslip {
         employee,
         period: input.period,
+        gross: c.money(gross, "gross pay")?,
+        taxable: c.money(taxable, "taxable pay")?,
+        deductions: c.money(deductions, "deductions")?,
+        net: c.money(net, "net pay")?,
+        employer_cost: c.money(employer_cost, "employer cost")?,
+        carried_forward: c.money(carried_forward, "carried forward")?,
         lines: c.lines,
-        gross,
-        taxable,
-        deductions,
-        net,
-        employer_cost,
-        carried_forward,
         year_to_date: year,
     })
 }
 
-/// The annualised tax on integers: `(projected annual taxable pay, the
-/// period's tax)`, the table's tax on `taxable × periods per year` divided
-/// by the periods per year and rounded once; `None` when an integer would
-/// leave `i128` (or the strategy is one the integer rounding does not
-/// know), for the decimal computation to take over.
+/// The annualised tax: `(projected annual taxable pay, the period's
+/// tax)`, the table's tax on `taxable × periods per year` divided by the
+/// periods per year and rounded once. On integers (one binary search, a
+/// multiplication and one rounded quotient); in decimals where an integer
+/// would leave `i128` or the strategy is one the integer rounding does
+/// not know.
 fn annualised_tax(
     c: &Computation<'_>,
-    taxable: Money,
+    taxable: i128,
     periods_per_year: u32,
-) -> Option<(Money, Money)> {
-    let currency = c.config.currency();
+) -> Result<(Money, Money)> {
     let per_year = i128::from(periods_per_year);
-    let projected = taxable.to_minor().checked_mul(per_year)?;
-    let (annual_tax, scale) = c.config.tax().tax_on_minor(projected)?;
-    let divisor = per_year.checked_mul(power_of_ten(scale)?)?;
-    let tax = round_quotient(annual_tax, divisor, c.config.rounding())?;
-    Some((
-        Money::from_minor(projected, currency).ok()?,
-        Money::from_minor(tax, currency).ok()?,
-    ))
+    let projected = mul(taxable, per_year).ok_or_else(|| c.overflow("income tax"))?;
+    let integer =
+        c.config
+            .tax()
+            .tax_on_minor_scaled(projected, 1)
+            .and_then(|(annual_tax, scale)| {
+                let divisor = mul(per_year, power_of_ten(scale)?)?;
+                round_quotient(annual_tax, divisor, c.config.rounding())
+            });
+    let projected = c.money(projected, "income tax")?;
+    let tax = match integer {
+        Some(tax) => c.money(tax, "income tax")?,
+        None => {
+            let per_year = Decimal::from(periods_per_year);
+            let exact = c
+                .config
+                .tax()
+                .tax_on(projected.amount())
+                .and_then(|t| t.checked_div(per_year))
+                .ok_or_else(|| c.overflow("income tax"))?;
+            c.round(exact, "income tax")?
+        }
+    };
+    Ok((projected, tax))
+}
+
+/// The cumulative tax: `(projected annual taxable pay, the period's tax)`.
+/// With `ytd` the taxable pay of the year so far, this period's
+/// included, `p` the periods per year and `n` the period number, the
+/// projection is `ytd × p ÷ n` and the tax due to date `tax(ytd × p ÷ n)
+/// × n ÷ p`, computed as `(n × tax((ytd × p) ÷ n)) ÷ p` so that the only
+/// division is the last one, rounded once: the exact value's rounding,
+/// where a decimal quotient `ytd × p ÷ n` cut to 28 digits and multiplied
+/// back could fall on the other side of a rounding boundary. The period
+/// pays the tax due less the tax paid so far.
+fn cumulative_tax(
+    c: &Computation<'_>,
+    taxable: i128,
+    period_number: u32,
+    periods_per_year: u32,
+    year_to_date: &YearToDate,
+) -> Result<(Money, Money)> {
+    let overflow = || c.overflow("income tax");
+    let strategy = c.config.rounding();
+    let (n, per_year) = (i128::from(period_number), i128::from(periods_per_year));
+    let to_date = year_to_date
+        .taxable()
+        .to_minor()
+        .checked_add(taxable)
+        .ok_or_else(overflow)?;
+    let integer = mul(to_date, per_year).and_then(|scaled| {
+        let (due, scale) = c.config.tax().tax_on_minor_scaled(scaled, n)?;
+        let divisor = mul(per_year, power_of_ten(scale)?)?;
+        Some((
+            round_quotient(scaled, n, strategy)?,
+            round_quotient(due, divisor, strategy)?,
+        ))
+    });
+    let (projected, due) = match integer {
+        Some((projected, due)) => (
+            c.money(projected, "income tax")?,
+            c.money(due, "income tax")?,
+        ),
+        None => {
+            let (n, per_year) = (
+                Decimal::from(period_number),
+                Decimal::from(periods_per_year),
+            );
+            let scaled = year_to_date
+                .taxable()
+                .amount()
+                .checked_add(Decimal::from_i128_with_scale(
+                    taxable,
+                    c.currency.minor_units(),
+                ))
+                .and_then(|t| t.checked_mul(per_year))
+                .ok_or_else(overflow)?;
+            let due = c
+                .config
+                .tax()
+                .tax_on_scaled(scaled, n)
+                .and_then(|t| t.checked_div(per_year))
+                .ok_or_else(overflow)?;
+            let projected = scaled.checked_div(n).ok_or_else(overflow)?;
+            (
+                c.round(projected, "income tax")?,
+                c.round(due, "income tax")?,
+            )
+        }
+    };
+    let tax = c.sub(due.to_minor(), year_to_date.tax().to_minor(), "income tax")?;
+    Ok((projected, c.money(tax, "income tax")?))
 }
 
 /// The employee and employer lines of `contribution` (the employee's as a
-/// [`LineKind::PreTaxContribution`] when it is taken before tax).
+/// [`LineKind::PreTaxContribution`] when it is taken before tax), on
+/// `gross` or `taxable` (minor units); records its basis in `bases`.
 fn contribute(
     c: &mut Computation<'_>,
     contribution: &Contribution,
-    gross: Money,
-    taxable: Money,
-    year: &mut YearToDate,
+    gross: i128,
+    taxable: i128,
+    bases: &mut ContributionBases,
 ) -> Result<()> {
-    let base = contribution_base(c, contribution, gross, taxable, year)?;
+    let base = contribution_base(c, contribution, gross, taxable, bases)?;
     let employee_kind = match contribution.timing() {
         ContributionTiming::BeforeTax => LineKind::PreTaxContribution,
         _ => LineKind::EmployeeContribution,
@@ -762,7 +834,7 @@ fn contribute(
         (employee_kind, contribution.employee_rate()),
         (LineKind::EmployerContribution, contribution.employer_rate()),
     ] {
-        if rate == Rate::ZERO {
+        if rate.value().is_zero() {
             continue;
         }
         let (basis, fraction) = (base.amount(), rate.value());
@@ -781,40 +853,30 @@ fn contribute(
 }
 
 /// The contribution's basis this period, capped by what the annual cap
-/// leaves after the year to date; records it in `year`.
+/// leaves after the year to date; records the new total in `bases`.
 fn contribution_base(
     c: &Computation<'_>,
     contribution: &Contribution,
-    gross: Money,
-    taxable: Money,
-    year: &mut YearToDate,
+    gross: i128,
+    taxable: i128,
+    bases: &mut ContributionBases,
 ) -> Result<Money> {
-    let currency = gross.currency();
-    let zero = Money::zero(currency);
     let raw = match contribution.basis() {
         ContributionBasis::Taxable => taxable,
         _ => gross,
-    };
-    let raw = if raw.is_negative() { zero } else { raw };
-    let so_far = year.contribution_basis(contribution.name());
+    }
+    .max(0);
+    let so_far = bases.get(contribution.name()).map_or(0, |m| m.to_minor());
     let base = match contribution.annual_cap() {
         Some(cap) => {
             c.check_currency(cap, "contribution cap")?;
-            let left = cap
-                .checked_sub(so_far)
-                .map_err(|_| c.overflow("contribution"))?;
-            let left = if left.is_negative() { zero } else { left };
-            if raw.amount() > left.amount() {
-                left
-            } else {
-                raw
-            }
+            raw.min(c.sub(cap.to_minor(), so_far, "contribution")?.max(0))
         }
         None => raw,
     };
     let total = so_far
         .checked_add(base)
-        .map_err(|_| c.overflow("contribution"))?;
-    year.set_contribution_basis(contribution.name().clone(), total);
-    Ok(base)
+        .ok_or_else(|| c.overflow("contribution"))?;
+    bases.set(contribution.name(), c.money(total, "contribution")?);
+    c.money(base, "contribution")
 }

@@ -1,8 +1,7 @@
 //! Payslips: lines with basis, rate and amount, totals and year to date.
 
-use std::collections::BTreeMap;
-
 use bureau_core::{Currency, Decimal, EmployeeId, Money, Rate};
+use smallvec::SmallVec;
 
 use crate::{Hours, Multiplier, PayComponentName, PayPeriod};
 
@@ -218,8 +217,15 @@ impl PayLine {
 }
 
 /// Totals of a tax year so far, carried from one payslip to the next.
+///
+/// Read with `serde`, every total and contribution basis must be in one
+/// currency.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "serde_repr::YearToDateRepr")
+)]
 pub struct YearToDate {
     gross: Money,
     taxable: Money,
@@ -227,7 +233,47 @@ pub struct YearToDate {
     employee_contributions: Money,
     employer_contributions: Money,
     net: Money,
-    contribution_bases: BTreeMap<PayComponentName, Money>,
+    contribution_bases: ContributionBases,
+}
+
+/// The basis each contribution was charged on so far, by name, sorted by
+/// name with no name twice (so that equal years to date compare equal
+/// whatever order the contributions came in). A payroll has a handful of
+/// contributions: they sit inline, and a payslip's year to date takes no
+/// heap block for them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct ContributionBases(SmallVec<[(PayComponentName, Money); 4]>);
+
+impl ContributionBases {
+    fn position(&self, component: &PayComponentName) -> Result<usize, usize> {
+        self.0.binary_search_by(|(name, _)| name.cmp(component))
+    }
+
+    /// The basis of `component` so far, `None` before its first payslip.
+    pub(crate) fn get(&self, component: &PayComponentName) -> Option<Money> {
+        let index = self.position(component).ok()?;
+        self.0.get(index).map(|(_, basis)| *basis)
+    }
+
+    /// Records `basis` as what `component` was charged on so far.
+    pub(crate) fn set(&mut self, component: &PayComponentName, basis: Money) {
+        match self.position(component) {
+            Ok(index) => {
+                if let Some((_, old)) = self.0.get_mut(index) {
+                    *old = basis;
+                }
+            }
+            Err(index) => self.0.insert(index, (component.clone(), basis)),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ContributionBases {
+    /// A map from name to basis, as a `BTreeMap` writes it.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, basis)| (name, basis)))
+    }
 }
 
 impl YearToDate {
@@ -240,7 +286,7 @@ impl YearToDate {
             employee_contributions: Money::zero(currency),
             employer_contributions: Money::zero(currency),
             net: Money::zero(currency),
-            contribution_bases: BTreeMap::new(),
+            contribution_bases: ContributionBases(SmallVec::new_const()),
         }
     }
 
@@ -278,41 +324,42 @@ impl YearToDate {
     pub fn contribution_basis(&self, component: &PayComponentName) -> Money {
         self.contribution_bases
             .get(component)
-            .copied()
             .unwrap_or(Money::zero(self.gross.currency()))
     }
 
-    pub(crate) fn set_contribution_basis(&mut self, component: PayComponentName, basis: Money) {
-        self.contribution_bases.insert(component, basis);
+    /// The contribution bases, to update for the next payslip.
+    pub(crate) fn contribution_bases(&self) -> &ContributionBases {
+        &self.contribution_bases
     }
 
+    /// This year to date with one payslip's totals added (in minor units
+    /// of its currency, which the caller has checked every amount is in)
+    /// and `bases` as the contribution bases after it; `None` when a total
+    /// leaves the range of an amount.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn add(
-        &mut self,
-        gross: Money,
-        taxable: Money,
-        tax: Money,
-        employee: Money,
-        employer: Money,
-        net: Money,
-    ) -> bureau_core::Result<()> {
-        // Amounts in one currency count minor units: adding them is the
-        // sum, without a decimal addition per total.
-        let add =
-            |total: Money, amount: Money| match total.to_minor().checked_add(amount.to_minor()) {
-                Some(minor) if amount.currency() == total.currency() => {
-                    Money::from_minor(minor, total.currency())
-                }
-                // Mixed currencies or an overflow: the checked addition names it.
-                _ => total.checked_add(amount),
-            };
-        self.gross = add(self.gross, gross)?;
-        self.taxable = add(self.taxable, taxable)?;
-        self.tax = add(self.tax, tax)?;
-        self.employee_contributions = add(self.employee_contributions, employee)?;
-        self.employer_contributions = add(self.employer_contributions, employer)?;
-        self.net = add(self.net, net)?;
-        Ok(())
+    pub(crate) fn after(
+        &self,
+        gross: i128,
+        taxable: i128,
+        tax: i128,
+        employee: i128,
+        employer: i128,
+        net: i128,
+        bases: ContributionBases,
+    ) -> Option<Self> {
+        let currency = self.gross.currency();
+        let add = |total: Money, amount: i128| {
+            Money::from_minor(total.to_minor().checked_add(amount)?, currency).ok()
+        };
+        Some(Self {
+            gross: add(self.gross, gross)?,
+            taxable: add(self.taxable, taxable)?,
+            tax: add(self.tax, tax)?,
+            employee_contributions: add(self.employee_contributions, employee)?,
+            employer_contributions: add(self.employer_contributions, employer)?,
+            net: add(self.net, net)?,
+            contribution_bases: bases,
+        })
     }
 }
 
@@ -421,8 +468,54 @@ mod serde_repr {
 
     use bureau_core::{Currency, EmployeeId, Money};
 
-    use super::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
+    use std::collections::BTreeMap;
+
+    use super::{ContributionBases, LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
     use crate::{Error, PayComponentName, PayPeriod, Result};
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct YearToDateRepr {
+        gross: Money,
+        taxable: Money,
+        tax: Money,
+        employee_contributions: Money,
+        employer_contributions: Money,
+        net: Money,
+        contribution_bases: BTreeMap<PayComponentName, Money>,
+    }
+
+    impl TryFrom<YearToDateRepr> for YearToDate {
+        type Error = Error;
+
+        fn try_from(r: YearToDateRepr) -> Result<Self> {
+            let currency = r.gross.currency();
+            let totals = [
+                r.taxable,
+                r.tax,
+                r.employee_contributions,
+                r.employer_contributions,
+                r.net,
+            ];
+            if totals.iter().any(|m| m.currency() != currency)
+                || r.contribution_bases
+                    .values()
+                    .any(|m| m.currency() != currency)
+            {
+                return invalid("year to date", "it mixes currencies");
+            }
+            // A map's keys come sorted and once each, as the bases keep them.
+            let bases = ContributionBases(r.contribution_bases.into_iter().collect());
+            Ok(YearToDate {
+                gross: r.gross,
+                taxable: r.taxable,
+                tax: r.tax,
+                employee_contributions: r.employee_contributions,
+                employer_contributions: r.employer_contributions,
+                net: r.net,
+                contribution_bases: bases,
+            })
+        }
+    }
 
     #[derive(serde::Deserialize)]
     pub(super) struct PayLineRepr {

@@ -2,6 +2,7 @@
 
 use bureau_core::{Currency, Decimal, Money, Rate};
 
+use super::rounding::mul;
 use crate::{Error, Result};
 
 /// One band of a progressive table: income from `from` (an annual amount)
@@ -186,25 +187,62 @@ impl TaxTable {
 }
 
 impl TaxTable {
-    /// The exact tax on an annual income of `annual` minor units of the
-    /// table's currency, as `(tax, scale)`: the tax is `tax` units of
-    /// `10^-(minor units + scale)`. The same value as [`TaxTable::tax_on`],
-    /// by one binary search and integer arithmetic; `None` when an integer
-    /// would leave `i128`.
-    pub(crate) fn tax_on_minor(&self, annual: i128) -> Option<(i128, u32)> {
+    /// `n` times the exact tax on an annual income of `scaled ÷ n` minor
+    /// units of the table's currency, as `(tax, scale)`: the tax is `tax`
+    /// units of `10^-(minor units + scale)`. With `n` = 1 the same value
+    /// as [`TaxTable::tax_on`]; for another `n` the exact value, where the
+    /// decimal quotient `scaled ÷ n` would be cut to 28 digits first. One
+    /// binary search and integer arithmetic; `None` when an integer would
+    /// leave `i128` or `n` is not positive.
+    ///
+    /// The tax is piecewise linear: on the band starting at `start` with
+    /// rate `r` and the tax `below` under its start, `n × tax(scaled ÷ n)
+    /// = below × n + (scaled − start × n) × r`, and the band is the last
+    /// with `start × n < scaled`.
+    pub(crate) fn tax_on_minor_scaled(&self, scaled: i128, n: i128) -> Option<(i128, u32)> {
+        if n <= 0 {
+            return None;
+        }
         let integer = self.integer.as_ref()?;
+        // A start whose product overflows lies above any `scaled` (starts
+        // are not negative).
         let above = integer
             .bands
-            .partition_point(|(start, _, _)| *start < annual);
+            .partition_point(|(start, _, _)| mul(*start, n).is_some_and(|s| s < scaled));
         let Some(index) = above.checked_sub(1) else {
             return Some((0, integer.rate_scale));
         };
         let (start, rate, below) = integer.bands.get(index)?;
-        let tax = annual
-            .checked_sub(*start)?
-            .checked_mul(*rate)?
-            .checked_add(*below)?;
+        let slice = scaled.checked_sub(mul(*start, n)?)?;
+        let tax = mul(slice, *rate)?.checked_add(mul(*below, n)?)?;
         Some((tax, integer.rate_scale))
+    }
+
+    /// `n` times the exact tax on an annual income of `scaled ÷ n`, in
+    /// decimals: [`TaxTable::tax_on_minor_scaled`] where an integer would
+    /// leave `i128`. With `n` = 1 it is [`TaxTable::tax_on`]. `None` when
+    /// a product leaves `Decimal`'s range or `n` is not positive.
+    pub(crate) fn tax_on_scaled(&self, scaled: Decimal, n: Decimal) -> Option<Decimal> {
+        if n <= Decimal::ZERO {
+            return None;
+        }
+        let mut index = None;
+        for (i, band) in self.bands.iter().enumerate() {
+            if band.from.amount().checked_mul(n)? < scaled {
+                index = Some(i);
+            } else {
+                break;
+            }
+        }
+        let Some(index) = index else {
+            return Some(Decimal::ZERO);
+        };
+        let band = self.bands.get(index)?;
+        let below = self.below.get(index)?;
+        let slice = scaled.checked_sub(band.from.amount().checked_mul(n)?)?;
+        below
+            .checked_mul(n)?
+            .checked_add(slice.checked_mul(band.rate.value())?)
     }
 }
 
@@ -281,8 +319,31 @@ mod tests {
         ) {
             let places = table.currency().minor_units();
             let annual = Decimal::from_i128_with_scale(minor, places);
-            let integer = table.tax_on_minor(minor).and_then(|(tax, scale)| Decimal::try_from_i128_with_scale(tax, places + scale).ok());
+            let integer = table.tax_on_minor_scaled(minor, 1).and_then(|(tax, scale)| Decimal::try_from_i128_with_scale(tax, places + scale).ok());
             prop_assert_eq!(integer, table.tax_on(annual));
+            prop_assert_eq!(table.tax_on_scaled(annual, Decimal::ONE), table.tax_on(annual));
+        }
+
+        /// `n × tax(scaled ÷ n)`, on integers and in decimals, is the band
+        /// by band tax of the exact quotient times `n`: checked where the
+        /// quotient is exact (`scaled` a multiple of `n`) and, for any
+        /// `scaled`, against the decimal forms of each other.
+        #[test]
+        fn the_scaled_tax_is_n_times_the_tax_of_the_quotient(
+            table in crate::strategy::tax_table(),
+            minor in -1_000_000i128..200_000_000_000,
+            n in 1i128..=53,
+        ) {
+            let places = table.currency().minor_units();
+            let as_decimal = |(tax, scale): (i128, u32)| Decimal::try_from_i128_with_scale(tax, places + scale).ok();
+            let exact = minor * n;
+            let expected = band_by_band(&table, Decimal::from_i128_with_scale(minor, places))
+                .and_then(|t| t.checked_mul(Decimal::from(n)));
+            prop_assert_eq!(table.tax_on_minor_scaled(exact, n).and_then(as_decimal), expected);
+            let scaled = minor * 12 + n / 2;
+            let integer = table.tax_on_minor_scaled(scaled, n).and_then(as_decimal);
+            let decimal = table.tax_on_scaled(Decimal::from_i128_with_scale(scaled, places), Decimal::from(n));
+            prop_assert_eq!(integer, decimal);
         }
     }
 }
