@@ -1,10 +1,10 @@
 //! Gross to net for one employee and one pay period, as a pure function.
 
 use bureau_calendar::Calendar;
-use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money};
+use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money, Rate};
 
 use super::payslip::ContributionBases;
-use super::rounding::{mul, power_of_ten, round_quotient, round_ratio};
+use super::rounding::{Fixed, mul, power_of_ten, round_fixed, round_quotient};
 use crate::{
     Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineBasis,
     LineKind, LineRate, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayPeriod,
@@ -232,28 +232,34 @@ impl Computation<'_> {
     }
 
     /// `minor` minor units of the payroll's currency as money.
+    #[inline]
     fn money(&self, minor: i128, line: &'static str) -> Result<Money> {
         Money::from_minor(minor, self.currency).map_err(|_| self.overflow(line))
     }
 
-    /// The one rounding of a line whose exact amount is the product of
-    /// `factors`, divided by `divisor` when there is one: computed on
-    /// integers, never through a decimal quotient cut to 28 digits; in
-    /// decimals by `decimal` only when an integer would leave `i128` (or
-    /// the strategy is one the integer rounding does not know).
-    fn round_ratio(
+    /// The one rounding of a line whose exact amount is `value ÷ divisor`
+    /// (`value` a product of the line's factors, `None` when it left
+    /// `i128`): computed on integers, never through a decimal quotient cut
+    /// to 28 digits; in decimals by `decimal` only when an integer would
+    /// leave `i128` (or the strategy is one the integer rounding does not
+    /// know).
+    #[inline]
+    fn round_line(
         &self,
-        factors: &[Decimal],
-        divisor: Option<Decimal>,
+        value: Option<Fixed>,
+        divisor: Fixed,
         line: &'static str,
         decimal: impl FnOnce() -> Option<Decimal>,
     ) -> Result<Money> {
-        match round_ratio(
-            factors,
-            divisor,
-            self.currency.minor_units(),
-            self.config.rounding(),
-        ) {
+        let minor = value.and_then(|value| {
+            round_fixed(
+                value,
+                divisor,
+                self.currency.minor_units(),
+                self.config.rounding(),
+            )
+        });
+        match minor {
             Some(minor) => self.money(minor, line),
             None => {
                 let exact = decimal().ok_or_else(|| self.overflow(line))?;
@@ -281,6 +287,7 @@ impl Computation<'_> {
         }
     }
 
+    #[inline]
     fn push(
         &mut self,
         kind: LineKind,
@@ -426,9 +433,12 @@ pub fn gross_to_net(
     let mut period_salary = Money::zero(currency);
     if input.pay_rate.basis() == PayBasis::Annual {
         let (annual, fte) = (rate.amount(), input.fte.value());
-        period_salary = c.round_ratio(&[annual, fte], Some(per_year), "salary", || {
-            annual.checked_mul(fte)?.checked_div(per_year)
-        })?;
+        period_salary = c.round_line(
+            Fixed::of_money(rate).times(Fixed::of(fte)),
+            Fixed::integer(i128::from(periods_per_year)),
+            "salary",
+            || annual.checked_mul(fte)?.checked_div(per_year),
+        )?;
         // Counting days on the calendar is the costly part: a whole period
         // without unpaid leave pays the period's salary without it.
         let whole = employed == period_range;
@@ -477,9 +487,12 @@ pub fn gross_to_net(
         }
         let salary = period_salary.amount();
         let amount = c
-            .round_ratio(&[salary, unpaid], Some(period_days), "unpaid leave", || {
-                salary.checked_mul(unpaid)?.checked_div(period_days)
-            })?
+            .round_line(
+                Fixed::of_money(period_salary).times(Fixed::of(unpaid)),
+                Fixed::of(period_days),
+                "unpaid leave",
+                || salary.checked_mul(unpaid)?.checked_div(period_days),
+            )?
             .neg();
         c.push(
             LineKind::UnpaidLeave,
@@ -505,10 +518,13 @@ pub fn gross_to_net(
         let salaried = input.pay_rate.basis() != PayBasis::Hourly;
         let hourly = if salaried {
             let (annual, fte) = (rate.amount(), input.fte.value());
-            let hours = Decimal::new(config.annual_hours().centi(), 2);
-            c.round_ratio(&[annual, fte], Some(hours), "overtime", || {
-                annual.checked_mul(fte)?.checked_div(hours)
-            })?
+            let centi = config.annual_hours().centi();
+            c.round_line(
+                Fixed::of_money(rate).times(Fixed::of(fte)),
+                Fixed::new(i128::from(centi), 2),
+                "overtime",
+                || annual.checked_mul(fte)?.checked_div(Decimal::new(centi, 2)),
+            )?
         } else {
             rate
         };
@@ -518,10 +534,19 @@ pub fn gross_to_net(
                 continue;
             }
             let (per_hour, times) = (hourly.amount(), multiplier.value());
-            let worked_hours = Decimal::new(worked.centi(), 2);
-            let amount = c.round_ratio(&[per_hour, times, worked_hours], None, "hours", || {
-                per_hour.checked_mul(times)?.checked_mul(worked_hours)
-            })?;
+            let worked_hours = Fixed::new(i128::from(worked.centi()), 2);
+            let amount = c.round_line(
+                Fixed::of_money(hourly)
+                    .times(Fixed::of(times))
+                    .and_then(|f| f.times(worked_hours)),
+                Fixed::ONE,
+                "hours",
+                || {
+                    per_hour
+                        .checked_mul(times)?
+                        .checked_mul(Decimal::new(worked.centi(), 2))
+                },
+            )?;
             c.push(
                 if regular {
                     LineKind::Hourly
@@ -830,25 +855,48 @@ fn contribute(
         ContributionTiming::BeforeTax => LineKind::PreTaxContribution,
         _ => LineKind::EmployeeContribution,
     };
-    for (kind, rate) in [
-        (employee_kind, contribution.employee_rate()),
-        (LineKind::EmployerContribution, contribution.employer_rate()),
-    ] {
-        if rate.value().is_zero() {
-            continue;
-        }
-        let (basis, fraction) = (base.amount(), rate.value());
-        let amount = c.round_ratio(&[basis, fraction], None, "contribution", || {
-            basis.checked_mul(fraction)
-        })?;
-        c.push(
-            kind,
-            Some(contribution.name().clone()),
-            LineBasis::Amount(base),
-            LineRate::Fraction(rate),
-            amount,
-        );
+    contribution_line(
+        c,
+        contribution,
+        employee_kind,
+        contribution.employee_rate(),
+        base,
+    )?;
+    contribution_line(
+        c,
+        contribution,
+        LineKind::EmployerContribution,
+        contribution.employer_rate(),
+        base,
+    )
+}
+
+/// One share of a contribution: `base × rate`, no line at a zero rate.
+#[inline]
+fn contribution_line(
+    c: &mut Computation<'_>,
+    contribution: &Contribution,
+    kind: LineKind,
+    rate: Rate,
+    base: Money,
+) -> Result<()> {
+    let fraction = rate.value();
+    if fraction.is_zero() {
+        return Ok(());
     }
+    let amount = c.round_line(
+        Fixed::of_money(base).times(Fixed::of(fraction)),
+        Fixed::ONE,
+        "contribution",
+        || base.amount().checked_mul(fraction),
+    )?;
+    c.push(
+        kind,
+        Some(contribution.name().clone()),
+        LineBasis::Amount(base),
+        LineRate::Fraction(rate),
+        amount,
+    );
     Ok(())
 }
 
@@ -866,7 +914,8 @@ fn contribution_base(
         _ => gross,
     }
     .max(0);
-    let so_far = bases.get(contribution.name()).map_or(0, |m| m.to_minor());
+    let basis = bases.basis_mut(contribution.name(), Money::zero(c.currency));
+    let so_far = basis.to_minor();
     let base = match contribution.annual_cap() {
         Some(cap) => {
             c.check_currency(cap, "contribution cap")?;
@@ -877,6 +926,6 @@ fn contribution_base(
     let total = so_far
         .checked_add(base)
         .ok_or_else(|| c.overflow("contribution"))?;
-    bases.set(contribution.name(), c.money(total, "contribution")?);
+    *basis = c.money(total, "contribution")?;
     c.money(base, "contribution")
 }

@@ -256,15 +256,25 @@ impl ContributionBases {
     }
 
     /// Records `basis` as what `component` was charged on so far.
+    #[cfg(all(test, feature = "proptest"))]
     pub(crate) fn set(&mut self, component: &PayComponentName, basis: Money) {
-        match self.position(component) {
-            Ok(index) => {
-                if let Some((_, old)) = self.0.get_mut(index) {
-                    *old = basis;
-                }
+        *self.basis_mut(component, basis) = basis;
+    }
+
+    /// The basis of `component` so far, to update in place: `zero` (which
+    /// names the currency) is put in for a component not seen before. One
+    /// search for reading and writing.
+    pub(crate) fn basis_mut(&mut self, component: &PayComponentName, zero: Money) -> &mut Money {
+        let index = match self.position(component) {
+            Ok(index) => index,
+            Err(index) => {
+                self.0.insert(index, (component.clone(), zero));
+                index
             }
-            Err(index) => self.0.insert(index, (component.clone(), basis)),
-        }
+        };
+        // `index` is in the vector: found in it, or just inserted there.
+        let last = self.0.len().saturating_sub(1);
+        &mut self.0[index.min(last)].1
     }
 }
 

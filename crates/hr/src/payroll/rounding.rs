@@ -17,6 +17,7 @@ use core::cmp::Ordering;
 ///
 /// Both operands within 64 bits (the case of every pay-sized line) take
 /// one hardware division; others one 128-bit division.
+#[inline]
 pub(crate) fn round_quotient(
     numerator: i128,
     denominator: i128,
@@ -64,6 +65,7 @@ fn round_wide_quotient(
 /// The rounding of an inexact quotient: `truncated` (toward zero) or the
 /// integer after it away from zero, by `strategy` and by how twice the
 /// remainder compares with the divisor (`half`).
+#[inline]
 fn settle(
     truncated: i128,
     negative: bool,
@@ -120,6 +122,7 @@ fn settle(
 /// `a × b`, `None` past `i128`. Two factors within 64 bits (amounts in
 /// minor units, rates, hours, day counts) multiply without the 128-bit
 /// overflow check, which costs a call of its own.
+#[inline]
 pub(crate) fn mul(a: i128, b: i128) -> Option<i128> {
     match (i64::try_from(a), i64::try_from(b)) {
         (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
@@ -140,8 +143,105 @@ const POWERS_OF_TEN: [i128; 39] = {
 };
 
 /// `10^n`, `None` past what an `i128` holds.
+#[inline]
 pub(crate) fn power_of_ten(n: u32) -> Option<i128> {
     POWERS_OF_TEN.get(usize::try_from(n).ok()?).copied()
+}
+
+/// An exact decimal as an integer mantissa over a power of ten: a factor
+/// of a line (an amount in minor units, a rate, an FTE fraction, hours in
+/// hundredths, a day count). Products of pay-sized factors stay within 64
+/// bits, where [`mul`] and [`round_quotient`] take their short paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fixed {
+    mantissa: i128,
+    scale: u32,
+}
+
+impl Fixed {
+    /// 1.
+    pub(crate) const ONE: Self = Self::integer(1);
+
+    /// `mantissa × 10^-scale`.
+    pub(crate) const fn new(mantissa: i128, scale: u32) -> Self {
+        Self { mantissa, scale }
+    }
+
+    /// The whole number `n`.
+    pub(crate) const fn integer(n: i128) -> Self {
+        Self::new(n, 0)
+    }
+
+    /// `value`, exactly.
+    #[inline]
+    pub(crate) const fn of(value: Decimal) -> Self {
+        Self::new(value.mantissa(), value.scale())
+    }
+
+    /// `money`, exactly: its minor units at its currency's places.
+    #[inline]
+    pub(crate) const fn of_money(money: bureau_core::Money) -> Self {
+        Self::new(money.to_minor(), money.currency().minor_units())
+    }
+
+    /// The exact product; `None` past `i128`.
+    #[inline]
+    pub(crate) fn times(self, other: Self) -> Option<Self> {
+        Some(Self::new(
+            mul(self.mantissa, other.mantissa)?,
+            self.scale + other.scale,
+        ))
+    }
+}
+
+/// `value ÷ divisor` rounded to `places` decimal places by `strategy`, in
+/// units of the last place: the exact quotient's rounding, never a decimal
+/// quotient cut to 28 digits first. `None` for a zero divisor, when an
+/// integer would leave `i128`, or for a strategy this does not know.
+#[inline]
+pub(crate) fn round_fixed(
+    value: Fixed,
+    divisor: Fixed,
+    places: u32,
+    strategy: RoundingStrategy,
+) -> Option<i128> {
+    // value ÷ divisor × 10^places
+    //   = value.mantissa × 10^(divisor.scale + places)
+    //     ÷ (divisor.mantissa × 10^value.scale)
+    let up = divisor.scale + places;
+    let (numerator, denominator) = if up >= value.scale {
+        (
+            mul(value.mantissa, power_of_ten(up - value.scale)?)?,
+            divisor.mantissa,
+        )
+    } else {
+        (
+            value.mantissa,
+            mul(divisor.mantissa, power_of_ten(value.scale - up)?)?,
+        )
+    };
+    round_quotient(numerator, denominator, strategy)
+}
+
+/// The product of `factors`, divided by `divisor` when there is one,
+/// rounded to `places` decimal places by `strategy`, in units of the last
+/// place (the tests' way to reach [`round_fixed`] from decimals).
+#[cfg(test)]
+pub(crate) fn round_ratio(
+    factors: &[Decimal],
+    divisor: Option<Decimal>,
+    places: u32,
+    strategy: RoundingStrategy,
+) -> Option<i128> {
+    let value = factors.iter().try_fold(Fixed::ONE, |product, factor| {
+        product.times(Fixed::of(*factor))
+    })?;
+    round_fixed(
+        value,
+        divisor.map_or(Fixed::ONE, Fixed::of),
+        places,
+        strategy,
+    )
 }
 
 /// `exact` rounded to `places` decimal places by `strategy`, in units of
@@ -149,35 +249,6 @@ pub(crate) fn power_of_ten(n: u32) -> Option<i128> {
 #[cfg(test)]
 pub(crate) fn round_minor(exact: Decimal, places: u32, strategy: RoundingStrategy) -> Option<i128> {
     round_ratio(&[exact], None, places, strategy)
-}
-
-/// The product of `factors`, divided by `divisor` when there is one,
-/// rounded to `places` decimal places by `strategy`, in units of the last
-/// place: the exact value, never a decimal quotient cut to 28 digits first.
-pub(crate) fn round_ratio(
-    factors: &[Decimal],
-    divisor: Option<Decimal>,
-    places: u32,
-    strategy: RoundingStrategy,
-) -> Option<i128> {
-    let (mut numerator, mut scale) = match factors.split_first() {
-        Some((first, _)) => (first.mantissa(), first.scale()),
-        None => (1, 0),
-    };
-    for factor in factors.iter().skip(1) {
-        numerator = mul(numerator, factor.mantissa())?;
-        scale += factor.scale();
-    }
-    let (mut denominator, divisor_scale) = divisor.map_or((1, 0), |d| (d.mantissa(), d.scale()));
-    // value × 10^places = numerator × 10^(divisor scale + places)
-    //                     ÷ (denominator × 10^scale)
-    let up = divisor_scale + places;
-    if up > scale {
-        numerator = mul(numerator, power_of_ten(up - scale)?)?;
-    } else if up < scale {
-        denominator = mul(denominator, power_of_ten(scale - up)?)?;
-    }
-    round_quotient(numerator, denominator, strategy)
 }
 
 #[cfg(test)]
