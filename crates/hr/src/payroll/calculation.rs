@@ -153,27 +153,27 @@ impl PayrollCalculation {
         let (mut gross, mut net, mut employer_cost) = (0i128, 0i128, 0i128);
         let mut overflowed = None;
         for payslip in &payslips {
-            if payslip.gross().currency() != currency {
+            if payslip.currency() != currency {
                 return Err(Error::PayCurrency {
                     employee: payslip.employee(),
                     line: "payslip".to_owned(),
                     expected: currency,
-                    found: payslip.gross().currency(),
+                    found: payslip.currency(),
                 });
             }
-            let mut add =
-                |total: &mut i128, amount: Money| match total.checked_add(amount.to_minor()) {
-                    Some(sum) => *total = sum,
-                    None => overflowed = overflowed.or(Some(payslip.employee())),
-                };
+            let mut add = |total: &mut i128, amount: i128| match total.checked_add(amount) {
+                Some(sum) => *total = sum,
+                None => overflowed = overflowed.or(Some(payslip.employee())),
+            };
             for line in payslip.lines() {
                 let entry = totals.entry(line.kind(), line.component());
-                add(&mut entry.minor, line.amount());
+                add(&mut entry.minor, line.minor());
                 entry.payslips += 1;
             }
-            add(&mut gross, payslip.gross());
-            add(&mut net, payslip.net());
-            add(&mut employer_cost, payslip.employer_cost());
+            let totals_of = &payslip.totals;
+            add(&mut gross, totals_of.gross.get());
+            add(&mut net, totals_of.net.get());
+            add(&mut employer_cost, totals_of.employer_cost.get());
         }
         // A sum beyond what an amount holds names the payslip it passed
         // the limit at, or the last one when only the final total does not

@@ -3,12 +3,12 @@
 use bureau_calendar::Calendar;
 use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money, Rate};
 
-use super::payslip::ContributionBases;
+use super::payslip::{Basis, ContributionBases, Minor, PayslipTotals, Per};
 use super::rounding::{Fixed, mul, power_of_ten, round_fixed, round_quotient};
 use crate::{
-    Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineBasis,
-    LineKind, LineRate, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayPeriod,
-    PayRate, PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result, TaxMethod,
+    Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineKind,
+    NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayPeriod, PayRate,
+    PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result, TaxMethod,
     YearToDate,
 };
 
@@ -231,10 +231,11 @@ impl Computation<'_> {
         }
     }
 
-    /// `minor` minor units of the payroll's currency as money.
+    /// `value` minor units of the payroll's currency, checked to fit an
+    /// amount.
     #[inline]
-    fn money(&self, minor: i128, line: &'static str) -> Result<Money> {
-        Money::from_minor(minor, self.currency).map_err(|_| self.overflow(line))
+    fn minor(&self, value: i128, line: &'static str) -> Result<Minor> {
+        Minor::new(value).ok_or_else(|| self.overflow(line))
     }
 
     /// The one rounding of a line whose exact amount is `value ÷ divisor`
@@ -250,7 +251,7 @@ impl Computation<'_> {
         divisor: Fixed,
         line: &'static str,
         decimal: impl FnOnce() -> Option<Decimal>,
-    ) -> Result<Money> {
+    ) -> Result<Minor> {
         let minor = value.and_then(|value| {
             round_fixed(
                 value,
@@ -260,7 +261,7 @@ impl Computation<'_> {
             )
         });
         match minor {
-            Some(minor) => self.money(minor, line),
+            Some(minor) => self.minor(minor, line),
             None => {
                 let exact = decimal().ok_or_else(|| self.overflow(line))?;
                 self.round(exact, line)
@@ -269,20 +270,27 @@ impl Computation<'_> {
     }
 
     /// `exact` rounded once by the configuration's strategy, in decimals.
-    fn round(&self, exact: Decimal, line: &'static str) -> Result<Money> {
+    fn round(&self, exact: Decimal, line: &'static str) -> Result<Minor> {
         Money::rounded(exact, self.currency, self.config.rounding())
+            .map(Minor::of)
             .map_err(|_| self.overflow(line))
     }
 
+    #[inline]
     fn check_currency(&self, amount: Money, line: &str) -> Result<()> {
-        if amount.currency() == self.currency {
+        self.check_currency_of(amount.currency(), line)
+    }
+
+    #[inline]
+    fn check_currency_of(&self, currency: Currency, line: &str) -> Result<()> {
+        if currency == self.currency {
             Ok(())
         } else {
             Err(Error::PayCurrency {
                 employee: self.employee,
                 line: line.to_owned(),
                 expected: self.currency,
-                found: amount.currency(),
+                found: currency,
             })
         }
     }
@@ -292,13 +300,19 @@ impl Computation<'_> {
         &mut self,
         kind: LineKind,
         component: Option<PayComponentName>,
-        basis: LineBasis,
-        rate: LineRate,
-        amount: Money,
+        basis: Basis,
+        rate: Per,
+        amount: Minor,
     ) {
-        self.totals.add(kind, amount.to_minor());
-        self.lines
-            .push(PayLine::new(kind, component, basis, rate, amount));
+        self.totals.add(kind, amount.get());
+        self.lines.push(PayLine::new(
+            kind,
+            component,
+            basis,
+            rate,
+            amount,
+            self.currency,
+        ));
     }
 
     /// A difference of minor units (of totals, which stay far inside
@@ -410,7 +424,7 @@ pub fn gross_to_net(
     c.check_currency(rate, "pay rate")?;
     // Every amount of a year to date is in one currency (its constructor,
     // `gross_to_net` and its deserialization see to it): its gross tells.
-    c.check_currency(year_to_date.gross(), "year to date")?;
+    c.check_currency_of(year_to_date.currency(), "year to date")?;
     let per_year = Decimal::from(periods_per_year);
 
     // 1. Salary.
@@ -430,7 +444,7 @@ pub fn gross_to_net(
     let unpaid = input.unpaid_leave.value();
     let mut salaried_days = Decimal::ZERO;
     let mut period_days = Decimal::ZERO;
-    let mut period_salary = Money::zero(currency);
+    let mut period_salary = Minor::ZERO;
     if input.pay_rate.basis() == PayBasis::Annual {
         let (annual, fte) = (rate.amount(), input.fte.value());
         period_salary = c.round_line(
@@ -452,25 +466,27 @@ pub fn gross_to_net(
                 period_salary
             } else {
                 period_salary
+                    .money(currency)
                     .allocate(&weights)
                     .ok()
                     .and_then(|parts| parts.get(1).copied())
+                    .map(Minor::of)
                     .ok_or_else(|| c.overflow("salary"))?
             };
-            let basis = LineBasis::Days {
+            let basis = Basis::Days {
                 days: within,
                 of: period_days,
             };
             (paid, basis)
         } else {
             (salaried_days, period_days) = (Decimal::ONE, Decimal::ONE);
-            (period_salary, LineBasis::WholePeriod)
+            (period_salary, Basis::WholePeriod)
         };
         c.push(
             LineKind::Salary,
             None,
             basis,
-            LineRate::PerPeriod(period_salary),
+            Per::Period(period_salary),
             paid,
         );
     }
@@ -485,23 +501,29 @@ pub fn gross_to_net(
                 paid: salaried_days,
             });
         }
-        let salary = period_salary.amount();
-        let amount = c
-            .round_line(
-                Fixed::of_money(period_salary).times(Fixed::of(unpaid)),
-                Fixed::of(period_days),
-                "unpaid leave",
-                || salary.checked_mul(unpaid)?.checked_div(period_days),
-            )?
-            .neg();
+        let places = currency.minor_units();
+        let salary = Fixed::new(period_salary.get(), places);
+        let deducted = c.round_line(
+            salary.times(Fixed::of(unpaid)),
+            Fixed::of(period_days),
+            "unpaid leave",
+            || {
+                Decimal::try_from_i128_with_scale(period_salary.get(), places)
+                    .ok()?
+                    .checked_mul(unpaid)?
+                    .checked_div(period_days)
+            },
+        )?;
+        // The rounded amount, negated: minus a `Minor` is one.
+        let amount = c.minor(-deducted.get(), "unpaid leave")?;
         c.push(
             LineKind::UnpaidLeave,
             None,
-            LineBasis::Days {
+            Basis::Days {
                 days: unpaid,
                 of: period_days,
             },
-            LineRate::PerPeriod(period_salary),
+            Per::Period(period_salary),
             amount,
         );
     }
@@ -526,23 +548,25 @@ pub fn gross_to_net(
                 || annual.checked_mul(fte)?.checked_div(Decimal::new(centi, 2)),
             )?
         } else {
-            rate
+            Minor::of(rate)
         };
+        let per_hour = Fixed::new(hourly.get(), currency.minor_units());
         for (multiplier, worked) in hours.buckets() {
             let regular = multiplier.is_regular();
             if salaried && regular {
                 continue;
             }
-            let (per_hour, times) = (hourly.amount(), multiplier.value());
+            let times = multiplier.value();
             let worked_hours = Fixed::new(i128::from(worked.centi()), 2);
             let amount = c.round_line(
-                Fixed::of_money(hourly)
+                per_hour
                     .times(Fixed::of(times))
                     .and_then(|f| f.times(worked_hours)),
                 Fixed::ONE,
                 "hours",
                 || {
-                    per_hour
+                    Decimal::try_from_i128_with_scale(hourly.get(), currency.minor_units())
+                        .ok()?
                         .checked_mul(times)?
                         .checked_mul(Decimal::new(worked.centi(), 2))
                 },
@@ -554,8 +578,8 @@ pub fn gross_to_net(
                     LineKind::Overtime
                 },
                 None,
-                LineBasis::Hours(*worked),
-                LineRate::PerHour {
+                Basis::Hours(*worked),
+                Per::Hour {
                     amount: hourly,
                     multiplier: *multiplier,
                 },
@@ -573,7 +597,7 @@ pub fn gross_to_net(
             if amount.currency() != currency {
                 c.check_currency(amount, &kind.to_string())?;
             }
-            c.push(kind, None, LineBasis::Given, LineRate::None, amount);
+            c.push(kind, None, Basis::Given, Per::None, Minor::of(amount));
         }
     }
     // From here on amounts stay minor units of the payroll's currency
@@ -599,9 +623,9 @@ pub fn gross_to_net(
             c.push(
                 kind,
                 Some(component.clone()),
-                LineBasis::Given,
-                LineRate::None,
-                *amount,
+                Basis::Given,
+                Per::None,
+                Minor::of(*amount),
             );
         }
         Ok(())
@@ -638,8 +662,8 @@ pub fn gross_to_net(
     c.push(
         LineKind::IncomeTax,
         None,
-        LineBasis::Projected(projected),
-        LineRate::None,
+        Basis::Projected(projected),
+        Per::None,
         tax,
     );
 
@@ -670,9 +694,9 @@ pub fn gross_to_net(
         c.push(
             LineKind::CarriedIn,
             None,
-            LineBasis::Given,
-            LineRate::None,
-            amount,
+            Basis::Given,
+            Per::None,
+            Minor::of(amount),
         );
     }
 
@@ -682,12 +706,12 @@ pub fn gross_to_net(
     if net < 0 {
         match config.negative_net() {
             NegativeNet::CarryForward => {
-                let shortfall = c.money(net, "net pay")?;
+                let shortfall = c.minor(net, "net pay")?;
                 c.push(
                     LineKind::CarriedForward,
                     None,
-                    LineBasis::Given,
-                    LineRate::None,
+                    Basis::Given,
+                    Per::None,
                     shortfall,
                 );
                 carried_forward = -net;
@@ -697,7 +721,7 @@ pub fn gross_to_net(
             _ => {
                 return Err(Error::NegativeNet {
                     employee,
-                    net: c.money(net, "net pay")?,
+                    net: c.minor(net, "net pay")?.money(currency),
                     lines: c
                         .lines
                         .iter()
@@ -713,23 +737,27 @@ pub fn gross_to_net(
         .after(
             gross,
             taxable,
-            tax.to_minor(),
+            tax.get(),
             employee_share,
             employer_cost,
             net,
             bases,
         )
         .ok_or_else(|| c.overflow("year to date"))?;
+    let totals = PayslipTotals {
+        gross: c.minor(gross, "gross pay")?,
+        taxable: c.minor(taxable, "taxable pay")?,
+        deductions: c.minor(deductions, "deductions")?,
+        net: c.minor(net, "net pay")?,
+        employer_cost: c.minor(employer_cost, "employer cost")?,
+        carried_forward: c.minor(carried_forward, "carried forward")?,
+        currency,
+    };
     Ok(Payslip {
         employee,
         period: input.period,
-        gross: c.money(gross, "gross pay")?,
-        taxable: c.money(taxable, "taxable pay")?,
-        deductions: c.money(deductions, "deductions")?,
-        net: c.money(net, "net pay")?,
-        employer_cost: c.money(employer_cost, "employer cost")?,
-        carried_forward: c.money(carried_forward, "carried forward")?,
         lines: c.lines,
+        totals,
         year_to_date: year,
     })
 }
@@ -744,26 +772,26 @@ fn annualised_tax(
     c: &Computation<'_>,
     taxable: i128,
     periods_per_year: u32,
-) -> Result<(Money, Money)> {
+) -> Result<(Minor, Minor)> {
     let per_year = i128::from(periods_per_year);
     let projected = mul(taxable, per_year).ok_or_else(|| c.overflow("income tax"))?;
-    let integer =
-        c.config
-            .tax()
-            .tax_on_minor_scaled(projected, 1)
-            .and_then(|(annual_tax, scale)| {
-                let divisor = mul(per_year, power_of_ten(scale)?)?;
-                round_quotient(annual_tax, divisor, c.config.rounding())
-            });
-    let projected = c.money(projected, "income tax")?;
+    let projected = c.minor(projected, "income tax")?;
+    let integer = c
+        .config
+        .tax()
+        .tax_on_minor_scaled(projected.get(), 1)
+        .and_then(|(annual_tax, scale)| {
+            let divisor = mul(per_year, power_of_ten(scale)?)?;
+            round_quotient(annual_tax, divisor, c.config.rounding())
+        });
     let tax = match integer {
-        Some(tax) => c.money(tax, "income tax")?,
+        Some(tax) => c.minor(tax, "income tax")?,
         None => {
             let per_year = Decimal::from(periods_per_year);
             let exact = c
                 .config
                 .tax()
-                .tax_on(projected.amount())
+                .tax_on(projected.money(c.currency).amount())
                 .and_then(|t| t.checked_div(per_year))
                 .ok_or_else(|| c.overflow("income tax"))?;
             c.round(exact, "income tax")?
@@ -787,15 +815,12 @@ fn cumulative_tax(
     period_number: u32,
     periods_per_year: u32,
     year_to_date: &YearToDate,
-) -> Result<(Money, Money)> {
+) -> Result<(Minor, Minor)> {
     let overflow = || c.overflow("income tax");
     let strategy = c.config.rounding();
     let (n, per_year) = (i128::from(period_number), i128::from(periods_per_year));
-    let to_date = year_to_date
-        .taxable()
-        .to_minor()
-        .checked_add(taxable)
-        .ok_or_else(overflow)?;
+    let (taxable_so_far, tax_so_far) = year_to_date.taxable_and_tax();
+    let to_date = taxable_so_far.checked_add(taxable).ok_or_else(overflow)?;
     let integer = mul(to_date, per_year).and_then(|scaled| {
         let (due, scale) = c.config.tax().tax_on_minor_scaled(scaled, n)?;
         let divisor = mul(per_year, power_of_ten(scale)?)?;
@@ -806,21 +831,16 @@ fn cumulative_tax(
     });
     let (projected, due) = match integer {
         Some((projected, due)) => (
-            c.money(projected, "income tax")?,
-            c.money(due, "income tax")?,
+            c.minor(projected, "income tax")?,
+            c.minor(due, "income tax")?,
         ),
         None => {
             let (n, per_year) = (
                 Decimal::from(period_number),
                 Decimal::from(periods_per_year),
             );
-            let scaled = year_to_date
-                .taxable()
-                .amount()
-                .checked_add(Decimal::from_i128_with_scale(
-                    taxable,
-                    c.currency.minor_units(),
-                ))
+            let scaled = Decimal::try_from_i128_with_scale(to_date, c.currency.minor_units())
+                .ok()
                 .and_then(|t| t.checked_mul(per_year))
                 .ok_or_else(overflow)?;
             let due = c
@@ -836,8 +856,8 @@ fn cumulative_tax(
             )
         }
     };
-    let tax = c.sub(due.to_minor(), year_to_date.tax().to_minor(), "income tax")?;
-    Ok((projected, c.money(tax, "income tax")?))
+    let tax = c.sub(due.get(), tax_so_far, "income tax")?;
+    Ok((projected, c.minor(tax, "income tax")?))
 }
 
 /// The employee and employer lines of `contribution` (the employee's as a
@@ -878,23 +898,28 @@ fn contribution_line(
     contribution: &Contribution,
     kind: LineKind,
     rate: Rate,
-    base: Money,
+    base: Minor,
 ) -> Result<()> {
     let fraction = rate.value();
     if fraction.is_zero() {
         return Ok(());
     }
+    let places = c.currency.minor_units();
     let amount = c.round_line(
-        Fixed::of_money(base).times(Fixed::of(fraction)),
+        Fixed::new(base.get(), places).times(Fixed::of(fraction)),
         Fixed::ONE,
         "contribution",
-        || base.amount().checked_mul(fraction),
+        || {
+            Decimal::try_from_i128_with_scale(base.get(), places)
+                .ok()?
+                .checked_mul(fraction)
+        },
     )?;
     c.push(
         kind,
         Some(contribution.name().clone()),
-        LineBasis::Amount(base),
-        LineRate::Fraction(rate),
+        Basis::Amount(base),
+        Per::Fraction(rate),
         amount,
     );
     Ok(())
@@ -908,14 +933,14 @@ fn contribution_base(
     gross: i128,
     taxable: i128,
     bases: &mut ContributionBases,
-) -> Result<Money> {
+) -> Result<Minor> {
     let raw = match contribution.basis() {
         ContributionBasis::Taxable => taxable,
         _ => gross,
     }
     .max(0);
-    let basis = bases.basis_mut(contribution.name(), Money::zero(c.currency));
-    let so_far = basis.to_minor();
+    let basis = bases.basis_mut(contribution.name());
+    let so_far = basis.get();
     let base = match contribution.annual_cap() {
         Some(cap) => {
             c.check_currency(cap, "contribution cap")?;
@@ -926,6 +951,6 @@ fn contribution_base(
     let total = so_far
         .checked_add(base)
         .ok_or_else(|| c.overflow("contribution"))?;
-    *basis = c.money(total, "contribution")?;
-    c.money(base, "contribution")
+    *basis = c.minor(total, "contribution")?;
+    c.minor(base, "contribution")
 }

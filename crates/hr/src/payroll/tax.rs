@@ -200,6 +200,9 @@ impl TaxTable {
     /// = below × n + (scaled − start × n) × r`, and the band is the last
     /// with `start × n < scaled`.
     pub(crate) fn tax_on_minor_scaled(&self, scaled: i128, n: i128) -> Option<(i128, u32)> {
+        if n == 1 {
+            return self.tax_on_minor(scaled);
+        }
         if n <= 0 {
             return None;
         }
@@ -215,6 +218,28 @@ impl TaxTable {
         let (start, rate, below) = integer.bands.get(index)?;
         let slice = scaled.checked_sub(mul(*start, n)?)?;
         let tax = mul(slice, *rate)?.checked_add(mul(*below, n)?)?;
+        Some((tax, integer.rate_scale))
+    }
+
+    /// [`TaxTable::tax_on_minor_scaled`] with `n` = 1: the exact tax on an
+    /// annual income of `annual` minor units. A table has a handful of
+    /// bands, so a scan down from the top band finds the income's band in
+    /// fewer steps than a binary search takes; a long table is searched.
+    #[inline]
+    pub(crate) fn tax_on_minor(&self, annual: i128) -> Option<(i128, u32)> {
+        const SCANNED: usize = 8;
+        let integer = self.integer.as_ref()?;
+        let bands = &integer.bands;
+        let band = if bands.len() <= SCANNED {
+            bands.iter().rev().find(|(start, _, _)| *start < annual)
+        } else {
+            let above = bands.partition_point(|(start, _, _)| *start < annual);
+            above.checked_sub(1).and_then(|index| bands.get(index))
+        };
+        let Some((start, rate, below)) = band else {
+            return Some((0, integer.rate_scale));
+        };
+        let tax = mul(annual.checked_sub(*start)?, *rate)?.checked_add(*below)?;
         Some((tax, integer.rate_scale))
     }
 
@@ -320,8 +345,38 @@ mod tests {
             let places = table.currency().minor_units();
             let annual = Decimal::from_i128_with_scale(minor, places);
             let integer = table.tax_on_minor_scaled(minor, 1).and_then(|(tax, scale)| Decimal::try_from_i128_with_scale(tax, places + scale).ok());
+            // The scan and the search find the same band.
+            let searched = {
+                let bands = &table.integer.as_ref().ok_or_else(|| TestCaseError::fail("no integer bands"))?.bands;
+                let above = bands.partition_point(|(start, _, _)| *start < minor);
+                above.checked_sub(1).and_then(|i| bands.get(i)).copied()
+            };
+            let scanned = table.integer.as_ref().and_then(|i| i.bands.iter().rev().find(|(start, _, _)| *start < minor)).copied();
+            prop_assert_eq!(searched, scanned);
             prop_assert_eq!(integer, table.tax_on(annual));
             prop_assert_eq!(table.tax_on_scaled(annual, Decimal::ONE), table.tax_on(annual));
+        }
+
+        /// A table longer than the scan is searched, to the same tax.
+        #[test]
+        fn a_long_table_is_searched_to_the_decimal_tax(
+            gaps in proptest::collection::vec(1i128..=40, 9..=20),
+            minor in -1_000_000i128..2_000_000_000_000,
+        ) {
+            let mut from = 0i128;
+            let mut bands = Vec::with_capacity(gaps.len());
+            for (index, gap) in gaps.iter().enumerate() {
+                if index > 0 {
+                    from += gap * 100_000;
+                }
+                let rate = bureau_core::Rate::new(Decimal::new(i64::try_from(index).unwrap_or(0) * 3, 2));
+                let start = bureau_core::Money::from_minor(from, bureau_core::Currency::USD).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                bands.push(super::TaxBand::new(start, rate));
+            }
+            let table = TaxTable::new(bands).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let annual = Decimal::from_i128_with_scale(minor, 2);
+            let integer = table.tax_on_minor(minor).and_then(|(tax, scale)| Decimal::try_from_i128_with_scale(tax, 2 + scale).ok());
+            prop_assert_eq!(integer, table.tax_on(annual));
         }
 
         /// `n × tax(scaled ÷ n)`, on integers and in decimals, is the band

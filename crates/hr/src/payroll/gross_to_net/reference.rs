@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use bureau_core::{Decimal, Money, Rate};
 
 use super::PayInput;
+use crate::payroll::payslip::{Minor, PayslipTotals};
 use crate::{
     ContributionBasis, ContributionTiming, Error, LineBasis, LineKind, LineRate, Multiplier,
     NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayrollConfig, Payslip,
@@ -82,8 +83,9 @@ pub(crate) fn gross_to_net(
     }
     let periods = Decimal::from(per_year);
     let mut lines: Vec<PayLine> = Vec::new();
-    let line =
-        |kind, component, basis, rate, amount| PayLine::new(kind, component, basis, rate, amount);
+    let line = |kind, component, basis, rate, amount| {
+        PayLine::from_parts(kind, component, basis, rate, amount)
+    };
 
     // 1. Salary.
     let period = input.period.range()?;
@@ -473,12 +475,15 @@ pub(crate) fn gross_to_net(
         employee,
         period: input.period,
         lines,
-        gross,
-        taxable,
-        deductions,
-        net,
-        employer_cost,
-        carried_forward,
+        totals: PayslipTotals {
+            gross: Minor::of(gross),
+            taxable: Minor::of(taxable),
+            deductions: Minor::of(deductions),
+            net: Minor::of(net),
+            employer_cost: Minor::of(employer_cost),
+            carried_forward: Minor::of(carried_forward),
+            currency,
+        },
         year_to_date: year,
     })
 }
