@@ -3,7 +3,7 @@
 use bureau_calendar::Calendar;
 use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money, Rate};
 
-use super::payslip::{Basis, ContributionBases, Minor, PayslipTotals, Per};
+use super::payslip::{Basis, ContributionBases, Minor, PackedHours, PayslipTotals, Per};
 use super::rounding::{Fixed, mul, power_of_ten, round_fixed, round_quotient};
 use crate::{
     Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineKind,
@@ -578,7 +578,7 @@ pub fn gross_to_net(
                     LineKind::Overtime
                 },
                 None,
-                Basis::Hours(*worked),
+                Basis::Hours(PackedHours(*worked)),
                 Per::Hour {
                     amount: hourly,
                     multiplier: *multiplier,

@@ -202,6 +202,12 @@ impl fmt::Debug for Minor {
     }
 }
 
+/// Hours at 4-byte alignment, as the rest of a line's basis, so that the
+/// basis does not align to 8 bytes for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(Rust, packed(4))]
+pub(crate) struct PackedHours(pub(crate) Hours);
+
 /// A line's basis as kept: [`LineBasis`] with amounts in minor units of
 /// the line's currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -209,7 +215,7 @@ pub(crate) enum Basis {
     Given,
     WholePeriod,
     Days { days: Decimal, of: Decimal },
-    Hours(Hours),
+    Hours(PackedHours),
     Amount(Minor),
     Projected(Minor),
 }
@@ -220,7 +226,7 @@ impl Basis {
             LineBasis::Given => Self::Given,
             LineBasis::WholePeriod => Self::WholePeriod,
             LineBasis::Days { days, of } => Self::Days { days, of },
-            LineBasis::Hours(hours) => Self::Hours(hours),
+            LineBasis::Hours(hours) => Self::Hours(PackedHours(hours)),
             LineBasis::Amount(amount) => Self::Amount(Minor::of(amount)),
             LineBasis::Projected(amount) => Self::Projected(Minor::of(amount)),
         }
@@ -231,7 +237,7 @@ impl Basis {
             Self::Given => LineBasis::Given,
             Self::WholePeriod => LineBasis::WholePeriod,
             Self::Days { days, of } => LineBasis::Days { days, of },
-            Self::Hours(hours) => LineBasis::Hours(hours),
+            Self::Hours(PackedHours(hours)) => LineBasis::Hours(hours),
             Self::Amount(amount) => LineBasis::Amount(amount.money(currency)),
             Self::Projected(amount) => LineBasis::Projected(amount.money(currency)),
         }
