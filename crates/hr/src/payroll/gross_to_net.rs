@@ -244,7 +244,7 @@ impl Computation<'_> {
     /// to 28 digits; in decimals by `decimal` only when an integer would
     /// leave `i128` (or the strategy is one the integer rounding does not
     /// know).
-    #[inline]
+    #[inline(always)]
     fn round_line(
         &self,
         value: Option<Fixed>,
@@ -295,7 +295,7 @@ impl Computation<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(
         &mut self,
         kind: LineKind,

@@ -17,7 +17,7 @@ use core::cmp::Ordering;
 ///
 /// Both operands within 64 bits (the case of every pay-sized line) take
 /// one hardware division; others one 128-bit division.
-#[inline]
+#[inline(always)]
 pub(crate) fn round_quotient(
     numerator: i128,
     denominator: i128,
@@ -65,7 +65,7 @@ fn round_wide_quotient(
 /// The rounding of an inexact quotient: `truncated` (toward zero) or the
 /// integer after it away from zero, by `strategy` and by how twice the
 /// remainder compares with the divisor (`half`).
-#[inline]
+#[inline(always)]
 fn settle(
     truncated: i128,
     negative: bool,
@@ -122,7 +122,7 @@ fn settle(
 /// `a × b`, `None` past `i128`. Two factors within 64 bits (amounts in
 /// minor units, rates, hours, day counts) multiply without the 128-bit
 /// overflow check, which costs a call of its own.
-#[inline]
+#[inline(always)]
 pub(crate) fn mul(a: i128, b: i128) -> Option<i128> {
     match (i64::try_from(a), i64::try_from(b)) {
         (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
@@ -143,7 +143,7 @@ const POWERS_OF_TEN: [i128; 39] = {
 };
 
 /// `10^n`, `None` past what an `i128` holds.
-#[inline]
+#[inline(always)]
 pub(crate) fn power_of_ten(n: u32) -> Option<i128> {
     POWERS_OF_TEN.get(usize::try_from(n).ok()?).copied()
 }
@@ -185,7 +185,7 @@ impl Fixed {
     }
 
     /// The exact product; `None` past `i128`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn times(self, other: Self) -> Option<Self> {
         Some(Self::new(
             mul(self.mantissa, other.mantissa)?,
@@ -198,7 +198,7 @@ impl Fixed {
 /// units of the last place: the exact quotient's rounding, never a decimal
 /// quotient cut to 28 digits first. `None` for a zero divisor, when an
 /// integer would leave `i128`, or for a strategy this does not know.
-#[inline]
+#[inline(always)]
 pub(crate) fn round_fixed(
     value: Fixed,
     divisor: Fixed,
