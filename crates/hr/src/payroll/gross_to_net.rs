@@ -34,6 +34,7 @@ pub struct PayInput<'a> {
     commission: Option<Money>,
     pre_tax: Vec<(PayComponentName, Money)>,
     post_tax: Vec<(PayComponentName, Money)>,
+    reimbursements: Vec<(PayComponentName, Money)>,
     carried_in: Option<Money>,
 }
 
@@ -63,6 +64,7 @@ impl<'a> PayInput<'a> {
             commission: None,
             pre_tax: Vec::new(),
             post_tax: Vec::new(),
+            reimbursements: Vec::new(),
             carried_in: None,
         }
     }
@@ -125,6 +127,39 @@ impl<'a> PayInput<'a> {
     #[must_use]
     pub fn with_post_tax_deduction(mut self, component: PayComponentName, amount: Money) -> Self {
         self.post_tax.push((component, amount));
+        self
+    }
+
+    /// The same input with an expense claim paid back through payroll
+    /// ([`Reimbursement::Payroll`](crate::Reimbursement::Payroll); the
+    /// claim's [`total`](crate::ExpenseClaim::total)): a
+    /// [`LineKind::Reimbursement`] line adding to net pay, untaxed.
+    ///
+    /// ```
+    /// use bureau_calendar::Calendar;
+    /// use bureau_core::{money, Currency, EmployeeId, Rate};
+    /// use bureau_hr::{gross_to_net, LineKind, PayComponentName, PayFrequency, PayInput, PayRate,
+    ///     PaySchedule, PayrollConfig, TaxBand, TaxTable, YearToDate};
+    /// use chrono::NaiveDate;
+    /// let table = TaxTable::new(vec![TaxBand::new(money!(0.00 USD), Rate::new("0.1".parse()?))])?;
+    /// let config = PayrollConfig::new(table);
+    /// let monthly = PaySchedule::new(PayFrequency::Monthly, NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?)?;
+    /// let may = monthly.period_containing(NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?)?;
+    /// let calendar = Calendar::always();
+    /// let input = PayInput::new(EmployeeId::from_u128(3), may, PayFrequency::Monthly, 5,
+    ///     PayRate::annual(money!(36000.00 USD))?, &calendar)
+    ///     .with_reimbursement(PayComponentName::new("travel to Lyon")?, money!(412.80 USD));
+    /// let slip = gross_to_net(&config, &input, &YearToDate::new(Currency::USD))?;
+    /// // 3 000 gross, 300 tax: the reimbursement is paid, not taxed.
+    /// assert_eq!(slip.gross(), money!(3000.00 USD));
+    /// assert_eq!(slip.taxable(), money!(3000.00 USD));
+    /// assert_eq!(slip.total_of(LineKind::Reimbursement)?, money!(-412.80 USD));
+    /// assert_eq!(slip.net(), money!(3112.80 USD));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_reimbursement(mut self, component: PayComponentName, amount: Money) -> Self {
+        self.reimbursements.push((component, amount));
         self
     }
 
@@ -372,7 +407,9 @@ fn day_weights(
 /// 7. **Contributions** after tax. Every contribution applies its rates to
 ///    its basis (gross, or gross less pre-tax deductions), the basis capped
 ///    by what is left of the annual cap after the year to date.
-/// 8. **Post-tax deductions** and a shortfall carried in.
+/// 8. **Post-tax deductions**, a shortfall carried in, and reimbursements
+///    of expense claims ([`LineKind::Reimbursement`], negative deductions
+///    that add to net pay without being earned or taxed).
 ///
 /// Net is gross less the deduction lines. Below zero it is
 /// [`Error::NegativeNet`] or, under [`NegativeNet::CarryForward`], a
@@ -383,7 +420,8 @@ fn day_weights(
 /// [`Error::PayCurrency`] for an amount not in the payroll's currency,
 /// [`Error::InvalidPeriodNumber`], [`Error::EmploymentOutsidePeriod`],
 /// [`Error::HoursForOtherPeriod`], [`Error::UnpaidLeaveExceedsPaidDays`],
-/// [`Error::NegativeDeduction`], [`Error::NegativeNet`] and
+/// [`Error::NegativeDeduction`], [`Error::NegativeReimbursement`],
+/// [`Error::NegativeNet`] and
 /// [`Error::PayOverflow`]; each names the employee.
 #[allow(clippy::too_many_lines)]
 pub fn gross_to_net(
@@ -401,6 +439,7 @@ pub fn gross_to_net(
             8 + 2 * config.contributions().len()
                 + input.pre_tax.len()
                 + input.post_tax.len()
+                + input.reimbursements.len()
                 + input.hours.map_or(0, |h| h.buckets().len()),
         ),
         totals: Totals::default(),
@@ -680,7 +719,7 @@ pub fn gross_to_net(
         }
     }
 
-    // 8. Post-tax deductions and a shortfall carried in.
+    // 8. Post-tax deductions, a shortfall carried in and reimbursements.
     given(&mut c, LineKind::PostTaxDeduction, &input.post_tax)?;
     if let Some(amount) = input.carried_in {
         c.check_currency(amount, "carried in")?;
@@ -697,6 +736,29 @@ pub fn gross_to_net(
             Basis::Given,
             Per::None,
             Minor::of(amount),
+        );
+    }
+
+    for (component, amount) in &input.reimbursements {
+        let label = || format!("{} {component}", LineKind::Reimbursement);
+        if amount.currency() != currency {
+            c.check_currency(*amount, &label())?;
+        }
+        if amount.is_negative() {
+            return Err(Error::NegativeReimbursement {
+                employee,
+                line: label(),
+                amount: *amount,
+            });
+        }
+        // A negative deduction: minus a `Minor` is one.
+        let paid = c.minor(-amount.to_minor(), "reimbursement")?;
+        c.push(
+            LineKind::Reimbursement,
+            Some(component.clone()),
+            Basis::Given,
+            Per::None,
+            paid,
         );
     }
 

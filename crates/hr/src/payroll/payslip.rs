@@ -45,6 +45,11 @@ pub enum LineKind {
     /// The shortfall carried to the next period: a negative deduction that
     /// brings net pay to zero.
     CarriedForward,
+    /// An expense claim paid back with the payslip
+    /// ([`Reimbursement::Payroll`](crate::Reimbursement::Payroll)): neither
+    /// earned, taxed nor in any contribution's basis. A negative deduction,
+    /// so it adds to net pay and gross less deductions is still net.
+    Reimbursement,
 }
 
 impl LineKind {
@@ -72,6 +77,7 @@ impl LineKind {
                 | Self::PostTaxDeduction
                 | Self::CarriedIn
                 | Self::CarriedForward
+                | Self::Reimbursement
         )
     }
 }
@@ -94,6 +100,7 @@ impl core::fmt::Display for LineKind {
             Self::PostTaxDeduction => "post-tax deduction",
             Self::CarriedIn => "carried in",
             Self::CarriedForward => "carried forward",
+            Self::Reimbursement => "reimbursement",
         })
     }
 }
@@ -366,7 +373,8 @@ impl PayLine {
     }
 
     /// The rounded amount: positive for earnings and deductions, negative
-    /// for unpaid leave, a tax refund and a shortfall carried forward.
+    /// for unpaid leave, a tax refund, a shortfall carried forward and a
+    /// reimbursement.
     pub fn amount(&self) -> Money {
         self.amount.money(self.currency)
     }

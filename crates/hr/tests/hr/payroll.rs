@@ -647,3 +647,64 @@ fn a_year_to_date_keeps_its_bases_by_name_and_reads_back_checked() -> TestResult
     assert!(err.to_string().contains("mixes currencies"), "{err}");
     Ok(())
 }
+
+/// An expense claim paid back through payroll: a line adding to net pay,
+/// outside gross, taxable pay and every contribution's basis, totalled
+/// per claim in a run; a negative or foreign one is refused.
+#[test]
+fn a_reimbursement_is_paid_with_net_pay_untaxed() -> TestResult {
+    let calendar = weekdays()?;
+    let pension = Contribution::new(name("pension")?, Rate::new(Decimal::new(5, 2)), Rate::ZERO)?;
+    let config = PayrollConfig::new(table()?).with_contribution(pension);
+    let fresh = YearToDate::new(Currency::USD);
+    let plain = salaried(month(5)?, 5, money!(60000.00 USD), &calendar)?;
+    let paid_back = plain
+        .clone()
+        .with_reimbursement(name("claim 17")?, money!(250.40 USD));
+    let (without, with) = (
+        gross_to_net(&config, &plain, &fresh)?,
+        gross_to_net(&config, &paid_back, &fresh)?,
+    );
+    assert_balanced(&with)?;
+    assert_eq!(with.gross(), without.gross());
+    assert_eq!(with.taxable(), without.taxable());
+    assert_eq!(
+        with.total_of(LineKind::IncomeTax)?,
+        without.total_of(LineKind::IncomeTax)?
+    );
+    assert_eq!(
+        with.total_of(LineKind::EmployeeContribution)?,
+        without.total_of(LineKind::EmployeeContribution)?
+    );
+    assert_eq!(with.net(), without.net().checked_add(money!(250.40 USD))?);
+    assert_eq!(with.year_to_date().net(), with.net());
+    let line = with
+        .lines_of(LineKind::Reimbursement)
+        .next()
+        .ok_or("no reimbursement line")?;
+    assert_eq!(line.amount(), money!(-250.40 USD));
+    assert_eq!(line.label(), "reimbursement claim 17");
+
+    let run = PayrollCalculation::run(&config, [(paid_back, &fresh)])?;
+    let total = run
+        .components()
+        .iter()
+        .find(|t| t.kind == LineKind::Reimbursement)
+        .ok_or("no total")?;
+    assert_eq!(total.amount, money!(-250.40 USD));
+    assert_eq!(total.component.as_ref(), Some(&name("claim 17")?));
+
+    let negative = plain
+        .clone()
+        .with_reimbursement(name("claim 18")?, money!(-1.00 USD));
+    assert!(matches!(
+        gross_to_net(&config, &negative, &fresh),
+        Err(Error::NegativeReimbursement { employee, .. }) if employee == ADA
+    ));
+    let foreign = plain.with_reimbursement(name("claim 19")?, money!(10.00 EUR));
+    assert!(matches!(
+        gross_to_net(&config, &foreign, &fresh),
+        Err(Error::PayCurrency { employee, .. }) if employee == ADA
+    ));
+    Ok(())
+}

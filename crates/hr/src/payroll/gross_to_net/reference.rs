@@ -423,6 +423,27 @@ pub(crate) fn gross_to_net(
         ));
     }
 
+    for (component, amount) in &input.reimbursements {
+        let label = format!("{} {component}", LineKind::Reimbursement);
+        if amount.currency() != currency {
+            return Err(currency_error(input, config, &label, *amount));
+        }
+        if amount.is_negative() {
+            return Err(Error::NegativeReimbursement {
+                employee,
+                line: label,
+                amount: *amount,
+            });
+        }
+        lines.push(line(
+            LineKind::Reimbursement,
+            Some(component.clone()),
+            LineBasis::Given,
+            LineRate::None,
+            amount.neg(),
+        ));
+    }
+
     let mut deductions = sum(&lines, &LineKind::is_deduction)?;
     let mut net = gross.checked_sub(deductions).map_err(|_| overflow(input))?;
     let mut carried_forward = Money::zero(currency);
@@ -512,7 +533,7 @@ mod tests {
     /// What one period pays besides the rate: days employed (offsets
     /// from the period's start and end), unpaid half days, hour buckets
     /// (multiplier in quarters, hundredths of an hour), bonus, commission,
-    /// deductions and a shortfall carried in, in cents.
+    /// deductions, reimbursements and a shortfall carried in, in cents.
     #[derive(Clone, Debug)]
     struct Shape {
         employed: Option<(u64, u64)>,
@@ -522,6 +543,7 @@ mod tests {
         commission: Option<i128>,
         pre_tax: Vec<i128>,
         post_tax: Vec<i128>,
+        reimbursements: Vec<i128>,
         carried_in: Option<i128>,
     }
 
@@ -534,6 +556,7 @@ mod tests {
             prop::option::of(0i128..=2_000_000),
             prop::collection::vec(-1_000i128..=400_000, 0..=2),
             prop::collection::vec(0i128..=900_000, 0..=2),
+            prop::collection::vec(-1_000i128..=200_000, 0..=2),
             prop::option::weighted(0.1, 0i128..=300_000),
         )
             .prop_map(
@@ -545,6 +568,7 @@ mod tests {
                     commission,
                     pre_tax,
                     post_tax,
+                    reimbursements,
                     carried_in,
                 )| Shape {
                     employed,
@@ -554,6 +578,7 @@ mod tests {
                     commission,
                     pre_tax,
                     post_tax,
+                    reimbursements,
                     carried_in,
                 },
             )
@@ -657,6 +682,11 @@ mod tests {
                 let name = PayComponentName::new(format!("post {n}"))
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 input = input.with_post_tax_deduction(name, usd(*cents)?);
+            }
+            for (n, cents) in shape.reimbursements.iter().enumerate() {
+                let name = PayComponentName::new(format!("claim {n}"))
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                input = input.with_reimbursement(name, usd(*cents)?);
             }
             let carried_in = usd(shape.carried_in.unwrap_or(0))?
                 .checked_add(carried)
