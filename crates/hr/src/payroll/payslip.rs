@@ -228,6 +228,7 @@ pub(crate) enum Basis {
 }
 
 impl Basis {
+    #[cfg(any(feature = "serde", all(test, feature = "proptest")))]
     fn of(basis: LineBasis) -> Self {
         match basis {
             LineBasis::Given => Self::Given,
@@ -265,6 +266,7 @@ pub(crate) enum Per {
 }
 
 impl Per {
+    #[cfg(any(feature = "serde", all(test, feature = "proptest")))]
     fn of(rate: LineRate) -> Self {
         match rate {
             LineRate::None => Self::None,
@@ -334,6 +336,7 @@ impl PayLine {
     /// A line from its public parts, each amount in its own currency (a
     /// line read, or one of the tests' reference computation); the amount's
     /// currency is the line's.
+    #[cfg(any(feature = "serde", all(test, feature = "proptest")))]
     pub(crate) fn from_parts(
         kind: LineKind,
         component: Option<PayComponentName>,
