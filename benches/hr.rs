@@ -1,7 +1,8 @@
 //! HR benchmarks: one payslip from gross to net with 10 lines and a
-//! 5-band tax table, a payroll run of 10 000 employees with unpaid leave
-//! and overtime, and a leave balance as of a date over 5 years of
-//! movements.
+//! 5-band tax table (also as the fastest of short batches, the cost on
+//! one core of a shared machine), a payroll run of 10 000 employees with
+//! unpaid leave and overtime, and a leave balance as of a date over 5
+//! years of movements.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bureau::calendar::{Calendar, Schedule, Tz};
@@ -15,6 +16,7 @@ use bureau::{Aggregate, Currency, DateRange, Decimal, EmployeeId, Money, Rate};
 use chrono::{Datelike, NaiveDate, Weekday};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 fn usd(cents: i128) -> Money {
     Money::from_minor(cents, Currency::USD).unwrap()
@@ -102,6 +104,33 @@ fn payroll(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("gross_to_net_10_lines_5_bands", |b| {
         b.iter(|| gross_to_net(black_box(&config), black_box(&input), black_box(&fresh)).unwrap());
+    });
+    // The same payslip timed as the fastest of short batches: on a machine
+    // shared with other work, a criterion sample also counts the time other
+    // processes held the core, where a batch of 256 payslips (a fraction of
+    // a millisecond) mostly runs uninterrupted. The fastest batch of a
+    // sample is the cost on one core; on an idle machine both agree.
+    group.bench_function("gross_to_net_10_lines_5_bands_fastest_batch", |b| {
+        b.iter_custom(|iterations| {
+            const BATCH: u64 = 256;
+            let mut fastest = u128::MAX;
+            let mut done = 0;
+            while done < iterations {
+                let batch = BATCH.min(iterations - done);
+                let start = Instant::now();
+                for _ in 0..batch {
+                    black_box(
+                        gross_to_net(black_box(&config), black_box(&input), black_box(&fresh))
+                            .unwrap(),
+                    );
+                }
+                // In picoseconds, so that the division keeps the digits.
+                let per_payslip = start.elapsed().as_nanos() * 1000 / u128::from(batch);
+                fastest = fastest.min(per_payslip);
+                done += batch;
+            }
+            Duration::from_nanos(u64::try_from(fastest * u128::from(iterations) / 1000).unwrap())
+        });
     });
 
     let inputs: Vec<_> = (0..10_000u128)

@@ -1,16 +1,23 @@
 //! A month's payroll for a small company: salaried staff, a joiner in the
-//! middle of the month, unpaid leave, an hourly employee with overtime from
-//! a timesheet, a capped pension contribution and a progressive tax table.
-//! The month's run is opened, calculated, approved by someone it does not
-//! pay and paid; the payment event carries the totals a ledger posts.
+//! middle of the month, unpaid leave taken from a leave account (a request
+//! running into July, of which June deducts its part), an hourly employee
+//! whose overtime comes from an approved timesheet, an expense claim
+//! approved by the claimant's manager and paid back through payroll, a
+//! capped pension contribution and a progressive tax table. The month's
+//! run is opened, calculated, approved by someone it does not pay and
+//! paid; the payment event carries the totals a ledger posts.
 //!
 //! Run with `cargo run --example payroll --features hr`.
 
 use bureau::calendar::{Calendar, Schedule, Tz};
 use bureau::hr::{
-    Contribution, Hours, LeaveDays, LineKind, Multiplier, OvertimeRules, PayComponentName,
-    PayFrequency, PayInput, PayRate, PaySchedule, PayrollCalculation, PayrollConfig, PayrollRun,
-    PayrollRunCommand, PayrollRunEvent, TaxBand, TaxTable, WorkedTime, YearToDate,
+    Contribution, DepartmentName, ExpenseCategory, ExpenseClaim, ExpenseCommand, ExpenseLine,
+    ExpensePolicy, Fte, Hours, LeaveAccount, LeaveCommand, LeaveDays, LeaveEmployment, LeavePolicy,
+    LeaveRequestId, LeaveSpan, LeaveType, LineKind, Multiplier, OrgChart, OrgCommand,
+    OvertimeRules, PayComponentName, PayFrequency, PayInput, PayRate, PaySchedule,
+    PayrollCalculation, PayrollConfig, PayrollRun, PayrollRunCommand, PayrollRunEvent, Placement,
+    ReceiptReference, Reimbursement, TaxBand, TaxTable, Timesheet, TimesheetCommand, WorkedTime,
+    YearToDate,
 };
 use bureau::{Aggregate, Currency, DateRange, Decimal, EmployeeId, Money, Rate};
 use chrono::{NaiveDate, Weekday};
@@ -20,6 +27,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usd = |text: &str| -> Result<Money, Box<dyn std::error::Error>> {
         Ok(format!("{text} USD").parse()?)
     };
+    let employee = EmployeeId::from_u128;
+    let (ada, bob, cleo, dan, manager) = (
+        employee(1),
+        employee(2),
+        employee(3),
+        employee(4),
+        employee(100),
+    );
 
     let table = TaxTable::new(vec![
         TaxBand::new(usd("0")?, Rate::ZERO),
@@ -38,51 +53,104 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let monthly = PaySchedule::new(PayFrequency::Monthly, date(1, 1)?)?;
     let june = monthly.period_containing(date(6, 1)?)?;
 
-    // The hourly employee's June: three 10-hour days, 2 hours a day over 8.
-    let rules = OvertimeRules::new(Weekday::Mon).daily(Hours::from(8), Multiplier::TIME_AND_A_HALF);
-    let mut work = Vec::new();
+    // Bob's unpaid leave: Monday 29 June to Thursday 2 July, approved.
+    // June deducts its two days; July's payroll will deduct the other two.
+    let unpaid = LeavePolicy::builder(LeaveType::Unpaid, LeaveDays::ZERO)
+        .negative_allowance(LeaveDays::from(20))
+        .build()?;
+    let mut bobs_unpaid = LeaveAccount::default();
+    bobs_unpaid.handle(&LeaveCommand::Configure {
+        employee: bob,
+        policy: unpaid,
+        calendar: calendar.clone(),
+        employment: LeaveEmployment::new(date(1, 1)?, Fte::FULL),
+    })?;
+    let request = LeaveRequestId::from_u128(1);
+    bobs_unpaid.handle(&LeaveCommand::Request {
+        id: request,
+        span: LeaveSpan::new(DateRange::new(date(6, 29)?, date(7, 3)?)?)?,
+    })?;
+    bobs_unpaid.handle(&LeaveCommand::Approve { id: request })?;
+    let bobs_unpaid_days = bobs_unpaid.taken_in(june.range()?)?;
+
+    // Dan's timesheet for June: three 10-hour days, approved by his
+    // manager; hours over 8 a day are paid at 1.5x.
+    let mut dans_timesheet = Timesheet::default();
+    dans_timesheet.handle(&TimesheetCommand::Open {
+        employee: dan,
+        period: june.range()?,
+        calendar: calendar.clone(),
+    })?;
     for d in 2..=4 {
-        work.push(
-            WorkedTime::OnDay {
+        dans_timesheet.handle(&TimesheetCommand::Record {
+            work: WorkedTime::OnDay {
                 date: date(6, d)?,
                 interval: "07:00-17:00".parse()?,
-            }
-            .resolve(&calendar)?,
-        );
+            },
+        })?;
     }
-    let hours = rules.classify(&calendar, &monthly, &work)?;
-    let june_hours = hours.first().ok_or("no hours")?;
+    dans_timesheet.handle(&TimesheetCommand::Submit)?;
+    dans_timesheet.handle(&TimesheetCommand::Approve { approver: manager })?;
+    let rules = OvertimeRules::new(Weekday::Mon).daily(Hours::from(8), Multiplier::TIME_AND_A_HALF);
+    let hours = rules.classify(&calendar, &monthly, dans_timesheet.intervals())?;
+    let dans_hours = hours.first().ok_or("no hours")?;
+
+    // Ada's expense claim, approved by her manager in the org chart and
+    // paid back with her June payslip.
+    let mut org = OrgChart::new();
+    for (who, boss) in [(manager, None), (ada, Some(manager))] {
+        org.handle(&OrgCommand::Place {
+            employee: who,
+            date: date(1, 1)?,
+            placement: Placement::new(DepartmentName::new("Sales")?, boss),
+        })?;
+    }
+    let mut claim = ExpenseClaim::default();
+    claim.handle(&ExpenseCommand::Submit {
+        claimant: ada,
+        policy: ExpensePolicy::new(Currency::USD),
+        lines: vec![
+            ExpenseLine::new(date(6, 9)?, ExpenseCategory::new("travel")?, usd("318.40")?)
+                .with_receipt(ReceiptReference::new("R-2026-061")?),
+        ],
+    })?;
+    claim.approve(&org, manager, date(6, 12)?)?;
+    claim.handle(&ExpenseCommand::Reimburse {
+        via: Reimbursement::Payroll,
+        on: date(6, 30)?,
+    })?;
+    let adas_claim = claim.total().ok_or("no total")?;
 
     let fresh = YearToDate::new(Currency::USD);
-    let employee = EmployeeId::from_u128;
     let inputs = vec![
         (
             PayInput::new(
-                employee(1),
+                ada,
                 june,
                 PayFrequency::Monthly,
                 6,
                 PayRate::annual(usd("96000")?)?,
                 &calendar,
             )
-            .with_bonus(usd("1000")?),
+            .with_bonus(usd("1000")?)
+            .with_reimbursement(PayComponentName::new("travel claim")?, adas_claim),
             &fresh,
         ),
         (
             PayInput::new(
-                employee(2),
+                bob,
                 june,
                 PayFrequency::Monthly,
                 6,
                 PayRate::annual(usd("54000")?)?,
                 &calendar,
             )
-            .with_unpaid_leave(LeaveDays::from(2)),
+            .with_unpaid_leave(bobs_unpaid_days),
             &fresh,
         ),
         (
             PayInput::new(
-                employee(3),
+                cleo,
                 june,
                 PayFrequency::Monthly,
                 6,
@@ -94,14 +162,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         (
             PayInput::new(
-                employee(4),
+                dan,
                 june,
                 PayFrequency::Monthly,
                 6,
                 PayRate::hourly(usd("22.50")?)?,
                 &calendar,
             )
-            .with_hours(june_hours),
+            .with_hours(dans_hours),
             &fresh,
         ),
     ];
@@ -160,7 +228,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The payroll manager, not paid in this run, approves it.
     june_run.handle(&PayrollRunCommand::Approve {
-        approver: EmployeeId::from_u128(100),
+        approver: manager,
         on: date(6, 26)?,
     })?;
     for event in june_run.handle(&PayrollRunCommand::Pay { on: date(6, 30)? })? {

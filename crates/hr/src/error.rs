@@ -460,6 +460,17 @@ pub enum Error {
         /// Its amount.
         amount: Money,
     },
+    /// A negative amount given as a reimbursement.
+    #[error("employee {employee}: reimbursement {line} of {amount} is negative")]
+    #[non_exhaustive]
+    NegativeReimbursement {
+        /// The employee.
+        employee: EmployeeId,
+        /// The reimbursement.
+        line: String,
+        /// Its amount.
+        amount: Money,
+    },
     /// A period number outside the tax year.
     #[error("employee {employee}: period number {number} is not in 1..={max} for {frequency} pay")]
     #[non_exhaustive]

@@ -28,7 +28,8 @@
 //!   ([`LeaveSpan`]: dates with half days at either end, counted in
 //!   [`WorkingDays`](bureau_calendar::WorkingDays)) through approve, reject
 //!   and cancel. [`LeaveAccount::balance_as_of`] is a binary search over
-//!   sorted movements with running totals.
+//!   sorted movements with running totals; [`LeaveAccount::taken_in`]
+//!   gives the days taken inside a pay period.
 //! - [`PaySchedule`]: a [`PayFrequency`] and an anchor date cutting time
 //!   into [`PayPeriod`]s (semi-monthly from the 1st and 16th or from any
 //!   other anchor day, monthly from the 1st or the 26th, ...); the periods
@@ -45,7 +46,8 @@
 //!   [`PayInput`] (salary prorated by [`ProrationBasis`] through
 //!   [`Money::allocate`](bureau_core::Money::allocate), hourly pay and
 //!   overtime from [`PeriodHours`], bonus, commission, unpaid leave, pre-
-//!   and post-tax deductions) under a [`PayrollConfig`] (a progressive
+//!   and post-tax deductions, expense claims paid back) under a
+//!   [`PayrollConfig`] (a progressive
 //!   [`TaxTable`] applied by [`TaxMethod`], [`Contribution`]s with annual
 //!   caps, one [`RoundingStrategy`](bureau_core::RoundingStrategy) applied
 //!   once per line, [`NegativeNet`]). Every [`PayLine`] keeps its
@@ -60,7 +62,8 @@
 //!   with the rate used, checked against an [`ExpensePolicy`] (limits per
 //!   category per line and per day), approved or rejected by the
 //!   claimant's manager in the [`OrgChart`] (never the claimant) and
-//!   reimbursed through payroll or as a payable ([`Reimbursement`]).
+//!   reimbursed through payroll ([`PayInput::with_reimbursement`]) or as a
+//!   payable ([`Reimbursement`]).
 //! - [`Requisition`]: a position, department, headcount, annual budget per
 //!   hire and [`Pipeline`] of stages; it counts hires up to the headcount.
 //!   [`Candidate`]: one application moving through the pipeline a stage
@@ -69,7 +72,8 @@
 //!   [`EmployeeCommand::Hire`] needs ([`CandidateEvent::employee_hire`]).
 //! - [`headcount`] and [`workforce_metrics`]: heads and FTE as of a date;
 //!   joiners, leavers, turnover, retention, average tenure and absence
-//!   rate over a period ([`WorkforceMetrics`]).
+//!   rate over a period ([`WorkforceMetrics`]; [`Absence::from_accounts`]
+//!   measures absence from leave accounts).
 //!
 //! Every aggregate is `Default`, in a "not created yet" state that accepts
 //! only its creating command ([`EmployeeCommand::Hire`],

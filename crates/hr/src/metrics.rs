@@ -3,7 +3,11 @@
 use bureau_core::{DateRange, Decimal, Rate, RoundingStrategy};
 use chrono::NaiveDate;
 
-use crate::{Change, Employee, LeaveDays};
+use std::collections::BTreeSet;
+
+use bureau_calendar::WorkingDays;
+
+use crate::{Change, Employee, LeaveAccount, LeaveDays, LeaveType, Result};
 
 /// The places rates and averages are rounded to, with
 /// [`RoundingStrategy::MidpointNearestEven`].
@@ -56,8 +60,9 @@ pub fn headcount(employees: &[Employee], date: NaiveDate) -> Headcount {
     Headcount { heads, fte }
 }
 
-/// Absence over a period, counted by the caller from leave taken and
-/// working days scheduled on each employee's calendar.
+/// Absence over a period: days absent out of working days scheduled.
+/// [`Absence::from_accounts`] measures both from leave accounts;
+/// [`Absence::new`] takes the caller's counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -72,6 +77,82 @@ impl Absence {
     /// `absent` days out of `scheduled`.
     pub const fn new(absent: LeaveDays, scheduled: LeaveDays) -> Self {
         Self { absent, scheduled }
+    }
+
+    /// The absence over `period` of the employees holding `accounts`.
+    ///
+    /// - Absent: the days of approved requests inside the period
+    ///   ([`LeaveAccount::taken_in`]) in the accounts whose leave type
+    ///   `counts` (sick and unpaid leave, say, but not annual leave).
+    /// - Scheduled: once for each employee with an account, the working
+    ///   days of the period while employed, on the calendar and employment
+    ///   of the employee's first account in `accounts`.
+    ///
+    /// Accounts not configured yet count nothing.
+    ///
+    /// ```
+    /// use bureau_calendar::{Calendar, Schedule, Tz};
+    /// use bureau_core::{Aggregate, DateRange, EmployeeId};
+    /// use bureau_hr::{Absence, Fte, LeaveAccount, LeaveCommand, LeaveDays, LeaveEmployment,
+    ///     LeavePolicy, LeaveRequestId, LeaveSpan, LeaveType};
+    /// use chrono::NaiveDate;
+    /// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).ok_or("date");
+    /// let calendar = Calendar::new(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse()?)?);
+    /// let account = |leave_type, days: i32| -> Result<LeaveAccount, Box<dyn std::error::Error>> {
+    ///     let policy = LeavePolicy::builder(leave_type, LeaveDays::from(days)).build()?;
+    ///     let mut account = LeaveAccount::default();
+    ///     account.handle(&LeaveCommand::Configure { employee: EmployeeId::from_u128(1), policy,
+    ///         calendar: calendar.clone(), employment: LeaveEmployment::new(day(1, 1)?, Fte::FULL) })?;
+    ///     account.handle(&LeaveCommand::Accrue { through: day(12, 31)? })?;
+    ///     Ok(account)
+    /// };
+    /// let (mut sick, mut annual) = (account(LeaveType::Sick, 10)?, account(LeaveType::Annual, 25)?);
+    /// for (account, from, to) in [(&mut sick, 2, 4), (&mut annual, 15, 20)] {
+    ///     let id = LeaveRequestId::from_u128(1);
+    ///     account.handle(&LeaveCommand::Request { id, span: LeaveSpan::new(DateRange::new(day(6, from)?, day(6, to)?)?)? })?;
+    ///     account.handle(&LeaveCommand::Approve { id })?;
+    /// }
+    /// // Two sick days out of June's 22 working days; annual leave is not absence here.
+    /// let june = DateRange::new(day(6, 1)?, day(7, 1)?)?;
+    /// let absence = Absence::from_accounts(june, [&sick, &annual], |t| *t != LeaveType::Annual)?;
+    /// assert_eq!(absence, Absence::new(LeaveDays::from(2), LeaveDays::from(22)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Those of [`LeaveAccount::taken_in`].
+    pub fn from_accounts<'a, I, F>(period: DateRange, accounts: I, counts: F) -> Result<Self>
+    where
+        I: IntoIterator<Item = &'a LeaveAccount>,
+        F: Fn(&LeaveType) -> bool,
+    {
+        let mut absent = WorkingDays::ZERO;
+        let mut scheduled = WorkingDays::ZERO;
+        let mut seen = BTreeSet::new();
+        for account in accounts {
+            let (Some(employee), Some(policy), Some(calendar), Some(employment)) = (
+                account.employee(),
+                account.policy(),
+                account.calendar(),
+                account.employment(),
+            ) else {
+                continue;
+            };
+            if counts(policy.leave_type()) {
+                absent += account.taken_in(period)?.value().into();
+            }
+            if seen.insert(employee) {
+                let start = employment.start().max(period.start());
+                let end = employment
+                    .end()
+                    .map_or(period.end(), |e| e.min(period.end()));
+                if start < end {
+                    scheduled += calendar.working_days_in(DateRange::new(start, end)?);
+                }
+            }
+        }
+        Ok(Self::new(absent.into(), scheduled.into()))
     }
 }
 

@@ -307,6 +307,74 @@ impl LeaveAccount {
         self.setup.as_ref().map(|s| &s.policy)
     }
 
+    /// The working-time calendar requests are counted on, `None` before
+    /// the account is configured.
+    pub fn calendar(&self) -> Option<&Calendar> {
+        self.setup.as_ref().map(|s| &s.calendar)
+    }
+
+    /// The employment accrual follows, `None` before the account is
+    /// configured.
+    pub fn employment(&self) -> Option<LeaveEmployment> {
+        self.setup.as_ref().map(|s| s.employment)
+    }
+
+    /// The days of approved requests that fall inside `range`: what a pay
+    /// period deducts for unpaid leave, or what an absence rate counts. A
+    /// request inside `range` counts the days it took; one crossing an
+    /// edge counts its part inside ([`LeaveSpan::within`]) on the
+    /// account's calendar and the policy's [`DayCounting`](crate::DayCounting),
+    /// so the parts of a request in consecutive periods add up to its
+    /// days. Zero for an account not configured yet.
+    ///
+    /// ```
+    /// use bureau_calendar::{Calendar, Schedule, Tz};
+    /// use bureau_core::{Aggregate, DateRange, EmployeeId};
+    /// use bureau_hr::{Fte, LeaveAccount, LeaveCommand, LeaveDays, LeaveEmployment, LeavePolicy,
+    ///     LeaveRequestId, LeaveSpan, LeaveType};
+    /// use chrono::NaiveDate;
+    /// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).ok_or("date");
+    /// let policy = LeavePolicy::builder(LeaveType::Unpaid, LeaveDays::ZERO)
+    ///     .negative_allowance(LeaveDays::from(20))
+    ///     .build()?;
+    /// let calendar = Calendar::new(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse()?)?);
+    /// let mut unpaid = LeaveAccount::default();
+    /// unpaid.handle(&LeaveCommand::Configure { employee: EmployeeId::from_u128(7), policy, calendar,
+    ///     employment: LeaveEmployment::new(day(1, 1)?, Fte::FULL) })?;
+    /// // Monday 29 June to Friday 3 July.
+    /// let id = LeaveRequestId::from_u128(1);
+    /// unpaid.handle(&LeaveCommand::Request { id, span: LeaveSpan::new(DateRange::new(day(6, 29)?, day(7, 4)?)?)? })?;
+    /// unpaid.handle(&LeaveCommand::Approve { id })?;
+    /// let june = DateRange::new(day(6, 1)?, day(7, 1)?)?;
+    /// assert_eq!(unpaid.taken_in(june)?, LeaveDays::from(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidHalfDays`] would name a part halved at both ends of
+    /// one day, which an accepted request never leaves.
+    pub fn taken_in(&self, range: DateRange) -> Result<LeaveDays> {
+        let Some(setup) = self.setup.as_ref() else {
+            return Ok(LeaveDays::ZERO);
+        };
+        let mut days = WorkingDays::ZERO;
+        for record in self.requests.values() {
+            if record.status != RequestStatus::Approved {
+                continue;
+            }
+            let Some(part) = record.span.within(range) else {
+                continue;
+            };
+            days += if part == record.span {
+                record.days
+            } else {
+                part.count(&setup.calendar, setup.policy.counting())?
+            };
+        }
+        Ok(LeaveDays::from(days))
+    }
+
     /// The balance at the end of `date`: every movement dated on or before
     /// it. A binary search plus one read.
     pub fn balance_as_of(&self, date: NaiveDate) -> LeaveDays {

@@ -99,6 +99,46 @@ impl LeaveSpan {
         self.last
     }
 
+    /// The part of the span inside `range` (a pay period, a month), `None`
+    /// when they share no date. A half first or last day stays half only
+    /// where the span's own first or last day is kept; a day cut off at the
+    /// edge of `range` is whole there. So the parts of a span cut at any
+    /// dates count, together, what the span counts.
+    ///
+    /// ```
+    /// use bureau_calendar::{Calendar, Schedule, Tz, WorkingDays};
+    /// use bureau_core::DateRange;
+    /// use bureau_hr::{DayCounting, LeaveSpan};
+    /// use chrono::NaiveDate;
+    /// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).ok_or("date");
+    /// let weekdays = Calendar::new(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse()?)?);
+    /// // Thursday 25 June afternoon to Thursday 2 July: 5.5 working days.
+    /// let span = LeaveSpan::new(DateRange::new(day(6, 25)?, day(7, 3)?)?)?.first_day_half();
+    /// let june = span.within(DateRange::new(day(6, 1)?, day(7, 1)?)?).ok_or("no june")?;
+    /// let july = span.within(DateRange::new(day(7, 1)?, day(8, 1)?)?).ok_or("no july")?;
+    /// // 25 (half), 26, 29, 30 June; 1 and 2 July.
+    /// assert_eq!(june.count(&weekdays, DayCounting::WorkingDays)?, WorkingDays::from(3) + WorkingDays::HALF);
+    /// assert_eq!(july.count(&weekdays, DayCounting::WorkingDays)?, WorkingDays::from(2));
+    /// assert_eq!(span.within(DateRange::new(day(8, 1)?, day(9, 1)?)?), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn within(&self, range: DateRange) -> Option<Self> {
+        let kept = self.range.intersection(&range).filter(|r| !r.is_empty())?;
+        Some(Self {
+            range: kept,
+            first: if kept.start() == self.range.start() {
+                self.first
+            } else {
+                DayPart::Whole
+            },
+            last: if kept.end() == self.range.end() {
+                self.last
+            } else {
+                DayPart::Whole
+            },
+        })
+    }
+
     /// Whether the two spans share a date (a half day counts as sharing it).
     ///
     /// ```

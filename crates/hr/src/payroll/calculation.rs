@@ -1,7 +1,7 @@
 //! The calculation of a payroll run over many employees, with totals per
 //! component.
 
-use bureau_core::{Currency, Money};
+use bureau_core::{Currency, EmployeeId, Money};
 
 use crate::{
     Error, LineKind, PayComponentName, PayInput, PayrollConfig, Payslip, Result, YearToDate,
@@ -84,9 +84,9 @@ struct ComponentSum {
 
 /// The sums per component while a run is totalled. A run has a handful
 /// of components and its payslips list them in much the same order, so
-/// the search for a line's component starts after the previous line's
-/// and mostly ends at the first look; a component is cloned only the
-/// first time it is met.
+/// a line's component is first looked for just after the previous line's,
+/// where it mostly is; otherwise the few sums are scanned. A component is
+/// cloned only the first time it is met.
 #[derive(Default)]
 struct ComponentSums {
     sums: Vec<ComponentSum>,
@@ -95,23 +95,22 @@ struct ComponentSums {
 
 impl ComponentSums {
     fn entry(&mut self, kind: LineKind, component: Option<&PayComponentName>) -> &mut ComponentSum {
-        let len = self.sums.len();
-        let found = (0..len)
-            .map(|offset| (self.next + offset) % len)
-            .find(|&index| {
-                self.sums
-                    .get(index)
-                    .is_some_and(|s| s.kind == kind && s.component.as_ref() == component)
-            });
-        let index = found.unwrap_or_else(|| {
-            self.sums.push(ComponentSum {
-                kind,
-                component: component.cloned(),
-                minor: 0,
-                payslips: 0,
-            });
-            len
-        });
+        let matches = |s: &ComponentSum| s.kind == kind && s.component.as_ref() == component;
+        let index = match self.sums.get(self.next) {
+            Some(sum) if matches(sum) => self.next,
+            _ => match self.sums.iter().position(matches) {
+                Some(index) => index,
+                None => {
+                    self.sums.push(ComponentSum {
+                        kind,
+                        component: component.cloned(),
+                        minor: 0,
+                        payslips: 0,
+                    });
+                    self.sums.len() - 1
+                }
+            },
+        };
         self.next = index + 1;
         // `index` is in the vector: found in it, or just pushed.
         let last = self.sums.len() - 1;
@@ -120,65 +119,86 @@ impl ComponentSums {
     }
 }
 
-impl PayrollCalculation {
-    /// Runs [`gross_to_net`] for each input with its year to date.
-    ///
-    /// # Errors
-    ///
-    /// The first error of [`gross_to_net`], which names its employee; no
-    /// partial run is returned.
-    pub fn run<'a, 'y, I>(config: &PayrollConfig, inputs: I) -> Result<Self>
-    where
-        I: IntoIterator<Item = (PayInput<'a>, &'y YearToDate)>,
-    {
-        let payslips = inputs
-            .into_iter()
-            .map(|(input, year_to_date)| gross_to_net(config, &input, year_to_date))
-            .collect::<Result<Vec<_>>>()?;
-        Self::from_payslips(config.currency(), payslips)
+/// A run's totals while its payslips are added: per component, gross,
+/// net and employer cost, in minor units.
+struct RunTotals {
+    currency: Currency,
+    components: ComponentSums,
+    gross: i128,
+    net: i128,
+    employer_cost: i128,
+    /// The payslip at which a sum first left `i128`.
+    overflowed: Option<EmployeeId>,
+    /// The last payslip added.
+    last: Option<EmployeeId>,
+}
+
+impl RunTotals {
+    fn new(currency: Currency) -> Self {
+        Self {
+            currency,
+            components: ComponentSums::default(),
+            gross: 0,
+            net: 0,
+            employer_cost: 0,
+            overflowed: None,
+            last: None,
+        }
     }
 
-    /// The calculation holding `payslips`, its totals summed from them.
+    /// Adds `payslip`'s lines and totals.
     ///
     /// # Errors
     ///
-    /// [`Error::PayCurrency`] naming the first payslip not paid in
-    /// `currency`; [`Error::PayOverflow`] when a total leaves the range of
-    /// an amount.
-    pub fn from_payslips(currency: Currency, payslips: Vec<Payslip>) -> Result<Self> {
+    /// [`Error::PayCurrency`] when the payslip is not paid in the run's
+    /// currency.
+    fn add(&mut self, payslip: &Payslip) -> Result<()> {
         // Sums in minor units: every line of a payslip is in the payslip's
         // currency (its constructors and its deserialization check it), and
         // each payslip's currency is checked here.
-        let mut totals = ComponentSums::default();
-        let (mut gross, mut net, mut employer_cost) = (0i128, 0i128, 0i128);
-        let mut overflowed = None;
-        for payslip in &payslips {
-            if payslip.gross().currency() != currency {
-                return Err(Error::PayCurrency {
-                    employee: payslip.employee(),
-                    line: "payslip".to_owned(),
-                    expected: currency,
-                    found: payslip.gross().currency(),
-                });
-            }
-            let mut add =
-                |total: &mut i128, amount: Money| match total.checked_add(amount.to_minor()) {
-                    Some(sum) => *total = sum,
-                    None => overflowed = overflowed.or(Some(payslip.employee())),
-                };
-            for line in payslip.lines() {
-                let entry = totals.entry(line.kind(), line.component());
-                add(&mut entry.minor, line.amount());
-                entry.payslips += 1;
-            }
-            add(&mut gross, payslip.gross());
-            add(&mut net, payslip.net());
-            add(&mut employer_cost, payslip.employer_cost());
+        if payslip.currency() != self.currency {
+            return Err(Error::PayCurrency {
+                employee: payslip.employee(),
+                line: "payslip".to_owned(),
+                expected: self.currency,
+                found: payslip.currency(),
+            });
         }
-        // A sum beyond what an amount holds names the payslip it passed
-        // the limit at, or the last one when only the final total does not
-        // fit.
-        let blamed = overflowed.or_else(|| payslips.last().map(Payslip::employee));
+        let employee = payslip.employee();
+        let overflowed = &mut self.overflowed;
+        let mut add = |total: &mut i128, amount: i128| match total.checked_add(amount) {
+            Some(sum) => *total = sum,
+            None => *overflowed = overflowed.or(Some(employee)),
+        };
+        for line in payslip.lines() {
+            let entry = self.components.entry(line.kind(), line.component());
+            add(&mut entry.minor, line.minor());
+            entry.payslips += 1;
+        }
+        let totals = &payslip.totals;
+        add(&mut self.gross, totals.gross.get());
+        add(&mut self.net, totals.net.get());
+        add(&mut self.employer_cost, totals.employer_cost.get());
+        self.last = Some(employee);
+        Ok(())
+    }
+
+    /// The calculation of `payslips`, whose totals these are.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PayOverflow`] when a total leaves the range of an amount,
+    /// naming the payslip it passed the limit at, or the last one when
+    /// only a final total does not fit.
+    fn finish(self, payslips: Vec<Payslip>) -> Result<PayrollCalculation> {
+        let currency = self.currency;
+        let blamed = self.overflowed.or(self.last);
+        if let Some(employee) = self.overflowed {
+            return Err(Error::PayOverflow {
+                employee,
+                line: "payroll run total",
+            });
+        }
         let money = |minor: i128| {
             Money::from_minor(minor, currency).map_err(|error| match blamed {
                 Some(employee) => Error::PayOverflow {
@@ -188,13 +208,7 @@ impl PayrollCalculation {
                 None => Error::Core(error),
             })
         };
-        if let Some(employee) = overflowed {
-            return Err(Error::PayOverflow {
-                employee,
-                line: "payroll run total",
-            });
-        }
-        let mut sums = totals.sums;
+        let mut sums = self.components.sums;
         sums.sort_unstable_by(|a, b| (a.kind, &a.component).cmp(&(b.kind, &b.component)));
         let components = sums
             .into_iter()
@@ -207,15 +221,55 @@ impl PayrollCalculation {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let (gross, net, employer_cost) = (money(gross)?, money(net)?, money(employer_cost)?);
-        Ok(Self {
+        Ok(PayrollCalculation {
             currency,
             payslips,
             components,
-            gross,
-            net,
-            employer_cost,
+            gross: money(self.gross)?,
+            net: money(self.net)?,
+            employer_cost: money(self.employer_cost)?,
         })
+    }
+}
+
+impl PayrollCalculation {
+    /// Runs [`gross_to_net`] for each input with its year to date, and
+    /// totals each payslip as it comes (while its lines are still in
+    /// cache).
+    ///
+    /// # Errors
+    ///
+    /// The first error of [`gross_to_net`], which names its employee; no
+    /// partial run is returned. [`Error::PayOverflow`] when a total leaves
+    /// the range of an amount.
+    pub fn run<'a, 'y, I>(config: &PayrollConfig, inputs: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = (PayInput<'a>, &'y YearToDate)>,
+    {
+        let inputs = inputs.into_iter();
+        let mut payslips = Vec::with_capacity(inputs.size_hint().0);
+        let mut totals = RunTotals::new(config.currency());
+        for (input, year_to_date) in inputs {
+            let payslip = gross_to_net(config, &input, year_to_date)?;
+            totals.add(&payslip)?;
+            payslips.push(payslip);
+        }
+        totals.finish(payslips)
+    }
+
+    /// The calculation holding `payslips`, its totals summed from them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PayCurrency`] naming the first payslip not paid in
+    /// `currency`; [`Error::PayOverflow`] when a total leaves the range of
+    /// an amount.
+    pub fn from_payslips(currency: Currency, payslips: Vec<Payslip>) -> Result<Self> {
+        let mut totals = RunTotals::new(currency);
+        for payslip in &payslips {
+            totals.add(payslip)?;
+        }
+        totals.finish(payslips)
     }
 
     /// The currency everything is paid in.

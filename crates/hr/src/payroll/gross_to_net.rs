@@ -1,14 +1,15 @@
 //! Gross to net for one employee and one pay period, as a pure function.
 
 use bureau_calendar::Calendar;
-use bureau_core::{DateRange, Decimal, EmployeeId, Money, Rate};
+use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money, Rate};
 
-use super::rounding::{power_of_ten, round_minor, round_quotient, round_ratio};
+use super::payslip::{Basis, ContributionBases, Minor, PackedHours, PayslipTotals, Per};
+use super::rounding::{Fixed, mul, power_of_ten, round_fixed, round_quotient};
 use crate::{
-    Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineBasis,
-    LineKind, LineRate, Multiplier, NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine,
-    PayPeriod, PayRate, PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result,
-    TaxMethod, YearToDate,
+    Contribution, ContributionBasis, ContributionTiming, Error, Fte, LeaveDays, LineKind,
+    NegativeNet, PayBasis, PayComponentName, PayFrequency, PayLine, PayPeriod, PayRate,
+    PaySchedule, PayrollConfig, Payslip, PeriodHours, ProrationBasis, Result, TaxMethod,
+    YearToDate,
 };
 
 /// What one employee is paid for in one period: pay rate and FTE, the days
@@ -33,6 +34,7 @@ pub struct PayInput<'a> {
     commission: Option<Money>,
     pre_tax: Vec<(PayComponentName, Money)>,
     post_tax: Vec<(PayComponentName, Money)>,
+    reimbursements: Vec<(PayComponentName, Money)>,
     carried_in: Option<Money>,
 }
 
@@ -62,6 +64,7 @@ impl<'a> PayInput<'a> {
             commission: None,
             pre_tax: Vec::new(),
             post_tax: Vec::new(),
+            reimbursements: Vec::new(),
             carried_in: None,
         }
     }
@@ -127,6 +130,39 @@ impl<'a> PayInput<'a> {
         self
     }
 
+    /// The same input with an expense claim paid back through payroll
+    /// ([`Reimbursement::Payroll`](crate::Reimbursement::Payroll); the
+    /// claim's [`total`](crate::ExpenseClaim::total)): a
+    /// [`LineKind::Reimbursement`] line adding to net pay, untaxed.
+    ///
+    /// ```
+    /// use bureau_calendar::Calendar;
+    /// use bureau_core::{money, Currency, EmployeeId, Rate};
+    /// use bureau_hr::{gross_to_net, LineKind, PayComponentName, PayFrequency, PayInput, PayRate,
+    ///     PaySchedule, PayrollConfig, TaxBand, TaxTable, YearToDate};
+    /// use chrono::NaiveDate;
+    /// let table = TaxTable::new(vec![TaxBand::new(money!(0.00 USD), Rate::new("0.1".parse()?))])?;
+    /// let config = PayrollConfig::new(table);
+    /// let monthly = PaySchedule::new(PayFrequency::Monthly, NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?)?;
+    /// let may = monthly.period_containing(NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?)?;
+    /// let calendar = Calendar::always();
+    /// let input = PayInput::new(EmployeeId::from_u128(3), may, PayFrequency::Monthly, 5,
+    ///     PayRate::annual(money!(36000.00 USD))?, &calendar)
+    ///     .with_reimbursement(PayComponentName::new("travel to Lyon")?, money!(412.80 USD));
+    /// let slip = gross_to_net(&config, &input, &YearToDate::new(Currency::USD))?;
+    /// // 3 000 gross, 300 tax: the reimbursement is paid, not taxed.
+    /// assert_eq!(slip.gross(), money!(3000.00 USD));
+    /// assert_eq!(slip.taxable(), money!(3000.00 USD));
+    /// assert_eq!(slip.total_of(LineKind::Reimbursement)?, money!(-412.80 USD));
+    /// assert_eq!(slip.net(), money!(3112.80 USD));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_reimbursement(mut self, component: PayComponentName, amount: Money) -> Self {
+        self.reimbursements.push((component, amount));
+        self
+    }
+
     /// The same input with the shortfall the previous payslip carried
     /// forward ([`Payslip::carried_forward`]).
     #[must_use]
@@ -173,9 +209,14 @@ pub fn period_number(
         })
 }
 
+/// The straightforward computation the fast path is tested against.
+#[cfg(all(test, feature = "proptest"))]
+mod reference;
+
 struct Computation<'c> {
     config: &'c PayrollConfig,
     employee: EmployeeId,
+    currency: Currency,
     lines: Vec<PayLine>,
     /// Running sums in minor units, kept as lines are pushed so that no
     /// total walks the lines again.
@@ -225,37 +266,37 @@ impl Computation<'_> {
         }
     }
 
-    /// The one rounding of a line: the same value as [`Money::rounded`]
-    /// with the configuration's strategy, computed on the mantissa.
-    fn round(&self, exact: Decimal, line: &'static str) -> Result<Money> {
-        let currency = self.config.currency();
-        match round_minor(exact, currency.minor_units(), self.config.rounding()) {
-            Some(minor) => Money::from_minor(minor, currency),
-            None => Money::rounded(exact, currency, self.config.rounding()),
-        }
-        .map_err(|_| self.overflow(line))
+    /// `value` minor units of the payroll's currency, checked to fit an
+    /// amount.
+    #[inline]
+    fn minor(&self, value: i128, line: &'static str) -> Result<Minor> {
+        Minor::new(value).ok_or_else(|| self.overflow(line))
     }
 
-    /// The one rounding of a line whose exact amount is the product of
-    /// `factors`, divided by `divisor` when there is one: computed on
-    /// integers, never through a decimal quotient cut to 28 digits; in
-    /// decimals by `decimal` only when an integer would leave `i128` (or
-    /// the strategy is one the integer rounding does not know).
-    fn round_ratio(
+    /// The one rounding of a line whose exact amount is `value ÷ divisor`
+    /// (`value` a product of the line's factors, `None` when it left
+    /// `i128`): computed on integers, never through a decimal quotient cut
+    /// to 28 digits; in decimals by `decimal` only when an integer would
+    /// leave `i128` (or the strategy is one the integer rounding does not
+    /// know).
+    #[inline(always)]
+    fn round_line(
         &self,
-        factors: &[Decimal],
-        divisor: Option<Decimal>,
+        value: Option<Fixed>,
+        divisor: Fixed,
         line: &'static str,
         decimal: impl FnOnce() -> Option<Decimal>,
-    ) -> Result<Money> {
-        let currency = self.config.currency();
-        match round_ratio(
-            factors,
-            divisor,
-            currency.minor_units(),
-            self.config.rounding(),
-        ) {
-            Some(minor) => Money::from_minor(minor, currency).map_err(|_| self.overflow(line)),
+    ) -> Result<Minor> {
+        let minor = value.and_then(|value| {
+            round_fixed(
+                value,
+                divisor,
+                self.currency.minor_units(),
+                self.config.rounding(),
+            )
+        });
+        match minor {
+            Some(minor) => self.minor(minor, line),
             None => {
                 let exact = decimal().ok_or_else(|| self.overflow(line))?;
                 self.round(exact, line)
@@ -263,36 +304,56 @@ impl Computation<'_> {
         }
     }
 
+    /// `exact` rounded once by the configuration's strategy, in decimals.
+    fn round(&self, exact: Decimal, line: &'static str) -> Result<Minor> {
+        Money::rounded(exact, self.currency, self.config.rounding())
+            .map(Minor::of)
+            .map_err(|_| self.overflow(line))
+    }
+
+    #[inline]
     fn check_currency(&self, amount: Money, line: &str) -> Result<()> {
-        if amount.currency() == self.config.currency() {
+        self.check_currency_of(amount.currency(), line)
+    }
+
+    #[inline]
+    fn check_currency_of(&self, currency: Currency, line: &str) -> Result<()> {
+        if currency == self.currency {
             Ok(())
         } else {
             Err(Error::PayCurrency {
                 employee: self.employee,
                 line: line.to_owned(),
-                expected: self.config.currency(),
-                found: amount.currency(),
+                expected: self.currency,
+                found: currency,
             })
         }
     }
 
+    #[inline(always)]
     fn push(
         &mut self,
         kind: LineKind,
         component: Option<PayComponentName>,
-        basis: LineBasis,
-        rate: LineRate,
-        amount: Money,
+        basis: Basis,
+        rate: Per,
+        amount: Minor,
     ) {
-        self.totals.add(kind, amount.to_minor());
-        self.lines
-            .push(PayLine::new(kind, component, basis, rate, amount));
+        self.totals.add(kind, amount.get());
+        self.lines.push(PayLine::new(
+            kind,
+            component,
+            basis,
+            rate,
+            amount,
+            self.currency,
+        ));
     }
 
-    /// A running total as money.
-    fn total(&self, select: fn(&Totals) -> i128) -> Result<Money> {
-        Money::from_minor(select(&self.totals), self.config.currency())
-            .map_err(|_| self.overflow("total"))
+    /// A difference of minor units (of totals, which stay far inside
+    /// `i128`), checked all the same.
+    fn sub(&self, a: i128, b: i128, line: &'static str) -> Result<i128> {
+        a.checked_sub(b).ok_or_else(|| self.overflow(line))
     }
 }
 
@@ -346,7 +407,9 @@ fn day_weights(
 /// 7. **Contributions** after tax. Every contribution applies its rates to
 ///    its basis (gross, or gross less pre-tax deductions), the basis capped
 ///    by what is left of the annual cap after the year to date.
-/// 8. **Post-tax deductions** and a shortfall carried in.
+/// 8. **Post-tax deductions**, a shortfall carried in, and reimbursements
+///    of expense claims ([`LineKind::Reimbursement`], negative deductions
+///    that add to net pay without being earned or taxed).
 ///
 /// Net is gross less the deduction lines. Below zero it is
 /// [`Error::NegativeNet`] or, under [`NegativeNet::CarryForward`], a
@@ -357,7 +420,8 @@ fn day_weights(
 /// [`Error::PayCurrency`] for an amount not in the payroll's currency,
 /// [`Error::InvalidPeriodNumber`], [`Error::EmploymentOutsidePeriod`],
 /// [`Error::HoursForOtherPeriod`], [`Error::UnpaidLeaveExceedsPaidDays`],
-/// [`Error::NegativeDeduction`], [`Error::NegativeNet`] and
+/// [`Error::NegativeDeduction`], [`Error::NegativeReimbursement`],
+/// [`Error::NegativeNet`] and
 /// [`Error::PayOverflow`]; each names the employee.
 #[allow(clippy::too_many_lines)]
 pub fn gross_to_net(
@@ -366,18 +430,20 @@ pub fn gross_to_net(
     year_to_date: &YearToDate,
 ) -> Result<Payslip> {
     let employee = input.employee;
+    let currency = config.currency();
     let mut c = Computation {
         config,
         employee,
+        currency,
         lines: Vec::with_capacity(
             8 + 2 * config.contributions().len()
                 + input.pre_tax.len()
                 + input.post_tax.len()
+                + input.reimbursements.len()
                 + input.hours.map_or(0, |h| h.buckets().len()),
         ),
         totals: Totals::default(),
     };
-    let currency = config.currency();
     let periods_per_year = input.frequency.periods_per_year();
     // A tax year holds a 53rd week or a 27th fortnight now and then, never a
     // 13th month or a 25th half month.
@@ -395,7 +461,9 @@ pub fn gross_to_net(
     }
     let rate = input.pay_rate.amount();
     c.check_currency(rate, "pay rate")?;
-    c.check_currency(year_to_date.gross(), "year to date")?;
+    // Every amount of a year to date is in one currency (its constructor,
+    // `gross_to_net` and its deserialization see to it): its gross tells.
+    c.check_currency_of(year_to_date.currency(), "year to date")?;
     let per_year = Decimal::from(periods_per_year);
 
     // 1. Salary.
@@ -412,75 +480,89 @@ pub fn gross_to_net(
                 last: input.period.last_day(),
             })?,
     };
+    let unpaid = input.unpaid_leave.value();
     let mut salaried_days = Decimal::ZERO;
     let mut period_days = Decimal::ZERO;
-    let mut period_salary = Money::zero(currency);
+    let mut period_salary = Minor::ZERO;
     if input.pay_rate.basis() == PayBasis::Annual {
         let (annual, fte) = (rate.amount(), input.fte.value());
-        period_salary = c.round_ratio(&[annual, fte], Some(per_year), "salary", || {
-            annual.checked_mul(fte)?.checked_div(per_year)
-        })?;
+        period_salary = c.round_line(
+            Fixed::of_money(rate).times(Fixed::of(fte)),
+            Fixed::integer(i128::from(periods_per_year)),
+            "salary",
+            || annual.checked_mul(fte)?.checked_div(per_year),
+        )?;
         // Counting days on the calendar is the costly part: a whole period
         // without unpaid leave pays the period's salary without it.
         let whole = employed == period_range;
-        let counted = !(whole && input.unpaid_leave == LeaveDays::ZERO);
-        let weights = if counted {
-            day_weights(config.proration(), input.calendar, period_range, employed)?
+        let counted = !(whole && unpaid.is_zero());
+        let (paid, basis) = if counted {
+            let weights = day_weights(config.proration(), input.calendar, period_range, employed)?;
+            let [before, within, after] = weights;
+            period_days = before + within + after;
+            salaried_days = within;
+            let paid = if before.is_zero() && after.is_zero() {
+                period_salary
+            } else {
+                period_salary
+                    .money(currency)
+                    .allocate(&weights)
+                    .ok()
+                    .and_then(|parts| parts.get(1).copied())
+                    .map(Minor::of)
+                    .ok_or_else(|| c.overflow("salary"))?
+            };
+            let basis = Basis::Days {
+                days: within,
+                of: period_days,
+            };
+            (paid, basis)
         } else {
-            [Decimal::ZERO, Decimal::ONE, Decimal::ZERO]
-        };
-        let [before, within, after] = weights;
-        period_days = before + within + after;
-        salaried_days = within;
-        let paid = if whole || within == period_days {
-            period_salary
-        } else {
-            period_salary
-                .allocate(&weights)
-                .ok()
-                .and_then(|parts| parts.get(1).copied())
-                .ok_or_else(|| c.overflow("salary"))?
+            (salaried_days, period_days) = (Decimal::ONE, Decimal::ONE);
+            (period_salary, Basis::WholePeriod)
         };
         c.push(
             LineKind::Salary,
             None,
-            if counted {
-                LineBasis::Days {
-                    days: within,
-                    of: period_days,
-                }
-            } else {
-                LineBasis::WholePeriod
-            },
-            LineRate::PerPeriod(period_salary),
+            basis,
+            Per::Period(period_salary),
             paid,
         );
     }
 
-    // 2. Unpaid leave.
-    let unpaid = input.unpaid_leave.value();
-    if unpaid < Decimal::ZERO || unpaid > salaried_days {
-        return Err(Error::UnpaidLeaveExceedsPaidDays {
-            employee,
-            unpaid: input.unpaid_leave,
-            paid: salaried_days,
-        });
-    }
+    // 2. Unpaid leave. Zero days need no comparison: the salaried days are
+    // never negative.
     if !unpaid.is_zero() {
-        let salary = period_salary.amount();
-        let amount = c
-            .round_ratio(&[salary, unpaid], Some(period_days), "unpaid leave", || {
-                salary.checked_mul(unpaid)?.checked_div(period_days)
-            })?
-            .neg();
+        if unpaid.is_sign_negative() || unpaid > salaried_days {
+            return Err(Error::UnpaidLeaveExceedsPaidDays {
+                employee,
+                unpaid: input.unpaid_leave,
+                paid: salaried_days,
+            });
+        }
+        let places = currency.minor_units();
+        let salary = Fixed::new(period_salary.get(), places);
+        let deducted = c.round_line(
+            salary.times(Fixed::of(unpaid)),
+            Fixed::of(period_days),
+            "unpaid leave",
+            || {
+                Decimal::try_from_i128_with_scale(period_salary.get(), places)
+                    .ok()?
+                    .checked_mul(unpaid)?
+                    .checked_div(period_days)
+            },
+        )?;
+        // The rounded amount, negated: minus a `Minor` is one.
+        let amount = c.minor(-deducted.get(), "unpaid leave")?;
         c.push(
             LineKind::UnpaidLeave,
             None,
-            LineBasis::Days {
+            Basis::Days {
                 days: unpaid,
                 of: period_days,
             },
-            LineRate::PerPeriod(period_salary),
+            Per::Period(period_salary),
             amount,
         );
     }
@@ -494,36 +576,49 @@ pub fn gross_to_net(
                 period_first: input.period.first_day(),
             });
         }
-        let hourly = match input.pay_rate.basis() {
-            PayBasis::Hourly => rate,
-            _ => {
-                let (annual, fte) = (rate.amount(), input.fte.value());
-                let hours = Decimal::new(config.annual_hours().centi(), 2);
-                c.round_ratio(&[annual, fte], Some(hours), "overtime", || {
-                    annual.checked_mul(fte)?.checked_div(hours)
-                })?
-            }
-        };
         let salaried = input.pay_rate.basis() != PayBasis::Hourly;
+        let hourly = if salaried {
+            let (annual, fte) = (rate.amount(), input.fte.value());
+            let centi = config.annual_hours().centi();
+            c.round_line(
+                Fixed::of_money(rate).times(Fixed::of(fte)),
+                Fixed::new(i128::from(centi), 2),
+                "overtime",
+                || annual.checked_mul(fte)?.checked_div(Decimal::new(centi, 2)),
+            )?
+        } else {
+            Minor::of(rate)
+        };
+        let per_hour = Fixed::new(hourly.get(), currency.minor_units());
         for (multiplier, worked) in hours.buckets() {
-            if salaried && *multiplier <= Multiplier::REGULAR {
+            let regular = multiplier.is_regular();
+            if salaried && regular {
                 continue;
             }
-            let (per_hour, times) = (hourly.amount(), multiplier.value());
-            let worked_hours = Decimal::new(worked.centi(), 2);
-            let amount = c.round_ratio(&[per_hour, times, worked_hours], None, "hours", || {
-                per_hour.checked_mul(times)?.checked_mul(worked_hours)
-            })?;
-            let kind = if *multiplier == Multiplier::REGULAR {
-                LineKind::Hourly
-            } else {
-                LineKind::Overtime
-            };
+            let times = multiplier.value();
+            let worked_hours = Fixed::new(i128::from(worked.centi()), 2);
+            let amount = c.round_line(
+                per_hour
+                    .times(Fixed::of(times))
+                    .and_then(|f| f.times(worked_hours)),
+                Fixed::ONE,
+                "hours",
+                || {
+                    Decimal::try_from_i128_with_scale(hourly.get(), currency.minor_units())
+                        .ok()?
+                        .checked_mul(times)?
+                        .checked_mul(Decimal::new(worked.centi(), 2))
+                },
+            )?;
             c.push(
-                kind,
+                if regular {
+                    LineKind::Hourly
+                } else {
+                    LineKind::Overtime
+                },
                 None,
-                LineBasis::Hours(*worked),
-                LineRate::PerHour {
+                Basis::Hours(PackedHours(*worked)),
+                Per::Hour {
                     amount: hourly,
                     multiplier: *multiplier,
                 },
@@ -541,10 +636,12 @@ pub fn gross_to_net(
             if amount.currency() != currency {
                 c.check_currency(amount, &kind.to_string())?;
             }
-            c.push(kind, None, LineBasis::Given, LineRate::None, amount);
+            c.push(kind, None, Basis::Given, Per::None, Minor::of(amount));
         }
     }
-    let gross = c.total(|t| t.earnings)?;
+    // From here on amounts stay minor units of the payroll's currency
+    // until they become a line or a total.
+    let gross = c.totals.earnings;
 
     // 5. Pre-tax deductions.
     let given = |c: &mut Computation<'_>,
@@ -565,9 +662,9 @@ pub fn gross_to_net(
             c.push(
                 kind,
                 Some(component.clone()),
-                LineBasis::Given,
-                LineRate::None,
-                *amount,
+                Basis::Given,
+                Per::None,
+                Minor::of(*amount),
             );
         }
         Ok(())
@@ -575,83 +672,54 @@ pub fn gross_to_net(
     given(&mut c, LineKind::PreTaxDeduction, &input.pre_tax)?;
     // The basis of a contribution on taxable pay: gross less pre-tax
     // deductions, before any contribution.
-    let before_contributions = gross
-        .checked_sub(c.total(|t| t.pre_tax)?)
-        .map_err(|_| c.overflow("taxable pay"))?;
-    let mut year = year_to_date.clone();
+    let before_contributions = c.sub(gross, c.totals.pre_tax, "taxable pay")?;
+    let mut bases = year_to_date.contribution_bases().clone();
     for contribution in config.contributions() {
         if contribution.timing() == ContributionTiming::BeforeTax {
-            contribute(&mut c, contribution, gross, before_contributions, &mut year)?;
+            contribute(
+                &mut c,
+                contribution,
+                gross,
+                before_contributions,
+                &mut bases,
+            )?;
         }
     }
-    let taxable = gross
-        .checked_sub(c.total(|t| t.pre_tax)?)
-        .map_err(|_| c.overflow("taxable pay"))?;
+    let taxable = c.sub(gross, c.totals.pre_tax, "taxable pay")?;
 
     // 6. Income tax.
-    let n = Decimal::from(input.period_number);
-    let annualised = match config.tax_method() {
-        TaxMethod::Annualised => annualised_tax(&c, taxable, periods_per_year),
-        _ => None,
-    };
-    let (projected, tax) = match (annualised, config.tax_method()) {
-        (Some(projected_and_tax), _) => projected_and_tax,
-        (None, TaxMethod::Annualised) => {
-            let projected = taxable
-                .amount()
-                .checked_mul(per_year)
-                .ok_or_else(|| c.overflow("income tax"))?;
-            let annual_tax = config
-                .tax()
-                .tax_on(projected)
-                .ok_or_else(|| c.overflow("income tax"))?;
-            let exact = annual_tax
-                .checked_div(per_year)
-                .ok_or_else(|| c.overflow("income tax"))?;
-            (
-                c.round(projected, "income tax")?,
-                c.round(exact, "income tax")?,
-            )
-        }
-        (None, _) => {
-            let to_date = year_to_date
-                .taxable()
-                .checked_add(taxable)
-                .map_err(|_| c.overflow("income tax"))?;
-            let projected = to_date
-                .amount()
-                .checked_mul(per_year)
-                .and_then(|a| a.checked_div(n))
-                .ok_or_else(|| c.overflow("income tax"))?;
-            let due = config
-                .tax()
-                .tax_on(projected)
-                .and_then(|t| t.checked_mul(n))
-                .and_then(|t| t.checked_div(per_year))
-                .ok_or_else(|| c.overflow("income tax"))?;
-            let due = c.round(due, "income tax")?;
-            let tax = due
-                .checked_sub(year_to_date.tax())
-                .map_err(|_| c.overflow("income tax"))?;
-            (c.round(projected, "income tax")?, tax)
-        }
+    let (projected, tax) = match config.tax_method() {
+        TaxMethod::Annualised => annualised_tax(&c, taxable, periods_per_year)?,
+        _ => cumulative_tax(
+            &c,
+            taxable,
+            input.period_number,
+            periods_per_year,
+            year_to_date,
+        )?,
     };
     c.push(
         LineKind::IncomeTax,
         None,
-        LineBasis::Projected(projected),
-        LineRate::None,
+        Basis::Projected(projected),
+        Per::None,
         tax,
     );
 
     // 7. Contributions after tax.
     for contribution in config.contributions() {
         if contribution.timing() != ContributionTiming::BeforeTax {
-            contribute(&mut c, contribution, gross, before_contributions, &mut year)?;
+            contribute(
+                &mut c,
+                contribution,
+                gross,
+                before_contributions,
+                &mut bases,
+            )?;
         }
     }
 
-    // 8. Post-tax deductions and a shortfall carried in.
+    // 8. Post-tax deductions, a shortfall carried in and reimbursements.
     given(&mut c, LineKind::PostTaxDeduction, &input.post_tax)?;
     if let Some(amount) = input.carried_in {
         c.check_currency(amount, "carried in")?;
@@ -665,35 +733,57 @@ pub fn gross_to_net(
         c.push(
             LineKind::CarriedIn,
             None,
-            LineBasis::Given,
-            LineRate::None,
-            amount,
+            Basis::Given,
+            Per::None,
+            Minor::of(amount),
         );
     }
 
-    let mut deductions = c.total(|t| t.deductions)?;
-    let mut net = gross
-        .checked_sub(deductions)
-        .map_err(|_| c.overflow("net pay"))?;
-    let mut carried_forward = Money::zero(currency);
-    if net.is_negative() {
+    for (component, amount) in &input.reimbursements {
+        let label = || format!("{} {component}", LineKind::Reimbursement);
+        if amount.currency() != currency {
+            c.check_currency(*amount, &label())?;
+        }
+        if amount.is_negative() {
+            return Err(Error::NegativeReimbursement {
+                employee,
+                line: label(),
+                amount: *amount,
+            });
+        }
+        // A negative deduction: minus a `Minor` is one.
+        let paid = c.minor(-amount.to_minor(), "reimbursement")?;
+        c.push(
+            LineKind::Reimbursement,
+            Some(component.clone()),
+            Basis::Given,
+            Per::None,
+            paid,
+        );
+    }
+
+    let mut deductions = c.totals.deductions;
+    let mut net = c.sub(gross, deductions, "net pay")?;
+    let mut carried_forward = 0;
+    if net < 0 {
         match config.negative_net() {
             NegativeNet::CarryForward => {
+                let shortfall = c.minor(net, "net pay")?;
                 c.push(
                     LineKind::CarriedForward,
                     None,
-                    LineBasis::Given,
-                    LineRate::None,
-                    net,
+                    Basis::Given,
+                    Per::None,
+                    shortfall,
                 );
-                carried_forward = net.neg();
+                carried_forward = -net;
                 deductions = gross;
-                net = Money::zero(currency);
+                net = 0;
             }
             _ => {
                 return Err(Error::NegativeNet {
                     employee,
-                    net,
+                    net: c.minor(net, "net pay")?.money(currency),
                     lines: c
                         .lines
                         .iter()
@@ -704,117 +794,225 @@ pub fn gross_to_net(
             }
         }
     }
-    let employee_share = c.total(|t| t.employee)?;
-    let employer_cost = c.total(|t| t.employer)?;
-    year.add(gross, taxable, tax, employee_share, employer_cost, net)
-        .map_err(|_| c.overflow("year to date"))?;
+    let (employee_share, employer_cost) = (c.totals.employee, c.totals.employer);
+    let year = year_to_date
+        .after(
+            gross,
+            taxable,
+            tax.get(),
+            employee_share,
+            employer_cost,
+            net,
+            bases,
+        )
+        .ok_or_else(|| c.overflow("year to date"))?;
+    let totals = PayslipTotals {
+        gross: c.minor(gross, "gross pay")?,
+        taxable: c.minor(taxable, "taxable pay")?,
+        deductions: c.minor(deductions, "deductions")?,
+        net: c.minor(net, "net pay")?,
+        employer_cost: c.minor(employer_cost, "employer cost")?,
+        carried_forward: c.minor(carried_forward, "carried forward")?,
+        currency,
+    };
     Ok(Payslip {
         employee,
         period: input.period,
         lines: c.lines,
-        gross,
-        taxable,
-        deductions,
-        net,
-        employer_cost,
-        carried_forward,
+        totals,
         year_to_date: year,
     })
 }
 
-/// The annualised tax on integers: `(projected annual taxable pay, the
-/// period's tax)`, the table's tax on `taxable × periods per year` divided
-/// by the periods per year and rounded once; `None` when an integer would
-/// leave `i128` (or the strategy is one the integer rounding does not
-/// know), for the decimal computation to take over.
+/// The annualised tax: `(projected annual taxable pay, the period's
+/// tax)`, the table's tax on `taxable × periods per year` divided by the
+/// periods per year and rounded once. On integers (one binary search, a
+/// multiplication and one rounded quotient); in decimals where an integer
+/// would leave `i128` or the strategy is one the integer rounding does
+/// not know.
 fn annualised_tax(
     c: &Computation<'_>,
-    taxable: Money,
+    taxable: i128,
     periods_per_year: u32,
-) -> Option<(Money, Money)> {
-    let currency = c.config.currency();
+) -> Result<(Minor, Minor)> {
     let per_year = i128::from(periods_per_year);
-    let projected = taxable.to_minor().checked_mul(per_year)?;
-    let (annual_tax, scale) = c.config.tax().tax_on_minor(projected)?;
-    let divisor = per_year.checked_mul(power_of_ten(scale)?)?;
-    let tax = round_quotient(annual_tax, divisor, c.config.rounding())?;
-    Some((
-        Money::from_minor(projected, currency).ok()?,
-        Money::from_minor(tax, currency).ok()?,
-    ))
+    let projected = mul(taxable, per_year).ok_or_else(|| c.overflow("income tax"))?;
+    let projected = c.minor(projected, "income tax")?;
+    let integer = c
+        .config
+        .tax()
+        .tax_on_minor_scaled(projected.get(), 1)
+        .and_then(|(annual_tax, scale)| {
+            let divisor = mul(per_year, power_of_ten(scale)?)?;
+            round_quotient(annual_tax, divisor, c.config.rounding())
+        });
+    let tax = match integer {
+        Some(tax) => c.minor(tax, "income tax")?,
+        None => {
+            let per_year = Decimal::from(periods_per_year);
+            let exact = c
+                .config
+                .tax()
+                .tax_on(projected.money(c.currency).amount())
+                .and_then(|t| t.checked_div(per_year))
+                .ok_or_else(|| c.overflow("income tax"))?;
+            c.round(exact, "income tax")?
+        }
+    };
+    Ok((projected, tax))
+}
+
+/// The cumulative tax: `(projected annual taxable pay, the period's tax)`.
+/// With `ytd` the taxable pay of the year so far, this period's
+/// included, `p` the periods per year and `n` the period number, the
+/// projection is `ytd × p ÷ n` and the tax due to date `tax(ytd × p ÷ n)
+/// × n ÷ p`, computed as `(n × tax((ytd × p) ÷ n)) ÷ p` so that the only
+/// division is the last one, rounded once: the exact value's rounding,
+/// where a decimal quotient `ytd × p ÷ n` cut to 28 digits and multiplied
+/// back could fall on the other side of a rounding boundary. The period
+/// pays the tax due less the tax paid so far.
+fn cumulative_tax(
+    c: &Computation<'_>,
+    taxable: i128,
+    period_number: u32,
+    periods_per_year: u32,
+    year_to_date: &YearToDate,
+) -> Result<(Minor, Minor)> {
+    let overflow = || c.overflow("income tax");
+    let strategy = c.config.rounding();
+    let (n, per_year) = (i128::from(period_number), i128::from(periods_per_year));
+    let (taxable_so_far, tax_so_far) = year_to_date.taxable_and_tax();
+    let to_date = taxable_so_far.checked_add(taxable).ok_or_else(overflow)?;
+    let integer = mul(to_date, per_year).and_then(|scaled| {
+        let (due, scale) = c.config.tax().tax_on_minor_scaled(scaled, n)?;
+        let divisor = mul(per_year, power_of_ten(scale)?)?;
+        Some((
+            round_quotient(scaled, n, strategy)?,
+            round_quotient(due, divisor, strategy)?,
+        ))
+    });
+    let (projected, due) = match integer {
+        Some((projected, due)) => (
+            c.minor(projected, "income tax")?,
+            c.minor(due, "income tax")?,
+        ),
+        None => {
+            let (n, per_year) = (
+                Decimal::from(period_number),
+                Decimal::from(periods_per_year),
+            );
+            let scaled = Decimal::try_from_i128_with_scale(to_date, c.currency.minor_units())
+                .ok()
+                .and_then(|t| t.checked_mul(per_year))
+                .ok_or_else(overflow)?;
+            let due = c
+                .config
+                .tax()
+                .tax_on_scaled(scaled, n)
+                .and_then(|t| t.checked_div(per_year))
+                .ok_or_else(overflow)?;
+            let projected = scaled.checked_div(n).ok_or_else(overflow)?;
+            (
+                c.round(projected, "income tax")?,
+                c.round(due, "income tax")?,
+            )
+        }
+    };
+    let tax = c.sub(due.get(), tax_so_far, "income tax")?;
+    Ok((projected, c.minor(tax, "income tax")?))
 }
 
 /// The employee and employer lines of `contribution` (the employee's as a
-/// [`LineKind::PreTaxContribution`] when it is taken before tax).
+/// [`LineKind::PreTaxContribution`] when it is taken before tax), on
+/// `gross` or `taxable` (minor units); records its basis in `bases`.
 fn contribute(
     c: &mut Computation<'_>,
     contribution: &Contribution,
-    gross: Money,
-    taxable: Money,
-    year: &mut YearToDate,
+    gross: i128,
+    taxable: i128,
+    bases: &mut ContributionBases,
 ) -> Result<()> {
-    let base = contribution_base(c, contribution, gross, taxable, year)?;
+    let base = contribution_base(c, contribution, gross, taxable, bases)?;
     let employee_kind = match contribution.timing() {
         ContributionTiming::BeforeTax => LineKind::PreTaxContribution,
         _ => LineKind::EmployeeContribution,
     };
-    for (kind, rate) in [
-        (employee_kind, contribution.employee_rate()),
-        (LineKind::EmployerContribution, contribution.employer_rate()),
-    ] {
-        if rate == Rate::ZERO {
-            continue;
-        }
-        let (basis, fraction) = (base.amount(), rate.value());
-        let amount = c.round_ratio(&[basis, fraction], None, "contribution", || {
-            basis.checked_mul(fraction)
-        })?;
-        c.push(
-            kind,
-            Some(contribution.name().clone()),
-            LineBasis::Amount(base),
-            LineRate::Fraction(rate),
-            amount,
-        );
+    contribution_line(
+        c,
+        contribution,
+        employee_kind,
+        contribution.employee_rate(),
+        base,
+    )?;
+    contribution_line(
+        c,
+        contribution,
+        LineKind::EmployerContribution,
+        contribution.employer_rate(),
+        base,
+    )
+}
+
+/// One share of a contribution: `base × rate`, no line at a zero rate.
+#[inline]
+fn contribution_line(
+    c: &mut Computation<'_>,
+    contribution: &Contribution,
+    kind: LineKind,
+    rate: Rate,
+    base: Minor,
+) -> Result<()> {
+    let fraction = rate.value();
+    if fraction.is_zero() {
+        return Ok(());
     }
+    let places = c.currency.minor_units();
+    let amount = c.round_line(
+        Fixed::new(base.get(), places).times(Fixed::of(fraction)),
+        Fixed::ONE,
+        "contribution",
+        || {
+            Decimal::try_from_i128_with_scale(base.get(), places)
+                .ok()?
+                .checked_mul(fraction)
+        },
+    )?;
+    c.push(
+        kind,
+        Some(contribution.name().clone()),
+        Basis::Amount(base),
+        Per::Fraction(rate),
+        amount,
+    );
     Ok(())
 }
 
 /// The contribution's basis this period, capped by what the annual cap
-/// leaves after the year to date; records it in `year`.
+/// leaves after the year to date; records the new total in `bases`.
 fn contribution_base(
     c: &Computation<'_>,
     contribution: &Contribution,
-    gross: Money,
-    taxable: Money,
-    year: &mut YearToDate,
-) -> Result<Money> {
-    let currency = gross.currency();
-    let zero = Money::zero(currency);
+    gross: i128,
+    taxable: i128,
+    bases: &mut ContributionBases,
+) -> Result<Minor> {
     let raw = match contribution.basis() {
         ContributionBasis::Taxable => taxable,
         _ => gross,
-    };
-    let raw = if raw.is_negative() { zero } else { raw };
-    let so_far = year.contribution_basis(contribution.name());
+    }
+    .max(0);
+    let basis = bases.basis_mut(contribution.name());
+    let so_far = basis.get();
     let base = match contribution.annual_cap() {
         Some(cap) => {
             c.check_currency(cap, "contribution cap")?;
-            let left = cap
-                .checked_sub(so_far)
-                .map_err(|_| c.overflow("contribution"))?;
-            let left = if left.is_negative() { zero } else { left };
-            if raw.amount() > left.amount() {
-                left
-            } else {
-                raw
-            }
+            raw.min(c.sub(cap.to_minor(), so_far, "contribution")?.max(0))
         }
         None => raw,
     };
     let total = so_far
         .checked_add(base)
-        .map_err(|_| c.overflow("contribution"))?;
-    year.set_contribution_basis(contribution.name().clone(), total);
-    Ok(base)
+        .ok_or_else(|| c.overflow("contribution"))?;
+    *basis = c.minor(total, "contribution")?;
+    c.minor(base, "contribution")
 }

@@ -1,8 +1,9 @@
 //! Payslips: lines with basis, rate and amount, totals and year to date.
 
-use std::collections::BTreeMap;
+use core::fmt;
 
 use bureau_core::{Currency, Decimal, EmployeeId, Money, Rate};
+use smallvec::SmallVec;
 
 use crate::{Hours, Multiplier, PayComponentName, PayPeriod};
 
@@ -44,6 +45,11 @@ pub enum LineKind {
     /// The shortfall carried to the next period: a negative deduction that
     /// brings net pay to zero.
     CarriedForward,
+    /// An expense claim paid back with the payslip
+    /// ([`Reimbursement::Payroll`](crate::Reimbursement::Payroll)): neither
+    /// earned, taxed nor in any contribution's basis. A negative deduction,
+    /// so it adds to net pay and gross less deductions is still net.
+    Reimbursement,
 }
 
 impl LineKind {
@@ -71,6 +77,7 @@ impl LineKind {
                 | Self::PostTaxDeduction
                 | Self::CarriedIn
                 | Self::CarriedForward
+                | Self::Reimbursement
         )
     }
 }
@@ -93,6 +100,7 @@ impl core::fmt::Display for LineKind {
             Self::PostTaxDeduction => "post-tax deduction",
             Self::CarriedIn => "carried in",
             Self::CarriedForward => "carried forward",
+            Self::Reimbursement => "reimbursement",
         })
     }
 }
@@ -145,40 +153,205 @@ pub enum LineRate {
     Fraction(Rate),
 }
 
+/// A whole number of minor units of a currency, within what an amount
+/// holds (a 96-bit mantissa), so that it always turns back into [`Money`].
+///
+/// Payslips keep their amounts so: a payslip is computed on integers and
+/// creates no `Money` (whose construction checks the range and builds a
+/// decimal) until a caller reads one. Packed to 4-byte alignment, as a
+/// `Decimal` is, so that a line does not pad around a 16-byte-aligned
+/// `i128` and stays within 128 bytes (moved without a call to `memcpy`).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[repr(Rust, packed(4))]
+pub(crate) struct Minor(i128);
+
+/// The largest mantissa a `Decimal`, hence an amount, holds: 96 bits.
+const MAX_MINOR: u128 = (1 << 96) - 1;
+
+impl Minor {
+    /// Zero.
+    pub(crate) const ZERO: Self = Self(0);
+
+    /// `minor` minor units, `None` past what an amount holds.
+    #[inline]
+    pub(crate) const fn new(minor: i128) -> Option<Self> {
+        if minor.unsigned_abs() <= MAX_MINOR {
+            Some(Self(minor))
+        } else {
+            None
+        }
+    }
+
+    /// The minor units of `money` (which fit, being an amount's).
+    #[inline]
+    pub(crate) const fn of(money: Money) -> Self {
+        Self(money.to_minor())
+    }
+
+    /// The number.
+    #[inline]
+    pub(crate) const fn get(self) -> i128 {
+        self.0
+    }
+
+    /// As money in `currency`.
+    #[inline]
+    pub(crate) fn money(self, currency: Currency) -> Money {
+        // Every `Minor` fits an amount (see `new` and `of`), so this is
+        // never the zero.
+        Money::from_minor(self.get(), currency).unwrap_or(Money::zero(currency))
+    }
+}
+
+impl fmt::Debug for Minor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.get(), f)
+    }
+}
+
+/// Hours at 4-byte alignment, as the rest of a line's basis, so that the
+/// basis does not align to 8 bytes for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(Rust, packed(4))]
+pub(crate) struct PackedHours(pub(crate) Hours);
+
+/// A line's basis as kept: [`LineBasis`] with amounts in minor units of
+/// the line's currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Basis {
+    Given,
+    WholePeriod,
+    Days { days: Decimal, of: Decimal },
+    Hours(PackedHours),
+    Amount(Minor),
+    Projected(Minor),
+}
+
+impl Basis {
+    #[cfg(any(feature = "serde", all(test, feature = "proptest")))]
+    fn of(basis: LineBasis) -> Self {
+        match basis {
+            LineBasis::Given => Self::Given,
+            LineBasis::WholePeriod => Self::WholePeriod,
+            LineBasis::Days { days, of } => Self::Days { days, of },
+            LineBasis::Hours(hours) => Self::Hours(PackedHours(hours)),
+            LineBasis::Amount(amount) => Self::Amount(Minor::of(amount)),
+            LineBasis::Projected(amount) => Self::Projected(Minor::of(amount)),
+        }
+    }
+
+    fn public(self, currency: Currency) -> LineBasis {
+        match self {
+            Self::Given => LineBasis::Given,
+            Self::WholePeriod => LineBasis::WholePeriod,
+            Self::Days { days, of } => LineBasis::Days { days, of },
+            Self::Hours(PackedHours(hours)) => LineBasis::Hours(hours),
+            Self::Amount(amount) => LineBasis::Amount(amount.money(currency)),
+            Self::Projected(amount) => LineBasis::Projected(amount.money(currency)),
+        }
+    }
+}
+
+/// A line's rate as kept: [`LineRate`] with amounts in minor units of the
+/// line's currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Per {
+    None,
+    Period(Minor),
+    Hour {
+        amount: Minor,
+        multiplier: Multiplier,
+    },
+    Fraction(Rate),
+}
+
+impl Per {
+    #[cfg(any(feature = "serde", all(test, feature = "proptest")))]
+    fn of(rate: LineRate) -> Self {
+        match rate {
+            LineRate::None => Self::None,
+            LineRate::PerPeriod(amount) => Self::Period(Minor::of(amount)),
+            LineRate::PerHour { amount, multiplier } => Self::Hour {
+                amount: Minor::of(amount),
+                multiplier,
+            },
+            LineRate::Fraction(rate) => Self::Fraction(rate),
+        }
+    }
+
+    fn public(self, currency: Currency) -> LineRate {
+        match self {
+            Self::None => LineRate::None,
+            Self::Period(amount) => LineRate::PerPeriod(amount.money(currency)),
+            Self::Hour { amount, multiplier } => LineRate::PerHour {
+                amount: amount.money(currency),
+                multiplier,
+            },
+            Self::Fraction(rate) => LineRate::Fraction(rate),
+        }
+    }
+}
+
 /// One line of a payslip. Its amount was rounded once, where it was
 /// computed; see [`PayrollConfig`](crate::PayrollConfig).
 ///
 /// Read with `serde`, a line whose basis or rate is in another currency
 /// than its amount is refused.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
+    derive(serde::Deserialize),
     serde(try_from = "serde_repr::PayLineRepr")
 )]
 pub struct PayLine {
-    kind: LineKind,
     component: Option<PayComponentName>,
-    basis: LineBasis,
-    rate: LineRate,
-    amount: Money,
+    amount: Minor,
+    basis: Basis,
+    rate: Per,
+    currency: Currency,
+    kind: LineKind,
 }
 
 impl PayLine {
+    /// A line as computed: amounts in minor units of `currency`.
+    #[inline]
     pub(crate) const fn new(
+        kind: LineKind,
+        component: Option<PayComponentName>,
+        basis: Basis,
+        rate: Per,
+        amount: Minor,
+        currency: Currency,
+    ) -> Self {
+        Self {
+            component,
+            amount,
+            basis,
+            rate,
+            currency,
+            kind,
+        }
+    }
+
+    /// A line from its public parts, each amount in its own currency (a
+    /// line read, or one of the tests' reference computation); the amount's
+    /// currency is the line's.
+    #[cfg(any(feature = "serde", all(test, feature = "proptest")))]
+    pub(crate) fn from_parts(
         kind: LineKind,
         component: Option<PayComponentName>,
         basis: LineBasis,
         rate: LineRate,
         amount: Money,
     ) -> Self {
-        Self {
+        Self::new(
             kind,
             component,
-            basis,
-            rate,
-            amount,
-        }
+            Basis::of(basis),
+            Per::of(rate),
+            Minor::of(amount),
+            amount.currency(),
+        )
     }
 
     /// What the line is.
@@ -193,19 +366,25 @@ impl PayLine {
     }
 
     /// What the amount was computed on.
-    pub const fn basis(&self) -> LineBasis {
-        self.basis
+    pub fn basis(&self) -> LineBasis {
+        self.basis.public(self.currency)
     }
 
     /// The rate applied to the basis.
-    pub const fn rate(&self) -> LineRate {
-        self.rate
+    pub fn rate(&self) -> LineRate {
+        self.rate.public(self.currency)
     }
 
     /// The rounded amount: positive for earnings and deductions, negative
-    /// for unpaid leave, a tax refund and a shortfall carried forward.
-    pub const fn amount(&self) -> Money {
-        self.amount
+    /// for unpaid leave, a tax refund, a shortfall carried forward and a
+    /// reimbursement.
+    pub fn amount(&self) -> Money {
+        self.amount.money(self.currency)
+    }
+
+    /// The amount in minor units of the line's currency.
+    pub(crate) const fn minor(&self) -> i128 {
+        self.amount.get()
     }
 
     /// `kind` or `kind component`, as in messages.
@@ -217,102 +396,243 @@ impl PayLine {
     }
 }
 
+impl fmt::Debug for PayLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PayLine")
+            .field("kind", &self.kind)
+            .field("component", &self.component)
+            .field("basis", &self.basis())
+            .field("rate", &self.rate())
+            .field("amount", &self.amount())
+            .finish()
+    }
+}
+
+/// A line written as its public parts: `kind`, `component`, `basis`,
+/// `rate` and `amount`, each amount as money.
+#[cfg(feature = "serde")]
+impl serde::Serialize for PayLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut line = serializer.serialize_struct("PayLine", 5)?;
+        line.serialize_field("kind", &self.kind)?;
+        line.serialize_field("component", &self.component)?;
+        line.serialize_field("basis", &self.basis())?;
+        line.serialize_field("rate", &self.rate())?;
+        line.serialize_field("amount", &self.amount())?;
+        line.end()
+    }
+}
+
 /// Totals of a tax year so far, carried from one payslip to the next.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+///
+/// Read with `serde`, every total and contribution basis must be in one
+/// currency.
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(try_from = "serde_repr::YearToDateRepr")
+)]
 pub struct YearToDate {
-    gross: Money,
-    taxable: Money,
-    tax: Money,
-    employee_contributions: Money,
-    employer_contributions: Money,
-    net: Money,
-    contribution_bases: BTreeMap<PayComponentName, Money>,
+    gross: Minor,
+    taxable: Minor,
+    tax: Minor,
+    employee_contributions: Minor,
+    employer_contributions: Minor,
+    net: Minor,
+    contribution_bases: ContributionBases,
+    currency: Currency,
+}
+
+/// The basis each contribution was charged on so far (minor units), by
+/// name, sorted by name with no name twice (so that equal years to date
+/// compare equal whatever order the contributions came in). A payroll has
+/// a handful of contributions: they sit inline, and a payslip's year to
+/// date takes no heap block for them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct ContributionBases(SmallVec<[(PayComponentName, Minor); 4]>);
+
+impl ContributionBases {
+    fn position(&self, component: &PayComponentName) -> Result<usize, usize> {
+        self.0.binary_search_by(|(name, _)| name.cmp(component))
+    }
+
+    /// The basis of `component` so far, `None` before its first payslip.
+    fn get(&self, component: &PayComponentName) -> Option<Minor> {
+        let index = self.position(component).ok()?;
+        self.0.get(index).map(|(_, basis)| *basis)
+    }
+
+    /// Records `basis` as what `component` was charged on so far.
+    #[cfg(all(test, feature = "proptest"))]
+    pub(crate) fn set(&mut self, component: &PayComponentName, basis: Money) {
+        *self.basis_mut(component) = Minor::of(basis);
+    }
+
+    /// The basis of `component` so far, to update in place: zero is put
+    /// in for a component not seen before. One search for reading and
+    /// writing.
+    #[inline]
+    pub(crate) fn basis_mut(&mut self, component: &PayComponentName) -> &mut Minor {
+        let index = match self.position(component) {
+            Ok(index) => index,
+            Err(index) => {
+                self.0.insert(index, (component.clone(), Minor::ZERO));
+                index
+            }
+        };
+        // `index` is in the vector: found in it, or just inserted there.
+        let last = self.0.len().saturating_sub(1);
+        &mut self.0[index.min(last)].1
+    }
 }
 
 impl YearToDate {
     /// The start of a tax year: every total zero.
     pub const fn new(currency: Currency) -> Self {
         Self {
-            gross: Money::zero(currency),
-            taxable: Money::zero(currency),
-            tax: Money::zero(currency),
-            employee_contributions: Money::zero(currency),
-            employer_contributions: Money::zero(currency),
-            net: Money::zero(currency),
-            contribution_bases: BTreeMap::new(),
+            gross: Minor::ZERO,
+            taxable: Minor::ZERO,
+            tax: Minor::ZERO,
+            employee_contributions: Minor::ZERO,
+            employer_contributions: Minor::ZERO,
+            net: Minor::ZERO,
+            contribution_bases: ContributionBases(SmallVec::new_const()),
+            currency,
         }
     }
 
+    /// The currency of every total.
+    pub const fn currency(&self) -> Currency {
+        self.currency
+    }
+
     /// Gross pay.
-    pub const fn gross(&self) -> Money {
-        self.gross
+    pub fn gross(&self) -> Money {
+        self.gross.money(self.currency)
     }
 
     /// Taxable pay.
-    pub const fn taxable(&self) -> Money {
-        self.taxable
+    pub fn taxable(&self) -> Money {
+        self.taxable.money(self.currency)
     }
 
     /// Income tax paid.
-    pub const fn tax(&self) -> Money {
-        self.tax
+    pub fn tax(&self) -> Money {
+        self.tax.money(self.currency)
     }
 
     /// The employee's contributions.
-    pub const fn employee_contributions(&self) -> Money {
-        self.employee_contributions
+    pub fn employee_contributions(&self) -> Money {
+        self.employee_contributions.money(self.currency)
     }
 
     /// The employer's contributions.
-    pub const fn employer_contributions(&self) -> Money {
-        self.employer_contributions
+    pub fn employer_contributions(&self) -> Money {
+        self.employer_contributions.money(self.currency)
     }
 
     /// Net pay.
-    pub const fn net(&self) -> Money {
-        self.net
+    pub fn net(&self) -> Money {
+        self.net.money(self.currency)
     }
 
     /// The basis a contribution was charged on so far (what its cap counts).
     pub fn contribution_basis(&self, component: &PayComponentName) -> Money {
         self.contribution_bases
             .get(component)
-            .copied()
-            .unwrap_or(Money::zero(self.gross.currency()))
+            .unwrap_or(Minor::ZERO)
+            .money(self.currency)
     }
 
-    pub(crate) fn set_contribution_basis(&mut self, component: PayComponentName, basis: Money) {
-        self.contribution_bases.insert(component, basis);
+    /// Taxable pay and income tax paid, in minor units.
+    pub(crate) const fn taxable_and_tax(&self) -> (i128, i128) {
+        (self.taxable.get(), self.tax.get())
     }
 
+    /// The contribution bases, to update for the next payslip.
+    pub(crate) fn contribution_bases(&self) -> &ContributionBases {
+        &self.contribution_bases
+    }
+
+    /// This year to date with one payslip's totals added (in minor units
+    /// of its currency, which the caller has checked every amount is in)
+    /// and `bases` as the contribution bases after it; `None` when a total
+    /// leaves the range of an amount.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn add(
-        &mut self,
-        gross: Money,
-        taxable: Money,
-        tax: Money,
-        employee: Money,
-        employer: Money,
-        net: Money,
-    ) -> bureau_core::Result<()> {
-        // Amounts in one currency count minor units: adding them is the
-        // sum, without a decimal addition per total.
-        let add =
-            |total: Money, amount: Money| match total.to_minor().checked_add(amount.to_minor()) {
-                Some(minor) if amount.currency() == total.currency() => {
-                    Money::from_minor(minor, total.currency())
-                }
-                // Mixed currencies or an overflow: the checked addition names it.
-                _ => total.checked_add(amount),
-            };
-        self.gross = add(self.gross, gross)?;
-        self.taxable = add(self.taxable, taxable)?;
-        self.tax = add(self.tax, tax)?;
-        self.employee_contributions = add(self.employee_contributions, employee)?;
-        self.employer_contributions = add(self.employer_contributions, employer)?;
-        self.net = add(self.net, net)?;
-        Ok(())
+    pub(crate) fn after(
+        &self,
+        gross: i128,
+        taxable: i128,
+        tax: i128,
+        employee: i128,
+        employer: i128,
+        net: i128,
+        bases: ContributionBases,
+    ) -> Option<Self> {
+        let add = |total: Minor, amount: i128| Minor::new(total.get().checked_add(amount)?);
+        Some(Self {
+            gross: add(self.gross, gross)?,
+            taxable: add(self.taxable, taxable)?,
+            tax: add(self.tax, tax)?,
+            employee_contributions: add(self.employee_contributions, employee)?,
+            employer_contributions: add(self.employer_contributions, employer)?,
+            net: add(self.net, net)?,
+            contribution_bases: bases,
+            currency: self.currency,
+        })
+    }
+}
+
+impl fmt::Debug for YearToDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bases: Vec<_> = self
+            .contribution_bases
+            .0
+            .iter()
+            .map(|(name, basis)| (name, basis.money(self.currency)))
+            .collect();
+        f.debug_struct("YearToDate")
+            .field("gross", &self.gross())
+            .field("taxable", &self.taxable())
+            .field("tax", &self.tax())
+            .field("employee_contributions", &self.employee_contributions())
+            .field("employer_contributions", &self.employer_contributions())
+            .field("net", &self.net())
+            .field("contribution_bases", &bases)
+            .finish()
+    }
+}
+
+/// Written as its totals, each as money, and its contribution bases as a
+/// map from name to money, sorted by name.
+#[cfg(feature = "serde")]
+impl serde::Serialize for YearToDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Bases<'a>(&'a YearToDate);
+        impl serde::Serialize for Bases<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let currency = self.0.currency;
+                serializer.collect_map(
+                    self.0
+                        .contribution_bases
+                        .0
+                        .iter()
+                        .map(|(name, basis)| (name, basis.money(currency))),
+                )
+            }
+        }
+        let mut year = serializer.serialize_struct("YearToDate", 7)?;
+        year.serialize_field("gross", &self.gross())?;
+        year.serialize_field("taxable", &self.taxable())?;
+        year.serialize_field("tax", &self.tax())?;
+        year.serialize_field("employee_contributions", &self.employee_contributions())?;
+        year.serialize_field("employer_contributions", &self.employer_contributions())?;
+        year.serialize_field("net", &self.net())?;
+        year.serialize_field("contribution_bases", &Bases(self))?;
+        year.end()
     }
 }
 
@@ -325,23 +645,30 @@ impl YearToDate {
 /// taxable pay gross less pre-tax deductions, employer cost the sum of the
 /// employer contributions, net gross less deductions and never negative,
 /// and what is carried forward the opposite of the carried-forward line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
+    derive(serde::Deserialize),
     serde(try_from = "serde_repr::PayslipRepr")
 )]
 pub struct Payslip {
     pub(crate) employee: EmployeeId,
     pub(crate) period: PayPeriod,
     pub(crate) lines: Vec<PayLine>,
-    pub(crate) gross: Money,
-    pub(crate) taxable: Money,
-    pub(crate) deductions: Money,
-    pub(crate) net: Money,
-    pub(crate) employer_cost: Money,
-    pub(crate) carried_forward: Money,
+    pub(crate) totals: PayslipTotals,
     pub(crate) year_to_date: YearToDate,
+}
+
+/// A payslip's totals, in minor units of its currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PayslipTotals {
+    pub(crate) gross: Minor,
+    pub(crate) taxable: Minor,
+    pub(crate) deductions: Minor,
+    pub(crate) net: Minor,
+    pub(crate) employer_cost: Minor,
+    pub(crate) carried_forward: Minor,
+    pub(crate) currency: Currency,
 }
 
 impl Payslip {
@@ -353,6 +680,11 @@ impl Payslip {
     /// The pay period.
     pub const fn period(&self) -> PayPeriod {
         self.period
+    }
+
+    /// The currency everything is paid in.
+    pub const fn currency(&self) -> Currency {
+        self.totals.currency
     }
 
     /// Every line, earnings first, in the order they were computed.
@@ -371,41 +703,38 @@ impl Payslip {
     ///
     /// [`bureau_core::Error::Overflow`] when the sum leaves the range of an amount.
     pub fn total_of(&self, kind: LineKind) -> bureau_core::Result<Money> {
-        Money::checked_sum(
-            self.lines_of(kind).map(PayLine::amount),
-            self.gross.currency(),
-        )
+        Money::checked_sum(self.lines_of(kind).map(PayLine::amount), self.currency())
     }
 
     /// The sum of the earning lines.
-    pub const fn gross(&self) -> Money {
-        self.gross
+    pub fn gross(&self) -> Money {
+        self.totals.gross.money(self.currency())
     }
 
     /// Gross pay less pre-tax deductions and pre-tax contributions.
-    pub const fn taxable(&self) -> Money {
-        self.taxable
+    pub fn taxable(&self) -> Money {
+        self.totals.taxable.money(self.currency())
     }
 
     /// The sum of the deduction lines.
-    pub const fn deductions(&self) -> Money {
-        self.deductions
+    pub fn deductions(&self) -> Money {
+        self.totals.deductions.money(self.currency())
     }
 
     /// What the employee is paid: gross less deductions, never below zero.
-    pub const fn net(&self) -> Money {
-        self.net
+    pub fn net(&self) -> Money {
+        self.totals.net.money(self.currency())
     }
 
     /// The sum of the employer contribution lines.
-    pub const fn employer_cost(&self) -> Money {
-        self.employer_cost
+    pub fn employer_cost(&self) -> Money {
+        self.totals.employer_cost.money(self.currency())
     }
 
     /// The shortfall to deduct next period (zero unless net pay would have
     /// been negative under [`NegativeNet::CarryForward`](crate::NegativeNet::CarryForward)).
-    pub const fn carried_forward(&self) -> Money {
-        self.carried_forward
+    pub fn carried_forward(&self) -> Money {
+        self.totals.carried_forward.money(self.currency())
     }
 
     /// The year to date with this payslip included: the one to give the
@@ -415,14 +744,108 @@ impl Payslip {
     }
 }
 
+impl fmt::Debug for Payslip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payslip")
+            .field("employee", &self.employee)
+            .field("period", &self.period)
+            .field("lines", &self.lines)
+            .field("gross", &self.gross())
+            .field("taxable", &self.taxable())
+            .field("deductions", &self.deductions())
+            .field("net", &self.net())
+            .field("employer_cost", &self.employer_cost())
+            .field("carried_forward", &self.carried_forward())
+            .field("year_to_date", &self.year_to_date)
+            .finish()
+    }
+}
+
+/// Written as its employee, period, lines, totals (each as money) and year
+/// to date.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Payslip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut slip = serializer.serialize_struct("Payslip", 10)?;
+        slip.serialize_field("employee", &self.employee)?;
+        slip.serialize_field("period", &self.period)?;
+        slip.serialize_field("lines", &self.lines)?;
+        slip.serialize_field("gross", &self.gross())?;
+        slip.serialize_field("taxable", &self.taxable())?;
+        slip.serialize_field("deductions", &self.deductions())?;
+        slip.serialize_field("net", &self.net())?;
+        slip.serialize_field("employer_cost", &self.employer_cost())?;
+        slip.serialize_field("carried_forward", &self.carried_forward())?;
+        slip.serialize_field("year_to_date", &self.year_to_date)?;
+        slip.end()
+    }
+}
+
 #[cfg(feature = "serde")]
 mod serde_repr {
-    //! Payslips and lines as read, checked before they become values.
+    //! Payslips, lines and years to date as read, checked before they
+    //! become values.
+
+    use std::collections::BTreeMap;
 
     use bureau_core::{Currency, EmployeeId, Money};
 
-    use super::{LineBasis, LineKind, LineRate, PayLine, Payslip, YearToDate};
+    use super::{
+        ContributionBases, LineBasis, LineKind, LineRate, Minor, PayLine, Payslip, PayslipTotals,
+        YearToDate,
+    };
     use crate::{Error, PayComponentName, PayPeriod, Result};
+
+    #[derive(serde::Deserialize)]
+    pub(super) struct YearToDateRepr {
+        gross: Money,
+        taxable: Money,
+        tax: Money,
+        employee_contributions: Money,
+        employer_contributions: Money,
+        net: Money,
+        contribution_bases: BTreeMap<PayComponentName, Money>,
+    }
+
+    impl TryFrom<YearToDateRepr> for YearToDate {
+        type Error = Error;
+
+        fn try_from(r: YearToDateRepr) -> Result<Self> {
+            let currency = r.gross.currency();
+            let totals = [
+                r.taxable,
+                r.tax,
+                r.employee_contributions,
+                r.employer_contributions,
+                r.net,
+            ];
+            if totals.iter().any(|m| m.currency() != currency)
+                || r.contribution_bases
+                    .values()
+                    .any(|m| m.currency() != currency)
+            {
+                return invalid("year to date", "it mixes currencies");
+            }
+            // A map's keys come sorted and once each, as the bases keep them.
+            let bases = ContributionBases(
+                r.contribution_bases
+                    .into_iter()
+                    .map(|(name, basis)| (name, Minor::of(basis)))
+                    .collect(),
+            );
+            Ok(YearToDate {
+                gross: Minor::of(r.gross),
+                taxable: Minor::of(r.taxable),
+                tax: Minor::of(r.tax),
+                employee_contributions: Minor::of(r.employee_contributions),
+                employer_contributions: Minor::of(r.employer_contributions),
+                net: Minor::of(r.net),
+                contribution_bases: bases,
+                currency,
+            })
+        }
+    }
 
     #[derive(serde::Deserialize)]
     pub(super) struct PayLineRepr {
@@ -453,7 +876,13 @@ mod serde_repr {
             if basis.is_some_and(|c| c != currency) || rate.is_some_and(|c| c != currency) {
                 return invalid("pay line", "its basis or rate is in another currency");
             }
-            Ok(PayLine::new(r.kind, r.component, r.basis, r.rate, r.amount))
+            Ok(PayLine::from_parts(
+                r.kind,
+                r.component,
+                r.basis,
+                r.rate,
+                r.amount,
+            ))
         }
     }
 
@@ -497,8 +926,8 @@ mod serde_repr {
                 r.carried_forward,
             ];
             if totals.iter().any(|m| m.currency() != currency)
-                || r.lines.iter().any(|l| l.amount().currency() != currency)
-                || r.year_to_date.gross().currency() != currency
+                || r.lines.iter().any(|l| l.currency != currency)
+                || r.year_to_date.currency() != currency
             {
                 return invalid(WHAT, "it mixes currencies");
             }
@@ -540,14 +969,42 @@ mod serde_repr {
                 employee: r.employee,
                 period: r.period,
                 lines: r.lines,
-                gross: r.gross,
-                taxable: r.taxable,
-                deductions: r.deductions,
-                net: r.net,
-                employer_cost: r.employer_cost,
-                carried_forward: r.carried_forward,
+                totals: PayslipTotals {
+                    gross: Minor::of(r.gross),
+                    taxable: Minor::of(r.taxable),
+                    deductions: Minor::of(r.deductions),
+                    net: Minor::of(r.net),
+                    employer_cost: Minor::of(r.employer_cost),
+                    carried_forward: Minor::of(r.carried_forward),
+                    currency,
+                },
                 year_to_date: r.year_to_date,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bureau_core::{Currency, Money};
+
+    use super::{MAX_MINOR, Minor, PayLine};
+
+    #[test]
+    fn minor_units_hold_what_an_amount_holds() {
+        let max = i128::try_from(MAX_MINOR).unwrap_or(i128::MAX);
+        assert_eq!(Minor::new(max).map(Minor::get), Some(max));
+        assert_eq!(Minor::new(-max).map(Minor::get), Some(-max));
+        assert_eq!(Minor::new(max + 1), None);
+        assert_eq!(Minor::new(-max - 1), None);
+        let kwd = Money::from_minor(-max, Currency::KWD).ok();
+        assert_eq!(Minor::new(-max).map(|m| m.money(Currency::KWD)), kwd);
+    }
+
+    /// A line within 128 bytes is moved by a few vector stores, a longer
+    /// one by a call to `memcpy`: a payslip pushes a dozen.
+    #[test]
+    fn a_line_stays_within_128_bytes() {
+        assert!(core::mem::size_of::<PayLine>() <= 128);
     }
 }

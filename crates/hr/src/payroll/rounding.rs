@@ -14,7 +14,33 @@ use core::cmp::Ordering;
 
 /// `numerator ÷ denominator` rounded to an integer by `strategy`; `None`
 /// for a zero denominator, an overflow or a strategy this does not know.
+///
+/// Both operands within 64 bits (the case of every pay-sized line) take
+/// one hardware division; others one 128-bit division.
+#[inline(always)]
 pub(crate) fn round_quotient(
+    numerator: i128,
+    denominator: i128,
+    strategy: RoundingStrategy,
+) -> Option<i128> {
+    if let (Ok(n), Ok(d)) = (i64::try_from(numerator), i64::try_from(denominator)) {
+        // `checked_div` refuses a zero divisor and `i64::MIN ÷ -1`, which
+        // the 128-bit division below answers.
+        if let Some(truncated) = n.checked_div(d) {
+            let remainder = n.wrapping_sub(truncated.wrapping_mul(d));
+            if remainder == 0 {
+                return Some(i128::from(truncated));
+            }
+            // |remainder| < |d| <= 2^63, so twice it fits in u64.
+            let half = (remainder.unsigned_abs() * 2).cmp(&d.unsigned_abs());
+            return settle(i128::from(truncated), (n < 0) != (d < 0), half, strategy);
+        }
+    }
+    round_wide_quotient(numerator, denominator, strategy)
+}
+
+/// [`round_quotient`] on 128 bits whatever the operands.
+fn round_wide_quotient(
     numerator: i128,
     denominator: i128,
     strategy: RoundingStrategy,
@@ -26,14 +52,31 @@ pub(crate) fn round_quotient(
     if remainder == 0 {
         return Some(truncated);
     }
-    let negative = (numerator < 0) != (denominator < 0);
+    // |remainder| < |denominator| <= 2^127, so twice it fits in u128.
+    let half = (remainder.unsigned_abs() * 2).cmp(&denominator.unsigned_abs());
+    settle(
+        truncated,
+        (numerator < 0) != (denominator < 0),
+        half,
+        strategy,
+    )
+}
+
+/// The rounding of an inexact quotient: `truncated` (toward zero) or the
+/// integer after it away from zero, by `strategy` and by how twice the
+/// remainder compares with the divisor (`half`).
+#[inline(always)]
+fn settle(
+    truncated: i128,
+    negative: bool,
+    half: Ordering,
+    strategy: RoundingStrategy,
+) -> Option<i128> {
     let away = if negative {
         truncated.checked_sub(1)?
     } else {
         truncated.checked_add(1)?
     };
-    // |remainder| < |denominator| <= 2^127, so twice it fits in u128.
-    let half = (remainder.unsigned_abs() * 2).cmp(&denominator.unsigned_abs());
     let rounded = match strategy {
         RoundingStrategy::MidpointNearestEven => match half {
             Ordering::Less => truncated,
@@ -76,6 +119,17 @@ pub(crate) fn round_quotient(
     Some(rounded)
 }
 
+/// `a × b`, `None` past `i128`. Two factors within 64 bits (amounts in
+/// minor units, rates, hours, day counts) multiply without the 128-bit
+/// overflow check, which costs a call of its own.
+#[inline(always)]
+pub(crate) fn mul(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => a.checked_mul(b),
+    }
+}
+
 /// `10^n` for `n` up to 38, the powers an `i128` holds: read, not
 /// computed by repeated multiplication for every line.
 const POWERS_OF_TEN: [i128; 39] = {
@@ -89,41 +143,112 @@ const POWERS_OF_TEN: [i128; 39] = {
 };
 
 /// `10^n`, `None` past what an `i128` holds.
+#[inline(always)]
 pub(crate) fn power_of_ten(n: u32) -> Option<i128> {
     POWERS_OF_TEN.get(usize::try_from(n).ok()?).copied()
 }
 
-/// `exact` rounded to `places` decimal places by `strategy`, in units of
-/// the last place.
-pub(crate) fn round_minor(exact: Decimal, places: u32, strategy: RoundingStrategy) -> Option<i128> {
-    round_ratio(&[exact], None, places, strategy)
+/// An exact decimal as an integer mantissa over a power of ten: a factor
+/// of a line (an amount in minor units, a rate, an FTE fraction, hours in
+/// hundredths, a day count). Products of pay-sized factors stay within 64
+/// bits, where [`mul`] and [`round_quotient`] take their short paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fixed {
+    mantissa: i128,
+    scale: u32,
+}
+
+impl Fixed {
+    /// 1.
+    pub(crate) const ONE: Self = Self::integer(1);
+
+    /// `mantissa × 10^-scale`.
+    pub(crate) const fn new(mantissa: i128, scale: u32) -> Self {
+        Self { mantissa, scale }
+    }
+
+    /// The whole number `n`.
+    pub(crate) const fn integer(n: i128) -> Self {
+        Self::new(n, 0)
+    }
+
+    /// `value`, exactly.
+    #[inline]
+    pub(crate) const fn of(value: Decimal) -> Self {
+        Self::new(value.mantissa(), value.scale())
+    }
+
+    /// `money`, exactly: its minor units at its currency's places.
+    #[inline]
+    pub(crate) const fn of_money(money: bureau_core::Money) -> Self {
+        Self::new(money.to_minor(), money.currency().minor_units())
+    }
+
+    /// The exact product; `None` past `i128`.
+    #[inline(always)]
+    pub(crate) fn times(self, other: Self) -> Option<Self> {
+        Some(Self::new(
+            mul(self.mantissa, other.mantissa)?,
+            self.scale + other.scale,
+        ))
+    }
+}
+
+/// `value ÷ divisor` rounded to `places` decimal places by `strategy`, in
+/// units of the last place: the exact quotient's rounding, never a decimal
+/// quotient cut to 28 digits first. `None` for a zero divisor, when an
+/// integer would leave `i128`, or for a strategy this does not know.
+#[inline(always)]
+pub(crate) fn round_fixed(
+    value: Fixed,
+    divisor: Fixed,
+    places: u32,
+    strategy: RoundingStrategy,
+) -> Option<i128> {
+    // value ÷ divisor × 10^places
+    //   = value.mantissa × 10^(divisor.scale + places)
+    //     ÷ (divisor.mantissa × 10^value.scale)
+    let up = divisor.scale + places;
+    let (numerator, denominator) = if up >= value.scale {
+        (
+            mul(value.mantissa, power_of_ten(up - value.scale)?)?,
+            divisor.mantissa,
+        )
+    } else {
+        (
+            value.mantissa,
+            mul(divisor.mantissa, power_of_ten(value.scale - up)?)?,
+        )
+    };
+    round_quotient(numerator, denominator, strategy)
 }
 
 /// The product of `factors`, divided by `divisor` when there is one,
 /// rounded to `places` decimal places by `strategy`, in units of the last
-/// place: the exact value, never a decimal quotient cut to 28 digits first.
+/// place (the tests' way to reach [`round_fixed`] from decimals).
+#[cfg(test)]
 pub(crate) fn round_ratio(
     factors: &[Decimal],
     divisor: Option<Decimal>,
     places: u32,
     strategy: RoundingStrategy,
 ) -> Option<i128> {
-    let mut numerator: i128 = 1;
-    let mut scale: u32 = 0;
-    for factor in factors {
-        numerator = numerator.checked_mul(factor.mantissa())?;
-        scale += factor.scale();
-    }
-    let (mut denominator, divisor_scale) = divisor.map_or((1, 0), |d| (d.mantissa(), d.scale()));
-    // value × 10^places = numerator × 10^(divisor scale + places)
-    //                     ÷ (denominator × 10^scale)
-    let up = divisor_scale + places;
-    if up >= scale {
-        numerator = numerator.checked_mul(power_of_ten(up - scale)?)?;
-    } else {
-        denominator = denominator.checked_mul(power_of_ten(scale - up)?)?;
-    }
-    round_quotient(numerator, denominator, strategy)
+    let value = factors.iter().try_fold(Fixed::ONE, |product, factor| {
+        product.times(Fixed::of(*factor))
+    })?;
+    round_fixed(
+        value,
+        divisor.map_or(Fixed::ONE, Fixed::of),
+        places,
+        strategy,
+    )
+}
+
+/// `exact` rounded to `places` decimal places by `strategy`, in units of
+/// the last place.
+#[cfg(test)]
+pub(crate) fn round_minor(exact: Decimal, places: u32, strategy: RoundingStrategy) -> Option<i128> {
+    round_ratio(&[exact], None, places, strategy)
 }
 
 #[cfg(test)]
@@ -131,7 +256,10 @@ mod tests {
     use bureau_core::{Currency, Decimal, Money, RoundingStrategy};
     use proptest::prelude::*;
 
-    use super::{POWERS_OF_TEN, power_of_ten, round_minor, round_quotient, round_ratio};
+    use super::{
+        POWERS_OF_TEN, mul, power_of_ten, round_minor, round_quotient, round_ratio,
+        round_wide_quotient,
+    };
 
     const STRATEGIES: [RoundingStrategy; 7] = [
         RoundingStrategy::MidpointNearestEven,
@@ -194,6 +322,28 @@ mod tests {
                     .and_then(|minor| Money::from_minor(minor, currency).ok()),
                 Money::rounded(quotient, currency, strategy).ok()
             );
+        }
+    }
+
+    proptest! {
+        /// The 64-bit division rounds as the 128-bit one, near the edges
+        /// of 64 bits and at the ties of small divisors.
+        #[test]
+        fn the_narrow_quotient_is_the_wide_one(
+            numerator in prop_oneof![any::<i64>(), -1_000i64..1_000, Just(i64::MIN), Just(i64::MAX)],
+            denominator in prop_oneof![any::<i64>(), -200i64..200, Just(i64::MIN), Just(-1i64)],
+            strategy in 0usize..7,
+        ) {
+            let strategy = STRATEGIES[strategy];
+            let (n, d) = (i128::from(numerator), i128::from(denominator));
+            prop_assert_eq!(round_quotient(n, d, strategy), round_wide_quotient(n, d, strategy));
+        }
+
+        #[test]
+        fn the_narrow_product_is_the_checked_one(a in any::<i128>(), b in any::<i128>(), small_a in any::<i64>(), small_b in any::<i64>()) {
+            prop_assert_eq!(mul(a, b), a.checked_mul(b));
+            let (a, b) = (i128::from(small_a), i128::from(small_b));
+            prop_assert_eq!(mul(a, b), a.checked_mul(b));
         }
     }
 

@@ -2,6 +2,7 @@
 
 use bureau_core::{Currency, Decimal, Money, Rate};
 
+use super::rounding::mul;
 use crate::{Error, Result};
 
 /// One band of a progressive table: income from `from` (an annual amount)
@@ -186,25 +187,87 @@ impl TaxTable {
 }
 
 impl TaxTable {
-    /// The exact tax on an annual income of `annual` minor units of the
-    /// table's currency, as `(tax, scale)`: the tax is `tax` units of
-    /// `10^-(minor units + scale)`. The same value as [`TaxTable::tax_on`],
-    /// by one binary search and integer arithmetic; `None` when an integer
-    /// would leave `i128`.
-    pub(crate) fn tax_on_minor(&self, annual: i128) -> Option<(i128, u32)> {
+    /// `n` times the exact tax on an annual income of `scaled ÷ n` minor
+    /// units of the table's currency, as `(tax, scale)`: the tax is `tax`
+    /// units of `10^-(minor units + scale)`. With `n` = 1 the same value
+    /// as [`TaxTable::tax_on`]; for another `n` the exact value, where the
+    /// decimal quotient `scaled ÷ n` would be cut to 28 digits first. One
+    /// binary search and integer arithmetic; `None` when an integer would
+    /// leave `i128` or `n` is not positive.
+    ///
+    /// The tax is piecewise linear: on the band starting at `start` with
+    /// rate `r` and the tax `below` under its start, `n × tax(scaled ÷ n)
+    /// = below × n + (scaled − start × n) × r`, and the band is the last
+    /// with `start × n < scaled`.
+    pub(crate) fn tax_on_minor_scaled(&self, scaled: i128, n: i128) -> Option<(i128, u32)> {
+        if n == 1 {
+            return self.tax_on_minor(scaled);
+        }
+        if n <= 0 {
+            return None;
+        }
         let integer = self.integer.as_ref()?;
+        // A start whose product overflows lies above any `scaled` (starts
+        // are not negative).
         let above = integer
             .bands
-            .partition_point(|(start, _, _)| *start < annual);
+            .partition_point(|(start, _, _)| mul(*start, n).is_some_and(|s| s < scaled));
         let Some(index) = above.checked_sub(1) else {
             return Some((0, integer.rate_scale));
         };
         let (start, rate, below) = integer.bands.get(index)?;
-        let tax = annual
-            .checked_sub(*start)?
-            .checked_mul(*rate)?
-            .checked_add(*below)?;
+        let slice = scaled.checked_sub(mul(*start, n)?)?;
+        let tax = mul(slice, *rate)?.checked_add(mul(*below, n)?)?;
         Some((tax, integer.rate_scale))
+    }
+
+    /// [`TaxTable::tax_on_minor_scaled`] with `n` = 1: the exact tax on an
+    /// annual income of `annual` minor units. A table has a handful of
+    /// bands, so a scan down from the top band finds the income's band in
+    /// fewer steps than a binary search takes; a long table is searched.
+    #[inline]
+    pub(crate) fn tax_on_minor(&self, annual: i128) -> Option<(i128, u32)> {
+        const SCANNED: usize = 8;
+        let integer = self.integer.as_ref()?;
+        let bands = &integer.bands;
+        let band = if bands.len() <= SCANNED {
+            bands.iter().rev().find(|(start, _, _)| *start < annual)
+        } else {
+            let above = bands.partition_point(|(start, _, _)| *start < annual);
+            above.checked_sub(1).and_then(|index| bands.get(index))
+        };
+        let Some((start, rate, below)) = band else {
+            return Some((0, integer.rate_scale));
+        };
+        let tax = mul(annual.checked_sub(*start)?, *rate)?.checked_add(*below)?;
+        Some((tax, integer.rate_scale))
+    }
+
+    /// `n` times the exact tax on an annual income of `scaled ÷ n`, in
+    /// decimals: [`TaxTable::tax_on_minor_scaled`] where an integer would
+    /// leave `i128`. With `n` = 1 it is [`TaxTable::tax_on`]. `None` when
+    /// a product leaves `Decimal`'s range or `n` is not positive.
+    pub(crate) fn tax_on_scaled(&self, scaled: Decimal, n: Decimal) -> Option<Decimal> {
+        if n <= Decimal::ZERO {
+            return None;
+        }
+        let mut index = None;
+        for (i, band) in self.bands.iter().enumerate() {
+            if band.from.amount().checked_mul(n)? < scaled {
+                index = Some(i);
+            } else {
+                break;
+            }
+        }
+        let Some(index) = index else {
+            return Some(Decimal::ZERO);
+        };
+        let band = self.bands.get(index)?;
+        let below = self.below.get(index)?;
+        let slice = scaled.checked_sub(band.from.amount().checked_mul(n)?)?;
+        below
+            .checked_mul(n)?
+            .checked_add(slice.checked_mul(band.rate.value())?)
     }
 }
 
@@ -281,8 +344,61 @@ mod tests {
         ) {
             let places = table.currency().minor_units();
             let annual = Decimal::from_i128_with_scale(minor, places);
-            let integer = table.tax_on_minor(minor).and_then(|(tax, scale)| Decimal::try_from_i128_with_scale(tax, places + scale).ok());
+            let integer = table.tax_on_minor_scaled(minor, 1).and_then(|(tax, scale)| Decimal::try_from_i128_with_scale(tax, places + scale).ok());
+            // The scan and the search find the same band.
+            let searched = {
+                let bands = &table.integer.as_ref().ok_or_else(|| TestCaseError::fail("no integer bands"))?.bands;
+                let above = bands.partition_point(|(start, _, _)| *start < minor);
+                above.checked_sub(1).and_then(|i| bands.get(i)).copied()
+            };
+            let scanned = table.integer.as_ref().and_then(|i| i.bands.iter().rev().find(|(start, _, _)| *start < minor)).copied();
+            prop_assert_eq!(searched, scanned);
             prop_assert_eq!(integer, table.tax_on(annual));
+            prop_assert_eq!(table.tax_on_scaled(annual, Decimal::ONE), table.tax_on(annual));
+        }
+
+        /// A table longer than the scan is searched, to the same tax.
+        #[test]
+        fn a_long_table_is_searched_to_the_decimal_tax(
+            gaps in proptest::collection::vec(1i128..=40, 9..=20),
+            minor in -1_000_000i128..2_000_000_000_000,
+        ) {
+            let mut from = 0i128;
+            let mut bands = Vec::with_capacity(gaps.len());
+            for (index, gap) in gaps.iter().enumerate() {
+                if index > 0 {
+                    from += gap * 100_000;
+                }
+                let rate = bureau_core::Rate::new(Decimal::new(i64::try_from(index).unwrap_or(0) * 3, 2));
+                let start = bureau_core::Money::from_minor(from, bureau_core::Currency::USD).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                bands.push(super::TaxBand::new(start, rate));
+            }
+            let table = TaxTable::new(bands).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let annual = Decimal::from_i128_with_scale(minor, 2);
+            let integer = table.tax_on_minor(minor).and_then(|(tax, scale)| Decimal::try_from_i128_with_scale(tax, 2 + scale).ok());
+            prop_assert_eq!(integer, table.tax_on(annual));
+        }
+
+        /// `n × tax(scaled ÷ n)`, on integers and in decimals, is the band
+        /// by band tax of the exact quotient times `n`: checked where the
+        /// quotient is exact (`scaled` a multiple of `n`) and, for any
+        /// `scaled`, against the decimal forms of each other.
+        #[test]
+        fn the_scaled_tax_is_n_times_the_tax_of_the_quotient(
+            table in crate::strategy::tax_table(),
+            minor in -1_000_000i128..200_000_000_000,
+            n in 1i128..=53,
+        ) {
+            let places = table.currency().minor_units();
+            let as_decimal = |(tax, scale): (i128, u32)| Decimal::try_from_i128_with_scale(tax, places + scale).ok();
+            let exact = minor * n;
+            let expected = band_by_band(&table, Decimal::from_i128_with_scale(minor, places))
+                .and_then(|t| t.checked_mul(Decimal::from(n)));
+            prop_assert_eq!(table.tax_on_minor_scaled(exact, n).and_then(as_decimal), expected);
+            let scaled = minor * 12 + n / 2;
+            let integer = table.tax_on_minor_scaled(scaled, n).and_then(as_decimal);
+            let decimal = table.tax_on_scaled(Decimal::from_i128_with_scale(scaled, places), Decimal::from(n));
+            prop_assert_eq!(integer, decimal);
         }
     }
 }

@@ -146,6 +146,13 @@ impl Multiplier {
     pub const fn value(self) -> Decimal {
         self.0
     }
+
+    /// Whether this is [`Multiplier::REGULAR`], without a decimal
+    /// comparison: a multiplier is kept normalised, so 1 is the mantissa 1
+    /// at scale 0.
+    pub(crate) const fn is_regular(self) -> bool {
+        self.0.scale() == 0 && self.0.mantissa() == 1
+    }
 }
 
 impl TryFrom<Decimal> for Multiplier {
@@ -176,6 +183,16 @@ mod tests {
         assert_eq!(Hours::new(Decimal::new(75, 1))?.centi(), 750);
         assert!(Hours::new(Decimal::new(-1, 0)).is_err());
         assert_eq!(Hours::from_centi(1234).value(), Decimal::new(1234, 2));
+        Ok(())
+    }
+
+    #[test]
+    fn only_one_is_regular() -> Result<()> {
+        assert!(Multiplier::REGULAR.is_regular());
+        assert!(Multiplier::new(Decimal::new(100, 2))?.is_regular());
+        assert!(!Multiplier::TIME_AND_A_HALF.is_regular());
+        assert!(!Multiplier::new(Decimal::new(101, 2))?.is_regular());
+        assert!(!Multiplier::DOUBLE.is_regular());
         Ok(())
     }
 }

@@ -383,6 +383,13 @@ pub struct PeriodHours {
 }
 
 impl PeriodHours {
+    /// Hours as given, for tests that need buckets no timesheet is
+    /// built for.
+    #[cfg(all(test, feature = "proptest"))]
+    pub(crate) fn from_buckets(period: PayPeriod, buckets: Vec<(Multiplier, Hours)>) -> Self {
+        Self { period, buckets }
+    }
+
     /// The pay period.
     pub const fn period(&self) -> PayPeriod {
         self.period

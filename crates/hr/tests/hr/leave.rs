@@ -509,3 +509,74 @@ proptest! {
         }
     }
 }
+
+/// Leave taken in a pay period: an approved request counts its days in
+/// the period, one across the period's edge its part inside; pending,
+/// rejected and cancelled requests count nothing.
+#[test]
+fn leave_taken_in_a_period_counts_approved_days_inside_it() -> TestResult {
+    let unpaid = LeavePolicy::builder(LeaveType::Unpaid, LeaveDays::ZERO)
+        .negative_allowance(LeaveDays::from(30))
+        .build()?;
+    let mut a = account(unpaid, LeaveEmployment::new(day(2026, 1, 1), Fte::FULL))?;
+    let (june, july) = (
+        DateRange::new(day(2026, 6, 1), day(2026, 7, 1))?,
+        DateRange::new(day(2026, 7, 1), day(2026, 8, 1))?,
+    );
+    assert_eq!(a.taken_in(june)?, LeaveDays::ZERO);
+    let request =
+        |a: &mut LeaveAccount, n: u128, leave: LeaveSpan| -> Result<LeaveRequestId, Error> {
+            let id = LeaveRequestId::from_u128(n);
+            a.handle(&LeaveCommand::Request { id, span: leave })?;
+            Ok(id)
+        };
+    // Tuesday 9 June, approved: one day.
+    let one = request(&mut a, 1, LeaveSpan::day(day(2026, 6, 9))?)?;
+    a.handle(&LeaveCommand::Approve { id: one })?;
+    // Thursday 25 June afternoon to Thursday 2 July morning, approved:
+    // 3.5 days in June, 1.5 in July.
+    let across = request(
+        &mut a,
+        2,
+        span(day(2026, 6, 25), day(2026, 7, 3))?
+            .first_day_half()
+            .last_day_half(),
+    )?;
+    a.handle(&LeaveCommand::Approve { id: across })?;
+    // 16 June pending, 17 June rejected, 18 June cancelled after approval.
+    request(&mut a, 3, LeaveSpan::day(day(2026, 6, 16))?)?;
+    let rejected = request(&mut a, 4, LeaveSpan::day(day(2026, 6, 17))?)?;
+    a.handle(&LeaveCommand::Reject { id: rejected })?;
+    let cancelled = request(&mut a, 5, LeaveSpan::day(day(2026, 6, 18))?)?;
+    a.handle(&LeaveCommand::Approve { id: cancelled })?;
+    a.handle(&LeaveCommand::Cancel { id: cancelled })?;
+
+    assert_eq!(a.taken_in(june)?, days("4.5"));
+    assert_eq!(a.taken_in(july)?, days("1.5"));
+    let record = a.request(across).ok_or("no request")?;
+    assert_eq!(LeaveDays::from(record.days()), days("5"));
+    Ok(())
+}
+
+proptest! {
+    /// A span cut at any date counts, in its two parts, what it counts
+    /// whole, on any calendar and either day counting.
+    #[test]
+    fn the_parts_of_a_span_add_up_to_the_span(
+        calendar in bureau_calendar::strategy::calendar_near(day(2026, 6, 15)),
+        leave in strategy::leave_span_near(day(2026, 6, 1), 30),
+        cut in 0u64..60,
+        calendar_days in any::<bool>(),
+    ) {
+        let counting = if calendar_days { bureau_hr::DayCounting::CalendarDays } else { bureau_hr::DayCounting::WorkingDays };
+        let fail = |e: Error| TestCaseError::fail(e.to_string());
+        let cut = day(2026, 5, 20).checked_add_days(Days::new(cut)).unwrap_or(day(2026, 5, 20));
+        let before = DateRange::new(NaiveDate::MIN, cut).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let after = DateRange::new(cut, NaiveDate::MAX).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        if let Ok(whole) = leave.count(&calendar, counting) {
+            let part = |range| leave.within(range).map_or(Ok(bureau_calendar::WorkingDays::ZERO), |p| p.count(&calendar, counting));
+            let parts = part(before).map_err(fail)? + part(after).map_err(fail)?;
+            prop_assert_eq!(parts, whole);
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Payroll gross to net, tax methods, contributions and runs.
 
 use bureau_calendar::{Calendar, Schedule, Tz};
-use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money, Rate, money};
+use bureau_core::{Currency, DateRange, Decimal, EmployeeId, Money, Rate, RoundingStrategy, money};
 use bureau_hr::{
     Contribution, ContributionTiming, Error, Fte, Hours, LeaveDays, LineBasis, LineKind,
     Multiplier, NegativeNet, OvertimeRules, PayComponentName, PayFrequency, PayInput, PayPeriod,
@@ -185,6 +185,37 @@ fn the_cumulative_method_catches_up_after_a_raise() -> TestResult {
     // 48 000 earned: all of it taxed as one year.
     assert_eq!(year.taxable(), money!(48000.00 USD));
     assert_eq!(year.tax(), money!(7200.00 USD));
+    Ok(())
+}
+
+/// The cumulative tax due to date is `tax(ytd × 12 ÷ n) × n ÷ 12`. After
+/// nine months of 1 195 560.10 taxable pay (5% to 5 000 a year, 20%
+/// above) it is exactly 238 549.52: the projection 1 594 080.1333... is
+/// taxed 318 066.02666..., three quarters of which is 238 549.52. A
+/// decimal projection cut to 28 digits and multiplied back gives
+/// 238 549.5199...; rounded toward zero that paid a cent short.
+#[test]
+fn regression_the_cumulative_tax_due_is_exact_when_the_projection_repeats() -> TestResult {
+    let calendar = weekdays()?;
+    let table = TaxTable::new(vec![
+        TaxBand::new(money!(0.00 USD), Rate::new(Decimal::new(5, 2))),
+        TaxBand::new(money!(5000.00 USD), Rate::new(Decimal::new(20, 2))),
+    ])?;
+    let config = PayrollConfig::new(table)
+        .with_tax_method(TaxMethod::Cumulative)
+        .with_rounding(RoundingStrategy::ToZero);
+    let mut year = YearToDate::new(Currency::USD);
+    for m in 1..=9 {
+        // 132 840.00 a month, and a bonus of 0.10 in September.
+        let mut input = salaried(month(m)?, m, money!(1594080.00 USD), &calendar)?;
+        if m == 9 {
+            input = input.with_bonus(money!(0.10 USD));
+        }
+        let slip = gross_to_net(&config, &input, &year)?;
+        year = slip.year_to_date().clone();
+    }
+    assert_eq!(year.taxable(), money!(1195560.10 USD));
+    assert_eq!(year.tax(), money!(238549.52 USD));
     Ok(())
 }
 
@@ -561,5 +592,119 @@ fn a_pension_taken_before_tax_lowers_taxable_pay_and_tax() -> TestResult {
     // Read back, the payslip still balances with the contribution before tax.
     let json = serde_json::to_string(&before)?;
     assert_eq!(serde_json::from_str::<Payslip>(&json)?, before);
+    Ok(())
+}
+
+/// Contribution bases are kept by name, whatever order the contributions
+/// come in: serialized as a map sorted by name, read back equal, and
+/// refused when a basis is in another currency than the totals.
+#[test]
+fn a_year_to_date_keeps_its_bases_by_name_and_reads_back_checked() -> TestResult {
+    let calendar = weekdays()?;
+    let contribution = |label: &str, cap: Option<Money>| -> Result<Contribution, Error> {
+        let c = Contribution::new(name(label)?, Rate::new(Decimal::new(1, 2)), Rate::ZERO)?;
+        Ok(match cap {
+            Some(cap) => c.with_annual_cap(cap),
+            None => c,
+        })
+    };
+    let zeta_first = PayrollConfig::new(table()?)
+        .with_contribution(contribution("zeta", Some(money!(8000.00 USD)))?)
+        .with_contribution(contribution("alpha", None)?);
+    let alpha_first = PayrollConfig::new(table()?)
+        .with_contribution(contribution("alpha", None)?)
+        .with_contribution(contribution("zeta", Some(money!(8000.00 USD)))?);
+    let mut years = Vec::new();
+    for config in [&zeta_first, &alpha_first] {
+        let mut year = YearToDate::new(Currency::USD);
+        for m in 1..=3 {
+            let input = salaried(month(m)?, m, money!(60000.00 USD), &calendar)?;
+            year = gross_to_net(config, &input, &year)?.year_to_date().clone();
+        }
+        years.push(year);
+    }
+    let [zeta, alpha] = [&years[0], &years[1]];
+    assert_eq!(zeta, alpha);
+    assert_eq!(
+        zeta.contribution_basis(&name("alpha")?),
+        money!(15000.00 USD)
+    );
+    // Capped at 8 000 over the year.
+    assert_eq!(zeta.contribution_basis(&name("zeta")?), money!(8000.00 USD));
+    assert_eq!(zeta.contribution_basis(&name("other")?), money!(0.00 USD));
+    let json = serde_json::to_string(zeta)?;
+    let (a, z) = (
+        json.find(r#""alpha":"#).ok_or("alpha")?,
+        json.find(r#""zeta":"#).ok_or("zeta")?,
+    );
+    assert!(a < z, "{json}");
+    assert_eq!(&serde_json::from_str::<YearToDate>(&json)?, zeta);
+    let mixed = json.replacen(r#""currency":"USD"}}"#, r#""currency":"EUR"}}"#, 1);
+    assert_ne!(mixed, json);
+    let err = serde_json::from_str::<YearToDate>(&mixed)
+        .err()
+        .ok_or("accepted")?;
+    assert!(err.to_string().contains("mixes currencies"), "{err}");
+    Ok(())
+}
+
+/// An expense claim paid back through payroll: a line adding to net pay,
+/// outside gross, taxable pay and every contribution's basis, totalled
+/// per claim in a run; a negative or foreign one is refused.
+#[test]
+fn a_reimbursement_is_paid_with_net_pay_untaxed() -> TestResult {
+    let calendar = weekdays()?;
+    let pension = Contribution::new(name("pension")?, Rate::new(Decimal::new(5, 2)), Rate::ZERO)?;
+    let config = PayrollConfig::new(table()?).with_contribution(pension);
+    let fresh = YearToDate::new(Currency::USD);
+    let plain = salaried(month(5)?, 5, money!(60000.00 USD), &calendar)?;
+    let paid_back = plain
+        .clone()
+        .with_reimbursement(name("claim 17")?, money!(250.40 USD));
+    let (without, with) = (
+        gross_to_net(&config, &plain, &fresh)?,
+        gross_to_net(&config, &paid_back, &fresh)?,
+    );
+    assert_balanced(&with)?;
+    assert_eq!(with.gross(), without.gross());
+    assert_eq!(with.taxable(), without.taxable());
+    assert_eq!(
+        with.total_of(LineKind::IncomeTax)?,
+        without.total_of(LineKind::IncomeTax)?
+    );
+    assert_eq!(
+        with.total_of(LineKind::EmployeeContribution)?,
+        without.total_of(LineKind::EmployeeContribution)?
+    );
+    assert_eq!(with.net(), without.net().checked_add(money!(250.40 USD))?);
+    assert_eq!(with.year_to_date().net(), with.net());
+    let line = with
+        .lines_of(LineKind::Reimbursement)
+        .next()
+        .ok_or("no reimbursement line")?;
+    assert_eq!(line.amount(), money!(-250.40 USD));
+    assert_eq!(line.label(), "reimbursement claim 17");
+
+    let run = PayrollCalculation::run(&config, [(paid_back, &fresh)])?;
+    let total = run
+        .components()
+        .iter()
+        .find(|t| t.kind == LineKind::Reimbursement)
+        .ok_or("no total")?;
+    assert_eq!(total.amount, money!(-250.40 USD));
+    assert_eq!(total.component.as_ref(), Some(&name("claim 17")?));
+
+    let negative = plain
+        .clone()
+        .with_reimbursement(name("claim 18")?, money!(-1.00 USD));
+    assert!(matches!(
+        gross_to_net(&config, &negative, &fresh),
+        Err(Error::NegativeReimbursement { employee, .. }) if employee == ADA
+    ));
+    let foreign = plain.with_reimbursement(name("claim 19")?, money!(10.00 EUR));
+    assert!(matches!(
+        gross_to_net(&config, &foreign, &fresh),
+        Err(Error::PayCurrency { employee, .. }) if employee == ADA
+    ));
     Ok(())
 }
