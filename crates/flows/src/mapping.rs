@@ -71,6 +71,10 @@ pub enum MappingKey {
     /// Pay the employees owe back: a shortfall carried forward to the next
     /// period, recovered when a later payslip carries it in.
     EmployeeShortfall,
+    /// Expense claims paid back through payroll: debited with what a
+    /// payslip's reimbursement lines pay (where the approved claims were
+    /// credited, or the expense itself).
+    ReimbursedExpenses,
     /// Sales commission expense.
     CommissionExpense,
     /// Sales commission owed to the sellers.
@@ -98,6 +102,7 @@ impl core::fmt::Display for MappingKey {
             Self::ContributionsPayable => f.write_str("contributions payable"),
             Self::DeductionsPayable => f.write_str("pay deductions payable"),
             Self::EmployeeShortfall => f.write_str("pay owed back by employees"),
+            Self::ReimbursedExpenses => f.write_str("expenses reimbursed through payroll"),
             Self::CommissionExpense => f.write_str("commission expense"),
             Self::CommissionPayable => f.write_str("commission payable"),
         }

@@ -76,7 +76,10 @@ where
 ///   other deductions;
 /// - a shortfall carried in from the last period credits
 ///   [`MappingKey::EmployeeShortfall`] (what the employee owed is
-///   recovered), one carried forward debits it.
+///   recovered), one carried forward debits it;
+/// - an expense claim paid back through payroll (a reimbursement line, a
+///   negative deduction) debits [`MappingKey::ReimbursedExpenses`], and net
+///   pay carries it.
 ///
 /// The entry balances by construction: a payslip's gross equals its net
 /// plus its deductions, and the employer's cost is on both sides. The sum
@@ -163,6 +166,11 @@ where
                 // carried forward: a negative one, the debt arising.
                 LineKind::CarriedIn | LineKind::CarriedForward => {
                     legs.credit(LegSpec::new(MappingKey::EmployeeShortfall, amount))?;
+                }
+                // A negative deduction: net pay rises by it, and the claim
+                // it pays back is debited.
+                LineKind::Reimbursement => {
+                    legs.credit(LegSpec::new(MappingKey::ReimbursedExpenses, amount))?;
                 }
                 other => {
                     return Err(Error::NotPostable {

@@ -62,6 +62,12 @@ fn payroll_accounts() -> Result<Vec<(MappingKey, u128, &'static str, AccountKind
             AccountKind::LIABILITY,
         ),
         (
+            MappingKey::ReimbursedExpenses,
+            2500,
+            "Expense claims payable",
+            AccountKind::LIABILITY,
+        ),
+        (
             MappingKey::SalaryExpense(CostCentre::new("sales")?),
             6100,
             "Salaries sales",
@@ -140,7 +146,11 @@ fn approved_run() -> Result<PayrollRun, Failure> {
                 .with_post_tax_deduction(PayComponentName::new("union")?, money!(15.00 EUR)),
             &fresh,
         ),
-        (employee(3, money!(36000.00 EUR))?, &fresh),
+        (
+            employee(3, money!(36000.00 EUR))?
+                .with_reimbursement(PayComponentName::new("travel")?, money!(120.00 EUR)),
+            &fresh,
+        ),
     ];
     let calculation = PayrollCalculation::run(&config, inputs)?;
     let mut run = PayrollRun::default();
@@ -222,6 +232,14 @@ fn the_accrual_balances_and_matches_the_payslips() -> Result<(), Failure> {
         sum(&[LineKind::PreTaxDeduction, LineKind::PostTaxDeduction])?
     );
     assert_eq!(balance(&ledger, 2400)?, money!(65.00 EUR));
+    // The travel claim paid back: net pay carries it, the claims account is
+    // debited with it, and it is no expense of the run.
+    assert_eq!(balance(&ledger, 2500)?, money!(-120.00 EUR));
+    assert_eq!(
+        sum(&[LineKind::Reimbursement])?,
+        money!(-120.00 EUR),
+        "a reimbursement is a negative deduction"
+    );
     Ok(())
 }
 
