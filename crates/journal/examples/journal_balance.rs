@@ -9,7 +9,9 @@
 //! checks every balance bureau computed against hledger's own reading of
 //! the books.
 //!
-//! With `JOURNAL_TIMINGS` set, the time to read and post goes to stderr.
+//! The file is read line by line into a [`Loader`], so its text is never
+//! held whole. With `JOURNAL_TIMINGS` set, the time to read and post goes
+//! to stderr.
 //!
 //! ```sh
 //! cargo run --release -p bureau-journal --features fs --example journal_balance -- books.journal
@@ -19,7 +21,9 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use bureau_journal::{Amount, Book, CONVERSION_ACCOUNT, FileResolver, load_with};
+use std::io::BufRead as _;
+
+use bureau_journal::{Amount, Book, CONVERSION_ACCOUNT, FileResolver, Loader};
 
 /// The books included, then bureau's balances as balance assertions on
 /// their last day: one posting of zero per account and commodity, asserting
@@ -70,8 +74,17 @@ fn main() -> ExitCode {
     };
     let run = || -> Result<String, Box<dyn std::error::Error>> {
         let started = std::time::Instant::now();
-        let text = std::fs::read_to_string(path)?;
-        let book = load_with(path, &text, &mut FileResolver)?;
+        // Line by line: the text is never held whole, only what the
+        // ledger keeps of it.
+        let mut file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
+        let mut resolver = FileResolver;
+        let mut loader = Loader::with_resolver(path, &mut resolver);
+        let mut line = String::new();
+        while file.read_line(&mut line)? > 0 {
+            loader.read(&line)?;
+            line.clear();
+        }
+        let book = loader.finish()?;
         if std::env::var_os("JOURNAL_TIMINGS").is_some() {
             eprintln!("read and posted in {:?}", started.elapsed());
         }

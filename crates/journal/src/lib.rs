@@ -70,7 +70,7 @@ mod writer;
 pub use amount::{Amount, Commodity};
 pub use beancount::write_beancount;
 pub use book::{BalanceLine, Book, CONVERSION_ACCOUNT, post};
-pub use compact::{load, load_with};
+pub use compact::{Loader, load, load_with};
 pub use error::{Error, Location, Result};
 #[cfg(feature = "fs")]
 pub use file_resolver::FileResolver;
