@@ -18,6 +18,7 @@
 //! heap block of its own.
 
 use core::fmt;
+use core::hash::{BuildHasher as _, BuildHasherDefault, Hasher};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -112,26 +113,112 @@ struct Scratch {
     cost: Option<(bool, Decimal, u32)>,
 }
 
-/// Names numbered in order of first appearance.
-#[derive(Debug, Default)]
+/// Names numbered in order of first appearance, kept one after the other
+/// in one string: every posting looks its account and commodity up, and
+/// the bytes compared then stay together in the cache, where a block per
+/// name would be scattered over a heap that grows with the records.
+#[derive(Debug)]
 struct Interner {
-    numbers: Map<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    text: String,
+    /// Where each name ends in `text`, by number.
+    ends: Vec<usize>,
+    /// The last number given to a name of each hash; `same` chains each
+    /// number to the one before it with that hash.
+    last: HashMap<u64, u32, BuildHasherDefault<Hashed>>,
+    same: Vec<u32>,
+    hasher: foldhash::fast::FixedState,
+    /// The number given last (`NONE` when not remembered).
+    recent: u32,
+    remembers: bool,
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Debug, Default)]
+struct Hashed(u64);
+
+impl Hasher for Hashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }
 
 impl Interner {
-    fn number(&mut self, name: &str) -> (u32, bool) {
-        if let Some(number) = self.numbers.get(name) {
-            return (*number, false);
+    /// The number of the empty name (a bare number's commodity), in an
+    /// interner made by [`Interner::commodities`].
+    const BARE: u32 = 0;
+
+    fn new() -> Self {
+        Self {
+            text: String::new(),
+            ends: Vec::new(),
+            last: HashMap::default(),
+            same: Vec::new(),
+            hasher: foldhash::fast::FixedState::default(),
+            recent: NONE,
+            remembers: false,
         }
-        let number = u32::try_from(self.names.len()).unwrap_or(NONE);
-        self.numbers.insert(name.into(), number);
-        self.names.push(name.into());
+    }
+
+    fn remember(&mut self, number: u32) {
+        if self.remembers {
+            self.recent = number;
+        }
+    }
+
+    /// An interner of commodities, the empty one (a bare number's) first.
+    fn commodities() -> Self {
+        let mut commodities = Self::new();
+        commodities.remembers = true;
+        commodities.number("");
+        commodities
+    }
+
+    fn number(&mut self, name: &str) -> (u32, bool) {
+        // Postings of a transaction mostly name one commodity (accounts
+        // follow no such pattern: `recent` stays `NONE` for them).
+        if self.recent != NONE && self.name(self.recent) == name {
+            return (self.recent, false);
+        }
+        let hash = self.hasher.hash_one(name);
+        let mut at = self.last.get(&hash).copied().unwrap_or(NONE);
+        while at != NONE {
+            if self.name(at) == name {
+                self.remember(at);
+                return (at, false);
+            }
+            at = self.same.get(at as usize).copied().unwrap_or(NONE);
+        }
+        let number = to_u32(self.ends.len());
+        self.remember(number);
+        let before = self.last.insert(hash, number);
+        self.same.push(before.unwrap_or(NONE));
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
         (number, true)
     }
 
     fn name(&self, number: u32) -> &str {
-        self.names.get(number as usize).map_or("", |n| n)
+        let at = number as usize;
+        let start = match at.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(at).copied().unwrap_or(start);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
     }
 }
 
@@ -495,9 +582,9 @@ impl State {
         Self {
             files: vec![Arc::from(file)],
             style: NumberStyle::POINT,
-            accounts: Interner::default(),
+            accounts: Interner::new(),
             first_use: Vec::new(),
-            commodities: Interner::default(),
+            commodities: Interner::commodities(),
             places: Vec::new(),
             declarations: Vec::new(),
             days: Vec::new(),
@@ -988,8 +1075,7 @@ impl State {
             let piece = self.keep(file, number, comment)?;
             self.today.comments.push(piece);
         }
-        let (quantity, commodity) =
-            amount.unwrap_or((Decimal::ZERO, self.commodities.number("").0));
+        let (quantity, commodity) = amount.unwrap_or((Decimal::ZERO, Interner::BARE));
         let day = &mut self.today;
         day.posts.push(Post {
             quantity,
@@ -1177,7 +1263,7 @@ impl State {
         let Some(template) = self.today.posts.get(first + at).copied() else {
             return Ok(());
         };
-        let zero = [(self.commodities.number("").0, Decimal::ZERO)];
+        let zero = [(Interner::BARE, Decimal::ZERO)];
         let amounts = if differences.is_empty() {
             &zero[..]
         } else {
@@ -1263,7 +1349,7 @@ impl State {
         if self.assertions.is_empty() {
             return Ok(());
         }
-        let mut balances: Vec<Vec<(u32, Decimal)>> = vec![Vec::new(); self.accounts.names.len()];
+        let mut balances: Vec<Vec<(u32, Decimal)>> = vec![Vec::new(); self.accounts.len()];
         if !self.dated {
             for day in &self.days {
                 for tx in &day.txs {
@@ -1428,7 +1514,7 @@ impl State {
             })
             .collect();
         named.sort_by(|a, b| a.0.cmp(b.0));
-        let mut by_number = vec![None; self.commodities.names.len()];
+        let mut by_number = vec![None; self.commodities.len()];
         let mut by_name = BTreeMap::new();
         for (name, number, places, location) in named {
             let commodity = Commodity::new(name);
@@ -1467,10 +1553,11 @@ impl State {
             })?;
         }
         let (currencies, by_name) = self.currencies()?;
-        let mut ids = Vec::with_capacity(self.accounts.names.len());
-        for (number, name) in self.accounts.names.iter().enumerate() {
+        let mut ids = Vec::with_capacity(self.accounts.len());
+        for number in 0..self.accounts.len() {
+            let name = self.accounts.name(to_u32(number));
             let (file, line, column) = self.first_use.get(number).copied().unwrap_or((0, 1, 1));
-            let id = match chart.accounts.get(&**name) {
+            let id = match chart.accounts.get(name) {
                 Some(id) => *id,
                 None => chart.open(&Derived {
                     name: name.to_string(),
