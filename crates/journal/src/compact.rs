@@ -1717,7 +1717,9 @@ impl State {
                 builder = builder.metadata(key.clone(), value.clone());
             }
             let entry = builder.build().map_err(rejected)?;
-            chart.ledger.post(entry).map_err(rejected)?;
+            // The entry moves into the ledger; the event `post` would return
+            // (a copy of it) is not needed here.
+            chart.ledger.post_without_event(entry).map_err(rejected)?;
         }
         Ok(())
     }
