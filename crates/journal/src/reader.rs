@@ -731,9 +731,9 @@ pub(crate) fn date_in(text: &str, year: Option<i32>) -> Result<NaiveDate, DatePr
     let (Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next()) else {
         return Err(DateProblem::Bad);
     };
+    // One or two digits each: `2026-01` is a bad date, not a month and day.
     let number = |part: &str| {
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
+        (matches!(part.len(), 1 | 2) && part.bytes().all(|b| b.is_ascii_digit()))
             .then(|| part.parse::<u32>().ok())
             .flatten()
             .ok_or(DateProblem::Bad)

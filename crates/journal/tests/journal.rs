@@ -861,6 +861,11 @@ fn a_date_without_a_year_needs_a_year_directive() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(refused("P 03-01 AAPL $5\n"), Error::NoYear { .. }));
+    // A year and month is no month and day.
+    assert!(matches!(
+        refused("2026-01 x\n    Assets:A  $1\n    Equity:B\n"),
+        Error::BadDate { text, .. } if text == "2026-01"
+    ));
     // Not a day of that year.
     assert!(matches!(
         refused("Y 2025\n02-29 x\n    Assets:A  $1\n    Equity:B\n"),
