@@ -5,13 +5,16 @@
 //! ledger and balanced. Throughput in transactions per second.
 //!
 //! `load` reads straight into the ledger (`bureau::journal::load`);
-//! `read_then_post` builds the `Journal` first and posts it.
+//! `loader_in_pieces` does the same through a `Loader` fed 64 KiB at a
+//! time, as a program streaming a file would (pieces cut anywhere, lines
+//! split across them); `read_then_post` builds the `Journal` first and
+//! posts it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 
-use bureau::journal::{load, post, read};
+use bureau::journal::{Loader, load, post, read};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const TRANSACTIONS: u64 = 10_000;
@@ -99,6 +102,23 @@ fn benches(c: &mut Criterion) {
     group.bench_function("load_10k_transactions", |b| {
         b.iter(|| {
             let book = load("bench.journal", black_box(&text)).unwrap();
+            black_box(book.balances().unwrap().len())
+        });
+    });
+    group.bench_function("loader_in_pieces_10k_transactions", |b| {
+        b.iter(|| {
+            let mut loader = Loader::new("bench.journal");
+            let mut rest = black_box(text.as_str());
+            while !rest.is_empty() {
+                let mut cut = rest.len().min(1 << 16);
+                while !rest.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let (piece, after) = rest.split_at(cut);
+                loader.read(piece).unwrap();
+                rest = after;
+            }
+            let book = loader.finish().unwrap();
             black_box(book.balances().unwrap().len())
         });
     });

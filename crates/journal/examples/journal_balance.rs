@@ -9,7 +9,9 @@
 //! checks every balance bureau computed against hledger's own reading of
 //! the books.
 //!
-//! With `JOURNAL_TIMINGS` set, the time to read and post goes to stderr.
+//! The file is read in pieces into a [`Loader`], so its text is never
+//! held whole. With `JOURNAL_TIMINGS` set, the time to read and post goes
+//! to stderr.
 //!
 //! ```sh
 //! cargo run --release -p bureau-journal --features fs --example journal_balance -- books.journal
@@ -19,7 +21,9 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use bureau_journal::{Amount, Book, CONVERSION_ACCOUNT, FileResolver, load_with};
+use std::io::Read;
+
+use bureau_journal::{Amount, Book, CONVERSION_ACCOUNT, FileResolver, Loader};
 
 /// The books included, then bureau's balances as balance assertions on
 /// their last day: one posting of zero per account and commodity, asserting
@@ -58,6 +62,36 @@ fn assertions(book: &Book, path: &str) -> Result<String, Box<dyn std::error::Err
     Ok(out)
 }
 
+/// Reads `file` into `loader` in pieces of 256 KiB, each cut after its
+/// last line break (which never falls inside a character), so that the
+/// text is never held whole.
+fn feed(loader: &mut Loader<'_>, mut file: impl Read) -> Result<(), Box<dyn std::error::Error>> {
+    let mut buffer = vec![0_u8; 1 << 18];
+    let mut kept = 0;
+    loop {
+        if kept == buffer.len() {
+            // A line longer than the buffer.
+            buffer.resize(buffer.len() * 2, 0);
+        }
+        let read = file.read(&mut buffer[kept..])?;
+        let filled = kept + read;
+        let cut = if read == 0 {
+            filled
+        } else {
+            buffer[..filled]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |at| at + 1)
+        };
+        loader.read(std::str::from_utf8(&buffer[..cut])?)?;
+        buffer.copy_within(cut..filled, 0);
+        kept = filled - cut;
+        if read == 0 {
+            return Ok(());
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let as_assertions = args.first().is_some_and(|a| a == "--assertions");
@@ -70,8 +104,10 @@ fn main() -> ExitCode {
     };
     let run = || -> Result<String, Box<dyn std::error::Error>> {
         let started = std::time::Instant::now();
-        let text = std::fs::read_to_string(path)?;
-        let book = load_with(path, &text, &mut FileResolver)?;
+        let mut resolver = FileResolver;
+        let mut loader = Loader::with_resolver(path, &mut resolver);
+        feed(&mut loader, std::fs::File::open(path)?)?;
+        let book = loader.finish()?;
         if std::env::var_os("JOURNAL_TIMINGS").is_some() {
             eprintln!("read and posted in {:?}", started.elapsed());
         }
@@ -82,6 +118,9 @@ fn main() -> ExitCode {
         for line in book.balances()? {
             writeln!(out, "{:>20}  {}", line.amount.to_string(), line.account)?;
         }
+        // The process ends here: its memory goes back to the system at
+        // once, without taking the ledger apart entry by entry.
+        std::mem::forget(book);
         Ok(out)
     };
     match run() {

@@ -74,6 +74,17 @@ pub enum Error {
         /// The text read as a date.
         text: String,
     },
+    /// A date written without its year (`01-31`) where no `Y` directive
+    /// before it gives one (the tools would take the current year, which a
+    /// reading that does no I/O cannot know).
+    #[error("{location}: date {text:?} has no year, and no `Y` directive before it gives one")]
+    #[non_exhaustive]
+    NoYear {
+        /// Where.
+        location: Location,
+        /// The date as written.
+        text: String,
+    },
     /// An amount that cannot be read.
     #[error("{location}: cannot read amount {text:?}: {reason}")]
     #[non_exhaustive]

@@ -16,7 +16,9 @@
 //! - [`load`] (and [`load_with`]) reads and posts in one go, for large
 //!   journals: the checks and errors of [`read`], the balances of [`post`],
 //!   without building the [`Journal`] (each transaction is kept as a compact
-//!   record borrowing the text until the entries are posted in date order).
+//!   record, with the other transactions of its date, until the entries are
+//!   posted in date order). A [`Loader`] does the same with the text given
+//!   piece by piece, so that a large file need not be held whole.
 //! - [`write_hledger`] writes a bureau ledger as a journal that hledger reads,
 //!   ending in one balance assertion per account and currency, so that
 //!   `hledger -f FILE check` verifies bureau's balances independently;
@@ -70,7 +72,7 @@ mod writer;
 pub use amount::{Amount, Commodity};
 pub use beancount::write_beancount;
 pub use book::{BalanceLine, Book, CONVERSION_ACCOUNT, post};
-pub use compact::{load, load_with};
+pub use compact::{Loader, load, load_with};
 pub use error::{Error, Location, Result};
 #[cfg(feature = "fs")]
 pub use file_resolver::FileResolver;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::amount::{NumberStyle, parse_amount};
@@ -149,6 +149,9 @@ struct Reader {
     /// Running balance of each account, per commodity, for assertions.
     balances: HashMap<String, Vec<(Commodity, Decimal)>, foldhash::fast::RandomState>,
     aliases: Aliases,
+    parents: Parents,
+    /// The year of the last `Y` directive, for dates written without one.
+    year: Option<i32>,
 }
 
 /// Reads a journal's text. `file` names it in errors; nothing is read from
@@ -256,6 +259,8 @@ impl Reader {
             journal: Journal::default(),
             balances: HashMap::default(),
             aliases: Aliases::default(),
+            parents: Parents::default(),
+            year: None,
         }
     }
 
@@ -288,9 +293,12 @@ impl Reader {
                 reason,
             })?;
         let outer = core::mem::replace(&mut self.file, Arc::from(name));
+        let (year, parents) = (self.year, self.parents.depth());
         let read = self.read_text(&text, Some(resolver), depth + 1);
         self.file = outer;
-        read
+        self.year = year;
+        read?;
+        self.parents.close_included(parents)
     }
 
     fn read_text<'r>(
@@ -303,6 +311,8 @@ impl Reader {
         let mut in_comment_block = false;
         let mut pending: Option<Transaction> = None;
         let mut missing: Vec<Option<usize>> = Vec::new();
+        // `end apply account` closes only what this file applied.
+        let base = self.parents.depth();
         for (index, raw) in text.lines().enumerate() {
             let number = index + 1;
             let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -351,7 +361,21 @@ impl Reader {
                 open = Open::Transaction;
                 continue;
             }
+            if let Some(what) = unsupported_transaction(line) {
+                return Err(Error::Unsupported {
+                    location: self.at(number, 1),
+                    what,
+                });
+            }
             let (keyword, rest) = line.split_once([' ', '\t']).unwrap_or((line, ""));
+            if let Some(text) = year_directive(keyword, line) {
+                self.year = Some(year_of(text).ok_or_else(|| Error::Syntax {
+                    location: self.at(number, 1),
+                    expected: YEAR_EXPECTED,
+                    found: line.to_owned(),
+                })?);
+                continue;
+            }
             match keyword {
                 "comment" => in_comment_block = true,
                 "alias" => {
@@ -359,6 +383,14 @@ impl Reader {
                     self.aliases.define(rest, location)?;
                 }
                 "end" if rest.trim() == "aliases" => self.aliases.clear(),
+                "end" if is_end_apply_account(rest) => {
+                    let location = self.at(number, 1);
+                    self.parents.end(base, location, line)?;
+                }
+                "apply" => {
+                    let location = self.at(number, 1);
+                    self.parents.apply(rest, location)?;
+                }
                 "account" => {
                     self.account(rest, number, keyword.len() + 2)?;
                     open = Open::Directive;
@@ -461,6 +493,10 @@ impl Aliases {
         self.0.clear();
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// `name` with every alias applied.
     pub(crate) fn apply<'n>(&self, name: &'n str) -> std::borrow::Cow<'n, str> {
         let mut name = std::borrow::Cow::Borrowed(name);
@@ -475,8 +511,165 @@ impl Aliases {
     }
 }
 
-/// The date of a posting's `date:` tag, if its comment has one.
-pub(crate) fn posting_date(comment: &str, location: &Location) -> Result<Option<NaiveDate>> {
+/// What a periodic (`~ monthly`) or automated (`= expenses:food`)
+/// transaction's first line is refused as: the tools add postings from
+/// them that this crate would not, so they are not skipped either.
+pub(crate) fn unsupported_transaction(line: &str) -> Option<String> {
+    let kind = match line.as_bytes().first() {
+        Some(b'~') => "a periodic transaction",
+        Some(b'=') => "an automated transaction",
+        _ => return None,
+    };
+    Some(format!("{kind} ({:?})", line.trim_end()))
+}
+
+/// What a `Y` directive expects after it.
+pub(crate) const YEAR_EXPECTED: &str =
+    "a year of four digits from 1400 after `Y` or `year` (then an optional comment)";
+
+/// The text after the directive's name when the line is a `Y 2026`,
+/// `Y2026` or `year 2026` directive.
+pub(crate) fn year_directive<'l>(keyword: &str, line: &'l str) -> Option<&'l str> {
+    match keyword {
+        "Y" => line.get(1..),
+        "year" => line.get(4..),
+        _ if keyword.starts_with('Y')
+            && keyword
+                .get(1..2)
+                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            line.get(1..)
+        }
+        _ => None,
+    }
+}
+
+/// The year a `Y` directive names: four digits from 1400 (what both hledger
+/// and ledger-cli accept), then an optional comment.
+pub(crate) fn year_of(text: &str) -> Option<i32> {
+    let body = split_comment(text).0.trim();
+    if body.len() != 4 || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    body.parse().ok().filter(|year| *year >= 1400)
+}
+
+/// Whether the text after `end` is `apply account`.
+pub(crate) fn is_end_apply_account(rest: &str) -> bool {
+    let mut words = rest.split_whitespace();
+    (words.next(), words.next(), words.next()) == (Some("apply"), Some("account"), None)
+}
+
+/// The `apply account NAME` directives in force: account names of
+/// postings and `account` directives are read under the prefix they make
+/// (`NAME:`, the outer one first), until `end apply account`.
+#[derive(Debug, Default)]
+pub(crate) struct Parents {
+    prefix: String,
+    /// The prefix's length before each directive in force, and where it is.
+    open: Vec<(usize, Location)>,
+}
+
+impl Parents {
+    /// How many are in force.
+    pub(crate) fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Reads the text after `apply`.
+    pub(crate) fn apply(&mut self, rest: &str, location: Location) -> Result<()> {
+        let (word, name) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
+        if word != "account" {
+            return Err(Error::Unsupported {
+                location,
+                what: format!("directive \"apply {word}\""),
+            });
+        }
+        let name = name.trim();
+        let (whole, tail) = account_name(name);
+        if name.is_empty() || !tail.is_empty() || whole.contains(';') {
+            return Err(Error::Syntax {
+                location,
+                expected: "an account name (single spaces, no comment) after `apply account`",
+                found: name.to_owned(),
+            });
+        }
+        self.open.push((self.prefix.len(), location));
+        if !self.prefix.is_empty() {
+            self.prefix.push(':');
+        }
+        self.prefix.push_str(name);
+        Ok(())
+    }
+
+    /// `end apply account`, in a file whose own directives begin above
+    /// `base`: the tools disagree on closing an including file's.
+    pub(crate) fn end(&mut self, base: usize, location: Location, line: &str) -> Result<()> {
+        if self.open.len() <= base {
+            return Err(Error::Syntax {
+                location,
+                expected: "an `apply account` earlier in the same file",
+                found: line.to_owned(),
+            });
+        }
+        if let Some((len, _)) = self.open.pop() {
+            self.prefix.truncate(len);
+        }
+        Ok(())
+    }
+
+    /// After an included file: one left open there is refused, since
+    /// hledger ends it with the file and ledger-cli does not.
+    pub(crate) fn close_included(&mut self, depth: usize) -> Result<()> {
+        match self.open.get(depth) {
+            Some((_, location)) => Err(Error::Unsupported {
+                location: location.clone(),
+                what: "an `apply account` still open at the end of an included file (hledger and ledger-cli read what follows differently)".to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// An account's full name: under the prefix, with the aliases applied.
+    /// An alias that would rename an account under a prefix is refused:
+    /// hledger renames the prefixed name, ledger-cli the name as written.
+    pub(crate) fn name<'n>(
+        &self,
+        aliases: &Aliases,
+        name: &'n str,
+        location: impl FnOnce() -> Location,
+    ) -> Result<std::borrow::Cow<'n, str>> {
+        if self.prefix.is_empty() {
+            return Ok(aliases.apply(name));
+        }
+        let full = format!("{}:{name}", self.prefix);
+        let renamed = |n: &str| matches!(aliases.apply(n), std::borrow::Cow::Owned(_));
+        if !aliases.is_empty() && (renamed(&full) || renamed(name)) {
+            return Err(Error::Unsupported {
+                location: location(),
+                what: "an alias renaming an account under `apply account` (hledger and ledger-cli rename it differently)".to_owned(),
+            });
+        }
+        Ok(std::borrow::Cow::Owned(full))
+    }
+
+    /// A declared account's full name: under the prefix.
+    pub(crate) fn declared(&self, name: &str) -> String {
+        if self.prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}:{name}", self.prefix)
+        }
+    }
+}
+
+/// The date of a posting's `date:` tag, if its comment has one; one
+/// without a year is in `year`, its transaction's (as hledger reads it).
+pub(crate) fn posting_date(
+    comment: &str,
+    location: &Location,
+    year: i32,
+) -> Result<Option<NaiveDate>> {
     let mut found = None;
     for line in comment.split('\n') {
         each_tag(line, |name, value| {
@@ -487,10 +680,9 @@ pub(crate) fn posting_date(comment: &str, location: &Location) -> Result<Option<
     }
     match found {
         None => Ok(None),
-        Some(text) => parse_date(text).map(Some).ok_or_else(|| Error::BadDate {
-            location: location.clone(),
-            text: text.to_owned(),
-        }),
+        Some(text) => date_in(text, Some(year))
+            .map(Some)
+            .map_err(|problem| problem.at(location.clone(), text)),
     }
 }
 
@@ -501,6 +693,54 @@ pub(crate) fn split_comment(text: &str) -> (&str, Option<&str>) {
         Some((body, comment)) => (body.trim_end(), Some(comment.trim())),
         None => (text.trim_end(), None),
     }
+}
+
+/// Why a date does not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DateProblem {
+    /// Not a date, or a day that does not exist.
+    Bad,
+    /// A month and day (`01-31`) with no `Y` directive before it.
+    NoYear,
+}
+
+impl DateProblem {
+    pub(crate) fn at(self, location: Location, text: &str) -> Error {
+        let text = text.to_owned();
+        match self {
+            Self::Bad => Error::BadDate { location, text },
+            Self::NoYear => Error::NoYear { location, text },
+        }
+    }
+}
+
+/// A date with its year (as [`parse_date`] reads it), or a month and day
+/// (`01-31`, `1/31`, `01.31`) in `year`.
+pub(crate) fn date_in(text: &str, year: Option<i32>) -> Result<NaiveDate, DateProblem> {
+    if let Some(date) = parse_date(text) {
+        return Ok(date);
+    }
+    let separator = text
+        .chars()
+        .find(|c| !c.is_ascii_digit())
+        .ok_or(DateProblem::Bad)?;
+    if !matches!(separator, '-' | '/' | '.') {
+        return Err(DateProblem::Bad);
+    }
+    let mut parts = text.split(separator);
+    let (Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(DateProblem::Bad);
+    };
+    // One or two digits each: `2026-01` is a bad date, not a month and day.
+    let number = |part: &str| {
+        (matches!(part.len(), 1 | 2) && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+            .ok_or(DateProblem::Bad)
+    };
+    let (month, day) = (number(month)?, number(day)?);
+    let year = year.ok_or(DateProblem::NoYear)?;
+    NaiveDate::from_ymd_opt(year, month, day).ok_or(DateProblem::Bad)
 }
 
 pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -572,17 +812,18 @@ impl Reader {
             .find(|c: char| c.is_whitespace() || c == '=')
             .unwrap_or(line.len());
         let (date_text, mut rest) = line.split_at(date_end);
-        let date = parse_date(date_text).ok_or_else(|| Error::BadDate {
-            location: self.at(number, 1),
-            text: date_text.to_owned(),
-        })?;
+        let date = date_in(date_text, self.year)
+            .map_err(|problem| problem.at(self.at(number, 1), date_text))?;
         let mut date2 = None;
         if let Some(after) = rest.strip_prefix('=') {
             let end = after.find(char::is_whitespace).unwrap_or(after.len());
             let (text, tail) = after.split_at(end);
-            date2 = Some(parse_date(text).ok_or_else(|| Error::BadDate {
-                location: self.at(number, column_of(line, offset_in(line, text))),
-                text: text.to_owned(),
+            // Without a year, the transaction's (as hledger reads it).
+            date2 = Some(date_in(text, Some(date.year())).map_err(|problem| {
+                problem.at(
+                    self.at(number, column_of(line, offset_in(line, text))),
+                    text,
+                )
             })?);
             rest = tail;
         }
@@ -747,9 +988,13 @@ impl Reader {
         } else {
             missing.push(None);
         }
+        let account = self
+            .parents
+            .name(&self.aliases, name, || location.clone())?
+            .into_owned();
         transaction.postings.push(JournalPosting {
             date: None,
-            account: self.aliases.apply(name).into_owned(),
+            account,
             amount: amount.unwrap_or_default(),
             inferred: false,
             cost,
@@ -764,7 +1009,8 @@ impl Reader {
     /// Infers the missing amount, checks the balance and the assertions.
     fn finish(&mut self, mut transaction: Transaction, missing: &[Option<usize>]) -> Result<()> {
         for posting in &mut transaction.postings {
-            posting.date = posting_date(&posting.comment, &posting.location)?;
+            posting.date =
+                posting_date(&posting.comment, &posting.location, transaction.date.year())?;
         }
         let mut sums: Vec<(Commodity, Decimal)> = Vec::new();
         let overflow = |location: &Location, amount: &Amount| Error::BadAmount {
@@ -968,7 +1214,7 @@ impl Reader {
             });
         }
         self.journal.accounts.push(AccountDeclaration {
-            name: name.to_owned(),
+            name: self.parents.declared(name),
             tags: comment.map(tags_of).unwrap_or_default(),
             location: self.at(number, 1),
         });
@@ -986,10 +1232,8 @@ impl Reader {
                 found: rest.to_owned(),
             });
         };
-        let date = parse_date(date_text).ok_or_else(|| Error::BadDate {
-            location: location.clone(),
-            text: date_text.to_owned(),
-        })?;
+        let date = date_in(date_text, self.year)
+            .map_err(|problem| problem.at(location.clone(), date_text))?;
         let price_text = words.collect::<Vec<_>>().join(" ");
         let price = parse_amount(&price_text, self.style).map_err(|reason| Error::BadAmount {
             location: location.clone(),

@@ -643,3 +643,349 @@ fn what_a_journal_cannot_hold_is_refused_by_name() {
         })
     ));
 }
+
+/// `read` and `load` refuse `text` with the same error, returned.
+fn refused(text: &str) -> Error {
+    let error = read("d.journal", text).unwrap_err();
+    assert_eq!(load("d.journal", text).unwrap_err(), error);
+    error
+}
+
+#[test]
+fn apply_account_prefixes_postings_and_declarations() {
+    let text = "\
+apply account Personal
+account Assets  ; type: A
+account Equity  ; type: E
+
+2026-01-05 opening
+    Assets:Bank          $100
+    Equity:Opening
+
+apply account Assets
+2026-01-06 nested
+    Cash   $5
+    Bank
+end apply account
+
+2026-01-07 after the inner end
+    Assets:Cash   $5
+    Equity:Opening
+end  apply   account
+
+2026-01-08 outside
+    Expenses:Food   $5
+    Assets:Cash
+";
+    assert_eq!(
+        balances(text),
+        [
+            "Assets:Cash  -5.00 USD",
+            "Expenses:Food  5.00 USD",
+            "Personal:Assets:Bank  95.00 USD",
+            "Personal:Assets:Cash  10.00 USD",
+            "Personal:Equity:Opening  -105.00 USD",
+        ]
+    );
+    // Declarations are read under the prefix: `Personal` names no type,
+    // the declared `Personal:Assets` does.
+    let journal = read("d.journal", text).unwrap();
+    assert_eq!(journal.accounts[0].name, "Personal:Assets");
+    assert_eq!(
+        journal.transactions[1].postings[0].account,
+        "Personal:Assets:Cash"
+    );
+}
+
+#[test]
+fn apply_account_errors_say_where_and_why() {
+    match refused("2026-01-01 x\n    Assets:A  $1\n    Equity:B\nend apply account\n") {
+        Error::Syntax { location, .. } => assert_eq!((location.line, location.column), (4, 1)),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        refused("apply account Personal  ; a comment\n"),
+        Error::Syntax { location, .. } if location.line == 1
+    ));
+    assert!(matches!(
+        refused("apply tag x\n"),
+        Error::Unsupported { .. }
+    ));
+    // hledger renames the prefixed name, ledger-cli the name as written:
+    // an alias that would rename either under a prefix is refused.
+    let aliased =
+        "alias Bank = Assets:Bank\napply account P\n2026-01-01 x\n    Bank  $1\n    Equity:B\n";
+    match refused(aliased) {
+        Error::Unsupported { location, what, .. } => {
+            assert_eq!((location.line, location.column), (4, 5));
+            assert!(what.contains("apply account"), "{what}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // An alias that renames neither is fine.
+    let unrelated =
+        "alias Cash = Assets:Cash\napply account Assets\n2026-01-01 x\n    Bank  $1\n    Opening\n";
+    assert_eq!(
+        balances(unrelated),
+        ["Assets:Bank  1.00 USD", "Assets:Opening  -1.00 USD"]
+    );
+}
+
+#[test]
+fn apply_account_in_included_files() {
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        "closed.journal".to_owned(),
+        "apply account Inner\n2026-01-02 in\n    Expenses:A  $1\n    Assets:Cash\nend apply account\n"
+            .to_owned(),
+    );
+    files.insert(
+        "open.journal".to_owned(),
+        "apply account Inner\n2026-01-02 in\n    Expenses:A  $1\n    Assets:Cash\n".to_owned(),
+    );
+    files.insert("ends.journal".to_owned(), "end apply account\n".to_owned());
+    // The including file's prefix holds in the included file.
+    let text = "account Outer  ; type: A\napply account Outer\ninclude closed.journal\n2026-01-03 after\n    Expenses:A  $1\n    Assets:Cash\n";
+    let journal = bureau_journal::read_with("main.journal", text, &mut files).unwrap();
+    let names: Vec<&str> = journal
+        .transactions
+        .iter()
+        .flat_map(|t| t.postings.iter().map(|p| p.account.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Outer:Inner:Expenses:A",
+            "Outer:Inner:Assets:Cash",
+            "Outer:Expenses:A",
+            "Outer:Assets:Cash"
+        ]
+    );
+    let book = bureau_journal::load_with("main.journal", text, &mut files).unwrap();
+    assert!(book.account("Outer:Inner:Assets:Cash").is_some());
+    // hledger ends a prefix with its file, ledger-cli does not: refused,
+    // at the directive left open.
+    for include in [
+        "include open.journal\n",
+        "apply account Outer\ninclude ends.journal\n",
+    ] {
+        let slow = bureau_journal::read_with("main.journal", include, &mut files).unwrap_err();
+        let fast = bureau_journal::load_with("main.journal", include, &mut files).unwrap_err();
+        assert_eq!(slow, fast);
+        match slow {
+            Error::Unsupported { location, .. } => {
+                assert_eq!((&*location.file, location.line), ("open.journal", 1));
+            }
+            Error::Syntax { location, .. } => {
+                assert_eq!((&*location.file, location.line), ("ends.journal", 1));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn year_directive_gives_dates_their_year() {
+    for directive in [
+        "Y2025",
+        "Y 2025",
+        "year 2025",
+        "Y 2025  ; the books of 2025",
+    ] {
+        let text = format!(
+            "{directive}\nP 03-01 AAPL $5\n01-05 x\n    Assets:A  $1\n    Equity:B\n1/6=1/9 y\n    Assets:A  $1  ; date: 2-1\n    Equity:B\n01.07 z\n    Assets:A  $1\n    Equity:B\n"
+        );
+        let journal = read("y.journal", &text).unwrap();
+        let dates: Vec<String> = journal
+            .transactions
+            .iter()
+            .map(|t| t.date.to_string())
+            .collect();
+        assert_eq!(
+            dates,
+            ["2025-01-05", "2025-01-06", "2025-01-07"],
+            "{directive}"
+        );
+        assert_eq!(
+            journal.transactions[1].date2.unwrap().to_string(),
+            "2025-01-09"
+        );
+        assert_eq!(
+            journal.transactions[1].postings[0]
+                .date
+                .unwrap()
+                .to_string(),
+            "2025-02-01"
+        );
+        assert_eq!(journal.prices[0].date.to_string(), "2025-03-01");
+        let book = load("y.journal", &text).unwrap();
+        let first = book.ledger().entries().next().unwrap();
+        assert_eq!(first.date().to_string(), "2025-01-05");
+        read_and_post(&text);
+    }
+    // A later `Y` holds from where it is; full dates keep their own year.
+    let text = "Y 2025\n2024-12-31 a\n    Assets:A  $1\n    Equity:B\nY 2026\n01-05 b\n    Assets:A  $1\n    Equity:B\n";
+    let dates: Vec<String> = read("y.journal", text)
+        .unwrap()
+        .transactions
+        .iter()
+        .map(|t| t.date.to_string())
+        .collect();
+    assert_eq!(dates, ["2024-12-31", "2026-01-05"]);
+    // A secondary date and a posting's `date:` without a year take the
+    // transaction's, as hledger reads them, whatever `Y` says.
+    let text = "Y 2025\n2024-01-07=02-03 z\n    Assets:A  $1  ; date: 02-01\n    Equity:B\n";
+    let journal = read("y.journal", text).unwrap();
+    assert_eq!(
+        journal.transactions[0].date2.unwrap().to_string(),
+        "2024-02-03"
+    );
+    assert_eq!(
+        journal.transactions[0].postings[0]
+            .date
+            .unwrap()
+            .to_string(),
+        "2024-02-01"
+    );
+}
+
+#[test]
+fn a_date_without_a_year_needs_a_year_directive() {
+    match refused("\n01-05 x\n    Assets:A  $1\n    Equity:B\n") {
+        Error::NoYear { location, text, .. } => {
+            assert_eq!(
+                (location.line, location.column, text.as_str()),
+                (2, 1, "01-05")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(refused("P 03-01 AAPL $5\n"), Error::NoYear { .. }));
+    // A year and month is no month and day.
+    assert!(matches!(
+        refused("2026-01 x\n    Assets:A  $1\n    Equity:B\n"),
+        Error::BadDate { text, .. } if text == "2026-01"
+    ));
+    // Not a day of that year.
+    assert!(matches!(
+        refused("Y 2025\n02-29 x\n    Assets:A  $1\n    Equity:B\n"),
+        Error::BadDate { text, .. } if text == "02-29"
+    ));
+    for bad in [
+        "Y 25",
+        "Y 12345",
+        "year",
+        "Y 1399",
+        "Y 2025 extra",
+        "Y2025x",
+    ] {
+        match refused(&format!("{bad}\n")) {
+            Error::Syntax { location, .. } => assert_eq!(location.line, 1, "{bad}"),
+            Error::Unsupported { .. } if bad == "Y2025x" => {}
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    // A `Y` holds to the end of its file: the including file's year is
+    // back after the include, and its year holds in the included file.
+    let mut files = std::collections::BTreeMap::new();
+    files.insert("inner.journal".to_owned(), "Y 2024\n".to_owned());
+    files.insert(
+        "dates.journal".to_owned(),
+        "01-02 in\n    Assets:A  $1\n    Equity:B\n".to_owned(),
+    );
+    let text = "Y 2025\ninclude inner.journal\ninclude dates.journal\n01-05 x\n    Assets:A  $1\n    Equity:B\n";
+    let journal = bureau_journal::read_with("main.journal", text, &mut files).unwrap();
+    let dates: Vec<String> = journal
+        .transactions
+        .iter()
+        .map(|t| t.date.to_string())
+        .collect();
+    assert_eq!(dates, ["2025-01-02", "2025-01-05"]);
+    let book = bureau_journal::load_with("main.journal", text, &mut files).unwrap();
+    assert_eq!(book.ledger().entries().count(), 2);
+}
+
+#[test]
+fn periodic_and_automated_transactions_are_refused_where_they_are() {
+    let periodic = "2026-01-01 x\n    Assets:A  $1\n    Equity:B\n\n~ monthly\n    Expenses:Rent  $500\n    Assets:A\n";
+    match refused(periodic) {
+        Error::Unsupported { location, what, .. } => {
+            assert_eq!((location.line, location.column), (5, 1));
+            assert!(what.starts_with("a periodic transaction"), "{what}");
+            assert!(what.contains("~ monthly"), "{what}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let automated = "= expenses:food\n    (Budget:Food)  *-1\n";
+    match refused(automated) {
+        Error::Unsupported { location, what, .. } => {
+            assert_eq!((location.line, location.column), (1, 1));
+            assert!(what.starts_with("an automated transaction"), "{what}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without a space after the mark too.
+    assert!(matches!(refused("~monthly\n"), Error::Unsupported { .. }));
+    assert!(matches!(refused("=food\n"), Error::Unsupported { .. }));
+}
+
+/// Text given to a `Loader` in pieces cut anywhere reads as `load` reads
+/// it whole.
+fn in_pieces(text: &str, cuts: &[usize]) {
+    let whole = load("fuzz.journal", text).and_then(|book| book.balances());
+    let mut loader = bureau_journal::Loader::new("fuzz.journal");
+    let mut bounds: Vec<usize> = cuts
+        .iter()
+        .map(|c| c % (text.len() + 1))
+        .filter(|c| text.is_char_boundary(*c))
+        .collect();
+    bounds.sort_unstable();
+    let mut from = 0;
+    let mut read = Ok(());
+    for to in bounds.into_iter().chain([text.len()]) {
+        read = read.and_then(|()| loader.read(&text[from..to]));
+        from = to;
+    }
+    let pieces = read
+        .and_then(|()| loader.finish())
+        .and_then(|book| book.balances());
+    assert_eq!(pieces, whole, "for {text:?} cut at {cuts:?}");
+}
+
+proptest! {
+    #[test]
+    fn never_panic_in_pieces_as_whole(
+        text in "[0-9 \\-/=*!();#@$:A-Za-z,.\t\n\r\"~]{0,300}",
+        cuts in proptest::collection::vec(any::<usize>(), 0..6),
+    ) {
+        in_pieces(&text, &cuts);
+    }
+
+    #[test]
+    fn never_panic_on_directives(
+        lines in proptest::collection::vec(prop_oneof![
+            Just("apply account P".to_owned()),
+            Just("apply account Assets".to_owned()),
+            Just("end apply account".to_owned()),
+            Just("alias Bank = Assets:Bank".to_owned()),
+            Just("end aliases".to_owned()),
+            Just("Y 2025".to_owned()),
+            Just("Y2024".to_owned()),
+            Just("year 2026".to_owned()),
+            Just("~ monthly".to_owned()),
+            Just("= food".to_owned()),
+            Just("01-05 x".to_owned()),
+            Just("2026-02-01=03-01 y".to_owned()),
+            Just("    Bank  $1".to_owned()),
+            Just("    Assets:Cash  $-1  ; date: 01-31".to_owned()),
+            Just("    Equity:Opening".to_owned()),
+            Just("    Assets:Cash  = $0".to_owned()),
+            Just(String::new()),
+        ], 0..16),
+        cuts in proptest::collection::vec(any::<usize>(), 0..4),
+    ) {
+        let text = lines.join("\n");
+        read_and_post(&text);
+        in_pieces(&text, &cuts);
+    }
+}

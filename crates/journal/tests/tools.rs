@@ -776,3 +776,58 @@ end aliases
     let slow = self::ours(&post(&read("aliases.journal", &text).unwrap()).unwrap());
     assert_eq!(slow, ours);
 }
+
+/// `apply account` (nested, closed with `end apply account`) and `Y` (dates
+/// and prices without a year) read as both tools read them.
+#[test]
+fn the_tools_agree_on_apply_account_and_year() {
+    if !available("hledger") || !available("ledger") {
+        return;
+    }
+    let text = "\
+Y 2025
+P 03-01 AAPL $150.00
+apply account Personal
+account Assets  ; type: A
+account Equity  ; type: E
+
+01-05 opening
+    Assets:Bank          $1,000.00
+    Equity:Opening
+
+apply account Assets
+1/6 nested
+    Broker   2 AAPL @ $150.00
+    Bank
+end apply account
+
+02.07 after the inner end
+    Assets:Cash   $5
+    Equity:Opening  = $-1,005.00
+end apply account
+
+Y 2026
+01-08 outside
+    Expenses:Food   $5
+    Assets:Cash
+";
+    let path = written("apply-year", text);
+    let (hledger, ledger) = (hledgers(&path), ledgers(&path));
+    std::fs::remove_file(path).ok();
+    let book = load("apply-year.journal", text).unwrap();
+    let ours = ours(&book);
+    assert_eq!(ours, hledger);
+    assert_eq!(ours, ledger);
+    assert!(ours.contains_key(&("Personal:Assets:Broker".to_owned(), "AAPL".to_owned())));
+    let dates: Vec<String> = book
+        .ledger()
+        .entries()
+        .map(|e| e.date().to_string())
+        .collect();
+    assert_eq!(dates.first().map(String::as_str), Some("2025-01-05"));
+    assert_eq!(dates.last().map(String::as_str), Some("2026-01-08"));
+    assert_eq!(
+        self::ours(&post(&read("apply-year.journal", text).unwrap()).unwrap()),
+        ours
+    );
+}

@@ -40,6 +40,47 @@ impl Ledger {
         Ok(vec![LedgerEvent::EntryPosted { entry, hash }])
     }
 
+    /// Posts one entry as [`post`](Self::post) does (the same checks, the
+    /// same state after it), but returns only its hash in the audit chain:
+    /// the entry moves into the ledger instead of being copied into an
+    /// event as well. For loading many entries at once (a journal, an
+    /// import); whoever needs the events to store them finds each as an
+    /// [`AuditRecord`] ([`audit_records`](Self::audit_records), from the
+    /// position the load began at): `LedgerEvent::EntryPosted { entry, hash }`
+    /// with the record's entry and hash.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`post`](Self::post); nothing changes.
+    ///
+    /// ```
+    /// # use bureau_ledger::{EntryId, JournalEntry, LedgerEvent};
+    /// let (mut quiet, cash) = bureau_ledger::fixtures::ledger_with_cash()?;
+    /// let mut loud = quiet.clone();
+    /// # let sales = bureau_ledger::AccountId::from_u128(4);
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).ok_or("date")?;
+    /// let entry = JournalEntry::builder(EntryId::from_u128(1), day, "sale".parse()?)
+    ///     .debit(cash, "5.00 USD".parse()?)
+    ///     .credit(sales, "5.00 USD".parse()?)
+    ///     .build()?;
+    /// let hash = quiet.post_without_event(entry.clone())?;
+    /// let events = loud.post(entry.clone())?;
+    /// let record = quiet.audit_records().pop().ok_or("one record")?;
+    /// assert_eq!(events, [LedgerEvent::EntryPosted { entry: record.entry, hash: record.hash }]);
+    /// assert_eq!((quiet.head(), hash), (loud.head(), loud.head()));
+    /// // Refused as `post` refuses it, and nothing changes.
+    /// let again = quiet.post_without_event(entry);
+    /// assert!(matches!(again, Err(bureau_ledger::Error::AlreadyPosted { .. })));
+    /// assert_eq!(quiet.audit_records(), loud.audit_records());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn post_without_event(&mut self, entry: JournalEntry) -> Result<EntryHash> {
+        let resolved = self.check_entry(&entry, Mode::Posted, None)?;
+        let hash = EntryHash::of_entry(&self.head, &entry);
+        self.apply_resolved(entry, hash, Some(&resolved), Indexing::Now);
+        Ok(hash)
+    }
+
     /// The posted entry with this id.
     ///
     /// ```
