@@ -215,7 +215,7 @@ impl PriceList {
             .get(&product)?
             .iter()
             .rev()
-            .find(|t| t.min_quantity <= quantity)
+            .find(|t| t.min_quantity.at_most(quantity))
             .copied()
     }
 }

@@ -107,6 +107,7 @@ struct Work<'p> {
     quantity: Quantity,
     unit_price: Money,
     list: i128,
+    list_amount: Money,
     /// What is left after the discounts so far.
     remaining: i128,
     steps: Vec<LineStep>,
@@ -350,17 +351,19 @@ impl<'a> Pricing<'a> {
         let mut steps = Vec::with_capacity(
             2 + self.discounts.len() + document.coupons().len() + self.taxes.rules().len(),
         );
+        let list_amount = Money::from_minor(list, currency)?;
         steps.push(LineStep::Price {
             list: resolution.list,
             tier_min_quantity: resolution.tier_min_quantity,
             unit_price: resolution.unit_price,
-            amount: Money::from_minor(list, currency)?,
+            amount: list_amount,
         });
         Ok(Work {
             product,
             quantity: line.quantity,
             unit_price: resolution.unit_price,
             list,
+            list_amount,
             remaining: list,
             steps,
             taxes: (0, 0),
@@ -460,7 +463,7 @@ impl<'a> Pricing<'a> {
                         .iter()
                         .enumerate()
                         .rev()
-                        .find(|(_, t)| t.min_quantity() <= quantity)
+                        .find(|(_, t)| t.min_quantity().at_most(quantity))
                     else {
                         continue;
                     };
@@ -875,7 +878,7 @@ impl<'a> Pricing<'a> {
                 product: line.product.id(),
                 quantity: line.quantity,
                 unit_price: line.unit_price,
-                list_amount: money(line.list)?,
+                list_amount: line.list_amount,
                 discount: money(discount)?,
                 net: net_money,
                 taxes,
