@@ -79,7 +79,7 @@ pub mod strategy;
 mod text;
 mod win_model;
 
-pub use catalog::{Catalog, Product, ProductStatus};
+pub use catalog::{Bundle, BundleComponent, Catalog, Product, ProductStatus};
 pub use commission::{
     AttainmentBand, CommissionPlan, CommissionSlice, CommissionStatement, CommissionTier,
     CreditShare, CreditedSale, EarnedOn, LineExplanation, SaleEventKind, StatementLine, TierMode,
@@ -109,8 +109,8 @@ pub use price_list::{PriceBook, PriceList, PriceQuery, PriceResolution, PriceTie
 pub use pricing::config::{PricingConfig, TaxInclusion, TaxRounding};
 pub use pricing::coupon::Coupon;
 pub use pricing::discount::{
-    DiscountKind, DiscountRule, DiscountTarget, DocumentDiscount, LineDiscount, TierBasis,
-    VolumeTier,
+    BuyGet, DiscountKind, DiscountRule, DiscountTarget, DocumentDiscount, FreeUnits, LineDiscount,
+    Stacking, TierBasis, VolumeTier,
 };
 pub use pricing::document::{CouponUse, Document, DocumentLine};
 pub use pricing::engine::Pricing;

@@ -1,18 +1,18 @@
 //! The pricing engine: a pure function from a document to a priced document.
 
-use core::cmp::Ordering;
+use core::cmp::{Ordering, Reverse};
 
-use bureau_core::{Currency, Decimal, Money, Percent, RoundingStrategy};
+use bureau_core::{Currency, Decimal, Money, Percent, ProductId, RoundingStrategy};
 use smallvec::SmallVec;
 
 use crate::pricing::discount::check_percent;
 use crate::pricing::rounding::{self, Exact};
 use crate::pricing::spread;
 use crate::{
-    Catalog, Coupon, CouponUse, DiscountKind, DiscountRule, Document, DocumentDiscount,
-    DocumentLine, Error, LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument, PricedLine,
-    PricingConfig, Product, ProductStatus, Quantity, Result, TaxAmount, TaxCategory, TaxInclusion,
-    TaxKind, TaxRounding, TaxTable, TierBasis, Totals,
+    BuyGet, Catalog, Coupon, CouponUse, DiscountKind, DiscountRule, Document, DocumentDiscount,
+    DocumentLine, Error, FreeUnits, LineDiscount, LineStep, PriceBook, PriceQuery, PricedDocument,
+    PricedLine, PricingConfig, Product, ProductStatus, Quantity, Result, Sku, Stacking, TaxAmount,
+    TaxCategory, TaxInclusion, TaxKind, TaxRounding, TaxTable, TierBasis, Totals,
 };
 
 /// Extra decimal places, below the minor unit, of the weights that spread a
@@ -30,12 +30,18 @@ const WEIGHT_EXTRA_PLACES: u32 = 6;
 /// 1. The product must be in the catalog and active, the quantity not
 ///    negative. The unit price comes from [`PriceBook::resolve`]; unit price
 ///    times quantity is rounded (the line's list amount).
-/// 2. Discount rules targeting the line apply in the order given, each on
-///    what the earlier ones left, capped at it and at the rule's
-///    [cap per line](DiscountRule::with_cap_per_line): a percentage of what is
-///    left (rounded), a fixed amount per unit (times quantity, rounded) or
-///    per line, or a volume percentage whose tier is chosen by the line's
-///    quantity or by the cumulative quantity of every line the rule targets.
+/// 2. Discount rules targeting the line apply by descending
+///    [priority](DiscountRule::with_priority), rules of one priority in the
+///    order given, each on what the earlier ones left, capped at it and at
+///    the rule's [cap per line](DiscountRule::with_cap_per_line): a
+///    percentage of what is left (rounded), a fixed amount per unit (times
+///    quantity, rounded) or per line, a volume percentage whose tier is
+///    chosen by the line's quantity or by the cumulative quantity of every
+///    line the rule targets, free units ([`DiscountRule::buy_get`]), or the
+///    line's part of complete bundle sets sold at the bundle's price
+///    ([`DiscountRule::bundle`]). A rule's [`Stacking`](crate::Stacking)
+///    makes it compete with others of its priority (only the best applies)
+///    or apply alone. Each rule is applied to every line before the next.
 /// 3. The document discount (a percentage of the sum of the discounted lines,
 ///    rounded once, or a fixed amount capped at that sum) is spread over the
 ///    lines in proportion to their discounted amounts, by the largest
@@ -114,6 +120,44 @@ struct Work<'p> {
     /// Its taxes: the document's tax slots from the first to before the
     /// second, in the table's order.
     taxes: (usize, usize),
+    /// Whether a rule took something off it.
+    discounted: bool,
+    /// Whether an exclusive rule took something off it: no other rule
+    /// applies.
+    locked: bool,
+}
+
+/// A rule with what the engine worked out for it once per document.
+struct RuleContext<'r> {
+    index: usize,
+    rule: &'r DiscountRule,
+    /// For a cumulative volume rule, the quantity of every line it targets.
+    cumulative: Option<Quantity>,
+    /// The rates of its percentages.
+    rates: &'r [Exact],
+}
+
+/// What a rule would take off a line, before the caps.
+#[derive(Clone, Copy)]
+struct Offer {
+    amount: i128,
+    kind: OfferKind,
+}
+
+/// How a line's step explains an offer taken.
+#[derive(Clone, Copy)]
+enum OfferKind {
+    Rate {
+        percent: Option<Percent>,
+        tier_quantity: Option<Quantity>,
+    },
+    Free {
+        units: Quantity,
+    },
+    Bundle {
+        sets: Quantity,
+        units: Quantity,
+    },
 }
 
 /// One tax of one line.
@@ -200,6 +244,83 @@ fn minor_sum(amounts: impl IntoIterator<Item = i128>, currency: Currency) -> Res
     Ok(Money::from_minor(sum, currency)?)
 }
 
+/// `amount` capped at `rule`'s cap per line and at what is `left` of the
+/// line.
+fn capped(rule: &DiscountRule, amount: i128, left: i128, currency: Currency) -> Result<i128> {
+    let mut off = amount;
+    if let Some(cap) = rule.cap_per_line() {
+        same_currency(|| format!("cap of discount {}", rule.name()), cap, currency)?;
+        off = off.min(cap.to_minor());
+    }
+    Ok(off.min(left))
+}
+
+/// Takes `off` (an offer of `rule`, capped) off `line`, with its step.
+fn take(
+    rule: &DiscountRule,
+    line: &mut Work<'_>,
+    offer: Offer,
+    off: i128,
+    currency: Currency,
+) -> Result<()> {
+    let amount = Money::from_minor(off, currency)?;
+    line.remaining = difference(line.remaining, off)?;
+    line.discounted |= off > 0;
+    let name = rule.name().clone();
+    line.steps.push(match offer.kind {
+        OfferKind::Rate {
+            percent,
+            tier_quantity,
+        } => LineStep::Discount {
+            rule: name,
+            percent,
+            tier_quantity,
+            amount,
+        },
+        OfferKind::Free { units } => LineStep::FreeUnits {
+            rule: name,
+            units,
+            amount,
+        },
+        OfferKind::Bundle { sets, units } => match rule.kind() {
+            DiscountKind::Bundle { bundle, .. } => LineStep::Bundle {
+                rule: name,
+                bundle: bundle.clone(),
+                sets,
+                units,
+                amount,
+            },
+            // Only bundle rules offer sets.
+            _ => LineStep::Discount {
+                rule: name,
+                percent: None,
+                tier_quantity: None,
+                amount,
+            },
+        },
+    });
+    Ok(())
+}
+
+/// `units` of `line`'s quantity as a share of what is left of it, rounded
+/// with `strategy`: all of it for all its units.
+fn share_of(
+    line: &Work<'_>,
+    units: Quantity,
+    currency: Currency,
+    strategy: RoundingStrategy,
+) -> Result<i128> {
+    if units == line.quantity {
+        return Ok(line.remaining);
+    }
+    let exact = Money::from_minor(line.remaining, currency)?
+        .amount()
+        .checked_mul(units.value())
+        .and_then(|x| x.checked_div(line.quantity.value()))
+        .ok_or_else(|| overflow("share of a line"))?;
+    rounding::round_minor(Exact::from_decimal(exact), currency, strategy)
+}
+
 /// `minor` units of `currency` as an exact amount; every amount of a line
 /// is within a money's range, so the error is only a safeguard.
 fn exact(minor: i128, currency: Currency) -> Result<Exact> {
@@ -256,8 +377,10 @@ impl<'a> Pricing<'a> {
     /// [`Error::ForeignAmount`], [`Error::NegativeAmount`] or
     /// [`Error::PercentOutOfRange`]; for a coupon, [`Error::UnknownCoupon`],
     /// [`Error::CouponNotValid`], [`Error::CouponUsedUp`] or
-    /// [`Error::CouponBelowMinimum`]; [`Error::Overflow`] or [`Error::Core`]
-    /// when an amount leaves the range of a decimal.
+    /// [`Error::CouponBelowMinimum`]; for a bundle rule,
+    /// [`Error::UnknownBundle`] or [`Error::ForeignAmount`];
+    /// [`Error::Overflow`] or [`Error::Core`] when an amount leaves the range
+    /// of a decimal.
     pub fn price(&self, document: &Document) -> Result<PricedDocument> {
         let currency = document.currency();
         let mut work = Vec::with_capacity(document.lines().len());
@@ -269,10 +392,7 @@ impl<'a> Pricing<'a> {
         }
         let cumulative = self.cumulative_quantities(&work)?;
         let rule_rates = self.rule_rates();
-        for (index, line) in work.iter_mut().enumerate() {
-            self.discount_line(line, &cumulative, &rule_rates, currency)
-                .map_err(|e| e.on_line(index))?;
-        }
+        self.discount_lines(&mut work, &cumulative, &rule_rates, currency)?;
         if let Some(discount) = document.discount() {
             self.spread_document_discount(&mut work, discount, currency, &|amount| {
                 LineStep::DocumentDiscount { amount }
@@ -367,6 +487,8 @@ impl<'a> Pricing<'a> {
             remaining: list,
             steps,
             taxes: (0, 0),
+            discounted: false,
+            locked: false,
         })
     }
 
@@ -414,87 +536,417 @@ impl<'a> Pricing<'a> {
             .collect()
     }
 
-    fn discount_line(
+    /// Applies the discount rules to every line: by descending priority,
+    /// rules of one priority in the order given, each as its [`Stacking`]
+    /// says. A rule is applied to every line before the next rule, so that
+    /// the rules working over several lines (buy X get Y, bundles) see what
+    /// the rules before them left of every line.
+    fn discount_lines(
         &self,
-        line: &mut Work<'_>,
+        work: &mut [Work<'_>],
         cumulative: &[Option<Quantity>],
         rule_rates: &[SmallVec<[Exact; 4]>],
         currency: Currency,
     ) -> Result<()> {
-        let strategy = self.strategy();
-        for ((rule, total), rates) in self.discounts.iter().zip(cumulative).zip(rule_rates) {
-            if !rule.target().matches(line.product) {
+        let rules = self.discounts;
+        let mut order: SmallVec<[usize; 8]> = (0..rules.len()).collect();
+        if rules.iter().any(|r| r.priority() != 0) {
+            // A stable sort: rules of one priority keep the given order.
+            order.sort_by_key(|i| Reverse(rules.get(*i).map_or(0, DiscountRule::priority)));
+        }
+        let mut competed: SmallVec<[bool; 8]> = core::iter::repeat_n(false, rules.len()).collect();
+        for (position, index) in order.iter().copied().enumerate() {
+            let Some(rule) = rules.get(index) else {
                 continue;
-            }
-            let (amount, percent, tier_quantity) = match rule.kind() {
-                DiscountKind::Line(LineDiscount::Percentage(p)) => {
-                    let rate = rates
-                        .first()
-                        .copied()
-                        .unwrap_or_else(|| Exact::from_decimal(p.to_rate().value()));
-                    let left = exact(line.remaining, currency)?;
-                    (
-                        rounding::mul_round(left, rate, currency, strategy, "percentage discount")?,
-                        Some(*p),
-                        None,
-                    )
-                }
-                DiscountKind::Line(LineDiscount::FixedPerUnit(per_unit)) => {
-                    same_currency(|| format!("discount {}", rule.name()), *per_unit, currency)?;
-                    let amount = rounding::mul_round(
-                        Exact::of(*per_unit),
-                        Exact::from_decimal(line.quantity.value()),
-                        currency,
-                        strategy,
-                        "discount per unit times quantity",
-                    )?;
-                    (amount, None, None)
-                }
-                DiscountKind::Line(LineDiscount::FixedPerLine(per_line)) => {
-                    same_currency(|| format!("discount {}", rule.name()), *per_line, currency)?;
-                    (per_line.to_minor(), None, None)
-                }
-                DiscountKind::Volume { basis, tiers } => {
-                    let quantity = match basis {
-                        TierBasis::Line => line.quantity,
-                        TierBasis::Cumulative => total.unwrap_or(line.quantity),
-                    };
-                    let Some((position, tier)) = tiers
-                        .iter()
-                        .enumerate()
-                        .rev()
-                        .find(|(_, t)| t.min_quantity().at_most(quantity))
-                    else {
-                        continue;
-                    };
-                    let rate = rates
-                        .get(position)
-                        .copied()
-                        .unwrap_or_else(|| Exact::from_decimal(tier.percent().to_rate().value()));
-                    let left = exact(line.remaining, currency)?;
-                    (
-                        rounding::mul_round(left, rate, currency, strategy, "volume discount")?,
-                        Some(tier.percent()),
-                        Some(quantity),
-                    )
-                }
             };
-            let (mut off, left) = (amount, line.remaining);
-            if let Some(cap) = rule.cap_per_line() {
-                same_currency(|| format!("cap of discount {}", rule.name()), cap, currency)?;
-                off = off.min(cap.to_minor());
+            let context = RuleContext {
+                index,
+                rule,
+                cumulative: cumulative.get(index).copied().flatten(),
+                rates: rule_rates.get(index).map_or(&[], |r| r.as_slice()),
+            };
+            match rule.stacking() {
+                Stacking::BestOf => {
+                    if competed.get(index).copied().unwrap_or(true) {
+                        continue;
+                    }
+                    let group: SmallVec<[RuleContext<'_>; 4]> = order
+                        .iter()
+                        .skip(position)
+                        .filter_map(|i| {
+                            let other = rules.get(*i)?;
+                            (other.stacking() == Stacking::BestOf
+                                && other.priority() == rule.priority())
+                            .then(|| RuleContext {
+                                index: *i,
+                                rule: other,
+                                cumulative: cumulative.get(*i).copied().flatten(),
+                                rates: rule_rates.get(*i).map_or(&[], |r| r.as_slice()),
+                            })
+                        })
+                        .collect();
+                    for member in &group {
+                        if let Some(done) = competed.get_mut(member.index) {
+                            *done = true;
+                        }
+                    }
+                    self.best_of(&group, work, currency)?;
+                }
+                stacking => self.apply_rule(&context, stacking, work, currency)?,
             }
-            let off = off.min(left);
-            let amount = Money::from_minor(off, currency)?;
-            line.remaining = difference(left, off)?;
-            line.steps.push(LineStep::Discount {
-                rule: rule.name().clone(),
-                percent,
-                tier_quantity,
-                amount,
-            });
         }
         Ok(())
+    }
+
+    /// Applies one in-order or exclusive rule to the lines it may apply to.
+    fn apply_rule(
+        &self,
+        context: &RuleContext<'_>,
+        stacking: Stacking,
+        work: &mut [Work<'_>],
+        currency: Currency,
+    ) -> Result<()> {
+        let exclusive = stacking == Stacking::Exclusive;
+        let eligible = |line: &Work<'_>| !(line.locked || (exclusive && line.discounted));
+        let across = self.offers_across(context.rule, work, &eligible, currency)?;
+        for (index, line) in work.iter_mut().enumerate() {
+            if !eligible(line) {
+                continue;
+            }
+            let offer = match &across {
+                Some(offers) => offers.get(index).copied().flatten(),
+                None => self
+                    .line_offer(context, line, currency)
+                    .map_err(|e| e.on_line(index))?,
+            };
+            let Some(offer) = offer else { continue };
+            let off = capped(context.rule, offer.amount, line.remaining, currency)
+                .map_err(|e| e.on_line(index))?;
+            if exclusive && off == 0 {
+                continue;
+            }
+            take(context.rule, line, offer, off, currency).map_err(|e| e.on_line(index))?;
+            line.locked |= exclusive;
+        }
+        Ok(())
+    }
+
+    /// Applies, on each line, the one of `group` (best-of rules of one
+    /// priority) taking most off it.
+    fn best_of(
+        &self,
+        group: &[RuleContext<'_>],
+        work: &mut [Work<'_>],
+        currency: Currency,
+    ) -> Result<()> {
+        let eligible = |line: &Work<'_>| !line.locked;
+        let mut across = Vec::with_capacity(group.len());
+        for member in group {
+            across.push(self.offers_across(member.rule, work, &eligible, currency)?);
+        }
+        for (index, line) in work.iter_mut().enumerate() {
+            if !eligible(line) {
+                continue;
+            }
+            let mut best: Option<(&DiscountRule, Offer, i128)> = None;
+            for (member, offers) in group.iter().zip(&across) {
+                let offer = match offers {
+                    Some(offers) => offers.get(index).copied().flatten(),
+                    None => self
+                        .line_offer(member, line, currency)
+                        .map_err(|e| e.on_line(index))?,
+                };
+                let Some(offer) = offer else { continue };
+                let off = capped(member.rule, offer.amount, line.remaining, currency)
+                    .map_err(|e| e.on_line(index))?;
+                if best.is_none_or(|(_, _, most)| off > most) {
+                    best = Some((member.rule, offer, off));
+                }
+            }
+            if let Some((rule, offer, off)) = best {
+                take(rule, line, offer, off, currency).map_err(|e| e.on_line(index))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What a rule on one line takes off it, before the caps; `None` when
+    /// the rule does not target the line or no tier applies.
+    fn line_offer(
+        &self,
+        context: &RuleContext<'_>,
+        line: &Work<'_>,
+        currency: Currency,
+    ) -> Result<Option<Offer>> {
+        let (rule, rates) = (context.rule, context.rates);
+        if !rule.target().matches(line.product) {
+            return Ok(None);
+        }
+        let strategy = self.strategy();
+        let rate_offer = |amount, percent, tier_quantity| {
+            Some(Offer {
+                amount,
+                kind: OfferKind::Rate {
+                    percent,
+                    tier_quantity,
+                },
+            })
+        };
+        Ok(match rule.kind() {
+            DiscountKind::Line(LineDiscount::Percentage(p)) => {
+                let rate = rates
+                    .first()
+                    .copied()
+                    .unwrap_or_else(|| Exact::from_decimal(p.to_rate().value()));
+                let left = exact(line.remaining, currency)?;
+                let amount =
+                    rounding::mul_round(left, rate, currency, strategy, "percentage discount")?;
+                rate_offer(amount, Some(*p), None)
+            }
+            DiscountKind::Line(LineDiscount::FixedPerUnit(per_unit)) => {
+                same_currency(|| format!("discount {}", rule.name()), *per_unit, currency)?;
+                let amount = rounding::mul_round(
+                    Exact::of(*per_unit),
+                    Exact::from_decimal(line.quantity.value()),
+                    currency,
+                    strategy,
+                    "discount per unit times quantity",
+                )?;
+                rate_offer(amount, None, None)
+            }
+            DiscountKind::Line(LineDiscount::FixedPerLine(per_line)) => {
+                same_currency(|| format!("discount {}", rule.name()), *per_line, currency)?;
+                rate_offer(per_line.to_minor(), None, None)
+            }
+            DiscountKind::Volume { basis, tiers } => {
+                let quantity = match basis {
+                    TierBasis::Line => line.quantity,
+                    TierBasis::Cumulative => context.cumulative.unwrap_or(line.quantity),
+                };
+                let Some((position, tier)) = tiers
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, t)| t.min_quantity().at_most(quantity))
+                else {
+                    return Ok(None);
+                };
+                let rate = rates
+                    .get(position)
+                    .copied()
+                    .unwrap_or_else(|| Exact::from_decimal(tier.percent().to_rate().value()));
+                let left = exact(line.remaining, currency)?;
+                let amount =
+                    rounding::mul_round(left, rate, currency, strategy, "volume discount")?;
+                rate_offer(amount, Some(tier.percent()), Some(quantity))
+            }
+            // Rules over several lines are offered by `offers_across`.
+            DiscountKind::BuyGet(_) | DiscountKind::Bundle { .. } => None,
+        })
+    }
+
+    /// What a rule over several lines (buy X get Y, a bundle) takes off each
+    /// of the lines `eligible` admits, before the caps; `None` for a rule of
+    /// single lines.
+    fn offers_across(
+        &self,
+        rule: &DiscountRule,
+        work: &[Work<'_>],
+        eligible: &dyn Fn(&Work<'_>) -> bool,
+        currency: Currency,
+    ) -> Result<Option<Vec<Option<Offer>>>> {
+        match rule.kind() {
+            DiscountKind::BuyGet(offer) => self
+                .buy_get_offers(rule, offer, work, eligible, currency)
+                .map(Some),
+            DiscountKind::Bundle { bundle, price } => self
+                .bundle_offers(rule, bundle, *price, work, eligible, currency)
+                .map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn buy_get_offers(
+        &self,
+        rule: &DiscountRule,
+        offer: &BuyGet,
+        work: &[Work<'_>],
+        eligible: &dyn Fn(&Work<'_>) -> bool,
+        currency: Currency,
+    ) -> Result<Vec<Option<Offer>>> {
+        let mut offers = vec![None; work.len()];
+        let free_product = match offer.free() {
+            FreeUnits::Product(product) => Some(product),
+            _ => None,
+        };
+        let counted = work
+            .iter()
+            .filter(|l| eligible(l) && rule.target().matches(l.product))
+            .filter(|l| Some(l.product.id()) != free_product)
+            .try_fold(Quantity::ZERO, |sum, l| sum.checked_add(l.quantity))
+            .ok_or_else(|| overflow("units bought"))?;
+        let per_set = match free_product {
+            None => offer
+                .buy()
+                .checked_add(offer.get())
+                .ok_or_else(|| overflow("units bought"))?,
+            Some(_) => offer.buy(),
+        };
+        let mut free = counted
+            .value()
+            .checked_div(per_set.value())
+            .map(|sets| sets.floor())
+            .and_then(|sets| sets.checked_mul(offer.get().value()))
+            .ok_or_else(|| overflow("free units"))?;
+        // The lines that may get free units, in the order they get them.
+        let mut receivers: Vec<usize> = work
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| eligible(l))
+            .filter(|(_, l)| match free_product {
+                None => rule.target().matches(l.product),
+                Some(product) => l.product.id() == product,
+            })
+            .map(|(index, _)| index)
+            .collect();
+        if free_product.is_none() {
+            // A stable sort: lines of one unit price keep the document's order.
+            receivers.sort_by_key(|index| work.get(*index).map(|l| l.unit_price.to_minor()));
+        }
+        for index in receivers {
+            if free <= Decimal::ZERO {
+                break;
+            }
+            let Some(line) = work.get(index) else {
+                continue;
+            };
+            let units = free.min(line.quantity.value());
+            if units.is_zero() {
+                continue;
+            }
+            free -= units;
+            let units = Quantity::new(units);
+            let amount =
+                share_of(line, units, currency, self.strategy()).map_err(|e| e.on_line(index))?;
+            if let Some(slot) = offers.get_mut(index) {
+                *slot = Some(Offer {
+                    amount,
+                    kind: OfferKind::Free { units },
+                });
+            }
+        }
+        Ok(offers)
+    }
+
+    fn bundle_offers(
+        &self,
+        rule: &DiscountRule,
+        sku: &Sku,
+        price: Money,
+        work: &[Work<'_>],
+        eligible: &dyn Fn(&Work<'_>) -> bool,
+        currency: Currency,
+    ) -> Result<Vec<Option<Offer>>> {
+        let mut offers = vec![None; work.len()];
+        let bundle = self
+            .catalog
+            .bundle(sku)
+            .ok_or_else(|| Error::UnknownBundle {
+                rule: rule.name().clone(),
+                sku: sku.clone(),
+            })?;
+        same_currency(
+            || format!("price of discount {}", rule.name()),
+            price,
+            currency,
+        )?;
+        let lines_of = |product: ProductId| {
+            work.iter()
+                .enumerate()
+                .filter(move |(_, l)| l.product.id() == product && eligible(l))
+        };
+        let mut sets: Option<Decimal> = None;
+        for component in bundle.components() {
+            let available = lines_of(component.product)
+                .try_fold(Quantity::ZERO, |sum, (_, l)| sum.checked_add(l.quantity))
+                .ok_or_else(|| overflow("bundle units"))?;
+            let whole = available
+                .value()
+                .checked_div(component.quantity.value())
+                .ok_or_else(|| overflow("bundle sets"))?
+                .floor();
+            sets = Some(sets.map_or(whole, |s| s.min(whole)));
+        }
+        let sets = sets.unwrap_or(Decimal::ZERO);
+        if sets <= Decimal::ZERO {
+            return Ok(offers);
+        }
+        // Each component's units in the sets, from its lines in order.
+        let mut in_sets: Vec<(usize, Quantity, i128)> = Vec::new();
+        for component in bundle.components() {
+            let mut needed = sets
+                .checked_mul(component.quantity.value())
+                .ok_or_else(|| overflow("bundle units"))?;
+            for (index, line) in lines_of(component.product) {
+                if needed <= Decimal::ZERO {
+                    break;
+                }
+                let units = needed.min(line.quantity.value());
+                if units.is_zero() {
+                    continue;
+                }
+                needed -= units;
+                let units = Quantity::new(units);
+                let cost = share_of(line, units, currency, self.strategy())
+                    .map_err(|e| e.on_line(index))?;
+                in_sets.push((index, units, cost));
+            }
+        }
+        let cost = in_sets
+            .iter()
+            .try_fold(0_i128, |sum, (_, _, c)| sum.checked_add(*c))
+            .ok_or_else(|| overflow("bundle cost"))?;
+        let bundle_price = rounding::round(
+            price
+                .amount()
+                .checked_mul(sets)
+                .ok_or_else(|| overflow("bundle price"))?,
+            currency,
+            self.strategy(),
+        )?;
+        let off = cost
+            .checked_sub(bundle_price.to_minor())
+            .ok_or_else(|| overflow("bundle discount"))?;
+        if off <= 0 {
+            return Ok(offers);
+        }
+        let weights: Option<Vec<u64>> = in_sets
+            .iter()
+            .map(|(_, _, c)| u64::try_from(*c).ok())
+            .collect();
+        let shares = spread::spread_money(
+            Money::from_minor(off, currency)?,
+            weights.as_deref(),
+            || {
+                in_sets
+                    .iter()
+                    .map(|(_, _, c)| Ok(Money::from_minor(*c, currency)?.amount()))
+                    .collect()
+            },
+        )?;
+        let sets = Quantity::new(sets);
+        for ((index, units, _), amount) in in_sets.iter().zip(shares) {
+            if let Some(slot) = offers.get_mut(*index) {
+                *slot = Some(Offer {
+                    amount,
+                    kind: OfferKind::Bundle {
+                        sets,
+                        units: *units,
+                    },
+                });
+            }
+        }
+        Ok(offers)
     }
 
     fn spread_document_discount(

@@ -312,6 +312,8 @@ impl Reference<'_> {
                         Some(quantity),
                     )
                 }
+                // Kinds the engine learnt later: the reference knows none.
+                _ => continue,
             };
             // Both amounts are in the document's currency (a fixed amount
             // was checked above), so the cap and the subtraction are done on

@@ -7,6 +7,7 @@ mod commission;
 mod documents;
 mod pipeline;
 mod pricing;
+mod promotions;
 mod quotes;
 mod terms;
 mod win_model;
