@@ -246,6 +246,7 @@ fn minor_sum(amounts: impl IntoIterator<Item = i128>, currency: Currency) -> Res
 
 /// `amount` capped at `rule`'s cap per line and at what is `left` of the
 /// line.
+#[inline(always)]
 fn capped(rule: &DiscountRule, amount: i128, left: i128, currency: Currency) -> Result<i128> {
     let mut off = amount;
     if let Some(cap) = rule.cap_per_line() {
@@ -256,6 +257,7 @@ fn capped(rule: &DiscountRule, amount: i128, left: i128, currency: Currency) -> 
 }
 
 /// Takes `off` (an offer of `rule`, capped) off `line`, with its step.
+#[inline(always)]
 fn take(
     rule: &DiscountRule,
     line: &mut Work<'_>,
@@ -555,16 +557,41 @@ impl<'a> Pricing<'a> {
             order.sort_by_key(|i| Reverse(rules.get(*i).map_or(0, DiscountRule::priority)));
         }
         let mut competed: SmallVec<[bool; 8]> = core::iter::repeat_n(false, rules.len()).collect();
-        for (position, index) in order.iter().copied().enumerate() {
-            let Some(rule) = rules.get(index) else {
-                continue;
-            };
-            let context = RuleContext {
+        let context = |index: usize| {
+            rules.get(index).map(|rule| RuleContext {
                 index,
                 rule,
                 cumulative: cumulative.get(index).copied().flatten(),
                 rates: rule_rates.get(index).map_or(&[], |r| r.as_slice()),
+            })
+        };
+        // In-order rules of single lines come one after another: they are
+        // applied line by line, every rule of the run to one line before the
+        // next line (the same amounts, with the line at hand).
+        let simple = |index: &usize| {
+            rules.get(*index).is_some_and(|r| {
+                r.stacking() == Stacking::InOrder
+                    && !matches!(
+                        r.kind(),
+                        DiscountKind::BuyGet(_) | DiscountKind::Bundle { .. }
+                    )
+            })
+        };
+        let mut run: SmallVec<[RuleContext<'_>; 8]> = SmallVec::new();
+        for (position, index) in order.iter().copied().enumerate() {
+            let Some(context) = context(index) else {
+                continue;
             };
+            let rule = context.rule;
+            if simple(&index) {
+                run.push(context);
+                if order.get(position + 1).is_some_and(simple) {
+                    continue;
+                }
+                self.apply_run(&run, work, currency)?;
+                run.clear();
+                continue;
+            }
             match rule.stacking() {
                 Stacking::BestOf => {
                     if competed.get(index).copied().unwrap_or(true) {
@@ -593,6 +620,32 @@ impl<'a> Pricing<'a> {
                     self.best_of(&group, work, currency)?;
                 }
                 stacking => self.apply_rule(&context, stacking, work, currency)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a run of in-order rules of single lines, line by line.
+    fn apply_run(
+        &self,
+        run: &[RuleContext<'_>],
+        work: &mut [Work<'_>],
+        currency: Currency,
+    ) -> Result<()> {
+        for (index, line) in work.iter_mut().enumerate() {
+            if line.locked {
+                continue;
+            }
+            for context in run {
+                let Some(offer) = self
+                    .line_offer(context, line, currency)
+                    .map_err(|e| e.on_line(index))?
+                else {
+                    continue;
+                };
+                let off = capped(context.rule, offer.amount, line.remaining, currency)
+                    .map_err(|e| e.on_line(index))?;
+                take(context.rule, line, offer, off, currency).map_err(|e| e.on_line(index))?;
             }
         }
         Ok(())
@@ -672,6 +725,7 @@ impl<'a> Pricing<'a> {
 
     /// What a rule on one line takes off it, before the caps; `None` when
     /// the rule does not target the line or no tier applies.
+    #[inline(always)]
     fn line_offer(
         &self,
         context: &RuleContext<'_>,
