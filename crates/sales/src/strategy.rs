@@ -1,6 +1,9 @@
-//! Strategies generating valid values, for property tests: catalogs, price
-//! books, discount rules, tax tables, pricing configurations, and documents
-//! that the generated setup can price.
+//! Strategies generating valid values, for property tests: catalogs (with
+//! bundles), price books, discount rules (promotions of every kind,
+//! priority and stacking), tax tables, pricing configurations, documents
+//! that the generated setup can price, the histories of orders and invoices
+//! (commands each accepted in turn, with their events), pipelines,
+//! opportunities, commission plans and credited sales.
 //!
 //! ```
 //! use bureau_sales::strategy;
@@ -28,6 +31,11 @@ use crate::{
 
 const GROUPS: [&str; 2] = ["widgets", "gadgets"];
 const CATEGORIES: [&str; 2] = ["standard", "reduced"];
+
+mod history;
+pub use history::{
+    InvoiceHistory, OrderHistory, invoice_history, offer, order_history, payment_terms,
+};
 
 mod pipeline;
 pub use pipeline::{

@@ -5,6 +5,7 @@
 
 mod commission;
 mod documents;
+mod histories;
 mod pipeline;
 mod pricing;
 mod promotions;
