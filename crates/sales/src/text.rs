@@ -75,7 +75,13 @@ impl Text {
 // Compared, ordered and hashed as the bytes of the text, as `str` is.
 impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
-        self.as_bytes() == other.as_bytes()
+        match (self, other) {
+            // Short texts are always inline, zero-padded, with their length:
+            // equal texts are equal words (and no call to compare bytes).
+            (Self::Inline(a), Self::Inline(b)) => a.0 == b.0,
+            (Self::Shared(a), Self::Shared(b)) => a == b,
+            _ => false,
+        }
     }
 }
 

@@ -442,7 +442,7 @@ impl<'a> Pricing<'a> {
         let product = self
             .catalog
             .get(line.product)
-            .ok_or(Error::UnknownProduct {
+            .ok_or_else(|| Error::UnknownProduct {
                 product: line.product,
             })?;
         if product.status() == ProductStatus::Inactive {
@@ -468,10 +468,30 @@ impl<'a> Pricing<'a> {
             self.strategy(),
             "unit price times quantity",
         )?;
-        // Room for every step the line can take: price, each rule, the
-        // document discount, each coupon, each tax.
+        // Room for every step the line can take: price, each rule that
+        // targets it, the document discount, each coupon, each tax of its
+        // category. Counted rather than bounded by the number of rules: a
+        // step is over a hundred bytes, and a block past about a kilobyte
+        // leaves the allocator's fast path.
+        let rules = self
+            .discounts
+            .iter()
+            .filter(|r| match r.kind() {
+                DiscountKind::Bundle { .. } => true,
+                _ => r.target().matches(product),
+            })
+            .count();
+        let taxes = self
+            .taxes
+            .rules()
+            .iter()
+            .filter(|r| r.applies_to(product.tax_category()))
+            .count();
         let mut steps = Vec::with_capacity(
-            2 + self.discounts.len() + document.coupons().len() + self.taxes.rules().len(),
+            1 + rules
+                + usize::from(document.discount().is_some())
+                + document.coupons().len()
+                + taxes,
         );
         let list_amount = Money::from_minor(list, currency)?;
         steps.push(LineStep::Price {

@@ -76,6 +76,7 @@ impl Exact {
 
     /// `self × other`, the value `Decimal::checked_mul` gives; `None` where
     /// it overflows.
+    #[inline]
     pub(crate) fn checked_mul(self, other: Self) -> Option<Self> {
         let scale = self.scale + other.scale;
         // Two 64-bit mantissas multiply into 128 bits without a check; a
@@ -95,6 +96,7 @@ impl Exact {
 
     /// `self + other`, the value `Decimal::checked_add` gives; `None` where
     /// it overflows.
+    #[inline]
     pub(crate) fn checked_add(self, other: Self) -> Option<Self> {
         if other.mantissa == 0 {
             return Some(self);
@@ -144,6 +146,7 @@ fn rescale(value: Exact, scale: u32) -> Option<i128> {
 ///
 /// [`Error::Overflow`] naming `operation` when the product overflows, or
 /// what [`round_minor`] returns.
+#[inline]
 pub(crate) fn mul_round(
     amount: Exact,
     factor: Exact,
@@ -153,7 +156,7 @@ pub(crate) fn mul_round(
 ) -> Result<i128> {
     let product = amount
         .checked_mul(factor)
-        .ok_or(Error::Overflow { operation })?;
+        .ok_or_else(|| Error::Overflow { operation })?;
     round_minor(product, currency, strategy)
 }
 
@@ -187,6 +190,7 @@ pub(crate) fn round(
 /// `amount` rounded to whole minor units of `currency` with `strategy`: the
 /// minor units of [`Money::rounded`], and its error when the result does
 /// not fit an amount.
+#[inline]
 pub(crate) fn round_minor(
     amount: Exact,
     currency: Currency,
@@ -205,7 +209,22 @@ pub(crate) fn round_minor(
     };
     match minor {
         Some(minor) if minor.unsigned_abs() <= MAX_MANTISSA => Ok(minor),
-        // Out of range: the construction's own error.
+        _ => round_slowly(amount, minor, currency, strategy),
+    }
+}
+
+/// [`round_minor`] outside the fast path: a rounded amount out of range
+/// (`minor`) is the construction's own error; one the fast path could not
+/// round is rounded by [`Money::rounded`].
+#[cold]
+#[inline(never)]
+fn round_slowly(
+    amount: Exact,
+    minor: Option<i128>,
+    currency: Currency,
+    strategy: RoundingStrategy,
+) -> Result<i128> {
+    match minor {
         Some(minor) => Ok(Money::from_minor(minor, currency)?.to_minor()),
         None => Ok(Money::rounded(amount.to_decimal()?, currency, strategy)?.to_minor()),
     }
@@ -213,6 +232,7 @@ pub(crate) fn round_minor(
 
 /// `value / divisor` rounded with `strategy`; `divisor` is positive.
 /// `None` for a strategy this does not know, which the general path rounds.
+#[inline]
 pub(crate) fn divide(value: i128, divisor: i128, strategy: RoundingStrategy) -> Option<i128> {
     // A 64-bit division is a machine instruction, a 128-bit one a library
     // call; line amounts nearly always fit the former.
