@@ -439,12 +439,12 @@ impl<'a> Pricing<'a> {
     }
 
     fn resolve_line<'p>(&'p self, document: &Document, line: &DocumentLine) -> Result<Work<'p>> {
-        let product = self
-            .catalog
-            .get(line.product)
-            .ok_or_else(|| Error::UnknownProduct {
+        // Not `ok_or`: an error built (and dropped) on every line costs.
+        let Some(product) = self.catalog.get(line.product) else {
+            return Err(Error::UnknownProduct {
                 product: line.product,
-            })?;
+            });
+        };
         if product.status() == ProductStatus::Inactive {
             return Err(Error::InactiveProduct {
                 product: line.product,

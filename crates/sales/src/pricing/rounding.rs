@@ -154,9 +154,10 @@ pub(crate) fn mul_round(
     strategy: RoundingStrategy,
     operation: &'static str,
 ) -> Result<i128> {
-    let product = amount
-        .checked_mul(factor)
-        .ok_or_else(|| Error::Overflow { operation })?;
+    // Not `ok_or`: an error built (and dropped) on every amount costs.
+    let Some(product) = amount.checked_mul(factor) else {
+        return Err(Error::Overflow { operation });
+    };
     round_minor(product, currency, strategy)
 }
 
