@@ -5,6 +5,7 @@ use core::cmp::{Ordering, Reverse};
 use bureau_core::{Currency, Decimal, Money, Percent, ProductId, RoundingStrategy};
 use smallvec::SmallVec;
 
+use crate::price_list::Candidates;
 use crate::pricing::discount::check_percent;
 use crate::pricing::rounding::{self, Exact};
 use crate::pricing::spread;
@@ -210,6 +211,67 @@ struct TaxPlan<'t> {
     divisor: core::result::Result<Decimal, &'static str>,
 }
 
+/// A product of a document: its catalog entry (if any) and the price lists
+/// that may price it.
+struct ProductEntry<'a> {
+    id: ProductId,
+    product: Option<&'a Product>,
+    candidates: Candidates<'a>,
+}
+
+/// The products of one document, each looked up in the catalog and the
+/// price book once rather than once per line: a map keyed by product id,
+/// open addressing in a table at least twice the number of lines, so it is
+/// never full.
+struct Products<'a> {
+    /// Each slot holds an entry's position plus one, or zero.
+    slots: Vec<u32>,
+    entries: Vec<ProductEntry<'a>>,
+    /// 64 less the table's bits: what is left of a hash once shifted.
+    shift: u32,
+}
+
+impl<'a> Products<'a> {
+    fn new(lines: usize) -> Self {
+        let size = lines.saturating_mul(2).next_power_of_two().max(8);
+        Self {
+            slots: vec![0; size],
+            entries: Vec::with_capacity(lines),
+            shift: 64 - size.trailing_zeros(),
+        }
+    }
+
+    /// The entry of `id`, made by `make` the first time.
+    fn entry(
+        &mut self,
+        id: ProductId,
+        make: impl FnOnce() -> ProductEntry<'a>,
+    ) -> Option<&ProductEntry<'a>> {
+        let bits = id.as_uuid().as_u128().to_le_bytes();
+        let (low, high) = bits.split_at(8);
+        let word = |half: &[u8]| <[u8; 8]>::try_from(half).map_or(0, u64::from_le_bytes);
+        let hash = (word(low) ^ word(high)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
+        let mask = self.slots.len() - 1;
+        let mut slot = usize::try_from(hash).unwrap_or(0) & mask;
+        loop {
+            match self.slots.get(slot).copied()? {
+                0 => {
+                    self.entries.push(make());
+                    *self.slots.get_mut(slot)? = u32::try_from(self.entries.len()).ok()?;
+                    return self.entries.last();
+                }
+                taken => {
+                    let index = usize::try_from(taken).ok()?.checked_sub(1)?;
+                    if self.entries.get(index)?.id == id {
+                        return self.entries.get(index);
+                    }
+                    slot = (slot + 1) & mask;
+                }
+            }
+        }
+    }
+}
+
 fn overflow(operation: &'static str) -> Error {
     Error::Overflow { operation }
 }
@@ -386,9 +448,10 @@ impl<'a> Pricing<'a> {
     pub fn price(&self, document: &Document) -> Result<PricedDocument> {
         let currency = document.currency();
         let mut work = Vec::with_capacity(document.lines().len());
+        let mut products = Products::new(document.lines().len());
         for (index, line) in document.lines().iter().enumerate() {
             work.push(
-                self.resolve_line(document, line)
+                self.resolve_line(document, line, &mut products)
                     .map_err(|e| e.on_line(index))?,
             );
         }
@@ -438,9 +501,29 @@ impl<'a> Pricing<'a> {
         }
     }
 
-    fn resolve_line<'p>(&'p self, document: &Document, line: &DocumentLine) -> Result<Work<'p>> {
-        // Not `ok_or`: an error built (and dropped) on every line costs.
-        let Some(product) = self.catalog.get(line.product) else {
+    fn resolve_line<'p>(
+        &'p self,
+        document: &Document,
+        line: &DocumentLine,
+        products: &mut Products<'p>,
+    ) -> Result<Work<'p>> {
+        let lookup = || ProductEntry {
+            id: line.product,
+            product: self.catalog.get(line.product),
+            candidates: self
+                .prices
+                .candidates(line.product, document.date(), document.segment()),
+        };
+        let fresh;
+        let entry = match products.entry(line.product, lookup) {
+            Some(entry) => entry,
+            // The table is never full: only a safeguard.
+            None => {
+                fresh = lookup();
+                &fresh
+            }
+        };
+        let Some(product) = entry.product else {
             return Err(Error::UnknownProduct {
                 product: line.product,
             });
@@ -460,7 +543,7 @@ impl<'a> Pricing<'a> {
         if let Some(segment) = document.segment() {
             query = query.for_segment(segment);
         }
-        let resolution = self.prices.resolve(&query)?;
+        let resolution = entry.candidates.resolve(&query)?;
         let list = rounding::mul_round(
             Exact::of(resolution.unit_price),
             Exact::from_decimal(line.quantity.value()),
