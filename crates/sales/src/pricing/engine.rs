@@ -1425,7 +1425,7 @@ impl<'a> Pricing<'a> {
     fn assemble(
         &self,
         document: &Document,
-        work: Vec<Work<'_>>,
+        mut work: Vec<Work<'_>>,
         slots: &[TaxSlot],
     ) -> Result<PricedDocument> {
         let currency = document.currency();
@@ -1438,7 +1438,9 @@ impl<'a> Pricing<'a> {
         let mut sums_overflow = false;
         let mut tax_sums: SmallVec<[Option<Option<i128>>; 4]> =
             core::iter::repeat_n(None, rules.len()).collect();
-        for mut line in work {
+        // Each line is read in place and its steps taken: moving a whole
+        // line out of the vector is a copy of it.
+        for line in &mut work {
             let mine = slots.get(line.taxes.0..line.taxes.1).unwrap_or_default();
             let tax = mine
                 .iter()
@@ -1493,7 +1495,7 @@ impl<'a> Pricing<'a> {
                 taxes,
                 tax: tax_money,
                 gross: gross_money,
-                steps: line.steps,
+                steps: core::mem::take(&mut line.steps),
             });
         }
         if sums_overflow {
