@@ -449,6 +449,10 @@ impl DiscountRule {
     /// order. A line with `f` of its `q` units free has `f / q` of what is
     /// left of it taken off, rounded; its step is [`LineStep::FreeUnits`](crate::LineStep::FreeUnits).
     ///
+    /// Unlike a cumulative volume tier, removing a line can lower another
+    /// line's price here: the free units it held may move to the next
+    /// cheapest line.
+    ///
     /// ```
     /// use bureau_core::{money, Currency, DateRange, ProductId, RoundingStrategy};
     /// use bureau_core::chrono::NaiveDate;
@@ -503,6 +507,8 @@ impl DiscountRule {
     /// cost, so that, applied first and uncapped, the sets cost exactly
     /// `sets × price`. Sets already cheaper than `price` get nothing.
     /// Each line's step is [`LineStep::Bundle`](crate::LineStep::Bundle).
+    /// Removing a line can move units in sets to another line of the same
+    /// product, lowering its price.
     ///
     /// ```
     /// use bureau_core::{money, Currency, DateRange, ProductId, RoundingStrategy};
