@@ -1,20 +1,26 @@
-//! A sale from quote to credit note: a quote with a cumulative volume tier
+//! A sale from quote to commission: a quote with a cumulative volume tier
 //! and a document discount is accepted, which places the order; part of it
 //! ships and is invoiced under 2/10 net 30; the customer pays early, then
-//! returns some units, credited with a restocking fee.
+//! returns some units, credited with a restocking fee; the rest ships and
+//! is invoiced; and the two owners who share the deal get their commission
+//! statements, the credit note clawing back what the return took away.
 //!
 //! Run with `cargo run --example sales --features sales`.
 
 use bureau::sales::{
-    Catalog, Credit, CreditNote, CreditNoteCommand, DiscountName, DiscountRule, DiscountTarget,
-    Document, DocumentDiscount, DocumentLine, DocumentNumber, Invoice, InvoiceCommand,
-    InvoiceEvent, InvoiceScope, LineQuantity, LineStep, Order, OrderCommand, OrderEvent,
-    PaymentTerms, PriceBook, PriceList, PriceListCode, PriceTier, PricedDocument, Pricing,
-    PricingConfig, Product, ProductGroup, ProductName, Quantity, Quote, QuoteCommand, Sku,
-    TaxCategory, TaxCode, TaxKind, TaxRounding, TaxRule, TaxTable, TierBasis, UnitOfMeasure,
-    VolumeTier,
+    AttainmentBand, Catalog, CommissionPlan, CommissionStatement, CommissionTier, Credit,
+    CreditNote, CreditNoteCommand, CreditShare, CreditedSale, DiscountName, DiscountRule,
+    DiscountTarget, Document, DocumentDiscount, DocumentLine, DocumentNumber, Invoice,
+    InvoiceCommand, InvoiceEvent, InvoiceScope, LineQuantity, LineStep, Order, OrderCommand,
+    OrderEvent, PaymentTerms, PriceBook, PriceList, PriceListCode, PriceTier, PricedDocument,
+    Pricing, PricingConfig, Product, ProductGroup, ProductName, Quantity, Quota, Quote,
+    QuoteCommand, SaleEventKind, SaleReference, Sku, TaxCategory, TaxCode, TaxKind, TaxRounding,
+    TaxRule, TaxTable, TierBasis, TierMode, UnitOfMeasure, VolumeTier, commission_statement,
 };
-use bureau::{Aggregate, Currency, DateRange, Percent, ProductId, RoundingStrategy, money};
+use bureau::{
+    Aggregate, Currency, DateRange, EmployeeId, Percent, Period, ProductId, Rate, RoundingStrategy,
+    money,
+};
 use chrono::NaiveDate;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -57,6 +63,42 @@ fn print(title: &str, priced: &PricedDocument, catalog: &Catalog) {
         "  {:<14} list {}  discount {}  net {}  tax {}  gross {}\n",
         "total", totals.list_amount, totals.discount, totals.net, totals.tax, totals.gross
     );
+}
+
+fn print_statement(name: &str, statement: &CommissionStatement) {
+    let attainment = statement
+        .attainment
+        .map_or("no quota".to_owned(), |a| format!("{a} of quota"));
+    println!(
+        "Commission statement of {name} for {}: credited {} ({attainment}), commission {}",
+        statement.period, statement.credited, statement.commission
+    );
+    for line in &statement.lines {
+        println!(
+            "  {} {:<8} {:?}: credit {:>9}, cumulative {:>9}, commission {:>8}",
+            line.date,
+            line.reference.to_string(),
+            line.kind,
+            line.credited.to_string(),
+            line.cumulative.to_string(),
+            line.commission.to_string(),
+        );
+        let explanation = &line.explanation;
+        for slice in &explanation.slices {
+            println!(
+                "      {} to {} at {} x {}",
+                slice.from, slice.to, slice.rate, slice.multiplier
+            );
+        }
+        println!(
+            "      {}% share; commission on the cumulative credit {} before, {} after{}",
+            explanation.share.value(),
+            explanation.commission_before,
+            explanation.commission_after,
+            if explanation.capped { " (capped)" } else { "" }
+        );
+    }
+    println!();
 }
 
 fn main() -> Result<()> {
@@ -231,8 +273,88 @@ fn main() -> Result<()> {
         },
     });
     if let Err(err) = refused {
-        println!("  refused: {err}");
+        println!("  refused: {err}\n");
     }
+
+    // The rest ships and is invoiced.
+    order.handle(&OrderCommand::Ship {
+        on: day(5, 6)?,
+        lines: vec![
+            LineQuantity::new(1, Quantity::from(15)),
+            LineQuantity::new(2, Quantity::from(10)),
+        ],
+    })?;
+    let raised = order.handle(&OrderCommand::Invoice {
+        number: DocumentNumber::new("INV-2002")?,
+        on: day(5, 7)?,
+        scope: InvoiceScope::Delivered,
+        terms: PaymentTerms::net(30),
+    })?;
+    let Some(OrderEvent::Invoiced(second)) = raised.first() else {
+        return Err("no second invoice".into());
+    };
+    print("Invoice INV-2002 (the rest)", &second.priced, &catalog);
+    println!(
+        "Order {} is {}\n",
+        place_number(&order),
+        order.status().ok_or("no status")?
+    );
+
+    // Commission: Ann and Bob share the deal 70/30; it is earned on the net
+    // invoiced, and credit notes claw back. 4% up to 300.00 of credit, 6%
+    // above; past Ann's quota of 400.00 the rates are 1.25 times higher.
+    let (ann, bob) = (EmployeeId::from_u128(1), EmployeeId::from_u128(2));
+    let shares = [
+        CreditShare::new(ann, Percent::new(70.into())),
+        CreditShare::new(bob, Percent::new(30.into())),
+    ];
+    let credited = |reference: &DocumentNumber, kind, amount, date| {
+        CreditedSale::new(
+            SaleReference::new(reference.as_str())?,
+            kind,
+            amount,
+            date,
+            shares,
+        )
+    };
+    let sales = [
+        credited(
+            &issue.number,
+            SaleEventKind::Invoiced,
+            issue.priced.totals().net,
+            issue.on,
+        )?,
+        credited(
+            &note.number,
+            SaleEventKind::InvoiceCredited,
+            note.priced.totals().net,
+            note.on,
+        )?,
+        credited(
+            &second.number,
+            SaleEventKind::Invoiced,
+            second.priced.totals().net,
+            second.on,
+        )?,
+    ];
+    let plan = CommissionPlan::tiered(
+        TierMode::Marginal,
+        [
+            CommissionTier::new(money!(0.00 EUR), Percent::new(4.into())),
+            CommissionTier::new(money!(300.00 EUR), Percent::new(6.into())),
+        ],
+    )?
+    .with_bands([AttainmentBand::new(
+        Percent::new(100.into()),
+        Rate::new("1.25".parse()?),
+    )])?;
+    let q2 = Period::quarter(2026, 2)?;
+    let ann_quota = Quota::new(ann, q2, money!(400.00 EUR))?;
+    let bob_quota = Quota::new(bob, q2, money!(400.00 EUR))?;
+    let ann_statement = commission_statement(&plan, ann, q2, Some(&ann_quota), &sales)?;
+    let bob_statement = commission_statement(&plan, bob, q2, Some(&bob_quota), &sales)?;
+    print_statement("Ann", &ann_statement);
+    print_statement("Bob", &bob_statement);
     Ok(())
 }
 

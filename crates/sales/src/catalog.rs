@@ -1,10 +1,10 @@
-//! Products and the catalog that holds them.
+//! Products, bundles of products, and the catalog that holds them.
 
 use std::collections::BTreeMap;
 
 use bureau_core::ProductId;
 
-use crate::{Error, ProductGroup, ProductName, Result, Sku, TaxCategory, UnitOfMeasure};
+use crate::{Error, ProductGroup, ProductName, Quantity, Result, Sku, TaxCategory, UnitOfMeasure};
 
 /// Whether a product may be sold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -115,6 +115,126 @@ impl Product {
     }
 }
 
+/// One component of a [`Bundle`]: a quantity of a product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct BundleComponent {
+    /// The product.
+    pub product: ProductId,
+    /// How many units of it one set holds.
+    pub quantity: Quantity,
+}
+
+impl BundleComponent {
+    /// `quantity` units of `product` in each set.
+    pub const fn new(product: ProductId, quantity: Quantity) -> Self {
+        Self { product, quantity }
+    }
+}
+
+/// Products sold together as a set: a SKU and a name of its own, and the
+/// quantity of each product one set holds. A
+/// [bundle rule](crate::DiscountRule::bundle) prices every complete set on
+/// a document.
+///
+/// ```
+/// use bureau_core::ProductId;
+/// use bureau_sales::{Bundle, BundleComponent, Error, ProductName, Quantity, Sku};
+/// let (desk, chair) = (ProductId::from_u128(1), ProductId::from_u128(2));
+/// let set = Bundle::new(Sku::new("OFFICE")?, ProductName::new("Office set")?, [
+///     BundleComponent::new(desk, Quantity::from(1)),
+///     BundleComponent::new(chair, Quantity::from(2)),
+/// ])?;
+/// assert_eq!(set.components().len(), 2);
+/// // A component twice, or no unit of one, is refused.
+/// let twice = Bundle::new(Sku::new("BAD")?, ProductName::new("Bad")?, [
+///     BundleComponent::new(desk, Quantity::from(1)),
+///     BundleComponent::new(desk, Quantity::from(1)),
+/// ]);
+/// assert!(matches!(twice, Err(Error::InvalidBundle { .. })));
+/// # Ok::<(), bureau_sales::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawBundle"))]
+pub struct Bundle {
+    sku: Sku,
+    name: ProductName,
+    components: Vec<BundleComponent>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawBundle {
+    sku: Sku,
+    name: ProductName,
+    components: Vec<BundleComponent>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawBundle> for Bundle {
+    type Error = Error;
+    fn try_from(raw: RawBundle) -> Result<Self> {
+        Self::new(raw.sku, raw.name, raw.components)
+    }
+}
+
+impl Bundle {
+    /// The bundle `sku` named `name`, of `components` in the order given.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBundle`] for no component, a component with no
+    /// positive quantity, or a product given twice.
+    pub fn new(
+        sku: Sku,
+        name: ProductName,
+        components: impl IntoIterator<Item = BundleComponent>,
+    ) -> Result<Self> {
+        let components: Vec<BundleComponent> = components.into_iter().collect();
+        let invalid = |reason| Error::InvalidBundle {
+            sku: sku.clone(),
+            reason,
+        };
+        if components.is_empty() {
+            return Err(invalid("it has no component"));
+        }
+        for (index, component) in components.iter().enumerate() {
+            if !component.quantity.is_positive() {
+                return Err(invalid("a component's quantity is not positive"));
+            }
+            if components
+                .iter()
+                .take(index)
+                .any(|c| c.product == component.product)
+            {
+                return Err(invalid("a product is given twice"));
+            }
+        }
+        Ok(Self {
+            sku,
+            name,
+            components,
+        })
+    }
+
+    /// Its SKU, unique among the catalog's products and bundles.
+    pub const fn sku(&self) -> &Sku {
+        &self.sku
+    }
+
+    /// Its name.
+    pub const fn name(&self) -> &ProductName {
+        &self.name
+    }
+
+    /// What one set holds.
+    pub fn components(&self) -> &[BundleComponent] {
+        &self.components
+    }
+}
+
 /// The products on offer: ids and SKUs are unique.
 ///
 /// ```
@@ -136,6 +256,8 @@ pub struct Catalog {
     products: BTreeMap<ProductId, Product>,
     #[cfg_attr(feature = "serde", serde(skip))]
     skus: BTreeMap<Sku, ProductId>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "BTreeMap::is_empty"))]
+    bundles: BTreeMap<Sku, Bundle>,
 }
 
 impl Catalog {
@@ -162,8 +284,14 @@ impl Catalog {
     /// # Errors
     ///
     /// [`Error::DuplicateProduct`] when its id is already in the catalog,
-    /// [`Error::DuplicateSku`] when its SKU is.
+    /// [`Error::DuplicateSku`] when its SKU is a product's,
+    /// [`Error::DuplicateBundle`] when it is a bundle's.
     pub fn insert(&mut self, product: Product) -> Result<()> {
+        if self.bundles.contains_key(&product.sku) {
+            return Err(Error::DuplicateBundle {
+                sku: product.sku.clone(),
+            });
+        }
         if self.products.contains_key(&product.id) {
             return Err(Error::DuplicateProduct {
                 product: product.id,
@@ -178,6 +306,51 @@ impl Catalog {
         self.skus.insert(product.sku.clone(), product.id);
         self.products.insert(product.id, product);
         Ok(())
+    }
+
+    /// Adds `bundle`, whose components must be products of the catalog
+    /// (inserted before it).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DuplicateSku`] when its SKU is a product's,
+    /// [`Error::DuplicateBundle`] when it is another bundle's,
+    /// [`Error::UnknownBundleComponent`] naming a component the catalog does
+    /// not hold.
+    pub fn insert_bundle(&mut self, bundle: Bundle) -> Result<()> {
+        if let Some(product) = self.skus.get(&bundle.sku) {
+            return Err(Error::DuplicateSku {
+                sku: bundle.sku.clone(),
+                product: *product,
+            });
+        }
+        if self.bundles.contains_key(&bundle.sku) {
+            return Err(Error::DuplicateBundle {
+                sku: bundle.sku.clone(),
+            });
+        }
+        if let Some(missing) = bundle
+            .components
+            .iter()
+            .find(|c| !self.products.contains_key(&c.product))
+        {
+            return Err(Error::UnknownBundleComponent {
+                sku: bundle.sku.clone(),
+                product: missing.product,
+            });
+        }
+        self.bundles.insert(bundle.sku.clone(), bundle);
+        Ok(())
+    }
+
+    /// The bundle with `sku`.
+    pub fn bundle(&self, sku: &Sku) -> Option<&Bundle> {
+        self.bundles.get(sku)
+    }
+
+    /// Every bundle, by SKU.
+    pub fn bundles(&self) -> impl Iterator<Item = &Bundle> {
+        self.bundles.values()
     }
 
     /// The product with `id`.
@@ -212,8 +385,17 @@ impl<'de> serde::Deserialize<'de> for Catalog {
         #[derive(serde::Deserialize)]
         struct Raw {
             products: BTreeMap<ProductId, Product>,
+            #[serde(default)]
+            bundles: BTreeMap<Sku, Bundle>,
         }
         let raw = Raw::deserialize(deserializer)?;
-        Self::from_products(raw.products.into_values()).map_err(serde::de::Error::custom)
+        let mut catalog =
+            Self::from_products(raw.products.into_values()).map_err(serde::de::Error::custom)?;
+        for bundle in raw.bundles.into_values() {
+            catalog
+                .insert_bundle(bundle)
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(catalog)
     }
 }

@@ -118,6 +118,48 @@ pub enum Error {
         /// The product that has it.
         product: ProductId,
     },
+    /// A bundle that breaks a rule (no component, a quantity that is not
+    /// positive, a product twice).
+    #[error("invalid bundle {sku}: {reason}")]
+    #[non_exhaustive]
+    InvalidBundle {
+        /// The bundle.
+        sku: Sku,
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// A bundle's SKU, or a product's, that is already a bundle's.
+    #[error("SKU {sku} is already used by a bundle")]
+    #[non_exhaustive]
+    DuplicateBundle {
+        /// The SKU.
+        sku: Sku,
+    },
+    /// A bundle with a component the catalog does not hold.
+    #[error("bundle {sku} holds product {product}, which is not in the catalog")]
+    #[non_exhaustive]
+    UnknownBundleComponent {
+        /// The bundle.
+        sku: Sku,
+        /// The component.
+        product: ProductId,
+    },
+    /// A bundle rule for a bundle the catalog does not hold.
+    #[error("discount {rule} prices bundle {sku}, which is not in the catalog")]
+    #[non_exhaustive]
+    UnknownBundle {
+        /// The rule.
+        rule: crate::DiscountName,
+        /// The bundle.
+        sku: Sku,
+    },
+    /// A buy-X-get-Y offer that breaks a rule.
+    #[error("invalid buy-get offer: {reason}")]
+    #[non_exhaustive]
+    InvalidBuyGet {
+        /// Which rule it broke.
+        reason: &'static str,
+    },
     /// A price tier or volume tier with a negative minimum quantity.
     #[error("tier minimum quantity {quantity} is negative")]
     #[non_exhaustive]

@@ -3,13 +3,16 @@
 //! # Overview
 //!
 //! - [`Catalog`] of [`Product`]s: id ([`bureau_core::ProductId`]), [`Sku`],
-//!   name, unit of measure, tax category, optional [`ProductGroup`], status.
+//!   name, unit of measure, tax category, optional [`ProductGroup`], status;
+//!   and [`Bundle`]s of products sold together.
 //! - [`PriceList`]s per currency and [`Segment`], valid over a date range,
 //!   with quantity [`PriceTier`]s, gathered in a [`PriceBook`] whose
 //!   [`resolve`](PriceBook::resolve) says which list and tier gave a price.
 //! - The pricing engine, [`Pricing::price`]: a pure function from a
 //!   [`Document`] to a [`PricedDocument`] with an explanation per line, line
-//!   discounts, volume tiers per line or cumulative over a product group, a
+//!   discounts, volume tiers per line or cumulative over a product group,
+//!   buy X get Y ([`BuyGet`]), bundles sold at a set price, priorities and
+//!   [`Stacking`] (in order, best-of, exclusive), caps per line, a
 //!   document discount and [`Coupon`]s spread with
 //!   [`bureau_core::Money::allocate`], taxes
 //!   exclusive or inclusive, compound and fixed, exemptions, and rounding per
@@ -54,9 +57,10 @@
 //!   documents, the documents' and opportunities' events, pipelines, quotas,
 //!   commission plans and credited sales (amounts as decimal strings; values
 //!   read back through their constructors' checks).
-//! - `proptest`: strategies generating valid catalogs, price books,
-//!   documents, pipelines, opportunities, commission plans and credited sales
-//!   ([`strategy`]).
+//! - `proptest`: strategies generating valid catalogs (with bundles), price
+//!   books, rules (promotions of every kind and stacking), documents, order
+//!   and invoice histories, pipelines, opportunities, commission plans and
+//!   credited sales ([`strategy`]).
 
 mod catalog;
 mod commission;
@@ -79,7 +83,7 @@ pub mod strategy;
 mod text;
 mod win_model;
 
-pub use catalog::{Catalog, Product, ProductStatus};
+pub use catalog::{Bundle, BundleComponent, Catalog, Product, ProductStatus};
 pub use commission::{
     AttainmentBand, CommissionPlan, CommissionSlice, CommissionStatement, CommissionTier,
     CreditShare, CreditedSale, EarnedOn, LineExplanation, SaleEventKind, StatementLine, TierMode,
@@ -109,8 +113,8 @@ pub use price_list::{PriceBook, PriceList, PriceQuery, PriceResolution, PriceTie
 pub use pricing::config::{PricingConfig, TaxInclusion, TaxRounding};
 pub use pricing::coupon::Coupon;
 pub use pricing::discount::{
-    DiscountKind, DiscountRule, DiscountTarget, DocumentDiscount, LineDiscount, TierBasis,
-    VolumeTier,
+    BuyGet, DiscountKind, DiscountRule, DiscountTarget, DocumentDiscount, FreeUnits, LineDiscount,
+    Stacking, TierBasis, VolumeTier,
 };
 pub use pricing::document::{CouponUse, Document, DocumentLine};
 pub use pricing::engine::Pricing;

@@ -215,7 +215,7 @@ impl PriceList {
             .get(&product)?
             .iter()
             .rev()
-            .find(|t| t.min_quantity <= quantity)
+            .find(|t| t.min_quantity.at_most(quantity))
             .copied()
     }
 }
@@ -334,17 +334,61 @@ impl PriceBook {
     /// prices the product but a list valid on the date in another currency
     /// does; [`Error::NoPrice`] when no list prices it at all.
     pub fn resolve(&self, query: &PriceQuery<'_>) -> Result<PriceResolution> {
+        self.candidates(query.product, query.date, query.segment)
+            .resolve(query)
+    }
+
+    /// The lists that may price `product` on `date` for a customer in
+    /// `segment`: valid on the date, for everyone or for the segment, and
+    /// holding the product; what is left to choose depends on the quantity
+    /// and currency. A document works them out once per product.
+    pub(crate) fn candidates(
+        &self,
+        product: ProductId,
+        date: NaiveDate,
+        segment: Option<&Segment>,
+    ) -> Candidates<'_> {
+        let lists = self
+            .lists
+            .iter()
+            .filter(|list| list.validity.contains(date))
+            .filter(|list| list.segment.is_none() || list.segment.as_ref() == segment)
+            .filter_map(|list| Some((list, list.tiers(product)?)))
+            .collect();
+        Candidates { lists }
+    }
+
+    /// Larger is preferred: segment-specific, then latest start, then the
+    /// smaller code (hence the reversed comparison).
+    fn rank(list: &PriceList) -> (bool, NaiveDate, core::cmp::Reverse<&PriceListCode>) {
+        (
+            list.segment.is_some(),
+            list.validity.start(),
+            core::cmp::Reverse(&list.code),
+        )
+    }
+}
+
+/// The lists that may price one product for one document, with its tiers
+/// in each, in the book's order ([`PriceBook::candidates`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Candidates<'b> {
+    lists: smallvec::SmallVec<[(&'b PriceList, &'b [PriceTier]); 2]>,
+}
+
+impl Candidates<'_> {
+    /// [`PriceBook::resolve`] for `query`, whose product, date and segment
+    /// these candidates were found for.
+    pub(crate) fn resolve(&self, query: &PriceQuery<'_>) -> Result<PriceResolution> {
         let mut best: Option<(&PriceList, PriceTier)> = None;
         let mut other_currency: Option<&PriceList> = None;
-        for list in &self.lists {
-            if !list.validity.contains(query.date) {
-                continue;
-            }
-            let segment_fits = list.segment.is_none() || list.segment.as_ref() == query.segment;
-            if !segment_fits {
-                continue;
-            }
-            let Some(tier) = list.tier(query.product, query.quantity) else {
+        for (list, tiers) in &self.lists {
+            let Some(tier) = tiers
+                .iter()
+                .rev()
+                .find(|t| t.min_quantity.at_most(query.quantity))
+                .copied()
+            else {
                 continue;
             };
             if list.currency != query.currency {
@@ -353,7 +397,7 @@ impl PriceBook {
             }
             let better = match best {
                 None => true,
-                Some((current, _)) => Self::rank(list) > Self::rank(current),
+                Some((current, _)) => PriceBook::rank(list) > PriceBook::rank(current),
             };
             if better {
                 best = Some((list, tier));
@@ -377,15 +421,5 @@ impl PriceBook {
                 date: query.date,
             }),
         }
-    }
-
-    /// Larger is preferred: segment-specific, then latest start, then the
-    /// smaller code (hence the reversed comparison).
-    fn rank(list: &PriceList) -> (bool, NaiveDate, core::cmp::Reverse<&PriceListCode>) {
-        (
-            list.segment.is_some(),
-            list.validity.start(),
-            core::cmp::Reverse(&list.code),
-        )
     }
 }

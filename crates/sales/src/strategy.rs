@@ -1,6 +1,9 @@
-//! Strategies generating valid values, for property tests: catalogs, price
-//! books, discount rules, tax tables, pricing configurations, and documents
-//! that the generated setup can price.
+//! Strategies generating valid values, for property tests: catalogs (with
+//! bundles), price books, discount rules (promotions of every kind,
+//! priority and stacking), tax tables, pricing configurations, documents
+//! that the generated setup can price, the histories of orders and invoices
+//! (commands each accepted in turn, with their events), pipelines,
+//! opportunities, commission plans and credited sales.
 //!
 //! ```
 //! use bureau_sales::strategy;
@@ -19,14 +22,20 @@ use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 
 use crate::{
-    Catalog, DiscountName, DiscountRule, DiscountTarget, Document, DocumentDiscount, DocumentLine,
-    LineDiscount, PriceBook, PriceList, PriceListCode, PriceTier, Pricing, PricingConfig, Product,
-    ProductGroup, ProductName, Quantity, Sku, TaxCategory, TaxCode, TaxInclusion, TaxKind,
-    TaxRounding, TaxRule, TaxTable, TierBasis, UnitOfMeasure, VolumeTier,
+    Bundle, BundleComponent, BuyGet, Catalog, DiscountName, DiscountRule, DiscountTarget, Document,
+    DocumentDiscount, DocumentLine, FreeUnits, LineDiscount, PriceBook, PriceList, PriceListCode,
+    PriceTier, Pricing, PricingConfig, Product, ProductGroup, ProductName, Quantity, Sku, Stacking,
+    TaxCategory, TaxCode, TaxInclusion, TaxKind, TaxRounding, TaxRule, TaxTable, TierBasis,
+    UnitOfMeasure, VolumeTier,
 };
 
 const GROUPS: [&str; 2] = ["widgets", "gadgets"];
 const CATEGORIES: [&str; 2] = ["standard", "reduced"];
+
+mod history;
+pub use history::{
+    InvoiceHistory, OrderHistory, invoice_history, offer, order_history, payment_terms,
+};
 
 mod pipeline;
 pub use pipeline::{
@@ -338,6 +347,122 @@ pub fn document(setup: &PricingSetup) -> impl Strategy<Value = Document> + use<>
             Some(document)
         },
     )
+}
+
+/// A bundle `B-{n}` of two or three of the products `1..=products` (ids),
+/// one to three units each.
+pub fn bundle(n: u32, products: usize) -> impl Strategy<Value = Bundle> {
+    let max = u128::try_from(products.max(1)).unwrap_or(1);
+    prop::collection::btree_map(1..=max, 1_u32..=3, 1..=3).prop_filter_map(
+        "a valid bundle",
+        move |components| {
+            Bundle::new(
+                text(Sku::new, &format!("B-{n}"))?,
+                text(ProductName::new, &format!("Bundle {n}"))?,
+                components.into_iter().map(|(id, units)| {
+                    BundleComponent::new(ProductId::from_u128(id), Quantity::from(units))
+                }),
+            )
+            .ok()
+        },
+    )
+}
+
+/// A buy-X-get-Y offer: buy one to four units, get one or two free, the
+/// cheapest or units of one of the products `1..=products`.
+pub fn buy_get(products: usize) -> impl Strategy<Value = BuyGet> {
+    let max = u128::try_from(products.max(1)).unwrap_or(1);
+    (
+        1_u32..=4,
+        1_u32..=2,
+        prop::option::of((1..=max).prop_map(ProductId::from_u128)),
+    )
+        .prop_filter_map("a valid offer", |(buy, get, product)| {
+            let free = product.map_or(FreeUnits::Cheapest, FreeUnits::Product);
+            BuyGet::new(Quantity::from(buy), Quantity::from(get), free).ok()
+        })
+}
+
+/// Any stacking.
+pub fn stacking() -> impl Strategy<Value = Stacking> {
+    prop::sample::select(vec![
+        Stacking::InOrder,
+        Stacking::BestOf,
+        Stacking::Exclusive,
+    ])
+}
+
+/// A rule of any kind in `currency` for a catalog of `products` products
+/// (ids `1..=products`) and `bundles` bundles (`B-1`...), at a priority
+/// from 0 to 2 with any stacking, named `Promo {n}`.
+pub fn promotion_rule(
+    n: usize,
+    currency: Currency,
+    products: usize,
+    bundles: u32,
+) -> impl Strategy<Value = DiscountRule> {
+    let kind = prop_oneof![
+        discount_rule(currency, products).prop_map(Ok),
+        (target(products), buy_get(products)).prop_map(|(target, offer)| Err(Ok((target, offer)))),
+        (1..=bundles.max(1), amount(currency, 200_000))
+            .prop_map(|(bundle, price)| Err(Err((bundle, price)))),
+    ];
+    (kind, 0_u32..3, stacking()).prop_filter_map("valid", move |(kind, priority, stacking)| {
+        let name = text(DiscountName::new, &format!("Promo {n}"))?;
+        let rule = match kind {
+            Ok(rule) => {
+                let renamed = match rule.kind().clone() {
+                    crate::DiscountKind::Line(discount) => {
+                        DiscountRule::line(name, rule.target().clone(), discount).ok()?
+                    }
+                    crate::DiscountKind::Volume { basis, tiers } => {
+                        DiscountRule::volume(name, rule.target().clone(), basis, tiers).ok()?
+                    }
+                    _ => return None,
+                };
+                match rule.cap_per_line() {
+                    Some(cap) => renamed.with_cap_per_line(cap).ok()?,
+                    None => renamed,
+                }
+            }
+            Err(Ok((target, offer))) => DiscountRule::buy_get(name, target, offer),
+            Err(Err((bundle, price))) => {
+                DiscountRule::bundle(name, text(Sku::new, &format!("B-{bundle}"))?, price).ok()?
+            }
+        };
+        Some(rule.with_priority(priority).with_stacking(stacking))
+    })
+}
+
+/// A setup whose catalog holds two bundles (`B-1`, `B-2`) and whose rules
+/// (up to five, named distinctly) mix every kind, priority and stacking.
+pub fn promotion_setup() -> impl Strategy<Value = PricingSetup> {
+    setup().prop_flat_map(|setup| {
+        let products = setup.catalog.len();
+        let currency = setup.currency;
+        let rules = (0_usize..=5).prop_flat_map(move |count| {
+            (0..count)
+                .map(|n| promotion_rule(n, currency, products, 2))
+                .collect::<Vec<_>>()
+        });
+        (Just(setup), bundle(1, products), bundle(2, products), rules).prop_filter_map(
+            "bundles of the catalog",
+            |(mut setup, one, two, rules)| {
+                setup.catalog.insert_bundle(one).ok()?;
+                setup.catalog.insert_bundle(two).ok()?;
+                setup.discounts = rules;
+                Some(setup)
+            },
+        )
+    })
+}
+
+/// A setup with promotions and a document it can price.
+pub fn promotion_setup_and_document() -> impl Strategy<Value = (PricingSetup, Document)> {
+    promotion_setup().prop_flat_map(|setup| {
+        let document = document(&setup);
+        (Just(setup), document)
+    })
 }
 
 /// A setup and a document it can price.

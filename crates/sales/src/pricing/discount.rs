@@ -1,9 +1,10 @@
 //! Discount rules: percentage and fixed line discounts, volume tiers per
-//! line or cumulative over several lines, and the document discount.
+//! line or cumulative over several lines, buy X get Y, bundles sold at a set
+//! price, their priorities and how they stack, and the document discount.
 
 use bureau_core::{Decimal, Money, Percent, ProductId};
 
-use crate::{DiscountName, Error, Product, ProductGroup, Quantity, Result};
+use crate::{DiscountName, Error, Product, ProductGroup, Quantity, Result, Sku};
 
 /// Which lines a discount rule applies to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -129,13 +130,143 @@ pub enum DiscountKind {
         /// The tiers, by ascending minimum quantity.
         tiers: Vec<VolumeTier>,
     },
+    /// Buy some units, get some free.
+    BuyGet(BuyGet),
+    /// Every complete set of a catalog bundle's components on a document
+    /// costs `price`.
+    Bundle {
+        /// The bundle's SKU in the catalog.
+        bundle: Sku,
+        /// The price of one complete set.
+        price: Money,
+    },
+}
+
+/// Which units a [`BuyGet`] gives free.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum FreeUnits {
+    /// The cheapest units of the lines the rule targets ("three for the
+    /// price of two"): of every `buy + get` units, `get` are free.
+    Cheapest,
+    /// Units of this product ("buy two widgets, get a cable free"): every
+    /// `buy` units of the targeted lines (this product's own units not
+    /// counted) give `get` units of it free, as far as the document holds
+    /// them.
+    Product(ProductId),
+}
+
+/// Buy `buy` units, get `get` units free: which units is [`FreeUnits`].
+///
+/// Units are counted over every line the rule targets, and only whole
+/// multiples of `buy` (plus `get`, for the cheapest) earn free units. A free
+/// unit takes its line's share of what is left of the line when the rule
+/// applies: `free units / quantity` of it.
+///
+/// ```
+/// use bureau_sales::{BuyGet, Error, FreeUnits, Quantity};
+/// let three_for_two = BuyGet::new(Quantity::from(2), Quantity::from(1), FreeUnits::Cheapest)?;
+/// assert_eq!(three_for_two.buy(), Quantity::from(2));
+/// assert!(matches!(BuyGet::new(Quantity::ZERO, Quantity::from(1), FreeUnits::Cheapest),
+///     Err(Error::InvalidBuyGet { .. })));
+/// # Ok::<(), bureau_sales::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RawBuyGet"))]
+pub struct BuyGet {
+    buy: Quantity,
+    get: Quantity,
+    free: FreeUnits,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RawBuyGet {
+    buy: Quantity,
+    get: Quantity,
+    free: FreeUnits,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RawBuyGet> for BuyGet {
+    type Error = Error;
+    fn try_from(raw: RawBuyGet) -> Result<Self> {
+        Self::new(raw.buy, raw.get, raw.free)
+    }
+}
+
+impl BuyGet {
+    /// Buy `buy` units, get `get` units free.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBuyGet`] when `buy` or `get` is not positive.
+    pub fn new(buy: Quantity, get: Quantity, free: FreeUnits) -> Result<Self> {
+        if !buy.is_positive() {
+            return Err(Error::InvalidBuyGet {
+                reason: "the units to buy are not positive",
+            });
+        }
+        if !get.is_positive() {
+            return Err(Error::InvalidBuyGet {
+                reason: "the free units are not positive",
+            });
+        }
+        Ok(Self { buy, get, free })
+    }
+
+    /// The units to buy.
+    pub const fn buy(&self) -> Quantity {
+        self.buy
+    }
+
+    /// The units given free for them.
+    pub const fn get(&self) -> Quantity {
+        self.get
+    }
+
+    /// Which units are free.
+    pub const fn free(&self) -> FreeUnits {
+        self.free
+    }
+}
+
+/// How a rule combines with the other rules on a line.
+///
+/// Rules apply by descending [priority](DiscountRule::with_priority), rules
+/// of one priority in the order given to the engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Stacking {
+    /// Takes its discount off what the rules before it left, and the rules
+    /// after it take theirs off what it left.
+    #[default]
+    InOrder,
+    /// Competes with the other best-of rules of its priority: on each line,
+    /// where the first of them comes in the order, each is worked out on what
+    /// is left and only the one taking most off applies (ties to the one
+    /// given first). The winner stacks with the in-order rules.
+    BestOf,
+    /// Applies alone or not at all: it applies to a line no rule before it
+    /// took anything off, and where it takes something off, no rule after it
+    /// applies to the line. (A rule of higher priority that discounted the
+    /// line first keeps it from applying.)
+    Exclusive,
 }
 
 /// A named discount rule for the lines it targets.
 ///
-/// Rules stack in the order given to the engine: each takes its discount off
-/// what the rules before it left of the line, and no rule takes a line below
-/// zero (a larger discount is capped at what is left).
+/// By default rules stack in the order given to the engine: each takes its
+/// discount off what the rules before it left of the line, and no rule takes
+/// a line below zero (a larger discount is capped at what is left). A
+/// [priority](DiscountRule::with_priority) orders them otherwise, and a
+/// [`Stacking`] makes a rule exclusive or one of several of which only the
+/// best applies.
 ///
 /// ```
 /// use bureau_core::Percent;
@@ -168,6 +299,22 @@ pub struct DiscountRule {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     cap_per_line: Option<Money>,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_zero"))]
+    priority: u32,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_in_order"))]
+    stacking: Stacking,
+}
+
+#[cfg(feature = "serde")]
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
+fn is_zero(priority: &u32) -> bool {
+    *priority == 0
+}
+
+#[cfg(feature = "serde")]
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
+fn is_in_order(stacking: &Stacking) -> bool {
+    *stacking == Stacking::InOrder
 }
 
 #[cfg(feature = "serde")]
@@ -178,6 +325,10 @@ struct RawDiscountRule {
     kind: DiscountKind,
     #[serde(default)]
     cap_per_line: Option<Money>,
+    #[serde(default)]
+    priority: u32,
+    #[serde(default)]
+    stacking: Stacking,
 }
 
 #[cfg(feature = "serde")]
@@ -189,7 +340,11 @@ impl TryFrom<RawDiscountRule> for DiscountRule {
             DiscountKind::Volume { basis, tiers } => {
                 Self::volume(raw.name, raw.target, basis, tiers)
             }
-        }?;
+            DiscountKind::BuyGet(offer) => Ok(Self::buy_get(raw.name, raw.target, offer)),
+            DiscountKind::Bundle { bundle, price } => Self::bundle(raw.name, bundle, price),
+        }?
+        .with_priority(raw.priority)
+        .with_stacking(raw.stacking);
         match raw.cap_per_line {
             Some(cap) => rule.with_cap_per_line(cap),
             None => Ok(rule),
@@ -236,6 +391,8 @@ impl DiscountRule {
             target,
             kind: DiscountKind::Line(discount),
             cap_per_line: None,
+            priority: 0,
+            stacking: Stacking::InOrder,
         })
     }
 
@@ -277,7 +434,201 @@ impl DiscountRule {
             target,
             kind: DiscountKind::Volume { basis, tiers },
             cap_per_line: None,
+            priority: 0,
+            stacking: Stacking::InOrder,
         })
+    }
+
+    /// A buy-X-get-Y rule named `name`: of the lines of `target`, every
+    /// [`BuyGet::buy`] units earn [`BuyGet::get`] units free (checked by
+    /// [`BuyGet::new`]).
+    ///
+    /// Free units are given to whole units' worth of lines: the cheapest
+    /// lines' units first (by unit price, ties to the earlier line) for
+    /// [`FreeUnits::Cheapest`], or the given product's lines in document
+    /// order. A line with `f` of its `q` units free has `f / q` of what is
+    /// left of it taken off, rounded; its step is [`LineStep::FreeUnits`](crate::LineStep::FreeUnits).
+    ///
+    /// Unlike a cumulative volume tier, removing a line can lower another
+    /// line's price here: the free units it held may move to the next
+    /// cheapest line.
+    ///
+    /// ```
+    /// use bureau_core::{money, Currency, DateRange, ProductId, RoundingStrategy};
+    /// use bureau_core::chrono::NaiveDate;
+    /// use bureau_sales::*;
+    /// let (mug, cap) = (ProductId::from_u128(1), ProductId::from_u128(2));
+    /// let product = |id, sku: &str| -> Result<Product, Error> {
+    ///     Ok(Product::new(id, Sku::new(sku)?, ProductName::new(sku)?, UnitOfMeasure::new("each")?,
+    ///                     TaxCategory::new("standard")?))
+    /// };
+    /// let catalog = Catalog::from_products([product(mug, "MUG")?, product(cap, "CAP")?])?;
+    /// let year = DateRange::new(NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?,
+    ///                           NaiveDate::from_ymd_opt(2027, 1, 1).ok_or("date")?)?;
+    /// let prices = PriceBook::new([PriceList::new(PriceListCode::new("EUR")?, Currency::EUR, None, year)
+    ///     .with_prices(mug, [PriceTier::new(Quantity::ZERO, money!(8.00 EUR))?])?
+    ///     .with_prices(cap, [PriceTier::new(Quantity::ZERO, money!(5.00 EUR))?])?]);
+    /// let taxes = TaxTable::default();
+    /// // Three for two over mugs and caps: the cheapest unit of every three is free.
+    /// let rules = [DiscountRule::buy_get(DiscountName::new("3 for 2")?, DiscountTarget::All,
+    ///     BuyGet::new(Quantity::from(2), Quantity::from(1), FreeUnits::Cheapest)?)];
+    /// let engine = Pricing::new(&catalog, &prices, &taxes,
+    ///     PricingConfig::new(RoundingStrategy::MidpointAwayFromZero)).with_discounts(&rules);
+    /// let document = Document::new(Currency::EUR, NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?)
+    ///     .with_line(DocumentLine::new(mug, Quantity::from(4)))
+    ///     .with_line(DocumentLine::new(cap, Quantity::from(2)));
+    /// let priced = engine.price(&document)?;
+    /// // Six units: two free, both caps.
+    /// assert_eq!(priced.lines()[0].discount, money!(0.00 EUR));
+    /// assert_eq!(priced.lines()[1].discount, money!(10.00 EUR));
+    /// assert_eq!(priced.totals().net, money!(32.00 EUR));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn buy_get(name: DiscountName, target: DiscountTarget, offer: BuyGet) -> Self {
+        Self {
+            name,
+            target,
+            kind: DiscountKind::BuyGet(offer),
+            cap_per_line: None,
+            priority: 0,
+            stacking: Stacking::InOrder,
+        }
+    }
+
+    /// A bundle rule named `name`: every complete set of the components of
+    /// the catalog's bundle `bundle` ([`Catalog::insert_bundle`](crate::Catalog::insert_bundle))
+    /// on a document costs `price`.
+    ///
+    /// The sets are the whole number of times every component's quantity is
+    /// on the document (summed over its lines); each component's units in
+    /// the sets are taken from its lines in document order. What the units in
+    /// sets cost after the rules before this one, less `price` for each set,
+    /// is taken off those lines in proportion to what their units in sets
+    /// cost, so that, applied first and uncapped, the sets cost exactly
+    /// `sets × price`. Sets already cheaper than `price` get nothing.
+    /// Each line's step is [`LineStep::Bundle`](crate::LineStep::Bundle).
+    /// Removing a line can move units in sets to another line of the same
+    /// product, lowering its price.
+    ///
+    /// ```
+    /// use bureau_core::{money, Currency, DateRange, ProductId, RoundingStrategy};
+    /// use bureau_core::chrono::NaiveDate;
+    /// use bureau_sales::*;
+    /// let (desk, chair) = (ProductId::from_u128(1), ProductId::from_u128(2));
+    /// let product = |id, sku: &str| -> Result<Product, Error> {
+    ///     Ok(Product::new(id, Sku::new(sku)?, ProductName::new(sku)?, UnitOfMeasure::new("each")?,
+    ///                     TaxCategory::new("standard")?))
+    /// };
+    /// let mut catalog = Catalog::from_products([product(desk, "DESK")?, product(chair, "CHAIR")?])?;
+    /// catalog.insert_bundle(Bundle::new(Sku::new("OFFICE")?, ProductName::new("Office set")?, [
+    ///     BundleComponent::new(desk, Quantity::from(1)),
+    ///     BundleComponent::new(chair, Quantity::from(2)),
+    /// ])?)?;
+    /// let year = DateRange::new(NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?,
+    ///                           NaiveDate::from_ymd_opt(2027, 1, 1).ok_or("date")?)?;
+    /// let prices = PriceBook::new([PriceList::new(PriceListCode::new("EUR")?, Currency::EUR, None, year)
+    ///     .with_prices(desk, [PriceTier::new(Quantity::ZERO, money!(300.00 EUR))?])?
+    ///     .with_prices(chair, [PriceTier::new(Quantity::ZERO, money!(100.00 EUR))?])?]);
+    /// let taxes = TaxTable::default();
+    /// let rules = [DiscountRule::bundle(DiscountName::new("Office set")?, Sku::new("OFFICE")?,
+    ///     money!(450.00 EUR))?];
+    /// let engine = Pricing::new(&catalog, &prices, &taxes,
+    ///     PricingConfig::new(RoundingStrategy::MidpointAwayFromZero)).with_discounts(&rules);
+    /// // One desk and three chairs: one set (a desk, two chairs) at 450, one chair at list price.
+    /// let document = Document::new(Currency::EUR, NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?)
+    ///     .with_line(DocumentLine::new(desk, Quantity::from(1)))
+    ///     .with_line(DocumentLine::new(chair, Quantity::from(3)));
+    /// let priced = engine.price(&document)?;
+    /// assert_eq!(priced.totals().net, money!(550.00 EUR));
+    /// // A bundle the catalog does not hold is an error.
+    /// let unknown = [DiscountRule::bundle(DiscountName::new("Nope")?, Sku::new("NOPE")?, money!(1.00 EUR))?];
+    /// assert!(matches!(engine.with_discounts(&unknown).price(&document),
+    ///     Err(Error::UnknownBundle { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NegativeAmount`] for a negative price.
+    pub fn bundle(name: DiscountName, bundle: Sku, price: Money) -> Result<Self> {
+        if price.is_negative() {
+            return Err(Error::NegativeAmount {
+                what: "bundle price",
+                amount: price,
+            });
+        }
+        Ok(Self {
+            name,
+            target: DiscountTarget::All,
+            kind: DiscountKind::Bundle { bundle, price },
+            cap_per_line: None,
+            priority: 0,
+            stacking: Stacking::InOrder,
+        })
+    }
+
+    /// The same rule at `priority`: rules apply by descending priority (all
+    /// rules start at 0), rules of one priority in the order given to the
+    /// engine.
+    #[must_use]
+    pub const fn with_priority(mut self, priority: u32) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// The same rule combining with the others as `stacking` says.
+    ///
+    /// ```
+    /// use bureau_core::{money, Currency, DateRange, Percent, ProductId, RoundingStrategy};
+    /// use bureau_core::chrono::NaiveDate;
+    /// use bureau_sales::*;
+    /// let tea = ProductId::from_u128(1);
+    /// let catalog = Catalog::from_products([Product::new(tea, Sku::new("TEA")?, ProductName::new("Tea")?,
+    ///     UnitOfMeasure::new("box")?, TaxCategory::new("food")?)])?;
+    /// let year = DateRange::new(NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?,
+    ///                           NaiveDate::from_ymd_opt(2027, 1, 1).ok_or("date")?)?;
+    /// let prices = PriceBook::new([PriceList::new(PriceListCode::new("EUR")?, Currency::EUR, None, year)
+    ///     .with_prices(tea, [PriceTier::new(Quantity::ZERO, money!(10.00 EUR))?])?]);
+    /// let taxes = TaxTable::default();
+    /// let name = |n: &str| DiscountName::new(n);
+    /// let percent = |p: i64| LineDiscount::Percentage(Percent::new(p.into()));
+    /// let rules = [
+    ///     // Of these two, only the larger applies: 15% of 40.00 beats 5.00.
+    ///     DiscountRule::line(name("Loyalty")?, DiscountTarget::All, percent(15))?
+    ///         .with_stacking(Stacking::BestOf),
+    ///     DiscountRule::line(name("Voucher")?, DiscountTarget::All,
+    ///         LineDiscount::FixedPerLine(money!(5.00 EUR)))?.with_stacking(Stacking::BestOf),
+    ///     // Then 10% more off what is left.
+    ///     DiscountRule::line(name("Spring")?, DiscountTarget::All, percent(10))?,
+    /// ];
+    /// let engine = Pricing::new(&catalog, &prices, &taxes,
+    ///     PricingConfig::new(RoundingStrategy::MidpointAwayFromZero)).with_discounts(&rules);
+    /// let document = Document::new(Currency::EUR, NaiveDate::from_ymd_opt(2026, 5, 1).ok_or("date")?)
+    ///     .with_line(DocumentLine::new(tea, Quantity::from(4)));
+    /// assert_eq!(engine.price(&document)?.totals().net, money!(30.60 EUR)); // 40 - 6 - 3.40
+    ///
+    /// // A clearance price that combines with nothing, at a higher priority, wins alone.
+    /// let mut with_clearance = rules.to_vec();
+    /// with_clearance.push(DiscountRule::line(name("Clearance")?, DiscountTarget::All, percent(20))?
+    ///     .with_priority(1).with_stacking(Stacking::Exclusive));
+    /// let priced = engine.with_discounts(&with_clearance).price(&document)?;
+    /// assert_eq!(priced.totals().net, money!(32.00 EUR));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn with_stacking(mut self, stacking: Stacking) -> Self {
+        self.stacking = stacking;
+        self
+    }
+
+    /// Its priority: rules apply by descending priority.
+    pub const fn priority(&self) -> u32 {
+        self.priority
+    }
+
+    /// How it combines with the other rules.
+    pub const fn stacking(&self) -> Stacking {
+        self.stacking
     }
 
     /// The name shown in explanations.

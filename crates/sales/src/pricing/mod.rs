@@ -6,5 +6,8 @@ pub(crate) mod discount;
 pub(crate) mod document;
 pub(crate) mod engine;
 pub(crate) mod priced;
+#[cfg(test)]
+pub(crate) mod reference;
 pub(crate) mod rounding;
+pub(crate) mod spread;
 pub(crate) mod tax;

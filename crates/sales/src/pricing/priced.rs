@@ -35,6 +35,30 @@ pub enum LineStep {
         /// What it took off, after the cap at what was left.
         amount: Money,
     },
+    /// A buy-X-get-Y rule gave `units` of the line free and took `amount`
+    /// off.
+    FreeUnits {
+        /// The rule.
+        rule: DiscountName,
+        /// The units given free.
+        units: Quantity,
+        /// What it took off, after the caps.
+        amount: Money,
+    },
+    /// A bundle rule sold `units` of the line in `sets` complete sets of the
+    /// bundle, taking `amount` off.
+    Bundle {
+        /// The rule.
+        rule: DiscountName,
+        /// The bundle.
+        bundle: crate::Sku,
+        /// The complete sets on the document.
+        sets: Quantity,
+        /// The line's units in those sets.
+        units: Quantity,
+        /// What it took off, after the caps.
+        amount: Money,
+    },
     /// The line's share of the document discount.
     DocumentDiscount {
         /// The share.

@@ -5,8 +5,10 @@
 
 mod commission;
 mod documents;
+mod histories;
 mod pipeline;
 mod pricing;
+mod promotions;
 mod quotes;
 mod terms;
 mod win_model;
