@@ -826,3 +826,136 @@ fn scheduled_accrual_reads_and_writes_json() -> TestResult {
     assert!(serde_json::from_str::<AccrualFrequency>(bad).is_err());
     Ok(())
 }
+
+/// Weekdays with, in late May 2026, a whole-day holiday on Monday 25, a
+/// half-day one on Thursday 28, a holiday on Saturday 30 and Sunday 31
+/// made a working day.
+fn may_calendar() -> Result<Calendar, Box<dyn std::error::Error>> {
+    Ok(
+        Calendar::builder(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse()?)?)
+            .holiday(bureau_calendar::Holiday::on(
+                day(2026, 5, 25),
+                "Bank holiday",
+            ))
+            .holiday(
+                bureau_calendar::Holiday::on(day(2026, 5, 28), "Half day")
+                    .half_day("09:00-13:00".parse()?),
+            )
+            .holiday(bureau_calendar::Holiday::on(
+                day(2026, 5, 30),
+                "Saturday holiday",
+            ))
+            .working_day(bureau_calendar::WorkingDay::new(
+                day(2026, 5, 31),
+                "10:00-14:00".parse()?,
+            )?)
+            .build()?,
+    )
+}
+
+/// Holidays and rest days inside one request, counted each way: Friday
+/// 22 May to Monday 1 June 2026 is 11 dates, 7 of them working weekdays
+/// (one a whole holiday, one a half), two weekends (a holiday on one
+/// Saturday, the next Sunday worked).
+#[test]
+fn day_counting_tells_holidays_from_rest_days() -> TestResult {
+    let calendar = may_calendar()?;
+    let whole = span(day(2026, 5, 22), day(2026, 6, 2))?;
+    let halves = whole.first_day_half().last_day_half();
+    let cases = [
+        // 22, 26, 27, 29 May and 1 June; half of the 28th; the worked Sunday.
+        (DayCounting::WorkingDays, "6.5", "5.5"),
+        (DayCounting::CalendarDays, "11", "10"),
+        // The seven weekdays, holidays included, and the worked Sunday.
+        (DayCounting::WorkingDaysAndHolidays, "8", "7"),
+        // All 11 but the holiday Monday and Saturday, and half the 28th.
+        (DayCounting::CalendarDaysExceptHolidays, "8.5", "7.5"),
+    ];
+    for (counting, all, halved) in cases {
+        assert_eq!(
+            LeaveDays::from(whole.count(&calendar, counting)?),
+            days(all),
+            "{counting:?}"
+        );
+        assert_eq!(
+            LeaveDays::from(halves.count(&calendar, counting)?),
+            days(halved),
+            "{counting:?} with half days"
+        );
+    }
+    // A request on the holidays alone.
+    let monday = LeaveSpan::day(day(2026, 5, 25))?;
+    let saturday = LeaveSpan::day(day(2026, 5, 30))?;
+    let sunday = LeaveSpan::day(day(2026, 5, 24))?;
+    let count = |s: LeaveSpan, c| s.count(&calendar, c).map(LeaveDays::from);
+    assert_eq!(
+        count(monday, DayCounting::WorkingDaysAndHolidays)?,
+        days("1")
+    );
+    assert_eq!(
+        count(monday, DayCounting::CalendarDaysExceptHolidays)?,
+        days("0")
+    );
+    assert_eq!(
+        count(saturday, DayCounting::WorkingDaysAndHolidays)?,
+        days("0")
+    );
+    assert_eq!(
+        count(saturday, DayCounting::CalendarDaysExceptHolidays)?,
+        days("0")
+    );
+    assert_eq!(
+        count(sunday, DayCounting::WorkingDaysAndHolidays)?,
+        days("0")
+    );
+    assert_eq!(
+        count(sunday, DayCounting::CalendarDaysExceptHolidays)?,
+        days("1")
+    );
+    Ok(())
+}
+
+/// A policy's counting decides what a request takes from the balance and
+/// what its part inside a pay period counts.
+#[test]
+fn a_policy_counting_holidays_takes_them_from_the_balance() -> TestResult {
+    for (counting, taken, in_may) in [
+        (DayCounting::WorkingDaysAndHolidays, "8", "7"),
+        (DayCounting::CalendarDaysExceptHolidays, "8.5", "7.5"),
+    ] {
+        let policy = annual(30)
+            .accrual(AccrualFrequency::YearlyUpFront)
+            .counting(counting)
+            .build()?;
+        let mut a = LeaveAccount::default();
+        a.handle(&LeaveCommand::Configure {
+            employee: EmployeeId::from_u128(1),
+            policy,
+            calendar: may_calendar()?,
+            employment: LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+        })?;
+        a.handle(&LeaveCommand::Accrue {
+            through: day(2026, 12, 31),
+        })?;
+        let id = LeaveRequestId::from_u128(1);
+        a.handle(&LeaveCommand::Request {
+            id,
+            span: span(day(2026, 5, 22), day(2026, 6, 2))?,
+        })?;
+        a.handle(&LeaveCommand::Approve { id })?;
+        assert_eq!(
+            a.balance_as_of(day(2026, 6, 1)),
+            LeaveDays::from(30) - days(taken),
+            "{counting:?}"
+        );
+        let may = DateRange::new(day(2026, 5, 1), day(2026, 6, 1))?;
+        let june = DateRange::new(day(2026, 6, 1), day(2026, 7, 1))?;
+        assert_eq!(a.taken_in(may)?, days(in_may), "{counting:?}");
+        assert_eq!(
+            a.taken_in(may)? + a.taken_in(june)?,
+            days(taken),
+            "{counting:?}"
+        );
+    }
+    Ok(())
+}
