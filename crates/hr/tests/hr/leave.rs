@@ -959,3 +959,30 @@ fn a_policy_counting_holidays_takes_them_from_the_balance() -> TestResult {
     }
     Ok(())
 }
+
+proptest! {
+    /// Accruing through a few dates on the way posts the same movements as
+    /// accruing once through the last, for joiners and leavers alike, with
+    /// pay periods reaching across the leave years' edges.
+    #[test]
+    fn accruing_in_steps_posts_what_accruing_at_once_does(
+        policy in strategy::leave_policy(),
+        start in 0u64..730,
+        length in 1u64..900,
+        mut cuts in proptest::collection::vec(0u64..1500, 0..6),
+    ) {
+        let fail = |e: Error| TestCaseError::fail(e.to_string());
+        let origin = day(2025, 1, 1);
+        let at = |offset: u64| origin.checked_add_days(Days::new(offset)).unwrap_or(origin);
+        let employment = LeaveEmployment::new(at(start), Fte::FULL).ending(at(start + length)).map_err(fail)?;
+        let last = day(2029, 12, 31);
+        let once = accrued(policy.clone(), employment, last).map_err(fail)?;
+        let mut stepwise = account(policy, employment).map_err(fail)?;
+        cuts.sort_unstable();
+        for cut in cuts {
+            stepwise.handle(&LeaveCommand::Accrue { through: at(cut) }).map_err(fail)?;
+        }
+        stepwise.handle(&LeaveCommand::Accrue { through: last }).map_err(fail)?;
+        prop_assert_eq!(stepwise.movements(), once.movements());
+    }
+}
