@@ -225,8 +225,8 @@ pub fn org_commands(people: u128, max: usize) -> impl Strategy<Value = Vec<OrgCo
 
 /// A valid leave policy of `leave_type` with an entitlement of 0 to 40
 /// days (a multiple of its rounding step) and every accrual frequency
-/// (pay schedules anchored on any day of 2025 they accept),
-/// allocation day, proration switch, step and strategy; unlimited
+/// (pay schedules anchored on any day of 2025 they accept), allocation
+/// day, proration switch, step, strategy and day counting; unlimited
 /// carry-over, no maximum, allowance 0 to 3 days, no minimum service.
 pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = crate::LeavePolicy> {
     use crate::{AccrualFrequency, AllocationDay, LeaveDays, LeavePolicy, LeaveStep, Proration};
@@ -271,6 +271,12 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
         RoundingStrategy::ToPositiveInfinity,
     ]);
     let proration = || proptest::sample::select(vec![Proration::Prorated, Proration::Full]);
+    let counting = proptest::sample::select(vec![
+        crate::DayCounting::WorkingDays,
+        crate::DayCounting::CalendarDays,
+        crate::DayCounting::WorkingDaysAndHolidays,
+        crate::DayCounting::CalendarDaysExceptHolidays,
+    ]);
     (
         frequency,
         allocation,
@@ -281,6 +287,7 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
         0i64..=40,
         0i32..=3,
         1u32..=12,
+        counting,
     )
         .prop_filter_map(
             "valid policy",
@@ -294,6 +301,7 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
                 whole,
                 allowance,
                 start_month,
+                counting,
             )| {
                 LeavePolicy::builder(leave_type.clone(), LeaveDays::new(Decimal::from(whole)))
                     .accrual(frequency)
@@ -303,6 +311,7 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
                     .fte_proration(fte)
                     .negative_allowance(LeaveDays::from(allowance))
                     .year_start(crate::LeaveYearStart::new(start_month, 1).ok()?)
+                    .counting(counting)
                     .build()
                     .ok()
             },
