@@ -224,13 +224,14 @@ pub fn org_commands(people: u128, max: usize) -> impl Strategy<Value = Vec<OrgCo
 }
 
 /// A valid leave policy of `leave_type` with an entitlement of 0 to 40
-/// days (a multiple of its rounding step) and every accrual frequency,
-/// allocation day, proration switch, step and strategy; unlimited
+/// days (a multiple of its rounding step) and every accrual frequency
+/// (pay schedules anchored on any day of 2025 they accept), allocation
+/// day, proration switch, step, strategy and day counting; unlimited
 /// carry-over, no maximum, allowance 0 to 3 days, no minimum service.
 pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = crate::LeavePolicy> {
     use crate::{AccrualFrequency, AllocationDay, LeaveDays, LeavePolicy, LeaveStep, Proration};
     use bureau_core::RoundingStrategy;
-    let frequency = proptest::sample::select(vec![
+    let fixed = proptest::sample::select(vec![
         AccrualFrequency::Monthly,
         AccrualFrequency::Quarterly,
         AccrualFrequency::YearlyUpFront,
@@ -239,6 +240,23 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
         AccrualFrequency::PerPayPeriod(PayFrequency::SemiMonthly),
         AccrualFrequency::PerPayPeriod(PayFrequency::Monthly),
     ]);
+    let scheduled = (
+        proptest::sample::select(vec![
+            PayFrequency::Weekly,
+            PayFrequency::Biweekly,
+            PayFrequency::SemiMonthly,
+            PayFrequency::Monthly,
+        ]),
+        0u64..366,
+    )
+        .prop_filter_map("a valid pay anchor", |(frequency, offset)| {
+            let anchor =
+                NaiveDate::from_ymd_opt(2025, 1, 1)?.checked_add_days(Days::new(offset))?;
+            crate::PaySchedule::new(frequency, anchor)
+                .ok()
+                .map(AccrualFrequency::PerScheduledPayPeriod)
+        });
+    let frequency = prop_oneof![fixed, scheduled];
     let allocation = proptest::sample::select(vec![
         AllocationDay::FirstDay,
         AllocationDay::LastDay,
@@ -253,6 +271,12 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
         RoundingStrategy::ToPositiveInfinity,
     ]);
     let proration = || proptest::sample::select(vec![Proration::Prorated, Proration::Full]);
+    let counting = proptest::sample::select(vec![
+        crate::DayCounting::WorkingDays,
+        crate::DayCounting::CalendarDays,
+        crate::DayCounting::WorkingDaysAndHolidays,
+        crate::DayCounting::CalendarDaysExceptHolidays,
+    ]);
     (
         frequency,
         allocation,
@@ -263,6 +287,7 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
         0i64..=40,
         0i32..=3,
         1u32..=12,
+        counting,
     )
         .prop_filter_map(
             "valid policy",
@@ -276,6 +301,7 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
                 whole,
                 allowance,
                 start_month,
+                counting,
             )| {
                 LeavePolicy::builder(leave_type.clone(), LeaveDays::new(Decimal::from(whole)))
                     .accrual(frequency)
@@ -285,6 +311,7 @@ pub fn leave_policy_of(leave_type: crate::LeaveType) -> impl Strategy<Value = cr
                     .fte_proration(fte)
                     .negative_allowance(LeaveDays::from(allowance))
                     .year_start(crate::LeaveYearStart::new(start_month, 1).ok()?)
+                    .counting(counting)
                     .build()
                     .ok()
             },

@@ -488,12 +488,24 @@ impl LeaveAccount {
             }
         };
         let mut year = year_containing(policy, employment, from)?;
-        while year.range.start() <= through
-            && employment.end().is_none_or(|end| year.range.start() < end)
-        {
+        if matches!(policy.accrual, AccrualFrequency::PerScheduledPayPeriod(_)) {
+            // A pay period of the year before may reach into this one: a
+            // joiner's first share can be due in it.
+            year = previous_year(policy, employment, &year)?;
+        }
+        loop {
+            let periods = periods(&year, policy)?;
+            // Where the year's periods begin: before the year itself when
+            // a pay period of it starts earlier.
+            let reach = periods
+                .first()
+                .map_or(year.range.start(), |p| p.start().min(year.range.start()));
+            if reach > through || employment.end().is_some_and(|end| reach >= end) {
+                break;
+            }
             let start = year.range.start();
             let mut steps: Vec<(NaiveDate, Step)> = Vec::new();
-            if start > employment.start() {
+            if start > employment.start() && employment.end().is_none_or(|end| start < end) {
                 if window(start) {
                     steps.push((start, Step::CarryOver));
                 }
@@ -504,7 +516,6 @@ impl LeaveAccount {
                     }
                 }
             }
-            let periods = periods(&year, policy.accrual)?;
             let count = Decimal::from(periods.len());
             for period in &periods {
                 if employment.overlap_days(*period) == 0 {
@@ -637,8 +648,35 @@ fn next_year(
     year_containing(policy, employment, year.range.end())
 }
 
-/// The accrual periods of `year`, covering it without gap or overlap.
-fn periods(year: &LeaveYear, accrual: AccrualFrequency) -> Result<Vec<DateRange>> {
+/// The leave year before `year`; before the first anniversary year, the
+/// twelve months before the employment start.
+fn previous_year(
+    policy: &LeavePolicy,
+    employment: &LeaveEmployment,
+    year: &LeaveYear,
+) -> Result<LeaveYear> {
+    let start = year.range.start();
+    if policy.allocation == AllocationDay::Anniversary && year.offset < 12 {
+        let before = start
+            .checked_sub_months(Months::new(12))
+            .ok_or(Error::DateOutOfRange { date: start })?;
+        return Ok(LeaveYear {
+            base: before,
+            offset: 0,
+            range: DateRange::new(before, start)?,
+        });
+    }
+    let last = start
+        .pred_opt()
+        .ok_or(Error::DateOutOfRange { date: start })?;
+    year_containing(policy, employment, last)
+}
+
+/// The accrual periods of `year`: covering it without gap or overlap, or,
+/// for [`AccrualFrequency::PerScheduledPayPeriod`], the pay periods that
+/// start (end, with [`AllocationDay::LastDay`]) inside it.
+fn periods(year: &LeaveYear, policy: &LeavePolicy) -> Result<Vec<DateRange>> {
+    let accrual = policy.accrual;
     let month = |k: u32| -> Result<NaiveDate> {
         if k == 12 {
             Ok(year.range.end())
@@ -652,6 +690,21 @@ fn periods(year: &LeaveYear, accrual: AccrualFrequency) -> Result<Vec<DateRange>
             .collect()
     };
     match accrual {
+        AccrualFrequency::PerScheduledPayPeriod(schedule) => {
+            let by_last_day = policy.allocation == AllocationDay::LastDay;
+            schedule
+                .periods_overlapping(year.range)?
+                .into_iter()
+                .filter(|p| {
+                    year.range.contains(if by_last_day {
+                        p.last_day()
+                    } else {
+                        p.first_day()
+                    })
+                })
+                .map(|p| p.range())
+                .collect()
+        }
         AccrualFrequency::YearlyUpFront => Ok(vec![year.range]),
         AccrualFrequency::Quarterly => by_months(3),
         AccrualFrequency::Monthly | AccrualFrequency::PerPayPeriod(PayFrequency::Monthly) => {

@@ -6,7 +6,7 @@ use core::fmt;
 use bureau_core::{Decimal, RoundingStrategy};
 use chrono::NaiveDate;
 
-use crate::{Error, LeaveDays, LeaveTypeName, PayFrequency, Result};
+use crate::{Error, LeaveDays, LeaveTypeName, PayFrequency, PaySchedule, Result};
 
 /// The largest number of days any policy figure (entitlement, cap, maximum,
 /// allowance, adjustment) may hold: keeps every sum of a ledger exact and
@@ -54,11 +54,54 @@ impl fmt::Display for LeaveType {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum AccrualFrequency {
-    /// Once per pay period: monthly and semi-monthly periods follow the
-    /// months of the leave year (semi-monthly splits each after 15 days);
-    /// weekly and biweekly ones divide the leave year's days into 52 or 26
-    /// periods as evenly as whole days allow.
+    /// Once per pay period of a frequency, cut from the leave year itself:
+    /// monthly and semi-monthly periods follow the months of the leave year
+    /// (semi-monthly splits each after 15 days); weekly and biweekly ones
+    /// divide the leave year's days into 52 or 26 periods as evenly as whole
+    /// days allow. To follow the dates of an actual payroll, use
+    /// [`AccrualFrequency::PerScheduledPayPeriod`].
     PerPayPeriod(PayFrequency),
+    /// Once per pay period of an anchored [`PaySchedule`]: the leave year's
+    /// periods are the schedule's own periods that start inside it (with
+    /// [`AllocationDay::FirstDay`] and [`AllocationDay::Anniversary`]) or
+    /// end inside it (with [`AllocationDay::LastDay`]), so a year may have
+    /// 52 or 53 weekly periods, 26 or 27 biweekly ones. Each period earns
+    /// the entitlement divided by the year's number of periods; the
+    /// running total is rounded to the policy's step, so the last period
+    /// takes the remainder and someone employed over all of a year's
+    /// periods is credited exactly the entitlement for it.
+    ///
+    /// A period reaching past an edge of the leave year belongs wholly to
+    /// the year that holds its first (or last) day, and its share is
+    /// prorated by the days of it employed: a joiner whose first day falls
+    /// in a period started the year before earns part of that year's last
+    /// share, credited on the joining day.
+    ///
+    /// ```
+    /// use bureau_core::{Aggregate, EmployeeId};
+    /// use bureau_calendar::Calendar;
+    /// use bureau_hr::{AccrualFrequency, AllocationDay, Fte, LeaveAccount, LeaveCommand, LeaveDays,
+    ///     LeaveEmployment, LeavePolicy, LeaveType, MovementKind, PayFrequency, PaySchedule};
+    /// use chrono::NaiveDate;
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// // Biweekly pay from Thursday 1 January 2026: 27 periods start in 2026.
+    /// let biweekly = PaySchedule::new(PayFrequency::Biweekly, d(2026, 1, 1)?)?;
+    /// let policy = LeavePolicy::builder(LeaveType::Annual, LeaveDays::from(27))
+    ///     .accrual(AccrualFrequency::PerScheduledPayPeriod(biweekly))
+    ///     .allocation(AllocationDay::FirstDay)
+    ///     .build()?;
+    /// let mut account = LeaveAccount::default();
+    /// account.handle(&LeaveCommand::Configure { employee: EmployeeId::from_u128(1), policy,
+    ///     calendar: Calendar::always(), employment: LeaveEmployment::new(d(2024, 3, 1)?, Fte::FULL) })?;
+    /// account.handle(&LeaveCommand::Accrue { through: d(2026, 12, 31)? })?;
+    /// let new_year = d(2026, 1, 1)?;
+    /// let in_2026 = account.movements().iter()
+    ///     .filter(|m| m.kind() == MovementKind::Accrual && m.date() >= new_year);
+    /// assert_eq!(in_2026.count(), 27);
+    /// assert_eq!(account.balance_as_of(d(2026, 12, 31)?) - account.balance_as_of(d(2025, 12, 31)?), LeaveDays::from(27));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    PerScheduledPayPeriod(PaySchedule),
     /// Once a month of the leave year.
     Monthly,
     /// Once a quarter of the leave year.
@@ -137,7 +180,38 @@ impl LeaveStep {
     }
 }
 
-/// What a leave request counts.
+/// What a leave request counts: whether the holidays and the weekly rest
+/// days (the weekdays the calendar's schedule does not work, weekends
+/// typically) inside it take leave.
+///
+/// | variant | working day | holiday on a working weekday | rest day |
+/// |---|---|---|---|
+/// | [`WorkingDays`](Self::WorkingDays) | counts | does not count (a part day counts its fraction) | does not count |
+/// | [`CalendarDays`](Self::CalendarDays) | counts | counts | counts |
+/// | [`WorkingDaysAndHolidays`](Self::WorkingDaysAndHolidays) | counts | counts | does not count |
+/// | [`CalendarDaysExceptHolidays`](Self::CalendarDaysExceptHolidays) | counts | does not count (a part day counts its fraction) | counts, unless a holiday is observed on it |
+///
+/// A holiday is one the calendar observes on the date
+/// ([`Calendar::holidays_in`](bureau_calendar::Calendar::holidays_in)); a
+/// working-day override on a date makes it a working day.
+///
+/// ```
+/// use bureau_calendar::{Calendar, Holiday, Schedule, Tz, WorkingDays};
+/// use bureau_core::DateRange;
+/// use bureau_hr::{DayCounting, LeaveSpan};
+/// use chrono::NaiveDate;
+/// let day = |d| NaiveDate::from_ymd_opt(2026, 5, d).ok_or("date");
+/// let calendar = Calendar::builder(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse()?)?)
+///     .holiday(Holiday::on(day(25)?, "Spring bank holiday"))
+///     .build()?;
+/// // Friday 22 to Thursday 28 May: a weekend, then the Monday holiday.
+/// let span = LeaveSpan::new(DateRange::new(day(22)?, day(29)?)?)?;
+/// assert_eq!(span.count(&calendar, DayCounting::WorkingDays)?, WorkingDays::from(4));
+/// assert_eq!(span.count(&calendar, DayCounting::WorkingDaysAndHolidays)?, WorkingDays::from(5));
+/// assert_eq!(span.count(&calendar, DayCounting::CalendarDaysExceptHolidays)?, WorkingDays::from(6));
+/// assert_eq!(span.count(&calendar, DayCounting::CalendarDays)?, WorkingDays::from(7));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -148,6 +222,17 @@ pub enum DayCounting {
     WorkingDays,
     /// Every day inside the request counts, holidays and weekends included.
     CalendarDays,
+    /// Holidays count, rest days do not: a date counts 1 when the weekly
+    /// schedule works its weekday, holiday or not; any other date counts
+    /// what the calendar says it is worth
+    /// ([`Calendar::counts_as`](bureau_calendar::Calendar::counts_as): 1
+    /// for a working-day override, 0 for a rest day).
+    WorkingDaysAndHolidays,
+    /// Rest days count, holidays do not: a date on which the calendar
+    /// observes a holiday counts what the calendar says it is worth (0 for
+    /// a whole day off, the fraction of a part day, 1 where a working-day
+    /// override wins); every other date counts 1.
+    CalendarDaysExceptHolidays,
 }
 
 /// What happens to an unused balance at the end of a leave year.

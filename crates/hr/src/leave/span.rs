@@ -2,7 +2,7 @@
 
 use bureau_calendar::{Calendar, WorkingDays};
 use bureau_core::DateRange;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::{Change, DayCounting, Employee, Error, Fte, Result};
 
@@ -156,9 +156,10 @@ impl LeaveSpan {
         self.range.overlaps(&other.range)
     }
 
-    /// The days the span takes: by `counting`, each date counts what
-    /// `calendar` says it is worth ([`Calendar::counts_as`]) or 1, a half
-    /// first or last day half of that. Never negative.
+    /// The days the span takes: by `counting` (see [`DayCounting`]), each
+    /// date counts what `calendar` says it is worth
+    /// ([`Calendar::counts_as`]) or 1, a half first or last day half of
+    /// that. Never negative.
     ///
     /// # Errors
     ///
@@ -169,13 +170,47 @@ impl LeaveSpan {
         if first_day == last_day && self.first == DayPart::Half && self.last == DayPart::Half {
             return Err(Error::InvalidHalfDays { date: first_day });
         }
-        let worth = |date| match counting {
+        // The holidays observed inside the range, each date once: what the
+        // two counts that tell holidays from rest days look at.
+        let holidays = match counting {
+            DayCounting::WorkingDays | DayCounting::CalendarDays => Vec::new(),
+            DayCounting::WorkingDaysAndHolidays | DayCounting::CalendarDaysExceptHolidays => {
+                let mut dates: Vec<NaiveDate> = (first_day.year()..=last_day.year())
+                    .flat_map(|year| calendar.holidays_in(year))
+                    .map(|(date, _)| date)
+                    .filter(|date| self.range.contains(*date))
+                    .collect();
+                dates.sort_unstable();
+                dates.dedup();
+                dates
+            }
+        };
+        let scheduled = |date: NaiveDate| !calendar.schedule().hours(date.weekday()).is_empty();
+        let worth = |date: NaiveDate| match counting {
             DayCounting::WorkingDays => calendar.counts_as(date),
             DayCounting::CalendarDays => WorkingDays::ONE,
+            DayCounting::WorkingDaysAndHolidays if scheduled(date) => WorkingDays::ONE,
+            DayCounting::WorkingDaysAndHolidays => calendar.counts_as(date),
+            DayCounting::CalendarDaysExceptHolidays if holidays.binary_search(&date).is_ok() => {
+                calendar.counts_as(date)
+            }
+            DayCounting::CalendarDaysExceptHolidays => WorkingDays::ONE,
         };
+        // Only holidays make a working weekday count less than 1, so each
+        // count is a plain one corrected at the holidays inside the range.
+        let off = |date: &NaiveDate| WorkingDays::ONE - calendar.counts_as(*date);
         let whole = match counting {
             DayCounting::WorkingDays => calendar.working_days_in(self.range),
             DayCounting::CalendarDays => WorkingDays::new(self.range.len_days().into()),
+            DayCounting::WorkingDaysAndHolidays => holidays
+                .iter()
+                .filter(|date| scheduled(**date))
+                .map(off)
+                .fold(calendar.working_days_in(self.range), |sum, days| sum + days),
+            DayCounting::CalendarDaysExceptHolidays => holidays.iter().map(off).fold(
+                WorkingDays::new(self.range.len_days().into()),
+                |sum, days| sum - days,
+            ),
         };
         let half = |date| WorkingDays::new(worth(date).value() / bureau_core::Decimal::TWO);
         let mut days = whole;

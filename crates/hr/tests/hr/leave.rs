@@ -3,9 +3,9 @@
 use bureau_calendar::{Calendar, Schedule, Tz};
 use bureau_core::{Aggregate, DateRange, Decimal, EmployeeId, RoundingStrategy};
 use bureau_hr::{
-    AccrualFrequency, AllocationDay, CarryOver, Error, Fte, LeaveAccount, LeaveCommand, LeaveDays,
-    LeaveEmployment, LeavePolicy, LeaveRequestId, LeaveSpan, LeaveStep, LeaveType, LeaveYearStart,
-    MovementKind, Reason, strategy,
+    AccrualFrequency, AllocationDay, CarryOver, DayCounting, Error, Fte, LeaveAccount,
+    LeaveCommand, LeaveDays, LeaveEmployment, LeavePolicy, LeaveRequestId, LeaveSpan, LeaveStep,
+    LeaveType, LeaveYearStart, MovementKind, PayFrequency, PaySchedule, Reason, strategy,
 };
 use chrono::{Days, Months, NaiveDate};
 use proptest::prelude::*;
@@ -416,7 +416,10 @@ fn year_after(start: NaiveDate) -> NaiveDate {
 
 proptest! {
     #[test]
-    fn a_full_year_at_full_time_accrues_exactly_the_entitlement(policy in strategy::leave_policy(), offset in 0u64..365) {
+    fn a_full_year_at_full_time_accrues_exactly_the_entitlement(
+        policy in strategy::leave_policy().prop_filter("a year's periods inside the year", |p| !matches!(p.accrual(), AccrualFrequency::PerScheduledPayPeriod(_))),
+        offset in 0u64..365,
+    ) {
         // An employment starting on a leave year's first day and a year after.
         let probe = day(2026, 1, 1).checked_add_days(Days::new(offset)).unwrap_or(day(2026, 1, 1));
         let start = if policy.allocation() == AllocationDay::Anniversary {
@@ -427,6 +430,26 @@ proptest! {
         let last = year_after(start);
         let a = accrued(policy.clone(), LeaveEmployment::new(start, Fte::FULL), last).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(a.balance_as_of(last), policy.entitlement());
+    }
+
+    /// Someone employed since long before a leave year (or since the
+    /// anniversary a year earlier) is credited, on the dates of that year,
+    /// exactly the entitlement: with pay schedules too, whose periods
+    /// reach across the year's edges.
+    #[test]
+    fn a_year_employed_throughout_credits_exactly_the_entitlement(policy in strategy::leave_policy(), offset in 0u64..365) {
+        let fail = |e: Error| TestCaseError::fail(e.to_string());
+        let probe = day(2026, 1, 1).checked_add_days(Days::new(offset)).unwrap_or(day(2026, 1, 1));
+        let (hired, start) = if policy.allocation() == AllocationDay::Anniversary {
+            (probe, probe.checked_add_months(Months::new(12)).unwrap_or(probe))
+        } else {
+            let start = policy.year_start().year_containing(probe).map_err(fail)?.start();
+            (start.checked_sub_months(Months::new(12)).unwrap_or(start), start)
+        };
+        let last = year_after(start);
+        let before = start.pred_opt().unwrap_or(start);
+        let a = accrued(policy.clone(), LeaveEmployment::new(hired, Fte::FULL), last).map_err(fail)?;
+        prop_assert_eq!(a.balance_as_of(last) - a.balance_as_of(before), policy.entitlement());
     }
 
     #[test]
@@ -566,9 +589,13 @@ proptest! {
         calendar in bureau_calendar::strategy::calendar_near(day(2026, 6, 15)),
         leave in strategy::leave_span_near(day(2026, 6, 1), 30),
         cut in 0u64..60,
-        calendar_days in any::<bool>(),
+        counting in proptest::sample::select(vec![
+            DayCounting::WorkingDays,
+            DayCounting::CalendarDays,
+            DayCounting::WorkingDaysAndHolidays,
+            DayCounting::CalendarDaysExceptHolidays,
+        ]),
     ) {
-        let counting = if calendar_days { bureau_hr::DayCounting::CalendarDays } else { bureau_hr::DayCounting::WorkingDays };
         let fail = |e: Error| TestCaseError::fail(e.to_string());
         let cut = day(2026, 5, 20).checked_add_days(Days::new(cut)).unwrap_or(day(2026, 5, 20));
         let before = DateRange::new(NaiveDate::MIN, cut).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -578,5 +605,384 @@ proptest! {
             let parts = part(before).map_err(fail)? + part(after).map_err(fail)?;
             prop_assert_eq!(parts, whole);
         }
+    }
+}
+
+/// The accrual movements of `account` dated inside `year`.
+fn accruals_in(account: &LeaveAccount, year: DateRange) -> Vec<LeaveDays> {
+    account
+        .movements()
+        .iter()
+        .filter(|m| m.kind() == MovementKind::Accrual && year.contains(m.date()))
+        .map(|m| m.days())
+        .collect()
+}
+
+fn scheduled(
+    frequency: PayFrequency,
+    anchor: NaiveDate,
+    allocation: AllocationDay,
+    entitlement: i32,
+) -> Result<LeavePolicy, Error> {
+    annual(entitlement)
+        .accrual(AccrualFrequency::PerScheduledPayPeriod(PaySchedule::new(
+            frequency, anchor,
+        )?))
+        .allocation(allocation)
+        .build()
+}
+
+/// Per pay period of an anchored schedule: a leave year holds the pay
+/// periods that start (or end) in it, 52 or 53 weekly, 26 or 27 biweekly,
+/// and someone employed over all of them is credited exactly the
+/// entitlement, the rounding remainder on the last period.
+#[test]
+fn scheduled_pay_periods_credit_exactly_the_entitlement() -> TestResult {
+    let year = DateRange::new(day(2026, 1, 1), day(2027, 1, 1))?;
+    let cases = [
+        // Weeks from Fridays: 52 start in 2026, 53 end in it (on Thursdays).
+        (
+            PayFrequency::Weekly,
+            day(2026, 1, 2),
+            AllocationDay::FirstDay,
+            52,
+        ),
+        (
+            PayFrequency::Weekly,
+            day(2026, 1, 2),
+            AllocationDay::LastDay,
+            53,
+        ),
+        // Weeks from Thursdays: 53 start in 2026, 52 end in it.
+        (
+            PayFrequency::Weekly,
+            day(2019, 3, 14),
+            AllocationDay::FirstDay,
+            53,
+        ),
+        (
+            PayFrequency::Weekly,
+            day(2019, 3, 14),
+            AllocationDay::LastDay,
+            52,
+        ),
+        // Thursday 1 January 2026: 27 fortnights start in 2026, 26 end in it.
+        (
+            PayFrequency::Biweekly,
+            day(2026, 1, 1),
+            AllocationDay::FirstDay,
+            27,
+        ),
+        (
+            PayFrequency::Biweekly,
+            day(2026, 1, 1),
+            AllocationDay::LastDay,
+            26,
+        ),
+        (
+            PayFrequency::Biweekly,
+            day(2025, 12, 19),
+            AllocationDay::LastDay,
+            27,
+        ),
+        (
+            PayFrequency::Biweekly,
+            day(2025, 12, 19),
+            AllocationDay::FirstDay,
+            26,
+        ),
+    ];
+    for (frequency, anchor, allocation, periods) in cases {
+        let policy = scheduled(frequency, anchor, allocation, 25)?;
+        let a = accrued(
+            policy,
+            LeaveEmployment::new(day(2020, 6, 17), Fte::FULL),
+            day(2026, 12, 31),
+        )?;
+        let credits = accruals_in(&a, year);
+        let case = format!("{frequency:?} from {anchor} on the {allocation:?}");
+        assert_eq!(credits.len(), periods, "{case}");
+        let total = credits.iter().fold(LeaveDays::ZERO, |sum, d| sum + *d);
+        assert_eq!(total, LeaveDays::from(25), "{case}");
+        // Quarter days, none more than a rounding step away from an even share.
+        let share = Decimal::from(25) / Decimal::from(periods as u64);
+        for credit in &credits {
+            assert!(
+                (credit.value() - share).abs() <= Decimal::new(25, 2),
+                "{case}: {credit}"
+            );
+            assert!(
+                (credit.value() * Decimal::from(4)).fract().is_zero(),
+                "{case}: {credit}"
+            );
+        }
+        // The year before and after are whole years too.
+        let last_year = DateRange::new(day(2025, 1, 1), day(2026, 1, 1))?;
+        let total = accruals_in(&a, last_year)
+            .iter()
+            .fold(LeaveDays::ZERO, |sum, d| sum + *d);
+        assert_eq!(total, LeaveDays::from(25), "{case} in 2025");
+    }
+    Ok(())
+}
+
+/// A joiner on any day of the year earns no more than one who joined
+/// earlier; one joining on the first day of a period earns the shares of
+/// the periods left, one joining inside a period a prorated share of it.
+#[test]
+fn scheduled_pay_periods_prorate_joiners_monotonically() -> TestResult {
+    let last = day(2026, 12, 31);
+    for (frequency, anchor) in [
+        (PayFrequency::Weekly, day(2026, 1, 2)),
+        (PayFrequency::Weekly, day(2019, 3, 14)),
+        (PayFrequency::Biweekly, day(2026, 1, 1)),
+        (PayFrequency::Biweekly, day(2025, 12, 19)),
+    ] {
+        for allocation in [AllocationDay::FirstDay, AllocationDay::LastDay] {
+            let policy = scheduled(frequency, anchor, allocation, 25)?;
+            let mut previous = None;
+            for join in DateRange::new(day(2026, 1, 1), day(2027, 1, 1))?.days() {
+                let a = accrued(policy.clone(), LeaveEmployment::new(join, Fte::FULL), last)?;
+                let earned = a.balance_as_of(last);
+                if let Some(before) = previous {
+                    assert!(
+                        earned <= before,
+                        "{frequency:?} from {anchor} on the {allocation:?}: joining {join} earns {earned}, a day earlier {before}"
+                    );
+                }
+                previous = Some(earned);
+            }
+        }
+    }
+    // Fortnights from Thursday 1 January 2026, one day each (27 of them).
+    let policy = annual(27)
+        .accrual(AccrualFrequency::PerScheduledPayPeriod(PaySchedule::new(
+            PayFrequency::Biweekly,
+            day(2026, 1, 1),
+        )?))
+        .allocation(AllocationDay::FirstDay)
+        .rounding(LeaveStep::Half, RoundingStrategy::MidpointNearestEven)
+        .build()?;
+    let earned = |join| {
+        accrued(policy.clone(), LeaveEmployment::new(join, Fte::FULL), last)
+            .map(|a| a.balance_as_of(last))
+    };
+    assert_eq!(earned(day(2026, 1, 1))?, LeaveDays::from(27));
+    // Thursday 2 July starts the 14th fortnight: 14 of them are left.
+    assert_eq!(earned(day(2026, 7, 2))?, LeaveDays::from(14));
+    // Half of that fortnight, then 13 whole ones.
+    assert_eq!(earned(day(2026, 7, 9))?, days("13.5"));
+    Ok(())
+}
+
+/// A period reaching across the leave year's edge belongs to one year:
+/// a joiner inside the last period begun in 2026 earns part of 2026's
+/// share on the joining day; a leaver inside the first period ending in
+/// 2026 earns part of that share on their last day, in 2025.
+#[test]
+fn scheduled_pay_periods_across_the_year_edge() -> TestResult {
+    // Weeks from Saturday 26 December 2026 to Friday 1 January 2027.
+    let weekly = scheduled(
+        PayFrequency::Weekly,
+        day(2026, 1, 3),
+        AllocationDay::FirstDay,
+        52,
+    )?;
+    let a = accrued(
+        weekly,
+        LeaveEmployment::new(day(2027, 1, 1), Fte::FULL),
+        day(2027, 1, 1),
+    )?;
+    // A seventh of a day, to the nearest quarter.
+    assert_eq!(a.balance_as_of(day(2027, 1, 1)), days("0.25"));
+    let weekly = scheduled(
+        PayFrequency::Weekly,
+        day(2026, 1, 3),
+        AllocationDay::LastDay,
+        53,
+    )?;
+    let leaver = LeaveEmployment::new(day(2025, 1, 1), Fte::FULL).ending(day(2025, 12, 30))?;
+    let a = accrued(weekly, leaver, day(2025, 12, 31))?;
+    let last = a.movements().last().ok_or("no movement")?;
+    // Saturday 27 to Monday 29 December: three sevenths of a day.
+    assert_eq!((last.date(), last.days()), (day(2025, 12, 29), days("0.5")));
+    Ok(())
+}
+
+#[test]
+fn scheduled_accrual_reads_and_writes_json() -> TestResult {
+    let old = serde_json::to_string(&AccrualFrequency::PerPayPeriod(PayFrequency::Weekly))?;
+    assert_eq!(old, r#"{"per_pay_period":"weekly"}"#);
+    let schedule = PaySchedule::new(PayFrequency::Biweekly, day(2026, 1, 1))?;
+    let new = AccrualFrequency::PerScheduledPayPeriod(schedule);
+    let json = serde_json::to_string(&new)?;
+    assert_eq!(
+        json,
+        r#"{"per_scheduled_pay_period":{"frequency":"biweekly","anchor":"2026-01-01"}}"#
+    );
+    assert_eq!(serde_json::from_str::<AccrualFrequency>(&json)?, new);
+    // A schedule read from JSON is checked like a new one.
+    let bad = r#"{"per_scheduled_pay_period":{"frequency":"monthly","anchor":"2026-01-30"}}"#;
+    assert!(serde_json::from_str::<AccrualFrequency>(bad).is_err());
+    Ok(())
+}
+
+/// Weekdays with, in late May 2026, a whole-day holiday on Monday 25, a
+/// half-day one on Thursday 28, a holiday on Saturday 30 and Sunday 31
+/// made a working day.
+fn may_calendar() -> Result<Calendar, Box<dyn std::error::Error>> {
+    Ok(
+        Calendar::builder(Schedule::weekdays(Tz::UTC, "09:00-17:00".parse()?)?)
+            .holiday(bureau_calendar::Holiday::on(
+                day(2026, 5, 25),
+                "Bank holiday",
+            ))
+            .holiday(
+                bureau_calendar::Holiday::on(day(2026, 5, 28), "Half day")
+                    .half_day("09:00-13:00".parse()?),
+            )
+            .holiday(bureau_calendar::Holiday::on(
+                day(2026, 5, 30),
+                "Saturday holiday",
+            ))
+            .working_day(bureau_calendar::WorkingDay::new(
+                day(2026, 5, 31),
+                "10:00-14:00".parse()?,
+            )?)
+            .build()?,
+    )
+}
+
+/// Holidays and rest days inside one request, counted each way: Friday
+/// 22 May to Monday 1 June 2026 is 11 dates, 7 of them working weekdays
+/// (one a whole holiday, one a half), two weekends (a holiday on one
+/// Saturday, the next Sunday worked).
+#[test]
+fn day_counting_tells_holidays_from_rest_days() -> TestResult {
+    let calendar = may_calendar()?;
+    let whole = span(day(2026, 5, 22), day(2026, 6, 2))?;
+    let halves = whole.first_day_half().last_day_half();
+    let cases = [
+        // 22, 26, 27, 29 May and 1 June; half of the 28th; the worked Sunday.
+        (DayCounting::WorkingDays, "6.5", "5.5"),
+        (DayCounting::CalendarDays, "11", "10"),
+        // The seven weekdays, holidays included, and the worked Sunday.
+        (DayCounting::WorkingDaysAndHolidays, "8", "7"),
+        // All 11 but the holiday Monday and Saturday, and half the 28th.
+        (DayCounting::CalendarDaysExceptHolidays, "8.5", "7.5"),
+    ];
+    for (counting, all, halved) in cases {
+        assert_eq!(
+            LeaveDays::from(whole.count(&calendar, counting)?),
+            days(all),
+            "{counting:?}"
+        );
+        assert_eq!(
+            LeaveDays::from(halves.count(&calendar, counting)?),
+            days(halved),
+            "{counting:?} with half days"
+        );
+    }
+    // A request on the holidays alone.
+    let monday = LeaveSpan::day(day(2026, 5, 25))?;
+    let saturday = LeaveSpan::day(day(2026, 5, 30))?;
+    let sunday = LeaveSpan::day(day(2026, 5, 24))?;
+    let count = |s: LeaveSpan, c| s.count(&calendar, c).map(LeaveDays::from);
+    assert_eq!(
+        count(monday, DayCounting::WorkingDaysAndHolidays)?,
+        days("1")
+    );
+    assert_eq!(
+        count(monday, DayCounting::CalendarDaysExceptHolidays)?,
+        days("0")
+    );
+    assert_eq!(
+        count(saturday, DayCounting::WorkingDaysAndHolidays)?,
+        days("0")
+    );
+    assert_eq!(
+        count(saturday, DayCounting::CalendarDaysExceptHolidays)?,
+        days("0")
+    );
+    assert_eq!(
+        count(sunday, DayCounting::WorkingDaysAndHolidays)?,
+        days("0")
+    );
+    assert_eq!(
+        count(sunday, DayCounting::CalendarDaysExceptHolidays)?,
+        days("1")
+    );
+    Ok(())
+}
+
+/// A policy's counting decides what a request takes from the balance and
+/// what its part inside a pay period counts.
+#[test]
+fn a_policy_counting_holidays_takes_them_from_the_balance() -> TestResult {
+    for (counting, taken, in_may) in [
+        (DayCounting::WorkingDaysAndHolidays, "8", "7"),
+        (DayCounting::CalendarDaysExceptHolidays, "8.5", "7.5"),
+    ] {
+        let policy = annual(30)
+            .accrual(AccrualFrequency::YearlyUpFront)
+            .counting(counting)
+            .build()?;
+        let mut a = LeaveAccount::default();
+        a.handle(&LeaveCommand::Configure {
+            employee: EmployeeId::from_u128(1),
+            policy,
+            calendar: may_calendar()?,
+            employment: LeaveEmployment::new(day(2026, 1, 1), Fte::FULL),
+        })?;
+        a.handle(&LeaveCommand::Accrue {
+            through: day(2026, 12, 31),
+        })?;
+        let id = LeaveRequestId::from_u128(1);
+        a.handle(&LeaveCommand::Request {
+            id,
+            span: span(day(2026, 5, 22), day(2026, 6, 2))?,
+        })?;
+        a.handle(&LeaveCommand::Approve { id })?;
+        assert_eq!(
+            a.balance_as_of(day(2026, 6, 1)),
+            LeaveDays::from(30) - days(taken),
+            "{counting:?}"
+        );
+        let may = DateRange::new(day(2026, 5, 1), day(2026, 6, 1))?;
+        let june = DateRange::new(day(2026, 6, 1), day(2026, 7, 1))?;
+        assert_eq!(a.taken_in(may)?, days(in_may), "{counting:?}");
+        assert_eq!(
+            a.taken_in(may)? + a.taken_in(june)?,
+            days(taken),
+            "{counting:?}"
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    /// Accruing through a few dates on the way posts the same movements as
+    /// accruing once through the last, for joiners and leavers alike, with
+    /// pay periods reaching across the leave years' edges.
+    #[test]
+    fn accruing_in_steps_posts_what_accruing_at_once_does(
+        policy in strategy::leave_policy(),
+        start in 0u64..730,
+        length in 1u64..900,
+        mut cuts in proptest::collection::vec(0u64..1500, 0..6),
+    ) {
+        let fail = |e: Error| TestCaseError::fail(e.to_string());
+        let origin = day(2025, 1, 1);
+        let at = |offset: u64| origin.checked_add_days(Days::new(offset)).unwrap_or(origin);
+        let employment = LeaveEmployment::new(at(start), Fte::FULL).ending(at(start + length)).map_err(fail)?;
+        let last = day(2029, 12, 31);
+        let once = accrued(policy.clone(), employment, last).map_err(fail)?;
+        let mut stepwise = account(policy, employment).map_err(fail)?;
+        cuts.sort_unstable();
+        for cut in cuts {
+            stepwise.handle(&LeaveCommand::Accrue { through: at(cut) }).map_err(fail)?;
+        }
+        stepwise.handle(&LeaveCommand::Accrue { through: last }).map_err(fail)?;
+        prop_assert_eq!(stepwise.movements(), once.movements());
     }
 }
