@@ -563,13 +563,37 @@ async fn append_batches_locked(
         rows.extend(sealed_rows.into_iter().map(|row| (row, index)));
         appended.push(done);
     }
+    insert_rows(tx, rows).await.map_err(|(error, index)| {
+        match (&error, batches.get(index)) {
+            // Under the write lock no other writer interleaves: a
+            // duplicate version is the batch's own stream at a version it
+            // did not expect.
+            (sqlx::Error::Database(db), Some(batch)) if db.is_unique_violation() => {
+                bureau_store::Error::conflict(
+                    batch.stream.clone(),
+                    batch.expected,
+                    Version::INITIAL,
+                )
+            }
+            _ => backend(error),
+        }
+    })?;
+    Ok(appended)
+}
+
+/// Inserts sealed rows, [`ROWS_PER_INSERT`] to a statement. Each row comes
+/// with the index of its batch; a failed statement gives the index of its
+/// first row's batch with the error.
+async fn insert_rows(
+    tx: &mut sqlx::SqliteConnection,
+    rows: Vec<(SealedRow<'_>, usize)>,
+) -> std::result::Result<(), (sqlx::Error, usize)> {
     let mut rows = rows.into_iter();
     loop {
         let chunk: Vec<(SealedRow<'_>, usize)> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-        let Some((_, first_batch)) = chunk.first() else {
-            break;
+        let Some(&(_, first_batch)) = chunk.first() else {
+            return Ok(());
         };
-        let first_batch = *first_batch;
         let mut insert = sqlx::QueryBuilder::new(INSERT_PREFIX);
         insert.push_values(chunk, |mut values, (row, _)| {
             values
@@ -584,23 +608,12 @@ async fn append_batches_locked(
                 .push_bind(row.actor)
                 .push_bind(row.hash.as_bytes().to_vec());
         });
-        insert.build().execute(&mut *tx).await.map_err(|error| {
-            match (&error, batches.get(first_batch)) {
-                // Under the write lock no other writer interleaves: a
-                // duplicate version is the batch's own stream at a version
-                // it did not expect.
-                (sqlx::Error::Database(db), Some(batch)) if db.is_unique_violation() => {
-                    bureau_store::Error::conflict(
-                        batch.stream.clone(),
-                        batch.expected,
-                        Version::INITIAL,
-                    )
-                }
-                _ => backend(error),
-            }
-        })?;
+        insert
+            .build()
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| (error, first_batch))?;
     }
-    Ok(appended)
 }
 
 /// The part of an append that runs under the write lock: the version
@@ -627,37 +640,14 @@ async fn append_locked(
     let last = last_position.zip(last_hash);
     let actual = Version::new(u64::try_from(actual).unwrap_or(0));
     let (rows, appended) = batch.seal(expected, actual, last)?;
-    let mut rows = rows.into_iter();
-    loop {
-        let chunk: Vec<SealedRow<'_>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        let mut insert = sqlx::QueryBuilder::new(INSERT_PREFIX);
-        insert.push_values(chunk, |mut values, row| {
-            values
-                .push_bind(row.position)
-                .push_bind(row.stream)
-                .push_bind(row.version)
-                .push_bind(row.recorded_at_micros)
-                .push_bind(row.event_type)
-                .push_bind(row.payload)
-                .push_bind(row.causation_id)
-                .push_bind(row.correlation_id)
-                .push_bind(row.actor)
-                .push_bind(row.hash.as_bytes().to_vec());
-        });
-        insert
-            .build()
-            .execute(&mut *tx)
-            .await
-            .map_err(|error| match &error {
-                sqlx::Error::Database(db) if db.is_unique_violation() => {
-                    bureau_store::Error::conflict(stream.clone(), expected, actual)
-                }
-                _ => backend(error),
-            })?;
-    }
+    insert_rows(tx, rows.into_iter().map(|row| (row, 0)).collect())
+        .await
+        .map_err(|(error, _)| match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                bureau_store::Error::conflict(stream.clone(), expected, actual)
+            }
+            _ => backend(error),
+        })?;
     Ok(appended)
 }
 
