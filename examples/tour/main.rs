@@ -93,7 +93,10 @@ fn options() -> Result<Options, Failure> {
 
 fn main() -> Result<(), Failure> {
     let options = options()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // Two threads: while the simulation decides a day, the day before is
+    // stored on the other.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()?;
     runtime.block_on(run(options))
@@ -168,17 +171,28 @@ pub async fn simulate<'s>(
         "{bar:40} {pos}/{len} days {msg}",
     )?);
     let mut month_index = 0;
+    let mut in_flight: Option<tokio::task::JoinHandle<Result<(), outbox::StoreFailure>>> = None;
     for (n, day) in days.iter().enumerate() {
         if n > 0 && day.format("%d").to_string() == "01" {
             month_index += 1;
         }
         company.day(*day, month_index)?;
-        company.outbox.flush(store).await?;
+        // A day is stored after the one before it, while the next is
+        // simulated.
+        let delivery = company.outbox.take_delivery()?;
+        if let Some(previous) = in_flight.take() {
+            previous.await?.map_err(|error| -> Failure { error })?;
+        }
+        let store = store.clone();
+        in_flight = Some(tokio::spawn(async move { delivery.deliver(&store).await }));
         bar.set_message(format!(
             "{day}, {} events stored",
             company.outbox.stored_events()
         ));
         bar.inc(1);
+    }
+    if let Some(last) = in_flight {
+        last.await?.map_err(|error| -> Failure { error })?;
     }
     bar.finish_and_clear();
     Ok(company)

@@ -78,31 +78,32 @@ impl Outbox {
         Ok(())
     }
 
-    /// Appends every pending event in one atomic call: each stream that
-    /// changed checked against the version this run last stored (so
-    /// nothing is lost or written twice), in the order the streams first
-    /// changed; returns how many were stored.
-    pub async fn flush(&mut self, store: &AnyStore) -> Result<u64, Failure> {
+    /// Takes every pending event out as one delivery, each stream that
+    /// changed expected at the version the deliveries before this one
+    /// leave it at (deliveries are stored in the order they were taken).
+    pub fn take_delivery(&mut self) -> Result<Delivery, Failure> {
         let changed = std::mem::take(&mut self.changed);
         let mut batches = Vec::with_capacity(changed.len());
+        let mut events = 0;
         for name in &changed {
-            let stream = self.streams.get(name).ok_or("stream")?;
-            batches.push(StreamBatch::new(
-                &stream.id,
-                ExpectedVersion::Exact(stream.stored),
-                &stream.pending,
-            ));
-        }
-        let appended = store.append_streams(&batches).await?;
-        let mut stored = 0;
-        for (name, appended) in changed.iter().zip(appended) {
             let stream = self.streams.get_mut(name).ok_or("stream")?;
-            stored += u64::try_from(stream.pending.len())?;
-            stream.pending.clear();
-            stream.stored = appended.version();
+            let pending = std::mem::take(&mut stream.pending);
+            let count = u64::try_from(pending.len())?;
+            let expected = stream.stored;
+            stream.stored = Version::new(expected.get() + count);
+            events += count;
+            batches.push((stream.id.clone(), expected, pending));
         }
-        self.stored_events += stored;
-        Ok(stored)
+        self.stored_events += events;
+        Ok(Delivery { batches })
+    }
+
+    /// Takes every pending event out and stores it; returns how many.
+    pub async fn flush(&mut self, store: &AnyStore) -> Result<(), Failure> {
+        self.take_delivery()?
+            .deliver(store)
+            .await
+            .map_err(|error| -> Failure { error })
     }
 
     /// The id of stream `name`, once it holds an event.
@@ -110,7 +111,8 @@ impl Outbox {
         self.streams.get(name).map(|s| &s.id)
     }
 
-    /// How many events were stored in all.
+    /// How many events were stored in all (taken out for storing: a
+    /// delivery that fails ends the run).
     pub fn stored_events(&self) -> u64 {
         self.stored_events
     }
@@ -118,5 +120,31 @@ impl Outbox {
     /// How many streams hold events.
     pub fn streams(&self) -> usize {
         self.streams.len()
+    }
+}
+
+/// Why a delivery failed; `Send`, since it is stored on another thread.
+pub type StoreFailure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Events taken out of the outbox, owned, so they can be stored while the
+/// simulation goes on.
+pub struct Delivery {
+    batches: Vec<(StreamId, Version, Vec<NewEvent>)>,
+}
+
+impl Delivery {
+    /// Stores the delivery in one atomic call: every stream checked
+    /// against the version expected of it, so nothing is lost or written
+    /// twice.
+    pub async fn deliver(self, store: &AnyStore) -> Result<(), StoreFailure> {
+        let batches: Vec<StreamBatch<'_>> = self
+            .batches
+            .iter()
+            .map(|(id, expected, events)| {
+                StreamBatch::new(id, ExpectedVersion::Exact(*expected), events)
+            })
+            .collect();
+        store.append_streams(&batches).await?;
+        Ok(())
     }
 }
